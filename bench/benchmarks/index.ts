@@ -1,0 +1,17 @@
+// Every benchmark `npm run bench` knows, in the order it runs them. A new benchmark is a module
+// in this folder plus one line here.
+import type { Benchmark } from '../harness.ts';
+import { apiReads } from './api-reads.ts';
+import { gatewayCpu, gatewayThroughput } from './gateway.ts';
+import { ingest } from './ingest.ts';
+import { query30DaysHourly, queryDayRaw, queryLatest } from './ingest-queries.ts';
+
+export const benchmarks: readonly Benchmark[] = [
+  apiReads,
+  gatewayThroughput,
+  gatewayCpu,
+  ingest,
+  queryLatest,
+  queryDayRaw,
+  query30DaysHourly,
+];

@@ -1,0 +1,252 @@
+// The gateway process, composed: driver workers → report by exception → disk buffer → MQTT publisher,
+// with status (retained, and a status.json file for the container health check) and config pushes.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type ConfigDevice,
+  type GatewayConfig,
+  type GatewayConfigMessage,
+  type GatewayStatus,
+  gatewayConfigMessageSchema,
+  type TelemetryPoint,
+} from '@plantwatch/shared';
+import type { BackoffOptions } from './backoff.ts';
+import { DiskBuffer } from './buffer.ts';
+import { describeIssues, resolveFrom } from './config.ts';
+import { createLogger, errorMessage, type Logger, type LogLevel } from './log.ts';
+import { Publisher } from './publisher.ts';
+import { ReportByException } from './rbe.ts';
+import { Supervisor } from './supervisor.ts';
+
+export const GATEWAY_VERSION = '0.1.0';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** Relative paths in the config are resolved against this folder. */
+  baseDir: string;
+  log?: Logger;
+  logLevel?: LogLevel;
+  /** Retained status and status.json are refreshed this often (default 10 s), and on every change. */
+  statusIntervalMs?: number;
+  hangTimeoutMs?: number;
+  workerUrl?: URL | ((devices: readonly ConfigDevice[]) => URL);
+  backoff?: Partial<BackoffOptions>;
+  /** Buffer write interval (default 100 ms). */
+  flushMs?: number;
+}
+
+type ConfigError = NonNullable<Extract<GatewayStatus, { state: 'online' }>['configError']>;
+
+export class Gateway {
+  readonly buffer: DiskBuffer;
+  readonly supervisor: Supervisor;
+  readonly publisher: Publisher | null;
+  readonly #config: GatewayConfig;
+  readonly #log: Logger;
+  readonly #rbe: ReportByException;
+  readonly #statusFile: string;
+  readonly #pushedConfigFile: string;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #devices: ConfigDevice[];
+  #configVersion: number | undefined;
+  #configError: ConfigError | undefined;
+  #connectedSignature = '';
+  /** Points that passed report by exception into the buffer since start. */
+  bufferedPoints = 0;
+  /** Points the drivers delivered since start, before report by exception. */
+  polledPoints = 0;
+
+  private constructor(options: GatewayOptions) {
+    const { config, baseDir } = options;
+    this.#config = config;
+    this.#log = options.log ?? createLogger({ level: options.logLevel ?? 'info' });
+    const bufferDir = resolveFrom(baseDir, config.buffer.dir);
+    this.#statusFile = join(bufferDir, 'status.json');
+    this.#pushedConfigFile = join(bufferDir, 'pushed-config.json');
+    this.buffer = new DiskBuffer({
+      ...config.buffer,
+      dir: bufferDir,
+      gatewayId: config.gateway.id,
+      ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
+    });
+    this.#devices = config.devices;
+    this.#configVersion = config.version;
+    const pushed = this.#readPushedConfig();
+    if (pushed && pushed.version > (config.version ?? -1)) {
+      this.#log.info('using the config pushed earlier', { configVersion: pushed.version });
+      this.#devices = pushed.devices;
+      this.#configVersion = pushed.version;
+    }
+    this.#rbe = new ReportByException(this.#devices);
+    this.supervisor = new Supervisor({
+      onPoints: (points) => {
+        this.polledPoints += points.length;
+        this.#accept(this.#rbe.filter(points));
+      },
+      log: this.#log,
+      pkiDir: join(bufferDir, 'pki'),
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      hangTimeoutMs: options.hangTimeoutMs ?? config.workers.hangTimeoutMs,
+      maxWorkers: config.workers.maxWorkers,
+      ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    });
+    const ids = {
+      tenantId: config.gateway.tenantId,
+      siteId: config.gateway.siteId,
+      gatewayId: config.gateway.id,
+    };
+    this.publisher = config.mqtt
+      ? new Publisher({
+          settings: config.mqtt,
+          ids,
+          buffer: this.buffer,
+          log: this.#log,
+          baseDir,
+          status: () => this.status(),
+          onConfigMessage: (payload) => void this.applyConfigMessage(payload),
+        })
+      : null;
+    this.#timers.push(setInterval(() => this.#accept(this.#rbe.heartbeat()), 1000));
+    this.#timers.push(setInterval(() => this.#reportStatus(), options.statusIntervalMs ?? 10_000));
+    this.#timers.push(
+      setInterval(() => {
+        const signature = this.supervisor
+          .health()
+          .map((h) => `${h.d}:${h.connected}`)
+          .join(',');
+        if (signature !== this.#connectedSignature) {
+          this.#connectedSignature = signature;
+          this.#reportStatus();
+        }
+      }, 1000),
+    );
+  }
+
+  static async start(options: GatewayOptions): Promise<Gateway> {
+    const gateway = new Gateway(options);
+    await gateway.supervisor.setDevices(gateway.#devices);
+    gateway.#log.info('gateway started', {
+      gatewayId: options.config.gateway.id,
+      devices: gateway.#devices.length,
+      configVersion: gateway.#configVersion ?? null,
+      buffered: gateway.buffer.stats().points,
+    });
+    gateway.#reportStatus();
+    return gateway;
+  }
+
+  #accept(points: TelemetryPoint[]): void {
+    if (points.length === 0) return;
+    this.bufferedPoints += points.length;
+    this.buffer.append(points);
+  }
+
+  get configVersion(): number | undefined {
+    return this.#configVersion;
+  }
+
+  status(): GatewayStatus {
+    const stats = this.buffer.stats();
+    return {
+      v: 1,
+      gw: this.#config.gateway.id,
+      state: 'online',
+      ts: Date.now(),
+      version: GATEWAY_VERSION,
+      ...(this.#configVersion !== undefined ? { configVersion: this.#configVersion } : {}),
+      buffer: {
+        bytes: stats.bytes,
+        points: stats.points + stats.pendingPoints,
+        droppedPoints: stats.droppedPoints,
+        // The status contract calls rejecting new points "drop-newest".
+        whenFull: this.buffer.whenFull === 'reject-new' ? 'drop-newest' : 'drop-oldest',
+      },
+      devices: this.supervisor.health().slice(0, 1000),
+      ...(this.#configError ? { configError: this.#configError } : {}),
+    };
+  }
+
+  #reportStatus(): void {
+    const status = this.status();
+    try {
+      writeFileSync(`${this.#statusFile}.tmp`, JSON.stringify(status));
+      renameSync(`${this.#statusFile}.tmp`, this.#statusFile);
+    } catch (error) {
+      this.#log.warn('cannot write status.json', { error });
+    }
+    this.publisher?.publishStatus();
+  }
+
+  /** A message from the config topic: applied without a restart, or refused with the reason in status. */
+  async applyConfigMessage(payload: Buffer): Promise<boolean> {
+    if (payload.length === 0) return false; // a cleared retained message
+    let raw: unknown;
+    try {
+      raw = JSON.parse(payload.toString('utf8'));
+    } catch (error) {
+      return this.#refuseConfig(undefined, `not JSON: ${errorMessage(error)}`);
+    }
+    const version =
+      typeof raw === 'object' && raw !== null && 'version' in raw && typeof raw.version === 'number'
+        ? raw.version
+        : undefined;
+    const parsed = gatewayConfigMessageSchema.safeParse(raw);
+    if (!parsed.success) return this.#refuseConfig(version, describeIssues(parsed.error));
+    if (this.#configVersion !== undefined && parsed.data.version <= this.#configVersion) return false;
+    await this.#applyDevices(parsed.data);
+    return true;
+  }
+
+  #refuseConfig(version: number | undefined, reason: string): boolean {
+    this.#log.warn('config refused; keeping the current one', { configVersion: version ?? null, reason });
+    this.#configError = {
+      ...(version !== undefined && Number.isInteger(version) && version >= 0 ? { version } : {}),
+      reason: reason.slice(0, 1000),
+      ts: Date.now(),
+    };
+    this.#reportStatus();
+    return false;
+  }
+
+  async #applyDevices(message: GatewayConfigMessage): Promise<void> {
+    this.#devices = message.devices;
+    this.#configVersion = message.version;
+    this.#configError = undefined;
+    this.#rbe.configure(message.devices);
+    await this.supervisor.setDevices(message.devices);
+    try {
+      writeFileSync(this.#pushedConfigFile, JSON.stringify(message));
+    } catch (error) {
+      this.#log.warn('cannot keep the pushed config on disk', { error });
+    }
+    this.#log.info('config applied', { configVersion: message.version, devices: message.devices.length });
+    this.#reportStatus();
+  }
+
+  #readPushedConfig(): GatewayConfigMessage | null {
+    try {
+      const parsed = gatewayConfigMessageSchema.safeParse(
+        JSON.parse(readFileSync(this.#pushedConfigFile, 'utf8')),
+      );
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    await this.supervisor.stop();
+    this.buffer.flush();
+    const offline: GatewayStatus = { v: 1, gw: this.#config.gateway.id, state: 'offline', ts: Date.now() };
+    try {
+      writeFileSync(this.#statusFile, JSON.stringify(offline));
+    } catch (error) {
+      this.#log.warn('cannot write status.json', { error });
+    }
+    await this.publisher?.stop(offline);
+    this.buffer.close();
+    this.#log.info('gateway stopped');
+  }
+}

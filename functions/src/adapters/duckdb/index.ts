@@ -1,0 +1,1 @@
+export { type DuckDbTelemetryOptions, openDuckDbTelemetryStore } from './telemetry-store.ts';

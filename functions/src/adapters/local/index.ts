@@ -1,0 +1,9 @@
+export { uuidV7Ids } from '../crypto/ids.ts';
+export { createScryptPasswordHasher, OWASP_SCRYPT_COST, type ScryptCost } from '../crypto/passwords.ts';
+export {
+  certificateFingerprint,
+  type LocalCertificateAuthority,
+  localGatewayCertificateIssuer,
+  openLocalCertificateAuthority,
+} from './certificate-authority.ts';
+export { createMemoryRateLimiter } from './rate-limiter.ts';

@@ -1,0 +1,61 @@
+// Opens the config database: PGlite (embedded, a directory under DATA_DIR) by default, or any
+// PostgreSQL server by URL. Migrations run as the connecting (owner) login; application queries
+// then run as plantwatch_app, a role that row-level security applies to.
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+
+export const APP_ROLE = 'plantwatch_app';
+const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+
+export type ConfigDb = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+
+export interface ConfigDatabase {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: ConfigDb;
+  close(): Promise<void>;
+}
+
+export type ConfigDatabaseOptions =
+  | { kind: 'pglite'; dataDir?: string }
+  | { kind: 'postgres'; url: string; maxConnections?: number };
+
+/** Opens the database, applies pending migrations and returns a handle that runs as plantwatch_app. */
+export async function openConfigDatabase(options: ConfigDatabaseOptions): Promise<ConfigDatabase> {
+  if (options.kind === 'pglite') {
+    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+    const client = new PGlite(options.dataDir);
+    const db = drizzlePglite({ client });
+    await migratePglite(db, { migrationsFolder });
+    // PGlite has one connection: switch it for good to the role RLS applies to.
+    await client.exec(`SET ROLE ${APP_ROLE}`);
+    return { kind: 'pglite', db: db as unknown as ConfigDb, close: () => client.close() };
+  }
+
+  const owner = new pg.Client({ connectionString: options.url });
+  await owner.connect();
+  try {
+    // Several processes (tests, Lambda cold starts) may migrate at once: serialise them.
+    await owner.query('SELECT pg_advisory_lock(7428190531)');
+    await migrateNodePg(drizzleNodePg({ client: owner }), { migrationsFolder });
+  } finally {
+    await owner.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    // Every pooled connection starts as the application role, before any query of ours runs.
+    options: `-c role=${APP_ROLE}`,
+  });
+  return {
+    kind: 'postgres',
+    db: drizzleNodePg({ client: pool }) as unknown as ConfigDb,
+    close: () => pool.end(),
+  };
+}

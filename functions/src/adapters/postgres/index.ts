@@ -1,0 +1,9 @@
+export {
+  APP_ROLE,
+  type ConfigDatabase,
+  type ConfigDatabaseOptions,
+  type ConfigDb,
+  openConfigDatabase,
+} from './database.ts';
+export { createPostgresConfigStore } from './store.ts';
+export { openPostgresTelemetryStore, type PostgresTelemetryOptions } from './telemetry-store.ts';

@@ -1,0 +1,284 @@
+// Telemetry on Amazon Timestream for LiveAnalytics. One multi-measure record per point (measure name
+// "sample"; measures kind, num, txt, quality, as the other adapters encode values), dimensions
+// tenant_id, site_id, gateway_id, device_key, tag_key. At most 100 records per WriteRecords, sharing
+// the gateway's dimensions as CommonAttributes. Replays are harmless: Timestream keeps the first
+// version of a record; a replay with the same values is accepted, one with other values is rejected
+// with ExistingVersion, which counts as a duplicate here. Rollups are the tables that the scheduled
+// queries of `timestreamRollupQueries` fill (created by the AWS deployment); `latest` reads raw
+// records within the memory store's retention.
+import {
+  QueryCommand,
+  type QueryCommandOutput,
+  TimestreamQueryClient,
+} from '@aws-sdk/client-timestream-query';
+import {
+  type _Record,
+  RejectedRecordsException,
+  TimestreamWriteClient,
+  WriteRecordsCommand,
+} from '@aws-sdk/client-timestream-write';
+import {
+  chooseBucketMs,
+  type LatestSample,
+  rollupFor,
+  type Series,
+  type SeriesQuery,
+  type TagRef,
+  type TelemetryPointRecord,
+  type TelemetrySample,
+  type TelemetryStore,
+} from '@plantwatch/shared';
+import { decodeQuality, decodeValue, encodeValue, qualityCodes, toNumber } from '../telemetry/encoding.ts';
+import { type BucketRow, toSeriesBucket } from '../telemetry/series.ts';
+
+export const MAX_RECORDS_PER_WRITE = 100;
+export const MEASURE_NAME = 'sample';
+
+export interface TimestreamTelemetryOptions {
+  write: Pick<TimestreamWriteClient, 'send'>;
+  query: Pick<TimestreamQueryClient, 'send'>;
+  database: string;
+  table: string;
+  /** Rollup tables filled by the scheduled queries; default `<table>_1m` and `<table>_1h`. */
+  rollupTables?: { minute: string; hour: string };
+  /** The memory store retention: Timestream refuses older records (default 24 h). */
+  memoryStoreRetentionMs?: number;
+  now?: () => number;
+}
+
+/** A literal for Timestream SQL: single quotes doubled. */
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+function tagFilter(refs: readonly TagRef[]): string {
+  return refs
+    .map(
+      (r) =>
+        `(gateway_id = ${literal(r.gatewayId)} AND device_key = ${literal(r.deviceKey)} AND tag_key = ${literal(r.tagKey)})`,
+    )
+    .join(' OR ');
+}
+
+function toRecord(point: TelemetryPointRecord): _Record {
+  const { kind, num, txt } = encodeValue(point.value);
+  return {
+    Dimensions: [
+      { Name: 'device_key', Value: point.deviceKey },
+      { Name: 'tag_key', Value: point.tagKey },
+    ],
+    Time: String(point.ts),
+    MeasureValues: [
+      { Name: 'kind', Value: String(kind), Type: 'BIGINT' },
+      ...(num === null ? [] : [{ Name: 'num', Value: String(num), Type: 'DOUBLE' as const }]),
+      ...(txt === null ? [] : [{ Name: 'txt', Value: txt, Type: 'VARCHAR' as const }]),
+      { Name: 'quality', Value: String(qualityCodes[point.quality]), Type: 'BIGINT' },
+    ],
+  };
+}
+
+/**
+ * The scheduled queries that fill the rollup tables (the AWS deployment creates one per width, run
+ * every 5 minutes over the last 2 hours, so late points within that window are rolled up too).
+ */
+export function timestreamRollupQueries(database: string, table: string) {
+  const source = `"${database}"."${table}"`;
+  const query = (widthMs: number) => `SELECT tenant_id, site_id, gateway_id, device_key, tag_key,
+  bin(time, ${widthMs}ms) AS time, count(*) AS cnt, count_if(kind = 0) AS num_cnt,
+  sum(CASE WHEN kind = 0 THEN num END) AS sum, min(CASE WHEN kind = 0 THEN num END) AS min,
+  max(CASE WHEN kind = 0 THEN num END) AS max,
+  to_milliseconds(min(time)) AS first_ts, min_by(kind, time) AS first_kind, min_by(num, time) AS first_num,
+  min_by(txt, time) AS first_txt, to_milliseconds(max(time)) AS last_ts, max_by(kind, time) AS last_kind,
+  max_by(num, time) AS last_num, max_by(txt, time) AS last_txt
+FROM ${source}
+WHERE measure_name = '${MEASURE_NAME}' AND quality = 0 AND time BETWEEN @scheduled_runtime - 2h AND @scheduled_runtime
+GROUP BY tenant_id, site_id, gateway_id, device_key, tag_key, bin(time, ${widthMs}ms)`;
+  return { minute: query(60_000), hour: query(3_600_000) };
+}
+
+type Row = Record<string, string | null>;
+
+export function openTimestreamTelemetryStore(options: TimestreamTelemetryOptions): TelemetryStore {
+  const table = `"${options.database}"."${options.table}"`;
+  const rollups = options.rollupTables ?? { minute: `${options.table}_1m`, hour: `${options.table}_1h` };
+  const retentionMs = options.memoryStoreRetentionMs ?? 24 * 3_600_000;
+  const now = options.now ?? Date.now;
+
+  async function query(sql: string): Promise<Row[]> {
+    const rows: Row[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page: QueryCommandOutput = await options.query.send(
+        new QueryCommand({ QueryString: sql, ...(nextToken ? { NextToken: nextToken } : {}) }),
+      );
+      const names = (page.ColumnInfo ?? []).map((c) => c.Name ?? '');
+      for (const row of page.Rows ?? []) {
+        rows.push(
+          Object.fromEntries(
+            names.map((name, index) => {
+              const datum = row.Data?.[index];
+              return [name, datum?.NullValue || datum?.ScalarValue === undefined ? null : datum.ScalarValue];
+            }),
+          ),
+        );
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return rows;
+  }
+
+  async function writeChunk(
+    ids: { tenantId: string; siteId: string; gatewayId: string },
+    points: readonly TelemetryPointRecord[],
+  ): Promise<{ written: number; duplicates: number }> {
+    try {
+      await options.write.send(
+        new WriteRecordsCommand({
+          DatabaseName: options.database,
+          TableName: options.table,
+          CommonAttributes: {
+            Dimensions: [
+              { Name: 'tenant_id', Value: ids.tenantId },
+              { Name: 'site_id', Value: ids.siteId },
+              { Name: 'gateway_id', Value: ids.gatewayId },
+            ],
+            MeasureName: MEASURE_NAME,
+            MeasureValueType: 'MULTI',
+            TimeUnit: 'MILLISECONDS',
+            Version: 1,
+          },
+          Records: points.map(toRecord),
+        }),
+      );
+      return { written: points.length, duplicates: 0 };
+    } catch (error) {
+      if (!(error instanceof RejectedRecordsException)) throw error;
+      const rejected = error.RejectedRecords ?? [];
+      // A stored record with other values: the first write won, as in every adapter.
+      const duplicates = rejected.filter((r) => r.ExistingVersion !== undefined);
+      if (duplicates.length < rejected.length) {
+        const reasons = rejected.filter((r) => r.ExistingVersion === undefined).map((r) => r.Reason);
+        throw new Error(`Timestream rejected ${reasons.length} records: ${reasons.join('; ')}`, {
+          cause: error,
+        });
+      }
+      return { written: points.length - duplicates.length, duplicates: duplicates.length };
+    }
+  }
+
+  const decodeRow = (row: Row) => decodeValue(row.kind, row.num, row.txt);
+
+  return {
+    kind: 'timestream',
+    maxPointAgeMs: retentionMs,
+
+    async write(points) {
+      // First copy wins inside a batch too: Timestream would reject the later one anyway.
+      const seen = new Set<string>();
+      const groups = new Map<string, TelemetryPointRecord[]>();
+      let duplicates = 0;
+      for (const point of points) {
+        const key = `${point.tenantId}\u0000${point.gatewayId}\u0000${point.deviceKey}\u0000${point.tagKey}\u0000${point.ts}`;
+        if (seen.has(key)) {
+          duplicates += 1;
+          continue;
+        }
+        seen.add(key);
+        const group = `${point.tenantId}\u0000${point.siteId}\u0000${point.gatewayId}`;
+        groups.set(group, [...(groups.get(group) ?? []), point]);
+      }
+      let written = 0;
+      for (const group of groups.values()) {
+        const first = group[0] as TelemetryPointRecord;
+        for (let start = 0; start < group.length; start += MAX_RECORDS_PER_WRITE) {
+          const result = await writeChunk(first, group.slice(start, start + MAX_RECORDS_PER_WRITE));
+          written += result.written;
+          duplicates += result.duplicates;
+        }
+      }
+      return { written, duplicates };
+    },
+
+    async latest(tenantId, tagRefs): Promise<LatestSample[]> {
+      if (tagRefs.length === 0) return [];
+      const rows = await query(
+        `SELECT gateway_id, device_key, tag_key, to_milliseconds(max(time)) AS ts, max_by(kind, time) AS kind, max_by(num, time) AS num, max_by(txt, time) AS txt, max_by(quality, time) AS quality FROM ${table} WHERE measure_name = '${MEASURE_NAME}' AND tenant_id = ${literal(tenantId)} AND time >= from_milliseconds(${now() - retentionMs}) AND (${tagFilter(tagRefs)}) GROUP BY gateway_id, device_key, tag_key`,
+      );
+      const byRef = new Map(rows.map((row) => [`${row.gateway_id}/${row.device_key}/${row.tag_key}`, row]));
+      return tagRefs.flatMap((tagRef) => {
+        const row = byRef.get(`${tagRef.gatewayId}/${tagRef.deviceKey}/${tagRef.tagKey}`);
+        const value = row ? decodeRow(row) : null;
+        if (!row || value === null) return [];
+        return [{ tagRef, ts: toNumber(row.ts) ?? 0, value, quality: decodeQuality(row.quality) }];
+      });
+    },
+
+    async range(tenantId, tagRef, from, to, limit): Promise<TelemetrySample[]> {
+      if (limit <= 0) return [];
+      const rows = await query(
+        `SELECT to_milliseconds(time) AS ts, kind, num, txt, quality FROM ${table} WHERE measure_name = '${MEASURE_NAME}' AND tenant_id = ${literal(tenantId)} AND (${tagFilter([tagRef])}) AND time >= from_milliseconds(${Math.floor(from)}) AND time < from_milliseconds(${Math.ceil(to)}) ORDER BY time LIMIT ${Math.floor(limit)}`,
+      );
+      return rows.flatMap((row) => {
+        const value = decodeRow(row);
+        return value === null
+          ? []
+          : [{ ts: toNumber(row.ts) ?? 0, value, quality: decodeQuality(row.quality) }];
+      });
+    },
+
+    async series(tenantId, seriesQuery: SeriesQuery): Promise<Series[]> {
+      const bucketMs = chooseBucketMs(seriesQuery.from, seriesQuery.to, seriesQuery.maxPoints);
+      const from = Math.floor(seriesQuery.from / bucketMs) * bucketMs;
+      const to = Math.ceil(seriesQuery.to / bucketMs) * bucketMs;
+      const refs = seriesQuery.tagRefs;
+      const byRef = new Map<string, Series['buckets']>();
+      if (refs.length > 0) {
+        const source = rollupFor(bucketMs);
+        const where = `tenant_id = ${literal(tenantId)} AND (${tagFilter(refs)}) AND time >= from_milliseconds(${from}) AND time < from_milliseconds(${to})`;
+        const sql =
+          source === 'raw'
+            ? `SELECT gateway_id, device_key, tag_key, to_milliseconds(bin(time, ${bucketMs}ms)) AS bucket, count(*) AS cnt, count_if(kind = 0) AS num_cnt, sum(CASE WHEN kind = 0 THEN num END) AS sum, min(CASE WHEN kind = 0 THEN num END) AS min, max(CASE WHEN kind = 0 THEN num END) AS max, min_by(kind, time) AS first_kind, min_by(num, time) AS first_num, min_by(txt, time) AS first_txt, max_by(kind, time) AS last_kind, max_by(num, time) AS last_num, max_by(txt, time) AS last_txt FROM ${table} WHERE measure_name = '${MEASURE_NAME}' AND quality = 0 AND ${where} GROUP BY gateway_id, device_key, tag_key, bin(time, ${bucketMs}ms) ORDER BY bucket`
+            : `SELECT gateway_id, device_key, tag_key, to_milliseconds(bin(time, ${bucketMs}ms)) AS bucket, sum(cnt) AS cnt, sum(num_cnt) AS num_cnt, sum(sum) AS sum, min(min) AS min, max(max) AS max, min_by(first_kind, first_ts) AS first_kind, min_by(first_num, first_ts) AS first_num, min_by(first_txt, first_ts) AS first_txt, max_by(last_kind, last_ts) AS last_kind, max_by(last_num, last_ts) AS last_num, max_by(last_txt, last_ts) AS last_txt FROM "${options.database}"."${source === 'hour' ? rollups.hour : rollups.minute}" WHERE ${where} GROUP BY gateway_id, device_key, tag_key, bin(time, ${bucketMs}ms) ORDER BY bucket`;
+        for (const row of await query(sql)) {
+          const key = `${row.gateway_id}/${row.device_key}/${row.tag_key}`;
+          byRef.set(key, [
+            ...(byRef.get(key) ?? []),
+            toSeriesBucket(row as unknown as BucketRow, seriesQuery.aggregates),
+          ]);
+        }
+      }
+      return refs.map((tagRef) => ({
+        tagRef,
+        bucketMs,
+        buckets: byRef.get(`${tagRef.gatewayId}/${tagRef.deviceKey}/${tagRef.tagKey}`) ?? [],
+      }));
+    },
+
+    close: async () => undefined,
+  };
+}
+
+/**
+ * The SDK clients, created once by a composition root. An endpoint (from AWS_ENDPOINT_URL_TIMESTREAM_WRITE
+ * or _QUERY, read by the root's env module) points them at an emulator; endpoint discovery, which a
+ * custom endpoint cannot use, is then off.
+ */
+export function createTimestreamClients(config: {
+  region: string;
+  writeEndpoint?: string;
+  queryEndpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}): { write: TimestreamWriteClient; query: TimestreamQueryClient } {
+  const common = {
+    region: config.region,
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+  };
+  return {
+    write: new TimestreamWriteClient({
+      ...common,
+      ...(config.writeEndpoint ? { endpoint: config.writeEndpoint } : {}),
+    }),
+    query: new TimestreamQueryClient({
+      ...common,
+      ...(config.queryEndpoint ? { endpoint: config.queryEndpoint } : {}),
+    }),
+  };
+}

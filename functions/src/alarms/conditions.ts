@@ -1,0 +1,92 @@
+// Whether one sample puts a rule's alarms in their alarm condition, with the deadband applied.
+import type { AlarmRule, TelemetryPointRecord, TelemetryValue } from '@plantwatch/shared';
+import type { AlarmKey, AlarmRuleState } from './state.ts';
+
+export type AlarmSample = Pick<TelemetryPointRecord, 'ts' | 'value' | 'quality'>;
+
+/**
+ * A key missing from the answer means the sample cannot judge that alarm (bad quality, a text where a
+ * number was expected, no previous sample yet), so its condition stays as it was.
+ */
+export type Conditions = Partial<Record<AlarmKey, boolean>>;
+
+/** `active` says which alarms are in alarm now: they clear only once back past the deadband. */
+export function conditionsForSample(
+  rule: AlarmRule,
+  state: AlarmRuleState,
+  sample: AlarmSample,
+  active: (key: AlarmKey) => boolean,
+): Conditions {
+  if (rule.kind === 'badQuality') return { alarm: sample.quality === 'bad' };
+  if (rule.kind === 'commLoss')
+    return rule.scope === 'gateway' && state.gatewayOffline ? {} : { alarm: false };
+  // A bad value says nothing about the process; the badQuality rule is there for it.
+  if (sample.quality === 'bad') return {};
+  const deadband = rule.deadband;
+  switch (rule.kind) {
+    case 'limit': {
+      if (typeof sample.value !== 'number') return {};
+      const value = sample.value;
+      return Object.fromEntries(
+        rule.levels.map((entry) => {
+          const margin = active(entry.level) ? deadband : 0;
+          const high = entry.level === 'hihi' || entry.level === 'hi';
+          return [entry.level, high ? value > entry.threshold - margin : value < entry.threshold + margin];
+        }),
+      );
+    }
+    case 'comparison': {
+      const holds = compare(rule.op, sample.value, rule.value, active('alarm') ? deadband : 0);
+      return holds === undefined ? {} : { alarm: holds };
+    }
+    case 'digital': {
+      const now = asDigital(sample.value);
+      if (now === undefined) return {};
+      if (rule.trigger === 'true') return { alarm: now };
+      if (rule.trigger === 'false') return { alarm: !now };
+      const before = state.previousSample === null ? undefined : asDigital(state.previousSample.value);
+      if (before === undefined) return { alarm: false };
+      return { alarm: rule.trigger === 'rising' ? !before && now : before && !now };
+    }
+    case 'rateOfChange': {
+      const previous = state.previousSample;
+      if (typeof sample.value !== 'number' || previous === null || typeof previous.value !== 'number')
+        return {};
+      if (sample.ts <= previous.ts) return {};
+      const perMinute = ((sample.value - previous.value) * 60_000) / (sample.ts - previous.ts);
+      const rate =
+        rule.direction === 'up' ? perMinute : rule.direction === 'down' ? -perMinute : Math.abs(perMinute);
+      return { alarm: rate > rule.perMinute - (active('alarm') ? deadband : 0) };
+    }
+  }
+}
+
+/** Ordering applies to numbers only (the rule schema enforces it); a sample of another type cannot judge. */
+function compare(
+  op: '>' | '>=' | '<' | '<=' | '==' | '!=',
+  value: TelemetryValue,
+  limit: TelemetryValue,
+  margin: number,
+): boolean | undefined {
+  if (typeof value !== typeof limit) return undefined;
+  if (op === '==') return value === limit;
+  if (op === '!=') return value !== limit;
+  if (typeof value !== 'number' || typeof limit !== 'number') return undefined;
+  switch (op) {
+    case '>':
+      return value > limit - margin;
+    case '>=':
+      return value >= limit - margin;
+    case '<':
+      return value < limit + margin;
+    case '<=':
+      return value <= limit + margin;
+  }
+}
+
+/** PLCs report coils as booleans and sometimes as 0/1 registers. */
+function asDigital(value: TelemetryValue): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0;
+  return undefined;
+}

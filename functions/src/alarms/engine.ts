@@ -1,0 +1,448 @@
+// The alarm engine: pure ISA-18.2 state machines driven by samples, time and operators. No I/O and no
+// clock: every time comes in as an argument, and every result is a new state plus its transitions.
+import type { AlarmEvent, AlarmRule, AlarmState, LimitLevel } from '@plantwatch/shared';
+import { type AlarmSample, conditionsForSample } from './conditions.ts';
+import {
+  type AlarmActor,
+  type AlarmChannel,
+  type AlarmEngineResult,
+  type AlarmInstanceState,
+  type AlarmKey,
+  type AlarmRuleState,
+  type AlarmTransition,
+  alarmKeys,
+  normalAlarmInstance,
+} from './state.ts';
+
+export type { AlarmSample } from './conditions.ts';
+export * from './state.ts';
+
+export const engineActor: AlarmActor = { type: 'system', name: 'alarm engine' };
+
+/** An operator's (or an integration's) request, with who and through which channel. */
+export interface OperatorAction {
+  at: number;
+  by: AlarmActor;
+  channel: AlarmChannel;
+  comment?: string;
+  /** For a limit stack: the one level to act on; all levels when left out. */
+  level?: LimitLevel;
+}
+
+export class AlarmOperationError extends Error {
+  override name = 'AlarmOperationError';
+}
+
+interface Work {
+  rule: AlarmRule;
+  state: AlarmRuleState;
+  transitions: AlarmTransition[];
+  /** The latest time already processed; a catch-up transition is never dated before it. */
+  clock: number;
+}
+
+function begin(rule: AlarmRule, state: AlarmRuleState): Work {
+  if (state.ruleId !== rule.id) {
+    throw new AlarmOperationError(`state belongs to rule ${state.ruleId}, not ${rule.id}`);
+  }
+  return { rule, state: structuredClone(state), transitions: [], clock: Number.NEGATIVE_INFINITY };
+}
+
+function done(work: Work): AlarmEngineResult {
+  return { state: work.state, transitions: work.transitions };
+}
+
+export function isActive(state: AlarmState): boolean {
+  return state === 'active-unacked' || state === 'active-acked';
+}
+
+/** Shelved, out of service or suppressed: the condition is still followed, its transitions wait. */
+function isHeld(alarm: AlarmInstanceState): boolean {
+  return alarm.shelvedUntil !== null || alarm.outOfService || alarm.suppressed;
+}
+
+function instance(work: Work, key: AlarmKey): AlarmInstanceState {
+  const existing = work.state.alarms[key];
+  if (existing !== undefined) return existing;
+  // A level added to the rule after the state was saved starts normal.
+  const fresh = normalAlarmInstance();
+  work.state.alarms[key] = fresh;
+  return fresh;
+}
+
+function record(
+  work: Work,
+  key: AlarmKey,
+  kind: AlarmTransition['kind'],
+  from: AlarmState,
+  at: number,
+  how: { by: AlarmActor; channel: AlarmChannel; comment?: string | undefined },
+): void {
+  const alarm = instance(work, key);
+  const transition: AlarmTransition = {
+    ruleId: work.rule.id,
+    key,
+    level: key === 'alarm' ? null : key,
+    kind,
+    from,
+    to: alarm.state,
+    at,
+    by: how.by,
+    channel: how.channel,
+  };
+  if (alarm.value !== null) transition.value = alarm.value;
+  if (how.comment !== undefined) transition.comment = how.comment;
+  work.transitions.push(transition);
+}
+
+const bySystem = { by: engineActor, channel: 'system' } as const;
+
+function setCondition(work: Work, key: AlarmKey, condition: boolean, at: number): void {
+  const alarm = instance(work, key);
+  if (alarm.condition !== condition) {
+    alarm.condition = condition;
+    alarm.conditionSince = at;
+  }
+}
+
+interface Due {
+  at: number;
+  apply: (at: number) => void;
+}
+
+/** The earliest time-based change still pending: a delay running out, a shelving expiring, data going silent. */
+function nextDue(work: Work): Due | undefined {
+  const { rule } = work;
+  const candidates: Due[] = [];
+  for (const key of alarmKeys(rule)) {
+    const alarm = instance(work, key);
+    if (alarm.shelvedUntil !== null) {
+      candidates.push({
+        at: alarm.shelvedUntil,
+        apply: (at) => {
+          alarm.shelvedUntil = null;
+          record(work, key, 'unshelved', alarm.state, at, { ...bySystem, comment: 'shelving expired' });
+        },
+      });
+    }
+    if (isHeld(alarm) || alarm.conditionSince === null) continue;
+    if (alarm.condition && !isActive(alarm.state)) {
+      candidates.push({
+        at: alarm.conditionSince + rule.onDelayMs,
+        apply: (at) => {
+          const from = alarm.state;
+          alarm.state = 'active-unacked';
+          alarm.activeSince = at;
+          record(work, key, 'raised', from, at, bySystem);
+        },
+      });
+    } else if (!alarm.condition && isActive(alarm.state)) {
+      candidates.push({
+        at: alarm.conditionSince + rule.offDelayMs,
+        apply: (at) => {
+          const from = alarm.state;
+          alarm.state = from === 'active-unacked' ? 'cleared-unacked' : 'normal';
+          alarm.activeSince = null;
+          record(work, key, 'cleared', from, at, bySystem);
+        },
+      });
+    }
+  }
+  if (rule.kind === 'commLoss' && work.state.lastDataTs !== null && !instance(work, 'alarm').condition) {
+    candidates.push({
+      at: work.state.lastDataTs + rule.afterSeconds * 1000,
+      apply: (at) => setCondition(work, 'alarm', true, at),
+    });
+  }
+  return candidates.reduce<Due | undefined>(
+    (earliest, due) => (earliest && earliest.at <= due.at ? earliest : due),
+    undefined,
+  );
+}
+
+/** Applies, in time order, every time-based change due at or before `until`. */
+function advance(work: Work, until: number): void {
+  for (let due = nextDue(work); due !== undefined && due.at <= until; due = nextDue(work)) {
+    const at = Math.max(due.at, work.clock);
+    due.apply(at);
+    work.clock = at;
+  }
+  work.clock = Math.max(work.clock, until);
+}
+
+/**
+ * Evaluates a rule against its tag's (or device's) new samples. Samples at or before the last one
+ * evaluated are ignored, so a redelivered batch raises nothing twice. A disabled rule changes nothing.
+ */
+export function evaluateSamples(
+  rule: AlarmRule,
+  state: AlarmRuleState,
+  samples: readonly AlarmSample[],
+): AlarmEngineResult {
+  const work = begin(rule, state);
+  if (!rule.enabled) return done(work);
+  const ordered = [...samples].sort((a, b) => a.ts - b.ts);
+  for (const sample of ordered) {
+    const last = work.state.lastSampleTs;
+    if (last !== null && sample.ts <= last) continue;
+    // What falls due at the sample's own instant waits for it: a condition that is back exactly as its
+    // off-delay ends has not been gone for the whole delay, so it must not clear and re-raise.
+    advance(work, sample.ts - 1);
+    const conditions = conditionsForSample(rule, work.state, sample, (key) =>
+      isActive(instance(work, key).state),
+    );
+    for (const key of alarmKeys(rule)) {
+      instance(work, key).value = sample.value;
+      const condition = conditions[key];
+      if (condition !== undefined) setCondition(work, key, condition, sample.ts);
+    }
+    if (sample.quality !== 'bad')
+      work.state.previousSample = { ts: sample.ts, value: sample.value, quality: sample.quality };
+    if (rule.kind === 'commLoss')
+      work.state.lastDataTs = Math.max(work.state.lastDataTs ?? sample.ts, sample.ts);
+    work.state.lastSampleTs = sample.ts;
+    advance(work, sample.ts);
+  }
+  return done(work);
+}
+
+/**
+ * The periodic check: applies what time alone changes up to `now` (delays running out, shelving
+ * expiring, communication loss). Pass the newest data timestamp seen, or the scheduler's time.
+ */
+export function tick(rule: AlarmRule, state: AlarmRuleState, now: number): AlarmEngineResult {
+  const work = begin(rule, state);
+  if (!rule.enabled) return done(work);
+  advance(work, now);
+  return done(work);
+}
+
+function targetKeys(rule: AlarmRule, level: LimitLevel | undefined): AlarmKey[] {
+  if (level === undefined) return alarmKeys(rule);
+  if (rule.kind !== 'limit' || !rule.levels.some((entry) => entry.level === level)) {
+    throw new AlarmOperationError(`rule ${rule.id} has no ${level} level`);
+  }
+  return [level];
+}
+
+/** Every operator action first catches up with time, then acts, then applies what the act made due. */
+function operate(
+  rule: AlarmRule,
+  state: AlarmRuleState,
+  action: OperatorAction,
+  act: (work: Work, key: AlarmKey, alarm: AlarmInstanceState) => void,
+): AlarmEngineResult {
+  const keys = targetKeys(rule, action.level);
+  const work = begin(rule, state);
+  advance(work, action.at);
+  for (const key of keys) act(work, key, instance(work, key));
+  advance(work, action.at);
+  return done(work);
+}
+
+/**
+ * Acknowledges: active-unacked becomes active-acked, cleared-unacked becomes normal. Acknowledging an
+ * acknowledged or normal alarm records nothing, so the same ack arriving by SMS and web is harmless.
+ */
+export function acknowledge(
+  rule: AlarmRule,
+  state: AlarmRuleState,
+  action: OperatorAction,
+): AlarmEngineResult {
+  return operate(rule, state, action, (work, key, alarm) => {
+    const from = alarm.state;
+    if (from === 'active-unacked') alarm.state = 'active-acked';
+    else if (from === 'cleared-unacked') alarm.state = 'normal';
+    else return;
+    record(work, key, 'acknowledged', from, action.at, action);
+  });
+}
+
+/** ISA-18.2 shelving is always time-limited: it ends by itself at `until`. Shelving again moves the end. */
+export function shelve(
+  rule: AlarmRule,
+  state: AlarmRuleState,
+  action: OperatorAction & { until: number },
+): AlarmEngineResult {
+  if (!(action.until > action.at)) {
+    throw new AlarmOperationError('a shelving must end after it starts');
+  }
+  return operate(rule, state, action, (work, key, alarm) => {
+    alarm.shelvedUntil = action.until;
+    record(work, key, 'shelved', alarm.state, action.at, action);
+  });
+}
+
+export function unshelve(rule: AlarmRule, state: AlarmRuleState, action: OperatorAction): AlarmEngineResult {
+  return operate(rule, state, action, (work, key, alarm) => {
+    if (alarm.shelvedUntil === null) return;
+    alarm.shelvedUntil = null;
+    record(work, key, 'unshelved', alarm.state, action.at, action);
+  });
+}
+
+export function removeFromService(
+  rule: AlarmRule,
+  state: AlarmRuleState,
+  action: OperatorAction,
+): AlarmEngineResult {
+  return operate(rule, state, action, (work, key, alarm) => {
+    if (alarm.outOfService) return;
+    alarm.outOfService = true;
+    record(work, key, 'out-of-service', alarm.state, action.at, action);
+  });
+}
+
+export function returnToService(
+  rule: AlarmRule,
+  state: AlarmRuleState,
+  action: OperatorAction,
+): AlarmEngineResult {
+  return operate(rule, state, action, (work, key, alarm) => {
+    if (!alarm.outOfService) return;
+    alarm.outOfService = false;
+    record(work, key, 'in-service', alarm.state, action.at, action);
+  });
+}
+
+/** The most severe level of a limit stack that is in alarm now, or null. */
+export function mostSevereActiveLevel(rule: AlarmRule, state: AlarmRuleState): LimitLevel | null {
+  if (rule.kind !== 'limit') return null;
+  const active = rule.levels
+    .filter((entry) => isActive(state.alarms[entry.level]?.state ?? 'normal'))
+    .sort(
+      (a, b) =>
+        severityRank(a.severity) - severityRank(b.severity) || outerRank(a.level) - outerRank(b.level),
+    );
+  return active[0]?.level ?? null;
+}
+
+const severityOrder = ['critical', 'high', 'medium', 'low'] as const;
+function severityRank(severity: (typeof severityOrder)[number]): number {
+  return severityOrder.indexOf(severity);
+}
+/** HiHi and LoLo are further from normal than Hi and Lo. */
+function outerRank(level: LimitLevel): number {
+  return level === 'hihi' || level === 'lolo' ? 0 : 1;
+}
+
+export interface GatewayStatusChange {
+  online: boolean;
+  /** When the status arrived (the broker's receive time: an offline Last Will carries its connect time). */
+  at: number;
+}
+
+/** Feeds the gateway's status topic to a gateway-scope comm-loss rule: offline is the alarm condition. */
+export function setGatewayStatus(
+  rule: AlarmRule,
+  state: AlarmRuleState,
+  status: GatewayStatusChange,
+): AlarmEngineResult {
+  if (rule.kind !== 'commLoss' || rule.scope !== 'gateway') {
+    throw new AlarmOperationError(`rule ${rule.id} is not a gateway communication-loss rule`);
+  }
+  const work = begin(rule, state);
+  if (!rule.enabled) return done(work);
+  advance(work, status.at);
+  work.state.gatewayOffline = !status.online;
+  if (status.online) {
+    // An online status is a sign of life: the silence clock restarts instead of the alarm lingering
+    // until the first data after a reconnect.
+    work.state.lastDataTs = Math.max(work.state.lastDataTs ?? status.at, status.at);
+  }
+  setCondition(work, 'alarm', !status.online, status.at);
+  advance(work, status.at);
+  return done(work);
+}
+
+/**
+ * Suppresses (or lets go) a device comm-loss rule while its gateway is offline: the device's silence
+ * is the gateway's fault, reported once by the gateway alarm. A raise held back meanwhile happens when
+ * the suppression lifts, if the device is still silent then.
+ */
+export function setSuppressed(
+  rule: AlarmRule,
+  state: AlarmRuleState,
+  change: { suppressed: boolean; at: number; comment?: string },
+): AlarmEngineResult {
+  if (rule.kind !== 'commLoss' || rule.scope !== 'device') {
+    throw new AlarmOperationError(`rule ${rule.id} is not a device communication-loss rule`);
+  }
+  const work = begin(rule, state);
+  advance(work, change.at);
+  const alarm = instance(work, 'alarm');
+  if (alarm.suppressed !== change.suppressed) {
+    alarm.suppressed = change.suppressed;
+    if (change.suppressed) {
+      record(work, 'alarm', 'suppressed', alarm.state, change.at, {
+        ...bySystem,
+        comment: change.comment ?? 'gateway offline',
+      });
+    } else if (!isActive(alarm.state)) {
+      // The gateway is back: its devices get a full afterSeconds to report before any of them alarms,
+      // so a reconnect is not a flood either. One already in alarm before the gateway went stays so.
+      work.state.lastDataTs = Math.max(work.state.lastDataTs ?? change.at, change.at);
+      setCondition(work, 'alarm', false, change.at);
+    }
+  }
+  advance(work, change.at);
+  return done(work);
+}
+
+export interface RuleWithState {
+  rule: AlarmRule;
+  state: AlarmRuleState;
+}
+
+/**
+ * A gateway's status change for the gateway's comm-loss rule and its devices' comm-loss rules: one
+ * gateway alarm, and the devices' alarms suppressed while it is offline instead of a flood.
+ */
+export function applyGatewayStatus(
+  gateway: RuleWithState,
+  devices: readonly RuleWithState[],
+  status: GatewayStatusChange,
+): { gateway: AlarmRuleState; devices: AlarmRuleState[]; transitions: AlarmTransition[] } {
+  const gatewayRule = gateway.rule;
+  if (gatewayRule.kind !== 'commLoss') {
+    throw new AlarmOperationError(`rule ${gatewayRule.id} is not a gateway communication-loss rule`);
+  }
+  const gatewayResult = setGatewayStatus(gatewayRule, gateway.state, status);
+  const transitions = [...gatewayResult.transitions];
+  const deviceStates = devices.map(({ rule, state }) => {
+    if (rule.kind !== 'commLoss' || rule.scope !== 'device' || rule.gatewayId !== gatewayRule.gatewayId) {
+      return state;
+    }
+    const result = setSuppressed(rule, state, {
+      suppressed: !status.online,
+      at: status.at,
+      comment: `gateway ${gatewayRule.gatewayId} offline`,
+    });
+    transitions.push(...result.transitions);
+    return result.state;
+  });
+  return { gateway: gatewayResult.state, devices: deviceStates, transitions };
+}
+
+/** The journal entry for a transition, once the caller has the ids the engine does not make. */
+export function toAlarmEvent(
+  transition: AlarmTransition,
+  ids: { id: string; tenantId: string; siteId: string; alarmId: string },
+): AlarmEvent {
+  const event: AlarmEvent = {
+    id: ids.id,
+    tenantId: ids.tenantId,
+    alarmId: ids.alarmId,
+    ruleId: transition.ruleId,
+    siteId: ids.siteId,
+    at: new Date(transition.at).toISOString(),
+    from: transition.from,
+    to: transition.to,
+    kind: transition.kind,
+    by: transition.by,
+    channel: transition.channel,
+  };
+  if (transition.value !== undefined) event.value = transition.value;
+  if (transition.comment !== undefined) event.comment = transition.comment;
+  return event;
+}

@@ -1,0 +1,106 @@
+// The alarm engine's persisted state for one rule: plain JSON, so a restart or a second instance continues.
+import {
+  type AlarmEvent,
+  type AlarmRule,
+  alarmStateSchema,
+  type LimitLevel,
+  limitLevelSchema,
+  qualitySchema,
+  type TelemetryValue,
+  telemetryValueSchema,
+} from '@plantwatch/shared';
+import { z } from 'zod';
+
+const epochMs = z.number().int();
+
+/** A limit stack keeps one alarm per level (HiHi and Hi are separate alarms); other kinds have one. */
+export const alarmKeySchema = z.union([limitLevelSchema, z.literal('alarm')]);
+export type AlarmKey = z.infer<typeof alarmKeySchema>;
+
+export const alarmInstanceStateSchema = z.strictObject({
+  state: alarmStateSchema,
+  /** Whether the process is in the alarm condition now, delays aside: the truth under shelving. */
+  condition: z.boolean(),
+  /** When `condition` last changed, by the data's timestamps; on- and off-delays count from here. */
+  conditionSince: epochMs.nullable(),
+  activeSince: epochMs.nullable(),
+  /** The latest value seen, carried on the next transition. */
+  value: telemetryValueSchema.nullable(),
+  /** Set while shelved; the shelving ends by itself at this time. */
+  shelvedUntil: epochMs.nullable(),
+  outOfService: z.boolean(),
+  /** Set while the device's gateway is offline (comm-loss alarms only). */
+  suppressed: z.boolean(),
+});
+export type AlarmInstanceState = z.infer<typeof alarmInstanceStateSchema>;
+
+export const alarmRuleStateSchema = z.strictObject({
+  ruleId: z.string(),
+  /** Samples at or before this time were already evaluated: a redelivered batch changes nothing. */
+  lastSampleTs: epochMs.nullable(),
+  /** The last sample of usable quality, for transitions (digital) and rate of change. */
+  previousSample: z
+    .strictObject({ ts: epochMs, value: telemetryValueSchema, quality: qualitySchema })
+    .nullable(),
+  /** The newest data timestamp from the watched device or gateway (comm-loss rules). */
+  lastDataTs: epochMs.nullable(),
+  /** The gateway's status topic said offline (gateway-scope comm-loss rules). */
+  gatewayOffline: z.boolean(),
+  alarms: z.partialRecord(alarmKeySchema, alarmInstanceStateSchema),
+});
+export type AlarmRuleState = z.infer<typeof alarmRuleStateSchema>;
+
+export type AlarmActor = AlarmEvent['by'];
+export type AlarmChannel = AlarmEvent['channel'];
+
+/**
+ * One transition of one alarm. The caller turns it into an AlarmEvent by adding ids, tenant and site
+ * (the engine makes no ids and reads no clock); `at` is epoch ms.
+ */
+export interface AlarmTransition {
+  ruleId: string;
+  key: AlarmKey;
+  /** The limit-stack level; null for other kinds. */
+  level: LimitLevel | null;
+  kind: AlarmEvent['kind'];
+  from: AlarmEvent['from'];
+  to: AlarmEvent['to'];
+  at: number;
+  by: AlarmActor;
+  channel: AlarmChannel;
+  value?: TelemetryValue;
+  comment?: string;
+}
+
+export interface AlarmEngineResult {
+  state: AlarmRuleState;
+  transitions: AlarmTransition[];
+}
+
+export function alarmKeys(rule: AlarmRule): AlarmKey[] {
+  return rule.kind === 'limit' ? rule.levels.map((entry) => entry.level) : ['alarm'];
+}
+
+export function normalAlarmInstance(): AlarmInstanceState {
+  return {
+    state: 'normal',
+    condition: false,
+    conditionSince: null,
+    activeSince: null,
+    value: null,
+    shelvedUntil: null,
+    outOfService: false,
+    suppressed: false,
+  };
+}
+
+export function initialAlarmRuleState(rule: AlarmRule): AlarmRuleState {
+  return {
+    ruleId: rule.id,
+    lastSampleTs: null,
+    previousSample: null,
+    lastDataTs: null,
+    gatewayOffline: false,
+    alarms: Object.fromEntries(alarmKeys(rule).map((key) => [key, normalAlarmInstance()])),
+  };
+}

@@ -1,0 +1,46 @@
+// What an SQS record carries from the broker to ingest. On AWS the IoT Rule
+//   SELECT encode(*, 'base64') AS payload, topic() AS topic, timestamp() AS receivedAt
+//   FROM 'dt/+/+/+/telemetry'
+// sends exactly this to SQS; base64 keeps a payload that is not JSON intact, so it can be
+// dead-lettered with its reason instead of being dropped by the rule. The local runtime builds the same.
+import { createHash, randomUUID } from 'node:crypto';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+
+export const telemetryEnvelopeSchema = z.strictObject({
+  topic: z.string().min(1).max(256),
+  payload: z.base64(),
+  receivedAt: z.number().int().positive(),
+});
+export type TelemetryEnvelope = z.infer<typeof telemetryEnvelopeSchema>;
+
+const LOCAL_QUEUE_ARN = 'arn:aws:sqs:local:000000000000:plantwatch-telemetry';
+
+/** One SQS record as Lambda's SQS event source delivers it, for a message the broker received. */
+export function toSqsRecord(message: { topic: string; payload: Buffer; receivedAt: number }): SQSRecord {
+  const body = JSON.stringify({
+    topic: message.topic,
+    payload: message.payload.toString('base64'),
+    receivedAt: message.receivedAt,
+  } satisfies TelemetryEnvelope);
+  return {
+    messageId: randomUUID(),
+    receiptHandle: randomUUID(),
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(message.receivedAt),
+      SenderId: 'local-broker',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(body).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: LOCAL_QUEUE_ARN,
+    awsRegion: 'local',
+  };
+}
+
+export function toSqsEvent(records: SQSRecord[]): SQSEvent {
+  return { Records: records };
+}

@@ -1,0 +1,3 @@
+export { createAlarmEvaluator } from '../alarms/evaluator.ts';
+export { type TelemetryEnvelope, telemetryEnvelopeSchema, toSqsEvent, toSqsRecord } from './event.ts';
+export { createIngestHandler, type IngestHandler } from './handler.ts';

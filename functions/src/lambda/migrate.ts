@@ -1,0 +1,42 @@
+// Lambda entry of the migrations custom resource: on Create and Update, open the config database
+// (which applies pending migrations), then answer CloudFormation at the pre-signed ResponseURL.
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { openAwsConfigDatabase, parseAwsStoresEnv } from '../env/aws.ts';
+import { logger } from '../observability.ts';
+
+const PHYSICAL_ID = 'plantwatch-config-migrations';
+
+export async function respond(
+  event: CloudFormationCustomResourceEvent,
+  context: Pick<Context, 'logStreamName'>,
+  outcome: { status: 'SUCCESS' } | { status: 'FAILED'; reason: string },
+  send: typeof fetch = fetch,
+): Promise<void> {
+  const body = JSON.stringify({
+    Status: outcome.status,
+    Reason: outcome.status === 'FAILED' ? outcome.reason : `See ${context.logStreamName}`,
+    PhysicalResourceId: PHYSICAL_ID,
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+  });
+  // The pre-signed URL is signed for an empty content type.
+  const response = await send(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body });
+  if (!response.ok) throw new Error(`CloudFormation refused the response: HTTP ${response.status}`);
+}
+
+export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
+  try {
+    // Deleting the stack keeps the database (it snapshots); there is nothing to undo.
+    if (event.RequestType !== 'Delete') {
+      const database = await openAwsConfigDatabase(parseAwsStoresEnv());
+      await database.close();
+      logger.info('config store migrations applied', { requestType: event.RequestType });
+    }
+    await respond(event, context, { status: 'SUCCESS' });
+  } catch (error) {
+    logger.error('migrations failed', { error });
+    const reason = error instanceof Error ? error.message : String(error);
+    await respond(event, context, { status: 'FAILED', reason: reason.slice(0, 1000) });
+  }
+}

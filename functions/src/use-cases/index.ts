@@ -1,0 +1,7 @@
+export * as accounts from './accounts.ts';
+export type { ApiDeps } from './deps.ts';
+export * as plant from './plant.ts';
+export type { Principal } from './principal.ts';
+export * as provisioning from './provisioning.ts';
+export * as telemetry from './telemetry.ts';
+export * as users from './users.ts';

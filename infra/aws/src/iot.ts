@@ -1,0 +1,222 @@
+// AWS IoT Core for the gateways: a thing type, the policy every gateway certificate gets (its own
+// client id and topics only, by policy variables), the telemetry rule to SQS, and the ingest function.
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, type IConstruct } from 'constructs';
+import { PlantwatchFunction } from './house-function.ts';
+
+export interface IotProps {
+  readonly vpc: ec2.IVpc;
+  readonly functionSecurityGroup: ec2.ISecurityGroup;
+  /** Environment of the ingest function: where the config and telemetry stores are. */
+  readonly ingestEnvironment: Record<string, string>;
+  /** At most this many ingest functions run at once, so the database's connections are not exhausted. */
+  readonly ingestMaxConcurrency?: number;
+}
+
+/** Policy variables: a gateway's thing name is its gateway id; tenant and site are thing attributes. */
+export const policyVariable = (name: string) => `$${'{'}${name}}`;
+const THING = policyVariable('iot:Connection.Thing.ThingName');
+const TENANT = policyVariable('iot:Connection.Thing.Attributes[tenantId]');
+const SITE = policyVariable('iot:Connection.Thing.Attributes[siteId]');
+export const GATEWAY_PATH = `${TENANT}/${SITE}/${THING}`;
+
+/** The rule's SQL: the message exactly as functions/src/ingest/event.ts expects it. */
+export const TELEMETRY_RULE_SQL =
+  "SELECT encode(*, 'base64') AS payload, topic() AS topic, timestamp() AS receivedAt FROM 'dt/+/+/+/telemetry'";
+
+export class Iot extends Construct {
+  readonly thingType: iot.CfnThingType;
+  readonly gatewayPolicy: iot.CfnPolicy;
+  readonly telemetryRule: iot.CfnTopicRule;
+  readonly telemetryQueue: sqs.Queue;
+  /** Messages ingest could not take after five tries. */
+  readonly telemetryDeadLetterQueue: sqs.Queue;
+  /** Messages the rule could not put on the queue (its error action). */
+  readonly ruleErrorQueue: sqs.Queue;
+  readonly ingestFunction: PlantwatchFunction;
+
+  constructor(scope: Construct, id: string, props: IotProps) {
+    super(scope, id);
+    const { account, region, partition } = Stack.of(this);
+    const arn = (resource: string) => `arn:${partition}:iot:${region}:${account}:${resource}`;
+
+    this.thingType = new iot.CfnThingType(this, 'GatewayThingType', {
+      thingTypeProperties: {
+        thingTypeDescription: 'A Plantwatch edge gateway; the thing name is the gateway id',
+        searchableAttributes: ['tenantId', 'siteId'],
+      },
+    });
+
+    this.telemetryDeadLetterQueue = new sqs.Queue(this, 'TelemetryDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.ruleErrorQueue = new sqs.Queue(this, 'RuleErrors', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const queue of [this.telemetryDeadLetterQueue, this.ruleErrorQueue]) {
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SQS3',
+        reason: 'This queue is itself a dead-letter queue.',
+      });
+    }
+    const ingestTimeout = Duration.seconds(60);
+    this.telemetryQueue = new sqs.Queue(this, 'Telemetry', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Six times the function timeout, as Lambda's SQS event source asks.
+      visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.telemetryDeadLetterQueue, maxReceiveCount: 5 },
+    });
+
+    const ruleRole = new iam.Role(this, 'RuleRole', {
+      assumedBy: new iam.ServicePrincipal('iot.amazonaws.com'),
+      description: 'Lets the telemetry rule put messages on the telemetry queue and its error queue',
+    });
+    this.telemetryQueue.grantSendMessages(ruleRole);
+    this.ruleErrorQueue.grantSendMessages(ruleRole);
+    this.telemetryRule = new iot.CfnTopicRule(this, 'TelemetryRule', {
+      topicRulePayload: {
+        description: 'Gateway telemetry (also published by Basic Ingest) to the ingest queue',
+        sql: TELEMETRY_RULE_SQL,
+        awsIotSqlVersion: '2016-03-23',
+        ruleDisabled: false,
+        actions: [
+          { sqs: { queueUrl: this.telemetryQueue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false } },
+        ],
+        errorAction: {
+          sqs: { queueUrl: this.ruleErrorQueue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false },
+        },
+      },
+    });
+
+    this.gatewayPolicy = new iot.CfnPolicy(this, 'GatewayPolicy', {
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'iot:Connect',
+            Resource: arn(`client/${THING}`),
+            // Only a certificate attached to the thing connects as that thing.
+            Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iot:Publish',
+            Resource: [
+              arn(`topic/dt/${GATEWAY_PATH}/telemetry`),
+              arn(`topic/dt/${GATEWAY_PATH}/status`),
+              // Basic Ingest: straight to the rule, without the message broker's per-message charge.
+              arn(`topic/$aws/rules/${this.telemetryRule.ref}/dt/${GATEWAY_PATH}/telemetry`),
+            ],
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iot:RetainPublish',
+            Resource: arn(`topic/dt/${GATEWAY_PATH}/status`),
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iot:Subscribe',
+            Resource: arn(`topicfilter/cmd/${GATEWAY_PATH}/config`),
+          },
+          {
+            Effect: 'Allow',
+            Action: 'iot:Receive',
+            Resource: arn(`topic/cmd/${GATEWAY_PATH}/config`),
+          },
+        ],
+      },
+    });
+
+    this.ingestFunction = new PlantwatchFunction(this, 'Ingest', {
+      entry: 'functions/src/lambda/ingest.ts',
+      description: 'Telemetry from the IoT rule via SQS: validate, store, evaluate alarms',
+      timeout: ingestTimeout,
+      withMigrations: true,
+      vpc: props.vpc,
+      securityGroups: [props.functionSecurityGroup],
+      environment: props.ingestEnvironment,
+    });
+    this.ingestFunction.addEventSource(
+      new SqsEventSource(this.telemetryQueue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: props.ingestMaxConcurrency ?? 5,
+      }),
+    );
+  }
+
+  /** Lets `grantee` provision and remove gateways: things, certificates, the gateway policy. */
+  grantProvisioning(grantee: iam.IGrantable & IConstruct): void {
+    Validations.of(grantee).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:thing/*]',
+        reason:
+          'A gateway is created at run time: its thing name (the gateway id) is not known at deploy time.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:cert/*]',
+        reason:
+          'Certificate ids are made by CreateKeysAndCertificate at run time; only the gateway policy is attachable.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'iot:CreateKeysAndCertificate and iot:DescribeEndpoint support no resource-level permissions.',
+      },
+    );
+    const { account, region, partition } = Stack.of(this);
+    const arn = (resource: string) => `arn:${partition}:iot:${region}:${account}:${resource}`;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'iot:CreateThing',
+          // A re-provisioned gateway may have moved site: its attributes are brought up to date.
+          'iot:UpdateThing',
+          'iot:DeleteThing',
+          'iot:AttachThingPrincipal',
+          'iot:DetachThingPrincipal',
+          'iot:ListThingPrincipals',
+        ],
+        resources: [arn('thing/*')],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iot:CreateThing', 'iot:UpdateThing'],
+        resources: [arn(`thingtype/${this.thingType.ref}`)],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iot:AttachPolicy', 'iot:DetachPolicy'],
+        resources: [arn(`policy/${this.gatewayPolicy.ref}`), arn('cert/*')],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iot:UpdateCertificate', 'iot:DeleteCertificate'],
+        resources: [arn('cert/*')],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        // Neither action has a resource to scope to: IAM accepts only "*" for them.
+        actions: ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'],
+        resources: ['*'],
+      }),
+    );
+  }
+}

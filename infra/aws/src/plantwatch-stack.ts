@@ -1,0 +1,82 @@
+// The whole product on AWS in one stack, composed of one construct per concern.
+import { type CfnElement, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Api } from './api.ts';
+import { Data } from './data.ts';
+import { Iot } from './iot.ts';
+import { Network } from './network.ts';
+import { Operations } from './operations.ts';
+import type { DeploymentSettings } from './settings.ts';
+
+export interface PlantwatchStackProps extends StackProps {
+  readonly settings: DeploymentSettings;
+}
+
+export class PlantwatchStack extends Stack {
+  readonly network: Network;
+  readonly data: Data;
+  readonly iot: Iot;
+  readonly api: Api;
+  readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    this.network = new Network(this, 'Network');
+    this.data = new Data(this, 'Data', {
+      vpc: this.network.vpc,
+      functionSecurityGroup: this.network.functionSecurityGroup,
+      telemetryStore: settings.telemetryStore,
+      memoryRetentionHours: settings.memoryRetentionHours,
+      magneticRetentionDays: settings.magneticRetentionDays,
+      minCapacityAcu: settings.auroraMinAcu,
+      maxCapacityAcu: settings.auroraMaxAcu,
+      reportRetentionDays: settings.reportRetentionDays,
+    });
+    const storesEnvironment = { ...this.data.databaseEnvironment, ...this.data.telemetryEnvironment() };
+
+    this.iot = new Iot(this, 'Iot', {
+      vpc: this.network.vpc,
+      functionSecurityGroup: this.network.functionSecurityGroup,
+      ingestEnvironment: storesEnvironment,
+    });
+    this.api = new Api(this, 'Api', {
+      vpc: this.network.vpc,
+      functionSecurityGroup: this.network.functionSecurityGroup,
+      environment: {
+        ...storesEnvironment,
+        IOT_POLICY_NAME: this.iot.gatewayPolicy.ref,
+        IOT_THING_TYPE_NAME: this.iot.thingType.ref,
+        REPORTS_BUCKET: this.data.reportsBucket.bucketName,
+      },
+    });
+    this.iot.grantProvisioning(this.api.apiFunction);
+
+    for (const fn of [this.api.apiFunction, this.iot.ingestFunction]) {
+      this.data.cluster.secret?.grantRead(fn);
+      this.data.grantTelemetry(fn);
+    }
+    this.data.reportsBucket.grantRead(this.api.apiFunction);
+    Validations.of(this.api.apiFunction).acknowledge(
+      ...['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*'].map((finding) => ({
+        id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`,
+        reason: 'grantRead: read-only actions on the reports bucket and its objects, nothing else.',
+      })),
+      {
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.data.reportsBucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+        reason: 'Reports are objects under per-tenant keys the API reads; the grant is on this bucket only.',
+      },
+    );
+
+    this.operations = new Operations(this, 'Operations', {
+      functions: [this.api.apiFunction, this.iot.ingestFunction],
+      deadLetterQueues: [this.iot.telemetryDeadLetterQueue, this.iot.ruleErrorQueue],
+      telemetryQueue: this.iot.telemetryQueue,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'GatewayPolicyName', { value: this.iot.gatewayPolicy.ref });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
+    new CfnOutput(this, 'TelemetryStore', { value: settings.telemetryStore });
+  }
+}

@@ -1,0 +1,46 @@
+// App-wide checks: the runtime of every function, and cdk-nag over the whole app in both modes.
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import cdkNag from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { PlantwatchStack } from '../src/plantwatch-stack.ts';
+import { readSettings } from '../src/settings.ts';
+import { NO_BUNDLING } from './support/stack.ts';
+
+function checkedApp(telemetryStore: string) {
+  const app = new App({ context: { ...NO_BUNDLING, telemetryStore } });
+  const stack = new PlantwatchStack(app, 'Plantwatch', { settings: readSettings(app.node) });
+  Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+describe('cdk-nag in these tests', () => {
+  it('fails synthesis on a finding nobody acknowledged', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Unchecked');
+    new sqs.Queue(stack, 'NoDeadLetterQueue');
+    Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
+  });
+});
+
+describe.each(['timestream', 'postgres'])('the app with telemetryStore=%s', (telemetryStore) => {
+  const { app, stack } = checkedApp(telemetryStore);
+
+  // Synthesis with every rule pack takes seconds; on a busy two-core runner it may take more.
+  it('passes cdk-nag AwsSolutionsChecks with every finding acknowledged beside its resource', {
+    timeout: 120_000,
+  }, () => {
+    // A finding that is not acknowledged fails synthesis with ValidationFailed.
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('runs every Lambda function on Node 24 and arm64', () => {
+    const functions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    expect(functions.map((fn) => [fn.Properties.Runtime, fn.Properties.Architectures])).toEqual(
+      functions.map(() => ['nodejs24.x', ['arm64']]),
+    );
+    expect(functions).toHaveLength(3);
+  });
+});

@@ -1,0 +1,59 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { logicalId, plantwatchStack } from './support/stack.ts';
+
+const { stack, template } = plantwatchStack();
+
+describe('the Operations construct', () => {
+  it('alarms as soon as a message waits in either dead-letter queue', () => {
+    for (const queue of [stack.iot.telemetryDeadLetterQueue, stack.iot.ruleErrorQueue]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, queue), 'QueueName'] } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: logicalId(stack, stack.operations.alarmTopic) }],
+      });
+    }
+  });
+
+  it('alarms on errors and throttles of every function', () => {
+    for (const fn of [stack.api.apiFunction, stack.iot.ingestFunction]) {
+      for (const metric of ['Errors', 'Throttles']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: metric,
+          Namespace: 'AWS/Lambda',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, fn) } }],
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    }
+  });
+
+  it('alarms when telemetry has waited more than five minutes for ingest', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(stack, stack.iot.telemetryQueue), 'QueueName'] },
+        },
+      ],
+      Threshold: 300,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('has one dashboard and an encrypted-in-transit alarm topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    expect(stack.operations.alarms).toHaveLength(7);
+  });
+});

@@ -1,0 +1,104 @@
+// The demo tenant's plant, live: the simulated PLCs and a real gateway process that polls them and
+// publishes through the local broker with its own certificate, as a customer's gateway would.
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type GatewayProcess, provision, spawnGateway } from '@plantwatch/edge-gateway';
+import { type Simulators, startSimulators } from '@plantwatch/edge-gateway/sim';
+import type { ApiDeps } from '@plantwatch/functions/api';
+import { type Principal, provisioning } from '@plantwatch/functions/use-cases';
+import type { DeviceConnection } from '@plantwatch/shared';
+import { DEMO_GATEWAY_NAME, DEMO_MODBUS_PORT, DEMO_OPCUA_PORT } from './seed.ts';
+
+export interface DemoPlant {
+  modbusUrl: string;
+  opcuaEndpoint: string;
+  gatewayPid: number | undefined;
+  notes: string[];
+  close(): Promise<void>;
+}
+
+async function startSimulatorsPreferringDemoPorts(host: string, pkiDir: string): Promise<Simulators> {
+  try {
+    return await startSimulators({ host, modbusPort: DEMO_MODBUS_PORT, opcuaPort: DEMO_OPCUA_PORT, pkiDir });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return startSimulators({ host, modbusPort: 0, opcuaPort: 0, pkiDir });
+  }
+}
+
+/** Points the demo devices at wherever the simulators listen (they move when a port is taken). */
+async function aimDemoDevices(deps: ApiDeps, tenantId: string, gatewayId: string, simulators: Simulators) {
+  return deps.store.inTenant(tenantId, async (repos) => {
+    let moved = false;
+    for (const device of await repos.devices.list({ gatewayId, scope: null })) {
+      const { connection } = device;
+      let next: DeviceConnection | undefined;
+      if (connection.protocol === 'modbus-tcp' && connection.port !== simulators.modbusPort) {
+        next = { ...connection, port: simulators.modbusPort };
+      } else if (connection.protocol === 'opcua' && connection.endpoint !== simulators.opcuaEndpoint) {
+        next = { ...connection, endpoint: simulators.opcuaEndpoint };
+      }
+      if (next) {
+        await repos.devices.update(device.id, { connection: next });
+        moved = true;
+      }
+    }
+    if (moved) await repos.gateways.bumpConfigVersion(gatewayId);
+    return moved;
+  });
+}
+
+export async function startDemoPlant(options: {
+  deps: ApiDeps;
+  tenantId: string;
+  host: string;
+  dataDir: string;
+}): Promise<DemoPlant | null> {
+  const { deps, tenantId } = options;
+  const gateway = await deps.store.inTenant(tenantId, async (repos) =>
+    (await repos.gateways.list({ scope: null })).find((g) => g.name === DEMO_GATEWAY_NAME),
+  );
+  if (!gateway) return null;
+
+  const notes: string[] = [];
+  const simulators = await startSimulatorsPreferringDemoPorts(options.host, join(options.dataDir, 'sim-pki'));
+  let gatewayProcess: GatewayProcess | undefined;
+  try {
+    if (await aimDemoDevices(deps, tenantId, gateway.id, simulators)) {
+      notes.push(
+        `simulator ports ${DEMO_MODBUS_PORT}/${DEMO_OPCUA_PORT} are taken, so they use ${simulators.modbusPort}/${simulators.opcuaPort}; the demo devices were updated`,
+      );
+    }
+    // The local runtime acts as the tenant's owner here, exactly as the provisioning wizard would.
+    const owner: Principal = {
+      tenantId,
+      role: 'owner',
+      siteIds: null,
+      userId: null,
+      apiKeyId: null,
+      sessionId: null,
+    };
+    const bundle = await provisioning.createProvisioningBundle(deps, owner, gateway.id);
+    const gatewayDir = join(options.dataDir, 'gateway');
+    await mkdir(gatewayDir, { recursive: true, mode: 0o700 });
+    const bundleFile = join(gatewayDir, 'bundle.json');
+    await writeFile(bundleFile, JSON.stringify(bundle), { mode: 0o600 });
+    await chmod(bundleFile, 0o600);
+    const { configFile } = await provision(bundleFile, gatewayDir);
+    gatewayProcess = spawnGateway(configFile, { logLevel: 'warn', stdio: 'inherit' });
+  } catch (error) {
+    await simulators.close();
+    throw error;
+  }
+  const running = gatewayProcess;
+  return {
+    modbusUrl: `modbus-tcp://${options.host}:${simulators.modbusPort}`,
+    opcuaEndpoint: simulators.opcuaEndpoint,
+    gatewayPid: running.child.pid,
+    notes,
+    async close() {
+      await running.stop(5_000);
+      await simulators.close();
+    },
+  };
+}

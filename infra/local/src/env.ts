@@ -1,0 +1,72 @@
+// The local runtime's configuration: parsed once at start-up; process.env is read nowhere else.
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(0, 'must be a port 0-65535')
+    .max(65_535, 'must be a port 0-65535')
+    .default(fallback);
+
+export const DEFAULT_DEMO_EMAIL = 'demo@plantwatch.local';
+export const DEFAULT_DEMO_PASSWORD = 'plantwatch-demo';
+
+export const localEnvSchema = z.object({
+  /** Interface every server binds to; 127.0.0.1 unless you mean to expose the product. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port(4000),
+  WEB_PORT: port(3000),
+  MQTT_PORT: port(8883),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Any PostgreSQL server for the config store; unset means embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  TELEMETRY_STORE: z.enum(['duckdb', 'postgres', 'timestream']).default('duckdb'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** on: seed the demo tenant and run its simulated PLCs and gateway; off for a real site. */
+  DEMO: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' })
+    .default('on')
+    .transform((value) => value === 'on' || value === 'true' || value === '1'),
+  DEMO_EMAIL: z.email('must be an e-mail address').default(DEFAULT_DEMO_EMAIL),
+  DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').default(DEFAULT_DEMO_PASSWORD),
+});
+export type LocalEnv = z.infer<typeof localEnvSchema>;
+
+/** Which ports the user set explicitly: those must be used as given, never swapped for a free one. */
+export function explicitPorts(
+  source: Record<string, string | undefined>,
+): Set<'API_PORT' | 'WEB_PORT' | 'MQTT_PORT'> {
+  return new Set(
+    (['API_PORT', 'WEB_PORT', 'MQTT_PORT'] as const).filter(
+      (name) => source[name] !== undefined && source[name] !== '',
+    ),
+  );
+}
+
+export function parseLocalEnv(source: Record<string, string | undefined>): LocalEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const result = localEnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new Error(`invalid environment:\n${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+/**
+ * Next.js allows one dev server per output folder. Each data directory is one product instance,
+ * so each gets its own folder: `.next` for the default `.data`, `.next-<hash>` for any other.
+ */
+export function webDistDir(dataDir: string): string {
+  const resolved = resolve(dataDir);
+  if (resolved === resolve('.data')) return '.next';
+  return `.next-${createHash('sha256').update(resolved).digest('hex').slice(0, 10)}`;
+}

@@ -1,0 +1,135 @@
+// The whole path with real parts: a Modbus TCP PLC simulator, the edge gateway as a child process
+// installed from its provisioning bundle, the local runtime's TLS broker, ingest and the API.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { provision, spawnGateway } from '@plantwatch/edge-gateway';
+import { ModbusSimulator } from '@plantwatch/edge-gateway/sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi, until } from './testing/harness.ts';
+
+interface Plant {
+  token: string;
+  siteId: string;
+  gatewayId: string;
+  deviceId: string;
+}
+
+describe('a real gateway process publishing to the local runtime', () => {
+  let api: TestApi;
+  let plc: ModbusSimulator;
+  let dir: string;
+  const gateways: ReturnType<typeof spawnGateway>[] = [];
+
+  async function createPlant(label: string): Promise<Plant> {
+    const owner = await api.signUp(label);
+    const t = owner.token;
+    const site = (await api.call('POST', '/v1/sites', { token: t, body: { name: `${label} works` } })).body;
+    const gateway = (
+      await api.call('POST', '/v1/gateways', { token: t, body: { siteId: site.id, name: 'gw' } })
+    ).body;
+    const device = (
+      await api.call('POST', '/v1/devices', {
+        token: t,
+        body: {
+          gatewayId: gateway.id,
+          key: 'plc-1',
+          name: 'Lift station PLC',
+          connection: { protocol: 'modbus-tcp', host: '127.0.0.1', port: plc.port, pollMs: 200 },
+        },
+      })
+    ).body;
+    await api.call('POST', '/v1/tags', {
+      token: t,
+      body: {
+        deviceId: device.id,
+        key: 'level',
+        name: 'Wet well level',
+        unit: 'm',
+        scale: 0.01,
+        address: { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' },
+      },
+    });
+    return { token: t, siteId: site.id, gatewayId: gateway.id, deviceId: device.id };
+  }
+
+  /** Provisions the gateway and installs its bundle as `edge-gateway provision` does; returns config.json. */
+  async function install(plant: Plant, name: string): Promise<string> {
+    const res = await api.call('POST', `/v1/gateways/${plant.gatewayId}/provisioning-bundle`, {
+      token: plant.token,
+    });
+    const bundleFile = join(dir, `${name}.bundle.json`);
+    await writeFile(bundleFile, JSON.stringify(res.body));
+    return (await provision(bundleFile, join(dir, name))).configFile;
+  }
+
+  const latestLevel = async (plant: Plant) =>
+    (await api.call('GET', `/v1/telemetry/latest?deviceId=${plant.deviceId}`, { token: plant.token })).body
+      .values[0];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'plantwatch-gateway-e2e-'));
+    plc = new ModbusSimulator({ port: 0 });
+    await plc.start();
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await Promise.all(gateways.map((gateway) => gateway.stop(5_000)));
+    await api?.close();
+    await plc?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('polls the PLC and a changed value is in /v1/telemetry/latest within 2 s of its sample time', async () => {
+    const plant = await createPlant('gateway-e2e');
+    const configFile = await install(plant, 'gw-a');
+    plc.setHolding(0, [123]);
+    gateways.push(spawnGateway(configFile, { stdio: 'ignore', logLevel: 'warn' }));
+    // Connected and publishing: from here on, no start-up buffering is in the measurement.
+    await until(
+      'a first level of 1.23 m',
+      async () => ((await latestLevel(plant))?.value === 1.23 ? true : undefined),
+      30_000,
+    );
+
+    const changedAt = Date.now();
+    plc.setHolding(0, [250]);
+    const sample = await until(
+      'the changed level of 2.5 m',
+      async () => {
+        const value = await latestLevel(plant);
+        return value?.value === 2.5 ? { ...value, seenAt: Date.now() } : undefined;
+      },
+      10_000,
+    );
+
+    expect(sample).toMatchObject({ tagKey: 'level', unit: 'm', quality: 'good' });
+    expect(sample.ts).toBeGreaterThanOrEqual(changedAt - 250); // a poll already in flight may carry it
+    expect(sample.seenAt - sample.ts).toBeLessThan(2_000);
+  });
+
+  it("stores nothing from a gateway using another gateway's certificate or another tenant's topics", async () => {
+    const victim = await createPlant('gateway-e2e-victim');
+    const intruder = await createPlant('gateway-e2e-intruder');
+    const victimConfig = JSON.parse(await readFile(await install(victim, 'gw-victim'), 'utf8'));
+    const intruderConfigFile = await install(intruder, 'gw-intruder');
+    const intruderConfig = JSON.parse(await readFile(intruderConfigFile, 'utf8'));
+    plc.setHolding(0, [456]);
+
+    // Its own certificate, the victim's identity (so the victim's topics): refused by the broker.
+    const spoofFile = join(dir, 'gw-intruder', `spoof-${randomUUID()}.json`);
+    await writeFile(spoofFile, JSON.stringify({ ...intruderConfig, gateway: victimConfig.gateway }));
+    gateways.push(spawnGateway(spoofFile, { stdio: 'ignore', logLevel: 'warn' }));
+    // The control: the same binary and PLC with its own identity does get through.
+    gateways.push(spawnGateway(intruderConfigFile, { stdio: 'ignore', logLevel: 'warn' }));
+    await until(
+      'the intruder’s own telemetry',
+      async () => (await latestLevel(intruder))?.value === 4.56 || undefined,
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    expect(await latestLevel(victim)).toBeUndefined();
+  });
+});

@@ -1,0 +1,117 @@
+// Serves the Lambda-style API handler over plain HTTP: each request becomes the same API Gateway
+// v2 event Lambda would receive, so the local runtime runs exactly the code deployed on AWS.
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ApiEvent, ApiHandler } from '@plantwatch/functions/api';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function toApiEvent(request: IncomingMessage, body: string): ApiEvent {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  const method = request.method ?? 'GET';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? 'unknown',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body ? { body } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  response.writeHead(status, headers);
+  response.end(body);
+}
+
+/** Writes a streamed body chunk by chunk, waiting for the client to drain; stops if it goes away. */
+async function sendStream(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  chunks: AsyncIterable<string>,
+): Promise<void> {
+  response.writeHead(status, headers);
+  try {
+    for await (const chunk of chunks) {
+      if (response.destroyed) return;
+      if (!response.write(chunk)) {
+        await Promise.race([once(response, 'drain'), once(response, 'close')]);
+      }
+    }
+    response.end();
+  } catch (error) {
+    // Headers are gone already: all that is left is to cut the response short, which the client sees.
+    response.destroy(error as Error);
+  }
+}
+
+export function createApiServer(handler: ApiHandler): Server {
+  return createServer(async (request, response) => {
+    let body: string;
+    try {
+      body = await readBody(request);
+    } catch (error) {
+      const tooLarge = error instanceof BodyTooLargeError;
+      send(
+        response,
+        tooLarge ? 413 : 400,
+        { 'content-type': 'application/json; charset=utf-8', connection: 'close' },
+        JSON.stringify({
+          error: tooLarge
+            ? { code: 'payload_too_large', message: `the request body is over ${MAX_BODY_BYTES} bytes` }
+            : { code: 'invalid_request', message: 'the request body could not be read' },
+        }),
+      );
+      return;
+    }
+    const result = await handler(toApiEvent(request, body));
+    if (result.bodyStream) {
+      await sendStream(response, result.statusCode, result.headers, result.bodyStream);
+      return;
+    }
+    send(response, result.statusCode, result.headers, typeof result.body === 'string' ? result.body : '');
+  });
+}

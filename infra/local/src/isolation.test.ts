@@ -1,0 +1,290 @@
+// Tenant isolation, table-driven over the route list: every route of the API must have a case
+// here, so a new route without an isolation test fails this suite.
+import { randomUUID } from 'node:crypto';
+import { apiRoutes } from '@plantwatch/functions/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './testing/harness.ts';
+
+interface TenantA {
+  token: string;
+  apiKeySecret: string;
+  ids: {
+    tenant: string;
+    site: string;
+    gateway: string;
+    device: string;
+    tag: string;
+    user: string;
+    apiKey: string;
+    alarmRule: string;
+  };
+}
+
+type Request = { path: string; body?: unknown };
+type Case =
+  /** Carries no tenant data, or starts from no tenant at all. */
+  | { kind: 'public'; why: string }
+  /** Takes no object id: B's answer must simply contain nothing of A's. */
+  | { kind: 'own-data'; request: Request }
+  /** Names one of A's objects (path, query or body): B must get 404. */
+  | { kind: 'foreign-id'; request: (a: TenantA['ids']) => Request };
+
+const modbusAddress = { kind: 'modbus', area: 'holding', address: 3, type: 'uint16' };
+const day = { from: '2026-01-05T00:00:00Z', to: '2026-01-06T00:00:00Z' };
+
+const hiLimit = {
+  kind: 'limit',
+  name: 'Temp high',
+  levels: [{ level: 'hi', threshold: 80, severity: 'high' }],
+};
+
+const cases: Record<string, Case> = {
+  getHealth: { kind: 'public', why: 'liveness only' },
+  getOpenApiDocument: { kind: 'public', why: 'the API description is the same for everyone' },
+  signUp: { kind: 'public', why: 'creates a new tenant; takes no existing id' },
+  logIn: { kind: 'public', why: 'credentials decide the tenant; covered by the login tests' },
+  acceptInvite: {
+    kind: 'public',
+    why: 'the invitation token decides the tenant; covered by the invite tests',
+  },
+  logOut: { kind: 'own-data', request: { path: '/v1/auth/logout' } },
+  getMe: { kind: 'own-data', request: { path: '/v1/me' } },
+  getTenant: { kind: 'own-data', request: { path: '/v1/tenant' } },
+  updateTenant: { kind: 'own-data', request: { path: '/v1/tenant', body: { name: 'B renamed' } } },
+  listUsers: { kind: 'own-data', request: { path: '/v1/users' } },
+  inviteUser: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: '/v1/users',
+      body: { email: `x-${randomUUID()}@example.com`, name: 'X', role: 'viewer', siteIds: [a.site] },
+    }),
+  },
+  getUser: { kind: 'foreign-id', request: (a) => ({ path: `/v1/users/${a.user}` }) },
+  updateUser: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/users/${a.user}`, body: { role: 'viewer' } }),
+  },
+  removeUser: { kind: 'foreign-id', request: (a) => ({ path: `/v1/users/${a.user}` }) },
+  listApiKeys: { kind: 'own-data', request: { path: '/v1/api-keys' } },
+  createApiKey: {
+    kind: 'own-data',
+    request: { path: '/v1/api-keys', body: { name: 'b key', role: 'viewer' } },
+  },
+  revokeApiKey: { kind: 'foreign-id', request: (a) => ({ path: `/v1/api-keys/${a.apiKey}` }) },
+  listSites: { kind: 'own-data', request: { path: '/v1/sites' } },
+  createSite: { kind: 'own-data', request: { path: '/v1/sites', body: { name: 'B second site' } } },
+  getSite: { kind: 'foreign-id', request: (a) => ({ path: `/v1/sites/${a.site}` }) },
+  updateSite: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/sites/${a.site}`, body: { name: 'stolen' } }),
+  },
+  deleteSite: { kind: 'foreign-id', request: (a) => ({ path: `/v1/sites/${a.site}` }) },
+  listGateways: { kind: 'foreign-id', request: (a) => ({ path: `/v1/gateways?siteId=${a.site}` }) },
+  createGateway: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: '/v1/gateways', body: { siteId: a.site, name: 'planted' } }),
+  },
+  getGateway: { kind: 'foreign-id', request: (a) => ({ path: `/v1/gateways/${a.gateway}` }) },
+  updateGateway: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/gateways/${a.gateway}`, body: { name: 'stolen' } }),
+  },
+  deleteGateway: { kind: 'foreign-id', request: (a) => ({ path: `/v1/gateways/${a.gateway}` }) },
+  listDevices: { kind: 'foreign-id', request: (a) => ({ path: `/v1/devices?gatewayId=${a.gateway}` }) },
+  createDevice: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: '/v1/devices',
+      body: {
+        gatewayId: a.gateway,
+        key: 'planted',
+        name: 'P',
+        connection: { protocol: 'modbus-tcp', host: '10.0.0.9' },
+      },
+    }),
+  },
+  getDevice: { kind: 'foreign-id', request: (a) => ({ path: `/v1/devices/${a.device}` }) },
+  updateDevice: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/devices/${a.device}`, body: { enabled: false } }),
+  },
+  deleteDevice: { kind: 'foreign-id', request: (a) => ({ path: `/v1/devices/${a.device}` }) },
+  listTags: { kind: 'foreign-id', request: (a) => ({ path: `/v1/tags?deviceId=${a.device}` }) },
+  createTag: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: '/v1/tags',
+      body: { deviceId: a.device, key: 'planted', name: 'P', address: modbusAddress },
+    }),
+  },
+  getTag: { kind: 'foreign-id', request: (a) => ({ path: `/v1/tags/${a.tag}` }) },
+  updateTag: { kind: 'foreign-id', request: (a) => ({ path: `/v1/tags/${a.tag}`, body: { deadband: 99 } }) },
+  deleteTag: { kind: 'foreign-id', request: (a) => ({ path: `/v1/tags/${a.tag}` }) },
+  listAlarmRules: { kind: 'own-data', request: { path: '/v1/alarm-rules' } },
+  createAlarmRule: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: '/v1/alarm-rules', body: { ...hiLimit, tagId: a.tag } }),
+  },
+  getAlarmRule: { kind: 'foreign-id', request: (a) => ({ path: `/v1/alarm-rules/${a.alarmRule}` }) },
+  updateAlarmRule: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/alarm-rules/${a.alarmRule}`, body: { name: 'stolen' } }),
+  },
+  deleteAlarmRule: { kind: 'foreign-id', request: (a) => ({ path: `/v1/alarm-rules/${a.alarmRule}` }) },
+  listAlarms: { kind: 'own-data', request: { path: '/v1/alarms?status=all' } },
+  acknowledgeAlarm: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/acknowledge`, body: {} }),
+  },
+  listAlarmEvents: { kind: 'foreign-id', request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/events` }) },
+  getLatestTelemetry: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/telemetry/latest?siteId=${a.site}` }),
+  },
+  getTelemetrySeries: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/telemetry/series?tagIds=${a.tag}&from=${day.from}&to=${day.to}` }),
+  },
+  exportTelemetryCsv: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/telemetry/export?tagIds=${a.tag}&from=${day.from}&to=${day.to}` }),
+  },
+  listDeadLetters: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/ingest/dead-letters?gatewayId=${a.gateway}` }),
+  },
+  createProvisioningBundle: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/gateways/${a.gateway}/provisioning-bundle` }),
+  },
+};
+
+describe('tenant isolation on every route', () => {
+  let api: TestApi;
+  let a: TenantA;
+  let bToken: string;
+  let aSnapshot: unknown;
+
+  /** Everything of A's that B could touch, read back through A's own eyes. */
+  const readA = async () => {
+    const get = async (path: string) => (await api.call('GET', path, { token: a.token })).body;
+    return {
+      tenant: await get('/v1/tenant'),
+      sites: await get('/v1/sites'),
+      gateways: await get('/v1/gateways'),
+      devices: await get('/v1/devices'),
+      tags: await get('/v1/tags'),
+      alarmRules: await get('/v1/alarm-rules'),
+      alarms: await get('/v1/alarms?status=all'),
+      users: await get('/v1/users'),
+      apiKeys: (await get('/v1/api-keys')).apiKeys.map((k: { lastUsedAt: unknown }) => ({
+        ...k,
+        lastUsedAt: null,
+      })),
+    };
+  };
+
+  beforeAll(async () => {
+    api = await startTestApi({
+      loginLimits: { attemptsPerIpPer5Min: 1000, failuresPerAccountPer15Min: 1000 },
+    });
+    const owner = await api.signUp('tenant-a');
+    const t = owner.token;
+    const site = (await api.call('POST', '/v1/sites', { token: t, body: { name: 'A works' } })).body;
+    const gateway = (
+      await api.call('POST', '/v1/gateways', { token: t, body: { siteId: site.id, name: 'A gw' } })
+    ).body;
+    const device = (
+      await api.call('POST', '/v1/devices', {
+        token: t,
+        body: {
+          gatewayId: gateway.id,
+          key: 'plc-a',
+          name: 'A PLC',
+          connection: { protocol: 'opcua', endpoint: 'opc.tcp://10.1.1.1:4840' },
+        },
+      })
+    ).body;
+    const tag = (
+      await api.call('POST', '/v1/tags', {
+        token: t,
+        body: {
+          deviceId: device.id,
+          key: 'temp',
+          name: 'A temp',
+          address: { kind: 'opcua', nodeId: 'ns=1;s=T' },
+        },
+      })
+    ).body;
+    const alarmRule = (
+      await api.call('POST', '/v1/alarm-rules', { token: t, body: { ...hiLimit, tagId: tag.id } })
+    ).body;
+    const invited = (
+      await api.call('POST', '/v1/users', {
+        token: t,
+        body: { email: `a-op-${randomUUID()}@example.com`, name: 'A op', role: 'operator' },
+      })
+    ).body;
+    const key = (
+      await api.call('POST', '/v1/api-keys', { token: t, body: { name: 'A key', role: 'viewer' } })
+    ).body;
+    a = {
+      token: t,
+      apiKeySecret: key.secret,
+      ids: {
+        tenant: owner.tenantId,
+        site: site.id,
+        gateway: gateway.id,
+        device: device.id,
+        tag: tag.id,
+        user: invited.user.id,
+        apiKey: key.apiKey.id,
+        alarmRule: alarmRule.id,
+      },
+    };
+    bToken = (await api.signUp('tenant-b')).token;
+    aSnapshot = await readA();
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('has an isolation case for every route, and no case for a route that no longer exists', () => {
+    const operations = apiRoutes.map((r) => r.operationId);
+    expect(operations.filter((op) => !(op in cases))).toEqual([]);
+    expect(Object.keys(cases).filter((op) => !operations.includes(op))).toEqual([]);
+  });
+
+  it.each(apiRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s',
+    async (_, route) => {
+      const isolation = cases[route.operationId];
+      if (!isolation) throw new Error(`no isolation case for ${route.operationId}`);
+      if (isolation.kind === 'public') {
+        expect(route.access).toBe('public');
+        return;
+      }
+      // B's own owner, fresh per route, so the caller's role is never why a request fails
+      const token = route.operationId === 'logOut' ? (await api.signUp('tenant-b-logout')).token : bToken;
+      if (isolation.kind === 'own-data') {
+        const res = await api.call(route.method, isolation.request.path, {
+          token,
+          body: isolation.request.body,
+        });
+        expect(res.status).toBeLessThan(300);
+        const text = JSON.stringify(res.body ?? '');
+        for (const id of Object.values(a.ids)) expect(text).not.toContain(id);
+        return;
+      }
+      const request = isolation.request(a.ids);
+      const res = await api.call(route.method, request.path, { token, body: request.body });
+      expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status: 404, code: 'not_found' });
+    },
+  );
+
+  it("leaves tenant A's data exactly as it was, and A's credentials working", async () => {
+    expect(await readA()).toEqual(aSnapshot);
+    expect((await api.call('GET', '/v1/me', { token: a.apiKeySecret })).status).toBe(200);
+  });
+});

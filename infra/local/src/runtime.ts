@@ -1,0 +1,186 @@
+// Composition root of the local runtime: embedded stores, local adapters, the API over HTTP.
+import { join, resolve } from 'node:path';
+import {
+  createMemoryRateLimiter,
+  createScryptPasswordHasher,
+  localGatewayCertificateIssuer,
+  OWASP_SCRYPT_COST,
+  openLocalCertificateAuthority,
+  type ScryptCost,
+  uuidV7Ids,
+} from '@plantwatch/functions/adapters/local';
+import {
+  type ConfigDatabaseOptions,
+  createPostgresConfigStore,
+  openConfigDatabase,
+} from '@plantwatch/functions/adapters/postgres';
+import { type ApiDeps, createApiHandler } from '@plantwatch/functions/api';
+import { createAlarmEvaluator, createIngestHandler } from '@plantwatch/functions/ingest';
+import { type GatewayTopicIds, systemClock, type TelemetryStore } from '@plantwatch/shared';
+import type { LocalEnv } from './env.ts';
+import { createApiServer } from './http-server.ts';
+import { createIngestPump } from './ingest-pump.ts';
+import { listen } from './listen.ts';
+import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
+import { seedDemoTenant } from './seed.ts';
+import { openTelemetryStore, type TelemetryStoreOverride } from './telemetry-store.ts';
+
+export interface LocalRuntimeOptions {
+  env: LocalEnv;
+  /** Ports the user set on purpose; they are never swapped for a free one. */
+  explicitPorts?: ReadonlySet<string>;
+  /** Tests lower the KDF cost to keep suites fast; production uses OWASP's. */
+  passwordCost?: ScryptCost;
+  seedDemo?: boolean;
+  /** Overrides where the config store lives (tests use an in-memory PGlite). */
+  database?: ConfigDatabaseOptions;
+  loginLimits?: { attemptsPerIpPer5Min: number; failuresPerAccountPer15Min: number };
+  /** Overrides the telemetry store (tests use an in-memory DuckDB). */
+  telemetry?: TelemetryStoreOverride;
+  /** Where the local CA lives; null keeps it in memory (tests). Default DATA_DIR/ca. */
+  certificateDir?: string | null;
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  /** mqtts:// URL of the broker gateways connect to. */
+  mqttUrl: string;
+  /** The PEM of the local CA the broker's certificate chains to. */
+  caPem: string;
+  telemetry: TelemetryStore;
+  notes: string[];
+  /** password is null when DEMO_PASSWORD is not the existing demo user's password. */
+  demo: { email: string; password: string | null; created: boolean; tenantId: string } | null;
+  deps: ApiDeps;
+  close(): Promise<void>;
+}
+
+async function demoPasswordWorks(deps: ApiDeps, email: string, password: string): Promise<boolean> {
+  const credentials = await deps.store.findCredentialsByEmail(email);
+  return credentials?.passwordHash ? deps.passwords.verify(password, credentials.passwordHash) : false;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const { env } = options;
+  const notes: string[] = [];
+  const database = await openConfigDatabase(
+    options.database ??
+      (env.DATABASE_URL
+        ? { kind: 'postgres', url: env.DATABASE_URL }
+        : { kind: 'pglite', dataDir: join(resolve(env.DATA_DIR), 'config-db') }),
+  );
+  const store = createPostgresConfigStore(database.db, () => database.close());
+  const closers: (() => Promise<void>)[] = [() => store.close()];
+  const closeAll = async () => {
+    // Last opened, first closed: the API and broker stop taking work before the stores go.
+    for (let close = closers.pop(); close; close = closers.pop()) await close();
+  };
+  let mqttUrl = '';
+  let telemetry: TelemetryStore;
+  let authority: Awaited<ReturnType<typeof openLocalCertificateAuthority>>;
+  try {
+    telemetry = await openTelemetryStore(env, options.telemetry);
+    closers.push(() => telemetry.close());
+    authority = await openLocalCertificateAuthority(
+      options.certificateDir === undefined ? join(resolve(env.DATA_DIR), 'ca') : options.certificateDir,
+    );
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const limits = options.loginLimits ?? { attemptsPerIpPer5Min: 50, failuresPerAccountPer15Min: 10 };
+  const deps: ApiDeps = {
+    store,
+    telemetry,
+    gatewayCertificates: localGatewayCertificateIssuer(authority, () => mqttUrl),
+    passwords: createScryptPasswordHasher(options.passwordCost ?? OWASP_SCRYPT_COST),
+    clock: systemClock,
+    ids: uuidV7Ids,
+    loginAttemptsPerIp: createMemoryRateLimiter({
+      points: limits.attemptsPerIpPer5Min,
+      durationSeconds: 300,
+    }),
+    loginFailuresPerAccount: createMemoryRateLimiter({
+      points: limits.failuresPerAccountPer15Min,
+      durationSeconds: 900,
+    }),
+    sessionTtlMs: 12 * 3_600_000,
+    inviteTtlMs: 7 * 86_400_000,
+  };
+
+  try {
+    let demo: LocalRuntime['demo'] = null;
+    if (options.seedDemo ?? true) {
+      const seeded = await seedDemoTenant(deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD });
+      // An existing demo user keeps its password: never print one that would not work.
+      const passwordWorks =
+        seeded.created || (await demoPasswordWorks(deps, env.DEMO_EMAIL.toLowerCase(), env.DEMO_PASSWORD));
+      demo = {
+        email: env.DEMO_EMAIL.toLowerCase(),
+        password: passwordWorks ? env.DEMO_PASSWORD : null,
+        created: seeded.created,
+        tenantId: seeded.tenantId,
+      };
+    }
+    const pump = createIngestPump(
+      createIngestHandler({
+        store,
+        telemetry,
+        alarms: createAlarmEvaluator({ store, clock: systemClock, ids: uuidV7Ids }),
+        clock: systemClock,
+        ids: uuidV7Ids,
+      }),
+    );
+    closers.push(() => pump.close());
+    const broker: MqttBroker = await startMqttBroker({
+      host: env.HOST,
+      port: env.MQTT_PORT,
+      explicitPort: options.explicitPorts?.has('MQTT_PORT') ?? false,
+      tls: {
+        ...(await authority.issueServerCertificate([...new Set([env.HOST, '127.0.0.1', 'localhost'])])),
+        caPem: authority.caPem,
+      },
+      gatewayForCertificate: async (fingerprint): Promise<GatewayTopicIds | null> => {
+        const found = await store.findGatewayByCertificate(fingerprint);
+        if (!found || found.revokedAt !== null || found.notAfter.getTime() < Date.now()) return null;
+        return { tenantId: found.tenantId, siteId: found.siteId, gatewayId: found.gatewayId };
+      },
+      // Status and config topics are the gateway issue's; only telemetry goes to ingest.
+      onPublish: (message) =>
+        message.topic.endsWith('/telemetry') ? pump.submit(message) : Promise.resolve(),
+    });
+    closers.push(() => broker.close());
+    mqttUrl = broker.url;
+    if (broker.note) notes.push(`MQTT: ${broker.note}`);
+
+    const server = createApiServer(createApiHandler(deps, { streaming: true }));
+    const { port, note } = await listen(
+      server,
+      env.HOST,
+      env.API_PORT,
+      options.explicitPorts?.has('API_PORT') ?? false,
+    );
+    if (note) notes.push(`API: ${note}`);
+    const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+    closers.push(
+      () =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
+    );
+    return {
+      apiUrl: `http://${host}:${port}`,
+      mqttUrl,
+      caPem: authority.caPem,
+      telemetry,
+      notes,
+      demo,
+      deps,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import {
+  EMPTY_PATCH_MESSAGE,
+  hasAnyField,
+  idSchema,
+  isoDateTimeSchema,
+  nameSchema,
+  timeZoneSchema,
+} from './ids.ts';
+import { roleSchema } from './roles.ts';
+import { emailSchema, passwordSchema, tenantSchema, userSchema } from './tenant.ts';
+
+export const signUpSchema = z
+  .strictObject({
+    tenantName: nameSchema,
+    timeZone: timeZoneSchema.default('UTC'),
+    name: nameSchema,
+    email: emailSchema,
+    password: passwordSchema,
+  })
+  .meta({ id: 'SignUp' });
+export type SignUp = z.infer<typeof signUpSchema>;
+
+export const loginSchema = z
+  .strictObject({ email: emailSchema, password: z.string().min(1, 'must not be empty').max(256) })
+  .meta({ id: 'Login' });
+export type Login = z.infer<typeof loginSchema>;
+
+export const sessionSchema = z
+  .object({
+    token: z.string().meta({ description: 'Bearer token; shown only in this response' }),
+    expiresAt: isoDateTimeSchema,
+    user: userSchema,
+    tenant: tenantSchema,
+  })
+  .meta({ id: 'Session' });
+export type Session = z.infer<typeof sessionSchema>;
+
+export const meSchema = z
+  .object({
+    user: userSchema.nullable().meta({ description: 'null when authenticated with an API key' }),
+    tenant: tenantSchema,
+    role: roleSchema,
+    via: z.enum(['session', 'apiKey']),
+  })
+  .meta({ id: 'Me' });
+export type Me = z.infer<typeof meSchema>;
+
+export const inviteUserSchema = z
+  .strictObject({
+    email: emailSchema,
+    name: nameSchema,
+    role: roleSchema,
+    siteIds: z.array(idSchema).nullable().default(null),
+  })
+  .meta({ id: 'InviteUser' });
+export type InviteUser = z.infer<typeof inviteUserSchema>;
+
+export const invitationSchema = z
+  .object({
+    user: userSchema,
+    inviteToken: z.string().meta({ description: 'Single-use; shown only in this response' }),
+    expiresAt: isoDateTimeSchema,
+  })
+  .meta({ id: 'Invitation' });
+
+export const acceptInviteSchema = z
+  .strictObject({
+    token: z.string().min(1, 'must not be empty'),
+    password: passwordSchema,
+    name: nameSchema.optional(),
+  })
+  .meta({ id: 'AcceptInvite' });
+export type AcceptInvite = z.infer<typeof acceptInviteSchema>;
+
+export const updateUserSchema = z
+  .strictObject({
+    role: roleSchema.optional(),
+    siteIds: z.array(idSchema).nullable().optional(),
+    name: nameSchema.optional(),
+  })
+  .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
+  .meta({ id: 'UpdateUser' });
+export type UpdateUser = z.infer<typeof updateUserSchema>;
+
+export const apiKeySchema = z
+  .object({
+    id: idSchema,
+    tenantId: idSchema,
+    name: z.string(),
+    role: roleSchema,
+    prefix: z.string().meta({ description: 'The first characters of the key, to recognise it' }),
+    createdAt: isoDateTimeSchema,
+    lastUsedAt: isoDateTimeSchema.nullable(),
+    revokedAt: isoDateTimeSchema.nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
+export const createApiKeySchema = z
+  .strictObject({ name: nameSchema, role: roleSchema.default('viewer') })
+  .meta({ id: 'CreateApiKey' });
+export type CreateApiKey = z.infer<typeof createApiKeySchema>;
+
+export const createdApiKeySchema = z
+  .object({
+    apiKey: apiKeySchema,
+    secret: z.string().meta({ description: 'Shown only once; stored hashed' }),
+  })
+  .meta({ id: 'CreatedApiKey' });

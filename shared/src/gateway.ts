@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import {
+  descriptionSchema,
+  EMPTY_PATCH_MESSAGE,
+  hasAnyField,
+  idSchema,
+  isoDateTimeSchema,
+  nameSchema,
+} from './ids.ts';
+
+/** One edge gateway per site (a site may have more, e.g. one per building). */
+export const gatewaySchema = z
+  .object({
+    id: idSchema,
+    tenantId: idSchema,
+    siteId: idSchema,
+    name: z.string(),
+    description: z.string(),
+    /** Incremented on every change to the gateway's devices or tags; the pushed config carries it. */
+    configVersion: z.number().int(),
+    createdAt: isoDateTimeSchema,
+    updatedAt: isoDateTimeSchema,
+  })
+  .meta({ id: 'Gateway' });
+export type Gateway = z.infer<typeof gatewaySchema>;
+
+export const createGatewaySchema = z
+  .strictObject({
+    siteId: idSchema,
+    name: nameSchema,
+    description: descriptionSchema.default(''),
+  })
+  .meta({ id: 'CreateGateway' });
+export type CreateGateway = z.infer<typeof createGatewaySchema>;
+
+export const updateGatewaySchema = z
+  .strictObject({ name: nameSchema.optional(), description: descriptionSchema.optional() })
+  .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
+  .meta({ id: 'UpdateGateway' });
+export type UpdateGateway = z.infer<typeof updateGatewaySchema>;

@@ -1,0 +1,15 @@
+/** Starts and stops escalation chains: Step Functions on AWS, the same ASL run in process locally. */
+export interface EscalationStarter {
+  /**
+   * Idempotent: the execution is named after the alarm event, so a redelivered event finds the
+   * running chain (`alreadyStarted: true`) instead of paging everyone a second time.
+   */
+  start(request: {
+    tenantId: string;
+    alarmEventId: string;
+    alarmId: string;
+    policyId: string;
+  }): Promise<{ executionName: string; alreadyStarted: boolean }>;
+  /** Stops a chain, e.g. once the alarm is acknowledged; stopping a finished chain is not an error. */
+  stop(executionName: string, reason: string): Promise<void>;
+}

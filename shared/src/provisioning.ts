@@ -1,0 +1,206 @@
+// The edge gateway's configuration (the JSON file, and the retained cmd/.../config message) and the
+// provisioning bundle the cloud hands out to install a gateway. Field names follow the device and tag
+// settings in device.ts and tag.ts, so a device row and its tags map 1:1 onto a config entry.
+import { z } from 'zod';
+import { modbusRtuConnectionSchema, modbusTcpConnectionSchema, opcuaConnectionSchema } from './device.ts';
+import { keySchema } from './ids.ts';
+import { modbusTagAddressSchema, opcuaTagAddressSchema } from './tag.ts';
+import { topicIdSchema } from './topics.ts';
+
+const finite = (what: string) => z.number({ message: `${what} must be a finite number` });
+
+const heartbeatMsSchema = z
+  .number()
+  .int()
+  .min(1000, 'must be at least 1000 ms')
+  .max(86_400_000, 'must be at most a day');
+
+/** What every tag carries besides its address: engineering value = raw * scale + offset. */
+const tagValueFields = {
+  id: keySchema,
+  scale: finite('scale')
+    .refine((s) => s !== 0, 'scale must not be 0')
+    .default(1),
+  offset: finite('offset').default(0),
+  unit: z.string().max(32, 'must be at most 32 characters').default(''),
+  /** Report by exception: a numeric value is sent when it moves by more than this. */
+  deadband: finite('deadband').min(0, 'deadband must not be negative').default(0),
+};
+
+const { kind: _modbusKind, ...modbusAddressShape } = modbusTagAddressSchema.shape;
+
+/** A Modbus tag in the config file: the address fields of tag.ts, flat, next to id and scaling. */
+export const modbusConfigTagSchema = z
+  .strictObject({ ...tagValueFields, ...modbusAddressShape })
+  .superRefine((tag, ctx) => {
+    // The address rules live once, in tag.ts; run them and report their issues on this object.
+    const address = modbusTagAddressSchema.safeParse({
+      kind: 'modbus',
+      area: tag.area,
+      address: tag.address,
+      type: tag.type,
+      bit: tag.bit,
+      length: tag.length,
+    });
+    if (!address.success) {
+      for (const issue of address.error.issues) {
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      }
+    }
+  });
+export type ModbusConfigTag = z.infer<typeof modbusConfigTagSchema>;
+
+export const opcuaConfigTagSchema = z.strictObject({
+  ...tagValueFields,
+  nodeId: opcuaTagAddressSchema.shape.nodeId,
+});
+export type OpcuaConfigTag = z.infer<typeof opcuaConfigTagSchema>;
+
+function uniqueTagIds(tags: readonly { id: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  tags.forEach((tag, index) => {
+    if (seen.has(tag.id)) {
+      ctx.addIssue({ code: 'custom', path: ['tags', index, 'id'], message: `duplicate tag id "${tag.id}"` });
+    }
+    seen.add(tag.id);
+  });
+}
+
+const deviceFields = {
+  id: keySchema,
+  /** A disabled device stays in the config but is not polled. */
+  enabled: z.boolean().default(true),
+  /** The last value of every tag is re-sent this often even when it does not move, so flat lines are not gaps. */
+  heartbeatMs: heartbeatMsSchema.default(60_000),
+};
+
+export const modbusTcpConfigDeviceSchema = modbusTcpConnectionSchema
+  .extend({ ...deviceFields, tags: z.array(modbusConfigTagSchema).min(1, 'a device needs at least one tag') })
+  .superRefine((device, ctx) => uniqueTagIds(device.tags, ctx));
+
+export const modbusRtuConfigDeviceSchema = modbusRtuConnectionSchema
+  .extend({ ...deviceFields, tags: z.array(modbusConfigTagSchema).min(1, 'a device needs at least one tag') })
+  .superRefine((device, ctx) => uniqueTagIds(device.tags, ctx));
+
+export const opcuaConfigDeviceSchema = opcuaConnectionSchema
+  .safeExtend({
+    ...deviceFields,
+    /**
+     * Folder of the client's certificate store (own certificate, trusted/ and rejected/ server
+     * certificates). Sign and SignAndEncrypt only talk to servers whose certificate is in trusted/.
+     */
+    pkiDir: z.string().min(1, 'must not be empty').optional(),
+    tags: z.array(opcuaConfigTagSchema).min(1, 'a device needs at least one tag'),
+  })
+  .superRefine((device, ctx) => uniqueTagIds(device.tags, ctx));
+
+export const configDeviceSchema = z.discriminatedUnion('protocol', [
+  modbusTcpConfigDeviceSchema,
+  modbusRtuConfigDeviceSchema,
+  opcuaConfigDeviceSchema,
+]);
+export type ConfigDevice = z.infer<typeof configDeviceSchema>;
+export type ModbusTcpConfigDevice = z.infer<typeof modbusTcpConfigDeviceSchema>;
+export type ModbusRtuConfigDevice = z.infer<typeof modbusRtuConfigDeviceSchema>;
+export type ModbusConfigDevice = ModbusTcpConfigDevice | ModbusRtuConfigDevice;
+export type OpcuaConfigDevice = z.infer<typeof opcuaConfigDeviceSchema>;
+
+const devicesSchema = z.array(configDeviceSchema).superRefine((devices, ctx) => {
+  const seen = new Set<string>();
+  devices.forEach((device, index) => {
+    if (seen.has(device.id)) {
+      ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate device id "${device.id}"` });
+    }
+    seen.add(device.id);
+  });
+});
+
+export const gatewayIdentitySchema = z.strictObject({
+  id: topicIdSchema,
+  tenantId: topicIdSchema,
+  siteId: topicIdSchema,
+});
+
+export const mqttSettingsSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^mqtts?:\/\/[^\s/]+(\/.*)?$/, 'must be an mqtt:// or mqtts:// URL such as mqtts://broker:8883'),
+  /** PEM files; relative paths are relative to the config file. Required together for mutual TLS. */
+  ca: z.string().min(1, 'must be a file path').optional(),
+  cert: z.string().min(1, 'must be a file path').optional(),
+  key: z.string().min(1, 'must be a file path').optional(),
+  /** AWS IoT Core allows 100 publishes/s per connection; stay well under it. */
+  maxPublishesPerSecond: z.number().int().min(1).max(100).default(50),
+  keepaliveSeconds: z.number().int().min(5).max(1200).default(30),
+});
+export type MqttSettings = z.infer<typeof mqttSettingsSchema>;
+
+export const bufferSettingsSchema = z.strictObject({
+  dir: z.string().min(1, 'must be a folder path').default('./buffer'),
+  maxBytes: z
+    .number()
+    .int()
+    .min(16_384, 'must be at least 16384 bytes')
+    .default(1024 * 1024 * 1024),
+  /** drop-oldest keeps the newest data; reject-new keeps the oldest. Either way dropped points are counted in status. */
+  whenFull: z.enum(['drop-oldest', 'reject-new']).default('drop-oldest'),
+});
+export type BufferSettings = z.infer<typeof bufferSettingsSchema>;
+
+/**
+ * Driver isolation: each device (or serial line) gets its own worker thread, up to `maxWorkers`;
+ * beyond that, devices share workers round-robin (a worker thread costs ~30 MB and ~150 ms to start).
+ */
+export const workerSettingsSchema = z.strictObject({
+  maxWorkers: z.number().int().min(1).max(256).default(16),
+  /** A worker that reports nothing for this long is hung, and is replaced. */
+  hangTimeoutMs: z.number().int().min(2000).max(600_000).default(15_000),
+});
+export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
+
+export const gatewayConfigSchema = z.strictObject({
+  /** Incremented by the cloud on every change; a local file may leave it out. */
+  version: z.number().int().min(0).optional(),
+  gateway: gatewayIdentitySchema,
+  mqtt: mqttSettingsSchema.optional(),
+  workers: workerSettingsSchema.default({ maxWorkers: 16, hangTimeoutMs: 15_000 }),
+  buffer: bufferSettingsSchema.default({
+    dir: './buffer',
+    maxBytes: 1024 * 1024 * 1024,
+    whenFull: 'drop-oldest',
+  }),
+  devices: devicesSchema,
+});
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+
+/**
+ * The retained message on cmd/{tenantId}/{siteId}/{gatewayId}/config: a new version of the devices.
+ * Connection and buffer settings stay the gateway's own: a bad push must not cut the gateway off.
+ */
+export const gatewayConfigMessageSchema = z.strictObject({
+  version: z.number().int().min(0),
+  devices: devicesSchema,
+});
+export type GatewayConfigMessage = z.infer<typeof gatewayConfigMessageSchema>;
+
+const pemSchema = (what: string) =>
+  z.string().regex(/-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----/, `must be a PEM ${what}`);
+
+/** What the cloud hands out once per gateway: where to connect, the credentials, the first config. */
+export const provisioningBundleSchema = z.strictObject({
+  v: z.literal(1, { error: 'must be 1: this is provisioning bundle version 1' }),
+  endpoint: z
+    .string()
+    .regex(/^mqtts:\/\/[^\s/]+$/, 'must be an mqtts:// URL such as mqtts://broker.example.com:8883'),
+  ca: pemSchema('certificate'),
+  cert: pemSchema('certificate'),
+  key: pemSchema('private key'),
+  config: z.strictObject({
+    version: z.number().int().min(0).optional(),
+    gateway: gatewayIdentitySchema,
+    buffer: bufferSettingsSchema.optional(),
+    devices: devicesSchema,
+  }),
+});
+export type ProvisioningBundle = z.infer<typeof provisioningBundleSchema>;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import {
+  EMPTY_PATCH_MESSAGE,
+  hasAnyField,
+  idSchema,
+  isoDateTimeSchema,
+  nameSchema,
+  timeZoneSchema,
+} from './ids.ts';
+import { roleSchema } from './roles.ts';
+
+export const tenantSchema = z
+  .object({
+    id: idSchema,
+    name: nameSchema,
+    timeZone: timeZoneSchema,
+    createdAt: isoDateTimeSchema,
+  })
+  .meta({ id: 'Tenant' });
+export type Tenant = z.infer<typeof tenantSchema>;
+
+export const updateTenantSchema = z
+  .strictObject({ name: nameSchema.optional(), timeZone: timeZoneSchema.optional() })
+  .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
+  .meta({ id: 'UpdateTenant' });
+export type UpdateTenant = z.infer<typeof updateTenantSchema>;
+
+export const emailSchema = z
+  .email({ message: 'must be an e-mail address' })
+  .max(254, 'must be at most 254 characters')
+  .transform((email) => email.toLowerCase());
+
+/** At least 10 characters: long beats complex (NIST SP 800-63B); capped so hashing stays bounded. */
+export const passwordSchema = z
+  .string()
+  .min(10, 'must be at least 10 characters')
+  .max(256, 'must be at most 256 characters');
+
+export const userSchema = z
+  .object({
+    id: idSchema,
+    tenantId: idSchema,
+    email: z.string(),
+    name: z.string(),
+    role: roleSchema,
+    /** null: every site of the tenant; otherwise only these sites. */
+    siteIds: z.array(idSchema).nullable(),
+    status: z.enum(['active', 'invited']),
+    createdAt: isoDateTimeSchema,
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof userSchema>;

@@ -1,0 +1,373 @@
+// End-to-end in real headless Chromium (Debian's, driven by playwright-core): a local runtime
+// (API + embedded store, demo tenant) and the web app, both on ports chosen at run time.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLocalEnv } from '../../infra/local/src/env.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/src/runtime.ts';
+import { TEST_PASSWORD_COST } from '../../infra/local/src/testing/harness.ts';
+import { startWeb, type WebServer } from '../start.ts';
+
+const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outputDir = join(webDir, 'test-output');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+/** Per browser test: the dev server compiles each page on its first visit, slower on a busy 2-core machine. */
+const E2E_TEST_MS = 120_000;
+// A run's own Next output folder: concurrent runs never share Next's dev lock.
+const distDir = `.next-e2e-${process.pid}`;
+
+let dataDir: string;
+let runtime: LocalRuntime;
+let web: WebServer;
+let browser: Browser;
+const consoleErrors: string[] = [];
+
+/** A fresh browser profile that records console errors and failed page scripts. */
+async function newPage(
+  viewport = { width: 1280, height: 800 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
+  page.setDefaultTimeout(30_000);
+  return { context, page };
+}
+
+/** Lighthouse-style basics on the page as it stands: a title, and a label on every form field. */
+async function checkBasics(page: Page, screenshot: string): Promise<void> {
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+  // Next streams page metadata, so under load the title can land a moment after hydration.
+  await expect.poll(() => page.title(), { timeout: 15_000 }).toMatch(/\S.* · Plantwatch$|^Plantwatch$/);
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => (el as HTMLInputElement).type !== 'hidden')
+      .filter(
+        (el) =>
+          !(el as HTMLInputElement).labels?.length &&
+          !el.getAttribute('aria-label') &&
+          !el.getAttribute('aria-labelledby'),
+      )
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+  expect(unlabelled).toEqual([]);
+  await page.screenshot({ path: join(outputDir, `${screenshot}.png`), fullPage: true, caret: 'initial' });
+}
+
+async function logIn(page: Page, email: string, password: string) {
+  await page.goto(`${web.url}/login`);
+  await checkBasics(page, 'login');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/fleet/);
+}
+
+beforeAll(async () => {
+  await mkdir(outputDir, { recursive: true });
+  dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-web-e2e-'));
+  runtime = await startLocalRuntime({
+    env: parseLocalEnv({ API_PORT: '0', DATA_DIR: dataDir }),
+    explicitPorts: new Set(['API_PORT']),
+    passwordCost: TEST_PASSWORD_COST,
+    seedDemo: true,
+    database: { kind: 'pglite' },
+  });
+  [web, browser] = await Promise.all([
+    startWeb({ port: 0, host: '127.0.0.1', apiUrl: runtime.apiUrl, dataDir, distDir, onLog: () => {} }),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await runtime?.close();
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(join(webDir, distDir), { recursive: true, force: true });
+}, 60_000);
+
+describe('the web app in Chromium', () => {
+  const owner = {
+    email: `owner-${Date.now()}@riverside.example`,
+    password: 'riverside water works',
+  };
+  let riversideSiteUrl = '';
+  let demoSiteUrl = '';
+
+  it(
+    'signs up a new tenant, lands on the empty state, and adds a site and a gateway',
+    async () => {
+      const { context, page } = await newPage();
+      await page.goto(`${web.url}/signup`);
+      await checkBasics(page, 'signup');
+      await page.getByLabel('Organisation name').fill('Riverside Water');
+      await page.getByLabel('Your name').fill('Rita Rivers');
+      await page.getByLabel('E-mail').fill(owner.email);
+      await page.getByLabel('Password').fill(owner.password);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.waitForURL(/\/fleet\?welcome=1/);
+      await expect.poll(() => page.getByRole('heading', { name: 'Add your first site' }).count()).toBe(1);
+      await checkBasics(page, 'fleet-empty');
+
+      await page.getByRole('link', { name: 'Add a site' }).click();
+      await page.waitForURL(/\/config\/sites/);
+      await page.getByLabel('Name').fill('Riverside Treatment Works');
+      await page.getByLabel('Time zone').fill('Europe/Paris');
+      await page.getByRole('button', { name: 'Add site' }).click();
+      await page.getByRole('link', { name: 'Riverside Treatment Works', exact: true }).waitFor();
+      await checkBasics(page, 'config-sites');
+      await page.getByRole('link', { name: 'Edit Riverside Treatment Works' }).click();
+      await page.getByRole('heading', { name: 'Edit Riverside Treatment Works' }).waitFor();
+      await page.getByLabel('Description').fill('Drinking water, 40 Ml/d');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved.').waitFor();
+      await checkBasics(page, 'config-site-edit');
+
+      await page.getByRole('link', { name: 'Gateways', exact: true }).click();
+      await page.getByRole('heading', { name: 'New gateway' }).waitFor();
+      await page.getByLabel('Name').fill('gw-riverside');
+      await page.getByRole('button', { name: 'Add gateway' }).click();
+      await page.getByRole('rowheader', { name: 'gw-riverside' }).waitFor();
+      await checkBasics(page, 'config-gateways');
+
+      await page.getByRole('link', { name: 'Fleet' }).click();
+      await page.getByRole('link', { name: 'Riverside Treatment Works' }).click();
+      await page.getByRole('heading', { name: 'gw-riverside' }).waitFor();
+      riversideSiteUrl = page.url();
+      await page.getByText('Drinking water, 40 Ml/d').waitFor();
+      await checkBasics(page, 'site-riverside');
+
+      // The API token stays server-side: not in the session the browser can read, not in a readable cookie.
+      const session = await page.evaluate(() => fetch('/api/auth/session').then((r) => r.text()));
+      expect(session).toContain('Riverside Water');
+      expect(session).not.toContain('pws_');
+      expect((await context.cookies()).map((c) => c.value).join(' ')).not.toContain('pws_');
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    'logs in as the demo tenant and shows its site, devices and tags with units',
+    async () => {
+      const { context, page } = await newPage();
+      await logIn(page, 'demo@plantwatch.local', 'plantwatch-demo');
+      await page.getByRole('link', { name: 'North Pumping Station' }).waitFor();
+      await checkBasics(page, 'fleet');
+
+      await page.getByLabel('Filter sites').fill('nothing like this');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.getByText('No site matches').waitFor();
+      await page.getByRole('link', { name: 'Clear' }).click();
+
+      await page.getByRole('link', { name: 'North Pumping Station' }).click();
+      await page.getByRole('heading', { name: 'gw-north' }).waitFor();
+      demoSiteUrl = page.url();
+      const level = page.getByRole('row', { name: /Wet well level/ });
+      await expect.poll(() => level.textContent()).toMatch(/level.*—.*m/);
+      expect(await page.getByRole('row', { name: /motor temperature/ }).textContent()).toContain('degC');
+      await checkBasics(page, 'site');
+
+      for (const [link, shot, expected] of [
+        ['Devices', 'config-devices', 'plc-2'],
+        ['Tags', 'config-tags', 'Wet well level'],
+        ['Users', 'users', 'demo@plantwatch.local'],
+        ['API keys', 'api-keys', 'No API keys yet.'],
+        ['Alarms', 'alarms', 'The alarm console is coming'],
+      ] as const) {
+        await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
+        await page.getByText(expected, { exact: false }).first().waitFor();
+        await checkBasics(page, shot);
+      }
+
+      const sessionCookie = (await context.cookies()).filter((c) =>
+        c.name.endsWith('next-auth.session-token'),
+      );
+      expect(sessionCookie).toHaveLength(1);
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.waitForURL(/\/login/);
+      await page.goto(`${web.url}/fleet`);
+      await page.waitForURL(/\/login/);
+      // Logging out ended the API session too: the old cookie, put back, no longer gets in.
+      await context.addCookies(sessionCookie);
+      await page.goto(`${web.url}/fleet`);
+      await page.waitForURL(/\/login\?error=expired/);
+      await page.getByText('Your session ended. Log in again.').waitFor();
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    'adds a Modbus device, imports tags from CSV with row-level errors, and manages API keys',
+    async () => {
+      const { context, page } = await newPage();
+      await logIn(page, owner.email, owner.password);
+      await page.goto(`${web.url}/config/devices`);
+      await checkBasics(page, 'config-devices-new');
+      await page.getByLabel('Key').fill('plc-river');
+      await page.getByLabel(/^Name/).fill('Filter PLC');
+      await page.getByLabel('Host or IP address').fill('10.0.0.5');
+      await page.getByRole('button', { name: 'Add device' }).click();
+      await page.getByRole('rowheader', { name: 'Filter PLC' }).waitFor();
+
+      await page.goto(`${web.url}/config/tags`);
+      await checkBasics(page, 'config-tags-import');
+      const importForm = page.getByRole('form', { name: 'Import tags from CSV' });
+      await importForm
+        .getByLabel('or paste CSV')
+        .fill(
+          'key,name,unit,area,address,type\nturbidity,Turbidity,NTU,holding,0,float32\nbad,Bad,,coil,1,float32\n',
+        );
+      await importForm.getByRole('button', { name: 'Import tags' }).click();
+      await importForm.getByText('Row 3, type: a coil holds one bit: type must be bool').waitFor();
+      await importForm
+        .getByLabel('or paste CSV')
+        .fill(
+          'key,name,unit,area,address,type\nturbidity,Turbidity,NTU,holding,0,float32\nrunning,Running,,coil,1,bool\n',
+        );
+      await importForm.getByRole('button', { name: 'Import tags' }).click();
+      await importForm.getByText('Imported 2 tags.').waitFor();
+      await page.getByRole('rowheader', { name: 'Turbidity' }).waitFor();
+
+      await page.getByRole('navigation').getByRole('link', { name: 'API keys', exact: true }).click();
+      await page.getByRole('heading', { name: 'API keys' }).waitFor();
+      await page.getByLabel('Name').fill('SCADA export');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const secret = await page.getByLabel('Secret').inputValue();
+      expect(secret).toMatch(/^pwk_/);
+      await checkBasics(page, 'api-key-created');
+      const me = await fetch(`${runtime.apiUrl}/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
+      expect(me.status).toBe(200);
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Revoke SCADA export' }).click();
+      await page.getByText('Revoked').waitFor();
+      await page.reload();
+      expect(await page.getByLabel('Secret').count()).toBe(0);
+      const revoked = await fetch(`${runtime.apiUrl}/v1/me`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      expect(revoked.status).toBe(401);
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    'invites a viewer who accepts, sees the sites, and gets no controls to change them',
+    async () => {
+      const { context, page } = await newPage();
+      await logIn(page, owner.email, owner.password);
+      await page.getByRole('navigation').getByRole('link', { name: 'Users', exact: true }).click();
+      await page.getByRole('heading', { name: 'Invite a colleague' }).waitFor();
+      await checkBasics(page, 'users');
+      const invite = page.getByRole('form', { name: 'Invite a colleague' });
+      await invite.getByLabel('E-mail').fill(`viewer-${Date.now()}@riverside.example`);
+      await invite.getByLabel('Name').fill('Vic Viewer');
+      await invite.getByRole('button', { name: 'Invite user' }).click();
+      const link = await page.getByLabel('Invitation link').inputValue();
+      expect(link).toMatch(/\/accept-invite#pwi_/);
+      await context.close();
+
+      const invited = await newPage();
+      await invited.page.goto(link);
+      await checkBasics(invited.page, 'accept-invite');
+      await invited.page.getByLabel('Password').fill('viewer password 1');
+      await invited.page.getByRole('button', { name: 'Set password and log in' }).click();
+      await invited.page.waitForURL(/\/fleet/);
+      await invited.page.getByRole('link', { name: 'Riverside Treatment Works' }).waitFor();
+      expect(await invited.page.getByRole('link', { name: 'Users' }).count()).toBe(0);
+      await invited.page.goto(`${web.url}/config/sites`);
+      await invited.page.getByText('changing it needs the engineer role').waitFor();
+      expect(await invited.page.getByRole('button', { name: 'Add site' }).count()).toBe(0);
+      expect(await invited.page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+      await invited.page.goto(`${web.url}/users`);
+      await invited.page.getByText('Managing users needs the admin role.').waitFor();
+      await invited.context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    'works on a phone and from the keyboard alone',
+    async () => {
+      const { context, page } = await newPage({ width: 390, height: 844 });
+      await page.goto(`${web.url}/login`);
+      await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+      // Keyboard only: the skip link comes first, then the fields in order, Enter submits.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('demo@plantwatch.local');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('plantwatch-demo');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/fleet/);
+      await page.getByRole('link', { name: 'North Pumping Station' }).waitFor();
+      await checkBasics(page, 'phone-fleet');
+      await page.getByRole('link', { name: 'North Pumping Station' }).click();
+      await page.getByRole('heading', { name: 'gw-north' }).waitFor();
+      await checkBasics(page, 'phone-site');
+      // Wide tables scroll inside their own box; the page itself never scrolls sideways.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    "shows a second tenant none of the others' data, not even by a typed URL",
+    async () => {
+      const email = `owner-${Date.now()}@hilltop.example`;
+      const password = 'hilltop energy co-op';
+      const signUp = await fetch(`${runtime.apiUrl}/v1/auth/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantName: 'Hilltop Energy', name: 'Hal Hill', email, password }),
+      });
+      expect(signUp.status).toBe(201);
+
+      const { context, page } = await newPage();
+      await logIn(page, email, password);
+      await page.getByRole('heading', { name: 'Add your first site' }).waitFor();
+      const text = await page.locator('main').textContent();
+      expect(text).not.toContain('Riverside');
+      expect(text).not.toContain('North Pumping Station');
+
+      for (const url of [riversideSiteUrl, demoSiteUrl]) {
+        expect(url).toMatch(/\/sites\/[0-9a-f-]{36}$/);
+        await page.goto(url);
+        await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+        expect(await page.locator('main').textContent()).not.toMatch(/Riverside|North Pumping|gw-/);
+        await checkBasics(page, 'not-found');
+      }
+      for (const path of ['/config/sites', '/config/gateways', '/config/devices']) {
+        await page.goto(`${web.url}${path}`);
+        expect(await page.locator('main').textContent()).not.toMatch(
+          /Riverside|North Pumping|gw-north|gw-riverside|plc-1/,
+        );
+      }
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it('logged no console errors during the journey', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,57 @@
+import { roleAtLeast } from '@plantwatch/shared';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { LogOutButton } from '../../components/auth-forms.tsx';
+import { getViewer } from '../../server/viewer.ts';
+import { strings } from '../../strings.ts';
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const viewer = await getViewer();
+  const admin = roleAtLeast(viewer.role, 'admin');
+  return (
+    <>
+      <header className="top">
+        <Link href="/fleet" className="brand">
+          {strings.product}
+        </Link>
+        <nav aria-label={strings.nav.label}>
+          <ul>
+            <li>
+              <Link href="/fleet">{strings.nav.fleet}</Link>
+            </li>
+            <li>
+              <Link href="/alarms">{strings.nav.alarms}</Link>
+            </li>
+            <li>
+              <Link href="/config/sites">{strings.nav.sites}</Link>
+            </li>
+            <li>
+              <Link href="/config/gateways">{strings.nav.gateways}</Link>
+            </li>
+            <li>
+              <Link href="/config/devices">{strings.nav.devices}</Link>
+            </li>
+            <li>
+              <Link href="/config/tags">{strings.nav.tags}</Link>
+            </li>
+            {admin ? (
+              <>
+                <li>
+                  <Link href="/users">{strings.nav.users}</Link>
+                </li>
+                <li>
+                  <Link href="/api-keys">{strings.nav.apiKeys}</Link>
+                </li>
+              </>
+            ) : null}
+          </ul>
+        </nav>
+        <div className="who">
+          <span>{strings.nav.signedInAs(viewer.name || viewer.email, viewer.role, viewer.tenant.name)}</span>
+          <LogOutButton />
+        </div>
+      </header>
+      <main id="main">{children}</main>
+    </>
+  );
+}

@@ -1,0 +1,102 @@
+// The web app's configuration: one zod schema, parsed once; process.env is read (and, for
+// next-auth, written) nowhere else in web/.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const optional = <T extends z.ZodType>(schema: T) => schema.optional();
+
+export const webEnvSchema = z
+  .object({
+    /** The Plantwatch API the web server calls (server-side only; the browser never talks to it). */
+    API_URL: z
+      .url({ message: 'must be a URL such as http://127.0.0.1:4000' })
+      .default('http://127.0.0.1:4000'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    WEB_PORT: z.coerce
+      .number()
+      .int()
+      .min(0, 'must be a port 0-65535')
+      .max(65_535, 'must be a port 0-65535')
+      .default(3000),
+    DATA_DIR: z.string().min(1).default('.data'),
+    /** Signs and encrypts session cookies. Unset: generated once and kept in DATA_DIR/web/. */
+    NEXTAUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+    /** The address people open; unset: http://HOST:port of this server. */
+    NEXTAUTH_URL: optional(z.url({ message: 'must be a URL such as https://plantwatch.example.com' })),
+    /** dev compiles pages on first request (starts in seconds); production serves `next build` output. */
+    WEB_MODE: z.enum(['dev', 'production']).default('dev'),
+    /** Next's output folder inside web/; tests give each run its own so runs never share a lock. */
+    WEB_DIST_DIR: z
+      .string()
+      .regex(/^\.next[\w.-]*$/, 'must be a folder name starting with .next')
+      .default('.next'),
+    /** Optional single sign-on: all three set turns the OIDC provider on. */
+    OIDC_ISSUER: optional(z.url({ message: 'must be the issuer URL' })),
+    OIDC_CLIENT_ID: optional(z.string().min(1)),
+    OIDC_CLIENT_SECRET: optional(z.string().min(1)),
+    OIDC_NAME: z.string().min(1).default('single sign-on'),
+  })
+  .refine(
+    (env) =>
+      [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].every((v) => v === undefined) ||
+      [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].every((v) => v !== undefined),
+    {
+      message: 'set all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none',
+      path: ['OIDC_ISSUER'],
+    },
+  );
+export type WebEnv = z.infer<typeof webEnvSchema>;
+
+export function parseWebEnv(source: Record<string, string | undefined>): WebEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const result = webEnvSchema.safeParse(cleaned);
+  if (!result.success) throw new Error(`invalid web environment:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+let parsed: WebEnv | undefined;
+
+/** The environment of this process, parsed on first use. */
+export function webEnv(): WebEnv {
+  parsed ??= parseWebEnv(process.env);
+  return parsed;
+}
+
+/** The environment a web server child process is started with. */
+export function childEnv(
+  values: Record<string, string | undefined> & { NODE_ENV: 'development' | 'production' },
+): NodeJS.ProcessEnv {
+  const merged: Record<string, string | undefined> = { ...process.env, ...values };
+  const defined = Object.fromEntries(
+    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  return { ...defined, NODE_ENV: values.NODE_ENV };
+}
+
+/**
+ * next-auth reads NEXTAUTH_URL and NEXTAUTH_SECRET from process.env itself; the web server sets
+ * them once it knows its port and secret, before the first request.
+ */
+export function publishAuthEnv(values: { url: string; secret: string }): void {
+  process.env.NEXTAUTH_URL = values.url;
+  process.env.NEXTAUTH_SECRET = values.secret;
+  parsed = undefined;
+}
+
+/** For local use only: a random secret, generated on first start and kept (mode 0600) under DATA_DIR. */
+export async function localAuthSecret(dataDir: string): Promise<string> {
+  const dir = join(resolve(dataDir), 'web');
+  const file = join(dir, 'nextauth-secret');
+  try {
+    const existing = (await readFile(file, 'utf8')).trim();
+    if (existing.length >= 32) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,3 @@
+// Next's ambient types (CSS imports, images) without the generated next-env.d.ts, which points into .next/.
+/// <reference types="next" />
+/// <reference types="next/image-types/global" />

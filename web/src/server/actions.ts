@@ -1,0 +1,368 @@
+'use server';
+// Every change the web app makes, as server actions: check the role, validate with the shared
+// schema, call the API with the viewer's token (the API checks again), refresh the pages.
+import 'server-only';
+import {
+  acceptInviteSchema,
+  createApiKeySchema,
+  createDeviceSchema,
+  createdApiKeySchema,
+  createGatewaySchema,
+  createSiteSchema,
+  createTagSchema,
+  deviceSchema,
+  invitationSchema,
+  inviteUserSchema,
+  type Role,
+  roleSchema,
+  sessionSchema,
+  signUpSchema,
+  updateSiteSchema,
+  updateUserSchema,
+} from '@plantwatch/shared';
+import { revalidatePath } from 'next/cache';
+import type { z } from 'zod';
+import type { FormState } from '../form-state.ts';
+import { strings } from '../strings.ts';
+import { parseTagCsv } from '../tag-csv.ts';
+import { ApiError, ApiUnavailableError, callApi } from './api.ts';
+import { serverConfig } from './config.ts';
+import { RoleTooLowError, viewerWithRole } from './viewer.ts';
+
+class InvalidFormError extends Error {
+  readonly fieldErrors: Record<string, string>;
+  constructor(fieldErrors: Record<string, string>) {
+    super(strings.errors.fixFields);
+    this.name = 'InvalidFormError';
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+function validate<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const field = issue.path.map(String).join('.') || 'form';
+    fieldErrors[field] ??= issue.code === 'invalid_type' ? strings.required : issue.message;
+  }
+  throw new InvalidFormError(fieldErrors);
+}
+
+/** Turns any failure into what the form shows; unexpected ones are logged and shown generically. */
+async function mutate(work: () => Promise<FormState>): Promise<FormState> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof InvalidFormError) {
+      return { status: 'error', message: error.message, fieldErrors: error.fieldErrors };
+    }
+    if (error instanceof RoleTooLowError)
+      return { status: 'error', message: strings.errors.denied(error.needed) };
+    if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+    if (error instanceof ApiError && error.status < 500) {
+      const fieldErrors = Object.fromEntries(
+        error.issues.map((issue) => [issue.path.replace(/^body\./, ''), issue.message]),
+      );
+      return {
+        status: 'error',
+        message: error.issues.length ? strings.errors.fixFields : error.message,
+        fieldErrors,
+      };
+    }
+    console.error('web: a change failed', error);
+    return { status: 'error', message: strings.errors.generic };
+  }
+}
+
+const text = (form: FormData, name: string): string | undefined => {
+  const value = form.get(name);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+};
+const number = (form: FormData, name: string): number | undefined => {
+  const value = text(form, name);
+  return value === undefined ? undefined : Number(value);
+};
+
+async function change(role: Role, method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) {
+  const viewer = await viewerWithRole(role);
+  return callApi(method, path, { token: viewer.token, body });
+}
+
+// --- account ---
+
+export async function signUp(_previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const input = validate(signUpSchema, {
+      tenantName: text(form, 'tenantName'),
+      name: text(form, 'name'),
+      email: text(form, 'email'),
+      password: form.get('password'),
+      timeZone: text(form, 'timeZone'),
+    });
+    const session = sessionSchema.parse(await callApi('POST', '/v1/auth/signup', { body: input }));
+    // The browser signs in through next-auth next; this first API session is not needed.
+    await callApi('POST', '/v1/auth/logout', { token: session.token }).catch(() => undefined);
+    return { status: 'ok' };
+  });
+}
+
+/** Sets the invited user's password; the browser then logs in through next-auth with it. */
+export async function acceptInvite(_previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const input = validate(acceptInviteSchema, {
+      token: text(form, 'token'),
+      password: form.get('password'),
+      name: text(form, 'name'),
+    });
+    const session = sessionSchema.parse(await callApi('POST', '/v1/auth/accept-invite', { body: input }));
+    await callApi('POST', '/v1/auth/logout', { token: session.token }).catch(() => undefined);
+    return { status: 'ok', email: session.user.email };
+  });
+}
+
+// --- plant ---
+
+export async function createSite(_previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const latitude = number(form, 'location.latitude');
+    const longitude = number(form, 'location.longitude');
+    const input = validate(createSiteSchema, {
+      name: text(form, 'name'),
+      description: text(form, 'description'),
+      timeZone: text(form, 'timeZone'),
+      location: latitude === undefined && longitude === undefined ? null : { latitude, longitude },
+    });
+    await change('engineer', 'POST', '/v1/sites', input);
+    revalidatePath('/', 'layout');
+    return { status: 'ok', message: strings.config.added(input.name) };
+  });
+}
+
+export async function updateSite(siteId: string, _previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const latitude = number(form, 'location.latitude');
+    const longitude = number(form, 'location.longitude');
+    const input = validate(updateSiteSchema, {
+      name: text(form, 'name'),
+      description: text(form, 'description') ?? '',
+      timeZone: text(form, 'timeZone'),
+      location: latitude === undefined && longitude === undefined ? null : { latitude, longitude },
+    });
+    await change('engineer', 'PATCH', `/v1/sites/${encodeURIComponent(siteId)}`, input);
+    revalidatePath('/', 'layout');
+    return { status: 'ok', message: strings.config.saved };
+  });
+}
+
+export async function deleteSite(siteId: string): Promise<FormState> {
+  return mutate(async () => {
+    await change('engineer', 'DELETE', `/v1/sites/${encodeURIComponent(siteId)}`);
+    revalidatePath('/', 'layout');
+    return { status: 'ok' };
+  });
+}
+
+export async function createGateway(_previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const input = validate(createGatewaySchema, {
+      siteId: text(form, 'siteId'),
+      name: text(form, 'name'),
+      description: text(form, 'description'),
+    });
+    await change('engineer', 'POST', '/v1/gateways', input);
+    revalidatePath('/', 'layout');
+    return { status: 'ok', message: strings.config.added(input.name) };
+  });
+}
+
+export async function deleteGateway(gatewayId: string): Promise<FormState> {
+  return mutate(async () => {
+    await change('engineer', 'DELETE', `/v1/gateways/${encodeURIComponent(gatewayId)}`);
+    revalidatePath('/', 'layout');
+    return { status: 'ok' };
+  });
+}
+
+function connectionFrom(form: FormData) {
+  const protocol = text(form, 'connection.protocol');
+  if (protocol === 'modbus-tcp') {
+    return {
+      protocol,
+      host: text(form, 'connection.host'),
+      port: number(form, 'connection.port'),
+      unitId: number(form, 'connection.unitId'),
+      pollMs: number(form, 'connection.pollMs'),
+    };
+  }
+  if (protocol === 'modbus-rtu') {
+    return {
+      protocol,
+      path: text(form, 'connection.path'),
+      baudRate: number(form, 'connection.baudRate'),
+      parity: text(form, 'connection.parity'),
+      unitId: number(form, 'connection.unitId'),
+      pollMs: number(form, 'connection.pollMs'),
+    };
+  }
+  return {
+    protocol,
+    endpoint: text(form, 'connection.endpoint'),
+    securityMode: text(form, 'connection.securityMode'),
+    securityPolicy: text(form, 'connection.securityPolicy'),
+    mode: text(form, 'connection.mode'),
+  };
+}
+
+export async function createDevice(_previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const input = validate(createDeviceSchema, {
+      gatewayId: text(form, 'gatewayId'),
+      key: text(form, 'key'),
+      name: text(form, 'name'),
+      description: text(form, 'description'),
+      connection: connectionFrom(form),
+    });
+    await change('engineer', 'POST', '/v1/devices', input);
+    revalidatePath('/', 'layout');
+    return { status: 'ok', message: strings.config.added(input.name) };
+  });
+}
+
+export async function deleteDevice(deviceId: string): Promise<FormState> {
+  return mutate(async () => {
+    await change('engineer', 'DELETE', `/v1/devices/${encodeURIComponent(deviceId)}`);
+    revalidatePath('/', 'layout');
+    return { status: 'ok' };
+  });
+}
+
+export async function createTag(_previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const kind = text(form, 'address.kind');
+    const input = validate(createTagSchema, {
+      deviceId: text(form, 'deviceId'),
+      key: text(form, 'key'),
+      name: text(form, 'name'),
+      unit: text(form, 'unit'),
+      scale: number(form, 'scale'),
+      offset: number(form, 'offset'),
+      deadband: number(form, 'deadband'),
+      address:
+        kind === 'opcua'
+          ? { kind, nodeId: text(form, 'address.nodeId') }
+          : {
+              kind,
+              area: text(form, 'address.area'),
+              address: number(form, 'address.address'),
+              type: text(form, 'address.type'),
+            },
+    });
+    await change('engineer', 'POST', '/v1/tags', input);
+    revalidatePath('/', 'layout');
+    return { status: 'ok', message: strings.config.added(input.name) };
+  });
+}
+
+export async function importTags(_previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const viewer = await viewerWithRole('engineer');
+    const deviceId = text(form, 'deviceId') ?? '';
+    const file = form.get('file');
+    const csv = file instanceof File && file.size > 0 ? await file.text() : (text(form, 'csv') ?? '');
+    const device = deviceSchema.parse(
+      await callApi('GET', `/v1/devices/${encodeURIComponent(deviceId)}`, { token: viewer.token }),
+    );
+    const parsed = parseTagCsv(csv, device.id, device.connection.protocol);
+    if (!parsed.ok) {
+      return {
+        status: 'error',
+        message: strings.config.csvNotSaved,
+        rowErrors: parsed.errors.map((e) => strings.config.csvRowError(e.row, e.field, e.message)),
+      };
+    }
+    if (!parsed.tags.length) return { status: 'error', message: strings.config.csvNothing };
+    let imported = 0;
+    for (const [index, tag] of parsed.tags.entries()) {
+      try {
+        await callApi('POST', '/v1/tags', { token: viewer.token, body: tag });
+        imported++;
+      } catch (error) {
+        revalidatePath('/', 'layout');
+        if (!(error instanceof ApiError) || error.status >= 500) throw error;
+        return {
+          status: 'error',
+          message: `${strings.config.csvImported(imported)} ${strings.config.csvRowError(index + 2, tag.key, error.message)}`,
+        };
+      }
+    }
+    revalidatePath('/', 'layout');
+    return { status: 'ok', message: strings.config.csvImported(imported) };
+  });
+}
+
+export async function deleteTag(tagId: string): Promise<FormState> {
+  return mutate(async () => {
+    await change('engineer', 'DELETE', `/v1/tags/${encodeURIComponent(tagId)}`);
+    revalidatePath('/', 'layout');
+    return { status: 'ok' };
+  });
+}
+
+// --- users and API keys ---
+
+export async function inviteUser(_previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const input = validate(inviteUserSchema, {
+      email: text(form, 'email'),
+      name: text(form, 'name'),
+      role: text(form, 'role'),
+    });
+    const invitation = invitationSchema.parse(await change('admin', 'POST', '/v1/users', input));
+    revalidatePath('/users');
+    const link = `${serverConfig().NEXTAUTH_URL ?? ''}/accept-invite#${invitation.inviteToken}`;
+    return {
+      status: 'ok',
+      message: strings.users.inviteCreated(invitation.user.email),
+      secret: { label: strings.users.inviteLink, value: link },
+    };
+  });
+}
+
+export async function changeRole(userId: string, _previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const input = validate(updateUserSchema, { role: roleSchema.safeParse(text(form, 'role')).data });
+    await change('admin', 'PATCH', `/v1/users/${encodeURIComponent(userId)}`, input);
+    revalidatePath('/users');
+    return { status: 'ok' };
+  });
+}
+
+export async function removeUser(userId: string): Promise<FormState> {
+  return mutate(async () => {
+    await change('admin', 'DELETE', `/v1/users/${encodeURIComponent(userId)}`);
+    revalidatePath('/users');
+    return { status: 'ok' };
+  });
+}
+
+export async function createApiKey(_previous: FormState, form: FormData): Promise<FormState> {
+  return mutate(async () => {
+    const input = validate(createApiKeySchema, { name: text(form, 'name'), role: text(form, 'role') });
+    const created = createdApiKeySchema.parse(await change('admin', 'POST', '/v1/api-keys', input));
+    revalidatePath('/api-keys');
+    return {
+      status: 'ok',
+      message: strings.apiKeys.createdOnce(created.apiKey.name),
+      secret: { label: strings.apiKeys.secret, value: created.secret },
+    };
+  });
+}
+
+export async function revokeApiKey(apiKeyId: string): Promise<FormState> {
+  return mutate(async () => {
+    await change('admin', 'DELETE', `/v1/api-keys/${encodeURIComponent(apiKeyId)}`);
+    revalidatePath('/api-keys');
+    return { status: 'ok' };
+  });
+}

@@ -1,0 +1,110 @@
+// Starts the web app for the local runtime: a child process running web/serve.ts (Next.js + node:http).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ServeMessage } from './serve.ts';
+import { childEnv } from './src/env.ts';
+
+export interface StartWebOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host: string;
+  /** Base URL of the API, e.g. http://127.0.0.1:4000 (no /v1). */
+  apiUrl: string;
+  /** Where the generated session secret is kept (DATA_DIR/web/nextauth-secret) when NEXTAUTH_SECRET is unset. */
+  dataDir: string;
+  /** When the port is taken: false (default) fails; true takes a free one and reports a note. */
+  fallbackWhenTaken?: boolean;
+  /** 'dev' (default: ready in seconds, pages compiled on first visit) or 'production' (needs `next build`). */
+  mode?: 'dev' | 'production';
+  /** Next's output folder in web/ (default .next); give concurrent servers different ones. */
+  distDir?: string;
+  /** Each line the web server writes; default: only its stderr, to this process's stderr. */
+  onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Give up after this long (default 60 s). */
+  timeoutMs?: number;
+}
+
+export interface WebServer {
+  url: string;
+  /** Set when the port was taken and another was used. */
+  note?: string;
+  close(): Promise<void>;
+}
+
+const webDir = dirname(fileURLToPath(import.meta.url));
+
+function forwardLines(child: ChildProcess, onLog: NonNullable<StartWebOptions['onLog']>, tail: string[]) {
+  for (const stream of ['stdout', 'stderr'] as const) {
+    let buffered = '';
+    child[stream]?.setEncoding('utf8');
+    child[stream]?.on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+        onLog(line, stream);
+      }
+    });
+  }
+}
+
+export async function startWeb(options: StartWebOptions): Promise<WebServer> {
+  const onLog =
+    options.onLog ??
+    ((line: string, stream: 'stdout' | 'stderr') => {
+      if (stream === 'stderr') process.stderr.write(`web: ${line}\n`);
+    });
+  const child = spawn(
+    process.execPath,
+    [join(webDir, 'serve.ts'), ...(options.fallbackWhenTaken ? ['--fallback-port'] : [])],
+    {
+      cwd: webDir,
+      env: childEnv({
+        API_URL: options.apiUrl,
+        HOST: options.host,
+        WEB_PORT: String(options.port),
+        DATA_DIR: resolve(options.dataDir),
+        WEB_MODE: options.mode ?? 'dev',
+        WEB_DIST_DIR: options.distDir ?? '.next',
+        NODE_ENV: options.mode === 'production' ? 'production' : 'development',
+        // A product running on someone's machine does not report usage to Vercel.
+        NEXT_TELEMETRY_DISABLED: '1',
+      }),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
+  const tail: string[] = [];
+  forwardLines(child, onLog, tail);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  const started = await new Promise<{ url: string; note?: string }>((done, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`web app did not start within ${options.timeoutMs ?? 60_000} ms:\n${tail.join('\n')}`));
+    }, options.timeoutMs ?? 60_000);
+    child.on('message', (message: ServeMessage) => {
+      clearTimeout(timer);
+      if ('ready' in message)
+        done(message.note ? { url: message.url, note: message.note } : { url: message.url });
+      else fail(Object.assign(new Error(`web app cannot start: ${message.message}`), { tail }));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`web app exited (code ${code}) before it was ready:\n${tail.join('\n')}`));
+    });
+  });
+
+  return {
+    ...started,
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
