@@ -16,11 +16,37 @@ interface Plant {
   deviceId: string;
 }
 
-describe('a real gateway process publishing to the local runtime', () => {
+// Gateway processes start slowly on a loaded 2-core CI machine: generous limits, and on a failure
+// the gateways' own logs say why.
+describe('a real gateway process publishing to the local runtime', { timeout: 120_000 }, () => {
   let api: TestApi;
   let plc: ModbusSimulator;
   let dir: string;
   const gateways: ReturnType<typeof spawnGateway>[] = [];
+  const logs = new Map<string, string[]>();
+
+  function start(name: string, configFile: string): void {
+    const gateway = spawnGateway(configFile, { stdio: 'pipe', logLevel: 'info' });
+    const lines: string[] = [];
+    logs.set(name, lines);
+    const keep = (chunk: Buffer) => {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      lines.splice(0, Math.max(0, lines.length - 40));
+    };
+    gateway.child.stdout?.on('data', keep);
+    gateway.child.stderr?.on('data', keep);
+    gateways.push(gateway);
+  }
+
+  /** `until`, with the gateways' last log lines in the error when it gives up. */
+  async function untilLogged<T>(what: string, probe: () => Promise<T | undefined>, withinMs: number) {
+    try {
+      return await until(what, probe, withinMs);
+    } catch (error) {
+      const tails = [...logs].map(([name, lines]) => `--- ${name}\n${lines.join('\n')}`).join('\n');
+      throw new Error(`${(error as Error).message}\n${tails}`);
+    }
+  }
 
   async function createPlant(label: string): Promise<Plant> {
     const owner = await api.signUp(label);
@@ -85,12 +111,12 @@ describe('a real gateway process publishing to the local runtime', () => {
     const plant = await createPlant('gateway-e2e');
     const configFile = await install(plant, 'gw-a');
     plc.setHolding(0, [123]);
-    gateways.push(spawnGateway(configFile, { stdio: 'ignore', logLevel: 'warn' }));
+    start('gw-a', configFile);
     // Connected and publishing: from here on, no start-up buffering is in the measurement.
-    await until(
+    await untilLogged(
       'a first level of 1.23 m',
       async () => ((await latestLevel(plant))?.value === 1.23 ? true : undefined),
-      30_000,
+      60_000,
     );
 
     const changedAt = Date.now();
@@ -120,13 +146,13 @@ describe('a real gateway process publishing to the local runtime', () => {
     // Its own certificate, the victim's identity (so the victim's topics): refused by the broker.
     const spoofFile = join(dir, 'gw-intruder', `spoof-${randomUUID()}.json`);
     await writeFile(spoofFile, JSON.stringify({ ...intruderConfig, gateway: victimConfig.gateway }));
-    gateways.push(spawnGateway(spoofFile, { stdio: 'ignore', logLevel: 'warn' }));
+    start('gw-spoof', spoofFile);
     // The control: the same binary and PLC with its own identity does get through.
-    gateways.push(spawnGateway(intruderConfigFile, { stdio: 'ignore', logLevel: 'warn' }));
-    await until(
+    start('gw-intruder', intruderConfigFile);
+    await untilLogged(
       'the intruder’s own telemetry',
       async () => (await latestLevel(intruder))?.value === 4.56 || undefined,
-      30_000,
+      60_000,
     );
     await new Promise((r) => setTimeout(r, 1_000));
 
