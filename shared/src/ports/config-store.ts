@@ -7,6 +7,9 @@ import type { Role } from '../roles.ts';
 import type { Site } from '../site.ts';
 import type { Tag, TagAddress } from '../tag.ts';
 import type { Tenant, User } from '../tenant.ts';
+import type { NotifyRepositories } from './notify-store.ts';
+import type { PeopleRepositories } from './people-store.ts';
+import type { ReportRepositories } from './reports-store.ts';
 
 // The config store: tenants, users, credentials and the plant model (sites → gateways → devices → tags).
 // Everything a tenant owns is reached through `inTenant`, which runs one transaction in which the
@@ -108,7 +111,8 @@ export interface ConfigStore {
 /** `siteIds` null means every site; a list restricts site-scoped reads to those sites. */
 export type SiteScope = readonly string[] | null;
 
-export interface TenantRepositories {
+/** The core repositories below, plus each area's own (people, notify, reports: see their port files). */
+export interface TenantRepositories extends PeopleRepositories, NotifyRepositories, ReportRepositories {
   tenant: {
     get(): Promise<Tenant>;
     update(patch: { name?: string; timeZone?: string }): Promise<Tenant>;

@@ -4,8 +4,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDatabaseTargets } from '../../testing/config-databases.ts';
 import type { ConfigDatabase } from './database.ts';
-import { tenantOwnedTables } from './schema.ts';
 import { createPostgresConfigStore } from './store.ts';
+import { tenantOwnedTables } from './tenant-tables.ts';
 
 const modbus: DeviceConnection = {
   protocol: 'modbus-tcp',

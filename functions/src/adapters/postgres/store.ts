@@ -24,6 +24,9 @@ import {
 } from '@plantwatch/shared';
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { ConfigDb } from './database.ts';
+import { notifyRepositories } from './notify-repos.ts';
+import { peopleRepositories } from './people-repos.ts';
+import { reportsRepositories } from './reports-repos.ts';
 import {
   alarmEvents,
   alarmRules,
@@ -244,6 +247,9 @@ function deadLetterWhere(tenantId: string, filter: DeadLetterFilter): SQL | unde
 function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories {
   const now = () => new Date();
   return {
+    ...peopleRepositories(tx, tenantId),
+    ...notifyRepositories(tx, tenantId),
+    ...reportsRepositories(tx, tenantId),
     tenant: {
       async get() {
         const [row] = await tx.select().from(tenants).where(eq(tenants.id, tenantId));
