@@ -8,6 +8,7 @@ export default defineConfig({
     './functions/src/adapters/postgres/schema.ts',
     './functions/src/adapters/postgres/schema-people.ts',
     './functions/src/adapters/postgres/schema-notify.ts',
+    './functions/src/adapters/postgres/schema-escalation.ts',
     './functions/src/adapters/postgres/schema-reports.ts',
   ],
   out: './functions/drizzle',

@@ -20,6 +20,7 @@ export * from './escalation.ts';
 export * from './ingest.ts';
 export * from './ports/alarm-evaluator.ts';
 export * from './ports/escalation-starter.ts';
+export * from './ports/escalation-store.ts';
 export * from './ports/gateway-certificates.ts';
 export * from './ports/notifier.ts';
 export * from './ports/notify-store.ts';

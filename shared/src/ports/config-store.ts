@@ -7,6 +7,7 @@ import type { Role } from '../roles.ts';
 import type { Site } from '../site.ts';
 import type { Tag, TagAddress } from '../tag.ts';
 import type { Tenant, User } from '../tenant.ts';
+import type { EscalationRepositories } from './escalation-store.ts';
 import type { NotifyRepositories } from './notify-store.ts';
 import type { PeopleRepositories } from './people-store.ts';
 import type { ReportRepositories } from './reports-store.ts';
@@ -111,8 +112,12 @@ export interface ConfigStore {
 /** `siteIds` null means every site; a list restricts site-scoped reads to those sites. */
 export type SiteScope = readonly string[] | null;
 
-/** The core repositories below, plus each area's own (people, notify, reports: see their port files). */
-export interface TenantRepositories extends PeopleRepositories, NotifyRepositories, ReportRepositories {
+/** The core repositories below, plus each area's own (people, notify, escalation, reports: see their port files). */
+export interface TenantRepositories
+  extends PeopleRepositories,
+    NotifyRepositories,
+    EscalationRepositories,
+    ReportRepositories {
   tenant: {
     get(): Promise<Tenant>;
     update(patch: { name?: string; timeZone?: string }): Promise<Tenant>;

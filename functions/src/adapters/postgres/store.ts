@@ -24,6 +24,7 @@ import {
 } from '@plantwatch/shared';
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { ConfigDb } from './database.ts';
+import { escalationRepositories } from './escalation-repos.ts';
 import { notifyRepositories } from './notify-repos.ts';
 import { peopleRepositories } from './people-repos.ts';
 import { reportsRepositories } from './reports-repos.ts';
@@ -249,6 +250,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
   return {
     ...peopleRepositories(tx, tenantId),
     ...notifyRepositories(tx, tenantId),
+    ...escalationRepositories(tx, tenantId),
     ...reportsRepositories(tx, tenantId),
     tenant: {
       async get() {
