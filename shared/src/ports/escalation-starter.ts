@@ -10,6 +10,9 @@ export interface EscalationStarter {
     alarmId: string;
     policyId: string;
   }): Promise<{ executionName: string; alreadyStarted: boolean }>;
-  /** Stops a chain, e.g. once the alarm is acknowledged; stopping a finished chain is not an error. */
-  stop(executionName: string, reason: string): Promise<void>;
+  /**
+   * Stops every running chain of the alarm, e.g. once it is acknowledged (from any channel);
+   * stopping when none runs is not an error.
+   */
+  stop(request: { tenantId: string; alarmId: string; reason: string }): Promise<void>;
 }
