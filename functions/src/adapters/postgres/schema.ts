@@ -323,6 +323,8 @@ export const alarmEvents = pgTable(
   },
   (t) => [
     index('alarm_events_tenant_rule_at_idx').on(t.tenantId, t.ruleId, t.at),
+    // the alarm history across rules: which alarms changed in a time range
+    index('alarm_events_tenant_at_idx').on(t.tenantId, t.at),
     foreignKey({
       name: 'alarm_events_rule_fk',
       columns: [t.tenantId, t.ruleId],

@@ -1,0 +1,1 @@
+CREATE INDEX "alarm_events_tenant_at_idx" ON "alarm_events" USING btree ("tenant_id","at");
