@@ -191,6 +191,10 @@ export const reportScheduleSchema = z
     schedule: reportScheduleTimingSchema,
     timeZone: z.string(),
     enabled: z.boolean(),
+    ownerUserId: idSchema
+      .nullable()
+      .meta({ description: 'Whose view of the plant the report is limited to' }),
+    createdBy: z.object({ type: z.string(), id: z.string().optional(), name: z.string().optional() }),
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,
   })
@@ -227,3 +231,57 @@ export const updateReportScheduleSchema = z
   })
   .meta({ id: 'UpdateReportSchedule' });
 export type UpdateReportSchedule = z.infer<typeof updateReportScheduleSchema>;
+
+export const reportRunTriggers = ['schedule', 'manual'] as const;
+export const reportRunStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
+export const reportDeliveryModes = ['attachments', 'link'] as const;
+export const reportDeliveryStatuses = ['pending', 'sent', 'outbox', 'failed'] as const;
+
+const actorSchema = z.object({ type: z.string(), id: z.string().optional(), name: z.string().optional() });
+
+export const reportFileSchema = z
+  .object({ name: z.string(), format: z.enum(reportFormats), bytes: z.number().int() })
+  .meta({ id: 'ReportFile' });
+export type ReportFile = z.infer<typeof reportFileSchema>;
+
+export const reportDeliverySchema = z
+  .object({
+    status: z.enum(reportDeliveryStatuses),
+    /** Files attached, or a download link when they are over the size limit together. */
+    mode: z.enum(reportDeliveryModes),
+    /** Where the message went: smtp, ses, or the outbox when no mail server is configured. */
+    transport: z.string(),
+    recipients: z.array(z.string()),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    messageId: z.string().nullable(),
+    sentAt: isoDateTimeSchema.nullable(),
+  })
+  .meta({ id: 'ReportDelivery' });
+export type ReportDelivery = z.infer<typeof reportDeliverySchema>;
+
+export const reportRunSchema = z
+  .object({
+    id: idSchema,
+    reportId: idSchema,
+    trigger: z.enum(reportRunTriggers),
+    /** Who scheduled it: the scheduler (with the report's creator) or the user who pressed "run now". */
+    requestedBy: actorSchema,
+    slotAt: isoDateTimeSchema.nullable(),
+    period: z.object({ from: isoDateTimeSchema, to: isoDateTimeSchema }),
+    status: z.enum(reportRunStatuses),
+    files: z.array(reportFileSchema),
+    delivery: reportDeliverySchema.nullable(),
+    error: z.string().nullable(),
+    downloads: z.array(z.object({ fileName: z.string(), issuedTo: z.string(), at: isoDateTimeSchema })),
+    createdAt: isoDateTimeSchema,
+    startedAt: isoDateTimeSchema.nullable(),
+    finishedAt: isoDateTimeSchema.nullable(),
+  })
+  .meta({ id: 'ReportRun' });
+export type ReportRun = z.infer<typeof reportRunSchema>;
+
+export const reportFileLinkSchema = z
+  .object({ url: z.string(), expiresAt: isoDateTimeSchema })
+  .meta({ id: 'ReportFileLink' });
+export type ReportFileLink = z.infer<typeof reportFileLinkSchema>;

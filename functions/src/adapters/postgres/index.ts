@@ -5,5 +5,6 @@ export {
   type ConfigDb,
   openConfigDatabase,
 } from './database.ts';
+export { createReportScheduleIndex } from './reports-repos.ts';
 export { createPostgresConfigStore } from './store.ts';
 export { openPostgresTelemetryStore, type PostgresTelemetryOptions } from './telemetry-store.ts';
