@@ -379,10 +379,85 @@ export const alarmEventSchema = z
   .meta({ id: 'AlarmEvent' });
 export type AlarmEvent = z.infer<typeof alarmEventSchema>;
 
+const optionalComment = z.string().trim().max(1000, 'must be at most 1000 characters').optional();
+/** For a limit stack: the one level to act on (HiHi, Hi, …); every level of the rule when left out. */
+const actionLevel = limitLevelSchema.optional().meta({
+  description: 'For a limit stack: the one level to act on; every level of the rule when left out',
+});
+
 export const acknowledgeAlarmSchema = z
-  .strictObject({ comment: z.string().trim().max(1000, 'must be at most 1000 characters').optional() })
+  .strictObject({ comment: optionalComment, level: actionLevel })
   .meta({ id: 'AcknowledgeAlarm' });
 export type AcknowledgeAlarm = z.infer<typeof acknowledgeAlarmSchema>;
+
+export const unshelveAlarmSchema = z
+  .strictObject({ comment: optionalComment, level: actionLevel })
+  .meta({ id: 'UnshelveAlarm' });
+export type UnshelveAlarm = z.infer<typeof unshelveAlarmSchema>;
+
+export const commentAlarmSchema = z
+  .strictObject({
+    comment: z
+      .string({ error: 'must be the comment text' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(1000, 'must be at most 1000 characters'),
+    level: actionLevel,
+  })
+  .meta({ id: 'CommentAlarm' });
+export type CommentAlarm = z.infer<typeof commentAlarmSchema>;
+
+/** Out of service is maintenance: the reason is part of the record, as for shelving. */
+export const removeAlarmFromServiceSchema = z
+  .strictObject({
+    reason: z
+      .string({ error: 'must say why the alarm is taken out of service' })
+      .trim()
+      .min(1, 'must say why the alarm is taken out of service')
+      .max(500, 'must be at most 500 characters'),
+    level: actionLevel,
+  })
+  .meta({ id: 'RemoveAlarmFromService' });
+export type RemoveAlarmFromService = z.infer<typeof removeAlarmFromServiceSchema>;
+
+export const returnAlarmToServiceSchema = z
+  .strictObject({ comment: optionalComment, level: actionLevel })
+  .meta({ id: 'ReturnAlarmToService' });
+export type ReturnAlarmToService = z.infer<typeof returnAlarmToServiceSchema>;
+
+export const alarmListStatuses = ['active', 'history', 'all'] as const;
+
+/**
+ * GET /v1/alarms. `active`: not back to normal and acknowledged; `history`: every alarm with a journal
+ * entry in [from, to) (the last 24 hours by default); `all`: every alarm. from/to narrow `active` and
+ * `all` the same way.
+ */
+export const listAlarmsQuerySchema = z
+  .object({
+    status: z.enum(alarmListStatuses, { error: 'must be "active", "history" or "all"' }).default('active'),
+    state: alarmStateSchema.optional(),
+    severity: alarmSeveritySchema.optional(),
+    siteId: idSchema.optional(),
+    ruleId: idSchema.optional(),
+    from: isoDateTimeSchema.optional(),
+    to: isoDateTimeSchema.optional(),
+    limit: z.coerce
+      .number({ error: 'must be a whole number, 1-1000' })
+      .int('must be a whole number, 1-1000')
+      .min(1, 'must be 1-1000')
+      .max(1000, 'must be 1-1000')
+      .default(500),
+  })
+  .superRefine((query, ctx) => {
+    if (
+      query.from !== undefined &&
+      query.to !== undefined &&
+      !(Date.parse(query.from) < Date.parse(query.to))
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    }
+  });
+export type ListAlarmsQuery = z.infer<typeof listAlarmsQuerySchema>;
 
 export const MAX_SHELVE_MINUTES = 10_080;
 
@@ -404,6 +479,7 @@ export const shelveAlarmSchema = z
       .trim()
       .min(1, 'must say why the alarm is shelved')
       .max(500, 'must be at most 500 characters'),
+    level: actionLevel,
   })
   .superRefine((shelve, ctx) => {
     if (shelve.minutes === undefined && shelve.until === undefined) {

@@ -281,6 +281,17 @@ export function unshelve(rule: AlarmRule, state: AlarmRuleState, action: Operato
   });
 }
 
+/** A note in the alarm's journal (what was found, who was sent); the state does not change. */
+export function addComment(
+  rule: AlarmRule,
+  state: AlarmRuleState,
+  action: OperatorAction & { comment: string },
+): AlarmEngineResult {
+  return operate(rule, state, action, (work, key, alarm) => {
+    record(work, key, 'comment', alarm.state, action.at, action);
+  });
+}
+
 export function removeFromService(
   rule: AlarmRule,
   state: AlarmRuleState,
@@ -343,6 +354,9 @@ export function setGatewayStatus(
   }
   const work = begin(rule, state);
   if (!rule.enabled) return done(work);
+  // Status messages may be redelivered late: an offline older than the online already applied is stale.
+  if (work.state.statusTs !== null && status.at < work.state.statusTs) return done(work);
+  work.state.statusTs = status.at;
   advance(work, status.at);
   work.state.gatewayOffline = !status.online;
   if (status.online) {

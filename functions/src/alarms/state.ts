@@ -46,6 +46,8 @@ export const alarmRuleStateSchema = z.strictObject({
   lastDataTs: epochMs.nullable(),
   /** The gateway's status topic said offline (gateway-scope comm-loss rules). */
   gatewayOffline: z.boolean(),
+  /** When the newest status applied arrived: a redelivered older one changes nothing. */
+  statusTs: epochMs.nullable().default(null),
   alarms: z.partialRecord(alarmKeySchema, alarmInstanceStateSchema),
 });
 export type AlarmRuleState = z.infer<typeof alarmRuleStateSchema>;
@@ -101,6 +103,7 @@ export function initialAlarmRuleState(rule: AlarmRule): AlarmRuleState {
     previousSample: null,
     lastDataTs: null,
     gatewayOffline: false,
+    statusTs: null,
     alarms: Object.fromEntries(alarmKeys(rule).map((key) => [key, normalAlarmInstance()])),
   };
 }

@@ -19,6 +19,7 @@ import {
   openPostgresTelemetryStore,
 } from '../adapters/postgres/index.ts';
 import { createTimestreamClients, openTimestreamTelemetryStore } from '../adapters/timestream/index.ts';
+import type { AlarmCheckDeps } from '../alarms/check.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
 import type { ApiDeps } from '../use-cases/deps.ts';
 import type { IngestDeps } from '../use-cases/ingest.ts';
@@ -173,5 +174,20 @@ export async function createAwsApiDeps(env: AwsApiEnv = parseAwsApiEnv()): Promi
     loginFailuresPerAccount: createMemoryRateLimiter({ points: 10, durationSeconds: 900 }),
     sessionTtlMs: 12 * 3_600_000,
     inviteTtlMs: 7 * 86_400_000,
+  };
+}
+
+/**
+ * The periodic alarm check needs only the config store (no telemetry: comm loss is judged from the
+ * alarm state's own last-data timestamps).
+ */
+export async function createAwsAlarmCheckDeps(
+  env: AwsStoresEnv = parseAwsStoresEnv(),
+): Promise<AlarmCheckDeps> {
+  const database = await openAwsConfigDatabase(env);
+  return {
+    store: createPostgresConfigStore(database.db, () => database.close()),
+    clock: systemClock,
+    ids: uuidV7Ids,
   };
 }

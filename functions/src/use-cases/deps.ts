@@ -1,6 +1,7 @@
 import type {
   Clock,
   ConfigStore,
+  EscalationStarter,
   GatewayCertificateIssuer,
   IdGenerator,
   PasswordHasher,
@@ -21,5 +22,7 @@ export interface ApiDeps {
   /** Failed login attempts against one account. */
   loginFailuresPerAccount: RateLimiter;
   sessionTtlMs: number;
+  /** Starts an alarm's escalation chain when it is raised and stops it when acknowledged; none: no paging. */
+  escalation?: EscalationStarter;
   inviteTtlMs: number;
 }

@@ -1,4 +1,5 @@
 export * as accounts from './accounts.ts';
+export * as alarms from './alarms.ts';
 export type { ApiDeps } from './deps.ts';
 export * as plant from './plant.ts';
 export type { Principal } from './principal.ts';

@@ -9,6 +9,7 @@ import {
   type ConfigStore,
   DEAD_LETTER_PAYLOAD_CHARS,
   type DeadLetterReason,
+  gatewayStatusSchema,
   type IdGenerator,
   idSchema,
   MAX_TELEMETRY_BYTES,
@@ -39,6 +40,8 @@ export interface IncomingTelemetry {
 export type IngestOutcome =
   | { status: 'stored'; written: number; duplicates: number }
   | { status: 'replay' }
+  /** A gateway status message (online/offline), handed to the alarm evaluator; an empty one clears the retained status. */
+  | { status: 'gateway-status'; online: boolean | null }
   | { status: 'dead-lettered'; reason: DeadLetterReason; detail: string; kept: boolean };
 
 /** Gateway clocks drift; beyond this a timestamp is wrong, not early. */
@@ -226,9 +229,57 @@ export function createTelemetryIngestor(deps: IngestDeps) {
     }
   }
 
+  /**
+   * The retained status topic: online, or offline (the Last Will, published by the broker when the
+   * connection drops). Only the online/offline edge matters to alarms; it is dated by the broker's
+   * receive time, because a Last Will's own `ts` is the time the gateway connected.
+   */
+  async function gatewayStatus(
+    incoming: IncomingTelemetry,
+    topic: { tenantId: string; siteId: string; gatewayId: string },
+  ): Promise<IngestOutcome> {
+    // An empty retained message is how a retained status is cleared: nothing to tell the alarms.
+    if (incoming.payload.length === 0) return { status: 'gateway-status', online: null };
+    if (incoming.payload.length > MAX_TELEMETRY_BYTES) {
+      throw new DeadLetterError('too_large', `the status is ${incoming.payload.length} bytes`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(incoming.payload.toString('utf8'));
+    } catch (error) {
+      throw new DeadLetterError('bad_json', `the status is not JSON: ${(error as Error).message}`);
+    }
+    const result = gatewayStatusSchema.safeParse(parsed);
+    if (!result.success) {
+      const issues = result.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(status)'}: ${i.message}`);
+      throw new DeadLetterError('schema', issues.join('; '));
+    }
+    if (result.data.gw !== topic.gatewayId) {
+      throw new DeadLetterError('gateway_mismatch', `gw "${result.data.gw}" is not the gateway in the topic`);
+    }
+    if (![topic.tenantId, topic.siteId, topic.gatewayId].every((id) => idSchema.safeParse(id).success)) {
+      throw new DeadLetterError('unknown_gateway', 'the topic does not name a gateway of this tenant');
+    }
+    const cached = plants.get(`${topic.tenantId}/${topic.gatewayId}`);
+    const plant = cached ?? (await loadPlant(topic.tenantId, topic.gatewayId));
+    if (!plant || plant.siteId !== topic.siteId) {
+      throw new DeadLetterError(
+        'unknown_gateway',
+        `gateway ${topic.gatewayId} is not a gateway of site ${topic.siteId}`,
+      );
+    }
+    const online = result.data.state === 'online';
+    await deps.alarms.gatewayStatus({ ...topic, online, at: incoming.receivedAt });
+    return { status: 'gateway-status', online };
+  }
+
   return async function ingest(incoming: IncomingTelemetry): Promise<IngestOutcome> {
     let checked: ReturnType<typeof parse>;
     try {
+      const statusTopic = parseTopic(incoming.topic);
+      if (statusTopic?.kind === 'status') return await gatewayStatus(incoming, statusTopic);
       checked = parse(incoming);
       checkTimes(checked.message, incoming.receivedAt);
       // A gateway replays a whole batch with the same seq and payload; a restarted one may reuse a seq.

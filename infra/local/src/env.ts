@@ -38,6 +38,12 @@ export const localEnvSchema = z.object({
     .transform((value) => value === 'on' || value === 'true' || value === '1'),
   DEMO_EMAIL: z.email('must be an e-mail address').default(DEFAULT_DEMO_EMAIL),
   DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').default(DEFAULT_DEMO_PASSWORD),
+  /** How often the periodic alarm check runs (communication loss, delays, shelving expiry). */
+  ALARM_CHECK_SECONDS: z.coerce
+    .number({ message: 'must be a number of seconds, 1-300' })
+    .min(1, 'must be 1-300 seconds')
+    .max(300, 'must be 1-300 seconds')
+    .default(5),
 });
 export type LocalEnv = z.infer<typeof localEnvSchema>;
 

@@ -137,6 +137,26 @@ const cases: Record<string, Case> = {
     request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/acknowledge`, body: {} }),
   },
   listAlarmEvents: { kind: 'foreign-id', request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/events` }) },
+  shelveAlarm: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/shelve`, body: { minutes: 30, reason: 'stolen' } }),
+  },
+  unshelveAlarm: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/unshelve`, body: {} }),
+  },
+  commentOnAlarm: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/comment`, body: { comment: 'stolen' } }),
+  },
+  removeAlarmFromService: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/remove-from-service`, body: { reason: 'stolen' } }),
+  },
+  returnAlarmToService: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/return-to-service`, body: {} }),
+  },
   getLatestTelemetry: {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/telemetry/latest?siteId=${a.site}` }),

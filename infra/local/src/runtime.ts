@@ -15,7 +15,11 @@ import {
   openConfigDatabase,
 } from '@plantwatch/functions/adapters/postgres';
 import { type ApiDeps, createApiHandler } from '@plantwatch/functions/api';
-import { createAlarmEvaluator, createIngestHandler } from '@plantwatch/functions/ingest';
+import {
+  createAlarmEvaluator,
+  createIngestHandler,
+  startAlarmCheckTimer,
+} from '@plantwatch/functions/ingest';
 import { type GatewayTopicIds, systemClock, type TelemetryStore } from '@plantwatch/shared';
 import type { LocalEnv } from './env.ts';
 import { createApiServer } from './http-server.ts';
@@ -39,6 +43,8 @@ export interface LocalRuntimeOptions {
   telemetry?: TelemetryStoreOverride;
   /** Where the local CA lives; null keeps it in memory (tests). Default DATA_DIR/ca. */
   certificateDir?: string | null;
+  /** Overrides ALARM_CHECK_SECONDS (tests run the check often, or call alarmCheck.runNow). */
+  alarmCheckIntervalMs?: number;
 }
 
 export interface LocalRuntime {
@@ -52,6 +58,8 @@ export interface LocalRuntime {
   /** password is null when DEMO_PASSWORD is not the existing demo user's password. */
   demo: { email: string; password: string | null; created: boolean; tenantId: string } | null;
   deps: ApiDeps;
+  /** The periodic alarm check (comm loss, delays, shelving expiry); runNow for tests. */
+  alarmCheck: { runNow(): Promise<unknown> };
   close(): Promise<void>;
 }
 
@@ -122,16 +130,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         tenantId: seeded.tenantId,
       };
     }
+    // Escalation is read when used, so whoever fills in deps.escalation later is seen by the alarms too.
+    const alarmDeps = {
+      store,
+      clock: systemClock,
+      ids: uuidV7Ids,
+      get escalation() {
+        return deps.escalation;
+      },
+    };
     const pump = createIngestPump(
       createIngestHandler({
         store,
         telemetry,
-        alarms: createAlarmEvaluator({ store, clock: systemClock, ids: uuidV7Ids }),
+        alarms: createAlarmEvaluator(alarmDeps),
         clock: systemClock,
         ids: uuidV7Ids,
       }),
     );
     closers.push(() => pump.close());
+    const alarmCheck = startAlarmCheckTimer(
+      alarmDeps,
+      options.alarmCheckIntervalMs ?? env.ALARM_CHECK_SECONDS * 1000,
+    );
+    closers.push(() => alarmCheck.stop());
     const broker: MqttBroker = await startMqttBroker({
       host: env.HOST,
       port: env.MQTT_PORT,
@@ -145,9 +167,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         if (!found || found.revokedAt !== null || found.notAfter.getTime() < Date.now()) return null;
         return { tenantId: found.tenantId, siteId: found.siteId, gatewayId: found.gatewayId };
       },
-      // Status and config topics are the gateway issue's; only telemetry goes to ingest.
+      // Telemetry and the status topic (online, or the Last Will) go to ingest; config is the gateway's.
       onPublish: (message) =>
-        message.topic.endsWith('/telemetry') ? pump.submit(message) : Promise.resolve(),
+        message.topic.endsWith('/telemetry') || message.topic.endsWith('/status')
+          ? pump.submit(message)
+          : Promise.resolve(),
     });
     closers.push(() => broker.close());
     mqttUrl = broker.url;
@@ -177,6 +201,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       notes,
       demo,
       deps,
+      alarmCheck,
       close: closeAll,
     };
   } catch (error) {

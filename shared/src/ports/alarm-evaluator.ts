@@ -11,6 +11,20 @@ export interface AlarmEvaluator {
     gatewayId: string;
     points: readonly TelemetryPointRecord[];
   }): Promise<void>;
+  /**
+   * The gateway's retained status topic said online or offline (the Last Will). `at` is when the
+   * broker received it. May be handed over again, and out of order: an older status changes nothing.
+   */
+  gatewayStatus(change: {
+    tenantId: string;
+    siteId: string;
+    gatewayId: string;
+    online: boolean;
+    at: number;
+  }): Promise<void>;
 }
 
-export const noAlarmEvaluation: AlarmEvaluator = { evaluate: async () => undefined };
+export const noAlarmEvaluation: AlarmEvaluator = {
+  evaluate: async () => undefined,
+  gatewayStatus: async () => undefined,
+};

@@ -104,6 +104,12 @@ export interface ConfigStore {
   findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
   findInviteByTokenHash(tokenHash: string): Promise<InviteRecord | null>;
   findGatewayByCertificate(fingerprintSha256: string): Promise<GatewayCertificateRecord | null>;
+  /**
+   * The tenants whose alarms time alone can change (communication-loss rules, on/off delays, a
+   * shelving that expires): the periodic alarm check visits only these. Crosses tenants through one
+   * SECURITY DEFINER function that returns tenant ids and nothing else.
+   */
+  findTenantsWithAlarmTimers(): Promise<string[]>;
   /** Runs `work` in one transaction that sees and changes only `tenantId`'s rows. */
   inTenant<T>(tenantId: string, work: (repos: TenantRepositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -259,11 +265,18 @@ export interface TenantRepositories
   alarmStates: {
     /** The states of the given rules that have one (a rule never evaluated has none). */
     list(ruleIds: readonly string[]): Promise<AlarmStateRecord[]>;
+    /**
+     * Locks the rules (their rows, in id order) until the transaction ends: whoever reads, evaluates
+     * and writes a rule's state holds this first, so two instances never both act on the same state.
+     */
+    lock(ruleIds: readonly string[]): Promise<void>;
     put(ruleId: string, state: unknown, at: Date): Promise<void>;
   };
   alarmEvents: {
     insert(events: readonly (AlarmEvent & { alarmKey: string })[]): Promise<void>;
     /** Newest first. */
     list(filter: { ruleId: string }, limit: number): Promise<AlarmEvent[]>;
+    /** The alarms (ids) with a journal entry at or after `from` and before `to`. */
+    alarmIdsBetween(range: { from: Date; to: Date }): Promise<string[]>;
   };
 }

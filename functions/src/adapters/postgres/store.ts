@@ -776,6 +776,17 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
           .from(alarmStates)
           .where(and(eq(alarmStates.tenantId, tenantId), inArray(alarmStates.ruleId, [...ruleIds])));
       },
+      async lock(ruleIds) {
+        if (ruleIds.length === 0) return;
+        // NO KEY UPDATE: excludes another locker, but not the key-share locks that inserting the
+        // rule's events and state takes for their foreign keys.
+        await tx
+          .select({ id: alarmRules.id })
+          .from(alarmRules)
+          .where(and(eq(alarmRules.tenantId, tenantId), inArray(alarmRules.id, [...ruleIds])))
+          .orderBy(asc(alarmRules.id))
+          .for('no key update');
+      },
       async put(ruleId, state, at) {
         await tx
           .insert(alarmStates)
@@ -813,6 +824,13 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
           .orderBy(desc(alarmEvents.at), desc(alarmEvents.createdAt), desc(alarmEvents.id))
           .limit(limit);
         return rows.map(toAlarmEvent);
+      },
+      async alarmIdsBetween({ from, to }) {
+        const rows = await tx
+          .selectDistinct({ alarmId: alarmEvents.alarmId })
+          .from(alarmEvents)
+          .where(and(eq(alarmEvents.tenantId, tenantId), gte(alarmEvents.at, from), lt(alarmEvents.at, to)));
+        return rows.map((row) => row.alarmId);
       },
     },
   };
@@ -915,6 +933,13 @@ export function createPostgresConfigStore(db: ConfigDb, close: () => Promise<voi
       return row
         ? { userId: row.user_id, tenantId: row.tenant_id, expiresAt: new Date(row.expires_at) }
         : null;
+    },
+
+    async findTenantsWithAlarmTimers() {
+      const result = (await db.execute(sql`select tenant_id from alarm_check_tenants()`)) as {
+        rows: { tenant_id: string }[];
+      };
+      return result.rows.map((row) => row.tenant_id);
     },
 
     async findGatewayByCertificate(fingerprintSha256) {

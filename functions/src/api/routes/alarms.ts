@@ -1,11 +1,19 @@
-// Alarm rules CRUD, the current alarms, acknowledgement and the alarm journal (issue #5).
+// Alarm rules CRUD, the current alarms, the operator's actions on them (acknowledge, shelve, unshelve,
+// comment, out of service and back) and the alarm journal (issue #5). Actions address a rule's alarms
+// as /v1/alarms/{ruleId}/…, with an optional `level` in the body for one level of a limit stack.
 import {
   acknowledgeAlarmSchema,
   alarmEventSchema,
   alarmRuleSchema,
   alarmSchema,
+  commentAlarmSchema,
   createAlarmRuleSchema,
   idSchema,
+  listAlarmsQuerySchema,
+  removeAlarmFromServiceSchema,
+  returnAlarmToServiceSchema,
+  shelveAlarmSchema,
+  unshelveAlarmSchema,
   updateAlarmRuleSchema,
 } from '@plantwatch/shared';
 import { z } from 'zod';
@@ -14,6 +22,7 @@ import { defineRoute, type Route } from '../route.ts';
 
 const ruleParams = z.object({ ruleId: idSchema });
 const siteFilter = z.object({ siteId: idSchema.optional() });
+const actionResponse = z.object({ alarms: z.array(alarmSchema), events: z.array(alarmEventSchema) });
 
 export const alarmRoutes: Route[] = [
   defineRoute({
@@ -91,10 +100,11 @@ export const alarmRoutes: Route[] = [
     operationId: 'listAlarms',
     method: 'GET',
     path: '/v1/alarms',
-    summary: 'Current alarms: by default those not back to normal and acknowledged',
+    summary:
+      'Alarms, most severe first: by default those not back to normal and acknowledged; status=history for those with journal entries in from/to (the last 24 h by default)',
     tag: 'alarms',
     access: 'viewer',
-    query: siteFilter.extend({ status: z.enum(['active', 'all']).default('active') }),
+    query: listAlarmsQuerySchema,
     response: z.object({ alarms: z.array(alarmSchema) }),
     status: 200,
     errors: [404],
@@ -111,12 +121,13 @@ export const alarmRoutes: Route[] = [
     access: 'operator',
     params: ruleParams,
     body: acknowledgeAlarmSchema,
-    response: z.object({ alarms: z.array(alarmSchema), events: z.array(alarmEventSchema) }),
+    response: actionResponse,
     status: 200,
     errors: [404],
     handle: ({ deps, principal, params, body }) =>
       alarms.acknowledgeAlarm(deps, principal, params.ruleId, body),
   }),
+  ...actionRoutes(),
   defineRoute({
     operationId: 'listAlarmEvents',
     method: 'GET',
@@ -134,3 +145,83 @@ export const alarmRoutes: Route[] = [
     }),
   }),
 ];
+
+/** The operator's actions besides acknowledging: each one a journal entry with who, how and when. */
+function actionRoutes(): Route[] {
+  return [
+    defineRoute({
+      operationId: 'shelveAlarm',
+      method: 'POST',
+      path: '/v1/alarms/{ruleId}/shelve',
+      summary: `Shelve a rule's alarms for a while (operators up to ${alarms.OPERATOR_MAX_SHELVE_MINUTES / 60} h, engineers up to a week); shelving again moves the end`,
+      tag: 'alarms',
+      access: 'operator',
+      params: ruleParams,
+      body: shelveAlarmSchema,
+      response: actionResponse,
+      status: 200,
+      errors: [403, 404],
+      handle: ({ deps, principal, params, body }) => alarms.shelveAlarm(deps, principal, params.ruleId, body),
+    }),
+    defineRoute({
+      operationId: 'unshelveAlarm',
+      method: 'POST',
+      path: '/v1/alarms/{ruleId}/unshelve',
+      summary: "End a shelving early; the alarm shows the process's state at once",
+      tag: 'alarms',
+      access: 'operator',
+      params: ruleParams,
+      body: unshelveAlarmSchema,
+      response: actionResponse,
+      status: 200,
+      errors: [404],
+      handle: ({ deps, principal, params, body }) =>
+        alarms.unshelveAlarm(deps, principal, params.ruleId, body),
+    }),
+    defineRoute({
+      operationId: 'commentOnAlarm',
+      method: 'POST',
+      path: '/v1/alarms/{ruleId}/comment',
+      summary: "Add a note to the alarm's journal; the state does not change",
+      tag: 'alarms',
+      access: 'operator',
+      params: ruleParams,
+      body: commentAlarmSchema,
+      response: actionResponse,
+      status: 200,
+      errors: [404],
+      handle: ({ deps, principal, params, body }) =>
+        alarms.commentOnAlarm(deps, principal, params.ruleId, body),
+    }),
+    defineRoute({
+      operationId: 'removeAlarmFromService',
+      method: 'POST',
+      path: '/v1/alarms/{ruleId}/remove-from-service',
+      summary: 'Take alarms out of service (maintenance): followed, never raised, until returned',
+      tag: 'alarms',
+      access: 'engineer',
+      params: ruleParams,
+      body: removeAlarmFromServiceSchema,
+      response: actionResponse,
+      status: 200,
+      errors: [404],
+      handle: ({ deps, principal, params, body }) =>
+        alarms.removeAlarmFromService(deps, principal, params.ruleId, body),
+    }),
+    defineRoute({
+      operationId: 'returnAlarmToService',
+      method: 'POST',
+      path: '/v1/alarms/{ruleId}/return-to-service',
+      summary: 'Return alarms to service; one whose condition holds is raised at once',
+      tag: 'alarms',
+      access: 'engineer',
+      params: ruleParams,
+      body: returnAlarmToServiceSchema,
+      response: actionResponse,
+      status: 200,
+      errors: [404],
+      handle: ({ deps, principal, params, body }) =>
+        alarms.returnAlarmToService(deps, principal, params.ruleId, body),
+    }),
+  ];
+}
