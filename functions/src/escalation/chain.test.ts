@@ -1,0 +1,225 @@
+// The escalation ASL run by aws-local-stepfunctions over the real step handlers, with an in-memory
+// world and notifier: the same definition and handlers the local runtime and Step Functions use.
+import {
+  escalationStateMachineDefinition,
+  escalationStateNames,
+  escalationTaskOfState,
+  escalationTasks,
+  type NotificationMessage,
+} from '@plantwatch/shared';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { advance, escalationStepHandlers, prepareStep, snapshotPolicy } from './steps.ts';
+import {
+  ALICE,
+  anAlarm,
+  aPolicy,
+  BOB,
+  chainInput,
+  FakeNotifier,
+  FakeWorld,
+  POLICY,
+  TENANT,
+} from './testing.ts';
+
+type Json = Parameters<StateMachine['run']>[0];
+const clock = { now: () => new Date('2026-11-22T03:10:00.000Z') };
+
+async function runChain(world: FakeWorld, notifier: FakeNotifier) {
+  const resources = Object.fromEntries(
+    escalationTasks.map((task) => [task, `arn:aws:lambda:us-east-1:000000000000:function:${task}`]),
+  ) as Record<(typeof escalationTasks)[number], string>;
+  const machine = new StateMachine(
+    escalationStateMachineDefinition(resources) as unknown as StateMachineDefinition,
+  );
+  const handlers = escalationStepHandlers({ world, notifier, clock });
+  const execution = machine.run(chainInput as unknown as Json, {
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(
+        Object.entries(escalationTaskOfState).map(([state, task]) => [
+          state,
+          async (input: Json) => (await handlers[task](input)) as Json,
+        ]),
+      ),
+      waitTimeOverrides: { [escalationStateNames.wait]: 5 },
+      retryIntervalOverrides: Object.fromEntries(
+        Object.keys(escalationTaskOfState).map((state) => [state, 1]),
+      ),
+    },
+  });
+  const outcome = await execution.result.then(
+    () => 'succeeded' as const,
+    () => 'failed' as const,
+  );
+  return { outcome, run: world.runs.get(chainInput.executionName) };
+}
+
+const paged = (notifier: FakeNotifier) =>
+  notifier.sent.map((m: NotificationMessage) => `${m.channel}:${m.to}`);
+
+describe('escalation chain', () => {
+  it('pages level one, then level two after its delay, then finishes', async () => {
+    const world = new FakeWorld();
+    const notifier = new FakeNotifier();
+    const { outcome, run } = await runChain(world, notifier);
+    expect(outcome).toBe('succeeded');
+    expect(paged(notifier)).toEqual(['sms:+447700900001', 'sms:+447700900002']);
+    expect(notifier.sent.map((m) => m.idempotencyKey)).toEqual([
+      `${chainInput.executionName}:r0:l0:${ALICE}:0-sms`,
+      `${chainInput.executionName}:r0:l1:${BOB}:0-sms`,
+    ]);
+    expect(notifier.sent[0]?.body).toContain('Wet well level HiHi');
+    expect(run).toMatchObject({ status: 'finished', round: 0, level: 1 });
+  });
+
+  it.each([
+    ['active-acked', {}, 'acknowledged'],
+    ['normal', {}, 'back to normal and acknowledged'],
+    ['active-unacked', { shelved: true }, 'shelved'],
+  ] as const)('stops before level two once the alarm is %s %o', async (state, flags, reason) => {
+    const world = new FakeWorld();
+    const notifier = new FakeNotifier();
+    world.onAlarmLookup = () => {
+      if (notifier.sent.length > 0)
+        world.alarmLookup = { found: 'alarm', alarm: anAlarm({ state, ...flags }) };
+    };
+    const { outcome, run } = await runChain(world, notifier);
+    expect(outcome).toBe('succeeded');
+    expect(paged(notifier)).toEqual(['sms:+447700900001']);
+    expect(run).toMatchObject({ status: 'stopped', reason });
+  });
+
+  it('keeps paging a returned-to-normal alarm that nobody acknowledged', async () => {
+    const world = new FakeWorld();
+    world.alarmLookup = { found: 'alarm', alarm: anAlarm({ state: 'cleared-unacked' }) };
+    const notifier = new FakeNotifier();
+    expect((await runChain(world, notifier)).run?.status).toBe('finished');
+    expect(paged(notifier)).toHaveLength(2);
+  });
+
+  it("falls over to the contact's next channel when the provider refuses", async () => {
+    const world = new FakeWorld();
+    const notifier = new FakeNotifier();
+    notifier.failing.add('+447700900001');
+    await runChain(world, notifier);
+    expect(paged(notifier)).toEqual(['email:alice@example.com', 'sms:+447700900002']);
+    expect(notifier.sent[0]?.subject).toContain('CRITICAL');
+  });
+
+  it('never sends twice when a retried notify task repeats a level', async () => {
+    const world = new FakeWorld();
+    world.policies.set(
+      POLICY,
+      aPolicy({
+        levels: [
+          {
+            delayMinutes: 0,
+            targets: [
+              { type: 'contact', contactId: ALICE },
+              { type: 'contact', contactId: BOB },
+            ],
+          },
+        ],
+      }),
+    );
+    const notifier = new FakeNotifier();
+    notifier.failing.add('+447700900002');
+    const original = notifier.send.bind(notifier);
+    let bobAttempts = 0;
+    notifier.send = async (message) => {
+      if (message.to === '+447700900002' && ++bobAttempts === 3) notifier.failing.clear();
+      return original(message);
+    };
+    const { run } = await runChain(world, notifier);
+    expect(bobAttempts).toBe(3);
+    // Alice was sent on every attempt of the task, but her key made the repeats no-ops
+    expect(notifier.attempts).toBeGreaterThan(notifier.sent.length);
+    expect(paged(notifier)).toEqual(['sms:+447700900001', 'sms:+447700900002']);
+    expect(run?.status).toBe('finished');
+  });
+
+  it('records a level nobody could take and still pages the next level', async () => {
+    const world = new FakeWorld();
+    const notifier = new FakeNotifier();
+    notifier.failing.add('+447700900001');
+    notifier.failing.add('alice@example.com');
+    const { outcome, run } = await runChain(world, notifier);
+    expect(outcome).toBe('succeeded');
+    expect(paged(notifier)).toEqual(['sms:+447700900002']);
+    expect(run?.status).toBe('finished');
+  });
+
+  it('repeats the whole chain as many times as the policy says', async () => {
+    const world = new FakeWorld();
+    world.policies.set(POLICY, aPolicy({ repeat: 2 }));
+    const notifier = new FakeNotifier();
+    const { run } = await runChain(world, notifier);
+    expect(notifier.sent.map((m) => m.idempotencyKey.split(':').slice(1, 3).join(':'))).toEqual([
+      'r0:l0',
+      'r0:l1',
+      'r1:l0',
+      'r1:l1',
+      'r2:l0',
+      'r2:l1',
+    ]);
+    expect(run).toMatchObject({ status: 'finished', round: 2, level: 1 });
+  });
+
+  it('fails clearly, recorded in the table, when the policy no longer exists', async () => {
+    const world = new FakeWorld();
+    world.policies.clear();
+    const notifier = new FakeNotifier();
+    const { outcome, run } = await runChain(world, notifier);
+    expect(outcome).toBe('failed');
+    expect(run?.status).toBe('failed');
+    expect(run?.reason).toContain(`escalation policy ${POLICY} does not exist`);
+    expect(notifier.sent).toEqual([]);
+  });
+
+  it('stops without paging when the alarm rule was deleted', async () => {
+    const world = new FakeWorld();
+    world.alarmLookup = { found: 'alarm-gone' };
+    const notifier = new FakeNotifier();
+    const { run } = await runChain(world, notifier);
+    expect(run).toMatchObject({ status: 'stopped', reason: 'the alarm rule was deleted' });
+    expect(notifier.sent).toEqual([]);
+  });
+});
+
+describe('advance', () => {
+  const policy = snapshotPolicy(aPolicy({ repeat: 1 }));
+  it.each([
+    [
+      { round: 0, level: 0 },
+      { round: 0, level: 1, waitSeconds: 60, done: false },
+    ],
+    // a repeat waits the first level's delay, or the last level's when the first has none
+    [
+      { round: 0, level: 1 },
+      { round: 1, level: 0, waitSeconds: 60, done: false },
+    ],
+    [
+      { round: 1, level: 1 },
+      { round: 1, level: 1, waitSeconds: 0, done: true },
+    ],
+  ])('moves on from %o to %o', (from, to) => {
+    expect(advance(policy, from)).toEqual(to);
+  });
+});
+
+describe('prepare step', () => {
+  it('resumes after the last level notified, with what is left of the delay', async () => {
+    const world = new FakeWorld();
+    const run = await world.ensureRun(chainInput, new Date('2026-11-22T03:09:00.000Z'));
+    Object.assign(run, { level: 0, round: 0, lastNotifiedAt: new Date('2026-11-22T03:09:40.000Z') });
+    const state = await prepareStep({ world, notifier: new FakeNotifier(), clock }, chainInput);
+    expect(state.cursor).toEqual({ round: 0, level: 1, waitSeconds: 40, done: false });
+  });
+
+  it('rejects input that is not a chain start without retrying', async () => {
+    const world = new FakeWorld();
+    await expect(
+      prepareStep({ world, notifier: new FakeNotifier(), clock }, { tenantId: TENANT }),
+    ).rejects.toMatchObject({ name: 'EscalationInputError' });
+  });
+});

@@ -1,0 +1,72 @@
+// EscalationWorld over the config store: each call is one tenant transaction under row-level
+// security. The composition roots (local runtime, AWS Lambdas) build the escalation steps on this.
+import type { ConfigStore, IdGenerator } from '@plantwatch/shared';
+import { readAlarmRuleState, toAlarms } from '../use-cases/alarms.ts';
+import { resolveLevel } from './recipients.ts';
+import type { EscalationWorld } from './steps.ts';
+
+export function createConfigStoreEscalationWorld(deps: {
+  store: ConfigStore;
+  ids: IdGenerator;
+}): EscalationWorld {
+  const { store } = deps;
+  return {
+    ensureRun: (input, startedAt) =>
+      store.inTenant(input.tenantId, async (repos) => {
+        const { run } = await repos.escalations.insertIfAbsent({
+          id: deps.ids.newId(),
+          executionName: input.executionName,
+          alarmEventId: input.alarmEventId,
+          alarmId: input.alarmId,
+          policyId: input.policyId,
+          startedAt,
+        });
+        return run;
+      }),
+    getRun: (tenantId, executionName) =>
+      store.inTenant(tenantId, (repos) => repos.escalations.get(executionName)),
+    policy: (tenantId, policyId) =>
+      store.inTenant(tenantId, (repos) => repos.escalationPolicies.get(policyId)),
+    alarm: (tenantId, alarmEventId, alarmId) =>
+      store.inTenant(tenantId, async (repos) => {
+        const event = await repos.escalations.alarmEvent(alarmEventId);
+        if (!event) return { found: 'event-missing' as const };
+        const rule = await repos.alarmRules.get(event.ruleId);
+        if (!rule) return { found: 'alarm-gone' as const };
+        const [stored] = await repos.alarmStates.list([rule.id]);
+        const alarm = toAlarms(rule, readAlarmRuleState(rule, stored?.state), stored?.updatedAt ?? null).find(
+          (candidate) => candidate.id === alarmId,
+        );
+        return alarm ? { found: 'alarm' as const, alarm } : { found: 'alarm-gone' as const };
+      }),
+    recipients: (tenantId, level, at) =>
+      store.inTenant(tenantId, async (repos) => {
+        const [contacts, rotations] = await Promise.all([
+          repos.contacts.list(),
+          repos.onCallRotations.list(),
+        ]);
+        const resolved = resolveLevel(
+          {
+            delayMinutes: Math.round(level.delaySeconds / 60),
+            targets: level.targets,
+            ...(level.channels ? { channels: level.channels } : {}),
+          },
+          { contacts, rotations },
+          at,
+        );
+        return {
+          recipients: resolved.recipients,
+          unresolved: resolved.unresolved.map(
+            (entry) =>
+              `target ${entry.index + 1} ${entry.reason}${entry.contactId ? ` (${entry.contactId})` : ''}`,
+          ),
+        };
+      }),
+    recordProgress: async (tenantId, executionName, progress) => {
+      await store.inTenant(tenantId, (repos) => repos.escalations.recordProgress(executionName, progress));
+    },
+    end: async (tenantId, executionName, outcome) => {
+      await store.inTenant(tenantId, (repos) => repos.escalations.end(executionName, outcome));
+    },
+  };
+}
