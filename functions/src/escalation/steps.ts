@@ -235,6 +235,7 @@ export async function notifyStep(deps: EscalationStepDeps, raw: unknown): Promis
             ...(channel.type === 'email' ? { subject: message.subject } : {}),
             body: message.body,
             alarmId: state.alarmId,
+            contactId: recipient.contactId,
             idempotencyKey: notificationKey(
               state.executionName,
               cursor,

@@ -148,7 +148,14 @@ export class FakeNotifier implements Notifier {
   async send(message: NotificationMessage) {
     this.attempts += 1;
     if (this.failing.has(message.to)) throw new Error(`provider refused ${message.to}`);
-    if (!this.sent.some((m) => m.idempotencyKey === message.idempotencyKey)) this.sent.push(message);
-    return { providerMessageId: message.idempotencyKey };
+    const duplicate = this.sent.some((m) => m.idempotencyKey === message.idempotencyKey);
+    if (!duplicate) this.sent.push(message);
+    return {
+      providerMessageId: message.idempotencyKey,
+      provider: 'outbox' as const,
+      notificationId: message.idempotencyKey,
+      status: 'sent' as const,
+      duplicate,
+    };
   }
 }
