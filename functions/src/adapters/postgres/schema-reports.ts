@@ -2,7 +2,17 @@
 // Tenant-owned like every table in schema.ts: tenant_id on each row, children referencing parents
 // by (tenant_id, id), row-level security in a hand-written migration (drizzle/*_reports_rls.sql).
 
-import { boolean, foreignKey, index, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  foreignKey,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { tenants } from './schema.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
