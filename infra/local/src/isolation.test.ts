@@ -17,6 +17,9 @@ interface TenantA {
     user: string;
     apiKey: string;
     alarmRule: string;
+    contact: string;
+    rotation: string;
+    policy: string;
   };
 }
 
@@ -27,7 +30,9 @@ type Case =
   /** Takes no object id: B's answer must simply contain nothing of A's. */
   | { kind: 'own-data'; request: Request }
   /** Names one of A's objects (path, query or body): B must get 404. */
-  | { kind: 'foreign-id'; request: (a: TenantA['ids']) => Request };
+  | { kind: 'foreign-id'; request: (a: TenantA['ids']) => Request }
+  /** Names one of A's objects inside a list of references (rotation members, policy targets): 422, an unknown id. */
+  | { kind: 'foreign-reference'; request: (a: TenantA['ids']) => Request };
 
 const modbusAddress = { kind: 'modbus', area: 'holding', address: 3, type: 'uint16' };
 const day = { from: '2026-01-05T00:00:00Z', to: '2026-01-06T00:00:00Z' };
@@ -173,6 +178,63 @@ const cases: Record<string, Case> = {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/ingest/dead-letters?gatewayId=${a.gateway}` }),
   },
+  listContacts: { kind: 'own-data', request: { path: '/v1/contacts' } },
+  createContact: {
+    kind: 'own-data',
+    request: {
+      path: '/v1/contacts',
+      body: { name: 'B', channels: [{ type: 'sms', address: '+447700900555' }] },
+    },
+  },
+  getContact: { kind: 'foreign-id', request: (a) => ({ path: `/v1/contacts/${a.contact}` }) },
+  updateContact: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/contacts/${a.contact}`, body: { name: 'stolen' } }),
+  },
+  deleteContact: { kind: 'foreign-id', request: (a) => ({ path: `/v1/contacts/${a.contact}` }) },
+  listOnCallRotations: { kind: 'own-data', request: { path: '/v1/on-call-rotations' } },
+  createOnCallRotation: {
+    kind: 'foreign-reference',
+    request: (a) => ({
+      path: '/v1/on-call-rotations',
+      body: { name: 'planted', handoffTime: '08:00', period: 'daily', members: [a.contact] },
+    }),
+  },
+  getOnCallRotation: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/on-call-rotations/${a.rotation}` }),
+  },
+  updateOnCallRotation: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/on-call-rotations/${a.rotation}`, body: { name: 'stolen' } }),
+  },
+  deleteOnCallRotation: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/on-call-rotations/${a.rotation}` }),
+  },
+  listEscalationPolicies: { kind: 'own-data', request: { path: '/v1/escalation-policies' } },
+  createEscalationPolicy: {
+    kind: 'foreign-reference',
+    request: (a) => ({
+      path: '/v1/escalation-policies',
+      body: {
+        name: 'planted',
+        levels: [{ delayMinutes: 0, targets: [{ type: 'rotation', rotationId: a.rotation }] }],
+      },
+    }),
+  },
+  getEscalationPolicy: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/escalation-policies/${a.policy}` }),
+  },
+  updateEscalationPolicy: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/escalation-policies/${a.policy}`, body: { repeat: 3 } }),
+  },
+  deleteEscalationPolicy: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/escalation-policies/${a.policy}` }),
+  },
   createProvisioningBundle: {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/gateways/${a.gateway}/provisioning-bundle` }),
@@ -196,6 +258,9 @@ describe('tenant isolation on every route', () => {
       tags: await get('/v1/tags'),
       alarmRules: await get('/v1/alarm-rules'),
       alarms: await get('/v1/alarms?status=all'),
+      contacts: await get('/v1/contacts'),
+      rotations: await get('/v1/on-call-rotations'),
+      policies: await get('/v1/escalation-policies'),
       users: await get('/v1/users'),
       apiKeys: (await get('/v1/api-keys')).apiKeys.map((k: { lastUsedAt: unknown }) => ({
         ...k,
@@ -239,6 +304,27 @@ describe('tenant isolation on every route', () => {
     const alarmRule = (
       await api.call('POST', '/v1/alarm-rules', { token: t, body: { ...hiLimit, tagId: tag.id } })
     ).body;
+    const contact = (
+      await api.call('POST', '/v1/contacts', {
+        token: t,
+        body: { name: 'A fitter', channels: [{ type: 'email', address: 'fitter@example.com' }] },
+      })
+    ).body;
+    const rotation = (
+      await api.call('POST', '/v1/on-call-rotations', {
+        token: t,
+        body: { name: 'A rota', handoffTime: '08:00', period: 'daily', members: [contact.id] },
+      })
+    ).body;
+    const policy = (
+      await api.call('POST', '/v1/escalation-policies', {
+        token: t,
+        body: {
+          name: 'A policy',
+          levels: [{ delayMinutes: 0, targets: [{ type: 'rotation', rotationId: rotation.id }] }],
+        },
+      })
+    ).body;
     const invited = (
       await api.call('POST', '/v1/users', {
         token: t,
@@ -260,6 +346,9 @@ describe('tenant isolation on every route', () => {
         user: invited.user.id,
         apiKey: key.apiKey.id,
         alarmRule: alarmRule.id,
+        contact: contact.id,
+        rotation: rotation.id,
+        policy: policy.id,
       },
     };
     bToken = (await api.signUp('tenant-b')).token;
@@ -299,6 +388,13 @@ describe('tenant isolation on every route', () => {
       }
       const request = isolation.request(a.ids);
       const res = await api.call(route.method, request.path, { token, body: request.body });
+      if (isolation.kind === 'foreign-reference') {
+        expect({ status: res.status, code: res.body?.error?.code }).toEqual({
+          status: 422,
+          code: 'unprocessable',
+        });
+        return;
+      }
       expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status: 404, code: 'not_found' });
     },
   );

@@ -3,6 +3,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from '../openapi.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { accountRoutes } from './accounts.ts';
 import { alarmRoutes } from './alarms.ts';
+import { peopleRoutes } from './people.ts';
 import { plantRoutes } from './plant.ts';
 import { healthRoute, tenantRoutes } from './system.ts';
 import { telemetryRoutes } from './telemetry.ts';
@@ -35,4 +36,5 @@ export const apiRoutes: readonly Route[] = [
   ...plantRoutes,
   ...telemetryRoutes,
   ...alarmRoutes,
+  ...peopleRoutes,
 ];
