@@ -421,6 +421,10 @@ export function applyGatewayStatus(
   if (gatewayRule.kind !== 'commLoss') {
     throw new AlarmOperationError(`rule ${gatewayRule.id} is not a gateway communication-loss rule`);
   }
+  const stale = gateway.state.statusTs !== null && status.at < gateway.state.statusTs;
+  if (stale || !gatewayRule.enabled) {
+    return { gateway: gateway.state, devices: devices.map(({ state }) => state), transitions: [] };
+  }
   const gatewayResult = setGatewayStatus(gatewayRule, gateway.state, status);
   const transitions = [...gatewayResult.transitions];
   const deviceStates = devices.map(({ rule, state }) => {

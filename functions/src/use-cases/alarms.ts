@@ -45,7 +45,7 @@ import { canSeeSite, type Principal, requireRole } from './principal.ts';
 export { alarmIdOf, readAlarmRuleState } from '../alarms/journal.ts';
 
 type Scoped<T> = (repos: TenantRepositories) => Promise<T>;
-const inTenant = <T>(deps: ApiDeps, principal: Principal, work: Scoped<T>) =>
+const inTenant = <T>(deps: Pick<ApiDeps, 'store'>, principal: Principal, work: Scoped<T>) =>
   deps.store.inTenant(principal.tenantId, work);
 
 async function ruleOr404(
@@ -205,7 +205,11 @@ const DAY_MS = 86_400_000;
  * The current alarms, filtered. Most severe first, then most recently changed. A rule or site the
  * caller cannot see simply contributes nothing.
  */
-export const listAlarms = (deps: ApiDeps, principal: Principal, query: ListAlarmsQuery) =>
+export const listAlarms = (
+  deps: Pick<ApiDeps, 'store' | 'clock'>,
+  principal: Principal,
+  query: Omit<ListAlarmsQuery, 'status' | 'limit'> & Partial<Pick<ListAlarmsQuery, 'status' | 'limit'>>,
+) =>
   inTenant(deps, principal, async (repos) => {
     const rules = (
       await repos.alarmRules.list({
@@ -218,12 +222,13 @@ export const listAlarms = (deps: ApiDeps, principal: Principal, query: ListAlarm
       const loaded = states.get(rule.id);
       return loaded ? toAlarms(rule, loaded.state, loaded.updatedAt) : [];
     });
-    if (query.status === 'history' || query.from !== undefined || query.to !== undefined) {
+    const status = query.status ?? 'active';
+    if (status === 'history' || query.from !== undefined || query.to !== undefined) {
       const now = deps.clock.now().getTime();
       const to = query.to === undefined ? new Date(now + 1) : new Date(query.to);
       const from =
         query.from === undefined
-          ? new Date(query.status === 'history' ? to.getTime() - DAY_MS : 0)
+          ? new Date(status === 'history' ? to.getTime() - DAY_MS : 0)
           : new Date(query.from);
       const touched = new Set(await repos.alarmEvents.alarmIdsBetween({ from, to }));
       alarms = alarms.filter((alarm) => touched.has(alarm.id));
@@ -231,7 +236,7 @@ export const listAlarms = (deps: ApiDeps, principal: Principal, query: ListAlarm
     return alarms
       .filter(
         (alarm) =>
-          (query.status !== 'active' || alarm.state !== 'normal') &&
+          (status !== 'active' || alarm.state !== 'normal') &&
           (query.state === undefined || alarm.state === query.state) &&
           (query.severity === undefined || alarm.severity === query.severity),
       )
@@ -240,7 +245,7 @@ export const listAlarms = (deps: ApiDeps, principal: Principal, query: ListAlarm
           severityOrder.indexOf(a.severity) - severityOrder.indexOf(b.severity) ||
           b.updatedAt.localeCompare(a.updatedAt),
       )
-      .slice(0, query.limit);
+      .slice(0, query.limit ?? 500);
   });
 
 export const listAlarmEvents = (deps: ApiDeps, principal: Principal, ruleId: string, limit: number) =>

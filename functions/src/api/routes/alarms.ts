@@ -123,7 +123,7 @@ export const alarmRoutes: Route[] = [
     body: acknowledgeAlarmSchema,
     response: actionResponse,
     status: 200,
-    errors: [404],
+    errors: [404, 422],
     handle: ({ deps, principal, params, body }) =>
       alarms.acknowledgeAlarm(deps, principal, params.ruleId, body),
   }),
@@ -160,7 +160,7 @@ function actionRoutes(): Route[] {
       body: shelveAlarmSchema,
       response: actionResponse,
       status: 200,
-      errors: [403, 404],
+      errors: [403, 404, 422],
       handle: ({ deps, principal, params, body }) => alarms.shelveAlarm(deps, principal, params.ruleId, body),
     }),
     defineRoute({
@@ -174,7 +174,7 @@ function actionRoutes(): Route[] {
       body: unshelveAlarmSchema,
       response: actionResponse,
       status: 200,
-      errors: [404],
+      errors: [404, 422],
       handle: ({ deps, principal, params, body }) =>
         alarms.unshelveAlarm(deps, principal, params.ruleId, body),
     }),
@@ -189,7 +189,7 @@ function actionRoutes(): Route[] {
       body: commentAlarmSchema,
       response: actionResponse,
       status: 200,
-      errors: [404],
+      errors: [404, 422],
       handle: ({ deps, principal, params, body }) =>
         alarms.commentOnAlarm(deps, principal, params.ruleId, body),
     }),
@@ -204,7 +204,7 @@ function actionRoutes(): Route[] {
       body: removeAlarmFromServiceSchema,
       response: actionResponse,
       status: 200,
-      errors: [404],
+      errors: [404, 422],
       handle: ({ deps, principal, params, body }) =>
         alarms.removeAlarmFromService(deps, principal, params.ruleId, body),
     }),
@@ -219,7 +219,7 @@ function actionRoutes(): Route[] {
       body: returnAlarmToServiceSchema,
       response: actionResponse,
       status: 200,
-      errors: [404],
+      errors: [404, 422],
       handle: ({ deps, principal, params, body }) =>
         alarms.returnAlarmToService(deps, principal, params.ruleId, body),
     }),

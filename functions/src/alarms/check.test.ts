@@ -1,0 +1,408 @@
+// Alarm operations on the real config store (PGlite and PostgreSQL): the periodic check, gateway
+// status suppression, the row locks that make two instances safe, and the escalation hooks.
+import { randomUUID } from 'node:crypto';
+import type {
+  AlarmRuleRecord,
+  ConfigStore,
+  EscalationStarter,
+  TelemetryPointRecord,
+} from '@plantwatch/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidV7Ids } from '../adapters/crypto/ids.ts';
+import { createPostgresConfigStore } from '../adapters/postgres/store.ts';
+import { configDatabaseTargets } from '../testing/config-databases.ts';
+import { acknowledgeAlarmAs, listAlarms } from '../use-cases/alarms.ts';
+import type { Principal } from '../use-cases/principal.ts';
+import { runAlarmCheck } from './check.ts';
+import { shelve } from './engine.ts';
+import { createAlarmEvaluator } from './evaluator.ts';
+import { alarmIdOf, readAlarmRuleState } from './journal.ts';
+
+const T0 = Date.parse('2026-03-02T08:00:00Z');
+
+/** A clock the test moves by hand. */
+function manualClock(start: number) {
+  let now = start;
+  return { now: () => new Date(now), set: (to: number) => (now = to) };
+}
+
+/** A recording fake of the escalation port; `failStarts` makes start throw, as an unreachable Step Functions would. */
+function recordingEscalation(options: { failStarts?: boolean } = {}) {
+  const starts: Parameters<EscalationStarter['start']>[0][] = [];
+  const stops: Parameters<EscalationStarter['stop']>[0][] = [];
+  const escalation: EscalationStarter = {
+    async start(request) {
+      starts.push(request);
+      if (options.failStarts) throw new Error('state machine unreachable');
+      return { executionName: request.alarmEventId, alreadyStarted: false };
+    },
+    async stop(request) {
+      stops.push(request);
+    },
+  };
+  return { escalation, starts, stops };
+}
+
+const modbus = {
+  protocol: 'modbus-tcp',
+  host: '127.0.0.1',
+  port: 502,
+  unitId: 1,
+  pollMs: 1000,
+  timeoutMs: 2000,
+  byteOrder: 'BE',
+  wordOrder: 'BE',
+  interRequestDelayMs: 0,
+  maxGap: 8,
+} as const;
+
+async function newPlant(store: ConfigStore) {
+  const tenantId = randomUUID();
+  await store.createTenant({
+    tenant: { id: tenantId, name: `Works ${tenantId}`, timeZone: 'Europe/London' },
+    owner: { id: randomUUID(), email: `o-${tenantId}@example.com`, name: 'O', passwordHash: 'scrypt$x' },
+  });
+  return store.inTenant(tenantId, async (repos) => {
+    const site = await repos.sites.create({
+      id: randomUUID(),
+      name: 'North',
+      description: '',
+      timeZone: 'Europe/London',
+      location: null,
+    });
+    const gateway = await repos.gateways.create({
+      id: randomUUID(),
+      siteId: site.id,
+      name: 'gw',
+      description: '',
+    });
+    const devices = [];
+    for (const key of ['plc-1', 'plc-2']) {
+      const device = await repos.devices.create({
+        id: randomUUID(),
+        gatewayId: gateway.id,
+        key,
+        name: key,
+        description: '',
+        enabled: true,
+        connection: modbus,
+      });
+      await repos.tags.create({
+        id: randomUUID(),
+        deviceId: device.id,
+        key: 'level',
+        name: 'Level',
+        description: '',
+        address: { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' },
+        scale: 1,
+        offset: 0,
+        unit: 'm',
+        deadband: 0,
+      });
+      devices.push(device);
+    }
+    const tags = await repos.tags.telemetryRefs({ gatewayId: gateway.id, scope: null });
+    return { tenantId, siteId: site.id, gatewayId: gateway.id, devices, tags };
+  });
+}
+type Plant = Awaited<ReturnType<typeof newPlant>>;
+
+const common = {
+  description: '',
+  deadband: 0,
+  onDelayMs: 0,
+  offDelayMs: 0,
+  enabled: true,
+  escalationPolicyId: null,
+};
+
+async function addRule(store: ConfigStore, plant: Plant, rule: Record<string, unknown>) {
+  return store.inTenant(plant.tenantId, (repos) =>
+    repos.alarmRules.create({
+      id: randomUUID(),
+      siteId: plant.siteId,
+      ...common,
+      ...rule,
+    } as AlarmRuleRecord),
+  );
+}
+
+const deviceCommLoss = (plant: Plant, index: number) => ({
+  kind: 'commLoss',
+  tagId: null,
+  name: `${plant.devices[index]?.key} silent`,
+  severity: 'high',
+  afterSeconds: 30,
+  scope: 'device',
+  deviceId: plant.devices[index]?.id,
+  gatewayId: plant.gatewayId,
+});
+
+function points(plant: Plant, deviceKey: string, samples: [number, number][]): TelemetryPointRecord[] {
+  return samples.map(([ts, value]) => ({
+    tenantId: plant.tenantId,
+    siteId: plant.siteId,
+    gatewayId: plant.gatewayId,
+    deviceKey,
+    tagKey: 'level',
+    ts,
+    value,
+    quality: 'good',
+  }));
+}
+
+const events = (store: ConfigStore, plant: Plant, ruleId: string) =>
+  store.inTenant(plant.tenantId, (repos) => repos.alarmEvents.list({ ruleId }, 100));
+
+const viewer = (plant: Plant): Principal => ({
+  tenantId: plant.tenantId,
+  role: 'viewer',
+  siteIds: null,
+  userId: randomUUID(),
+  apiKeyId: null,
+  sessionId: null,
+});
+
+describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
+  let store: ConfigStore;
+
+  beforeAll(async () => {
+    const database = await target.open({ maxConnections: 4 });
+    store = createPostgresConfigStore(database.db, () => database.close());
+  }, 60_000);
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('raises communication loss once a device has been silent for afterSeconds, dated by its data, and never for a device that never reported', async () => {
+    const plant = await newPlant(store);
+    const reporting = await addRule(store, plant, deviceCommLoss(plant, 0));
+    const neverReported = await addRule(store, plant, deviceCommLoss(plant, 1));
+    const clock = manualClock(T0);
+    const evaluator = createAlarmEvaluator({ store, ids: uuidV7Ids, clock });
+    await evaluator.evaluate({ ...plant, points: points(plant, 'plc-1', [[T0 - 1000, 2]]) });
+
+    clock.set(T0 + 20_000);
+    await runAlarmCheck({ store, ids: uuidV7Ids, clock });
+    expect(await events(store, plant, reporting.id)).toEqual([]);
+
+    clock.set(T0 + 45_000);
+    const summary = await runAlarmCheck({ store, ids: uuidV7Ids, clock });
+    expect(summary).toMatchObject({ rulesChanged: 1, events: 1, failedTenants: 0 });
+    expect(await events(store, plant, reporting.id)).toEqual([
+      expect.objectContaining({
+        kind: 'raised',
+        to: 'active-unacked',
+        at: new Date(T0 + 29_000).toISOString(),
+      }),
+    ]);
+    expect(await events(store, plant, neverReported.id)).toEqual([]);
+
+    // data again clears it; a second check in the same state changes nothing
+    await evaluator.evaluate({ ...plant, points: points(plant, 'plc-1', [[T0 + 50_000, 2]]) });
+    await runAlarmCheck({ store, ids: uuidV7Ids, clock });
+    expect((await events(store, plant, reporting.id)).map((event) => event.kind)).toEqual([
+      'cleared',
+      'raised',
+    ]);
+  });
+
+  it('raises when an on-delay runs out without new data, and ends a shelving when it expires', async () => {
+    const plant = await newPlant(store);
+    const rule = await addRule(store, plant, {
+      kind: 'limit',
+      tagId: plant.tags[0]?.tagId,
+      name: 'Level',
+      onDelayMs: 10_000,
+      levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
+    });
+    const clock = manualClock(T0);
+    const deps = { store, ids: uuidV7Ids, clock };
+    await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
+    expect(await events(store, plant, rule.id)).toEqual([]);
+    clock.set(T0 + 11_000);
+    await runAlarmCheck(deps);
+    expect(await events(store, plant, rule.id)).toEqual([
+      expect.objectContaining({ kind: 'raised', at: new Date(T0 + 10_000).toISOString() }),
+    ]);
+
+    await store.inTenant(plant.tenantId, async (repos) => {
+      const [stored] = await repos.alarmStates.list([rule.id]);
+      const shelved = shelve(rule, readAlarmRuleState(rule, stored?.state), {
+        at: T0 + 12_000,
+        until: T0 + 60_000,
+        by: { type: 'user', id: 'u' },
+        channel: 'web',
+      });
+      await repos.alarmStates.put(rule.id, shelved.state, clock.now());
+    });
+    expect(await store.findTenantsWithAlarmTimers()).toContain(plant.tenantId);
+    clock.set(T0 + 61_000);
+    await runAlarmCheck(deps);
+    expect((await events(store, plant, rule.id))[0]).toMatchObject({
+      kind: 'unshelved',
+      comment: 'shelving expired',
+      at: new Date(T0 + 60_000).toISOString(),
+    });
+  });
+
+  it('lists only tenants with communication-loss rules, delays or shelvings for the periodic check', async () => {
+    const timers = await newPlant(store);
+    const plain = await newPlant(store);
+    await addRule(store, timers, deviceCommLoss(timers, 0));
+    await addRule(store, plain, {
+      kind: 'limit',
+      tagId: plain.tags[0]?.tagId,
+      name: 'Level',
+      levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
+    });
+    const tenants = await store.findTenantsWithAlarmTimers();
+    expect(tenants).toContain(timers.tenantId);
+    expect(tenants).not.toContain(plain.tenantId);
+  });
+
+  it('records one raise when two checks and an ingest run side by side (row locks)', async () => {
+    const plant = await newPlant(store);
+    const rule = await addRule(store, plant, deviceCommLoss(plant, 0));
+    const clock = manualClock(T0);
+    const deps = { store, ids: uuidV7Ids, clock };
+    await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 1]]) });
+    clock.set(T0 + 60_000);
+    await Promise.all([
+      runAlarmCheck(deps),
+      runAlarmCheck(deps),
+      createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-2', [[T0 + 59_000, 1]]) }),
+    ]);
+    expect((await events(store, plant, rule.id)).map((event) => event.kind)).toEqual(['raised']);
+  });
+
+  it('raises one gateway alarm when the gateway goes offline and suppresses its devices, then lets them go when it is back', async () => {
+    const plant = await newPlant(store);
+    const gatewayRule = await addRule(store, plant, {
+      kind: 'commLoss',
+      tagId: null,
+      name: 'Gateway offline',
+      severity: 'critical',
+      afterSeconds: 60,
+      scope: 'gateway',
+      deviceId: null,
+      gatewayId: plant.gatewayId,
+    });
+    const deviceRules = [
+      await addRule(store, plant, deviceCommLoss(plant, 0)),
+      await addRule(store, plant, deviceCommLoss(plant, 1)),
+    ];
+    const clock = manualClock(T0);
+    const deps = { store, ids: uuidV7Ids, clock };
+    const evaluator = createAlarmEvaluator(deps);
+    await evaluator.evaluate({
+      ...plant,
+      points: [...points(plant, 'plc-1', [[T0, 1]]), ...points(plant, 'plc-2', [[T0, 1]])],
+    });
+    await evaluator.gatewayStatus({ ...plant, online: false, at: T0 + 5_000 });
+    clock.set(T0 + 120_000);
+    await runAlarmCheck(deps);
+
+    expect((await events(store, plant, gatewayRule.id)).map((e) => [e.kind, e.to])).toEqual([
+      ['raised', 'active-unacked'],
+    ]);
+    for (const rule of deviceRules) {
+      expect((await events(store, plant, rule.id)).map((e) => e.kind)).toEqual(['suppressed']);
+    }
+    // a late redelivery of an older offline changes nothing
+    await evaluator.gatewayStatus({ ...plant, online: true, at: T0 + 130_000 });
+    await evaluator.gatewayStatus({ ...plant, online: false, at: T0 + 5_000 });
+    expect((await events(store, plant, gatewayRule.id)).map((e) => e.kind)).toEqual(['cleared', 'raised']);
+    const active = await listAlarms(deps, viewer(plant), {
+      status: 'active',
+      limit: 100,
+    });
+    // cleared but not acknowledged: the gateway alarm still shows; the devices never alarmed
+    expect(active.map((alarm) => [alarm.ruleId, alarm.state])).toEqual([[gatewayRule.id, 'cleared-unacked']]);
+    // back online, the devices get a full afterSeconds before they may alarm
+    clock.set(T0 + 150_000);
+    await runAlarmCheck(deps);
+    for (const rule of deviceRules) expect(await events(store, plant, rule.id)).toHaveLength(1);
+    clock.set(T0 + 161_000);
+    await runAlarmCheck(deps);
+    for (const rule of deviceRules) {
+      expect((await events(store, plant, rule.id)).map((e) => e.kind)).toEqual(['raised', 'suppressed']);
+    }
+  });
+
+  it('starts an escalation once per raise of a rule with a policy, after commit, and stops it when a contact acknowledges', async () => {
+    const plant = await newPlant(store);
+    const policyId = randomUUID();
+    const withPolicy = await addRule(store, plant, {
+      kind: 'limit',
+      tagId: plant.tags[0]?.tagId,
+      name: 'Level',
+      escalationPolicyId: policyId,
+      levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
+    });
+    const withoutPolicy = await addRule(store, plant, {
+      kind: 'limit',
+      tagId: plant.tags[1]?.tagId,
+      name: 'Level 2',
+      levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
+    });
+    const fake = recordingEscalation();
+    const deps = { store, ids: uuidV7Ids, clock: manualClock(T0), escalation: fake.escalation };
+    const batch = {
+      ...plant,
+      points: [...points(plant, 'plc-1', [[T0, 5]]), ...points(plant, 'plc-2', [[T0, 5]])],
+    };
+    await createAlarmEvaluator(deps).evaluate(batch);
+    await createAlarmEvaluator(deps).evaluate(batch); // a replayed batch raises nothing twice
+    const [raised] = await events(store, plant, withPolicy.id);
+    const alarmId = alarmIdOf(withPolicy.id, 'hi');
+    expect(fake.starts).toEqual([{ tenantId: plant.tenantId, alarmEventId: raised?.id, alarmId, policyId }]);
+    expect(await events(store, plant, withoutPolicy.id)).toHaveLength(1);
+
+    const contact = { type: 'contact' as const, id: randomUUID(), name: 'Ana (on call)' };
+    const first = await acknowledgeAlarmAs(deps, {
+      tenantId: plant.tenantId,
+      alarmId,
+      actor: contact,
+      channel: 'sms',
+      comment: 'ok',
+    });
+    expect(first).toMatchObject({ changed: true, alarm: { id: alarmId, state: 'active-acked' } });
+    expect(first.events).toEqual([
+      expect.objectContaining({ kind: 'acknowledged', by: contact, channel: 'sms', comment: 'ok' }),
+    ]);
+    expect(fake.stops).toEqual([
+      { tenantId: plant.tenantId, alarmId, reason: 'acknowledged by Ana (on call) (sms)' },
+    ]);
+    const again = await acknowledgeAlarmAs(deps, {
+      tenantId: plant.tenantId,
+      alarmId,
+      actor: contact,
+      channel: 'voice',
+    });
+    expect(again.changed).toBe(false);
+    expect(fake.stops).toHaveLength(1);
+
+    // another tenant cannot acknowledge it, even knowing the id
+    const other = await newPlant(store);
+    await expect(
+      acknowledgeAlarmAs(deps, { tenantId: other.tenantId, alarmId, actor: contact, channel: 'sms' }),
+    ).rejects.toThrow('alarm not found');
+  });
+
+  it('keeps the alarm when starting its escalation fails', async () => {
+    const plant = await newPlant(store);
+    const rule = await addRule(store, plant, {
+      kind: 'limit',
+      tagId: plant.tags[0]?.tagId,
+      name: 'Level',
+      escalationPolicyId: randomUUID(),
+      levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
+    });
+    const fake = recordingEscalation({ failStarts: true });
+    const deps = { store, ids: uuidV7Ids, clock: manualClock(T0), escalation: fake.escalation };
+    await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
+    expect(fake.starts).toHaveLength(1);
+    expect((await events(store, plant, rule.id)).map((event) => event.kind)).toEqual(['raised']);
+  });
+});
