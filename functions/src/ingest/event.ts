@@ -1,6 +1,6 @@
 // What an SQS record carries from the broker to ingest. On AWS the IoT Rule
 //   SELECT encode(*, 'base64') AS payload, topic() AS topic, timestamp() AS receivedAt
-//   FROM 'dt/+/+/+/telemetry'
+//   FROM 'dt/+/+/+/+'            (telemetry, and the status topic for the gateway's comm-loss alarm)
 // sends exactly this to SQS; base64 keeps a payload that is not JSON intact, so it can be
 // dead-lettered with its reason instead of being dropped by the rule. The local runtime builds the same.
 import { createHash, randomUUID } from 'node:crypto';

@@ -25,9 +25,14 @@ const TENANT = policyVariable('iot:Connection.Thing.Attributes[tenantId]');
 const SITE = policyVariable('iot:Connection.Thing.Attributes[siteId]');
 export const GATEWAY_PATH = `${TENANT}/${SITE}/${THING}`;
 
-/** The rule's SQL: the message exactly as functions/src/ingest/event.ts expects it. */
+/**
+ * The rule's SQL: the message exactly as functions/src/ingest/event.ts expects it. Telemetry and the
+ * retained status topic (online, or the Last Will the broker publishes when a gateway drops) both go
+ * to ingest: the status drives the gateway's communication-loss alarm. The gateway policy allows
+ * publishing no other topic under dt/.
+ */
 export const TELEMETRY_RULE_SQL =
-  "SELECT encode(*, 'base64') AS payload, topic() AS topic, timestamp() AS receivedAt FROM 'dt/+/+/+/telemetry'";
+  "SELECT encode(*, 'base64') AS payload, topic() AS topic, timestamp() AS receivedAt FROM 'dt/+/+/+/+'";
 
 export class Iot extends Construct {
   readonly thingType: iot.CfnThingType;
@@ -86,7 +91,7 @@ export class Iot extends Construct {
     this.ruleErrorQueue.grantSendMessages(ruleRole);
     this.telemetryRule = new iot.CfnTopicRule(this, 'TelemetryRule', {
       topicRulePayload: {
-        description: 'Gateway telemetry (also published by Basic Ingest) to the ingest queue',
+        description: 'Gateway telemetry (also published by Basic Ingest) and status to the ingest queue',
         sql: TELEMETRY_RULE_SQL,
         awsIotSqlVersion: '2016-03-23',
         ruleDisabled: false,

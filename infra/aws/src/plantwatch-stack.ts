@@ -1,6 +1,7 @@
 // The whole product on AWS in one stack, composed of one construct per concern.
 import { type CfnElement, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AlarmCheck } from './alarm-check.ts';
 import { Api } from './api.ts';
 import { Data } from './data.ts';
 import { Iot } from './iot.ts';
@@ -17,6 +18,7 @@ export class PlantwatchStack extends Stack {
   readonly data: Data;
   readonly iot: Iot;
   readonly api: Api;
+  readonly alarmCheck: AlarmCheck;
   readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
@@ -51,6 +53,12 @@ export class PlantwatchStack extends Stack {
       },
     });
     this.iot.grantProvisioning(this.api.apiFunction);
+    this.alarmCheck = new AlarmCheck(this, 'AlarmCheck', {
+      vpc: this.network.vpc,
+      functionSecurityGroup: this.network.functionSecurityGroup,
+      environment: storesEnvironment,
+      databaseSecret: this.data.cluster.secret,
+    });
 
     for (const fn of [this.api.apiFunction, this.iot.ingestFunction]) {
       this.data.cluster.secret?.grantRead(fn);
@@ -69,7 +77,7 @@ export class PlantwatchStack extends Stack {
     );
 
     this.operations = new Operations(this, 'Operations', {
-      functions: [this.api.apiFunction, this.iot.ingestFunction],
+      functions: [this.api.apiFunction, this.iot.ingestFunction, this.alarmCheck.checkFunction],
       deadLetterQueues: [this.iot.telemetryDeadLetterQueue, this.iot.ruleErrorQueue],
       telemetryQueue: this.iot.telemetryQueue,
     });

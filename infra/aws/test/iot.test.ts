@@ -115,7 +115,8 @@ describe('the IoT construct', () => {
         },
       },
     });
-    expect(TELEMETRY_RULE_SQL).toContain("FROM 'dt/+/+/+/telemetry'");
+    // telemetry and the status topic (online / Last Will), which drives the gateway's comm-loss alarm
+    expect(TELEMETRY_RULE_SQL).toContain("FROM 'dt/+/+/+/+'");
   });
 
   it('gives the telemetry queue a dead-letter queue after five receives, and encrypts every queue', () => {
