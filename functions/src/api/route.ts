@@ -8,7 +8,7 @@ import { type Principal, requireRole } from '../use-cases/principal.ts';
 import { HttpRequestError, RequestValidationError } from './errors.ts';
 import { type ApiEvent, type ApiResult, json, noContent, streamed } from './http.ts';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** 'public' needs no credentials; a role needs a bearer credential with at least that role. */
 export type Access = 'public' | Role;
 
@@ -63,8 +63,8 @@ export interface Route {
   response?: z.ZodType;
   status: 200 | 201 | 204;
   errors?: number[];
-  /** Set for routes that answer with a streamed text body instead of JSON. */
-  produces?: 'text/csv';
+  /** Set for routes that answer with text instead of JSON (a CSV export, an HTML page, TwiML). */
+  produces?: 'text/csv' | 'text/html' | 'application/xml' | 'application/octet-stream';
   execute(event: ApiEvent, deps: ApiDeps): Promise<ApiResult>;
 }
 

@@ -1,7 +1,9 @@
 // Composition root on AWS: the Lambda environment (zod, parsed once at cold start) and the ports
 // the handlers run on, filled in with AWS adapters. The only place the functions read process.env.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { TelemetryStore } from '@plantwatch/shared';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { ConfigStore, EscalationStarter, Notifier, TelemetryStore } from '@plantwatch/shared';
 import { systemClock } from '@plantwatch/shared';
 import { z } from 'zod';
 import {
@@ -11,7 +13,18 @@ import {
 } from '../adapters/aws/iot-provisioning.ts';
 import { uuidV7Ids } from '../adapters/crypto/ids.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../adapters/crypto/passwords.ts';
+import { createSfnClient, createStepFunctionsEscalationStarter } from '../adapters/aws/step-functions-starter.ts';
 import { createMemoryRateLimiter } from '../adapters/local/rate-limiter.ts';
+import {
+  awsRouting,
+  createCompositeNotifier,
+  createSesEmailSender,
+  createSnsSmsSender,
+  createTwilioSmsSender,
+  createTwilioVoiceSender,
+  createWebhookSender,
+  secretsManagerNotificationSecrets,
+} from '../adapters/notify/index.ts';
 import {
   type ConfigDatabase,
   createPostgresConfigStore,
@@ -21,8 +34,11 @@ import {
 import { createTimestreamClients, openTimestreamTelemetryStore } from '../adapters/timestream/index.ts';
 import type { AlarmCheckDeps } from '../alarms/check.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
+import type { EscalationStepDeps } from '../escalation/steps.ts';
+import { createConfigStoreEscalationWorld } from '../escalation/world.ts';
 import type { ApiDeps } from '../use-cases/deps.ts';
 import type { IngestDeps } from '../use-cases/ingest.ts';
+import { loadTenantNotifyConfig, type NotifyDeps } from '../use-cases/notify.ts';
 
 const nonEmpty = z.string().min(1, 'must be set');
 
@@ -45,9 +61,27 @@ export const awsStoresEnvSchema = z.object({
   /** Emulator endpoints; Timestream's endpoint discovery ignores the SDK's generic variable. */
   AWS_ENDPOINT_URL_TIMESTREAM_WRITE: z.url().optional(),
   AWS_ENDPOINT_URL_TIMESTREAM_QUERY: z.url().optional(),
+  /** The escalation state machine (infra/aws Escalation): alarms raised start chains there; unset, nobody is paged. */
+  ESCALATION_STATE_MACHINE_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]+$/, 'must be a state machine ARN')
+    .optional(),
 });
 
+/** Notifications: where tenants' provider secrets live and what the outside world calls the API. */
+const awsNotifyFields = {
+  /**
+   * The API's public base URL (the custom domain or the API Gateway URL): e-mail acknowledgement
+   * links point there and Twilio's signatures are checked against it.
+   */
+  PUBLIC_API_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
+  /** Tenants' provider secrets are Secrets Manager secrets named <prefix>/<tenantId>/notifications. */
+  NOTIFY_SECRETS_PREFIX: z.string().min(1).default('plantwatch/tenants'),
+  NOTIFY_SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
+};
+
 export const awsApiEnvSchema = awsStoresEnvSchema.extend({
+  ...awsNotifyFields,
   IOT_POLICY_NAME: nonEmpty,
   IOT_THING_TYPE_NAME: z.string().min(1).optional(),
   /** mqtts://host:8883; looked up with DescribeEndpoint (iot:Data-ATS) when not set. */
@@ -60,7 +94,21 @@ export const awsApiEnvSchema = awsStoresEnvSchema.extend({
     .optional(),
 });
 
+/** What the function that sends notifications (the escalation chain's task) needs. */
+export const awsNotifyEnvSchema = awsStoresEnvSchema.extend({
+  ...awsNotifyFields,
+  /** A verified SES identity. */
+  SES_FROM_ADDRESS: nonEmpty,
+  SNS_SENDER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')
+    .optional(),
+  /** Twilio's API; a test or an emulator may point elsewhere. */
+  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+});
+
 export type AwsStoresEnv = z.infer<typeof awsStoresEnvSchema>;
+export type AwsNotifyEnv = z.infer<typeof awsNotifyEnvSchema>;
 export type AwsApiEnv = z.infer<typeof awsApiEnvSchema>;
 
 export class InvalidEnvironmentError extends Error {}
@@ -139,13 +187,27 @@ async function openAwsStores(env: AwsStoresEnv) {
   return { database, telemetry: await openAwsTelemetryStore(env, url) };
 }
 
+/** The Step Functions starter when the state machine is configured (`escalation` in the alarm code's deps). */
+function awsEscalation(env: AwsStoresEnv, store: ConfigStore): { escalation?: EscalationStarter } {
+  if (!env.ESCALATION_STATE_MACHINE_ARN) return {};
+  return {
+    escalation: createStepFunctionsEscalationStarter({
+      client: createSfnClient(env.AWS_REGION),
+      stateMachineArn: env.ESCALATION_STATE_MACHINE_ARN,
+      store,
+      ids: uuidV7Ids,
+      clock: systemClock,
+    }),
+  };
+}
+
 export async function createAwsIngestDeps(env: AwsStoresEnv = parseAwsStoresEnv()): Promise<IngestDeps> {
   const { database, telemetry } = await openAwsStores(env);
   const store = createPostgresConfigStore(database.db, () => database.close());
   return {
     store,
     telemetry,
-    alarms: createAlarmEvaluator({ store, clock: systemClock, ids: uuidV7Ids }),
+    alarms: createAlarmEvaluator({ store, clock: systemClock, ids: uuidV7Ids, ...awsEscalation(env, store) }),
     clock: systemClock,
     ids: uuidV7Ids,
   };
@@ -157,8 +219,10 @@ export async function createAwsApiDeps(env: AwsApiEnv = parseAwsApiEnv()): Promi
     openAwsStores(env),
     env.IOT_ENDPOINT ? Promise.resolve(env.IOT_ENDPOINT) : describeIotDataEndpoint(iot),
   ]);
+  const store = createPostgresConfigStore(database.db, () => database.close());
   return {
-    store: createPostgresConfigStore(database.db, () => database.close()),
+    store,
+    ...awsEscalation(env, store),
     telemetry,
     gatewayCertificates: awsIotGatewayCertificates({
       client: iot,
@@ -174,7 +238,58 @@ export async function createAwsApiDeps(env: AwsApiEnv = parseAwsApiEnv()): Promi
     loginFailuresPerAccount: createMemoryRateLimiter({ points: 10, durationSeconds: 900 }),
     sessionTtlMs: 12 * 3_600_000,
     inviteTtlMs: 7 * 86_400_000,
+    notify: awsNotifyDeps(env),
   };
+}
+
+function awsNotifyDeps(env: {
+  AWS_REGION: string;
+  PUBLIC_API_URL?: string | undefined;
+  NOTIFY_SECRETS_PREFIX: string;
+  NOTIFY_SECRETS_KMS_KEY_ID?: string | undefined;
+}): NotifyDeps {
+  return {
+    secrets: secretsManagerNotificationSecrets(new SecretsManagerClient({ region: env.AWS_REGION }), {
+      prefix: env.NOTIFY_SECRETS_PREFIX,
+      ...(env.NOTIFY_SECRETS_KMS_KEY_ID ? { kmsKeyId: env.NOTIFY_SECRETS_KMS_KEY_ID } : {}),
+    }),
+    publicApiUrl: () => {
+      if (!env.PUBLIC_API_URL) {
+        throw new InvalidEnvironmentError('PUBLIC_API_URL is not set: links and Twilio signatures need it');
+      }
+      return env.PUBLIC_API_URL;
+    },
+    defaultSmsProvider: 'sns',
+    generateTwilioAuthToken: false,
+  };
+}
+
+export const parseAwsNotifyEnv = (source: NodeJS.ProcessEnv = process.env): AwsNotifyEnv =>
+  parseEnv(awsNotifyEnvSchema, source);
+
+/**
+ * The Notifier on AWS: SMS by SNS or Twilio as each tenant chose, calls by Twilio, e-mail by SES,
+ * webhooks signed and never to private, link-local or loopback addresses.
+ */
+export function createAwsNotifier(env: AwsNotifyEnv, store: ConfigStore): Notifier {
+  const notify = awsNotifyDeps(env);
+  const twilio = { baseUrl: env.TWILIO_API_URL, publicApiUrl: notify.publicApiUrl };
+  return createCompositeNotifier({
+    store,
+    clock: systemClock,
+    ids: uuidV7Ids,
+    config: (tenantId) => loadTenantNotifyConfig({ store, notify }, tenantId),
+    routing: awsRouting({
+      sns: createSnsSmsSender(new SNSClient({ region: env.AWS_REGION }), {
+        ...(env.SNS_SENDER_ID ? { senderId: env.SNS_SENDER_ID } : {}),
+      }),
+      ses: createSesEmailSender(new SESv2Client({ region: env.AWS_REGION }), { from: env.SES_FROM_ADDRESS }),
+      twilioSms: createTwilioSmsSender(twilio),
+      twilioVoice: createTwilioVoiceSender(twilio),
+      webhook: createWebhookSender({ allowLoopback: false }),
+    }),
+    publicApiUrl: notify.publicApiUrl,
+  });
 }
 
 /**
@@ -185,9 +300,19 @@ export async function createAwsAlarmCheckDeps(
   env: AwsStoresEnv = parseAwsStoresEnv(),
 ): Promise<AlarmCheckDeps> {
   const database = await openAwsConfigDatabase(env);
+  const store = createPostgresConfigStore(database.db, () => database.close());
+  return { store, clock: systemClock, ids: uuidV7Ids, ...awsEscalation(env, store) };
+}
+
+/** The escalation chain's task functions: the config store, and the notifier for the notify task. */
+export async function createAwsEscalationStepDeps(
+  env: AwsNotifyEnv = parseAwsNotifyEnv(),
+): Promise<EscalationStepDeps> {
+  const database = await openAwsConfigDatabase(env);
+  const store = createPostgresConfigStore(database.db, () => database.close());
   return {
-    store: createPostgresConfigStore(database.db, () => database.close()),
+    world: createConfigStoreEscalationWorld({ store, ids: uuidV7Ids }),
+    notifier: createAwsNotifier(env, store),
     clock: systemClock,
-    ids: uuidV7Ids,
   };
 }

@@ -8,6 +8,8 @@ import type {
   RateLimiter,
   TelemetryStore,
 } from '@plantwatch/shared';
+import type { ReportDeps } from '../reports/job.ts';
+import type { NotifyDeps } from './notify.ts';
 
 /** The ports the API use-cases run on; composition roots (AWS, local) fill them in. */
 export interface ApiDeps {
@@ -25,4 +27,8 @@ export interface ApiDeps {
   /** Starts an alarm's escalation chain when it is raised and stops it when acknowledged; none: no paging. */
   escalation?: EscalationStarter;
   inviteTtlMs: number;
+  /** Report files, mail, download-link signing and the run queue (issue #7). */
+  reports: ReportDeps;
+  /** Notification settings, secrets and the public URL inbound webhooks are signed against. */
+  notify: NotifyDeps;
 }

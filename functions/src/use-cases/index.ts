@@ -1,6 +1,8 @@
 export * as accounts from './accounts.ts';
 export * as alarms from './alarms.ts';
 export type { ApiDeps } from './deps.ts';
+export type { NotifyDeps } from './notify.ts';
+export * as notify from './notify.ts';
 export * as plant from './plant.ts';
 export type { Principal } from './principal.ts';
 export * as provisioning from './provisioning.ts';

@@ -27,10 +27,19 @@ export const localEnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   TELEMETRY_STORE: z.enum(['duckdb', 'postgres', 'timestream']).default('duckdb'),
+  /** Signs report download links; unset means a random secret generated once into DATA_DIR. */
+  REPORT_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
+  /** The From address of alarm e-mails sent over SMTP_URL. */
+  SMTP_FROM: z.string().min(3).default('Plantwatch alarms <alarms@plantwatch.local>'),
+  /**
+   * The URL the outside world reaches the API on, when it is not http://HOST:API_PORT (a tunnel or
+   * proxy in front): e-mail acknowledgement links point there and Twilio signatures are checked against it.
+   */
+  PUBLIC_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }).optional(),
   /** on: seed the demo tenant and run its simulated PLCs and gateway; off for a real site. */
   DEMO: z
     .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' })

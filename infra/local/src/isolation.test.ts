@@ -235,6 +235,28 @@ const cases: Record<string, Case> = {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/escalation-policies/${a.policy}` }),
   },
+  listOutbox: { kind: 'own-data', request: { path: '/v1/outbox?limit=500' } },
+  getNotificationSettings: { kind: 'own-data', request: { path: '/v1/settings/notifications' } },
+  updateNotificationSettings: {
+    kind: 'own-data',
+    request: { path: '/v1/settings/notifications', body: { smsProvider: 'sns' } },
+  },
+  receiveTwilioSms: {
+    kind: 'public',
+    why: "Twilio's signature with the path tenant's own auth token decides; another tenant's signature gets 403 (notify-inbound.test.ts)",
+  },
+  receiveTwilioVoice: {
+    kind: 'public',
+    why: "Twilio's signature with the path tenant's own auth token decides; another tenant's signature gets 403 (notify-inbound.test.ts)",
+  },
+  showAckLink: {
+    kind: 'public',
+    why: 'the link token decides the tenant and alarm; a token altered to name another tenant does nothing (notify-inbound.test.ts)',
+  },
+  useAckLink: {
+    kind: 'public',
+    why: 'the link token decides the tenant and alarm; a token altered to name another tenant does nothing (notify-inbound.test.ts)',
+  },
   createProvisioningBundle: {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/gateways/${a.gateway}/provisioning-bundle` }),

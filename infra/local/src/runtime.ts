@@ -4,14 +4,25 @@ import {
   createMemoryRateLimiter,
   createScryptPasswordHasher,
   localGatewayCertificateIssuer,
+  createLocalEscalationStarter,
+  type LocalEscalationStarter,
   OWASP_SCRYPT_COST,
   openLocalCertificateAuthority,
   type ScryptCost,
   uuidV7Ids,
 } from '@plantwatch/functions/adapters/local';
 import {
+  createCompositeNotifier,
+  createSmtpEmailSender,
+  createTwilioSmsSender,
+  createTwilioVoiceSender,
+  databaseNotificationSecrets,
+  localRouting,
+} from '@plantwatch/functions/adapters/notify';
+import {
   type ConfigDatabaseOptions,
   createPostgresConfigStore,
+  createRunningEscalationsLookup,
   openConfigDatabase,
 } from '@plantwatch/functions/adapters/postgres';
 import { type ApiDeps, createApiHandler } from '@plantwatch/functions/api';
@@ -20,12 +31,14 @@ import {
   createIngestHandler,
   startAlarmCheckTimer,
 } from '@plantwatch/functions/ingest';
-import { type GatewayTopicIds, systemClock, type TelemetryStore } from '@plantwatch/shared';
+import { notify } from '@plantwatch/functions/use-cases';
+import { type GatewayTopicIds, type Notifier, systemClock, type TelemetryStore } from '@plantwatch/shared';
 import type { LocalEnv } from './env.ts';
 import { createApiServer } from './http-server.ts';
 import { createIngestPump } from './ingest-pump.ts';
 import { listen } from './listen.ts';
 import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
+import { createLocalReports, type LocalReportOptions, type LocalReports } from './report-scheduler.ts';
 import { seedDemoTenant } from './seed.ts';
 import { openTelemetryStore, type TelemetryStoreOverride } from './telemetry-store.ts';
 
@@ -43,8 +56,14 @@ export interface LocalRuntimeOptions {
   telemetry?: TelemetryStoreOverride;
   /** Where the local CA lives; null keeps it in memory (tests). Default DATA_DIR/ca. */
   certificateDir?: string | null;
+  /** Report mail, files and scheduling overrides (tests). */
+  reports?: LocalReportOptions;
+  /** Twilio's API base URL; tests point it at a fake Twilio on 127.0.0.1. */
+  twilioApiUrl?: string;
   /** Overrides ALARM_CHECK_SECONDS (tests run the check often, or call alarmCheck.runNow). */
   alarmCheckIntervalMs?: number;
+  /** Tests and benchmarks: each escalation Wait pauses this many ms instead of the level's delay. */
+  escalationWaitMs?: number;
 }
 
 export interface LocalRuntime {
@@ -58,6 +77,12 @@ export interface LocalRuntime {
   /** password is null when DEMO_PASSWORD is not the existing demo user's password. */
   demo: { email: string; password: string | null; created: boolean; tenantId: string } | null;
   deps: ApiDeps;
+  /** Scheduled reports: the run queue and a scheduler pass on demand (tests). */
+  reports: LocalReports;
+  /** Sends alarm messages: the outbox by default, SMTP with SMTP_URL, Twilio for tenants with an account. */
+  notifier: Notifier;
+  /** Escalation chains run in process (also deps.escalation); running ones resume at start. */
+  escalation: LocalEscalationStarter;
   /** The periodic alarm check (comm loss, delays, shelving expiry); runNow for tests. */
   alarmCheck: { runNow(): Promise<unknown> };
   close(): Promise<void>;
@@ -84,6 +109,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (let close = closers.pop(); close; close = closers.pop()) await close();
   };
   let mqttUrl = '';
+  let apiUrl = '';
   let telemetry: TelemetryStore;
   let authority: Awaited<ReturnType<typeof openLocalCertificateAuthority>>;
   try {
@@ -92,6 +118,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     authority = await openLocalCertificateAuthority(
       options.certificateDir === undefined ? join(resolve(env.DATA_DIR), 'ca') : options.certificateDir,
     );
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  let reports: LocalReports;
+  try {
+    reports = await createLocalReports({
+      dataDir: env.DATA_DIR,
+      smtpUrl: env.SMTP_URL,
+      linkSecret: env.REPORT_LINK_SECRET,
+      store,
+      telemetry,
+      db: database.db,
+      clock: systemClock,
+      ids: uuidV7Ids,
+      ...(options.reports ? { options: options.reports } : {}),
+    });
+    closers.push(() => reports.close());
   } catch (error) {
     await closeAll();
     throw error;
@@ -114,7 +158,40 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }),
     sessionTtlMs: 12 * 3_600_000,
     inviteTtlMs: 7 * 86_400_000,
+    reports: reports.deps,
+    notify: {
+      secrets: databaseNotificationSecrets(store, 'twilio'),
+      publicApiUrl: () => env.PUBLIC_API_URL ?? apiUrl,
+      defaultSmsProvider: 'twilio',
+      generateTwilioAuthToken: true,
+    },
   };
+  const smtp = env.SMTP_URL ? createSmtpEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }) : undefined;
+  if (smtp) closers.push(async () => smtp.close());
+  const twilio = { baseUrl: options.twilioApiUrl, publicApiUrl: deps.notify.publicApiUrl };
+  const notifier = createCompositeNotifier({
+    store,
+    clock: systemClock,
+    ids: uuidV7Ids,
+    config: (tenantId) => notify.loadTenantNotifyConfig(deps, tenantId),
+    routing: localRouting({
+      email: smtp,
+      twilioSms: createTwilioSmsSender(twilio),
+      twilioVoice: createTwilioVoiceSender(twilio),
+    }),
+    publicApiUrl: deps.notify.publicApiUrl,
+  });
+  // The shared ASL, run in process; the escalations table says which chains run (ADR 0015).
+  const escalation = createLocalEscalationStarter({
+    store,
+    running: createRunningEscalationsLookup(database.db),
+    notifier,
+    ids: uuidV7Ids,
+    clock: systemClock,
+    ...(options.escalationWaitMs === undefined ? {} : { waitMs: options.escalationWaitMs }),
+  });
+  deps.escalation = escalation;
+  closers.push(() => escalation.close());
 
   try {
     let demo: LocalRuntime['demo'] = null;
@@ -185,7 +262,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       options.explicitPorts?.has('API_PORT') ?? false,
     );
     if (note) notes.push(`API: ${note}`);
+    reports.start(`http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`);
     const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+    apiUrl = `http://${host}:${port}`;
     closers.push(
       () =>
         new Promise<void>((done) => {
@@ -193,14 +272,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           server.closeAllConnections();
         }),
     );
+    const resumed = await escalation.resumeRunning();
+    if (resumed > 0) notes.push(`Escalation: resumed ${resumed} chain(s) left running by the last stop`);
     return {
-      apiUrl: `http://${host}:${port}`,
+      apiUrl,
       mqttUrl,
       caPem: authority.caPem,
       telemetry,
       notes,
       demo,
       deps,
+      reports,
+      notifier,
+      escalation,
       alarmCheck,
       close: closeAll,
     };

@@ -3,8 +3,10 @@ import { buildOpenApiDocument, type OpenApiDocument } from '../openapi.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { accountRoutes } from './accounts.ts';
 import { alarmRoutes } from './alarms.ts';
+import { notifyRoutes } from './notify.ts';
 import { peopleRoutes } from './people.ts';
 import { plantRoutes } from './plant.ts';
+import { reportRoutes } from './reports.ts';
 import { healthRoute, tenantRoutes } from './system.ts';
 import { telemetryRoutes } from './telemetry.ts';
 
@@ -36,5 +38,7 @@ export const apiRoutes: readonly Route[] = [
   ...plantRoutes,
   ...telemetryRoutes,
   ...alarmRoutes,
+  ...reportRoutes,
+  ...notifyRoutes,
   ...peopleRoutes,
 ];
