@@ -34,6 +34,15 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <li>
               <Link href="/config/tags">{strings.nav.tags}</Link>
             </li>
+            <li>
+              <Link href="/config/contacts">{strings.people.contactsTitle}</Link>
+            </li>
+            <li>
+              <Link href="/config/rotations">{strings.people.rotationsTitle}</Link>
+            </li>
+            <li>
+              <Link href="/config/policies">{strings.people.policiesTitle}</Link>
+            </li>
             {admin ? (
               <>
                 <li>

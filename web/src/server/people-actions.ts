@@ -1,0 +1,173 @@
+'use server';
+// Changes to contacts, on-call rotations and escalation policies from the web: check the role,
+// validate with the shared schema, call the API with the viewer's token (the API checks again,
+// including that every contact and rotation named exists), refresh the pages.
+import 'server-only';
+import {
+  type ContactChannelType,
+  contactChannelTypes,
+  createContactSchema,
+  createEscalationPolicySchema,
+  createOnCallRotationSchema,
+  type EscalationTarget,
+} from '@plantwatch/shared';
+import { revalidatePath } from 'next/cache';
+import type { z } from 'zod';
+import type { FormState } from '../form-state.ts';
+import { peopleFormRows } from '../people-form.ts';
+import { strings } from '../strings.ts';
+import { ApiError, ApiUnavailableError, callApi } from './api.ts';
+import { RoleTooLowError, viewerWithRole } from './viewer.ts';
+
+const {
+  channels: CHANNEL_ROWS,
+  members: MEMBER_ROWS,
+  levels: LEVEL_ROWS,
+  targets: TARGET_ROWS,
+} = peopleFormRows;
+
+type Checked<T> = { ok: true; data: T } | { ok: false; state: FormState };
+
+function check<T>(schema: z.ZodType<T>, input: unknown): Checked<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, data: result.data };
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    fieldErrors[issue.path.map(String).join('.') || 'form'] ??=
+      issue.code === 'invalid_type' ? strings.required : issue.message;
+  }
+  return { ok: false, state: { status: 'error', message: strings.errors.fixFields, fieldErrors } };
+}
+
+async function asEngineer(
+  method: 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<FormState | null> {
+  try {
+    const viewer = await viewerWithRole('engineer');
+    await callApi(method, path, { token: viewer.token, body });
+    revalidatePath('/config', 'layout');
+    return null;
+  } catch (error) {
+    if (error instanceof RoleTooLowError)
+      return { status: 'error', message: strings.errors.denied(error.needed) };
+    if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+    // 409 (still used) and 422 (a contact or rotation that no longer exists) explain themselves
+    if (error instanceof ApiError && error.status < 500) {
+      const fieldErrors = Object.fromEntries(
+        error.issues.map((i) => [i.path.replace(/^body\./, ''), i.message]),
+      );
+      return {
+        status: 'error',
+        message: error.issues.length ? strings.errors.fixFields : error.message,
+        fieldErrors,
+      };
+    }
+    console.error('web: a people change failed', error);
+    return { status: 'error', message: strings.errors.generic };
+  }
+}
+
+const text = (form: FormData, name: string): string | undefined => {
+  const value = form.get(name);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+};
+const rows = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+const isChannelType = (value: string | undefined): value is ContactChannelType =>
+  (contactChannelTypes as readonly (string | undefined)[]).includes(value);
+
+export async function createContact(_previous: FormState, form: FormData): Promise<FormState> {
+  // Rows left empty are skipped; the numbering of errors follows the rows that were filled in.
+  const channels = rows(CHANNEL_ROWS).flatMap((i) => {
+    const type = text(form, `channels.${i}.type`);
+    const address = text(form, `channels.${i}.address`);
+    return address === undefined ? [] : [{ type, address }];
+  });
+  const checked = check(createContactSchema, { name: text(form, 'name'), channels });
+  if (!checked.ok) return checked.state;
+  return (
+    (await asEngineer('POST', '/v1/contacts', checked.data)) ?? {
+      status: 'ok',
+      message: strings.config.added(checked.data.name),
+    }
+  );
+}
+
+export async function deleteContact(contactId: string): Promise<FormState> {
+  return (await asEngineer('DELETE', `/v1/contacts/${encodeURIComponent(contactId)}`)) ?? { status: 'ok' };
+}
+
+export async function createOnCallRotation(_previous: FormState, form: FormData): Promise<FormState> {
+  const period = text(form, 'period');
+  const day = text(form, 'handoffDay');
+  const checked = check(createOnCallRotationSchema, {
+    name: text(form, 'name'),
+    timeZone: text(form, 'timeZone'),
+    handoffTime: text(form, 'handoffTime'),
+    period,
+    ...(period === 'weekly' && day !== undefined ? { handoffDay: Number(day) } : {}),
+    members: rows(MEMBER_ROWS).flatMap((i) => text(form, `members.${i}`) ?? []),
+  });
+  if (!checked.ok) return checked.state;
+  return (
+    (await asEngineer('POST', '/v1/on-call-rotations', checked.data)) ?? {
+      status: 'ok',
+      message: strings.config.added(checked.data.name),
+    }
+  );
+}
+
+export async function deleteOnCallRotation(rotationId: string): Promise<FormState> {
+  return (
+    (await asEngineer('DELETE', `/v1/on-call-rotations/${encodeURIComponent(rotationId)}`)) ?? {
+      status: 'ok',
+    }
+  );
+}
+
+/** Target options are encoded as "contact:<id>" or "rotation:<id>". */
+function targetFrom(value: string | undefined): EscalationTarget[] {
+  const [type, id] = value?.split(':') ?? [];
+  if (type === 'contact' && id) return [{ type, contactId: id }];
+  if (type === 'rotation' && id) return [{ type, rotationId: id }];
+  return [];
+}
+
+export async function createEscalationPolicy(_previous: FormState, form: FormData): Promise<FormState> {
+  const levels = rows(LEVEL_ROWS).flatMap((level) => {
+    const targets = rows(TARGET_ROWS).flatMap((n) => targetFrom(text(form, `levels.${level}.targets.${n}`)));
+    if (targets.length === 0) return [];
+    const delay = text(form, `levels.${level}.delayMinutes`);
+    const channel = text(form, `levels.${level}.channels`);
+    return [
+      {
+        delayMinutes: delay === undefined ? 0 : Number(delay),
+        targets,
+        ...(isChannelType(channel) ? { channels: [channel] } : {}),
+      },
+    ];
+  });
+  const repeat = text(form, 'repeat');
+  const checked = check(createEscalationPolicySchema, {
+    name: text(form, 'name'),
+    ...(repeat === undefined ? {} : { repeat: Number(repeat) }),
+    levels,
+  });
+  if (!checked.ok) return checked.state;
+  return (
+    (await asEngineer('POST', '/v1/escalation-policies', checked.data)) ?? {
+      status: 'ok',
+      message: strings.config.added(checked.data.name),
+    }
+  );
+}
+
+export async function deleteEscalationPolicy(policyId: string): Promise<FormState> {
+  return (
+    (await asEngineer('DELETE', `/v1/escalation-policies/${encodeURIComponent(policyId)}`)) ?? {
+      status: 'ok',
+    }
+  );
+}
