@@ -241,8 +241,7 @@ export const strings = {
     contactsTitle: 'Contacts',
     rotationsTitle: 'On-call rotations',
     policiesTitle: 'Escalation policies',
-    contactsIntro:
-      'The people alarms escalate to, with the ways to reach them in the order they are tried.',
+    contactsIntro: 'The people alarms escalate to, with the ways to reach them in the order they are tried.',
     rotationsIntro:
       'Who is on call: members take turns, handing off every day or every week at a local time. The first member is on call from when the rotation is created.',
     policiesIntro:
