@@ -15,17 +15,20 @@ import {
   escalationTaskOfState,
   escalationTasks,
   type IdGenerator,
+  type Notifier,
   type RunningEscalationsLookup,
 } from '@plantwatch/shared';
 import { ExecutionAbortedError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type EscalationStepDeps, escalationStepHandlers } from '../../escalation/steps.ts';
+import { createConfigStoreEscalationWorld } from '../../escalation/world.ts';
 import { logger } from '../../observability.ts';
 
 export interface LocalEscalationStarterOptions {
   store: ConfigStore;
   /** The cross-tenant start-up lookup of chains left running. */
   running: RunningEscalationsLookup;
-  steps: EscalationStepDeps;
+  /** Sends the chain's messages (the local runtime's composite notifier: outbox, SMTP, Twilio). */
+  notifier: Notifier;
   ids: IdGenerator;
   clock: Clock;
   /**
@@ -62,7 +65,12 @@ export function createLocalEscalationStarter(options: LocalEscalationStarterOpti
   const machine = new StateMachine(
     escalationStateMachineDefinition(resources) as unknown as StateMachineDefinition,
   );
-  const handlers = escalationStepHandlers(options.steps);
+  const steps: EscalationStepDeps = {
+    world: createConfigStoreEscalationWorld({ store: options.store, ids: options.ids }),
+    notifier: options.notifier,
+    clock: options.clock,
+  };
+  const handlers = escalationStepHandlers(steps);
   const taskResourceLocalHandlers = Object.fromEntries(
     Object.entries(escalationTaskOfState).map(([stateName, task]) => [
       stateName,
@@ -103,7 +111,7 @@ export function createLocalEscalationStarter(options: LocalEscalationStarterOpti
           error: describe(error),
         });
         try {
-          await options.steps.world.end(input.tenantId, input.executionName, {
+          await steps.world.end(input.tenantId, input.executionName, {
             status: 'failed',
             reason: describe(error).slice(0, 2000),
             at: options.clock.now(),

@@ -6,4 +6,9 @@ export {
   localGatewayCertificateIssuer,
   openLocalCertificateAuthority,
 } from './certificate-authority.ts';
+export {
+  createLocalEscalationStarter,
+  type LocalEscalationStarter,
+  type LocalEscalationStarterOptions,
+} from './escalation-starter.ts';
 export { createMemoryRateLimiter } from './rate-limiter.ts';

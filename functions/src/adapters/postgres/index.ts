@@ -5,6 +5,7 @@ export {
   type ConfigDb,
   openConfigDatabase,
 } from './database.ts';
+export { createRunningEscalationsLookup } from './escalation-repos.ts';
 export { createReportScheduleIndex } from './reports-repos.ts';
 export { createPostgresConfigStore } from './store.ts';
 export { openPostgresTelemetryStore, type PostgresTelemetryOptions } from './telemetry-store.ts';
