@@ -1,11 +1,11 @@
 // Composition root of the local runtime: embedded stores, local adapters, the API over HTTP.
 import { join, resolve } from 'node:path';
 import {
+  createLocalEscalationStarter,
   createMemoryRateLimiter,
   createScryptPasswordHasher,
-  localGatewayCertificateIssuer,
-  createLocalEscalationStarter,
   type LocalEscalationStarter,
+  localGatewayCertificateIssuer,
   OWASP_SCRYPT_COST,
   openLocalCertificateAuthority,
   type ScryptCost,
@@ -33,6 +33,7 @@ import {
 } from '@plantwatch/functions/ingest';
 import { notify } from '@plantwatch/functions/use-cases';
 import { type GatewayTopicIds, type Notifier, systemClock, type TelemetryStore } from '@plantwatch/shared';
+import { seedDemoAlarmRules } from './demo-alarms.ts';
 import type { LocalEnv } from './env.ts';
 import { createApiServer } from './http-server.ts';
 import { createIngestPump } from './ingest-pump.ts';
@@ -197,6 +198,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     let demo: LocalRuntime['demo'] = null;
     if (options.seedDemo ?? true) {
       const seeded = await seedDemoTenant(deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD });
+      await seedDemoAlarmRules(deps, seeded.tenantId);
       // An existing demo user keeps its password: never print one that would not work.
       const passwordWorks =
         seeded.created || (await demoPasswordWorks(deps, env.DEMO_EMAIL.toLowerCase(), env.DEMO_PASSWORD));
