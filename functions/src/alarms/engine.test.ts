@@ -12,6 +12,7 @@ import {
   type AlarmSample,
   type AlarmTransition,
   acknowledge,
+  addComment,
   alarmRuleStateSchema,
   applyGatewayStatus,
   evaluateSamples,
@@ -879,6 +880,25 @@ describe('gateway-offline suppression', () => {
     expect(summary(tick(valve.rule, valveState, at(3630)).transitions)).toEqual(['raised @3630s']);
   });
 
+  it('ignores a status older than the one already applied, for the gateway and its devices alike', () => {
+    const { gateway, devices } = plant();
+    const offline = applyGatewayStatus(gateway, devices, { online: false, at: at(100) });
+    const back = applyGatewayStatus(
+      { rule: gateway.rule, state: offline.gateway },
+      devices.map((device, index) => ({ rule: device.rule, state: offline.devices[index] ?? device.state })),
+      { online: true, at: at(200) },
+    );
+    // the Last Will of the earlier connection, redelivered late
+    const late = applyGatewayStatus(
+      { rule: gateway.rule, state: back.gateway },
+      devices.map((device, index) => ({ rule: device.rule, state: back.devices[index] ?? device.state })),
+      { online: false, at: at(150) },
+    );
+    expect(late.transitions).toEqual([]);
+    expect(late.gateway).toEqual(back.gateway);
+    expect(late.devices).toEqual(back.devices);
+  });
+
   it('keeps a device alarm that was already active before the gateway went offline', () => {
     const device = deviceCommLoss();
     const active = tick(device, feed(device, [[0, 1]]).state, at(40));
@@ -1105,6 +1125,21 @@ describe('shelving', () => {
       comment: 'sensor swap',
     });
     expect(shelved.state.alarms.hi?.shelvedUntil).toBe(at(600));
+  });
+});
+
+describe('comments', () => {
+  it.each([
+    ['a normal alarm', [] as SampleSpec[], 'normal'],
+    ['an active alarm', [[0, 85]] as SampleSpec[], 'active-unacked'],
+  ])('records a comment on %s without changing its state', (_case, specs, expected) => {
+    const alarmRule = hiRule();
+    const before = feed(alarmRule, specs).state;
+    const result = addComment(alarmRule, before, { ...by(10), comment: 'Crew on site' });
+    expect(result.transitions.map((t) => [t.kind, t.from, t.to, t.comment])).toEqual([
+      ['comment', expected, expected, 'Crew on site'],
+    ]);
+    expect(result.state).toEqual(before);
   });
 });
 
