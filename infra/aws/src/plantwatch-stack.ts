@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { AlarmCheck } from './alarm-check.ts';
 import { Api } from './api.ts';
 import { Data } from './data.ts';
+import { Escalation } from './escalation.ts';
 import { Iot } from './iot.ts';
 import { Network } from './network.ts';
 import { Operations } from './operations.ts';
@@ -19,6 +20,7 @@ export class PlantwatchStack extends Stack {
   readonly iot: Iot;
   readonly api: Api;
   readonly alarmCheck: AlarmCheck;
+  readonly escalation: Escalation;
   readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
@@ -60,6 +62,18 @@ export class PlantwatchStack extends Stack {
       databaseSecret: this.data.cluster.secret,
     });
 
+    // Ingest and the periodic check raise alarms (start chains), the API acknowledges them (stops chains).
+    this.escalation = new Escalation(this, 'Escalation', {
+      vpc: this.network.vpc,
+      functionSecurityGroup: this.network.functionSecurityGroup,
+      environment: storesEnvironment,
+    });
+    for (const fn of [this.api.apiFunction, this.iot.ingestFunction, this.alarmCheck.checkFunction]) {
+      fn.addEnvironment('ESCALATION_STATE_MACHINE_ARN', this.escalation.stateMachine.stateMachineArn);
+      this.escalation.grantStartStop(fn);
+    }
+    for (const fn of Object.values(this.escalation.taskFunctions)) this.data.cluster.secret?.grantRead(fn);
+
     for (const fn of [this.api.apiFunction, this.iot.ingestFunction]) {
       this.data.cluster.secret?.grantRead(fn);
       this.data.grantTelemetry(fn);
@@ -77,7 +91,12 @@ export class PlantwatchStack extends Stack {
     );
 
     this.operations = new Operations(this, 'Operations', {
-      functions: [this.api.apiFunction, this.iot.ingestFunction, this.alarmCheck.checkFunction],
+      functions: [
+        this.api.apiFunction,
+        this.iot.ingestFunction,
+        this.alarmCheck.checkFunction,
+        ...Object.values(this.escalation.taskFunctions),
+      ],
       deadLetterQueues: [this.iot.telemetryDeadLetterQueue, this.iot.ruleErrorQueue],
       telemetryQueue: this.iot.telemetryQueue,
     });

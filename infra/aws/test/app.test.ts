@@ -41,6 +41,6 @@ describe.each(['timestream', 'postgres'])('the app with telemetryStore=%s', (tel
     expect(functions.map((fn) => [fn.Properties.Runtime, fn.Properties.Architectures])).toEqual(
       functions.map(() => ['nodejs24.x', ['arm64']]),
     );
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(8);
   });
 });

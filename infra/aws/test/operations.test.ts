@@ -54,6 +54,7 @@ describe('the Operations construct', () => {
         ]),
       },
     });
-    expect(stack.operations.alarms).toHaveLength(7);
+    // 2 dead-letter queues, errors and throttles of 7 functions (API, ingest, alarm check, 4 escalation tasks), the backlog
+    expect(stack.operations.alarms).toHaveLength(17);
   });
 });

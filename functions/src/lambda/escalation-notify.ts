@@ -1,0 +1,7 @@
+// Lambda entry of the escalation chain's notify task (Step Functions passes the state, returns the result).
+import { createAwsEscalationStepDeps } from '../env/aws.ts';
+import { escalationStepHandlers } from '../escalation/steps.ts';
+
+// Top-level await: the database is open before the first task runs.
+const steps = escalationStepHandlers(await createAwsEscalationStepDeps());
+export const handler = (input: unknown) => steps.notify(input);
