@@ -5,6 +5,7 @@ import { idSchema, isoDateTimeSchema, nameSchema, timeZoneSchema } from './ids.t
 import { emailSchema } from './tenant.ts';
 
 export const reportMetrics = ['avg', 'min', 'max', 'last', 'difference'] as const;
+export type ReportMetric = (typeof reportMetrics)[number];
 export const reportSections = ['summary', 'trends', 'table', 'alarms'] as const;
 export const reportFormats = ['pdf', 'xlsx', 'csv'] as const;
 export const reportBuckets = ['hour', 'day'] as const;

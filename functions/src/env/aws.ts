@@ -1,5 +1,7 @@
 // Composition root on AWS: the Lambda environment (zod, parsed once at cold start) and the ports
 // the handlers run on, filled in with AWS adapters. The only place the functions read process.env.
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -11,6 +13,12 @@ import {
   createIotClient,
   describeIotDataEndpoint,
 } from '../adapters/aws/iot-provisioning.ts';
+import {
+  createLambdaReportJobQueue,
+  createS3ReportFiles,
+  createSesReportMailer,
+  readReportLinkSecret,
+} from '../adapters/aws/reports.ts';
 import { uuidV7Ids } from '../adapters/crypto/ids.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../adapters/crypto/passwords.ts';
 import { createSfnClient, createStepFunctionsEscalationStarter } from '../adapters/aws/step-functions-starter.ts';
@@ -31,11 +39,18 @@ import {
   openConfigDatabase,
   openPostgresTelemetryStore,
 } from '../adapters/postgres/index.ts';
+import { createReportScheduleIndex } from '../adapters/postgres/reports-repos.ts';
 import { createTimestreamClients, openTimestreamTelemetryStore } from '../adapters/timestream/index.ts';
 import type { AlarmCheckDeps } from '../alarms/check.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
 import type { EscalationStepDeps } from '../escalation/steps.ts';
 import { createConfigStoreEscalationWorld } from '../escalation/world.ts';
+import {
+  type ReportDeps,
+  type ReportJobDeps,
+  ReportLinkSigner,
+  type SchedulerDeps,
+} from '../reports/index.ts';
 import type { ApiDeps } from '../use-cases/deps.ts';
 import type { IngestDeps } from '../use-cases/ingest.ts';
 import { loadTenantNotifyConfig, type NotifyDeps } from '../use-cases/notify.ts';
@@ -132,6 +147,58 @@ export const parseAwsStoresEnv = (source: NodeJS.ProcessEnv = process.env): AwsS
   parseEnv(awsStoresEnvSchema, source);
 export const parseAwsApiEnv = (source: NodeJS.ProcessEnv = process.env): AwsApiEnv =>
   parseEnv(awsApiEnvSchema, source);
+
+/** Scheduled reports (infra/aws Reports construct): files bucket, worker function, link secret, sender. */
+export const awsReportsEnvSchema = awsStoresEnvSchema.extend({
+  REPORT_BUCKET: nonEmpty,
+  REPORT_WORKER_FUNCTION: nonEmpty,
+  REPORT_LINK_SECRET_ARN: nonEmpty,
+  /** A verified SES identity. */
+  REPORT_FROM_ADDRESS: nonEmpty,
+  /** Download links in e-mails point here (the API's custom domain or API Gateway URL). */
+  PUBLIC_API_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
+});
+export type AwsReportsEnv = z.infer<typeof awsReportsEnvSchema>;
+export const parseAwsReportsEnv = (source: NodeJS.ProcessEnv = process.env): AwsReportsEnv =>
+  parseEnv(awsReportsEnvSchema, source);
+
+export async function createAwsReportDeps(env: AwsReportsEnv): Promise<ReportDeps> {
+  return {
+    files: createS3ReportFiles(new S3Client({ region: env.AWS_REGION }), env.REPORT_BUCKET),
+    mailer: createSesReportMailer(new SESv2Client({ region: env.AWS_REGION }), env.REPORT_FROM_ADDRESS),
+    links: new ReportLinkSigner(
+      await readReportLinkSecret(new SecretsManagerClient({ region: env.AWS_REGION }), env.REPORT_LINK_SECRET_ARN),
+    ),
+    jobs: createLambdaReportJobQueue(new LambdaClient({ region: env.AWS_REGION }), env.REPORT_WORKER_FUNCTION),
+    publicApiUrl: () => {
+      if (!env.PUBLIC_API_URL) {
+        throw new InvalidEnvironmentError('PUBLIC_API_URL is not set: download links need it');
+      }
+      return env.PUBLIC_API_URL;
+    },
+    linkTtlMs: 7 * 86_400_000,
+    // A Lambda run has 15 minutes; SES throttling passes within seconds.
+    retryDelaysMs: [2_000, 10_000, 30_000],
+  };
+}
+
+/** The report worker and the scheduler tick: both stores, the report ports and the schedule index. */
+export async function createAwsReportJobDeps(
+  env: AwsReportsEnv = parseAwsReportsEnv(),
+): Promise<ReportJobDeps & Pick<SchedulerDeps, 'index' | 'jobs'>> {
+  const { database, telemetry } = await openAwsStores(env);
+  const store = createPostgresConfigStore(database.db, () => database.close());
+  const reports = await createAwsReportDeps(env);
+  return {
+    store,
+    telemetry,
+    clock: systemClock,
+    ids: uuidV7Ids,
+    reports,
+    index: createReportScheduleIndex(database.db),
+    jobs: reports.jobs,
+  };
+}
 
 const databaseSecretSchema = z.object({ username: nonEmpty, password: nonEmpty });
 
@@ -238,6 +305,7 @@ export async function createAwsApiDeps(env: AwsApiEnv = parseAwsApiEnv()): Promi
     loginFailuresPerAccount: createMemoryRateLimiter({ points: 10, durationSeconds: 900 }),
     sessionTtlMs: 12 * 3_600_000,
     inviteTtlMs: 7 * 86_400_000,
+    reports: await createAwsReportDeps(parseAwsReportsEnv()),
     notify: awsNotifyDeps(env),
   };
 }

@@ -17,6 +17,8 @@ interface TenantA {
     user: string;
     apiKey: string;
     alarmRule: string;
+    report: string;
+    reportRun: string;
     contact: string;
     rotation: string;
     policy: string;
@@ -36,6 +38,13 @@ type Case =
 
 const modbusAddress = { kind: 'modbus', area: 'holding', address: 3, type: 'uint16' };
 const day = { from: '2026-01-05T00:00:00Z', to: '2026-01-06T00:00:00Z' };
+
+const weeklyReport = {
+  name: 'Weekly',
+  period: 'last-week',
+  recipients: ['manager@example.com'],
+  schedule: { kind: 'weekly', at: '06:00', dayOfWeek: 1 },
+};
 
 const hiLimit = {
   kind: 'limit',
@@ -162,6 +171,36 @@ const cases: Record<string, Case> = {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/return-to-service`, body: {} }),
   },
+  listReports: { kind: 'own-data', request: { path: '/v1/reports' } },
+  createReport: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: '/v1/reports',
+      body: { ...weeklyReport, scope: { tagIds: [a.tag] } },
+    }),
+  },
+  getReport: { kind: 'foreign-id', request: (a) => ({ path: `/v1/reports/${a.report}` }) },
+  updateReport: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/reports/${a.report}`, body: { recipients: ['thief@example.com'] } }),
+  },
+  deleteReport: { kind: 'foreign-id', request: (a) => ({ path: `/v1/reports/${a.report}` }) },
+  enableReport: { kind: 'foreign-id', request: (a) => ({ path: `/v1/reports/${a.report}/enable` }) },
+  disableReport: { kind: 'foreign-id', request: (a) => ({ path: `/v1/reports/${a.report}/disable` }) },
+  runReportNow: { kind: 'foreign-id', request: (a) => ({ path: `/v1/reports/${a.report}/runs` }) },
+  listReportRuns: { kind: 'foreign-id', request: (a) => ({ path: `/v1/reports/${a.report}/runs` }) },
+  getReportRun: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/reports/${a.report}/runs/${a.reportRun}` }),
+  },
+  createReportFileLink: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/reports/${a.report}/runs/${a.reportRun}/files/report.pdf/link` }),
+  },
+  downloadReportFile: {
+    kind: 'public',
+    why: 'the HMAC-signed link (tenant, run, file, expiry) is the credential; covered by the reports tests',
+  },
   getLatestTelemetry: {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/telemetry/latest?siteId=${a.site}` }),
@@ -280,6 +319,7 @@ describe('tenant isolation on every route', () => {
       tags: await get('/v1/tags'),
       alarmRules: await get('/v1/alarm-rules'),
       alarms: await get('/v1/alarms?status=all'),
+      reports: await get('/v1/reports'),
       contacts: await get('/v1/contacts'),
       rotations: await get('/v1/on-call-rotations'),
       policies: await get('/v1/escalation-policies'),
@@ -347,6 +387,13 @@ describe('tenant isolation on every route', () => {
         },
       })
     ).body;
+    const report = (
+      await api.call('POST', '/v1/reports', {
+        token: t,
+        body: { ...weeklyReport, scope: { tagIds: [tag.id] }, enabled: false },
+      })
+    ).body;
+    const reportRun = (await api.call('POST', `/v1/reports/${report.id}/runs`, { token: t })).body;
     const invited = (
       await api.call('POST', '/v1/users', {
         token: t,
@@ -368,6 +415,8 @@ describe('tenant isolation on every route', () => {
         user: invited.user.id,
         apiKey: key.apiKey.id,
         alarmRule: alarmRule.id,
+        report: report.id,
+        reportRun: reportRun.id,
         contact: contact.id,
         rotation: rotation.id,
         policy: policy.id,

@@ -108,7 +108,10 @@ export interface ReportRepositories {
   };
   reportAlarmEvents: {
     /** The alarm journal of `siteIds` in [from, to), oldest first, at most `limit` events. */
-    list(filter: { siteIds: readonly string[]; from: Date; to: Date }, limit: number): Promise<AlarmEvent[]>;
+    list(
+      filter: { siteIds: readonly string[]; from: Date; to: Date },
+      limit: number,
+    ): Promise<(AlarmEvent & { alarmKey: string })[]>;
   };
 }
 
@@ -124,4 +127,31 @@ export interface ScheduledReportRef {
 /** The one cross-tenant read the scheduler needs: which reports are enabled, and when they last ran. */
 export interface ReportScheduleIndex {
   listEnabled(): Promise<ScheduledReportRef[]>;
+}
+
+/** Where report files live: DATA_DIR locally, S3 on AWS. Keys are `<tenantId>/<runId>/<file name>`. */
+export interface ReportFileStorage {
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  /** null when there is no such file. */
+  get(key: string): Promise<Uint8Array | null>;
+}
+
+export interface ReportMail {
+  to: readonly string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments: readonly { filename: string; content: Uint8Array; contentType: string }[];
+}
+
+/** Sends a report e-mail: SMTP, SES, or the local outbox when no mail server is configured. */
+export interface ReportMailer {
+  readonly transport: 'smtp' | 'ses' | 'outbox';
+  /** Resolves once the server (or the outbox) took the message; rejects when it did not. */
+  send(mail: ReportMail): Promise<{ messageId: string }>;
+}
+
+/** Hands a queued run to whatever generates it: in process locally, a worker Lambda on AWS. */
+export interface ReportJobQueue {
+  enqueue(job: { tenantId: string; runId: string }): Promise<void>;
 }

@@ -12,3 +12,11 @@ export {
   type LocalEscalationStarterOptions,
 } from './escalation-starter.ts';
 export { createMemoryRateLimiter } from './rate-limiter.ts';
+export { createDirectoryReportFiles, createMemoryReportFiles, loadReportLinkSecret } from './report-files.ts';
+export { createLocalReportJobQueue, type LocalReportJobQueue } from './report-jobs.ts';
+export {
+  createMemoryReportMailer,
+  createOutboxReportMailer,
+  createSmtpReportMailer,
+  DEFAULT_REPORT_SENDER,
+} from './report-mailer.ts';

@@ -245,7 +245,7 @@ export function reportsRepositories(tx: ConfigDb, tenantId: string): ReportRepos
           )
           .orderBy(asc(alarmEvents.at), asc(alarmEvents.id))
           .limit(limit);
-        return rows.map(toAlarmEvent);
+        return rows.map((row) => ({ ...toAlarmEvent(row), alarmKey: row.alarmKey }));
       },
     },
   };

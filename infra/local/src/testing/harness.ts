@@ -37,6 +37,7 @@ export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): 
     passwordCost: TEST_PASSWORD_COST,
     seedDemo: false,
     database: { kind: 'pglite' },
+    reports: { inMemory: true, schedule: false },
     ...options,
   });
   const call: TestApi['call'] = async (method, path, { token, body, rawBody, headers = {} } = {}) => {

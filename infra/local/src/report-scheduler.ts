@@ -1,0 +1,130 @@
+// Scheduled reports in the local runtime: files under DATA_DIR/reports, mail over SMTP_URL or into the
+// outbox, runs generated in process, and croner ticking once a minute (plus once at start, which is
+// where the missed-run rule shows: a report whose slots passed while the process was down runs once).
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import {
+  createDirectoryReportFiles,
+  createLocalReportJobQueue,
+  createMemoryReportFiles,
+  createMemoryReportMailer,
+  createOutboxReportMailer,
+  createSmtpReportMailer,
+  type LocalReportJobQueue,
+  loadReportLinkSecret,
+} from '@plantwatch/functions/adapters/local';
+import { type ConfigDb, createReportScheduleIndex } from '@plantwatch/functions/adapters/postgres';
+import { logger } from '@plantwatch/functions/observability';
+import {
+  everyMinute,
+  type ReportDeps,
+  ReportLinkSigner,
+  runReportJob,
+  tickReportSchedules,
+} from '@plantwatch/functions/reports';
+import type {
+  Clock,
+  ConfigStore,
+  IdGenerator,
+  ReportFileStorage,
+  ReportMailer,
+  TelemetryStore,
+} from '@plantwatch/shared';
+
+export interface LocalReportOptions {
+  /** Tests: files, mail and the link secret in memory, nothing under DATA_DIR. */
+  inMemory?: boolean;
+  /** Replaces SMTP/outbox (tests). */
+  mailer?: ReportMailer;
+  files?: ReportFileStorage;
+  /** Waits between delivery attempts; default 5 s, 30 s, 2 min. */
+  retryDelaysMs?: readonly number[];
+  /** false: no croner job (tests call tick themselves). Default true. */
+  schedule?: boolean;
+  /** The scheduler's clock (tests step it). */
+  clock?: Clock;
+  maxAttachmentBytes?: number;
+}
+
+export interface LocalReports {
+  deps: ReportDeps;
+  queue: LocalReportJobQueue;
+  /** One scheduler pass now; resolves with the runs it queued. */
+  tick(): Promise<{ tenantId: string; runId: string }[]>;
+  /** Starts the minute tick (and one pass at once) once the API listens on `apiUrl`. */
+  start(apiUrl: string): void;
+  close(): Promise<void>;
+}
+
+export async function createLocalReports(input: {
+  dataDir: string;
+  smtpUrl: string | undefined;
+  linkSecret: string | undefined;
+  store: ConfigStore;
+  telemetry: TelemetryStore;
+  db: ConfigDb;
+  clock: Clock;
+  ids: IdGenerator;
+  options?: LocalReportOptions;
+}): Promise<LocalReports> {
+  const options = input.options ?? {};
+  const dataDir = resolve(input.dataDir);
+  const smtp = !options.mailer && input.smtpUrl ? createSmtpReportMailer(input.smtpUrl) : undefined;
+  const inMemory = options.inMemory === true;
+  let publicApiUrl = '';
+  const deps: ReportDeps = {
+    files:
+      options.files ??
+      (inMemory ? createMemoryReportFiles() : createDirectoryReportFiles(join(dataDir, 'reports'))),
+    mailer:
+      options.mailer ?? smtp ?? (inMemory ? createMemoryReportMailer() : createOutboxReportMailer(dataDir)),
+    links: new ReportLinkSigner(
+      inMemory ? randomBytes(32) : await loadReportLinkSecret(dataDir, input.linkSecret),
+    ),
+    jobs: { enqueue: async (job) => queue.enqueue(job) },
+    publicApiUrl: () => publicApiUrl,
+    linkTtlMs: 7 * 86_400_000,
+    retryDelaysMs: options.retryDelaysMs ?? [5_000, 30_000, 120_000],
+    ...(options.maxAttachmentBytes === undefined ? {} : { maxAttachmentBytes: options.maxAttachmentBytes }),
+  };
+  const clock = options.clock ?? input.clock;
+  const jobDeps = { store: input.store, telemetry: input.telemetry, clock, ids: input.ids, reports: deps };
+  const queue = createLocalReportJobQueue(({ tenantId, runId }) => runReportJob(jobDeps, tenantId, runId), {
+    onError: (error, job) =>
+      logger.error('report run failed outside its record', { ...job, error: String(error) }),
+  });
+  const index = createReportScheduleIndex(input.db);
+  const tick = () =>
+    tickReportSchedules({
+      index,
+      store: input.store,
+      clock,
+      ids: input.ids,
+      jobs: queue,
+      onError: (error, report) =>
+        logger.error('report schedule tick failed for one report', { ...report, error: String(error) }),
+    });
+  let ticker: { stop(): void } | undefined;
+  return {
+    deps,
+    queue,
+    tick,
+    start(apiUrl) {
+      publicApiUrl ||= apiUrl;
+      if (options.schedule === false) return;
+      ticker = everyMinute(() =>
+        tick().catch((error: unknown) =>
+          logger.error('report schedule tick failed', { error: String(error) }),
+        ),
+      );
+      void tick().catch((error: unknown) =>
+        logger.error('report schedule tick failed', { error: String(error) }),
+      );
+    },
+    async close() {
+      ticker?.stop();
+      await queue.drain();
+      smtp?.close();
+    },
+  };
+}
