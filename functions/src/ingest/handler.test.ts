@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AlarmEvaluator,
   type ConfigStore,
   MAX_TELEMETRY_BYTES,
   modbusTcpConnectionSchema,
   noAlarmEvaluation,
+  statusTopic,
   type TelemetryPointRecord,
   type TelemetryStore,
   telemetryTopic,
@@ -291,5 +293,76 @@ describe('ingest handler', () => {
     const counts = await store.inTenant(p.tenantId, (repos) => repos.deadLetters.count({ scope: null }));
 
     expect(counts).toEqual({ bad_json: 2 });
+  });
+
+  describe('the gateway status topic', () => {
+    const statusOf = (p: Plant, payload: unknown) => ({
+      topic: statusTopic(p),
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    });
+    /** A recording alarm evaluator: what ingest hands over for the status topic. */
+    const recording = () => {
+      const changes: Parameters<AlarmEvaluator['gatewayStatus']>[0][] = [];
+      const alarms: AlarmEvaluator = {
+        evaluate: async () => undefined,
+        gatewayStatus: async (change) => {
+          changes.push(change);
+        },
+      };
+      return { alarms, changes };
+    };
+
+    it('hands online and offline (the Last Will) to the alarms, dated by when the broker received them', async () => {
+      const p = await createPlant(store);
+      const { alarms, changes } = recording();
+      const outcomes: unknown[] = [];
+      const run = createIngestHandler(
+        { store, telemetry, alarms, clock, ids: uuidV7Ids },
+        { onOutcome: (outcome) => outcomes.push(outcome) },
+      );
+      const connectedAt = NOW - 3_600_000;
+      await run(eventOf(statusOf(p, { v: 1, gw: p.gatewayId, state: 'online', ts: connectedAt })));
+      await run(eventOf(statusOf(p, { v: 1, gw: p.gatewayId, state: 'offline', ts: connectedAt })));
+      // an empty retained message only clears the retained status
+      await run(eventOf({ topic: statusTopic(p), payload: '' }));
+      expect(changes).toEqual([
+        { tenantId: p.tenantId, siteId: p.siteId, gatewayId: p.gatewayId, online: true, at: NOW },
+        { tenantId: p.tenantId, siteId: p.siteId, gatewayId: p.gatewayId, online: false, at: NOW },
+      ]);
+      expect(outcomes).toEqual([
+        { status: 'gateway-status', online: true },
+        { status: 'gateway-status', online: false },
+        { status: 'gateway-status', online: null },
+      ]);
+    });
+
+    it.each([
+      ['not JSON', 'offline', 'bad_json'],
+      ['not a status', { v: 1, gw: 'x', state: 'asleep', ts: NOW }, 'schema'],
+      ['for another gateway', { v: 1, gw: 'another', state: 'offline', ts: NOW }, 'gateway_mismatch'],
+    ])('dead-letters a status that is %s, and tells the alarms nothing', async (_case, payload, reason) => {
+      const p = await createPlant(store);
+      const { alarms, changes } = recording();
+      const result = await createIngestHandler({ store, telemetry, alarms, clock, ids: uuidV7Ids })(
+        eventOf(statusOf(p, payload)),
+      );
+      expect(result).toEqual({ batchItemFailures: [] });
+      expect(changes).toEqual([]);
+      expect((await deadLetters(p)).map((d) => d.reason)).toEqual([reason]);
+    });
+
+    it('dead-letters the status of a gateway that is not on the site in the topic', async () => {
+      const p = await createPlant(store);
+      const other = await createPlant(store);
+      const { alarms, changes } = recording();
+      await createIngestHandler({ store, telemetry, alarms, clock, ids: uuidV7Ids })(
+        eventOf({
+          topic: statusTopic({ ...p, siteId: other.siteId }),
+          payload: JSON.stringify({ v: 1, gw: p.gatewayId, state: 'offline', ts: NOW }),
+        }),
+      );
+      expect(changes).toEqual([]);
+      expect((await deadLetters(p)).map((d) => d.reason)).toEqual(['unknown_gateway']);
+    });
   });
 });

@@ -271,7 +271,8 @@ export function createTelemetryIngestor(deps: IngestDeps) {
       );
     }
     const online = result.data.state === 'online';
-    await deps.alarms.gatewayStatus({ ...topic, online, at: incoming.receivedAt });
+    const { tenantId, siteId, gatewayId } = topic;
+    await deps.alarms.gatewayStatus({ tenantId, siteId, gatewayId, online, at: incoming.receivedAt });
     return { status: 'gateway-status', online };
   }
 
