@@ -1,0 +1,163 @@
+// The alarm-check Lambda's wiring (AWS composition root + handler) against the real PostgreSQL server
+// on 127.0.0.1:5432 (a throw-away database): the scheduled run finds the tenant through the SECURITY
+// DEFINER lookup and raises a silent device's alarm. Only Secrets Manager is mocked.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type AlarmRuleRecord, systemClock } from '@plantwatch/shared';
+import { mockClient } from 'aws-sdk-client-mock';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidV7Ids } from '../adapters/crypto/ids.ts';
+import { createAlarmCheckHandler } from '../alarms/check.ts';
+import { createAlarmEvaluator } from '../alarms/evaluator.ts';
+import { createAwsAlarmCheckDeps, parseAwsStoresEnv } from '../env/aws.ts';
+
+const adminUrl = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+const databaseName = `pw_check_${randomBytes(6).toString('hex')}`;
+const secrets = mockClient(SecretsManagerClient);
+
+const env = {
+  AWS_REGION: 'eu-west-1',
+  DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:plantwatch-db-AbCdEf',
+  DATABASE_HOST: adminUrl.hostname,
+  DATABASE_PORT: adminUrl.port || '5432',
+  DATABASE_NAME: databaseName,
+  DATABASE_SSLMODE: 'disable',
+  TELEMETRY_STORE: 'postgres',
+};
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  await admin(`CREATE DATABASE ${databaseName}`);
+  secrets.on(GetSecretValueCommand, { SecretId: env.DATABASE_SECRET_ARN }).resolves({
+    SecretString: JSON.stringify({
+      username: decodeURIComponent(adminUrl.username) || 'postgres',
+      password: decodeURIComponent(adminUrl.password) || 'trust-ignores-it',
+    }),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  secrets.restore();
+  await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+});
+
+describe('the alarm-check Lambda on real PostgreSQL', () => {
+  it('raises the alarm of a device that has been silent longer than its rule allows', async () => {
+    const deps = await createAwsAlarmCheckDeps(parseAwsStoresEnv(env));
+    const { store } = deps;
+    try {
+      const tenantId = randomUUID();
+      await store.createTenant({
+        tenant: { id: tenantId, name: `Check ${tenantId}`, timeZone: 'UTC' },
+        owner: { id: randomUUID(), email: `${tenantId}@example.com`, name: 'Owner', passwordHash: 'x' },
+      });
+      const plant = await store.inTenant(tenantId, async (repos) => {
+        const site = await repos.sites.create({
+          id: randomUUID(),
+          name: 'North',
+          description: '',
+          timeZone: 'UTC',
+          location: null,
+        });
+        const gateway = await repos.gateways.create({
+          id: randomUUID(),
+          siteId: site.id,
+          name: 'gw',
+          description: '',
+        });
+        const device = await repos.devices.create({
+          id: randomUUID(),
+          gatewayId: gateway.id,
+          key: 'plc-1',
+          name: 'PLC',
+          description: '',
+          enabled: true,
+          connection: {
+            protocol: 'modbus-tcp',
+            host: '127.0.0.1',
+            port: 502,
+            unitId: 1,
+            pollMs: 1000,
+            timeoutMs: 2000,
+            byteOrder: 'BE',
+            wordOrder: 'BE',
+            interRequestDelayMs: 0,
+            maxGap: 8,
+          },
+        });
+        await repos.tags.create({
+          id: randomUUID(),
+          deviceId: device.id,
+          key: 'level',
+          name: 'Level',
+          description: '',
+          address: { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' },
+          scale: 1,
+          offset: 0,
+          unit: 'm',
+          deadband: 0,
+        });
+        const rule = await repos.alarmRules.create({
+          id: randomUUID(),
+          siteId: site.id,
+          tagId: null,
+          kind: 'commLoss',
+          name: 'PLC silent',
+          description: '',
+          deadband: 0,
+          onDelayMs: 0,
+          offDelayMs: 0,
+          enabled: true,
+          escalationPolicyId: null,
+          severity: 'high',
+          afterSeconds: 30,
+          scope: 'device',
+          deviceId: device.id,
+          gatewayId: gateway.id,
+        } as AlarmRuleRecord);
+        return { siteId: site.id, gatewayId: gateway.id, ruleId: rule.id };
+      });
+      const lastData = Date.now() - 120_000;
+      await createAlarmEvaluator({ store, ids: uuidV7Ids, clock: systemClock }).evaluate({
+        tenantId,
+        siteId: plant.siteId,
+        gatewayId: plant.gatewayId,
+        points: [
+          {
+            tenantId,
+            siteId: plant.siteId,
+            gatewayId: plant.gatewayId,
+            deviceKey: 'plc-1',
+            tagKey: 'level',
+            ts: lastData,
+            value: 1,
+            quality: 'good',
+          },
+        ],
+      });
+
+      const summary = await createAlarmCheckHandler(deps)();
+
+      expect(summary).toEqual({ tenants: 1, rulesChanged: 1, events: 1, failedTenants: 0 });
+      const events = await store.inTenant(tenantId, (repos) =>
+        repos.alarmEvents.list({ ruleId: plant.ruleId }, 10),
+      );
+      expect(events).toEqual([
+        expect.objectContaining({ kind: 'raised', at: new Date(lastData + 30_000).toISOString() }),
+      ]);
+      expect(await createAlarmCheckHandler(deps)()).toMatchObject({ rulesChanged: 0, events: 0 });
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
