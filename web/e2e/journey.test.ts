@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoPlant, startDemoPlant } from '../../infra/local/src/demo-plant.ts';
 import { parseLocalEnv } from '../../infra/local/src/env.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/src/runtime.ts';
 import { TEST_PASSWORD_COST } from '../../infra/local/src/testing/harness.ts';
@@ -29,6 +30,7 @@ const distDir = `.next-e2e-${process.pid}`;
 
 let dataDir: string;
 let runtime: LocalRuntime;
+let plant: DemoPlant | null = null;
 let web: WebServer;
 let browser: Browser;
 const consoleErrors: string[] = [];
@@ -42,7 +44,17 @@ async function newPage(
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
   });
-  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
+  page.on('pageerror', (error) =>
+    consoleErrors.push(
+      `${page.url()}: ${error.message} ${error.stack?.split('\n').slice(1, 3).join(' ') ?? ''}`,
+    ),
+  );
+  // Chromium logs a failed fetch without its address; this names it (a typed URL's 404 page is a document, not counted).
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.request().resourceType() !== 'document') {
+      consoleErrors.push(`${page.url()}: ${response.status()} from ${response.url()}`);
+    }
+  });
   page.setDefaultTimeout(30_000);
   return { context, page };
 }
@@ -90,10 +102,15 @@ beforeAll(async () => {
     startWeb({ port: 0, host: '127.0.0.1', apiUrl: runtime.apiUrl, dataDir, distDir, onLog: () => {} }),
     chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
   ]);
+  // The demo plant as `npm start` runs it: simulated PLCs and a real gateway process publishing live values.
+  const demo = runtime.demo;
+  if (!demo) throw new Error('the local runtime did not seed the demo tenant');
+  plant = await startDemoPlant({ deps: runtime.deps, tenantId: demo.tenantId, host: '127.0.0.1', dataDir });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
+  await plant?.close();
   await web?.close();
   await runtime?.close();
   await rm(dataDir, { recursive: true, force: true });
@@ -107,6 +124,8 @@ describe('the web app in Chromium', () => {
   };
   let riversideSiteUrl = '';
   let demoSiteUrl = '';
+  let alarmRuleId = '';
+  let inflowTagId = '';
 
   it(
     'signs up a new tenant, lands on the empty state, and adds a site and a gateway',
@@ -166,7 +185,7 @@ describe('the web app in Chromium', () => {
     async () => {
       const { context, page } = await newPage();
       await logIn(page, 'demo@plantwatch.local', 'plantwatch-demo');
-      await page.getByRole('link', { name: 'North Pumping Station' }).waitFor();
+      await page.getByRole('link', { name: 'North Pumping Station', exact: true }).waitFor();
       await checkBasics(page, 'fleet');
 
       await page.getByLabel('Filter sites').fill('nothing like this');
@@ -174,12 +193,30 @@ describe('the web app in Chromium', () => {
       await page.getByText('No site matches').waitFor();
       await page.getByRole('link', { name: 'Clear' }).click();
 
-      await page.getByRole('link', { name: 'North Pumping Station' }).click();
+      await page.getByRole('link', { name: 'North Pumping Station', exact: true }).click();
       await page.getByRole('heading', { name: 'gw-north' }).waitFor();
       demoSiteUrl = page.url();
-      const level = page.getByRole('row', { name: /Wet well level/ });
-      await expect.poll(() => level.textContent()).toMatch(/level.*—.*m/);
+      // Live values: the inflow arrives, then changes while the page is open (the simulator varies it each second).
+      const inflow = page.locator('tr[data-tag="inflow"] .live-value');
+      await expect.poll(() => inflow.textContent(), { timeout: 60_000 }).toMatch(/\d/);
+      const firstInflow = await inflow.textContent();
+      await expect.poll(() => inflow.textContent(), { timeout: 30_000 }).not.toBe(firstInflow);
+      await page.getByText(/^Live · updated/).waitFor();
       expect(await page.getByRole('row', { name: /motor temperature/ }).textContent()).toContain('degC');
+      // The trend draws the first two tags over the last 15 minutes, then a day of rollups.
+      await page.locator('.chart canvas').waitFor();
+      await page
+        .getByText(/samples|averages/)
+        .first()
+        .waitFor();
+      await page.getByLabel('Range').selectOption('24h');
+      await page
+        .getByRole('group', { name: 'Tags on the chart' })
+        .getByLabel(/motor temperature/)
+        .check();
+      await page.locator('.chart canvas').waitFor();
+      await page.getByRole('button', { name: 'Zoom in' }).click();
+      await expect.poll(() => page.getByRole('button', { name: 'Reset zoom' }).isEnabled()).toBe(true);
       await checkBasics(page, 'site');
 
       for (const [link, shot, expected] of [
@@ -187,7 +224,7 @@ describe('the web app in Chromium', () => {
         ['Tags', 'config-tags', 'Wet well level'],
         ['Users', 'users', 'demo@plantwatch.local'],
         ['API keys', 'api-keys', 'No API keys yet.'],
-        ['Alarms', 'alarms', 'The alarm console is coming'],
+        ['Alarms', 'alarms-empty', 'Alarm console'],
       ] as const) {
         await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
         await page.getByText(expected, { exact: false }).first().waitFor();
@@ -207,6 +244,79 @@ describe('the web app in Chromium', () => {
       await page.goto(`${web.url}/fleet`);
       await page.waitForURL(/\/login\?error=expired/);
       await page.getByText('Your session ended. Log in again.').waitFor();
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    'shows an alarm the demo plant raises on the site and in the console, and acknowledges it with a comment',
+    async () => {
+      // An engineer's rule through the API: the inflow (about 25-55 L/s) is always above 1 L/s, so it trips on the next sample.
+      const login = await fetch(`${runtime.apiUrl}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'demo@plantwatch.local', password: 'plantwatch-demo' }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const { tags } = (await (await fetch(`${runtime.apiUrl}/v1/tags`, { headers: auth })).json()) as {
+        tags: { id: string; key: string }[];
+      };
+      const inflowTag = tags.find((tag) => tag.key === 'inflow');
+      const created = await fetch(`${runtime.apiUrl}/v1/alarm-rules`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          kind: 'comparison',
+          tagId: inflowTag?.id,
+          name: 'Inflow flowing',
+          severity: 'high',
+          op: '>',
+          value: 1,
+        }),
+      });
+      expect(created.status).toBe(201);
+      inflowTagId = inflowTag?.id ?? '';
+      alarmRuleId = ((await created.json()) as { id: string }).id;
+
+      const { context, page } = await newPage();
+      await logIn(page, 'demo@plantwatch.local', 'plantwatch-demo');
+      await page.goto(demoSiteUrl);
+      const sitePanel = page.getByRole('region', { name: 'Active alarms' });
+      await sitePanel.getByText('Inflow flowing').waitFor({ timeout: 60_000 });
+      await sitePanel.getByRole('button', { name: 'Acknowledge Inflow flowing' }).waitFor();
+      await checkBasics(page, 'site-alarm');
+
+      await page.getByRole('navigation').getByRole('link', { name: 'Alarms', exact: true }).click();
+      const row = page.getByRole('row', { name: /Inflow flowing/ });
+      await row.getByText('Active, unacknowledged').waitFor();
+      await row.getByText('With a comment…').click();
+      const ackForm = row.getByRole('form', { name: 'Acknowledge Inflow flowing' });
+      await ackForm.getByLabel('Comment').fill('Checked on site: storm inflow');
+      await ackForm.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+      await page
+        .getByRole('row', { name: /Inflow flowing/ })
+        .getByText('Active, acknowledged')
+        .waitFor();
+      await checkBasics(page, 'alarms');
+
+      await page.getByLabel('Severity').selectOption('low');
+      await page.getByRole('button', { name: 'Filter', exact: true }).click();
+      await page.getByText('No alarm matches these filters.').waitFor();
+      await page.getByRole('link', { name: 'Clear', exact: true }).click();
+
+      await page.getByRole('link', { name: 'Inflow flowing', exact: true }).click();
+      await page.getByRole('heading', { name: 'Audit trail of Inflow flowing' }).waitFor();
+      const acknowledged = page
+        .getByRole('row', { name: /acknowledged/ })
+        .filter({ hasText: 'storm inflow' });
+      expect(await acknowledged.textContent()).toMatch(/web/);
+      await page
+        .getByRole('row', { name: /raised/ })
+        .first()
+        .waitFor();
+      await checkBasics(page, 'alarm-history');
       await context.close();
     },
     E2E_TEST_MS,
@@ -317,9 +427,9 @@ describe('the web app in Chromium', () => {
       await page.keyboard.type('plantwatch-demo');
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/fleet/);
-      await page.getByRole('link', { name: 'North Pumping Station' }).waitFor();
+      await page.getByRole('link', { name: 'North Pumping Station', exact: true }).waitFor();
       await checkBasics(page, 'phone-fleet');
-      await page.getByRole('link', { name: 'North Pumping Station' }).click();
+      await page.getByRole('link', { name: 'North Pumping Station', exact: true }).click();
       await page.getByRole('heading', { name: 'gw-north' }).waitFor();
       await checkBasics(page, 'phone-site');
       // Wide tables scroll inside their own box; the page itself never scrolls sideways.
@@ -356,6 +466,25 @@ describe('the web app in Chromium', () => {
         expect(await page.locator('main').textContent()).not.toMatch(/Riverside|North Pumping|gw-/);
         await checkBasics(page, 'not-found');
       }
+      await page.goto(`${web.url}/alarms/${alarmRuleId}`);
+      await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+      await page.goto(`${web.url}/alarms`);
+      await page.getByRole('heading', { name: 'Alarm console' }).waitFor();
+      expect(await page.locator('main').textContent()).not.toMatch(/Inflow flowing|North Pumping/);
+      // The browser's own JSON routes answer another tenant's ids as the API does: not found.
+      const demoSiteId = demoSiteUrl.split('/').pop();
+      // (Through the context's request client, with the browser's cookies: a 404 in the page would log a console error.)
+      const probes = await Promise.all([
+        context.request.get(`${web.url}/api/sites/${demoSiteId}/live`),
+        context.request.get(`${web.url}/api/sites/${demoSiteId}/live?since=0`),
+        context.request.get(`${web.url}/api/series?tagIds=${inflowTagId}&from=0&to=${Date.now()}`),
+      ]);
+      expect(probes.map((probe) => probe.status())).toEqual([404, 404, 404]);
+      expect(await probes[1]?.text()).not.toMatch(/Inflow|inflow|level/);
+      // Without a session the JSON routes refuse outright.
+      const anonymous = await browser.newContext();
+      expect((await anonymous.request.get(`${web.url}/api/sites/${demoSiteId}/live`)).status()).toBe(401);
+      await anonymous.close();
       for (const path of ['/config/sites', '/config/gateways', '/config/devices']) {
         await page.goto(`${web.url}${path}`);
         expect(await page.locator('main').textContent()).not.toMatch(

@@ -20,7 +20,11 @@ import { z } from 'zod';
 import { ApiError, callApi } from './api.ts';
 import { viewerWithRole } from './viewer.ts';
 
-async function read<T>(path: string, schema: z.ZodType<T>, role: 'viewer' | 'admin' = 'viewer'): Promise<T> {
+export async function read<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  role: 'viewer' | 'admin' = 'viewer',
+): Promise<T> {
   const viewer = await viewerWithRole(role);
   try {
     return schema.parse(await callApi('GET', path, { token: viewer.token }));
@@ -31,7 +35,7 @@ async function read<T>(path: string, schema: z.ZodType<T>, role: 'viewer' | 'adm
   }
 }
 
-const query = (params: Record<string, string | undefined>) => {
+export const query = (params: Record<string, string | undefined>) => {
   const defined = Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
   return defined.length ? `?${new URLSearchParams(defined)}` : '';
 };

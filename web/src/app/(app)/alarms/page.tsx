@@ -1,17 +1,190 @@
+import {
+  type Alarm,
+  type AlarmSeverity,
+  type AlarmState,
+  alarmSeverities,
+  alarmStates,
+} from '@plantwatch/shared';
 import type { Metadata } from 'next';
-import { getViewer } from '../../../server/viewer.ts';
+import Link from 'next/link';
+import {
+  AcknowledgeButton,
+  AcknowledgeWithComment,
+  AutoRefresh,
+  SeverityBadge,
+  ShelveForm,
+  StateLabel,
+  UnshelveButton,
+} from '../../../components/alarm-controls.tsx';
+import { LocalTime } from '../../../components/local-time.tsx';
+import { alarmRouteSupport } from '../../../server/api-features.ts';
+import { listSites } from '../../../server/data.ts';
+import { listAlarms } from '../../../server/monitoring.ts';
+import { can } from '../../../server/viewer.ts';
 import { strings } from '../../../strings.ts';
 
 export const metadata: Metadata = { title: strings.alarms.title };
 
-export default async function AlarmsPage() {
-  await getViewer();
+type Search = { show?: string; severity?: string; state?: string; siteId?: string; q?: string };
+
+const SEVERITY_RANK: Record<AlarmSeverity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+const STATE_RANK: Record<AlarmState, number> = {
+  'active-unacked': 0,
+  'cleared-unacked': 1,
+  'active-acked': 2,
+  normal: 3,
+};
+
+/** Unacknowledged first, then by severity, then newest: what an operator must look at comes first. */
+const consoleOrder = (a: Alarm, b: Alarm) =>
+  STATE_RANK[a.state] - STATE_RANK[b.state] ||
+  SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+  b.updatedAt.localeCompare(a.updatedAt);
+
+const formatValue = (value: Alarm['value']) => (value === null ? strings.noValue : String(value));
+
+export default async function AlarmsPage(props: { searchParams: Promise<Search> }) {
+  const search = await props.searchParams;
+  const show = search.show === 'all' ? 'all' : 'active';
+  const severity = alarmSeverities.find((s) => s === search.severity);
+  const state = alarmStates.find((s) => s === search.state);
+  const sites = await listSites();
+  const siteId = sites.find((s) => s.id === search.siteId)?.id;
+  const [alarms, operator, support] = await Promise.all([
+    listAlarms({ status: show, ...(siteId ? { siteId } : {}) }),
+    can('operator'),
+    alarmRouteSupport().catch(() => ({ shelve: null, unshelve: null })),
+  ]);
+  const siteName = new Map(sites.map((s) => [s.id, s.name]));
+  const needle = (search.q ?? '').trim().toLowerCase();
+  const shown = alarms
+    .filter((a) => (severity ? a.severity === severity : true))
+    .filter((a) => (state ? a.state === state : true))
+    .filter((a) => (needle ? a.name.toLowerCase().includes(needle) : true))
+    .sort(consoleOrder);
+  const filtered = Boolean(severity || state || siteId || needle);
   return (
     <>
       <h1>{strings.alarms.heading}</h1>
-      <section className="empty">
-        <p>{strings.alarms.coming}</p>
-      </section>
+      <search>
+        <form className="filter" action="/alarms" aria-label={strings.alarms.filters}>
+          <label htmlFor="alarm-show">{strings.alarms.show}</label>
+          <select id="alarm-show" name="show" defaultValue={show}>
+            <option value="active">{strings.alarms.showActive}</option>
+            <option value="all">{strings.alarms.showAll}</option>
+          </select>
+          <label htmlFor="alarm-severity">{strings.alarms.severity}</label>
+          <select id="alarm-severity" name="severity" defaultValue={severity ?? ''}>
+            <option value="">{strings.alarms.anyOption}</option>
+            {alarmSeverities.map((s) => (
+              <option key={s} value={s}>
+                {strings.alarms.severities[s]}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="alarm-state">{strings.alarms.state}</label>
+          <select id="alarm-state" name="state" defaultValue={state ?? ''}>
+            <option value="">{strings.alarms.anyOption}</option>
+            {alarmStates.map((s) => (
+              <option key={s} value={s}>
+                {strings.alarms.states[s]}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="alarm-site">{strings.alarms.site}</label>
+          <select id="alarm-site" name="siteId" defaultValue={siteId ?? ''}>
+            <option value="">{strings.alarms.anyOption}</option>
+            {sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="alarm-q">{strings.alarms.search}</label>
+          <input
+            id="alarm-q"
+            name="q"
+            type="search"
+            defaultValue={search.q ?? ''}
+            placeholder={strings.alarms.searchPlaceholder}
+          />
+          <button type="submit">{strings.alarms.filter}</button>
+          {filtered || show === 'all' ? <Link href="/alarms">{strings.alarms.clear}</Link> : null}
+        </form>
+      </search>
+      {operator ? null : <p className="notice">{strings.alarms.readOnly}</p>}
+      <AutoRefresh everyMs={5_000} />
+      {shown.length === 0 ? (
+        <section className="empty">
+          <p>
+            {alarms.length > 0 && filtered
+              ? strings.alarms.noMatch
+              : show === 'all'
+                ? strings.alarms.noneAll
+                : strings.alarms.none}
+          </p>
+        </section>
+      ) : (
+        <div className="table-wrap">
+          <table className="alarm-table">
+            <caption className="muted">{strings.alarms.count(shown.length)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{strings.alarms.columns.severity}</th>
+                <th scope="col">{strings.alarms.columns.alarm}</th>
+                <th scope="col" className="wide-only">
+                  {strings.alarms.columns.site}
+                </th>
+                <th scope="col">{strings.alarms.columns.state}</th>
+                <th scope="col" className="num wide-only">
+                  {strings.alarms.columns.value}
+                </th>
+                <th scope="col">{strings.alarms.columns.since}</th>
+                <th scope="col">{strings.alarms.columns.actions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((alarm) => (
+                <tr key={alarm.id} className={`severity-row severity-${alarm.severity}`}>
+                  <td>
+                    <SeverityBadge severity={alarm.severity} />
+                  </td>
+                  <th scope="row">
+                    <Link href={`/alarms/${alarm.ruleId}`}>{alarm.name}</Link>
+                  </th>
+                  <td className="wide-only">
+                    <Link href={`/sites/${alarm.siteId}`}>
+                      {siteName.get(alarm.siteId) ?? strings.noValue}
+                    </Link>
+                  </td>
+                  <td>
+                    <StateLabel alarm={alarm} />
+                  </td>
+                  <td className="num wide-only">{formatValue(alarm.value)}</td>
+                  <td>
+                    {alarm.activeSince ? <LocalTime iso={alarm.activeSince} seconds /> : strings.noValue}
+                  </td>
+                  <td className="alarm-actions">
+                    {operator && alarm.state.endsWith('unacked') ? (
+                      <>
+                        <AcknowledgeButton ruleId={alarm.ruleId} name={alarm.name} />
+                        <AcknowledgeWithComment ruleId={alarm.ruleId} name={alarm.name} />
+                      </>
+                    ) : null}
+                    {operator && support.shelve && !alarm.shelved ? (
+                      <ShelveForm ruleId={alarm.ruleId} alarmId={alarm.id} name={alarm.name} />
+                    ) : null}
+                    {operator && support.unshelve && alarm.shelved ? (
+                      <UnshelveButton ruleId={alarm.ruleId} alarmId={alarm.id} name={alarm.name} />
+                    ) : null}
+                    <Link href={`/alarms/${alarm.ruleId}`}>{strings.alarms.history}</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }

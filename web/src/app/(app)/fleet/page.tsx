@@ -1,18 +1,55 @@
+import { type AlarmSeverity, alarmSeverities } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { SeverityBadge } from '../../../components/alarm-controls.tsx';
+import { LocalTime } from '../../../components/local-time.tsx';
+import { type MapSite, SiteMap } from '../../../components/site-map.tsx';
+import type { SiteStatus } from '../../../fleet-status.ts';
 import { listSites } from '../../../server/data.ts';
+import { fleetStatus } from '../../../server/monitoring.ts';
 import { can, getViewer } from '../../../server/viewer.ts';
 import { strings } from '../../../strings.ts';
 
 export const metadata: Metadata = { title: strings.fleet.title };
 
-export default async function FleetPage(props: { searchParams: Promise<{ q?: string; welcome?: string }> }) {
-  const { q = '', welcome } = await props.searchParams;
+const statusFilters = ['all', 'alarms', 'offline'] as const;
+type StatusFilter = (typeof statusFilters)[number];
+
+const worstOf = (status: SiteStatus): AlarmSeverity | null =>
+  alarmSeverities.find((severity) => status.activeAlarms[severity] > 0) ?? null;
+
+const matchesStatus = (status: SiteStatus, filter: StatusFilter) =>
+  filter === 'alarms'
+    ? worstOf(status) !== null || status.unacked > 0
+    : filter === 'offline'
+      ? status.gatewaysOnline < status.gateways
+      : true;
+
+export default async function FleetPage(props: {
+  searchParams: Promise<{ q?: string; status?: string; welcome?: string }>;
+}) {
+  const { q = '', welcome, status } = await props.searchParams;
+  const statusFilter = statusFilters.find((s) => s === status) ?? 'all';
   const [viewer, sites, engineer] = await Promise.all([getViewer(), listSites(), can('engineer')]);
   const needle = q.trim().toLowerCase();
-  const shown = needle
+  const named = needle
     ? sites.filter((site) => `${site.name} ${site.description}`.toLowerCase().includes(needle))
     : sites;
+  const statuses = await fleetStatus(named);
+  const shown = statuses.filter((s) => matchesStatus(s, statusFilter));
+  const mapped: MapSite[] = shown.flatMap(({ site, ...rest }) =>
+    site.location
+      ? [
+          {
+            id: site.id,
+            name: site.name,
+            latitude: site.location.latitude,
+            longitude: site.location.longitude,
+            worst: worstOf({ site, ...rest }),
+          },
+        ]
+      : [],
+  );
   return (
     <>
       <h1>{strings.fleet.heading}</h1>
@@ -39,41 +76,83 @@ export default async function FleetPage(props: { searchParams: Promise<{ q?: str
                 defaultValue={q}
                 placeholder={strings.fleet.filterPlaceholder}
               />
+              <label htmlFor="fleet-status">{strings.fleet.filterStatus}</label>
+              <select id="fleet-status" name="status" defaultValue={statusFilter}>
+                {statusFilters.map((s) => (
+                  <option key={s} value={s}>
+                    {strings.fleet.statuses[s]}
+                  </option>
+                ))}
+              </select>
               <button type="submit">{strings.fleet.filter}</button>
-              {q ? <Link href="/fleet">{strings.fleet.clearFilter}</Link> : null}
+              {q || statusFilter !== 'all' ? <Link href="/fleet">{strings.fleet.clearFilter}</Link> : null}
             </form>
           </search>
-          <p className="hint">{strings.fleet.telemetryComing}</p>
           {shown.length === 0 ? (
-            <p>{strings.fleet.noMatch(q)}</p>
+            <p>{strings.fleet.noMatch(q || strings.fleet.statuses[statusFilter])}</p>
           ) : (
             <div className="table-wrap">
               <table>
                 <thead>
                   <tr>
                     <th scope="col">{strings.fleet.columns.site}</th>
-                    <th scope="col">{strings.fleet.columns.timeZone}</th>
-                    <th scope="col">{strings.fleet.columns.gateways}</th>
+                    <th scope="col">
+                      <abbr title={strings.fleet.gatewaysHint}>{strings.fleet.columns.gateways}</abbr>
+                    </th>
                     <th scope="col">{strings.fleet.columns.alarms}</th>
                     <th scope="col">{strings.fleet.columns.lastData}</th>
+                    <th scope="col" className="wide-only">
+                      {strings.fleet.columns.timeZone}
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
-                  {shown.map((site) => (
-                    <tr key={site.id}>
+                  {shown.map((row) => (
+                    <tr key={row.site.id}>
                       <th scope="row">
-                        <Link href={`/sites/${site.id}`}>{site.name}</Link>
-                        {site.description ? <div className="muted">{site.description}</div> : null}
+                        <Link href={`/sites/${row.site.id}`}>{row.site.name}</Link>
+                        {row.site.description ? <div className="muted">{row.site.description}</div> : null}
                       </th>
-                      <td>{site.timeZone}</td>
-                      <td className="muted">{strings.noDataYet}</td>
-                      <td className="muted">{strings.noDataYet}</td>
-                      <td className="muted">{strings.noDataYet}</td>
+                      <td className={row.gatewaysOnline < row.gateways ? 'warn' : undefined}>
+                        {strings.fleet.gatewaysOnline(row.gatewaysOnline, row.gateways)}
+                      </td>
+                      <td>
+                        {worstOf(row) === null && row.unacked === 0 ? (
+                          <span className="muted">{strings.fleet.noAlarms}</span>
+                        ) : (
+                          <Link href={`/alarms?siteId=${row.site.id}`} className="alarm-counts">
+                            {alarmSeverities
+                              .filter((severity) => row.activeAlarms[severity] > 0)
+                              .map((severity) => (
+                                <span key={severity}>
+                                  <SeverityBadge severity={severity} /> {row.activeAlarms[severity]}
+                                </span>
+                              ))}
+                            {row.unacked ? (
+                              <span className="muted">{strings.fleet.unacked(row.unacked)}</span>
+                            ) : null}
+                          </Link>
+                        )}
+                      </td>
+                      <td>
+                        {row.lastDataTs === null ? (
+                          <span className="muted">{strings.noDataYet}</span>
+                        ) : (
+                          <LocalTime iso={new Date(row.lastDataTs).toISOString()} seconds />
+                        )}
+                      </td>
+                      <td className="wide-only">{row.site.timeZone}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
+          )}
+          <h2>{strings.fleet.mapHeading}</h2>
+          {mapped.length ? (
+            <SiteMap sites={mapped} />
+          ) : (
+            <p className="muted">{strings.fleet.noCoordinates}</p>
           )}
         </>
       )}

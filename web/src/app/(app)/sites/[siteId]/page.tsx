@@ -2,7 +2,10 @@ import type { Tag } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LocalTime } from '../../../../components/local-time.tsx';
+import { type DashboardGateway, SiteLive } from '../../../../components/site-live.tsx';
+import { TrendPanel } from '../../../../components/trend-panel.tsx';
 import { getSite, getSiteTree } from '../../../../server/data.ts';
+import { latestValues, listAlarms } from '../../../../server/monitoring.ts';
 import { can } from '../../../../server/viewer.ts';
 import { strings } from '../../../../strings.ts';
 
@@ -18,9 +21,41 @@ const describeAddress = (tag: Tag) =>
     ? tag.address.nodeId
     : `${tag.address.area} ${tag.address.address} (${tag.address.type})`;
 
+/** Booleans and text have no line to draw. */
+const trendable = (tag: Tag) =>
+  tag.address.kind === 'opcua' || (tag.address.type !== 'bool' && tag.address.type !== 'string');
+
 export default async function SitePage(props: Props) {
   const { siteId } = await props.params;
-  const [{ site, gateways }, engineer] = await Promise.all([getSiteTree(siteId), can('engineer')]);
+  // The tree first: another tenant's site is a 404 before anything else is asked.
+  const { site, gateways } = await getSiteTree(siteId);
+  const [values, alarms, engineer, operator] = await Promise.all([
+    latestValues(site.id),
+    listAlarms({ siteId: site.id, status: 'active' }),
+    can('engineer'),
+    can('operator'),
+  ]);
+  const dashboard: DashboardGateway[] = gateways.map(({ gateway, devices }) => ({
+    id: gateway.id,
+    name: gateway.name,
+    description: gateway.description,
+    devices: devices.map(({ device, tags }) => ({
+      id: device.id,
+      name: device.name,
+      key: device.key,
+      tags: tags.map((tag) => ({
+        id: tag.id,
+        name: tag.name,
+        key: tag.key,
+        unit: tag.unit,
+        address: describeAddress(tag),
+      })),
+    })),
+  }));
+  const trendTags = gateways
+    .flatMap(({ devices }) => devices.flatMap(({ tags }) => tags))
+    .filter(trendable)
+    .map((tag) => ({ id: tag.id, name: tag.name, unit: tag.unit }));
   return (
     <>
       <h1>{site.name}</h1>
@@ -31,9 +66,13 @@ export default async function SitePage(props: Props) {
           ? ` · ${strings.site.location} ${site.location.latitude.toFixed(4)}, ${site.location.longitude.toFixed(4)}`
           : ''}{' '}
         · {strings.site.created} <LocalTime iso={site.createdAt} />
+        {engineer ? (
+          <>
+            {' · '}
+            <Link href={`/config/sites/${site.id}`}>{strings.site.configure}</Link>
+          </>
+        ) : null}
       </p>
-      <p className="notice">{strings.site.liveComing}</p>
-      <h2>{strings.site.gateways}</h2>
       {gateways.length === 0 ? (
         <section className="empty">
           <p>{strings.site.noGateways}</p>
@@ -43,61 +82,17 @@ export default async function SitePage(props: Props) {
             </Link>
           ) : null}
         </section>
-      ) : null}
-      {gateways.map(({ gateway, devices }) => (
-        <section key={gateway.id} className="card" aria-labelledby={`gw-${gateway.id}`}>
-          <h3 id={`gw-${gateway.id}`}>{gateway.name}</h3>
-          {gateway.description ? <p className="muted">{gateway.description}</p> : null}
-          {devices.length === 0 ? <p>{strings.site.noDevices}</p> : null}
-          {devices.map(({ device, tags }) => (
-            <section key={device.id} aria-labelledby={`dev-${device.id}`}>
-              <h4 id={`dev-${device.id}`}>
-                {device.name} <span className="muted">({device.key})</span>
-              </h4>
-              {tags.length === 0 ? (
-                <p>{strings.site.noTags}</p>
-              ) : (
-                <div className="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">{strings.site.columns.tag}</th>
-                        <th scope="col" className="wide-only">
-                          {strings.site.columns.key}
-                        </th>
-                        <th scope="col" className="wide-only">
-                          {strings.site.columns.address}
-                        </th>
-                        <th scope="col" className="num">
-                          {strings.site.columns.value}
-                        </th>
-                        <th scope="col">{strings.site.columns.unit}</th>
-                        <th scope="col">{strings.site.columns.updated}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {tags.map((tag) => (
-                        <tr key={tag.id}>
-                          <th scope="row">{tag.name}</th>
-                          <td className="wide-only">
-                            <code>{tag.key}</code>
-                          </td>
-                          <td className="wide-only">
-                            <code>{describeAddress(tag)}</code>
-                          </td>
-                          <td className="num">{strings.noValue}</td>
-                          <td>{tag.unit}</td>
-                          <td>{strings.noValue}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
-            </section>
-          ))}
-        </section>
-      ))}
+      ) : (
+        <>
+          <SiteLive
+            siteId={site.id}
+            gateways={dashboard}
+            initial={{ now: Date.now(), values, alarms }}
+            canAcknowledge={operator}
+          />
+          <TrendPanel tags={trendTags} />
+        </>
+      )}
     </>
   );
 }

@@ -1,0 +1,136 @@
+import { type AlarmEvent, idSchema } from '@plantwatch/shared';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import {
+  AcknowledgeButton,
+  AcknowledgeWithComment,
+  SeverityBadge,
+  StateLabel,
+} from '../../../../components/alarm-controls.tsx';
+import { LocalTime } from '../../../../components/local-time.tsx';
+import { getSite, listUsers } from '../../../../server/data.ts';
+import { getAlarmRule, listAlarmEvents, listAlarms } from '../../../../server/monitoring.ts';
+import { can, getViewer } from '../../../../server/viewer.ts';
+import { strings } from '../../../../strings.ts';
+
+type Props = { params: Promise<{ ruleId: string }> };
+
+async function ruleOf(props: Props) {
+  const { ruleId } = await props.params;
+  // A malformed id is simply not found, like another tenant's.
+  if (!idSchema.safeParse(ruleId).success) notFound();
+  return getAlarmRule(ruleId);
+}
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  return { title: strings.alarms.historyTitle((await ruleOf(props)).name) };
+}
+
+/** "Dana (user)": the name the journal recorded, else the name of the user it points at when we know it. */
+function actorOf(event: AlarmEvent, userNames: Map<string, string>): string {
+  const kind = strings.alarms.actors[event.by.type];
+  const name =
+    event.by.name ?? (event.by.type === 'user' && event.by.id ? userNames.get(event.by.id) : undefined);
+  return name ? `${name} (${kind})` : kind;
+}
+
+/** User names for the journal: all of them for admins (who may list users), else just the viewer's own. */
+async function knownUserNames(): Promise<Map<string, string>> {
+  const viewer = await getViewer();
+  const names = new Map([[viewer.userId, viewer.name || viewer.email]]);
+  if (await can('admin')) {
+    for (const user of await listUsers().catch(() => [])) names.set(user.id, user.name || user.email);
+  }
+  return names;
+}
+
+export default async function AlarmHistoryPage(props: Props) {
+  const rule = await ruleOf(props);
+  const [site, alarms, events, operator, userNames] = await Promise.all([
+    getSite(rule.siteId),
+    listAlarms({ siteId: rule.siteId, status: 'all' }),
+    listAlarmEvents(rule.id),
+    can('operator'),
+    knownUserNames(),
+  ]);
+  const ruleAlarms = alarms.filter((alarm) => alarm.ruleId === rule.id);
+  const alarmName = new Map(ruleAlarms.map((alarm) => [alarm.id, alarm.name]));
+  return (
+    <>
+      <p>
+        <Link href="/alarms">{strings.alarms.backToConsole}</Link>
+      </p>
+      <h1>{strings.alarms.historyOf(rule.name)}</h1>
+      <p className="muted">
+        <Link href={`/sites/${site.id}`}>{site.name}</Link>
+        {rule.description ? ` · ${rule.description}` : ''}
+      </p>
+      {ruleAlarms.length ? (
+        <ul className="alarm-list">
+          {ruleAlarms.map((alarm) => (
+            <li key={alarm.id} className={`alarm-item severity-${alarm.severity}`}>
+              <div>
+                <SeverityBadge severity={alarm.severity} /> <strong>{alarm.name}</strong>
+              </div>
+              <div className="muted">
+                <StateLabel alarm={alarm} />
+              </div>
+              {operator && alarm.state.endsWith('unacked') ? (
+                <div className="alarm-actions">
+                  <AcknowledgeButton ruleId={alarm.ruleId} name={alarm.name} />
+                  <AcknowledgeWithComment ruleId={alarm.ruleId} name={alarm.name} />
+                </div>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <h2>{strings.alarms.history}</h2>
+      {events.length === 0 ? (
+        <section className="empty">
+          <p>{strings.alarms.noEvents}</p>
+        </section>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{strings.alarms.eventColumns.at}</th>
+                <th scope="col">{strings.alarms.eventColumns.kind}</th>
+                <th scope="col" className="wide-only">
+                  {strings.alarms.eventColumns.alarm}
+                </th>
+                <th scope="col" className="wide-only">
+                  {strings.alarms.eventColumns.change}
+                </th>
+                <th scope="col">{strings.alarms.eventColumns.by}</th>
+                <th scope="col">{strings.alarms.eventColumns.channel}</th>
+                <th scope="col">{strings.alarms.eventColumns.note}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((event) => (
+                <tr key={event.id}>
+                  <td>
+                    <LocalTime iso={event.at} seconds />
+                  </td>
+                  <th scope="row">{strings.alarms.eventKinds[event.kind]}</th>
+                  <td className="wide-only">{alarmName.get(event.alarmId) ?? rule.name}</td>
+                  <td className="wide-only">
+                    {event.from === event.to
+                      ? strings.alarms.states[event.to]
+                      : `${strings.alarms.states[event.from]} → ${strings.alarms.states[event.to]}`}
+                  </td>
+                  <td>{actorOf(event, userNames)}</td>
+                  <td>{strings.alarms.channels[event.channel]}</td>
+                  <td>{event.comment ?? (event.value === undefined ? '' : String(event.value))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,1 @@
+export { series as GET } from '../../../server/live.ts';

@@ -1,0 +1,1 @@
+export { siteLive as GET } from '../../../../../server/live.ts';

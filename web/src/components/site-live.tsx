@@ -1,0 +1,253 @@
+'use client';
+// The site dashboard's live part: every tag with its value, unit, quality and freshness, and the
+// site's active alarms with one-click acknowledge. It polls the web server's /api/sites/{id}/live
+// (ADR 0017) every second while the tab is visible, asking only for values newer than it has.
+import type { Alarm } from '@plantwatch/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  type LatestValue,
+  LIVE_POLL_MS,
+  type SiteLive as SiteLiveSnapshot,
+  STALE_AFTER_MS,
+  siteLiveSchema,
+} from '../live-types.ts';
+import { strings } from '../strings.ts';
+import { AcknowledgeButton, SeverityBadge, StateLabel } from './alarm-controls.tsx';
+import { LocalTime } from './local-time.tsx';
+
+export interface DashboardTag {
+  id: string;
+  name: string;
+  key: string;
+  unit: string;
+  address: string;
+}
+export interface DashboardGateway {
+  id: string;
+  name: string;
+  description: string;
+  devices: { id: string; name: string; key: string; tags: DashboardTag[] }[];
+}
+
+/** Every so many polls the whole snapshot is asked for, so a late (buffered) sample is not missed. */
+const FULL_SNAPSHOT_EVERY = 30;
+
+const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
+const formatValue = (value: LatestValue['value']) =>
+  typeof value === 'number' ? numberFormat.format(value) : String(value);
+
+type LiveStatus = 'connecting' | 'live' | 'paused' | 'error';
+
+/** Polls the site's live route; values merge by tag, alarms are replaced on each answer. */
+function useSiteLive(siteId: string, initial: SiteLiveSnapshot) {
+  const [values, setValues] = useState(() => new Map(initial.values.map((v) => [v.tagId, v])));
+  const [alarms, setAlarms] = useState<Alarm[]>(initial.alarms);
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const [clock, setClock] = useState({ serverNow: initial.now, receivedAt: 0 });
+  const newest = useRef(Math.max(0, ...initial.values.map((v) => v.ts)));
+  const polls = useRef(0);
+  const pollNow = useRef<() => void>(() => {});
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    let inFlight: AbortController | undefined;
+
+    const schedule = () => {
+      if (stopped) return;
+      clearTimeout(timer);
+      timer = setTimeout(poll, LIVE_POLL_MS);
+    };
+
+    async function poll() {
+      if (document.visibilityState === 'hidden') {
+        setStatus('paused');
+        return; // visibilitychange starts polling again
+      }
+      inFlight?.abort();
+      inFlight = new AbortController();
+      const full = polls.current++ % FULL_SNAPSHOT_EVERY === 0;
+      const query = full ? '' : `?since=${newest.current}`;
+      try {
+        const response = await fetch(`/api/sites/${encodeURIComponent(siteId)}/live${query}`, {
+          cache: 'no-store',
+          signal: inFlight.signal,
+        });
+        if (response.status === 401) {
+          window.location.assign('/login?error=expired');
+          return;
+        }
+        if (!response.ok) throw new Error(`live values answered ${response.status}`);
+        const live = siteLiveSchema.parse(await response.json());
+        if (live.values.length) {
+          newest.current = Math.max(newest.current, ...live.values.map((v) => v.ts));
+          setValues((previous) => {
+            const next = new Map(previous);
+            for (const value of live.values) {
+              const known = next.get(value.tagId);
+              if (!known || known.ts <= value.ts) next.set(value.tagId, value);
+            }
+            return next;
+          });
+        }
+        setAlarms(live.alarms);
+        setClock({ serverNow: live.now, receivedAt: Date.now() });
+        setStatus('live');
+      } catch (error) {
+        if ((error as Error).name === 'AbortError') return;
+        setStatus('error');
+      }
+      schedule();
+    }
+
+    const onVisibility = () => {
+      if (document.visibilityState === 'visible') void poll();
+    };
+    pollNow.current = () => void poll();
+    document.addEventListener('visibilitychange', onVisibility);
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      inFlight?.abort();
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, [siteId]);
+
+  const refresh = useCallback(() => pollNow.current(), []);
+  return { values, alarms, status, clock, refresh };
+}
+
+function Freshness({ ts, now }: { ts: number; now: number }) {
+  const age = Math.max(0, Math.round((now - ts) / 1000));
+  const stale = now - ts > STALE_AFTER_MS;
+  return (
+    <span className={stale ? 'stale' : undefined}>
+      {strings.site.secondsAgo(age)}
+      {stale ? ` · ${strings.site.stale}` : ''}
+    </span>
+  );
+}
+
+export function SiteLive(props: {
+  siteId: string;
+  gateways: DashboardGateway[];
+  initial: SiteLiveSnapshot;
+  canAcknowledge: boolean;
+}) {
+  const { values, alarms, status, clock, refresh } = useSiteLive(props.siteId, props.initial);
+  // The server's clock, advanced by the time since its answer: freshness never trusts the browser's clock.
+  const now = clock.receivedAt ? clock.serverNow + (Date.now() - clock.receivedAt) : clock.serverNow;
+  return (
+    <div className="dashboard">
+      <section className="dashboard-values" aria-labelledby="live-heading">
+        <h2 id="live-heading">{strings.site.devices}</h2>
+        <p className={`live-status ${status}`} role="status">
+          {status === 'live' ? (
+            strings.site.liveStatus(new Date(now).toLocaleTimeString())
+          ) : status === 'paused' ? (
+            strings.site.livePaused
+          ) : status === 'error' ? (
+            <span className="error">{strings.site.liveError}</span>
+          ) : (
+            strings.site.liveConnecting
+          )}
+        </p>
+        {props.gateways.map((gateway) => (
+          <section key={gateway.id} className="card" aria-labelledby={`gw-${gateway.id}`}>
+            <h3 id={`gw-${gateway.id}`}>{gateway.name}</h3>
+            {gateway.description ? <p className="muted">{gateway.description}</p> : null}
+            {gateway.devices.length === 0 ? <p>{strings.site.noDevices}</p> : null}
+            {gateway.devices.map((device) => (
+              <section key={device.id} aria-labelledby={`dev-${device.id}`}>
+                <h4 id={`dev-${device.id}`}>
+                  {device.name} <span className="muted">({device.key})</span>
+                </h4>
+                {device.tags.length === 0 ? (
+                  <p>{strings.site.noTags}</p>
+                ) : (
+                  <div className="table-wrap">
+                    <table>
+                      <thead>
+                        <tr>
+                          <th scope="col">{strings.site.columns.tag}</th>
+                          <th scope="col" className="wide-only">
+                            {strings.site.columns.address}
+                          </th>
+                          <th scope="col" className="num">
+                            {strings.site.columns.value}
+                          </th>
+                          <th scope="col">{strings.site.columns.unit}</th>
+                          <th scope="col">{strings.site.columns.quality}</th>
+                          <th scope="col">{strings.site.columns.updated}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {device.tags.map((tag) => {
+                          const value = values.get(tag.id);
+                          return (
+                            <tr key={tag.id} data-tag={tag.key}>
+                              <th scope="row">{tag.name}</th>
+                              <td className="wide-only">
+                                <code>{tag.address}</code>
+                              </td>
+                              <td className="num live-value">
+                                {value ? formatValue(value.value) : strings.noValue}
+                              </td>
+                              <td>{tag.unit}</td>
+                              <td>
+                                {value ? (
+                                  <span className={`quality ${value.quality}`}>
+                                    {strings.site.qualities[value.quality]}
+                                  </span>
+                                ) : (
+                                  strings.noValue
+                                )}
+                              </td>
+                              <td>{value ? <Freshness ts={value.ts} now={now} /> : strings.noValue}</td>
+                            </tr>
+                          );
+                        })}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </section>
+            ))}
+          </section>
+        ))}
+      </section>
+      <section className="dashboard-alarms" aria-labelledby="site-alarms-heading">
+        <h2 id="site-alarms-heading">{strings.site.alarmsHeading}</h2>
+        {alarms.length === 0 ? (
+          <p className="muted">{strings.site.noAlarms}</p>
+        ) : (
+          <ul className="alarm-list">
+            {alarms.map((alarm) => (
+              <li key={alarm.id} className={`alarm-item severity-${alarm.severity}`}>
+                <div>
+                  <SeverityBadge severity={alarm.severity} /> <strong>{alarm.name}</strong>
+                </div>
+                <div className="muted">
+                  <StateLabel alarm={alarm} />
+                  {alarm.activeSince ? (
+                    <>
+                      {' · '}
+                      <LocalTime iso={alarm.activeSince} seconds />
+                    </>
+                  ) : null}
+                </div>
+                {props.canAcknowledge && alarm.state.endsWith('unacked') ? (
+                  <AcknowledgeButton ruleId={alarm.ruleId} name={alarm.name} onDone={refresh} />
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <a href={`/alarms?siteId=${encodeURIComponent(props.siteId)}`}>{strings.site.allAlarms}</a>
+        </p>
+      </section>
+    </div>
+  );
+}

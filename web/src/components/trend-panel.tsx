@@ -1,0 +1,244 @@
+'use client';
+// The site's trend: several tags on one uPlot chart, ranges from 15 minutes to a year read as
+// avg/min/max buckets from the API's rollups (through /api/series), zoom by dragging or by buttons,
+// each zoom fetching the narrower window at full resolution again.
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { type Series, seriesSchema, type TrendRangeId, trendRanges } from '../live-types.ts';
+import { strings } from '../strings.ts';
+import { alignedColumns, maxPointsFor } from '../trend-data.ts';
+
+export interface TrendTag {
+  id: string;
+  name: string;
+  unit: string;
+}
+
+/** Distinguishable on white and for the common colour-vision deficiencies (Okabe-Ito). */
+const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#f0e442'];
+const MAX_TAGS = 8;
+const CHART_HEIGHT = 320;
+
+interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+type Load = { status: 'idle' | 'loading' | 'error' } | { status: 'ok'; series: Series };
+
+/** Room for the longest tick label, so 125,000 is not cut off. */
+const axisSize = (_self: uPlot, values: string[] | null) =>
+  Math.max(48, 16 + 8 * Math.max(0, ...(values ?? []).map((v) => String(v ?? '').length)));
+
+export function TrendPanel({ tags }: { tags: TrendTag[] }) {
+  const headingId = useId();
+  const [selected, setSelected] = useState<string[]>(() => tags.slice(0, 2).map((t) => t.id));
+  const [rangeId, setRangeId] = useState<TrendRangeId>('15m');
+  const [zoom, setZoom] = useState<TimeWindow | null>(null);
+  const [load, setLoad] = useState<Load>({ status: 'idle' });
+  const chartBox = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+  const [anchor, setAnchor] = useState(() => Date.now());
+
+  const range = trendRanges.find((r) => r.id === rangeId) ?? trendRanges[0];
+  const span: TimeWindow = zoom ?? { from: anchor - range.ms, to: anchor };
+  const shown = useMemo(() => tags.filter((t) => selected.includes(t.id)), [tags, selected]);
+
+  // Fetch the window; a newer request supersedes an older one still in flight.
+  useEffect(() => {
+    if (shown.length === 0) {
+      chart.current?.destroy();
+      chart.current = null;
+      setLoad({ status: 'idle' });
+      return;
+    }
+    const abort = new AbortController();
+    setLoad({ status: 'loading' });
+    const params = new URLSearchParams({
+      tagIds: shown.map((t) => t.id).join(','),
+      from: String(Math.floor(span.from)),
+      to: String(Math.ceil(span.to)),
+      maxPoints: String(maxPointsFor(chartBox.current?.clientWidth ?? 600)),
+    });
+    fetch(`/api/series?${params}`, { cache: 'no-store', signal: abort.signal })
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`series answered ${response.status}`);
+        setLoad({ status: 'ok', series: seriesSchema.parse(await response.json()) });
+      })
+      .catch((error: Error) => {
+        if (error.name !== 'AbortError') setLoad({ status: 'error' });
+      });
+    return () => abort.abort();
+  }, [shown, span.from, span.to]);
+
+  // Draw (or redraw) the chart when data arrives; uPlot owns the canvas inside chartBox.
+  useEffect(() => {
+    const box = chartBox.current;
+    if (!box || load.status !== 'ok') return;
+    let cancelled = false;
+    let resize: ResizeObserver | undefined;
+    void import('uplot').then(({ default: UPlot }) => {
+      if (cancelled) return;
+      chart.current?.destroy();
+      // One y scale per unit, so 40 L/s and 125,000 m3 can share a chart; the first two get an axis each side.
+      const units = [...new Set(shown.map((t) => t.unit))];
+      const scaleOf = (unit: string) => `u${units.indexOf(unit)}`;
+      const plot = new UPlot(
+        {
+          width: box.clientWidth,
+          height: CHART_HEIGHT,
+          scales: { x: { time: true } },
+          series: [
+            {},
+            ...shown.map((tag, i) => ({
+              label: tag.unit ? `${tag.name} (${tag.unit})` : tag.name,
+              scale: scaleOf(tag.unit),
+              stroke: PALETTE[i % PALETTE.length],
+              width: 2,
+              // Report by exception: no sample means "unchanged", so the line carries on across the gap.
+              spanGaps: true,
+            })),
+          ],
+          axes: [
+            {},
+            ...units.slice(0, 2).map((unit, side) => ({
+              scale: scaleOf(unit),
+              label: unit || undefined,
+              side: side === 0 ? 3 : 1,
+              grid: { show: side === 0 },
+              size: axisSize,
+            })),
+          ],
+          cursor: { drag: { x: true, y: false, setScale: false } },
+          hooks: {
+            setSelect: [
+              (u) => {
+                if (u.select.width < 5) return;
+                const from = u.posToVal(u.select.left, 'x') * 1000;
+                const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
+                u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+                if (to - from >= 1000) setZoom({ from, to });
+              },
+            ],
+          },
+        },
+        alignedColumns(load.series),
+        box,
+      );
+      plot.over.addEventListener('dblclick', () => setZoom(null));
+      chart.current = plot;
+      resize = new ResizeObserver(() => plot.setSize({ width: box.clientWidth, height: CHART_HEIGHT }));
+      resize.observe(box);
+    });
+    return () => {
+      cancelled = true;
+      resize?.disconnect();
+    };
+  }, [load, shown]);
+
+  useEffect(
+    () => () => {
+      chart.current?.destroy();
+      chart.current = null;
+    },
+    [],
+  );
+
+  const zoomBy = (factor: number) => {
+    const middle = (span.from + span.to) / 2;
+    const half = Math.max(((span.to - span.from) * factor) / 2, 30_000);
+    setZoom({ from: middle - half, to: Math.min(middle + half, Date.now()) });
+  };
+
+  if (tags.length === 0) {
+    return (
+      <section aria-labelledby={headingId}>
+        <h2 id={headingId}>{strings.trend.heading}</h2>
+        <p className="muted">{strings.trend.noTags}</p>
+      </section>
+    );
+  }
+
+  const hasData = load.status === 'ok' && load.series.series.some((s) => s.buckets.length > 0);
+  return (
+    <section className="trend" aria-labelledby={headingId}>
+      <h2 id={headingId}>{strings.trend.heading}</h2>
+      <div className="trend-controls">
+        <fieldset className="trend-tags">
+          <legend>{strings.trend.tags}</legend>
+          {tags.map((tag) => (
+            <label key={tag.id} className="check">
+              <input
+                type="checkbox"
+                checked={selected.includes(tag.id)}
+                disabled={!selected.includes(tag.id) && selected.length >= MAX_TAGS}
+                onChange={(event) =>
+                  setSelected((current) =>
+                    event.target.checked ? [...current, tag.id] : current.filter((id) => id !== tag.id),
+                  )
+                }
+              />{' '}
+              {tag.name}
+              {tag.unit ? <span className="muted"> ({tag.unit})</span> : null}
+            </label>
+          ))}
+        </fieldset>
+        <div className="trend-buttons">
+          <label htmlFor={`${headingId}-range`}>{strings.trend.range}</label>
+          <select
+            id={`${headingId}-range`}
+            value={rangeId}
+            onChange={(event) => {
+              setRangeId(event.target.value as TrendRangeId);
+              setZoom(null);
+              setAnchor(Date.now());
+            }}
+          >
+            {trendRanges.map((r) => (
+              <option key={r.id} value={r.id}>
+                {strings.trend.ranges[r.id]}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="secondary" onClick={() => zoomBy(0.5)}>
+            {strings.trend.zoomIn}
+          </button>
+          <button type="button" className="secondary" onClick={() => zoomBy(2)}>
+            {strings.trend.zoomOut}
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={zoom === null}
+            onClick={() => {
+              setZoom(null);
+              setAnchor(Date.now());
+            }}
+          >
+            {strings.trend.resetZoom}
+          </button>
+        </div>
+      </div>
+      <p className="hint" role="status">
+        {load.status === 'loading'
+          ? strings.trend.loading
+          : load.status === 'error'
+            ? strings.trend.error
+            : shown.length === 0
+              ? strings.trend.pickTags
+              : load.status === 'ok' && !hasData
+                ? strings.trend.noData
+                : load.status === 'ok'
+                  ? `${strings.trend.bucket(load.series.bucketMs)} · ${strings.trend.hint}`
+                  : ''}
+      </p>
+      <div
+        ref={chartBox}
+        className="chart"
+        role="img"
+        aria-label={strings.trend.chartLabel(shown.map((t) => t.name).join(', '))}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+// A site's status at a glance, from its gateways, latest values and alarms: what the fleet page shows.
+import type { Alarm, AlarmSeverity, Gateway, Site } from '@plantwatch/shared';
+import type { LatestValue } from './live-types.ts';
+
+/**
+ * A gateway counts as online when some tag under it reported within this window: every tag is resent
+ * at least once a heartbeat (60 s by default), so a quiet plant still shows as online.
+ */
+export const ONLINE_WINDOW_MS = 150_000;
+
+export interface SiteStatus {
+  site: Site;
+  gateways: number;
+  gatewaysOnline: number;
+  /** Alarms in an active state, not shelved or out of service, by severity. */
+  activeAlarms: Record<AlarmSeverity, number>;
+  /** Alarms waiting for an acknowledgement, active or cleared. */
+  unacked: number;
+  lastDataTs: number | null;
+}
+
+const isActive = (alarm: Alarm) =>
+  (alarm.state === 'active-unacked' || alarm.state === 'active-acked') &&
+  !alarm.shelved &&
+  !alarm.outOfService;
+
+export function siteStatus(
+  site: Site,
+  input: {
+    gateways: readonly Gateway[];
+    values: readonly LatestValue[];
+    alarms: readonly Alarm[];
+    now: number;
+  },
+): SiteStatus {
+  const lastByGateway = new Map<string, number>();
+  let lastDataTs: number | null = null;
+  for (const value of input.values) {
+    lastByGateway.set(value.gatewayId, Math.max(lastByGateway.get(value.gatewayId) ?? 0, value.ts));
+    lastDataTs = Math.max(lastDataTs ?? 0, value.ts);
+  }
+  const activeAlarms: Record<AlarmSeverity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  let unacked = 0;
+  for (const alarm of input.alarms) {
+    if (alarm.siteId !== site.id) continue;
+    if (isActive(alarm)) activeAlarms[alarm.severity] += 1;
+    if (alarm.state === 'active-unacked' || alarm.state === 'cleared-unacked') unacked += 1;
+  }
+  const gateways = input.gateways.filter((gateway) => gateway.siteId === site.id);
+  return {
+    site,
+    gateways: gateways.length,
+    gatewaysOnline: gateways.filter(
+      (gateway) =>
+        input.now - (lastByGateway.get(gateway.id) ?? Number.NEGATIVE_INFINITY) <= ONLINE_WINDOW_MS,
+    ).length,
+    activeAlarms,
+    unacked,
+    lastDataTs,
+  };
+}

@@ -1,0 +1,163 @@
+import type { Alarm, Gateway, Site } from '@plantwatch/shared';
+import { describe, expect, it } from 'vitest';
+import { ONLINE_WINDOW_MS, siteStatus } from './fleet-status.ts';
+import type { LatestValue } from './live-types.ts';
+import { alignedColumns, maxPointsFor } from './trend-data.ts';
+
+const tenantId = '01960000-0000-7000-8000-000000000000';
+const siteId = '01960000-0000-7000-8000-000000000001';
+const otherSiteId = '01960000-0000-7000-8000-000000000002';
+const gatewayIds = ['01960000-0000-7000-8000-0000000000a1', '01960000-0000-7000-8000-0000000000a2'] as const;
+const tagIds = ['01960000-0000-7000-8000-0000000000c1', '01960000-0000-7000-8000-0000000000c2'] as const;
+const now = Date.parse('2026-11-22T12:00:00Z');
+const iso = new Date(now).toISOString();
+
+const site: Site = {
+  id: siteId,
+  tenantId,
+  name: 'North Pumping Station',
+  description: '',
+  timeZone: 'Europe/London',
+  location: null,
+  createdAt: iso,
+  updatedAt: iso,
+};
+
+const gateway = (id: string, onSite = siteId): Gateway => ({
+  id,
+  tenantId,
+  siteId: onSite,
+  name: id.slice(-2),
+  description: '',
+  configVersion: 1,
+  createdAt: iso,
+  updatedAt: iso,
+});
+
+const value = (gatewayId: string, ts: number): LatestValue => ({
+  tagId: tagIds[0],
+  siteId,
+  gatewayId,
+  deviceId: '01960000-0000-7000-8000-0000000000d1',
+  name: 'Inflow',
+  unit: 'L/s',
+  ts,
+  value: 42,
+  quality: 'good',
+});
+
+const alarm = (fields: Partial<Alarm>): Alarm => ({
+  id: '01960000-0000-7000-8000-0000000000e1',
+  tenantId,
+  ruleId: '01960000-0000-7000-8000-0000000000f1',
+  siteId,
+  tagId: tagIds[0],
+  level: null,
+  name: 'High level',
+  severity: 'high',
+  state: 'active-unacked',
+  shelved: false,
+  shelvedUntil: null,
+  outOfService: false,
+  value: 3.1,
+  activeSince: iso,
+  updatedAt: iso,
+  ...fields,
+});
+
+describe('siteStatus', () => {
+  it('counts a gateway online only while one of its tags reported within the window', () => {
+    const status = siteStatus(site, {
+      gateways: [
+        gateway(gatewayIds[0]),
+        gateway(gatewayIds[1]),
+        gateway('01960000-0000-7000-8000-0000000000a3', otherSiteId),
+      ],
+      values: [
+        value(gatewayIds[0], now - ONLINE_WINDOW_MS + 1000),
+        value(gatewayIds[1], now - ONLINE_WINDOW_MS - 1000),
+      ],
+      alarms: [],
+      now,
+    });
+    expect(status).toMatchObject({
+      gateways: 2,
+      gatewaysOnline: 1,
+      lastDataTs: now - ONLINE_WINDOW_MS + 1000,
+    });
+  });
+
+  it('has no last data and no gateway online when nothing has reported', () => {
+    const status = siteStatus(site, { gateways: [gateway(gatewayIds[0])], values: [], alarms: [], now });
+    expect(status).toMatchObject({ gateways: 1, gatewaysOnline: 0, lastDataTs: null, unacked: 0 });
+  });
+
+  it.each([
+    { case: 'active and unacknowledged', fields: {}, active: 1, unacked: 1 },
+    { case: 'active and acknowledged', fields: { state: 'active-acked' as const }, active: 1, unacked: 0 },
+    {
+      case: 'cleared but unacknowledged',
+      fields: { state: 'cleared-unacked' as const },
+      active: 0,
+      unacked: 1,
+    },
+    { case: 'shelved', fields: { shelved: true }, active: 0, unacked: 1 },
+    { case: 'out of service', fields: { outOfService: true }, active: 0, unacked: 1 },
+    { case: "another site's", fields: { siteId: otherSiteId }, active: 0, unacked: 0 },
+  ])(
+    'counts an alarm that is $case: $active active, $unacked unacknowledged',
+    ({ fields, active, unacked }) => {
+      const status = siteStatus(site, { gateways: [], values: [], alarms: [alarm(fields)], now });
+      expect(status.activeAlarms).toEqual({ critical: 0, high: active, medium: 0, low: 0 });
+      expect(status.unacked).toBe(unacked);
+    },
+  );
+});
+
+describe('alignedColumns', () => {
+  it('puts every tag on one time axis in seconds, with null where a tag has no bucket', () => {
+    const columns = alignedColumns({
+      bucketMs: 5000,
+      series: [
+        {
+          tagId: tagIds[0],
+          unit: 'L/s',
+          buckets: [
+            { ts: 10_000, avg: 1 },
+            { ts: 0, avg: 0.5 },
+          ],
+        },
+        {
+          tagId: tagIds[1],
+          unit: 'm',
+          buckets: [
+            { ts: 5000, avg: 2 },
+            { ts: 10_000, avg: null },
+          ],
+        },
+      ],
+    });
+    expect(columns).toEqual([
+      [0, 5, 10],
+      [0.5, null, 1],
+      [null, 2, null],
+    ]);
+  });
+
+  it('gives an empty time axis when no tag has data', () => {
+    expect(alignedColumns({ bucketMs: 0, series: [{ tagId: tagIds[0], unit: '', buckets: [] }] })).toEqual([
+      [],
+      [],
+    ]);
+  });
+});
+
+describe('maxPointsFor', () => {
+  it.each([
+    [30, 100],
+    [900, 600],
+    [4000, 1000],
+  ])('asks a %i px wide chart for %i buckets', (width, points) => {
+    expect(maxPointsFor(width)).toBe(points);
+  });
+});

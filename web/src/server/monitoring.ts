@@ -1,0 +1,59 @@
+import 'server-only';
+// What the monitoring pages read (fleet status, alarms, their journal), through the same data layer
+// as the configuration pages: the viewer's role checked, the API asked with the viewer's token.
+import {
+  type Alarm,
+  type AlarmEvent,
+  type AlarmRule,
+  alarmEventSchema,
+  alarmRuleSchema,
+  alarmSchema,
+  type Site,
+} from '@plantwatch/shared';
+import { z } from 'zod';
+import { type SiteStatus, siteStatus } from '../fleet-status.ts';
+import { type LatestValue, latestValuesSchema } from '../live-types.ts';
+import { listGateways, query, read } from './data.ts';
+
+export const listAlarms = async (filter: { siteId?: string; status: 'active' | 'all' }): Promise<Alarm[]> =>
+  (await read(`/v1/alarms${query(filter)}`, z.object({ alarms: z.array(alarmSchema) }))).alarms;
+
+export const getAlarmRule = (ruleId: string): Promise<AlarmRule> =>
+  read(`/v1/alarm-rules/${encodeURIComponent(ruleId)}`, alarmRuleSchema);
+
+export const listAlarmEvents = async (ruleId: string, limit = 200): Promise<AlarmEvent[]> =>
+  (
+    await read(
+      `/v1/alarms/${encodeURIComponent(ruleId)}/events${query({ limit: String(limit) })}`,
+      z.object({ events: z.array(alarmEventSchema) }),
+    )
+  ).events;
+
+export const latestValues = async (siteId: string): Promise<LatestValue[]> =>
+  (await read(`/v1/telemetry/latest${query({ siteId })}`, latestValuesSchema)).values;
+
+/** Sites asked for their latest values at once; a large fleet must not open a connection per site. */
+const FLEET_CONCURRENCY = 6;
+
+async function inBatches<T, R>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += size) {
+    results.push(...(await Promise.all(items.slice(i, i + size).map(work))));
+  }
+  return results;
+}
+
+/** Status at a glance for each site: gateways reporting, active alarms by severity, last data. */
+export async function fleetStatus(sites: readonly Site[], now = Date.now()): Promise<SiteStatus[]> {
+  if (sites.length === 0) return [];
+  const [gateways, alarms, latest] = await Promise.all([
+    listGateways(),
+    listAlarms({ status: 'active' }),
+    inBatches(sites, FLEET_CONCURRENCY, (site) => latestValues(site.id)),
+  ]);
+  return sites.map((site, index) => siteStatus(site, { gateways, values: latest[index] ?? [], alarms, now }));
+}
