@@ -18,8 +18,14 @@ import { PlantwatchFunction } from './house-function.ts';
 export interface EscalationProps {
   readonly vpc: ec2.IVpc;
   readonly functionSecurityGroup: ec2.ISecurityGroup;
-  /** What the task functions need: the stores, and the notification providers' settings. */
+  /** What the task functions need: the stores' settings. */
   readonly environment: Record<string, string>;
+  /** The verified SES identity alarm e-mails come from. */
+  readonly emailFromAddress: string;
+  /** The API's public https URL: e-mail acknowledgement links and Twilio callbacks point there. */
+  readonly publicApiUrl: string;
+  /** Tenants' provider secrets are `<prefix>/<tenantId>/notifications` in Secrets Manager. */
+  readonly notifySecretsPrefix?: string;
 }
 
 const pascal = (task: EscalationTask) => `${task.charAt(0).toUpperCase()}${task.slice(1)}`;
@@ -34,6 +40,7 @@ export class Escalation extends Construct {
 
   constructor(scope: Construct, id: string, props: EscalationProps) {
     super(scope, id);
+    const secretsPrefix = props.notifySecretsPrefix ?? 'plantwatch/tenants';
     const taskFunctions = {} as Record<EscalationTask, PlantwatchFunction>;
     for (const task of escalationTasks) {
       taskFunctions[task] = new PlantwatchFunction(this, `${pascal(task)}Task`, {
@@ -43,10 +50,16 @@ export class Escalation extends Construct {
         timeout: Duration.seconds(task === 'notify' ? 115 : 28),
         vpc: props.vpc,
         securityGroups: [props.functionSecurityGroup],
-        environment: props.environment,
+        environment: {
+          ...props.environment,
+          SES_FROM_ADDRESS: props.emailFromAddress,
+          PUBLIC_API_URL: props.publicApiUrl,
+          NOTIFY_SECRETS_PREFIX: secretsPrefix,
+        },
       });
     }
     this.taskFunctions = taskFunctions;
+    this.grantNotify(taskFunctions.notify, props.emailFromAddress, secretsPrefix);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.THREE_MONTHS,
@@ -79,6 +92,43 @@ export class Escalation extends Construct {
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(taskFunctions[task].node.defaultChild as CfnElement)}.Arn>:*]`,
         reason: 'lambda:InvokeFunction on the task function and its versions (grantInvoke), nothing else.',
       })),
+    );
+  }
+
+  /** SMS by SNS (a phone number is no resource), e-mail by SES from its identity, tenants' Twilio secrets. */
+  private grantNotify(fn: PlantwatchFunction, fromAddress: string, secretsPrefix: string): void {
+    const stack = Stack.of(this);
+    const domain = fromAddress.slice(fromAddress.indexOf('@') + 1);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: fromAddress }),
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+        ],
+      }),
+    );
+    const secrets = stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${secretsPrefix}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secrets] }),
+    );
+    Validations.of(fn).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'sns:Publish straight to a phone number (SMS) has no resource to name; X-Ray also needs "*". Nothing else is granted on "*".',
+      },
+      {
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretsPrefix}/*]`,
+        reason:
+          "Read-only: each tenant's notification secret (Twilio token, webhook key) under the one prefix.",
+      },
     );
   }
 

@@ -67,6 +67,8 @@ export class PlantwatchStack extends Stack {
       vpc: this.network.vpc,
       functionSecurityGroup: this.network.functionSecurityGroup,
       environment: storesEnvironment,
+      emailFromAddress: settings.alarmEmailFrom,
+      publicApiUrl: this.api.url,
     });
     for (const fn of [this.api.apiFunction, this.iot.ingestFunction, this.alarmCheck.checkFunction]) {
       fn.addEnvironment('ESCALATION_STATE_MACHINE_ARN', this.escalation.stateMachine.stateMachineArn);

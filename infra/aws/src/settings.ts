@@ -9,6 +9,8 @@ export interface DeploymentSettings {
   readonly auroraMinAcu: number;
   readonly auroraMaxAcu: number;
   readonly reportRetentionDays: number;
+  /** The verified SES identity alarm e-mails are sent from (`-c alarmEmailFrom=alarms@your-domain`). */
+  readonly alarmEmailFrom: string;
 }
 
 export class InvalidContextError extends Error {}
@@ -21,6 +23,14 @@ function numberFrom(node: Node, key: string, fallback: number, min: number, max:
     throw new InvalidContextError(`context ${key}=${String(raw)} must be a number from ${min} to ${max}`);
   }
   return value;
+}
+
+function emailFrom(node: Node, key: string, fallback: string): string {
+  const raw: unknown = node.tryGetContext(key) ?? fallback;
+  if (typeof raw !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(raw)) {
+    throw new InvalidContextError(`context ${key}=${String(raw)} must be an e-mail address`);
+  }
+  return raw;
 }
 
 export function readSettings(node: Node): DeploymentSettings {
@@ -39,5 +49,6 @@ export function readSettings(node: Node): DeploymentSettings {
     auroraMinAcu,
     auroraMaxAcu: numberFrom(node, 'auroraMaxAcu', 4, Math.max(1, auroraMinAcu), 256),
     reportRetentionDays: numberFrom(node, 'reportRetentionDays', 400, 1, 36_500),
+    alarmEmailFrom: emailFrom(node, 'alarmEmailFrom', 'alarms@plantwatch.example.com'),
   };
 }

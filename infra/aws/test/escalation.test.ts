@@ -80,4 +80,31 @@ describe('the escalation construct', () => {
     expect(notify.Properties.Timeout).toBeLessThan(120);
     expect(notify.Properties.Timeout).toBeGreaterThan(60);
   });
+
+  it("lets the notify task send SMS and e-mail and read tenants' notification secrets, and tells it where from", () => {
+    const notify = stack.escalation.taskFunctions.notify;
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EscalationNotifyTaskServiceRole'), 'Arn'] },
+      Environment: {
+        Variables: Match.objectLike({
+          SES_FROM_ADDRESS: 'alarms@plantwatch.example.com',
+          NOTIFY_SECRETS_PREFIX: 'plantwatch/tenants',
+          PUBLIC_API_URL: Match.anyValue(),
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(stack, notify.role as never) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Resource: '*' }),
+          Match.objectLike({ Action: 'ses:SendEmail' }),
+          Match.objectLike({
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: { 'Fn::Join': ['', Match.arrayWith([':secret:plantwatch/tenants/*'])] },
+          }),
+        ]),
+      },
+    });
+  });
 });
