@@ -30,17 +30,21 @@ function manualClock(start: number) {
 function recordingEscalation(options: { failStarts?: boolean } = {}) {
   const starts: Parameters<EscalationStarter['start']>[0][] = [];
   const stops: Parameters<EscalationStarter['stop']>[0][] = [];
+  /** Both, in the order they were called. */
+  const calls: string[] = [];
   const escalation: EscalationStarter = {
     async start(request) {
       starts.push(request);
+      calls.push(`start ${request.alarmId}`);
       if (options.failStarts) throw new Error('state machine unreachable');
       return { executionName: request.alarmEventId, alreadyStarted: false };
     },
     async stop(request) {
       stops.push(request);
+      calls.push(`stop ${request.alarmId}`);
     },
   };
-  return { escalation, starts, stops };
+  return { escalation, starts, stops, calls };
 }
 
 const modbus = {
@@ -388,6 +392,32 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
     await expect(
       acknowledgeAlarmAs(deps, { tenantId: other.tenantId, alarmId, actor: contact, channel: 'sms' }),
     ).rejects.toThrow('alarm not found');
+  });
+
+  it('starts the chain before stopping it when an acknowledgement finds an on-delay just run out', async () => {
+    const plant = await newPlant(store);
+    const rule = await addRule(store, plant, {
+      kind: 'limit',
+      tagId: plant.tags[0]?.tagId,
+      name: 'Level',
+      onDelayMs: 10_000,
+      escalationPolicyId: randomUUID(),
+      levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
+    });
+    const fake = recordingEscalation();
+    const clock = manualClock(T0);
+    const deps = { store, ids: uuidV7Ids, clock, escalation: fake.escalation };
+    await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
+    clock.set(T0 + 11_000);
+    const alarmId = alarmIdOf(rule.id, 'hi');
+    const acknowledged = await acknowledgeAlarmAs(deps, {
+      tenantId: plant.tenantId,
+      alarmId,
+      actor: { type: 'contact', name: 'Ana' },
+      channel: 'voice',
+    });
+    expect(acknowledged.events.map((event) => event.kind)).toEqual(['raised', 'acknowledged']);
+    expect(fake.calls).toEqual([`start ${alarmId}`, `stop ${alarmId}`]);
   });
 
   it('keeps the alarm when starting its escalation fails', async () => {

@@ -147,26 +147,26 @@ export async function runEscalationHooks(
   hooks: readonly EscalationHook[],
 ): Promise<void> {
   if (escalation === undefined || hooks.length === 0) return;
-  await Promise.all(
-    hooks.map(async (hook) => {
-      try {
-        if (hook.kind === 'start') {
-          await escalation.start({
-            tenantId,
-            alarmEventId: hook.alarmEventId,
-            alarmId: hook.alarmId,
-            policyId: hook.policyId,
-          });
-        } else {
-          await escalation.stop({ tenantId, alarmId: hook.alarmId, reason: hook.reason });
-        }
-      } catch (error) {
-        logger.error(`escalation ${hook.kind} failed; the alarm is recorded`, {
+  // In order: one action can raise and then acknowledge the same alarm (an on-delay that ran out just
+  // before the acknowledgement), and the stop must not overtake the start.
+  for (const hook of hooks) {
+    try {
+      if (hook.kind === 'start') {
+        await escalation.start({
           tenantId,
+          alarmEventId: hook.alarmEventId,
           alarmId: hook.alarmId,
-          error,
+          policyId: hook.policyId,
         });
+      } else {
+        await escalation.stop({ tenantId, alarmId: hook.alarmId, reason: hook.reason });
       }
-    }),
-  );
+    } catch (error) {
+      logger.error(`escalation ${hook.kind} failed; the alarm is recorded`, {
+        tenantId,
+        alarmId: hook.alarmId,
+        error,
+      });
+    }
+  }
 }
