@@ -29,6 +29,16 @@ async function openThrowawayPostgres(maxConnections?: number): Promise<ConfigDat
       await database.close();
       const dropper = new pg.Client({ connectionString: adminUrl });
       await dropper.connect();
+      // pool.end() resolves before the closed connections' backends have gone; FORCE would then kill
+      // one mid-goodbye, and its client reports that as an uncaught error. Give them a moment first.
+      for (let waited = 0; waited < 5_000; waited += 50) {
+        const { rows } = await dropper.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+          [dbName],
+        );
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await dropper.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await dropper.end();
     },

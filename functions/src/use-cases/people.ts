@@ -37,9 +37,7 @@ const named = (what: string, refs: readonly PeopleReference[]) =>
   refs.map((ref) => `${what} "${ref.name}" (${ref.id})`);
 
 function stillUsed(what: string, uses: string[], remedy: string): ConflictError {
-  return new ConflictError(`this ${what} is still used by ${uses.join(', ')}; ${remedy}`, {
-    details: { usedBy: uses },
-  });
+  return new ConflictError(`this ${what} is still used by ${uses.join(', ')}; ${remedy}`);
 }
 
 async function contactOr404(repos: TenantRepositories, contactId: string): Promise<Contact> {
