@@ -3,6 +3,7 @@ export * as alarms from './alarms.ts';
 export type { ApiDeps } from './deps.ts';
 export type { NotifyDeps } from './notify.ts';
 export * as notify from './notify.ts';
+export * as people from './people.ts';
 export * as plant from './plant.ts';
 export type { Principal } from './principal.ts';
 export * as provisioning from './provisioning.ts';

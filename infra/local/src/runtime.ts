@@ -34,6 +34,7 @@ import {
 import { notify } from '@plantwatch/functions/use-cases';
 import { type GatewayTopicIds, type Notifier, systemClock, type TelemetryStore } from '@plantwatch/shared';
 import { seedDemoAlarmRules } from './demo-alarms.ts';
+import { seedDemoEscalation } from './demo-escalation.ts';
 import type { LocalEnv } from './env.ts';
 import { createApiServer } from './http-server.ts';
 import { createIngestPump } from './ingest-pump.ts';
@@ -200,6 +201,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const seeded = await seedDemoTenant(deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD });
       await seedDemoAlarmRules(deps, seeded.tenantId);
       // An existing demo user keeps its password: never print one that would not work.
+      await seedDemoEscalation(deps, seeded.tenantId);
       const passwordWorks =
         seeded.created || (await demoPasswordWorks(deps, env.DEMO_EMAIL.toLowerCase(), env.DEMO_PASSWORD));
       demo = {
