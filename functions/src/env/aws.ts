@@ -19,7 +19,17 @@ import {
   createSesReportMailer,
   readReportLinkSecret,
 } from '../adapters/aws/reports.ts';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import {
+  createLambdaReportJobQueue,
+  createS3ReportFiles,
+  createSesReportMailer,
+  readReportLinkSecret,
+} from '../adapters/aws/reports.ts';
 import { uuidV7Ids } from '../adapters/crypto/ids.ts';
+import { createReportScheduleIndex } from '../adapters/postgres/reports-repos.ts';
+import { type ReportDeps, type ReportJobDeps, ReportLinkSigner, type SchedulerDeps } from '../reports/index.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../adapters/crypto/passwords.ts';
 import { createSfnClient, createStepFunctionsEscalationStarter } from '../adapters/aws/step-functions-starter.ts';
 import { createMemoryRateLimiter } from '../adapters/local/rate-limiter.ts';
@@ -147,6 +157,56 @@ export const parseAwsStoresEnv = (source: NodeJS.ProcessEnv = process.env): AwsS
   parseEnv(awsStoresEnvSchema, source);
 export const parseAwsApiEnv = (source: NodeJS.ProcessEnv = process.env): AwsApiEnv =>
   parseEnv(awsApiEnvSchema, source);
+
+/** Scheduled reports (infra/aws Reports construct): files bucket, worker function, link secret, sender. */
+export const awsReportsEnvSchema = awsStoresEnvSchema.extend({
+  REPORT_BUCKET: nonEmpty,
+  REPORT_WORKER_FUNCTION: nonEmpty,
+  REPORT_LINK_SECRET_ARN: nonEmpty,
+  /** A verified SES identity. */
+  REPORT_FROM_ADDRESS: nonEmpty,
+  /** Download links in e-mails point here (the API's custom domain or API Gateway URL). */
+  PUBLIC_API_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
+});
+export type AwsReportsEnv = z.infer<typeof awsReportsEnvSchema>;
+export const parseAwsReportsEnv = (source: NodeJS.ProcessEnv = process.env): AwsReportsEnv =>
+  parseEnv(awsReportsEnvSchema, source);
+
+export async function createAwsReportDeps(env: AwsReportsEnv): Promise<ReportDeps> {
+  return {
+    files: createS3ReportFiles(new S3Client({ region: env.AWS_REGION }), env.REPORT_BUCKET),
+    mailer: createSesReportMailer(new SESv2Client({ region: env.AWS_REGION }), env.REPORT_FROM_ADDRESS),
+    links: new ReportLinkSigner(
+      await readReportLinkSecret(new SecretsManagerClient({ region: env.AWS_REGION }), env.REPORT_LINK_SECRET_ARN),
+    ),
+    jobs: createLambdaReportJobQueue(new LambdaClient({ region: env.AWS_REGION }), env.REPORT_WORKER_FUNCTION),
+    publicApiUrl: () => {
+      if (!env.PUBLIC_API_URL) throw new InvalidEnvironmentError('PUBLIC_API_URL is not set: download links need it');
+      return env.PUBLIC_API_URL;
+    },
+    linkTtlMs: 7 * 86_400_000,
+    // A Lambda run has 15 minutes; SES throttling passes within seconds.
+    retryDelaysMs: [2_000, 10_000, 30_000],
+  };
+}
+
+/** The report worker and the scheduler tick: both stores, the report ports and the schedule index. */
+export async function createAwsReportJobDeps(
+  env: AwsReportsEnv = parseAwsReportsEnv(),
+): Promise<ReportJobDeps & Pick<SchedulerDeps, 'index' | 'jobs'>> {
+  const { database, telemetry } = await openAwsStores(env);
+  const store = createPostgresConfigStore(database.db, () => database.close());
+  const reports = await createAwsReportDeps(env);
+  return {
+    store,
+    telemetry,
+    clock: systemClock,
+    ids: uuidV7Ids,
+    reports,
+    index: createReportScheduleIndex(database.db),
+    jobs: reports.jobs,
+  };
+}
 
 /** Scheduled reports (infra/aws Reports construct): files bucket, worker function, link secret, sender. */
 export const awsReportsEnvSchema = awsStoresEnvSchema.extend({

@@ -61,7 +61,12 @@ export function toApiEvent(request: IncomingMessage, body: string): ApiEvent {
   };
 }
 
-function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+): void {
   response.writeHead(status, headers);
   response.end(body);
 }
@@ -112,6 +117,13 @@ export function createApiServer(handler: ApiHandler): Server {
       await sendStream(response, result.statusCode, result.headers, result.bodyStream);
       return;
     }
-    send(response, result.statusCode, result.headers, typeof result.body === 'string' ? result.body : '');
+    const text = typeof result.body === 'string' ? result.body : '';
+    // A file's bytes (a report download) travel base64-encoded in the Lambda-shaped result.
+    send(
+      response,
+      result.statusCode,
+      result.headers,
+      result.isBase64Encoded ? Buffer.from(text, 'base64') : text,
+    );
   });
 }
