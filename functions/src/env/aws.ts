@@ -181,56 +181,6 @@ export async function createAwsReportDeps(env: AwsReportsEnv): Promise<ReportDep
     ),
     jobs: createLambdaReportJobQueue(new LambdaClient({ region: env.AWS_REGION }), env.REPORT_WORKER_FUNCTION),
     publicApiUrl: () => {
-      if (!env.PUBLIC_API_URL) throw new InvalidEnvironmentError('PUBLIC_API_URL is not set: download links need it');
-      return env.PUBLIC_API_URL;
-    },
-    linkTtlMs: 7 * 86_400_000,
-    // A Lambda run has 15 minutes; SES throttling passes within seconds.
-    retryDelaysMs: [2_000, 10_000, 30_000],
-  };
-}
-
-/** The report worker and the scheduler tick: both stores, the report ports and the schedule index. */
-export async function createAwsReportJobDeps(
-  env: AwsReportsEnv = parseAwsReportsEnv(),
-): Promise<ReportJobDeps & Pick<SchedulerDeps, 'index' | 'jobs'>> {
-  const { database, telemetry } = await openAwsStores(env);
-  const store = createPostgresConfigStore(database.db, () => database.close());
-  const reports = await createAwsReportDeps(env);
-  return {
-    store,
-    telemetry,
-    clock: systemClock,
-    ids: uuidV7Ids,
-    reports,
-    index: createReportScheduleIndex(database.db),
-    jobs: reports.jobs,
-  };
-}
-
-/** Scheduled reports (infra/aws Reports construct): files bucket, worker function, link secret, sender. */
-export const awsReportsEnvSchema = awsStoresEnvSchema.extend({
-  REPORT_BUCKET: nonEmpty,
-  REPORT_WORKER_FUNCTION: nonEmpty,
-  REPORT_LINK_SECRET_ARN: nonEmpty,
-  /** A verified SES identity. */
-  REPORT_FROM_ADDRESS: nonEmpty,
-  /** Download links in e-mails point here (the API's custom domain or API Gateway URL). */
-  PUBLIC_API_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
-});
-export type AwsReportsEnv = z.infer<typeof awsReportsEnvSchema>;
-export const parseAwsReportsEnv = (source: NodeJS.ProcessEnv = process.env): AwsReportsEnv =>
-  parseEnv(awsReportsEnvSchema, source);
-
-export async function createAwsReportDeps(env: AwsReportsEnv): Promise<ReportDeps> {
-  return {
-    files: createS3ReportFiles(new S3Client({ region: env.AWS_REGION }), env.REPORT_BUCKET),
-    mailer: createSesReportMailer(new SESv2Client({ region: env.AWS_REGION }), env.REPORT_FROM_ADDRESS),
-    links: new ReportLinkSigner(
-      await readReportLinkSecret(new SecretsManagerClient({ region: env.AWS_REGION }), env.REPORT_LINK_SECRET_ARN),
-    ),
-    jobs: createLambdaReportJobQueue(new LambdaClient({ region: env.AWS_REGION }), env.REPORT_WORKER_FUNCTION),
-    publicApiUrl: () => {
       if (!env.PUBLIC_API_URL) {
         throw new InvalidEnvironmentError('PUBLIC_API_URL is not set: download links need it');
       }
@@ -383,12 +333,13 @@ function awsNotifyDeps(env: {
     }),
     publicApiUrl: () => {
       if (!env.PUBLIC_API_URL) {
-        throw new InvalidEnvironmentError('PUBLIC_API_URL is not set: links and Twilio signatures need it');
+        throw new InvalidEnvironmentError('PUBLIC_API_URL is not set: e-mail links and call callbacks need it');
       }
       return env.PUBLIC_API_URL;
     },
+    publicUrlFromRequestDomain: !env.PUBLIC_API_URL,
     defaultSmsProvider: 'sns',
-    generateTwilioAuthToken: false,
+    generateMissingSecrets: false,
   };
 }
 

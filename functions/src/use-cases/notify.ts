@@ -24,13 +24,27 @@ export interface NotifyDeps {
   /**
    * The base URL the outside world reaches this API on (PUBLIC_API_URL). Twilio signs the URL it
    * called, so behind a proxy or a custom domain the signature only checks out against this one.
+   * Throws when it is not configured.
    */
   publicApiUrl: () => string;
+  /**
+   * AWS without PUBLIC_API_URL: inbound webhooks take the public URL from API Gateway's
+   * requestContext.domainName, a domain API Gateway routed to this API (it answers no other Host).
+   * Never locally, where Host is the client's word.
+   */
+  publicUrlFromRequestDomain: boolean;
   /** SNS on AWS; locally it only matters once a tenant sets Twilio up. */
   defaultSmsProvider: 'sns' | 'twilio';
-  /** Locally: give each tenant a Twilio auth token, so replies can be simulated with valid signatures. */
-  generateTwilioAuthToken: boolean;
+  /**
+   * Locally: give each tenant a webhook signing secret and a Twilio auth token on first use (so replies
+   * can be simulated with valid signatures). On AWS the sending functions only read secrets; an admin
+   * sets them with PUT /v1/settings/notifications.
+   */
+  generateMissingSecrets: boolean;
 }
+
+/** `base` may carry a path prefix (a proxy's), so the path is appended, not resolved against it. */
+export const joinUrl = (base: string, pathAndQuery: string) => `${base.replace(/\/+$/, '')}${pathAndQuery}`;
 
 const newSecret = () => randomBytes(32).toString('base64url');
 
@@ -44,12 +58,11 @@ export async function loadTenantNotifyConfig(
 ): Promise<TenantNotifyConfig> {
   const settings = await deps.store.inTenant(tenantId, (repos) => repos.notificationSettings.get());
   let secrets = await deps.notify.secrets.get(tenantId);
-  const missingToken = deps.notify.generateTwilioAuthToken && !secrets.twilioAuthToken;
-  if (!secrets.webhookSigningSecret || missingToken) {
+  if (deps.notify.generateMissingSecrets && (!secrets.webhookSigningSecret || !secrets.twilioAuthToken)) {
     secrets = {
       ...secrets,
       webhookSigningSecret: secrets.webhookSigningSecret ?? newSecret(),
-      ...(missingToken ? { twilioAuthToken: newSecret() } : {}),
+      twilioAuthToken: secrets.twilioAuthToken ?? newSecret(),
     };
     await deps.notify.secrets.put(tenantId, secrets);
   }
@@ -61,7 +74,7 @@ export async function loadTenantNotifyConfig(
     smsProvider: settings?.smsProvider ?? deps.notify.defaultSmsProvider,
     twilio: sid && from && token ? { accountSid: sid, fromNumber: from, authToken: token } : null,
     twilioAuthToken: token,
-    webhookSigningSecret: secrets.webhookSigningSecret as string,
+    webhookSigningSecret: secrets.webhookSigningSecret ?? null,
   };
 }
 
@@ -171,12 +184,18 @@ export interface TwilioWebhookRequest {
   pathAndQuery: string;
   params: [string, string][];
   signature: string | undefined;
+  /** API Gateway's requestContext.domainName, used only where the runtime trusts it. */
+  requestDomain?: string | undefined;
 }
 
 /** Checks X-Twilio-Signature with the tenant's auth token; a tenant without one refuses everything. */
 async function verifyTwilioRequest(deps: ApiDeps, request: TwilioWebhookRequest): Promise<void> {
   const secrets = await deps.notify.secrets.get(request.tenantId);
-  const url = new URL(request.pathAndQuery, deps.notify.publicApiUrl()).toString();
+  const base =
+    deps.notify.publicUrlFromRequestDomain && request.requestDomain
+      ? `https://${request.requestDomain}`
+      : deps.notify.publicApiUrl();
+  const url = joinUrl(base, request.pathAndQuery);
   if (
     !secrets.twilioAuthToken ||
     !verifyTwilioSignature(secrets.twilioAuthToken, url, request.params, request.signature)

@@ -164,8 +164,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     notify: {
       secrets: databaseNotificationSecrets(store, 'twilio'),
       publicApiUrl: () => env.PUBLIC_API_URL ?? apiUrl,
+      publicUrlFromRequestDomain: false,
       defaultSmsProvider: 'twilio',
-      generateTwilioAuthToken: true,
+      generateMissingSecrets: true,
     },
   };
   const smtp = env.SMTP_URL ? createSmtpEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }) : undefined;
@@ -200,8 +201,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (options.seedDemo ?? true) {
       const seeded = await seedDemoTenant(deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD });
       await seedDemoAlarmRules(deps, seeded.tenantId);
-      // An existing demo user keeps its password: never print one that would not work.
       await seedDemoEscalation(deps, seeded.tenantId);
+      // An existing demo user keeps its password: never print one that would not work.
       const passwordWorks =
         seeded.created || (await demoPasswordWorks(deps, env.DEMO_EMAIL.toLowerCase(), env.DEMO_PASSWORD));
       demo = {

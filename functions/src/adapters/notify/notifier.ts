@@ -105,7 +105,7 @@ export function createCompositeNotifier(options: CompositeNotifierOptions): Noti
             expiresAt: new Date(clock.now().getTime() + ttl),
           }),
         );
-        outgoing.ackUrl = new URL(`/v1/ack/${encodeURIComponent(token)}`, options.publicApiUrl()).toString();
+        outgoing.ackUrl = `${options.publicApiUrl().replace(/\/+$/, '')}/v1/ack/${encodeURIComponent(token)}`;
       }
 
       try {

@@ -213,7 +213,7 @@ describe('webhook', () => {
       const signature = last?.headers[WEBHOOK_SIGNATURE_HEADER] as string;
       expect(
         verifyWebhookSignature(
-          config.webhookSigningSecret,
+          config.webhookSigningSecret ?? '',
           last?.body ?? '',
           signature,
           Math.floor(Date.now() / 1000),
@@ -238,6 +238,18 @@ describe('webhook', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('refuses to send unsigned when the tenant has no signing secret', async () => {
+    const sender = createWebhookSender({ allowLoopback: true, backoffMs: 1 });
+    const failure = await sender
+      .send(message({ channel: 'webhook', to: 'http://127.0.0.1:9/x' }), {
+        ...config,
+        webhookSigningSecret: null,
+      })
+      .catch((e: unknown) => e);
+    expect((failure as NotificationDeliveryError).retryable).toBe(false);
+    expect((failure as Error).message).toMatch(/no webhook signing secret/);
   });
 
   it.each([

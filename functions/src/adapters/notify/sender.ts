@@ -10,7 +10,8 @@ export interface TenantNotifyConfig {
   twilio: { accountSid: string; authToken: string; fromNumber: string } | null;
   /** Locally generated when the tenant has none, so a reply can be simulated with a valid signature. */
   twilioAuthToken: string | null;
-  webhookSigningSecret: string;
+  /** Null on AWS until an admin sets one; webhooks are never sent unsigned. */
+  webhookSigningSecret: string | null;
 }
 
 export interface OutgoingMessage extends NotificationMessage {

@@ -32,10 +32,12 @@ export function escapeXml(text: string): string {
 
 /** The URL Twilio calls when the person presses a key; it names the alarm, and Twilio signs it. */
 export function voiceCallbackUrl(publicApiUrl: string, message: OutgoingMessage): string {
-  const url = new URL(`/v1/webhooks/twilio/${message.tenantId}/voice`, publicApiUrl);
-  if (message.alarmId) url.searchParams.set('alarmId', message.alarmId);
-  if (message.contactId) url.searchParams.set('contactId', message.contactId);
-  return url.toString();
+  const query = new URLSearchParams();
+  if (message.alarmId) query.set('alarmId', message.alarmId);
+  if (message.contactId) query.set('contactId', message.contactId);
+  const path = `/v1/webhooks/twilio/${message.tenantId}/voice`;
+  // Appended, not resolved: a public URL behind a proxy may carry a path prefix.
+  return `${publicApiUrl.replace(/\/+$/, '')}${path}${query.size > 0 ? `?${query}` : ''}`;
 }
 
 /** What the call says: the alarm, then "press 1", twice, then goodbye when nobody presses anything. */

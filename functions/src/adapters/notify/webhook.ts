@@ -183,6 +183,14 @@ export function createWebhookSender(options: WebhookOptions): ChannelSender {
   return {
     provider: 'webhook',
     async send(message, config) {
+      const secret = config.webhookSigningSecret;
+      if (!secret) {
+        throw new NotificationDeliveryError(
+          'webhook',
+          'the tenant has no webhook signing secret: an admin sets one with PUT /v1/settings/notifications',
+          { retryable: false },
+        );
+      }
       const url = new URL(message.to);
       const payload: WebhookPayload = {
         id: message.notificationId,
@@ -202,11 +210,7 @@ export function createWebhookSender(options: WebhookOptions): ChannelSender {
         }
         try {
           // Signed afresh on every attempt, so a late retry is not refused as stale.
-          const signature = signWebhook(
-            config.webhookSigningSecret,
-            body,
-            Math.floor(now().getTime() / 1000),
-          );
+          const signature = signWebhook(secret, body, Math.floor(now().getTime() / 1000));
           const { status } = await post(
             url,
             body,

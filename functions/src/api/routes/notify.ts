@@ -91,6 +91,7 @@ function twilioRequest(event: ApiEvent, tenantId: string): notify.TwilioWebhookR
     pathAndQuery: event.rawQueryString ? `${path}?${event.rawQueryString}` : path,
     params: formParams(event),
     signature,
+    requestDomain: event.requestContext?.domainName,
   };
 }
 
