@@ -19,6 +19,7 @@ export * from './contact.ts';
 export * from './escalation.ts';
 export * from './escalation-asl.ts';
 export * from './ingest.ts';
+export * from './local-time.ts';
 export * from './notification.ts';
 export * from './ports/alarm-evaluator.ts';
 export * from './ports/escalation-starter.ts';

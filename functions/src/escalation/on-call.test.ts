@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantOfWallClock, onCallContactId, type RotationForOnCall } from './on-call.ts';
+import { onCallContactId, type RotationForOnCall } from './on-call.ts';
 
 const daily = (over: Partial<RotationForOnCall> = {}): RotationForOnCall => ({
   timeZone: 'UTC',
@@ -218,43 +218,5 @@ describe('onCallContactId: overrides', () => {
     expect(() => onCallContactId(daily({ members: [] }), new Date('2026-02-01T00:00:00.000Z'))).toThrow(
       new RangeError('the rotation has no members'),
     );
-  });
-});
-
-describe('instantOfWallClock', () => {
-  it.each([
-    [
-      'reads an ordinary winter time with the winter offset',
-      'Europe/London',
-      '2026-01-15T09:00',
-      '2026-01-15T09:00:00.000Z',
-    ],
-    [
-      'reads an ordinary summer time with the summer offset',
-      'Europe/London',
-      '2026-07-15T09:00',
-      '2026-07-15T08:00:00.000Z',
-    ],
-    [
-      'moves a time in the spring-forward gap forward by the gap',
-      'Europe/London',
-      '2026-03-29T01:30',
-      '2026-03-29T01:30:00.000Z',
-    ],
-    [
-      'takes the earlier of two fall-back times',
-      'Europe/London',
-      '2026-10-25T01:30',
-      '2026-10-25T00:30:00.000Z',
-    ],
-    [
-      'handles a zone east of UTC across its date line',
-      'Pacific/Auckland',
-      '2026-01-01T00:00',
-      '2025-12-31T11:00:00.000Z',
-    ],
-    ['reads UTC as itself', 'UTC', '2026-05-05T05:05', '2026-05-05T05:05:00.000Z'],
-  ])('%s', (_name, zone, wall, expected) => {
-    expect(new Date(instantOfWallClock(zone, Date.parse(`${wall}:00.000Z`))).toISOString()).toBe(expected);
   });
 });

@@ -11,8 +11,8 @@
 //   fall-back day happens the first time. This is Temporal's "compatible" disambiguation.
 // - Overrides win over the pattern while from <= at < to; when several overlap, the one that started
 //   latest wins (a later entry in the list wins a tie), so cover for part of a holiday cover works.
-// Time zones come from the platform's Intl (full ICU in Node 24); Temporal is not yet in Node 24.
-import type { OnCallRotation } from '@plantwatch/shared';
+// Local times come from shared/src/local-time.ts (the platform's Intl; Temporal is not in Node 24).
+import { instantOfWallClock, type OnCallRotation, wallClockMs } from '@plantwatch/shared';
 
 export type RotationForOnCall = Pick<
   OnCallRotation,
@@ -20,60 +20,6 @@ export type RotationForOnCall = Pick<
 >;
 
 const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall-clock time at `instant` in `timeZone`, as milliseconds of a UTC clock showing the same time. */
-function wallClockMs(timeZone: string, instant: number): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(instant)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
-  const date = new Date(0);
-  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  return date.getTime();
-}
-
-/** The zone's offset from UTC at `instant`, in milliseconds (whole seconds). */
-function offsetMs(timeZone: string, instant: number): number {
-  const atSecond = Math.floor(instant / 1000) * 1000;
-  return wallClockMs(timeZone, atSecond) - atSecond;
-}
-
-/**
- * The instant at which the wall clock in `timeZone` shows `wall` (UTC-clock milliseconds), with
- * Temporal's "compatible" disambiguation: the earlier instant in a fall-back overlap, and in a
- * spring-forward gap the wall time read with the offset before the gap (so it lands that much later).
- */
-export function instantOfWallClock(timeZone: string, wall: number): number {
-  const before = offsetMs(timeZone, wall - DAY_MS);
-  const after = offsetMs(timeZone, wall + DAY_MS);
-  const candidates = [wall - before, wall - after].filter(
-    (instant) => wallClockMs(timeZone, instant) === wall,
-  );
-  if (candidates.length > 0) return Math.min(...candidates);
-  return wall - before;
-}
 
 const floorDiv = (a: number, b: number) => Math.floor(a / b);
 
