@@ -1,10 +1,11 @@
 // The HTTP API: API Gateway v2 in front of the one API function (createApiHandler), with stage
 // throttling and JSON access logs.
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PlantwatchFunction } from './house-function.ts';
@@ -76,6 +77,36 @@ export class Api extends Construct {
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG4',
       reason: "Authorisation is the API function's: bearer sessions and tenant API keys, checked per route.",
+    });
+  }
+
+  /**
+   * Tenants' notification secrets (Twilio auth token, webhook signing key): the settings routes write
+   * them and the Twilio webhooks read the token, one Secrets Manager secret per tenant under `prefix`.
+   */
+  grantNotificationSecrets(prefix: string): void {
+    this.apiFunction.addEnvironment('NOTIFY_SECRETS_PREFIX', prefix);
+    const secrets = Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${prefix}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.apiFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:CreateSecret',
+          'secretsmanager:TagResource',
+        ],
+        resources: [secrets],
+      }),
+    );
+    Validations.of(this.apiFunction).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}/*]`,
+      reason:
+        "Each tenant's notification secret under the one prefix (created on the tenant's first settings change); nothing else in Secrets Manager.",
     });
   }
 }

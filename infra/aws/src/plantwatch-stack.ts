@@ -55,6 +55,7 @@ export class PlantwatchStack extends Stack {
       },
     });
     this.iot.grantProvisioning(this.api.apiFunction);
+    this.api.grantNotificationSecrets('plantwatch/tenants');
     this.alarmCheck = new AlarmCheck(this, 'AlarmCheck', {
       vpc: this.network.vpc,
       functionSecurityGroup: this.network.functionSecurityGroup,

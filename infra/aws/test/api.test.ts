@@ -26,6 +26,29 @@ describe('the API construct', () => {
     });
   });
 
+  it("lets the API function keep tenants' notification secrets under their prefix, and nothing wider", () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: [
+              'secretsmanager:GetSecretValue',
+              'secretsmanager:PutSecretValue',
+              'secretsmanager:CreateSecret',
+              'secretsmanager:TagResource',
+            ],
+            Resource: {
+              'Fn::Join': ['', Match.arrayWith([':secret:plantwatch/tenants/*'])],
+            },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ NOTIFY_SECRETS_PREFIX: 'plantwatch/tenants' }) },
+    });
+  });
+
   it('tells the API function where the stores and the gateway policy are', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
