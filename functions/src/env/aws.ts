@@ -19,17 +19,7 @@ import {
   createSesReportMailer,
   readReportLinkSecret,
 } from '../adapters/aws/reports.ts';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
-import {
-  createLambdaReportJobQueue,
-  createS3ReportFiles,
-  createSesReportMailer,
-  readReportLinkSecret,
-} from '../adapters/aws/reports.ts';
 import { uuidV7Ids } from '../adapters/crypto/ids.ts';
-import { createReportScheduleIndex } from '../adapters/postgres/reports-repos.ts';
-import { type ReportDeps, type ReportJobDeps, ReportLinkSigner, type SchedulerDeps } from '../reports/index.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../adapters/crypto/passwords.ts';
 import { createSfnClient, createStepFunctionsEscalationStarter } from '../adapters/aws/step-functions-starter.ts';
 import { createMemoryRateLimiter } from '../adapters/local/rate-limiter.ts';
