@@ -92,10 +92,15 @@ export function createAlarmEvaluator(deps: AlarmEvaluatorDeps): AlarmEvaluator {
         const rules = (await repos.alarmRules.list({ siteId, scope: null })).filter(
           (rule) => rule.kind === 'commLoss' && rule.gatewayId === gatewayId,
         );
-        const gatewayRules = rules.filter((rule) => rule.kind === 'commLoss' && rule.scope === 'gateway');
-        const deviceRules = rules.filter((rule) => rule.kind === 'commLoss' && rule.scope === 'device');
+        const gatewayRules = rules.filter(
+          (rule) => rule.kind === 'commLoss' && rule.scope === 'gateway' && rule.enabled,
+        );
+        // Back online lets go of every device rule, also one disabled meanwhile, so none stays held.
+        const deviceRules = rules.filter(
+          (rule) => rule.kind === 'commLoss' && rule.scope === 'device' && (rule.enabled || online),
+        );
         if (gatewayRules.length === 0) return [];
-        const states = await loadStates(repos, rules, { lock: true });
+        const states = await loadStates(repos, [...gatewayRules, ...deviceRules], { lock: true });
         const now = deps.clock.now();
         const hooks: EscalationHook[] = [];
         const withState = (rule: AlarmRule) => {
