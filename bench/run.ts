@@ -19,9 +19,16 @@ if (args.includes('--help') || args.includes('-h') || args.includes('--list')) {
   process.exit(0);
 }
 
+// A group name (e.g. "reports") stands for every benchmark named "<group>-…".
+const names = args.flatMap((arg) => {
+  if (benchmarks.some((b) => b.name === arg)) return [arg];
+  const group = benchmarks.filter((b) => b.name.startsWith(`${arg}-`)).map((b) => b.name);
+  return group.length > 0 ? group : [arg];
+});
+
 let selected: ReturnType<typeof selectBenchmarks>;
 try {
-  selected = selectBenchmarks(benchmarks, args);
+  selected = selectBenchmarks(benchmarks, names);
 } catch (error) {
   if (!(error instanceof UnknownBenchmarkError)) throw error;
   process.stderr.write(`bench: ${error.message}\n`);

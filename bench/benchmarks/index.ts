@@ -5,6 +5,7 @@ import { apiReads } from './api-reads.ts';
 import { gatewayCpu, gatewayThroughput } from './gateway.ts';
 import { ingest } from './ingest.ts';
 import { query30DaysHourly, queryDayRaw, queryLatest } from './ingest-queries.ts';
+import { reportsPdf, reportsXlsx } from './reports.ts';
 
 export const benchmarks: readonly Benchmark[] = [
   apiReads,
@@ -14,4 +15,6 @@ export const benchmarks: readonly Benchmark[] = [
   queryLatest,
   queryDayRaw,
   query30DaysHourly,
+  reportsPdf,
+  reportsXlsx,
 ];
