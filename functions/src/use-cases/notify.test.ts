@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAckReply } from './notify.ts';
+import { isAckReply, twilioOutcome } from './notify.ts';
 
 describe('which SMS replies acknowledge', () => {
   it.each([
@@ -32,4 +32,23 @@ describe('which SMS replies acknowledge', () => {
       expect(isAckReply(reply)).toBe(false);
     },
   );
+});
+
+describe("Twilio's status callbacks", () => {
+  it.each([
+    [{ MessageStatus: 'delivered' }, { status: 'delivered', error: null }],
+    [
+      { MessageStatus: 'undelivered', ErrorCode: '30003' },
+      { status: 'failed', error: 'twilio: message undelivered (error 30003)' },
+    ],
+    [{ MessageStatus: 'failed' }, { status: 'failed', error: 'twilio: message failed' }],
+    [{ MessageStatus: 'sent' }, null],
+    [{ MessageStatus: 'queued' }, null],
+    [{ CallStatus: 'completed' }, { status: 'delivered', error: null }],
+    [{ CallStatus: 'no-answer' }, { status: 'failed', error: 'twilio: call no-answer' }],
+    [{ CallStatus: 'busy' }, { status: 'failed', error: 'twilio: call busy' }],
+    [{ CallStatus: 'ringing' }, null],
+  ])('reads %j as %j', (params, outcome) => {
+    expect(twilioOutcome(Object.entries(params))).toEqual(outcome);
+  });
 });

@@ -290,6 +290,41 @@ export async function receiveTwilioVoice(
   });
 }
 
+/** Twilio's final word on a message or call: delivered, or failed with the reason; interim states say nothing. */
+export function twilioOutcome(
+  params: [string, string][],
+): { status: 'delivered' | 'failed'; error: string | null } | null {
+  const messageStatus = param(params, 'MessageStatus');
+  const callStatus = param(params, 'CallStatus');
+  const code = param(params, 'ErrorCode');
+  if (messageStatus === 'delivered') return { status: 'delivered', error: null };
+  if (messageStatus === 'undelivered' || messageStatus === 'failed') {
+    return { status: 'failed', error: `twilio: message ${messageStatus}${code ? ` (error ${code})` : ''}` };
+  }
+  // A call that was answered is delivered (the keypress, if any, arrives on its own callback).
+  if (callStatus === 'completed') return { status: 'delivered', error: null };
+  if (
+    callStatus === 'busy' ||
+    callStatus === 'no-answer' ||
+    callStatus === 'failed' ||
+    callStatus === 'canceled'
+  ) {
+    return { status: 'failed', error: `twilio: call ${callStatus}` };
+  }
+  return null;
+}
+
+/** Twilio's status callback: records delivered or failed on the message it names. */
+export async function receiveTwilioStatus(deps: ApiDeps, request: TwilioWebhookRequest): Promise<void> {
+  await verifyTwilioRequest(deps, request);
+  const sid = param(request.params, 'MessageSid') ?? param(request.params, 'CallSid');
+  const outcome = twilioOutcome(request.params);
+  if (!sid || !outcome) return;
+  await deps.store.inTenant(request.tenantId, (repos) =>
+    repos.notifications.markOutcome('twilio', sid, { ...outcome, at: deps.clock.now() }),
+  );
+}
+
 export type AckLinkState =
   | { kind: 'valid'; alarmId: string; recipient: string }
   | { kind: 'unknown' }

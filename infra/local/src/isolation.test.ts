@@ -288,6 +288,10 @@ const cases: Record<string, Case> = {
     kind: 'public',
     why: "Twilio's signature with the path tenant's own auth token decides; another tenant's signature gets 403 (notify-inbound.test.ts)",
   },
+  receiveTwilioStatus: {
+    kind: 'public',
+    why: "Twilio's signature with the path tenant's own auth token decides, and only that tenant's messages are looked up (notify-inbound.test.ts)",
+  },
   showAckLink: {
     kind: 'public',
     why: 'the link token decides the tenant and alarm; a token altered to name another tenant does nothing (notify-inbound.test.ts)',

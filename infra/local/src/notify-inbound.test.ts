@@ -436,8 +436,16 @@ describe('notifications and acknowledgement by reply', () => {
       expect(twilioRequests.slice(before).map((r) => r.url)).toEqual([
         `/2010-04-01/Accounts/${sid}/Messages.json`,
       ]);
-      // The tenant's own token now signs its webhooks.
+      // The tenant's own token now signs its webhooks, including Twilio's word on delivery.
       expect(await authTokenOf(a.tenantId)).toBe('tenant-own-twilio-auth-token');
+      const statusPath = `/v1/webhooks/twilio/${a.tenantId}/status`;
+      const delivered = { MessageSid: sent.providerMessageId, MessageStatus: 'delivered' };
+      expect((await twilioPost(statusPath, delivered, { signature: 'Zm9yZ2Vk' })).status).toBe(403);
+      const statusOf = async () => (await outbox()).find((n) => n.id === sent.notificationId)?.status;
+      expect(await statusOf()).toBe('sent');
+      const ok = await twilioPost(statusPath, delivered, { authToken: 'tenant-own-twilio-auth-token' });
+      expect(ok.status).toBe(200);
+      expect(await statusOf()).toBe('delivered');
 
       // Back to the outbox for the other tests' sake: no account, secrets kept unless named.
       const reset = await api.call('PUT', '/v1/settings/notifications', {

@@ -86,6 +86,15 @@ export interface NotifyRepositories {
       id: string,
       outcome: { provider: NotificationProvider; error: string; at: Date },
     ): Promise<NotificationRecord | null>;
+    /**
+     * A provider's later word on a sent message (Twilio's status callback): delivered, or failed with
+     * the reason. Null when no message of this tenant has that provider id.
+     */
+    markOutcome(
+      provider: NotificationProvider,
+      providerMessageId: string,
+      outcome: { status: 'delivered' | 'failed'; error: string | null; at: Date },
+    ): Promise<NotificationRecord | null>;
     /** Newest first. */
     list(filter: NotificationFilter): Promise<NotificationRecord[]>;
     get(id: string): Promise<NotificationRecord | null>;

@@ -132,6 +132,7 @@ describe('Twilio', () => {
         To: '+447700900123',
         From: '+15005550006',
         Body: message().body,
+        StatusCallback: `https://plantwatch.example.com/v1/webhooks/twilio/${tenantId}/status`,
       });
     });
 

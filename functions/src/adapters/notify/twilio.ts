@@ -40,6 +40,11 @@ export function voiceCallbackUrl(publicApiUrl: string, message: OutgoingMessage)
   return `${publicApiUrl.replace(/\/+$/, '')}${path}${query.size > 0 ? `?${query}` : ''}`;
 }
 
+/** Where Twilio reports what became of a message or call (delivered, undelivered, no answer…). */
+export function statusCallbackUrl(publicApiUrl: string, tenantId: string): string {
+  return `${publicApiUrl.replace(/\/+$/, '')}/v1/webhooks/twilio/${tenantId}/status`;
+}
+
 /** What the call says: the alarm, then "press 1", twice, then goodbye when nobody presses anything. */
 export function voiceTwiml(message: OutgoingMessage, callbackUrl: string): string {
   const text = escapeXml(message.body);
@@ -124,6 +129,7 @@ export function createTwilioSmsSender(options: TwilioOptions): ChannelSender {
         From: twilio.fromNumber,
         // One SMS segment is 160 GSM characters; Twilio concatenates longer ones, up to 1600.
         Body: message.body.slice(0, 1600),
+        StatusCallback: statusCallbackUrl(options.publicApiUrl(), message.tenantId),
       });
     },
   };
@@ -138,6 +144,7 @@ export function createTwilioVoiceSender(options: TwilioOptions): ChannelSender {
         To: message.to,
         From: twilio.fromNumber,
         Twiml: voiceTwiml(message, voiceCallbackUrl(options.publicApiUrl(), message)),
+        StatusCallback: statusCallbackUrl(options.publicApiUrl(), message.tenantId),
       });
     },
   };

@@ -96,6 +96,22 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
           .returning();
         return row ? toNotification(row) : null;
       },
+      async markOutcome(provider, providerMessageId, { status, error, at }) {
+        const [row] = await tx
+          .update(notifications)
+          .set({ status, error, updatedAt: at })
+          .where(
+            and(
+              mine,
+              eq(notifications.provider, provider),
+              eq(notifications.providerMessageId, providerMessageId),
+              // A late "sent" never overwrites "delivered", and a retried message keeps its new state.
+              inArray(notifications.status, ['sent', 'delivered']),
+            ),
+          )
+          .returning();
+        return row ? toNotification(row) : null;
+      },
       async list(filter) {
         const conditions: (SQL | undefined)[] = [
           mine,

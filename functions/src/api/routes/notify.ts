@@ -212,6 +212,20 @@ export const notifyRoutes: Route[] = [
     },
   }),
   defineTextRoute({
+    operationId: 'receiveTwilioStatus',
+    method: 'POST',
+    path: '/v1/webhooks/twilio/{tenantId}/status',
+    summary:
+      "Twilio's status callback for alarm SMS and calls (form-encoded, X-Twilio-Signature): marks the message delivered or failed",
+    params: tenantParams,
+    produces: 'application/xml',
+    errors: [403, 413, 415],
+    handle: async (deps, { tenantId }, event) => {
+      await notify.receiveTwilioStatus(deps, twilioRequest(event, tenantId));
+      return text(200, 'application/xml', twiml(''));
+    },
+  }),
+  defineTextRoute({
     operationId: 'showAckLink',
     method: 'GET',
     path: '/v1/ack/{token}',
