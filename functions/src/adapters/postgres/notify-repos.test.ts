@@ -106,6 +106,27 @@ describe.each(configDatabaseTargets)('notification repositories on $name', (targ
     expect(voice.map((n) => n.id)).toEqual([newer.id]);
   });
 
+  it("records a provider's later word on a sent message, in its own tenant only", async () => {
+    const { notification } = await store.inTenant(a, (r) =>
+      r.notifications.claim(sms({ provider: 'twilio' })),
+    );
+    const sid = `SM${randomUUID()}`;
+    const at = new Date();
+    const outcome = { status: 'delivered' as const, error: null, at };
+    expect(await store.inTenant(a, (r) => r.notifications.markOutcome('twilio', sid, outcome))).toBeNull();
+    await store.inTenant(a, (r) =>
+      r.notifications.markSent(notification.id, { provider: 'twilio', providerMessageId: sid, at }),
+    );
+    expect(await store.inTenant(b, (r) => r.notifications.markOutcome('twilio', sid, outcome))).toBeNull();
+    expect(await store.inTenant(a, (r) => r.notifications.markOutcome('sns', sid, outcome))).toBeNull();
+    expect(await store.inTenant(a, (r) => r.notifications.markOutcome('twilio', sid, outcome))).toMatchObject(
+      {
+        id: notification.id,
+        status: 'delivered',
+      },
+    );
+  });
+
   it('uses an acknowledgement token exactly once, and only in its own tenant', async () => {
     const token = {
       id: randomUUID(),
