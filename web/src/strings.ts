@@ -443,6 +443,18 @@ export const strings = {
     newPolicy: 'New policy',
     noPolicies: 'No escalation policies yet.',
     needTargetFirst: 'Add a contact or a rotation first: a policy level notifies them.',
+    editRotation: (name: string) => `Edit ${name}`,
+    editRotationTitle: 'Edit rotation',
+    overrideAdded: 'Override added.',
+    newOverride: 'New override',
+    addOverride: 'Add override',
+    noOverrides: 'No overrides: the rotation runs as scheduled.',
+    overridesIntro: (timeZone: string) =>
+      `Holiday cover and swaps: the contact is on call from the start until the end, whatever the schedule says. Times are in ${timeZone}.`,
+    contact: 'Contact',
+    from: 'From',
+    to: 'Until',
+    removeOverride: (name: string, from: string) => `Remove the override for ${name} from ${from}`,
   },
   errors: {
     notFoundTitle: 'Not found',

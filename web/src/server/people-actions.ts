@@ -10,6 +10,9 @@ import {
   createEscalationPolicySchema,
   createOnCallRotationSchema,
   type EscalationTarget,
+  instantOfLocalDateTime,
+  onCallRotationSchema,
+  updateOnCallRotationSchema,
 } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
@@ -40,7 +43,7 @@ function check<T>(schema: z.ZodType<T>, input: unknown): Checked<T> {
 }
 
 async function asEngineer(
-  method: 'POST' | 'DELETE',
+  method: 'POST' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<FormState | null> {
@@ -170,4 +173,107 @@ export async function deleteEscalationPolicy(policyId: string): Promise<FormStat
       status: 'ok',
     }
   );
+}
+
+const rotationPath = (rotationId: string) => `/v1/on-call-rotations/${encodeURIComponent(rotationId)}`;
+
+/** Name, hand-off and members; the overrides have their own forms below. */
+export async function updateOnCallRotation(
+  rotationId: string,
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
+  const period = text(form, 'period');
+  const day = text(form, 'handoffDay');
+  const checked = check(updateOnCallRotationSchema, {
+    name: text(form, 'name'),
+    timeZone: text(form, 'timeZone'),
+    handoffTime: text(form, 'handoffTime'),
+    period,
+    handoffDay: period === 'weekly' && day !== undefined ? Number(day) : null,
+    members: rows(MEMBER_ROWS).flatMap((i) => text(form, `members.${i}`) ?? []),
+  });
+  if (!checked.ok) return checked.state;
+  return (
+    (await asEngineer('PATCH', rotationPath(rotationId), checked.data)) ?? {
+      status: 'ok',
+      message: strings.config.saved,
+    }
+  );
+}
+
+type Override = { contactId: string; from: string; to: string };
+
+/**
+ * Reads the rotation's overrides, changes them and writes the list back. Two people editing the same
+ * rotation's overrides at the same instant can lose one change; the page shows the result either way.
+ */
+async function changeOverrides(rotationId: string, change: (overrides: Override[]) => Override[]) {
+  const viewer = await viewerWithRole('engineer');
+  const rotation = onCallRotationSchema.parse(
+    await callApi('GET', rotationPath(rotationId), { token: viewer.token }),
+  );
+  return asEngineer('PATCH', rotationPath(rotationId), { overrides: change(rotation.overrides) });
+}
+
+/** From and to are local times in the rotation's time zone, as the form shows them. */
+export async function addOverride(
+  rotationId: string,
+  timeZone: string,
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
+  const local = (name: string) => {
+    const value = text(form, name);
+    return value === undefined ? undefined : (instantOfLocalDateTime(timeZone, value) ?? value);
+  };
+  const checked = check(updateOnCallRotationSchema, {
+    overrides: [{ contactId: text(form, 'contactId'), from: local('from'), to: local('to') }],
+  });
+  if (!checked.ok) {
+    const fieldErrors = Object.fromEntries(
+      Object.entries(checked.state.fieldErrors ?? {}).map(([field, message]) => [
+        field.replace(/^overrides\.0\./, ''),
+        message,
+      ]),
+    );
+    return { ...checked.state, fieldErrors };
+  }
+  const added = checked.data.overrides?.[0];
+  if (!added) return { status: 'error', message: strings.errors.generic };
+  try {
+    return (
+      (await changeOverrides(rotationId, (overrides) => [...overrides, added])) ?? {
+        status: 'ok',
+        message: strings.people.overrideAdded,
+      }
+    );
+  } catch (error) {
+    if (error instanceof RoleTooLowError)
+      return { status: 'error', message: strings.errors.denied(error.needed) };
+    if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+    console.error('web: adding an override failed', error);
+    return { status: 'error', message: strings.errors.generic };
+  }
+}
+
+export async function removeOverride(rotationId: string, removed: Override): Promise<FormState> {
+  try {
+    const same = (o: Override) =>
+      o.contactId === removed.contactId &&
+      Date.parse(o.from) === Date.parse(removed.from) &&
+      Date.parse(o.to) === Date.parse(removed.to);
+    return (
+      (await changeOverrides(rotationId, (overrides) => {
+        const at = overrides.findIndex(same);
+        return at < 0 ? overrides : overrides.filter((_, index) => index !== at);
+      })) ?? { status: 'ok' }
+    );
+  } catch (error) {
+    if (error instanceof RoleTooLowError)
+      return { status: 'error', message: strings.errors.denied(error.needed) };
+    if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+    console.error('web: removing an override failed', error);
+    return { status: 'error', message: strings.errors.generic };
+  }
 }

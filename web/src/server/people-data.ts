@@ -22,3 +22,6 @@ export const listOnCallRotations = async (): Promise<OnCallRotation[]> =>
 export const listEscalationPolicies = async (): Promise<EscalationPolicy[]> =>
   (await read('/v1/escalation-policies', z.object({ escalationPolicies: z.array(escalationPolicySchema) })))
     .escalationPolicies;
+
+export const getOnCallRotation = (rotationId: string): Promise<OnCallRotation> =>
+  read(`/v1/on-call-rotations/${encodeURIComponent(rotationId)}`, onCallRotationSchema);

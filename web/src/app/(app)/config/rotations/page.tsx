@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { ActionForm, Field, RemoveButton, SelectField } from '../../../../components/forms.tsx';
 import { formRows, keyed, peopleFormRows } from '../../../../people-form.ts';
 import { createOnCallRotation, deleteOnCallRotation } from '../../../../server/people-actions.ts';
@@ -47,7 +48,14 @@ export default async function RotationsConfigPage() {
             <tbody>
               {rotations.map((rotation) => (
                 <tr key={rotation.id}>
-                  <th scope="row">{rotation.name}</th>
+                  <th scope="row">
+                    <Link
+                      href={`/config/rotations/${rotation.id}`}
+                      aria-label={p.editRotation(rotation.name)}
+                    >
+                      {rotation.name}
+                    </Link>
+                  </th>
                   <td>
                     {rotation.period === 'weekly'
                       ? p.everyWeekAt(p.days[rotation.handoffDay ?? 0] ?? '', rotation.handoffTime)
