@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { twilioSignature, voiceCallbackUrl } from '@plantwatch/functions/adapters/notify';
+import { createApiHandler } from '@plantwatch/functions/api';
 import { createAlarmEvaluator } from '@plantwatch/functions/ingest';
 import { systemClock } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -310,6 +311,58 @@ describe('notifications and acknowledgement by reply', () => {
     expect(pressed.text).toMatch(/<Say>Voice .*is acknowledged/);
     expect(await alarmState(ruleId)).toBe('active-acked');
     expect((await events(ruleId)).find((e) => e.kind === 'acknowledged')?.channel).toBe('voice');
+  });
+
+  it("checks signatures against API Gateway's domain where that is the public URL (AWS without PUBLIC_API_URL), and never against Host locally", async () => {
+    const { ruleId, alarmId } = await raiseAlarm('Gateway domain');
+    const from = '+447700900006';
+    await api.runtime.notifier.send({
+      tenantId: a.tenantId,
+      channel: 'sms',
+      to: from,
+      body: 'Gateway domain test',
+      alarmId,
+      idempotencyKey: `domain-${alarmId}`,
+    });
+    const domain = 'abc123.execute-api.eu-west-1.amazonaws.com';
+    const path = `/v1/webhooks/twilio/${a.tenantId}/sms`;
+    const form = { From: from, Body: 'yes' };
+    const signature = twilioSignature(
+      await authTokenOf(a.tenantId),
+      `https://${domain}${path}`,
+      Object.entries(form),
+    );
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: path,
+      rawQueryString: '',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature,
+        host: domain,
+      },
+      requestContext: { domainName: domain, http: { method: 'POST', path, sourceIp: '127.0.0.1' } },
+      body: new URLSearchParams(form).toString(),
+      isBase64Encoded: false,
+    } as unknown as Parameters<ReturnType<typeof createApiHandler>>[0];
+    const notConfigured = () => {
+      throw new Error('PUBLIC_API_URL is not set');
+    };
+
+    // Locally (the runtime's own deps) a Host naming another domain gets nowhere.
+    const local = await createApiHandler(api.runtime.deps)(event);
+    expect(local.statusCode).toBe(403);
+    expect(await alarmState(ruleId)).toBe('active-unacked');
+
+    const onAws = createApiHandler({
+      ...api.runtime.deps,
+      notify: { ...api.runtime.deps.notify, publicApiUrl: notConfigured, publicUrlFromRequestDomain: true },
+    });
+    const answered = await onAws(event);
+    expect(answered.statusCode).toBe(200);
+    expect(answered.body).toContain('Acknowledged');
+    expect(await alarmState(ruleId)).toBe('active-acked');
   });
 
   describe('e-mail acknowledgement links', () => {
