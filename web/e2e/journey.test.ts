@@ -224,7 +224,7 @@ describe('the web app in Chromium', () => {
         ['Tags', 'config-tags', 'Wet well level'],
         ['Users', 'users', 'demo@plantwatch.local'],
         ['API keys', 'api-keys', 'No API keys yet.'],
-        ['Alarms', 'alarms-empty', 'Alarm console'],
+        ['Alarms', 'alarms-console', 'Alarm console'],
       ] as const) {
         await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
         await page.getByText(expected, { exact: false }).first().waitFor();
@@ -301,6 +301,30 @@ describe('the web app in Chromium', () => {
         .waitFor();
       await checkBasics(page, 'alarms');
 
+      // Shelve for an hour with a reason, then unshelve: both land in the audit trail.
+      const shelveRow = page.getByRole('row', { name: /Inflow flowing/ });
+      await shelveRow
+        .locator('summary')
+        .filter({ hasText: /^Shelve$/ })
+        .click();
+      const shelveForm = shelveRow.getByRole('form', { name: 'Shelve Inflow flowing' });
+      await shelveForm.getByLabel('Shelve for').selectOption('60');
+      await shelveForm.getByLabel('Reason').fill('Storm: high inflow expected all afternoon');
+      await shelveForm.getByRole('button', { name: 'Shelve', exact: true }).click();
+      await page
+        .getByRole('row', { name: /Inflow flowing/ })
+        .getByText('Shelved until')
+        .waitFor();
+      await page.getByRole('button', { name: 'Unshelve Inflow flowing' }).click();
+      await expect
+        .poll(() =>
+          page
+            .getByRole('row', { name: /Inflow flowing/ })
+            .getByText('Shelved until')
+            .count(),
+        )
+        .toBe(0);
+
       await page.getByLabel('Severity').selectOption('low');
       await page.getByRole('button', { name: 'Filter', exact: true }).click();
       await page.getByText('No alarm matches these filters.').waitFor();
@@ -316,6 +340,11 @@ describe('the web app in Chromium', () => {
         .getByRole('row', { name: /raised/ })
         .first()
         .waitFor();
+      await page
+        .getByRole('row', { name: /shelved/ })
+        .filter({ hasText: 'Storm: high inflow' })
+        .waitFor();
+      await page.getByRole('row', { name: /unshelved/ }).waitFor();
       await checkBasics(page, 'alarm-history');
       await context.close();
     },
@@ -433,8 +462,12 @@ describe('the web app in Chromium', () => {
       await page.getByRole('heading', { name: 'gw-north' }).waitFor();
       await checkBasics(page, 'phone-site');
       // Wide tables scroll inside their own box; the page itself never scrolls sideways.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow).toBeLessThanOrEqual(0);
+      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await page.getByRole('navigation').getByRole('link', { name: 'Alarms', exact: true }).click();
+      await page.getByRole('heading', { name: 'Alarm console' }).waitFor();
+      await checkBasics(page, 'phone-alarms');
+      expect(await overflow()).toBeLessThanOrEqual(0);
       await context.close();
     },
     E2E_TEST_MS,

@@ -1,14 +1,25 @@
 'use client';
 // Alarm pieces shared by the site dashboard and the alarm console: severity and state labels, and
 // the acknowledge / shelve controls bound to the server actions.
-import type { Alarm, AlarmSeverity } from '@plantwatch/shared';
+import { type Alarm, type AlarmSeverity, MAX_SHELVE_MINUTES } from '@plantwatch/shared';
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect, useId } from 'react';
+import { type ReactNode, useActionState, useEffect, useId } from 'react';
 import { type FormState, idleState } from '../form-state.ts';
-import { acknowledgeAlarm, shelveAlarm, unshelveAlarm } from '../server/alarm-actions.ts';
+import {
+  type AlarmTarget,
+  acknowledgeAlarm,
+  commentOnAlarm,
+  removeAlarmFromService,
+  returnAlarmToService,
+  shelveAlarm,
+  unshelveAlarm,
+} from '../server/alarm-actions.ts';
 import { strings } from '../strings.ts';
 import { ActionForm, Field, SelectField } from './forms.tsx';
 import { LocalTime } from './local-time.tsx';
+
+/** What the API lets an operator shelve for (engineers: up to a week). */
+const OPERATOR_SHELVE_MINUTES = 12 * 60;
 
 export function SeverityBadge({ severity }: { severity: AlarmSeverity }) {
   return <span className={`severity severity-${severity}`}>{strings.alarms.severities[severity]}</span>;
@@ -41,89 +52,198 @@ function ActionStatus({ state }: { state: FormState }) {
   );
 }
 
-/** One click: acknowledges the alarm's rule without a comment. */
-export function AcknowledgeButton(props: { ruleId: string; name: string; onDone?: () => void }) {
-  const [state, formAction, pending] = useActionState(
-    (previous: FormState) => acknowledgeAlarm(props.ruleId, previous),
-    idleState,
-  );
+/** A button that runs one alarm action at once (acknowledge, unshelve, return to service). */
+function ActionButton(props: {
+  run: (previous: FormState) => Promise<FormState>;
+  text: string;
+  pendingText: string;
+  label: string;
+  secondary?: boolean;
+  onDone?: () => void;
+}) {
+  const [state, formAction, pending] = useActionState(props.run, idleState);
   const { onDone } = props;
   useEffect(() => {
     if (state.status === 'ok') onDone?.();
   }, [state, onDone]);
   return (
     <form action={formAction} className="inline">
-      <button type="submit" disabled={pending} aria-label={strings.alarms.acknowledgeNamed(props.name)}>
-        {pending ? strings.alarms.acknowledging : strings.alarms.acknowledge}
-      </button>
-      <ActionStatus state={state} />
-    </form>
-  );
-}
-
-/** Acknowledge with a comment, inside a disclosure so the console row stays compact. */
-export function AcknowledgeWithComment(props: { ruleId: string; name: string }) {
-  return (
-    <details className="alarm-action">
-      <summary>{strings.alarms.withComment}</summary>
-      <ActionForm
-        action={(previous, form) => acknowledgeAlarm(props.ruleId, previous, form)}
-        submitLabel={strings.alarms.acknowledge}
-        pendingLabel={strings.alarms.acknowledging}
-        label={strings.alarms.acknowledgeNamed(props.name)}
-      >
-        <Field
-          name="comment"
-          label={strings.alarms.comment}
-          hint={strings.alarms.commentHint}
-          maxLength={1000}
-        />
-      </ActionForm>
-    </details>
-  );
-}
-
-export function ShelveForm(props: { ruleId: string; alarmId: string; name: string }) {
-  return (
-    <details className="alarm-action">
-      <summary>{strings.alarms.shelve}</summary>
-      <ActionForm
-        action={(previous, form) =>
-          shelveAlarm({ ruleId: props.ruleId, alarmId: props.alarmId }, previous, form)
-        }
-        submitLabel={strings.alarms.shelve}
-        pendingLabel={strings.alarms.shelving}
-        label={strings.alarms.shelveNamed(props.name)}
-      >
-        <SelectField
-          name="minutes"
-          label={strings.alarms.shelveFor}
-          defaultValue="60"
-          options={strings.alarms.shelveOptions.map((o) => ({ value: String(o.minutes), label: o.label }))}
-        />
-        <Field name="reason" label={strings.alarms.shelveReason} required maxLength={500} />
-      </ActionForm>
-    </details>
-  );
-}
-
-export function UnshelveButton(props: { ruleId: string; alarmId: string; name: string }) {
-  const [state, formAction, pending] = useActionState(
-    (previous: FormState) => unshelveAlarm({ ruleId: props.ruleId, alarmId: props.alarmId }, previous),
-    idleState,
-  );
-  return (
-    <form action={formAction} className="inline">
       <button
         type="submit"
-        className="secondary"
+        className={props.secondary ? 'secondary' : undefined}
         disabled={pending}
-        aria-label={strings.alarms.unshelveNamed(props.name)}
+        aria-label={props.label}
       >
-        {strings.alarms.unshelve}
+        {pending ? props.pendingText : props.text}
       </button>
       <ActionStatus state={state} />
     </form>
+  );
+}
+
+/** One click: acknowledges the alarm without a comment. */
+export function AcknowledgeButton(props: { target: AlarmTarget; name: string; onDone?: () => void }) {
+  return (
+    <ActionButton
+      run={(previous) => acknowledgeAlarm(props.target, previous)}
+      text={strings.alarms.acknowledge}
+      pendingText={strings.alarms.acknowledging}
+      label={strings.alarms.acknowledgeNamed(props.name)}
+      onDone={props.onDone}
+    />
+  );
+}
+
+/** A form inside a disclosure, so the console row stays compact until it is needed. */
+function Disclosed(props: {
+  summary: string;
+  label: string;
+  submit: string;
+  pending: string;
+  action: (previous: FormState, form: FormData) => Promise<FormState>;
+  children: ReactNode;
+}) {
+  return (
+    <details className="alarm-action">
+      <summary>{props.summary}</summary>
+      <ActionForm
+        action={props.action}
+        submitLabel={props.submit}
+        pendingLabel={props.pending}
+        label={props.label}
+      >
+        {props.children}
+      </ActionForm>
+    </details>
+  );
+}
+
+export function AcknowledgeWithComment(props: { target: AlarmTarget; name: string }) {
+  return (
+    <Disclosed
+      summary={strings.alarms.withComment}
+      label={strings.alarms.acknowledgeNamed(props.name)}
+      submit={strings.alarms.acknowledge}
+      pending={strings.alarms.acknowledging}
+      action={(previous, form) => acknowledgeAlarm(props.target, previous, form)}
+    >
+      <Field
+        name="comment"
+        label={strings.alarms.comment}
+        hint={strings.alarms.commentHint}
+        maxLength={1000}
+      />
+    </Disclosed>
+  );
+}
+
+export function CommentForm(props: { target: AlarmTarget; name: string }) {
+  return (
+    <Disclosed
+      summary={strings.alarms.addComment}
+      label={strings.alarms.commentNamed(props.name)}
+      submit={strings.alarms.addComment}
+      pending={strings.config.saving}
+      action={(previous, form) => commentOnAlarm(props.target, previous, form)}
+    >
+      <Field name="comment" label={strings.alarms.comment} required maxLength={1000} />
+    </Disclosed>
+  );
+}
+
+export function ShelveForm(props: { target: AlarmTarget; name: string; maxMinutes: number }) {
+  return (
+    <Disclosed
+      summary={strings.alarms.shelve}
+      label={strings.alarms.shelveNamed(props.name)}
+      submit={strings.alarms.shelve}
+      pending={strings.alarms.shelving}
+      action={(previous, form) => shelveAlarm(props.target, previous, form)}
+    >
+      <SelectField
+        name="minutes"
+        label={strings.alarms.shelveFor}
+        defaultValue="60"
+        options={strings.alarms.shelveOptions
+          .filter((o) => o.minutes <= props.maxMinutes)
+          .map((o) => ({ value: String(o.minutes), label: o.label }))}
+      />
+      <Field name="reason" label={strings.alarms.shelveReason} required maxLength={500} />
+    </Disclosed>
+  );
+}
+
+export function UnshelveButton(props: { target: AlarmTarget; name: string }) {
+  return (
+    <ActionButton
+      run={(previous) => unshelveAlarm(props.target, previous)}
+      text={strings.alarms.unshelve}
+      pendingText={strings.config.saving}
+      label={strings.alarms.unshelveNamed(props.name)}
+      secondary
+    />
+  );
+}
+
+export function RemoveFromServiceForm(props: { target: AlarmTarget; name: string }) {
+  return (
+    <Disclosed
+      summary={strings.alarms.removeFromService}
+      label={strings.alarms.removeFromServiceNamed(props.name)}
+      submit={strings.alarms.removeFromService}
+      pending={strings.config.saving}
+      action={(previous, form) => removeAlarmFromService(props.target, previous, form)}
+    >
+      <Field name="reason" label={strings.alarms.serviceReason} required maxLength={500} />
+    </Disclosed>
+  );
+}
+
+export function ReturnToServiceButton(props: { target: AlarmTarget; name: string }) {
+  return (
+    <ActionButton
+      run={(previous) => returnAlarmToService(props.target, previous)}
+      text={strings.alarms.returnToService}
+      pendingText={strings.config.saving}
+      label={strings.alarms.returnToServiceNamed(props.name)}
+      secondary
+    />
+  );
+}
+
+/** The controls a viewer may use on one alarm, by role and by the alarm's state and flags. */
+export function AlarmActions(props: {
+  alarm: Alarm;
+  role: { operator: boolean; engineer: boolean };
+  children?: ReactNode;
+}) {
+  const { alarm, role } = props;
+  const target: AlarmTarget = { ruleId: alarm.ruleId, level: alarm.level };
+  return (
+    <div className="alarm-actions">
+      {role.operator && alarm.state.endsWith('unacked') ? (
+        <>
+          <AcknowledgeButton target={target} name={alarm.name} />
+          <AcknowledgeWithComment target={target} name={alarm.name} />
+        </>
+      ) : null}
+      {role.operator && !alarm.shelved && !alarm.outOfService ? (
+        <ShelveForm
+          target={target}
+          name={alarm.name}
+          maxMinutes={role.engineer ? MAX_SHELVE_MINUTES : OPERATOR_SHELVE_MINUTES}
+        />
+      ) : null}
+      {role.operator && alarm.shelved ? <UnshelveButton target={target} name={alarm.name} /> : null}
+      {role.operator ? <CommentForm target={target} name={alarm.name} /> : null}
+      {role.engineer && !alarm.outOfService ? (
+        <RemoveFromServiceForm target={target} name={alarm.name} />
+      ) : null}
+      {role.engineer && alarm.outOfService ? (
+        <ReturnToServiceButton target={target} name={alarm.name} />
+      ) : null}
+      {props.children}
+    </div>
   );
 }
 

@@ -238,7 +238,11 @@ export function SiteLive(props: {
                   ) : null}
                 </div>
                 {props.canAcknowledge && alarm.state.endsWith('unacked') ? (
-                  <AcknowledgeButton ruleId={alarm.ruleId} name={alarm.name} onDone={refresh} />
+                  <AcknowledgeButton
+                    target={{ ruleId: alarm.ruleId, level: alarm.level }}
+                    name={alarm.name}
+                    onDone={refresh}
+                  />
                 ) : null}
               </li>
             ))}

@@ -81,8 +81,12 @@ export function TrendPanel({ tags }: { tags: TrendTag[] }) {
     void import('uplot').then(({ default: UPlot }) => {
       if (cancelled) return;
       chart.current?.destroy();
+      // The series drawn are the ones the answer holds (the tag choice may have moved on since it was asked).
+      const drawn = load.series.series.map(
+        (s) => tags.find((t) => t.id === s.tagId) ?? { id: s.tagId, name: s.tagId, unit: s.unit },
+      );
       // One y scale per unit, so 40 L/s and 125,000 m3 can share a chart; the first two get an axis each side.
-      const units = [...new Set(shown.map((t) => t.unit))];
+      const units = [...new Set(drawn.map((t) => t.unit))];
       const scaleOf = (unit: string) => `u${units.indexOf(unit)}`;
       const plot = new UPlot(
         {
@@ -91,7 +95,7 @@ export function TrendPanel({ tags }: { tags: TrendTag[] }) {
           scales: { x: { time: true } },
           series: [
             {},
-            ...shown.map((tag, i) => ({
+            ...drawn.map((tag, i) => ({
               label: tag.unit ? `${tag.name} (${tag.unit})` : tag.name,
               scale: scaleOf(tag.unit),
               stroke: PALETTE[i % PALETTE.length],
@@ -135,7 +139,7 @@ export function TrendPanel({ tags }: { tags: TrendTag[] }) {
       cancelled = true;
       resize?.disconnect();
     };
-  }, [load, shown]);
+  }, [load, tags]);
 
   useEffect(
     () => () => {

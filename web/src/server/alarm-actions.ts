@@ -1,112 +1,134 @@
 'use server';
-// Changes to alarms from the web: acknowledge (with an optional comment) and shelve for a chosen
-// time. The operator role is checked here and again by the API, which records who, how and when.
+// Changes to alarms from the web: acknowledge, comment, shelve for a chosen time, unshelve, and (for
+// engineers) out of service. The role is checked here and again by the API, which journals who, how
+// (web) and when. A limit-stack level (HiHi, Hi, …) is acted on alone; other alarms by their rule.
 import 'server-only';
-import { acknowledgeAlarmSchema, idSchema, shelveAlarmSchema } from '@plantwatch/shared';
+import {
+  acknowledgeAlarmSchema,
+  commentAlarmSchema,
+  idSchema,
+  limitLevelSchema,
+  type Role,
+  removeAlarmFromServiceSchema,
+  returnAlarmToServiceSchema,
+  shelveAlarmSchema,
+  unshelveAlarmSchema,
+} from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import type { FormState } from '../form-state.ts';
 import { strings } from '../strings.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
-import { alarmActionPath } from './api-features.ts';
 import { RoleTooLowError, viewerWithRole } from './viewer.ts';
 
-const alarmIdsSchema = z.object({ ruleId: idSchema, alarmId: idSchema });
-
-type Outcome = { ok: true; value: unknown } | { ok: false; state: FormState };
-
-function check<T>(
-  schema: z.ZodType<T>,
-  input: unknown,
-): { ok: true; data: T } | { ok: false; state: FormState } {
-  const result = schema.safeParse(input);
-  if (result.success) return { ok: true, data: result.data };
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of result.error.issues)
-    fieldErrors[issue.path.map(String).join('.') || 'form'] ??= issue.message;
-  return { ok: false, state: { status: 'error', message: strings.errors.fixFields, fieldErrors } };
-}
-
-async function asOperator(path: string, body: unknown): Promise<Outcome> {
-  try {
-    const viewer = await viewerWithRole('operator');
-    return { ok: true, value: await callApi('POST', path, { token: viewer.token, body }) };
-  } catch (error) {
-    if (error instanceof RoleTooLowError) {
-      return { ok: false, state: { status: 'error', message: strings.errors.denied(error.needed) } };
-    }
-    if (error instanceof ApiUnavailableError)
-      return { ok: false, state: { status: 'error', message: strings.errors.apiDown } };
-    if (error instanceof ApiError && error.status < 500) {
-      const fieldErrors = Object.fromEntries(
-        error.issues.map((i) => [i.path.replace(/^body\./, ''), i.message]),
-      );
-      return { ok: false, state: { status: 'error', message: error.message, fieldErrors } };
-    }
-    console.error('web: an alarm change failed', error);
-    return { ok: false, state: { status: 'error', message: strings.errors.generic } };
-  }
-}
+export type AlarmTarget = { ruleId: string; level: z.infer<typeof limitLevelSchema> | null };
+const targetSchema = z.object({ ruleId: idSchema, level: limitLevelSchema.nullable() });
 
 const text = (form: FormData | undefined, name: string): string | undefined => {
   const value = form?.get(name);
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 };
 
-function refreshAlarmPages(): void {
+function failure(error: unknown): FormState {
+  if (error instanceof RoleTooLowError)
+    return { status: 'error', message: strings.errors.denied(error.needed) };
+  if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+  if (error instanceof ApiError && error.status < 500) {
+    const fieldErrors = Object.fromEntries(
+      error.issues.map((i) => [i.path.replace(/^body\./, ''), i.message]),
+    );
+    return { status: 'error', message: error.message, fieldErrors };
+  }
+  console.error('web: an alarm change failed', error);
+  return { status: 'error', message: strings.errors.generic };
+}
+
+/** Checks the target and body, then POSTs /v1/alarms/{ruleId}/{action} as the viewer. */
+async function act<T extends object>(
+  role: Role,
+  action: string,
+  target: AlarmTarget,
+  schema: z.ZodType<T>,
+  body: Record<string, unknown>,
+  done: string,
+): Promise<FormState> {
+  const checkedTarget = targetSchema.safeParse(target);
+  const input = schema.safeParse({ ...body, ...(target.level ? { level: target.level } : {}) });
+  if (!checkedTarget.success) return { status: 'error', message: strings.errors.generic };
+  if (!input.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of input.error.issues)
+      fieldErrors[issue.path.map(String).join('.') || 'form'] ??= issue.message;
+    return { status: 'error', message: strings.errors.fixFields, fieldErrors };
+  }
+  try {
+    const viewer = await viewerWithRole(role);
+    const path = `/v1/alarms/${encodeURIComponent(checkedTarget.data.ruleId)}/${action}`;
+    await callApi('POST', path, { token: viewer.token, body: input.data });
+  } catch (error) {
+    return failure(error);
+  }
   revalidatePath('/alarms', 'layout');
   revalidatePath('/fleet');
+  return { status: 'ok', message: done };
 }
 
-/** Acknowledges the rule's unacknowledged alarms; the comment lands in each alarm's journal. */
-export async function acknowledgeAlarm(
-  ruleId: string,
-  _previous: FormState,
-  form?: FormData,
-): Promise<FormState> {
-  const id = check(idSchema, ruleId);
-  if (!id.ok) return id.state;
-  const input = check(acknowledgeAlarmSchema, { comment: text(form, 'comment') });
-  if (!input.ok) return input.state;
-  const outcome = await asOperator(`/v1/alarms/${encodeURIComponent(id.data)}/acknowledge`, input.data);
-  if (!outcome.ok) return outcome.state;
-  refreshAlarmPages();
-  return { status: 'ok', message: strings.alarms.acknowledged };
+export async function acknowledgeAlarm(target: AlarmTarget, _previous: FormState, form?: FormData) {
+  return act(
+    'operator',
+    'acknowledge',
+    target,
+    acknowledgeAlarmSchema,
+    { comment: text(form, 'comment') },
+    strings.alarms.acknowledged,
+  );
 }
 
-/** Shelves the alarm for the chosen number of minutes, with the reason ISA-18.2 asks for. */
-export async function shelveAlarm(
-  ids: { ruleId: string; alarmId: string },
-  _previous: FormState,
-  form: FormData,
-): Promise<FormState> {
-  const checked = check(alarmIdsSchema, ids);
-  if (!checked.ok) return checked.state;
+export async function commentOnAlarm(target: AlarmTarget, _previous: FormState, form: FormData) {
+  return act(
+    'operator',
+    'comment',
+    target,
+    commentAlarmSchema,
+    { comment: text(form, 'comment') ?? '' },
+    strings.alarms.commented,
+  );
+}
+
+export async function shelveAlarm(target: AlarmTarget, _previous: FormState, form: FormData) {
   const minutes = text(form, 'minutes');
-  const input = check(shelveAlarmSchema, {
-    minutes: minutes === undefined ? undefined : Number(minutes),
-    reason: text(form, 'reason') ?? '',
-  });
-  if (!input.ok) return input.state;
-  const path = await alarmActionPath('shelve', checked.data);
-  if (!path) return { status: 'error', message: strings.alarms.notOffered };
-  const outcome = await asOperator(path, input.data);
-  if (!outcome.ok) return outcome.state;
-  refreshAlarmPages();
-  return { status: 'ok', message: strings.alarms.shelved };
+  return act(
+    'operator',
+    'shelve',
+    target,
+    shelveAlarmSchema,
+    { minutes: minutes === undefined ? undefined : Number(minutes), reason: text(form, 'reason') ?? '' },
+    strings.alarms.shelved,
+  );
 }
 
-/** Ends shelving early. */
-export async function unshelveAlarm(
-  ids: { ruleId: string; alarmId: string },
-  _previous: FormState,
-): Promise<FormState> {
-  const checked = check(alarmIdsSchema, ids);
-  if (!checked.ok) return checked.state;
-  const path = await alarmActionPath('unshelve', checked.data);
-  if (!path) return { status: 'error', message: strings.alarms.notOffered };
-  const outcome = await asOperator(path, {});
-  if (!outcome.ok) return outcome.state;
-  refreshAlarmPages();
-  return { status: 'ok', message: strings.alarms.unshelved };
+export async function unshelveAlarm(target: AlarmTarget, _previous: FormState) {
+  return act('operator', 'unshelve', target, unshelveAlarmSchema, {}, strings.alarms.unshelved);
+}
+
+export async function removeAlarmFromService(target: AlarmTarget, _previous: FormState, form: FormData) {
+  return act(
+    'engineer',
+    'remove-from-service',
+    target,
+    removeAlarmFromServiceSchema,
+    { reason: text(form, 'reason') ?? '' },
+    strings.alarms.removedFromService,
+  );
+}
+
+export async function returnAlarmToService(target: AlarmTarget, _previous: FormState) {
+  return act(
+    'engineer',
+    'return-to-service',
+    target,
+    returnAlarmToServiceSchema,
+    {},
+    strings.alarms.returnedToService,
+  );
 }

@@ -5,6 +5,8 @@ import {
   type Alarm,
   type AlarmEvent,
   type AlarmRule,
+  type AlarmSeverity,
+  type AlarmState,
   alarmEventSchema,
   alarmRuleSchema,
   alarmSchema,
@@ -15,8 +17,17 @@ import { type SiteStatus, siteStatus } from '../fleet-status.ts';
 import { type LatestValue, latestValuesSchema } from '../live-types.ts';
 import { listGateways, query, read } from './data.ts';
 
-export const listAlarms = async (filter: { siteId?: string; status: 'active' | 'all' }): Promise<Alarm[]> =>
-  (await read(`/v1/alarms${query(filter)}`, z.object({ alarms: z.array(alarmSchema) }))).alarms;
+export interface AlarmFilter {
+  status: 'active' | 'history' | 'all';
+  siteId?: string | undefined;
+  ruleId?: string | undefined;
+  severity?: AlarmSeverity | undefined;
+  state?: AlarmState | undefined;
+}
+
+/** The API filters and orders (most severe first); at most its default page of 500. */
+export const listAlarms = async (filter: AlarmFilter): Promise<Alarm[]> =>
+  (await read(`/v1/alarms${query({ ...filter })}`, z.object({ alarms: z.array(alarmSchema) }))).alarms;
 
 export const getAlarmRule = (ruleId: string): Promise<AlarmRule> =>
   read(`/v1/alarm-rules/${encodeURIComponent(ruleId)}`, alarmRuleSchema);

@@ -7,17 +7,8 @@ import {
 } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import {
-  AcknowledgeButton,
-  AcknowledgeWithComment,
-  AutoRefresh,
-  SeverityBadge,
-  ShelveForm,
-  StateLabel,
-  UnshelveButton,
-} from '../../../components/alarm-controls.tsx';
+import { AlarmActions, AutoRefresh, SeverityBadge, StateLabel } from '../../../components/alarm-controls.tsx';
 import { LocalTime } from '../../../components/local-time.tsx';
-import { alarmRouteSupport } from '../../../server/api-features.ts';
 import { listSites } from '../../../server/data.ts';
 import { listAlarms } from '../../../server/monitoring.ts';
 import { can } from '../../../server/viewer.ts';
@@ -45,21 +36,19 @@ const formatValue = (value: Alarm['value']) => (value === null ? strings.noValue
 
 export default async function AlarmsPage(props: { searchParams: Promise<Search> }) {
   const search = await props.searchParams;
-  const show = search.show === 'all' ? 'all' : 'active';
+  const show = search.show === 'all' || search.show === 'history' ? search.show : 'active';
   const severity = alarmSeverities.find((s) => s === search.severity);
   const state = alarmStates.find((s) => s === search.state);
   const sites = await listSites();
   const siteId = sites.find((s) => s.id === search.siteId)?.id;
-  const [alarms, operator, support] = await Promise.all([
-    listAlarms({ status: show, ...(siteId ? { siteId } : {}) }),
+  const [alarms, operator, engineer] = await Promise.all([
+    listAlarms({ status: show, siteId, severity, state }),
     can('operator'),
-    alarmRouteSupport().catch(() => ({ shelve: null, unshelve: null })),
+    can('engineer'),
   ]);
   const siteName = new Map(sites.map((s) => [s.id, s.name]));
   const needle = (search.q ?? '').trim().toLowerCase();
   const shown = alarms
-    .filter((a) => (severity ? a.severity === severity : true))
-    .filter((a) => (state ? a.state === state : true))
     .filter((a) => (needle ? a.name.toLowerCase().includes(needle) : true))
     .sort(consoleOrder);
   const filtered = Boolean(severity || state || siteId || needle);
@@ -71,6 +60,7 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
           <label htmlFor="alarm-show">{strings.alarms.show}</label>
           <select id="alarm-show" name="show" defaultValue={show}>
             <option value="active">{strings.alarms.showActive}</option>
+            <option value="history">{strings.alarms.showHistory}</option>
             <option value="all">{strings.alarms.showAll}</option>
           </select>
           <label htmlFor="alarm-severity">{strings.alarms.severity}</label>
@@ -109,7 +99,7 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
             placeholder={strings.alarms.searchPlaceholder}
           />
           <button type="submit">{strings.alarms.filter}</button>
-          {filtered || show === 'all' ? <Link href="/alarms">{strings.alarms.clear}</Link> : null}
+          {filtered || show !== 'active' ? <Link href="/alarms">{strings.alarms.clear}</Link> : null}
         </form>
       </search>
       {operator ? null : <p className="notice">{strings.alarms.readOnly}</p>}
@@ -117,11 +107,13 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
       {shown.length === 0 ? (
         <section className="empty">
           <p>
-            {alarms.length > 0 && filtered
+            {filtered
               ? strings.alarms.noMatch
               : show === 'all'
                 ? strings.alarms.noneAll
-                : strings.alarms.none}
+                : show === 'history'
+                  ? strings.alarms.noneHistory
+                  : strings.alarms.none}
           </p>
         </section>
       ) : (
@@ -164,20 +156,10 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
                   <td>
                     {alarm.activeSince ? <LocalTime iso={alarm.activeSince} seconds /> : strings.noValue}
                   </td>
-                  <td className="alarm-actions">
-                    {operator && alarm.state.endsWith('unacked') ? (
-                      <>
-                        <AcknowledgeButton ruleId={alarm.ruleId} name={alarm.name} />
-                        <AcknowledgeWithComment ruleId={alarm.ruleId} name={alarm.name} />
-                      </>
-                    ) : null}
-                    {operator && support.shelve && !alarm.shelved ? (
-                      <ShelveForm ruleId={alarm.ruleId} alarmId={alarm.id} name={alarm.name} />
-                    ) : null}
-                    {operator && support.unshelve && alarm.shelved ? (
-                      <UnshelveButton ruleId={alarm.ruleId} alarmId={alarm.id} name={alarm.name} />
-                    ) : null}
-                    <Link href={`/alarms/${alarm.ruleId}`}>{strings.alarms.history}</Link>
+                  <td>
+                    <AlarmActions alarm={alarm} role={{ operator, engineer }}>
+                      <Link href={`/alarms/${alarm.ruleId}`}>{strings.alarms.history}</Link>
+                    </AlarmActions>
                   </td>
                 </tr>
               ))}

@@ -2,12 +2,7 @@ import { type AlarmEvent, idSchema } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import {
-  AcknowledgeButton,
-  AcknowledgeWithComment,
-  SeverityBadge,
-  StateLabel,
-} from '../../../../components/alarm-controls.tsx';
+import { AlarmActions, SeverityBadge, StateLabel } from '../../../../components/alarm-controls.tsx';
 import { LocalTime } from '../../../../components/local-time.tsx';
 import { getSite, listUsers } from '../../../../server/data.ts';
 import { getAlarmRule, listAlarmEvents, listAlarms } from '../../../../server/monitoring.ts';
@@ -47,14 +42,14 @@ async function knownUserNames(): Promise<Map<string, string>> {
 
 export default async function AlarmHistoryPage(props: Props) {
   const rule = await ruleOf(props);
-  const [site, alarms, events, operator, userNames] = await Promise.all([
+  const [site, ruleAlarms, events, operator, engineer, userNames] = await Promise.all([
     getSite(rule.siteId),
-    listAlarms({ siteId: rule.siteId, status: 'all' }),
+    listAlarms({ ruleId: rule.id, status: 'all' }),
     listAlarmEvents(rule.id),
     can('operator'),
+    can('engineer'),
     knownUserNames(),
   ]);
-  const ruleAlarms = alarms.filter((alarm) => alarm.ruleId === rule.id);
   const alarmName = new Map(ruleAlarms.map((alarm) => [alarm.id, alarm.name]));
   return (
     <>
@@ -76,12 +71,7 @@ export default async function AlarmHistoryPage(props: Props) {
               <div className="muted">
                 <StateLabel alarm={alarm} />
               </div>
-              {operator && alarm.state.endsWith('unacked') ? (
-                <div className="alarm-actions">
-                  <AcknowledgeButton ruleId={alarm.ruleId} name={alarm.name} />
-                  <AcknowledgeWithComment ruleId={alarm.ruleId} name={alarm.name} />
-                </div>
-              ) : null}
+              <AlarmActions alarm={alarm} role={{ operator, engineer }} />
             </li>
           ))}
         </ul>
