@@ -22,6 +22,11 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <li>
               <Link href="/alarms">{strings.nav.alarms}</Link>
             </li>
+            {roleAtLeast(viewer.role, 'operator') ? (
+              <li>
+                <Link href="/outbox">{strings.outbox.title}</Link>
+              </li>
+            ) : null}
             <li>
               <Link href="/config/sites">{strings.nav.sites}</Link>
             </li>
