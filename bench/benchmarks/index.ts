@@ -2,6 +2,7 @@
 // in this folder plus one line here.
 import type { Benchmark } from '../harness.ts';
 import { apiReads } from './api-reads.ts';
+import { detectToNotify, detectToNotifyP50 } from './detect-to-notify.ts';
 import { gatewayCpu, gatewayThroughput } from './gateway.ts';
 import { ingest } from './ingest.ts';
 import { query30DaysHourly, queryDayRaw, queryLatest } from './ingest-queries.ts';
@@ -17,4 +18,6 @@ export const benchmarks: readonly Benchmark[] = [
   query30DaysHourly,
   reportsPdf,
   reportsXlsx,
+  detectToNotify,
+  detectToNotifyP50,
 ];
