@@ -12,6 +12,7 @@ import {
   type EscalationTarget,
   instantOfLocalDateTime,
   onCallRotationSchema,
+  updateContactSchema,
   updateOnCallRotationSchema,
 } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
@@ -81,19 +82,58 @@ const rows = (n: number) => Array.from({ length: n }, (_, i) => i);
 const isChannelType = (value: string | undefined): value is ContactChannelType =>
   (contactChannelTypes as readonly (string | undefined)[]).includes(value);
 
-export async function createContact(_previous: FormState, form: FormData): Promise<FormState> {
-  // Rows left empty are skipped; the numbering of errors follows the rows that were filled in.
-  const channels = rows(CHANNEL_ROWS).flatMap((i) => {
-    const type = text(form, `channels.${i}.type`);
-    const address = text(form, `channels.${i}.address`);
-    return address === undefined ? [] : [{ type, address }];
+/**
+ * The filled-in channel rows (empty rows are skipped), and a check whose field errors name the
+ * form's rows rather than the positions in the list sent.
+ */
+function checkContact<T>(schema: z.ZodType<T>, form: FormData): Checked<T> {
+  // a contact has at most 10 channels; the edit form shows one empty row more
+  const filled = rows(Math.min(11, Math.max(CHANNEL_ROWS, Number(text(form, 'channelRows')) || 0))).flatMap(
+    (row) => {
+      const address = text(form, `channels.${row}.address`);
+      return address === undefined ? [] : [{ row, type: text(form, `channels.${row}.type`), address }];
+    },
+  );
+  const checked = check(schema, {
+    name: text(form, 'name'),
+    channels: filled.map(({ type, address }) => ({ type, address })),
   });
-  const checked = check(createContactSchema, { name: text(form, 'name'), channels });
+  if (checked.ok) return checked;
+  const fieldErrors = Object.fromEntries(
+    Object.entries(checked.state.fieldErrors ?? {}).map(([field, message]) => [
+      field.replace(/^channels\.(\d+)\./, (whole, n) => {
+        const row = filled[Number(n)]?.row;
+        return row === undefined ? whole : `channels.${row}.`;
+      }),
+      message,
+    ]),
+  );
+  return { ok: false, state: { ...checked.state, fieldErrors } };
+}
+
+export async function createContact(_previous: FormState, form: FormData): Promise<FormState> {
+  const checked = checkContact(createContactSchema, form);
   if (!checked.ok) return checked.state;
   return (
     (await asEngineer('POST', '/v1/contacts', checked.data)) ?? {
       status: 'ok',
       message: strings.config.added(checked.data.name),
+    }
+  );
+}
+
+/** Name and channels; the channel rows replace the contact's list whole, in the order shown. */
+export async function updateContact(
+  contactId: string,
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
+  const checked = checkContact(updateContactSchema, form);
+  if (!checked.ok) return checked.state;
+  return (
+    (await asEngineer('PATCH', `/v1/contacts/${encodeURIComponent(contactId)}`, checked.data)) ?? {
+      status: 'ok',
+      message: strings.config.saved,
     }
   );
 }

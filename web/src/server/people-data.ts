@@ -25,3 +25,6 @@ export const listEscalationPolicies = async (): Promise<EscalationPolicy[]> =>
 
 export const getOnCallRotation = (rotationId: string): Promise<OnCallRotation> =>
   read(`/v1/on-call-rotations/${encodeURIComponent(rotationId)}`, onCallRotationSchema);
+
+export const getContact = (contactId: string): Promise<Contact> =>
+  read(`/v1/contacts/${encodeURIComponent(contactId)}`, contactSchema);

@@ -1,5 +1,6 @@
 import { contactChannelTypes } from '@plantwatch/shared';
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { ActionForm, Field, RemoveButton, SelectField } from '../../../../components/forms.tsx';
 import { formRows, keyed, peopleFormRows } from '../../../../people-form.ts';
 import { createContact, deleteContact } from '../../../../server/people-actions.ts';
@@ -34,7 +35,11 @@ export default async function ContactsConfigPage() {
             <tbody>
               {contacts.map((contact) => (
                 <tr key={contact.id}>
-                  <th scope="row">{contact.name}</th>
+                  <th scope="row">
+                    <Link href={`/config/contacts/${contact.id}`} aria-label={p.editContact(contact.name)}>
+                      {contact.name}
+                    </Link>
+                  </th>
                   <td>
                     <ol>
                       {keyed(contact.channels, contact.id).map(({ value: channel, key }) => (
