@@ -150,8 +150,9 @@ export const parseAwsApiEnv = (source: NodeJS.ProcessEnv = process.env): AwsApiE
 
 /** Scheduled reports (infra/aws Reports construct): files bucket, worker function, link secret, sender. */
 export const awsReportsEnvSchema = awsStoresEnvSchema.extend({
-  REPORT_BUCKET: nonEmpty,
-  REPORT_WORKER_FUNCTION: nonEmpty,
+  REPORTS_BUCKET: nonEmpty,
+  /** The worker "run now" and the scheduler hand runs to; the worker itself has none. */
+  REPORT_WORKER_FUNCTION: z.string().min(1).optional(),
   REPORT_LINK_SECRET_ARN: nonEmpty,
   /** A verified SES identity. */
   REPORT_FROM_ADDRESS: nonEmpty,
@@ -164,18 +165,15 @@ export const parseAwsReportsEnv = (source: NodeJS.ProcessEnv = process.env): Aws
 
 export async function createAwsReportDeps(env: AwsReportsEnv): Promise<ReportDeps> {
   return {
-    files: createS3ReportFiles(new S3Client({ region: env.AWS_REGION }), env.REPORT_BUCKET),
+    files: createS3ReportFiles(new S3Client({ region: env.AWS_REGION }), env.REPORTS_BUCKET),
     mailer: createSesReportMailer(new SESv2Client({ region: env.AWS_REGION }), env.REPORT_FROM_ADDRESS),
     links: new ReportLinkSigner(
       await readReportLinkSecret(new SecretsManagerClient({ region: env.AWS_REGION }), env.REPORT_LINK_SECRET_ARN),
     ),
     jobs: createLambdaReportJobQueue(new LambdaClient({ region: env.AWS_REGION }), env.REPORT_WORKER_FUNCTION),
-    publicApiUrl: () => {
-      if (!env.PUBLIC_API_URL) {
-        throw new InvalidEnvironmentError('PUBLIC_API_URL is not set: download links need it');
-      }
-      return env.PUBLIC_API_URL;
-    },
+    // The API's own URL would be a circular reference for the API function: its links are then
+    // relative (/v1/report-files?…), which the web app and API clients resolve against the API.
+    publicApiUrl: () => env.PUBLIC_API_URL ?? '',
     linkTtlMs: 7 * 86_400_000,
     // A Lambda run has 15 minutes; SES throttling passes within seconds.
     retryDelaysMs: [2_000, 10_000, 30_000],

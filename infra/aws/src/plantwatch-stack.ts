@@ -8,6 +8,7 @@ import { Escalation } from './escalation.ts';
 import { Iot } from './iot.ts';
 import { Network } from './network.ts';
 import { Operations } from './operations.ts';
+import { Reports } from './reports.ts';
 import type { DeploymentSettings } from './settings.ts';
 
 export interface PlantwatchStackProps extends StackProps {
@@ -22,6 +23,7 @@ export class PlantwatchStack extends Stack {
   readonly alarmCheck: AlarmCheck;
   readonly escalation: Escalation;
   readonly operations: Operations;
+  readonly reports: Reports;
 
   constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
     super(scope, id, props);
@@ -92,6 +94,18 @@ export class PlantwatchStack extends Stack {
         reason: 'Reports are objects under per-tenant keys the API reads; the grant is on this bucket only.',
       },
     );
+
+    this.reports = new Reports(this, 'Reports', {
+      vpc: this.network.vpc,
+      functionSecurityGroup: this.network.functionSecurityGroup,
+      environment: storesEnvironment,
+      ...(this.data.cluster.secret ? { databaseSecret: this.data.cluster.secret } : {}),
+      bucket: this.data.reportsBucket,
+      fromAddress: settings.alarmEmailFrom,
+      publicApiUrl: this.api.url,
+    });
+    this.reports.grantApi(this.api.apiFunction);
+    this.data.grantTelemetry(this.reports.workerFunction);
 
     this.operations = new Operations(this, 'Operations', {
       functions: [

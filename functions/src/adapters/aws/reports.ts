@@ -47,9 +47,14 @@ export function createSesReportMailer(ses: SESv2Client, from: string): ReportMai
 }
 
 /** Each run is its own asynchronous invocation: one tenant's slow report never delays another's. */
-export function createLambdaReportJobQueue(lambda: LambdaClient, functionName: string): ReportJobQueue {
+export function createLambdaReportJobQueue(
+  lambda: LambdaClient,
+  functionName: string | undefined,
+): ReportJobQueue {
   return {
     async enqueue(job) {
+      if (!functionName)
+        throw new Error('REPORT_WORKER_FUNCTION is not set: this function cannot queue report runs');
       await lambda.send(
         new InvokeCommand({
           FunctionName: functionName,
