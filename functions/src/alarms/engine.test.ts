@@ -1139,7 +1139,7 @@ describe('comments', () => {
     expect(result.transitions.map((t) => [t.kind, t.from, t.to, t.comment])).toEqual([
       ['comment', expected, expected, 'Crew on site'],
     ]);
-    expect(result.state).toEqual(before);
+    expect(result.state.alarms).toEqual(before.alarms);
   });
 });
 
@@ -1308,6 +1308,15 @@ describe('time and late data', () => {
       raised.state,
     );
     expect(buffered.events).toEqual(['cleared @35s']);
+  });
+
+  it("never dates a transition before the rule's last one, however late the data", () => {
+    const alarmRule = deviceCommLoss();
+    const raised = tick(alarmRule, feed(alarmRule, [[0, 1]]).state, at(60));
+    expect(summary(raised.transitions)).toEqual(['raised @30s']);
+    // a buffered sample from before the raise: the device was not silent that long after all
+    const buffered = feed(alarmRule, [[25, 1]], raised.state);
+    expect(buffered.events).toEqual(['cleared @30s']);
   });
 });
 

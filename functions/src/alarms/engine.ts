@@ -45,10 +45,16 @@ function begin(rule: AlarmRule, state: AlarmRuleState): Work {
   if (state.ruleId !== rule.id) {
     throw new AlarmOperationError(`state belongs to rule ${state.ruleId}, not ${rule.id}`);
   }
-  return { rule, state: structuredClone(state), transitions: [], clock: Number.NEGATIVE_INFINITY };
+  // Late data (a gateway's buffer replayed after the periodic check acted) must not date a catch-up
+  // transition before the rule's last one: the journal stays in time order.
+  const clock = state.lastTransitionTs ?? Number.NEGATIVE_INFINITY;
+  return { rule, state: structuredClone(state), transitions: [], clock };
 }
 
 function done(work: Work): AlarmEngineResult {
+  for (const transition of work.transitions) {
+    work.state.lastTransitionTs = Math.max(work.state.lastTransitionTs ?? transition.at, transition.at);
+  }
   return { state: work.state, transitions: work.transitions };
 }
 

@@ -48,6 +48,8 @@ export const alarmRuleStateSchema = z.strictObject({
   gatewayOffline: z.boolean(),
   /** When the newest status applied arrived: a redelivered older one changes nothing. */
   statusTs: epochMs.nullable().default(null),
+  /** The time of the rule's latest transition: no catch-up transition is dated before it. */
+  lastTransitionTs: epochMs.nullable().default(null),
   alarms: z.partialRecord(alarmKeySchema, alarmInstanceStateSchema),
 });
 export type AlarmRuleState = z.infer<typeof alarmRuleStateSchema>;
@@ -104,6 +106,7 @@ export function initialAlarmRuleState(rule: AlarmRule): AlarmRuleState {
     lastDataTs: null,
     gatewayOffline: false,
     statusTs: null,
+    lastTransitionTs: null,
     alarms: Object.fromEntries(alarmKeys(rule).map((key) => [key, normalAlarmInstance()])),
   };
 }
