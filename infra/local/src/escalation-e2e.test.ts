@@ -183,7 +183,17 @@ describe('escalation chain on the local runtime', () => {
     expect(messages.map((m) => m.recipient)).toEqual([ALICE, BOB]);
     const gap = Date.parse(messages[1]?.createdAt ?? '') - Date.parse(messages[0]?.createdAt ?? '');
     expect(gap).toBeGreaterThanOrEqual(WAIT_MS - 50);
-    expect(await escalationRows(plant)).toEqual([expect.objectContaining({ status: 'running', level: 1 })]);
+    // the level is recorded just after its messages went out
+    const atLevelTwo = await until(
+      'level two recorded',
+      async () => {
+        const rows = await escalationRows(plant);
+        return rows[0]?.level === 1 ? rows : undefined;
+      },
+      5000,
+      25,
+    );
+    expect(atLevelTwo).toEqual([expect.objectContaining({ status: 'running', level: 1 })]);
     const events = (await plant.api.call('GET', `/v1/alarms/${plant.ruleId}/events`, { token: plant.token }))
       .body.events;
     expect(events.filter((e: { kind: string }) => e.kind === 'raised')).toHaveLength(1);
@@ -225,7 +235,15 @@ describe('escalation chain on the local runtime', () => {
     const plant = await plantWithPolicy({ database, escalationWaitMs: 60_000 }, 0);
     await plant.publish(1, Date.now() - 5000, [3.9, 4.8]);
     await outboxWith(plant, 1, 10_000);
-    const [row] = await escalationRows(plant);
+    const row = await until(
+      'level one recorded',
+      async () => {
+        const [current] = await escalationRows(plant);
+        return current?.level === 0 ? current : undefined;
+      },
+      5000,
+      25,
+    );
     expect(row).toMatchObject({ status: 'running', level: 0 });
     await plant.client.endAsync(true);
     await plant.api.close();
@@ -235,11 +253,11 @@ describe('escalation chain on the local runtime', () => {
     expect(restarted.runtime.notes).toContain('Escalation: resumed 1 chain(s) left running by the last stop');
     const again = await restarted.runtime.escalation.start({
       tenantId: plant.tenantId,
-      alarmEventId: row?.alarmEventId ?? '',
-      alarmId: row?.alarmId ?? '',
-      policyId: row?.policyId ?? '',
+      alarmEventId: row.alarmEventId,
+      alarmId: row.alarmId,
+      policyId: row.policyId,
     });
-    expect(again).toEqual({ executionName: row?.executionName, alreadyStarted: true });
+    expect(again).toEqual({ executionName: row.executionName, alreadyStarted: true });
     const resumedPlant = { ...plant, api: restarted };
     const finished = await until(
       'the resumed chain finished',
