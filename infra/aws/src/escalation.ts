@@ -48,6 +48,8 @@ export class Escalation extends Construct {
         description: `Escalation chain: the ${task} task`,
         // The ASL gives notify 120 s (several recipients, each possibly failing over); the rest 30 s.
         timeout: Duration.seconds(task === 'notify' ? 115 : 28),
+        // openConfigDatabase applies pending migrations, so the bundle carries them
+        withMigrations: true,
         vpc: props.vpc,
         securityGroups: [props.functionSecurityGroup],
         environment: {

@@ -75,6 +75,14 @@ describe('the escalation construct', () => {
     });
   });
 
+  it('bundles the migrations with every task function (opening the config store applies them)', () => {
+    for (const fn of Object.values(stack.escalation.taskFunctions)) {
+      expect(template.toJSON().Resources[logicalId(stack, fn)].Properties.Handler).toBe(
+        'functions/src/lambda/index.handler',
+      );
+    }
+  });
+
   it('gives the notify task the longest timeout, inside the ASL task timeout of 120 s', () => {
     const notify = template.toJSON().Resources[logicalId(stack, stack.escalation.taskFunctions.notify)];
     expect(notify.Properties.Timeout).toBeLessThan(120);
