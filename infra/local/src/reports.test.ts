@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createSmtpReportMailer } from '@plantwatch/functions/adapters/local';
-import type { TelemetryPointRecord } from '@plantwatch/shared';
+import type { ReportMail, TelemetryPointRecord } from '@plantwatch/shared';
 import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -254,6 +254,41 @@ describe('reports through the API', () => {
     });
     expect(refused.status).toBe(404);
   });
+
+  it('sends download links instead of attachments when the files are over the size limit', async () => {
+    const deps = api.runtime.reports.deps;
+    deps.maxAttachmentBytes = 1024;
+    try {
+      const report = (
+        await api.call('POST', '/v1/reports', {
+          token: plant.token,
+          body: reportBody(plant, { name: 'Large', formats: ['pdf'], recipients: ['big@example.com'] }),
+        })
+      ).body;
+      const run = (await api.call('POST', `/v1/reports/${report.id}/runs`, { token: plant.token })).body;
+      await api.runtime.reports.queue.drain();
+      const finished = (
+        await api.call('GET', `/v1/reports/${report.id}/runs/${run.id}`, { token: plant.token })
+      ).body;
+      expect(finished.delivery).toMatchObject({ status: 'outbox', mode: 'link' });
+      const mail = (deps.mailer as unknown as { sent: ReportMail[] }).sent.at(-1);
+      expect(mail?.to).toEqual(['big@example.com']);
+      expect(mail?.attachments).toEqual([]);
+      const url = /(http:\/\/\S+\/v1\/report-files\?\S+)/.exec(mail?.text ?? '')?.[1];
+      expect(url).toBeDefined();
+      const res = await fetch(url as string);
+      expect(res.status).toBe(200);
+      expect(
+        Buffer.from(await res.arrayBuffer())
+          .subarray(0, 5)
+          .toString(),
+      ).toBe('%PDF-');
+      const history = (await api.call('GET', `/v1/reports/${report.id}/runs`, { token: plant.token })).body;
+      expect(history.runs[0].downloads).toMatchObject([{ issuedTo: 'big@example.com' }]);
+    } finally {
+      delete deps.maxAttachmentBytes;
+    }
+  }, 60_000);
 
   it('turns the schedule off and on', async () => {
     const report = (await api.call('POST', '/v1/reports', { token: plant.token, body: reportBody(plant) }))
