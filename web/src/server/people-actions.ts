@@ -13,6 +13,7 @@ import {
   instantOfLocalDateTime,
   onCallRotationSchema,
   updateContactSchema,
+  updateEscalationPolicySchema,
   updateOnCallRotationSchema,
 } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
@@ -178,31 +179,74 @@ function targetFrom(value: string | undefined): EscalationTarget[] {
   return [];
 }
 
-export async function createEscalationPolicy(_previous: FormState, form: FormData): Promise<FormState> {
-  const levels = rows(LEVEL_ROWS).flatMap((level) => {
-    const targets = rows(TARGET_ROWS).flatMap((n) => targetFrom(text(form, `levels.${level}.targets.${n}`)));
+/** A level's channel choice: empty for all of the contact's channels, else types joined by commas, in order. */
+const channelsOf = (value: string | undefined): ContactChannelType[] =>
+  (value ?? '').split(',').filter(isChannelType);
+
+/** Levels without targets are skipped; field errors name the form's level rows, not positions sent. */
+function checkPolicy<T>(schema: z.ZodType<T>, form: FormData): Checked<T> {
+  const bounded = (name: string, least: number, most: number) =>
+    Math.min(most, Math.max(least, Number(text(form, name)) || 0));
+  const levelRows = bounded('levelRows', LEVEL_ROWS, 11);
+  const targetRows = bounded('targetRows', TARGET_ROWS, 21);
+  const filled = rows(levelRows).flatMap((row) => {
+    const targets = rows(targetRows).flatMap((n) => targetFrom(text(form, `levels.${row}.targets.${n}`)));
     if (targets.length === 0) return [];
-    const delay = text(form, `levels.${level}.delayMinutes`);
-    const channel = text(form, `levels.${level}.channels`);
+    const delay = text(form, `levels.${row}.delayMinutes`);
+    const channels = channelsOf(text(form, `levels.${row}.channels`));
     return [
       {
-        delayMinutes: delay === undefined ? 0 : Number(delay),
-        targets,
-        ...(isChannelType(channel) ? { channels: [channel] } : {}),
+        row,
+        level: {
+          delayMinutes: delay === undefined ? 0 : Number(delay),
+          targets,
+          ...(channels.length > 0 ? { channels } : {}),
+        },
       },
     ];
   });
   const repeat = text(form, 'repeat');
-  const checked = check(createEscalationPolicySchema, {
+  const checked = check(schema, {
     name: text(form, 'name'),
     ...(repeat === undefined ? {} : { repeat: Number(repeat) }),
-    levels,
+    levels: filled.map(({ level }) => level),
   });
+  if (checked.ok) return checked;
+  const fieldErrors = Object.fromEntries(
+    Object.entries(checked.state.fieldErrors ?? {}).map(([field, message]) => [
+      field.replace(/^levels\.(\d+)\./, (whole, n) => {
+        const row = filled[Number(n)]?.row;
+        return row === undefined ? whole : `levels.${row}.`;
+      }),
+      message,
+    ]),
+  );
+  return { ok: false, state: { ...checked.state, fieldErrors } };
+}
+
+export async function createEscalationPolicy(_previous: FormState, form: FormData): Promise<FormState> {
+  const checked = checkPolicy(createEscalationPolicySchema, form);
   if (!checked.ok) return checked.state;
   return (
     (await asEngineer('POST', '/v1/escalation-policies', checked.data)) ?? {
       status: 'ok',
       message: strings.config.added(checked.data.name),
+    }
+  );
+}
+
+/** Name, repeat and levels; the level rows replace the policy's levels whole, in the order shown. */
+export async function updateEscalationPolicy(
+  policyId: string,
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
+  const checked = checkPolicy(updateEscalationPolicySchema, form);
+  if (!checked.ok) return checked.state;
+  return (
+    (await asEngineer('PATCH', `/v1/escalation-policies/${encodeURIComponent(policyId)}`, checked.data)) ?? {
+      status: 'ok',
+      message: strings.config.saved,
     }
   );
 }

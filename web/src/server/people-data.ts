@@ -28,3 +28,6 @@ export const getOnCallRotation = (rotationId: string): Promise<OnCallRotation> =
 
 export const getContact = (contactId: string): Promise<Contact> =>
   read(`/v1/contacts/${encodeURIComponent(contactId)}`, contactSchema);
+
+export const getEscalationPolicy = (policyId: string): Promise<EscalationPolicy> =>
+  read(`/v1/escalation-policies/${encodeURIComponent(policyId)}`, escalationPolicySchema);

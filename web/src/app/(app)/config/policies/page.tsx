@@ -1,11 +1,13 @@
-import { contactChannelTypes, type EscalationTarget } from '@plantwatch/shared';
+import type { EscalationTarget } from '@plantwatch/shared';
 import type { Metadata } from 'next';
-import { ActionForm, Field, RemoveButton, SelectField } from '../../../../components/forms.tsx';
-import { formRows, keyed, peopleFormRows } from '../../../../people-form.ts';
+import Link from 'next/link';
+import { ActionForm, RemoveButton } from '../../../../components/forms.tsx';
+import { keyed } from '../../../../people-form.ts';
 import { createEscalationPolicy, deleteEscalationPolicy } from '../../../../server/people-actions.ts';
 import { listContacts, listEscalationPolicies, listOnCallRotations } from '../../../../server/people-data.ts';
 import { can } from '../../../../server/viewer.ts';
 import { strings } from '../../../../strings.ts';
+import { PolicyFields } from './policy-fields.tsx';
 
 export const metadata: Metadata = { title: strings.people.policiesTitle };
 
@@ -24,15 +26,6 @@ export default async function PoliciesConfigPage() {
     target.type === 'contact'
       ? (contactName.get(target.contactId) ?? p.unknown)
       : p.onCall(rotationName.get(target.rotationId) ?? p.unknown);
-  const targetOptions = [
-    { value: '', label: p.unused },
-    ...rotations.map((rotation) => ({ value: `rotation:${rotation.id}`, label: p.onCall(rotation.name) })),
-    ...contacts.map((contact) => ({ value: `contact:${contact.id}`, label: contact.name })),
-  ];
-  const channelOptions = [
-    { value: '', label: p.allChannels },
-    ...contactChannelTypes.map((type) => ({ value: type, label: p.onlyChannel(p.channelTypes[type]) })),
-  ];
   return (
     <>
       <h1>{p.policiesTitle}</h1>
@@ -54,7 +47,11 @@ export default async function PoliciesConfigPage() {
             <tbody>
               {policies.map((policy) => (
                 <tr key={policy.id}>
-                  <th scope="row">{policy.name}</th>
+                  <th scope="row">
+                    <Link href={`/config/policies/${policy.id}`} aria-label={p.editPolicy(policy.name)}>
+                      {policy.name}
+                    </Link>
+                  </th>
                   <td>
                     <ol>
                       {keyed(policy.levels, policy.id).map(({ value: level, key }) => (
@@ -93,44 +90,7 @@ export default async function PoliciesConfigPage() {
             submitLabel={p.addPolicy}
             pendingLabel={c.adding}
           >
-            <Field name="name" label={p.name} required />
-            <Field
-              name="repeat"
-              label={p.repeat}
-              hint={p.repeatHint}
-              type="number"
-              min={0}
-              max={10}
-              defaultValue="0"
-            />
-            {formRows(peopleFormRows.levels, 'level').map(({ index: level, key }) => (
-              <fieldset key={key} className="row">
-                <legend>{p.level(level + 1)}</legend>
-                <Field
-                  name={`levels.${level}.delayMinutes`}
-                  label={p.delayMinutes(level + 1)}
-                  hint={level === 0 ? p.delayHint : undefined}
-                  type="number"
-                  min={0}
-                  max={1440}
-                  defaultValue={level === 0 ? '0' : '10'}
-                />
-                {formRows(peopleFormRows.targets, `${key}-target`).map(({ index: n, key: targetKey }) => (
-                  <SelectField
-                    key={targetKey}
-                    name={`levels.${level}.targets.${n}`}
-                    label={p.target(level + 1, n + 1)}
-                    options={targetOptions}
-                    defaultValue={level === 0 && n === 0 ? targetOptions[1]?.value : ''}
-                  />
-                ))}
-                <SelectField
-                  name={`levels.${level}.channels`}
-                  label={p.levelChannels(level + 1)}
-                  options={channelOptions}
-                />
-              </fieldset>
-            ))}
+            <PolicyFields contacts={contacts} rotations={rotations} />
           </ActionForm>
         </section>
       ) : null}
