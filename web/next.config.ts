@@ -9,6 +9,9 @@ const webDir = dirname(fileURLToPath(import.meta.url));
 export function nextConfig(distDir = '.next'): NextConfig {
   return {
     distDir,
+    // The AWS deployment runs .next/standalone on Lambda (infra/aws/src/web.ts, ADR 0018); the local
+    // runtime's programmatic server reads .next as before.
+    output: 'standalone',
     // shared/ is TypeScript source, like every workspace here.
     transpilePackages: ['@plantwatch/shared'],
     turbopack: { root: resolve(webDir, '..') },

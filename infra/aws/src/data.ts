@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as timestream from 'aws-cdk-lib/aws-timestream';
 import { Construct, type IConstruct } from 'constructs';
 import { PlantwatchFunction, repoRoot } from './house-function.ts';
+import { TimestreamRollups } from './timestream-rollups.ts';
 
 export type TelemetryStoreKind = 'timestream' | 'postgres';
 
@@ -26,6 +27,8 @@ export interface DataProps {
   readonly maxCapacityAcu: number;
   /** How long generated reports are kept in S3. */
   readonly reportRetentionDays: number;
+  /** How often the Timestream rollup queries run (default 5 minutes). */
+  readonly rollupEvery?: Duration;
 }
 
 export const DATABASE_NAME = 'plantwatch';
@@ -48,6 +51,10 @@ export class Data extends Construct {
   /** Set with telemetryStore=timestream. */
   readonly timestreamDatabase?: timestream.CfnDatabase;
   readonly timestreamTable?: timestream.CfnTable;
+  /** The rollup tables and their scheduled queries (telemetryStore=timestream). */
+  readonly rollups?: TimestreamRollups;
+  /** Server access logs of the buckets here. */
+  readonly accessLogsBucket: s3.Bucket;
   private readonly memoryRetentionHours: number;
   /** Environment every function that opens the config store needs. */
   readonly databaseEnvironment: Record<string, string>;
@@ -174,6 +181,18 @@ export class Data extends Construct {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.accessLogsBucket = accessLogs;
+
+    if (this.timestreamDatabase && this.timestreamTable) {
+      this.rollups = new TimestreamRollups(this, 'Rollups', {
+        database: this.timestreamDatabase,
+        table: this.timestreamTable,
+        memoryRetentionHours: props.memoryRetentionHours,
+        magneticRetentionDays: props.magneticRetentionDays,
+        accessLogsBucket: accessLogs,
+        ...(props.rollupEvery ? { every: props.rollupEvery } : {}),
+      });
+    }
   }
 
   /** Lets `grantee` write and query telemetry in Timestream (the Postgres store needs only the secret). */

@@ -5,6 +5,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 export interface OperationsProps {
@@ -13,6 +14,8 @@ export interface OperationsProps {
   readonly deadLetterQueues: readonly sqs.IQueue[];
   /** The ingest queue: its oldest message's age shows ingest falling behind. */
   readonly telemetryQueue?: sqs.IQueue;
+  /** State machines whose failed, timed-out or aborted executions mean someone was not paged. */
+  readonly stateMachines?: readonly sfn.IStateMachine[];
 }
 
 export class Operations extends Construct {
@@ -65,6 +68,23 @@ export class Operations extends Construct {
           title: fn.node.path,
           left: [fn.metricInvocations({ period: Duration.minutes(5) }), errors, throttles],
           right: [fn.metricDuration({ period: Duration.minutes(5), statistic: 'p99' })],
+        }),
+      );
+    });
+    (props.stateMachines ?? []).forEach((machine, index) => {
+      const failed = machine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' });
+      const timedOut = machine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' });
+      const aborted = machine.metricAborted({ period: Duration.minutes(5), statistic: 'Sum' });
+      alarm(
+        `StateMachineFailed${index}`,
+        failed,
+        `${machine.node.path} executions failed: see its execution history`,
+      );
+      alarm(`StateMachineTimedOut${index}`, timedOut, `${machine.node.path} executions timed out`);
+      widgets.push(
+        new cloudwatch.GraphWidget({
+          title: machine.node.path,
+          left: [machine.metricStarted({ period: Duration.minutes(5) }), failed, timedOut, aborted],
         }),
       );
     });

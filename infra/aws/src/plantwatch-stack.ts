@@ -1,15 +1,20 @@
 // The whole product on AWS in one stack, composed of one construct per concern.
-import { type CfnElement, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { isAbsolute } from 'node:path';
+import { type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { AlarmCheck } from './alarm-check.ts';
 import { Api } from './api.ts';
 import { Data } from './data.ts';
 import { Escalation } from './escalation.ts';
+import { repoRoot } from './house-function.ts';
 import { Iot } from './iot.ts';
 import { Network } from './network.ts';
+import { Notify } from './notify.ts';
 import { Operations } from './operations.ts';
 import { Reports } from './reports.ts';
 import type { DeploymentSettings } from './settings.ts';
+import { Web } from './web.ts';
 
 export interface PlantwatchStackProps extends StackProps {
   readonly settings: DeploymentSettings;
@@ -24,6 +29,8 @@ export class PlantwatchStack extends Stack {
   readonly escalation: Escalation;
   readonly operations: Operations;
   readonly reports: Reports;
+  readonly web: Web;
+  readonly notify: Notify;
 
   constructor(scope: Construct, id: string, props: PlantwatchStackProps) {
     super(scope, id, props);
@@ -38,6 +45,7 @@ export class PlantwatchStack extends Stack {
       minCapacityAcu: settings.auroraMinAcu,
       maxCapacityAcu: settings.auroraMaxAcu,
       reportRetentionDays: settings.reportRetentionDays,
+      rollupEvery: Duration.minutes(settings.rollupEveryMinutes),
     });
     const storesEnvironment = { ...this.data.databaseEnvironment, ...this.data.telemetryEnvironment() };
 
@@ -95,6 +103,20 @@ export class PlantwatchStack extends Stack {
       },
     );
 
+    this.web = new Web(this, 'Web', {
+      apiUrl: this.api.url,
+      ...(settings.webBundle
+        ? {
+            bundleDir: isAbsolute(settings.webBundle)
+              ? settings.webBundle
+              : `${repoRoot}${settings.webBundle}`,
+          }
+        : {}),
+      ...(settings.webDomainName && settings.webCertificateArn
+        ? { domainName: settings.webDomainName, certificateArn: settings.webCertificateArn }
+        : {}),
+    });
+
     this.reports = new Reports(this, 'Reports', {
       vpc: this.network.vpc,
       functionSecurityGroup: this.network.functionSecurityGroup,
@@ -108,17 +130,25 @@ export class PlantwatchStack extends Stack {
     this.data.grantTelemetry(this.reports.workerFunction);
 
     this.operations = new Operations(this, 'Operations', {
-      functions: [
-        this.api.apiFunction,
-        this.iot.ingestFunction,
-        this.alarmCheck.checkFunction,
-        ...Object.values(this.escalation.taskFunctions),
-      ],
+      stateMachines: [this.escalation.stateMachine],
+      // Every function in the stack, whoever added it: build Operations after the last one.
+      functions: this.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function),
       deadLetterQueues: [this.iot.telemetryDeadLetterQueue, this.iot.ruleErrorQueue],
       telemetryQueue: this.iot.telemetryQueue,
     });
 
+    this.notify = new Notify(this, 'Notify', {
+      emailFromAddress: settings.alarmEmailFrom,
+      ...(settings.sesDomain ? { sesDomain: settings.sesDomain } : {}),
+      smsMonthlySpendLimitUsd: settings.smsMonthlySpendLimitUsd,
+      alarmTopic: this.operations.alarmTopic,
+    });
+    for (const sender of [this.escalation.taskFunctions.notify, this.reports.workerFunction]) {
+      this.notify.grantSendEmail(sender);
+    }
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'WebUrl', { value: this.web.url });
     new CfnOutput(this, 'GatewayPolicyName', { value: this.iot.gatewayPolicy.ref });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
     new CfnOutput(this, 'TelemetryStore', { value: settings.telemetryStore });

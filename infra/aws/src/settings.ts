@@ -2,7 +2,7 @@
 import type { Node } from 'constructs';
 import type { TelemetryStoreKind } from './data.ts';
 
-export interface DeploymentSettings {
+export interface DeploymentSettings extends ServiceSettings {
   readonly telemetryStore: TelemetryStoreKind;
   readonly memoryRetentionHours: number;
   readonly magneticRetentionDays: number;
@@ -14,6 +14,56 @@ export interface DeploymentSettings {
 }
 
 export class InvalidContextError extends Error {}
+
+/** Web, notify and rollup settings (ADR 0018). */
+export interface ServiceSettings {
+  /** The built web bundle (infra/aws/bin/build-web.ts), relative to the repository root; unset: the stand-in. */
+  readonly webBundle?: string;
+  readonly webDomainName?: string;
+  /** ACM certificate for webDomainName, in us-east-1. */
+  readonly webCertificateArn?: string;
+  /** An SES domain identity to create (DKIM records are stack outputs). */
+  readonly sesDomain?: string;
+  readonly smsMonthlySpendLimitUsd: number;
+  /** How often the Timestream rollup queries run (each covers the last 2 h). */
+  readonly rollupEveryMinutes: number;
+}
+
+function optionalText(node: Node, key: string, pattern: RegExp, what: string): string | undefined {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !pattern.test(raw)) {
+    throw new InvalidContextError(`context ${key}=${String(raw)} must be ${what}`);
+  }
+  return raw;
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+export function readServiceSettings(node: Node): ServiceSettings {
+  const webDomainName = optionalText(node, 'webDomainName', DOMAIN, 'a domain name');
+  const webCertificateArn = optionalText(
+    node,
+    'webCertificateArn',
+    /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/,
+    'an ACM certificate ARN in us-east-1 (CloudFront needs it there)',
+  );
+  if ((webDomainName === undefined) !== (webCertificateArn === undefined)) {
+    throw new InvalidContextError(
+      'context webDomainName and webCertificateArn go together: set both or neither',
+    );
+  }
+  const webBundle = optionalText(node, 'webBundle', /^[^\0]+$/, 'a folder');
+  const sesDomain = optionalText(node, 'sesDomain', DOMAIN, 'a domain name');
+  return {
+    ...(webBundle ? { webBundle } : {}),
+    ...(webDomainName ? { webDomainName } : {}),
+    ...(webCertificateArn ? { webCertificateArn } : {}),
+    ...(sesDomain ? { sesDomain } : {}),
+    smsMonthlySpendLimitUsd: numberFrom(node, 'smsMonthlySpendLimitUsd', 1, 1, 1_000_000),
+    rollupEveryMinutes: numberFrom(node, 'rollupEveryMinutes', 5, 1, 60),
+  };
+}
 
 function numberFrom(node: Node, key: string, fallback: number, min: number, max: number): number {
   const raw: unknown = node.tryGetContext(key);
@@ -50,5 +100,6 @@ export function readSettings(node: Node): DeploymentSettings {
     auroraMaxAcu: numberFrom(node, 'auroraMaxAcu', 4, Math.max(1, auroraMinAcu), 256),
     reportRetentionDays: numberFrom(node, 'reportRetentionDays', 400, 1, 36_500),
     alarmEmailFrom: emailFrom(node, 'alarmEmailFrom', 'alarms@plantwatch.example.com'),
+    ...readServiceSettings(node),
   };
 }

@@ -8,6 +8,29 @@ import { PlantwatchStack } from '../src/plantwatch-stack.ts';
 import { readSettings } from '../src/settings.ts';
 import { NO_BUNDLING } from './support/stack.ts';
 
+interface StateDefinition {
+  Type: string;
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+  Branches?: StateMachineDefinition[];
+  Iterator?: StateMachineDefinition;
+  ItemProcessor?: StateMachineDefinition;
+}
+interface StateMachineDefinition {
+  States: Record<string, StateDefinition>;
+}
+
+/** Every Task state, in Parallel branches and Map processors too. */
+function taskStates(definition: StateMachineDefinition): [string, StateDefinition][] {
+  return Object.entries(definition.States).flatMap(([name, state]): [string, StateDefinition][] => [
+    ...(state.Type === 'Task' ? [[name, state] as [string, StateDefinition]] : []),
+    ...[
+      ...(state.Branches ?? []),
+      ...[state.Iterator, state.ItemProcessor].filter((d) => d !== undefined),
+    ].flatMap(taskStates),
+  ]);
+}
+
 function checkedApp(telemetryStore: string) {
   const app = new App({ context: { ...NO_BUNDLING, telemetryStore } });
   const stack = new PlantwatchStack(app, 'Plantwatch', { settings: readSettings(app.node) });
@@ -41,6 +64,25 @@ describe.each(['timestream', 'postgres'])('the app with telemetryStore=%s', (tel
     expect(functions.map((fn) => [fn.Properties.Runtime, fn.Properties.Architectures])).toEqual(
       functions.map(() => ['nodejs24.x', ['arm64']]),
     );
-    expect(functions).toHaveLength(8);
+    // API, ingest, migrate, alarm check, 4 escalation tasks, web server, and whatever comes next.
+    expect(functions.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('gives every Task state of every state machine a timeout', () => {
+    const machines = Object.values(
+      Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'),
+    );
+    expect(machines.length).toBeGreaterThanOrEqual(1);
+    for (const machine of machines) {
+      const definition = JSON.parse(machine.Properties.DefinitionString) as StateMachineDefinition;
+      const tasks = taskStates(definition);
+      expect(tasks.length).toBeGreaterThan(0);
+      for (const [name, task] of tasks) {
+        expect(
+          { name, timeout: task.TimeoutSeconds ?? task.TimeoutSecondsPath },
+          `${name} has a timeout`,
+        ).toEqual({ name, timeout: expect.anything() });
+      }
+    }
   });
 });

@@ -18,17 +18,43 @@ describe('the Operations construct', () => {
     }
   });
 
-  it('alarms on errors and throttles of every function', () => {
-    for (const fn of [stack.api.apiFunction, stack.iot.ingestFunction]) {
+  it('alarms on errors and throttles of every function in the template', () => {
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(9);
+    for (const id of functions) {
       for (const metric of ['Errors', 'Throttles']) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: metric,
           Namespace: 'AWS/Lambda',
-          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, fn) } }],
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
           TreatMissingData: 'notBreaching',
+          AlarmActions: [{ Ref: logicalId(stack, stack.operations.alarmTopic) }],
         });
       }
     }
+  });
+
+  it.each(['ExecutionsFailed', 'ExecutionsTimedOut'])(
+    'alarms on %s of the escalation state machine',
+    (metric) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: 'AWS/States',
+        Dimensions: [
+          { Name: 'StateMachineArn', Value: { Ref: logicalId(stack, stack.escalation.stateMachine) } },
+        ],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: logicalId(stack, stack.operations.alarmTopic) }],
+      });
+    },
+  );
+
+  it('shows every function and the state machine on the dashboard', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const id of Object.keys(template.findResources('AWS::Lambda::Function'))) expect(body).toContain(id);
+    expect(body).toContain('ExecutionsFailed');
   });
 
   it('alarms when telemetry has waited more than five minutes for ingest', () => {
@@ -54,7 +80,8 @@ describe('the Operations construct', () => {
         ]),
       },
     });
-    // 2 dead-letter queues, errors and throttles of 7 functions (API, ingest, alarm check, 4 escalation tasks), the backlog
-    expect(stack.operations.alarms).toHaveLength(17);
+    // 2 dead-letter queues, errors and throttles of every function, the backlog, failed and timed-out chains
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
+    expect(stack.operations.alarms).toHaveLength(2 + 2 * functions + 1 + 2);
   });
 });

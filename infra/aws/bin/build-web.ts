@@ -1,0 +1,17 @@
+// Builds the web app for AWS: `next build` (standalone output), then the Lambda bundle in
+// infra/aws/build/web, which `npm run deploy -w @plantwatch/infra-aws` passes as -c webBundle=….
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../src/house-function.ts';
+import { assembleWebBundle } from '../src/web-bundle.ts';
+
+const WEB_BUNDLE_DIR = fileURLToPath(new URL('../build/web/', import.meta.url));
+
+const webDir = `${repoRoot}web`;
+execFileSync('npx', ['next', 'build'], {
+  cwd: webDir,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+});
+assembleWebBundle(webDir, WEB_BUNDLE_DIR);
+console.log(`web bundle ready in ${WEB_BUNDLE_DIR}`);

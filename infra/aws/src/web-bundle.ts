@@ -1,0 +1,38 @@
+// Assembles the web function's bundle from `next build` output (web/next.config.ts sets
+// output: 'standalone'): the standalone server and its traced node_modules, the static files Next
+// leaves out of it, and run.sh, the handler the Lambda Web Adapter starts.
+import { chmodSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export class WebBuildMissingError extends Error {}
+
+/** The repository-relative folder the standalone server sits in (outputFileTracingRoot is the repo root). */
+const APP_FOLDER = 'web';
+
+export const RUN_SH = `#!/bin/bash
+# Started by the Lambda Web Adapter (AWS_LAMBDA_EXEC_WRAPPER=/opt/bootstrap); Next listens on PORT.
+exec node ${APP_FOLDER}/server.js
+`;
+
+/**
+ * Copies `<webDir>/.next/standalone` to `outDir` (replacing it), adds `.next/static` and `public`
+ * beside the server, and writes run.sh. Throws when `next build` has not produced a standalone server.
+ */
+export function assembleWebBundle(webDir: string, outDir: string): void {
+  const standalone = join(webDir, '.next', 'standalone');
+  const server = join(standalone, APP_FOLDER, 'server.js');
+  if (!existsSync(server)) {
+    throw new WebBuildMissingError(
+      `${server} is missing: run \`next build\` in web/ with output: 'standalone' (web/next.config.ts) first`,
+    );
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  cpSync(standalone, outDir, { recursive: true, verbatimSymlinks: true });
+  cpSync(join(webDir, '.next', 'static'), join(outDir, APP_FOLDER, '.next', 'static'), { recursive: true });
+  if (existsSync(join(webDir, 'public'))) {
+    cpSync(join(webDir, 'public'), join(outDir, APP_FOLDER, 'public'), { recursive: true });
+  }
+  writeFileSync(join(outDir, 'run.sh'), RUN_SH);
+  chmodSync(join(outDir, 'run.sh'), 0o755);
+}

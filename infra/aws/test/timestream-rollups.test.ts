@@ -1,0 +1,145 @@
+// The rollup scheduled queries: created only with telemetryStore=timestream, with the adapter's SQL,
+// writing the tables the adapter reads, reporting to their topic and bucket, run by a narrow role.
+import { timestreamRollupQueries } from '@plantwatch/functions/adapters/timestream';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ROLLUP_DIMENSIONS, ROLLUP_MEASURES, rateExpression } from '../src/timestream-rollups.ts';
+import { logicalId, plantwatchStack } from './support/stack.ts';
+
+describe('the Timestream rollups with telemetryStore=timestream', () => {
+  const { stack, template } = plantwatchStack({ telemetryStore: 'timestream', memoryRetentionHours: 6 });
+  const rollups = stack.data.rollups;
+  if (!rollups || !stack.data.timestreamTable || !stack.data.timestreamDatabase) {
+    throw new Error('timestream mode builds the rollups');
+  }
+  const raw = stack.data.timestreamTable;
+
+  it.each([
+    ['minute', '_1m', 60_000],
+    ['hour', '_1h', 3_600_000],
+  ] as const)(
+    'fills the %s table <table>%s with the adapter SQL every 5 minutes',
+    (width, suffix, widthMs) => {
+      const resolved = stack.resolve(rollups.queries[width].queryString) as unknown;
+      const expected = stack.resolve(
+        timestreamRollupQueries(stack.data.timestreamDatabase?.ref ?? '', raw.attrName)[width],
+      ) as unknown;
+      expect(resolved).toEqual(expected);
+      expect(JSON.stringify(resolved)).toContain(`bin(time, ${widthMs}ms)`);
+
+      template.hasResourceProperties('AWS::Timestream::Table', {
+        TableName: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack, raw), 'Name'] }, suffix]] },
+        RetentionProperties: { MemoryStoreRetentionPeriodInHours: '6' },
+        MagneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
+      });
+      template.hasResourceProperties('AWS::Timestream::ScheduledQuery', {
+        ScheduleConfiguration: { ScheduleExpression: 'rate(5 minutes)' },
+        ScheduledQueryExecutionRoleArn: { 'Fn::GetAtt': [logicalId(stack, rollups.executionRole), 'Arn'] },
+        NotificationConfiguration: {
+          SnsConfiguration: { TopicArn: { Ref: logicalId(stack, rollups.notificationTopic) } },
+        },
+        ErrorReportConfiguration: {
+          S3Configuration: {
+            BucketName: { Ref: logicalId(stack, rollups.errorReportsBucket) },
+            EncryptionOption: 'SSE_S3',
+          },
+        },
+        TargetConfiguration: {
+          TimestreamConfiguration: {
+            TableName: { 'Fn::GetAtt': [logicalId(stack, rollups.tables[width]), 'Name'] },
+            TimeColumn: 'time',
+            DimensionMappings: ROLLUP_DIMENSIONS.map((Name) => ({ Name, DimensionValueType: 'VARCHAR' })),
+            MultiMeasureMappings: {
+              TargetMultiMeasureName: 'rollup',
+              MultiMeasureAttributeMappings: ROLLUP_MEASURES.map(([SourceColumn, MeasureValueType]) => ({
+                SourceColumn,
+                MeasureValueType,
+              })),
+            },
+          },
+        },
+      });
+    },
+  );
+
+  it('maps every column the SQL selects besides time and the dimensions to a measure', () => {
+    const sql = timestreamRollupQueries('db', 'table').minute;
+    const selected = [...sql.matchAll(/AS (\w+)/g)].map((match) => match[1]);
+    expect(selected.filter((column) => column !== 'time').sort()).toEqual(
+      ROLLUP_MEASURES.map(([column]) => column).sort(),
+    );
+    for (const dimension of ROLLUP_DIMENSIONS) expect(sql).toContain(dimension);
+  });
+
+  it('lets Timestream (this account only) read the raw table and write only the rollup tables', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'timestream.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ],
+      },
+    });
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: logicalId(stack, rollups.executionRole) }] },
+    });
+    const statements = Object.values(policies).flatMap(
+      (policy) =>
+        policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const resourcesOf = (action: string) =>
+      statements.filter((s) => [s.Action].flat().includes(action)).map((s) => s.Resource);
+    expect(resourcesOf('timestream:Select')).toEqual([{ 'Fn::GetAtt': [logicalId(stack, raw), 'Arn'] }]);
+    expect(resourcesOf('timestream:WriteRecords')).toEqual([
+      [
+        { 'Fn::GetAtt': [logicalId(stack, rollups.tables.minute), 'Arn'] },
+        { 'Fn::GetAtt': [logicalId(stack, rollups.tables.hour), 'Arn'] },
+      ],
+    ]);
+    expect(resourcesOf('sns:Publish')).toEqual([{ Ref: logicalId(stack, rollups.notificationTopic) }]);
+  });
+
+  it('keeps error reports in a private, encrypted, TLS-only bucket that expires them', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'rollup-errors/' }),
+    });
+  });
+});
+
+describe('the rollup schedule', () => {
+  it.each([
+    [1, 'rate(1 minute)'],
+    [5, 'rate(5 minutes)'],
+    [60, 'rate(60 minutes)'],
+  ])('runs every %i minutes as %s', (minutes, expression) => {
+    expect(rateExpression(Duration.minutes(minutes))).toBe(expression);
+  });
+
+  it('follows rollupEveryMinutes from context', () => {
+    const { template } = plantwatchStack({ telemetryStore: 'timestream', rollupEveryMinutes: 15 });
+    template.allResourcesProperties('AWS::Timestream::ScheduledQuery', {
+      ScheduleConfiguration: { ScheduleExpression: 'rate(15 minutes)' },
+    });
+  });
+});
+
+describe('the Timestream rollups with telemetryStore=postgres', () => {
+  const { stack, template } = plantwatchStack({ telemetryStore: 'postgres' });
+
+  it('are not created: no rollup tables, queries or their role', () => {
+    expect(stack.data.rollups).toBeUndefined();
+    template.resourceCountIs('AWS::Timestream::ScheduledQuery', 0);
+    template.resourceCountIs('AWS::Timestream::Table', 0);
+    expect(Stack.of(stack).node.tryFindChild('Data')?.node.tryFindChild('Rollups')).toBeUndefined();
+  });
+});
