@@ -138,6 +138,38 @@ describe('escalation chain', () => {
     expect(run?.status).toBe('finished');
   });
 
+  it('pages a person once even when a retry finds their failed first channel working again', async () => {
+    const world = new FakeWorld();
+    world.policies.set(
+      POLICY,
+      aPolicy({
+        levels: [
+          {
+            delayMinutes: 0,
+            targets: [
+              { type: 'contact', contactId: ALICE },
+              { type: 'contact', contactId: BOB },
+            ],
+          },
+        ],
+      }),
+    );
+    const notifier = new FakeNotifier();
+    world.notifier = notifier;
+    // Alice's SMS and Bob's only channel fail on the first attempt; both work on the retry
+    notifier.failing.add('+447700900001');
+    notifier.failing.add('+447700900002');
+    const original = notifier.send.bind(notifier);
+    let attempt = 0;
+    notifier.send = async (message) => {
+      if (message.to === '+447700900002' && ++attempt === 2) notifier.failing.clear();
+      return original(message);
+    };
+    await runChain(world, notifier);
+    // Alice got her e-mail the first time and no SMS on the retry; Bob got his SMS on the retry
+    expect(paged(notifier)).toEqual(['email:alice@example.com', 'sms:+447700900002']);
+  });
+
   it('records a level nobody could take and still pages the next level', async () => {
     const world = new FakeWorld();
     const notifier = new FakeNotifier();

@@ -47,6 +47,11 @@ export interface EscalationWorld {
     level: PolicySnapshot['levels'][number],
     at: Date,
   ): Promise<{ recipients: EscalationRecipient[]; unresolved: string[] }>;
+  /**
+   * Which of these idempotency keys already carried a message (sent, or possibly out) for the alarm:
+   * a retried step skips a person who was reached on another channel the first time.
+   */
+  alreadySent(tenantId: string, alarmId: string, keys: readonly string[]): Promise<Set<string>>;
   recordProgress(
     tenantId: string,
     executionName: string,
@@ -223,9 +228,28 @@ export async function notifyStep(deps: EscalationStepDeps, raw: unknown): Promis
   const message = alarmMessage(found.alarm, cursor, policy);
   const now = deps.clock.now();
   const { recipients, unresolved } = await deps.world.recipients(state.tenantId, level, now);
+  const keyOf = (recipient: EscalationRecipient, index: number) =>
+    notificationKey(
+      state.executionName,
+      cursor,
+      recipient.contactId,
+      index,
+      recipient.channels[index]?.type ?? 'sms',
+    );
+  // A retry of this step: whoever took a message the first time (on any channel) is not paged again.
+  const sent = await deps.world.alreadySent(
+    state.tenantId,
+    state.alarmId,
+    recipients.flatMap((recipient) => recipient.channels.map((_, index) => keyOf(recipient, index))),
+  );
   const results = await Promise.all(
     recipients.map(async (recipient) => {
       const errors: string[] = [];
+      const earlier = recipient.channels.findIndex((_, index) => sent.has(keyOf(recipient, index)));
+      if (earlier >= 0) {
+        const channel = recipient.channels[earlier]?.type ?? null;
+        return { contactId: recipient.contactId, delivered: true, channel, errors };
+      }
       for (const [index, channel] of recipient.channels.entries()) {
         try {
           await deps.notifier.send({
@@ -236,13 +260,7 @@ export async function notifyStep(deps: EscalationStepDeps, raw: unknown): Promis
             body: message.body,
             alarmId: state.alarmId,
             contactId: recipient.contactId,
-            idempotencyKey: notificationKey(
-              state.executionName,
-              cursor,
-              recipient.contactId,
-              index,
-              channel.type,
-            ),
+            idempotencyKey: keyOf(recipient, index),
           });
           return { contactId: recipient.contactId, delivered: true, channel: channel.type, errors };
         } catch (error) {

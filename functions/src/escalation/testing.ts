@@ -114,6 +114,12 @@ export class FakeWorld implements EscalationWorld {
     );
     return { recipients, unresolved: [] };
   }
+  /** The notifier whose sent messages count as already sent (tests that retry a step set it). */
+  notifier: FakeNotifier | undefined;
+  async alreadySent(_tenantId: string, _alarmId: string, keys: readonly string[]) {
+    const sent = new Set(this.notifier?.sent.map((message) => message.idempotencyKey) ?? []);
+    return new Set(keys.filter((key) => sent.has(key)));
+  }
   async recordProgress(
     _tenantId: string,
     executionName: string,

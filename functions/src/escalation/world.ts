@@ -62,6 +62,17 @@ export function createConfigStoreEscalationWorld(deps: {
           ),
         };
       }),
+    alreadySent: (tenantId, alarmId, keys) =>
+      store.inTenant(tenantId, async (repos) => {
+        const wanted = new Set(keys);
+        // newest first: the keys of the step being retried are among the alarm's latest messages
+        const messages = await repos.notifications.list({ alarmId, limit: 500 });
+        return new Set(
+          messages
+            .filter((message) => wanted.has(message.idempotencyKey) && message.status !== 'failed')
+            .map((message) => message.idempotencyKey),
+        );
+      }),
     recordProgress: async (tenantId, executionName, progress) => {
       await store.inTenant(tenantId, (repos) => repos.escalations.recordProgress(executionName, progress));
     },
