@@ -177,7 +177,6 @@ export function SiteLive(props: {
                           <th scope="col" className="num">
                             {strings.site.columns.value}
                           </th>
-                          <th scope="col">{strings.site.columns.unit}</th>
                           <th scope="col">{strings.site.columns.quality}</th>
                           <th scope="col">{strings.site.columns.updated}</th>
                         </tr>
@@ -191,10 +190,12 @@ export function SiteLive(props: {
                               <td className="wide-only">
                                 <code>{tag.address}</code>
                               </td>
-                              <td className="num live-value">
-                                {value ? formatValue(value.value) : strings.noValue}
+                              <td className="num">
+                                <span className="live-value">
+                                  {value ? formatValue(value.value) : strings.noValue}
+                                </span>
+                                {tag.unit ? <span className="unit"> {tag.unit}</span> : null}
                               </td>
-                              <td>{tag.unit}</td>
                               <td>
                                 {value ? (
                                   <span className={`quality ${value.quality}`}>

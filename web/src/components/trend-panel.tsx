@@ -18,6 +18,7 @@ export interface TrendTag {
 /** Distinguishable on white and for the common colour-vision deficiencies (Okabe-Ito). */
 const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#f0e442'];
 const MAX_TAGS = 8;
+const LONGEST_RANGE_MS = Math.max(...trendRanges.map((r) => r.ms));
 const CHART_HEIGHT = 320;
 
 interface TimeWindow {
@@ -149,10 +150,10 @@ export function TrendPanel({ tags }: { tags: TrendTag[] }) {
     [],
   );
 
+  // The newest end stays put (a trend is read from "now" backwards); the window grows or shrinks to the left.
   const zoomBy = (factor: number) => {
-    const middle = (span.from + span.to) / 2;
-    const half = Math.max(((span.to - span.from) * factor) / 2, 30_000);
-    setZoom({ from: middle - half, to: Math.min(middle + half, Date.now()) });
+    const width = Math.min(Math.max((span.to - span.from) * factor, 60_000), LONGEST_RANGE_MS);
+    setZoom({ from: span.to - width, to: span.to });
   };
 
   if (tags.length === 0) {
