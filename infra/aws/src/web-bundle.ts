@@ -15,11 +15,12 @@ exec node ${APP_FOLDER}/server.js
 `;
 
 /**
- * Copies `<webDir>/.next/standalone` to `outDir` (replacing it), adds `.next/static` and `public`
- * beside the server, and writes run.sh. Throws when `next build` has not produced a standalone server.
+ * Copies `<webDir>/<distDir>/standalone` to `outDir` (replacing it), adds `<distDir>/static` and
+ * `public` beside the server (where its baked-in config looks for them), and writes run.sh. Throws
+ * when `next build` has not produced a standalone server.
  */
-export function assembleWebBundle(webDir: string, outDir: string): void {
-  const standalone = join(webDir, '.next', 'standalone');
+export function assembleWebBundle(webDir: string, outDir: string, distDir = '.next'): void {
+  const standalone = join(webDir, distDir, 'standalone');
   const server = join(standalone, APP_FOLDER, 'server.js');
   if (!existsSync(server)) {
     throw new WebBuildMissingError(
@@ -29,7 +30,7 @@ export function assembleWebBundle(webDir: string, outDir: string): void {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   cpSync(standalone, outDir, { recursive: true, verbatimSymlinks: true });
-  cpSync(join(webDir, '.next', 'static'), join(outDir, APP_FOLDER, '.next', 'static'), { recursive: true });
+  cpSync(join(webDir, distDir, 'static'), join(outDir, APP_FOLDER, distDir, 'static'), { recursive: true });
   if (existsSync(join(webDir, 'public'))) {
     cpSync(join(webDir, 'public'), join(outDir, APP_FOLDER, 'public'), { recursive: true });
   }

@@ -15,16 +15,16 @@ import { logicalId, NO_BUNDLING, plantwatchStack } from './support/stack.ts';
 const scratch = mkdtempSync(join(tmpdir(), 'plantwatch-web-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A small stand-in for `next build` output: web/.next/standalone with server.js, static files, public/. */
-function fakeNextBuild(): string {
+/** A small stand-in for `next build` output: web/<distDir>/standalone with server.js, static files, public/. */
+function fakeNextBuild(distDir = '.next-aws'): string {
   const webDir = join(scratch, `web-${Math.random().toString(36).slice(2)}`);
-  mkdirSync(join(webDir, '.next', 'standalone', 'web'), { recursive: true });
-  mkdirSync(join(webDir, '.next', 'standalone', 'node_modules', 'next'), { recursive: true });
-  mkdirSync(join(webDir, '.next', 'static', 'chunks'), { recursive: true });
+  mkdirSync(join(webDir, distDir, 'standalone', 'web'), { recursive: true });
+  mkdirSync(join(webDir, distDir, 'standalone', 'node_modules', 'next'), { recursive: true });
+  mkdirSync(join(webDir, distDir, 'static', 'chunks'), { recursive: true });
   mkdirSync(join(webDir, 'public'), { recursive: true });
-  writeFileSync(join(webDir, '.next', 'standalone', 'web', 'server.js'), 'server');
-  writeFileSync(join(webDir, '.next', 'standalone', 'node_modules', 'next', 'index.js'), 'next');
-  writeFileSync(join(webDir, '.next', 'static', 'chunks', 'app.js'), 'chunk');
+  writeFileSync(join(webDir, distDir, 'standalone', 'web', 'server.js'), 'server');
+  writeFileSync(join(webDir, distDir, 'standalone', 'node_modules', 'next', 'index.js'), 'next');
+  writeFileSync(join(webDir, distDir, 'static', 'chunks', 'app.js'), 'chunk');
   writeFileSync(join(webDir, 'public', 'favicon.ico'), 'icon');
   return webDir;
 }
@@ -32,10 +32,10 @@ function fakeNextBuild(): string {
 describe('the web bundle', () => {
   it('holds the standalone server, its node_modules, the static files, public/ and an executable run.sh', () => {
     const out = join(scratch, 'bundle');
-    assembleWebBundle(fakeNextBuild(), out);
+    assembleWebBundle(fakeNextBuild('.next-aws'), out, '.next-aws');
     expect(readFileSync(join(out, 'web', 'server.js'), 'utf8')).toBe('server');
     expect(existsSync(join(out, 'node_modules', 'next', 'index.js'))).toBe(true);
-    expect(readFileSync(join(out, 'web', '.next', 'static', 'chunks', 'app.js'), 'utf8')).toBe('chunk');
+    expect(readFileSync(join(out, 'web', '.next-aws', 'static', 'chunks', 'app.js'), 'utf8')).toBe('chunk');
     expect(existsSync(join(out, 'web', 'public', 'favicon.ico'))).toBe(true);
     expect(readFileSync(join(out, 'run.sh'), 'utf8')).toBe(RUN_SH);
     expect(statSync(join(out, 'run.sh')).mode & 0o111).toBe(0o111);
@@ -161,7 +161,7 @@ describe('the Web construct with context', () => {
 
   it('uses a built bundle without the stand-in warning', () => {
     const out = join(scratch, 'built');
-    assembleWebBundle(fakeNextBuild(), out);
+    assembleWebBundle(fakeNextBuild('.next'), out);
     const stack = stackWith({ webBundle: out });
     expect(stack.web.standIn).toBe(false);
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('stand-in'));
