@@ -31,8 +31,8 @@ function taskStates(definition: StateMachineDefinition): [string, StateDefinitio
   ]);
 }
 
-function checkedApp(telemetryStore: string) {
-  const app = new App({ context: { ...NO_BUNDLING, telemetryStore } });
+function checkedApp(telemetryStore: string, context: Record<string, unknown> = {}) {
+  const app = new App({ context: { ...NO_BUNDLING, telemetryStore, ...context } });
   const stack = new PlantwatchStack(app, 'Plantwatch', { settings: readSettings(app.node) });
   Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app));
   return { app, stack };
@@ -45,6 +45,19 @@ describe('cdk-nag in these tests', () => {
     new sqs.Queue(stack, 'NoDeadLetterQueue');
     Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
+  });
+});
+
+describe('the app with every optional context switch set', () => {
+  it('passes cdk-nag too (custom web domain, SES domain identity)', { timeout: 120_000 }, () => {
+    const { app } = checkedApp('timestream', {
+      webDomainName: 'plant.example.com',
+      webCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+      sesDomain: 'example.com',
+      alarmEmailFrom: 'alarms@example.com',
+      rollupEveryMinutes: 15,
+    });
+    expect(() => app.synth()).not.toThrow();
   });
 });
 
