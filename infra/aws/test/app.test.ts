@@ -81,6 +81,28 @@ describe.each(['timestream', 'postgres'])('the app with telemetryStore=%s', (tel
     expect(functions.length).toBeGreaterThanOrEqual(9);
   });
 
+  it('blocks public access to every bucket, encrypts it and refuses plain HTTP', () => {
+    const template = Template.fromStack(stack);
+    const buckets = template.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets).length).toBeGreaterThanOrEqual(3);
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+    for (const [id, bucket] of Object.entries(buckets)) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption, id).toBeDefined();
+      const policy = policies.find(
+        (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: id }),
+      );
+      expect(JSON.stringify(policy?.Properties.PolicyDocument), id).toContain(
+        '"aws:SecureTransport":"false"',
+      );
+    }
+  });
+
   it('gives every Task state of every state machine a timeout', () => {
     const machines = Object.values(
       Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'),
