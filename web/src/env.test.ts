@@ -32,6 +32,16 @@ describe('parseWebEnv', () => {
     ).toBe('single sign-on');
   });
 
+  it('takes a map tile URL only as an http(s) template with {z}, {x} and {y}', () => {
+    expect(parseWebEnv({ MAP_TILE_URL: 'https://tiles.example.com/{z}/{x}/{y}.png' }).MAP_TILE_URL).toBe(
+      'https://tiles.example.com/{z}/{x}/{y}.png',
+    );
+    expect(() => parseWebEnv({ MAP_TILE_URL: 'https://tiles.example.com/tile.png' })).toThrow(/MAP_TILE_URL/);
+    expect(() => parseWebEnv({ MAP_TILE_URL: 'ftp://tiles.example.com/{z}/{x}/{y}' })).toThrow(
+      /MAP_TILE_URL/,
+    );
+  });
+
   it('treats an empty value as unset', () => {
     expect(parseWebEnv({ WEB_PORT: '', NEXTAUTH_URL: '' })).toMatchObject({ WEB_PORT: 3000 });
   });

@@ -37,6 +37,21 @@ export const webEnvSchema = z
     OIDC_CLIENT_ID: optional(z.string().min(1)),
     OIDC_CLIENT_SECRET: optional(z.string().min(1)),
     OIDC_NAME: z.string().min(1).default('single sign-on'),
+    /**
+     * Optional map tiles for the fleet map, e.g. https://tile.example.com/{z}/{x}/{y}.png; unset, the
+     * map is drawn from the sites' coordinates alone and no tile service is contacted.
+     */
+    MAP_TILE_URL: optional(
+      z
+        .url({ message: 'must be a tile URL template such as https://tile.example.com/{z}/{x}/{y}.png' })
+        .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL')
+        .refine(
+          (url) => ['{z}', '{x}', '{y}'].every((part) => url.includes(part)),
+          'must contain {z}, {x} and {y}',
+        ),
+    ),
+    /** Shown under a tiled map: tile servers' terms ask for it (e.g. "© OpenStreetMap contributors"). */
+    MAP_TILE_ATTRIBUTION: optional(z.string().min(1).max(200)),
   })
   .refine(
     (env) =>

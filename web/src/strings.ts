@@ -97,6 +97,7 @@ export const strings = {
     mapLabel: (n: number) => `Map of ${n} site${n === 1 ? '' : 's'} by their coordinates`,
     onMap: (site: string, worst: string | null) =>
       `${site} on the map${worst ? `, worst active alarm ${worst}` : ''}`,
+    mapTiles: (attribution: string) => `Map tiles: ${attribution}`,
     mapNote: 'Drawn from the sites’ coordinates, without a map service; north is up.',
     noCoordinates: 'Sites with coordinates appear on a map here; add them on the site’s configuration page.',
     filterStatus: 'Status',

@@ -5,6 +5,7 @@ import { SeverityBadge } from '../../../components/alarm-controls.tsx';
 import { LocalTime } from '../../../components/local-time.tsx';
 import { type MapSite, SiteMap } from '../../../components/site-map.tsx';
 import type { SiteStatus } from '../../../fleet-status.ts';
+import { serverConfig } from '../../../server/config.ts';
 import { listSites } from '../../../server/data.ts';
 import { fleetStatus } from '../../../server/monitoring.ts';
 import { can, getViewer } from '../../../server/viewer.ts';
@@ -14,6 +15,12 @@ export const metadata: Metadata = { title: strings.fleet.title };
 
 const statusFilters = ['all', 'alarms', 'offline'] as const;
 type StatusFilter = (typeof statusFilters)[number];
+
+/** Tiles only when configured; attributed as the tile server asks, or at least by its host. */
+function mapTiles() {
+  const { MAP_TILE_URL: url, MAP_TILE_ATTRIBUTION: attribution } = serverConfig();
+  return url ? { url, attribution: attribution ?? new URL(url).host } : undefined;
+}
 
 const worstOf = (status: SiteStatus): AlarmSeverity | null =>
   alarmSeverities.find((severity) => status.activeAlarms[severity] > 0) ?? null;
@@ -150,7 +157,7 @@ export default async function FleetPage(props: {
           )}
           <h2>{strings.fleet.mapHeading}</h2>
           {mapped.length ? (
-            <SiteMap sites={mapped} />
+            <SiteMap sites={mapped} tiles={mapTiles()} />
           ) : (
             <p className="muted">{strings.fleet.noCoordinates}</p>
           )}
