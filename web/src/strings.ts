@@ -17,6 +17,7 @@ export const strings = {
     label: 'Main',
     fleet: 'Fleet',
     alarms: 'Alarms',
+    reports: 'Reports',
     sites: 'Sites',
     gateways: 'Gateways',
     devices: 'Devices',

@@ -22,6 +22,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <li>
               <Link href="/alarms">{strings.nav.alarms}</Link>
             </li>
+            <li>
+              <Link href="/reports">{strings.nav.reports}</Link>
+            </li>
             {roleAtLeast(viewer.role, 'operator') ? (
               <li>
                 <Link href="/outbox">{strings.outbox.title}</Link>

@@ -1,0 +1,1 @@
+export { reportFile as GET } from '../../../server/reports-data.ts';

@@ -1,0 +1,23 @@
+'use client';
+// The "Run now" button of one report, with the answer of the server action beside it.
+import { useActionState } from 'react';
+import { type FormState, idleState } from '../form-state.ts';
+
+export function ReportRunButton(props: { run: (previous: FormState, form: FormData) => Promise<FormState> }) {
+  const [state, formAction, pending] = useActionState(props.run, idleState);
+  return (
+    <form action={formAction}>
+      <button type="submit" disabled={pending}>
+        {pending ? 'Queuing…' : 'Run now'}
+      </button>
+      {state.message ? (
+        <p
+          role={state.status === 'error' ? 'alert' : 'status'}
+          className={state.status === 'error' ? 'error' : 'notice'}
+        >
+          {state.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}
