@@ -130,7 +130,8 @@ function composeMail(
   }
   lines.push('', 'Sent by Plantwatch because you are a recipient of this scheduled report.');
   const text = lines.join('\n');
-  const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  const escapeHtml = (s: string) =>
+    s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   const html = `<p>${text
     .split('\n')
     .map((line) => escapeHtml(line).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>'))
@@ -244,7 +245,7 @@ export async function runReportJob(
 ): Promise<ReportRunRecord | null> {
   const started = await deps.store.inTenant(tenantId, async (repos) => {
     const run = await repos.reportRuns.get(runId);
-    if (!run || run.status !== 'queued') return null;
+    if (run?.status !== 'queued') return null;
     const report = await repos.reports.get(run.reportId);
     if (!report) return null;
     const updated = await repos.reportRuns.update(runId, { status: 'running', startedAt: deps.clock.now() });

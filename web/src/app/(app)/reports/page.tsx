@@ -80,7 +80,8 @@ export default async function ReportsPage() {
       <h1>{strings.nav.reports}</h1>
       <p>
         Scheduled PDF, Excel and CSV reports, e-mailed to their recipients. Define them through the API (
-        <code>POST /v1/reports</code>); schedules follow each report&apos;s time zone; the times below are in yours.
+        <code>POST /v1/reports</code>); schedules follow each report&apos;s time zone; the times below are in
+        yours.
       </p>
       {reports.length === 0 ? (
         <p className="empty">No reports yet.</p>
