@@ -59,6 +59,10 @@ export class Reports extends Construct {
       description: 'Generates one report run (PDF, XLSX, CSV), stores the files and e-mails them',
       timeout: Duration.minutes(5),
       memorySize: 1536,
+      // Opening the config store applies pending migrations, as in every function that reads it.
+      withMigrations: true,
+      // pdfkit reads its standard fonts (.afm files) from its package folder at run time.
+      bundling: { nodeModules: ['pdfkit'] },
       vpc: props.vpc,
       securityGroups: [props.functionSecurityGroup],
       environment,
@@ -71,6 +75,7 @@ export class Reports extends Construct {
         'Queues the report runs whose schedule slot has passed (once per report, however many slots)',
       timeout: Duration.seconds(55),
       memorySize: 512,
+      withMigrations: true,
       vpc: props.vpc,
       securityGroups: [props.functionSecurityGroup],
       environment: { ...environment, REPORT_WORKER_FUNCTION: this.workerFunction.functionName },
