@@ -267,7 +267,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       options.explicitPorts?.has('API_PORT') ?? false,
     );
     if (note) notes.push(`API: ${note}`);
-    reports.start(`http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`);
+    // Links in report e-mails point where the outside world reaches the API.
+    reports.start(
+      env.PUBLIC_API_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`,
+    );
     const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
     apiUrl = `http://${host}:${port}`;
     closers.push(
