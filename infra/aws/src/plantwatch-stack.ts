@@ -133,7 +133,11 @@ export class PlantwatchStack extends Stack {
       stateMachines: [this.escalation.stateMachine],
       // Every function in the stack, whoever added it: build Operations after the last one.
       functions: this.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function),
-      deadLetterQueues: [this.iot.telemetryDeadLetterQueue, this.iot.ruleErrorQueue],
+      deadLetterQueues: [
+        this.iot.telemetryDeadLetterQueue,
+        this.iot.ruleErrorQueue,
+        ...(this.data.rollups ? [this.data.rollups.failureQueue] : []),
+      ],
       telemetryQueue: this.iot.telemetryQueue,
     });
 

@@ -7,6 +7,8 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as timestream from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 
@@ -42,6 +44,13 @@ export const ROLLUP_MEASURES: ReadonlyArray<readonly [string, 'BIGINT' | 'DOUBLE
   ['last_num', 'DOUBLE'],
   ['last_txt', 'VARCHAR'],
 ];
+/** Timestream's notification types that need a human: failed runs, and a query updated (disabled). */
+export const ROLLUP_FAILURE_NOTIFICATIONS = [
+  'AUTO_TRIGGER_FAILURE',
+  'MANUAL_TRIGGER_FAILURE',
+  'SCHEDULED_QUERY_UPDATE',
+] as const;
+
 export const ROLLUP_DIMENSIONS = ['tenant_id', 'site_id', 'gateway_id', 'device_key', 'tag_key'] as const;
 
 /** `rate(1 minute)`, `rate(5 minutes)`: the unit is singular for 1, as EventBridge requires. */
@@ -57,6 +66,11 @@ export class TimestreamRollups extends Construct {
   /** Every run's outcome (Timestream publishes one message per run); subscribe to watch failures. */
   readonly notificationTopic: sns.Topic;
   readonly errorReportsBucket: s3.Bucket;
+  /**
+   * The runs that failed and the queries Timestream changed (it disables a query on an error it
+   * cannot recover from): a queue Operations alarms on as soon as anything is in it.
+   */
+  readonly failureQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: TimestreamRollupsProps) {
     super(scope, id);
@@ -67,6 +81,25 @@ export class TimestreamRollups extends Construct {
       displayName: 'Plantwatch Timestream rollup runs',
       enforceSSL: true,
     });
+    this.failureQueue = new sqs.Queue(this, 'Failures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'Nothing consumes this queue: it holds failure notices for a human, like a dead-letter queue.',
+    });
+    this.notificationTopic.addSubscription(
+      new subscriptions.SqsSubscription(this.failureQueue, {
+        rawMessageDelivery: true,
+        filterPolicyWithMessageBody: {
+          type: sns.FilterOrPolicy.filter(
+            sns.SubscriptionFilter.stringFilter({ allowlist: [...ROLLUP_FAILURE_NOTIFICATIONS] }),
+          ),
+        },
+      }),
+    );
     this.errorReportsBucket = new s3.Bucket(this, 'ErrorReports', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

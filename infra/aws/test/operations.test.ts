@@ -80,8 +80,9 @@ describe('the Operations construct', () => {
         ]),
       },
     });
-    // 2 dead-letter queues, errors and throttles of every function, the backlog, failed and timed-out chains
+    // dead-letter queues, errors and throttles of every function, the backlog, failed and timed-out chains
     const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
-    expect(stack.operations.alarms).toHaveLength(2 + 2 * functions + 1 + 2);
+    const deadLetterQueues = stack.data.rollups ? 3 : 2; // + the rollup failures queue with Timestream
+    expect(stack.operations.alarms).toHaveLength(deadLetterQueues + 2 * functions + 1 + 2);
   });
 });

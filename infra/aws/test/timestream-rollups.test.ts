@@ -4,7 +4,12 @@ import { timestreamRollupQueries } from '@plantwatch/functions/adapters/timestre
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ROLLUP_DIMENSIONS, ROLLUP_MEASURES, rateExpression } from '../src/timestream-rollups.ts';
+import {
+  ROLLUP_DIMENSIONS,
+  ROLLUP_FAILURE_NOTIFICATIONS,
+  ROLLUP_MEASURES,
+  rateExpression,
+} from '../src/timestream-rollups.ts';
 import { logicalId, plantwatchStack } from './support/stack.ts';
 
 describe('the Timestream rollups with telemetryStore=timestream', () => {
@@ -100,6 +105,25 @@ describe('the Timestream rollups with telemetryStore=timestream', () => {
       ],
     ]);
     expect(resourcesOf('sns:Publish')).toEqual([{ Ref: logicalId(stack, rollups.notificationTopic) }]);
+  });
+
+  it('queues failed runs and disabled queries, and Operations alarms on the first one', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      TopicArn: { Ref: logicalId(stack, rollups.notificationTopic) },
+      Endpoint: { 'Fn::GetAtt': [logicalId(stack, rollups.failureQueue), 'Arn'] },
+      RawMessageDelivery: true,
+      FilterPolicyScope: 'MessageBody',
+      FilterPolicy: { type: [...ROLLUP_FAILURE_NOTIFICATIONS] },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, rollups.failureQueue), 'QueueName'] } },
+      ],
+      Threshold: 0,
+      AlarmActions: [{ Ref: logicalId(stack, stack.operations.alarmTopic) }],
+    });
   });
 
   it('keeps error reports in a private, encrypted, TLS-only bucket that expires them', () => {
