@@ -19,9 +19,12 @@ import {
   createSesReportMailer,
   readReportLinkSecret,
 } from '../adapters/aws/reports.ts';
+import {
+  createSfnClient,
+  createStepFunctionsEscalationStarter,
+} from '../adapters/aws/step-functions-starter.ts';
 import { uuidV7Ids } from '../adapters/crypto/ids.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../adapters/crypto/passwords.ts';
-import { createSfnClient, createStepFunctionsEscalationStarter } from '../adapters/aws/step-functions-starter.ts';
 import { createMemoryRateLimiter } from '../adapters/local/rate-limiter.ts';
 import {
   awsRouting,
@@ -168,9 +171,15 @@ export async function createAwsReportDeps(env: AwsReportsEnv): Promise<ReportDep
     files: createS3ReportFiles(new S3Client({ region: env.AWS_REGION }), env.REPORTS_BUCKET),
     mailer: createSesReportMailer(new SESv2Client({ region: env.AWS_REGION }), env.REPORT_FROM_ADDRESS),
     links: new ReportLinkSigner(
-      await readReportLinkSecret(new SecretsManagerClient({ region: env.AWS_REGION }), env.REPORT_LINK_SECRET_ARN),
+      await readReportLinkSecret(
+        new SecretsManagerClient({ region: env.AWS_REGION }),
+        env.REPORT_LINK_SECRET_ARN,
+      ),
     ),
-    jobs: createLambdaReportJobQueue(new LambdaClient({ region: env.AWS_REGION }), env.REPORT_WORKER_FUNCTION),
+    jobs: createLambdaReportJobQueue(
+      new LambdaClient({ region: env.AWS_REGION }),
+      env.REPORT_WORKER_FUNCTION,
+    ),
     // The API's own URL would be a circular reference for the API function: its links are then
     // relative (/v1/report-files?…), which the web app and API clients resolve against the API.
     publicApiUrl: () => env.PUBLIC_API_URL ?? '',
@@ -321,7 +330,9 @@ function awsNotifyDeps(env: {
     }),
     publicApiUrl: () => {
       if (!env.PUBLIC_API_URL) {
-        throw new InvalidEnvironmentError('PUBLIC_API_URL is not set: e-mail links and call callbacks need it');
+        throw new InvalidEnvironmentError(
+          'PUBLIC_API_URL is not set: e-mail links and call callbacks need it',
+        );
       }
       return env.PUBLIC_API_URL;
     },
