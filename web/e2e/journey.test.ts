@@ -205,6 +205,10 @@ describe('the web app in Chromium', () => {
       const firstInflow = await inflow.textContent();
       await expect.poll(() => inflow.textContent(), { timeout: 30_000 }).not.toBe(firstInflow);
       await page.getByText(/^Live · updated/).waitFor();
+      // The live route answers from the session cookie; the API token never appears in what it sends.
+      const live = await context.request.get(`${web.url}/api/sites/${demoSiteUrl.split('/').pop()}/live`);
+      expect(live.status()).toBe(200);
+      expect(await live.text()).not.toContain('pws_');
       expect(await page.getByRole('row', { name: /motor temperature/ }).textContent()).toContain('degC');
       // The trend draws the first two tags over the last 15 minutes, then a day of rollups.
       await page.locator('.chart canvas').waitFor();

@@ -57,47 +57,57 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
       <h1>{strings.alarms.heading}</h1>
       <search>
         <form className="filter" action="/alarms" aria-label={strings.alarms.filters}>
-          <label htmlFor="alarm-show">{strings.alarms.show}</label>
-          <select id="alarm-show" name="show" defaultValue={show}>
-            <option value="active">{strings.alarms.showActive}</option>
-            <option value="history">{strings.alarms.showHistory}</option>
-            <option value="all">{strings.alarms.showAll}</option>
-          </select>
-          <label htmlFor="alarm-severity">{strings.alarms.severity}</label>
-          <select id="alarm-severity" name="severity" defaultValue={severity ?? ''}>
-            <option value="">{strings.alarms.anyOption}</option>
-            {alarmSeverities.map((s) => (
-              <option key={s} value={s}>
-                {strings.alarms.severities[s]}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="alarm-state">{strings.alarms.state}</label>
-          <select id="alarm-state" name="state" defaultValue={state ?? ''}>
-            <option value="">{strings.alarms.anyOption}</option>
-            {alarmStates.map((s) => (
-              <option key={s} value={s}>
-                {strings.alarms.states[s]}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="alarm-site">{strings.alarms.site}</label>
-          <select id="alarm-site" name="siteId" defaultValue={siteId ?? ''}>
-            <option value="">{strings.alarms.anyOption}</option>
-            {sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="alarm-q">{strings.alarms.search}</label>
-          <input
-            id="alarm-q"
-            name="q"
-            type="search"
-            defaultValue={search.q ?? ''}
-            placeholder={strings.alarms.searchPlaceholder}
-          />
+          <div className="filter-field">
+            <label htmlFor="alarm-show">{strings.alarms.show}</label>
+            <select id="alarm-show" name="show" defaultValue={show}>
+              <option value="active">{strings.alarms.showActive}</option>
+              <option value="history">{strings.alarms.showHistory}</option>
+              <option value="all">{strings.alarms.showAll}</option>
+            </select>
+          </div>
+          <div className="filter-field">
+            <label htmlFor="alarm-severity">{strings.alarms.severity}</label>
+            <select id="alarm-severity" name="severity" defaultValue={severity ?? ''}>
+              <option value="">{strings.alarms.anyOption}</option>
+              {alarmSeverities.map((s) => (
+                <option key={s} value={s}>
+                  {strings.alarms.severities[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="filter-field">
+            <label htmlFor="alarm-state">{strings.alarms.state}</label>
+            <select id="alarm-state" name="state" defaultValue={state ?? ''}>
+              <option value="">{strings.alarms.anyOption}</option>
+              {alarmStates.map((s) => (
+                <option key={s} value={s}>
+                  {strings.alarms.states[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="filter-field">
+            <label htmlFor="alarm-site">{strings.alarms.site}</label>
+            <select id="alarm-site" name="siteId" defaultValue={siteId ?? ''}>
+              <option value="">{strings.alarms.anyOption}</option>
+              {sites.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="filter-field">
+            <label htmlFor="alarm-q">{strings.alarms.search}</label>
+            <input
+              id="alarm-q"
+              name="q"
+              type="search"
+              defaultValue={search.q ?? ''}
+              placeholder={strings.alarms.searchPlaceholder}
+            />
+          </div>
           <button type="submit">{strings.alarms.filter}</button>
           {filtered || show !== 'active' ? <Link href="/alarms">{strings.alarms.clear}</Link> : null}
         </form>

@@ -75,22 +75,26 @@ export default async function FleetPage(props: {
         <>
           <search>
             <form className="filter" action="/fleet">
-              <label htmlFor="fleet-filter">{strings.fleet.filterLabel}</label>
-              <input
-                id="fleet-filter"
-                name="q"
-                type="search"
-                defaultValue={q}
-                placeholder={strings.fleet.filterPlaceholder}
-              />
-              <label htmlFor="fleet-status">{strings.fleet.filterStatus}</label>
-              <select id="fleet-status" name="status" defaultValue={statusFilter}>
-                {statusFilters.map((s) => (
-                  <option key={s} value={s}>
-                    {strings.fleet.statuses[s]}
-                  </option>
-                ))}
-              </select>
+              <div className="filter-field">
+                <label htmlFor="fleet-filter">{strings.fleet.filterLabel}</label>
+                <input
+                  id="fleet-filter"
+                  name="q"
+                  type="search"
+                  defaultValue={q}
+                  placeholder={strings.fleet.filterPlaceholder}
+                />
+              </div>
+              <div className="filter-field">
+                <label htmlFor="fleet-status">{strings.fleet.filterStatus}</label>
+                <select id="fleet-status" name="status" defaultValue={statusFilter}>
+                  {statusFilters.map((s) => (
+                    <option key={s} value={s}>
+                      {strings.fleet.statuses[s]}
+                    </option>
+                  ))}
+                </select>
+              </div>
               <button type="submit">{strings.fleet.filter}</button>
               {q || statusFilter !== 'all' ? <Link href="/fleet">{strings.fleet.clearFilter}</Link> : null}
             </form>
