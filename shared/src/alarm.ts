@@ -1,6 +1,13 @@
 // Alarm rules, alarms and their ISA-18.2 states, and the event recorded for every transition.
 import { z } from 'zod';
-import { descriptionSchema, idSchema, isoDateTimeSchema, nameSchema } from './ids.ts';
+import {
+  descriptionSchema,
+  EMPTY_PATCH_MESSAGE,
+  hasAnyField,
+  idSchema,
+  isoDateTimeSchema,
+  nameSchema,
+} from './ids.ts';
 import { MAX_STRING_VALUE_LENGTH, telemetryValueSchema } from './telemetry.ts';
 
 export const alarmSeverities = ['critical', 'high', 'medium', 'low'] as const;
@@ -237,6 +244,7 @@ export const updateAlarmRuleSchema = z
     direction: kindFields.direction.optional(),
     afterSeconds: kindFields.afterSeconds.optional(),
   })
+  .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
   .superRefine(checkComparison)
   .meta({ id: 'UpdateAlarmRule' });
 export type UpdateAlarmRule = z.infer<typeof updateAlarmRuleSchema>;

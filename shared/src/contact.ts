@@ -182,6 +182,7 @@ export const updateOnCallRotationSchema = z
     members: rotationFields.members.optional(),
     overrides: rotationFields.overrides.optional(),
   })
+  .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
   .superRefine((patch, ctx) =>
     checkHandoffDay({ period: patch.period, handoffDay: patch.handoffDay ?? undefined }, ctx, false),
   )

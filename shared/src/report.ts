@@ -1,7 +1,14 @@
 // Scheduled reports: what to summarise, over which period, in which formats, to whom and when.
 import { z } from 'zod';
 import { dayOfWeekSchema, timeOfDaySchema } from './contact.ts';
-import { idSchema, isoDateTimeSchema, nameSchema, timeZoneSchema } from './ids.ts';
+import {
+  EMPTY_PATCH_MESSAGE,
+  hasAnyField,
+  idSchema,
+  isoDateTimeSchema,
+  nameSchema,
+  timeZoneSchema,
+} from './ids.ts';
 import { emailSchema } from './tenant.ts';
 
 export const reportMetrics = ['avg', 'min', 'max', 'last', 'difference'] as const;
@@ -230,6 +237,7 @@ export const updateReportScheduleSchema = z
     timeZone: reportFields.timeZone.optional(),
     enabled: reportFields.enabled.optional(),
   })
+  .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
   .meta({ id: 'UpdateReportSchedule' });
 export type UpdateReportSchedule = z.infer<typeof updateReportScheduleSchema>;
 
