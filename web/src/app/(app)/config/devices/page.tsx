@@ -1,6 +1,6 @@
 import type { Device } from '@plantwatch/shared';
 import type { Metadata } from 'next';
-import { RemoveButton } from '../../../../components/forms.tsx';
+import { AddSection, ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { DeviceForm } from '../../../../components/plant-forms.tsx';
 import { createDevice, deleteDevice } from '../../../../server/actions.ts';
 import { listDevices, listGateways, listSites } from '../../../../server/data.ts';
@@ -29,61 +29,36 @@ export default async function DevicesConfigPage() {
   );
   const c = strings.config;
   return (
-    <>
-      <h1>{c.devicesTitle}</h1>
-      {engineer ? null : <p className="notice">{c.readOnly}</p>}
-      {devices.length === 0 ? (
-        <p className="empty">{c.noDevices}</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{c.name}</th>
-                <th scope="col">{c.key}</th>
-                <th scope="col">{c.gateway}</th>
-                <th scope="col">{c.protocol}</th>
-                <th scope="col">{c.connection}</th>
-                {engineer ? <th scope="col">{c.actions}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {devices.map((device) => (
-                <tr key={device.id}>
-                  <th scope="row">{device.name}</th>
-                  <td>
-                    <code>{device.key}</code>
-                  </td>
-                  <td>{gatewayLabel.get(device.gatewayId)}</td>
-                  <td>{c.protocols[device.connection.protocol]}</td>
-                  <td>
-                    <code>{describeConnection(device)}</code>
-                  </td>
-                  {engineer ? (
-                    <td>
-                      <RemoveButton
-                        action={deleteDevice.bind(null, device.id)}
-                        confirmText={c.confirmRemove(device.name)}
-                        label={`${strings.remove} ${device.name}`}
-                      />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {engineer && gateways.length === 0 ? <p>{c.needGatewayFirst}</p> : null}
-      {engineer && gateways.length > 0 ? (
-        <section aria-labelledby="new-device">
-          <h2 id="new-device">{c.newDevice}</h2>
-          <DeviceForm
-            action={createDevice}
-            gateways={gateways.map((g) => ({ value: g.id, label: gatewayLabel.get(g.id) ?? g.name }))}
-          />
-        </section>
-      ) : null}
-    </>
+    <ConfigPage title={c.devicesTitle} engineer={engineer}>
+      <ConfigTable
+        rows={devices}
+        rowKey={(device) => device.id}
+        empty={c.noDevices}
+        columns={[
+          { header: c.name, cell: (device) => device.name },
+          { header: c.key, cell: (device) => <code>{device.key}</code> },
+          { header: c.gateway, cell: (device) => gatewayLabel.get(device.gatewayId) },
+          { header: c.protocol, cell: (device) => c.protocols[device.connection.protocol] },
+          { header: c.connection, cell: (device) => <code>{describeConnection(device)}</code> },
+        ]}
+        actions={
+          engineer
+            ? (device) => <RemoveRow name={device.name} action={deleteDevice.bind(null, device.id)} />
+            : undefined
+        }
+      />
+      <AddSection
+        id="new-device"
+        title={c.newDevice}
+        engineer={engineer}
+        ready={gateways.length > 0}
+        needFirst={c.needGatewayFirst}
+      >
+        <DeviceForm
+          action={createDevice}
+          gateways={gateways.map((g) => ({ value: g.id, label: gatewayLabel.get(g.id) ?? g.name }))}
+        />
+      </AddSection>
+    </ConfigPage>
   );
 }

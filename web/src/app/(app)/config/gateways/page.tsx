@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ActionForm, Field, RemoveButton, SelectField } from '../../../../components/forms.tsx';
+import { ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
+import { ActionForm, Field, SelectField } from '../../../../components/forms.tsx';
 import { createGateway, deleteGateway } from '../../../../server/actions.ts';
 import { listGateways, listSites } from '../../../../server/data.ts';
 import { can } from '../../../../server/viewer.ts';
@@ -14,47 +15,25 @@ export default async function GatewaysConfigPage(props: { searchParams: Promise<
   const siteName = new Map(sites.map((site) => [site.id, site.name]));
   const c = strings.config;
   return (
-    <>
-      <h1>{c.gatewaysTitle}</h1>
-      {engineer ? null : <p className="notice">{c.readOnly}</p>}
-      {gateways.length === 0 ? (
-        <p className="empty">{c.noGateways}</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{c.name}</th>
-                <th scope="col">{c.site}</th>
-                <th scope="col" className="num">
-                  {c.configVersion}
-                </th>
-                {engineer ? <th scope="col">{c.actions}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {gateways.map((gateway) => (
-                <tr key={gateway.id}>
-                  <th scope="row">{gateway.name}</th>
-                  <td>
-                    <Link href={`/sites/${gateway.siteId}`}>{siteName.get(gateway.siteId)}</Link>
-                  </td>
-                  <td className="num">{gateway.configVersion}</td>
-                  {engineer ? (
-                    <td>
-                      <RemoveButton
-                        action={deleteGateway.bind(null, gateway.id)}
-                        confirmText={c.confirmRemove(gateway.name)}
-                        label={`${strings.remove} ${gateway.name}`}
-                      />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+    <ConfigPage title={c.gatewaysTitle} engineer={engineer}>
+      <ConfigTable
+        rows={gateways}
+        rowKey={(gateway) => gateway.id}
+        empty={c.noGateways}
+        columns={[
+          { header: c.name, cell: (gateway) => gateway.name },
+          {
+            header: c.site,
+            cell: (gateway) => <Link href={`/sites/${gateway.siteId}`}>{siteName.get(gateway.siteId)}</Link>,
+          },
+          { header: c.configVersion, num: true, cell: (gateway) => gateway.configVersion },
+        ]}
+        actions={
+          engineer
+            ? (gateway) => <RemoveRow name={gateway.name} action={deleteGateway.bind(null, gateway.id)} />
+            : undefined
+        }
+      />
       {engineer && sites.length === 0 ? <p>{c.needSiteFirst}</p> : null}
       {engineer && sites.length > 0 ? (
         <section aria-labelledby="new-gateway">
@@ -76,6 +55,6 @@ export default async function GatewaysConfigPage(props: { searchParams: Promise<
           </ActionForm>
         </section>
       ) : null}
-    </>
+    </ConfigPage>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { RemoveButton } from '../../../../components/forms.tsx';
+import { ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { TagForm, TagImportForm } from '../../../../components/plant-forms.tsx';
 import { createTag, deleteTag, importTags } from '../../../../server/actions.ts';
 import { listDevices, listTags } from '../../../../server/data.ts';
@@ -21,9 +21,7 @@ export default async function TagsConfigPage(props: { searchParams: Promise<{ de
     protocol: d.connection.protocol,
   }));
   return (
-    <>
-      <h1>{c.tagsTitle}</h1>
-      {engineer ? null : <p className="notice">{c.readOnly}</p>}
+    <ConfigPage title={c.tagsTitle} engineer={engineer}>
       {devices.length === 0 ? (
         <p className="empty">{c.needDeviceFirst}</p>
       ) : (
@@ -39,56 +37,34 @@ export default async function TagsConfigPage(props: { searchParams: Promise<{ de
           <button type="submit">{c.show}</button>
         </form>
       )}
-      {deviceId && tags.length === 0 ? <p className="empty">{c.noTags}</p> : null}
-      {tags.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{c.name}</th>
-                <th scope="col">{c.key}</th>
-                <th scope="col">{c.addressKind}</th>
-                <th scope="col">{c.unit}</th>
-                <th scope="col" className="num">
-                  {c.scale}
-                </th>
-                <th scope="col" className="num">
-                  {c.deadband}
-                </th>
-                {engineer ? <th scope="col">{c.actions}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {tags.map((tag) => (
-                <tr key={tag.id}>
-                  <th scope="row">{tag.name}</th>
-                  <td>
-                    <code>{tag.key}</code>
-                  </td>
-                  <td>
-                    <code>
-                      {tag.address.kind === 'opcua'
-                        ? tag.address.nodeId
-                        : `${tag.address.area} ${tag.address.address} ${tag.address.type}`}
-                    </code>
-                  </td>
-                  <td>{tag.unit}</td>
-                  <td className="num">{tag.scale}</td>
-                  <td className="num">{tag.deadband}</td>
-                  {engineer ? (
-                    <td>
-                      <RemoveButton
-                        action={deleteTag.bind(null, tag.id)}
-                        confirmText={c.confirmRemove(tag.name)}
-                        label={`${strings.remove} ${tag.name}`}
-                      />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {deviceId ? (
+        <ConfigTable
+          rows={tags}
+          rowKey={(tag) => tag.id}
+          empty={c.noTags}
+          columns={[
+            { header: c.name, cell: (tag) => tag.name },
+            { header: c.key, cell: (tag) => <code>{tag.key}</code> },
+            {
+              header: c.addressKind,
+              cell: (tag) => (
+                <code>
+                  {tag.address.kind === 'opcua'
+                    ? tag.address.nodeId
+                    : `${tag.address.area} ${tag.address.address} ${tag.address.type}`}
+                </code>
+              ),
+            },
+            { header: c.unit, cell: (tag) => tag.unit },
+            { header: c.scale, num: true, cell: (tag) => tag.scale },
+            { header: c.deadband, num: true, cell: (tag) => tag.deadband },
+          ]}
+          actions={
+            engineer
+              ? (tag) => <RemoveRow name={tag.name} action={deleteTag.bind(null, tag.id)} />
+              : undefined
+          }
+        />
       ) : null}
       {engineer && devices.length === 0 ? (
         <p>
@@ -107,6 +83,6 @@ export default async function TagsConfigPage(props: { searchParams: Promise<{ de
           </section>
         </div>
       ) : null}
-    </>
+    </ConfigPage>
   );
 }
