@@ -10,6 +10,7 @@ export default defineConfig({
     './functions/src/adapters/postgres/schema-notify.ts',
     './functions/src/adapters/postgres/schema-escalation.ts',
     './functions/src/adapters/postgres/schema-reports.ts',
+    './functions/src/adapters/postgres/schema-layout.ts',
   ],
   out: './functions/drizzle',
 });

@@ -63,6 +63,11 @@ const cases: Record<string, Case> = {
   },
   logOut: { kind: 'own-data', request: { path: '/v1/auth/logout' } },
   getMe: { kind: 'own-data', request: { path: '/v1/me' } },
+  getHomeLayout: { kind: 'own-data', request: { path: '/v1/me/layout' } },
+  putHomeLayout: {
+    kind: 'foreign-reference',
+    request: (a) => ({ path: '/v1/me/layout', body: { pins: [{ kind: 'tag', tagId: a.tag }] } }),
+  },
   getTenant: { kind: 'own-data', request: { path: '/v1/tenant' } },
   updateTenant: { kind: 'own-data', request: { path: '/v1/tenant', body: { name: 'B renamed' } } },
   listUsers: { kind: 'own-data', request: { path: '/v1/users' } },

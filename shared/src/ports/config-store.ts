@@ -8,6 +8,7 @@ import type { Site } from '../site.ts';
 import type { Tag, TagAddress } from '../tag.ts';
 import type { Tenant, User } from '../tenant.ts';
 import type { EscalationRepositories } from './escalation-store.ts';
+import type { LayoutRepositories } from './layout-store.ts';
 import type { NotifyRepositories } from './notify-store.ts';
 import type { PeopleRepositories } from './people-store.ts';
 import type { ReportRepositories } from './reports-store.ts';
@@ -123,7 +124,8 @@ export interface TenantRepositories
   extends PeopleRepositories,
     NotifyRepositories,
     EscalationRepositories,
-    ReportRepositories {
+    ReportRepositories,
+    LayoutRepositories {
   tenant: {
     get(): Promise<Tenant>;
     update(patch: { name?: string; timeZone?: string }): Promise<Tenant>;

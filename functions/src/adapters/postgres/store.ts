@@ -25,6 +25,7 @@ import {
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { ConfigDb } from './database.ts';
 import { escalationRepositories } from './escalation-repos.ts';
+import { layoutRepositories } from './layout-repos.ts';
 import { notifyRepositories } from './notify-repos.ts';
 import { peopleRepositories } from './people-repos.ts';
 import { reportsRepositories } from './reports-repos.ts';
@@ -252,6 +253,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...notifyRepositories(tx, tenantId),
     ...escalationRepositories(tx, tenantId),
     ...reportsRepositories(tx, tenantId),
+    ...layoutRepositories(tx, tenantId),
     tenant: {
       async get() {
         const [row] = await tx.select().from(tenants).where(eq(tenants.id, tenantId));

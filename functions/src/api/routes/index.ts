@@ -3,6 +3,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from '../openapi.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { accountRoutes } from './accounts.ts';
 import { alarmRoutes } from './alarms.ts';
+import { meRoutes } from './me.ts';
 import { notifyRoutes } from './notify.ts';
 import { peopleRoutes } from './people.ts';
 import { plantRoutes } from './plant.ts';
@@ -41,4 +42,5 @@ export const apiRoutes: readonly Route[] = [
   ...reportRoutes,
   ...notifyRoutes,
   ...peopleRoutes,
+  ...meRoutes,
 ];
