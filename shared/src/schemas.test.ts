@@ -2114,6 +2114,8 @@ describe('output schemas', () => {
         schedule: { kind: 'weekly', dayOfWeek: 1, at: '06:00' },
         timeZone: 'Europe/Berlin',
         enabled: true,
+        ownerUserId: id(21),
+        createdBy: { type: 'user', id: id(21), name: 'Energy manager' },
         createdAt: created,
         updatedAt: created,
       },
