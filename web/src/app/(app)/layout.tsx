@@ -43,6 +43,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
               <Link href="/config/tags">{strings.nav.tags}</Link>
             </li>
             <li>
+              <Link href="/config/alarm-rules">{strings.alarmRules.title}</Link>
+            </li>
+            <li>
               <Link href="/config/contacts">{strings.people.contactsTitle}</Link>
             </li>
             <li>

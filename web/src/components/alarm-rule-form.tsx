@@ -1,0 +1,311 @@
+'use client';
+// The alarm rule form, for adding and editing: the fields each kind needs, the tag chosen by site,
+// then device, then tag (a device or gateway for communication loss), and the escalation policy.
+// Field names are those alarm-rule-form.ts reads; errors from the API land beside their field.
+import {
+  type AlarmRuleKind,
+  alarmRuleKinds,
+  alarmSeverities,
+  commLossScopes,
+  comparisonOperators,
+  digitalTriggers,
+  limitLevels,
+  rateDirections,
+} from '@plantwatch/shared';
+import { useState } from 'react';
+import { analogueKinds, comparisonValueTypes, type FormFields, tagKinds } from '../alarm-rule-form.ts';
+import type { FormState } from '../form-state.ts';
+import { strings } from '../strings.ts';
+import { ActionForm, Field, SelectField } from './forms.tsx';
+
+export interface RulePlant {
+  sites: readonly { id: string; name: string }[];
+  gateways: readonly { id: string; name: string; siteId: string }[];
+  devices: readonly { id: string; name: string; siteId: string }[];
+  tags: readonly { id: string; name: string; key: string; unit: string; deviceId: string }[];
+}
+
+const a = strings.alarmRules;
+const severityOptions = alarmSeverities.map((s) => ({ value: s, label: a.severities[s] }));
+
+/** Site, then device (or gateway), then tag: each list narrowed by the choice before it. */
+function WatchedFields(props: { kind: AlarmRuleKind; plant: RulePlant; initial: FormFields }) {
+  const { plant, initial } = props;
+  const initialTag = plant.tags.find((t) => t.id === initial.tagId);
+  const initialDevice = plant.devices.find((d) => d.id === (initial.deviceId ?? initialTag?.deviceId));
+  const initialGateway = plant.gateways.find((g) => g.id === initial.gatewayId);
+  const [siteId, setSiteId] = useState(
+    initialDevice?.siteId ?? initialGateway?.siteId ?? plant.sites[0]?.id ?? '',
+  );
+  const devices = plant.devices.filter((d) => d.siteId === siteId);
+  const [deviceId, setDeviceId] = useState(initialDevice?.id ?? devices[0]?.id ?? '');
+  const [scope, setScope] = useState(initial.scope ?? 'device');
+  const gateways = plant.gateways.filter((g) => g.siteId === siteId);
+  const tags = plant.tags.filter((t) => t.deviceId === deviceId);
+  const commLoss = props.kind === 'commLoss';
+  const chooseSite = (id: string) => {
+    setSiteId(id);
+    setDeviceId(plant.devices.find((d) => d.siteId === id)?.id ?? '');
+  };
+  return (
+    <fieldset className="row">
+      <legend>{a.watches}</legend>
+      {commLoss ? (
+        <SelectField
+          name="scope"
+          label={a.scope}
+          defaultValue={scope}
+          options={commLossScopes.map((s) => ({ value: s, label: a.scopes[s] }))}
+          onChange={setScope}
+        />
+      ) : null}
+      <SelectField
+        name="siteId"
+        label={a.site}
+        defaultValue={siteId}
+        options={plant.sites.map((s) => ({ value: s.id, label: s.name }))}
+        onChange={chooseSite}
+      />
+      {commLoss && scope === 'gateway' ? (
+        <SelectField
+          key={`gateway-${siteId}`}
+          name="gatewayId"
+          label={a.gateway}
+          defaultValue={initialGateway?.siteId === siteId ? initialGateway.id : gateways[0]?.id}
+          options={gateways.map((g) => ({ value: g.id, label: g.name }))}
+        />
+      ) : (
+        <SelectField
+          key={`device-${siteId}`}
+          name="deviceId"
+          label={a.device}
+          defaultValue={deviceId}
+          options={devices.map((d) => ({ value: d.id, label: d.name }))}
+          onChange={setDeviceId}
+        />
+      )}
+      {commLoss ? null : (
+        <SelectField
+          key={`tag-${deviceId}`}
+          name="tagId"
+          label={a.tag}
+          hint={tags.length === 0 ? a.noTagsHere : undefined}
+          defaultValue={initialTag?.deviceId === deviceId ? initialTag.id : tags[0]?.id}
+          options={tags.map((t) => ({
+            value: t.id,
+            label: `${t.name} (${t.key}${t.unit ? `, ${t.unit}` : ''})`,
+          }))}
+        />
+      )}
+    </fieldset>
+  );
+}
+
+function LimitFields({ initial }: { initial: FormFields }) {
+  const ticked = limitLevels.some((level) => initial[`levels.${level}.on`] === 'on');
+  return (
+    <fieldset>
+      <legend>{a.levelsLegend}</legend>
+      {limitLevels.map((level) => {
+        const label = a.levels[level];
+        const on = ticked ? initial[`levels.${level}.on`] === 'on' : level === 'hi';
+        return (
+          <div key={level} className="row">
+            <Field name={`levels.${level}.on`} label={a.levelOn(label)} type="checkbox" defaultChecked={on} />
+            <Field
+              name={`levels.${level}.threshold`}
+              label={a.threshold(label)}
+              type="number"
+              step="any"
+              defaultValue={initial[`levels.${level}.threshold`]}
+            />
+            <SelectField
+              name={`levels.${level}.severity`}
+              label={a.levelSeverity(label)}
+              defaultValue={
+                initial[`levels.${level}.severity`] ??
+                (level === 'hihi' || level === 'lolo' ? 'critical' : 'high')
+              }
+              options={severityOptions}
+            />
+            <Field
+              name={`levels.${level}.name`}
+              label={a.levelName(label)}
+              hint={level === 'hihi' ? a.levelNameHint : undefined}
+              defaultValue={initial[`levels.${level}.name`]}
+            />
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+}
+
+/** The fields of one kind beside the severity (a limit stack has a severity per level instead). */
+function KindFields({ kind, initial }: { kind: AlarmRuleKind; initial: FormFields }) {
+  if (kind === 'limit') return <LimitFields initial={initial} />;
+  const severity = (
+    <SelectField
+      name="severity"
+      label={a.severity}
+      defaultValue={initial.severity ?? 'high'}
+      options={severityOptions}
+    />
+  );
+  return (
+    <div className="row">
+      {severity}
+      {kind === 'comparison' ? (
+        <>
+          <SelectField
+            name="op"
+            label={a.operator}
+            defaultValue={initial.op ?? '>'}
+            options={comparisonOperators.map((op) => ({ value: op, label: op }))}
+          />
+          <Field name="value" label={a.value} required defaultValue={initial.value} />
+          <SelectField
+            name="valueType"
+            label={a.valueType}
+            defaultValue={initial.valueType ?? 'number'}
+            options={comparisonValueTypes.map((t) => ({ value: t, label: a.valueTypes[t] }))}
+          />
+        </>
+      ) : null}
+      {kind === 'digital' ? (
+        <SelectField
+          name="trigger"
+          label={a.trigger}
+          defaultValue={initial.trigger ?? 'true'}
+          options={digitalTriggers.map((t) => ({ value: t, label: a.triggers[t] }))}
+        />
+      ) : null}
+      {kind === 'rateOfChange' ? (
+        <>
+          <Field
+            name="perMinute"
+            label={a.perMinute}
+            type="number"
+            step="any"
+            min={0}
+            required
+            defaultValue={initial.perMinute}
+          />
+          <SelectField
+            name="direction"
+            label={a.direction}
+            defaultValue={initial.direction ?? 'either'}
+            options={rateDirections.map((d) => ({ value: d, label: a.directions[d] }))}
+          />
+        </>
+      ) : null}
+      {kind === 'commLoss' ? (
+        <Field
+          name="afterSeconds"
+          label={a.afterSeconds}
+          type="number"
+          min={5}
+          max={86400}
+          required
+          defaultValue={initial.afterSeconds ?? '60'}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+export function AlarmRuleForm(props: {
+  action: (previous: FormState, form: FormData) => Promise<FormState>;
+  label: string;
+  submitLabel: string;
+  pendingLabel: string;
+  plant: RulePlant;
+  policies: readonly { id: string; name: string }[];
+  /** The saved rule's fields when editing; its kind and what it watches are then fixed. */
+  initial?: FormFields;
+  /** When editing: what the rule watches, in words. */
+  watched?: string;
+}) {
+  const initial = props.initial ?? {};
+  const editing = props.initial !== undefined;
+  const [kind, setKind] = useState<AlarmRuleKind>((initial.kind as AlarmRuleKind | undefined) ?? 'limit');
+  return (
+    <ActionForm
+      action={props.action}
+      label={props.label}
+      submitLabel={props.submitLabel}
+      pendingLabel={props.pendingLabel}
+    >
+      {editing ? (
+        <p>
+          {a.kinds[kind]}: {props.watched} <small className="hint">{a.kindFixed}</small>
+        </p>
+      ) : (
+        <>
+          <SelectField
+            name="kind"
+            label={a.kind}
+            defaultValue={kind}
+            options={alarmRuleKinds.map((k) => ({ value: k, label: a.kinds[k] }))}
+            onChange={(value) => setKind(value as AlarmRuleKind)}
+          />
+          <WatchedFields
+            key={tagKinds.includes(kind) ? 'tag' : 'other'}
+            kind={kind}
+            plant={props.plant}
+            initial={initial}
+          />
+        </>
+      )}
+      <Field name="name" label={strings.config.name} required defaultValue={initial.name} />
+      <Field name="description" label={strings.config.description} defaultValue={initial.description} />
+      <KindFields kind={kind} initial={initial} />
+      <fieldset className="row">
+        <legend>{a.timing}</legend>
+        {analogueKinds.includes(kind) ? (
+          <Field
+            name="deadband"
+            label={a.deadband}
+            hint={a.deadbandHint}
+            type="number"
+            step="any"
+            min={0}
+            defaultValue={initial.deadband ?? '0'}
+          />
+        ) : null}
+        <Field
+          name="onDelayMs"
+          label={a.onDelayMs}
+          hint={a.delayHint}
+          type="number"
+          min={0}
+          step={1}
+          defaultValue={initial.onDelayMs ?? '0'}
+        />
+        <Field
+          name="offDelayMs"
+          label={a.offDelayMs}
+          type="number"
+          min={0}
+          step={1}
+          defaultValue={initial.offDelayMs ?? '0'}
+        />
+      </fieldset>
+      <SelectField
+        name="escalationPolicyId"
+        label={a.policy}
+        defaultValue={initial.escalationPolicyId ?? ''}
+        options={[
+          { value: '', label: a.noPolicy },
+          ...props.policies.map((p) => ({ value: p.id, label: p.name })),
+        ]}
+      />
+      <Field
+        name="enabled"
+        label={a.enabledField}
+        type="checkbox"
+        defaultChecked={editing ? initial.enabled === 'on' : true}
+      />
+    </ActionForm>
+  );
+}

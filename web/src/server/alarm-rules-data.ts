@@ -1,0 +1,47 @@
+import 'server-only';
+// Reads for the alarm rules pages: the rules the viewer may see, and one rule.
+import { type AlarmRule, alarmRuleSchema } from '@plantwatch/shared';
+import { z } from 'zod';
+import type { RulePlant } from '../components/alarm-rule-form.tsx';
+import { listDevices, listGateways, listSites, listTags, read } from './data.ts';
+
+export const listAlarmRules = async (): Promise<AlarmRule[]> =>
+  (await read('/v1/alarm-rules', z.object({ alarmRules: z.array(alarmRuleSchema) }))).alarmRules;
+
+export const getAlarmRule = (ruleId: string): Promise<AlarmRule> =>
+  read(`/v1/alarm-rules/${encodeURIComponent(ruleId)}`, alarmRuleSchema);
+
+/** Everything a rule can watch, for the form's site → device → tag choice and the list's names. */
+export async function rulePlant(): Promise<RulePlant> {
+  const [sites, gateways, devices, tags] = await Promise.all([
+    listSites(),
+    listGateways(),
+    listDevices(),
+    listTags(),
+  ]);
+  const siteOfGateway = new Map(gateways.map((g) => [g.id, g.siteId]));
+  return {
+    sites: sites.map((s) => ({ id: s.id, name: s.name })),
+    gateways: gateways.map((g) => ({ id: g.id, name: g.name, siteId: g.siteId })),
+    devices: devices.flatMap((d) => {
+      const siteId = siteOfGateway.get(d.gatewayId);
+      return siteId === undefined ? [] : [{ id: d.id, name: d.name, siteId }];
+    }),
+    tags: tags.map((t) => ({ id: t.id, name: t.name, key: t.key, unit: t.unit, deviceId: t.deviceId })),
+  };
+}
+
+/** What a rule watches, in words: "Site › Device › Tag", or the device or gateway for comm loss. */
+export function watchedBy(rule: AlarmRule, plant: RulePlant): string {
+  const site = plant.sites.find((s) => s.id === rule.siteId)?.name ?? '';
+  if (rule.kind === 'commLoss') {
+    const what =
+      rule.deviceId !== null
+        ? plant.devices.find((d) => d.id === rule.deviceId)?.name
+        : plant.gateways.find((g) => g.id === rule.gatewayId)?.name;
+    return `${site} › ${what ?? ''}`;
+  }
+  const tag = plant.tags.find((t) => t.id === rule.tagId);
+  const device = plant.devices.find((d) => d.id === tag?.deviceId);
+  return `${site} › ${device?.name ?? ''} › ${tag?.name ?? ''}`;
+}
