@@ -15,6 +15,7 @@ export const strings = {
   optional: 'optional',
   nav: {
     label: 'Main',
+    home: 'Home',
     fleet: 'Fleet',
     alarms: 'Alarms',
     reports: 'Reports',
@@ -595,3 +596,75 @@ export const strings = {
 
 /** A page's <title>: "Fleet · Plantwatch". */
 export const pageTitle = (page: string) => `${page} · ${strings.titleSuffix}`;
+  home: {
+    title: 'Home',
+    heading: 'Your home page',
+    intro: 'The tags and charts you pinned, on every device you sign in from.',
+    empty: 'Nothing pinned yet.',
+    howToPin:
+      'Open a site from the Fleet page, then press “Pin to home” beside a tag, or “Pin this chart” above its trend. Pins follow you to every device you sign in from.',
+    openFleet: 'Open the fleet',
+    valuesHeading: 'Pinned values',
+    chartsHeading: 'Pinned charts',
+    site: 'Site',
+    pinnedColumn: 'Pinned',
+    chartOf: (names: string) => `Chart: ${names}`,
+    rangeOf: (range: string) => `Range ${range}`,
+  },
+  pin: {
+    pinTag: 'Pin to home',
+    unpinTag: 'Unpin',
+    pinTagLabel: (name: string) => `Pin ${name} to your home page`,
+    unpinTagLabel: (name: string) => `Unpin ${name} from your home page`,
+    pinChart: 'Pin this chart',
+    unpinChart: 'Unpin this chart',
+    pinChartLabel: 'Pin this chart, with its tags and range, to your home page',
+    unpinChartLabel: 'Unpin this chart from your home page',
+    pinned: 'Pinned to your home page.',
+    unpinned: 'Removed from your home page.',
+    failed: 'The home page could not be changed. Try again.',
+  },
+  wizard: {
+    heading: 'Set up a gateway',
+    intro:
+      'Four steps: name the gateway, download its provisioning bundle, start the container next to your PLCs, and wait for its first data.',
+    open: 'Set up a gateway',
+    steps: ['Gateway', 'Bundle', 'Run', 'First data'],
+    stepOf: (n: number, total: number, name: string) => `Step ${n} of ${total}: ${name}`,
+    next: 'Next',
+    back: 'Back',
+    existing: 'Gateway',
+    existingHint: 'Set up one you created, or create a new one below.',
+    newGateway: 'A new gateway',
+    site: 'Site',
+    name: 'Name',
+    description: 'Description',
+    create: 'Create the gateway',
+    creating: 'Creating…',
+    chosen: (name: string, site: string) => `${name} on ${site}`,
+    bundleHeading: 'Download the provisioning bundle',
+    bundleText:
+      'The bundle holds the gateway’s private key, its certificate and the broker address. It is made fresh for each download and never stored by Plantwatch: downloading it again issues a new certificate and revokes the previous one. Keep it like a password.',
+    download: 'Download the bundle',
+    downloaded: 'Downloaded. Copy it to the gateway machine as bundle.json.',
+    runHeading: 'Start the gateway',
+    runText:
+      'On the gateway machine (next to the PLCs, with outbound access to the broker), in the folder holding bundle.json, run:',
+    dockerNote:
+      'The data volume keeps the credentials and the store-and-forward buffer across restarts and upgrades; the container restarts by itself after a reboot.',
+    npxText: 'Without Docker (Node.js 24 on the machine):',
+    copy: 'Copy',
+    copied: 'Copied',
+    copyLabel: (what: string) => `Copy the ${what}`,
+    dockerCommand: 'docker command',
+    npxCommand: 'npx commands',
+    waitHeading: 'Waiting for first data',
+    waiting: 'Waiting for the gateway to report… this page checks every few seconds.',
+    noTagsYet:
+      'The gateway reports the tags of its devices: add a device and its tags under Devices and Tags, and they will appear here once the gateway reads them.',
+    reporting: (count: number) =>
+      `The gateway is reporting: ${count} tag${count === 1 ? '' : 's'} with data.`,
+    openSite: 'Open the site dashboard',
+    checkFailed: 'Could not check for data; retrying…',
+    done: 'Done',
+  },

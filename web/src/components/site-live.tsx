@@ -14,6 +14,7 @@ import {
 import { strings } from '../strings.ts';
 import { AcknowledgeButton, SeverityBadge, StateLabel } from './alarm-controls.tsx';
 import { LocalTime } from './local-time.tsx';
+import { PinButton } from './pin-button.tsx';
 
 export interface DashboardTag {
   id: string;
@@ -33,13 +34,13 @@ export interface DashboardGateway {
 const FULL_SNAPSHOT_EVERY = 30;
 
 const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
-const formatValue = (value: LatestValue['value']) =>
+export const formatValue = (value: LatestValue['value']) =>
   typeof value === 'number' ? numberFormat.format(value) : String(value);
 
 type LiveStatus = 'connecting' | 'live' | 'paused' | 'error';
 
 /** Polls the site's live route; values merge by tag, alarms are replaced on each answer. */
-function useSiteLive(siteId: string, initial: SiteLiveSnapshot) {
+export function useSiteLive(siteId: string, initial: SiteLiveSnapshot) {
   const [values, setValues] = useState(() => new Map(initial.values.map((v) => [v.tagId, v])));
   const [alarms, setAlarms] = useState<Alarm[]>(initial.alarms);
   const [status, setStatus] = useState<LiveStatus>('connecting');
@@ -118,7 +119,7 @@ function useSiteLive(siteId: string, initial: SiteLiveSnapshot) {
   return { values, alarms, status, clock, refresh };
 }
 
-function Freshness({ ts, now }: { ts: number; now: number }) {
+export function Freshness({ ts, now }: { ts: number; now: number }) {
   const age = Math.max(0, Math.round((now - ts) / 1000));
   const stale = now - ts > STALE_AFTER_MS;
   return (
@@ -134,8 +135,11 @@ export function SiteLive(props: {
   gateways: DashboardGateway[];
   initial: SiteLiveSnapshot;
   canAcknowledge: boolean;
+  /** The viewer's pinned tags; with it, each tag row has a pin button for the home page. */
+  pinnedTagIds?: readonly string[];
 }) {
   const { values, alarms, status, clock, refresh } = useSiteLive(props.siteId, props.initial);
+  const [pinned, setPinned] = useState(() => new Set(props.pinnedTagIds ?? []));
   // The server's clock, advanced by the time since its answer: freshness never trusts the browser's clock.
   const now = clock.receivedAt ? clock.serverNow + (Date.now() - clock.receivedAt) : clock.serverNow;
   return (
@@ -186,7 +190,31 @@ export function SiteLive(props: {
                           const value = values.get(tag.id);
                           return (
                             <tr key={tag.id} data-tag={tag.key}>
-                              <th scope="row">{tag.name}</th>
+                              <th scope="row">
+                                {tag.name}
+                                {props.pinnedTagIds ? (
+                                  <>
+                                    {' '}
+                                    <PinButton
+                                      pin={{ kind: 'tag', tagId: tag.id }}
+                                      pinned={pinned.has(tag.id)}
+                                      label={{
+                                        pin: strings.pin.pinTagLabel(tag.name),
+                                        unpin: strings.pin.unpinTagLabel(tag.name),
+                                      }}
+                                      text={{ pin: strings.pin.pinTag, unpin: strings.pin.unpinTag }}
+                                      onChange={(on) =>
+                                        setPinned((current) => {
+                                          const next = new Set(current);
+                                          if (on) next.add(tag.id);
+                                          else next.delete(tag.id);
+                                          return next;
+                                        })
+                                      }
+                                    />
+                                  </>
+                                ) : null}
+                              </th>
                               <td className="wide-only">
                                 <code>{tag.address}</code>
                               </td>

@@ -8,6 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import { type Series, seriesSchema, type TrendRangeId, trendRanges } from '../live-types.ts';
 import { strings } from '../strings.ts';
 import { alignedColumns, maxPointsFor } from '../trend-data.ts';
+import { PinButton } from './pin-button.tsx';
 
 export interface TrendTag {
   id: string;
@@ -32,10 +33,36 @@ type Load = { status: 'idle' | 'loading' | 'error' } | { status: 'ok'; series: S
 const axisSize = (_self: uPlot, values: string[] | null) =>
   Math.max(48, 16 + 8 * Math.max(0, ...(values ?? []).map((v) => String(v ?? '').length)));
 
-export function TrendPanel({ tags }: { tags: TrendTag[] }) {
+/** A chart on the home page: its tags and range (ADR 0019). */
+export interface TrendChartPin {
+  tagIds: string[];
+  range: TrendRangeId;
+}
+
+const sameChart = (a: TrendChartPin, b: TrendChartPin) =>
+  a.range === b.range && a.tagIds.length === b.tagIds.length && a.tagIds.every((id) => b.tagIds.includes(id));
+
+export function TrendPanel({
+  tags,
+  heading = strings.trend.heading,
+  initial,
+  pinnedCharts,
+}: {
+  tags: TrendTag[];
+  heading?: string;
+  /** The tags and range to open with (a pinned chart); otherwise the first two tags over 15 minutes. */
+  initial?: TrendChartPin;
+  /** The viewer's pinned charts; with it, the panel offers to pin the chart as shown. */
+  pinnedCharts?: readonly TrendChartPin[];
+}) {
   const headingId = useId();
-  const [selected, setSelected] = useState<string[]>(() => tags.slice(0, 2).map((t) => t.id));
-  const [rangeId, setRangeId] = useState<TrendRangeId>('15m');
+  const [selected, setSelected] = useState<string[]>(
+    () => initial?.tagIds ?? tags.slice(0, 2).map((t) => t.id),
+  );
+  const [rangeId, setRangeId] = useState<TrendRangeId>(initial?.range ?? '15m');
+  const [pinned, setPinned] = useState<TrendChartPin[]>(() => [...(pinnedCharts ?? [])]);
+  const current: TrendChartPin = { tagIds: selected, range: rangeId };
+  const currentPinned = pinned.some((chart) => sameChart(chart, current));
   const [zoom, setZoom] = useState<TimeWindow | null>(null);
   const [load, setLoad] = useState<Load>({ status: 'idle' });
   const chartBox = useRef<HTMLDivElement>(null);
@@ -159,7 +186,7 @@ export function TrendPanel({ tags }: { tags: TrendTag[] }) {
   if (tags.length === 0) {
     return (
       <section aria-labelledby={headingId}>
-        <h2 id={headingId}>{strings.trend.heading}</h2>
+        <h2 id={headingId}>{heading}</h2>
         <p className="muted">{strings.trend.noTags}</p>
       </section>
     );
@@ -168,7 +195,7 @@ export function TrendPanel({ tags }: { tags: TrendTag[] }) {
   const hasData = load.status === 'ok' && load.series.series.some((s) => s.buckets.length > 0);
   return (
     <section className="trend" aria-labelledby={headingId}>
-      <h2 id={headingId}>{strings.trend.heading}</h2>
+      <h2 id={headingId}>{heading}</h2>
       <div className="trend-controls">
         <fieldset className="trend-tags">
           <legend>{strings.trend.tags}</legend>
@@ -223,6 +250,22 @@ export function TrendPanel({ tags }: { tags: TrendTag[] }) {
           >
             {strings.trend.resetZoom}
           </button>
+          {pinnedCharts ? (
+            <PinButton
+              key={`${rangeId}:${selected.join(',')}`}
+              pin={{ kind: 'chart', tagIds: selected, range: rangeId }}
+              pinned={currentPinned}
+              disabled={selected.length === 0}
+              label={{ pin: strings.pin.pinChartLabel, unpin: strings.pin.unpinChartLabel }}
+              text={{ pin: strings.pin.pinChart, unpin: strings.pin.unpinChart }}
+              onChange={(on) =>
+                setPinned((charts) => [
+                  ...charts.filter((chart) => !sameChart(chart, current)),
+                  ...(on ? [current] : []),
+                ])
+              }
+            />
+          ) : null}
         </div>
       </div>
       <p className="hint" role="status">

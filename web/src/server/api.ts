@@ -43,7 +43,7 @@ function issuesOf(details: unknown): ApiIssue[] {
 }
 
 export async function callApi(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   options: { token?: string; body?: unknown } = {},
 ): Promise<unknown> {

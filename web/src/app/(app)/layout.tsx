@@ -17,6 +17,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         <nav aria-label={strings.nav.label}>
           <ul>
             <li>
+              <Link href="/">{strings.nav.home}</Link>
+            </li>
+            <li>
               <Link href="/fleet">{strings.nav.fleet}</Link>
             </li>
             <li>

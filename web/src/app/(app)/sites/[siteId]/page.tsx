@@ -5,6 +5,7 @@ import { LocalTime } from '../../../../components/local-time.tsx';
 import { type DashboardGateway, SiteLive } from '../../../../components/site-live.tsx';
 import { TrendPanel } from '../../../../components/trend-panel.tsx';
 import { getSite, getSiteTree } from '../../../../server/data.ts';
+import { getHomeLayout } from '../../../../server/layout-data.ts';
 import { latestValues, listAlarms } from '../../../../server/monitoring.ts';
 import { can } from '../../../../server/viewer.ts';
 import { strings } from '../../../../strings.ts';
@@ -29,12 +30,15 @@ export default async function SitePage(props: Props) {
   const { siteId } = await props.params;
   // The tree first: another tenant's site is a 404 before anything else is asked.
   const { site, gateways } = await getSiteTree(siteId);
-  const [values, alarms, engineer, operator] = await Promise.all([
+  const [values, alarms, engineer, operator, layout] = await Promise.all([
     latestValues(site.id),
     listAlarms({ siteId: site.id, status: 'active' }),
     can('engineer'),
     can('operator'),
+    getHomeLayout(),
   ]);
+  const pinnedTagIds = layout.pins.flatMap((pin) => (pin.kind === 'tag' ? [pin.tagId] : []));
+  const pinnedCharts = layout.pins.flatMap((pin) => (pin.kind === 'chart' ? [pin] : []));
   const dashboard: DashboardGateway[] = gateways.map(({ gateway, devices }) => ({
     id: gateway.id,
     name: gateway.name,
@@ -89,8 +93,9 @@ export default async function SitePage(props: Props) {
             gateways={dashboard}
             initial={{ now: Date.now(), values, alarms }}
             canAcknowledge={operator}
+            pinnedTagIds={pinnedTagIds}
           />
-          <TrendPanel tags={trendTags} />
+          <TrendPanel tags={trendTags} pinnedCharts={pinnedCharts} />
         </>
       )}
     </>

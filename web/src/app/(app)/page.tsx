@@ -1,0 +1,77 @@
+// The home page (ADR 0019): the viewer's own pinned tags with live values and pinned charts, kept by
+// the API per user so they follow the viewer between devices; an empty state says how to pin.
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { PinnedChart, PinnedSiteValues } from '../../components/home-pins.tsx';
+import { listSites } from '../../server/data.ts';
+import { getHomeLayout } from '../../server/layout-data.ts';
+import { strings } from '../../strings.ts';
+
+export const metadata: Metadata = { title: strings.home.title };
+
+export default async function HomePage() {
+  const [layout, sites] = await Promise.all([getHomeLayout(), listSites()]);
+  const siteName = new Map(sites.map((site) => [site.id, site.name]));
+  const tagById = new Map(layout.tags.map((tag) => [tag.id, tag]));
+  const pinnedTags = layout.pins.flatMap((pin) => (pin.kind === 'tag' ? [tagById.get(pin.tagId)] : []));
+  // Values grouped by site, sites in the order of their first pinned tag.
+  const bySite = new Map<string, NonNullable<(typeof pinnedTags)[number]>[]>();
+  for (const tag of pinnedTags) {
+    if (!tag) continue;
+    bySite.set(tag.siteId, [...(bySite.get(tag.siteId) ?? []), tag]);
+  }
+  const charts = layout.pins.flatMap((pin) => (pin.kind === 'chart' ? [pin] : []));
+
+  return (
+    <>
+      <h1>{strings.home.heading}</h1>
+      {layout.pins.length === 0 ? (
+        <section className="empty">
+          <p>
+            <strong>{strings.home.empty}</strong>
+          </p>
+          <p>{strings.home.howToPin}</p>
+          <Link className="button" href="/fleet">
+            {strings.home.openFleet}
+          </Link>
+        </section>
+      ) : (
+        <>
+          <p className="muted">{strings.home.intro}</p>
+          {bySite.size > 0 ? (
+            <section aria-labelledby="pinned-values-heading">
+              <h2 id="pinned-values-heading">{strings.home.valuesHeading}</h2>
+              {[...bySite].map(([siteId, tags]) => (
+                <PinnedSiteValues
+                  key={siteId}
+                  siteId={siteId}
+                  siteName={siteName.get(siteId) ?? siteId}
+                  tags={tags}
+                />
+              ))}
+            </section>
+          ) : null}
+          {charts.length > 0 ? (
+            <section aria-labelledby="pinned-charts-heading">
+              <h2 id="pinned-charts-heading">{strings.home.chartsHeading}</h2>
+              {charts.map((pin) => {
+                const tags = pin.tagIds.flatMap((id) => tagById.get(id) ?? []);
+                const siteNames = [...new Set(tags.map((t) => siteName.get(t.siteId) ?? t.siteId))].join(
+                  ', ',
+                );
+                return (
+                  <PinnedChart
+                    key={`${pin.range}:${pin.tagIds.join(',')}`}
+                    pin={pin}
+                    tags={tags}
+                    siteNames={siteNames}
+                  />
+                );
+              })}
+            </section>
+          ) : null}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,108 @@
+'use client';
+// The home page's pins (ADR 0019): live values of pinned tags, polled per site through the same hook
+// as the site dashboard, and pinned charts drawn by the site's trend panel. Unpinning re-renders the
+// page from the server, so the list is always the one the API keeps.
+import type { HomeLayout } from '@plantwatch/shared';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { strings } from '../strings.ts';
+import { PinButton } from './pin-button.tsx';
+import { Freshness, formatValue, useSiteLive } from './site-live.tsx';
+import { TrendPanel } from './trend-panel.tsx';
+
+type PinnedTag = HomeLayout['tags'][number];
+
+/** One site's pinned tags with their live values. */
+export function PinnedSiteValues(props: { siteId: string; siteName: string; tags: PinnedTag[] }) {
+  const router = useRouter();
+  const { values, status, clock } = useSiteLive(props.siteId, { now: Date.now(), values: [], alarms: [] });
+  const now = clock.receivedAt ? clock.serverNow + (Date.now() - clock.receivedAt) : clock.serverNow;
+  return (
+    <section className="card" aria-labelledby={`pinned-${props.siteId}`}>
+      <h3 id={`pinned-${props.siteId}`}>
+        <Link href={`/sites/${props.siteId}`}>{props.siteName}</Link>
+      </h3>
+      {status === 'error' ? <p className="error">{strings.site.liveError}</p> : null}
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{strings.site.columns.tag}</th>
+              <th scope="col" className="num">
+                {strings.site.columns.value}
+              </th>
+              <th scope="col">{strings.site.columns.quality}</th>
+              <th scope="col">{strings.site.columns.updated}</th>
+              <th scope="col">{strings.home.pinnedColumn}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.tags.map((tag) => {
+              const value = values.get(tag.id);
+              return (
+                <tr key={tag.id} data-pinned-tag={tag.id}>
+                  <th scope="row">{tag.name}</th>
+                  <td className="num">
+                    <span className="live-value">{value ? formatValue(value.value) : strings.noValue}</span>
+                    {tag.unit ? <span className="unit"> {tag.unit}</span> : null}
+                  </td>
+                  <td>
+                    {value ? (
+                      <span className={`quality ${value.quality}`}>
+                        {strings.site.qualities[value.quality]}
+                      </span>
+                    ) : (
+                      strings.noValue
+                    )}
+                  </td>
+                  <td>{value ? <Freshness ts={value.ts} now={now} /> : strings.noValue}</td>
+                  <td>
+                    <PinButton
+                      pin={{ kind: 'tag', tagId: tag.id }}
+                      pinned
+                      label={{
+                        pin: strings.pin.pinTagLabel(tag.name),
+                        unpin: strings.pin.unpinTagLabel(tag.name),
+                      }}
+                      text={{ pin: strings.pin.pinTag, unpin: strings.pin.unpinTag }}
+                      onChange={() => router.refresh()}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** A pinned chart: the trend panel opened on the pin's tags and range. */
+export function PinnedChart(props: {
+  pin: Extract<HomeLayout['pins'][number], { kind: 'chart' }>;
+  tags: PinnedTag[];
+  siteNames: string;
+}) {
+  const router = useRouter();
+  const names = props.tags.map((t) => t.name).join(', ');
+  return (
+    <div className="card pinned-chart">
+      <TrendPanel
+        heading={strings.home.chartOf(names)}
+        tags={props.tags.map((t) => ({ id: t.id, name: t.name, unit: t.unit }))}
+        initial={{ tagIds: props.pin.tagIds, range: props.pin.range }}
+      />
+      <p className="muted">
+        {props.siteNames} ·{' '}
+        <PinButton
+          pin={props.pin}
+          pinned
+          label={{ pin: strings.pin.pinChartLabel, unpin: strings.pin.unpinChartLabel }}
+          text={{ pin: strings.pin.pinChart, unpin: strings.pin.unpinChart }}
+          onChange={() => router.refresh()}
+        />
+      </p>
+    </div>
+  );
+}
