@@ -2,6 +2,7 @@
 // shelving expiring). A timer runs it in the local runtime, an EventBridge schedule on AWS.
 import type { AlarmRule, Clock, ConfigStore, EscalationStarter, IdGenerator } from '@plantwatch/shared';
 import { logger } from '../observability.ts';
+import { type PeriodicJob, startPeriodic } from '../periodic.ts';
 import { tick } from './engine.ts';
 import { type EscalationHook, loadStates, recordResult, runEscalationHooks } from './journal.ts';
 
@@ -89,42 +90,12 @@ function changes(result: ReturnType<typeof tick>, before: unknown): boolean {
   return result.transitions.length > 0 || JSON.stringify(result.state) !== JSON.stringify(before);
 }
 
-/**
- * Runs the check every `intervalMs` (the local runtime's timer), one run at a time: a run that takes
- * longer than the interval delays the next instead of overlapping it. `stop` waits for a run in progress.
- */
+/** The local runtime's timer: one check at a time, every `intervalMs`. */
 export function startAlarmCheckTimer(
   deps: AlarmCheckDeps,
   intervalMs: number,
-): { stop(): Promise<void>; runNow(): Promise<AlarmCheckSummary> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<AlarmCheckSummary> | undefined;
-  let stopped = false;
-  const run = (): Promise<AlarmCheckSummary> => {
-    if (running) return running;
-    running = runAlarmCheck(deps).finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      run()
-        .catch((error: unknown) => logger.error('alarm check failed', { error }))
-        .finally(schedule);
-    }, intervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-    runNow: run,
-  };
+): PeriodicJob<AlarmCheckSummary> {
+  return startPeriodic('alarm check', () => runAlarmCheck(deps), intervalMs);
 }
 
 /**

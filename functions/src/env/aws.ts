@@ -39,6 +39,7 @@ import {
 import {
   type ConfigDatabase,
   createPostgresConfigStore,
+  createPostgresHousekeepingStore,
   openConfigDatabase,
   openPostgresTelemetryStore,
 } from '../adapters/postgres/index.ts';
@@ -55,6 +56,7 @@ import {
   type SchedulerDeps,
 } from '../reports/index.ts';
 import type { ApiDeps } from '../use-cases/deps.ts';
+import type { HousekeepingDeps } from '../use-cases/housekeeping.ts';
 import type { IngestDeps } from '../use-cases/ingest.ts';
 import { loadTenantNotifyConfig, type NotifyDeps } from '../use-cases/notify.ts';
 
@@ -380,6 +382,18 @@ export async function createAwsAlarmCheckDeps(
   const database = await openAwsConfigDatabase(env);
   const store = createPostgresConfigStore(database.db, () => database.close());
   return { store, clock: systemClock, ids: uuidV7Ids, ...awsEscalation(env, store) };
+}
+
+/** Housekeeping: the config store alone. */
+export async function createAwsHousekeepingDeps(
+  env: AwsStoresEnv = parseAwsStoresEnv(),
+): Promise<HousekeepingDeps & { close(): Promise<void> }> {
+  const database = await openAwsConfigDatabase(env);
+  return {
+    store: createPostgresHousekeepingStore(database.db),
+    clock: systemClock,
+    close: () => database.close(),
+  };
 }
 
 /** The escalation chain's task functions: the config store, and the notifier for the notify task. */

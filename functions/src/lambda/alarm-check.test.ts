@@ -1,54 +1,24 @@
 // The alarm-check Lambda's wiring (AWS composition root + handler) against the real PostgreSQL server
 // on 127.0.0.1:5432 (a throw-away database): the scheduled run finds the tenant through the SECURITY
 // DEFINER lookup and raises a silent device's alarm. Only Secrets Manager is mocked.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { randomUUID } from 'node:crypto';
 import { type AlarmRuleRecord, systemClock } from '@plantwatch/shared';
-import { mockClient } from 'aws-sdk-client-mock';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidV7Ids } from '../adapters/crypto/ids.ts';
 import { createAlarmCheckHandler } from '../alarms/check.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
 import { createAwsAlarmCheckDeps, parseAwsStoresEnv } from '../env/aws.ts';
+import { throwawayAwsDatabase } from '../testing/aws-database.ts';
 
-const adminUrl = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-const databaseName = `pw_check_${randomBytes(6).toString('hex')}`;
-const secrets = mockClient(SecretsManagerClient);
-
-const env = {
-  AWS_REGION: 'eu-west-1',
-  DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:plantwatch-db-AbCdEf',
-  DATABASE_HOST: adminUrl.hostname,
-  DATABASE_PORT: adminUrl.port || '5432',
-  DATABASE_NAME: databaseName,
-  DATABASE_SSLMODE: 'disable',
-  TELEMETRY_STORE: 'postgres',
-};
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const database = throwawayAwsDatabase('pw_check');
+const { env } = database;
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE ${databaseName}`);
-  secrets.on(GetSecretValueCommand, { SecretId: env.DATABASE_SECRET_ARN }).resolves({
-    SecretString: JSON.stringify({
-      username: decodeURIComponent(adminUrl.username) || 'postgres',
-      password: decodeURIComponent(adminUrl.password) || 'trust-ignores-it',
-    }),
-  });
+  await database.create();
 }, 60_000);
 
 afterAll(async () => {
-  secrets.restore();
-  await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await database.drop();
 });
 
 describe('the alarm-check Lambda on real PostgreSQL', () => {

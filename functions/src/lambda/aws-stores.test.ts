@@ -1,58 +1,29 @@
 // The AWS composition root against the real PostgreSQL server on 127.0.0.1:5432 (a throw-away
 // database): the migrations custom resource answers CloudFormation, and a telemetry message in
 // the shape the IoT rule puts on SQS goes through the ingest wiring. Only Secrets Manager is mocked.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ConfigStore } from '@plantwatch/shared';
 import type { CloudFormationCustomResourceCreateEvent, Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsIngestDeps, parseAwsStoresEnv } from '../env/aws.ts';
 import { toSqsEvent, toSqsRecord } from '../ingest/event.ts';
 import { createIngestHandler } from '../ingest/handler.ts';
+import { throwawayAwsDatabase } from '../testing/aws-database.ts';
 import type { IngestOutcome } from '../use-cases/ingest.ts';
 import { handler as migrate } from './migrate.ts';
 
-// Test wiring, as in testing/config-databases.ts: the server the real-Postgres tests use.
-const adminUrl = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-const databaseName = `pw_aws_${randomBytes(6).toString('hex')}`;
-const secrets = mockClient(SecretsManagerClient);
+const database = throwawayAwsDatabase('pw_aws');
+const { env } = database;
 const savedEnv = { ...process.env };
-
-const env = {
-  AWS_REGION: 'eu-west-1',
-  DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:plantwatch-db-AbCdEf',
-  DATABASE_HOST: adminUrl.hostname,
-  DATABASE_PORT: adminUrl.port || '5432',
-  DATABASE_NAME: databaseName,
-  DATABASE_SSLMODE: 'disable',
-  TELEMETRY_STORE: 'postgres',
-};
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 let cloudFormation: Server;
 const responses: unknown[] = [];
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE ${databaseName}`);
-  secrets.on(GetSecretValueCommand, { SecretId: env.DATABASE_SECRET_ARN }).resolves({
-    SecretString: JSON.stringify({
-      username: decodeURIComponent(adminUrl.username) || 'postgres',
-      password: decodeURIComponent(adminUrl.password) || 'trust-ignores-it',
-    }),
-  });
+  await database.create();
   Object.assign(process.env, env);
   cloudFormation = createServer((request, response) => {
     let body = '';
@@ -69,9 +40,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.env = savedEnv;
-  secrets.restore();
   cloudFormation?.close();
-  await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await database.drop();
 });
 
 describe('the AWS Lambda entries on real PostgreSQL', () => {
@@ -97,10 +67,8 @@ describe('the AWS Lambda entries on real PostgreSQL', () => {
         body: expect.objectContaining({ Status: 'SUCCESS', RequestId: event.RequestId }),
       },
     ]);
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    const url = new URL(adminUrl);
-    url.pathname = `/${databaseName}`;
-    const client = new pg.Client({ connectionString: url.toString() });
+    expect(database.secretReads()).toBe(1);
+    const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     const { rows } = await client.query('SELECT count(*)::int AS applied FROM drizzle.__drizzle_migrations');
     await client.end();

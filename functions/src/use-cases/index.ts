@@ -1,6 +1,7 @@
 export * as accounts from './accounts.ts';
 export * as alarms from './alarms.ts';
 export type { ApiDeps } from './deps.ts';
+export * as housekeeping from './housekeeping.ts';
 export type { NotifyDeps } from './notify.ts';
 export * as notify from './notify.ts';
 export * as people from './people.ts';

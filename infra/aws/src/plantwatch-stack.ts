@@ -8,6 +8,7 @@ import { Api } from './api.ts';
 import { Data } from './data.ts';
 import { Escalation } from './escalation.ts';
 import { repoRoot } from './house-function.ts';
+import { Housekeeping } from './housekeeping.ts';
 import { Iot } from './iot.ts';
 import { Network } from './network.ts';
 import { Notify } from './notify.ts';
@@ -26,6 +27,7 @@ export class PlantwatchStack extends Stack {
   readonly iot: Iot;
   readonly api: Api;
   readonly alarmCheck: AlarmCheck;
+  readonly housekeeping: Housekeeping;
   readonly escalation: Escalation;
   readonly operations: Operations;
   readonly reports: Reports;
@@ -67,6 +69,12 @@ export class PlantwatchStack extends Stack {
     this.iot.grantProvisioning(this.api.apiFunction);
     this.api.grantNotificationSecrets('plantwatch/tenants');
     this.alarmCheck = new AlarmCheck(this, 'AlarmCheck', {
+      vpc: this.network.vpc,
+      functionSecurityGroup: this.network.functionSecurityGroup,
+      environment: storesEnvironment,
+      databaseSecret: this.data.cluster.secret,
+    });
+    this.housekeeping = new Housekeeping(this, 'Housekeeping', {
       vpc: this.network.vpc,
       functionSecurityGroup: this.network.functionSecurityGroup,
       environment: storesEnvironment,

@@ -22,6 +22,7 @@ import {
 import {
   type ConfigDatabaseOptions,
   createPostgresConfigStore,
+  createPostgresHousekeepingStore,
   createRunningEscalationsLookup,
   openConfigDatabase,
 } from '@plantwatch/functions/adapters/postgres';
@@ -31,7 +32,8 @@ import {
   createIngestHandler,
   startAlarmCheckTimer,
 } from '@plantwatch/functions/ingest';
-import { notify } from '@plantwatch/functions/use-cases';
+import { logger } from '@plantwatch/functions/observability';
+import { housekeeping, notify } from '@plantwatch/functions/use-cases';
 import { type GatewayTopicIds, type Notifier, systemClock, type TelemetryStore } from '@plantwatch/shared';
 import { seedDemoAlarmRules } from './demo-alarms.ts';
 import { seedDemoEscalation } from './demo-escalation.ts';
@@ -87,6 +89,8 @@ export interface LocalRuntime {
   escalation: LocalEscalationStarter;
   /** The periodic alarm check (comm loss, delays, shelving expiry); runNow for tests. */
   alarmCheck: { runNow(): Promise<unknown> };
+  /** Hourly housekeeping (expired sessions and links, lost report runs); runNow for tests. */
+  housekeeping: { runNow(): Promise<housekeeping.HousekeepingSummary> };
   close(): Promise<void>;
 }
 
@@ -236,6 +240,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       options.alarmCheckIntervalMs ?? env.ALARM_CHECK_SECONDS * 1000,
     );
     closers.push(() => alarmCheck.stop());
+    const housekeepingJob = housekeeping.startHousekeepingTimer({
+      store: createPostgresHousekeepingStore(database.db),
+      clock: systemClock,
+    });
+    closers.push(() => housekeepingJob.stop());
+    // Once at start too: a run lost to the last stop is failed without waiting an hour (stop waits for it).
+    housekeepingJob.runNow().catch((error: unknown) => logger.error('housekeeping failed', { error }));
     const broker: MqttBroker = await startMqttBroker({
       host: env.HOST,
       port: env.MQTT_PORT,
@@ -294,6 +305,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       notifier,
       escalation,
       alarmCheck,
+      housekeeping: housekeepingJob,
       close: closeAll,
     };
   } catch (error) {

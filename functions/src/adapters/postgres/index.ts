@@ -6,6 +6,7 @@ export {
   openConfigDatabase,
 } from './database.ts';
 export { createRunningEscalationsLookup } from './escalation-repos.ts';
+export { createPostgresHousekeepingStore } from './housekeeping.ts';
 export { createReportScheduleIndex } from './reports-repos.ts';
 export { createPostgresConfigStore } from './store.ts';
 export { openPostgresTelemetryStore, type PostgresTelemetryOptions } from './telemetry-store.ts';

@@ -1,0 +1,63 @@
+// Housekeeping on the config store: the cross-tenant lookup through housekeeping_tenants() (migration
+// 0018) and each tenant's deletes and updates in its own row-level-security transaction.
+import { and, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import type { HousekeepingStore } from '../../use-cases/housekeeping.ts';
+import type { ConfigDb } from './database.ts';
+import { sessions } from './schema.ts';
+import { notificationAckTokens } from './schema-notify.ts';
+import { reportRuns } from './schema-reports.ts';
+
+export function createPostgresHousekeepingStore(db: ConfigDb): HousekeepingStore {
+  return {
+    async findTenants({ expiredBefore, stuckBefore }) {
+      const result = (await db.execute(
+        sql`select tenant_id from housekeeping_tenants(${expiredBefore.toISOString()}::timestamptz, ${stuckBefore.toISOString()}::timestamptz)`,
+      )) as { rows: { tenant_id: string }[] };
+      return result.rows.map((row) => row.tenant_id);
+    },
+
+    cleanTenant: (tenantId, { now, expiredBefore, stuckBefore, reason }) =>
+      db.transaction(async (tx) => {
+        // Transaction-local, as the config store sets it: row-level security sees this tenant only.
+        await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+        const deletedSessions = await tx
+          .delete(sessions)
+          .where(and(eq(sessions.tenantId, tenantId), lt(sessions.expiresAt, expiredBefore)))
+          .returning({ id: sessions.id });
+        const deletedTokens = await tx
+          .delete(notificationAckTokens)
+          .where(
+            and(
+              eq(notificationAckTokens.tenantId, tenantId),
+              or(
+                lt(notificationAckTokens.expiresAt, expiredBefore),
+                and(isNotNull(notificationAckTokens.usedAt), lt(notificationAckTokens.usedAt, expiredBefore)),
+              ),
+            ),
+          )
+          .returning({ id: notificationAckTokens.id });
+        const failedRuns = await tx
+          .update(reportRuns)
+          .set({ status: 'failed', error: reason, finishedAt: now })
+          .where(
+            and(
+              eq(reportRuns.tenantId, tenantId),
+              inArray(reportRuns.status, ['queued', 'running']),
+              or(
+                and(eq(reportRuns.status, 'queued'), lt(reportRuns.createdAt, stuckBefore)),
+                and(
+                  eq(reportRuns.status, 'running'),
+                  lt(sql`coalesce(${reportRuns.startedAt}, ${reportRuns.createdAt})`, stuckBefore),
+                ),
+              ),
+            ),
+          )
+          .returning({ id: reportRuns.id });
+        return {
+          sessionsDeleted: deletedSessions.length,
+          ackTokensDeleted: deletedTokens.length,
+          reportRunsFailed: failedRuns.length,
+        };
+      }),
+  };
+}

@@ -1,0 +1,51 @@
+// The housekeeping Lambda's wiring (AWS composition root + handler) against the real PostgreSQL server
+// on 127.0.0.1:5432 (a throw-away database): the scheduled run finds the tenant through the SECURITY
+// DEFINER lookup and deletes its long-expired session. Only Secrets Manager is mocked.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresConfigStore } from '../adapters/postgres/store.ts';
+import { createAwsHousekeepingDeps, openAwsConfigDatabase, parseAwsStoresEnv } from '../env/aws.ts';
+import { throwawayAwsDatabase } from '../testing/aws-database.ts';
+import { newTestTenant } from '../testing/tenants.ts';
+import { createHousekeepingHandler } from '../use-cases/housekeeping.ts';
+
+const database = throwawayAwsDatabase('pw_housekeeping');
+beforeAll(() => database.create(), 60_000);
+afterAll(() => database.drop());
+
+describe('the housekeeping Lambda on real PostgreSQL', () => {
+  it("deletes a tenant's session that expired over a week ago and leaves its live one", async () => {
+    const env = parseAwsStoresEnv(database.env);
+    const deps = await createAwsHousekeepingDeps(env);
+    const config = await openAwsConfigDatabase(env);
+    const store = createPostgresConfigStore(config.db, () => config.close());
+    try {
+      const { tenantId, ownerId } = await newTestTenant(store, 'lambda');
+      const session = (tokenHash: string, expiresAt: Date) => ({
+        id: randomUUID(),
+        userId: ownerId,
+        tokenHash,
+        expiresAt,
+      });
+      await store.inTenant(tenantId, async (repos) => {
+        await repos.sessions.create(session('stale', new Date(Date.now() - 8 * 24 * 3_600_000)));
+        await repos.sessions.create(session('live', new Date(Date.now() + 3_600_000)));
+      });
+
+      const summary = await createHousekeepingHandler(deps)();
+
+      expect(summary).toEqual({
+        tenants: 1,
+        failedTenants: 0,
+        sessionsDeleted: 1,
+        ackTokensDeleted: 0,
+        reportRunsFailed: 0,
+      });
+      expect(await store.findSessionByTokenHash('stale')).toBeNull();
+      expect(await store.findSessionByTokenHash('live')).not.toBeNull();
+    } finally {
+      await store.close();
+      await deps.close();
+    }
+  }, 60_000);
+});

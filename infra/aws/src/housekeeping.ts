@@ -1,0 +1,45 @@
+// Housekeeping on AWS: an EventBridge schedule runs a function every hour that deletes long-expired
+// sessions and acknowledgement links and fails report runs a crash left queued or running.
+import { Duration } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { PlantwatchFunction } from './house-function.ts';
+
+export interface HousekeepingProps {
+  readonly vpc: ec2.IVpc;
+  readonly functionSecurityGroup: ec2.ISecurityGroup;
+  /** Where the config store is (the Data construct's database environment). */
+  readonly environment: Record<string, string>;
+  /** The database login's secret, read at cold start. */
+  readonly databaseSecret?: secretsmanager.ISecret;
+}
+
+export class Housekeeping extends Construct {
+  readonly housekeepingFunction: PlantwatchFunction;
+  readonly schedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: HousekeepingProps) {
+    super(scope, id);
+    this.housekeepingFunction = new PlantwatchFunction(this, 'Function', {
+      entry: 'functions/src/lambda/housekeeping.ts',
+      description: 'Housekeeping: expired sessions and acknowledgement links, report runs lost to a crash',
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+      withMigrations: true,
+      vpc: props.vpc,
+      securityGroups: [props.functionSecurityGroup],
+      environment: props.environment,
+    });
+    props.databaseSecret?.grantRead(this.housekeepingFunction);
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: 'Runs housekeeping on the config store',
+      // The same interval as the local runtime's timer (HOUSEKEEPING_INTERVAL_MS).
+      schedule: events.Schedule.rate(Duration.hours(1)),
+      // A missed run leaves rows for the next one an hour later: nothing to retry.
+      targets: [new targets.LambdaFunction(this.housekeepingFunction, { retryAttempts: 0 })],
+    });
+  }
+}
