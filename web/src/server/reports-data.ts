@@ -17,6 +17,9 @@ import { read } from './data.ts';
 export const listReports = async (): Promise<ReportSchedule[]> =>
   (await read('/v1/reports', z.object({ reports: z.array(reportScheduleSchema) }))).reports;
 
+export const getReport = (reportId: string): Promise<ReportSchedule> =>
+  read(`/v1/reports/${encodeURIComponent(reportId)}`, reportScheduleSchema);
+
 export const listReportRuns = async (reportId: string): Promise<ReportRun[]> =>
   (
     await read(

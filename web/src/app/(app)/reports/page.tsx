@@ -1,37 +1,25 @@
 // Scheduled reports (issue #7): each definition the viewer may see, with its latest runs, their
-// files (downloaded through the API's signed links) and how delivery went; operators can run one now.
+// files (downloaded through the API's signed links) and how delivery went; operators can run one
+// now; engineers add, edit, turn on and off, and remove definitions.
 import type { ReportRun, ReportSchedule } from '@plantwatch/shared';
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ConfigActionButton } from '../../../components/config-action-button.tsx';
+import { AddSection, RemoveRow } from '../../../components/config-list.tsx';
 import { LocalTime } from '../../../components/local-time.tsx';
+import { ReportForm } from '../../../components/report-form.tsx';
 import { ReportRunButton } from '../../../components/report-run-button.tsx';
+import { periodInWords, scheduleInWords } from '../../../report-form.ts';
+import { rulePlant } from '../../../server/alarm-rules-data.ts';
 import { runReportNow } from '../../../server/report-actions.ts';
+import { createReport, deleteReport, setReportEnabled } from '../../../server/report-definition-actions.ts';
 import { listReportRuns, listReports } from '../../../server/reports-data.ts';
-import { can } from '../../../server/viewer.ts';
+import { can, getViewer } from '../../../server/viewer.ts';
 import { strings } from '../../../strings.ts';
 
 export const metadata: Metadata = { title: strings.nav.reports };
 
 const RUNS_SHOWN = 5;
-
-function scheduleText(report: ReportSchedule): string {
-  const s = report.schedule;
-  const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-  switch (s.kind) {
-    case 'hourly':
-      return `hourly at :${String(s.minute).padStart(2, '0')}`;
-    case 'daily':
-      return `daily at ${s.at}`;
-    case 'weekly':
-      return `${days[s.dayOfWeek] ?? ''}s at ${s.at}`;
-    case 'monthly':
-      return `monthly on day ${s.dayOfMonth} at ${s.at}`;
-    case 'cron':
-      return `cron ${s.expression}`;
-  }
-}
-
-const periodText = (report: ReportSchedule) =>
-  typeof report.period === 'string' ? report.period.replace('-', ' ') : 'custom period';
 
 function deliveryText(run: ReportRun): string {
   const d = run.delivery;
@@ -73,42 +61,64 @@ function RunRow({ report, run }: { report: ReportSchedule; run: ReportRun }) {
 }
 
 export default async function ReportsPage() {
-  const [reports, operator] = await Promise.all([listReports(), can('operator')]);
-  const runs = await Promise.all(reports.map((report) => listReportRuns(report.id)));
+  const [reports, operator, engineer, viewer] = await Promise.all([
+    listReports(),
+    can('operator'),
+    can('engineer'),
+    getViewer(),
+  ]);
+  const [runs, plant] = await Promise.all([
+    Promise.all(reports.map((report) => listReportRuns(report.id))),
+    engineer ? rulePlant() : null,
+  ]);
+  const r = strings.reports;
   return (
     <>
       <h1>{strings.nav.reports}</h1>
-      <p>
-        Scheduled PDF, Excel and CSV reports, e-mailed to their recipients. Define them through the API (
-        <code>POST /v1/reports</code>); schedules follow each report&apos;s time zone; the times below are in
-        yours.
-      </p>
+      <p>{r.intro}</p>
       {reports.length === 0 ? (
-        <p className="empty">No reports yet.</p>
+        <p className="empty">{engineer ? r.noReportsEngineer : r.noReports}</p>
       ) : (
         reports.map((report, index) => (
           <section key={report.id} aria-labelledby={`report-${report.id}`}>
             <h2 id={`report-${report.id}`}>{report.name}</h2>
             <p>
-              {report.enabled ? scheduleText(report) : 'schedule off'} ({report.timeZone}),{' '}
-              {periodText(report)}, {report.formats.map((f) => f.toUpperCase()).join(', ')} to{' '}
-              {report.recipients.join(', ')}
+              {r.summary(
+                report.enabled ? scheduleInWords(report.schedule) : r.scheduleOff,
+                report.timeZone,
+                periodInWords(report.period),
+                report.formats.map((f) => f.toUpperCase()).join(', '),
+                report.recipients.join(', '),
+              )}
             </p>
+            {engineer ? (
+              <div className="row">
+                <Link href={`/reports/${report.id}`} aria-label={r.editReport(report.name)}>
+                  {r.edit}
+                </Link>{' '}
+                <ConfigActionButton
+                  action={setReportEnabled.bind(null, report.id, report.name, !report.enabled)}
+                  text={report.enabled ? r.disable : r.enable}
+                  label={report.enabled ? r.disableReport(report.name) : r.enableReport(report.name)}
+                />{' '}
+                <RemoveRow name={report.name} action={deleteReport.bind(null, report.id)} />
+              </div>
+            ) : null}
             {operator ? <ReportRunButton run={runReportNow.bind(null, report.id)} /> : null}
             {(runs[index] ?? []).length === 0 ? (
-              <p className="empty">No runs yet.</p>
+              <p className="empty">{r.noRuns}</p>
             ) : (
               <div className="table-wrap">
                 <table>
                   <thead>
                     <tr>
-                      <th scope="col">Queued</th>
-                      <th scope="col">By</th>
-                      <th scope="col">Period</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Files</th>
-                      <th scope="col">Delivery</th>
-                      <th scope="col">Downloads</th>
+                      <th scope="col">{r.queued}</th>
+                      <th scope="col">{r.by}</th>
+                      <th scope="col">{r.period}</th>
+                      <th scope="col">{r.status}</th>
+                      <th scope="col">{r.files}</th>
+                      <th scope="col">{r.delivery}</th>
+                      <th scope="col">{r.downloads}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -122,6 +132,18 @@ export default async function ReportsPage() {
           </section>
         ))
       )}
+      {plant ? (
+        <AddSection id="new-report" title={r.newReport} engineer={engineer}>
+          <ReportForm
+            action={createReport}
+            label={r.newReport}
+            submitLabel={r.addReport}
+            pendingLabel={strings.config.adding}
+            plant={plant}
+            defaultZone={viewer.tenant.timeZone}
+          />
+        </AddSection>
+      ) : null}
     </>
   );
 }

@@ -1,0 +1,258 @@
+import {
+  createReportScheduleSchema,
+  type ReportSchedule,
+  updateReportScheduleSchema,
+} from '@plantwatch/shared';
+import { describe, expect, it } from 'vitest';
+import {
+  fieldOfReportIssue,
+  recipientsOf,
+  reportBody,
+  reportFieldErrors,
+  reportFormDefaults,
+  reportFormValues,
+  scheduleInWords,
+} from './report-form.ts';
+
+const SITE = '0193a3b0-0000-7000-8000-000000000001';
+const TAG = '0193a3b0-0000-7000-8000-000000000002';
+
+/** A form as the browser sends it: repeated names for ticked boxes. */
+function form(entries: [string, string][]): FormData {
+  const data = new FormData();
+  for (const [name, value] of entries) data.append(name, value);
+  return data;
+}
+
+const base: [string, string][] = [
+  ['name', 'Daily energy'],
+  ['scope.siteIds', SITE],
+  ['scope.tagIds', TAG],
+  ['period', 'last-day'],
+  ['bucket', 'hour'],
+  ['metrics', 'avg'],
+  ['metrics', 'max'],
+  ['sections', 'summary'],
+  ['formats', 'pdf'],
+  ['formats', 'csv'],
+  ['recipients', 'a@example.com\nb@example.com, c@example.com'],
+  ['enabled', 'on'],
+];
+
+describe('reportBody', () => {
+  it.each([
+    {
+      schedule: [
+        ['schedule.kind', 'hourly'],
+        ['schedule.minute', '15'],
+      ],
+      expected: { kind: 'hourly', minute: 15 },
+    },
+    {
+      schedule: [
+        ['schedule.kind', 'daily'],
+        ['schedule.at', '07:30'],
+      ],
+      expected: { kind: 'daily', at: '07:30' },
+    },
+    {
+      schedule: [
+        ['schedule.kind', 'weekly'],
+        ['schedule.at', '06:00'],
+        ['schedule.dayOfWeek', '1'],
+      ],
+      expected: { kind: 'weekly', at: '06:00', dayOfWeek: 1 },
+    },
+    {
+      schedule: [
+        ['schedule.kind', 'monthly'],
+        ['schedule.at', '05:00'],
+        ['schedule.dayOfMonth', '28'],
+        ['schedule.dayOfWeek', '3'], // left over from another choice: not sent
+      ],
+      expected: { kind: 'monthly', at: '05:00', dayOfMonth: 28 },
+    },
+    {
+      schedule: [
+        ['schedule.kind', 'cron'],
+        ['schedule.expression', '0 6 * * 1-5'],
+      ],
+      expected: { kind: 'cron', expression: '0 6 * * 1-5' },
+    },
+  ] as { schedule: [string, string][]; expected: object }[])(
+    'builds a body the API accepts with a $expected.kind schedule',
+    ({ schedule, expected }) => {
+      const { body, fieldErrors } = reportBody(reportFormValues(form([...base, ...schedule])), 'UTC');
+      expect(fieldErrors).toEqual({});
+      expect(body).toEqual({
+        name: 'Daily energy',
+        scope: { siteIds: [SITE], deviceIds: [], tagIds: [TAG] },
+        period: 'last-day',
+        bucket: 'hour',
+        metrics: ['avg', 'max'],
+        sections: ['summary'],
+        formats: ['pdf', 'csv'],
+        recipients: ['a@example.com', 'b@example.com', 'c@example.com'],
+        schedule: expected,
+        enabled: true,
+      });
+      const parsed = createReportScheduleSchema.safeParse(body);
+      expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+    },
+  );
+
+  it("reads a fixed period in the report's time zone, or the organisation's when it is empty", () => {
+    const fixed: [string, string][] = [
+      ['period', 'custom'],
+      ['period.from', '2026-07-01T00:00'],
+      ['period.to', '2026-07-02T00:00'],
+      ['schedule.kind', 'daily'],
+    ];
+    const inParis = reportBody(
+      reportFormValues(form([...base, ...fixed, ['timeZone', 'Europe/Paris']])),
+      'UTC',
+    );
+    expect(inParis.body.period).toEqual({ from: '2026-06-30T22:00:00.000Z', to: '2026-07-01T22:00:00.000Z' });
+    expect(inParis.body.timeZone).toBe('Europe/Paris');
+    const inTenantZone = reportBody(reportFormValues(form([...base, ...fixed])), 'America/New_York');
+    expect(inTenantZone.body.period).toEqual({
+      from: '2026-07-01T04:00:00.000Z',
+      to: '2026-07-02T04:00:00.000Z',
+    });
+    expect(inTenantZone.body).not.toHaveProperty('timeZone');
+  });
+
+  it('says which end of a fixed period is missing', () => {
+    const { fieldErrors } = reportBody(
+      reportFormValues(form([...base, ['period', 'custom'], ['period.from', '2026-07-01T00:00']])),
+      'UTC',
+    );
+    expect(fieldErrors).toEqual({ 'period.to': 'must be a date and time' });
+  });
+
+  it('sends nothing ticked as empty lists, which the schema refuses beside each list', () => {
+    const { body } = reportBody(
+      reportFormValues(
+        form([
+          ['name', 'x'],
+          ['recipients', ''],
+          ['schedule.kind', 'daily'],
+        ]),
+      ),
+      'UTC',
+    );
+    const parsed = createReportScheduleSchema.safeParse(body);
+    const issues = parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    expect(reportFieldErrors(issues)).toEqual({
+      scope: 'must name at least one site, device or tag',
+      metrics: 'must list at least one metric',
+      sections: 'must list at least one section',
+      formats: 'must list at least one format',
+      recipients: 'must list at least one recipient',
+    });
+  });
+});
+
+describe('fieldOfReportIssue', () => {
+  it.each([
+    ['body.name', 'name'],
+    ['body', 'form'],
+    ['body.scope', 'scope'],
+    ['body.scope.tagIds.3', 'scope'],
+    ['body.recipients.2', 'recipients'],
+    ['body.formats.1', 'formats'],
+    ['body.schedule', 'schedule.kind'],
+    ['body.schedule.expression', 'schedule.expression'],
+    ['body.period', 'period'],
+    ['body.period.to', 'period.to'],
+    ['timeZone', 'timeZone'],
+  ])('maps %s to %s', (path, field) => {
+    expect(fieldOfReportIssue(path)).toBe(field);
+  });
+});
+
+describe('recipientsOf', () => {
+  it('splits on lines, commas and semicolons and drops blanks', () => {
+    expect(recipientsOf(' a@x.io ;b@x.io\n\n,c@x.io ')).toEqual(['a@x.io', 'b@x.io', 'c@x.io']);
+  });
+});
+
+const saved: ReportSchedule = {
+  id: '0193a3b0-0000-7000-8000-0000000000aa',
+  tenantId: '0193a3b0-0000-7000-8000-0000000000bb',
+  name: 'Weekly',
+  scope: { siteIds: [], deviceIds: [], tagIds: [TAG] },
+  period: { from: '2026-01-05T08:00:00.000Z', to: '2026-01-12T08:00:00.000Z' },
+  bucket: 'day',
+  metrics: ['last', 'difference'],
+  sections: ['table', 'alarms'],
+  formats: ['xlsx'],
+  recipients: ['ops@example.com', 'lead@example.com'],
+  schedule: { kind: 'weekly', at: '09:15', dayOfWeek: 1 },
+  timeZone: 'Asia/Tokyo',
+  enabled: false,
+  ownerUserId: null,
+  createdBy: { type: 'user' },
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('reportFormDefaults → reportBody', () => {
+  it.each<ReportSchedule>([
+    saved,
+    { ...saved, period: 'last-month', schedule: { kind: 'hourly', minute: 5 }, enabled: true },
+    { ...saved, schedule: { kind: 'monthly', at: '06:00', dayOfMonth: 3 } },
+    { ...saved, schedule: { kind: 'cron', expression: '30 7 * * MON' } },
+  ])('prefills the edit form so saving it unchanged sends the report as it is ($schedule.kind)', (report) => {
+    const { fields, lists } = reportFormDefaults(report);
+    const entries: [string, string][] = [
+      ...Object.entries(fields),
+      ...Object.entries(lists).flatMap(([name, values]) =>
+        values.map((value): [string, string] => [name, value]),
+      ),
+    ];
+    const { body, fieldErrors } = reportBody(reportFormValues(form(entries)), 'UTC');
+    expect(fieldErrors).toEqual({});
+    expect(updateReportScheduleSchema.safeParse(body).success).toBe(true);
+    const {
+      name,
+      scope,
+      period,
+      bucket,
+      metrics,
+      sections,
+      formats,
+      recipients,
+      schedule,
+      timeZone,
+      enabled,
+    } = report;
+    expect(body).toEqual({
+      name,
+      scope,
+      period,
+      bucket,
+      metrics,
+      sections,
+      formats,
+      recipients,
+      schedule,
+      timeZone,
+      enabled,
+    });
+  });
+});
+
+describe('scheduleInWords', () => {
+  it.each([
+    [{ kind: 'hourly', minute: 5 }, 'hourly at :05'],
+    [{ kind: 'daily', at: '06:00' }, 'daily at 06:00'],
+    [{ kind: 'weekly', at: '06:00', dayOfWeek: 1 }, 'Mondays at 06:00'],
+    [{ kind: 'monthly', at: '06:00', dayOfMonth: 28 }, 'monthly on day 28 at 06:00'],
+    [{ kind: 'cron', expression: '0 6 * * 1' }, 'cron 0 6 * * 1'],
+  ] as const)('says %o as "%s"', (schedule, words) => {
+    expect(scheduleInWords(schedule)).toBe(words);
+  });
+});
