@@ -29,6 +29,43 @@ describe('ingest pump (the local stand-in for SQS → Lambda)', () => {
     expect(seen).toEqual([['{"n":1}', '{"n":2}', '{"n":3}'], ['{"n":2}']]);
   });
 
+  it('keeps up to `concurrency` batches in the handler at once, and close waits for all of them', async () => {
+    const held: { payloads: string[]; release: () => void }[] = [];
+    const handler: IngestHandler = (event) =>
+      new Promise((resolve) => {
+        held.push({
+          payloads: event.Records.map((r) => payloadOf(r.body)),
+          release: () => resolve({ batchItemFailures: [] }),
+        });
+      });
+    const pump = createIngestPump(handler, { batchSize: 2, concurrency: 2 });
+    const acknowledged: number[] = [];
+    const submitted = [1, 2, 3, 4, 5].map((n) => pump.submit(message(n)).then(() => acknowledged.push(n)));
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    await tick();
+    await tick();
+    expect(held.map((h) => h.payloads)).toEqual([
+      ['{"n":1}', '{"n":2}'],
+      ['{"n":3}', '{"n":4}'],
+    ]);
+    held[1]?.release();
+    await tick();
+    await tick();
+    expect(acknowledged).toEqual([3, 4]);
+    expect(held.map((h) => h.payloads)).toHaveLength(3);
+    let closed = false;
+    const closing = pump.close().then(() => {
+      closed = true;
+    });
+    await tick();
+    expect(closed).toBe(false);
+    held[0]?.release();
+    held[2]?.release();
+    await Promise.all([closing, ...submitted]);
+    expect(acknowledged).toEqual([3, 4, 1, 2, 5]);
+  });
+
   it('gives up after the last attempt, so the broker does not acknowledge the message', async () => {
     let calls = 0;
     const pump = createIngestPump(

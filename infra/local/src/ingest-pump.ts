@@ -3,6 +3,11 @@
 // handed to the same ingest handler. Records it reports as failed are retried with a growing delay,
 // like SQS redelivery; each message's promise settles once it is handled, so the broker's PUBACK
 // means "stored or dead-lettered".
+//
+// Several batches may be in the handler at once (as several Lambda instances would be): while one
+// batch waits for the telemetry store's commit, the next is parsed and validated, and the store
+// commits what queued meanwhile as one group. One batch at a time left the process idle for a third
+// of an ingest run (decision 0021).
 import type { IngestHandler } from '@plantwatch/functions/ingest';
 import { toSqsEvent, toSqsRecord } from '@plantwatch/functions/ingest';
 import { logger } from '@plantwatch/functions/observability';
@@ -12,6 +17,8 @@ export interface IngestPumpOptions {
   batchSize?: number;
   maxAttempts?: number;
   retryDelayMs?: number;
+  /** Batches in the handler at once (default 4). */
+  concurrency?: number;
 }
 
 interface Pending {
@@ -30,38 +37,37 @@ export function createIngestPump(handler: IngestHandler, options: IngestPumpOpti
   const batchSize = options.batchSize ?? 100;
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelayMs = options.retryDelayMs ?? 200;
+  const concurrency = options.concurrency ?? 4;
   const queue: Pending[] = [];
   const retries = new Map<NodeJS.Timeout, Pending>();
-  let running: Promise<void> | null = null;
+  const running = new Set<Promise<void>>();
+  let scheduled = false;
   let closed = false;
 
-  async function drain(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.splice(0, batchSize);
-      let failed = new Set<string>();
-      try {
-        const result = await handler(toSqsEvent(batch.map((p) => p.record)));
-        failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
-      } catch (error) {
-        logger.error('ingest batch failed as a whole', { error });
-        failed = new Set(batch.map((p) => p.record.messageId));
-      }
-      for (const pending of batch) {
-        if (!failed.has(pending.record.messageId)) {
-          pending.settle();
-        } else if (pending.attempts + 1 >= maxAttempts || closed) {
-          pending.settle(new Error(`ingest failed ${pending.attempts + 1} times; the gateway will resend`));
-        } else {
-          const retry = { ...pending, attempts: pending.attempts + 1 };
-          const timer = setTimeout(
-            () => {
-              retries.delete(timer);
-              enqueue(retry);
-            },
-            retryDelayMs * 2 ** pending.attempts,
-          );
-          retries.set(timer, retry);
-        }
+  async function handle(batch: Pending[]): Promise<void> {
+    let failed = new Set<string>();
+    try {
+      const result = await handler(toSqsEvent(batch.map((p) => p.record)));
+      failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+    } catch (error) {
+      logger.error('ingest batch failed as a whole', { error });
+      failed = new Set(batch.map((p) => p.record.messageId));
+    }
+    for (const pending of batch) {
+      if (!failed.has(pending.record.messageId)) {
+        pending.settle();
+      } else if (pending.attempts + 1 >= maxAttempts || closed) {
+        pending.settle(new Error(`ingest failed ${pending.attempts + 1} times; the gateway will resend`));
+      } else {
+        const retry = { ...pending, attempts: pending.attempts + 1 };
+        const timer = setTimeout(
+          () => {
+            retries.delete(timer);
+            enqueue(retry);
+          },
+          retryDelayMs * 2 ** pending.attempts,
+        );
+        retries.set(timer, retry);
       }
     }
   }
@@ -72,11 +78,18 @@ export function createIngestPump(handler: IngestHandler, options: IngestPumpOpti
   }
 
   function kick(): void {
-    if (running || queue.length === 0) return;
+    if (scheduled || queue.length === 0 || running.size >= concurrency) return;
     // Started on the next turn of the event loop, so messages that arrive together share a batch.
-    running = new Promise((resolve) => setImmediate(resolve)).then(drain).finally(() => {
-      running = null;
-      kick(); // anything that arrived after the last batch was taken
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (queue.length === 0 || running.size >= concurrency) return;
+      const run: Promise<void> = handle(queue.splice(0, batchSize)).finally(() => {
+        running.delete(run);
+        kick(); // anything that arrived while every slot was busy
+      });
+      running.add(run);
+      kick(); // more than one batch waiting: start the next beside it
     });
   }
 
@@ -98,7 +111,9 @@ export function createIngestPump(handler: IngestHandler, options: IngestPumpOpti
         pending.settle(new Error('ingest is shutting down; the gateway will resend'));
       }
       retries.clear();
-      await running;
+      while (running.size > 0 || scheduled) {
+        await (running.size > 0 ? Promise.all(running) : new Promise((resolve) => setImmediate(resolve)));
+      }
     },
   };
 }

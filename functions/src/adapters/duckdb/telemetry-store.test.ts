@@ -42,6 +42,54 @@ describe('DuckDB group commit', () => {
   });
 });
 
+describe('DuckDB replay check (only points not newer than the stored ones are looked up)', () => {
+  it('writes new and late points once and drops copies, within one group and against the table', async () => {
+    const store = await openDuckDbTelemetryStore({ path: ':memory:' });
+    const t0 = Date.UTC(2026, 0, 1);
+    const at = (ts: number, value: number) => ({
+      tenantId: 't1',
+      siteId: 's1',
+      gatewayId: 'g1',
+      deviceKey: 'plc-1',
+      tagKey: 'level',
+      ts,
+      value,
+      quality: 'good' as const,
+    });
+    await store.write([at(t0, 1), at(t0 + 2000, 1)]);
+
+    // One group: a new point, a late one, a copy of a stored one, and copies of the first two.
+    const results = await Promise.all([
+      store.write([at(t0 + 3000, 2), at(t0 + 1000, 2)]),
+      store.write([at(t0 + 2000, 3), at(t0 + 3000, 3), at(t0 + 1000, 3), at(t0 + 4000, 3)]),
+    ]);
+    const stored = await store.range(
+      't1',
+      { gatewayId: 'g1', deviceKey: 'plc-1', tagKey: 'level' },
+      t0,
+      t0 + 10_000,
+      10,
+    );
+    const again = await store.write([at(t0 + 4000, 4), at(t0 + 5000, 4)]);
+    const latest = await store.latest('t1', [{ gatewayId: 'g1', deviceKey: 'plc-1', tagKey: 'level' }]);
+    await store.close();
+
+    expect(results).toEqual([
+      { written: 2, duplicates: 0 },
+      { written: 1, duplicates: 3 },
+    ]);
+    expect(stored.map((s) => [s.ts - t0, s.value])).toEqual([
+      [0, 1],
+      [1000, 2],
+      [2000, 1],
+      [3000, 2],
+      [4000, 3],
+    ]);
+    expect(again).toEqual({ written: 1, duplicates: 1 });
+    expect(latest.map((s) => [s.ts - t0, s.value])).toEqual([[5000, 4]]);
+  });
+});
+
 describe('DuckDB telemetry file', () => {
   const dirs: string[] = [];
   afterAll(async () => {
