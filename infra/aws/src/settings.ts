@@ -25,7 +25,7 @@ export interface ServiceSettings {
   /** An SES domain identity to create (DKIM records are stack outputs). */
   readonly sesDomain?: string;
   readonly smsMonthlySpendLimitUsd: number;
-  /** How often the Timestream rollup queries run (each covers the last 2 h). */
+  /** How often the Timestream rollup queries run (each covers that interval plus a 15-minute lateness margin; a daily catch-up covers the memory retention). */
   readonly rollupEveryMinutes: number;
 }
 

@@ -1,8 +1,13 @@
 // Timestream rollups (telemetryStore=timestream only): the 1-minute and 1-hour rollup tables the
 // telemetry adapter's `series` reads, and the scheduled queries that fill them from the raw table
-// with the SQL the adapter owns (`timestreamRollupQueries`), run every 5 minutes over the last 2 h.
+// with the SQL the adapter owns (`timestreamRollupQueries`): a regular query per width every 5 minutes
+// over the last interval plus a lateness margin, and a daily catch-up over the memory retention.
 // Each query reports its runs to an SNS topic and writes its error reports to an S3 bucket.
-import { timestreamRollupQueries } from '@plantwatch/functions/adapters/timestream';
+import {
+  ROLLUP_CATCH_UP_EVERY_MS,
+  type RollupWidth,
+  timestreamRollupQueries,
+} from '@plantwatch/functions/adapters/timestream';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -20,13 +25,13 @@ export interface TimestreamRollupsProps {
   readonly magneticRetentionDays: number;
   /** Where the error-report bucket writes its access logs. */
   readonly accessLogsBucket: s3.IBucket;
-  /** How often the queries run (default every 5 minutes; each covers the last 2 h). */
+  /** How often the regular queries run (default every 5 minutes; each covers that plus 15 minutes). */
   readonly every?: Duration;
 }
 
 /** The rollup widths, their table suffixes (the adapter reads `<table>_1m` and `<table>_1h`). */
-export const ROLLUP_WIDTHS = { minute: '_1m', hour: '_1h' } as const;
-export type RollupWidth = keyof typeof ROLLUP_WIDTHS;
+export const ROLLUP_WIDTHS: Readonly<Record<RollupWidth, string>> = { minute: '_1m', hour: '_1h' };
+export type { RollupWidth };
 
 /** The columns the rollup SQL selects besides the dimensions and `time`, with their Timestream types. */
 export const ROLLUP_MEASURES: ReadonlyArray<readonly [string, 'BIGINT' | 'DOUBLE' | 'VARCHAR']> = [
@@ -53,15 +58,19 @@ export const ROLLUP_FAILURE_NOTIFICATIONS = [
 
 export const ROLLUP_DIMENSIONS = ['tenant_id', 'site_id', 'gateway_id', 'device_key', 'tag_key'] as const;
 
-/** `rate(1 minute)`, `rate(5 minutes)`: the unit is singular for 1, as EventBridge requires. */
+/** `rate(1 minute)`, `rate(5 minutes)`, `rate(1 day)`: the unit is singular for 1, as EventBridge requires. */
 export function rateExpression(every: Duration): string {
   const minutes = every.toMinutes();
-  return `rate(${minutes} minute${minutes === 1 ? '' : 's'})`;
+  const [count, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : [minutes, 'minute'];
+  return `rate(${count} ${unit}${count === 1 ? '' : 's'})`;
 }
 
 export class TimestreamRollups extends Construct {
   readonly tables: Readonly<Record<RollupWidth, timestream.CfnTable>>;
+  /** The regular queries, every `every`. */
   readonly queries: Readonly<Record<RollupWidth, timestream.CfnScheduledQuery>>;
+  /** The daily catch-up queries, for points later than the regular window. */
+  readonly catchUpQueries: Readonly<Record<RollupWidth, timestream.CfnScheduledQuery>>;
   readonly executionRole: iam.Role;
   /** Every run's outcome (Timestream publishes one message per run); subscribe to watch failures. */
   readonly notificationTopic: sns.Topic;
@@ -120,7 +129,7 @@ export class TimestreamRollups extends Construct {
           MemoryStoreRetentionPeriodInHours: String(props.memoryRetentionHours),
           MagneticStoreRetentionPeriodInDays: String(props.magneticRetentionDays),
         },
-        // A query re-covers the last 2 h; an hour bucket starts up to 3 h back, past a short memory store.
+        // The daily catch-up rewrites buckets up to the memory retention plus a day back, in the magnetic store.
         magneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
       });
       Validations.of(tables[width]).acknowledge({
@@ -175,12 +184,16 @@ export class TimestreamRollups extends Construct {
       },
     );
 
-    const sql = timestreamRollupQueries(props.database.ref, props.table.attrName);
-    const queries = {} as Record<RollupWidth, timestream.CfnScheduledQuery>;
-    for (const width of Object.keys(ROLLUP_WIDTHS) as RollupWidth[]) {
-      const query = new timestream.CfnScheduledQuery(this, `${width === 'minute' ? 'Minute' : 'Hour'}Query`, {
-        queryString: sql[width],
-        scheduleConfiguration: { scheduleExpression: rateExpression(every) },
+    const sql = timestreamRollupQueries(props.database.ref, props.table.attrName, {
+      everyMs: every.toMilliseconds(),
+      memoryRetentionMs: props.memoryRetentionHours * 3_600_000,
+    });
+    const scheduledQuery = (width: RollupWidth, kind: 'regular' | 'catchUp') => {
+      const id = `${width === 'minute' ? 'Minute' : 'Hour'}${kind === 'catchUp' ? 'CatchUp' : ''}Query`;
+      const rate = kind === 'regular' ? every : Duration.millis(ROLLUP_CATCH_UP_EVERY_MS);
+      const query = new timestream.CfnScheduledQuery(this, id, {
+        queryString: sql[kind][width],
+        scheduleConfiguration: { scheduleExpression: rateExpression(rate) },
         scheduledQueryExecutionRoleArn: this.executionRole.roleArn,
         notificationConfiguration: { snsConfiguration: { topicArn: this.notificationTopic.topicArn } },
         errorReportConfiguration: {
@@ -214,8 +227,12 @@ export class TimestreamRollups extends Construct {
           'Timestream is the store the product was asked for on AWS (maintenance mode since 2025-06-20); ' +
           'telemetryStore=postgres has no Timestream resources. See docs/deploy-aws.md.',
       });
-      queries[width] = query;
-    }
-    this.queries = queries;
+      return query;
+    };
+    this.queries = { minute: scheduledQuery('minute', 'regular'), hour: scheduledQuery('hour', 'regular') };
+    this.catchUpQueries = {
+      minute: scheduledQuery('minute', 'catchUp'),
+      hour: scheduledQuery('hour', 'catchUp'),
+    };
   }
 }

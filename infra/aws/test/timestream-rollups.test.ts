@@ -20,17 +20,25 @@ describe('the Timestream rollups with telemetryStore=timestream', () => {
   }
   const raw = stack.data.timestreamTable;
 
+  const sql = timestreamRollupQueries(stack.data.timestreamDatabase.ref, raw.attrName, {
+    everyMs: 5 * 60_000,
+    memoryRetentionMs: 6 * 3_600_000,
+  });
+
   it.each([
-    ['minute', '_1m', 60_000],
-    ['hour', '_1h', 3_600_000],
+    ['minute', 'regular', '_1m', 60_000, 'rate(5 minutes)', 20 * 60_000],
+    ['hour', 'regular', '_1h', 3_600_000, 'rate(5 minutes)', 20 * 60_000],
+    ['minute', 'catchUp', '_1m', 60_000, 'rate(1 day)', 30 * 3_600_000],
+    ['hour', 'catchUp', '_1h', 3_600_000, 'rate(1 day)', 30 * 3_600_000],
   ] as const)(
-    'fills the %s table <table>%s with the adapter SQL every 5 minutes',
-    (width, suffix, widthMs) => {
-      const resolved = stack.resolve(rollups.queries[width].queryString) as unknown;
-      const expected = stack.resolve(
-        timestreamRollupQueries(stack.data.timestreamDatabase?.ref ?? '', raw.attrName)[width],
-      ) as unknown;
-      expect(resolved).toEqual(expected);
+    'fills the %s table with the adapter SQL (%s: <table>%s, bin %i ms, %s, looking back %i ms)',
+    (width, kind, suffix, widthMs, schedule, lookbackMs) => {
+      const query = (kind === 'regular' ? rollups.queries : rollups.catchUpQueries)[width];
+      const resolved = stack.resolve(query.queryString) as unknown;
+      expect(resolved).toEqual(stack.resolve(sql[kind][width]));
+      expect(JSON.stringify(resolved)).toContain(
+        `time >= bin(@scheduled_runtime - ${lookbackMs}ms, ${widthMs}ms) AND time < @scheduled_runtime`,
+      );
       expect(JSON.stringify(resolved)).toContain(`bin(time, ${widthMs}ms)`);
 
       template.hasResourceProperties('AWS::Timestream::Table', {
@@ -39,7 +47,7 @@ describe('the Timestream rollups with telemetryStore=timestream', () => {
         MagneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
       });
       template.hasResourceProperties('AWS::Timestream::ScheduledQuery', {
-        ScheduleConfiguration: { ScheduleExpression: 'rate(5 minutes)' },
+        ScheduleConfiguration: { ScheduleExpression: schedule },
         ScheduledQueryExecutionRoleArn: { 'Fn::GetAtt': [logicalId(stack, rollups.executionRole), 'Arn'] },
         NotificationConfiguration: {
           SnsConfiguration: { TopicArn: { Ref: logicalId(stack, rollups.notificationTopic) } },
@@ -69,7 +77,8 @@ describe('the Timestream rollups with telemetryStore=timestream', () => {
   );
 
   it('maps every column the SQL selects besides time and the dimensions to a measure', () => {
-    const sql = timestreamRollupQueries('db', 'table').minute;
+    const sql = timestreamRollupQueries('db', 'table', { everyMs: 300_000, memoryRetentionMs: 86_400_000 })
+      .regular.minute;
     const selected = [...sql.matchAll(/AS (\w+)/g)].map((match) => match[1]);
     expect(selected.filter((column) => column !== 'time').sort()).toEqual(
       ROLLUP_MEASURES.map(([column]) => column).sort(),
@@ -145,15 +154,17 @@ describe('the rollup schedule', () => {
     [1, 'rate(1 minute)'],
     [5, 'rate(5 minutes)'],
     [60, 'rate(60 minutes)'],
+    [1440, 'rate(1 day)'],
   ])('runs every %i minutes as %s', (minutes, expression) => {
     expect(rateExpression(Duration.minutes(minutes))).toBe(expression);
   });
 
   it('follows rollupEveryMinutes from context', () => {
     const { template } = plantwatchStack({ telemetryStore: 'timestream', rollupEveryMinutes: 15 });
-    template.allResourcesProperties('AWS::Timestream::ScheduledQuery', {
-      ScheduleConfiguration: { ScheduleExpression: 'rate(15 minutes)' },
-    });
+    const schedules = Object.values(template.findResources('AWS::Timestream::ScheduledQuery')).map(
+      (query) => query.Properties.ScheduleConfiguration.ScheduleExpression,
+    );
+    expect(schedules.sort()).toEqual(['rate(1 day)', 'rate(1 day)', 'rate(15 minutes)', 'rate(15 minutes)']);
   });
 });
 

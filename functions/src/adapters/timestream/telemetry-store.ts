@@ -75,13 +75,61 @@ function toRecord(point: TelemetryPointRecord): _Record {
   };
 }
 
+/** The rollup widths and what `series` reads for each (`<table>_1m`, `<table>_1h`). */
+export const ROLLUP_WIDTH_MS = { minute: 60_000, hour: 3_600_000 } as const;
+export type RollupWidth = keyof typeof ROLLUP_WIDTH_MS;
+
 /**
- * The scheduled queries that fill the rollup tables (the AWS deployment creates one per width, run
- * every 5 minutes over the last 2 hours, so late points within that window are rolled up too).
+ * How late a point may reach the raw table and still be rolled up by the next regular run: IoT rule,
+ * SQS batching, a retried ingest, a gateway reconnecting after a short drop. Later points (a gateway's
+ * disk buffer replayed after a long outage) are rolled up by the daily catch-up run instead.
  */
-export function timestreamRollupQueries(database: string, table: string) {
+export const ROLLUP_LATENESS_MS = 15 * 60_000;
+/** The catch-up run's cadence. */
+export const ROLLUP_CATCH_UP_EVERY_MS = 24 * 3_600_000;
+
+export interface RollupSchedule {
+  /** How often the regular queries run (the deployment's rollupEveryMinutes). */
+  everyMs: number;
+  /** The raw table's memory-store retention: ingest refuses points older than this. */
+  memoryRetentionMs: number;
+}
+
+/**
+ * How far back each run looks. A regular run covers its own interval plus the lateness margin; the
+ * catch-up covers everything ingest still accepts (the memory retention) plus its own interval, so a
+ * point accepted at any age is in at least one catch-up run after it arrived.
+ */
+export function rollupLookbackMs(schedule: RollupSchedule): { regular: number; catchUp: number } {
+  return {
+    regular: schedule.everyMs + ROLLUP_LATENESS_MS,
+    catchUp: schedule.memoryRetentionMs + ROLLUP_CATCH_UP_EVERY_MS,
+  };
+}
+
+/**
+ * The first bucket a run at `runtimeMs` writes, for one width: the lookback rounded down to a whole
+ * bucket, so every bucket a run writes is computed from all of its points (a window starting mid-
+ * bucket would overwrite a complete bucket with a partial one). The SQL below says the same in
+ * Timestream's terms; tests check the two agree.
+ */
+export function rollupWindowStartMs(runtimeMs: number, lookbackMs: number, widthMs: number): number {
+  return Math.floor((runtimeMs - lookbackMs) / widthMs) * widthMs;
+}
+
+/**
+ * The scheduled queries that fill the rollup tables: for each width a regular query (every
+ * `everyMs`, over the last interval plus the lateness margin) and a catch-up query (daily, over the
+ * memory retention plus a day). A re-run writes a bucket again with its complete aggregate; the
+ * buckets of the current interval are rewritten by the next runs until they are out of the window.
+ */
+export function timestreamRollupQueries(database: string, table: string, schedule: RollupSchedule) {
   const source = `"${database}"."${table}"`;
-  const query = (widthMs: number) => `SELECT tenant_id, site_id, gateway_id, device_key, tag_key,
+  const lookback = rollupLookbackMs(schedule);
+  const query = (
+    widthMs: number,
+    lookbackMs: number,
+  ) => `SELECT tenant_id, site_id, gateway_id, device_key, tag_key,
   bin(time, ${widthMs}ms) AS time, count(*) AS cnt, count_if(kind = 0) AS num_cnt,
   sum(CASE WHEN kind = 0 THEN num END) AS sum, min(CASE WHEN kind = 0 THEN num END) AS min,
   max(CASE WHEN kind = 0 THEN num END) AS max,
@@ -89,9 +137,14 @@ export function timestreamRollupQueries(database: string, table: string) {
   min_by(txt, time) AS first_txt, to_milliseconds(max(time)) AS last_ts, max_by(kind, time) AS last_kind,
   max_by(num, time) AS last_num, max_by(txt, time) AS last_txt
 FROM ${source}
-WHERE measure_name = '${MEASURE_NAME}' AND quality = 0 AND time BETWEEN @scheduled_runtime - 2h AND @scheduled_runtime
+WHERE measure_name = '${MEASURE_NAME}' AND quality = 0
+  AND time >= bin(@scheduled_runtime - ${lookbackMs}ms, ${widthMs}ms) AND time < @scheduled_runtime
 GROUP BY tenant_id, site_id, gateway_id, device_key, tag_key, bin(time, ${widthMs}ms)`;
-  return { minute: query(60_000), hour: query(3_600_000) };
+  const both = (lookbackMs: number) => ({
+    minute: query(ROLLUP_WIDTH_MS.minute, lookbackMs),
+    hour: query(ROLLUP_WIDTH_MS.hour, lookbackMs),
+  });
+  return { regular: both(lookback.regular), catchUp: both(lookback.catchUp) };
 }
 
 type Row = Record<string, string | null>;
