@@ -9,10 +9,11 @@ import {
   type PeopleReference,
   type PeopleRepositories,
 } from '@plantwatch/shared';
-import { and, asc, type Column, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, type Column, eq, or, sql } from 'drizzle-orm';
 import type { ConfigDb } from './database.ts';
 import { alarmRules } from './schema.ts';
 import { contacts, escalationPolicies, onCallRotations } from './schema-people.ts';
+import { namedTenantRows } from './tenant-rows.ts';
 
 type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
 
@@ -81,30 +82,7 @@ export function peopleRepositories(tx: ConfigDb, tenantId: string): PeopleReposi
 
   return {
     contacts: {
-      async list() {
-        const rows = await tx
-          .select()
-          .from(contacts)
-          .where(eq(contacts.tenantId, tenantId))
-          .orderBy(asc(contacts.name), asc(contacts.id));
-        return rows.map(toContact);
-      },
-      async get(id) {
-        const [row] = await tx
-          .select()
-          .from(contacts)
-          .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)));
-        return row ? toContact(row) : null;
-      },
-      async lockExisting(ids) {
-        if (ids.length === 0) return [];
-        const rows = await tx
-          .select()
-          .from(contacts)
-          .where(and(eq(contacts.tenantId, tenantId), inArray(contacts.id, [...new Set(ids)])))
-          .for('share');
-        return rows.map(toContact);
-      },
+      ...namedTenantRows(tx, tenantId, contacts, toContact),
       async create(contact) {
         const [row] = await tx
           .insert(contacts)
@@ -119,13 +97,6 @@ export function peopleRepositories(tx: ConfigDb, tenantId: string): PeopleReposi
           .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
           .returning();
         return row ? toContact(row) : null;
-      },
-      async remove(id) {
-        const rows = await tx
-          .delete(contacts)
-          .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
-          .returning({ id: contacts.id });
-        return rows.length > 0;
       },
       async usage(id) {
         const rotations: PeopleReference[] = await tx
@@ -156,30 +127,7 @@ export function peopleRepositories(tx: ConfigDb, tenantId: string): PeopleReposi
     },
 
     onCallRotations: {
-      async list() {
-        const rows = await tx
-          .select()
-          .from(onCallRotations)
-          .where(eq(onCallRotations.tenantId, tenantId))
-          .orderBy(asc(onCallRotations.name), asc(onCallRotations.id));
-        return rows.map(toRotation);
-      },
-      async get(id) {
-        const [row] = await tx
-          .select()
-          .from(onCallRotations)
-          .where(and(eq(onCallRotations.tenantId, tenantId), eq(onCallRotations.id, id)));
-        return row ? toRotation(row) : null;
-      },
-      async lockExisting(ids) {
-        if (ids.length === 0) return [];
-        const rows = await tx
-          .select()
-          .from(onCallRotations)
-          .where(and(eq(onCallRotations.tenantId, tenantId), inArray(onCallRotations.id, [...new Set(ids)])))
-          .for('share');
-        return rows.map(toRotation);
-      },
+      ...namedTenantRows(tx, tenantId, onCallRotations, toRotation),
       async create(rotation) {
         const [row] = await tx
           .insert(onCallRotations)
@@ -194,13 +142,6 @@ export function peopleRepositories(tx: ConfigDb, tenantId: string): PeopleReposi
           .where(and(eq(onCallRotations.tenantId, tenantId), eq(onCallRotations.id, rotation.id)))
           .returning();
         return row ? toRotation(row) : null;
-      },
-      async remove(id) {
-        const rows = await tx
-          .delete(onCallRotations)
-          .where(and(eq(onCallRotations.tenantId, tenantId), eq(onCallRotations.id, id)))
-          .returning({ id: onCallRotations.id });
-        return rows.length > 0;
       },
       async usage(id) {
         const policies: PeopleReference[] = await tx
@@ -218,32 +159,7 @@ export function peopleRepositories(tx: ConfigDb, tenantId: string): PeopleReposi
     },
 
     escalationPolicies: {
-      async list() {
-        const rows = await tx
-          .select()
-          .from(escalationPolicies)
-          .where(eq(escalationPolicies.tenantId, tenantId))
-          .orderBy(asc(escalationPolicies.name), asc(escalationPolicies.id));
-        return rows.map(toPolicy);
-      },
-      async get(id) {
-        const [row] = await tx
-          .select()
-          .from(escalationPolicies)
-          .where(and(eq(escalationPolicies.tenantId, tenantId), eq(escalationPolicies.id, id)));
-        return row ? toPolicy(row) : null;
-      },
-      async lockExisting(ids) {
-        if (ids.length === 0) return [];
-        const rows = await tx
-          .select()
-          .from(escalationPolicies)
-          .where(
-            and(eq(escalationPolicies.tenantId, tenantId), inArray(escalationPolicies.id, [...new Set(ids)])),
-          )
-          .for('share');
-        return rows.map(toPolicy);
-      },
+      ...namedTenantRows(tx, tenantId, escalationPolicies, toPolicy),
       async create(policy) {
         const [row] = await tx
           .insert(escalationPolicies)
@@ -264,13 +180,6 @@ export function peopleRepositories(tx: ConfigDb, tenantId: string): PeopleReposi
           .where(and(eq(escalationPolicies.tenantId, tenantId), eq(escalationPolicies.id, id)))
           .returning();
         return row ? toPolicy(row) : null;
-      },
-      async remove(id) {
-        const rows = await tx
-          .delete(escalationPolicies)
-          .where(and(eq(escalationPolicies.tenantId, tenantId), eq(escalationPolicies.id, id)))
-          .returning({ id: escalationPolicies.id });
-        return rows.length > 0;
       },
       async usage(id) {
         const alarmRuleRefs: PeopleReference[] = await tx
