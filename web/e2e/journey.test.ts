@@ -1,6 +1,6 @@
 // End-to-end in real headless Chromium (Debian's, driven by playwright-core): a local runtime
 // (API + embedded store, demo tenant) and the web app, both on ports chosen at run time.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,6 +166,28 @@ describe('the web app in Chromium', () => {
       await page.getByRole('rowheader', { name: 'gw-riverside' }).waitFor();
       await checkBasics(page, 'config-gateways');
 
+      // The set-up wizard: the bundle as a file download, the docker line, then the wait for first data.
+      await page.getByRole('button', { name: 'Start the set-up' }).click();
+      const wizard = page.getByRole('region', { name: 'Set up a gateway' });
+      await expect(wizard.getByLabel('Gateway', { exact: true }).inputValue()).resolves.not.toBe('new');
+      await wizard.getByRole('button', { name: 'Next' }).click();
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        wizard.getByRole('button', { name: 'Download the bundle' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('bundle.json');
+      const bundle = JSON.parse(await readFile(await download.path(), 'utf8'));
+      expect(bundle.key).toContain('PRIVATE KEY');
+      await wizard.getByText('Downloaded.').waitFor();
+      await wizard.getByRole('button', { name: 'Next' }).click();
+      const docker = await wizard.locator('.command code').first().textContent();
+      expect(docker).toContain('--restart unless-stopped');
+      expect(docker).toContain('-v plantwatch-gateway:/data plantwatch/edge-gateway');
+      await wizard.getByRole('button', { name: 'Copy the npx commands' }).waitFor();
+      await checkBasics(page, 'gateway-wizard');
+      await wizard.getByRole('button', { name: 'Next' }).click();
+      await wizard.getByText('Waiting for the gateway to report').waitFor();
+
       await page.getByRole('link', { name: 'Fleet' }).click();
       await page.getByRole('link', { name: 'Riverside Treatment Works' }).click();
       await page.getByRole('heading', { name: 'gw-riverside' }).waitFor();
@@ -227,6 +249,15 @@ describe('the web app in Chromium', () => {
       // Zooming keeps the newest end, so the last minutes' data is still on the chart.
       await page.getByText(/(samples|averages) · Drag across/).waitFor();
       await checkBasics(page, 'site');
+
+      // Pin the inflow to the home page, which then shows its live value.
+      const inflowRow = page.locator('tr[data-tag="inflow"]');
+      await inflowRow.getByRole('button', { name: /^Pin .* to your home page$/ }).click();
+      await inflowRow.getByRole('button', { name: /^Unpin / }).waitFor();
+      await page.getByRole('navigation').getByRole('link', { name: 'Home', exact: true }).click();
+      const pinned = page.locator('tr[data-pinned-tag] .live-value');
+      await expect.poll(() => pinned.textContent(), { timeout: 30_000 }).toMatch(/\d/);
+      await checkBasics(page, 'home');
 
       for (const [link, shot, expected] of [
         ['Devices', 'config-devices', 'plc-2'],

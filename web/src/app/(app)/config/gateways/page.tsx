@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { ActionForm, Field, SelectField } from '../../../../components/forms.tsx';
+import { ProvisioningWizard } from '../../../../components/provisioning-wizard.tsx';
 import { createGateway, deleteGateway } from '../../../../server/actions.ts';
 import { listGateways, listSites } from '../../../../server/data.ts';
 import { can } from '../../../../server/viewer.ts';
@@ -35,6 +36,13 @@ export default async function GatewaysConfigPage(props: { searchParams: Promise<
         }
       />
       {engineer && sites.length === 0 ? <p>{c.needSiteFirst}</p> : null}
+      {engineer && sites.length > 0 ? (
+        <ProvisioningWizard
+          sites={sites.map((site) => ({ id: site.id, name: site.name }))}
+          gateways={gateways.map((g) => ({ id: g.id, name: g.name, siteId: g.siteId }))}
+          initialSiteId={siteId}
+        />
+      ) : null}
       {engineer && sites.length > 0 ? (
         <section aria-labelledby="new-gateway">
           <h2 id="new-gateway">{c.newGateway}</h2>

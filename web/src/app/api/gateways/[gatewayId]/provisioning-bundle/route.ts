@@ -1,0 +1,1 @@
+export { provisioningBundle as POST } from '../../../../../server/provisioning-bundle.ts';
