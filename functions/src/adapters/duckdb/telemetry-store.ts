@@ -26,6 +26,7 @@ import {
   type LatestSample,
   rollupFor,
   type Series,
+  type SeriesAggregate,
   type SeriesQuery,
   type TagRef,
   type TelemetryPointRecord,
@@ -166,6 +167,17 @@ function aggregateRollup(source: string, widthMs: number, where: string): string
       arg_max(last_num, last_ts) AS last_num, arg_max(last_txt, last_ts) AS last_txt
     FROM ${source} WHERE ${where} GROUP BY ALL`;
 }
+
+/** The bucket columns each aggregate reads (see toSeriesBucket); `num_cnt` is always read. */
+const AGGREGATE_COLUMNS: Record<SeriesAggregate, readonly string[]> = {
+  avg: ['sum'],
+  min: ['min'],
+  max: ['max'],
+  first: ['first_kind', 'first_num', 'first_txt'],
+  last: ['last_kind', 'last_num', 'last_txt'],
+  count: ['cnt'],
+  difference: ['first_kind', 'first_num', 'last_kind', 'last_num'],
+};
 
 const tagKey = (tenantId: string, ref: TagRef) =>
   `${tenantId}\u0000${ref.gatewayId}\u0000${ref.deviceKey}\u0000${ref.tagKey}`;
@@ -443,7 +455,12 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
               bucketMs,
               `${inSeries} AND bucket >= ${from} AND bucket < ${to}`,
             );
-      const result = await connection.runAndReadAll(`${sql} ORDER BY series_id, bucket`);
+      // Only the columns the asked-for aggregates read: DuckDB then skips the other aggregates, and
+      // fewer values cross into JavaScript (30 days hourly for 25 tags: ~44 ms → see decision 0021).
+      const columns = [...new Set(query.aggregates.flatMap((aggregate) => AGGREGATE_COLUMNS[aggregate]))];
+      const result = await connection.runAndReadAll(
+        `SELECT series_id, bucket, num_cnt${columns.map((c) => `, ${c}`).join('')} FROM (${sql}) ORDER BY series_id, bucket`,
+      );
       for (const row of result.getRowObjectsJS()) {
         buckets
           .get(Number(row.series_id))
