@@ -44,6 +44,7 @@ import {
   tenants,
   users,
 } from './schema.ts';
+import { removeTenantRow, updateTenantRow } from './tenant-rows.ts';
 
 type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
 
@@ -438,14 +439,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
             .returning();
           return row ? toSite(row) : null;
         }),
-      remove: (id) =>
-        conflictsAsErrors(async () => {
-          const rows = await tx
-            .delete(sites)
-            .where(and(eq(sites.tenantId, tenantId), eq(sites.id, id)))
-            .returning({ id: sites.id });
-          return rows.length > 0;
-        }),
+      remove: (id) => conflictsAsErrors(() => removeTenantRow(tx, tenantId, sites, id)),
     },
 
     gateways: {
@@ -480,14 +474,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
           return toGateway(required(row));
         }),
       update: (id, patch) =>
-        conflictsAsErrors(async () => {
-          const [row] = await tx
-            .update(gateways)
-            .set({ ...patch, updatedAt: now() })
-            .where(and(eq(gateways.tenantId, tenantId), eq(gateways.id, id)))
-            .returning();
-          return row ? toGateway(row) : null;
-        }),
+        conflictsAsErrors(() => updateTenantRow(tx, tenantId, gateways, id, patch, toGateway)),
       async tagKeys(id) {
         const rows = await tx
           .select({ deviceKey: devices.key, tagKey: tags.key })
@@ -508,14 +495,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
           .set({ configVersion: sql`${gateways.configVersion} + 1`, updatedAt: now() })
           .where(and(eq(gateways.tenantId, tenantId), eq(gateways.id, id)));
       },
-      remove: (id) =>
-        conflictsAsErrors(async () => {
-          const rows = await tx
-            .delete(gateways)
-            .where(and(eq(gateways.tenantId, tenantId), eq(gateways.id, id)))
-            .returning({ id: gateways.id });
-          return rows.length > 0;
-        }),
+      remove: (id) => conflictsAsErrors(() => removeTenantRow(tx, tenantId, gateways, id)),
     },
 
     devices: {
@@ -560,21 +540,8 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
           return toDevice(required(row));
         }),
       update: (id, patch) =>
-        conflictsAsErrors(async () => {
-          const [row] = await tx
-            .update(devices)
-            .set({ ...patch, updatedAt: now() })
-            .where(and(eq(devices.tenantId, tenantId), eq(devices.id, id)))
-            .returning();
-          return row ? toDevice(row) : null;
-        }),
-      async remove(id) {
-        const rows = await tx
-          .delete(devices)
-          .where(and(eq(devices.tenantId, tenantId), eq(devices.id, id)))
-          .returning({ id: devices.id });
-        return rows.length > 0;
-      },
+        conflictsAsErrors(() => updateTenantRow(tx, tenantId, devices, id, patch, toDevice)),
+      remove: (id) => removeTenantRow(tx, tenantId, devices, id),
     },
 
     deadLetters: {
@@ -693,22 +660,8 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
             .returning();
           return toTag(required(row));
         }),
-      update: (id, patch) =>
-        conflictsAsErrors(async () => {
-          const [row] = await tx
-            .update(tags)
-            .set({ ...patch, updatedAt: now() })
-            .where(and(eq(tags.tenantId, tenantId), eq(tags.id, id)))
-            .returning();
-          return row ? toTag(row) : null;
-        }),
-      async remove(id) {
-        const rows = await tx
-          .delete(tags)
-          .where(and(eq(tags.tenantId, tenantId), eq(tags.id, id)))
-          .returning({ id: tags.id });
-        return rows.length > 0;
-      },
+      update: (id, patch) => conflictsAsErrors(() => updateTenantRow(tx, tenantId, tags, id, patch, toTag)),
+      remove: (id) => removeTenantRow(tx, tenantId, tags, id),
     },
     alarmRules: {
       async list({ siteId, tagIds, scope }) {

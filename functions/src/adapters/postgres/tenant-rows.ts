@@ -1,11 +1,44 @@
-// The reads and the delete every named, tenant-owned table repeats (contacts, rotations, policies):
-// list by name, get one, lock several, remove one. Each runs inside `inTenant`'s transaction, with the
-// tenant_id filter beside row-level security like every other query.
+// What every tenant-owned table's repository repeats: change or remove one row by id, and for named
+// tables (contacts, rotations, policies) list by name, get one, lock several. Each runs inside
+// `inTenant`'s transaction, with the tenant_id filter beside row-level security like every query.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { ConfigDb } from './database.ts';
 
-type NamedTenantTable = PgTable & { id: PgColumn; tenantId: PgColumn; name: PgColumn };
+type TenantTable = PgTable & { id: PgColumn; tenantId: PgColumn };
+type NamedTenantTable = TenantTable & { name: PgColumn };
+
+/** Deletes the tenant's row `id`: true when there was one. */
+export async function removeTenantRow(
+  tx: ConfigDb,
+  tenantId: string,
+  table: TenantTable,
+  id: string,
+): Promise<boolean> {
+  const rows = await tx
+    .delete(table)
+    .where(and(eq(table.tenantId, tenantId), eq(table.id, id)))
+    .returning({ id: table.id });
+  return rows.length > 0;
+}
+
+/** Sets `values` (and updatedAt) on the tenant's row `id`: the changed record, null when there is none. */
+export async function updateTenantRow<T extends TenantTable & { updatedAt: PgColumn }, R>(
+  tx: ConfigDb,
+  tenantId: string,
+  table: T,
+  id: string,
+  values: Partial<T['$inferInsert']>,
+  toRecord: (row: T['$inferSelect']) => R,
+): Promise<R | null> {
+  // drizzle cannot type a set or a returning row for a generic table; both are the table's own.
+  const [row] = (await tx
+    .update(table as PgTable)
+    .set({ ...values, updatedAt: new Date() } as Record<string, unknown>)
+    .where(and(eq(table.tenantId, tenantId), eq(table.id, id)))
+    .returning()) as T['$inferSelect'][];
+  return row ? toRecord(row) : null;
+}
 
 export interface NamedTenantRows<R> {
   /** By name, then id. */
@@ -42,12 +75,6 @@ export function namedTenantRows<T extends NamedTenantTable, R>(
           .for('share'),
       );
     },
-    async remove(id) {
-      const rows = await tx
-        .delete(table)
-        .where(and(ofTenant, eq(table.id, id)))
-        .returning({ id: table.id });
-      return rows.length > 0;
-    },
+    remove: (id) => removeTenantRow(tx, tenantId, table, id),
   };
 }
