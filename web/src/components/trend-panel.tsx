@@ -5,6 +5,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { samePin } from '../home-pins.ts';
 import { type Series, seriesSchema, type TrendRangeId, trendRanges } from '../live-types.ts';
 import { strings } from '../strings.ts';
 import { alignedColumns, maxPointsFor } from '../trend-data.ts';
@@ -40,7 +41,7 @@ export interface TrendChartPin {
 }
 
 const sameChart = (a: TrendChartPin, b: TrendChartPin) =>
-  a.range === b.range && a.tagIds.length === b.tagIds.length && a.tagIds.every((id) => b.tagIds.includes(id));
+  samePin({ kind: 'chart', ...a }, { kind: 'chart', ...b });
 
 export function TrendPanel({
   tags,

@@ -5,18 +5,10 @@
 import 'server-only';
 import { type HomePin, homeLayoutSchema, homePinSchema } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
+import { withPin } from '../home-pins.ts';
 import { strings } from '../strings.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { getViewer } from './viewer.ts';
-
-/** A tag pin is the tag; a chart pin is its set of tags and its range. */
-const samePin = (a: HomePin, b: HomePin) =>
-  a.kind === 'tag'
-    ? b.kind === 'tag' && a.tagId === b.tagId
-    : b.kind === 'chart' &&
-      a.range === b.range &&
-      a.tagIds.length === b.tagIds.length &&
-      a.tagIds.every((id) => b.tagIds.includes(id));
 
 export type PinResult = { ok: true; pinned: boolean } | { ok: false; message: string };
 
@@ -27,8 +19,7 @@ export async function setPinned(pin: HomePin, pinned: boolean): Promise<PinResul
   try {
     const viewer = await getViewer();
     const current = homeLayoutSchema.parse(await callApi('GET', '/v1/me/layout', { token: viewer.token }));
-    const others = current.pins.filter((p) => !samePin(p, parsed.data));
-    const pins = pinned ? [...others, parsed.data] : others;
+    const pins = withPin(current.pins, parsed.data, pinned);
     await callApi('PUT', '/v1/me/layout', { token: viewer.token, body: { pins } });
     revalidatePath('/');
     return { ok: true, pinned };
