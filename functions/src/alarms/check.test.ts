@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidV7Ids } from '../adapters/crypto/ids.ts';
 import { createPostgresConfigStore } from '../adapters/postgres/store.ts';
 import { configDatabaseTargets } from '../testing/config-databases.ts';
+import { newTestPlant, type TestPlant } from '../testing/plant.ts';
 import { acknowledgeAlarmAs, listAlarms } from '../use-cases/alarms.ts';
 import type { Principal } from '../use-cases/principal.ts';
 import { runAlarmCheck } from './check.ts';
@@ -47,69 +48,9 @@ function recordingEscalation(options: { failStarts?: boolean } = {}) {
   return { escalation, starts, stops, calls };
 }
 
-const modbus = {
-  protocol: 'modbus-tcp',
-  host: '127.0.0.1',
-  port: 502,
-  unitId: 1,
-  pollMs: 1000,
-  timeoutMs: 2000,
-  byteOrder: 'BE',
-  wordOrder: 'BE',
-  interRequestDelayMs: 0,
-  maxGap: 8,
-} as const;
-
-async function newPlant(store: ConfigStore) {
-  const tenantId = randomUUID();
-  await store.createTenant({
-    tenant: { id: tenantId, name: `Works ${tenantId}`, timeZone: 'Europe/London' },
-    owner: { id: randomUUID(), email: `o-${tenantId}@example.com`, name: 'O', passwordHash: 'scrypt$x' },
-  });
-  return store.inTenant(tenantId, async (repos) => {
-    const site = await repos.sites.create({
-      id: randomUUID(),
-      name: 'North',
-      description: '',
-      timeZone: 'Europe/London',
-      location: null,
-    });
-    const gateway = await repos.gateways.create({
-      id: randomUUID(),
-      siteId: site.id,
-      name: 'gw',
-      description: '',
-    });
-    const devices = [];
-    for (const key of ['plc-1', 'plc-2']) {
-      const device = await repos.devices.create({
-        id: randomUUID(),
-        gatewayId: gateway.id,
-        key,
-        name: key,
-        description: '',
-        enabled: true,
-        connection: modbus,
-      });
-      await repos.tags.create({
-        id: randomUUID(),
-        deviceId: device.id,
-        key: 'level',
-        name: 'Level',
-        description: '',
-        address: { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' },
-        scale: 1,
-        offset: 0,
-        unit: 'm',
-        deadband: 0,
-      });
-      devices.push(device);
-    }
-    const tags = await repos.tags.telemetryRefs({ gatewayId: gateway.id, scope: null });
-    return { tenantId, siteId: site.id, gatewayId: gateway.id, devices, tags };
-  });
-}
-type Plant = Awaited<ReturnType<typeof newPlant>>;
+const newPlant = (store: ConfigStore) =>
+  newTestPlant(store, { label: 'works', deviceKeys: ['plc-1', 'plc-2'] });
+type Plant = TestPlant;
 
 const common = {
   description: '',

@@ -9,6 +9,7 @@ import { createAlarmCheckHandler } from '../alarms/check.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
 import { createAwsAlarmCheckDeps, parseAwsStoresEnv } from '../env/aws.ts';
 import { throwawayAwsDatabase } from '../testing/aws-database.ts';
+import { newTestPlant } from '../testing/plant.ts';
 
 const database = throwawayAwsDatabase('pw_check');
 const { env } = database;
@@ -26,60 +27,13 @@ describe('the alarm-check Lambda on real PostgreSQL', () => {
     const deps = await createAwsAlarmCheckDeps(parseAwsStoresEnv(env));
     const { store } = deps;
     try {
-      const tenantId = randomUUID();
-      await store.createTenant({
-        tenant: { id: tenantId, name: `Check ${tenantId}`, timeZone: 'UTC' },
-        owner: { id: randomUUID(), email: `${tenantId}@example.com`, name: 'Owner', passwordHash: 'x' },
-      });
+      const { tenantId, siteId, gatewayId, devices } = await newTestPlant(store, { label: 'check' });
+      const device = devices[0];
+      if (!device) throw new Error('the plant has a device');
       const plant = await store.inTenant(tenantId, async (repos) => {
-        const site = await repos.sites.create({
-          id: randomUUID(),
-          name: 'North',
-          description: '',
-          timeZone: 'UTC',
-          location: null,
-        });
-        const gateway = await repos.gateways.create({
-          id: randomUUID(),
-          siteId: site.id,
-          name: 'gw',
-          description: '',
-        });
-        const device = await repos.devices.create({
-          id: randomUUID(),
-          gatewayId: gateway.id,
-          key: 'plc-1',
-          name: 'PLC',
-          description: '',
-          enabled: true,
-          connection: {
-            protocol: 'modbus-tcp',
-            host: '127.0.0.1',
-            port: 502,
-            unitId: 1,
-            pollMs: 1000,
-            timeoutMs: 2000,
-            byteOrder: 'BE',
-            wordOrder: 'BE',
-            interRequestDelayMs: 0,
-            maxGap: 8,
-          },
-        });
-        await repos.tags.create({
-          id: randomUUID(),
-          deviceId: device.id,
-          key: 'level',
-          name: 'Level',
-          description: '',
-          address: { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' },
-          scale: 1,
-          offset: 0,
-          unit: 'm',
-          deadband: 0,
-        });
         const rule = await repos.alarmRules.create({
           id: randomUUID(),
-          siteId: site.id,
+          siteId,
           tagId: null,
           kind: 'commLoss',
           name: 'PLC silent',
@@ -93,9 +47,9 @@ describe('the alarm-check Lambda on real PostgreSQL', () => {
           afterSeconds: 30,
           scope: 'device',
           deviceId: device.id,
-          gatewayId: gateway.id,
+          gatewayId,
         } as AlarmRuleRecord);
-        return { siteId: site.id, gatewayId: gateway.id, ruleId: rule.id };
+        return { siteId, gatewayId, ruleId: rule.id };
       });
       const lastData = Date.now() - 120_000;
       await createAlarmEvaluator({ store, ids: uuidV7Ids, clock: systemClock }).evaluate({

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConfigStore, ReportRunRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDatabaseTargets } from '../../testing/config-databases.ts';
+import { testReport } from '../../testing/reports.ts';
 import { newTestTenant } from '../../testing/tenants.ts';
 import { runHousekeeping } from '../../use-cases/housekeeping.ts';
 import type { ConfigDatabase } from './database.ts';
@@ -49,25 +50,9 @@ async function tenantWithLeftovers(store: ConfigStore, label: string) {
     for (const t of Object.values(tokens)) await repos.ackTokens.create(t);
     await repos.ackTokens.use(tokens.longUsed.id, ago(8 * DAY));
     await repos.ackTokens.use(tokens.recentlyUsed.id, ago(HOUR));
-    const report = await repos.reports.create({
-      id: randomUUID(),
-      name: 'Daily flows',
-      ownerUserId: null,
-      ownerSiteIds: null,
-      createdBy: { type: 'apiKey' },
-      scope: { siteIds: [], deviceIds: [], tagIds: [randomUUID()] },
-      scopeSiteIds: [],
-      period: 'last-day',
-      bucket: 'hour',
-      metrics: ['avg'],
-      sections: ['summary'],
-      formats: ['csv'],
-      recipients: ['m@example.com'],
-      schedule: { kind: 'daily', at: '06:00' },
-      timeZone: 'Europe/London',
-      enabled: true,
-      lastSlotAt: ago(DAY),
-    });
+    const report = await repos.reports.create(
+      testReport({ name: 'Daily flows', schedule: { kind: 'daily', at: '06:00' }, lastSlotAt: ago(DAY) }),
+    );
     const run = (status: ReportRunRecord['status'], createdAt: Date, startedAt: Date | null) =>
       repos.reportRuns.create({
         id: randomUUID(),

@@ -1,9 +1,10 @@
 // The report repositories on PGlite and real PostgreSQL: tenant isolation by row-level security,
 // the slot compare-and-set, and the scheduler's cross-tenant index (a SECURITY DEFINER function).
 import { randomUUID } from 'node:crypto';
-import type { ConfigStore, ReportRecord } from '@plantwatch/shared';
+import type { ConfigStore } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDatabaseTargets } from '../../testing/config-databases.ts';
+import { testReport } from '../../testing/reports.ts';
 import type { ConfigDatabase } from './database.ts';
 import { createReportScheduleIndex } from './reports-repos.ts';
 import { createPostgresConfigStore } from './store.ts';
@@ -17,26 +18,7 @@ async function newTenant(store: ConfigStore): Promise<string> {
   return tenantId;
 }
 
-const report = (overrides: Partial<ReportRecord> = {}): ReportRecord => ({
-  id: randomUUID(),
-  name: 'Weekly',
-  ownerUserId: null,
-  ownerSiteIds: null,
-  createdBy: { type: 'apiKey' },
-  scope: { siteIds: [], deviceIds: [], tagIds: [randomUUID()] },
-  scopeSiteIds: [],
-  period: 'last-week',
-  bucket: 'day',
-  metrics: ['avg'],
-  sections: ['summary'],
-  formats: ['pdf'],
-  recipients: ['m@example.com'],
-  schedule: { kind: 'weekly', at: '06:00', dayOfWeek: 1 },
-  timeZone: 'Europe/London',
-  enabled: true,
-  lastSlotAt: new Date('2026-01-05T06:00:00Z'),
-  ...overrides,
-});
+const report = testReport;
 
 describe.each(configDatabaseTargets)('report repositories on $name', (target) => {
   let database: ConfigDatabase;
