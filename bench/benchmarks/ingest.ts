@@ -10,6 +10,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
 import mqtt from 'mqtt';
 import { z } from 'zod';
+import { openDuckDbTelemetryStore } from '../../functions/src/adapters/duckdb/telemetry-store.ts';
 import { parseLocalEnv } from '../../infra/local/src/env.ts';
 import { startLocalRuntime } from '../../infra/local/src/runtime.ts';
 import { type Benchmark, type BenchResult, progress, round, withBaseline } from '../harness.ts';
@@ -50,6 +51,41 @@ async function rawAppenderPointsPerSecond(dir: string): Promise<number> {
   } finally {
     connection.closeSync();
     instance.closeSync();
+  }
+}
+
+/**
+ * The telemetry store's own write path (replay check, latest values, two rollups, one transaction
+ * per group) with the same points, written as ingest hands them over: one write per message, as
+ * many at once as the gateway has in flight. Printed beside the two results: it is the ceiling of
+ * the end-to-end figure, whatever MQTT, JSON and validation cost.
+ */
+async function storePointsPerSecond(dir: string): Promise<number> {
+  const store = await openDuckDbTelemetryStore({ path: join(dir, 'store.duckdb') });
+  try {
+    const start = Date.UTC(2026, 0, 1);
+    const messages = Array.from({ length: settings.messages }, (_, m) =>
+      Array.from({ length: settings.pointsPerMessage }, (_, p) => {
+        const i = m * settings.pointsPerMessage + p;
+        return {
+          tenantId: 'tenant-1',
+          siteId: 'site-1',
+          gatewayId: 'gw-1',
+          deviceKey: 'plc-1',
+          tagKey: `t${i % settings.tags}`,
+          ts: start + Math.floor(i / settings.tags),
+          value: i * 0.5,
+          quality: 'good' as const,
+        };
+      }),
+    );
+    const began = performance.now();
+    for (let m = 0; m < messages.length; m += settings.inFlight) {
+      await Promise.all(messages.slice(m, m + settings.inFlight).map((points) => store.write(points)));
+    }
+    return totalPoints / ((performance.now() - began) / 1000);
+  } finally {
+    await store.close();
   }
 }
 
@@ -183,6 +219,10 @@ async function run(): Promise<BenchResult> {
   try {
     const raw = await rawAppenderPointsPerSecond(dir);
     progress(`  raw DuckDB appender   ${round(raw, 0)} points/s`);
+    const store = await storePointsPerSecond(dir);
+    progress(
+      `  telemetry store write ${round(store, 0)} points/s (ratio ${round(store / raw, 3)}: the ceiling)`,
+    );
     const endToEnd = await endToEndPointsPerSecond(dir);
     progress(`  MQTT → queryable      ${round(endToEnd, 0)} points/s`);
     return withBaseline(round(endToEnd, 0), 'points/s', round(raw, 0));
