@@ -18,6 +18,8 @@ import {
 } from '@plantwatch/shared';
 import { z } from 'zod';
 import * as alarms from '../../use-cases/alarms.ts';
+import type { ApiDeps } from '../../use-cases/deps.ts';
+import type { Principal } from '../../use-cases/principal.ts';
 import { defineRoute, type Route } from '../route.ts';
 
 const ruleParams = z.object({ ruleId: idSchema });
@@ -112,21 +114,6 @@ export const alarmRoutes: Route[] = [
       alarms: await alarms.listAlarms(deps, principal, query),
     }),
   }),
-  defineRoute({
-    operationId: 'acknowledgeAlarm',
-    method: 'POST',
-    path: '/v1/alarms/{ruleId}/acknowledge',
-    summary: "Acknowledge a rule's unacknowledged alarms; acknowledging again records nothing",
-    tag: 'alarms',
-    access: 'operator',
-    params: ruleParams,
-    body: acknowledgeAlarmSchema,
-    response: actionResponse,
-    status: 200,
-    errors: [404, 422],
-    handle: ({ deps, principal, params, body }) =>
-      alarms.acknowledgeAlarm(deps, principal, params.ruleId, body),
-  }),
   ...actionRoutes(),
   defineRoute({
     operationId: 'listAlarmEvents',
@@ -146,82 +133,92 @@ export const alarmRoutes: Route[] = [
   }),
 ];
 
-/** The operator's actions besides acknowledging: each one a journal entry with who, how and when. */
+/**
+ * POST /v1/alarms/{ruleId}/<action>: the shape every operator action shares. Each one is a journal
+ * entry with who, how and when, and answers with the rule's alarms and the events it recorded.
+ */
+function alarmAction<B extends z.ZodType>(action: {
+  operationId: string;
+  path: string;
+  summary: string;
+  access: 'operator' | 'engineer';
+  body: B;
+  errors?: number[];
+  run: (
+    deps: ApiDeps,
+    principal: Principal,
+    ruleId: string,
+    body: z.output<B>,
+  ) => Promise<z.input<typeof actionResponse>>;
+}): Route {
+  return defineRoute({
+    operationId: action.operationId,
+    method: 'POST',
+    path: `/v1/alarms/{ruleId}/${action.path}`,
+    summary: action.summary,
+    tag: 'alarms',
+    access: action.access,
+    params: ruleParams,
+    body: action.body,
+    response: actionResponse,
+    status: 200,
+    errors: action.errors ?? [404, 422],
+    // B is a schema, so the body is its output; TypeScript cannot resolve that for a generic B.
+    handle: ({ deps, principal, params, body }) =>
+      action.run(deps, principal, params.ruleId, body as z.output<B>),
+  });
+}
+
 function actionRoutes(): Route[] {
   return [
-    defineRoute({
+    alarmAction({
+      operationId: 'acknowledgeAlarm',
+      path: 'acknowledge',
+      summary: "Acknowledge a rule's unacknowledged alarms; acknowledging again records nothing",
+      access: 'operator',
+      body: acknowledgeAlarmSchema,
+      run: alarms.acknowledgeAlarm,
+    }),
+    alarmAction({
       operationId: 'shelveAlarm',
-      method: 'POST',
-      path: '/v1/alarms/{ruleId}/shelve',
+      path: 'shelve',
       summary: `Shelve a rule's alarms for a while (operators up to ${alarms.OPERATOR_MAX_SHELVE_MINUTES / 60} h, engineers up to a week); shelving again moves the end`,
-      tag: 'alarms',
       access: 'operator',
-      params: ruleParams,
       body: shelveAlarmSchema,
-      response: actionResponse,
-      status: 200,
       errors: [403, 404, 422],
-      handle: ({ deps, principal, params, body }) => alarms.shelveAlarm(deps, principal, params.ruleId, body),
+      run: alarms.shelveAlarm,
     }),
-    defineRoute({
+    alarmAction({
       operationId: 'unshelveAlarm',
-      method: 'POST',
-      path: '/v1/alarms/{ruleId}/unshelve',
+      path: 'unshelve',
       summary: "End a shelving early; the alarm shows the process's state at once",
-      tag: 'alarms',
       access: 'operator',
-      params: ruleParams,
       body: unshelveAlarmSchema,
-      response: actionResponse,
-      status: 200,
-      errors: [404, 422],
-      handle: ({ deps, principal, params, body }) =>
-        alarms.unshelveAlarm(deps, principal, params.ruleId, body),
+      run: alarms.unshelveAlarm,
     }),
-    defineRoute({
+    alarmAction({
       operationId: 'commentOnAlarm',
-      method: 'POST',
-      path: '/v1/alarms/{ruleId}/comment',
+      path: 'comment',
       summary: "Add a note to the alarm's journal; the state does not change",
-      tag: 'alarms',
       access: 'operator',
-      params: ruleParams,
       body: commentAlarmSchema,
-      response: actionResponse,
-      status: 200,
-      errors: [404, 422],
-      handle: ({ deps, principal, params, body }) =>
-        alarms.commentOnAlarm(deps, principal, params.ruleId, body),
+      run: alarms.commentOnAlarm,
     }),
-    defineRoute({
+    alarmAction({
       operationId: 'removeAlarmFromService',
-      method: 'POST',
-      path: '/v1/alarms/{ruleId}/remove-from-service',
+      path: 'remove-from-service',
       summary: 'Take alarms out of service (maintenance): followed, never raised, until returned',
-      tag: 'alarms',
       access: 'engineer',
-      params: ruleParams,
       body: removeAlarmFromServiceSchema,
-      response: actionResponse,
-      status: 200,
-      errors: [404, 422],
-      handle: ({ deps, principal, params, body }) =>
-        alarms.removeAlarmFromService(deps, principal, params.ruleId, body),
+      run: alarms.removeAlarmFromService,
     }),
-    defineRoute({
+    alarmAction({
       operationId: 'returnAlarmToService',
-      method: 'POST',
-      path: '/v1/alarms/{ruleId}/return-to-service',
+      path: 'return-to-service',
       summary: 'Return alarms to service; one whose condition holds is raised at once',
-      tag: 'alarms',
       access: 'engineer',
-      params: ruleParams,
       body: returnAlarmToServiceSchema,
-      response: actionResponse,
-      status: 200,
-      errors: [404, 422],
-      handle: ({ deps, principal, params, body }) =>
-        alarms.returnAlarmToService(deps, principal, params.ruleId, body),
+      run: alarms.returnAlarmToService,
     }),
   ];
 }
