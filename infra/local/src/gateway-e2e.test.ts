@@ -8,6 +8,7 @@ import { provision, spawnGateway } from '@plantwatch/edge-gateway';
 import { ModbusSimulator } from '@plantwatch/edge-gateway/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
+import { createPlantOverApi } from './testing/plant.ts';
 
 interface Plant {
   token: string;
@@ -48,36 +49,15 @@ describe('a real gateway process publishing to the local runtime', { timeout: 12
     }
   }
 
-  async function createPlant(label: string): Promise<Plant> {
-    const owner = await api.signUp(label);
-    const t = owner.token;
-    const site = (await api.call('POST', '/v1/sites', { token: t, body: { name: `${label} works` } })).body;
-    const gateway = (
-      await api.call('POST', '/v1/gateways', { token: t, body: { siteId: site.id, name: 'gw' } })
-    ).body;
-    const device = (
-      await api.call('POST', '/v1/devices', {
-        token: t,
-        body: {
-          gatewayId: gateway.id,
-          key: 'plc-1',
-          name: 'Lift station PLC',
-          connection: { protocol: 'modbus-tcp', host: '127.0.0.1', port: plc.port, pollMs: 200 },
-        },
-      })
-    ).body;
-    await api.call('POST', '/v1/tags', {
-      token: t,
-      body: {
-        deviceId: device.id,
-        key: 'level',
-        name: 'Wet well level',
-        unit: 'm',
-        scale: 0.01,
-        address: { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' },
+  function createPlant(label: string): Promise<Plant> {
+    return createPlantOverApi(api, label, {
+      device: {
+        key: 'plc-1',
+        name: 'Lift station PLC',
+        connection: { protocol: 'modbus-tcp', host: '127.0.0.1', port: plc.port, pollMs: 200 },
       },
+      tags: [{ key: 'level', name: 'Wet well level', unit: 'm', scale: 0.01 }],
     });
-    return { token: t, siteId: site.id, gatewayId: gateway.id, deviceId: device.id };
   }
 
   /** Provisions the gateway and installs its bundle as `edge-gateway provision` does; returns config.json. */

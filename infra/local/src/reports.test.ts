@@ -14,6 +14,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
+import { createPlantOverApi } from './testing/plant.ts';
 
 const run = promisify(execFile);
 const HOUR = 3_600_000;
@@ -28,47 +29,20 @@ interface Plant {
 }
 
 async function createPlant(api: TestApi, label: string): Promise<Plant> {
-  const owner = await api.signUp(label);
-  const t = owner.token;
-  const site = (await api.call('POST', '/v1/sites', { token: t, body: { name: `${label} works` } })).body;
-  const gateway = (
-    await api.call('POST', '/v1/gateways', { token: t, body: { siteId: site.id, name: 'gw' } })
-  ).body;
-  const device = (
-    await api.call('POST', '/v1/devices', {
-      token: t,
-      body: {
-        gatewayId: gateway.id,
-        key: 'pump-1',
-        name: 'Pump station 1',
-        connection: { protocol: 'modbus-tcp', host: '127.0.0.1' },
-      },
-    })
-  ).body;
-  const tag = async (key: string, name: string, unit: string, address: number) =>
-    (
-      await api.call('POST', '/v1/tags', {
-        token: t,
-        body: {
-          deviceId: device.id,
-          key,
-          name,
-          unit,
-          address: { kind: 'modbus', area: 'holding', address, type: 'uint16' },
-        },
-      })
-    ).body.id as string;
-  return {
-    token: t,
-    tenantId: owner.tenantId,
-    userId: owner.userId,
-    siteId: site.id,
-    gatewayId: gateway.id,
-    tagIds: {
-      flow: await tag('flow', 'Inlet flow', 'm³/h', 0),
-      total: await tag('total', 'Flow total', 'm³', 1),
+  const plant = await createPlantOverApi(api, label, {
+    device: {
+      key: 'pump-1',
+      name: 'Pump station 1',
+      connection: { protocol: 'modbus-tcp', host: '127.0.0.1' },
     },
-  };
+    tags: [
+      { key: 'flow', name: 'Inlet flow', unit: 'm³/h' },
+      { key: 'total', name: 'Flow total', unit: 'm³' },
+    ],
+  });
+  const { flow, total } = plant.tagIds;
+  if (!flow || !total) throw new Error('the plant has its two tags');
+  return { ...plant, tagIds: { flow, total } };
 }
 
 /** A point a minute for `hours` hours from `from`: flow 40 ± 10 over the day, the totaliser integrating it. */

@@ -10,6 +10,7 @@ import {
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
+import { createPlantOverApi } from './testing/plant.ts';
 
 interface Plant {
   token: string;
@@ -20,46 +21,14 @@ interface Plant {
   tagIds: Record<string, string>;
 }
 
-async function createPlant(api: TestApi, label: string): Promise<Plant> {
-  const owner = await api.signUp(label);
-  const t = owner.token;
-  const site = (await api.call('POST', '/v1/sites', { token: t, body: { name: `${label} works` } })).body;
-  const gateway = (
-    await api.call('POST', '/v1/gateways', { token: t, body: { siteId: site.id, name: 'gw' } })
-  ).body;
-  const device = (
-    await api.call('POST', '/v1/devices', {
-      token: t,
-      body: {
-        gatewayId: gateway.id,
-        key: 'plc-1',
-        name: 'PLC',
-        connection: { protocol: 'modbus-tcp', host: '127.0.0.1' },
-      },
-    })
-  ).body;
-  const tagIds: Record<string, string> = {};
-  for (const [index, key] of ['level', 'total'].entries()) {
-    const tag = await api.call('POST', '/v1/tags', {
-      token: t,
-      body: {
-        deviceId: device.id,
-        key,
-        name: key,
-        unit: 'm',
-        address: { kind: 'modbus', area: 'holding', address: index, type: 'uint16' },
-      },
-    });
-    tagIds[key] = tag.body.id;
-  }
-  return {
-    token: t,
-    tenantId: owner.tenantId,
-    siteId: site.id,
-    gatewayId: gateway.id,
-    deviceId: device.id,
-    tagIds,
-  };
+function createPlant(api: TestApi, label: string): Promise<Plant> {
+  return createPlantOverApi(api, label, {
+    device: { key: 'plc-1', name: 'PLC', connection: { protocol: 'modbus-tcp', host: '127.0.0.1' } },
+    tags: [
+      { key: 'level', unit: 'm' },
+      { key: 'total', unit: 'm' },
+    ],
+  });
 }
 
 async function provision(
