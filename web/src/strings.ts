@@ -629,7 +629,8 @@ export const strings = {
     weeklyAt: (day: string, at: string) => `${day}s at ${at}`,
     monthlyAt: (day: number, at: string) => `monthly on day ${day} at ${at}`,
     cronWords: (expression: string) => `cron ${expression}`,
-    scheduleNow: (words: string, zone: string) => `Runs ${words} (${zone}).`,
+    scheduleNow: (words: string, zone: string, on: boolean) =>
+      on ? `Runs ${words} (${zone}).` : `Off; when turned on, it runs ${words} (${zone}).`,
     notADateTime: 'must be a date and time',
     queued: 'Queued',
     by: 'By',

@@ -225,10 +225,9 @@ export function AlarmRuleForm(props: {
   initial?: FormFields;
   /** When editing: what the rule watches, in words. */
   watched?: string;
+  /** When editing: the rule's last change, so the fields show the saved rule after Save. */
+  version?: string;
 }) {
-  const initial = props.initial ?? {};
-  const editing = props.initial !== undefined;
-  const [kind, setKind] = useState<AlarmRuleKind>((initial.kind as AlarmRuleKind | undefined) ?? 'limit');
   return (
     <ActionForm
       action={props.action}
@@ -236,6 +235,26 @@ export function AlarmRuleForm(props: {
       submitLabel={props.submitLabel}
       pendingLabel={props.pendingLabel}
     >
+      <div key={props.version} className="form">
+        <AlarmRuleFields {...props} />
+      </div>
+    </ActionForm>
+  );
+}
+
+function AlarmRuleFields(props: {
+  plant: RulePlant;
+  policies: readonly { id: string; name: string }[];
+  /** The saved rule's fields when editing; its kind and what it watches are then fixed. */
+  initial?: FormFields;
+  /** When editing: what the rule watches, in words. */
+  watched?: string;
+}) {
+  const initial = props.initial ?? {};
+  const editing = props.initial !== undefined;
+  const [kind, setKind] = useState<AlarmRuleKind>((initial.kind as AlarmRuleKind | undefined) ?? 'limit');
+  return (
+    <>
       {editing ? (
         <p>
           {a.kinds[kind]}: {props.watched} <small className="hint">{a.kindFixed}</small>
@@ -306,6 +325,6 @@ export function AlarmRuleForm(props: {
         type="checkbox"
         defaultChecked={editing ? initial.enabled === 'on' : true}
       />
-    </ActionForm>
+    </>
   );
 }

@@ -5,8 +5,10 @@ import {
   type ComponentProps,
   createContext,
   type ReactNode,
+  startTransition,
   useActionState,
   useContext,
+  useEffect,
   useId,
   useRef,
 } from 'react';
@@ -31,9 +33,26 @@ export function ActionForm(props: {
     props.onDone?.(next);
     return next;
   }, idleState);
+  // React empties a form after its action returns, refused or not; submitting through a transition
+  // instead keeps what was typed beside the messages about it, and only an accepted form is emptied.
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.status === 'ok') formRef.current?.reset();
+  }, [state]);
   return (
     <FormStateContext.Provider value={state}>
-      <form action={formAction} className={props.className ?? 'form'} aria-label={props.label} noValidate>
+      <form
+        ref={formRef}
+        action={formAction}
+        onSubmit={(event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          startTransition(() => formAction(data));
+        }}
+        className={props.className ?? 'form'}
+        aria-label={props.label}
+        noValidate
+      >
         {props.children}
         <div className="form-actions">
           <button type="submit" disabled={pending} aria-disabled={pending}>

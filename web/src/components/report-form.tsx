@@ -186,10 +186,9 @@ export function ReportForm(props: {
   /** The organisation's time zone, used when the report's is left empty. */
   defaultZone: string;
   initial?: ReportFormValues;
+  /** When editing: the report's last change, so the fields show the saved report after Save. */
+  version?: string;
 }) {
-  const values = props.initial ?? emptyValues;
-  const { fields, lists } = values;
-  const [period, setPeriod] = useState(fields.period ?? 'last-day');
   const [errors, setErrors] = useState<Record<string, string>>({});
   return (
     <ActionForm
@@ -199,6 +198,29 @@ export function ReportForm(props: {
       pendingLabel={props.pendingLabel}
       onDone={(state) => setErrors(state.fieldErrors ?? {})}
     >
+      <div key={props.version} className="form">
+        <ReportFields
+          plant={props.plant}
+          defaultZone={props.defaultZone}
+          values={props.initial ?? emptyValues}
+          errors={errors}
+        />
+      </div>
+    </ActionForm>
+  );
+}
+
+function ReportFields(props: {
+  plant: RulePlant;
+  defaultZone: string;
+  values: ReportFormValues;
+  errors: Record<string, string>;
+}) {
+  const { values, errors } = props;
+  const { fields, lists } = values;
+  const [period, setPeriod] = useState(fields.period ?? 'last-day');
+  return (
+    <>
       <Field name="name" label={r.name} required defaultValue={fields.name} />
       <ScopeFields plant={props.plant} values={values} error={errors.scope} />
       <div className="row">
@@ -266,7 +288,7 @@ export function ReportForm(props: {
         defaultValue={fields.timeZone}
       />
       <Field name="enabled" label={r.enabledField} type="checkbox" defaultChecked={fields.enabled === 'on'} />
-    </ActionForm>
+    </>
   );
 }
 

@@ -21,13 +21,10 @@ export default async function EditReportPage(props: { params: Promise<{ reportId
       <p>
         <Link href="/reports">{r.backToList}</Link>
       </p>
-      <p>
-        {r.scheduleNow(report.enabled ? scheduleInWords(report.schedule) : r.scheduleOff, report.timeZone)}
-      </p>
+      <p>{r.scheduleNow(scheduleInWords(report.schedule), report.timeZone, report.enabled)}</p>
       {plant ? (
-        // keyed by the last change, so the fields show the saved report after Save
         <ReportForm
-          key={report.updatedAt}
+          version={report.updatedAt}
           action={updateReport.bind(null, report.id)}
           label={r.editReport(report.name)}
           submitLabel={strings.save}

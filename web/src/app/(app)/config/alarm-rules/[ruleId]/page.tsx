@@ -26,9 +26,8 @@ export default async function EditAlarmRulePage(props: { params: Promise<{ ruleI
         <Link href="/config/alarm-rules">{a.backToList}</Link>
       </p>
       {engineer ? (
-        // keyed by the last change, so the fields show the saved rule after Save
         <AlarmRuleForm
-          key={rule.updatedAt}
+          version={rule.updatedAt}
           action={updateAlarmRule.bind(null, rule.id, rule.kind)}
           label={a.editRule(rule.name)}
           submitLabel={strings.save}
