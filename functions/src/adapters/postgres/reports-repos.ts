@@ -1,8 +1,6 @@
 // Report definitions and runs (issue #7): the PostgreSQL implementation of ReportRepositories, and the
 // scheduler's one cross-tenant read.
 import {
-  type AlarmEvent,
-  alarmEventSchema,
   type ReportRecord,
   type ReportRepositories,
   type ReportRunRecord,
@@ -14,13 +12,12 @@ import {
 } from '@plantwatch/shared';
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { toAlarmEvent } from './alarm-event-rows.ts';
 import type { ConfigDb } from './database.ts';
 import { alarmEvents } from './schema.ts';
 import { reportDefinitions, reportDownloads, reportRuns } from './schema-reports.ts';
 
 type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
-
-const iso = (d: Date) => d.toISOString();
 
 // The settings document is checked against the API's schema when read, as alarm rules are: a row
 // written by an older version fails loudly here instead of deep inside a scheduled run.
@@ -74,23 +71,6 @@ function toRun(r: Row<typeof reportRuns>): ReportRunRecord {
     finishedAt: r.finishedAt,
   };
 }
-
-const toAlarmEvent = (r: Row<typeof alarmEvents>): AlarmEvent =>
-  alarmEventSchema.parse({
-    id: r.id,
-    tenantId: r.tenantId,
-    alarmId: r.alarmId,
-    ruleId: r.ruleId,
-    siteId: r.siteId,
-    at: iso(r.at),
-    from: r.fromState,
-    to: r.toState,
-    kind: r.kind,
-    by: r.by,
-    channel: r.channel,
-    ...(r.value === null ? {} : { value: r.value }),
-    ...(r.comment === null ? {} : { comment: r.comment }),
-  });
 
 function settingsOf(report: Partial<ReportRecord>): Record<string, unknown> | undefined {
   const keys = ['period', 'bucket', 'metrics', 'sections', 'formats', 'recipients', 'schedule'] as const;

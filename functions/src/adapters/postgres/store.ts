@@ -1,11 +1,9 @@
 // ConfigStore on PostgreSQL (PGlite or a server) through drizzle. Every tenant query filters on
 // tenant_id in code *and* runs in a transaction whose app.tenant_id makes RLS enforce the same.
 import {
-  type AlarmEvent,
   type AlarmRule,
   type AlarmRuleRecord,
   type ApiKey,
-  alarmEventSchema,
   alarmRuleSchema,
   type ConfigStore,
   ConflictError,
@@ -23,6 +21,7 @@ import {
   type User,
 } from '@plantwatch/shared';
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { toAlarmEvent } from './alarm-event-rows.ts';
 import type { ConfigDb } from './database.ts';
 import { escalationRepositories } from './escalation-repos.ts';
 import { layoutRepositories } from './layout-repos.ts';
@@ -44,7 +43,7 @@ import {
   tenants,
   users,
 } from './schema.ts';
-import { removeTenantRow, updateTenantRow } from './tenant-rows.ts';
+import { getTenantRow, removeTenantRow, updateTenantRow } from './tenant-rows.ts';
 
 type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
 
@@ -200,23 +199,6 @@ function alarmRuleSettings(rule: AlarmRuleRecord): Record<string, unknown> {
   return settings;
 }
 
-const toAlarmEvent = (r: Row<typeof alarmEvents>): AlarmEvent =>
-  alarmEventSchema.parse({
-    id: r.id,
-    tenantId: r.tenantId,
-    alarmId: r.alarmId,
-    ruleId: r.ruleId,
-    siteId: r.siteId,
-    at: iso(r.at),
-    from: r.fromState,
-    to: r.toState,
-    kind: r.kind,
-    by: r.by,
-    channel: r.channel,
-    ...(r.value === null ? {} : { value: r.value }),
-    ...(r.comment === null ? {} : { comment: r.comment }),
-  });
-
 const toDeadLetter = (r: Row<typeof ingestDeadLetters>): DeadLetter => ({
   id: r.id,
   siteId: r.siteId,
@@ -274,13 +256,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
           await tx.select().from(users).where(eq(users.tenantId, tenantId)).orderBy(asc(users.email))
         ).map(toUser);
       },
-      async get(id) {
-        const [row] = await tx
-          .select()
-          .from(users)
-          .where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
-        return row ? toUser(row) : null;
-      },
+      get: (id) => getTenantRow(tx, tenantId, users, id, toUser),
       insertInvited: (u) =>
         conflictsAsErrors(async () => {
           const [row] = await tx
@@ -400,13 +376,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
             .orderBy(asc(sites.name))
         ).map(toSite);
       },
-      async get(id) {
-        const [row] = await tx
-          .select()
-          .from(sites)
-          .where(and(eq(sites.tenantId, tenantId), eq(sites.id, id)));
-        return row ? toSite(row) : null;
-      },
+      get: (id) => getTenantRow(tx, tenantId, sites, id, toSite),
       create: (s) =>
         conflictsAsErrors(async () => {
           const [row] = await tx
@@ -458,13 +428,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
             .orderBy(asc(gateways.name))
         ).map(toGateway);
       },
-      async get(id) {
-        const [row] = await tx
-          .select()
-          .from(gateways)
-          .where(and(eq(gateways.tenantId, tenantId), eq(gateways.id, id)));
-        return row ? toGateway(row) : null;
-      },
+      get: (id) => getTenantRow(tx, tenantId, gateways, id, toGateway),
       create: (g) =>
         conflictsAsErrors(async () => {
           const [row] = await tx
@@ -680,13 +644,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
           .orderBy(asc(alarmRules.createdAt), asc(alarmRules.id));
         return rows.map(toAlarmRule);
       },
-      async get(id) {
-        const [row] = await tx
-          .select()
-          .from(alarmRules)
-          .where(and(eq(alarmRules.tenantId, tenantId), eq(alarmRules.id, id)));
-        return row ? toAlarmRule(row) : null;
-      },
+      get: (id) => getTenantRow(tx, tenantId, alarmRules, id, toAlarmRule),
       async create(rule) {
         const [row] = await tx
           .insert(alarmRules)

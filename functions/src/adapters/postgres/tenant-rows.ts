@@ -8,6 +8,22 @@ import type { ConfigDb } from './database.ts';
 type TenantTable = PgTable & { id: PgColumn; tenantId: PgColumn };
 type NamedTenantTable = TenantTable & { name: PgColumn };
 
+/** The tenant's row `id` as a record, null when there is none. */
+export async function getTenantRow<T extends TenantTable, R>(
+  tx: ConfigDb,
+  tenantId: string,
+  table: T,
+  id: string,
+  toRecord: (row: T['$inferSelect']) => R,
+): Promise<R | null> {
+  // drizzle cannot infer a select from a generic table; the rows are the table's by construction.
+  const [row] = (await tx
+    .select()
+    .from(table as PgTable)
+    .where(and(eq(table.tenantId, tenantId), eq(table.id, id)))) as T['$inferSelect'][];
+  return row ? toRecord(row) : null;
+}
+
 /** Deletes the tenant's row `id`: true when there was one. */
 export async function removeTenantRow(
   tx: ConfigDb,
@@ -63,10 +79,7 @@ export function namedTenantRows<T extends NamedTenantTable, R>(
     async list() {
       return records(await select().where(ofTenant).orderBy(asc(table.name), asc(table.id)));
     },
-    async get(id) {
-      const [row] = records(await select().where(and(ofTenant, eq(table.id, id))));
-      return row ?? null;
-    },
+    get: (id) => getTenantRow(tx, tenantId, table, id, toRecord),
     async lockExisting(ids) {
       if (ids.length === 0) return [];
       return records(
