@@ -2,17 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { ConfigStore, NewNotification } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDatabaseTargets } from '../../testing/config-databases.ts';
+import { newTestTenant } from '../../testing/tenants.ts';
 import type { ConfigDatabase } from './database.ts';
 import { createPostgresConfigStore } from './store.ts';
 
-async function newTenant(store: ConfigStore, label: string): Promise<string> {
-  const tenantId = randomUUID();
-  await store.createTenant({
-    tenant: { id: tenantId, name: `Waterworks ${label}`, timeZone: 'Europe/London' },
-    owner: { id: randomUUID(), email: `${label}-${tenantId}@example.com`, name: 'O', passwordHash: 'x' },
-  });
-  return tenantId;
-}
+const newTenant = async (store: ConfigStore, label: string) => (await newTestTenant(store, label)).tenantId;
 
 const sms = (overrides: Partial<NewNotification> = {}): NewNotification => ({
   id: randomUUID(),

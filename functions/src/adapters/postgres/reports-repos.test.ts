@@ -5,18 +5,12 @@ import type { ConfigStore } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDatabaseTargets } from '../../testing/config-databases.ts';
 import { testReport } from '../../testing/reports.ts';
+import { newTestTenant } from '../../testing/tenants.ts';
 import type { ConfigDatabase } from './database.ts';
 import { createReportScheduleIndex } from './reports-repos.ts';
 import { createPostgresConfigStore } from './store.ts';
 
-async function newTenant(store: ConfigStore): Promise<string> {
-  const tenantId = randomUUID();
-  await store.createTenant({
-    tenant: { id: tenantId, name: 'Waterworks', timeZone: 'Europe/London' },
-    owner: { id: randomUUID(), email: `o-${tenantId}@example.com`, name: 'Owner', passwordHash: 'scrypt$x' },
-  });
-  return tenantId;
-}
+const newTenant = async (store: ConfigStore) => (await newTestTenant(store)).tenantId;
 
 const report = testReport;
 

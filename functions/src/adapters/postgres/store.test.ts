@@ -1,25 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type ConfigStore, ConflictError, type DeviceConnection, type TagAddress } from '@plantwatch/shared';
+import { type ConfigStore, ConflictError } from '@plantwatch/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configDatabaseTargets } from '../../testing/config-databases.ts';
+import { testLevelAddress as level, testModbusConnection as modbus } from '../../testing/plant.ts';
 import type { ConfigDatabase } from './database.ts';
 import { createPostgresConfigStore } from './store.ts';
 import { tenantOwnedTables } from './tenant-tables.ts';
-
-const modbus: DeviceConnection = {
-  protocol: 'modbus-tcp',
-  host: '127.0.0.1',
-  port: 502,
-  unitId: 1,
-  pollMs: 1000,
-  timeoutMs: 2000,
-  byteOrder: 'BE',
-  wordOrder: 'BE',
-  interRequestDelayMs: 0,
-  maxGap: 8,
-};
-const level: TagAddress = { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' };
 
 async function newTenant(store: ConfigStore, label: string) {
   const tenantId = randomUUID();
