@@ -129,7 +129,8 @@ export class TimestreamRollups extends Construct {
           MemoryStoreRetentionPeriodInHours: String(props.memoryRetentionHours),
           MagneticStoreRetentionPeriodInDays: String(props.magneticRetentionDays),
         },
-        // The daily catch-up rewrites buckets up to the memory retention plus a day back, in the magnetic store.
+        // The daily catch-up rewrites buckets up to the memory retention (at most a week) plus a day
+        // back, in the magnetic store.
         magneticStoreWriteProperties: { EnableMagneticStoreWrites: true },
       });
       Validations.of(tables[width]).acknowledge({

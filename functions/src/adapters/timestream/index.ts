@@ -3,6 +3,7 @@ export {
   MAX_RECORDS_PER_WRITE,
   openTimestreamTelemetryStore,
   ROLLUP_CATCH_UP_EVERY_MS,
+  ROLLUP_CATCH_UP_MAX_AGE_MS,
   ROLLUP_LATENESS_MS,
   ROLLUP_WIDTH_MS,
   type RollupSchedule,

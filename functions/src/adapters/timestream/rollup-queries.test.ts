@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ROLLUP_CATCH_UP_EVERY_MS,
+  ROLLUP_CATCH_UP_MAX_AGE_MS,
   ROLLUP_LATENESS_MS,
   ROLLUP_WIDTH_MS,
   type RollupSchedule,
@@ -18,6 +19,7 @@ const DAY = 24 * HOUR;
 const schedules: RollupSchedule[] = [
   { everyMs: 5 * MINUTE, memoryRetentionMs: DAY },
   { everyMs: 60 * MINUTE, memoryRetentionMs: 6 * HOUR },
+  { everyMs: 15 * MINUTE, memoryRetentionMs: 365 * DAY },
 ];
 const widths = Object.entries(ROLLUP_WIDTH_MS) as [keyof typeof ROLLUP_WIDTH_MS, number][];
 
@@ -73,13 +75,18 @@ describe.each(schedules)(
       (_width, widthMs) => {
         const start = Date.UTC(2026, 2, 10);
         for (let arrival = start; arrival < start + 2 * DAY; arrival += 37 * MINUTE + 11) {
-          for (const age of [ROLLUP_LATENESS_MS + 1, HOUR, schedule.memoryRetentionMs]) {
+          const oldest = Math.min(schedule.memoryRetentionMs, ROLLUP_CATCH_UP_MAX_AGE_MS);
+          for (const age of [ROLLUP_LATENESS_MS + 1, HOUR, oldest]) {
             const run = runsFrom(arrival + 1, ROLLUP_CATCH_UP_EVERY_MS);
             expect(covers(run, lookback.catchUp, widthMs, arrival - age)).toBe(true);
           }
         }
       },
     );
+
+    it('never looks back further than a week and a day, however long the memory retention', () => {
+      expect(lookback.catchUp).toBeLessThanOrEqual(ROLLUP_CATCH_UP_MAX_AGE_MS + ROLLUP_CATCH_UP_EVERY_MS);
+    });
 
     it('rewrites a minute bucket only while it can still get points, not 24 times', () => {
       const bucket = Date.UTC(2026, 2, 10, 10, 0);

@@ -87,6 +87,11 @@ export type RollupWidth = keyof typeof ROLLUP_WIDTH_MS;
 export const ROLLUP_LATENESS_MS = 15 * 60_000;
 /** The catch-up run's cadence. */
 export const ROLLUP_CATCH_UP_EVERY_MS = 24 * 3_600_000;
+/**
+ * The oldest point the catch-up still rolls up, whatever the memory retention: a year of memory store
+ * would otherwise make every daily run scan a year. Replays older than this stay raw only.
+ */
+export const ROLLUP_CATCH_UP_MAX_AGE_MS = 7 * 24 * 3_600_000;
 
 export interface RollupSchedule {
   /** How often the regular queries run (the deployment's rollupEveryMinutes). */
@@ -97,13 +102,13 @@ export interface RollupSchedule {
 
 /**
  * How far back each run looks. A regular run covers its own interval plus the lateness margin; the
- * catch-up covers everything ingest still accepts (the memory retention) plus its own interval, so a
- * point accepted at any age is in at least one catch-up run after it arrived.
+ * catch-up covers everything ingest still accepts (the memory retention, at most a week) plus its own
+ * interval, so a point accepted at any such age is in at least one catch-up run after it arrived.
  */
 export function rollupLookbackMs(schedule: RollupSchedule): { regular: number; catchUp: number } {
   return {
     regular: schedule.everyMs + ROLLUP_LATENESS_MS,
-    catchUp: schedule.memoryRetentionMs + ROLLUP_CATCH_UP_EVERY_MS,
+    catchUp: Math.min(schedule.memoryRetentionMs, ROLLUP_CATCH_UP_MAX_AGE_MS) + ROLLUP_CATCH_UP_EVERY_MS,
   };
 }
 
