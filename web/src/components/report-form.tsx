@@ -165,6 +165,25 @@ function ScheduleFields({ fields }: { fields: Record<string, string> }) {
   );
 }
 
+/** The lists of fixed choices: values per tag, sections, formats. */
+const choiceLists = [
+  {
+    name: 'metrics',
+    legend: r.metrics,
+    options: reportMetrics.map((m) => ({ value: m, label: r.metricNames[m] })),
+  },
+  {
+    name: 'sections',
+    legend: r.sections,
+    options: reportSections.map((s) => ({ value: s, label: r.sectionNames[s] })),
+  },
+  {
+    name: 'formats',
+    legend: r.formats,
+    options: reportFormats.map((f) => ({ value: f, label: r.formatNames[f] })),
+  },
+] as const;
+
 const emptyValues: ReportFormValues = {
   fields: { bucket: 'hour', period: 'last-day', 'schedule.kind': 'daily', enabled: 'on' },
   lists: {
@@ -257,27 +276,16 @@ function ReportFields(props: {
           options={reportBuckets.map((b) => ({ value: b, label: r.buckets[b] }))}
         />
       </div>
-      <CheckboxGroup
-        name="metrics"
-        legend={r.metrics}
-        options={reportMetrics.map((m) => ({ value: m, label: r.metricNames[m] }))}
-        checked={lists.metrics}
-        error={errors.metrics}
-      />
-      <CheckboxGroup
-        name="sections"
-        legend={r.sections}
-        options={reportSections.map((s) => ({ value: s, label: r.sectionNames[s] }))}
-        checked={lists.sections}
-        error={errors.sections}
-      />
-      <CheckboxGroup
-        name="formats"
-        legend={r.formats}
-        options={reportFormats.map((f) => ({ value: f, label: r.formatNames[f] }))}
-        checked={lists.formats}
-        error={errors.formats}
-      />
+      {choiceLists.map((list) => (
+        <CheckboxGroup
+          key={list.name}
+          name={list.name}
+          legend={list.legend}
+          options={list.options}
+          checked={lists[list.name]}
+          error={errors[list.name]}
+        />
+      ))}
       <RecipientsField defaultValue={fields.recipients} error={errors.recipients} />
       <ScheduleFields fields={fields} />
       <Field

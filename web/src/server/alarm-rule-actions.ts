@@ -12,10 +12,8 @@ import {
   updateAlarmRuleSchema,
 } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
-import type { z } from 'zod';
 import {
   alarmRuleChanges,
-  type FormBody,
   fieldErrorsOf,
   fieldsOf,
   isAlarmRuleKind,
@@ -24,63 +22,35 @@ import {
 } from '../alarm-rule-form.ts';
 import type { FormState } from '../form-state.ts';
 import { strings } from '../strings.ts';
-import { ApiError, ApiUnavailableError, callApi } from './api.ts';
-import { RoleTooLowError, viewerWithRole } from './viewer.ts';
+import { callApi } from './api.ts';
+import { failedChange, refusedByForm } from './form-results.ts';
+import { viewerWithRole } from './viewer.ts';
 
 const LIST = '/config/alarm-rules';
+const WHAT = 'an alarm rule change';
 
-function failure(error: unknown, levelsSent: readonly LimitLevel[]): FormState {
-  if (error instanceof RoleTooLowError)
-    return { status: 'error', message: strings.errors.denied(error.needed) };
-  if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
-  if (error instanceof ApiError && error.status < 500) {
-    return {
-      status: 'error',
-      message: error.issues.length ? strings.errors.fixFields : error.message,
-      fieldErrors: fieldErrorsOf(error.issues, levelsSent),
-    };
-  }
-  console.error('web: an alarm rule change failed', error);
-  return { status: 'error', message: strings.errors.generic };
-}
+/** Issues by form field: a position in the levels sent becomes the row of its level. */
+const byField =
+  (levelsSent: readonly LimitLevel[]) => (issues: readonly { path: string; message: string }[]) =>
+    fieldErrorsOf(issues, levelsSent);
 
-/** The form's own findings and the schema's, by field; null when the body may be sent. */
-function problems(
-  formBody: FormBody,
-  schema: z.ZodType,
-  levelsSent: readonly LimitLevel[],
-): FormState | null {
-  const result = schema.safeParse(formBody.body);
-  const schemaErrors = result.success
-    ? {}
-    : fieldErrorsOf(
-        result.error.issues.map((issue) => ({
-          path: issue.path.map(String).join('.'),
-          message: issue.code === 'invalid_type' ? strings.required : issue.message,
-        })),
-        levelsSent,
-      );
-  const fieldErrors = { ...schemaErrors, ...formBody.fieldErrors };
-  return Object.keys(fieldErrors).length
-    ? { status: 'error', message: strings.errors.fixFields, fieldErrors }
-    : null;
-}
+const invalidId = (id: string) => !idSchema.safeParse(id).success;
 
 export async function createAlarmRule(_previous: FormState, form: FormData): Promise<FormState> {
   const fields = fieldsOf(form);
-  const levelsSent = levelsTicked(fields);
-  const formBody = newAlarmRule(fields);
-  const refused = problems(formBody, createAlarmRuleSchema, levelsSent);
+  const mapped = byField(levelsTicked(fields));
+  const { body, fieldErrors } = newAlarmRule(fields);
+  const refused = refusedByForm(body, fieldErrors, createAlarmRuleSchema, mapped);
   if (refused) return refused;
   try {
     const viewer = await viewerWithRole('engineer');
     const created = alarmRuleSchema.parse(
-      await callApi('POST', '/v1/alarm-rules', { token: viewer.token, body: formBody.body }),
+      await callApi('POST', '/v1/alarm-rules', { token: viewer.token, body }),
     );
     revalidatePath(LIST);
     return { status: 'ok', message: strings.config.added(created.name) };
   } catch (error) {
-    return failure(error, levelsSent);
+    return failedChange(error, mapped, WHAT);
   }
 }
 
@@ -90,20 +60,20 @@ export async function updateAlarmRule(
   _previous: FormState,
   form: FormData,
 ): Promise<FormState> {
-  if (!idSchema.safeParse(ruleId).success || !isAlarmRuleKind(kind))
+  if (invalidId(ruleId) || !isAlarmRuleKind(kind))
     return { status: 'error', message: strings.errors.generic };
   const fields = fieldsOf(form);
-  const levelsSent = levelsTicked(fields);
-  const formBody = alarmRuleChanges(kind, fields);
-  const refused = problems(formBody, updateAlarmRuleSchema, levelsSent);
+  const mapped = byField(levelsTicked(fields));
+  const { body, fieldErrors } = alarmRuleChanges(kind, fields);
+  const refused = refusedByForm(body, fieldErrors, updateAlarmRuleSchema, mapped);
   if (refused) return refused;
   try {
     const viewer = await viewerWithRole('engineer');
-    await callApi('PATCH', `/v1/alarm-rules/${ruleId}`, { token: viewer.token, body: formBody.body });
+    await callApi('PATCH', `/v1/alarm-rules/${ruleId}`, { token: viewer.token, body });
     revalidatePath(LIST, 'layout');
     return { status: 'ok', message: strings.config.saved };
   } catch (error) {
-    return failure(error, levelsSent);
+    return failedChange(error, mapped, WHAT);
   }
 }
 
@@ -115,7 +85,7 @@ export async function setAlarmRuleEnabled(
   _previous: FormState,
   _form: FormData,
 ): Promise<FormState> {
-  if (!idSchema.safeParse(ruleId).success) return { status: 'error', message: strings.errors.generic };
+  if (invalidId(ruleId)) return { status: 'error', message: strings.errors.generic };
   try {
     const viewer = await viewerWithRole('engineer');
     await callApi('PATCH', `/v1/alarm-rules/${ruleId}`, { token: viewer.token, body: { enabled } });
@@ -123,18 +93,18 @@ export async function setAlarmRuleEnabled(
     const a = strings.alarmRules;
     return { status: 'ok', message: enabled ? a.enabledNow(name) : a.disabledNow(name) };
   } catch (error) {
-    return failure(error, []);
+    return failedChange(error, byField([]), WHAT);
   }
 }
 
 export async function deleteAlarmRule(ruleId: string): Promise<FormState> {
-  if (!idSchema.safeParse(ruleId).success) return { status: 'error', message: strings.errors.generic };
+  if (invalidId(ruleId)) return { status: 'error', message: strings.errors.generic };
   try {
     const viewer = await viewerWithRole('engineer');
     await callApi('DELETE', `/v1/alarm-rules/${ruleId}`, { token: viewer.token });
     revalidatePath(LIST, 'layout');
     return { status: 'ok', message: strings.config.removed(ruleId) };
   } catch (error) {
-    return failure(error, []);
+    return failedChange(error, byField([]), WHAT);
   }
 }

@@ -10,57 +10,29 @@ import {
   updateReportScheduleSchema,
 } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
-import type { z } from 'zod';
 import type { FormState } from '../form-state.ts';
-import { type ReportBody, reportBody, reportFieldErrors, reportFormValues } from '../report-form.ts';
+import { reportBody, reportFieldErrors, reportFormValues } from '../report-form.ts';
 import { strings } from '../strings.ts';
-import { ApiError, ApiUnavailableError, callApi } from './api.ts';
-import { RoleTooLowError, viewerWithRole } from './viewer.ts';
+import { callApi } from './api.ts';
+import { failedChange, refusedByForm } from './form-results.ts';
+import { viewerWithRole } from './viewer.ts';
 
-function failure(error: unknown): FormState {
-  if (error instanceof RoleTooLowError)
-    return { status: 'error', message: strings.errors.denied(error.needed) };
-  if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
-  if (error instanceof ApiError && error.status < 500) {
-    return {
-      status: 'error',
-      message: error.issues.length ? strings.errors.fixFields : error.message,
-      fieldErrors: reportFieldErrors(error.issues),
-    };
-  }
-  console.error('web: a report change failed', error);
-  return { status: 'error', message: strings.errors.generic };
-}
-
-function problems(formBody: ReportBody, schema: z.ZodType): FormState | null {
-  const result = schema.safeParse(formBody.body);
-  const schemaErrors = result.success
-    ? {}
-    : reportFieldErrors(
-        result.error.issues.map((issue) => ({
-          path: issue.path.map(String).join('.'),
-          message: issue.code === 'invalid_type' ? strings.required : issue.message,
-        })),
-      );
-  const fieldErrors = { ...schemaErrors, ...formBody.fieldErrors };
-  return Object.keys(fieldErrors).length
-    ? { status: 'error', message: strings.errors.fixFields, fieldErrors }
-    : null;
-}
+const WHAT = 'a report change';
+const invalidId = (id: string) => !idSchema.safeParse(id).success;
 
 export async function createReport(_previous: FormState, form: FormData): Promise<FormState> {
   try {
     const viewer = await viewerWithRole('engineer');
-    const formBody = reportBody(reportFormValues(form), viewer.tenant.timeZone);
-    const refused = problems(formBody, createReportScheduleSchema);
+    const { body, fieldErrors } = reportBody(reportFormValues(form), viewer.tenant.timeZone);
+    const refused = refusedByForm(body, fieldErrors, createReportScheduleSchema, reportFieldErrors);
     if (refused) return refused;
     const created = reportScheduleSchema.parse(
-      await callApi('POST', '/v1/reports', { token: viewer.token, body: formBody.body }),
+      await callApi('POST', '/v1/reports', { token: viewer.token, body }),
     );
     revalidatePath('/reports', 'layout');
     return { status: 'ok', message: strings.config.added(created.name) };
   } catch (error) {
-    return failure(error);
+    return failedChange(error, reportFieldErrors, WHAT);
   }
 }
 
@@ -69,17 +41,17 @@ export async function updateReport(
   _previous: FormState,
   form: FormData,
 ): Promise<FormState> {
-  if (!idSchema.safeParse(reportId).success) return { status: 'error', message: strings.errors.generic };
+  if (invalidId(reportId)) return { status: 'error', message: strings.errors.generic };
   try {
     const viewer = await viewerWithRole('engineer');
-    const formBody = reportBody(reportFormValues(form), viewer.tenant.timeZone);
-    const refused = problems(formBody, updateReportScheduleSchema);
+    const { body, fieldErrors } = reportBody(reportFormValues(form), viewer.tenant.timeZone);
+    const refused = refusedByForm(body, fieldErrors, updateReportScheduleSchema, reportFieldErrors);
     if (refused) return refused;
-    await callApi('PATCH', `/v1/reports/${reportId}`, { token: viewer.token, body: formBody.body });
+    await callApi('PATCH', `/v1/reports/${reportId}`, { token: viewer.token, body });
     revalidatePath('/reports', 'layout');
     return { status: 'ok', message: strings.config.saved };
   } catch (error) {
-    return failure(error);
+    return failedChange(error, reportFieldErrors, WHAT);
   }
 }
 
@@ -90,7 +62,7 @@ export async function setReportEnabled(
   _previous: FormState,
   _form: FormData,
 ): Promise<FormState> {
-  if (!idSchema.safeParse(reportId).success) return { status: 'error', message: strings.errors.generic };
+  if (invalidId(reportId)) return { status: 'error', message: strings.errors.generic };
   try {
     const viewer = await viewerWithRole('engineer');
     await callApi('POST', `/v1/reports/${reportId}/${enabled ? 'enable' : 'disable'}`, {
@@ -102,18 +74,18 @@ export async function setReportEnabled(
       message: enabled ? strings.reports.enabledNow(name) : strings.reports.disabledNow(name),
     };
   } catch (error) {
-    return failure(error);
+    return failedChange(error, reportFieldErrors, WHAT);
   }
 }
 
 export async function deleteReport(reportId: string): Promise<FormState> {
-  if (!idSchema.safeParse(reportId).success) return { status: 'error', message: strings.errors.generic };
+  if (invalidId(reportId)) return { status: 'error', message: strings.errors.generic };
   try {
     const viewer = await viewerWithRole('engineer');
     await callApi('DELETE', `/v1/reports/${reportId}`, { token: viewer.token });
     revalidatePath('/reports', 'layout');
     return { status: 'ok', message: strings.config.removed(reportId) };
   } catch (error) {
-    return failure(error);
+    return failedChange(error, reportFieldErrors, WHAT);
   }
 }

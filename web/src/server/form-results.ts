@@ -1,0 +1,49 @@
+import 'server-only';
+// What a form shows after a server action that checks with a shared schema and then calls the API:
+// field errors by form field (the caller maps issue paths to its fields), or one message.
+import type { z } from 'zod';
+import type { FormState } from '../form-state.ts';
+import { strings } from '../strings.ts';
+import { ApiError, ApiUnavailableError } from './api.ts';
+import { RoleTooLowError } from './viewer.ts';
+
+type Issue = { path: string; message: string };
+type FieldsOf = (issues: readonly Issue[]) => Record<string, string>;
+
+/** The schema's and the form's own findings, by field; null when the body may be sent. */
+export function refusedByForm(
+  body: unknown,
+  ownErrors: Record<string, string>,
+  schema: z.ZodType,
+  fieldsOf: FieldsOf,
+): FormState | null {
+  const result = schema.safeParse(body);
+  const schemaErrors = result.success
+    ? {}
+    : fieldsOf(
+        result.error.issues.map((issue) => ({
+          path: issue.path.map(String).join('.'),
+          message: issue.code === 'invalid_type' ? strings.required : issue.message,
+        })),
+      );
+  const fieldErrors = { ...schemaErrors, ...ownErrors };
+  return Object.keys(fieldErrors).length
+    ? { status: 'error', message: strings.errors.fixFields, fieldErrors }
+    : null;
+}
+
+/** A failed call as the form shows it; unexpected failures are logged and shown generically. */
+export function failedChange(error: unknown, fieldsOf: FieldsOf, what: string): FormState {
+  if (error instanceof RoleTooLowError)
+    return { status: 'error', message: strings.errors.denied(error.needed) };
+  if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+  if (error instanceof ApiError && error.status < 500) {
+    return {
+      status: 'error',
+      message: error.issues.length ? strings.errors.fixFields : error.message,
+      fieldErrors: fieldsOf(error.issues),
+    };
+  }
+  console.error(`web: ${what} failed`, error);
+  return { status: 'error', message: strings.errors.generic };
+}
