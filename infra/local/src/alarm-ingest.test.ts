@@ -1,9 +1,11 @@
 // Alarms from real telemetry: a gateway publishes over MQTT, ingest hands the batch to the alarm
 // evaluator, and the API shows the alarm, takes the acknowledgement and keeps the journal.
 import { type ProvisioningBundle, provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
+import { connectGateway } from './testing/mqtt.ts';
+import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';
 
 describe('alarms raised by ingested telemetry', () => {
   let api: TestApi;
@@ -17,35 +19,14 @@ describe('alarms raised by ingested telemetry', () => {
     api = await startTestApi();
     token = (await api.signUp('alarm-ingest')).token;
     const post = async (path: string, body?: unknown) => (await api.call('POST', path, { token, body })).body;
-    const site = await post('/v1/sites', { name: 'Lift station' });
-    gatewayId = (await post('/v1/gateways', { siteId: site.id, name: 'gw' })).id;
-    const device = await post('/v1/devices', {
-      gatewayId,
-      key: 'plc-1',
-      name: 'PLC',
-      connection: { protocol: 'modbus-tcp', host: '127.0.0.1' },
+    const plant = await addPlantOverApi(api, token, {
+      ...liftStation,
+      tags: [{ key: 'level', name: 'Wet well level', unit: 'm' }],
     });
-    tagId = (
-      await post('/v1/tags', {
-        deviceId: device.id,
-        key: 'level',
-        name: 'Wet well level',
-        unit: 'm',
-        address: { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' },
-      })
-    ).id;
+    gatewayId = plant.gatewayId;
+    tagId = tagIdOf(plant, 'level');
     bundle = provisioningBundleSchema.parse(await post(`/v1/gateways/${gatewayId}/provisioning-bundle`));
-    client = mqtt.connect(bundle.endpoint, {
-      ca: bundle.ca,
-      cert: bundle.cert,
-      key: bundle.key,
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-    });
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-    });
+    client = await connectGateway(bundle);
   });
   afterAll(async () => {
     await client?.endAsync(true);

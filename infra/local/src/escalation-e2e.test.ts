@@ -7,11 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { twilioSignature } from '@plantwatch/functions/adapters/notify';
-import { type ProvisioningBundle, provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
-import mqtt, { type MqttClient } from 'mqtt';
+import { provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
+import type { MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalRuntimeOptions } from './runtime.ts';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
+import { connectGateway } from './testing/mqtt.ts';
+import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';
 
 const WAIT_MS = 1500;
 const ALICE = '+447700900101';
@@ -34,21 +36,6 @@ interface OutboxMessage {
   createdAt: string;
 }
 
-async function connect(bundle: ProvisioningBundle): Promise<MqttClient> {
-  const client = mqtt.connect(bundle.endpoint, {
-    ca: bundle.ca,
-    cert: bundle.cert,
-    key: bundle.key,
-    reconnectPeriod: 0,
-    connectTimeout: 5000,
-  });
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', reject);
-  });
-  return client;
-}
-
 /** A tenant with one tag, two contacts, a two-level policy (level 2 one minute after level 1) and a HiHi rule naming it. */
 async function plantWithPolicy(options: Partial<LocalRuntimeOptions>, repeat: number): Promise<Plant> {
   const api = await startTestApi(options);
@@ -59,23 +46,12 @@ async function plantWithPolicy(options: Partial<LocalRuntimeOptions>, repeat: nu
     if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  const site = await post('/v1/sites', { name: 'Lift station' });
-  const gatewayId = (await post('/v1/gateways', { siteId: site.id, name: 'gw' })).id;
-  const device = await post('/v1/devices', {
-    gatewayId,
-    key: 'plc-1',
-    name: 'PLC',
-    connection: { protocol: 'modbus-tcp', host: '127.0.0.1' },
+  const plant = await addPlantOverApi(api, token, {
+    ...liftStation,
+    tags: [{ key: 'level', name: 'Wet well level', unit: 'm' }],
   });
-  const tagId = (
-    await post('/v1/tags', {
-      deviceId: device.id,
-      key: 'level',
-      name: 'Wet well level',
-      unit: 'm',
-      address: { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' },
-    })
-  ).id;
+  const { siteId, gatewayId } = plant;
+  const tagId = tagIdOf(plant, 'level');
   const alice = await post('/v1/contacts', { name: 'Alice', channels: [{ type: 'sms', address: ALICE }] });
   const bob = await post('/v1/contacts', { name: 'Bob', channels: [{ type: 'sms', address: BOB }] });
   const policy = await post('/v1/escalation-policies', {
@@ -94,8 +70,8 @@ async function plantWithPolicy(options: Partial<LocalRuntimeOptions>, repeat: nu
     escalationPolicyId: policy.id,
   });
   const bundle = provisioningBundleSchema.parse(await post(`/v1/gateways/${gatewayId}/provisioning-bundle`));
-  const client = await connect(bundle);
-  const topic = telemetryTopic({ tenantId: owner.tenantId, siteId: site.id, gatewayId });
+  const client = await connectGateway(bundle);
+  const topic = telemetryTopic({ tenantId: owner.tenantId, siteId, gatewayId });
   return {
     api,
     token,

@@ -10,6 +10,7 @@ import { createAlarmEvaluator } from '@plantwatch/functions/ingest';
 import { systemClock } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';
+import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';
 
 interface Tenant {
   token: string;
@@ -148,23 +149,8 @@ describe('notifications and acknowledgement by reply', () => {
       body: 'B test page',
       idempotencyKey: 'b-first',
     });
-    const post = async (path: string, body: unknown) =>
-      (await api.call('POST', path, { token: a.token, body })).body;
-    const site = await post('/v1/sites', { name: 'Lift station' });
-    const gateway = await post('/v1/gateways', { siteId: site.id, name: 'gw' });
-    const device = await post('/v1/devices', {
-      gatewayId: gateway.id,
-      key: 'plc-1',
-      name: 'PLC',
-      connection: { protocol: 'modbus-tcp', host: '127.0.0.1' },
-    });
-    const tag = await post('/v1/tags', {
-      deviceId: device.id,
-      key: 'level',
-      name: 'Wet well level',
-      address: { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' },
-    });
-    plant = { siteId: site.id, gatewayId: gateway.id, tagId: tag.id };
+    const added = await addPlantOverApi(api, a.token, liftStation);
+    plant = { siteId: added.siteId, gatewayId: added.gatewayId, tagId: tagIdOf(added, 'level') };
   }, 60_000);
   afterAll(async () => {
     await api?.close();

@@ -14,7 +14,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
-import { createPlantOverApi } from './testing/plant.ts';
+import { createPlantOverApi, tagIdOf } from './testing/plant.ts';
 
 const run = promisify(execFile);
 const HOUR = 3_600_000;
@@ -40,9 +40,7 @@ async function createPlant(api: TestApi, label: string): Promise<Plant> {
       { key: 'total', name: 'Flow total', unit: 'm³' },
     ],
   });
-  const { flow, total } = plant.tagIds;
-  if (!flow || !total) throw new Error('the plant has its two tags');
-  return { ...plant, tagIds: { flow, total } };
+  return { ...plant, tagIds: { flow: tagIdOf(plant, 'flow'), total: tagIdOf(plant, 'total') } };
 }
 
 /** A point a minute for `hours` hours from `from`: flow 40 ± 10 over the day, the totaliser integrating it. */

@@ -20,23 +20,26 @@ export interface ApiPlant {
   tagIds: Record<string, string>;
 }
 
-/** Tag `i` of `tags` reads Modbus holding register `i`. */
-export async function createPlantOverApi(
+export interface PlantSpec {
+  /** Default `<label> works`. */
+  siteName?: string;
+  device: { key: string; name: string; connection: Record<string, unknown> };
+  /** Tag `i` reads Modbus holding register `i`. */
+  tags: readonly PlantTagSpec[];
+}
+
+/** A site, gateway, device and tags in the tenant of `token`. */
+export async function addPlantOverApi(
   api: TestApi,
-  label: string,
-  spec: {
-    device: { key: string; name: string; connection: Record<string, unknown> };
-    tags: readonly PlantTagSpec[];
-  },
-): Promise<ApiPlant> {
-  const owner = await api.signUp(label);
-  const token = owner.token;
+  token: string,
+  spec: PlantSpec,
+): Promise<Pick<ApiPlant, 'siteId' | 'gatewayId' | 'deviceId' | 'tagIds'>> {
   const created = async (path: string, body: Record<string, unknown>): Promise<string> => {
     const res = await api.call('POST', path, { token, body });
     if (res.status !== 201) throw new Error(`POST ${path} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.id;
   };
-  const siteId = await created('/v1/sites', { name: `${label} works` });
+  const siteId = await created('/v1/sites', { name: spec.siteName ?? 'North works' });
   const gatewayId = await created('/v1/gateways', { siteId, name: 'gw' });
   const deviceId = await created('/v1/devices', { gatewayId, ...spec.device });
   const tagIds: Record<string, string> = {};
@@ -50,5 +53,26 @@ export async function createPlantOverApi(
       address: { kind: 'modbus', area: 'holding', address, type: 'uint16' },
     });
   }
-  return { token, tenantId: owner.tenantId, userId: owner.userId, siteId, gatewayId, deviceId, tagIds };
+  return { siteId, gatewayId, deviceId, tagIds };
 }
+
+/** A new tenant (signed up as `label`) with a site, gateway, device and tags. */
+export async function createPlantOverApi(api: TestApi, label: string, spec: PlantSpec): Promise<ApiPlant> {
+  const owner = await api.signUp(label);
+  const plant = await addPlantOverApi(api, owner.token, { siteName: `${label} works`, ...spec });
+  return { token: owner.token, tenantId: owner.tenantId, userId: owner.userId, ...plant };
+}
+
+/** The id of the plant's tag `key` (it was created, or the fixture threw). */
+export function tagIdOf(plant: Pick<ApiPlant, 'tagIds'>, key: string): string {
+  const id = plant.tagIds[key];
+  if (!id) throw new Error(`the plant has no tag ${key}`);
+  return id;
+}
+
+/** The level tag most alarm tests watch, on one PLC. */
+export const liftStation: PlantSpec = {
+  siteName: 'Lift station',
+  device: { key: 'plc-1', name: 'PLC', connection: { protocol: 'modbus-tcp', host: '127.0.0.1' } },
+  tags: [{ key: 'level', name: 'Wet well level' }],
+};
