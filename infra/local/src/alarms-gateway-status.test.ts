@@ -8,9 +8,10 @@ import {
   statusTopic,
   telemetryTopic,
 } from '@plantwatch/shared';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
+import { connectGateway } from './testing/mqtt.ts';
 
 describe('communication loss and gateway status on the local runtime', () => {
   let api: TestApi;
@@ -29,17 +30,8 @@ describe('communication loss and gateway status on the local runtime', () => {
     JSON.stringify({ v: 1, gw: gatewayId, state, ts: Date.now() });
 
   async function connect(): Promise<MqttClient> {
-    const connected = mqtt.connect(bundle.endpoint, {
-      ca: bundle.ca,
-      cert: bundle.cert,
-      key: bundle.key,
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
+    const connected = await connectGateway(bundle, {
       will: { topic: statusTopic(ids()), payload: Buffer.from(status('offline')), qos: 1, retain: true },
-    });
-    await new Promise<void>((resolve, reject) => {
-      connected.once('connect', () => resolve());
-      connected.once('error', reject);
     });
     await connected.publishAsync(statusTopic(ids()), status('online'), { qos: 1, retain: true });
     return connected;
