@@ -1,5 +1,6 @@
 // Contacts, on-call rotations and escalation policies (issue #5): readable by every role, changed by
-// engineers and above, like the rest of the configuration.
+// engineers and above, like the rest of the configuration. The three resources have the same five
+// operations, made by one function; summaries, errors and use-cases are spelled out per resource.
 import {
   contactSchema,
   createContactSchema,
@@ -13,216 +14,185 @@ import {
   updateOnCallRotationSchema,
 } from '@plantwatch/shared';
 import { z } from 'zod';
+import type { ApiDeps } from '../../use-cases/deps.ts';
 import * as people from '../../use-cases/people.ts';
+import type { Principal } from '../../use-cases/principal.ts';
 import { defineRoute, type Route } from '../route.ts';
 
-const contactParams = z.object({ contactId: idSchema });
-const rotationParams = z.object({ rotationId: idSchema });
-const policyParams = z.object({ policyId: idSchema });
+interface PeopleResource<T, C, U> {
+  /** Contact, Contacts: operation ids are list<plural>, create<one>, … */
+  one: string;
+  plural: string;
+  /** The collection's path, its item's id parameter, and the list response's key. */
+  path: string;
+  param: string;
+  listKey: string;
+  schema: z.ZodType<T>;
+  create: z.ZodType<C>;
+  update: z.ZodType<U>;
+  summaries: { list: string; create: string; get: string; update: string; delete: string };
+  /** Error statuses worth documenting besides 404 (get, update, delete) and 409 (delete). */
+  createErrors?: number[];
+  updateErrors?: number[];
+  useCases: {
+    list(deps: ApiDeps, principal: Principal): Promise<T[]>;
+    get(deps: ApiDeps, principal: Principal, id: string): Promise<T>;
+    create(deps: ApiDeps, principal: Principal, input: C): Promise<T>;
+    update(deps: ApiDeps, principal: Principal, id: string, patch: U): Promise<T>;
+    remove(deps: ApiDeps, principal: Principal, id: string): Promise<void>;
+  };
+}
+
+function peopleRoutesFor<T, C, U>(r: PeopleResource<T, C, U>): Route[] {
+  const params = z.object({ [r.param]: idSchema });
+  const idOf = (p: Record<string, string>) => p[r.param] as string;
+  const item = `${r.path}/{${r.param}}`;
+  const common = { tag: 'people' } as const;
+  return [
+    defineRoute({
+      ...common,
+      operationId: `list${r.plural}`,
+      method: 'GET',
+      path: r.path,
+      summary: r.summaries.list,
+      access: 'viewer',
+      response: z.object({ [r.listKey]: z.array(r.schema) }),
+      status: 200,
+      handle: async ({ deps, principal }) => ({ [r.listKey]: await r.useCases.list(deps, principal) }),
+    }),
+    defineRoute({
+      ...common,
+      operationId: `create${r.one}`,
+      method: 'POST',
+      path: r.path,
+      summary: r.summaries.create,
+      access: 'engineer',
+      body: r.create,
+      response: r.schema,
+      status: 201,
+      ...(r.createErrors ? { errors: r.createErrors } : {}),
+      handle: ({ deps, principal, body }) => r.useCases.create(deps, principal, body),
+    }),
+    defineRoute({
+      ...common,
+      operationId: `get${r.one}`,
+      method: 'GET',
+      path: item,
+      summary: r.summaries.get,
+      access: 'viewer',
+      params,
+      response: r.schema,
+      status: 200,
+      errors: [404],
+      handle: ({ deps, principal, params }) => r.useCases.get(deps, principal, idOf(params)),
+    }),
+    defineRoute({
+      ...common,
+      operationId: `update${r.one}`,
+      method: 'PATCH',
+      path: item,
+      summary: r.summaries.update,
+      access: 'engineer',
+      params,
+      body: r.update,
+      response: r.schema,
+      status: 200,
+      errors: r.updateErrors ?? [404],
+      handle: ({ deps, principal, params, body }) => r.useCases.update(deps, principal, idOf(params), body),
+    }),
+    defineRoute({
+      ...common,
+      operationId: `delete${r.one}`,
+      method: 'DELETE',
+      path: item,
+      summary: r.summaries.delete,
+      access: 'engineer',
+      params,
+      status: 204,
+      errors: [404, 409],
+      handle: async ({ deps, principal, params }) => {
+        await r.useCases.remove(deps, principal, idOf(params));
+        return undefined;
+      },
+    }),
+  ];
+}
 
 export const peopleRoutes: Route[] = [
-  defineRoute({
-    operationId: 'listContacts',
-    method: 'GET',
+  ...peopleRoutesFor({
+    one: 'Contact',
+    plural: 'Contacts',
     path: '/v1/contacts',
-    summary: 'The people escalation policies reach, by name',
-    tag: 'people',
-    access: 'viewer',
-    response: z.object({ contacts: z.array(contactSchema) }),
-    status: 200,
-    handle: async ({ deps, principal }) => ({ contacts: await people.listContacts(deps, principal) }),
-  }),
-  defineRoute({
-    operationId: 'createContact',
-    method: 'POST',
-    path: '/v1/contacts',
-    summary: 'Add a contact with the channels to reach them on, in the order to try them',
-    tag: 'people',
-    access: 'engineer',
-    body: createContactSchema,
-    response: contactSchema,
-    status: 201,
-    handle: ({ deps, principal, body }) => people.createContact(deps, principal, body),
-  }),
-  defineRoute({
-    operationId: 'getContact',
-    method: 'GET',
-    path: '/v1/contacts/{contactId}',
-    summary: 'One contact',
-    tag: 'people',
-    access: 'viewer',
-    params: contactParams,
-    response: contactSchema,
-    status: 200,
-    errors: [404],
-    handle: ({ deps, principal, params }) => people.getContact(deps, principal, params.contactId),
-  }),
-  defineRoute({
-    operationId: 'updateContact',
-    method: 'PATCH',
-    path: '/v1/contacts/{contactId}',
-    summary: 'Rename a contact or replace their channels',
-    tag: 'people',
-    access: 'engineer',
-    params: contactParams,
-    body: updateContactSchema,
-    response: contactSchema,
-    status: 200,
-    errors: [404],
-    handle: ({ deps, principal, params, body }) =>
-      people.updateContact(deps, principal, params.contactId, body),
-  }),
-  defineRoute({
-    operationId: 'deleteContact',
-    method: 'DELETE',
-    path: '/v1/contacts/{contactId}',
-    summary: 'Delete a contact no rotation or policy names any more (409 says where it is still used)',
-    tag: 'people',
-    access: 'engineer',
-    params: contactParams,
-    status: 204,
-    errors: [404, 409],
-    handle: async ({ deps, principal, params }) => {
-      await people.deleteContact(deps, principal, params.contactId);
-      return undefined;
+    param: 'contactId',
+    listKey: 'contacts',
+    schema: contactSchema,
+    create: createContactSchema,
+    update: updateContactSchema,
+    summaries: {
+      list: 'The people escalation policies reach, by name',
+      create: 'Add a contact with the channels to reach them on, in the order to try them',
+      get: 'One contact',
+      update: 'Rename a contact or replace their channels',
+      delete: 'Delete a contact no rotation or policy names any more (409 says where it is still used)',
+    },
+    useCases: {
+      list: people.listContacts,
+      get: people.getContact,
+      create: people.createContact,
+      update: people.updateContact,
+      remove: people.deleteContact,
     },
   }),
-  defineRoute({
-    operationId: 'listOnCallRotations',
-    method: 'GET',
+  ...peopleRoutesFor({
+    one: 'OnCallRotation',
+    plural: 'OnCallRotations',
     path: '/v1/on-call-rotations',
-    summary: 'The on-call rotations, by name',
-    tag: 'people',
-    access: 'viewer',
-    response: z.object({ onCallRotations: z.array(onCallRotationSchema) }),
-    status: 200,
-    handle: async ({ deps, principal }) => ({
-      onCallRotations: await people.listOnCallRotations(deps, principal),
-    }),
-  }),
-  defineRoute({
-    operationId: 'createOnCallRotation',
-    method: 'POST',
-    path: '/v1/on-call-rotations',
-    summary: 'Add an on-call rotation: members in order, a daily or weekly hand-off, overrides',
-    tag: 'people',
-    access: 'engineer',
-    body: createOnCallRotationSchema,
-    response: onCallRotationSchema,
-    status: 201,
-    errors: [422],
-    handle: ({ deps, principal, body }) => people.createOnCallRotation(deps, principal, body),
-  }),
-  defineRoute({
-    operationId: 'getOnCallRotation',
-    method: 'GET',
-    path: '/v1/on-call-rotations/{rotationId}',
-    summary: 'One on-call rotation',
-    tag: 'people',
-    access: 'viewer',
-    params: rotationParams,
-    response: onCallRotationSchema,
-    status: 200,
-    errors: [404],
-    handle: ({ deps, principal, params }) => people.getOnCallRotation(deps, principal, params.rotationId),
-  }),
-  defineRoute({
-    operationId: 'updateOnCallRotation',
-    method: 'PATCH',
-    path: '/v1/on-call-rotations/{rotationId}',
-    summary: 'Change an on-call rotation (lists are replaced whole)',
-    tag: 'people',
-    access: 'engineer',
-    params: rotationParams,
-    body: updateOnCallRotationSchema,
-    response: onCallRotationSchema,
-    status: 200,
-    errors: [404, 422],
-    handle: ({ deps, principal, params, body }) =>
-      people.updateOnCallRotation(deps, principal, params.rotationId, body),
-  }),
-  defineRoute({
-    operationId: 'deleteOnCallRotation',
-    method: 'DELETE',
-    path: '/v1/on-call-rotations/{rotationId}',
-    summary: 'Delete an on-call rotation no policy names any more (409 says where it is still used)',
-    tag: 'people',
-    access: 'engineer',
-    params: rotationParams,
-    status: 204,
-    errors: [404, 409],
-    handle: async ({ deps, principal, params }) => {
-      await people.deleteOnCallRotation(deps, principal, params.rotationId);
-      return undefined;
+    param: 'rotationId',
+    listKey: 'onCallRotations',
+    schema: onCallRotationSchema,
+    create: createOnCallRotationSchema,
+    update: updateOnCallRotationSchema,
+    summaries: {
+      list: 'The on-call rotations, by name',
+      create: 'Add an on-call rotation: members in order, a daily or weekly hand-off, overrides',
+      get: 'One on-call rotation',
+      update: 'Change an on-call rotation (lists are replaced whole)',
+      delete: 'Delete an on-call rotation no policy names any more (409 says where it is still used)',
+    },
+    createErrors: [422],
+    updateErrors: [404, 422],
+    useCases: {
+      list: people.listOnCallRotations,
+      get: people.getOnCallRotation,
+      create: people.createOnCallRotation,
+      update: people.updateOnCallRotation,
+      remove: people.deleteOnCallRotation,
     },
   }),
-  defineRoute({
-    operationId: 'listEscalationPolicies',
-    method: 'GET',
+  ...peopleRoutesFor({
+    one: 'EscalationPolicy',
+    plural: 'EscalationPolicies',
     path: '/v1/escalation-policies',
-    summary: 'The escalation policies, by name',
-    tag: 'people',
-    access: 'viewer',
-    response: z.object({ escalationPolicies: z.array(escalationPolicySchema) }),
-    status: 200,
-    handle: async ({ deps, principal }) => ({
-      escalationPolicies: await people.listEscalationPolicies(deps, principal),
-    }),
-  }),
-  defineRoute({
-    operationId: 'createEscalationPolicy',
-    method: 'POST',
-    path: '/v1/escalation-policies',
-    summary: 'Add an escalation policy: levels of contacts or rotations, each after its delay, repeated',
-    tag: 'people',
-    access: 'engineer',
-    body: createEscalationPolicySchema,
-    response: escalationPolicySchema,
-    status: 201,
-    errors: [422],
-    handle: ({ deps, principal, body }) => people.createEscalationPolicy(deps, principal, body),
-  }),
-  defineRoute({
-    operationId: 'getEscalationPolicy',
-    method: 'GET',
-    path: '/v1/escalation-policies/{policyId}',
-    summary: 'One escalation policy',
-    tag: 'people',
-    access: 'viewer',
-    params: policyParams,
-    response: escalationPolicySchema,
-    status: 200,
-    errors: [404],
-    handle: ({ deps, principal, params }) => people.getEscalationPolicy(deps, principal, params.policyId),
-  }),
-  defineRoute({
-    operationId: 'updateEscalationPolicy',
-    method: 'PATCH',
-    path: '/v1/escalation-policies/{policyId}',
-    summary: 'Change an escalation policy (levels are replaced whole)',
-    tag: 'people',
-    access: 'engineer',
-    params: policyParams,
-    body: updateEscalationPolicySchema,
-    response: escalationPolicySchema,
-    status: 200,
-    errors: [404, 422],
-    handle: ({ deps, principal, params, body }) =>
-      people.updateEscalationPolicy(deps, principal, params.policyId, body),
-  }),
-  defineRoute({
-    operationId: 'deleteEscalationPolicy',
-    method: 'DELETE',
-    path: '/v1/escalation-policies/{policyId}',
-    summary: 'Delete an escalation policy no alarm rule names any more (409 says which still do)',
-    tag: 'people',
-    access: 'engineer',
-    params: policyParams,
-    status: 204,
-    errors: [404, 409],
-    handle: async ({ deps, principal, params }) => {
-      await people.deleteEscalationPolicy(deps, principal, params.policyId);
-      return undefined;
+    param: 'policyId',
+    listKey: 'escalationPolicies',
+    schema: escalationPolicySchema,
+    create: createEscalationPolicySchema,
+    update: updateEscalationPolicySchema,
+    summaries: {
+      list: 'The escalation policies, by name',
+      create: 'Add an escalation policy: levels of contacts or rotations, each after its delay, repeated',
+      get: 'One escalation policy',
+      update: 'Change an escalation policy (levels are replaced whole)',
+      delete: 'Delete an escalation policy no alarm rule names any more (409 says which still do)',
+    },
+    createErrors: [422],
+    updateErrors: [404, 422],
+    useCases: {
+      list: people.listEscalationPolicies,
+      get: people.getEscalationPolicy,
+      create: people.createEscalationPolicy,
+      update: people.updateEscalationPolicy,
+      remove: people.deleteEscalationPolicy,
     },
   }),
 ];
