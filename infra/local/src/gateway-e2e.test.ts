@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { provision, spawnGateway } from '@plantwatch/edge-gateway';
 import { ModbusSimulator } from '@plantwatch/edge-gateway/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayProcesses, installGateway } from './testing/gateway.ts';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
 import { createPlantOverApi } from './testing/plant.ts';
 
@@ -23,31 +23,7 @@ describe('a real gateway process publishing to the local runtime', { timeout: 12
   let api: TestApi;
   let plc: ModbusSimulator;
   let dir: string;
-  const gateways: ReturnType<typeof spawnGateway>[] = [];
-  const logs = new Map<string, string[]>();
-
-  function start(name: string, configFile: string): void {
-    const gateway = spawnGateway(configFile, { stdio: 'pipe', logLevel: 'info' });
-    const lines: string[] = [];
-    logs.set(name, lines);
-    const keep = (chunk: Buffer) => {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      lines.splice(0, Math.max(0, lines.length - 40));
-    };
-    gateway.child.stdout?.on('data', keep);
-    gateway.child.stderr?.on('data', keep);
-    gateways.push(gateway);
-  }
-
-  /** `until`, with the gateways' last log lines in the error when it gives up. */
-  async function untilLogged<T>(what: string, probe: () => Promise<T | undefined>, withinMs: number) {
-    try {
-      return await until(what, probe, withinMs);
-    } catch (error) {
-      const tails = [...logs].map(([name, lines]) => `--- ${name}\n${lines.join('\n')}`).join('\n');
-      throw new Error(`${(error as Error).message}\n${tails}`);
-    }
-  }
+  const gateways = gatewayProcesses();
 
   function createPlant(label: string): Promise<Plant> {
     return createPlantOverApi(api, label, {
@@ -65,9 +41,7 @@ describe('a real gateway process publishing to the local runtime', { timeout: 12
     const res = await api.call('POST', `/v1/gateways/${plant.gatewayId}/provisioning-bundle`, {
       token: plant.token,
     });
-    const bundleFile = join(dir, `${name}.bundle.json`);
-    await writeFile(bundleFile, JSON.stringify(res.body));
-    return (await provision(bundleFile, join(dir, name))).configFile;
+    return installGateway(res.body, dir, name);
   }
 
   const latestLevel = async (plant: Plant) =>
@@ -81,7 +55,7 @@ describe('a real gateway process publishing to the local runtime', { timeout: 12
     api = await startTestApi();
   });
   afterAll(async () => {
-    await Promise.all(gateways.map((gateway) => gateway.stop(5_000)));
+    await gateways.stopAll(5_000);
     await api?.close();
     await plc?.stop();
     await rm(dir, { recursive: true, force: true });
@@ -91,9 +65,9 @@ describe('a real gateway process publishing to the local runtime', { timeout: 12
     const plant = await createPlant('gateway-e2e');
     const configFile = await install(plant, 'gw-a');
     plc.setHolding(0, [123]);
-    start('gw-a', configFile);
+    gateways.start('gw-a', configFile);
     // Connected and publishing: from here on, no start-up buffering is in the measurement.
-    await untilLogged(
+    await gateways.until(
       'a first level of 1.23 m',
       async () => ((await latestLevel(plant))?.value === 1.23 ? true : undefined),
       60_000,
@@ -126,10 +100,10 @@ describe('a real gateway process publishing to the local runtime', { timeout: 12
     // Its own certificate, the victim's identity (so the victim's topics): refused by the broker.
     const spoofFile = join(dir, 'gw-intruder', `spoof-${randomUUID()}.json`);
     await writeFile(spoofFile, JSON.stringify({ ...intruderConfig, gateway: victimConfig.gateway }));
-    start('gw-spoof', spoofFile);
+    gateways.start('gw-spoof', spoofFile);
     // The control: the same binary and PLC with its own identity does get through.
-    start('gw-intruder', intruderConfigFile);
-    await untilLogged(
+    gateways.start('gw-intruder', intruderConfigFile);
+    await gateways.until(
       'the intruder’s own telemetry',
       async () => (await latestLevel(intruder))?.value === 4.56 || undefined,
       60_000,
