@@ -27,6 +27,7 @@ describe('the AWS environment', () => {
       DATABASE_MAX_CONNECTIONS: 2,
       DATABASE_SSLMODE: 'verify-full',
       TIMESTREAM_MEMORY_RETENTION_HOURS: 24,
+      TIMESTREAM_ROLLUP_EVERY_MINUTES: 5,
     });
   });
 
@@ -109,10 +110,12 @@ describe('openAwsTelemetryStore', () => {
         TIMESTREAM_DATABASE: 'plantwatch',
         TIMESTREAM_TABLE: 'telemetry',
         TIMESTREAM_MEMORY_RETENTION_HOURS: '48',
+        TIMESTREAM_ROLLUP_EVERY_MINUTES: '15',
         AWS_ENDPOINT_URL_TIMESTREAM_WRITE: endpoint,
         AWS_ENDPOINT_URL_TIMESTREAM_QUERY: endpoint,
       });
       expect(env.TIMESTREAM_MEMORY_RETENTION_HOURS).toBe(48);
+      expect(env.TIMESTREAM_ROLLUP_EVERY_MINUTES).toBe(15);
       const telemetry = await openAwsTelemetryStore(env, 'postgres://unused');
       expect(telemetry.kind).toBe('timestream');
       expect(telemetry.maxPointAgeMs).toBe(48 * 3_600_000);

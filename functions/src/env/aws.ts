@@ -78,6 +78,8 @@ export const awsStoresEnvSchema = z.object({
   TIMESTREAM_TABLE: z.string().min(1).optional(),
   /** The table's memory store retention (the Data construct sets it): Timestream refuses older points. */
   TIMESTREAM_MEMORY_RETENTION_HOURS: z.coerce.number().int().min(1).max(8766).default(24),
+  /** How often the rollup queries run (the Data construct sets it): charts read the newer tail raw. */
+  TIMESTREAM_ROLLUP_EVERY_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
   /** Emulator endpoints; Timestream's endpoint discovery ignores the SDK's generic variable. */
   AWS_ENDPOINT_URL_TIMESTREAM_WRITE: z.url().optional(),
   AWS_ENDPOINT_URL_TIMESTREAM_QUERY: z.url().optional(),
@@ -253,6 +255,7 @@ export async function openAwsTelemetryStore(env: AwsStoresEnv, databaseUrl: stri
     database: env.TIMESTREAM_DATABASE,
     table: env.TIMESTREAM_TABLE,
     memoryStoreRetentionMs: env.TIMESTREAM_MEMORY_RETENTION_HOURS * 3_600_000,
+    rollupEveryMs: env.TIMESTREAM_ROLLUP_EVERY_MINUTES * 60_000,
   });
 }
 

@@ -2,7 +2,7 @@
 // WriteRecords follows the documented rules (≤100 records, memory-store retention, first version
 // wins, a different value with the same version is rejected with ExistingVersion); queries are read
 // back from the SQL text the adapter produces and answered from the stored records, with scheduled-query
-// rollup tables computed from the raw records.
+// rollup tables computed from the raw records (up to `rollupsCoverUntil`, where the last run stopped).
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-timestream-query';
 import {
   type _Record,
@@ -25,6 +25,12 @@ export interface FakeTimestream {
   queryStrings: string[];
   /** Rows per query page, to exercise NextToken. */
   pageSize: number;
+  /**
+   * What the scheduled queries have rolled up so far: the rollup tables (`…_1m`, `…_1h`) answer from
+   * raw records older than this, as if the last run had started then (its current bucket partial).
+   * Unset, they hold everything.
+   */
+  rollupsCoverUntil: number;
 }
 
 function merged(common: _Record | undefined, record: _Record): Stored {
@@ -93,6 +99,7 @@ export function createFakeTimestream(config: {
     writeRequests: [],
     queryStrings: [],
     pageSize: 1000,
+    rollupsCoverUntil: Number.POSITIVE_INFINITY,
     write: {
       async send(command) {
         if (!(command instanceof WriteRecordsCommand)) throw new Error('unexpected write command');
@@ -178,7 +185,8 @@ export function createFakeTimestream(config: {
         r.dims.tenant_id === tenant &&
         refs.includes(`${r.dims.gateway_id}/${r.dims.device_key}/${r.dims.tag_key}`) &&
         r.time >= from &&
-        r.time < to,
+        r.time < to &&
+        (!/FROM "[^"]*"\."[^"]*_1[mh]"/.test(sql) || r.time < fake.rollupsCoverUntil),
     );
     const width = /bin\(time, (\d+)ms\)/.exec(sql)?.[1];
     if (width) {

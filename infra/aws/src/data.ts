@@ -222,6 +222,7 @@ export class Data extends Construct {
         TIMESTREAM_DATABASE: this.timestreamDatabase.ref,
         TIMESTREAM_TABLE: this.timestreamTable.attrName,
         TIMESTREAM_MEMORY_RETENTION_HOURS: String(this.memoryRetentionHours),
+        ...(this.rollups ? { TIMESTREAM_ROLLUP_EVERY_MINUTES: String(this.rollups.every.toMinutes()) } : {}),
       };
     }
     return { TELEMETRY_STORE: 'postgres' };

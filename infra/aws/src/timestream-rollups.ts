@@ -72,6 +72,8 @@ export class TimestreamRollups extends Construct {
   /** The daily catch-up queries, for points later than the regular window. */
   readonly catchUpQueries: Readonly<Record<RollupWidth, timestream.CfnScheduledQuery>>;
   readonly executionRole: iam.Role;
+  /** How often the regular queries run: the functions read the newer tail of a chart raw (env). */
+  readonly every: Duration;
   /** Every run's outcome (Timestream publishes one message per run); subscribe to watch failures. */
   readonly notificationTopic: sns.Topic;
   readonly errorReportsBucket: s3.Bucket;
@@ -85,6 +87,7 @@ export class TimestreamRollups extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const every = props.every ?? Duration.minutes(5);
+    this.every = every;
 
     this.notificationTopic = new sns.Topic(this, 'Notifications', {
       displayName: 'Plantwatch Timestream rollup runs',

@@ -165,6 +165,12 @@ describe('the rollup schedule', () => {
       (query) => query.Properties.ScheduleConfiguration.ScheduleExpression,
     );
     expect(schedules.sort()).toEqual(['rate(1 day)', 'rate(1 day)', 'rate(15 minutes)', 'rate(15 minutes)']);
+    // The functions read the tail the runs have not covered yet from raw records: they know the interval.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ TELEMETRY_STORE: 'timestream', TIMESTREAM_ROLLUP_EVERY_MINUTES: '15' }),
+      },
+    });
   });
 });
 

@@ -8,9 +8,12 @@ import { describeTelemetryStoreContract } from '../../testing/telemetry-store-co
 import { createTimestreamClients, openTimestreamTelemetryStore } from './telemetry-store.ts';
 
 const NOW = Date.UTC(2026, 1, 5);
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const RETENTION = 90 * 86_400_000;
 
-function openFake() {
+function openFake(rollupEveryMs?: number) {
   const fake = createFakeTimestream({ now: () => NOW, memoryStoreRetentionMs: RETENTION });
   const store = openTimestreamTelemetryStore({
     write: fake.write as never,
@@ -18,6 +21,7 @@ function openFake() {
     database: 'plantwatch',
     table: 'telemetry',
     memoryStoreRetentionMs: RETENTION,
+    ...(rollupEveryMs === undefined ? {} : { rollupEveryMs }),
     now: () => NOW,
   });
   return { fake, store };
@@ -123,6 +127,131 @@ describe('Timestream requests', () => {
 
     expect(fake.queryStrings[0]).toContain('FROM "plantwatch"."telemetry_1h"');
     expect(fake.queryStrings[0]).toContain('bin(time, 3600000ms)');
+    // The hours the scheduled queries may not have written yet (5-minute runs + 15-minute margin).
+    expect(fake.queryStrings[1]).toContain('FROM "plantwatch"."telemetry" ');
+    expect(fake.queryStrings[1]).toContain(`time >= from_milliseconds(${NOW - HOUR})`);
+  });
+
+  describe('the newest minutes, which the scheduled rollup queries have not written yet', () => {
+    const ref = { gatewayId: 'g-1', deviceKey: 'plc-1', tagKey: 'level' };
+    /** One point a minute over the last two days, value = minutes before NOW, the last 3 minutes ago. */
+    const everyMinute = Array.from({ length: 2 * 24 * 60 - 2 }, (_, i) =>
+      point({ ts: NOW - (i + 3) * MINUTE, value: i + 3 }),
+    );
+
+    it.each([
+      { rollupEveryMs: undefined, tailStart: NOW - 20 * MINUTE },
+      { rollupEveryMs: 15 * MINUTE, tailStart: NOW - 30 * MINUTE },
+    ])(
+      'reads minute rollups up to now minus the run interval plus 15 min, then raw records (every $rollupEveryMs ms)',
+      async ({ rollupEveryMs, tailStart }) => {
+        const { fake, store } = openFake(rollupEveryMs);
+        await store.write(everyMinute);
+        // The last run started 12 minutes ago: nothing newer is rolled up.
+        fake.rollupsCoverUntil = NOW - 12 * MINUTE;
+        fake.queryStrings.length = 0;
+
+        const [series] = await store.series('t-1', {
+          tagRefs: [ref],
+          from: NOW - 6 * HOUR,
+          to: NOW,
+          maxPoints: 360,
+          aggregates: ['avg', 'count'],
+        });
+
+        expect(series?.bucketMs).toBe(MINUTE);
+        expect(series?.buckets).toHaveLength(6 * 60 - 2);
+        expect(series?.buckets.at(-1)).toEqual({ ts: NOW - 3 * MINUTE, avg: 3, count: 1 });
+        expect(series?.buckets.map((b) => b.ts)).toEqual(
+          Array.from({ length: 6 * 60 - 2 }, (_, i) => NOW - 6 * HOUR + i * MINUTE),
+        );
+        expect(series?.buckets.every((b) => b.avg === (NOW - b.ts) / MINUTE && b.count === 1)).toBe(true);
+        expect(fake.queryStrings).toHaveLength(2);
+        expect(fake.queryStrings[0]).toContain('FROM "plantwatch"."telemetry_1m"');
+        expect(fake.queryStrings[0]).toContain(
+          `time >= from_milliseconds(${NOW - 6 * HOUR}) AND time < from_milliseconds(${tailStart})`,
+        );
+        expect(fake.queryStrings[1]).toContain('FROM "plantwatch"."telemetry" ');
+        expect(fake.queryStrings[1]).toContain(
+          `time >= from_milliseconds(${tailStart}) AND time < from_milliseconds(${NOW})`,
+        );
+      },
+    );
+
+    it('combines a bucket that starts in the rollups and ends in the raw tail into one, as if all were raw', async () => {
+      const { fake, store } = openFake();
+      await store.write([...everyMinute, point({ ts: NOW - 90 * MINUTE + 30_000, value: 'text' })]);
+      fake.rollupsCoverUntil = NOW - 12 * MINUTE;
+      const chart = {
+        tagRefs: [ref],
+        from: NOW - 2 * DAY,
+        to: NOW,
+        maxPoints: 2,
+        aggregates: ['avg', 'min', 'max', 'first', 'last', 'count', 'difference'] as const,
+      };
+
+      const [withTail] = await store.series('t-1', chart);
+      fake.rollupsCoverUntil = Number.POSITIVE_INFINITY;
+      const [allRolledUp] = await store.series('t-1', chart);
+
+      // Daily buckets from hour rollups: the last day is hours up to NOW - 1 h from the rollup table
+      // and the last hour from raw records, one bucket.
+      expect(withTail?.bucketMs).toBe(DAY);
+      expect(fake.queryStrings[1]).toContain(`time >= from_milliseconds(${NOW - HOUR})`);
+      const lastDay = everyMinute.filter((p) => p.ts >= NOW - DAY).map((p) => p.value as number);
+      expect(withTail?.buckets).toEqual([
+        expect.objectContaining({ ts: NOW - 2 * DAY }),
+        {
+          ts: NOW - DAY,
+          avg: lastDay.reduce((a, b) => a + b, 0) / lastDay.length,
+          min: 3,
+          max: 24 * 60,
+          first: 24 * 60,
+          last: 3,
+          count: lastDay.length + 1,
+          difference: 3 - 24 * 60,
+        },
+      ]);
+      expect(withTail).toEqual(allRolledUp);
+    });
+
+    it('reads a chart that lies entirely within the tail from raw records only', async () => {
+      const { fake, store } = openFake();
+      await store.write(everyMinute);
+      fake.rollupsCoverUntil = NOW - 12 * MINUTE;
+      fake.queryStrings.length = 0;
+
+      const [series] = await store.series('t-1', {
+        tagRefs: [ref],
+        from: NOW - 10 * MINUTE,
+        to: NOW,
+        maxPoints: 10,
+        aggregates: ['last'],
+      });
+
+      expect(series?.buckets.map((b) => b.last)).toEqual([10, 9, 8, 7, 6, 5, 4, 3]);
+      expect(fake.queryStrings).toHaveLength(1);
+      expect(fake.queryStrings[0]).toContain('FROM "plantwatch"."telemetry" ');
+    });
+
+    it('reads a chart that ended before the tail from the rollups only', async () => {
+      const { fake, store } = openFake();
+      await store.write(everyMinute);
+      fake.rollupsCoverUntil = NOW - 12 * MINUTE;
+      fake.queryStrings.length = 0;
+
+      const [series] = await store.series('t-1', {
+        tagRefs: [ref],
+        from: NOW - 2 * HOUR,
+        to: NOW - HOUR,
+        maxPoints: 60,
+        aggregates: ['count'],
+      });
+
+      expect(series?.buckets).toHaveLength(60);
+      expect(fake.queryStrings).toHaveLength(1);
+      expect(fake.queryStrings[0]).toContain('FROM "plantwatch"."telemetry_1m"');
+    });
   });
 
   describe('over HTTP, at an endpoint set like AWS_ENDPOINT_URL_TIMESTREAM_WRITE', () => {

@@ -43,6 +43,12 @@ export interface TimestreamTelemetryOptions {
   rollupTables?: { minute: string; hour: string };
   /** The memory store retention: Timestream refuses older records (default 24 h). */
   memoryStoreRetentionMs?: number;
+  /**
+   * How often the regular rollup queries run (the deployment's rollupEveryMinutes, default 5 min).
+   * With the lateness margin it is how far the rollup tables may trail now: `series` reads that tail
+   * from raw records (see `rollupHorizonMs`).
+   */
+  rollupEveryMs?: number;
   now?: () => number;
 }
 
@@ -112,6 +118,58 @@ export function rollupLookbackMs(schedule: RollupSchedule): { regular: number; c
   };
 }
 
+/** The regular rollup queries' default cadence (the CDK app's rollupEveryMinutes default). */
+export const ROLLUP_EVERY_DEFAULT_MS = 5 * 60_000;
+
+/**
+ * How far behind now the rollup tables may be: a bucket is complete in them once a regular run
+ * started at least the lateness margin after the bucket's end, and the last run may be one interval
+ * old. Everything older than `now - rollupHorizonMs` is in the rollups (points later than the margin
+ * wait for the daily catch-up, as always); the newer tail is read from raw records.
+ */
+export function rollupHorizonMs(everyMs: number): number {
+  return everyMs + ROLLUP_LATENESS_MS;
+}
+
+/**
+ * Where a series served from rollups switches to raw records: the start of the rollup bucket (of
+ * `rollupWidthMs`) that holds `now - horizon`, so every rollup bucket read before it is complete and
+ * the raw tail covers at most the horizon plus one rollup bucket.
+ */
+export function rollupTailStartMs(nowMs: number, horizonMs: number, rollupWidthMs: number): number {
+  return Math.floor((nowMs - horizonMs) / rollupWidthMs) * rollupWidthMs;
+}
+
+/**
+ * One bucket from two partial aggregates of the same bucket over disjoint times, `earlier` entirely
+ * before `later` (the rollup part before the tail start, the raw part after it): counts and sums add,
+ * min and max combine, first comes from the earlier part and last from the later one (a part
+ * exists only with at least one good sample).
+ */
+export function combineBucketRows(earlier: BucketRow, later: BucketRow): BucketRow {
+  const num = (value: unknown) => toNumber(value);
+  const add = (a: unknown, b: unknown) =>
+    num(a) === null && num(b) === null ? null : (num(a) ?? 0) + (num(b) ?? 0);
+  const pick = (a: unknown, b: unknown, choose: (x: number, y: number) => number) => {
+    const [x, y] = [num(a), num(b)];
+    return x === null ? y : y === null ? x : choose(x, y);
+  };
+  return {
+    bucket: earlier.bucket,
+    cnt: add(earlier.cnt, later.cnt),
+    num_cnt: add(earlier.num_cnt, later.num_cnt),
+    sum: add(earlier.sum, later.sum),
+    min: pick(earlier.min, later.min, Math.min),
+    max: pick(earlier.max, later.max, Math.max),
+    first_kind: earlier.first_kind,
+    first_num: earlier.first_num,
+    first_txt: earlier.first_txt,
+    last_kind: later.last_kind,
+    last_num: later.last_num,
+    last_txt: later.last_txt,
+  };
+}
+
 /**
  * The first bucket a run at `runtimeMs` writes, for one width: the lookback rounded down to a whole
  * bucket, so every bucket a run writes is computed from all of its points (a window starting mid-
@@ -158,6 +216,7 @@ export function openTimestreamTelemetryStore(options: TimestreamTelemetryOptions
   const table = `"${options.database}"."${options.table}"`;
   const rollups = options.rollupTables ?? { minute: `${options.table}_1m`, hour: `${options.table}_1h` };
   const retentionMs = options.memoryStoreRetentionMs ?? 24 * 3_600_000;
+  const horizonMs = rollupHorizonMs(options.rollupEveryMs ?? ROLLUP_EVERY_DEFAULT_MS);
   const now = options.now ?? Date.now;
 
   async function query(sql: string): Promise<Row[]> {
@@ -287,26 +346,49 @@ export function openTimestreamTelemetryStore(options: TimestreamTelemetryOptions
       const from = Math.floor(seriesQuery.from / bucketMs) * bucketMs;
       const to = Math.ceil(seriesQuery.to / bucketMs) * bucketMs;
       const refs = seriesQuery.tagRefs;
-      const byRef = new Map<string, Series['buckets']>();
+      // Rows per tag in time order; a bucket that both the rollups and the raw tail touch arrives
+      // twice (rollup part first) and is combined.
+      const byRef = new Map<string, BucketRow[]>();
+      const add = (rows: Row[]) => {
+        for (const row of rows) {
+          const key = `${row.gateway_id}/${row.device_key}/${row.tag_key}`;
+          const bucketRow = row as unknown as BucketRow;
+          const rowsOfRef = byRef.get(key) ?? [];
+          const previous = rowsOfRef[rowsOfRef.length - 1];
+          if (previous && toNumber(previous.bucket) === toNumber(bucketRow.bucket)) {
+            rowsOfRef[rowsOfRef.length - 1] = combineBucketRows(previous, bucketRow);
+          } else rowsOfRef.push(bucketRow);
+          byRef.set(key, rowsOfRef);
+        }
+      };
+      const where = (start: number, end: number) =>
+        `tenant_id = ${literal(tenantId)} AND (${tagFilter(refs)}) AND time >= from_milliseconds(${start}) AND time < from_milliseconds(${end})`;
+      const rawSql = (start: number, end: number) =>
+        `SELECT gateway_id, device_key, tag_key, to_milliseconds(bin(time, ${bucketMs}ms)) AS bucket, count(*) AS cnt, count_if(kind = 0) AS num_cnt, sum(CASE WHEN kind = 0 THEN num END) AS sum, min(CASE WHEN kind = 0 THEN num END) AS min, max(CASE WHEN kind = 0 THEN num END) AS max, min_by(kind, time) AS first_kind, min_by(num, time) AS first_num, min_by(txt, time) AS first_txt, max_by(kind, time) AS last_kind, max_by(num, time) AS last_num, max_by(txt, time) AS last_txt FROM ${table} WHERE measure_name = '${MEASURE_NAME}' AND quality = 0 AND ${where(start, end)} GROUP BY gateway_id, device_key, tag_key, bin(time, ${bucketMs}ms) ORDER BY bucket`;
       if (refs.length > 0) {
         const source = rollupFor(bucketMs);
-        const where = `tenant_id = ${literal(tenantId)} AND (${tagFilter(refs)}) AND time >= from_milliseconds(${from}) AND time < from_milliseconds(${to})`;
-        const sql =
-          source === 'raw'
-            ? `SELECT gateway_id, device_key, tag_key, to_milliseconds(bin(time, ${bucketMs}ms)) AS bucket, count(*) AS cnt, count_if(kind = 0) AS num_cnt, sum(CASE WHEN kind = 0 THEN num END) AS sum, min(CASE WHEN kind = 0 THEN num END) AS min, max(CASE WHEN kind = 0 THEN num END) AS max, min_by(kind, time) AS first_kind, min_by(num, time) AS first_num, min_by(txt, time) AS first_txt, max_by(kind, time) AS last_kind, max_by(num, time) AS last_num, max_by(txt, time) AS last_txt FROM ${table} WHERE measure_name = '${MEASURE_NAME}' AND quality = 0 AND ${where} GROUP BY gateway_id, device_key, tag_key, bin(time, ${bucketMs}ms) ORDER BY bucket`
-            : `SELECT gateway_id, device_key, tag_key, to_milliseconds(bin(time, ${bucketMs}ms)) AS bucket, sum(cnt) AS cnt, sum(num_cnt) AS num_cnt, sum(sum) AS sum, min(min) AS min, max(max) AS max, min_by(first_kind, first_ts) AS first_kind, min_by(first_num, first_ts) AS first_num, min_by(first_txt, first_ts) AS first_txt, max_by(last_kind, last_ts) AS last_kind, max_by(last_num, last_ts) AS last_num, max_by(last_txt, last_ts) AS last_txt FROM "${options.database}"."${source === 'hour' ? rollups.hour : rollups.minute}" WHERE ${where} GROUP BY gateway_id, device_key, tag_key, bin(time, ${bucketMs}ms) ORDER BY bucket`;
-        for (const row of await query(sql)) {
-          const key = `${row.gateway_id}/${row.device_key}/${row.tag_key}`;
-          byRef.set(key, [
-            ...(byRef.get(key) ?? []),
-            toSeriesBucket(row as unknown as BucketRow, seriesQuery.aggregates),
-          ]);
+        if (source === 'raw') add(await query(rawSql(from, to)));
+        else {
+          // The rollups up to the tail start, then raw records from there: the newest minutes reach
+          // the chart before the next scheduled runs have rolled them up.
+          const tailStart = rollupTailStartMs(now(), horizonMs, ROLLUP_WIDTH_MS[source]);
+          const rollupEnd = Math.min(to, Math.max(from, tailStart));
+          if (from < rollupEnd) {
+            add(
+              await query(
+                `SELECT gateway_id, device_key, tag_key, to_milliseconds(bin(time, ${bucketMs}ms)) AS bucket, sum(cnt) AS cnt, sum(num_cnt) AS num_cnt, sum(sum) AS sum, min(min) AS min, max(max) AS max, min_by(first_kind, first_ts) AS first_kind, min_by(first_num, first_ts) AS first_num, min_by(first_txt, first_ts) AS first_txt, max_by(last_kind, last_ts) AS last_kind, max_by(last_num, last_ts) AS last_num, max_by(last_txt, last_ts) AS last_txt FROM "${options.database}"."${source === 'hour' ? rollups.hour : rollups.minute}" WHERE ${where(from, rollupEnd)} GROUP BY gateway_id, device_key, tag_key, bin(time, ${bucketMs}ms) ORDER BY bucket`,
+              ),
+            );
+          }
+          if (rollupEnd < to) add(await query(rawSql(rollupEnd, to)));
         }
       }
       return refs.map((tagRef) => ({
         tagRef,
         bucketMs,
-        buckets: byRef.get(`${tagRef.gatewayId}/${tagRef.deviceKey}/${tagRef.tagKey}`) ?? [],
+        buckets: (byRef.get(`${tagRef.gatewayId}/${tagRef.deviceKey}/${tagRef.tagKey}`) ?? []).map((row) =>
+          toSeriesBucket(row, seriesQuery.aggregates),
+        ),
       }));
     },
 
