@@ -4,8 +4,9 @@
 // the gateway's dimensions as CommonAttributes. Replays are harmless: Timestream keeps the first
 // version of a record; a replay with the same values is accepted, one with other values is rejected
 // with ExistingVersion, which counts as a duplicate here. Rollups are the tables that the scheduled
-// queries of `timestreamRollupQueries` fill (created by the AWS deployment); `latest` reads raw
-// records within the memory store's retention.
+// queries of `timestreamRollupQueries` fill (created by the AWS deployment); as they trail now by up to
+// a run interval plus the lateness margin, `series` reads that tail from raw records. `latest` reads
+// raw records within the memory store's retention.
 import {
   QueryCommand,
   type QueryCommandOutput,
