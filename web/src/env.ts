@@ -13,6 +13,11 @@ export const webEnvSchema = z
     API_URL: z
       .url({ message: 'must be a URL such as http://127.0.0.1:4000' })
       .default('http://127.0.0.1:4000'),
+    /**
+     * The API's address as the outside world (Twilio, e-mail readers) reaches it, as the API's own
+     * PUBLIC_API_URL; unset: API_URL. Only shown (the Twilio webhook addresses); never called.
+     */
+    PUBLIC_API_URL: optional(z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' })),
     HOST: z.string().min(1).default('127.0.0.1'),
     WEB_PORT: z.coerce
       .number()

@@ -65,6 +65,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
                 <li>
                   <Link href="/api-keys">{strings.nav.apiKeys}</Link>
                 </li>
+                <li>
+                  <Link href="/settings/notifications">{strings.nav.notificationSettings}</Link>
+                </li>
               </>
             ) : null}
           </ul>
