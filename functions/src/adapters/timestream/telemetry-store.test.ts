@@ -5,7 +5,12 @@ import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFakeTimestream } from '../../testing/fake-timestream.ts';
 import { describeTelemetryStoreContract } from '../../testing/telemetry-store-contract.ts';
-import { createTimestreamClients, openTimestreamTelemetryStore } from './telemetry-store.ts';
+import { type BucketRow, toSeriesBucket } from '../telemetry/series.ts';
+import {
+  combineBucketRows,
+  createTimestreamClients,
+  openTimestreamTelemetryStore,
+} from './telemetry-store.ts';
 
 const NOW = Date.UTC(2026, 1, 5);
 const MINUTE = 60_000;
@@ -213,6 +218,48 @@ describe('Timestream requests', () => {
         },
       ]);
       expect(withTail).toEqual(allRolledUp);
+    });
+
+    it.each([
+      {
+        name: 'numbers in both parts',
+        earlier: { cnt: '2', num_cnt: '2', sum: '3', min: '1', max: '2', first_kind: '0', first_num: '1' },
+        later: { cnt: '1', num_cnt: '1', sum: '7', min: '7', max: '7', last_kind: '0', last_num: '7' },
+        combined: { avg: 10 / 3, min: 1, max: 7, first: 1, last: 7, count: 3, difference: 6 },
+      },
+      {
+        name: 'text before the tail, a number in it',
+        earlier: {
+          cnt: '1',
+          num_cnt: '0',
+          sum: null,
+          min: null,
+          max: null,
+          first_kind: '2',
+          first_txt: 'off',
+        },
+        later: { cnt: '1', num_cnt: '1', sum: '4', min: '4', max: '4', last_kind: '0', last_num: '4' },
+        combined: { avg: 4, min: 4, max: 4, first: 'off', last: 4, count: 2, difference: null },
+      },
+    ])('combines the two parts of a straddling bucket: $name', ({ earlier, later, combined }) => {
+      const part = (fields: object) =>
+        ({
+          bucket: String(NOW),
+          first_kind: null,
+          first_num: null,
+          first_txt: null,
+          last_kind: null,
+          last_num: null,
+          last_txt: null,
+          ...fields,
+        }) as unknown as BucketRow;
+
+      const row = combineBucketRows(part(earlier), part(later));
+
+      expect(toSeriesBucket(row, ['avg', 'min', 'max', 'first', 'last', 'count', 'difference'])).toEqual({
+        ts: NOW,
+        ...combined,
+      });
     });
 
     it('reads a chart that lies entirely within the tail from raw records only', async () => {
