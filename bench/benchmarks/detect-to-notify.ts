@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
+import { type ProvisioningBundle, provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
 import mqtt from 'mqtt';
 import { z } from 'zod';
 import { parseLocalEnv } from '../../infra/local/src/env.ts';
@@ -31,17 +31,37 @@ const outboxSchema = z.object({
   notifications: z.array(z.object({ id: z.string(), createdAt: z.string(), sentAt: z.string().nullable() })),
 });
 
-function percentile(values: readonly number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
-interface Measurement {
-  detectToNotifyMs: number[];
-  publishToIngestedMs: number[];
+/** The runtime and the tenant both variants measure (detect-to-notify-plant.ts reuses it). */
+export interface NotifyPlant {
+  /** An authenticated JSON call to the API; throws on a non-2xx answer. */
+  api(method: string, path: string, body?: unknown): Promise<unknown>;
+  siteId: string;
+  gatewayId: string;
+  deviceId: string;
+  /** The Hi rule on tag `level` (holding register 0); an alarm's actions go by its id. */
+  ruleId: string;
+  bundle: ProvisioningBundle;
+  /** The newest message in the outbox. */
+  newestMessage(): Promise<OutboxEntry | null>;
+  close(): Promise<void>;
 }
 
-async function measure(): Promise<Measurement> {
+type OutboxEntry = z.infer<typeof outboxSchema>['notifications'][number];
+
+/**
+ * A local runtime with its data in a temporary folder, and one tenant: a site, a gateway, a device
+ * (`connection` as given) with tags `level` (register 0) and `spare` (register 1), a contact paged by
+ * SMS at level one, no delay, and a Hi limit at `threshold` on `level`.
+ */
+export async function startNotifyPlant(
+  threshold: number,
+  connection: Record<string, unknown>,
+): Promise<NotifyPlant> {
   const dir = await mkdtemp(join(tmpdir(), 'plantwatch-bench-notify-'));
   const runtime = await startLocalRuntime({
     env: parseLocalEnv({ API_PORT: '0', MQTT_PORT: '0', DATA_DIR: dir }),
@@ -50,6 +70,10 @@ async function measure(): Promise<Measurement> {
     certificateDir: null,
     passwordCost: { N: 2 ** 12, r: 8, p: 1 },
   });
+  const close = async () => {
+    await runtime.close();
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
     const base = runtime.apiUrl;
     const signUp = await fetch(`${base}/v1/auth/signup`, {
@@ -80,12 +104,7 @@ async function measure(): Promise<Measurement> {
     const site = idSchema.parse(await api('POST', '/v1/sites', { name: 'Bench site' }));
     const gateway = idSchema.parse(await api('POST', '/v1/gateways', { siteId: site.id, name: 'bench gw' }));
     const device = idSchema.parse(
-      await api('POST', '/v1/devices', {
-        gatewayId: gateway.id,
-        key: 'plc-1',
-        name: 'PLC',
-        connection: { protocol: 'modbus-tcp', host: '127.0.0.1' },
-      }),
+      await api('POST', '/v1/devices', { gatewayId: gateway.id, key: 'plc-1', name: 'PLC', connection }),
     );
     const tag = async (key: string, address: number) =>
       idSchema.parse(
@@ -115,17 +134,43 @@ async function measure(): Promise<Measurement> {
         kind: 'limit',
         tagId: level.id,
         name: 'Wet well',
-        levels: [{ level: 'hi', threshold: settings.threshold, severity: 'high' }],
+        levels: [{ level: 'hi', threshold, severity: 'high' }],
         escalationPolicyId: policy.id,
       }),
     );
     const bundle = provisioningBundleSchema.parse(
       await api('POST', `/v1/gateways/${gateway.id}/provisioning-bundle`),
     );
-    const topic = telemetryTopic({
-      tenantId: bundle.config.gateway.tenantId,
+    return {
+      api,
       siteId: site.id,
       gatewayId: gateway.id,
+      deviceId: device.id,
+      ruleId: rule.id,
+      bundle,
+      newestMessage: async () =>
+        outboxSchema.parse(await api('GET', '/v1/outbox?limit=1')).notifications[0] ?? null,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export interface Measurement {
+  detectToNotifyMs: number[];
+  publishToIngestedMs: number[];
+}
+
+async function measure(): Promise<Measurement> {
+  const plant = await startNotifyPlant(settings.threshold, { protocol: 'modbus-tcp', host: '127.0.0.1' });
+  try {
+    const { api, bundle, newestMessage } = plant;
+    const topic = telemetryTopic({
+      tenantId: bundle.config.gateway.tenantId,
+      siteId: plant.siteId,
+      gatewayId: plant.gatewayId,
     });
     const client = await mqtt.connectAsync(bundle.endpoint, {
       ca: bundle.ca,
@@ -139,15 +184,12 @@ async function measure(): Promise<Measurement> {
         topic,
         JSON.stringify({
           v: 1,
-          gw: gateway.id,
+          gw: plant.gatewayId,
           seq: ++seq,
           points: [{ d: 'plc-1', t: tagKey, ts, v: value, q: 'good' }],
         }),
         { qos: 1 },
       );
-    const newestMessage = async () =>
-      outboxSchema.parse(await api('GET', '/v1/outbox?limit=1')).notifications[0] ?? null;
-
     const measurement: Measurement = { detectToNotifyMs: [], publishToIngestedMs: [] };
     const began = performance.now();
     try {
@@ -176,20 +218,20 @@ async function measure(): Promise<Measurement> {
         }
         // back to normal and acknowledged, so the next crossing raises a new alarm
         await publish('level', settings.threshold - 1, Date.now());
-        await api('POST', `/v1/alarms/${rule.id}/acknowledge`, {});
+        await api('POST', `/v1/alarms/${plant.ruleId}/acknowledge`, {});
       }
     } finally {
       await client.endAsync();
     }
     return measurement;
   } finally {
-    await runtime.close();
-    await rm(dir, { recursive: true, force: true });
+    await plant.close();
   }
 }
 
 let measurement: Promise<Measurement> | null = null;
-const measured = () => {
+/** The MQTT-only trips, measured once per run (the plant variant's baseline reuses them). */
+export const measured = (): Promise<Measurement> => {
   measurement ??= measure().then((m) => {
     const [p50, p99, b50, b99] = [
       percentile(m.detectToNotifyMs, 50),

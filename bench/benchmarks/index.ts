@@ -3,6 +3,7 @@
 import type { Benchmark } from '../harness.ts';
 import { apiReads } from './api-reads.ts';
 import { detectToNotify, detectToNotifyP50 } from './detect-to-notify.ts';
+import { detectToNotifyPlant, detectToNotifyPlantP50 } from './detect-to-notify-plant.ts';
 import { gatewayCpu, gatewayThroughput } from './gateway.ts';
 import { ingest } from './ingest.ts';
 import { query30DaysHourly, queryDayRaw, queryLatest } from './ingest-queries.ts';
@@ -20,4 +21,6 @@ export const benchmarks: readonly Benchmark[] = [
   reportsXlsx,
   detectToNotify,
   detectToNotifyP50,
+  detectToNotifyPlant,
+  detectToNotifyPlantP50,
 ];
