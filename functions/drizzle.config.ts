@@ -11,6 +11,7 @@ export default defineConfig({
     './functions/src/adapters/postgres/schema-escalation.ts',
     './functions/src/adapters/postgres/schema-reports.ts',
     './functions/src/adapters/postgres/schema-layout.ts',
+    './functions/src/adapters/postgres/schema-ratelimit.ts',
   ],
   out: './functions/drizzle',
 });

@@ -25,7 +25,6 @@ import {
 } from '../adapters/aws/step-functions-starter.ts';
 import { uuidV7Ids } from '../adapters/crypto/ids.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../adapters/crypto/passwords.ts';
-import { createMemoryRateLimiter } from '../adapters/local/rate-limiter.ts';
 import {
   awsRouting,
   createCompositeNotifier,
@@ -40,6 +39,7 @@ import {
   type ConfigDatabase,
   createPostgresConfigStore,
   createPostgresHousekeepingStore,
+  createPostgresRateLimiter,
   openConfigDatabase,
   openPostgresTelemetryStore,
 } from '../adapters/postgres/index.ts';
@@ -312,9 +312,17 @@ export async function createAwsApiDeps(env: AwsApiEnv = parseAwsApiEnv()): Promi
     passwords: createScryptPasswordHasher(OWASP_SCRYPT_COST),
     clock: systemClock,
     ids: uuidV7Ids,
-    // Per function instance: a shared limiter (DynamoDB or the database) is the operations issue's.
-    loginAttemptsPerIp: createMemoryRateLimiter({ points: 50, durationSeconds: 300 }),
-    loginFailuresPerAccount: createMemoryRateLimiter({ points: 10, durationSeconds: 900 }),
+    // In the config database, so every function instance counts on the same counters (ADR 0005).
+    loginAttemptsPerIp: createPostgresRateLimiter(database.db, {
+      name: 'login_ip',
+      points: 50,
+      durationSeconds: 300,
+    }),
+    loginFailuresPerAccount: createPostgresRateLimiter(database.db, {
+      name: 'login_account',
+      points: 10,
+      durationSeconds: 900,
+    }),
     sessionTtlMs: 12 * 3_600_000,
     inviteTtlMs: 7 * 86_400_000,
     reports: await createAwsReportDeps(parseAwsReportsEnv()),

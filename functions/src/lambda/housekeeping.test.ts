@@ -1,8 +1,10 @@
 // The housekeeping Lambda's wiring (AWS composition root + handler) against the real PostgreSQL server
 // on 127.0.0.1:5432 (a throw-away database): the scheduled run finds the tenant through the SECURITY
-// DEFINER lookup and deletes its long-expired session. Only Secrets Manager is mocked.
+// DEFINER lookup and deletes its long-expired session, and purges a login rate limit counter whose
+// window has ended. Only Secrets Manager is mocked.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresRateLimiter } from '../adapters/postgres/rate-limiter.ts';
 import { createPostgresConfigStore } from '../adapters/postgres/store.ts';
 import { createAwsHousekeepingDeps, openAwsConfigDatabase, parseAwsStoresEnv } from '../env/aws.ts';
 import { throwawayAwsDatabase } from '../testing/aws-database.ts';
@@ -32,11 +34,18 @@ describe('the housekeeping Lambda on real PostgreSQL', () => {
         await repos.sessions.create(session('live', new Date(Date.now() + 3_600_000)));
       });
 
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      const limiter = (name: string, clock = { now: () => hourAgo }) =>
+        createPostgresRateLimiter(config.db, { name, points: 10, durationSeconds: 300, clock });
+      await limiter('login_ip').consume('198.51.100.7'); // its window ended 55 minutes ago
+      await limiter('login_account', { now: () => new Date() }).consume('someone@example.com');
+
       const summary = await createHousekeepingHandler(deps)();
 
       expect(summary).toEqual({
         tenants: 1,
         failedTenants: 0,
+        rateLimitsPurged: 1,
         sessionsDeleted: 1,
         ackTokensDeleted: 0,
         reportRunsFailed: 0,

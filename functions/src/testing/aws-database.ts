@@ -69,7 +69,23 @@ export function throwawayAwsDatabase(prefix: string): ThrowawayAwsDatabase {
     },
     async drop() {
       secrets.restore();
-      await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+      // As in config-databases.ts: pool.end() resolves before the closed connections' backends have
+      // gone, and FORCE would kill one mid-goodbye (an uncaught error in its client). Wait first.
+      const client = new pg.Client({ connectionString: adminUrl.toString() });
+      await client.connect();
+      try {
+        for (let waited = 0; waited < 5_000; waited += 50) {
+          const { rows } = await client.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [databaseName],
+          );
+          if (rows[0]?.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }

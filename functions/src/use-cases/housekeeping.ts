@@ -1,5 +1,6 @@
 // Housekeeping: rows nothing will ever read again (sessions and acknowledgement links long expired
-// or used) are deleted, and report runs that a crash left `queued` or `running` are marked failed.
+// or used) are deleted, report runs that a crash left `queued` or `running` are marked failed, and
+// login rate limit counters whose window has ended are purged.
 // A timer runs it in the local runtime, an EventBridge schedule on AWS.
 import type { Clock } from '@plantwatch/shared';
 import { logger } from '../observability.ts';
@@ -29,6 +30,8 @@ export interface HousekeepingCutoffs {
 export interface HousekeepingStore {
   findTenants(cutoffs: HousekeepingCutoffs): Promise<string[]>;
   cleanTenant(tenantId: string, cutoffs: HousekeepingCutoffs): Promise<HousekeepingCounts>;
+  /** Deletes the login rate limit counters whose window ended before `now` (no tenant's); how many. */
+  purgeRateLimits(cutoffs: HousekeepingCutoffs): Promise<number>;
 }
 
 export interface HousekeepingPolicy {
@@ -62,6 +65,8 @@ export interface HousekeepingSummary extends HousekeepingCounts {
   tenants: number;
   /** Tenants whose cleaning failed (logged); the next run tries again. */
   failedTenants: number;
+  /** Login rate limit counters of ended windows deleted (a failed purge is logged; the next run retries). */
+  rateLimitsPurged: number;
 }
 
 export async function runHousekeeping(deps: HousekeepingDeps): Promise<HousekeepingSummary> {
@@ -77,6 +82,7 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
   const summary: HousekeepingSummary = {
     tenants: tenants.length,
     failedTenants: 0,
+    rateLimitsPurged: 0,
     sessionsDeleted: 0,
     ackTokensDeleted: 0,
     reportRunsFailed: 0,
@@ -91,6 +97,11 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
       summary.failedTenants += 1;
       logger.error('housekeeping failed for a tenant; the next run tries again', { tenantId, error });
     }
+  }
+  try {
+    summary.rateLimitsPurged = await deps.store.purgeRateLimits(cutoffs);
+  } catch (error) {
+    logger.error('purging rate limit counters failed; the next run tries again', { error });
   }
   return summary;
 }

@@ -1,8 +1,10 @@
 // Housekeeping on the config store: the cross-tenant lookup through housekeeping_tenants() (migration
-// 0018) and each tenant's deletes and updates in its own row-level-security transaction.
+// 0018), each tenant's deletes and updates in its own row-level-security transaction, and the login
+// rate limit counters' purge through rate_limit_purge() (0020).
 import { and, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { HousekeepingStore } from '../../use-cases/housekeeping.ts';
 import type { ConfigDb } from './database.ts';
+import { purgeEndedRateLimitWindows } from './rate-limiter.ts';
 import { sessions } from './schema.ts';
 import { notificationAckTokens } from './schema-notify.ts';
 import { reportRuns } from './schema-reports.ts';
@@ -15,6 +17,8 @@ export function createPostgresHousekeepingStore(db: ConfigDb): HousekeepingStore
       )) as { rows: { tenant_id: string }[] };
       return result.rows.map((row) => row.tenant_id);
     },
+
+    purgeRateLimits: ({ now }) => purgeEndedRateLimitWindows(db, now),
 
     cleanTenant: (tenantId, { now, expiredBefore, stuckBefore, reason }) =>
       db.transaction(async (tx) => {
