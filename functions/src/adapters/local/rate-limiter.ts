@@ -1,5 +1,6 @@
 // In-process rate limiting (rate-limiter-flexible). Counts are per process: right for the local
-// runtime; on AWS the same port takes rate-limiter-flexible's PostgreSQL or DynamoDB store.
+// runtime; on AWS the API uses the PostgreSQL limiter (adapters/postgres/rate-limiter.ts), with the
+// same semantics (testing/rate-limiter-contract.ts).
 import type { RateLimiter } from '@plantwatch/shared';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
