@@ -386,6 +386,29 @@ describe('the web app in Chromium', () => {
         .waitFor();
       await page.getByRole('row', { name: /unshelved/ }).waitFor();
       await checkBasics(page, 'alarm-history');
+
+      // A limit rule the API refuses: the message lands beside the Hi threshold and what was typed stays.
+      await page.goto(`${web.url}/config/alarm-rules`);
+      await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+      await page.getByLabel(/^Name/).fill('Flow totaliser limits');
+      await page.getByLabel('Use HiHi').check();
+      await page.getByLabel('HiHi threshold').fill('40');
+      const hi = page.getByLabel('Hi threshold', { exact: true });
+      await hi.fill('50');
+      // Off, so it never raises an alarm in the journeys after this one.
+      await page.getByLabel(/^Enabled/).uncheck();
+      await page.getByRole('button', { name: 'Add alarm rule' }).click();
+      await page.getByText('hi threshold (50) must be below hihi (40)').waitFor();
+      expect(await hi.getAttribute('aria-invalid')).toBe('true');
+      expect(await hi.getAttribute('aria-describedby')).toContain(
+        await page.getByText('hi threshold (50) must be below hihi (40)').getAttribute('id'),
+      );
+      expect(await page.getByLabel('HiHi threshold').inputValue()).toBe('40');
+      expect(await page.getByLabel(/^Name/).inputValue()).toBe('Flow totaliser limits');
+      await checkBasics(page, 'config-alarm-rules-refused');
+      await hi.fill('30');
+      await page.getByRole('button', { name: 'Add alarm rule' }).click();
+      await page.getByText('Added Flow totaliser limits.').waitFor();
       await context.close();
     },
     E2E_TEST_MS,
@@ -441,6 +464,21 @@ describe('the web app in Chromium', () => {
         headers: { authorization: `Bearer ${secret}` },
       });
       expect(revoked.status).toBe(401);
+
+      // Notification settings: the from number is saved; the auth token is only ever "set" or "not set".
+      await page.getByRole('navigation').getByRole('link', { name: 'Notifications', exact: true }).click();
+      await page.getByRole('heading', { name: 'Notification settings' }).waitFor();
+      await page.getByLabel('Twilio from number').fill('+15005550006');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Notification settings saved.').waitFor();
+      await page.reload();
+      expect(await page.getByLabel('Twilio from number').inputValue()).toBe('+15005550006');
+      await page.getByText('Twilio auth token: not set').waitFor();
+      await page
+        .locator('code')
+        .filter({ hasText: /\/v1\/webhooks\/twilio\/[0-9a-f-]{36}\/sms$/ })
+        .waitFor();
+      await checkBasics(page, 'notification-settings');
       await context.close();
     },
     E2E_TEST_MS,
@@ -508,6 +546,12 @@ describe('the web app in Chromium', () => {
       await page.getByRole('heading', { name: 'Alarm console' }).waitFor();
       await checkBasics(page, 'phone-alarms');
       expect(await overflow()).toBeLessThanOrEqual(0);
+      // An empty report definition is refused with the reason, not sent.
+      await page.goto(`${web.url}/reports`);
+      await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+      await page.getByRole('button', { name: 'Add report' }).click();
+      await page.getByText('must name at least one site, device or tag').waitFor();
+      await checkBasics(page, 'phone-reports-refused');
       await context.close();
     },
     E2E_TEST_MS,
