@@ -19,6 +19,7 @@ describe('parseWebEnv', () => {
     expect(() => parseWebEnv({ API_URL: 'not a url' })).toThrow(/API_URL/);
     expect(() => parseWebEnv({ NEXTAUTH_SECRET: 'short' })).toThrow(/NEXTAUTH_SECRET/);
     expect(() => parseWebEnv({ WEB_DIST_DIR: '../elsewhere' })).toThrow(/WEB_DIST_DIR/);
+    expect(() => parseWebEnv({ PUBLIC_API_URL: 'ftp://api.example.com' })).toThrow(/PUBLIC_API_URL/);
   });
 
   it('turns single sign-on on only with issuer, client id and secret together', () => {
