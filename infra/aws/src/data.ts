@@ -208,6 +208,16 @@ export class Data extends Construct {
         resources: [this.timestreamTable.attrArn],
       }),
     );
+    if (this.rollups) {
+      // Charts over longer ranges read the rollup tables the scheduled queries write.
+      const { minute, hour } = this.rollups.tables;
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['timestream:Select', 'timestream:DescribeTable'],
+          resources: [minute.attrArn, hour.attrArn],
+        }),
+      );
+    }
     grantee.grantPrincipal.addToPrincipalPolicy(
       // Timestream's endpoint discovery has no resource to scope to.
       new iam.PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }),

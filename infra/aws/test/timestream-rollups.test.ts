@@ -116,6 +116,21 @@ describe('the Timestream rollups with telemetryStore=timestream', () => {
     expect(resourcesOf('sns:Publish')).toEqual([{ Ref: logicalId(stack, rollups.notificationTopic) }]);
   });
 
+  it('lets the functions that read telemetry select from the rollup tables', () => {
+    const rollupArns = [
+      { 'Fn::GetAtt': [logicalId(stack, rollups.tables.minute), 'Arn'] },
+      { 'Fn::GetAtt': [logicalId(stack, rollups.tables.hour), 'Arn'] },
+    ];
+    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).some(
+        (s) =>
+          [s.Action].flat().includes('timestream:Select') &&
+          JSON.stringify(s.Resource) === JSON.stringify(rollupArns),
+      ),
+    );
+    expect(readers.length).toBeGreaterThan(0);
+  });
+
   it('queues failed runs and disabled queries, and Operations alarms on the first one', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sqs',
