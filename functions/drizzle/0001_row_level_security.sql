@@ -28,6 +28,10 @@ END $$;
 --> statement-breakpoint
 GRANT USAGE ON SCHEMA public TO plantwatch_app, plantwatch_auth;
 --> statement-breakpoint
+-- Since PostgreSQL 15 a function can be handed to a role only if that role may create in its
+-- schema; a managed database's master user (Aurora) is no superuser, so say so explicitly.
+GRANT CREATE ON SCHEMA public TO plantwatch_auth;
+--> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenants, users, sessions, api_keys, sites, gateways, devices, tags TO plantwatch_app;
 --> statement-breakpoint
 GRANT SELECT ON users, sessions, api_keys TO plantwatch_auth;

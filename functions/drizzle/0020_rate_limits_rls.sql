@@ -21,6 +21,9 @@ END $$;
 --> statement-breakpoint
 GRANT USAGE ON SCHEMA public TO plantwatch_ratelimit;
 --> statement-breakpoint
+-- As for plantwatch_auth in 0001: needed to hand it the functions when migrating as a non-superuser.
+GRANT CREATE ON SCHEMA public TO plantwatch_ratelimit;
+--> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON rate_limit_counters TO plantwatch_ratelimit;
 --> statement-breakpoint
 ALTER TABLE rate_limit_counters ENABLE ROW LEVEL SECURITY;
