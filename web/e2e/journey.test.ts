@@ -514,6 +514,9 @@ describe('the web app in Chromium', () => {
       expect(await invited.page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
       await invited.page.goto(`${web.url}/users`);
       await invited.page.getByText('Managing users needs the admin role.').waitFor();
+      await invited.page.goto(`${web.url}/settings/notifications`);
+      await invited.page.getByText('ask an admin to change them').waitFor();
+      expect(await invited.page.getByLabel('Twilio from number').count()).toBe(0);
       await invited.context.close();
     },
     E2E_TEST_MS,
