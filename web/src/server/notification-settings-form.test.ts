@@ -2,9 +2,9 @@ import { updateNotificationSettingsSchema } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
 import { notificationSettingsBody, notificationSettingsErrors } from './notification-settings-form.ts';
 
-const form = (entries: Record<string, string>) => {
+const form = (entries: Record<string, string | undefined>) => {
   const data = new FormData();
-  for (const [name, value] of Object.entries(entries)) data.set(name, value);
+  for (const [name, value] of Object.entries(entries)) if (value !== undefined) data.set(name, value);
   return data;
 };
 
