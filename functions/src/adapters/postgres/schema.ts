@@ -59,6 +59,8 @@ export const sessions = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [
+    // Housekeeping deletes each tenant's expired sessions.
+    index('sessions_tenant_expires_idx').on(t.tenantId, t.expiresAt),
     foreignKey({
       name: 'sessions_user_fk',
       columns: [t.tenantId, t.userId],

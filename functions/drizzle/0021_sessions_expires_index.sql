@@ -1,0 +1,1 @@
+CREATE INDEX "sessions_tenant_expires_idx" ON "sessions" USING btree ("tenant_id","expires_at");
