@@ -2,6 +2,7 @@
 // Tenant-owned like every table in schema.ts: tenant_id on each row, children referencing parents
 // by (tenant_id, id), row-level security in a hand-written migration (drizzle/*_reports_rls.sql).
 
+import { sql } from 'drizzle-orm';
 import {
   boolean,
   foreignKey,
@@ -81,6 +82,10 @@ export const reportRuns = pgTable(
   (t) => [
     unique('report_runs_tenant_id_id_key').on(t.tenantId, t.id),
     index('report_runs_tenant_report_created_idx').on(t.tenantId, t.reportId, t.createdAt),
+    // Housekeeping looks for each tenant's queued or running runs left behind (few among many finished ones).
+    index('report_runs_tenant_unfinished_idx')
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.status} in ('queued', 'running')`),
     foreignKey({
       name: 'report_runs_report_fk',
       columns: [t.tenantId, t.reportId],

@@ -1,0 +1,1 @@
+CREATE INDEX "report_runs_tenant_unfinished_idx" ON "report_runs" USING btree ("tenant_id","created_at") WHERE "report_runs"."status" in ('queued', 'running');
