@@ -2,8 +2,8 @@
 // Tenant-owned like every table in schema.ts: tenant_id on the row, the user referenced by
 // (tenant_id, id), row-level security in a hand-written migration (drizzle/*_home_layouts_rls.sql).
 
-import { foreignKey, jsonb, pgTable, primaryKey, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { tenants, users } from './schema.ts';
+import { foreignKey, jsonb, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
+import { tenants, updatedAt, users } from './schema.ts';
 
 /** A pin as stored; the repository checks it against the shared schema when it reads it back. */
 export type HomePinJson = { kind: string; tagId?: string; tagIds?: string[]; range?: string };
@@ -21,7 +21,7 @@ export const homeLayouts = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     userId: uuid('user_id').notNull(),
     pins: jsonb('pins').$type<HomePinJson[]>().notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ name: 'home_layouts_pkey', columns: [t.tenantId, t.userId] }),

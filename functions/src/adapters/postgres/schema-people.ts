@@ -5,11 +5,8 @@
 // whole, their order is their meaning, and the use-cases keep the references inside them (see
 // PeopleRepositories in shared/src/ports/people-store.ts).
 import type { ContactChannel, EscalationLevel } from '@plantwatch/shared';
-import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { tenants } from './schema.ts';
-
-const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
-const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+import { index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, tenants, updatedAt } from './schema.ts';
 
 export const contacts = pgTable(
   'contacts',

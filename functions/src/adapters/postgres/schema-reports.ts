@@ -14,10 +14,7 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { tenants } from './schema.ts';
-
-const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
-const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+import { createdAt, tenants, updatedAt } from './schema.ts';
 
 /** Who did something: a user, an API key or the scheduler. */
 export type ActorJson = { type: string; id?: string; name?: string };
