@@ -34,6 +34,30 @@ const consoleOrder = (a: Alarm, b: Alarm) =>
 
 const formatValue = (value: Alarm['value']) => (value === null ? strings.noValue : String(value));
 
+/** One filter of the console: a labelled select, optionally led by "any" (the empty value). */
+function FilterSelect(props: {
+  id: string;
+  name: string;
+  label: string;
+  value: string | undefined;
+  any?: boolean;
+  options: readonly { value: string; label: string }[];
+}) {
+  return (
+    <div className="filter-field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} name={props.name} defaultValue={props.value ?? ''}>
+        {props.any ? <option value="">{strings.alarms.anyOption}</option> : null}
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export default async function AlarmsPage(props: { searchParams: Promise<Search> }) {
   const search = await props.searchParams;
   const show = search.show === 'all' || search.show === 'history' ? search.show : 'active';
@@ -57,47 +81,41 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
       <h1>{strings.alarms.heading}</h1>
       <search>
         <form className="filter" action="/alarms" aria-label={strings.alarms.filters}>
-          <div className="filter-field">
-            <label htmlFor="alarm-show">{strings.alarms.show}</label>
-            <select id="alarm-show" name="show" defaultValue={show}>
-              <option value="active">{strings.alarms.showActive}</option>
-              <option value="history">{strings.alarms.showHistory}</option>
-              <option value="all">{strings.alarms.showAll}</option>
-            </select>
-          </div>
-          <div className="filter-field">
-            <label htmlFor="alarm-severity">{strings.alarms.severity}</label>
-            <select id="alarm-severity" name="severity" defaultValue={severity ?? ''}>
-              <option value="">{strings.alarms.anyOption}</option>
-              {alarmSeverities.map((s) => (
-                <option key={s} value={s}>
-                  {strings.alarms.severities[s]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="filter-field">
-            <label htmlFor="alarm-state">{strings.alarms.state}</label>
-            <select id="alarm-state" name="state" defaultValue={state ?? ''}>
-              <option value="">{strings.alarms.anyOption}</option>
-              {alarmStates.map((s) => (
-                <option key={s} value={s}>
-                  {strings.alarms.states[s]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="filter-field">
-            <label htmlFor="alarm-site">{strings.alarms.site}</label>
-            <select id="alarm-site" name="siteId" defaultValue={siteId ?? ''}>
-              <option value="">{strings.alarms.anyOption}</option>
-              {sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id="alarm-show"
+            name="show"
+            label={strings.alarms.show}
+            value={show}
+            options={[
+              { value: 'active', label: strings.alarms.showActive },
+              { value: 'history', label: strings.alarms.showHistory },
+              { value: 'all', label: strings.alarms.showAll },
+            ]}
+          />
+          <FilterSelect
+            id="alarm-severity"
+            name="severity"
+            label={strings.alarms.severity}
+            value={severity}
+            any
+            options={alarmSeverities.map((s) => ({ value: s, label: strings.alarms.severities[s] }))}
+          />
+          <FilterSelect
+            id="alarm-state"
+            name="state"
+            label={strings.alarms.state}
+            value={state}
+            any
+            options={alarmStates.map((s) => ({ value: s, label: strings.alarms.states[s] }))}
+          />
+          <FilterSelect
+            id="alarm-site"
+            name="siteId"
+            label={strings.alarms.site}
+            value={siteId}
+            any
+            options={sites.map((s) => ({ value: s.id, label: s.name }))}
+          />
           <div className="filter-field">
             <label htmlFor="alarm-q">{strings.alarms.search}</label>
             <input
