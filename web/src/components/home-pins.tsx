@@ -7,7 +7,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { strings } from '../strings.ts';
 import { PinButton } from './pin-button.tsx';
-import { Freshness, formatValue, useSiteLive } from './site-live.tsx';
+import { LiveValueCells, useSiteLive } from './site-live.tsx';
 import { TrendPanel } from './trend-panel.tsx';
 
 type PinnedTag = HomeLayout['tags'][number];
@@ -15,8 +15,7 @@ type PinnedTag = HomeLayout['tags'][number];
 /** One site's pinned tags with their live values. */
 export function PinnedSiteValues(props: { siteId: string; siteName: string; tags: PinnedTag[] }) {
   const router = useRouter();
-  const { values, status, clock } = useSiteLive(props.siteId, { now: Date.now(), values: [], alarms: [] });
-  const now = clock.receivedAt ? clock.serverNow + (Date.now() - clock.receivedAt) : clock.serverNow;
+  const { values, status, now } = useSiteLive(props.siteId, { now: Date.now(), values: [], alarms: [] });
   return (
     <section className="card" aria-labelledby={`pinned-${props.siteId}`}>
       <h3 id={`pinned-${props.siteId}`}>
@@ -37,40 +36,24 @@ export function PinnedSiteValues(props: { siteId: string; siteName: string; tags
             </tr>
           </thead>
           <tbody>
-            {props.tags.map((tag) => {
-              const value = values.get(tag.id);
-              return (
-                <tr key={tag.id} data-pinned-tag={tag.id}>
-                  <th scope="row">{tag.name}</th>
-                  <td className="num">
-                    <span className="live-value">{value ? formatValue(value.value) : strings.noValue}</span>
-                    {tag.unit ? <span className="unit"> {tag.unit}</span> : null}
-                  </td>
-                  <td>
-                    {value ? (
-                      <span className={`quality ${value.quality}`}>
-                        {strings.site.qualities[value.quality]}
-                      </span>
-                    ) : (
-                      strings.noValue
-                    )}
-                  </td>
-                  <td>{value ? <Freshness ts={value.ts} now={now} /> : strings.noValue}</td>
-                  <td>
-                    <PinButton
-                      pin={{ kind: 'tag', tagId: tag.id }}
-                      pinned
-                      label={{
-                        pin: strings.pin.pinTagLabel(tag.name),
-                        unpin: strings.pin.unpinTagLabel(tag.name),
-                      }}
-                      text={{ pin: strings.pin.pinTag, unpin: strings.pin.unpinTag }}
-                      onChange={() => router.refresh()}
-                    />
-                  </td>
-                </tr>
-              );
-            })}
+            {props.tags.map((tag) => (
+              <tr key={tag.id} data-pinned-tag={tag.id}>
+                <th scope="row">{tag.name}</th>
+                <LiveValueCells value={values.get(tag.id)} unit={tag.unit} now={now} />
+                <td>
+                  <PinButton
+                    pin={{ kind: 'tag', tagId: tag.id }}
+                    pinned
+                    label={{
+                      pin: strings.pin.pinTagLabel(tag.name),
+                      unpin: strings.pin.unpinTagLabel(tag.name),
+                    }}
+                    text={{ pin: strings.pin.pinTag, unpin: strings.pin.unpinTag }}
+                    onChange={() => router.refresh()}
+                  />
+                </td>
+              </tr>
+            ))}
           </tbody>
         </table>
       </div>

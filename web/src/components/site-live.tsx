@@ -116,7 +116,9 @@ export function useSiteLive(siteId: string, initial: SiteLiveSnapshot) {
   }, [siteId]);
 
   const refresh = useCallback(() => pollNow.current(), []);
-  return { values, alarms, status, clock, refresh };
+  // The server's clock, advanced by the time since its answer: freshness never trusts the browser's clock.
+  const now = clock.receivedAt ? clock.serverNow + (Date.now() - clock.receivedAt) : clock.serverNow;
+  return { values, alarms, status, now, refresh };
 }
 
 export function Freshness({ ts, now }: { ts: number; now: number }) {
@@ -130,6 +132,27 @@ export function Freshness({ ts, now }: { ts: number; now: number }) {
   );
 }
 
+/** A tag's value with its unit, its quality and its age: three cells of the dashboard's and the pins' tables. */
+export function LiveValueCells(props: { value: LatestValue | undefined; unit: string; now: number }) {
+  const { value } = props;
+  return (
+    <>
+      <td className="num">
+        <span className="live-value">{value ? formatValue(value.value) : strings.noValue}</span>
+        {props.unit ? <span className="unit"> {props.unit}</span> : null}
+      </td>
+      <td>
+        {value ? (
+          <span className={`quality ${value.quality}`}>{strings.site.qualities[value.quality]}</span>
+        ) : (
+          strings.noValue
+        )}
+      </td>
+      <td>{value ? <Freshness ts={value.ts} now={props.now} /> : strings.noValue}</td>
+    </>
+  );
+}
+
 export function SiteLive(props: {
   siteId: string;
   gateways: DashboardGateway[];
@@ -138,10 +161,8 @@ export function SiteLive(props: {
   /** The viewer's pinned tags; with it, each tag row has a pin button for the home page. */
   pinnedTagIds?: readonly string[];
 }) {
-  const { values, alarms, status, clock, refresh } = useSiteLive(props.siteId, props.initial);
+  const { values, alarms, status, now, refresh } = useSiteLive(props.siteId, props.initial);
   const [pinned, setPinned] = useState(() => new Set(props.pinnedTagIds ?? []));
-  // The server's clock, advanced by the time since its answer: freshness never trusts the browser's clock.
-  const now = clock.receivedAt ? clock.serverNow + (Date.now() - clock.receivedAt) : clock.serverNow;
   return (
     <div className="dashboard">
       <section className="dashboard-values" aria-labelledby="live-heading">
@@ -186,57 +207,39 @@ export function SiteLive(props: {
                         </tr>
                       </thead>
                       <tbody>
-                        {device.tags.map((tag) => {
-                          const value = values.get(tag.id);
-                          return (
-                            <tr key={tag.id} data-tag={tag.key}>
-                              <th scope="row">
-                                {tag.name}
-                                {props.pinnedTagIds ? (
-                                  <>
-                                    {' '}
-                                    <PinButton
-                                      pin={{ kind: 'tag', tagId: tag.id }}
-                                      pinned={pinned.has(tag.id)}
-                                      label={{
-                                        pin: strings.pin.pinTagLabel(tag.name),
-                                        unpin: strings.pin.unpinTagLabel(tag.name),
-                                      }}
-                                      text={{ pin: strings.pin.pinTag, unpin: strings.pin.unpinTag }}
-                                      onChange={(on) =>
-                                        setPinned((current) => {
-                                          const next = new Set(current);
-                                          if (on) next.add(tag.id);
-                                          else next.delete(tag.id);
-                                          return next;
-                                        })
-                                      }
-                                    />
-                                  </>
-                                ) : null}
-                              </th>
-                              <td className="wide-only">
-                                <code>{tag.address}</code>
-                              </td>
-                              <td className="num">
-                                <span className="live-value">
-                                  {value ? formatValue(value.value) : strings.noValue}
-                                </span>
-                                {tag.unit ? <span className="unit"> {tag.unit}</span> : null}
-                              </td>
-                              <td>
-                                {value ? (
-                                  <span className={`quality ${value.quality}`}>
-                                    {strings.site.qualities[value.quality]}
-                                  </span>
-                                ) : (
-                                  strings.noValue
-                                )}
-                              </td>
-                              <td>{value ? <Freshness ts={value.ts} now={now} /> : strings.noValue}</td>
-                            </tr>
-                          );
-                        })}
+                        {device.tags.map((tag) => (
+                          <tr key={tag.id} data-tag={tag.key}>
+                            <th scope="row">
+                              {tag.name}
+                              {props.pinnedTagIds ? (
+                                <>
+                                  {' '}
+                                  <PinButton
+                                    pin={{ kind: 'tag', tagId: tag.id }}
+                                    pinned={pinned.has(tag.id)}
+                                    label={{
+                                      pin: strings.pin.pinTagLabel(tag.name),
+                                      unpin: strings.pin.unpinTagLabel(tag.name),
+                                    }}
+                                    text={{ pin: strings.pin.pinTag, unpin: strings.pin.unpinTag }}
+                                    onChange={(on) =>
+                                      setPinned((current) => {
+                                        const next = new Set(current);
+                                        if (on) next.add(tag.id);
+                                        else next.delete(tag.id);
+                                        return next;
+                                      })
+                                    }
+                                  />
+                                </>
+                              ) : null}
+                            </th>
+                            <td className="wide-only">
+                              <code>{tag.address}</code>
+                            </td>
+                            <LiveValueCells value={values.get(tag.id)} unit={tag.unit} now={now} />
+                          </tr>
+                        ))}
                       </tbody>
                     </table>
                   </div>
