@@ -70,6 +70,20 @@ describe('notifications and acknowledgement by reply', () => {
     return { ruleId: rule.body.id, alarmId: alarm.id };
   };
 
+  /** A fresh alarm (as raiseAlarm), paged by SMS to `to`: the page a reply from that number answers. */
+  const raiseAndPageBySms = async (name: string, to: string, body: string) => {
+    const raised = await raiseAlarm(name);
+    await api.runtime.notifier.send({
+      tenantId: a.tenantId,
+      channel: 'sms',
+      to,
+      body,
+      alarmId: raised.alarmId,
+      idempotencyKey: `sms-${raised.alarmId}`,
+    });
+    return raised;
+  };
+
   const alarmState = async (ruleId: string) =>
     (await api.call('GET', '/v1/alarms?status=all', { token: a.token })).body.alarms.find(
       (x: { ruleId: string }) => x.ruleId === ruleId,
@@ -193,16 +207,12 @@ describe('notifications and acknowledgement by reply', () => {
   });
 
   it('acknowledges the alarm a number was last paged about when it replies "ok", signed with the tenant\'s token', async () => {
-    const { ruleId, alarmId } = await raiseAlarm('SMS reply');
     const from = '+447700900002';
-    await api.runtime.notifier.send({
-      tenantId: a.tenantId,
-      channel: 'sms',
-      to: from,
-      body: 'SMS reply: wet well level 4.7 m. Reply OK to acknowledge.',
-      alarmId,
-      idempotencyKey: `sms-${alarmId}`,
-    });
+    const { ruleId } = await raiseAndPageBySms(
+      'SMS reply',
+      from,
+      'SMS reply: wet well level 4.7 m. Reply OK to acknowledge.',
+    );
     const reply = await twilioPost(
       `/v1/webhooks/twilio/${a.tenantId}/sms`,
       { From: from, To: '+15005550006', Body: 'Ok!', MessageSid: `SM${randomUUID()}` },
@@ -226,16 +236,8 @@ describe('notifications and acknowledgement by reply', () => {
       async () => ({ authToken: await authTokenOf(b.tenantId) }),
     ],
   ])('refuses an SMS reply with %s (403) and changes nothing', async (_, signing) => {
-    const { ruleId, alarmId } = await raiseAlarm(`Forged ${randomUUID()}`);
     const from = `+4477009${String(Math.floor(Math.random() * 90_000) + 10_000)}`;
-    await api.runtime.notifier.send({
-      tenantId: a.tenantId,
-      channel: 'sms',
-      to: from,
-      body: 'Forged reply test',
-      alarmId,
-      idempotencyKey: `forged-${alarmId}`,
-    });
+    const { ruleId } = await raiseAndPageBySms(`Forged ${randomUUID()}`, from, 'Forged reply test');
     const before = await events(ruleId);
     const reply = await twilioPost(
       `/v1/webhooks/twilio/${a.tenantId}/sms`,
@@ -248,16 +250,8 @@ describe('notifications and acknowledgement by reply', () => {
   });
 
   it('answers a reply that is not an acknowledgement with how to acknowledge, and leaves the alarm alone', async () => {
-    const { ruleId, alarmId } = await raiseAlarm('Not an ack');
     const from = '+447700900003';
-    await api.runtime.notifier.send({
-      tenantId: a.tenantId,
-      channel: 'sms',
-      to: from,
-      body: 'Not an ack test',
-      alarmId,
-      idempotencyKey: `notack-${alarmId}`,
-    });
+    const { ruleId } = await raiseAndPageBySms('Not an ack', from, 'Not an ack test');
     const reply = await twilioPost(
       `/v1/webhooks/twilio/${a.tenantId}/sms`,
       { From: from, Body: 'no, who is this?' },
@@ -300,16 +294,8 @@ describe('notifications and acknowledgement by reply', () => {
   });
 
   it("checks signatures against API Gateway's domain where that is the public URL (AWS without PUBLIC_API_URL), and never against Host locally", async () => {
-    const { ruleId, alarmId } = await raiseAlarm('Gateway domain');
     const from = '+447700900006';
-    await api.runtime.notifier.send({
-      tenantId: a.tenantId,
-      channel: 'sms',
-      to: from,
-      body: 'Gateway domain test',
-      alarmId,
-      idempotencyKey: `domain-${alarmId}`,
-    });
+    const { ruleId } = await raiseAndPageBySms('Gateway domain', from, 'Gateway domain test');
     const domain = 'abc123.execute-api.eu-west-1.amazonaws.com';
     const path = `/v1/webhooks/twilio/${a.tenantId}/sms`;
     const form = { From: from, Body: 'yes' };
