@@ -12,6 +12,7 @@ export default defineConfig({
     './functions/src/adapters/postgres/schema-reports.ts',
     './functions/src/adapters/postgres/schema-layout.ts',
     './functions/src/adapters/postgres/schema-ratelimit.ts',
+    './functions/src/adapters/postgres/schema-logo.ts',
   ],
   out: './functions/drizzle',
 });

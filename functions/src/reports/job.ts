@@ -97,6 +97,12 @@ export async function renderReportFiles(
   return files;
 }
 
+/** The tenant's uploaded logo for the PDF cover (checked when it was uploaded); none: the initials. */
+async function tenantBranding(deps: ReportJobDeps, tenantId: string): Promise<PdfBranding> {
+  const logo = await deps.store.inTenant(tenantId, (repos) => repos.tenantLogo.get());
+  return logo ? { logo: logo.data } : {};
+}
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -261,7 +267,7 @@ export async function runReportJob(
       { from: run.periodFrom.getTime(), to: run.periodTo.getTime() },
       deps.clock.now().getTime(),
     );
-    const branding = (await deps.reports.branding?.(tenantId)) ?? {};
+    const branding = (await deps.reports.branding?.(tenantId)) ?? (await tenantBranding(deps, tenantId));
     const rendered = await renderReportFiles(data, report.formats, branding);
     const files: { file: ReportFile; body: Buffer }[] = [];
     for (const [format, body] of rendered) {

@@ -46,6 +46,11 @@ const weeklyReport = {
   schedule: { kind: 'weekly', at: '06:00', dayOfWeek: 1 },
 };
 
+// Two tiny PNGs: A's logo and B's own, so B reading or removing a logo is seen to touch only B's.
+const logoA =
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGM4IScHRAAIdwIJkXAbPAAAAABJRU5ErkJggg==';
+const logoB = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGOQz38NAAIqAXp4ksuCAAAAAElFTkSuQmCC';
+
 const hiLimit = {
   kind: 'limit',
   name: 'Temp high',
@@ -70,6 +75,12 @@ const cases: Record<string, Case> = {
   },
   getTenant: { kind: 'own-data', request: { path: '/v1/tenant' } },
   updateTenant: { kind: 'own-data', request: { path: '/v1/tenant', body: { name: 'B renamed' } } },
+  putTenantLogo: {
+    kind: 'own-data',
+    request: { path: '/v1/tenant/logo', body: { mediaType: 'image/png', data: logoB } },
+  },
+  getTenantLogo: { kind: 'own-data', request: { path: '/v1/tenant/logo' } },
+  deleteTenantLogo: { kind: 'own-data', request: { path: '/v1/tenant/logo' } },
   listUsers: { kind: 'own-data', request: { path: '/v1/users' } },
   inviteUser: {
     kind: 'foreign-id',
@@ -322,6 +333,7 @@ describe('tenant isolation on every route', () => {
     const get = async (path: string) => (await api.call('GET', path, { token: a.token })).body;
     return {
       tenant: await get('/v1/tenant'),
+      logo: await get('/v1/tenant/logo'),
       sites: await get('/v1/sites'),
       gateways: await get('/v1/gateways'),
       devices: await get('/v1/devices'),
@@ -403,6 +415,11 @@ describe('tenant isolation on every route', () => {
       })
     ).body;
     const reportRun = (await api.call('POST', `/v1/reports/${report.id}/runs`, { token: t })).body;
+    const logo = await api.call('PUT', '/v1/tenant/logo', {
+      token: t,
+      body: { mediaType: 'image/png', data: logoA },
+    });
+    expect(logo.status).toBe(204);
     const invited = (
       await api.call('POST', '/v1/users', {
         token: t,

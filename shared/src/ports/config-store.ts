@@ -9,6 +9,7 @@ import type { Tag, TagAddress } from '../tag.ts';
 import type { Tenant, User } from '../tenant.ts';
 import type { EscalationRepositories } from './escalation-store.ts';
 import type { LayoutRepositories } from './layout-store.ts';
+import type { LogoRepositories } from './logo-store.ts';
 import type { NotifyRepositories } from './notify-store.ts';
 import type { PeopleRepositories } from './people-store.ts';
 import type { ReportRepositories } from './reports-store.ts';
@@ -125,7 +126,8 @@ export interface TenantRepositories
     NotifyRepositories,
     EscalationRepositories,
     ReportRepositories,
-    LayoutRepositories {
+    LayoutRepositories,
+    LogoRepositories {
   tenant: {
     get(): Promise<Tenant>;
     update(patch: { name?: string; timeZone?: string }): Promise<Tenant>;

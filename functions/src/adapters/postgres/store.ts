@@ -25,6 +25,7 @@ import { toAlarmEvent } from './alarm-event-rows.ts';
 import type { ConfigDb } from './database.ts';
 import { escalationRepositories } from './escalation-repos.ts';
 import { layoutRepositories } from './layout-repos.ts';
+import { logoRepositories } from './logo-repos.ts';
 import { notifyRepositories } from './notify-repos.ts';
 import { peopleRepositories } from './people-repos.ts';
 import { reportsRepositories } from './reports-repos.ts';
@@ -237,6 +238,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...escalationRepositories(tx, tenantId),
     ...reportsRepositories(tx, tenantId),
     ...layoutRepositories(tx, tenantId),
+    ...logoRepositories(tx, tenantId),
     tenant: {
       async get() {
         const [row] = await tx.select().from(tenants).where(eq(tenants.id, tenantId));

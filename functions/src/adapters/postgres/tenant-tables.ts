@@ -2,6 +2,7 @@
 import { tenantOwnedTables as coreTenantTables } from './schema.ts';
 import { escalationTenantTables } from './schema-escalation.ts';
 import { layoutTenantTables } from './schema-layout.ts';
+import { logoTenantTables } from './schema-logo.ts';
 import { notifyTenantTables } from './schema-notify.ts';
 import { peopleTenantTables } from './schema-people.ts';
 import { reportsTenantTables } from './schema-reports.ts';
@@ -13,4 +14,5 @@ export const tenantOwnedTables: readonly string[] = [
   ...escalationTenantTables,
   ...reportsTenantTables,
   ...layoutTenantTables,
+  ...logoTenantTables,
 ];

@@ -3,6 +3,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from '../openapi.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { accountRoutes } from './accounts.ts';
 import { alarmRoutes } from './alarms.ts';
+import { logoRoutes } from './logo.ts';
 import { meRoutes } from './me.ts';
 import { notifyRoutes } from './notify.ts';
 import { peopleRoutes } from './people.ts';
@@ -40,6 +41,7 @@ export const apiRoutes: readonly Route[] = [
   ...telemetryRoutes,
   ...alarmRoutes,
   ...reportRoutes,
+  ...logoRoutes,
   ...notifyRoutes,
   ...peopleRoutes,
   ...meRoutes,

@@ -51,7 +51,10 @@ export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): 
       body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    // JSON answers parsed; any other (an image, a file) kept as its text.
+    const isJson = /json/i.test(response.headers.get('content-type') ?? '');
+    const parsed = isJson ? JSON.parse(text) : text;
+    return { status: response.status, headers: response.headers, body: text ? parsed : undefined };
   };
   return {
     runtime,
