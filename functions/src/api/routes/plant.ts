@@ -1,5 +1,5 @@
-// CRUD routes for the plant model. Each resource has the same five operations, so they are made
-// by one function; what differs (schemas, parent filter, use-cases) is spelled out per resource.
+// CRUD routes for the plant model. Each resource has the same five operations, made by crudRoutes
+// (as the people routes'); what differs (schemas, parent filter, use-cases) is spelled out per resource.
 import {
   createDeviceSchema,
   createGatewaySchema,
@@ -16,111 +16,39 @@ import {
   updateTagSchema,
 } from '@plantwatch/shared';
 import { z } from 'zod';
-import type { ApiDeps } from '../../use-cases/deps.ts';
 import * as plant from '../../use-cases/plant.ts';
-import type { Principal } from '../../use-cases/principal.ts';
-import { defineRoute, type Route } from '../route.ts';
+import type { Route } from '../route.ts';
+import { type CrudResource, crudRoutes } from './crud.ts';
 
-interface Resource<T, C, U, F> {
-  /** singular, plural and capitalised names: site, sites, Site */
-  one: string;
-  many: string;
-  title: string;
-  schema: z.ZodType<T>;
-  create: z.ZodType<C>;
-  update: z.ZodType<U>;
-  filter: z.ZodType<F>;
-  useCases: {
-    list(deps: ApiDeps, principal: Principal, filter: F): Promise<T[]>;
-    get(deps: ApiDeps, principal: Principal, id: string): Promise<T>;
-    create(deps: ApiDeps, principal: Principal, input: C): Promise<T>;
-    update(deps: ApiDeps, principal: Principal, id: string, patch: U): Promise<T>;
-    remove(deps: ApiDeps, principal: Principal, id: string): Promise<void>;
-  };
-}
-
-function crudRoutes<T, C, U, F>(r: Resource<T, C, U, F>): Route[] {
-  const idName = `${r.one}Id`;
-  const params = z.object({ [idName]: idSchema });
-  const idOf = (p: Record<string, string>) => p[idName] as string;
-  const collection = `/v1/${r.many}`;
-  const item = `${collection}/{${idName}}`;
-  return [
-    defineRoute({
-      operationId: `list${r.title}s`,
-      method: 'GET',
-      path: collection,
-      summary: `The ${r.many} the caller may see`,
-      tag: r.many,
-      access: 'viewer',
-      query: r.filter,
-      response: z.object({ [r.many]: z.array(r.schema) }),
-      status: 200,
-      errors: [404],
-      handle: async ({ deps, principal, query }) => ({
-        [r.many]: await r.useCases.list(deps, principal, query),
-      }),
-    }),
-    defineRoute({
-      operationId: `create${r.title}`,
-      method: 'POST',
-      path: collection,
-      summary: `Create a ${r.one}`,
-      tag: r.many,
-      access: 'engineer',
-      body: r.create,
-      response: r.schema,
-      status: 201,
-      errors: [404, 409, 422],
-      handle: ({ deps, principal, body }) => r.useCases.create(deps, principal, body),
-    }),
-    defineRoute({
-      operationId: `get${r.title}`,
-      method: 'GET',
-      path: item,
-      summary: `One ${r.one}`,
-      tag: r.many,
-      access: 'viewer',
-      params,
-      response: r.schema,
-      status: 200,
-      errors: [404],
-      handle: ({ deps, principal, params }) => r.useCases.get(deps, principal, idOf(params)),
-    }),
-    defineRoute({
-      operationId: `update${r.title}`,
-      method: 'PATCH',
-      path: item,
-      summary: `Change a ${r.one}`,
-      tag: r.many,
-      access: 'engineer',
-      params,
-      body: r.update,
-      response: r.schema,
-      status: 200,
-      errors: [404, 409, 422],
-      handle: ({ deps, principal, params, body }) => r.useCases.update(deps, principal, idOf(params), body),
-    }),
-    defineRoute({
-      operationId: `delete${r.title}`,
-      method: 'DELETE',
-      path: item,
-      summary: `Delete a ${r.one}`,
-      tag: r.many,
-      access: 'engineer',
-      params,
-      status: 204,
-      errors: [404, 409],
-      handle: async ({ deps, principal, params }) => {
-        await r.useCases.remove(deps, principal, idOf(params));
-        return undefined;
-      },
-    }),
-  ];
+/** A plant resource: its paths, operation ids, summaries and errors follow from its names. */
+function plantRoutesFor<T, C, U, F>(
+  r: { one: string; many: string; title: string } & Pick<
+    CrudResource<T, C, U, F>,
+    'schema' | 'create' | 'update' | 'filter' | 'useCases'
+  >,
+): Route[] {
+  const { one, many, title, ...rest } = r;
+  return crudRoutes({
+    ...rest,
+    tag: many,
+    one: title,
+    plural: `${title}s`,
+    path: `/v1/${many}`,
+    param: `${one}Id`,
+    listKey: many,
+    summaries: {
+      list: `The ${many} the caller may see`,
+      create: `Create a ${one}`,
+      get: `One ${one}`,
+      update: `Change a ${one}`,
+      delete: `Delete a ${one}`,
+    },
+    errors: { list: [404], create: [404, 409, 422], update: [404, 409, 422] },
+  });
 }
 
 export const plantRoutes: Route[] = [
-  ...crudRoutes({
+  ...plantRoutesFor({
     one: 'site',
     many: 'sites',
     title: 'Site',
@@ -136,7 +64,7 @@ export const plantRoutes: Route[] = [
       remove: plant.deleteSite,
     },
   }),
-  ...crudRoutes({
+  ...plantRoutesFor({
     one: 'gateway',
     many: 'gateways',
     title: 'Gateway',
@@ -152,7 +80,7 @@ export const plantRoutes: Route[] = [
       remove: plant.deleteGateway,
     },
   }),
-  ...crudRoutes({
+  ...plantRoutesFor({
     one: 'device',
     many: 'devices',
     title: 'Device',
@@ -168,7 +96,7 @@ export const plantRoutes: Route[] = [
       remove: plant.deleteDevice,
     },
   }),
-  ...crudRoutes({
+  ...plantRoutesFor({
     one: 'tag',
     many: 'tags',
     title: 'Tag',
