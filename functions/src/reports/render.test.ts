@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvColumns, renderCsv } from './csv.ts';
-import { renderPdf } from './pdf.ts';
+import { checkLogoImage, renderPdf } from './pdf.ts';
 import { reportFixture } from './testing/fixture.ts';
+import { solidPng } from './testing/png.ts';
 import { renderXlsx } from './xlsx.ts';
 
 const run = promisify(execFile);
@@ -78,6 +79,56 @@ describe('the PDF', () => {
         .join('\n')
         .match(/^\s*2026-03-\d\d \d\d:00\s/gm) ?? [];
     expect(allRows).toHaveLength(168);
+  });
+});
+
+/** Page 1 at 72 dpi (one pixel per point) as RGB: the colour at (x, y) points from the top left. */
+async function coverPixels(pdf: Buffer, name: string): Promise<(x: number, y: number) => number[]> {
+  const file = join(dir, `${name}.pdf`);
+  await writeFile(file, pdf);
+  await run('pdftoppm', ['-r', '72', '-f', '1', '-l', '1', '-singlefile', file, join(dir, name)]);
+  const ppm = await readFile(join(dir, `${name}.ppm`));
+  // P6 header: "P6\n<width> <height>\n255\n", then RGB triples
+  const header = /^P6\s+(\d+)\s+\d+\s+255\s/.exec(ppm.toString('latin1', 0, 32));
+  const offset = header?.[0].length ?? 0;
+  const w = Number(header?.[1]);
+  expect(w).toBeGreaterThan(500);
+  return (x, y) => [...ppm.subarray(offset + (y * w + x) * 3, offset + (y * w + x) * 3 + 3)];
+}
+
+describe('the PDF cover', () => {
+  const data = () => {
+    const fixture = reportFixture({ bucket: 'day', days: 1 });
+    fixture.sections = ['summary'];
+    return fixture;
+  };
+
+  it("shows the tenant's logo where the initials mark would be, and the mark without one", async () => {
+    // The logo box is 160 × 60 pt at (48, 70); the initials mark a 56 pt square at the same corner.
+    const red = solidPng(160, 60, [200, 20, 20]);
+    const withLogo = await coverPixels(await renderPdf(data(), { logo: red }), 'cover-logo');
+    const without = await coverPixels(await renderPdf(data()), 'cover-initials');
+    const near = (actual: number[], expected: number[]) =>
+      actual.every((value, i) => Math.abs(value - (expected[i] ?? 0)) <= 12);
+    // inside both: the logo's red, or the mark's blue (#1f6feb)
+    expect(near(withLogo(60, 80), [200, 20, 20])).toBe(true);
+    expect(near(without(60, 80), [0x1f, 0x6f, 0xeb])).toBe(true);
+    // right of the mark, inside the logo: red with the logo, white without
+    expect(near(withLogo(180, 120), [200, 20, 20])).toBe(true);
+    expect(near(without(180, 120), [255, 255, 255])).toBe(true);
+  });
+
+  it.each([
+    { why: 'a PNG', image: solidPng(3, 2, [0, 0, 0]), ok: true },
+    { why: 'a PNG cut short', image: solidPng(40, 40, [9, 9, 9]).subarray(0, 60), ok: false },
+    {
+      why: 'a JPEG signature on garbage',
+      image: Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x01, 0x02]),
+      ok: false,
+    },
+  ])('checkLogoImage accepts only images pdfkit can place: $why', ({ image, ok }) => {
+    if (ok) expect(checkLogoImage(image)).toEqual({ width: 3, height: 2 });
+    else expect(() => checkLogoImage(image)).toThrow(Error);
   });
 });
 
