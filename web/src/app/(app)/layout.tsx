@@ -68,6 +68,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
                 <li>
                   <Link href="/settings/notifications">{strings.nav.notificationSettings}</Link>
                 </li>
+                <li>
+                  <Link href="/settings/organisation">{strings.nav.organisation}</Link>
+                </li>
               </>
             ) : null}
           </ul>
