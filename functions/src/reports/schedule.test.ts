@@ -2,6 +2,7 @@ import type { ReportScheduleTiming } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
 import { coveredPeriod } from './period.ts';
 import { cronPattern, dueSlot, nextSlot } from './schedule.ts';
+import { localParts, zonedTime } from './zone.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -56,6 +57,36 @@ describe('report schedules in the tenant time zone', () => {
       cursor = next;
     }
     expect(slots).toBe(25);
+  });
+});
+
+describe('wall-clock times in the report zone', () => {
+  it.each([
+    ['an ordinary time', [2024, 6, 1, 6, 0], '2024-06-01T04:00:00.000Z'],
+    [
+      'a time that happens twice (fall back): its first occurrence',
+      [2024, 10, 27, 2, 30],
+      '2024-10-27T00:30:00.000Z',
+    ],
+    [
+      'a skipped time (spring forward): read with the offset before the jump',
+      [2024, 3, 31, 2, 30],
+      '2024-03-31T01:30:00.000Z',
+    ],
+  ] as const)('places %s in Europe/Berlin', (_case, [year, month, day, hour, minute], iso) => {
+    expect(new Date(zonedTime('Europe/Berlin', year, month, day, hour, minute)).toISOString()).toBe(iso);
+  });
+
+  it('reads the local date, time and ISO weekday of an instant', () => {
+    expect(localParts(Date.parse('2024-10-27T00:30:00Z'), 'Europe/Berlin')).toEqual({
+      year: 2024,
+      month: 10,
+      day: 27,
+      hour: 2,
+      minute: 30,
+      second: 0,
+      isoWeekday: 7,
+    });
   });
 });
 

@@ -1,4 +1,6 @@
-// Wall-clock arithmetic in an IANA time zone with Intl alone: local midnights, month starts, labels.
+// Wall-clock arithmetic in an IANA time zone for reports: local midnights, month starts, labels.
+// The zone conversions themselves are shared/src/local-time.ts (also behind on-call hand-offs).
+import { instantOfWallClock, wallClockMs } from '@plantwatch/shared';
 
 interface LocalParts {
   year: number;
@@ -10,56 +12,29 @@ interface LocalParts {
   isoWeekday: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-
+/** The zone's wall clock at `instant`, field by field (seconds resolution). */
 export function localParts(instant: number, timeZone: string): LocalParts & { second: number } {
-  const parts = Object.fromEntries(
-    partsFormatter(timeZone)
-      .formatToParts(new Date(instant))
-      .map((part) => [part.type, part.value]),
-  );
+  const wall = new Date(wallClockMs(timeZone, instant));
   return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-    isoWeekday: weekdays.indexOf(parts.weekday ?? '') + 1,
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    isoWeekday: ((wall.getUTCDay() + 6) % 7) + 1,
   };
 }
 
 /** How far the zone's wall clock is ahead of UTC at `instant`, in ms. */
 export function zoneOffsetMs(instant: number, timeZone: string): number {
-  const p = localParts(instant, timeZone);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return wall - Math.floor(instant / 1000) * 1000;
+  const atSecond = Math.floor(instant / 1000) * 1000;
+  return wallClockMs(timeZone, atSecond) - atSecond;
 }
 
 /**
- * The instant the zone's clock shows this wall time. A time skipped by a daylight-saving jump maps
- * to the instant just after the jump; a repeated one to its first occurrence.
+ * The instant the zone's clock shows this wall time: a time repeated by a daylight-saving change is
+ * its first occurrence, a skipped one is read with the offset before the jump (so it lands after it).
  */
 export function zonedTime(
   timeZone: string,
@@ -69,17 +44,7 @@ export function zonedTime(
   hour = 0,
   minute = 0,
 ): number {
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const first = wall - zoneOffsetMs(wall, timeZone);
-  const second = wall - zoneOffsetMs(first, timeZone);
-  if (first === second) return first;
-  // Two candidates around a transition: take the earlier one that shows this wall time, or, in a gap,
-  // the later one (the instant after the jump).
-  const candidates = [Math.min(first, second), Math.max(first, second)];
-  for (const candidate of candidates) {
-    if (candidate + zoneOffsetMs(candidate, timeZone) === wall) return candidate;
-  }
-  return Math.max(first, second);
+  return instantOfWallClock(timeZone, Date.UTC(year, month - 1, day, hour, minute));
 }
 
 /** Local midnight of the day `instant` falls on, as an instant. */
