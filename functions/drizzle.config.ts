@@ -5,14 +5,14 @@ import { defineConfig } from 'drizzle-kit';
 export default defineConfig({
   dialect: 'postgresql',
   schema: [
-    './functions/src/adapters/postgres/schema.ts',
-    './functions/src/adapters/postgres/schema-people.ts',
-    './functions/src/adapters/postgres/schema-notify.ts',
-    './functions/src/adapters/postgres/schema-escalation.ts',
-    './functions/src/adapters/postgres/schema-reports.ts',
-    './functions/src/adapters/postgres/schema-layout.ts',
-    './functions/src/adapters/postgres/schema-ratelimit.ts',
-    './functions/src/adapters/postgres/schema-logo.ts',
+    './functions/src/platform/database/schema.ts',
+    './functions/src/people/adapters/postgres/schema.ts',
+    './functions/src/notify/adapters/postgres/schema.ts',
+    './functions/src/escalation/adapters/postgres/schema.ts',
+    './functions/src/reports/adapters/postgres/schema.ts',
+    './functions/src/layout/adapters/postgres/schema.ts',
+    './functions/src/accounts/adapters/postgres/schema-ratelimit.ts',
+    './functions/src/reports/adapters/postgres/schema-logo.ts',
   ],
   out: './functions/drizzle',
 });

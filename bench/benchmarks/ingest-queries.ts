@@ -5,8 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDuckDbTelemetryStore } from '../../functions/src/adapters/duckdb/telemetry-store.ts';
-import type { TagRef, TelemetryPointRecord, TelemetryStore } from '../../shared/src/index.ts';
+import { openDuckDbTelemetryStore } from '../../functions/src/telemetry/adapters/duckdb/telemetry-store.ts';
+import type { TagRef, TelemetryStore } from '../../functions/src/telemetry/ports.ts';
+import type { TelemetryPointRecord } from '../../shared/src/index.ts';
 import { type Benchmark, type BenchResult, median, progress, round } from '../harness.ts';
 
 const TAGS = 25;

@@ -10,7 +10,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
 import mqtt from 'mqtt';
 import { z } from 'zod';
-import { openDuckDbTelemetryStore } from '../../functions/src/adapters/duckdb/telemetry-store.ts';
+import { openDuckDbTelemetryStore } from '../../functions/src/telemetry/adapters/duckdb/telemetry-store.ts';
 import { parseLocalEnv } from '../../infra/local/src/env.ts';
 import { startLocalRuntime } from '../../infra/local/src/runtime.ts';
 import { type Benchmark, type BenchResult, progress, round, withBaseline } from '../harness.ts';

@@ -3,16 +3,11 @@ export * from './device.ts';
 export * from './errors.ts';
 export * from './gateway.ts';
 export * from './ids.ts';
-export * from './ports/clock.ts';
-export * from './ports/config-store.ts';
-export * from './ports/id-generator.ts';
-export * from './ports/password-hasher.ts';
-export * from './ports/rate-limiter.ts';
 export * from './roles.ts';
 export * from './site.ts';
 export * from './tag.ts';
 export * from './tenant.ts';
-// --- telemetry, status, topics, alarms, escalation, contacts, reports (and their ports) below ---
+// --- telemetry, status, topics, alarms, escalation, contacts, reports below ---
 
 export * from './alarm.ts';
 export * from './contact.ts';
@@ -23,17 +18,6 @@ export * from './layout.ts';
 export * from './local-time.ts';
 export * from './logo.ts';
 export * from './notification.ts';
-export * from './ports/alarm-evaluator.ts';
-export * from './ports/escalation-starter.ts';
-export * from './ports/escalation-store.ts';
-export * from './ports/gateway-certificates.ts';
-export * from './ports/layout-store.ts';
-export * from './ports/logo-store.ts';
-export * from './ports/notifier.ts';
-export * from './ports/notify-store.ts';
-export * from './ports/people-store.ts';
-export * from './ports/reports-store.ts';
-export * from './ports/telemetry-store.ts';
 export * from './provisioning.ts';
 export * from './report.ts';
 export * from './status.ts';

@@ -6,6 +6,7 @@ import { z } from 'zod';
 export const MAX_LOGO_BYTES = 512 * 1024;
 
 export const logoMediaTypeSchema = z.enum(['image/png', 'image/jpeg']);
+export type LogoMediaType = z.infer<typeof logoMediaTypeSchema>;
 
 export const uploadTenantLogoSchema = z
   .object({

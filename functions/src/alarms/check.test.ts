@@ -1,21 +1,18 @@
 // Alarm operations on the real config store (PGlite and PostgreSQL): the periodic check, gateway
 // status suppression, the row locks that make two instances safe, and the escalation hooks.
 import { randomUUID } from 'node:crypto';
-import type {
-  AlarmRuleRecord,
-  ConfigStore,
-  EscalationStarter,
-  TelemetryPointRecord,
-} from '@plantwatch/shared';
+import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uuidV7Ids } from '../adapters/crypto/ids.ts';
-import { createPostgresConfigStore } from '../adapters/postgres/store.ts';
-import { configDatabaseTargets } from '../testing/config-databases.ts';
-import { newTestPlant, type TestPlant } from '../testing/plant.ts';
-import { acknowledgeAlarmAs, listAlarms } from '../use-cases/alarms.ts';
-import type { Principal } from '../use-cases/principal.ts';
+import { createPostgresConfigStore } from '../compose/config-store.ts';
+import { newTestPlant, type TestPlant } from '../plant/testing/plant.ts';
+import type { AlarmRuleRecord, ConfigStore } from '../platform/database/config-store.ts';
+import { uuidV7Ids } from '../platform/ids.ts';
+import type { Principal } from '../platform/principal.ts';
+import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
+import { acknowledgeAlarmAs, listAlarms } from './alarms.ts';
 import { runAlarmCheck } from './check.ts';
 import { shelve } from './engine.ts';
+import type { EscalationStarter } from './escalation-starter.ts';
 import { createAlarmEvaluator } from './evaluator.ts';
 import { alarmIdOf, readAlarmRuleState } from './journal.ts';
 

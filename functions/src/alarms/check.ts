@@ -1,9 +1,13 @@
 // The periodic alarm check: what time alone changes (communication loss, on/off delays running out,
 // shelving expiring). A timer runs it in the local runtime, an EventBridge schedule on AWS.
-import type { AlarmRule, Clock, ConfigStore, EscalationStarter, IdGenerator } from '@plantwatch/shared';
-import { logger } from '../observability.ts';
-import { type PeriodicJob, startPeriodic } from '../periodic.ts';
+import type { AlarmRule } from '@plantwatch/shared';
+import type { Clock } from '../platform/clock.ts';
+import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
+import { logger } from '../platform/observability.ts';
+import { type PeriodicJob, startPeriodic } from '../platform/periodic.ts';
 import { tick } from './engine.ts';
+import type { EscalationStarter } from './escalation-starter.ts';
 import { type EscalationHook, loadStates, recordResult, runEscalationHooks } from './journal.ts';
 
 export interface AlarmCheckDeps {

@@ -1,17 +1,14 @@
 // The AlarmEvaluator the ingest path calls: runs the pure engine over a stored batch (and over the
 // gateway's status messages) and persists the new states and journal entries in the same tenant
 // transaction, so a crash loses neither alone. Escalation chains start after that commit.
-import type {
-  AlarmEvaluator,
-  AlarmRule,
-  Clock,
-  ConfigStore,
-  EscalationStarter,
-  IdGenerator,
-  TelemetryPointRecord,
-} from '@plantwatch/shared';
+import type { AlarmRule, TelemetryPointRecord } from '@plantwatch/shared';
+import type { Clock } from '../platform/clock.ts';
+import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
 import { type AlarmSample, applyGatewayStatus, evaluateSamples } from './engine.ts';
+import type { EscalationStarter } from './escalation-starter.ts';
 import { type EscalationHook, loadStates, recordResult, runEscalationHooks } from './journal.ts';
+import type { AlarmEvaluator } from './ports.ts';
 
 export interface AlarmEvaluatorDeps {
   store: ConfigStore;

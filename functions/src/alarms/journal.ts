@@ -1,14 +1,10 @@
 // Writing down what the engine decided (the rule's new state and its journal entries, inside the
 // caller's tenant transaction), and the escalation hooks that run once that transaction committed.
 import { createHash } from 'node:crypto';
-import type {
-  AlarmEvent,
-  AlarmRule,
-  EscalationStarter,
-  IdGenerator,
-  TenantRepositories,
-} from '@plantwatch/shared';
-import { logger } from '../observability.ts';
+import type { AlarmEvent, AlarmRule } from '@plantwatch/shared';
+import type { TenantRepositories } from '../platform/database/config-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
+import { logger } from '../platform/observability.ts';
 import {
   type AlarmEngineResult,
   type AlarmKey,
@@ -17,6 +13,7 @@ import {
   initialAlarmRuleState,
   toAlarmEvent,
 } from './engine.ts';
+import type { EscalationStarter } from './escalation-starter.ts';
 
 /**
  * One alarm is a rule and a key (a limit-stack level, or "alarm"): its id is derived from both, so

@@ -5,10 +5,10 @@ import {
   escalationStateNames,
   escalationTaskOfState,
   escalationTasks,
-  type NotificationMessage,
 } from '@plantwatch/shared';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
+import type { NotificationMessage } from '../notify/ports.ts';
 import { advance, escalationStepHandlers, prepareStep, snapshotPolicy } from './steps.ts';
 import {
   ALICE,

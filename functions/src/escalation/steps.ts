@@ -5,14 +5,11 @@ import {
   type Alarm,
   type ChainCursor,
   type CheckOutput,
-  type Clock,
   type ContactChannel,
   checkInputSchema,
   type EscalationChainInput,
   type EscalationChainState,
   type EscalationPolicy,
-  type EscalationRun,
-  type Notifier,
   type NotifyOutput,
   notifyInputSchema,
   type PolicySnapshot,
@@ -21,6 +18,9 @@ import {
   recordInputSchema,
 } from '@plantwatch/shared';
 import type { z } from 'zod';
+import type { Notifier } from '../notify/ports.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { EscalationRun } from './ports.ts';
 
 /** One person to page at a level, with the channels to try in order (the level's filter applied), as resolveLevel gives it. */
 export interface EscalationRecipient {

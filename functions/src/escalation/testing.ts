@@ -1,12 +1,7 @@
 // Test helper: an in-memory EscalationWorld and Notifier, so the steps and the ASL run without a database.
-import type {
-  Alarm,
-  EscalationChainInput,
-  EscalationPolicy,
-  EscalationRun,
-  NotificationMessage,
-  Notifier,
-} from '@plantwatch/shared';
+import type { Alarm, EscalationChainInput, EscalationPolicy } from '@plantwatch/shared';
+import type { NotificationMessage, Notifier } from '../notify/ports.ts';
+import type { EscalationRun } from './ports.ts';
 import type { AlarmLookup, EscalationRecipient, EscalationWorld } from './steps.ts';
 
 export const TENANT = '0195f3c1-0000-7000-8000-000000000001';

@@ -1,7 +1,8 @@
 // EscalationWorld over the config store: each call is one tenant transaction under row-level
 // security. The composition roots (local runtime, AWS Lambdas) build the escalation steps on this.
-import type { ConfigStore, IdGenerator } from '@plantwatch/shared';
-import { readAlarmRuleState, toAlarms } from '../use-cases/alarms.ts';
+import { readAlarmRuleState, toAlarms } from '../alarms/alarms.ts';
+import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
 import { resolveLevel } from './recipients.ts';
 import type { EscalationWorld } from './steps.ts';
 

@@ -1,5 +1,6 @@
-import type { AlarmEvaluator, TelemetryPointRecord } from '@plantwatch/shared';
+import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
+import type { AlarmEvaluator } from '../alarms/ports.ts';
 import { coalesceAlarmEvaluations } from './coalesce-evaluations.ts';
 
 const ids = { tenantId: 't1', siteId: 's1', gatewayId: 'g1' };

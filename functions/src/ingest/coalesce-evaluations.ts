@@ -6,7 +6,8 @@
 // the evaluation that included its points, so ingest acknowledges a message only after that.
 // Merging is safe: the engine sorts a rule's samples by time and skips those at or before the
 // state's last sample, so one call with A and B sees at least what A then B would have seen.
-import type { AlarmEvaluator, TelemetryPointRecord } from '@plantwatch/shared';
+import type { TelemetryPointRecord } from '@plantwatch/shared';
+import type { AlarmEvaluator } from '../alarms/ports.ts';
 
 type Batch = Parameters<AlarmEvaluator['evaluate']>[0];
 

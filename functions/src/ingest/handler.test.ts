@@ -1,22 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type AlarmEvaluator,
-  type ConfigStore,
   MAX_TELEMETRY_BYTES,
   modbusTcpConnectionSchema,
-  noAlarmEvaluation,
   statusTopic,
   type TelemetryPointRecord,
-  type TelemetryStore,
   telemetryTopic,
 } from '@plantwatch/shared';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uuidV7Ids } from '../adapters/crypto/ids.ts';
-import { openDuckDbTelemetryStore } from '../adapters/duckdb/telemetry-store.ts';
-import { createPostgresConfigStore, openConfigDatabase } from '../adapters/postgres/index.ts';
-import { toSqsEvent, toSqsRecord } from './event.ts';
+import { type AlarmEvaluator, noAlarmEvaluation } from '../alarms/ports.ts';
+import { createPostgresConfigStore, openConfigDatabase } from '../compose/postgres.ts';
+import type { ConfigStore } from '../platform/database/config-store.ts';
+import { uuidV7Ids } from '../platform/ids.ts';
+import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
+import type { TelemetryStore } from '../telemetry/ports.ts';
 import { createIngestHandler } from './handler.ts';
+import { toSqsEvent, toSqsRecord } from './sqs-envelope.ts';
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
 const clock = { now: () => new Date(NOW) };

@@ -2,9 +2,9 @@
 // message. A record fails only for a reason that may pass (the store is unreachable), so SQS
 // redelivers just that one; a message that can never succeed is dead-lettered and counts as done.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '../observability.ts';
-import { createTelemetryIngestor, type IngestDeps, type IngestOutcome } from '../use-cases/ingest.ts';
-import { telemetryEnvelopeSchema } from './event.ts';
+import { logger } from '../platform/observability.ts';
+import { createTelemetryIngestor, type IngestDeps, type IngestOutcome } from './ingest.ts';
+import { telemetryEnvelopeSchema } from './sqs-envelope.ts';
 
 export type IngestHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 

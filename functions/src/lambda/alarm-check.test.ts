@@ -2,14 +2,15 @@
 // on 127.0.0.1:5432 (a throw-away database): the scheduled run finds the tenant through the SECURITY
 // DEFINER lookup and raises a silent device's alarm. Only Secrets Manager is mocked.
 import { randomUUID } from 'node:crypto';
-import { type AlarmRuleRecord, systemClock } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uuidV7Ids } from '../adapters/crypto/ids.ts';
 import { createAlarmCheckHandler } from '../alarms/check.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
-import { createAwsAlarmCheckDeps, parseAwsStoresEnv } from '../env/aws.ts';
-import { throwawayAwsDatabase } from '../testing/aws-database.ts';
-import { newTestPlant } from '../testing/plant.ts';
+import { createAwsAlarmCheckDeps, parseAwsStoresEnv } from '../compose/aws.ts';
+import { newTestPlant } from '../plant/testing/plant.ts';
+import { systemClock } from '../platform/clock.ts';
+import type { AlarmRuleRecord } from '../platform/database/config-store.ts';
+import { uuidV7Ids } from '../platform/ids.ts';
+import { throwawayAwsDatabase } from '../platform/testing/aws-database.ts';
 
 const database = throwawayAwsDatabase('pw_check');
 const { env } = database;

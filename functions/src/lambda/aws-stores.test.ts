@@ -4,15 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ConfigStore } from '@plantwatch/shared';
 import type { CloudFormationCustomResourceCreateEvent, Context } from 'aws-lambda';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsIngestDeps, parseAwsStoresEnv } from '../env/aws.ts';
-import { toSqsEvent, toSqsRecord } from '../ingest/event.ts';
+import { createAwsIngestDeps, parseAwsStoresEnv } from '../compose/aws.ts';
 import { createIngestHandler } from '../ingest/handler.ts';
-import { throwawayAwsDatabase } from '../testing/aws-database.ts';
-import type { IngestOutcome } from '../use-cases/ingest.ts';
+import type { IngestOutcome } from '../ingest/ingest.ts';
+import { toSqsEvent, toSqsRecord } from '../ingest/sqs-envelope.ts';
+import type { ConfigStore } from '../platform/database/config-store.ts';
+import { throwawayAwsDatabase } from '../platform/testing/aws-database.ts';
 import { handler as migrate } from './migrate.ts';
 
 const database = throwawayAwsDatabase('pw_aws');

@@ -1,5 +1,5 @@
 // Lambda entry of the escalation chain's notify task (Step Functions passes the state, returns the result).
-import { createAwsEscalationStepDeps } from '../env/aws.ts';
+import { createAwsEscalationStepDeps } from '../compose/aws.ts';
 import { escalationStepHandlers } from '../escalation/steps.ts';
 
 // Top-level await: the database is open before the first task runs.

@@ -4,12 +4,12 @@
 // window has ended. Only Secrets Manager is mocked.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresRateLimiter } from '../adapters/postgres/rate-limiter.ts';
-import { createPostgresConfigStore } from '../adapters/postgres/store.ts';
-import { createAwsHousekeepingDeps, openAwsConfigDatabase, parseAwsStoresEnv } from '../env/aws.ts';
-import { throwawayAwsDatabase } from '../testing/aws-database.ts';
-import { newTestTenant } from '../testing/tenants.ts';
-import { createHousekeepingHandler } from '../use-cases/housekeeping.ts';
+import { createPostgresRateLimiter } from '../accounts/adapters/postgres/rate-limiter.ts';
+import { createAwsHousekeepingDeps, openAwsConfigDatabase, parseAwsStoresEnv } from '../compose/aws.ts';
+import { createPostgresConfigStore } from '../compose/config-store.ts';
+import { createHousekeepingHandler } from '../housekeeping/housekeeping.ts';
+import { throwawayAwsDatabase } from '../platform/testing/aws-database.ts';
+import { newTestTenant } from '../platform/testing/tenants.ts';
 
 const database = throwawayAwsDatabase('pw_housekeeping');
 beforeAll(() => database.create(), 60_000);

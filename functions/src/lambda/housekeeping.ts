@@ -1,6 +1,6 @@
 // Lambda entry of housekeeping (EventBridge schedule, hourly): expired sessions and acknowledgement
 // links deleted, report runs a crash left queued or running marked failed.
-import { createAwsHousekeepingDeps } from '../env/aws.ts';
-import { createHousekeepingHandler } from '../use-cases/housekeeping.ts';
+import { createAwsHousekeepingDeps } from '../compose/aws.ts';
+import { createHousekeepingHandler } from '../housekeeping/housekeeping.ts';
 
 export const handler = createHousekeepingHandler(await createAwsHousekeepingDeps());

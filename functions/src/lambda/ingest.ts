@@ -1,5 +1,5 @@
 // Lambda entry of ingest (SQS event source with ReportBatchItemFailures, fed by the IoT rule).
-import { createAwsIngestDeps } from '../env/aws.ts';
+import { createAwsIngestDeps } from '../compose/aws.ts';
 import { createIngestHandler } from '../ingest/handler.ts';
 
 export const handler = createIngestHandler(await createAwsIngestDeps());

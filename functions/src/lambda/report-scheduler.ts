@@ -1,8 +1,8 @@
 // Lambda entry of the report scheduler (EventBridge Scheduler, every minute): queues one run for each
 // enabled report whose slot (in its own time zone) has passed since it last ran, then hands each run
 // to the report worker by an asynchronous invoke.
-import { createAwsReportJobDeps } from '../env/aws.ts';
-import { logger } from '../observability.ts';
+import { createAwsReportJobDeps } from '../compose/aws.ts';
+import { logger } from '../platform/observability.ts';
 import { tickReportSchedules } from '../reports/index.ts';
 
 const deps = await createAwsReportJobDeps();

@@ -2,8 +2,8 @@
 // asynchronously by the scheduler or by "run now"). Failures end in the run's record; an event
 // that is not a run reference is refused loudly rather than retried.
 import { z } from 'zod';
-import { createAwsReportJobDeps } from '../env/aws.ts';
-import { logger } from '../observability.ts';
+import { createAwsReportJobDeps } from '../compose/aws.ts';
+import { logger } from '../platform/observability.ts';
 import { runReportJob } from '../reports/index.ts';
 
 const deps = await createAwsReportJobDeps();

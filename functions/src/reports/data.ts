@@ -1,19 +1,11 @@
 // What a report shows, gathered once and handed to every format: tags in scope, bucketed values read
 // from the telemetry store's hourly rollups, per-tag summaries and the alarm summary.
-import type {
-  AlarmEvent,
-  AlarmRule,
-  AlarmSeverity,
-  ConfigStore,
-  ReportMetric,
-  SiteScope,
-  StoredReport,
-  TagTelemetryRef,
-  TelemetryStore,
-  TelemetryValue,
-} from '@plantwatch/shared';
+import type { AlarmEvent, AlarmRule, AlarmSeverity, ReportMetric, TelemetryValue } from '@plantwatch/shared';
 import { alarmSeverities } from '@plantwatch/shared';
+import type { ConfigStore, SiteScope, TagTelemetryRef } from '../platform/database/config-store.ts';
+import type { TelemetryStore } from '../telemetry/ports.ts';
 import type { CoveredPeriod } from './period.ts';
+import type { StoredReport } from './ports.ts';
 import { localParts, startOfLocalDay } from './zone.ts';
 
 const HOUR_MS = 3_600_000;

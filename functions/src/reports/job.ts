@@ -1,22 +1,21 @@
 // One report run, start to finish: read the data, render each format, store the files, e-mail them
 // (attached when small, as signed links when over the limit), and record every step in the run.
+import type { ReportDelivery, ReportFile } from '@plantwatch/shared';
+import type { Clock } from '../platform/clock.ts';
+import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
+import type { TelemetryStore } from '../telemetry/ports.ts';
+import { renderCsv } from './csv.ts';
+import { collectReportData, type ReportData } from './data.ts';
+import type { ReportLinkSigner } from './links.ts';
+import { type PdfBranding, renderPdf } from './pdf.ts';
 import type {
-  Clock,
-  ConfigStore,
-  IdGenerator,
-  ReportDelivery,
-  ReportFile,
   ReportFileStorage,
   ReportJobQueue,
   ReportMailer,
   ReportRunRecord,
   StoredReport,
-  TelemetryStore,
-} from '@plantwatch/shared';
-import { renderCsv } from './csv.ts';
-import { collectReportData, type ReportData } from './data.ts';
-import type { ReportLinkSigner } from './links.ts';
-import { type PdfBranding, renderPdf } from './pdf.ts';
+} from './ports.ts';
 import { renderXlsx } from './xlsx.ts';
 import { formatLocal } from './zone.ts';
 

@@ -1,15 +1,11 @@
 // The scheduler's tick, the same on AWS (EventBridge Scheduler, every minute) and locally (croner):
 // find enabled reports whose next slot has passed, claim the newest passed slot, queue one run.
-import type {
-  Clock,
-  ConfigStore,
-  IdGenerator,
-  ReportJobQueue,
-  ReportRunRecord,
-  ReportScheduleIndex,
-  StoredReport,
-} from '@plantwatch/shared';
+
+import type { Clock } from '../platform/clock.ts';
+import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
 import { coveredPeriod } from './period.ts';
+import type { ReportJobQueue, ReportRunRecord, ReportScheduleIndex, StoredReport } from './ports.ts';
 import { dueSlot } from './schedule.ts';
 
 export interface SchedulerDeps {

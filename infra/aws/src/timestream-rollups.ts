@@ -7,7 +7,7 @@ import {
   ROLLUP_CATCH_UP_EVERY_MS,
   type RollupWidth,
   timestreamRollupQueries,
-} from '@plantwatch/functions/adapters/timestream';
+} from '@plantwatch/functions/telemetry/adapters/timestream/index';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';

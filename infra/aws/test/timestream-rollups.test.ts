@@ -1,6 +1,6 @@
 // The rollup scheduled queries: created only with telemetryStore=timestream, with the adapter's SQL,
 // writing the tables the adapter reads, reporting to their topic and bucket, run by a narrow role.
-import { timestreamRollupQueries } from '@plantwatch/functions/adapters/timestream';
+import { timestreamRollupQueries } from '@plantwatch/functions/telemetry/adapters/timestream/index';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';

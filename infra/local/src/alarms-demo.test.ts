@@ -2,8 +2,9 @@
 // within a minute (the plant model's own values, fed through the runtime's alarm evaluator with
 // simulated timestamps, so the test does not wait for the real minute).
 import { PlantModel } from '@plantwatch/edge-gateway/sim';
-import { createAlarmEvaluator } from '@plantwatch/functions/ingest';
-import { systemClock, type TelemetryPointRecord } from '@plantwatch/shared';
+import { createAlarmEvaluator } from '@plantwatch/functions/ingest/index';
+import { systemClock } from '@plantwatch/functions/platform/clock';
+import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAlarmRuleIds, demoAlarmRules, seedDemoAlarmRules } from './demo-alarms.ts';
 import { startTestApi, type TestApi } from './testing/harness.ts';

@@ -2,8 +2,8 @@
 // and back, acknowledge with a comment), who/how is recorded for each, the role bounds on shelving,
 // and the filters of GET /v1/alarms.
 import { randomUUID } from 'node:crypto';
-import { createAlarmEvaluator } from '@plantwatch/functions/ingest';
-import { systemClock } from '@plantwatch/shared';
+import { createAlarmEvaluator } from '@plantwatch/functions/ingest/index';
+import { systemClock } from '@plantwatch/functions/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';
 import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';

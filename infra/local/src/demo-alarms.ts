@@ -3,8 +3,9 @@
 // 2.6 m, then falls to 0.9 m, so the level crosses Hi in about 30 s, HiHi after about 4 minutes and
 // Lo on the way down; the motor warms past its limit while the pump runs; the pump trips now and
 // then; and losing the OPC UA drive or the gateway raises communication-loss alarms.
-import type { ApiDeps } from '@plantwatch/functions/api';
-import { alarms, type Principal } from '@plantwatch/functions/use-cases';
+
+import { alarms, type Principal } from '@plantwatch/functions/compose/use-cases';
+import type { ApiDeps } from '@plantwatch/functions/platform/http/index';
 import { type AlarmRule, createAlarmRuleSchema } from '@plantwatch/shared';
 import { DEMO_GATEWAY_NAME } from './seed.ts';
 

@@ -1,8 +1,9 @@
 // The demo tenant's escalation: two contacts and a two-level policy named by the demo's wet-well and
 // pump-trip rules, so a newcomer who leaves an alarm alone sees the level-one message in the outbox
 // at once and the level-two message a minute later (GET /v1/outbox, or the web app's message log).
-import type { ApiDeps } from '@plantwatch/functions/api';
-import { alarms, type Principal, people } from '@plantwatch/functions/use-cases';
+
+import { alarms, type Principal, people } from '@plantwatch/functions/compose/use-cases';
+import type { ApiDeps } from '@plantwatch/functions/platform/http/index';
 import {
   createContactSchema,
   createEscalationPolicySchema,

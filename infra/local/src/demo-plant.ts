@@ -4,8 +4,8 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GatewayProcess, provision, spawnGateway } from '@plantwatch/edge-gateway';
 import { type Simulators, startSimulators } from '@plantwatch/edge-gateway/sim';
-import type { ApiDeps } from '@plantwatch/functions/api';
-import { type Principal, provisioning } from '@plantwatch/functions/use-cases';
+import { type Principal, provisioning } from '@plantwatch/functions/compose/use-cases';
+import type { ApiDeps } from '@plantwatch/functions/platform/http/index';
 import type { DeviceConnection } from '@plantwatch/shared';
 import { DEMO_GATEWAY_NAME, DEMO_MODBUS_PORT, DEMO_OPCUA_PORT } from './seed.ts';
 

@@ -2,8 +2,9 @@
 // then the manager when the simulated wet well crosses Hi (the plant model's own values through the
 // alarm evaluator, with the runtime's escalation starter; the one-minute delay test-scaled).
 import { PlantModel } from '@plantwatch/edge-gateway/sim';
-import { createAlarmEvaluator } from '@plantwatch/functions/ingest';
-import { systemClock, type TelemetryPointRecord } from '@plantwatch/shared';
+import { createAlarmEvaluator } from '@plantwatch/functions/ingest/index';
+import { systemClock } from '@plantwatch/functions/platform/clock';
+import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAlarmRuleIds } from './demo-alarms.ts';
 import { DEMO_POLICY_NAME, demoContacts, seedDemoEscalation } from './demo-escalation.ts';

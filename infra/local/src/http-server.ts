@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { ApiEvent, ApiHandler } from '@plantwatch/functions/api';
+import type { ApiEvent, ApiHandler } from '@plantwatch/functions/platform/http/index';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

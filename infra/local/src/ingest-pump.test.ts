@@ -1,5 +1,5 @@
-import type { IngestHandler } from '@plantwatch/functions/ingest';
-import { telemetryEnvelopeSchema } from '@plantwatch/functions/ingest';
+import type { IngestHandler } from '@plantwatch/functions/ingest/index';
+import { telemetryEnvelopeSchema } from '@plantwatch/functions/ingest/index';
 import { describe, expect, it } from 'vitest';
 import { createIngestPump } from './ingest-pump.ts';
 

@@ -8,9 +8,9 @@
 // batch waits for the telemetry store's commit, the next is parsed and validated, and the store
 // commits what queued meanwhile as one group. One batch at a time left the process idle for a third
 // of an ingest run (decision 0021).
-import type { IngestHandler } from '@plantwatch/functions/ingest';
-import { toSqsEvent, toSqsRecord } from '@plantwatch/functions/ingest';
-import { logger } from '@plantwatch/functions/observability';
+import type { IngestHandler } from '@plantwatch/functions/ingest/index';
+import { toSqsEvent, toSqsRecord } from '@plantwatch/functions/ingest/index';
+import { logger } from '@plantwatch/functions/platform/observability';
 import type { SQSRecord } from 'aws-lambda';
 
 export interface IngestPumpOptions {

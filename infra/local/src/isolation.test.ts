@@ -1,7 +1,7 @@
 // Tenant isolation, table-driven over the route list: every route of the API must have a case
 // here, so a new route without an isolation test fails this suite.
 import { randomUUID } from 'node:crypto';
-import { apiRoutes } from '@plantwatch/functions/api';
+import { apiRoutes } from '@plantwatch/functions/platform/http/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';
 

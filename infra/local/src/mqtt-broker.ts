@@ -4,7 +4,7 @@
 // prefixes. Everything else is refused and logged.
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { createServer } from 'node:tls';
-import { logger } from '@plantwatch/functions/observability';
+import { logger } from '@plantwatch/functions/platform/observability';
 import type { GatewayTopicIds } from '@plantwatch/shared';
 import { topicAllowedForGateway } from '@plantwatch/shared';
 import { Aedes, type Client } from 'aedes';

@@ -4,10 +4,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { twilioSignature, voiceCallbackUrl } from '@plantwatch/functions/adapters/notify';
-import { createApiHandler } from '@plantwatch/functions/api';
-import { createAlarmEvaluator } from '@plantwatch/functions/ingest';
-import { systemClock } from '@plantwatch/shared';
+import { createAlarmEvaluator } from '@plantwatch/functions/ingest/index';
+import { twilioSignature, voiceCallbackUrl } from '@plantwatch/functions/notify/adapters/index';
+import { systemClock } from '@plantwatch/functions/platform/clock';
+import { createApiHandler } from '@plantwatch/functions/platform/http/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';
 import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';

@@ -1,4 +1,4 @@
-import { apiRoutes } from '@plantwatch/functions/api';
+import { apiRoutes } from '@plantwatch/functions/platform/http/index';
 import { validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';

@@ -12,24 +12,21 @@ import {
   createSmtpReportMailer,
   type LocalReportJobQueue,
   loadReportLinkSecret,
-} from '@plantwatch/functions/adapters/local';
-import { type ConfigDb, createReportScheduleIndex } from '@plantwatch/functions/adapters/postgres';
-import { logger } from '@plantwatch/functions/observability';
+} from '@plantwatch/functions/compose/local';
+import { type ConfigDb, createReportScheduleIndex } from '@plantwatch/functions/compose/postgres';
+import type { Clock } from '@plantwatch/functions/platform/clock';
+import type { ConfigStore } from '@plantwatch/functions/platform/database/config-store';
+import type { IdGenerator } from '@plantwatch/functions/platform/id-generator';
+import { logger } from '@plantwatch/functions/platform/observability';
 import {
   everyMinute,
   type ReportDeps,
   ReportLinkSigner,
   runReportJob,
   tickReportSchedules,
-} from '@plantwatch/functions/reports';
-import type {
-  Clock,
-  ConfigStore,
-  IdGenerator,
-  ReportFileStorage,
-  ReportMailer,
-  TelemetryStore,
-} from '@plantwatch/shared';
+} from '@plantwatch/functions/reports/index';
+import type { ReportFileStorage, ReportMailer } from '@plantwatch/functions/reports/ports';
+import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 
 export interface LocalReportOptions {
   /** Tests: files, mail and the link secret in memory, nothing under DATA_DIR. */

@@ -1,7 +1,7 @@
 // Role checks, table-driven over the route list: each protected route refuses the role just
 // below the one it needs (403) and lets that role through (anything but 401/403).
 import { randomUUID } from 'node:crypto';
-import { apiRoutes, type Route } from '@plantwatch/functions/api';
+import { apiRoutes, type Route } from '@plantwatch/functions/platform/http/index';
 import { type Role, roles } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';

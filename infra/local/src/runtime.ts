@@ -10,7 +10,20 @@ import {
   openLocalCertificateAuthority,
   type ScryptCost,
   uuidV7Ids,
-} from '@plantwatch/functions/adapters/local';
+} from '@plantwatch/functions/compose/local';
+import {
+  type ConfigDatabaseOptions,
+  createPostgresConfigStore,
+  createPostgresHousekeepingStore,
+  createRunningEscalationsLookup,
+  openConfigDatabase,
+} from '@plantwatch/functions/compose/postgres';
+import { housekeeping, notify } from '@plantwatch/functions/compose/use-cases';
+import {
+  createAlarmEvaluator,
+  createIngestHandler,
+  startAlarmCheckTimer,
+} from '@plantwatch/functions/ingest/index';
 import {
   createCompositeNotifier,
   createSmtpEmailSender,
@@ -18,23 +31,13 @@ import {
   createTwilioVoiceSender,
   databaseNotificationSecrets,
   localRouting,
-} from '@plantwatch/functions/adapters/notify';
-import {
-  type ConfigDatabaseOptions,
-  createPostgresConfigStore,
-  createPostgresHousekeepingStore,
-  createRunningEscalationsLookup,
-  openConfigDatabase,
-} from '@plantwatch/functions/adapters/postgres';
-import { type ApiDeps, createApiHandler } from '@plantwatch/functions/api';
-import {
-  createAlarmEvaluator,
-  createIngestHandler,
-  startAlarmCheckTimer,
-} from '@plantwatch/functions/ingest';
-import { logger } from '@plantwatch/functions/observability';
-import { housekeeping, notify } from '@plantwatch/functions/use-cases';
-import { type GatewayTopicIds, type Notifier, systemClock, type TelemetryStore } from '@plantwatch/shared';
+} from '@plantwatch/functions/notify/adapters/index';
+import type { Notifier } from '@plantwatch/functions/notify/ports';
+import { systemClock } from '@plantwatch/functions/platform/clock';
+import { type ApiDeps, createApiHandler } from '@plantwatch/functions/platform/http/index';
+import { logger } from '@plantwatch/functions/platform/observability';
+import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
+import type { GatewayTopicIds } from '@plantwatch/shared';
 import { seedDemoAlarmRules } from './demo-alarms.ts';
 import { seedDemoEscalation } from './demo-escalation.ts';
 import type { LocalEnv } from './env.ts';

@@ -1,7 +1,8 @@
 // The demo tenant seeded on first start: a small water utility with one pumping station, its
 // gateway, and the two PLCs the built-in simulators play (Modbus TCP and OPC UA).
-import type { ApiDeps } from '@plantwatch/functions/api';
-import { accounts, type Principal, plant } from '@plantwatch/functions/use-cases';
+
+import { accounts, type Principal, plant } from '@plantwatch/functions/compose/use-cases';
+import type { ApiDeps } from '@plantwatch/functions/platform/http/index';
 import { createDeviceSchema, createTagSchema } from '@plantwatch/shared';
 
 export const DEMO_MODBUS_PORT = 5020;

@@ -1,8 +1,8 @@
 // Chooses and opens the telemetry store from TELEMETRY_STORE (composition root, local runtime).
 import { join, resolve } from 'node:path';
-import { openDuckDbTelemetryStore } from '@plantwatch/functions/adapters/duckdb';
-import { openPostgresTelemetryStore } from '@plantwatch/functions/adapters/postgres';
-import type { TelemetryStore } from '@plantwatch/shared';
+import { openPostgresTelemetryStore } from '@plantwatch/functions/compose/postgres';
+import { openDuckDbTelemetryStore } from '@plantwatch/functions/telemetry/adapters/duckdb/index';
+import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import type { LocalEnv } from './env.ts';
 
 /** Tests pass an in-memory DuckDB; everything else follows the environment. */

@@ -1,0 +1,156 @@
+// Users and roles within a tenant: invite, change role or sites, remove.
+import {
+  type ApiKey,
+  ConflictError,
+  type CreateApiKey,
+  ForbiddenError,
+  InvalidInputError,
+  type InviteUser,
+  NotFoundError,
+  type Role,
+  roleAtLeast,
+  type UpdateUser,
+  type User,
+} from '@plantwatch/shared';
+import type { ApiDeps } from '../compose/api-deps.ts';
+import type { TenantRepositories } from '../platform/database/config-store.ts';
+import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
+import { API_KEY_PREFIX, hashSecret, INVITE_PREFIX, newSecret } from './tokens.ts';
+
+function mayGrant(principal: Principal, role: Role): void {
+  if (!roleAtLeast(principal.role, role)) {
+    throw new ForbiddenError(`you cannot grant the ${role} role: it is above your own (${principal.role})`);
+  }
+  if (role === 'owner' && principal.role !== 'owner')
+    throw new ForbiddenError('only an owner can make another owner');
+}
+
+function mayManage(principal: Principal, target: User): void {
+  if (target.role === 'owner' && principal.role !== 'owner') {
+    throw new ForbiddenError('only an owner can change or remove an owner');
+  }
+}
+
+/** Sites given to a user must exist and be within the granting admin's own sites. */
+async function checkSites(
+  repos: TenantRepositories,
+  principal: Principal,
+  siteIds: readonly string[] | null | undefined,
+): Promise<void> {
+  if (siteIds === null && principal.siteIds !== null) {
+    throw new ForbiddenError('your account is limited to some sites: you cannot give access to every site');
+  }
+  for (const siteId of siteIds ?? []) {
+    if (!canSeeSite(principal, siteId) || !(await repos.sites.get(siteId))) {
+      throw new NotFoundError(`site ${siteId} not found`);
+    }
+  }
+}
+
+async function userOr404(repos: TenantRepositories, userId: string): Promise<User> {
+  const user = await repos.users.get(userId);
+  if (!user) throw new NotFoundError('user not found');
+  return user;
+}
+
+export function listUsers(deps: ApiDeps, principal: Principal): Promise<User[]> {
+  return deps.store.inTenant(principal.tenantId, (repos) => repos.users.list());
+}
+
+export function getUser(deps: ApiDeps, principal: Principal, userId: string): Promise<User> {
+  return deps.store.inTenant(principal.tenantId, (repos) => userOr404(repos, userId));
+}
+
+export async function inviteUser(
+  deps: ApiDeps,
+  principal: Principal,
+  input: InviteUser,
+): Promise<{ user: User; inviteToken: string; expiresAt: string }> {
+  mayGrant(principal, input.role);
+  const inviteToken = newSecret(INVITE_PREFIX);
+  const expiresAt = new Date(deps.clock.now().getTime() + deps.inviteTtlMs);
+  const user = await deps.store.inTenant(principal.tenantId, async (repos) => {
+    await checkSites(repos, principal, input.siteIds);
+    return repos.users.insertInvited({
+      id: deps.ids.newId(),
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      siteIds: input.siteIds,
+      inviteTokenHash: hashSecret(inviteToken),
+      inviteExpiresAt: expiresAt,
+    });
+  });
+  return { user, inviteToken, expiresAt: expiresAt.toISOString() };
+}
+
+export function updateUser(
+  deps: ApiDeps,
+  principal: Principal,
+  userId: string,
+  patch: UpdateUser,
+): Promise<User> {
+  return deps.store.inTenant(principal.tenantId, async (repos) => {
+    const target = await userOr404(repos, userId);
+    mayManage(principal, target);
+    if (patch.role) mayGrant(principal, patch.role);
+    await checkSites(repos, principal, patch.siteIds);
+    if (
+      target.role === 'owner' &&
+      patch.role &&
+      patch.role !== 'owner' &&
+      (await repos.users.countOwners()) <= 1
+    ) {
+      throw new ConflictError('a tenant needs at least one owner: make someone else owner first');
+    }
+    const updated = await repos.users.update(userId, patch);
+    if (!updated) throw new NotFoundError('user not found');
+    return updated;
+  });
+}
+
+export function removeUser(deps: ApiDeps, principal: Principal, userId: string): Promise<void> {
+  return deps.store.inTenant(principal.tenantId, async (repos) => {
+    const target = await userOr404(repos, userId);
+    mayManage(principal, target);
+    if (target.role === 'owner' && target.status === 'active' && (await repos.users.countOwners()) <= 1) {
+      throw new ConflictError('a tenant needs at least one owner: make someone else owner first');
+    }
+    await repos.users.remove(userId);
+  });
+}
+
+export function listApiKeys(deps: ApiDeps, principal: Principal): Promise<ApiKey[]> {
+  return deps.store.inTenant(principal.tenantId, (repos) => repos.apiKeys.list());
+}
+
+export async function createApiKey(
+  deps: ApiDeps,
+  principal: Principal,
+  input: CreateApiKey,
+): Promise<{ apiKey: ApiKey; secret: string }> {
+  requireRole(principal, 'admin');
+  if (!roleAtLeast(principal.role, input.role)) {
+    throw new InvalidInputError(`an API key cannot have a role above yours (${principal.role})`);
+  }
+  const secret = newSecret(API_KEY_PREFIX);
+  const apiKey = await deps.store.inTenant(principal.tenantId, (repos) =>
+    repos.apiKeys.create({
+      id: deps.ids.newId(),
+      name: input.name,
+      role: input.role,
+      prefix: secret.slice(0, 12),
+      keyHash: hashSecret(secret),
+      createdBy: principal.userId,
+    }),
+  );
+  return { apiKey, secret };
+}
+
+export async function revokeApiKey(deps: ApiDeps, principal: Principal, apiKeyId: string): Promise<ApiKey> {
+  const revoked = await deps.store.inTenant(principal.tenantId, (repos) =>
+    repos.apiKeys.revoke(apiKeyId, deps.clock.now()),
+  );
+  if (!revoked) throw new NotFoundError('API key not found');
+  return revoked;
+}

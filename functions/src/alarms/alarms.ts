@@ -1,0 +1,453 @@
+// Alarm rules, the current alarms and their journal. Every lookup is tenant-scoped by the store
+// and site-scoped here; a rule, tag, device or gateway outside either scope is "not found".
+import {
+  type AcknowledgeAlarm,
+  type Alarm,
+  type AlarmEvent,
+  type AlarmRule,
+  type AlarmSeverity,
+  type CommentAlarm,
+  type CreateAlarmRule,
+  createAlarmRuleSchema,
+  InvalidInputError,
+  type ListAlarmsQuery,
+  MAX_SHELVE_MINUTES,
+  NotFoundError,
+  type RemoveAlarmFromService,
+  type ReturnAlarmToService,
+  type ShelveAlarm,
+  type UnshelveAlarm,
+  type UpdateAlarmRule,
+} from '@plantwatch/shared';
+import type { ApiDeps } from '../compose/api-deps.ts';
+import { checkEscalationPolicyReference } from '../people/people.ts';
+import type { AlarmRuleRecord, TenantRepositories } from '../platform/database/config-store.ts';
+import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
+import {
+  type AlarmActor,
+  type AlarmChannel,
+  type AlarmEngineResult,
+  type AlarmKey,
+  AlarmOperationError,
+  type AlarmRuleState,
+  acknowledge,
+  addComment,
+  alarmKeys,
+  type OperatorAction,
+  removeFromService,
+  returnToService,
+  shelve,
+  unshelve,
+} from './engine.ts';
+import { alarmIdOf, loadStates, recordResult, runEscalationHooks } from './journal.ts';
+
+export { alarmIdOf, readAlarmRuleState } from './journal.ts';
+
+type Scoped<T> = (repos: TenantRepositories) => Promise<T>;
+const inTenant = <T>(deps: Pick<ApiDeps, 'store'>, principal: Principal, work: Scoped<T>) =>
+  deps.store.inTenant(principal.tenantId, work);
+
+async function ruleOr404(
+  repos: TenantRepositories,
+  principal: Principal,
+  ruleId: string,
+): Promise<AlarmRule> {
+  const rule = await repos.alarmRules.get(ruleId);
+  if (!rule || !canSeeSite(principal, rule.siteId)) throw new NotFoundError('alarm rule not found');
+  return rule;
+}
+
+/** Where a rule sits and what it watches, checked against what the caller may see. */
+async function resolveTarget(
+  repos: TenantRepositories,
+  principal: Principal,
+  input: CreateAlarmRule,
+): Promise<{ siteId: string; tagId: string | null; deviceId?: string | null; gatewayId?: string }> {
+  if (input.kind !== 'commLoss') {
+    const tag = await repos.tags.get(input.tagId);
+    if (!tag || !canSeeSite(principal, tag.siteId)) throw new NotFoundError('tag not found');
+    return { siteId: tag.siteId, tagId: tag.id };
+  }
+  if (input.scope === 'device') {
+    const device = input.deviceId ? await repos.devices.get(input.deviceId) : null;
+    if (!device || !canSeeSite(principal, device.siteId)) throw new NotFoundError('device not found');
+    return { siteId: device.siteId, tagId: null, deviceId: device.id, gatewayId: device.gatewayId };
+  }
+  const gateway = input.gatewayId ? await repos.gateways.get(input.gatewayId) : null;
+  if (!gateway || !canSeeSite(principal, gateway.siteId)) throw new NotFoundError('gateway not found');
+  return { siteId: gateway.siteId, tagId: null, deviceId: null, gatewayId: gateway.id };
+}
+
+function toRecord(id: string, input: CreateAlarmRule, target: Awaited<ReturnType<typeof resolveTarget>>) {
+  return {
+    ...input,
+    ...target,
+    id,
+  } as AlarmRuleRecord;
+}
+
+export const listAlarmRules = (
+  deps: ApiDeps,
+  principal: Principal,
+  filter: { siteId?: string | undefined },
+) =>
+  inTenant(deps, principal, (repos) =>
+    repos.alarmRules.list({
+      ...(filter.siteId ? { siteId: filter.siteId } : {}),
+      scope: principal.siteIds,
+    }),
+  );
+
+export const getAlarmRule = (deps: ApiDeps, principal: Principal, ruleId: string) =>
+  inTenant(deps, principal, (repos) => ruleOr404(repos, principal, ruleId));
+
+export const createAlarmRule = (deps: ApiDeps, principal: Principal, input: CreateAlarmRule) =>
+  inTenant(deps, principal, async (repos) => {
+    const target = await resolveTarget(repos, principal, input);
+    await checkEscalationPolicyReference(repos, input.escalationPolicyId);
+    return repos.alarmRules.create(toRecord(deps.ids.newId(), input, target));
+  });
+
+/** Applies the patch, then checks the whole rule again: a patch may not add fields of another kind. */
+export const updateAlarmRule = (
+  deps: ApiDeps,
+  principal: Principal,
+  ruleId: string,
+  patch: UpdateAlarmRule,
+) =>
+  inTenant(deps, principal, async (repos) => {
+    const rule = await ruleOr404(repos, principal, ruleId);
+    const {
+      id: _id,
+      tenantId: _tenantId,
+      siteId: _siteId,
+      createdAt: _createdAt,
+      updatedAt: _updatedAt,
+      ...current
+    } = rule;
+    const asInput: Record<string, unknown> = { ...current, ...patch };
+    if (rule.kind === 'commLoss') {
+      delete asInput.tagId;
+      if (rule.scope === 'device') delete asInput.gatewayId;
+      else delete asInput.deviceId;
+    }
+    const checked = createAlarmRuleSchema.safeParse(asInput);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      throw new InvalidInputError(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`, {
+        details: { field: issue?.path.join('.') ?? '' },
+      });
+    }
+    const target =
+      rule.kind === 'commLoss'
+        ? { siteId: rule.siteId, tagId: null, deviceId: rule.deviceId, gatewayId: rule.gatewayId }
+        : { siteId: rule.siteId, tagId: rule.tagId };
+    await checkEscalationPolicyReference(repos, checked.data.escalationPolicyId);
+    const replaced = await repos.alarmRules.replace(toRecord(rule.id, checked.data, target));
+    if (!replaced) throw new NotFoundError('alarm rule not found');
+    return replaced;
+  });
+
+export const deleteAlarmRule = (deps: ApiDeps, principal: Principal, ruleId: string) =>
+  inTenant(deps, principal, async (repos) => {
+    await ruleOr404(repos, principal, ruleId);
+    await repos.alarmRules.remove(ruleId);
+  });
+
+// --- alarms ---
+
+const severityOrder: readonly AlarmSeverity[] = ['critical', 'high', 'medium', 'low'];
+
+function severityOf(rule: AlarmRule, key: AlarmKey): AlarmSeverity {
+  if (rule.kind === 'limit') return rule.levels.find((entry) => entry.level === key)?.severity ?? 'high';
+  return rule.severity;
+}
+
+function nameOf(rule: AlarmRule, key: AlarmKey) {
+  if (rule.kind !== 'limit') return rule.name;
+  const level = rule.levels.find((entry) => entry.level === key);
+  return (
+    level?.name ??
+    `${rule.name} ${key === 'hihi' ? 'HiHi' : key === 'lolo' ? 'LoLo' : key === 'hi' ? 'Hi' : 'Lo'}`
+  );
+}
+
+export function toAlarms(rule: AlarmRule, state: AlarmRuleState, updatedAt: Date | null): Alarm[] {
+  return alarmKeys(rule).flatMap((key) => {
+    const alarm = state.alarms[key];
+    if (!alarm) return [];
+    return [
+      {
+        id: alarmIdOf(rule.id, key),
+        tenantId: rule.tenantId,
+        ruleId: rule.id,
+        siteId: rule.siteId,
+        tagId: rule.tagId,
+        level: key === 'alarm' ? null : key,
+        name: nameOf(rule, key),
+        severity: severityOf(rule, key),
+        state: alarm.state,
+        shelved: alarm.shelvedUntil !== null,
+        shelvedUntil: alarm.shelvedUntil === null ? null : new Date(alarm.shelvedUntil).toISOString(),
+        outOfService: alarm.outOfService,
+        value: alarm.value,
+        activeSince: alarm.activeSince === null ? null : new Date(alarm.activeSince).toISOString(),
+        updatedAt: (updatedAt ?? new Date(rule.updatedAt)).toISOString(),
+      },
+    ];
+  });
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The current alarms, filtered. Most severe first, then most recently changed. A rule or site the
+ * caller cannot see simply contributes nothing.
+ */
+export const listAlarms = (
+  deps: Pick<ApiDeps, 'store' | 'clock'>,
+  principal: Principal,
+  query: Omit<ListAlarmsQuery, 'status' | 'limit'> & Partial<Pick<ListAlarmsQuery, 'status' | 'limit'>>,
+) =>
+  inTenant(deps, principal, async (repos) => {
+    const rules = (
+      await repos.alarmRules.list({
+        ...(query.siteId ? { siteId: query.siteId } : {}),
+        scope: principal.siteIds,
+      })
+    ).filter((rule) => query.ruleId === undefined || rule.id === query.ruleId);
+    const states = await loadStates(repos, rules, { lock: false });
+    let alarms = rules.flatMap((rule) => {
+      const loaded = states.get(rule.id);
+      return loaded ? toAlarms(rule, loaded.state, loaded.updatedAt) : [];
+    });
+    const status = query.status ?? 'active';
+    if (status === 'history' || query.from !== undefined || query.to !== undefined) {
+      const now = deps.clock.now().getTime();
+      const to = query.to === undefined ? new Date(now + 1) : new Date(query.to);
+      const from =
+        query.from === undefined
+          ? new Date(status === 'history' ? to.getTime() - DAY_MS : 0)
+          : new Date(query.from);
+      const touched = new Set(await repos.alarmEvents.alarmIdsBetween({ from, to }));
+      alarms = alarms.filter((alarm) => touched.has(alarm.id));
+    }
+    return alarms
+      .filter(
+        (alarm) =>
+          (status !== 'active' || alarm.state !== 'normal') &&
+          (query.state === undefined || alarm.state === query.state) &&
+          (query.severity === undefined || alarm.severity === query.severity),
+      )
+      .sort(
+        (a, b) =>
+          severityOrder.indexOf(a.severity) - severityOrder.indexOf(b.severity) ||
+          b.updatedAt.localeCompare(a.updatedAt),
+      )
+      .slice(0, query.limit ?? 500);
+  });
+
+export const listAlarmEvents = (deps: ApiDeps, principal: Principal, ruleId: string, limit: number) =>
+  inTenant(deps, principal, async (repos) => {
+    await ruleOr404(repos, principal, ruleId);
+    return repos.alarmEvents.list({ ruleId }, limit);
+  });
+
+/** The ports an operator action needs: a subset of ApiDeps, so the notification side can call it too. */
+export type AlarmActionDeps = Pick<ApiDeps, 'store' | 'ids' | 'clock' | 'escalation'>;
+
+export interface AlarmActionResult {
+  alarms: Alarm[];
+  events: AlarmEvent[];
+}
+
+/**
+ * One operator action on one rule's alarms, under the rule's lock: read the state, let the engine act,
+ * record the state and the journal entries; after commit, start or stop escalation chains.
+ */
+async function actOnRule(
+  deps: AlarmActionDeps,
+  tenantId: string,
+  find: (repos: TenantRepositories) => Promise<AlarmRule>,
+  act: (rule: AlarmRule, state: AlarmRuleState, at: number) => AlarmEngineResult,
+): Promise<AlarmActionResult> {
+  const outcome = await deps.store.inTenant(tenantId, async (repos) => {
+    const rule = await find(repos);
+    const loaded = (await loadStates(repos, [rule], { lock: true })).get(rule.id);
+    if (!loaded) throw new Error(`no state loaded for rule ${rule.id}`);
+    const now = deps.clock.now();
+    let result: AlarmEngineResult;
+    try {
+      result = act(rule, loaded.state, now.getTime());
+    } catch (error) {
+      if (error instanceof AlarmOperationError) throw new InvalidInputError(error.message, { cause: error });
+      throw error;
+    }
+    const recorded = await recordResult(repos, { ids: deps.ids, tenantId, now }, rule, loaded, result);
+    return {
+      alarms: toAlarms(rule, result.state, recorded.written ? now : loaded.updatedAt),
+      events: recorded.events,
+      hooks: recorded.hooks,
+    };
+  });
+  await runEscalationHooks(deps.escalation, tenantId, outcome.hooks);
+  return { alarms: outcome.alarms, events: outcome.events };
+}
+
+/** Who acted and through which channel: a signed-in user through the web app, or an API key. */
+function actorOf(principal: Principal): { by: AlarmActor; channel: AlarmChannel } {
+  if (principal.userId) return { by: { type: 'user', id: principal.userId }, channel: 'web' };
+  return {
+    by: { type: 'apiKey', ...(principal.apiKeyId ? { id: principal.apiKeyId } : {}) },
+    channel: 'api',
+  };
+}
+
+function operatorAction(
+  principal: Principal,
+  at: number,
+  input: { comment?: string | undefined; level?: OperatorAction['level'] },
+): OperatorAction {
+  return {
+    at,
+    ...actorOf(principal),
+    ...(input.comment ? { comment: input.comment } : {}),
+    ...(input.level ? { level: input.level } : {}),
+  };
+}
+
+const actAs = (
+  deps: AlarmActionDeps,
+  principal: Principal,
+  ruleId: string,
+  act: (rule: AlarmRule, state: AlarmRuleState, at: number) => AlarmEngineResult,
+) => actOnRule(deps, principal.tenantId, (repos) => ruleOr404(repos, principal, ruleId), act);
+
+/** Acknowledging an acknowledged alarm records nothing, so the same ack by SMS and web is harmless. */
+export const acknowledgeAlarm = (
+  deps: AlarmActionDeps,
+  principal: Principal,
+  ruleId: string,
+  input: AcknowledgeAlarm,
+) =>
+  actAs(deps, principal, ruleId, (rule, state, at) =>
+    acknowledge(rule, state, operatorAction(principal, at, input)),
+  );
+
+/** Operators may shelve for up to a shift; longer (up to a week) is an engineer's decision. */
+export const OPERATOR_MAX_SHELVE_MINUTES = 12 * 60;
+
+export const shelveAlarm = (
+  deps: AlarmActionDeps,
+  principal: Principal,
+  ruleId: string,
+  input: ShelveAlarm,
+) =>
+  actAs(deps, principal, ruleId, (rule, state, at) => {
+    const until = input.until === undefined ? at + (input.minutes ?? 0) * 60_000 : Date.parse(input.until);
+    if (!(until > at)) {
+      throw new InvalidInputError('until: must be in the future', { details: { field: 'until' } });
+    }
+    if (until - at > MAX_SHELVE_MINUTES * 60_000) {
+      throw new InvalidInputError(`until: must be at most ${MAX_SHELVE_MINUTES} minutes (a week) from now`, {
+        details: { field: 'until' },
+      });
+    }
+    if (until - at > OPERATOR_MAX_SHELVE_MINUTES * 60_000) requireRole(principal, 'engineer');
+    return shelve(rule, state, {
+      ...operatorAction(principal, at, { ...input, comment: input.reason }),
+      until,
+    });
+  });
+
+export const unshelveAlarm = (
+  deps: AlarmActionDeps,
+  principal: Principal,
+  ruleId: string,
+  input: UnshelveAlarm,
+) =>
+  actAs(deps, principal, ruleId, (rule, state, at) =>
+    unshelve(rule, state, operatorAction(principal, at, input)),
+  );
+
+export const commentOnAlarm = (
+  deps: AlarmActionDeps,
+  principal: Principal,
+  ruleId: string,
+  input: CommentAlarm,
+) =>
+  actAs(deps, principal, ruleId, (rule, state, at) =>
+    addComment(rule, state, { ...operatorAction(principal, at, input), comment: input.comment }),
+  );
+
+export const removeAlarmFromService = (
+  deps: AlarmActionDeps,
+  principal: Principal,
+  ruleId: string,
+  input: RemoveAlarmFromService,
+) =>
+  actAs(deps, principal, ruleId, (rule, state, at) =>
+    removeFromService(rule, state, operatorAction(principal, at, { ...input, comment: input.reason })),
+  );
+
+export const returnAlarmToService = (
+  deps: AlarmActionDeps,
+  principal: Principal,
+  ruleId: string,
+  input: ReturnAlarmToService,
+) =>
+  actAs(deps, principal, ruleId, (rule, state, at) =>
+    returnToService(rule, state, operatorAction(principal, at, input)),
+  );
+
+/** Which rule and key an alarm id names (ids are derived, so the tenant's rules are searched). */
+async function findAlarm(
+  repos: TenantRepositories,
+  alarmId: string,
+): Promise<{ rule: AlarmRule; key: AlarmKey } | null> {
+  for (const rule of await repos.alarmRules.list({ scope: null })) {
+    const key = alarmKeys(rule).find((candidate) => alarmIdOf(rule.id, candidate) === alarmId);
+    if (key !== undefined) return { rule, key };
+  }
+  return null;
+}
+
+/**
+ * Acknowledges one alarm on behalf of someone reached outside the web app: a contact replying to an
+ * SMS, pressing 1 on a call, or following an e-mail link. `changed` is false when there was nothing
+ * to acknowledge (already acknowledged, or back to normal), so acknowledging twice is harmless.
+ * NotFoundError when the tenant has no such alarm.
+ */
+export async function acknowledgeAlarmAs(
+  deps: AlarmActionDeps,
+  request: {
+    tenantId: string;
+    alarmId: string;
+    actor: AlarmActor;
+    channel: AlarmChannel;
+    comment?: string;
+  },
+): Promise<{ changed: boolean; alarm: Alarm; events: AlarmEvent[] }> {
+  let key: AlarmKey = 'alarm';
+  const result = await actOnRule(
+    deps,
+    request.tenantId,
+    async (repos) => {
+      const found = await findAlarm(repos, request.alarmId);
+      if (!found) throw new NotFoundError('alarm not found');
+      key = found.key;
+      return found.rule;
+    },
+    (rule, state, at) =>
+      acknowledge(rule, state, {
+        at,
+        by: request.actor,
+        channel: request.channel,
+        ...(request.comment ? { comment: request.comment } : {}),
+        ...(key === 'alarm' ? {} : { level: key }),
+      }),
+  );
+  const alarm = result.alarms.find((candidate) => candidate.id === request.alarmId);
+  if (!alarm) throw new NotFoundError('alarm not found');
+  return { changed: result.events.length > 0, alarm, events: result.events };
+}

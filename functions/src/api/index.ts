@@ -1,7 +1,0 @@
-export type { ApiDeps } from '../use-cases/deps.ts';
-export type { Principal } from '../use-cases/principal.ts';
-export { type ApiHandler, createApiHandler } from './handler.ts';
-export type { ApiEvent, ApiResult } from './http.ts';
-export { buildOpenApiDocument } from './openapi.ts';
-export type { Access, Method, Route } from './route.ts';
-export { API_VERSION, apiRoutes } from './routes/index.ts';

@@ -1,0 +1,12 @@
+export * as accounts from '../accounts/accounts.ts';
+export * as users from '../accounts/users.ts';
+export * as alarms from '../alarms/alarms.ts';
+export * as housekeeping from '../housekeeping/housekeeping.ts';
+export type { NotifyDeps } from '../notify/notify.ts';
+export * as notify from '../notify/notify.ts';
+export * as people from '../people/people.ts';
+export * as plant from '../plant/plant.ts';
+export * as provisioning from '../plant/provisioning.ts';
+export type { Principal } from '../platform/principal.ts';
+export * as telemetry from '../telemetry/telemetry.ts';
+export type { ApiDeps } from './api-deps.ts';

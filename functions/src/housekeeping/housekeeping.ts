@@ -1,0 +1,125 @@
+// Housekeeping: rows nothing will ever read again (sessions and acknowledgement links long expired
+// or used) are deleted, report runs that a crash left `queued` or `running` are marked failed, and
+// login rate limit counters whose window has ended are purged.
+// A timer runs it in the local runtime, an EventBridge schedule on AWS.
+
+import type { Clock } from '../platform/clock.ts';
+import { logger } from '../platform/observability.ts';
+import { type PeriodicJob, startPeriodic } from '../platform/periodic.ts';
+
+/** What one tenant's cleaning changed. */
+export interface HousekeepingCounts {
+  sessionsDeleted: number;
+  ackTokensDeleted: number;
+  reportRunsFailed: number;
+}
+
+export interface HousekeepingCutoffs {
+  now: Date;
+  /** Sessions that expired, and acknowledgement links that expired or were used, before this go. */
+  expiredBefore: Date;
+  /** Report runs queued (created) or running (started) before this are failed with `reason`. */
+  stuckBefore: Date;
+  reason: string;
+}
+
+/**
+ * The store side of housekeeping. `findTenants` is the one cross-tenant read (a SECURITY DEFINER
+ * function returning tenant ids only); `cleanTenant` works in that tenant's row-level-security
+ * transaction, like every other write.
+ */
+export interface HousekeepingStore {
+  findTenants(cutoffs: HousekeepingCutoffs): Promise<string[]>;
+  cleanTenant(tenantId: string, cutoffs: HousekeepingCutoffs): Promise<HousekeepingCounts>;
+  /** Deletes the login rate limit counters whose window ended before `now` (no tenant's); how many. */
+  purgeRateLimits(cutoffs: HousekeepingCutoffs): Promise<number>;
+}
+
+export interface HousekeepingPolicy {
+  /**
+   * How long expired sessions and expired or used acknowledgement links are kept. While kept, a link
+   * clicked late still says "expired" or "already used" rather than "unknown".
+   */
+  keepExpiredMs: number;
+  /**
+   * How long a run may stay queued or running before it counts as lost: far above the longest
+   * generation (the AWS worker's timeout is 5 minutes), so a slow run is never failed under its feet.
+   */
+  stuckAfterMs: number;
+}
+
+export const DEFAULT_HOUSEKEEPING_POLICY: HousekeepingPolicy = {
+  keepExpiredMs: 7 * 24 * 3_600_000,
+  stuckAfterMs: 3_600_000,
+};
+
+/** Locally the timer runs housekeeping this often; on AWS the schedule's rate is the same. */
+export const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+
+export interface HousekeepingDeps {
+  store: HousekeepingStore;
+  clock: Clock;
+  policy?: HousekeepingPolicy;
+}
+
+export interface HousekeepingSummary extends HousekeepingCounts {
+  tenants: number;
+  /** Tenants whose cleaning failed (logged); the next run tries again. */
+  failedTenants: number;
+  /** Login rate limit counters of ended windows deleted (a failed purge is logged; the next run retries). */
+  rateLimitsPurged: number;
+}
+
+export async function runHousekeeping(deps: HousekeepingDeps): Promise<HousekeepingSummary> {
+  const policy = deps.policy ?? DEFAULT_HOUSEKEEPING_POLICY;
+  const now = deps.clock.now().getTime();
+  const cutoffs: HousekeepingCutoffs = {
+    now: new Date(now),
+    expiredBefore: new Date(now - policy.keepExpiredMs),
+    stuckBefore: new Date(now - policy.stuckAfterMs),
+    reason: `did not finish within ${Math.round(policy.stuckAfterMs / 60_000)} minutes (the worker stopped); run it again`,
+  };
+  const tenants = await deps.store.findTenants(cutoffs);
+  const summary: HousekeepingSummary = {
+    tenants: tenants.length,
+    failedTenants: 0,
+    rateLimitsPurged: 0,
+    sessionsDeleted: 0,
+    ackTokensDeleted: 0,
+    reportRunsFailed: 0,
+  };
+  for (const tenantId of tenants) {
+    try {
+      const counts = await deps.store.cleanTenant(tenantId, cutoffs);
+      summary.sessionsDeleted += counts.sessionsDeleted;
+      summary.ackTokensDeleted += counts.ackTokensDeleted;
+      summary.reportRunsFailed += counts.reportRunsFailed;
+    } catch (error) {
+      summary.failedTenants += 1;
+      logger.error('housekeeping failed for a tenant; the next run tries again', { tenantId, error });
+    }
+  }
+  try {
+    summary.rateLimitsPurged = await deps.store.purgeRateLimits(cutoffs);
+  } catch (error) {
+    logger.error('purging rate limit counters failed; the next run tries again', { error });
+  }
+  return summary;
+}
+
+/** The scheduled Lambda's handler: fails as a whole only when the tenant lookup itself does. */
+export function createHousekeepingHandler(deps: HousekeepingDeps): () => Promise<HousekeepingSummary> {
+  return async () => {
+    const summary = await runHousekeeping(deps);
+    logger.info('housekeeping done', { ...summary });
+    return summary;
+  };
+}
+
+/** The local runtime's timer: one pass at a time, every `intervalMs`. */
+export function startHousekeepingTimer(
+  deps: HousekeepingDeps,
+  intervalMs = HOUSEKEEPING_INTERVAL_MS,
+): PeriodicJob<HousekeepingSummary> {
+  return startPeriodic('housekeeping', () => runHousekeeping(deps), intervalMs);
+}

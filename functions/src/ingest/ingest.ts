@@ -1,0 +1,320 @@
+// Ingest of one telemetry message: validate it, check the gateway and its points against the plant
+// model, drop replays, store the points, hand them to the alarm evaluator. A message that can never
+// succeed goes to the dead-letter store with its reason; a failure that may pass (the store is down)
+// is thrown, so the caller redelivers the message later.
+import { createHash } from 'node:crypto';
+import {
+  DEAD_LETTER_PAYLOAD_CHARS,
+  type DeadLetterReason,
+  gatewayStatusSchema,
+  idSchema,
+  MAX_TELEMETRY_BYTES,
+  parseTopic,
+  type TelemetryMessage,
+  telemetryMessageSchema,
+  toTelemetryPointRecords,
+} from '@plantwatch/shared';
+import type { AlarmEvaluator } from '../alarms/ports.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
+import { logger } from '../platform/observability.ts';
+import type { TelemetryStore } from '../telemetry/ports.ts';
+import { coalesceAlarmEvaluations } from './coalesce-evaluations.ts';
+
+export interface IngestDeps {
+  store: ConfigStore;
+  telemetry: TelemetryStore;
+  alarms: AlarmEvaluator;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+/** One message as the broker received it. */
+export interface IncomingTelemetry {
+  topic: string;
+  payload: Buffer;
+  /** When the broker received it, epoch ms: the reference for "too far in the future". */
+  receivedAt: number;
+}
+
+export type IngestOutcome =
+  | { status: 'stored'; written: number; duplicates: number }
+  | { status: 'replay' }
+  /** A gateway status message (online/offline), handed to the alarm evaluator; an empty one clears the retained status. */
+  | { status: 'gateway-status'; online: boolean | null }
+  | { status: 'dead-lettered'; reason: DeadLetterReason; detail: string; kept: boolean };
+
+/** Gateway clocks drift; beyond this a timestamp is wrong, not early. */
+export const MAX_FUTURE_SKEW_MS = 15 * 60_000;
+const PLANT_CACHE_MS = 10_000;
+const RECENT_BATCHES = 50_000;
+
+class DeadLetterError extends Error {
+  readonly reason: DeadLetterReason;
+  constructor(reason: DeadLetterReason, detail: string) {
+    super(detail);
+    this.name = 'DeadLetterError';
+    this.reason = reason;
+  }
+}
+
+interface GatewayPlant {
+  siteId: string;
+  tagKeys: Map<string, Set<string>>;
+  loadedAt: number;
+}
+
+function firstNonFinite(parsed: unknown): string | null {
+  const points = (parsed as { points?: unknown })?.points;
+  if (!Array.isArray(points)) return null;
+  for (const [index, point] of points.entries()) {
+    const value = (point as { v?: unknown })?.v;
+    if (typeof value === 'number' && !Number.isFinite(value)) return `points.${index}.v is ${value}`;
+  }
+  return null;
+}
+
+/** A stateful ingestor: it caches each gateway's devices and tags briefly and remembers recent batches. */
+export function createTelemetryIngestor(deps: IngestDeps) {
+  const plants = new Map<string, GatewayPlant>();
+  const recentBatches = new Set<string>();
+  const inFlight = new Map<string, Promise<IngestOutcome>>();
+  const alarms = coalesceAlarmEvaluations(deps.alarms);
+
+  async function loadPlant(tenantId: string, gatewayId: string): Promise<GatewayPlant | null> {
+    const plant = await deps.store.inTenant(tenantId, async (repos) => {
+      const gateway = await repos.gateways.get(gatewayId);
+      if (!gateway) return null;
+      return { siteId: gateway.siteId, tagKeys: await repos.gateways.tagKeys(gatewayId) };
+    });
+    const key = `${tenantId}/${gatewayId}`;
+    if (!plant) {
+      plants.delete(key);
+      return null;
+    }
+    const loaded = { ...plant, loadedAt: Date.now() };
+    plants.set(key, loaded);
+    return loaded;
+  }
+
+  /** Unknown names are looked up again before refusing: a tag created a moment ago must not be lost. */
+  async function checkPlant(
+    ids: { tenantId: string; siteId: string; gatewayId: string },
+    message: TelemetryMessage,
+  ) {
+    if (![ids.tenantId, ids.siteId, ids.gatewayId].every((id) => idSchema.safeParse(id).success)) {
+      throw new DeadLetterError('unknown_gateway', 'the topic does not name a gateway of this tenant');
+    }
+    const cached = plants.get(`${ids.tenantId}/${ids.gatewayId}`);
+    const fresh = cached && Date.now() - cached.loadedAt < PLANT_CACHE_MS ? cached : null;
+    const problem = (plant: GatewayPlant | null): [DeadLetterReason, string] | null => {
+      if (!plant || plant.siteId !== ids.siteId) {
+        return ['unknown_gateway', `gateway ${ids.gatewayId} is not a gateway of site ${ids.siteId}`];
+      }
+      for (const point of message.points) {
+        const tags = plant.tagKeys.get(point.d);
+        if (!tags) return ['unknown_device', `device "${point.d}" is not configured on this gateway`];
+        if (!tags.has(point.t))
+          return ['unknown_tag', `tag "${point.t}" is not configured on device "${point.d}"`];
+      }
+      return null;
+    };
+    if (fresh && problem(fresh) === null) return;
+    const found = problem(await loadPlant(ids.tenantId, ids.gatewayId));
+    if (found) throw new DeadLetterError(...found);
+  }
+
+  function checkTimes(message: TelemetryMessage, receivedAt: number): void {
+    const oldest = deps.clock.now().getTime() - deps.telemetry.maxPointAgeMs;
+    for (const [index, point] of message.points.entries()) {
+      if (point.ts > receivedAt + MAX_FUTURE_SKEW_MS) {
+        throw new DeadLetterError(
+          'future_timestamp',
+          `points.${index}.ts ${new Date(point.ts).toISOString()} is more than 15 min after the message arrived; check the gateway's clock`,
+        );
+      }
+      if (point.ts < oldest) {
+        throw new DeadLetterError(
+          'too_old',
+          `points.${index}.ts ${new Date(point.ts).toISOString()} is older than the telemetry store accepts (${Math.round(deps.telemetry.maxPointAgeMs / 86_400_000)} days)`,
+        );
+      }
+    }
+  }
+
+  function parse(incoming: IncomingTelemetry) {
+    if (incoming.payload.length > MAX_TELEMETRY_BYTES) {
+      throw new DeadLetterError(
+        'too_large',
+        `the payload is ${incoming.payload.length} bytes; at most ${MAX_TELEMETRY_BYTES} are accepted`,
+      );
+    }
+    const topic = parseTopic(incoming.topic);
+    if (topic?.kind !== 'telemetry') {
+      throw new DeadLetterError(
+        'bad_topic',
+        'not a telemetry topic dt/{tenantId}/{siteId}/{gatewayId}/telemetry',
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(incoming.payload.toString('utf8'));
+    } catch (error) {
+      throw new DeadLetterError('bad_json', `the payload is not JSON: ${(error as Error).message}`);
+    }
+    const nonFinite = firstNonFinite(parsed);
+    if (nonFinite)
+      throw new DeadLetterError('non_finite_value', `${nonFinite}; values must be finite numbers`);
+    // zod checks every message (a boundary); a faster hand-written check was tried and left out (ADR 0021).
+    const result = telemetryMessageSchema.safeParse(parsed);
+    if (!result.success) {
+      const issues = result.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`);
+      throw new DeadLetterError('schema', issues.join('; '));
+    }
+    if (result.data.gw !== topic.gatewayId) {
+      throw new DeadLetterError('gateway_mismatch', `gw "${result.data.gw}" is not the gateway in the topic`);
+    }
+    return { topic, message: result.data };
+  }
+
+  async function deadLetter(incoming: IncomingTelemetry, error: DeadLetterError): Promise<IngestOutcome> {
+    // Read the ids leniently: a topic with one level too many still says whose it is.
+    const [, tenantPart, sitePart, gatewayPart] = incoming.topic.split('/');
+    const topic = { tenantId: tenantPart, siteId: sitePart, gatewayId: gatewayPart };
+    const uuid = (id: string | undefined) => (id && idSchema.safeParse(id).success ? id : null);
+    const tenantId = uuid(topic.tenantId);
+    const context = { tenantId, siteId: topic.siteId, gatewayId: topic.gatewayId, reason: error.reason };
+    logger.warn('telemetry dead-lettered', { ...context, topic: incoming.topic, detail: error.message });
+    if (!tenantId) {
+      // No tenant to file it under: the log line above is its record.
+      return { status: 'dead-lettered', reason: error.reason, detail: error.message, kept: false };
+    }
+    const known =
+      error.reason === 'unknown_gateway'
+        ? null
+        : { siteId: uuid(topic.siteId), gatewayId: uuid(topic.gatewayId) };
+    try {
+      await deps.store.inTenant(tenantId, (repos) =>
+        repos.deadLetters.insert({
+          id: deps.ids.newId(),
+          siteId: known?.siteId ?? null,
+          gatewayId: known?.gatewayId ?? null,
+          topic: incoming.topic,
+          reason: error.reason,
+          detail: error.message,
+          payload: incoming.payload.toString('utf8').slice(0, DEAD_LETTER_PAYLOAD_CHARS),
+          payloadBytes: incoming.payload.length,
+          receivedAt: new Date(incoming.receivedAt),
+        }),
+      );
+    } catch (insertError) {
+      // 23503: the topic's tenant does not exist, so there is nobody to show it to.
+      if (
+        (insertError as { code?: string; cause?: { code?: string } }).cause?.code === '23503' ||
+        (insertError as { code?: string }).code === '23503'
+      ) {
+        logger.error('dead letter for an unknown tenant', context);
+        return { status: 'dead-lettered', reason: error.reason, detail: error.message, kept: false };
+      }
+      throw insertError;
+    }
+    return { status: 'dead-lettered', reason: error.reason, detail: error.message, kept: true };
+  }
+
+  function remember(batchKey: string): void {
+    recentBatches.add(batchKey);
+    if (recentBatches.size > RECENT_BATCHES) {
+      const oldest = recentBatches.values().next().value;
+      if (oldest !== undefined) recentBatches.delete(oldest);
+    }
+  }
+
+  /**
+   * The retained status topic: online, or offline (the Last Will, published by the broker when the
+   * connection drops). Only the online/offline edge matters to alarms; it is dated by the broker's
+   * receive time, because a Last Will's own `ts` is the time the gateway connected.
+   */
+  async function gatewayStatus(
+    incoming: IncomingTelemetry,
+    topic: { tenantId: string; siteId: string; gatewayId: string },
+  ): Promise<IngestOutcome> {
+    // An empty retained message is how a retained status is cleared: nothing to tell the alarms.
+    if (incoming.payload.length === 0) return { status: 'gateway-status', online: null };
+    if (incoming.payload.length > MAX_TELEMETRY_BYTES) {
+      throw new DeadLetterError('too_large', `the status is ${incoming.payload.length} bytes`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(incoming.payload.toString('utf8'));
+    } catch (error) {
+      throw new DeadLetterError('bad_json', `the status is not JSON: ${(error as Error).message}`);
+    }
+    const result = gatewayStatusSchema.safeParse(parsed);
+    if (!result.success) {
+      const issues = result.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(status)'}: ${i.message}`);
+      throw new DeadLetterError('schema', issues.join('; '));
+    }
+    if (result.data.gw !== topic.gatewayId) {
+      throw new DeadLetterError('gateway_mismatch', `gw "${result.data.gw}" is not the gateway in the topic`);
+    }
+    if (![topic.tenantId, topic.siteId, topic.gatewayId].every((id) => idSchema.safeParse(id).success)) {
+      throw new DeadLetterError('unknown_gateway', 'the topic does not name a gateway of this tenant');
+    }
+    const cached = plants.get(`${topic.tenantId}/${topic.gatewayId}`);
+    const plant = cached ?? (await loadPlant(topic.tenantId, topic.gatewayId));
+    if (!plant || plant.siteId !== topic.siteId) {
+      throw new DeadLetterError(
+        'unknown_gateway',
+        `gateway ${topic.gatewayId} is not a gateway of site ${topic.siteId}`,
+      );
+    }
+    const online = result.data.state === 'online';
+    const { tenantId, siteId, gatewayId } = topic;
+    await alarms.gatewayStatus({ tenantId, siteId, gatewayId, online, at: incoming.receivedAt });
+    return { status: 'gateway-status', online };
+  }
+
+  return async function ingest(incoming: IncomingTelemetry): Promise<IngestOutcome> {
+    let checked: ReturnType<typeof parse>;
+    try {
+      const statusTopic = parseTopic(incoming.topic);
+      if (statusTopic?.kind === 'status') return await gatewayStatus(incoming, statusTopic);
+      checked = parse(incoming);
+      checkTimes(checked.message, incoming.receivedAt);
+      // A gateway replays a whole batch with the same seq and payload; a restarted one may reuse a seq.
+      const batchKey = `${incoming.topic}\u0000${checked.message.seq}\u0000${createHash('sha1').update(incoming.payload).digest('base64')}`;
+      if (recentBatches.has(batchKey)) return { status: 'replay' };
+      // The same batch twice in one delivery: the second waits for the first and is its replay.
+      const running = inFlight.get(batchKey);
+      if (running) {
+        await running;
+        return { status: 'replay' };
+      }
+      const { topic, message } = checked;
+      const work = (async (): Promise<IngestOutcome> => {
+        await checkPlant(topic, message);
+        const points = toTelemetryPointRecords(topic, message);
+        const { written, duplicates } = await deps.telemetry.write(points);
+        await alarms.evaluate({ ...topic, points });
+        remember(batchKey);
+        return { status: 'stored', written, duplicates };
+      })();
+      inFlight.set(batchKey, work);
+      try {
+        return await work;
+      } finally {
+        inFlight.delete(batchKey);
+      }
+    } catch (error) {
+      if (error instanceof DeadLetterError) return deadLetter(incoming, error);
+      throw error;
+    }
+  };
+}
+
+export type TelemetryIngestor = ReturnType<typeof createTelemetryIngestor>;

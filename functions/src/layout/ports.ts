@@ -1,0 +1,18 @@
+// Home layouts (issue #6): the config store's repository for each user's pins, merged into
+// TenantRepositories so a use-case reaches it through `configStore.inTenant(tenantId, (repos) => …)`.
+import type { HomePin } from '@plantwatch/shared';
+
+export interface StoredHomeLayout {
+  userId: string;
+  pins: HomePin[];
+  updatedAt: Date;
+}
+
+export interface LayoutRepositories {
+  homeLayouts: {
+    /** null when the user never saved a layout. */
+    get(userId: string): Promise<StoredHomeLayout | null>;
+    /** Replaces the user's layout (creates it the first time). */
+    put(userId: string, pins: HomePin[], at: Date): Promise<StoredHomeLayout>;
+  };
+}

@@ -1,0 +1,105 @@
+// Where tenants' provider secrets live. Locally: the tenant's notification_settings row (the local
+// data directory is the operator's own disk). On AWS: one Secrets Manager secret per tenant.
+import {
+  CreateSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import type { ConfigStore } from '../../platform/database/config-store.ts';
+import type { NotificationSecrets, NotificationSecretValues } from '../ports.ts';
+
+const secretValuesSchema = z.object({
+  twilioAuthToken: z.string().min(1).optional(),
+  webhookSigningSecret: z.string().min(1).optional(),
+});
+
+const clean = (values: NotificationSecretValues): Record<string, string> =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<
+    string,
+    string
+  >;
+
+export function databaseNotificationSecrets(
+  store: ConfigStore,
+  defaultSmsProvider: 'sns' | 'twilio',
+  clock: { now(): Date } = { now: () => new Date() },
+): NotificationSecrets {
+  return {
+    get: (tenantId) =>
+      store.inTenant(tenantId, async (repos) => {
+        const settings = await repos.notificationSettings.get();
+        const parsed = secretValuesSchema.safeParse(settings?.secrets ?? {});
+        return parsed.success ? parsed.data : {};
+      }),
+    put: (tenantId, values) =>
+      store.inTenant(tenantId, async (repos) => {
+        const settings = await repos.notificationSettings.get();
+        await repos.notificationSettings.put(
+          {
+            smsProvider: settings?.smsProvider ?? defaultSmsProvider,
+            twilioAccountSid: settings?.twilioAccountSid ?? null,
+            twilioFromNumber: settings?.twilioFromNumber ?? null,
+            secrets: clean(values),
+          },
+          clock.now(),
+        );
+      }),
+  };
+}
+
+export interface SecretsManagerNotificationSecretsOptions {
+  /** Secret names are `<prefix>/<tenantId>/notifications`; IAM scopes the functions to the prefix. */
+  prefix: string;
+  /** KMS key for new secrets; the account's default key when absent. */
+  kmsKeyId?: string;
+  /** Secrets read within this time are served from memory (warm Lambdas, one call per alarm burst). */
+  cacheMs?: number;
+  now?: () => number;
+}
+
+export function secretsManagerNotificationSecrets(
+  client: SecretsManagerClient,
+  options: SecretsManagerNotificationSecretsOptions,
+): NotificationSecrets {
+  const cache = new Map<string, { values: NotificationSecretValues; at: number }>();
+  const cacheMs = options.cacheMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  const name = (tenantId: string) => `${options.prefix}/${tenantId}/notifications`;
+  return {
+    async get(tenantId) {
+      const hit = cache.get(tenantId);
+      if (hit && now() - hit.at < cacheMs) return hit.values;
+      let values: NotificationSecretValues = {};
+      try {
+        const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: name(tenantId) }));
+        const parsed = secretValuesSchema.safeParse(JSON.parse(SecretString ?? '{}'));
+        values = parsed.success ? parsed.data : {};
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+      }
+      cache.set(tenantId, { values, at: now() });
+      return values;
+    },
+    async put(tenantId, values) {
+      const SecretString = JSON.stringify(clean(values));
+      try {
+        await client.send(new PutSecretValueCommand({ SecretId: name(tenantId), SecretString }));
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+        await client.send(
+          new CreateSecretCommand({
+            Name: name(tenantId),
+            SecretString,
+            Description: 'Plantwatch notification provider secrets of one tenant',
+            ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
+            Tags: [{ Key: 'plantwatch:tenant', Value: tenantId }],
+          }),
+        );
+      }
+      cache.set(tenantId, { values: secretValuesSchema.parse(JSON.parse(SecretString)), at: now() });
+    },
+  };
+}

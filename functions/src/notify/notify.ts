@@ -1,0 +1,372 @@
+// Notifications (issue #5): the outbox / message log, per-tenant notification settings, and
+// acknowledgement from outside the web app (an SMS reply, a keypress on a call, an e-mail link).
+import { randomBytes } from 'node:crypto';
+import {
+  ForbiddenError,
+  NotFoundError,
+  type Notification,
+  type NotificationSettings,
+  type OutboxQuery,
+  type UpdateNotificationSettings,
+} from '@plantwatch/shared';
+import { acknowledgeAlarmAs } from '../alarms/alarms.ts';
+import type { ApiDeps } from '../compose/api-deps.ts';
+import type { Principal } from '../platform/principal.ts';
+import { verifyTwilioSignature } from './adapters/twilio.ts';
+import { hashAckToken } from './notifier.ts';
+import type { NotificationSecrets } from './ports.ts';
+import type { NotificationRecord } from './repositories.ts';
+import type { TenantNotifyConfig } from './sender.ts';
+
+/** What the notification use-cases need besides the common ports. */
+export interface NotifyDeps {
+  secrets: NotificationSecrets;
+  /**
+   * The base URL the outside world reaches this API on (PUBLIC_API_URL). Twilio signs the URL it
+   * called, so behind a proxy or a custom domain the signature only checks out against this one.
+   * Throws when it is not configured.
+   */
+  publicApiUrl: () => string;
+  /**
+   * AWS without PUBLIC_API_URL: inbound webhooks take the public URL from API Gateway's
+   * requestContext.domainName, a domain API Gateway routed to this API (it answers no other Host).
+   * Never locally, where Host is the client's word.
+   */
+  publicUrlFromRequestDomain: boolean;
+  /** SNS on AWS; locally it only matters once a tenant sets Twilio up. */
+  defaultSmsProvider: 'sns' | 'twilio';
+  /**
+   * Locally: give each tenant a webhook signing secret and a Twilio auth token on first use (so replies
+   * can be simulated with valid signatures). On AWS the sending functions only read secrets; an admin
+   * sets them with PUT /v1/settings/notifications.
+   */
+  generateMissingSecrets: boolean;
+}
+
+/** `base` may carry a path prefix (a proxy's), so the path is appended, not resolved against it. */
+export const joinUrl = (base: string, pathAndQuery: string) => `${base.replace(/\/+$/, '')}${pathAndQuery}`;
+
+const newSecret = () => randomBytes(32).toString('base64url');
+
+/**
+ * The tenant's settings with secrets, as the adapters need them. Missing secrets that the service
+ * may choose itself (the webhook signing secret, the local Twilio auth token) are generated once.
+ */
+export async function loadTenantNotifyConfig(
+  deps: Pick<ApiDeps, 'store'> & { notify: NotifyDeps },
+  tenantId: string,
+): Promise<TenantNotifyConfig> {
+  const settings = await deps.store.inTenant(tenantId, (repos) => repos.notificationSettings.get());
+  let secrets = await deps.notify.secrets.get(tenantId);
+  if (deps.notify.generateMissingSecrets && (!secrets.webhookSigningSecret || !secrets.twilioAuthToken)) {
+    secrets = {
+      ...secrets,
+      webhookSigningSecret: secrets.webhookSigningSecret ?? newSecret(),
+      twilioAuthToken: secrets.twilioAuthToken ?? newSecret(),
+    };
+    await deps.notify.secrets.put(tenantId, secrets);
+  }
+  const sid = settings?.twilioAccountSid ?? null;
+  const from = settings?.twilioFromNumber ?? null;
+  const token = secrets.twilioAuthToken ?? null;
+  return {
+    tenantId,
+    smsProvider: settings?.smsProvider ?? deps.notify.defaultSmsProvider,
+    twilio: sid && from && token ? { accountSid: sid, fromNumber: from, authToken: token } : null,
+    twilioAuthToken: token,
+    webhookSigningSecret: secrets.webhookSigningSecret ?? null,
+  };
+}
+
+const toNotification = (n: NotificationRecord): Notification => ({
+  ...n,
+  createdAt: n.createdAt.toISOString(),
+  updatedAt: n.updatedAt.toISOString(),
+  sentAt: n.sentAt?.toISOString() ?? null,
+});
+
+export const listOutbox = (deps: ApiDeps, principal: Principal, query: OutboxQuery) =>
+  deps.store.inTenant(principal.tenantId, async (repos) =>
+    (await repos.notifications.list(query)).map(toNotification),
+  );
+
+export async function getNotificationSettings(
+  deps: ApiDeps,
+  principal: Principal,
+): Promise<NotificationSettings> {
+  const settings = await deps.store.inTenant(principal.tenantId, (repos) => repos.notificationSettings.get());
+  const secrets = await deps.notify.secrets.get(principal.tenantId);
+  return {
+    smsProvider: settings?.smsProvider ?? deps.notify.defaultSmsProvider,
+    twilioAccountSid: settings?.twilioAccountSid ?? null,
+    twilioFromNumber: settings?.twilioFromNumber ?? null,
+    twilioAuthTokenSet: Boolean(secrets.twilioAuthToken),
+    webhookSigningSecretSet: Boolean(secrets.webhookSigningSecret),
+    updatedAt: settings?.updatedAt.toISOString() ?? null,
+  };
+}
+
+export async function updateNotificationSettings(
+  deps: ApiDeps,
+  principal: Principal,
+  input: UpdateNotificationSettings,
+): Promise<NotificationSettings> {
+  const current = await deps.notify.secrets.get(principal.tenantId);
+  // Written first: the settings row the database variant keeps them in is then replaced below with them.
+  const secrets = {
+    ...current,
+    ...(input.twilioAuthToken === undefined ? {} : { twilioAuthToken: input.twilioAuthToken ?? undefined }),
+    ...(input.webhookSigningSecret === undefined
+      ? {}
+      : { webhookSigningSecret: input.webhookSigningSecret ?? newSecret() }),
+  };
+  await deps.notify.secrets.put(principal.tenantId, secrets);
+  await deps.store.inTenant(principal.tenantId, async (repos) => {
+    const existing = await repos.notificationSettings.get();
+    await repos.notificationSettings.put(
+      {
+        smsProvider: input.smsProvider,
+        twilioAccountSid: input.twilioAccountSid,
+        twilioFromNumber: input.twilioFromNumber,
+        secrets: existing?.secrets ?? null,
+      },
+      deps.clock.now(),
+    );
+  });
+  return getNotificationSettings(deps, principal);
+}
+
+/**
+ * Replies that acknowledge, compared with the reply's first word in lower case without accents or
+ * punctuation ("Sí!" → "si", "Reconheço" → "reconheco"). English, Portuguese and Spanish; "no",
+ * "não" and anything else do not. Documented in docs/notifications.md.
+ */
+export const ACK_REPLY_WORDS: ReadonlySet<string> = new Set([
+  // English
+  'ack',
+  'acknowledge',
+  'acknowledged',
+  'ok',
+  'okay',
+  '1',
+  'yes',
+  // Portuguese
+  'sim',
+  'reconhecer',
+  'reconheco',
+  'reconhecido',
+  'confirmo',
+  'confirmar',
+  'ciente',
+  // Spanish
+  'si',
+  'vale',
+  'reconocer',
+  'reconozco',
+  'recibido',
+  'enterado',
+]);
+
+export function isAckReply(text: string): boolean {
+  const first = text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .trim()
+    .split(/[^\p{L}\p{N}]+/u)
+    .find((word) => word !== '');
+  return first !== undefined && ACK_REPLY_WORDS.has(first);
+}
+
+export interface TwilioWebhookRequest {
+  tenantId: string;
+  /** Path and query as received, e.g. /v1/webhooks/twilio/…/voice?alarmId=…; joined to publicApiUrl. */
+  pathAndQuery: string;
+  params: [string, string][];
+  signature: string | undefined;
+  /** API Gateway's requestContext.domainName, used only where the runtime trusts it. */
+  requestDomain?: string | undefined;
+}
+
+/** Checks X-Twilio-Signature with the tenant's auth token; a tenant without one refuses everything. */
+async function verifyTwilioRequest(deps: ApiDeps, request: TwilioWebhookRequest): Promise<void> {
+  const secrets = await deps.notify.secrets.get(request.tenantId);
+  const base =
+    deps.notify.publicUrlFromRequestDomain && request.requestDomain
+      ? `https://${request.requestDomain}`
+      : deps.notify.publicApiUrl();
+  const url = joinUrl(base, request.pathAndQuery);
+  if (
+    !secrets.twilioAuthToken ||
+    !verifyTwilioSignature(secrets.twilioAuthToken, url, request.params, request.signature)
+  ) {
+    throw new ForbiddenError('the X-Twilio-Signature header is missing or does not match this request');
+  }
+}
+
+export type InboundOutcome =
+  | { kind: 'acknowledged'; alarmName: string }
+  | { kind: 'already'; alarmName: string }
+  | { kind: 'nothing-to-acknowledge' }
+  | { kind: 'not-an-acknowledgement' };
+
+async function acknowledgeFor(
+  deps: ApiDeps,
+  input: {
+    tenantId: string;
+    alarmId: string;
+    contactId: string | null;
+    who: string;
+    channel: 'sms' | 'voice' | 'email';
+    comment: string;
+  },
+): Promise<InboundOutcome> {
+  try {
+    const result = await acknowledgeAlarmAs(deps, {
+      tenantId: input.tenantId,
+      alarmId: input.alarmId,
+      actor: { type: 'contact', ...(input.contactId ? { id: input.contactId } : {}), name: input.who },
+      channel: input.channel,
+      comment: input.comment,
+    });
+    return { kind: result.changed ? 'acknowledged' : 'already', alarmName: result.alarm.name };
+  } catch (error) {
+    if (error instanceof NotFoundError) return { kind: 'nothing-to-acknowledge' };
+    throw error;
+  }
+}
+
+const param = (params: [string, string][], name: string) => params.find(([key]) => key === name)?.[1];
+
+/** An SMS to the tenant's Twilio number: an acknowledgement word acknowledges the alarm that number was last paged about. */
+export async function receiveTwilioSms(
+  deps: ApiDeps,
+  request: TwilioWebhookRequest,
+): Promise<InboundOutcome> {
+  await verifyTwilioRequest(deps, request);
+  const from = param(request.params, 'From') ?? '';
+  const text = param(request.params, 'Body') ?? '';
+  if (!isAckReply(text)) return { kind: 'not-an-acknowledgement' };
+  const paged = await deps.store.inTenant(request.tenantId, (repos) =>
+    repos.notifications.lastAlarmFor(from, ['sms', 'voice']),
+  );
+  if (!paged) return { kind: 'nothing-to-acknowledge' };
+  return acknowledgeFor(deps, {
+    tenantId: request.tenantId,
+    alarmId: paged.alarmId,
+    contactId: paged.contactId,
+    who: from,
+    channel: 'sms',
+    comment: `SMS reply from ${from}: ${text.slice(0, 160)}`,
+  });
+}
+
+/**
+ * The keypad callback of an alarm call. The alarm and contact come from the callback URL the call
+ * was placed with (Twilio signs it); a call without them falls back to the number's last page.
+ */
+export async function receiveTwilioVoice(
+  deps: ApiDeps,
+  request: TwilioWebhookRequest,
+): Promise<InboundOutcome> {
+  await verifyTwilioRequest(deps, request);
+  if (param(request.params, 'Digits') !== '1') return { kind: 'not-an-acknowledgement' };
+  const query = new URL(request.pathAndQuery, 'http://x').searchParams;
+  const called = param(request.params, 'To') ?? '';
+  const fromUrl = query.get('alarmId');
+  const paged = fromUrl
+    ? { alarmId: fromUrl, contactId: query.get('contactId') }
+    : await deps.store.inTenant(request.tenantId, (repos) =>
+        repos.notifications.lastAlarmFor(called, ['voice']),
+      );
+  if (!paged) return { kind: 'nothing-to-acknowledge' };
+  return acknowledgeFor(deps, {
+    tenantId: request.tenantId,
+    alarmId: paged.alarmId,
+    contactId: paged.contactId,
+    who: called,
+    channel: 'voice',
+    comment: `Pressed 1 on the alarm call to ${called}`,
+  });
+}
+
+/** Twilio's final word on a message or call: delivered, or failed with the reason; interim states say nothing. */
+export function twilioOutcome(
+  params: [string, string][],
+): { status: 'delivered' | 'failed'; error: string | null } | null {
+  const messageStatus = param(params, 'MessageStatus');
+  const callStatus = param(params, 'CallStatus');
+  const code = param(params, 'ErrorCode');
+  if (messageStatus === 'delivered') return { status: 'delivered', error: null };
+  if (messageStatus === 'undelivered' || messageStatus === 'failed') {
+    return { status: 'failed', error: `twilio: message ${messageStatus}${code ? ` (error ${code})` : ''}` };
+  }
+  // A call that was answered is delivered (the keypress, if any, arrives on its own callback).
+  if (callStatus === 'completed') return { status: 'delivered', error: null };
+  if (
+    callStatus === 'busy' ||
+    callStatus === 'no-answer' ||
+    callStatus === 'failed' ||
+    callStatus === 'canceled'
+  ) {
+    return { status: 'failed', error: `twilio: call ${callStatus}` };
+  }
+  return null;
+}
+
+/** Twilio's status callback: records delivered or failed on the message it names. */
+export async function receiveTwilioStatus(deps: ApiDeps, request: TwilioWebhookRequest): Promise<void> {
+  await verifyTwilioRequest(deps, request);
+  const sid = param(request.params, 'MessageSid') ?? param(request.params, 'CallSid');
+  const outcome = twilioOutcome(request.params);
+  if (!sid || !outcome) return;
+  await deps.store.inTenant(request.tenantId, (repos) =>
+    repos.notifications.markOutcome('twilio', sid, { ...outcome, at: deps.clock.now() }),
+  );
+}
+
+export type AckLinkState =
+  | { kind: 'valid'; alarmId: string; recipient: string }
+  | { kind: 'unknown' }
+  | { kind: 'used' }
+  | { kind: 'expired' };
+
+const tokenPattern = /^([0-9a-f-]{36})\.[A-Za-z0-9_-]{43}$/;
+
+async function findAckToken(deps: ApiDeps, token: string) {
+  const tenantId = tokenPattern.exec(token)?.[1];
+  if (!tenantId) return null;
+  const found = await deps.store.inTenant(tenantId, (repos) =>
+    repos.ackTokens.findByHash(hashAckToken(token)),
+  );
+  return found && found.tenantId === tenantId ? found : null;
+}
+
+/** What an e-mail acknowledgement link would do, without doing it (GET: mail scanners prefetch links). */
+export async function inspectAckLink(deps: ApiDeps, token: string): Promise<AckLinkState> {
+  const found = await findAckToken(deps, token);
+  if (!found) return { kind: 'unknown' };
+  if (found.usedAt) return { kind: 'used' };
+  if (found.expiresAt.getTime() <= deps.clock.now().getTime()) return { kind: 'expired' };
+  return { kind: 'valid', alarmId: found.alarmId, recipient: found.recipient };
+}
+
+/** Follows an e-mail acknowledgement link: once, before it expires, for its own tenant's alarm only. */
+export async function useAckLink(deps: ApiDeps, token: string): Promise<AckLinkState | InboundOutcome> {
+  const found = await findAckToken(deps, token);
+  if (!found) return { kind: 'unknown' };
+  const now = deps.clock.now();
+  if (found.usedAt) return { kind: 'used' };
+  if (found.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
+  // Exactly one request wins the token, even when two arrive together.
+  const won = await deps.store.inTenant(found.tenantId, (repos) => repos.ackTokens.use(found.id, now));
+  if (!won) return { kind: 'used' };
+  return acknowledgeFor(deps, {
+    tenantId: found.tenantId,
+    alarmId: found.alarmId,
+    contactId: found.contactId,
+    who: found.recipient,
+    channel: 'email',
+    comment: `E-mail link followed by ${found.recipient}`,
+  });
+}

@@ -1,0 +1,45 @@
+// Which adapter carries each channel, locally and on AWS (the composition roots pick one).
+
+import { outboxSender } from './adapters/outbox.ts';
+import type { ChannelRouting } from './notifier.ts';
+import type { ChannelSender } from './sender.ts';
+
+export interface LocalRoutingOptions {
+  /** SMTP when SMTP_URL is set; otherwise e-mail goes to the outbox. */
+  email?: ChannelSender;
+  /** Used for a tenant that has set up its own Twilio account; otherwise SMS and calls go to the outbox. */
+  twilioSms: ChannelSender;
+  twilioVoice: ChannelSender;
+}
+
+/**
+ * Locally nothing leaves the machine unless asked: e-mail over SMTP only with SMTP_URL, SMS and
+ * calls through Twilio only for a tenant with its own account in its settings, webhooks never
+ * (they stay in the outbox; the webhook adapter is for AWS).
+ */
+export function localRouting(options: LocalRoutingOptions): ChannelRouting {
+  return {
+    sms: (config) => (config.smsProvider === 'twilio' && config.twilio ? options.twilioSms : outboxSender),
+    voice: (config) => (config.twilio ? options.twilioVoice : outboxSender),
+    email: () => options.email ?? outboxSender,
+    webhook: () => outboxSender,
+  };
+}
+
+export interface AwsRoutingOptions {
+  sns: ChannelSender;
+  ses: ChannelSender;
+  twilioSms: ChannelSender;
+  twilioVoice: ChannelSender;
+  webhook: ChannelSender;
+}
+
+/** SMS by SNS or Twilio as the tenant chose; calls by Twilio (a tenant without it fails over to the next channel). */
+export function awsRouting(options: AwsRoutingOptions): ChannelRouting {
+  return {
+    sms: (config) => (config.smsProvider === 'twilio' ? options.twilioSms : options.sns),
+    voice: () => options.twilioVoice,
+    email: () => options.ses,
+    webhook: () => options.webhook,
+  };
+}

@@ -1,0 +1,217 @@
+// The plant model: sites → gateways → devices → tags. Every lookup is tenant-scoped by the store
+// and site-scoped here, and an object outside either scope is simply "not found".
+import {
+  addressKindFor,
+  type CreateDevice,
+  type CreateGateway,
+  type CreateSite,
+  type CreateTag,
+  type Device,
+  type DeviceProtocol,
+  ForbiddenError,
+  type Gateway,
+  InvalidInputError,
+  NotFoundError,
+  type Site,
+  type Tag,
+  type TagAddress,
+  type UpdateDevice,
+  type UpdateGateway,
+  type UpdateSite,
+  type UpdateTag,
+} from '@plantwatch/shared';
+import type { ApiDeps } from '../compose/api-deps.ts';
+import type { TenantRepositories } from '../platform/database/config-store.ts';
+import { canSeeSite, type Principal } from '../platform/principal.ts';
+
+type Scoped<T> = (repos: TenantRepositories) => Promise<T>;
+const inTenant = <T>(deps: ApiDeps, principal: Principal, work: Scoped<T>) =>
+  deps.store.inTenant(principal.tenantId, work);
+
+function visible<T extends { siteId: string }>(principal: Principal, found: T | null, what: string): T {
+  if (!found || !canSeeSite(principal, found.siteId)) throw new NotFoundError(`${what} not found`);
+  return found;
+}
+
+async function siteOr404(repos: TenantRepositories, principal: Principal, siteId: string): Promise<Site> {
+  const site = await repos.sites.get(siteId);
+  if (!site || !canSeeSite(principal, site.id)) throw new NotFoundError('site not found');
+  return site;
+}
+async function gatewayOr404(
+  repos: TenantRepositories,
+  principal: Principal,
+  gatewayId: string,
+): Promise<Gateway> {
+  return visible(principal, await repos.gateways.get(gatewayId), 'gateway');
+}
+async function deviceOr404(repos: TenantRepositories, principal: Principal, deviceId: string) {
+  return visible(principal, await repos.devices.get(deviceId), 'device');
+}
+async function tagOr404(repos: TenantRepositories, principal: Principal, tagId: string) {
+  return visible(principal, await repos.tags.get(tagId), 'tag');
+}
+
+function checkAddressFits(protocol: DeviceProtocol, address: TagAddress, where: string): void {
+  const kind = addressKindFor(protocol);
+  if (address.kind !== kind) {
+    throw new InvalidInputError(
+      `${where}: a ${protocol} device needs a ${kind} address, not ${address.kind}`,
+      {
+        details: { field: 'address.kind', expected: kind },
+      },
+    );
+  }
+}
+
+const strip = <T extends { siteId: string }>({ siteId: _siteId, ...rest }: T) => rest;
+const stripTag = <T extends { siteId: string; gatewayId: string }>({
+  siteId: _s,
+  gatewayId: _g,
+  ...rest
+}: T) => rest;
+
+// --- sites ---
+
+export const listSites = (deps: ApiDeps, principal: Principal) =>
+  inTenant(deps, principal, (repos) => repos.sites.list(principal.siteIds));
+
+export const getSite = (deps: ApiDeps, principal: Principal, siteId: string) =>
+  inTenant(deps, principal, (repos) => siteOr404(repos, principal, siteId));
+
+export function createSite(deps: ApiDeps, principal: Principal, input: CreateSite): Promise<Site> {
+  if (principal.siteIds !== null)
+    throw new ForbiddenError('your account is limited to some sites and cannot add new ones');
+  return inTenant(deps, principal, (repos) => repos.sites.create({ id: deps.ids.newId(), ...input }));
+}
+
+export const updateSite = (deps: ApiDeps, principal: Principal, siteId: string, patch: UpdateSite) =>
+  inTenant(deps, principal, async (repos) => {
+    await siteOr404(repos, principal, siteId);
+    const updated = await repos.sites.update(siteId, patch);
+    if (!updated) throw new NotFoundError('site not found');
+    return updated;
+  });
+
+export const deleteSite = (deps: ApiDeps, principal: Principal, siteId: string) =>
+  inTenant(deps, principal, async (repos) => {
+    await siteOr404(repos, principal, siteId);
+    await repos.sites.remove(siteId);
+  });
+
+// --- gateways ---
+
+export const listGateways = (deps: ApiDeps, principal: Principal, filter: { siteId?: string }) =>
+  inTenant(deps, principal, async (repos) => {
+    if (filter.siteId) await siteOr404(repos, principal, filter.siteId);
+    return repos.gateways.list({ siteId: filter.siteId, scope: principal.siteIds });
+  });
+
+export const getGateway = (deps: ApiDeps, principal: Principal, gatewayId: string) =>
+  inTenant(deps, principal, (repos) => gatewayOr404(repos, principal, gatewayId));
+
+export const createGateway = (deps: ApiDeps, principal: Principal, input: CreateGateway) =>
+  inTenant(deps, principal, async (repos) => {
+    await siteOr404(repos, principal, input.siteId);
+    return repos.gateways.create({ id: deps.ids.newId(), ...input });
+  });
+
+export const updateGateway = (deps: ApiDeps, principal: Principal, gatewayId: string, patch: UpdateGateway) =>
+  inTenant(deps, principal, async (repos) => {
+    await gatewayOr404(repos, principal, gatewayId);
+    const updated = await repos.gateways.update(gatewayId, patch);
+    if (!updated) throw new NotFoundError('gateway not found');
+    return updated;
+  });
+
+export async function deleteGateway(deps: ApiDeps, principal: Principal, gatewayId: string): Promise<void> {
+  await inTenant(deps, principal, async (repos) => {
+    await gatewayOr404(repos, principal, gatewayId);
+    await repos.gateways.remove(gatewayId);
+  });
+  // After the commit: a refused delete (409) must not have cut off a gateway that still exists.
+  // Should this fail, the gateway is already unknown to ingest, so its data is dead-lettered.
+  await deps.gatewayCertificates.retire(gatewayId);
+}
+
+// --- devices ---
+
+export const listDevices = (deps: ApiDeps, principal: Principal, filter: { gatewayId?: string }) =>
+  inTenant(deps, principal, async (repos) => {
+    if (filter.gatewayId) await gatewayOr404(repos, principal, filter.gatewayId);
+    return repos.devices.list({ gatewayId: filter.gatewayId, scope: principal.siteIds });
+  });
+
+export const getDevice = (deps: ApiDeps, principal: Principal, deviceId: string): Promise<Device> =>
+  inTenant(deps, principal, async (repos) => strip(await deviceOr404(repos, principal, deviceId)));
+
+export const createDevice = (deps: ApiDeps, principal: Principal, input: CreateDevice) =>
+  inTenant(deps, principal, async (repos) => {
+    await gatewayOr404(repos, principal, input.gatewayId);
+    const device = await repos.devices.create({ id: deps.ids.newId(), ...input });
+    await repos.gateways.bumpConfigVersion(input.gatewayId);
+    return device;
+  });
+
+export const updateDevice = (deps: ApiDeps, principal: Principal, deviceId: string, patch: UpdateDevice) =>
+  inTenant(deps, principal, async (repos) => {
+    const device = await deviceOr404(repos, principal, deviceId);
+    if (
+      patch.connection &&
+      addressKindFor(patch.connection.protocol) !== addressKindFor(device.connection.protocol)
+    ) {
+      const tags = await repos.tags.list({ deviceId, scope: null });
+      for (const tag of tags) checkAddressFits(patch.connection.protocol, tag.address, `tag ${tag.key}`);
+    }
+    const updated = await repos.devices.update(deviceId, patch);
+    if (!updated) throw new NotFoundError('device not found');
+    await repos.gateways.bumpConfigVersion(device.gatewayId);
+    return updated;
+  });
+
+export const deleteDevice = (deps: ApiDeps, principal: Principal, deviceId: string) =>
+  inTenant(deps, principal, async (repos) => {
+    const device = await deviceOr404(repos, principal, deviceId);
+    await repos.devices.remove(deviceId);
+    await repos.gateways.bumpConfigVersion(device.gatewayId);
+  });
+
+// --- tags ---
+
+export const listTags = (deps: ApiDeps, principal: Principal, filter: { deviceId?: string }) =>
+  inTenant(deps, principal, async (repos) => {
+    if (filter.deviceId) await deviceOr404(repos, principal, filter.deviceId);
+    return repos.tags.list({ deviceId: filter.deviceId, scope: principal.siteIds });
+  });
+
+export const getTag = (deps: ApiDeps, principal: Principal, tagId: string): Promise<Tag> =>
+  inTenant(deps, principal, async (repos) => stripTag(await tagOr404(repos, principal, tagId)));
+
+export const createTag = (deps: ApiDeps, principal: Principal, input: CreateTag) =>
+  inTenant(deps, principal, async (repos) => {
+    const device = await deviceOr404(repos, principal, input.deviceId);
+    checkAddressFits(device.connection.protocol, input.address, 'address');
+    const tag = await repos.tags.create({ id: deps.ids.newId(), ...input });
+    await repos.gateways.bumpConfigVersion(device.gatewayId);
+    return tag;
+  });
+
+export const updateTag = (deps: ApiDeps, principal: Principal, tagId: string, patch: UpdateTag) =>
+  inTenant(deps, principal, async (repos) => {
+    const tag = await tagOr404(repos, principal, tagId);
+    if (patch.address) {
+      const device = await deviceOr404(repos, principal, tag.deviceId);
+      checkAddressFits(device.connection.protocol, patch.address, 'address');
+    }
+    const updated = await repos.tags.update(tagId, patch);
+    if (!updated) throw new NotFoundError('tag not found');
+    await repos.gateways.bumpConfigVersion(tag.gatewayId);
+    return updated;
+  });
+
+export const deleteTag = (deps: ApiDeps, principal: Principal, tagId: string) =>
+  inTenant(deps, principal, async (repos) => {
+    const tag = await tagOr404(repos, principal, tagId);
+    await repos.tags.remove(tagId);
+    await repos.gateways.bumpConfigVersion(tag.gatewayId);
+  });

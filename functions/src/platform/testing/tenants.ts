@@ -1,0 +1,22 @@
+// Test helper: a new tenant with its owner in a config store, named so suites sharing a database
+// never collide.
+import { randomUUID } from 'node:crypto';
+import type { ConfigStore } from '../database/config-store.ts';
+
+export async function newTestTenant(
+  store: ConfigStore,
+  label = 'waterworks',
+): Promise<{ tenantId: string; ownerId: string }> {
+  const tenantId = randomUUID();
+  const ownerId = randomUUID();
+  await store.createTenant({
+    tenant: { id: tenantId, name: `Waterworks ${label}`, timeZone: 'Europe/London' },
+    owner: {
+      id: ownerId,
+      email: `${label}-${tenantId}@example.com`,
+      name: 'Owner',
+      passwordHash: 'scrypt$x',
+    },
+  });
+  return { tenantId, ownerId };
+}

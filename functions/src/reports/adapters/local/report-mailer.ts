@@ -1,0 +1,68 @@
+// Report e-mail locally: real SMTP when SMTP_URL is set (nodemailer), else the outbox: the rendered
+// message is kept as an .eml file under DATA_DIR/outbox/reports (and logged in the notifications table
+// by the report job), so a developer can open exactly what would have been sent.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { ReportMail, ReportMailer } from '../../ports.ts';
+
+export const DEFAULT_REPORT_SENDER = 'Plantwatch reports <reports@plantwatch.localhost>';
+
+function toNodemailer(from: string, mail: ReportMail) {
+  return {
+    from,
+    to: [...mail.to],
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    attachments: mail.attachments.map((attachment) => ({
+      filename: attachment.filename,
+      content: Buffer.from(attachment.content),
+      contentType: attachment.contentType,
+    })),
+  };
+}
+
+export function createSmtpReportMailer(
+  smtpUrl: string,
+  from = DEFAULT_REPORT_SENDER,
+): ReportMailer & { close(): void } {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    transport: 'smtp',
+    async send(mail) {
+      const info = await transport.sendMail(toNodemailer(from, mail));
+      if (info.rejected.length > 0) throw new Error(`the mail server refused ${info.rejected.join(', ')}`);
+      return { messageId: info.messageId };
+    },
+    close: () => transport.close(),
+  };
+}
+
+export function createOutboxReportMailer(dataDir: string, from = DEFAULT_REPORT_SENDER): ReportMailer {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const dir = join(resolve(dataDir), 'outbox', 'reports');
+  return {
+    transport: 'outbox',
+    async send(mail) {
+      const info = await transport.sendMail(toNodemailer(from, mail));
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, `${info.messageId.replace(/[^\w.@-]/g, '')}.eml`);
+      await writeFile(file, info.message as Buffer);
+      return { messageId: info.messageId };
+    },
+  };
+}
+
+/** Tests: keeps every message in memory, as the outbox would. */
+export function createMemoryReportMailer(): ReportMailer & { sent: ReportMail[] } {
+  const sent: ReportMail[] = [];
+  return {
+    transport: 'outbox',
+    sent,
+    async send(mail) {
+      sent.push(mail);
+      return { messageId: `<report-${sent.length}@plantwatch.localhost>` };
+    },
+  };
+}
