@@ -14,6 +14,8 @@ export interface Benchmark {
   /** Kebab-case, as typed after `npm run bench --`. */
   name: string;
   description: string;
+  /** Figures of the same run as the named benchmark: `npm run bench -- <partOf>` reports them too. */
+  partOf?: string;
   run(): Promise<BenchResult>;
 }
 

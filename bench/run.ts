@@ -19,9 +19,11 @@ if (args.includes('--help') || args.includes('-h') || args.includes('--list')) {
   process.exit(0);
 }
 
-// A group name (e.g. "reports") stands for every benchmark named "<group>-…".
+// A group name (e.g. "reports") stands for every benchmark named "<group>-…"; a benchmark's name
+// brings the figures that are part of its run (e.g. "gateway": its CPU, memory and start-up).
 const names = args.flatMap((arg) => {
-  if (benchmarks.some((b) => b.name === arg)) return [arg];
+  if (benchmarks.some((b) => b.name === arg))
+    return [arg, ...benchmarks.filter((b) => b.partOf === arg).map((b) => b.name)];
   const group = benchmarks.filter((b) => b.name.startsWith(`${arg}-`)).map((b) => b.name);
   return group.length > 0 ? group : [arg];
 });

@@ -179,6 +179,7 @@ export const gatewayCpu: Benchmark = {
   name: 'gateway-cpu',
   description:
     'edge gateway: CPU (% of one core) per 1,000 points/s polled and published, same run as "gateway"',
+  partOf: 'gateway',
   async run(): Promise<BenchResult> {
     const m = await once();
     return { value: m.cpuPercentPer1000PointsPerSecond, unit: '% of one core per 1,000 points/s' };

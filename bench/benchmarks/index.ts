@@ -5,6 +5,7 @@ import { apiReads } from './api-reads.ts';
 import { detectToNotify, detectToNotifyP50 } from './detect-to-notify.ts';
 import { detectToNotifyPlant, detectToNotifyPlantP50 } from './detect-to-notify-plant.ts';
 import { gatewayCpu, gatewayThroughput } from './gateway.ts';
+import { gatewayFirstPoll, gatewayRss, gatewayRssPerDevice } from './gateway-footprint.ts';
 import { ingest } from './ingest.ts';
 import { query30DaysHourly, queryDayRaw, queryLatest } from './ingest-queries.ts';
 import { reportsPdf, reportsXlsx } from './reports.ts';
@@ -13,6 +14,9 @@ export const benchmarks: readonly Benchmark[] = [
   apiReads,
   gatewayThroughput,
   gatewayCpu,
+  gatewayFirstPoll,
+  gatewayRssPerDevice,
+  gatewayRss,
   ingest,
   queryLatest,
   queryDayRaw,
