@@ -1,11 +1,12 @@
 // startWeb as the local runtime uses it: real child process, real ports.
 import { once } from 'node:events';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuild, PRODUCTION_DIST_DIR } from './build.ts';
 import { startWeb } from './start.ts';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
@@ -24,11 +25,13 @@ afterAll(async () => {
   await rm(join(webDir, distDir), { recursive: true, force: true });
 });
 
+// The port handling happens before Next starts, so these use the dev server (no build needed).
 const options = {
   host: '127.0.0.1',
   apiUrl: 'http://127.0.0.1:9',
   dataDir: tmpdir(),
   distDir,
+  mode: 'dev' as const,
   onLog: () => {},
 };
 
@@ -47,4 +50,30 @@ describe('startWeb', () => {
     }
     await expect(fetch(web.url)).rejects.toThrow();
   });
+
+  it('serves the production build by default, building it only when the sources changed since the last build', async () => {
+    // Shared with the end-to-end tests: whoever comes first builds, the other waits for it.
+    await ensureWebBuild();
+    const again = await ensureWebBuild();
+    expect(again.built).toBe(false);
+    const buildId = (await readFile(join(webDir, PRODUCTION_DIST_DIR, 'BUILD_ID'), 'utf8')).trim();
+    const progress: string[] = [];
+    const web = await startWeb({
+      host: '127.0.0.1',
+      apiUrl: 'http://127.0.0.1:9',
+      dataDir: tmpdir(),
+      port: 0,
+      onLog: () => {},
+      onProgress: (line) => progress.push(line),
+    });
+    try {
+      expect(progress).toEqual([]);
+      const login = await fetch(`${web.url}/login`);
+      expect(login.status).toBe(200);
+      // The page comes from that build (a dev server has no build id).
+      expect(await login.text()).toContain(buildId);
+    } finally {
+      await web.close();
+    }
+  }, 600_000);
 });

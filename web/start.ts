@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureWebBuild, PRODUCTION_DIST_DIR } from './build.ts';
 import type { ServeMessage } from './serve.ts';
 import { childEnv } from './src/env.ts';
 
@@ -15,10 +16,18 @@ export interface StartWebOptions {
   dataDir: string;
   /** When the port is taken: false (default) fails; true takes a free one and reports a note. */
   fallbackWhenTaken?: boolean;
-  /** 'dev' (default: ready in seconds, pages compiled on first visit) or 'production' (needs `next build`). */
+  /**
+   * 'production' (default): serves `next build` output, built first when missing or older than the
+   * web sources (build.ts); 'dev': Next's dev server, pages compiled on their first visit.
+   */
   mode?: 'dev' | 'production';
-  /** Next's output folder in web/ (default .next); give concurrent servers different ones. */
+  /**
+   * Next's output folder in web/. Production: default .next-production, one build shared by every
+   * server. Dev: default .next; concurrent dev servers need different ones (Next's dev lock).
+   */
   distDir?: string;
+  /** A line when a production build starts and ends (it takes about a minute); default: stderr. */
+  onProgress?: (line: string) => void;
   /** Each line the web server writes; default: only its stderr, to this process's stderr. */
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Give up after this long (default 60 s). */
@@ -57,6 +66,14 @@ export async function startWeb(options: StartWebOptions): Promise<WebServer> {
     ((line: string, stream: 'stdout' | 'stderr') => {
       if (stream === 'stderr') process.stderr.write(`web: ${line}\n`);
     });
+  const mode = options.mode ?? 'production';
+  const distDir = options.distDir ?? (mode === 'production' ? PRODUCTION_DIST_DIR : '.next');
+  if (mode === 'production') {
+    await ensureWebBuild({
+      distDir,
+      onProgress: options.onProgress ?? ((line) => process.stderr.write(`${line}\n`)),
+    });
+  }
   const child = spawn(
     process.execPath,
     [join(webDir, 'serve.ts'), ...(options.fallbackWhenTaken ? ['--fallback-port'] : [])],
@@ -67,9 +84,9 @@ export async function startWeb(options: StartWebOptions): Promise<WebServer> {
         HOST: options.host,
         WEB_PORT: String(options.port),
         DATA_DIR: resolve(options.dataDir),
-        WEB_MODE: options.mode ?? 'dev',
-        WEB_DIST_DIR: options.distDir ?? '.next',
-        NODE_ENV: options.mode === 'production' ? 'production' : 'development',
+        WEB_MODE: mode,
+        WEB_DIST_DIR: distDir,
+        NODE_ENV: mode === 'production' ? 'production' : 'development',
         // A product running on someone's machine does not report usage to Vercel.
         NEXT_TELEMETRY_DISABLED: '1',
       }),

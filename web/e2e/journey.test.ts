@@ -23,11 +23,8 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--no-first-run',
 ];
-/** Per browser test: the dev server compiles each page on its first visit (seen at 85 s for the first test on a
- * busy 2-core machine), and the live-data tests wait for the demo plant; a loaded CI machine is slower still. */
+/** Per browser test: the live-data tests wait for the demo plant; a loaded CI machine is slower still. */
 const E2E_TEST_MS = 180_000;
-// A run's own Next output folder: concurrent runs never share Next's dev lock.
-const distDir = `.next-e2e-${process.pid}`;
 
 let dataDir: string;
 let runtime: LocalRuntime;
@@ -57,8 +54,7 @@ async function newPage(
     }
   });
   page.setDefaultTimeout(45_000);
-  // A navigation may wait for the dev server's first compilation of the page it lands on.
-  page.setDefaultNavigationTimeout(90_000);
+  page.setDefaultNavigationTimeout(60_000);
   return { context, page };
 }
 
@@ -102,14 +98,16 @@ beforeAll(async () => {
     database: { kind: 'pglite' },
   });
   [web, browser] = await Promise.all([
-    startWeb({ port: 0, host: '127.0.0.1', apiUrl: runtime.apiUrl, dataDir, distDir, onLog: () => {} }),
+    // The production build `npm start` serves: built once per source change and shared with every run (web/build.ts).
+    startWeb({ port: 0, host: '127.0.0.1', apiUrl: runtime.apiUrl, dataDir, onLog: () => {} }),
     chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
   ]);
   // The demo plant as `npm start` runs it: simulated PLCs and a real gateway process publishing live values.
   const demo = runtime.demo;
   if (!demo) throw new Error('the local runtime did not seed the demo tenant');
   plant = await startDemoPlant({ deps: runtime.deps, tenantId: demo.tenantId, host: '127.0.0.1', dataDir });
-}, 120_000);
+  // A first build on a busy 2-core machine takes a few minutes.
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -117,7 +115,6 @@ afterAll(async () => {
   await web?.close();
   await runtime?.close();
   await rm(dataDir, { recursive: true, force: true });
-  await rm(join(webDir, distDir), { recursive: true, force: true });
 }, 60_000);
 
 describe('the web app in Chromium', () => {

@@ -5,12 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localAuthSecret, parseWebEnv } from './env.ts';
 
 describe('parseWebEnv', () => {
-  it('defaults to the local API, loopback, port 3000 and the dev server', () => {
+  it('defaults to the local API, loopback, port 3000 and the production build', () => {
     expect(parseWebEnv({})).toMatchObject({
       API_URL: 'http://127.0.0.1:4000',
       HOST: '127.0.0.1',
       WEB_PORT: 3000,
-      WEB_MODE: 'dev',
+      WEB_MODE: 'production',
       WEB_DIST_DIR: '.next',
     });
   });

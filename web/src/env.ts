@@ -30,8 +30,8 @@ export const webEnvSchema = z
     NEXTAUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
     /** The address people open; unset: http://HOST:port of this server. */
     NEXTAUTH_URL: optional(z.url({ message: 'must be a URL such as https://plantwatch.example.com' })),
-    /** dev compiles pages on first request (starts in seconds); production serves `next build` output. */
-    WEB_MODE: z.enum(['dev', 'production']).default('dev'),
+    /** production serves `next build` output (web/build.ts); dev compiles pages on first request. */
+    WEB_MODE: z.enum(['dev', 'production'], { message: 'must be dev or production' }).default('production'),
     /** Next's output folder inside web/; tests give each run its own so runs never share a lock. */
     WEB_DIST_DIR: z
       .string()

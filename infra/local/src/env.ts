@@ -47,6 +47,11 @@ export const localEnvSchema = z.object({
     .transform((value) => value === 'on' || value === 'true' || value === '1'),
   DEMO_EMAIL: z.email('must be an e-mail address').default(DEFAULT_DEMO_EMAIL),
   DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').default(DEFAULT_DEMO_PASSWORD),
+  /**
+   * production (default): the web app serves a production build, made on the first start and again
+   * only when the web sources change; dev: Next's dev server (pages compiled on first visit, hot reload).
+   */
+  WEB_MODE: z.enum(['dev', 'production'], { message: 'must be dev or production' }).default('production'),
   /** How often the periodic alarm check runs (communication loss, delays, shelving expiry). */
   ALARM_CHECK_SECONDS: z.coerce
     .number({ message: 'must be a number of seconds, 1-300' })
@@ -77,7 +82,7 @@ export function parseLocalEnv(source: Record<string, string | undefined>): Local
 }
 
 /**
- * Next.js allows one dev server per output folder. Each data directory is one product instance,
+ * Next.js allows one dev server per output folder (production builds share one, see web/build.ts). Each data directory is one product instance,
  * so each gets its own folder: `.next` for the default `.data`, `.next-<hash>` for any other.
  */
 export function webDistDir(dataDir: string): string {

@@ -26,8 +26,11 @@ async function boot(): Promise<Product> {
       host: env.HOST,
       apiUrl: runtime.apiUrl,
       dataDir: env.DATA_DIR,
-      distDir: webDistDir(env.DATA_DIR),
+      mode: env.WEB_MODE,
+      ...(env.WEB_MODE === 'dev' ? { distDir: webDistDir(env.DATA_DIR) } : {}),
       fallbackWhenTaken: !explicit.has('WEB_PORT'),
+      // The first start (and the first after a change to the web app) builds it: say so, it takes a minute.
+      onProgress: (line) => process.stdout.write(`${line}\n`),
     });
     stoppers.push(() => web.close());
     const plant = runtime.demo
@@ -71,7 +74,7 @@ function demoLines(apiUrl: string, demo: LocalRuntime['demo']): string[] {
 const lines = [
   '',
   `Plantwatch is running (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
-  `  web app        ${web.url}`,
+  `  web app        ${web.url}${env.WEB_MODE === 'dev' ? '   (dev mode: pages compile on their first visit)' : ''}`,
   `  API            ${runtime.apiUrl}/v1   (health: ${runtime.apiUrl}/v1/health, OpenAPI: ${runtime.apiUrl}/v1/openapi.json)`,
   `  MQTT           ${runtime.mqttUrl}   (TLS; gateways connect with the certificate from their provisioning bundle)`,
   `  data           ${env.DATABASE_URL ? 'config store on DATABASE_URL' : `embedded, in ${env.DATA_DIR}/`}; telemetry in ${runtime.telemetry.kind}`,
