@@ -10,6 +10,7 @@ export * from './tenant.ts';
 // --- telemetry, status, topics, alarms, escalation, contacts, reports below ---
 
 export * from './alarm.ts';
+export * from './alarm-rule.ts';
 export * from './contact.ts';
 export * from './escalation.ts';
 export * from './escalation-asl.ts';

@@ -5,7 +5,7 @@ import { InvalidInputError, MAX_LOGO_BYTES, NotFoundError, type UploadTenantLogo
 import type { ApiDeps } from '../compose/api-deps.ts';
 import { type Principal, requireRole } from '../platform/principal.ts';
 import type { LogoMediaType, StoredTenantLogo } from './logo-store.ts';
-import { checkLogoImage } from './pdf.ts';
+import { checkLogoImage } from './pdf-logo.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
