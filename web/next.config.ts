@@ -2,12 +2,17 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
+import createNextIntlPlugin from 'next-intl/plugin';
 import { webEnv } from './src/env.ts';
+import { STATIC_SECURITY_HEADERS } from './src/security-headers.ts';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 
+// next-intl finds its per-request configuration (language, messages, time zone) through this.
+const withNextIntl = createNextIntlPlugin('./src/i18n/request.ts');
+
 export function nextConfig(distDir = '.next'): NextConfig {
-  return {
+  return withNextIntl({
     distDir,
     // The AWS deployment runs .next/standalone on Lambda (infra/aws/src/web.ts, ADR 0018); the local
     // runtime's programmatic server reads .next as before.
@@ -22,7 +27,11 @@ export function nextConfig(distDir = '.next'): NextConfig {
     poweredByHeader: false,
     reactStrictMode: true,
     devIndicators: false,
-  };
+    // Pages get these and a per-request CSP from src/proxy.ts; this covers what the proxy skips.
+    async headers() {
+      return [{ source: '/:path*', headers: STATIC_SECURITY_HEADERS }];
+    },
+  });
 }
 
 export default nextConfig(webEnv().WEB_DIST_DIR);

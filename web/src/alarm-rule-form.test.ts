@@ -9,6 +9,9 @@ import {
   levelsTicked,
   newAlarmRule,
 } from './alarm-rule-form.ts';
+import { englishTranslator } from './i18n/translator.ts';
+
+const t = englishTranslator();
 
 const TAG = '0193a3b0-0000-7000-8000-000000000001';
 const DEVICE = '0193a3b0-0000-7000-8000-000000000002';
@@ -81,7 +84,7 @@ describe('newAlarmRule', () => {
       expected: { scope: 'gateway', gatewayId: GATEWAY, afterSeconds: 120 },
     },
   ])('builds a body the API accepts for a $kind rule', ({ kind, fields, expected }) => {
-    const { body, fieldErrors } = newAlarmRule({ ...common, kind, escalationPolicyId: POLICY, ...fields });
+    const { body, fieldErrors } = newAlarmRule({ ...common, kind, escalationPolicyId: POLICY, ...fields }, t);
     expect(fieldErrors).toEqual({});
     expect(body).toMatchObject({
       kind,
@@ -98,26 +101,32 @@ describe('newAlarmRule', () => {
   });
 
   it('sends no policy and an unticked "enabled" as null and false', () => {
-    const { body } = newAlarmRule({
-      kind: 'badQuality',
-      name: 'Q',
-      tagId: TAG,
-      severity: 'low',
-      escalationPolicyId: '',
-    });
+    const { body } = newAlarmRule(
+      {
+        kind: 'badQuality',
+        name: 'Q',
+        tagId: TAG,
+        severity: 'low',
+        escalationPolicyId: '',
+      },
+      t,
+    );
     expect(body).toMatchObject({ escalationPolicyId: null, enabled: false });
   });
 
   it('refuses a boolean comparison value that is not true or false, beside the value field', () => {
-    const { fieldErrors } = newAlarmRule({
-      ...common,
-      kind: 'comparison',
-      tagId: TAG,
-      severity: 'low',
-      op: '==',
-      value: 'maybe',
-      valueType: 'boolean',
-    });
+    const { fieldErrors } = newAlarmRule(
+      {
+        ...common,
+        kind: 'comparison',
+        tagId: TAG,
+        severity: 'low',
+        op: '==',
+        value: 'maybe',
+        valueType: 'boolean',
+      },
+      t,
+    );
     expect(fieldErrors).toEqual({ value: 'must be true or false' });
   });
 });
@@ -149,7 +158,7 @@ describe('fieldOfIssue', () => {
       'levels.hi.threshold': '50',
       'levels.hi.severity': 'high',
     };
-    const parsed = createAlarmRuleSchema.safeParse(newAlarmRule(fields).body);
+    const parsed = createAlarmRuleSchema.safeParse(newAlarmRule(fields, t).body);
     expect(parsed.success).toBe(false);
     const issues = parsed.success
       ? []
@@ -168,7 +177,7 @@ describe('fieldOfIssue', () => {
       'levels.lo.threshold': 'ten',
       'levels.lo.severity': 'low',
     };
-    const parsed = createAlarmRuleSchema.safeParse(newAlarmRule(fields).body);
+    const parsed = createAlarmRuleSchema.safeParse(newAlarmRule(fields, t).body);
     const issues = parsed.success
       ? []
       : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -220,7 +229,7 @@ describe('alarmRuleFields → alarmRuleChanges', () => {
       gatewayId: GATEWAY,
     },
   ])('prefills the edit form so saving it unchanged sends the $kind rule as it is', (rule) => {
-    const { body, fieldErrors } = alarmRuleChanges(rule.kind, alarmRuleFields(rule));
+    const { body, fieldErrors } = alarmRuleChanges(rule.kind, alarmRuleFields(rule), t);
     expect(fieldErrors).toEqual({});
     expect(updateAlarmRuleSchema.safeParse(body).success).toBe(true);
     const {
@@ -256,6 +265,6 @@ describe('describeAlarmRule', () => {
         { level: 'lo', threshold: 10, severity: 'low' },
       ],
     };
-    expect(describeAlarmRule(rule, '°C')).toBe('HiHi > 95 °C, Lo < 10 °C');
+    expect(describeAlarmRule(rule, '°C', t)).toBe('HiHi > 95 °C, Lo < 10 °C');
   });
 });

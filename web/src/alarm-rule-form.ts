@@ -9,7 +9,7 @@ import {
   type LimitLevel,
   limitLevels,
 } from '@plantwatch/shared';
-import { strings } from './strings.ts';
+import type { Translator } from './i18n/translator.ts';
 
 export type FormFields = Readonly<Record<string, string | undefined>>;
 export const comparisonValueTypes = ['number', 'boolean', 'text'] as const;
@@ -54,7 +54,7 @@ export const isAlarmRuleKind = (value: string | undefined): value is AlarmRuleKi
 export const levelsTicked = (fields: FormFields): LimitLevel[] =>
   limitLevels.filter((level) => fields[`levels.${level}.on`] === 'on');
 
-function comparisonValue(fields: FormFields): { value?: unknown; error?: string } {
+function comparisonValue(fields: FormFields, t: Translator): { value?: unknown; error?: string } {
   const text = textOf(fields, 'value');
   if (text === undefined) return {};
   const type = (fields.valueType ?? 'number') as ComparisonValueType;
@@ -62,7 +62,7 @@ function comparisonValue(fields: FormFields): { value?: unknown; error?: string 
   if (type === 'boolean') {
     const lower = text.toLowerCase();
     if (lower === 'true' || lower === 'false') return { value: lower === 'true' };
-    return { error: strings.alarmRules.booleanValue };
+    return { error: t('alarmRules.booleanValue') };
   }
   return { value: Number(text) };
 }
@@ -77,7 +77,7 @@ export interface FormBody {
  * The fields every rule of `kind` may change (the PATCH body). Kind, tag, scope, device and
  * gateway are fixed once created, so they are not here.
  */
-export function alarmRuleChanges(kind: AlarmRuleKind, fields: FormFields): FormBody {
+export function alarmRuleChanges(kind: AlarmRuleKind, fields: FormFields, t: Translator): FormBody {
   const fieldErrors: Record<string, string> = {};
   const common = {
     name: textOf(fields, 'name'),
@@ -104,7 +104,7 @@ export function alarmRuleChanges(kind: AlarmRuleKind, fields: FormFields): FormB
       };
       break;
     case 'comparison': {
-      const { value, error } = comparisonValue(fields);
+      const { value, error } = comparisonValue(fields, t);
       if (error) fieldErrors.value = error;
       specific = { severity, op: textOf(fields, 'op'), value };
       break;
@@ -130,10 +130,10 @@ export function alarmRuleChanges(kind: AlarmRuleKind, fields: FormFields): FormB
 }
 
 /** The POST body: the kind, what the rule watches, and everything `alarmRuleChanges` gives. */
-export function newAlarmRule(fields: FormFields): FormBody {
+export function newAlarmRule(fields: FormFields, t: Translator): FormBody {
   const kind = textOf(fields, 'kind');
   if (!isAlarmRuleKind(kind)) return { body: { kind }, fieldErrors: {} };
-  const changes = alarmRuleChanges(kind, fields);
+  const changes = alarmRuleChanges(kind, fields, t);
   const scope = textOf(fields, 'scope');
   const watched =
     kind === 'commLoss'
@@ -229,29 +229,32 @@ export function fieldErrorsOf(
   return errors;
 }
 
-const levelLabel = (level: LimitLevel) => strings.alarmRules.levels[level];
-
 /** What a rule watches for, in words, for the list. */
-export function describeAlarmRule(rule: AlarmRule, unit = ''): string {
-  const a = strings.alarmRules;
+export function describeAlarmRule(rule: AlarmRule, unit: string | undefined, t: Translator): string {
   const withUnit = (value: number) => (unit ? `${value} ${unit}` : String(value));
   switch (rule.kind) {
     case 'limit':
       return rule.levels
         .map(
           (level) =>
-            `${levelLabel(level.level)} ${level.level.startsWith('h') ? '>' : '<'} ${withUnit(level.threshold)}`,
+            `${t(`alarmRules.levels.${level.level}`)} ${level.level.startsWith('h') ? '>' : '<'} ${withUnit(level.threshold)}`,
         )
         .join(', ');
     case 'comparison':
-      return `${a.valueLabel} ${rule.op} ${typeof rule.value === 'number' ? withUnit(rule.value) : JSON.stringify(rule.value)}`;
+      return `${t('alarmRules.valueLabel')} ${rule.op} ${typeof rule.value === 'number' ? withUnit(rule.value) : JSON.stringify(rule.value)}`;
     case 'digital':
-      return a.triggers[rule.trigger];
+      return t(`alarmRules.triggers.${rule.trigger}`);
     case 'rateOfChange':
-      return a.rateText(withUnit(rule.perMinute), a.directions[rule.direction]);
+      return t('alarmRules.rateText', {
+        rate: withUnit(rule.perMinute),
+        direction: t(`alarmRules.directions.${rule.direction}`),
+      });
     case 'badQuality':
-      return a.kinds.badQuality;
+      return t('alarmRules.kinds.badQuality');
     case 'commLoss':
-      return a.commLossText(rule.afterSeconds, a.scopes[rule.scope]);
+      return t('alarmRules.commLossText', {
+        seconds: rule.afterSeconds,
+        scope: t(`alarmRules.scopes.${rule.scope}`),
+      });
   }
 }

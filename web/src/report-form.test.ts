@@ -4,6 +4,7 @@ import {
   updateReportScheduleSchema,
 } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
+import { englishTranslator } from './i18n/translator.ts';
 import {
   fieldOfReportIssue,
   recipientsOf,
@@ -13,6 +14,8 @@ import {
   reportFormValues,
   scheduleInWords,
 } from './report-form.ts';
+
+const t = englishTranslator();
 
 const SITE = '0193a3b0-0000-7000-8000-000000000001';
 const TAG = '0193a3b0-0000-7000-8000-000000000002';
@@ -82,7 +85,7 @@ describe('reportBody', () => {
   ] as { schedule: [string, string][]; expected: object }[])(
     'builds a body the API accepts with a $expected.kind schedule',
     ({ schedule, expected }) => {
-      const { body, fieldErrors } = reportBody(reportFormValues(form([...base, ...schedule])), 'UTC');
+      const { body, fieldErrors } = reportBody(reportFormValues(form([...base, ...schedule])), 'UTC', t);
       expect(fieldErrors).toEqual({});
       expect(body).toEqual({
         name: 'Daily energy',
@@ -111,10 +114,11 @@ describe('reportBody', () => {
     const inParis = reportBody(
       reportFormValues(form([...base, ...fixed, ['timeZone', 'Europe/Paris']])),
       'UTC',
+      t,
     );
     expect(inParis.body.period).toEqual({ from: '2026-06-30T22:00:00.000Z', to: '2026-07-01T22:00:00.000Z' });
     expect(inParis.body.timeZone).toBe('Europe/Paris');
-    const inTenantZone = reportBody(reportFormValues(form([...base, ...fixed])), 'America/New_York');
+    const inTenantZone = reportBody(reportFormValues(form([...base, ...fixed])), 'America/New_York', t);
     expect(inTenantZone.body.period).toEqual({
       from: '2026-07-01T04:00:00.000Z',
       to: '2026-07-02T04:00:00.000Z',
@@ -126,6 +130,7 @@ describe('reportBody', () => {
     const { fieldErrors } = reportBody(
       reportFormValues(form([...base, ['period', 'custom'], ['period.from', '2026-07-01T00:00']])),
       'UTC',
+      t,
     );
     expect(fieldErrors).toEqual({ 'period.to': 'must be a date and time' });
   });
@@ -140,6 +145,7 @@ describe('reportBody', () => {
         ]),
       ),
       'UTC',
+      t,
     );
     const parsed = createReportScheduleSchema.safeParse(body);
     const issues = parsed.success
@@ -213,7 +219,7 @@ describe('reportFormDefaults → reportBody', () => {
         values.map((value): [string, string] => [name, value]),
       ),
     ];
-    const { body, fieldErrors } = reportBody(reportFormValues(form(entries)), 'UTC');
+    const { body, fieldErrors } = reportBody(reportFormValues(form(entries)), 'UTC', t);
     expect(fieldErrors).toEqual({});
     expect(updateReportScheduleSchema.safeParse(body).success).toBe(true);
     const {
@@ -253,6 +259,6 @@ describe('scheduleInWords', () => {
     [{ kind: 'monthly', at: '06:00', dayOfMonth: 28 }, 'monthly on day 28 at 06:00'],
     [{ kind: 'cron', expression: '0 6 * * 1' }, 'cron 0 6 * * 1'],
   ] as const)('says %o as "%s"', (schedule, words) => {
-    expect(scheduleInWords(schedule)).toBe(words);
+    expect(scheduleInWords(schedule, t)).toBe(words);
   });
 });

@@ -9,7 +9,7 @@ import {
   type ReportScheduleTiming,
   relativePeriods,
 } from '@plantwatch/shared';
-import { strings } from './strings.ts';
+import type { Translator } from './i18n/translator.ts';
 
 export const reportListFields = [
   'scope.siteIds',
@@ -82,7 +82,7 @@ export interface ReportBody {
  * is left out: the organisation's on create, unchanged on edit; a fixed period is read in
  * `timeZone` or, when that is empty, in `defaultZone`.
  */
-export function reportBody(values: ReportFormValues, defaultZone: string): ReportBody {
+export function reportBody(values: ReportFormValues, defaultZone: string, t: Translator): ReportBody {
   const { fields, lists } = values;
   const fieldErrors: Record<string, string> = {};
   const timeZone = textOf(fields, 'timeZone');
@@ -98,7 +98,7 @@ export function reportBody(values: ReportFormValues, defaultZone: string): Repor
       } catch {
         iso = null; // an unknown zone: the time zone field says so
       }
-      if (iso === null) fieldErrors[name] = strings.reports.notADateTime;
+      if (iso === null) fieldErrors[name] = t('reports.notADateTime');
       return iso ?? undefined;
     };
     period = { from: instant('period.from'), to: instant('period.to') };
@@ -182,23 +182,22 @@ export function reportFieldErrors(
   return errors;
 }
 
-export function scheduleInWords(schedule: ReportScheduleTiming): string {
-  const r = strings.reports;
+export function scheduleInWords(schedule: ReportScheduleTiming, t: Translator): string {
   switch (schedule.kind) {
     case 'hourly':
-      return r.hourlyAt(schedule.minute);
+      return t('reports.hourlyAt', { minute: String(schedule.minute).padStart(2, '0') });
     case 'daily':
-      return r.dailyAt(schedule.at);
+      return t('reports.dailyAt', { at: schedule.at });
     case 'weekly':
-      return r.weeklyAt(r.days[schedule.dayOfWeek] ?? '', schedule.at);
+      return t('reports.weeklyAt', { day: String(schedule.dayOfWeek), at: schedule.at });
     case 'monthly':
-      return r.monthlyAt(schedule.dayOfMonth, schedule.at);
+      return t('reports.monthlyAt', { day: schedule.dayOfMonth, at: schedule.at });
     case 'cron':
-      return r.cronWords(schedule.expression);
+      return t('reports.cronWords', { expression: schedule.expression });
   }
 }
 
-export const periodInWords = (period: ReportSchedule['period']): string =>
-  typeof period === 'string' ? strings.reports.periodWords[period] : strings.reports.customPeriod;
+export const periodInWords = (period: ReportSchedule['period'], t: Translator): string =>
+  typeof period === 'string' ? t(`reports.periodWords.${period}`) : t('reports.customPeriod');
 
 export const periodChoices = [...relativePeriods, 'custom'] as const;

@@ -1,7 +1,14 @@
-import { createElement } from 'react';
+import { NextIntlClientProvider } from 'next-intl';
+import { createElement, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { type MapSite, SiteMap } from './components/site-map.tsx';
+import { en } from './messages/en/index.ts';
+
+const inEnglish = (element: ReactNode) =>
+  renderToStaticMarkup(
+    createElement(NextIntlClientProvider, { locale: 'en', messages: en, timeZone: 'UTC' }, element),
+  );
 
 const sites: MapSite[] = [
   { id: 'a', name: 'North Pumping Station', latitude: 53.4808, longitude: -2.2426, worst: 'high' },
@@ -10,7 +17,7 @@ const sites: MapSite[] = [
 
 describe('SiteMap', () => {
   it('draws the sites from their coordinates alone, contacting no tile service, by default', () => {
-    const svg = renderToStaticMarkup(createElement(SiteMap, { sites }));
+    const svg = inEnglish(createElement(SiteMap, { sites }));
     expect(svg).not.toContain('<image');
     expect(svg).toContain('href="/sites/a"');
     expect(svg).toContain('aria-label="North Pumping Station on the map, worst active alarm High"');
@@ -19,7 +26,7 @@ describe('SiteMap', () => {
   });
 
   it('lays the configured tiles under the sites and credits them', () => {
-    const svg = renderToStaticMarkup(
+    const svg = inEnglish(
       createElement(SiteMap, {
         sites,
         tiles: { url: 'https://tiles.example.com/{z}/{x}/{y}.png', attribution: '© Example Maps' },

@@ -1,23 +1,36 @@
 import type { Metadata, Viewport } from 'next';
+import { NextIntlClientProvider } from 'next-intl';
+import { getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { HydratedMarker } from '../components/hydrated.tsx';
-import { strings } from '../strings.ts';
+import { TimeZoneReporter } from '../components/time-zone-reporter.tsx';
+import { getPreferences } from '../i18n/preferences.ts';
 import './globals.css';
 
-export const metadata: Metadata = {
-  title: { template: `%s · ${strings.titleSuffix}`, default: strings.product },
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: { template: `%s · ${t('common.titleSuffix')}`, default: t('common.product') } };
+}
+
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  colorScheme: 'light dark',
 };
 
-export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
-
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Read per request (cookies): every page renders dynamically, which the CSP nonce needs anyway.
+  const [{ theme, locale }, t] = await Promise.all([getPreferences(), getTranslations()]);
   return (
-    <html lang="en">
+    <html lang={locale === 'zh' ? 'zh-CN' : locale} data-theme={theme}>
       <body>
         <a className="skip-link" href="#main">
-          {strings.skipToContent}
+          {t('common.skipToContent')}
         </a>
-        {children}
+        <NextIntlClientProvider>
+          {children}
+          <TimeZoneReporter />
+        </NextIntlClientProvider>
         <HydratedMarker />
       </body>
     </html>

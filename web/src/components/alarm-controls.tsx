@@ -3,6 +3,7 @@
 // the acknowledge / shelve controls bound to the server actions.
 import { type Alarm, type AlarmSeverity, MAX_SHELVE_MINUTES } from '@plantwatch/shared';
 import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
 import { type ReactNode, useActionState, useEffect, useId } from 'react';
 import { type FormState, idleState } from '../form-state.ts';
 import {
@@ -14,30 +15,33 @@ import {
   shelveAlarm,
   unshelveAlarm,
 } from '../server/alarm-actions.ts';
-import { strings } from '../strings.ts';
 import { ActionForm, Field, SelectField } from './forms.tsx';
 import { LocalTime } from './local-time.tsx';
 
 /** What the API lets an operator shelve for (engineers: up to a week). */
 const OPERATOR_SHELVE_MINUTES = 12 * 60;
+/** The shelving times offered, in minutes (each has its words in alarms.shelveOptions). */
+const SHELVE_MINUTES = [15, 60, 240, 480, 1440, 10080] as const;
 
 export function SeverityBadge({ severity }: { severity: AlarmSeverity }) {
-  return <span className={`severity severity-${severity}`}>{strings.alarms.severities[severity]}</span>;
+  const t = useTranslations();
+  return <span className={`severity severity-${severity}`}>{t(`alarms.severities.${severity}`)}</span>;
 }
 
 /** The ISA-18.2 state, with the shelved / out-of-service flags beside it. */
 export function StateLabel({ alarm }: { alarm: Alarm }) {
+  const t = useTranslations();
   return (
     <>
-      <span className={`state state-${alarm.state}`}>{strings.alarms.states[alarm.state]}</span>
+      <span className={`state state-${alarm.state}`}>{t(`alarms.states.${alarm.state}`)}</span>
       {alarm.shelved ? (
         <span className="flag">
           {' · '}
-          {strings.alarms.shelvedUntil}{' '}
-          {alarm.shelvedUntil ? <LocalTime iso={alarm.shelvedUntil} /> : strings.noValue}
+          {t('alarms.shelvedUntil')}{' '}
+          {alarm.shelvedUntil ? <LocalTime iso={alarm.shelvedUntil} /> : t('common.noValue')}
         </span>
       ) : null}
-      {alarm.outOfService ? <span className="flag"> · {strings.alarms.outOfService}</span> : null}
+      {alarm.outOfService ? <span className="flag"> · {t('alarms.outOfService')}</span> : null}
     </>
   );
 }
@@ -83,12 +87,13 @@ function ActionButton(props: {
 
 /** One click: acknowledges the alarm without a comment. */
 export function AcknowledgeButton(props: { target: AlarmTarget; name: string; onDone?: () => void }) {
+  const t = useTranslations();
   return (
     <ActionButton
       run={(previous) => acknowledgeAlarm(props.target, previous)}
-      text={strings.alarms.acknowledge}
-      pendingText={strings.alarms.acknowledging}
-      label={strings.alarms.acknowledgeNamed(props.name)}
+      text={t('alarms.acknowledge')}
+      pendingText={t('alarms.acknowledging')}
+      label={t('alarms.acknowledgeNamed', { name: props.name })}
       onDone={props.onDone}
     />
   );
@@ -119,93 +124,95 @@ function Disclosed(props: {
 }
 
 export function AcknowledgeWithComment(props: { target: AlarmTarget; name: string }) {
+  const t = useTranslations();
   return (
     <Disclosed
-      summary={strings.alarms.withComment}
-      label={strings.alarms.acknowledgeNamed(props.name)}
-      submit={strings.alarms.acknowledge}
-      pending={strings.alarms.acknowledging}
+      summary={t('alarms.withComment')}
+      label={t('alarms.acknowledgeNamed', { name: props.name })}
+      submit={t('alarms.acknowledge')}
+      pending={t('alarms.acknowledging')}
       action={(previous, form) => acknowledgeAlarm(props.target, previous, form)}
     >
-      <Field
-        name="comment"
-        label={strings.alarms.comment}
-        hint={strings.alarms.commentHint}
-        maxLength={1000}
-      />
+      <Field name="comment" label={t('alarms.comment')} hint={t('alarms.commentHint')} maxLength={1000} />
     </Disclosed>
   );
 }
 
 export function CommentForm(props: { target: AlarmTarget; name: string }) {
+  const t = useTranslations();
   return (
     <Disclosed
-      summary={strings.alarms.addComment}
-      label={strings.alarms.commentNamed(props.name)}
-      submit={strings.alarms.addComment}
-      pending={strings.config.saving}
+      summary={t('alarms.addComment')}
+      label={t('alarms.commentNamed', { name: props.name })}
+      submit={t('alarms.addComment')}
+      pending={t('config.saving')}
       action={(previous, form) => commentOnAlarm(props.target, previous, form)}
     >
-      <Field name="comment" label={strings.alarms.comment} required maxLength={1000} />
+      <Field name="comment" label={t('alarms.comment')} required maxLength={1000} />
     </Disclosed>
   );
 }
 
 export function ShelveForm(props: { target: AlarmTarget; name: string; maxMinutes: number }) {
+  const t = useTranslations();
   return (
     <Disclosed
-      summary={strings.alarms.shelve}
-      label={strings.alarms.shelveNamed(props.name)}
-      submit={strings.alarms.shelve}
-      pending={strings.alarms.shelving}
+      summary={t('alarms.shelve')}
+      label={t('alarms.shelveNamed', { name: props.name })}
+      submit={t('alarms.shelve')}
+      pending={t('alarms.shelving')}
       action={(previous, form) => shelveAlarm(props.target, previous, form)}
     >
       <SelectField
         name="minutes"
-        label={strings.alarms.shelveFor}
+        label={t('alarms.shelveFor')}
         defaultValue="60"
-        options={strings.alarms.shelveOptions
-          .filter((o) => o.minutes <= props.maxMinutes)
-          .map((o) => ({ value: String(o.minutes), label: o.label }))}
+        options={SHELVE_MINUTES.filter((minutes) => minutes <= props.maxMinutes).map((minutes) => ({
+          value: String(minutes),
+          label: t(`alarms.shelveOptions.${minutes}`),
+        }))}
       />
-      <Field name="reason" label={strings.alarms.shelveReason} required maxLength={500} />
+      <Field name="reason" label={t('alarms.shelveReason')} required maxLength={500} />
     </Disclosed>
   );
 }
 
 export function UnshelveButton(props: { target: AlarmTarget; name: string }) {
+  const t = useTranslations();
   return (
     <ActionButton
       run={(previous) => unshelveAlarm(props.target, previous)}
-      text={strings.alarms.unshelve}
-      pendingText={strings.config.saving}
-      label={strings.alarms.unshelveNamed(props.name)}
+      text={t('alarms.unshelve')}
+      pendingText={t('config.saving')}
+      label={t('alarms.unshelveNamed', { name: props.name })}
       secondary
     />
   );
 }
 
 export function RemoveFromServiceForm(props: { target: AlarmTarget; name: string }) {
+  const t = useTranslations();
   return (
     <Disclosed
-      summary={strings.alarms.removeFromService}
-      label={strings.alarms.removeFromServiceNamed(props.name)}
-      submit={strings.alarms.removeFromService}
-      pending={strings.config.saving}
+      summary={t('alarms.removeFromService')}
+      label={t('alarms.removeFromServiceNamed', { name: props.name })}
+      submit={t('alarms.removeFromService')}
+      pending={t('config.saving')}
       action={(previous, form) => removeAlarmFromService(props.target, previous, form)}
     >
-      <Field name="reason" label={strings.alarms.serviceReason} required maxLength={500} />
+      <Field name="reason" label={t('alarms.serviceReason')} required maxLength={500} />
     </Disclosed>
   );
 }
 
 export function ReturnToServiceButton(props: { target: AlarmTarget; name: string }) {
+  const t = useTranslations();
   return (
     <ActionButton
       run={(previous) => returnAlarmToService(props.target, previous)}
-      text={strings.alarms.returnToService}
-      pendingText={strings.config.saving}
-      label={strings.alarms.returnToServiceNamed(props.name)}
+      text={t('alarms.returnToService')}
+      pendingText={t('config.saving')}
+      label={t('alarms.returnToServiceNamed', { name: props.name })}
       secondary
     />
   );
@@ -249,6 +256,7 @@ export function AlarmActions(props: {
 
 /** Re-renders the server page every few seconds while the tab is visible (the console's "live"). */
 export function AutoRefresh({ everyMs }: { everyMs: number }) {
+  const t = useTranslations();
   const router = useRouter();
   const id = useId();
   useEffect(() => {
@@ -261,7 +269,7 @@ export function AutoRefresh({ everyMs }: { everyMs: number }) {
   }, [router, everyMs]);
   return (
     <p id={id} className="hint">
-      {strings.alarms.refreshing}
+      {t('alarms.refreshing')}
     </p>
   );
 }

@@ -12,10 +12,10 @@ import {
   limitLevels,
   rateDirections,
 } from '@plantwatch/shared';
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { analogueKinds, comparisonValueTypes, type FormFields, tagKinds } from '../alarm-rule-form.ts';
 import type { FormState } from '../form-state.ts';
-import { strings } from '../strings.ts';
 import { ActionForm, Field, SelectField } from './forms.tsx';
 
 export interface RulePlant {
@@ -24,12 +24,15 @@ export interface RulePlant {
   devices: readonly { id: string; name: string; siteId: string }[];
   tags: readonly { id: string; name: string; key: string; unit: string; deviceId: string }[];
 }
-
-const a = strings.alarmRules;
-const severityOptions = alarmSeverities.map((s) => ({ value: s, label: a.severities[s] }));
+/** The severities as select options, in the viewer's language. */
+function useSeverityOptions() {
+  const a = useTranslations('alarmRules');
+  return alarmSeverities.map((s) => ({ value: s, label: a(`severities.${s}`) }));
+}
 
 /** Site, then device (or gateway), then tag: each list narrowed by the choice before it. */
 function WatchedFields(props: { kind: AlarmRuleKind; plant: RulePlant; initial: FormFields }) {
+  const a = useTranslations('alarmRules');
   const { plant, initial } = props;
   const initialTag = plant.tags.find((t) => t.id === initial.tagId);
   const initialDevice = plant.devices.find((d) => d.id === (initial.deviceId ?? initialTag?.deviceId));
@@ -49,19 +52,19 @@ function WatchedFields(props: { kind: AlarmRuleKind; plant: RulePlant; initial: 
   };
   return (
     <fieldset className="row">
-      <legend>{a.watches}</legend>
+      <legend>{a('watches')}</legend>
       {commLoss ? (
         <SelectField
           name="scope"
-          label={a.scope}
+          label={a('scope')}
           defaultValue={scope}
-          options={commLossScopes.map((s) => ({ value: s, label: a.scopes[s] }))}
+          options={commLossScopes.map((s) => ({ value: s, label: a(`scopes.${s}`) }))}
           onChange={setScope}
         />
       ) : null}
       <SelectField
         name="siteId"
-        label={a.site}
+        label={a('site')}
         defaultValue={siteId}
         options={plant.sites.map((s) => ({ value: s.id, label: s.name }))}
         onChange={chooseSite}
@@ -70,7 +73,7 @@ function WatchedFields(props: { kind: AlarmRuleKind; plant: RulePlant; initial: 
         <SelectField
           key={`gateway-${siteId}`}
           name="gatewayId"
-          label={a.gateway}
+          label={a('gateway')}
           defaultValue={initialGateway?.siteId === siteId ? initialGateway.id : gateways[0]?.id}
           options={gateways.map((g) => ({ value: g.id, label: g.name }))}
         />
@@ -78,7 +81,7 @@ function WatchedFields(props: { kind: AlarmRuleKind; plant: RulePlant; initial: 
         <SelectField
           key={`device-${siteId}`}
           name="deviceId"
-          label={a.device}
+          label={a('device')}
           defaultValue={deviceId}
           options={devices.map((d) => ({ value: d.id, label: d.name }))}
           onChange={setDeviceId}
@@ -88,8 +91,8 @@ function WatchedFields(props: { kind: AlarmRuleKind; plant: RulePlant; initial: 
         <SelectField
           key={`tag-${deviceId}`}
           name="tagId"
-          label={a.tag}
-          hint={tags.length === 0 ? a.noTagsHere : undefined}
+          label={a('tag')}
+          hint={tags.length === 0 ? a('noTagsHere') : undefined}
           defaultValue={initialTag?.deviceId === deviceId ? initialTag.id : tags[0]?.id}
           options={tags.map((t) => ({
             value: t.id,
@@ -102,26 +105,33 @@ function WatchedFields(props: { kind: AlarmRuleKind; plant: RulePlant; initial: 
 }
 
 function LimitFields({ initial }: { initial: FormFields }) {
+  const severityOptions = useSeverityOptions();
+  const a = useTranslations('alarmRules');
   const ticked = limitLevels.some((level) => initial[`levels.${level}.on`] === 'on');
   return (
     <fieldset>
-      <legend>{a.levelsLegend}</legend>
+      <legend>{a('levelsLegend')}</legend>
       {limitLevels.map((level) => {
-        const label = a.levels[level];
+        const label = a(`levels.${level}`);
         const on = ticked ? initial[`levels.${level}.on`] === 'on' : level === 'hi';
         return (
           <div key={level} className="row">
-            <Field name={`levels.${level}.on`} label={a.levelOn(label)} type="checkbox" defaultChecked={on} />
+            <Field
+              name={`levels.${level}.on`}
+              label={a('levelOn', { level: label })}
+              type="checkbox"
+              defaultChecked={on}
+            />
             <Field
               name={`levels.${level}.threshold`}
-              label={a.threshold(label)}
+              label={a('threshold', { level: label })}
               type="number"
               step="any"
               defaultValue={initial[`levels.${level}.threshold`]}
             />
             <SelectField
               name={`levels.${level}.severity`}
-              label={a.levelSeverity(label)}
+              label={a('levelSeverity', { level: label })}
               defaultValue={
                 initial[`levels.${level}.severity`] ??
                 (level === 'hihi' || level === 'lolo' ? 'critical' : 'high')
@@ -130,8 +140,8 @@ function LimitFields({ initial }: { initial: FormFields }) {
             />
             <Field
               name={`levels.${level}.name`}
-              label={a.levelName(label)}
-              hint={level === 'hihi' ? a.levelNameHint : undefined}
+              label={a('levelName', { level: label })}
+              hint={level === 'hihi' ? a('levelNameHint') : undefined}
               defaultValue={initial[`levels.${level}.name`]}
             />
           </div>
@@ -143,11 +153,13 @@ function LimitFields({ initial }: { initial: FormFields }) {
 
 /** The fields of one kind beside the severity (a limit stack has a severity per level instead). */
 function KindFields({ kind, initial }: { kind: AlarmRuleKind; initial: FormFields }) {
+  const severityOptions = useSeverityOptions();
+  const a = useTranslations('alarmRules');
   if (kind === 'limit') return <LimitFields initial={initial} />;
   const severity = (
     <SelectField
       name="severity"
-      label={a.severity}
+      label={a('severity')}
       defaultValue={initial.severity ?? 'high'}
       options={severityOptions}
     />
@@ -159,32 +171,32 @@ function KindFields({ kind, initial }: { kind: AlarmRuleKind; initial: FormField
         <>
           <SelectField
             name="op"
-            label={a.operator}
+            label={a('operator')}
             defaultValue={initial.op ?? '>'}
             options={comparisonOperators.map((op) => ({ value: op, label: op }))}
           />
-          <Field name="value" label={a.value} required defaultValue={initial.value} />
+          <Field name="value" label={a('value')} required defaultValue={initial.value} />
           <SelectField
             name="valueType"
-            label={a.valueType}
+            label={a('valueType')}
             defaultValue={initial.valueType ?? 'number'}
-            options={comparisonValueTypes.map((t) => ({ value: t, label: a.valueTypes[t] }))}
+            options={comparisonValueTypes.map((t) => ({ value: t, label: a(`valueTypes.${t}`) }))}
           />
         </>
       ) : null}
       {kind === 'digital' ? (
         <SelectField
           name="trigger"
-          label={a.trigger}
+          label={a('trigger')}
           defaultValue={initial.trigger ?? 'true'}
-          options={digitalTriggers.map((t) => ({ value: t, label: a.triggers[t] }))}
+          options={digitalTriggers.map((t) => ({ value: t, label: a(`triggers.${t}`) }))}
         />
       ) : null}
       {kind === 'rateOfChange' ? (
         <>
           <Field
             name="perMinute"
-            label={a.perMinute}
+            label={a('perMinute')}
             type="number"
             step="any"
             min={0}
@@ -193,16 +205,16 @@ function KindFields({ kind, initial }: { kind: AlarmRuleKind; initial: FormField
           />
           <SelectField
             name="direction"
-            label={a.direction}
+            label={a('direction')}
             defaultValue={initial.direction ?? 'either'}
-            options={rateDirections.map((d) => ({ value: d, label: a.directions[d] }))}
+            options={rateDirections.map((d) => ({ value: d, label: a(`directions.${d}`) }))}
           />
         </>
       ) : null}
       {kind === 'commLoss' ? (
         <Field
           name="afterSeconds"
-          label={a.afterSeconds}
+          label={a('afterSeconds')}
           type="number"
           min={5}
           max={86400}
@@ -250,6 +262,8 @@ function AlarmRuleFields(props: {
   /** When editing: what the rule watches, in words. */
   watched?: string;
 }) {
+  const a = useTranslations('alarmRules');
+  const t = useTranslations();
   const initial = props.initial ?? {};
   const editing = props.initial !== undefined;
   const [kind, setKind] = useState<AlarmRuleKind>((initial.kind as AlarmRuleKind | undefined) ?? 'limit');
@@ -257,15 +271,15 @@ function AlarmRuleFields(props: {
     <>
       {editing ? (
         <p>
-          {a.kinds[kind]}: {props.watched} <small className="hint">{a.kindFixed}</small>
+          {a(`kinds.${kind}`)}: {props.watched} <small className="hint">{a('kindFixed')}</small>
         </p>
       ) : (
         <>
           <SelectField
             name="kind"
-            label={a.kind}
+            label={a('kind')}
             defaultValue={kind}
-            options={alarmRuleKinds.map((k) => ({ value: k, label: a.kinds[k] }))}
+            options={alarmRuleKinds.map((k) => ({ value: k, label: a(`kinds.${k}`) }))}
             onChange={(value) => setKind(value as AlarmRuleKind)}
           />
           <WatchedFields
@@ -276,16 +290,16 @@ function AlarmRuleFields(props: {
           />
         </>
       )}
-      <Field name="name" label={strings.config.name} required defaultValue={initial.name} />
-      <Field name="description" label={strings.config.description} defaultValue={initial.description} />
+      <Field name="name" label={t('config.name')} required defaultValue={initial.name} />
+      <Field name="description" label={t('config.description')} defaultValue={initial.description} />
       <KindFields kind={kind} initial={initial} />
       <fieldset className="row">
-        <legend>{a.timing}</legend>
+        <legend>{a('timing')}</legend>
         {analogueKinds.includes(kind) ? (
           <Field
             name="deadband"
-            label={a.deadband}
-            hint={a.deadbandHint}
+            label={a('deadband')}
+            hint={a('deadbandHint')}
             type="number"
             step="any"
             min={0}
@@ -294,8 +308,8 @@ function AlarmRuleFields(props: {
         ) : null}
         <Field
           name="onDelayMs"
-          label={a.onDelayMs}
-          hint={a.delayHint}
+          label={a('onDelayMs')}
+          hint={a('delayHint')}
           type="number"
           min={0}
           step={1}
@@ -303,7 +317,7 @@ function AlarmRuleFields(props: {
         />
         <Field
           name="offDelayMs"
-          label={a.offDelayMs}
+          label={a('offDelayMs')}
           type="number"
           min={0}
           step={1}
@@ -312,16 +326,16 @@ function AlarmRuleFields(props: {
       </fieldset>
       <SelectField
         name="escalationPolicyId"
-        label={a.policy}
+        label={a('policy')}
         defaultValue={initial.escalationPolicyId ?? ''}
         options={[
-          { value: '', label: a.noPolicy },
+          { value: '', label: a('noPolicy') },
           ...props.policies.map((p) => ({ value: p.id, label: p.name })),
         ]}
       />
       <Field
         name="enabled"
-        label={a.enabledField}
+        label={a('enabledField')}
         type="checkbox"
         defaultChecked={editing ? initial.enabled === 'on' : true}
       />

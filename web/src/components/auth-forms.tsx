@@ -3,24 +3,26 @@
 // cleared by next-auth itself.
 import { useRouter } from 'next/navigation';
 import { signIn, signOut } from 'next-auth/react';
+import { useTranslations } from 'next-intl';
 import { useActionState, useEffect, useId, useState } from 'react';
 import { type FormState, idleState } from '../form-state.ts';
-import { strings } from '../strings.ts';
+import type { Translator } from '../i18n/translator.ts';
 import { ActionForm, Field, FormStatus } from './forms.tsx';
 
-async function logIn(email: string, password: string): Promise<string | null> {
+async function logIn(email: string, password: string, t: Translator): Promise<string | null> {
   const result = await signIn('credentials', { email, password, redirect: false });
   if (result?.ok && !result.error) return null;
-  if (result?.error === 'rate_limited') return strings.auth.tooManyAttempts;
-  if (result?.error === 'CredentialsSignin') return strings.auth.badCredentials;
-  return strings.errors.generic;
+  if (result?.error === 'rate_limited') return t('auth.tooManyAttempts');
+  if (result?.error === 'CredentialsSignin') return t('auth.badCredentials');
+  return t('errors.generic');
 }
 
 export function LogInForm({ notice, callbackUrl }: { notice?: string; callbackUrl: string }) {
+  const t = useTranslations();
   const router = useRouter();
   const [state, formAction, pending] = useActionState<FormState, FormData>(
     async (_previous: FormState, form: FormData): Promise<FormState> => {
-      const error = await logIn(String(form.get('email') ?? ''), String(form.get('password') ?? ''));
+      const error = await logIn(String(form.get('email') ?? ''), String(form.get('password') ?? ''), t);
       if (error) return { status: 'error', message: error };
       router.replace(callbackUrl);
       router.refresh();
@@ -31,18 +33,18 @@ export function LogInForm({ notice, callbackUrl }: { notice?: string; callbackUr
   const email = useId();
   const password = useId();
   return (
-    <form action={formAction} className="form" aria-label={strings.auth.logInHeading}>
+    <form action={formAction} className="form" aria-label={t('auth.logInHeading')}>
       <div className="field">
-        <label htmlFor={email}>{strings.auth.email}</label>
+        <label htmlFor={email}>{t('auth.email')}</label>
         <input id={email} name="email" type="email" autoComplete="username" required />
       </div>
       <div className="field">
-        <label htmlFor={password}>{strings.auth.password}</label>
+        <label htmlFor={password}>{t('auth.password')}</label>
         <input id={password} name="password" type="password" autoComplete="current-password" required />
       </div>
       <div className="form-actions">
         <button type="submit" disabled={pending}>
-          {pending ? strings.auth.loggingIn : strings.auth.logIn}
+          {pending ? t('auth.loggingIn') : t('auth.logIn')}
         </button>
       </div>
       <FormStatus state={state} />
@@ -51,13 +53,14 @@ export function LogInForm({ notice, callbackUrl }: { notice?: string; callbackUr
 }
 
 export function SsoButton({ label }: { label: string }) {
+  const t = useTranslations();
   return (
     <button
       type="button"
       className="secondary"
       onClick={() => void signIn('oidc', { callbackUrl: '/fleet' })}
     >
-      {strings.auth.logInWith(label)}
+      {t('auth.logInWith', { provider: label })}
     </button>
   );
 }
@@ -66,6 +69,7 @@ export function SignUpForm(props: {
   action: (previous: FormState, form: FormData) => Promise<FormState>;
   timeZones: string[];
 }) {
+  const t = useTranslations();
   const router = useRouter();
   // The browser's zone is only known in the browser: render UTC first, then the viewer's own.
   const [zone, setZone] = useState('UTC');
@@ -73,34 +77,34 @@ export function SignUpForm(props: {
   const zones = useId();
   return (
     <ActionForm
-      label={strings.auth.signUpHeading}
-      submitLabel={strings.auth.signUp}
-      pendingLabel={strings.auth.signingUp}
+      label={t('auth.signUpHeading')}
+      submitLabel={t('auth.signUp')}
+      pendingLabel={t('auth.signingUp')}
       action={async (previous, form) => {
         const state = await props.action(previous, form);
         if (state.status !== 'ok') return state;
-        const error = await logIn(String(form.get('email') ?? ''), String(form.get('password') ?? ''));
+        const error = await logIn(String(form.get('email') ?? ''), String(form.get('password') ?? ''), t);
         if (error) return { status: 'error', message: error };
         router.replace('/fleet?welcome=1');
         router.refresh();
         return state;
       }}
     >
-      <Field name="tenantName" label={strings.auth.tenantName} required autoComplete="organization" />
-      <Field name="name" label={strings.auth.yourName} required autoComplete="name" />
-      <Field name="email" label={strings.auth.email} type="email" required autoComplete="email" />
+      <Field name="tenantName" label={t('auth.tenantName')} required autoComplete="organization" />
+      <Field name="name" label={t('auth.yourName')} required autoComplete="name" />
+      <Field name="email" label={t('auth.email')} type="email" required autoComplete="email" />
       <Field
         name="password"
-        label={strings.auth.password}
+        label={t('auth.password')}
         type="password"
         required
         autoComplete="new-password"
-        hint={strings.auth.passwordHint}
+        hint={t('auth.passwordHint')}
       />
       <Field
         name="timeZone"
-        label={strings.auth.timeZone}
-        hint={strings.auth.timeZoneHint}
+        label={t('auth.timeZone')}
+        hint={t('auth.timeZoneHint')}
         list={zones}
         key={zone}
         defaultValue={zone}
@@ -115,6 +119,7 @@ export function SignUpForm(props: {
 }
 
 export function LogOutButton() {
+  const t = useTranslations();
   const [pending, setPending] = useState(false);
   return (
     <button
@@ -126,7 +131,7 @@ export function LogOutButton() {
         void signOut({ callbackUrl: '/login' });
       }}
     >
-      {pending ? strings.auth.loggingOut : strings.nav.logOut}
+      {pending ? t('auth.loggingOut') : t('nav.logOut')}
     </button>
   );
 }
@@ -134,21 +139,22 @@ export function LogOutButton() {
 export function AcceptInviteForm(props: {
   action: (previous: FormState, form: FormData) => Promise<FormState>;
 }) {
+  const t = useTranslations();
   const router = useRouter();
   // The token travels in the URL fragment, which browsers never send to a server or log.
   const [token, setToken] = useState<string | null>(null);
   useEffect(() => setToken(window.location.hash.slice(1)), []);
   if (token === null) return null;
-  if (!token) return <p className="notice">{strings.auth.acceptNoToken}</p>;
+  if (!token) return <p className="notice">{t('auth.acceptNoToken')}</p>;
   return (
     <ActionForm
-      label={strings.auth.acceptHeading}
-      submitLabel={strings.auth.accept}
-      pendingLabel={strings.auth.accepting}
+      label={t('auth.acceptHeading')}
+      submitLabel={t('auth.accept')}
+      pendingLabel={t('auth.accepting')}
       action={async (previous, form) => {
         const state = await props.action(previous, form);
         if (state.status !== 'ok' || !state.email) return state;
-        const error = await logIn(state.email, String(form.get('password') ?? ''));
+        const error = await logIn(state.email, String(form.get('password') ?? ''), t);
         if (error) return { status: 'error', message: error };
         router.replace('/fleet');
         router.refresh();
@@ -156,14 +162,14 @@ export function AcceptInviteForm(props: {
       }}
     >
       <input type="hidden" name="token" value={token} />
-      <Field name="name" label={strings.auth.yourName} autoComplete="name" />
+      <Field name="name" label={t('auth.yourName')} autoComplete="name" />
       <Field
         name="password"
-        label={strings.auth.password}
+        label={t('auth.password')}
         type="password"
         required
         autoComplete="new-password"
-        hint={strings.auth.passwordHint}
+        hint={t('auth.passwordHint')}
       />
     </ActionForm>
   );

@@ -1,9 +1,10 @@
 // The parts every configuration page shares: the heading with the read-only notice, the list as a
 // table (or its empty state) with a remove button per row for engineers, and the "add" section.
 // Server components; each page describes only its columns and its form.
+
+import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 import type { FormState } from '../form-state.ts';
-import { strings } from '../strings.ts';
 import { RemoveButton } from './forms.tsx';
 
 /** Heading, optional introduction, and the notice a viewer below engineer sees. */
@@ -13,11 +14,12 @@ export function ConfigPage(props: {
   engineer: boolean;
   children: ReactNode;
 }) {
+  const t = useTranslations();
   return (
     <>
       <h1>{props.title}</h1>
       {props.intro ? <p>{props.intro}</p> : null}
-      {props.engineer ? null : <p className="notice">{strings.config.readOnly}</p>}
+      {props.engineer ? null : <p className="notice">{t('config.readOnly')}</p>}
       {props.children}
     </>
   );
@@ -41,6 +43,7 @@ export function ConfigTable<T>(props: {
   columns: readonly [ConfigColumn<T>, ...ConfigColumn<T>[]];
   actions?: ((row: T) => ReactNode) | undefined;
 }) {
+  const t = useTranslations();
   if (props.rows.length === 0) return <p className="empty">{props.empty}</p>;
   const [head, ...rest] = props.columns;
   const numClass = (column: ConfigColumn<T>) => (column.num ? 'num' : undefined);
@@ -54,7 +57,7 @@ export function ConfigTable<T>(props: {
                 {column.header}
               </th>
             ))}
-            {props.actions ? <th scope="col">{strings.config.actions}</th> : null}
+            {props.actions ? <th scope="col">{t('config.actions')}</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -79,11 +82,12 @@ export function ConfigTable<T>(props: {
 
 /** "Remove <name>" after a confirmation, for one row. */
 export function RemoveRow(props: { name: string; action: () => Promise<FormState> }) {
+  const t = useTranslations();
   return (
     <RemoveButton
       action={props.action}
-      confirmText={strings.config.confirmRemove(props.name)}
-      label={`${strings.remove} ${props.name}`}
+      confirmText={t('config.confirmRemove', { what: props.name })}
+      label={`${t('common.remove')} ${props.name}`}
     />
   );
 }

@@ -1,4 +1,5 @@
 'use client';
+import { useTranslations } from 'next-intl';
 // Forms bound to server actions: pending state, a status line read by screen readers, field errors
 // next to their fields (aria-describedby), and a secret shown once.
 import {
@@ -13,7 +14,6 @@ import {
   useRef,
 } from 'react';
 import { type FormState, idleState } from '../form-state.ts';
-import { strings } from '../strings.ts';
 
 type Action = (previous: FormState, form: FormData) => Promise<FormState>;
 
@@ -123,13 +123,14 @@ const describedBy = (id: string, hint?: string, error?: string) =>
   [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
 export function Field({ name, label, hint, ...input }: FieldProps) {
+  const t = useTranslations();
   const id = useId();
   const error = useFieldError(name);
   return (
     <div className="field">
       <label htmlFor={id}>
         {label}
-        {input.required ? <span className="req"> ({strings.required})</span> : null}
+        {input.required ? <span className="req"> ({t('common.required')})</span> : null}
       </label>
       <input
         id={id}
@@ -203,6 +204,7 @@ export function RemoveButton(props: {
   label: string;
   text?: string;
 }) {
+  const t = useTranslations();
   const [state, formAction, pending] = useActionState(() => props.action(), idleState);
   return (
     <form action={formAction} className="inline">
@@ -215,7 +217,7 @@ export function RemoveButton(props: {
           if (!window.confirm(props.confirmText)) event.preventDefault();
         }}
       >
-        {props.text ?? strings.remove}
+        {props.text ?? t('common.remove')}
       </button>
       {state.status === 'error' ? (
         <span role="alert" className="error">

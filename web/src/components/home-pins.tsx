@@ -5,7 +5,7 @@
 import type { HomeLayout } from '@plantwatch/shared';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { strings } from '../strings.ts';
+import { useTranslations } from 'next-intl';
 import { PinButton } from './pin-button.tsx';
 import { LiveValueCells, useSiteLive } from './site-live.tsx';
 import { TrendPanel } from './trend-panel.tsx';
@@ -14,6 +14,7 @@ type PinnedTag = HomeLayout['tags'][number];
 
 /** One site's pinned tags with their live values. */
 export function PinnedSiteValues(props: { siteId: string; siteName: string; tags: PinnedTag[] }) {
+  const t = useTranslations();
   const router = useRouter();
   const { values, status, now } = useSiteLive(props.siteId, { now: Date.now(), values: [], alarms: [] });
   return (
@@ -21,18 +22,18 @@ export function PinnedSiteValues(props: { siteId: string; siteName: string; tags
       <h3 id={`pinned-${props.siteId}`}>
         <Link href={`/sites/${props.siteId}`}>{props.siteName}</Link>
       </h3>
-      {status === 'error' ? <p className="error">{strings.site.liveError}</p> : null}
+      {status === 'error' ? <p className="error">{t('site.liveError')}</p> : null}
       <div className="table-wrap">
         <table>
           <thead>
             <tr>
-              <th scope="col">{strings.site.columns.tag}</th>
+              <th scope="col">{t('site.columns.tag')}</th>
               <th scope="col" className="num">
-                {strings.site.columns.value}
+                {t('site.columns.value')}
               </th>
-              <th scope="col">{strings.site.columns.quality}</th>
-              <th scope="col">{strings.site.columns.updated}</th>
-              <th scope="col">{strings.home.pinnedColumn}</th>
+              <th scope="col">{t('site.columns.quality')}</th>
+              <th scope="col">{t('site.columns.updated')}</th>
+              <th scope="col">{t('home.pinnedColumn')}</th>
             </tr>
           </thead>
           <tbody>
@@ -45,10 +46,10 @@ export function PinnedSiteValues(props: { siteId: string; siteName: string; tags
                     pin={{ kind: 'tag', tagId: tag.id }}
                     pinned
                     label={{
-                      pin: strings.pin.pinTagLabel(tag.name),
-                      unpin: strings.pin.unpinTagLabel(tag.name),
+                      pin: t('pin.pinTagLabel', { name: tag.name }),
+                      unpin: t('pin.unpinTagLabel', { name: tag.name }),
                     }}
-                    text={{ pin: strings.pin.pinTag, unpin: strings.pin.unpinTag }}
+                    text={{ pin: t('pin.pinTag'), unpin: t('pin.unpinTag') }}
                     onChange={() => router.refresh()}
                   />
                 </td>
@@ -67,12 +68,13 @@ export function PinnedChart(props: {
   tags: PinnedTag[];
   siteNames: string;
 }) {
+  const t = useTranslations();
   const router = useRouter();
   const names = props.tags.map((t) => t.name).join(', ');
   return (
     <div className="card pinned-chart">
       <TrendPanel
-        heading={strings.home.chartOf(names)}
+        heading={t('home.chartOf', { names: names })}
         tags={props.tags.map((t) => ({ id: t.id, name: t.name, unit: t.unit }))}
         initial={{ tagIds: props.pin.tagIds, range: props.pin.range }}
       />
@@ -81,8 +83,8 @@ export function PinnedChart(props: {
         <PinButton
           pin={props.pin}
           pinned
-          label={{ pin: strings.pin.pinChartLabel, unpin: strings.pin.unpinChartLabel }}
-          text={{ pin: strings.pin.pinChart, unpin: strings.pin.unpinChart }}
+          label={{ pin: t('pin.pinChartLabel'), unpin: t('pin.unpinChartLabel') }}
+          text={{ pin: t('pin.pinChart'), unpin: t('pin.unpinChart') }}
           onChange={() => router.refresh()}
         />
       </p>

@@ -4,14 +4,13 @@
 // The commands follow edge-gateway/README.md; the bundle comes through the web server's POST route,
 // which never caches it; "first data" is the site's live values polled for this gateway's tags.
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import { useEffect, useId, useState, useTransition } from 'react';
 import { ONLINE_WINDOW_MS } from '../fleet-status.ts';
 import { dockerCommands, npxCommands } from '../gateway-commands.ts';
 import { siteLiveSchema } from '../live-types.ts';
 import { createGatewayForSetup } from '../server/provisioning-actions.ts';
-import { strings } from '../strings.ts';
 
-const w = strings.wizard;
 const WAIT_POLL_MS = 3_000;
 
 interface WizardGateway {
@@ -20,7 +19,11 @@ interface WizardGateway {
   siteId: string;
 }
 
+/** The wizard's steps, in order. */
+const STEPS = ['gateway', 'bundle', 'run', 'firstData'] as const;
+
 function CopyBlock({ text, what }: { text: string; what: string }) {
+  const w = useTranslations('wizard');
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -36,14 +39,20 @@ function CopyBlock({ text, what }: { text: string; what: string }) {
       <pre>
         <code>{text}</code>
       </pre>
-      <button type="button" className="secondary" aria-label={w.copyLabel(what)} onClick={() => void copy()}>
-        {copied ? w.copied : w.copy}
+      <button
+        type="button"
+        className="secondary"
+        aria-label={w('copyLabel', { what: what })}
+        onClick={() => void copy()}
+      >
+        {copied ? w('copied') : w('copy')}
       </button>
     </div>
   );
 }
 
 function FirstData({ gateway }: { gateway: WizardGateway }) {
+  const w = useTranslations('wizard');
   const [state, setState] = useState<{ status: 'waiting' | 'error' } | { status: 'reporting'; tags: number }>(
     {
       status: 'waiting',
@@ -87,14 +96,14 @@ function FirstData({ gateway }: { gateway: WizardGateway }) {
     <div role="status" aria-live="polite" className={`first-data ${state.status}`}>
       {state.status === 'reporting' ? (
         <p className="ok">
-          <strong>{w.reporting(state.tags)}</strong>
+          <strong>{w('reporting', { count: state.tags })}</strong>
         </p>
       ) : state.status === 'error' ? (
-        <p className="error">{w.checkFailed}</p>
+        <p className="error">{w('checkFailed')}</p>
       ) : (
         <>
-          <p>{w.waiting}</p>
-          <p className="hint">{w.noTagsYet}</p>
+          <p>{w('waiting')}</p>
+          <p className="hint">{w('noTagsYet')}</p>
         </>
       )}
     </div>
@@ -106,6 +115,8 @@ export function ProvisioningWizard(props: {
   gateways: WizardGateway[];
   initialSiteId?: string | undefined;
 }) {
+  const w = useTranslations('wizard');
+  const t = useTranslations();
   const id = useId();
   const [open, setOpen] = useState(false);
   const [step, setStep] = useState(0);
@@ -151,7 +162,7 @@ export function ProvisioningWizard(props: {
       });
       if (!response.ok) {
         const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-        setDownload({ error: body?.error?.message ?? strings.errors.generic });
+        setDownload({ error: body?.error?.message ?? t('errors.generic') });
         return;
       }
       // Handed to the browser as a file straight away; the page keeps no copy of the key.
@@ -165,7 +176,7 @@ export function ProvisioningWizard(props: {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setDownload('done');
     } catch {
-      setDownload({ error: strings.errors.generic });
+      setDownload({ error: t('errors.generic') });
     }
   };
 
@@ -181,51 +192,51 @@ export function ProvisioningWizard(props: {
       </span>
     ) : null;
 
-  const stepName = w.steps[step] ?? '';
+  const stepName = w(`steps.${STEPS[step] ?? 'gateway'}`);
   if (!open) {
     return (
       <section className="wizard" aria-labelledby={`${id}-heading`}>
-        <h2 id={`${id}-heading`}>{w.heading}</h2>
-        <p className="muted">{w.intro}</p>
+        <h2 id={`${id}-heading`}>{w('heading')}</h2>
+        <p className="muted">{w('intro')}</p>
         <button type="button" onClick={() => setOpen(true)}>
-          {w.open}
+          {w('open')}
         </button>
       </section>
     );
   }
   return (
     <section className="wizard card" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>{w.heading}</h2>
-      <p className="muted">{w.intro}</p>
+      <h2 id={`${id}-heading`}>{w('heading')}</h2>
+      <p className="muted">{w('intro')}</p>
       <ol className="wizard-steps">
-        {w.steps.map((name, index) => (
+        {STEPS.map((name, index) => (
           <li
             key={name}
             aria-current={index === step ? 'step' : undefined}
             className={index < step ? 'done' : ''}
           >
-            {name}
+            {w(`steps.${name}`)}
           </li>
         ))}
       </ol>
-      <h3>{w.stepOf(step + 1, w.steps.length, stepName)}</h3>
+      <h3>{w('stepOf', { n: step + 1, total: STEPS.length, name: stepName })}</h3>
 
       {step === 0 ? (
         <div className="form">
-          <label htmlFor={`${id}-gateway`}>{w.existing}</label>
+          <label htmlFor={`${id}-gateway`}>{w('existing')}</label>
           <select id={`${id}-gateway`} value={choice} onChange={(event) => setChoice(event.target.value)}>
             {gateways.map((g) => (
               <option key={g.id} value={g.id}>
-                {w.chosen(g.name, siteName(g.siteId))}
+                {w('chosen', { name: g.name, site: siteName(g.siteId) })}
               </option>
             ))}
-            <option value="new">{w.newGateway}</option>
+            <option value="new">{w('newGateway')}</option>
           </select>
-          <p className="hint">{w.existingHint}</p>
+          <p className="hint">{w('existingHint')}</p>
           {choice === 'new' ? (
             <fieldset>
-              <legend>{w.newGateway}</legend>
-              <label htmlFor={`${id}-siteId`}>{w.site}</label>
+              <legend>{w('newGateway')}</legend>
+              <label htmlFor={`${id}-siteId`}>{w('site')}</label>
               <select
                 {...field('siteId')}
                 value={form.siteId}
@@ -238,7 +249,7 @@ export function ProvisioningWizard(props: {
                 ))}
               </select>
               {fieldError('siteId')}
-              <label htmlFor={`${id}-name`}>{w.name}</label>
+              <label htmlFor={`${id}-name`}>{w('name')}</label>
               <input
                 {...field('name')}
                 required
@@ -246,7 +257,7 @@ export function ProvisioningWizard(props: {
                 onChange={(event) => setForm({ ...form, name: event.target.value })}
               />
               {fieldError('name')}
-              <label htmlFor={`${id}-description`}>{w.description}</label>
+              <label htmlFor={`${id}-description`}>{w('description')}</label>
               <input
                 {...field('description')}
                 value={form.description}
@@ -258,14 +269,14 @@ export function ProvisioningWizard(props: {
               </div>
               <div className="form-actions">
                 <button type="button" disabled={pending} onClick={create}>
-                  {pending ? w.creating : w.create}
+                  {pending ? w('creating') : w('create')}
                 </button>
               </div>
             </fieldset>
           ) : (
             <div className="form-actions">
               <button type="button" disabled={!gateway} onClick={() => setStep(1)}>
-                {w.next}
+                {w('next')}
               </button>
             </div>
           )}
@@ -275,16 +286,16 @@ export function ProvisioningWizard(props: {
       {step === 1 && gateway ? (
         <div>
           <p>
-            <strong>{w.chosen(gateway.name, siteName(gateway.siteId))}</strong>
+            <strong>{w('chosen', { name: gateway.name, site: siteName(gateway.siteId) })}</strong>
           </p>
-          <p>{w.bundleText}</p>
+          <p>{w('bundleText')}</p>
           <div className="form-actions">
             <button type="button" disabled={download === 'busy'} onClick={() => void downloadBundle()}>
-              {w.download}
+              {w('download')}
             </button>
           </div>
           <div role="status" aria-live="polite">
-            {download === 'done' ? <p className="ok">{w.downloaded}</p> : null}
+            {download === 'done' ? <p className="ok">{w('downloaded')}</p> : null}
             {typeof download === 'object' ? <p className="error">{download.error}</p> : null}
           </div>
         </div>
@@ -292,11 +303,11 @@ export function ProvisioningWizard(props: {
 
       {step === 2 ? (
         <div>
-          <p>{w.runText}</p>
-          <CopyBlock text={dockerCommands} what={w.dockerCommand} />
-          <p className="hint">{w.dockerNote}</p>
-          <p>{w.npxText}</p>
-          <CopyBlock text={npxCommands} what={w.npxCommand} />
+          <p>{w('runText')}</p>
+          <CopyBlock text={dockerCommands} what={w('dockerCommand')} />
+          <p className="hint">{w('dockerNote')}</p>
+          <p>{w('npxText')}</p>
+          <CopyBlock text={npxCommands} what={w('npxCommand')} />
         </div>
       ) : null}
 
@@ -304,7 +315,7 @@ export function ProvisioningWizard(props: {
         <div>
           <FirstData gateway={gateway} />
           <p>
-            <Link href={`/sites/${gateway.siteId}`}>{w.openSite}</Link>
+            <Link href={`/sites/${gateway.siteId}`}>{w('openSite')}</Link>
           </p>
         </div>
       ) : null}
@@ -312,11 +323,11 @@ export function ProvisioningWizard(props: {
       {step > 0 ? (
         <div className="form-actions wizard-nav">
           <button type="button" className="secondary" onClick={() => setStep(step - 1)}>
-            {w.back}
+            {w('back')}
           </button>
           {step < 3 ? (
             <button type="button" onClick={() => setStep(step + 1)}>
-              {w.next}
+              {w('next')}
             </button>
           ) : null}
         </div>

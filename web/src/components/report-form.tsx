@@ -9,14 +9,13 @@ import {
   reportMetrics,
   reportSections,
 } from '@plantwatch/shared';
+import { useLocale, useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
 import type { FormState } from '../form-state.ts';
+import { weekdayNames } from '../i18n/weekdays.ts';
 import { periodChoices, type ReportFormValues } from '../report-form.ts';
-import { strings } from '../strings.ts';
 import type { RulePlant } from './alarm-rule-form.tsx';
 import { ActionForm, Field, SelectField } from './forms.tsx';
-
-const r = strings.reports;
 
 /** Checkboxes sharing one name, with the list's error beside its legend. */
 function CheckboxGroup(props: {
@@ -52,6 +51,7 @@ function CheckboxGroup(props: {
 }
 
 function ScopeFields(props: { plant: RulePlant; values: ReportFormValues; error?: string | undefined }) {
+  const r = useTranslations('reports');
   const id = useId();
   const { plant, values } = props;
   const box = (name: string, value: string, label: string) => (
@@ -68,9 +68,9 @@ function ScopeFields(props: { plant: RulePlant; values: ReportFormValues; error?
   );
   return (
     <fieldset className="checks" aria-describedby={props.error ? `${id}-error` : `${id}-hint`}>
-      <legend>{r.scope}</legend>
+      <legend>{r('scope')}</legend>
       <small id={`${id}-hint`} className="hint">
-        {r.scopeHint}
+        {r('scopeHint')}
       </small>
       {props.error ? (
         <small id={`${id}-error`} className="field-error">
@@ -80,7 +80,7 @@ function ScopeFields(props: { plant: RulePlant; values: ReportFormValues; error?
       <ul className="scope-tree">
         {plant.sites.map((site) => (
           <li key={site.id}>
-            {box('scope.siteIds', site.id, r.wholeSite(site.name))}
+            {box('scope.siteIds', site.id, r('wholeSite', { site: site.name }))}
             <ul>
               {plant.devices
                 .filter((device) => device.siteId === site.id)
@@ -105,26 +105,28 @@ function ScopeFields(props: { plant: RulePlant; values: ReportFormValues; error?
 }
 
 function ScheduleFields({ fields }: { fields: Record<string, string> }) {
+  const r = useTranslations('reports');
+  const locale = useLocale();
   const [kind, setKind] = useState<ReportScheduleTiming['kind']>(
     (fields['schedule.kind'] as ReportScheduleTiming['kind'] | undefined) ?? 'daily',
   );
   return (
     <fieldset className="row">
-      <legend>{r.schedule}</legend>
+      <legend>{r('schedule')}</legend>
       <SelectField
         name="schedule.kind"
-        label={r.schedule}
+        label={r('schedule')}
         defaultValue={kind}
         options={(['hourly', 'daily', 'weekly', 'monthly', 'cron'] as const).map((k) => ({
           value: k,
-          label: r.scheduleKinds[k],
+          label: r(`scheduleKinds.${k}`),
         }))}
         onChange={(value) => setKind(value as ReportScheduleTiming['kind'])}
       />
       {kind === 'hourly' ? (
         <Field
           name="schedule.minute"
-          label={r.minute}
+          label={r('minute')}
           type="number"
           min={0}
           max={59}
@@ -134,15 +136,15 @@ function ScheduleFields({ fields }: { fields: Record<string, string> }) {
       {kind === 'weekly' ? (
         <SelectField
           name="schedule.dayOfWeek"
-          label={r.dayOfWeek}
+          label={r('dayOfWeek')}
           defaultValue={fields['schedule.dayOfWeek'] ?? '1'}
-          options={r.days.map((day, index) => ({ value: String(index), label: day }))}
+          options={weekdayNames(locale).map((day, index) => ({ value: String(index), label: day }))}
         />
       ) : null}
       {kind === 'monthly' ? (
         <Field
           name="schedule.dayOfMonth"
-          label={r.dayOfMonth}
+          label={r('dayOfMonth')}
           type="number"
           min={1}
           max={28}
@@ -150,13 +152,13 @@ function ScheduleFields({ fields }: { fields: Record<string, string> }) {
         />
       ) : null}
       {kind === 'daily' || kind === 'weekly' || kind === 'monthly' ? (
-        <Field name="schedule.at" label={r.at} defaultValue={fields['schedule.at'] ?? '06:00'} required />
+        <Field name="schedule.at" label={r('at')} defaultValue={fields['schedule.at'] ?? '06:00'} required />
       ) : null}
       {kind === 'cron' ? (
         <Field
           name="schedule.expression"
-          label={r.expression}
-          hint={r.expressionHint}
+          label={r('expression')}
+          hint={r('expressionHint')}
           defaultValue={fields['schedule.expression'] ?? '0 6 * * 1'}
           required
         />
@@ -166,23 +168,24 @@ function ScheduleFields({ fields }: { fields: Record<string, string> }) {
 }
 
 /** The lists of fixed choices: values per tag, sections, formats. */
-const choiceLists = [
-  {
-    name: 'metrics',
-    legend: r.metrics,
-    options: reportMetrics.map((m) => ({ value: m, label: r.metricNames[m] })),
-  },
-  {
-    name: 'sections',
-    legend: r.sections,
-    options: reportSections.map((s) => ({ value: s, label: r.sectionNames[s] })),
-  },
-  {
-    name: 'formats',
-    legend: r.formats,
-    options: reportFormats.map((f) => ({ value: f, label: r.formatNames[f] })),
-  },
-] as const;
+const choiceListsOf = (r: ReturnType<typeof useTranslations<'reports'>>) =>
+  [
+    {
+      name: 'metrics',
+      legend: r('metrics'),
+      options: reportMetrics.map((m) => ({ value: m, label: r(`metricNames.${m}`) })),
+    },
+    {
+      name: 'sections',
+      legend: r('sections'),
+      options: reportSections.map((s) => ({ value: s, label: r(`sectionNames.${s}`) })),
+    },
+    {
+      name: 'formats',
+      legend: r('formats'),
+      options: reportFormats.map((f) => ({ value: f, label: r(`formatNames.${f}`) })),
+    },
+  ] as const;
 
 const emptyValues: ReportFormValues = {
   fields: { bucket: 'hour', period: 'last-day', 'schedule.kind': 'daily', enabled: 'on' },
@@ -235,34 +238,35 @@ function ReportFields(props: {
   values: ReportFormValues;
   errors: Record<string, string>;
 }) {
+  const r = useTranslations('reports');
   const { values, errors } = props;
   const { fields, lists } = values;
   const [period, setPeriod] = useState(fields.period ?? 'last-day');
   return (
     <>
-      <Field name="name" label={r.name} required defaultValue={fields.name} />
+      <Field name="name" label={r('name')} required defaultValue={fields.name} />
       <ScopeFields plant={props.plant} values={values} error={errors.scope} />
       <div className="row">
         <SelectField
           name="period"
-          label={r.period}
+          label={r('period')}
           defaultValue={period}
-          options={periodChoices.map((p) => ({ value: p, label: r.periods[p] }))}
+          options={periodChoices.map((p) => ({ value: p, label: r(`periods.${p}`) }))}
           onChange={setPeriod}
         />
         {period === 'custom' ? (
           <>
             <Field
               name="period.from"
-              label={r.from}
-              hint={r.fixedHint}
+              label={r('from')}
+              hint={r('fixedHint')}
               type="datetime-local"
               defaultValue={fields['period.from']}
               required
             />
             <Field
               name="period.to"
-              label={r.to}
+              label={r('to')}
               type="datetime-local"
               defaultValue={fields['period.to']}
               required
@@ -271,12 +275,12 @@ function ReportFields(props: {
         ) : null}
         <SelectField
           name="bucket"
-          label={r.bucket}
+          label={r('bucket')}
           defaultValue={fields.bucket ?? 'hour'}
-          options={reportBuckets.map((b) => ({ value: b, label: r.buckets[b] }))}
+          options={reportBuckets.map((b) => ({ value: b, label: r(`buckets.${b}`) }))}
         />
       </div>
-      {choiceLists.map((list) => (
+      {choiceListsOf(r).map((list) => (
         <CheckboxGroup
           key={list.name}
           name={list.name}
@@ -290,25 +294,32 @@ function ReportFields(props: {
       <ScheduleFields fields={fields} />
       <Field
         name="timeZone"
-        label={r.timeZone}
-        hint={r.timeZoneHint(props.defaultZone)}
+        label={r('timeZone')}
+        hint={r('timeZoneHint', { zone: props.defaultZone })}
         placeholder={props.defaultZone}
         defaultValue={fields.timeZone}
       />
-      <Field name="enabled" label={r.enabledField} type="checkbox" defaultChecked={fields.enabled === 'on'} />
+      <Field
+        name="enabled"
+        label={r('enabledField')}
+        type="checkbox"
+        defaultChecked={fields.enabled === 'on'}
+      />
     </>
   );
 }
 
 /** Addresses one per line; a textarea with its hint and the list's error. */
 function RecipientsField(props: { defaultValue?: string | undefined; error?: string | undefined }) {
+  const r = useTranslations('reports');
+  const t = useTranslations();
   const id = useId();
   const described = [`${id}-hint`, props.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className="field">
       <label htmlFor={id}>
-        {r.recipients}
-        <span className="req"> ({strings.required})</span>
+        {r('recipients')}
+        <span className="req"> ({t('common.required')})</span>
       </label>
       <textarea
         id={id}
@@ -319,7 +330,7 @@ function RecipientsField(props: { defaultValue?: string | undefined; error?: str
         aria-describedby={described}
       />
       <small id={`${id}-hint`} className="hint">
-        {r.recipientsHint}
+        {r('recipientsHint')}
       </small>
       {props.error ? (
         <small id={`${id}-error`} className="field-error">

@@ -3,7 +3,9 @@
 // site's active alarms with one-click acknowledge. It polls the web server's /api/sites/{id}/live
 // (ADR 0017) every second while the tab is visible, asking only for values newer than it has.
 import type { Alarm } from '@plantwatch/shared';
+import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ageParts } from '../i18n/translator.ts';
 import {
   type LatestValue,
   LIVE_POLL_MS,
@@ -11,7 +13,6 @@ import {
   STALE_AFTER_MS,
   siteLiveSchema,
 } from '../live-types.ts';
-import { strings } from '../strings.ts';
 import { AcknowledgeButton, SeverityBadge, StateLabel } from './alarm-controls.tsx';
 import { LocalTime } from './local-time.tsx';
 import { PinButton } from './pin-button.tsx';
@@ -122,33 +123,35 @@ export function useSiteLive(siteId: string, initial: SiteLiveSnapshot) {
 }
 
 export function Freshness({ ts, now }: { ts: number; now: number }) {
+  const t = useTranslations();
   const age = Math.max(0, Math.round((now - ts) / 1000));
   const stale = now - ts > STALE_AFTER_MS;
   return (
     <span className={stale ? 'stale' : undefined}>
-      {strings.site.secondsAgo(age)}
-      {stale ? ` · ${strings.site.stale}` : ''}
+      {t('site.secondsAgo', ageParts(age))}
+      {stale ? ` · ${t('site.stale')}` : ''}
     </span>
   );
 }
 
 /** A tag's value with its unit, its quality and its age: three cells of the dashboard's and the pins' tables. */
 export function LiveValueCells(props: { value: LatestValue | undefined; unit: string; now: number }) {
+  const t = useTranslations();
   const { value } = props;
   return (
     <>
       <td className="num">
-        <span className="live-value">{value ? formatValue(value.value) : strings.noValue}</span>
+        <span className="live-value">{value ? formatValue(value.value) : t('common.noValue')}</span>
         {props.unit ? <span className="unit"> {props.unit}</span> : null}
       </td>
       <td>
         {value ? (
-          <span className={`quality ${value.quality}`}>{strings.site.qualities[value.quality]}</span>
+          <span className={`quality ${value.quality}`}>{t(`site.qualities.${value.quality}`)}</span>
         ) : (
-          strings.noValue
+          t('common.noValue')
         )}
       </td>
-      <td>{value ? <Freshness ts={value.ts} now={props.now} /> : strings.noValue}</td>
+      <td>{value ? <Freshness ts={value.ts} now={props.now} /> : t('common.noValue')}</td>
     </>
   );
 }
@@ -161,49 +164,50 @@ export function SiteLive(props: {
   /** The viewer's pinned tags; with it, each tag row has a pin button for the home page. */
   pinnedTagIds?: readonly string[];
 }) {
+  const t = useTranslations();
   const { values, alarms, status, now, refresh } = useSiteLive(props.siteId, props.initial);
   const [pinned, setPinned] = useState(() => new Set(props.pinnedTagIds ?? []));
   return (
     <div className="dashboard">
       <section className="dashboard-values" aria-labelledby="live-heading">
-        <h2 id="live-heading">{strings.site.devices}</h2>
+        <h2 id="live-heading">{t('site.devices')}</h2>
         <p className={`live-status ${status}`} role="status">
           {status === 'live' ? (
-            strings.site.liveStatus(new Date(now).toLocaleTimeString())
+            t('site.liveStatus', { time: new Date(now).toLocaleTimeString() })
           ) : status === 'paused' ? (
-            strings.site.livePaused
+            t('site.livePaused')
           ) : status === 'error' ? (
-            <span className="error">{strings.site.liveError}</span>
+            <span className="error">{t('site.liveError')}</span>
           ) : (
-            strings.site.liveConnecting
+            t('site.liveConnecting')
           )}
         </p>
         {props.gateways.map((gateway) => (
           <section key={gateway.id} className="card" aria-labelledby={`gw-${gateway.id}`}>
             <h3 id={`gw-${gateway.id}`}>{gateway.name}</h3>
             {gateway.description ? <p className="muted">{gateway.description}</p> : null}
-            {gateway.devices.length === 0 ? <p>{strings.site.noDevices}</p> : null}
+            {gateway.devices.length === 0 ? <p>{t('site.noDevices')}</p> : null}
             {gateway.devices.map((device) => (
               <section key={device.id} aria-labelledby={`dev-${device.id}`}>
                 <h4 id={`dev-${device.id}`}>
                   {device.name} <span className="muted">({device.key})</span>
                 </h4>
                 {device.tags.length === 0 ? (
-                  <p>{strings.site.noTags}</p>
+                  <p>{t('site.noTags')}</p>
                 ) : (
                   <div className="table-wrap">
                     <table>
                       <thead>
                         <tr>
-                          <th scope="col">{strings.site.columns.tag}</th>
+                          <th scope="col">{t('site.columns.tag')}</th>
                           <th scope="col" className="wide-only">
-                            {strings.site.columns.address}
+                            {t('site.columns.address')}
                           </th>
                           <th scope="col" className="num">
-                            {strings.site.columns.value}
+                            {t('site.columns.value')}
                           </th>
-                          <th scope="col">{strings.site.columns.quality}</th>
-                          <th scope="col">{strings.site.columns.updated}</th>
+                          <th scope="col">{t('site.columns.quality')}</th>
+                          <th scope="col">{t('site.columns.updated')}</th>
                         </tr>
                       </thead>
                       <tbody>
@@ -218,10 +222,10 @@ export function SiteLive(props: {
                                     pin={{ kind: 'tag', tagId: tag.id }}
                                     pinned={pinned.has(tag.id)}
                                     label={{
-                                      pin: strings.pin.pinTagLabel(tag.name),
-                                      unpin: strings.pin.unpinTagLabel(tag.name),
+                                      pin: t('pin.pinTagLabel', { name: tag.name }),
+                                      unpin: t('pin.unpinTagLabel', { name: tag.name }),
                                     }}
-                                    text={{ pin: strings.pin.pinTag, unpin: strings.pin.unpinTag }}
+                                    text={{ pin: t('pin.pinTag'), unpin: t('pin.unpinTag') }}
                                     onChange={(on) =>
                                       setPinned((current) => {
                                         const next = new Set(current);
@@ -250,9 +254,9 @@ export function SiteLive(props: {
         ))}
       </section>
       <section className="dashboard-alarms" aria-labelledby="site-alarms-heading">
-        <h2 id="site-alarms-heading">{strings.site.alarmsHeading}</h2>
+        <h2 id="site-alarms-heading">{t('site.alarmsHeading')}</h2>
         {alarms.length === 0 ? (
-          <p className="muted">{strings.site.noAlarms}</p>
+          <p className="muted">{t('site.noAlarms')}</p>
         ) : (
           <ul className="alarm-list">
             {alarms.map((alarm) => (
@@ -281,7 +285,7 @@ export function SiteLive(props: {
           </ul>
         )}
         <p>
-          <a href={`/alarms?siteId=${encodeURIComponent(props.siteId)}`}>{strings.site.allAlarms}</a>
+          <a href={`/alarms?siteId=${encodeURIComponent(props.siteId)}`}>{t('site.allAlarms')}</a>
         </p>
       </section>
     </div>

@@ -2,8 +2,8 @@
 // equirectangular view with a graticule), so no tile service is contacted and it works on a plant
 // network without internet; with MAP_TILE_URL set, Web Mercator over that server's tiles.
 import type { AlarmSeverity } from '@plantwatch/shared';
+import { useTranslations } from 'next-intl';
 import { equirectangularView, type MapFrame, TILE_SIZE, tileUrl, tileView } from '../map-projection.ts';
-import { strings } from '../strings.ts';
 
 export interface MapSite {
   id: string;
@@ -73,6 +73,7 @@ function Tiles({ sites, template }: { sites: MapSite[]; template: string }) {
 }
 
 function Markers({ sites, at }: { sites: MapSite[]; at: (site: MapSite) => { x: number; y: number } }) {
+  const t = useTranslations();
   return sites.map((site) => {
     const { x, y } = at(site);
     return (
@@ -80,7 +81,10 @@ function Markers({ sites, at }: { sites: MapSite[]; at: (site: MapSite) => { x: 
         key={site.id}
         href={`/sites/${site.id}`}
         className={`map-site severity-${site.worst ?? 'none'}`}
-        aria-label={strings.fleet.onMap(site.name, site.worst ? strings.alarms.severities[site.worst] : null)}
+        aria-label={t('fleet.onMap', {
+          site: site.name,
+          worst: site.worst ? t(`alarms.severities.${site.worst}`) : 'none',
+        })}
       >
         <circle cx={x} cy={y} r={site.worst ? 10 : 7} />
         <text x={x + 13} y={y + 5}>
@@ -95,10 +99,11 @@ export function SiteMap(props: {
   sites: MapSite[];
   tiles?: { url: string; attribution: string } | undefined;
 }) {
+  const t = useTranslations();
   return (
     <figure className="site-map">
       <svg viewBox={`0 0 ${FRAME.width} ${FRAME.height}`}>
-        <title>{strings.fleet.mapLabel(props.sites.length)}</title>
+        <title>{t('fleet.mapLabel', { n: props.sites.length })}</title>
         {props.tiles ? (
           <Tiles sites={props.sites} template={props.tiles.url} />
         ) : (
@@ -106,7 +111,7 @@ export function SiteMap(props: {
         )}
       </svg>
       <figcaption className="hint">
-        {props.tiles ? strings.fleet.mapTiles(props.tiles.attribution) : strings.fleet.mapNote}
+        {props.tiles ? t('fleet.mapTiles', { attribution: props.tiles.attribution }) : t('fleet.mapNote')}
       </figcaption>
     </figure>
   );

@@ -5,9 +5,10 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useTranslations } from 'next-intl';
 import { samePin } from '../home-pins.ts';
+import { bucketParts } from '../i18n/translator.ts';
 import { type Series, seriesSchema, type TrendRangeId, trendRanges } from '../live-types.ts';
-import { strings } from '../strings.ts';
 import { alignedColumns, maxPointsFor } from '../trend-data.ts';
 import { PinButton } from './pin-button.tsx';
 
@@ -45,7 +46,7 @@ const sameChart = (a: TrendChartPin, b: TrendChartPin) =>
 
 export function TrendPanel({
   tags,
-  heading = strings.trend.heading,
+  heading,
   initial,
   pinnedCharts,
 }: {
@@ -56,7 +57,9 @@ export function TrendPanel({
   /** The viewer's pinned charts; with it, the panel offers to pin the chart as shown. */
   pinnedCharts?: readonly TrendChartPin[];
 }) {
+  const t = useTranslations();
   const headingId = useId();
+  const title = heading ?? t('trend.heading');
   const [selected, setSelected] = useState<string[]>(
     () => initial?.tagIds ?? tags.slice(0, 2).map((t) => t.id),
   );
@@ -187,8 +190,8 @@ export function TrendPanel({
   if (tags.length === 0) {
     return (
       <section aria-labelledby={headingId}>
-        <h2 id={headingId}>{heading}</h2>
-        <p className="muted">{strings.trend.noTags}</p>
+        <h2 id={headingId}>{title}</h2>
+        <p className="muted">{t('trend.noTags')}</p>
       </section>
     );
   }
@@ -196,10 +199,10 @@ export function TrendPanel({
   const hasData = load.status === 'ok' && load.series.series.some((s) => s.buckets.length > 0);
   return (
     <section className="trend" aria-labelledby={headingId}>
-      <h2 id={headingId}>{heading}</h2>
+      <h2 id={headingId}>{title}</h2>
       <div className="trend-controls">
         <fieldset className="trend-tags">
-          <legend>{strings.trend.tags}</legend>
+          <legend>{t('trend.tags')}</legend>
           {tags.map((tag) => (
             <label key={tag.id} className="check">
               <input
@@ -218,7 +221,7 @@ export function TrendPanel({
           ))}
         </fieldset>
         <div className="trend-buttons">
-          <label htmlFor={`${headingId}-range`}>{strings.trend.range}</label>
+          <label htmlFor={`${headingId}-range`}>{t('trend.range')}</label>
           <select
             id={`${headingId}-range`}
             value={rangeId}
@@ -230,15 +233,15 @@ export function TrendPanel({
           >
             {trendRanges.map((r) => (
               <option key={r.id} value={r.id}>
-                {strings.trend.ranges[r.id]}
+                {t(`trend.ranges.${r.id}`)}
               </option>
             ))}
           </select>
           <button type="button" className="secondary" onClick={() => zoomBy(0.5)}>
-            {strings.trend.zoomIn}
+            {t('trend.zoomIn')}
           </button>
           <button type="button" className="secondary" onClick={() => zoomBy(2)}>
-            {strings.trend.zoomOut}
+            {t('trend.zoomOut')}
           </button>
           <button
             type="button"
@@ -249,7 +252,7 @@ export function TrendPanel({
               setAnchor(Date.now());
             }}
           >
-            {strings.trend.resetZoom}
+            {t('trend.resetZoom')}
           </button>
           {pinnedCharts ? (
             <PinButton
@@ -257,8 +260,8 @@ export function TrendPanel({
               pin={{ kind: 'chart', tagIds: selected, range: rangeId }}
               pinned={currentPinned}
               disabled={selected.length === 0}
-              label={{ pin: strings.pin.pinChartLabel, unpin: strings.pin.unpinChartLabel }}
-              text={{ pin: strings.pin.pinChart, unpin: strings.pin.unpinChart }}
+              label={{ pin: t('pin.pinChartLabel'), unpin: t('pin.unpinChartLabel') }}
+              text={{ pin: t('pin.pinChart'), unpin: t('pin.unpinChart') }}
               onChange={(on) =>
                 setPinned((charts) => [
                   ...charts.filter((chart) => !sameChart(chart, current)),
@@ -271,22 +274,22 @@ export function TrendPanel({
       </div>
       <p className="hint" role="status">
         {load.status === 'loading'
-          ? strings.trend.loading
+          ? t('trend.loading')
           : load.status === 'error'
-            ? strings.trend.error
+            ? t('trend.error')
             : shown.length === 0
-              ? strings.trend.pickTags
+              ? t('trend.pickTags')
               : load.status === 'ok' && !hasData
-                ? strings.trend.noData
+                ? t('trend.noData')
                 : load.status === 'ok'
-                  ? `${strings.trend.bucket(load.series.bucketMs)} · ${strings.trend.hint}`
+                  ? `${t('trend.bucket', bucketParts(load.series.bucketMs))} · ${t('trend.hint')}`
                   : ''}
       </p>
       <div
         ref={chartBox}
         className="chart"
         role="img"
-        aria-label={strings.trend.chartLabel(shown.map((t) => t.name).join(', '))}
+        aria-label={t('trend.chartLabel', { names: shown.map((t) => t.name).join(', ') })}
       />
     </section>
   );

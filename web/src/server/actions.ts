@@ -21,57 +21,63 @@ import {
   updateUserSchema,
 } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
+import { getTranslations } from 'next-intl/server';
 import type { z } from 'zod';
 import type { FormState } from '../form-state.ts';
-import { strings } from '../strings.ts';
 import { parseTagCsv } from '../tag-csv.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { serverConfig } from './config.ts';
 import { RoleTooLowError, viewerWithRole } from './viewer.ts';
 
+/** What the schema refused, by field; mutate() words it in the viewer's language. */
 class InvalidFormError extends Error {
-  readonly fieldErrors: Record<string, string>;
-  constructor(fieldErrors: Record<string, string>) {
-    super(strings.errors.fixFields);
+  readonly issues: { field: string; missing: boolean; message: string }[];
+  constructor(issues: InvalidFormError['issues']) {
+    super('the form has invalid fields');
     this.name = 'InvalidFormError';
-    this.fieldErrors = fieldErrors;
+    this.issues = issues;
   }
 }
 
 function validate<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of result.error.issues) {
-    const field = issue.path.map(String).join('.') || 'form';
-    fieldErrors[field] ??= issue.code === 'invalid_type' ? strings.required : issue.message;
-  }
-  throw new InvalidFormError(fieldErrors);
+  throw new InvalidFormError(
+    result.error.issues.map((issue) => ({
+      field: issue.path.map(String).join('.') || 'form',
+      missing: issue.code === 'invalid_type',
+      message: issue.message,
+    })),
+  );
 }
 
 /** Turns any failure into what the form shows; unexpected ones are logged and shown generically. */
 async function mutate(work: () => Promise<FormState>): Promise<FormState> {
+  const t = await getTranslations();
   try {
     return await work();
   } catch (error) {
     if (error instanceof InvalidFormError) {
-      return { status: 'error', message: error.message, fieldErrors: error.fieldErrors };
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of error.issues)
+        fieldErrors[issue.field] ??= issue.missing ? t('common.required') : issue.message;
+      return { status: 'error', message: t('errors.fixFields'), fieldErrors };
     }
     if (error instanceof RoleTooLowError)
-      return { status: 'error', message: strings.errors.denied(error.needed) };
-    if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+      return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+    if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
     if (error instanceof ApiError && error.status < 500) {
       const fieldErrors = Object.fromEntries(
         error.issues.map((issue) => [issue.path.replace(/^body\./, ''), issue.message]),
       );
       return {
         status: 'error',
-        message: error.issues.length ? strings.errors.fixFields : error.message,
+        message: error.issues.length ? t('errors.fixFields') : error.message,
         fieldErrors,
       };
     }
     console.error('web: a change failed', error);
-    return { status: 'error', message: strings.errors.generic };
+    return { status: 'error', message: t('errors.generic') };
   }
 }
 
@@ -124,6 +130,7 @@ export async function acceptInvite(_previous: FormState, form: FormData): Promis
 // --- plant ---
 
 export async function createSite(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   return mutate(async () => {
     const latitude = number(form, 'location.latitude');
     const longitude = number(form, 'location.longitude');
@@ -135,11 +142,12 @@ export async function createSite(_previous: FormState, form: FormData): Promise<
     });
     await change('engineer', 'POST', '/v1/sites', input);
     revalidatePath('/', 'layout');
-    return { status: 'ok', message: strings.config.added(input.name) };
+    return { status: 'ok', message: t('config.added', { what: input.name }) };
   });
 }
 
 export async function updateSite(siteId: string, _previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   return mutate(async () => {
     const latitude = number(form, 'location.latitude');
     const longitude = number(form, 'location.longitude');
@@ -151,7 +159,7 @@ export async function updateSite(siteId: string, _previous: FormState, form: For
     });
     await change('engineer', 'PATCH', `/v1/sites/${encodeURIComponent(siteId)}`, input);
     revalidatePath('/', 'layout');
-    return { status: 'ok', message: strings.config.saved };
+    return { status: 'ok', message: t('config.saved') };
   });
 }
 
@@ -164,6 +172,7 @@ export async function deleteSite(siteId: string): Promise<FormState> {
 }
 
 export async function createGateway(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   return mutate(async () => {
     const input = validate(createGatewaySchema, {
       siteId: text(form, 'siteId'),
@@ -172,7 +181,7 @@ export async function createGateway(_previous: FormState, form: FormData): Promi
     });
     await change('engineer', 'POST', '/v1/gateways', input);
     revalidatePath('/', 'layout');
-    return { status: 'ok', message: strings.config.added(input.name) };
+    return { status: 'ok', message: t('config.added', { what: input.name }) };
   });
 }
 
@@ -215,6 +224,7 @@ function connectionFrom(form: FormData) {
 }
 
 export async function createDevice(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   return mutate(async () => {
     const input = validate(createDeviceSchema, {
       gatewayId: text(form, 'gatewayId'),
@@ -225,7 +235,7 @@ export async function createDevice(_previous: FormState, form: FormData): Promis
     });
     await change('engineer', 'POST', '/v1/devices', input);
     revalidatePath('/', 'layout');
-    return { status: 'ok', message: strings.config.added(input.name) };
+    return { status: 'ok', message: t('config.added', { what: input.name }) };
   });
 }
 
@@ -238,6 +248,7 @@ export async function deleteDevice(deviceId: string): Promise<FormState> {
 }
 
 export async function createTag(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   return mutate(async () => {
     const kind = text(form, 'address.kind');
     const input = validate(createTagSchema, {
@@ -260,11 +271,12 @@ export async function createTag(_previous: FormState, form: FormData): Promise<F
     });
     await change('engineer', 'POST', '/v1/tags', input);
     revalidatePath('/', 'layout');
-    return { status: 'ok', message: strings.config.added(input.name) };
+    return { status: 'ok', message: t('config.added', { what: input.name }) };
   });
 }
 
 export async function importTags(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   return mutate(async () => {
     const viewer = await viewerWithRole('engineer');
     const deviceId = text(form, 'deviceId') ?? '';
@@ -277,11 +289,13 @@ export async function importTags(_previous: FormState, form: FormData): Promise<
     if (!parsed.ok) {
       return {
         status: 'error',
-        message: strings.config.csvNotSaved,
-        rowErrors: parsed.errors.map((e) => strings.config.csvRowError(e.row, e.field, e.message)),
+        message: t('config.csvNotSaved'),
+        rowErrors: parsed.errors.map((e) =>
+          t('config.csvRowError', { row: e.row, field: e.field, message: e.message }),
+        ),
       };
     }
-    if (!parsed.tags.length) return { status: 'error', message: strings.config.csvNothing };
+    if (!parsed.tags.length) return { status: 'error', message: t('config.csvNothing') };
     let imported = 0;
     for (const [index, tag] of parsed.tags.entries()) {
       try {
@@ -292,12 +306,12 @@ export async function importTags(_previous: FormState, form: FormData): Promise<
         if (!(error instanceof ApiError) || error.status >= 500) throw error;
         return {
           status: 'error',
-          message: `${strings.config.csvImported(imported)} ${strings.config.csvRowError(index + 2, tag.key, error.message)}`,
+          message: `${t('config.csvImported', { n: imported })} ${t('config.csvRowError', { row: index + 2, field: tag.key, message: error.message })}`,
         };
       }
     }
     revalidatePath('/', 'layout');
-    return { status: 'ok', message: strings.config.csvImported(imported) };
+    return { status: 'ok', message: t('config.csvImported', { n: imported }) };
   });
 }
 
@@ -312,6 +326,7 @@ export async function deleteTag(tagId: string): Promise<FormState> {
 // --- users and API keys ---
 
 export async function inviteUser(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   return mutate(async () => {
     const input = validate(inviteUserSchema, {
       email: text(form, 'email'),
@@ -323,8 +338,8 @@ export async function inviteUser(_previous: FormState, form: FormData): Promise<
     const link = `${serverConfig().NEXTAUTH_URL ?? ''}/accept-invite#${invitation.inviteToken}`;
     return {
       status: 'ok',
-      message: strings.users.inviteCreated(invitation.user.email),
-      secret: { label: strings.users.inviteLink, value: link },
+      message: t('users.inviteCreated', { email: invitation.user.email }),
+      secret: { label: t('users.inviteLink'), value: link },
     };
   });
 }
@@ -347,14 +362,15 @@ export async function removeUser(userId: string): Promise<FormState> {
 }
 
 export async function createApiKey(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   return mutate(async () => {
     const input = validate(createApiKeySchema, { name: text(form, 'name'), role: text(form, 'role') });
     const created = createdApiKeySchema.parse(await change('admin', 'POST', '/v1/api-keys', input));
     revalidatePath('/api-keys');
     return {
       status: 'ok',
-      message: strings.apiKeys.createdOnce(created.apiKey.name),
-      secret: { label: strings.apiKeys.secret, value: created.secret },
+      message: t('apiKeys.createdOnce', { name: created.apiKey.name }),
+      secret: { label: t('apiKeys.secret'), value: created.secret },
     };
   });
 }

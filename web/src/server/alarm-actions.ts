@@ -15,9 +15,9 @@ import {
   unshelveAlarmSchema,
 } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
+import { getTranslations } from 'next-intl/server';
 import { z } from 'zod';
 import type { FormState } from '../form-state.ts';
-import { strings } from '../strings.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { RoleTooLowError, viewerWithRole } from './viewer.ts';
 
@@ -29,10 +29,11 @@ const text = (form: FormData | undefined, name: string): string | undefined => {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 };
 
-function failure(error: unknown): FormState {
+async function failure(error: unknown): Promise<FormState> {
+  const t = await getTranslations();
   if (error instanceof RoleTooLowError)
-    return { status: 'error', message: strings.errors.denied(error.needed) };
-  if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+    return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+  if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
   if (error instanceof ApiError && error.status < 500) {
     const fieldErrors = Object.fromEntries(
       error.issues.map((i) => [i.path.replace(/^body\./, ''), i.message]),
@@ -40,7 +41,7 @@ function failure(error: unknown): FormState {
     return { status: 'error', message: error.message, fieldErrors };
   }
   console.error('web: an alarm change failed', error);
-  return { status: 'error', message: strings.errors.generic };
+  return { status: 'error', message: t('errors.generic') };
 }
 
 /** Checks the target and body, then POSTs /v1/alarms/{ruleId}/{action} as the viewer. */
@@ -52,14 +53,15 @@ async function act<T extends object>(
   body: Record<string, unknown>,
   done: string,
 ): Promise<FormState> {
+  const t = await getTranslations();
   const checkedTarget = targetSchema.safeParse(target);
   const input = schema.safeParse({ ...body, ...(target.level ? { level: target.level } : {}) });
-  if (!checkedTarget.success) return { status: 'error', message: strings.errors.generic };
+  if (!checkedTarget.success) return { status: 'error', message: t('errors.generic') };
   if (!input.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of input.error.issues)
       fieldErrors[issue.path.map(String).join('.') || 'form'] ??= issue.message;
-    return { status: 'error', message: strings.errors.fixFields, fieldErrors };
+    return { status: 'error', message: t('errors.fixFields'), fieldErrors };
   }
   try {
     const viewer = await viewerWithRole(role);
@@ -74,28 +76,31 @@ async function act<T extends object>(
 }
 
 export async function acknowledgeAlarm(target: AlarmTarget, _previous: FormState, form?: FormData) {
+  const t = await getTranslations();
   return act(
     'operator',
     'acknowledge',
     target,
     acknowledgeAlarmSchema,
     { comment: text(form, 'comment') },
-    strings.alarms.acknowledged,
+    t('alarms.acknowledged'),
   );
 }
 
 export async function commentOnAlarm(target: AlarmTarget, _previous: FormState, form: FormData) {
+  const t = await getTranslations();
   return act(
     'operator',
     'comment',
     target,
     commentAlarmSchema,
     { comment: text(form, 'comment') ?? '' },
-    strings.alarms.commented,
+    t('alarms.commented'),
   );
 }
 
 export async function shelveAlarm(target: AlarmTarget, _previous: FormState, form: FormData) {
+  const t = await getTranslations();
   const minutes = text(form, 'minutes');
   return act(
     'operator',
@@ -103,32 +108,35 @@ export async function shelveAlarm(target: AlarmTarget, _previous: FormState, for
     target,
     shelveAlarmSchema,
     { minutes: minutes === undefined ? undefined : Number(minutes), reason: text(form, 'reason') ?? '' },
-    strings.alarms.shelved,
+    t('alarms.shelved'),
   );
 }
 
 export async function unshelveAlarm(target: AlarmTarget, _previous: FormState) {
-  return act('operator', 'unshelve', target, unshelveAlarmSchema, {}, strings.alarms.unshelved);
+  const t = await getTranslations();
+  return act('operator', 'unshelve', target, unshelveAlarmSchema, {}, t('alarms.unshelved'));
 }
 
 export async function removeAlarmFromService(target: AlarmTarget, _previous: FormState, form: FormData) {
+  const t = await getTranslations();
   return act(
     'engineer',
     'remove-from-service',
     target,
     removeAlarmFromServiceSchema,
     { reason: text(form, 'reason') ?? '' },
-    strings.alarms.removedFromService,
+    t('alarms.removedFromService'),
   );
 }
 
 export async function returnAlarmToService(target: AlarmTarget, _previous: FormState) {
+  const t = await getTranslations();
   return act(
     'engineer',
     'return-to-service',
     target,
     returnAlarmToServiceSchema,
     {},
-    strings.alarms.returnedToService,
+    t('alarms.returnedToService'),
   );
 }

@@ -12,6 +12,7 @@ import {
   updateAlarmRuleSchema,
 } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
+import { getTranslations } from 'next-intl/server';
 import {
   alarmRuleChanges,
   fieldErrorsOf,
@@ -21,7 +22,6 @@ import {
   newAlarmRule,
 } from '../alarm-rule-form.ts';
 import type { FormState } from '../form-state.ts';
-import { strings } from '../strings.ts';
 import { callApi } from './api.ts';
 import { failedChange, refusedByForm } from './form-results.ts';
 import { viewerWithRole } from './viewer.ts';
@@ -37,10 +37,11 @@ const byField =
 const invalidId = (id: string) => !idSchema.safeParse(id).success;
 
 export async function createAlarmRule(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   const fields = fieldsOf(form);
   const mapped = byField(levelsTicked(fields));
-  const { body, fieldErrors } = newAlarmRule(fields);
-  const refused = refusedByForm(body, fieldErrors, createAlarmRuleSchema, mapped);
+  const { body, fieldErrors } = newAlarmRule(fields, t);
+  const refused = await refusedByForm(body, fieldErrors, createAlarmRuleSchema, mapped);
   if (refused) return refused;
   try {
     const viewer = await viewerWithRole('engineer');
@@ -48,7 +49,7 @@ export async function createAlarmRule(_previous: FormState, form: FormData): Pro
       await callApi('POST', '/v1/alarm-rules', { token: viewer.token, body }),
     );
     revalidatePath(LIST);
-    return { status: 'ok', message: strings.config.added(created.name) };
+    return { status: 'ok', message: t('config.added', { what: created.name }) };
   } catch (error) {
     return failedChange(error, mapped, WHAT);
   }
@@ -60,18 +61,18 @@ export async function updateAlarmRule(
   _previous: FormState,
   form: FormData,
 ): Promise<FormState> {
-  if (invalidId(ruleId) || !isAlarmRuleKind(kind))
-    return { status: 'error', message: strings.errors.generic };
+  const t = await getTranslations();
+  if (invalidId(ruleId) || !isAlarmRuleKind(kind)) return { status: 'error', message: t('errors.generic') };
   const fields = fieldsOf(form);
   const mapped = byField(levelsTicked(fields));
-  const { body, fieldErrors } = alarmRuleChanges(kind, fields);
-  const refused = refusedByForm(body, fieldErrors, updateAlarmRuleSchema, mapped);
+  const { body, fieldErrors } = alarmRuleChanges(kind, fields, t);
+  const refused = await refusedByForm(body, fieldErrors, updateAlarmRuleSchema, mapped);
   if (refused) return refused;
   try {
     const viewer = await viewerWithRole('engineer');
     await callApi('PATCH', `/v1/alarm-rules/${ruleId}`, { token: viewer.token, body });
     revalidatePath(LIST, 'layout');
-    return { status: 'ok', message: strings.config.saved };
+    return { status: 'ok', message: t('config.saved') };
   } catch (error) {
     return failedChange(error, mapped, WHAT);
   }
@@ -85,25 +86,30 @@ export async function setAlarmRuleEnabled(
   _previous: FormState,
   _form: FormData,
 ): Promise<FormState> {
-  if (invalidId(ruleId)) return { status: 'error', message: strings.errors.generic };
+  const t = await getTranslations();
+  if (invalidId(ruleId)) return { status: 'error', message: t('errors.generic') };
   try {
     const viewer = await viewerWithRole('engineer');
     await callApi('PATCH', `/v1/alarm-rules/${ruleId}`, { token: viewer.token, body: { enabled } });
     revalidatePath(LIST, 'layout');
-    const a = strings.alarmRules;
-    return { status: 'ok', message: enabled ? a.enabledNow(name) : a.disabledNow(name) };
+    const a = await getTranslations('alarmRules');
+    return {
+      status: 'ok',
+      message: enabled ? a('enabledNow', { name: name }) : a('disabledNow', { name: name }),
+    };
   } catch (error) {
     return failedChange(error, byField([]), WHAT);
   }
 }
 
 export async function deleteAlarmRule(ruleId: string): Promise<FormState> {
-  if (invalidId(ruleId)) return { status: 'error', message: strings.errors.generic };
+  const t = await getTranslations();
+  if (invalidId(ruleId)) return { status: 'error', message: t('errors.generic') };
   try {
     const viewer = await viewerWithRole('engineer');
     await callApi('DELETE', `/v1/alarm-rules/${ruleId}`, { token: viewer.token });
     revalidatePath(LIST, 'layout');
-    return { status: 'ok', message: strings.config.removed(ruleId) };
+    return { status: 'ok', message: t('config.removed', { what: ruleId }) };
   } catch (error) {
     return failedChange(error, byField([]), WHAT);
   }

@@ -5,8 +5,8 @@
 import 'server-only';
 import { type HomePin, homeLayoutSchema, homePinSchema } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
+import { getTranslations } from 'next-intl/server';
 import { withPin } from '../home-pins.ts';
-import { strings } from '../strings.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { getViewer } from './viewer.ts';
 
@@ -14,8 +14,9 @@ export type PinResult = { ok: true; pinned: boolean } | { ok: false; message: st
 
 /** Pins (`pinned` true) or unpins one tag or chart; a new pin goes to the end of the home page. */
 export async function setPinned(pin: HomePin, pinned: boolean): Promise<PinResult> {
+  const t = await getTranslations();
   const parsed = homePinSchema.safeParse(pin);
-  if (!parsed.success) return { ok: false, message: strings.pin.failed };
+  if (!parsed.success) return { ok: false, message: t('pin.failed') };
   try {
     const viewer = await getViewer();
     const current = homeLayoutSchema.parse(await callApi('GET', '/v1/me/layout', { token: viewer.token }));
@@ -25,8 +26,8 @@ export async function setPinned(pin: HomePin, pinned: boolean): Promise<PinResul
     return { ok: true, pinned };
   } catch (error) {
     if (error instanceof ApiError && error.status < 500) return { ok: false, message: error.message };
-    if (error instanceof ApiUnavailableError) return { ok: false, message: strings.errors.apiDown };
+    if (error instanceof ApiUnavailableError) return { ok: false, message: t('errors.apiDown') };
     console.error('web: changing the home layout failed', error);
-    return { ok: false, message: strings.pin.failed };
+    return { ok: false, message: t('pin.failed') };
   }
 }

@@ -2,7 +2,7 @@
 // file's first bytes (a browser's file type comes from the name), so a wrong file is refused before
 // it is sent; the API checks the same again.
 import { type LogoMediaType, MAX_LOGO_BYTES, type UploadTenantLogo } from '@plantwatch/shared';
-import { strings } from '../strings.ts';
+import type { Translator } from '../i18n/translator.ts';
 
 /** The image format the bytes start with (PNG or JPEG signature), or null. */
 export function logoTypeOf(bytes: Uint8Array): LogoMediaType | null {
@@ -15,12 +15,13 @@ export function logoTypeOf(bytes: Uint8Array): LogoMediaType | null {
 /** The request body for the chosen file, or the reason to refuse it (shown beside the field). */
 export async function logoUploadBody(
   file: FormDataEntryValue | null,
+  t: Translator,
 ): Promise<{ body: UploadTenantLogo } | { error: string }> {
-  const o = strings.organisation;
-  if (!(file instanceof Blob) || file.size === 0) return { error: o.chooseFile };
-  if (file.size > MAX_LOGO_BYTES) return { error: o.tooBig(Math.ceil(file.size / 1024)) };
+  if (!(file instanceof Blob) || file.size === 0) return { error: t('organisation.chooseFile') };
+  if (file.size > MAX_LOGO_BYTES)
+    return { error: t('organisation.tooBig', { kb: Math.ceil(file.size / 1024) }) };
   const bytes = new Uint8Array(await file.arrayBuffer());
   const mediaType = logoTypeOf(bytes);
-  if (!mediaType) return { error: o.notImage };
+  if (!mediaType) return { error: t('organisation.notImage') };
   return { body: { mediaType, data: Buffer.from(bytes).toString('base64') } };
 }

@@ -4,16 +4,17 @@
 import 'server-only';
 import { notificationSettingsSchema, updateNotificationSettingsSchema } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
+import { getTranslations } from 'next-intl/server';
 import type { FormState } from '../form-state.ts';
-import { strings } from '../strings.ts';
 import { callApi } from './api.ts';
 import { failedChange, refusedByForm } from './form-results.ts';
 import { notificationSettingsBody, notificationSettingsErrors } from './notification-settings-form.ts';
 import { viewerWithRole } from './viewer.ts';
 
 export async function saveNotificationSettings(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   const body = notificationSettingsBody(form);
-  const refused = refusedByForm(body, {}, updateNotificationSettingsSchema, notificationSettingsErrors);
+  const refused = await refusedByForm(body, {}, updateNotificationSettingsSchema, notificationSettingsErrors);
   if (refused) return refused;
   try {
     const viewer = await viewerWithRole('admin');
@@ -21,7 +22,7 @@ export async function saveNotificationSettings(_previous: FormState, form: FormD
       await callApi('PUT', '/v1/settings/notifications', { token: viewer.token, body }),
     );
     revalidatePath('/settings/notifications');
-    return { status: 'ok', message: strings.notificationSettings.saved };
+    return { status: 'ok', message: t('notificationSettings.saved') };
   } catch (error) {
     return failedChange(error, notificationSettingsErrors, 'a notification settings change');
   }

@@ -17,10 +17,10 @@ import {
   updateOnCallRotationSchema,
 } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
+import { getTranslations } from 'next-intl/server';
 import type { z } from 'zod';
 import type { FormState } from '../form-state.ts';
 import { peopleFormRows } from '../people-form.ts';
-import { strings } from '../strings.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { RoleTooLowError, viewerWithRole } from './viewer.ts';
 
@@ -33,15 +33,16 @@ const {
 
 type Checked<T> = { ok: true; data: T } | { ok: false; state: FormState };
 
-function check<T>(schema: z.ZodType<T>, input: unknown): Checked<T> {
+async function check<T>(schema: z.ZodType<T>, input: unknown): Promise<Checked<T>> {
+  const t = await getTranslations();
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, data: result.data };
   const fieldErrors: Record<string, string> = {};
   for (const issue of result.error.issues) {
     fieldErrors[issue.path.map(String).join('.') || 'form'] ??=
-      issue.code === 'invalid_type' ? strings.required : issue.message;
+      issue.code === 'invalid_type' ? t('common.required') : issue.message;
   }
-  return { ok: false, state: { status: 'error', message: strings.errors.fixFields, fieldErrors } };
+  return { ok: false, state: { status: 'error', message: t('errors.fixFields'), fieldErrors } };
 }
 
 async function asEngineer(
@@ -49,6 +50,7 @@ async function asEngineer(
   path: string,
   body?: unknown,
 ): Promise<FormState | null> {
+  const t = await getTranslations();
   try {
     const viewer = await viewerWithRole('engineer');
     await callApi(method, path, { token: viewer.token, body });
@@ -56,8 +58,8 @@ async function asEngineer(
     return null;
   } catch (error) {
     if (error instanceof RoleTooLowError)
-      return { status: 'error', message: strings.errors.denied(error.needed) };
-    if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+      return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+    if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
     // 409 (still used) and 422 (a contact or rotation that no longer exists) explain themselves
     if (error instanceof ApiError && error.status < 500) {
       const fieldErrors = Object.fromEntries(
@@ -65,12 +67,12 @@ async function asEngineer(
       );
       return {
         status: 'error',
-        message: error.issues.length ? strings.errors.fixFields : error.message,
+        message: error.issues.length ? t('errors.fixFields') : error.message,
         fieldErrors,
       };
     }
     console.error('web: a people change failed', error);
-    return { status: 'error', message: strings.errors.generic };
+    return { status: 'error', message: t('errors.generic') };
   }
 }
 
@@ -87,7 +89,7 @@ const isChannelType = (value: string | undefined): value is ContactChannelType =
  * The filled-in channel rows (empty rows are skipped), and a check whose field errors name the
  * form's rows rather than the positions in the list sent.
  */
-function checkContact<T>(schema: z.ZodType<T>, form: FormData): Checked<T> {
+async function checkContact<T>(schema: z.ZodType<T>, form: FormData): Promise<Checked<T>> {
   // a contact has at most 10 channels; the edit form shows one empty row more
   const filled = rows(Math.min(11, Math.max(CHANNEL_ROWS, Number(text(form, 'channelRows')) || 0))).flatMap(
     (row) => {
@@ -95,7 +97,7 @@ function checkContact<T>(schema: z.ZodType<T>, form: FormData): Checked<T> {
       return address === undefined ? [] : [{ row, type: text(form, `channels.${row}.type`), address }];
     },
   );
-  const checked = check(schema, {
+  const checked = await check(schema, {
     name: text(form, 'name'),
     channels: filled.map(({ type, address }) => ({ type, address })),
   });
@@ -113,12 +115,13 @@ function checkContact<T>(schema: z.ZodType<T>, form: FormData): Checked<T> {
 }
 
 export async function createContact(_previous: FormState, form: FormData): Promise<FormState> {
-  const checked = checkContact(createContactSchema, form);
+  const t = await getTranslations();
+  const checked = await checkContact(createContactSchema, form);
   if (!checked.ok) return checked.state;
   return (
     (await asEngineer('POST', '/v1/contacts', checked.data)) ?? {
       status: 'ok',
-      message: strings.config.added(checked.data.name),
+      message: t('config.added', { what: checked.data.name }),
     }
   );
 }
@@ -129,12 +132,13 @@ export async function updateContact(
   _previous: FormState,
   form: FormData,
 ): Promise<FormState> {
-  const checked = checkContact(updateContactSchema, form);
+  const t = await getTranslations();
+  const checked = await checkContact(updateContactSchema, form);
   if (!checked.ok) return checked.state;
   return (
     (await asEngineer('PATCH', `/v1/contacts/${encodeURIComponent(contactId)}`, checked.data)) ?? {
       status: 'ok',
-      message: strings.config.saved,
+      message: t('config.saved'),
     }
   );
 }
@@ -144,9 +148,10 @@ export async function deleteContact(contactId: string): Promise<FormState> {
 }
 
 export async function createOnCallRotation(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   const period = text(form, 'period');
   const day = text(form, 'handoffDay');
-  const checked = check(createOnCallRotationSchema, {
+  const checked = await check(createOnCallRotationSchema, {
     name: text(form, 'name'),
     timeZone: text(form, 'timeZone'),
     handoffTime: text(form, 'handoffTime'),
@@ -158,7 +163,7 @@ export async function createOnCallRotation(_previous: FormState, form: FormData)
   return (
     (await asEngineer('POST', '/v1/on-call-rotations', checked.data)) ?? {
       status: 'ok',
-      message: strings.config.added(checked.data.name),
+      message: t('config.added', { what: checked.data.name }),
     }
   );
 }
@@ -184,7 +189,7 @@ const channelsOf = (value: string | undefined): ContactChannelType[] =>
   (value ?? '').split(',').filter(isChannelType);
 
 /** Levels without targets are skipped; field errors name the form's level rows, not positions sent. */
-function checkPolicy<T>(schema: z.ZodType<T>, form: FormData): Checked<T> {
+async function checkPolicy<T>(schema: z.ZodType<T>, form: FormData): Promise<Checked<T>> {
   const bounded = (name: string, least: number, most: number) =>
     Math.min(most, Math.max(least, Number(text(form, name)) || 0));
   const levelRows = bounded('levelRows', LEVEL_ROWS, 11);
@@ -206,7 +211,7 @@ function checkPolicy<T>(schema: z.ZodType<T>, form: FormData): Checked<T> {
     ];
   });
   const repeat = text(form, 'repeat');
-  const checked = check(schema, {
+  const checked = await check(schema, {
     name: text(form, 'name'),
     ...(repeat === undefined ? {} : { repeat: Number(repeat) }),
     levels: filled.map(({ level }) => level),
@@ -225,12 +230,13 @@ function checkPolicy<T>(schema: z.ZodType<T>, form: FormData): Checked<T> {
 }
 
 export async function createEscalationPolicy(_previous: FormState, form: FormData): Promise<FormState> {
-  const checked = checkPolicy(createEscalationPolicySchema, form);
+  const t = await getTranslations();
+  const checked = await checkPolicy(createEscalationPolicySchema, form);
   if (!checked.ok) return checked.state;
   return (
     (await asEngineer('POST', '/v1/escalation-policies', checked.data)) ?? {
       status: 'ok',
-      message: strings.config.added(checked.data.name),
+      message: t('config.added', { what: checked.data.name }),
     }
   );
 }
@@ -241,12 +247,13 @@ export async function updateEscalationPolicy(
   _previous: FormState,
   form: FormData,
 ): Promise<FormState> {
-  const checked = checkPolicy(updateEscalationPolicySchema, form);
+  const t = await getTranslations();
+  const checked = await checkPolicy(updateEscalationPolicySchema, form);
   if (!checked.ok) return checked.state;
   return (
     (await asEngineer('PATCH', `/v1/escalation-policies/${encodeURIComponent(policyId)}`, checked.data)) ?? {
       status: 'ok',
-      message: strings.config.saved,
+      message: t('config.saved'),
     }
   );
 }
@@ -267,9 +274,10 @@ export async function updateOnCallRotation(
   _previous: FormState,
   form: FormData,
 ): Promise<FormState> {
+  const t = await getTranslations();
   const period = text(form, 'period');
   const day = text(form, 'handoffDay');
-  const checked = check(updateOnCallRotationSchema, {
+  const checked = await check(updateOnCallRotationSchema, {
     name: text(form, 'name'),
     timeZone: text(form, 'timeZone'),
     handoffTime: text(form, 'handoffTime'),
@@ -281,7 +289,7 @@ export async function updateOnCallRotation(
   return (
     (await asEngineer('PATCH', rotationPath(rotationId), checked.data)) ?? {
       status: 'ok',
-      message: strings.config.saved,
+      message: t('config.saved'),
     }
   );
 }
@@ -307,11 +315,12 @@ export async function addOverride(
   _previous: FormState,
   form: FormData,
 ): Promise<FormState> {
+  const t = await getTranslations();
   const local = (name: string) => {
     const value = text(form, name);
     return value === undefined ? undefined : (instantOfLocalDateTime(timeZone, value) ?? value);
   };
-  const checked = check(updateOnCallRotationSchema, {
+  const checked = await check(updateOnCallRotationSchema, {
     overrides: [{ contactId: text(form, 'contactId'), from: local('from'), to: local('to') }],
   });
   if (!checked.ok) {
@@ -324,24 +333,25 @@ export async function addOverride(
     return { ...checked.state, fieldErrors };
   }
   const added = checked.data.overrides?.[0];
-  if (!added) return { status: 'error', message: strings.errors.generic };
+  if (!added) return { status: 'error', message: t('errors.generic') };
   try {
     return (
       (await changeOverrides(rotationId, (overrides) => [...overrides, added])) ?? {
         status: 'ok',
-        message: strings.people.overrideAdded,
+        message: t('people.overrideAdded'),
       }
     );
   } catch (error) {
     if (error instanceof RoleTooLowError)
-      return { status: 'error', message: strings.errors.denied(error.needed) };
-    if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+      return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+    if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
     console.error('web: adding an override failed', error);
-    return { status: 'error', message: strings.errors.generic };
+    return { status: 'error', message: t('errors.generic') };
   }
 }
 
 export async function removeOverride(rotationId: string, removed: Override): Promise<FormState> {
+  const t = await getTranslations();
   try {
     const same = (o: Override) =>
       o.contactId === removed.contactId &&
@@ -355,9 +365,9 @@ export async function removeOverride(rotationId: string, removed: Override): Pro
     );
   } catch (error) {
     if (error instanceof RoleTooLowError)
-      return { status: 'error', message: strings.errors.denied(error.needed) };
-    if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+      return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+    if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
     console.error('web: removing an override failed', error);
-    return { status: 'error', message: strings.errors.generic };
+    return { status: 'error', message: t('errors.generic') };
   }
 }

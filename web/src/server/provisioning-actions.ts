@@ -4,7 +4,7 @@
 import 'server-only';
 import { createGatewaySchema, gatewaySchema } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
-import { strings } from '../strings.ts';
+import { getTranslations } from 'next-intl/server';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { RoleTooLowError, viewerWithRole } from './viewer.ts';
 
@@ -17,6 +17,7 @@ export async function createGatewayForSetup(input: {
   name: string;
   description: string;
 }): Promise<CreatedGateway> {
+  const t = await getTranslations();
   const parsed = createGatewaySchema.safeParse({
     siteId: input.siteId,
     name: input.name.trim(),
@@ -24,7 +25,7 @@ export async function createGatewayForSetup(input: {
   });
   if (!parsed.success) {
     const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
-    return { ok: false, message: strings.errors.fixFields, fieldErrors };
+    return { ok: false, message: t('errors.fixFields'), fieldErrors };
   }
   try {
     const viewer = await viewerWithRole('engineer');
@@ -35,10 +36,10 @@ export async function createGatewayForSetup(input: {
     return { ok: true, gateway: { id: gateway.id, name: gateway.name, siteId: gateway.siteId } };
   } catch (error) {
     if (error instanceof RoleTooLowError) {
-      return { ok: false, message: strings.errors.denied(error.needed), fieldErrors: {} };
+      return { ok: false, message: t('errors.denied', { role: error.needed }), fieldErrors: {} };
     }
     if (error instanceof ApiUnavailableError)
-      return { ok: false, message: strings.errors.apiDown, fieldErrors: {} };
+      return { ok: false, message: t('errors.apiDown'), fieldErrors: {} };
     if (error instanceof ApiError && error.status < 500) {
       const fieldErrors = Object.fromEntries(
         error.issues.map((i) => [i.path.replace(/^body\./, ''), i.message]),
@@ -46,6 +47,6 @@ export async function createGatewayForSetup(input: {
       return { ok: false, message: error.message, fieldErrors };
     }
     console.error('web: creating a gateway failed', error);
-    return { ok: false, message: strings.errors.generic, fieldErrors: {} };
+    return { ok: false, message: t('errors.generic'), fieldErrors: {} };
   }
 }

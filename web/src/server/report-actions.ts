@@ -4,8 +4,8 @@
 import 'server-only';
 import { idSchema } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
+import { getTranslations } from 'next-intl/server';
 import type { FormState } from '../form-state.ts';
-import { strings } from '../strings.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { RoleTooLowError, viewerWithRole } from './viewer.ts';
 
@@ -14,6 +14,7 @@ export async function runReportNow(
   _previous: FormState,
   _form: FormData,
 ): Promise<FormState> {
+  const t = await getTranslations();
   try {
     const id = idSchema.parse(reportId);
     const viewer = await viewerWithRole('operator');
@@ -25,10 +26,10 @@ export async function runReportNow(
     };
   } catch (error) {
     if (error instanceof RoleTooLowError)
-      return { status: 'error', message: strings.errors.denied(error.needed) };
-    if (error instanceof ApiUnavailableError) return { status: 'error', message: strings.errors.apiDown };
+      return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+    if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
     if (error instanceof ApiError && error.status < 500) return { status: 'error', message: error.message };
     console.error('web: run now failed', error);
-    return { status: 'error', message: strings.errors.generic };
+    return { status: 'error', message: t('errors.generic') };
   }
 }

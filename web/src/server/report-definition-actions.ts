@@ -10,9 +10,9 @@ import {
   updateReportScheduleSchema,
 } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
+import { getTranslations } from 'next-intl/server';
 import type { FormState } from '../form-state.ts';
 import { reportBody, reportFieldErrors, reportFormValues } from '../report-form.ts';
-import { strings } from '../strings.ts';
 import { callApi } from './api.ts';
 import { failedChange, refusedByForm } from './form-results.ts';
 import { viewerWithRole } from './viewer.ts';
@@ -21,16 +21,17 @@ const WHAT = 'a report change';
 const invalidId = (id: string) => !idSchema.safeParse(id).success;
 
 export async function createReport(_previous: FormState, form: FormData): Promise<FormState> {
+  const t = await getTranslations();
   try {
     const viewer = await viewerWithRole('engineer');
-    const { body, fieldErrors } = reportBody(reportFormValues(form), viewer.tenant.timeZone);
-    const refused = refusedByForm(body, fieldErrors, createReportScheduleSchema, reportFieldErrors);
+    const { body, fieldErrors } = reportBody(reportFormValues(form), viewer.tenant.timeZone, t);
+    const refused = await refusedByForm(body, fieldErrors, createReportScheduleSchema, reportFieldErrors);
     if (refused) return refused;
     const created = reportScheduleSchema.parse(
       await callApi('POST', '/v1/reports', { token: viewer.token, body }),
     );
     revalidatePath('/reports', 'layout');
-    return { status: 'ok', message: strings.config.added(created.name) };
+    return { status: 'ok', message: t('config.added', { what: created.name }) };
   } catch (error) {
     return failedChange(error, reportFieldErrors, WHAT);
   }
@@ -41,15 +42,16 @@ export async function updateReport(
   _previous: FormState,
   form: FormData,
 ): Promise<FormState> {
-  if (invalidId(reportId)) return { status: 'error', message: strings.errors.generic };
+  const t = await getTranslations();
+  if (invalidId(reportId)) return { status: 'error', message: t('errors.generic') };
   try {
     const viewer = await viewerWithRole('engineer');
-    const { body, fieldErrors } = reportBody(reportFormValues(form), viewer.tenant.timeZone);
-    const refused = refusedByForm(body, fieldErrors, updateReportScheduleSchema, reportFieldErrors);
+    const { body, fieldErrors } = reportBody(reportFormValues(form), viewer.tenant.timeZone, t);
+    const refused = await refusedByForm(body, fieldErrors, updateReportScheduleSchema, reportFieldErrors);
     if (refused) return refused;
     await callApi('PATCH', `/v1/reports/${reportId}`, { token: viewer.token, body });
     revalidatePath('/reports', 'layout');
-    return { status: 'ok', message: strings.config.saved };
+    return { status: 'ok', message: t('config.saved') };
   } catch (error) {
     return failedChange(error, reportFieldErrors, WHAT);
   }
@@ -62,7 +64,8 @@ export async function setReportEnabled(
   _previous: FormState,
   _form: FormData,
 ): Promise<FormState> {
-  if (invalidId(reportId)) return { status: 'error', message: strings.errors.generic };
+  const t = await getTranslations();
+  if (invalidId(reportId)) return { status: 'error', message: t('errors.generic') };
   try {
     const viewer = await viewerWithRole('engineer');
     await callApi('POST', `/v1/reports/${reportId}/${enabled ? 'enable' : 'disable'}`, {
@@ -71,7 +74,7 @@ export async function setReportEnabled(
     revalidatePath('/reports', 'layout');
     return {
       status: 'ok',
-      message: enabled ? strings.reports.enabledNow(name) : strings.reports.disabledNow(name),
+      message: enabled ? t('reports.enabledNow', { name: name }) : t('reports.disabledNow', { name: name }),
     };
   } catch (error) {
     return failedChange(error, reportFieldErrors, WHAT);
@@ -79,12 +82,13 @@ export async function setReportEnabled(
 }
 
 export async function deleteReport(reportId: string): Promise<FormState> {
-  if (invalidId(reportId)) return { status: 'error', message: strings.errors.generic };
+  const t = await getTranslations();
+  if (invalidId(reportId)) return { status: 'error', message: t('errors.generic') };
   try {
     const viewer = await viewerWithRole('engineer');
     await callApi('DELETE', `/v1/reports/${reportId}`, { token: viewer.token });
     revalidatePath('/reports', 'layout');
-    return { status: 'ok', message: strings.config.removed(reportId) };
+    return { status: 'ok', message: t('config.removed', { what: reportId }) };
   } catch (error) {
     return failedChange(error, reportFieldErrors, WHAT);
   }

@@ -1,14 +1,15 @@
 'use client';
-import { strings } from '../../strings.ts';
+import { useTranslations } from 'next-intl';
 
 export default function AppError({ reset }: { error: Error; reset: () => void }) {
+  const t = useTranslations();
   return (
     <main id="main" className="narrow">
-      <title>{`${strings.errors.errorTitle} · ${strings.titleSuffix}`}</title>
-      <h1>{strings.errors.errorTitle}</h1>
-      <p>{strings.errors.errorText}</p>
+      <title>{`${t('errors.errorTitle')} · ${t('common.titleSuffix')}`}</title>
+      <h1>{t('errors.errorTitle')}</h1>
+      <p>{t('errors.errorText')}</p>
       <button type="button" onClick={reset}>
-        {strings.errors.tryAgain}
+        {t('errors.tryAgain')}
       </button>
     </main>
   );

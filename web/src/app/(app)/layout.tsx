@@ -1,82 +1,89 @@
 import { roleAtLeast } from '@plantwatch/shared';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { LogOutButton } from '../../components/auth-forms.tsx';
 import { getViewer } from '../../server/viewer.ts';
-import { strings } from '../../strings.ts';
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
+  const t = await getTranslations();
   const viewer = await getViewer();
   const admin = roleAtLeast(viewer.role, 'admin');
   return (
     <>
       <header className="top">
         <Link href="/fleet" className="brand">
-          {strings.product}
+          {t('common.product')}
         </Link>
-        <nav aria-label={strings.nav.label}>
+        <nav aria-label={t('nav.label')}>
           <ul>
             <li>
-              <Link href="/">{strings.nav.home}</Link>
+              <Link href="/">{t('nav.home')}</Link>
             </li>
             <li>
-              <Link href="/fleet">{strings.nav.fleet}</Link>
+              <Link href="/fleet">{t('nav.fleet')}</Link>
             </li>
             <li>
-              <Link href="/alarms">{strings.nav.alarms}</Link>
+              <Link href="/alarms">{t('nav.alarms')}</Link>
             </li>
             <li>
-              <Link href="/reports">{strings.nav.reports}</Link>
+              <Link href="/reports">{t('nav.reports')}</Link>
             </li>
             {roleAtLeast(viewer.role, 'operator') ? (
               <li>
-                <Link href="/outbox">{strings.outbox.title}</Link>
+                <Link href="/outbox">{t('outbox.title')}</Link>
               </li>
             ) : null}
             <li>
-              <Link href="/config/sites">{strings.nav.sites}</Link>
+              <Link href="/config/sites">{t('nav.sites')}</Link>
             </li>
             <li>
-              <Link href="/config/gateways">{strings.nav.gateways}</Link>
+              <Link href="/config/gateways">{t('nav.gateways')}</Link>
             </li>
             <li>
-              <Link href="/config/devices">{strings.nav.devices}</Link>
+              <Link href="/config/devices">{t('nav.devices')}</Link>
             </li>
             <li>
-              <Link href="/config/tags">{strings.nav.tags}</Link>
+              <Link href="/config/tags">{t('nav.tags')}</Link>
             </li>
             <li>
-              <Link href="/config/alarm-rules">{strings.alarmRules.title}</Link>
+              <Link href="/config/alarm-rules">{t('alarmRules.title')}</Link>
             </li>
             <li>
-              <Link href="/config/contacts">{strings.people.contactsTitle}</Link>
+              <Link href="/config/contacts">{t('people.contactsTitle')}</Link>
             </li>
             <li>
-              <Link href="/config/rotations">{strings.people.rotationsTitle}</Link>
+              <Link href="/config/rotations">{t('people.rotationsTitle')}</Link>
             </li>
             <li>
-              <Link href="/config/policies">{strings.people.policiesTitle}</Link>
+              <Link href="/config/policies">{t('people.policiesTitle')}</Link>
             </li>
             {admin ? (
               <>
                 <li>
-                  <Link href="/users">{strings.nav.users}</Link>
+                  <Link href="/users">{t('nav.users')}</Link>
                 </li>
                 <li>
-                  <Link href="/api-keys">{strings.nav.apiKeys}</Link>
+                  <Link href="/api-keys">{t('nav.apiKeys')}</Link>
                 </li>
                 <li>
-                  <Link href="/settings/notifications">{strings.nav.notificationSettings}</Link>
+                  <Link href="/settings/notifications">{t('nav.notificationSettings')}</Link>
                 </li>
                 <li>
-                  <Link href="/settings/organisation">{strings.nav.organisation}</Link>
+                  <Link href="/settings/organisation">{t('nav.organisation')}</Link>
                 </li>
               </>
             ) : null}
           </ul>
         </nav>
         <div className="who">
-          <span>{strings.nav.signedInAs(viewer.name || viewer.email, viewer.role, viewer.tenant.name)}</span>
+          <span>
+            {t('nav.signedInAs', {
+              name: viewer.name || viewer.email,
+              role: viewer.role,
+              tenant: viewer.tenant.name,
+            })}
+          </span>
           <LogOutButton />
         </div>
       </header>

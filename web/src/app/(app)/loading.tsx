@@ -1,9 +1,10 @@
-import { strings } from '../../strings.ts';
+import { useTranslations } from 'next-intl';
 
 export default function Loading() {
+  const t = useTranslations();
   return (
     <p className="loading" role="status" aria-live="polite">
-      {strings.loading}
+      {t('common.loading')}
     </p>
   );
 }

@@ -2,14 +2,18 @@
 // the API per user so they follow the viewer between devices; an empty state says how to pin.
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { PinnedChart, PinnedSiteValues } from '../../components/home-pins.tsx';
 import { listSites } from '../../server/data.ts';
 import { getHomeLayout } from '../../server/layout-data.ts';
-import { strings } from '../../strings.ts';
 
-export const metadata: Metadata = { title: strings.home.title };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('home.title') };
+}
 
 export default async function HomePage() {
+  const t = await getTranslations();
   const [layout, sites] = await Promise.all([getHomeLayout(), listSites()]);
   const siteName = new Map(sites.map((site) => [site.id, site.name]));
   const tagById = new Map(layout.tags.map((tag) => [tag.id, tag]));
@@ -24,23 +28,23 @@ export default async function HomePage() {
 
   return (
     <>
-      <h1>{strings.home.heading}</h1>
+      <h1>{t('home.heading')}</h1>
       {layout.pins.length === 0 ? (
         <section className="empty">
           <p>
-            <strong>{strings.home.empty}</strong>
+            <strong>{t('home.empty')}</strong>
           </p>
-          <p>{strings.home.howToPin}</p>
+          <p>{t('home.howToPin')}</p>
           <Link className="button" href="/fleet">
-            {strings.home.openFleet}
+            {t('home.openFleet')}
           </Link>
         </section>
       ) : (
         <>
-          <p className="muted">{strings.home.intro}</p>
+          <p className="muted">{t('home.intro')}</p>
           {bySite.size > 0 ? (
             <section aria-labelledby="pinned-values-heading">
-              <h2 id="pinned-values-heading">{strings.home.valuesHeading}</h2>
+              <h2 id="pinned-values-heading">{t('home.valuesHeading')}</h2>
               {[...bySite].map(([siteId, tags]) => (
                 <PinnedSiteValues
                   key={siteId}
@@ -53,7 +57,7 @@ export default async function HomePage() {
           ) : null}
           {charts.length > 0 ? (
             <section aria-labelledby="pinned-charts-heading">
-              <h2 id="pinned-charts-heading">{strings.home.chartsHeading}</h2>
+              <h2 id="pinned-charts-heading">{t('home.chartsHeading')}</h2>
               {charts.map((pin) => {
                 const tags = pin.tagIds.flatMap((id) => tagById.get(id) ?? []);
                 const siteNames = [...new Set(tags.map((t) => siteName.get(t.siteId) ?? t.siteId))].join(

@@ -1,19 +1,24 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
+import { getTranslations } from 'next-intl/server';
 import { SignUpForm } from '../../components/auth-forms.tsx';
 import { signUp } from '../../server/actions.ts';
-import { strings } from '../../strings.ts';
 
-export const metadata: Metadata = { title: strings.auth.signUpTitle };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('auth.signUpTitle') };
+}
 
 export default function SignUpPage() {
+  const t = useTranslations();
   return (
     <main id="main" className="narrow">
-      <h1>{strings.auth.signUpHeading}</h1>
-      <p>{strings.auth.signUpIntro}</p>
+      <h1>{t('auth.signUpHeading')}</h1>
+      <p>{t('auth.signUpIntro')}</p>
       <SignUpForm action={signUp} timeZones={Intl.supportedValuesOf('timeZone')} />
       <p>
-        {strings.auth.haveAccount} <Link href="/login">{strings.auth.logInLink}</Link>
+        {t('auth.haveAccount')} <Link href="/login">{t('auth.logInLink')}</Link>
       </p>
     </main>
   );

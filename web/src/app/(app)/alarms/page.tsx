@@ -7,14 +7,18 @@ import {
 } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
+import { getTranslations } from 'next-intl/server';
 import { AlarmActions, AutoRefresh, SeverityBadge, StateLabel } from '../../../components/alarm-controls.tsx';
 import { LocalTime } from '../../../components/local-time.tsx';
 import { listSites } from '../../../server/data.ts';
 import { listAlarms } from '../../../server/monitoring.ts';
 import { can } from '../../../server/viewer.ts';
-import { strings } from '../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.alarms.title };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('alarms.title') };
+}
 
 type Search = { show?: string; severity?: string; state?: string; siteId?: string; q?: string };
 
@@ -32,8 +36,6 @@ const consoleOrder = (a: Alarm, b: Alarm) =>
   SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
   b.updatedAt.localeCompare(a.updatedAt);
 
-const formatValue = (value: Alarm['value']) => (value === null ? strings.noValue : String(value));
-
 /** One filter of the console: a labelled select, optionally led by "any" (the empty value). */
 function FilterSelect(props: {
   id: string;
@@ -43,11 +45,12 @@ function FilterSelect(props: {
   any?: boolean;
   options: readonly { value: string; label: string }[];
 }) {
+  const t = useTranslations();
   return (
     <div className="filter-field">
       <label htmlFor={props.id}>{props.label}</label>
       <select id={props.id} name={props.name} defaultValue={props.value ?? ''}>
-        {props.any ? <option value="">{strings.alarms.anyOption}</option> : null}
+        {props.any ? <option value="">{t('alarms.anyOption')}</option> : null}
         {props.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -59,6 +62,7 @@ function FilterSelect(props: {
 }
 
 export default async function AlarmsPage(props: { searchParams: Promise<Search> }) {
+  const t = await getTranslations();
   const search = await props.searchParams;
   const show = search.show === 'all' || search.show === 'history' ? search.show : 'active';
   const severity = alarmSeverities.find((s) => s === search.severity);
@@ -78,89 +82,89 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
   const filtered = Boolean(severity || state || siteId || needle);
   return (
     <>
-      <h1>{strings.alarms.heading}</h1>
+      <h1>{t('alarms.heading')}</h1>
       <search>
-        <form className="filter" action="/alarms" aria-label={strings.alarms.filters}>
+        <form className="filter" action="/alarms" aria-label={t('alarms.filters')}>
           <FilterSelect
             id="alarm-show"
             name="show"
-            label={strings.alarms.show}
+            label={t('alarms.show')}
             value={show}
             options={[
-              { value: 'active', label: strings.alarms.showActive },
-              { value: 'history', label: strings.alarms.showHistory },
-              { value: 'all', label: strings.alarms.showAll },
+              { value: 'active', label: t('alarms.showActive') },
+              { value: 'history', label: t('alarms.showHistory') },
+              { value: 'all', label: t('alarms.showAll') },
             ]}
           />
           <FilterSelect
             id="alarm-severity"
             name="severity"
-            label={strings.alarms.severity}
+            label={t('alarms.severity')}
             value={severity}
             any
-            options={alarmSeverities.map((s) => ({ value: s, label: strings.alarms.severities[s] }))}
+            options={alarmSeverities.map((s) => ({ value: s, label: t(`alarms.severities.${s}`) }))}
           />
           <FilterSelect
             id="alarm-state"
             name="state"
-            label={strings.alarms.state}
+            label={t('alarms.state')}
             value={state}
             any
-            options={alarmStates.map((s) => ({ value: s, label: strings.alarms.states[s] }))}
+            options={alarmStates.map((s) => ({ value: s, label: t(`alarms.states.${s}`) }))}
           />
           <FilterSelect
             id="alarm-site"
             name="siteId"
-            label={strings.alarms.site}
+            label={t('alarms.site')}
             value={siteId}
             any
             options={sites.map((s) => ({ value: s.id, label: s.name }))}
           />
           <div className="filter-field">
-            <label htmlFor="alarm-q">{strings.alarms.search}</label>
+            <label htmlFor="alarm-q">{t('alarms.search')}</label>
             <input
               id="alarm-q"
               name="q"
               type="search"
               defaultValue={search.q ?? ''}
-              placeholder={strings.alarms.searchPlaceholder}
+              placeholder={t('alarms.searchPlaceholder')}
             />
           </div>
-          <button type="submit">{strings.alarms.filter}</button>
-          {filtered || show !== 'active' ? <Link href="/alarms">{strings.alarms.clear}</Link> : null}
+          <button type="submit">{t('alarms.filter')}</button>
+          {filtered || show !== 'active' ? <Link href="/alarms">{t('alarms.clear')}</Link> : null}
         </form>
       </search>
-      {operator ? null : <p className="notice">{strings.alarms.readOnly}</p>}
+      {operator ? null : <p className="notice">{t('alarms.readOnly')}</p>}
       <AutoRefresh everyMs={5_000} />
       {shown.length === 0 ? (
         <section className="empty">
           <p>
             {filtered
-              ? strings.alarms.noMatch
+              ? t('alarms.noMatch')
               : show === 'all'
-                ? strings.alarms.noneAll
+                ? t('alarms.noneAll')
                 : show === 'history'
-                  ? strings.alarms.noneHistory
-                  : strings.alarms.none}
+                  ? t('alarms.noneHistory')
+                  : t('alarms.none')}
           </p>
         </section>
       ) : (
         <div className="table-wrap">
           <table className="alarm-table">
-            <caption className="muted">{strings.alarms.count(shown.length)}</caption>
+            <caption className="muted">{t('alarms.count', { n: shown.length })}</caption>
             <thead>
               <tr>
-                <th scope="col">{strings.alarms.columns.severity}</th>
-                <th scope="col">{strings.alarms.columns.alarm}</th>
+                <th scope="col">{t('alarms.columns.severity')}</th>
+                <th scope="col">{t('alarms.columns.alarm')}</th>
                 <th scope="col" className="wide-only">
-                  {strings.alarms.columns.site}
+                  {t('alarms.columns.site')}
                 </th>
-                <th scope="col">{strings.alarms.columns.state}</th>
+                <th scope="col">{t('alarms.columns.state')}</th>
                 <th scope="col" className="num wide-only">
-                  {strings.alarms.columns.value}
+                  {t('alarms.columns.value')}
                 </th>
-                <th scope="col">{strings.alarms.columns.since}</th>
-                <th scope="col">{strings.alarms.columns.actions}</th>
+                <th scope="col">{t('alarms.columns.since')}</th>
+                <th scope="col">{t('alarms.columns.actions')}</th>
               </tr>
             </thead>
             <tbody>
@@ -174,19 +178,21 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
                   </th>
                   <td className="wide-only">
                     <Link href={`/sites/${alarm.siteId}`}>
-                      {siteName.get(alarm.siteId) ?? strings.noValue}
+                      {siteName.get(alarm.siteId) ?? t('common.noValue')}
                     </Link>
                   </td>
                   <td>
                     <StateLabel alarm={alarm} />
                   </td>
-                  <td className="num wide-only">{formatValue(alarm.value)}</td>
+                  <td className="num wide-only">
+                    {alarm.value === null ? t('common.noValue') : String(alarm.value)}
+                  </td>
                   <td>
-                    {alarm.activeSince ? <LocalTime iso={alarm.activeSince} seconds /> : strings.noValue}
+                    {alarm.activeSince ? <LocalTime iso={alarm.activeSince} seconds /> : t('common.noValue')}
                   </td>
                   <td>
                     <AlarmActions alarm={alarm} role={{ operator, engineer }}>
-                      <Link href={`/alarms/${alarm.ruleId}`}>{strings.alarms.history}</Link>
+                      <Link href={`/alarms/${alarm.ruleId}`}>{t('alarms.history')}</Link>
                     </AlarmActions>
                   </td>
                 </tr>

@@ -1,6 +1,7 @@
 import { type AlarmSeverity, alarmSeverities } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { SeverityBadge } from '../../../components/alarm-controls.tsx';
 import { LocalTime } from '../../../components/local-time.tsx';
 import { type MapSite, SiteMap } from '../../../components/site-map.tsx';
@@ -9,9 +10,11 @@ import { serverConfig } from '../../../server/config.ts';
 import { listSites } from '../../../server/data.ts';
 import { fleetStatus } from '../../../server/monitoring.ts';
 import { can, getViewer } from '../../../server/viewer.ts';
-import { strings } from '../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.fleet.title };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('fleet.title') };
+}
 
 const statusFilters = ['all', 'alarms', 'offline'] as const;
 type StatusFilter = (typeof statusFilters)[number];
@@ -35,6 +38,7 @@ const matchesStatus = (status: SiteStatus, filter: StatusFilter) =>
 export default async function FleetPage(props: {
   searchParams: Promise<{ q?: string; status?: string; welcome?: string }>;
 }) {
+  const t = await getTranslations();
   const { q = '', welcome, status } = await props.searchParams;
   const statusFilter = statusFilters.find((s) => s === status) ?? 'all';
   const [viewer, sites, engineer] = await Promise.all([getViewer(), listSites(), can('engineer')]);
@@ -59,15 +63,15 @@ export default async function FleetPage(props: {
   );
   return (
     <>
-      <h1>{strings.fleet.heading}</h1>
-      {welcome ? <p className="notice">{strings.fleet.welcome(viewer.tenant.name)}</p> : null}
+      <h1>{t('fleet.heading')}</h1>
+      {welcome ? <p className="notice">{t('fleet.welcome', { tenant: viewer.tenant.name })}</p> : null}
       {sites.length === 0 ? (
         <section className="empty" aria-labelledby="empty-heading">
-          <h2 id="empty-heading">{strings.fleet.emptyHeading}</h2>
-          <p>{engineer ? strings.fleet.emptyText : strings.fleet.emptyTextViewer}</p>
+          <h2 id="empty-heading">{t('fleet.emptyHeading')}</h2>
+          <p>{engineer ? t('fleet.emptyText') : t('fleet.emptyTextViewer')}</p>
           {engineer ? (
             <Link className="button" href="/config/sites">
-              {strings.fleet.addSite}
+              {t('fleet.addSite')}
             </Link>
           ) : null}
         </section>
@@ -76,44 +80,44 @@ export default async function FleetPage(props: {
           <search>
             <form className="filter" action="/fleet">
               <div className="filter-field">
-                <label htmlFor="fleet-filter">{strings.fleet.filterLabel}</label>
+                <label htmlFor="fleet-filter">{t('fleet.filterLabel')}</label>
                 <input
                   id="fleet-filter"
                   name="q"
                   type="search"
                   defaultValue={q}
-                  placeholder={strings.fleet.filterPlaceholder}
+                  placeholder={t('fleet.filterPlaceholder')}
                 />
               </div>
               <div className="filter-field">
-                <label htmlFor="fleet-status">{strings.fleet.filterStatus}</label>
+                <label htmlFor="fleet-status">{t('fleet.filterStatus')}</label>
                 <select id="fleet-status" name="status" defaultValue={statusFilter}>
                   {statusFilters.map((s) => (
                     <option key={s} value={s}>
-                      {strings.fleet.statuses[s]}
+                      {t(`fleet.statuses.${s}`)}
                     </option>
                   ))}
                 </select>
               </div>
-              <button type="submit">{strings.fleet.filter}</button>
-              {q || statusFilter !== 'all' ? <Link href="/fleet">{strings.fleet.clearFilter}</Link> : null}
+              <button type="submit">{t('fleet.filter')}</button>
+              {q || statusFilter !== 'all' ? <Link href="/fleet">{t('fleet.clearFilter')}</Link> : null}
             </form>
           </search>
           {shown.length === 0 ? (
-            <p>{strings.fleet.noMatch(q || strings.fleet.statuses[statusFilter])}</p>
+            <p>{t('fleet.noMatch', { q: q || t(`fleet.statuses.${statusFilter}`) })}</p>
           ) : (
             <div className="table-wrap">
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">{strings.fleet.columns.site}</th>
+                    <th scope="col">{t('fleet.columns.site')}</th>
                     <th scope="col">
-                      <abbr title={strings.fleet.gatewaysHint}>{strings.fleet.columns.gateways}</abbr>
+                      <abbr title={t('fleet.gatewaysHint')}>{t('fleet.columns.gateways')}</abbr>
                     </th>
-                    <th scope="col">{strings.fleet.columns.alarms}</th>
-                    <th scope="col">{strings.fleet.columns.lastData}</th>
+                    <th scope="col">{t('fleet.columns.alarms')}</th>
+                    <th scope="col">{t('fleet.columns.lastData')}</th>
                     <th scope="col" className="wide-only">
-                      {strings.fleet.columns.timeZone}
+                      {t('fleet.columns.timeZone')}
                     </th>
                   </tr>
                 </thead>
@@ -125,11 +129,11 @@ export default async function FleetPage(props: {
                         {row.site.description ? <div className="muted">{row.site.description}</div> : null}
                       </th>
                       <td className={row.gatewaysOnline < row.gateways ? 'warn' : undefined}>
-                        {strings.fleet.gatewaysOnline(row.gatewaysOnline, row.gateways)}
+                        {t('fleet.gatewaysOnline', { online: row.gatewaysOnline, total: row.gateways })}
                       </td>
                       <td>
                         {worstOf(row) === null && row.unacked === 0 ? (
-                          <span className="muted">{strings.fleet.noAlarms}</span>
+                          <span className="muted">{t('fleet.noAlarms')}</span>
                         ) : (
                           <Link href={`/alarms?siteId=${row.site.id}`} className="alarm-counts">
                             {alarmSeverities
@@ -140,14 +144,14 @@ export default async function FleetPage(props: {
                                 </span>
                               ))}
                             {row.unacked ? (
-                              <span className="muted">{strings.fleet.unacked(row.unacked)}</span>
+                              <span className="muted">{t('fleet.unacked', { n: row.unacked })}</span>
                             ) : null}
                           </Link>
                         )}
                       </td>
                       <td>
                         {row.lastDataTs === null ? (
-                          <span className="muted">{strings.noDataYet}</span>
+                          <span className="muted">{t('common.noDataYet')}</span>
                         ) : (
                           <LocalTime iso={new Date(row.lastDataTs).toISOString()} seconds />
                         )}
@@ -159,11 +163,11 @@ export default async function FleetPage(props: {
               </table>
             </div>
           )}
-          <h2>{strings.fleet.mapHeading}</h2>
+          <h2>{t('fleet.mapHeading')}</h2>
           {mapped.length ? (
             <SiteMap sites={mapped} tiles={mapTiles()} />
           ) : (
-            <p className="muted">{strings.fleet.noCoordinates}</p>
+            <p className="muted">{t('fleet.noCoordinates')}</p>
           )}
         </>
       )}

@@ -1,23 +1,26 @@
 import { type ContactChannelType, contactChannelTypes } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { LocalTime } from '../../../components/local-time.tsx';
 import { listOutbox } from '../../../server/outbox-data.ts';
 import { can } from '../../../server/viewer.ts';
-import { strings } from '../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.outbox.title };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('outbox.title') };
+}
 
 const isChannel = (value: unknown): value is ContactChannelType =>
   typeof value === 'string' && (contactChannelTypes as readonly string[]).includes(value);
 
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ channel?: string }> }) {
-  const o = strings.outbox;
+  const o = await getTranslations('outbox');
   if (!(await can('operator'))) {
     return (
       <>
-        <h1>{o.heading}</h1>
-        <p className="notice">{o.needOperator}</p>
+        <h1>{o('heading')}</h1>
+        <p className="notice">{o('needOperator')}</p>
       </>
     );
   }
@@ -26,34 +29,34 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   const messages = await listOutbox({ ...(channel ? { channel } : {}), limit: 200 });
   return (
     <>
-      <h1>{o.heading}</h1>
-      <p>{o.intro}</p>
-      <nav aria-label={o.filterLabel}>
+      <h1>{o('heading')}</h1>
+      <p>{o('intro')}</p>
+      <nav aria-label={o('filterLabel')}>
         <ul style={{ display: 'flex', gap: '1rem', listStyle: 'none', padding: 0 }}>
-          <li>{channel ? <Link href="/outbox">{o.all}</Link> : <strong>{o.all}</strong>}</li>
+          <li>{channel ? <Link href="/outbox">{o('all')}</Link> : <strong>{o('all')}</strong>}</li>
           {contactChannelTypes.map((type) => (
             <li key={type}>
               {channel === type ? (
-                <strong>{o.channels[type]}</strong>
+                <strong>{o(`channels.${type}`)}</strong>
               ) : (
-                <Link href={`/outbox?channel=${type}`}>{o.channels[type]}</Link>
+                <Link href={`/outbox?channel=${type}`}>{o(`channels.${type}`)}</Link>
               )}
             </li>
           ))}
         </ul>
       </nav>
       {messages.length === 0 ? (
-        <p className="empty">{o.none}</p>
+        <p className="empty">{o('none')}</p>
       ) : (
         <div className="table-wrap">
           <table>
             <thead>
               <tr>
-                <th scope="col">{o.when}</th>
-                <th scope="col">{o.channel}</th>
-                <th scope="col">{o.recipient}</th>
-                <th scope="col">{o.message}</th>
-                <th scope="col">{o.status}</th>
+                <th scope="col">{o('when')}</th>
+                <th scope="col">{o('channel')}</th>
+                <th scope="col">{o('recipient')}</th>
+                <th scope="col">{o('message')}</th>
+                <th scope="col">{o('status')}</th>
               </tr>
             </thead>
             <tbody>
@@ -62,7 +65,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                   <td>
                     <LocalTime iso={m.createdAt} />
                   </td>
-                  <td>{o.channels[m.channel]}</td>
+                  <td>{o(`channels.${m.channel}`)}</td>
                   <td>
                     <code>{m.recipient}</code>
                   </td>
@@ -71,9 +74,9 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                     <p style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{m.body}</p>
                   </td>
                   <td>
-                    {o.statuses[m.status]}
+                    {o(`statuses.${m.status}`)}
                     <br />
-                    <small>{o.via(m.provider)}</small>
+                    <small>{o('via', { provider: m.provider })}</small>
                     {m.error ? (
                       <>
                         <br />

@@ -4,6 +4,7 @@
 import type { ReportRun, ReportSchedule } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { ConfigActionButton } from '../../../components/config-action-button.tsx';
 import { AddSection, RemoveRow } from '../../../components/config-list.tsx';
 import { LocalTime } from '../../../components/local-time.tsx';
@@ -15,9 +16,11 @@ import { runReportNow } from '../../../server/report-actions.ts';
 import { createReport, deleteReport, setReportEnabled } from '../../../server/report-definition-actions.ts';
 import { listReportRuns, listReports } from '../../../server/reports-data.ts';
 import { can, getViewer } from '../../../server/viewer.ts';
-import { strings } from '../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.nav.reports };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('nav.reports') };
+}
 
 const RUNS_SHOWN = 5;
 
@@ -61,6 +64,7 @@ function RunRow({ report, run }: { report: ReportSchedule; run: ReportRun }) {
 }
 
 export default async function ReportsPage() {
+  const t = await getTranslations();
   const [reports, operator, engineer, viewer] = await Promise.all([
     listReports(),
     can('operator'),
@@ -71,54 +75,58 @@ export default async function ReportsPage() {
     Promise.all(reports.map((report) => listReportRuns(report.id))),
     engineer ? rulePlant() : null,
   ]);
-  const r = strings.reports;
+  const r = await getTranslations('reports');
   return (
     <>
-      <h1>{strings.nav.reports}</h1>
-      <p>{r.intro}</p>
+      <h1>{t('nav.reports')}</h1>
+      <p>{r('intro')}</p>
       {reports.length === 0 ? (
-        <p className="empty">{engineer ? r.noReportsEngineer : r.noReports}</p>
+        <p className="empty">{engineer ? r('noReportsEngineer') : r('noReports')}</p>
       ) : (
         reports.map((report, index) => (
           <section key={report.id} aria-labelledby={`report-${report.id}`}>
             <h2 id={`report-${report.id}`}>{report.name}</h2>
             <p>
-              {r.summary(
-                report.enabled ? scheduleInWords(report.schedule) : r.scheduleOff,
-                report.timeZone,
-                periodInWords(report.period),
-                report.formats.map((f) => f.toUpperCase()).join(', '),
-                report.recipients.join(', '),
-              )}
+              {r('summary', {
+                schedule: report.enabled ? scheduleInWords(report.schedule, t) : r('scheduleOff'),
+                zone: report.timeZone,
+                period: periodInWords(report.period, t),
+                formats: report.formats.map((f) => f.toUpperCase()).join(', '),
+                recipients: report.recipients.join(', '),
+              })}
             </p>
             {engineer ? (
               <div className="row">
-                <Link href={`/reports/${report.id}`} aria-label={r.editReport(report.name)}>
-                  {r.edit}
+                <Link href={`/reports/${report.id}`} aria-label={r('editReport', { name: report.name })}>
+                  {r('edit')}
                 </Link>{' '}
                 <ConfigActionButton
                   action={setReportEnabled.bind(null, report.id, report.name, !report.enabled)}
-                  text={report.enabled ? r.disable : r.enable}
-                  label={report.enabled ? r.disableReport(report.name) : r.enableReport(report.name)}
+                  text={report.enabled ? r('disable') : r('enable')}
+                  label={
+                    report.enabled
+                      ? r('disableReport', { name: report.name })
+                      : r('enableReport', { name: report.name })
+                  }
                 />{' '}
                 <RemoveRow name={report.name} action={deleteReport.bind(null, report.id)} />
               </div>
             ) : null}
             {operator ? <ReportRunButton run={runReportNow.bind(null, report.id)} /> : null}
             {(runs[index] ?? []).length === 0 ? (
-              <p className="empty">{r.noRuns}</p>
+              <p className="empty">{r('noRuns')}</p>
             ) : (
               <div className="table-wrap">
                 <table>
                   <thead>
                     <tr>
-                      <th scope="col">{r.queued}</th>
-                      <th scope="col">{r.by}</th>
-                      <th scope="col">{r.period}</th>
-                      <th scope="col">{r.status}</th>
-                      <th scope="col">{r.files}</th>
-                      <th scope="col">{r.delivery}</th>
-                      <th scope="col">{r.downloads}</th>
+                      <th scope="col">{r('queued')}</th>
+                      <th scope="col">{r('by')}</th>
+                      <th scope="col">{r('period')}</th>
+                      <th scope="col">{r('status')}</th>
+                      <th scope="col">{r('files')}</th>
+                      <th scope="col">{r('delivery')}</th>
+                      <th scope="col">{r('downloads')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -133,12 +141,12 @@ export default async function ReportsPage() {
         ))
       )}
       {plant ? (
-        <AddSection id="new-report" title={r.newReport} engineer={engineer}>
+        <AddSection id="new-report" title={r('newReport')} engineer={engineer}>
           <ReportForm
             action={createReport}
-            label={r.newReport}
-            submitLabel={r.addReport}
-            pendingLabel={strings.config.adding}
+            label={r('newReport')}
+            submitLabel={r('addReport')}
+            pendingLabel={t('config.adding')}
             plant={plant}
             defaultZone={viewer.tenant.timeZone}
           />

@@ -2,12 +2,13 @@ import { type AlarmEvent, idSchema } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { AlarmActions, SeverityBadge, StateLabel } from '../../../../components/alarm-controls.tsx';
 import { LocalTime } from '../../../../components/local-time.tsx';
+import type { Translator } from '../../../../i18n/translator.ts';
 import { getSite, listUsers } from '../../../../server/data.ts';
 import { getAlarmRule, listAlarmEvents, listAlarms } from '../../../../server/monitoring.ts';
 import { can, getViewer } from '../../../../server/viewer.ts';
-import { strings } from '../../../../strings.ts';
 
 type Props = { params: Promise<{ ruleId: string }> };
 
@@ -19,12 +20,13 @@ async function ruleOf(props: Props) {
 }
 
 export async function generateMetadata(props: Props): Promise<Metadata> {
-  return { title: strings.alarms.historyTitle((await ruleOf(props)).name) };
+  const t = await getTranslations();
+  return { title: t('alarms.historyTitle', { name: (await ruleOf(props)).name }) };
 }
 
 /** "Dana (user)": the name the journal recorded, else the name of the user it points at when we know it. */
-function actorOf(event: AlarmEvent, userNames: Map<string, string>): string {
-  const kind = strings.alarms.actors[event.by.type];
+function actorOf(event: AlarmEvent, userNames: Map<string, string>, t: Translator): string {
+  const kind = t(`alarms.actors.${event.by.type}`);
   const name =
     event.by.name ?? (event.by.type === 'user' && event.by.id ? userNames.get(event.by.id) : undefined);
   return name ? `${name} (${kind})` : kind;
@@ -41,6 +43,7 @@ async function knownUserNames(): Promise<Map<string, string>> {
 }
 
 export default async function AlarmHistoryPage(props: Props) {
+  const t = await getTranslations();
   const rule = await ruleOf(props);
   const [site, ruleAlarms, events, operator, engineer, userNames] = await Promise.all([
     getSite(rule.siteId),
@@ -54,9 +57,9 @@ export default async function AlarmHistoryPage(props: Props) {
   return (
     <>
       <p>
-        <Link href="/alarms">{strings.alarms.backToConsole}</Link>
+        <Link href="/alarms">{t('alarms.backToConsole')}</Link>
       </p>
-      <h1>{strings.alarms.historyOf(rule.name)}</h1>
+      <h1>{t('alarms.historyOf', { name: rule.name })}</h1>
       <p className="muted">
         <Link href={`/sites/${site.id}`}>{site.name}</Link>
         {rule.description ? ` · ${rule.description}` : ''}
@@ -76,27 +79,27 @@ export default async function AlarmHistoryPage(props: Props) {
           ))}
         </ul>
       ) : null}
-      <h2>{strings.alarms.history}</h2>
+      <h2>{t('alarms.history')}</h2>
       {events.length === 0 ? (
         <section className="empty">
-          <p>{strings.alarms.noEvents}</p>
+          <p>{t('alarms.noEvents')}</p>
         </section>
       ) : (
         <div className="table-wrap">
           <table>
             <thead>
               <tr>
-                <th scope="col">{strings.alarms.eventColumns.at}</th>
-                <th scope="col">{strings.alarms.eventColumns.kind}</th>
+                <th scope="col">{t('alarms.eventColumns.at')}</th>
+                <th scope="col">{t('alarms.eventColumns.kind')}</th>
                 <th scope="col" className="wide-only">
-                  {strings.alarms.eventColumns.alarm}
+                  {t('alarms.eventColumns.alarm')}
                 </th>
                 <th scope="col" className="wide-only">
-                  {strings.alarms.eventColumns.change}
+                  {t('alarms.eventColumns.change')}
                 </th>
-                <th scope="col">{strings.alarms.eventColumns.by}</th>
-                <th scope="col">{strings.alarms.eventColumns.channel}</th>
-                <th scope="col">{strings.alarms.eventColumns.note}</th>
+                <th scope="col">{t('alarms.eventColumns.by')}</th>
+                <th scope="col">{t('alarms.eventColumns.channel')}</th>
+                <th scope="col">{t('alarms.eventColumns.note')}</th>
               </tr>
             </thead>
             <tbody>
@@ -105,15 +108,15 @@ export default async function AlarmHistoryPage(props: Props) {
                   <td>
                     <LocalTime iso={event.at} seconds />
                   </td>
-                  <th scope="row">{strings.alarms.eventKinds[event.kind]}</th>
+                  <th scope="row">{t(`alarms.eventKinds.${event.kind}`)}</th>
                   <td className="wide-only">{alarmName.get(event.alarmId) ?? rule.name}</td>
                   <td className="wide-only">
                     {event.from === event.to
-                      ? strings.alarms.states[event.to]
-                      : `${strings.alarms.states[event.from]} → ${strings.alarms.states[event.to]}`}
+                      ? t(`alarms.states.${event.to}`)
+                      : `${t(`alarms.states.${event.from}`)} → ${t(`alarms.states.${event.to}`)}`}
                   </td>
-                  <td>{actorOf(event, userNames)}</td>
-                  <td>{strings.alarms.channels[event.channel]}</td>
+                  <td>{actorOf(event, userNames, t)}</td>
+                  <td>{t(`alarms.channels.${event.channel}`)}</td>
                   <td>{event.comment ?? (event.value === undefined ? '' : String(event.value))}</td>
                 </tr>
               ))}

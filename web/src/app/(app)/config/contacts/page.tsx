@@ -1,43 +1,49 @@
 import { contactChannelTypes } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { AddSection, ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { ActionForm, Field, SelectField } from '../../../../components/forms.tsx';
 import { formRows, keyed, peopleFormRows } from '../../../../people-form.ts';
 import { createContact, deleteContact } from '../../../../server/people-actions.ts';
 import { listContacts } from '../../../../server/people-data.ts';
 import { can } from '../../../../server/viewer.ts';
-import { strings } from '../../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.people.contactsTitle };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('people.contactsTitle') };
+}
 
 export default async function ContactsConfigPage() {
   const [contacts, engineer] = await Promise.all([listContacts(), can('engineer')]);
-  const p = strings.people;
-  const c = strings.config;
-  const typeOptions = contactChannelTypes.map((type) => ({ value: type, label: p.channelTypes[type] }));
+  const p = await getTranslations('people');
+  const c = await getTranslations('config');
+  const typeOptions = contactChannelTypes.map((type) => ({ value: type, label: p(`channelTypes.${type}`) }));
   return (
-    <ConfigPage title={p.contactsTitle} intro={p.contactsIntro} engineer={engineer}>
+    <ConfigPage title={p('contactsTitle')} intro={p('contactsIntro')} engineer={engineer}>
       <ConfigTable
         rows={contacts}
         rowKey={(contact) => contact.id}
-        empty={p.noContacts}
+        empty={p('noContacts')}
         columns={[
           {
-            header: p.name,
+            header: p('name'),
             cell: (contact) => (
-              <Link href={`/config/contacts/${contact.id}`} aria-label={p.editContact(contact.name)}>
+              <Link
+                href={`/config/contacts/${contact.id}`}
+                aria-label={p('editContact', { name: contact.name })}
+              >
                 {contact.name}
               </Link>
             ),
           },
           {
-            header: p.channels,
+            header: p('channels'),
             cell: (contact) => (
               <ol>
                 {keyed(contact.channels, contact.id).map(({ value: channel, key }) => (
                   <li key={key}>
-                    {p.channelTypes[channel.type]}: {channel.address}
+                    {p(`channelTypes.${channel.type}`)}: {channel.address}
                   </li>
                 ))}
               </ol>
@@ -50,22 +56,26 @@ export default async function ContactsConfigPage() {
             : undefined
         }
       />
-      <AddSection id="new-contact" title={p.newContact} engineer={engineer}>
+      <AddSection id="new-contact" title={p('newContact')} engineer={engineer}>
         <ActionForm
           action={createContact}
-          label={p.newContact}
-          submitLabel={p.addContact}
-          pendingLabel={c.adding}
+          label={p('newContact')}
+          submitLabel={p('addContact')}
+          pendingLabel={c('adding')}
         >
-          <Field name="name" label={p.name} required />
+          <Field name="name" label={p('name')} required />
           {formRows(peopleFormRows.channels, 'channel').map(({ index: i, key }) => (
             <fieldset key={key} className="row">
-              <legend>{p.channel(i + 1)}</legend>
-              <SelectField name={`channels.${i}.type`} label={p.channelType(i + 1)} options={typeOptions} />
+              <legend>{p('channel', { n: i + 1 })}</legend>
+              <SelectField
+                name={`channels.${i}.type`}
+                label={p('channelType', { n: i + 1 })}
+                options={typeOptions}
+              />
               <Field
                 name={`channels.${i}.address`}
-                label={p.channelAddress(i + 1)}
-                hint={i === 0 ? p.channelAddressHint : undefined}
+                label={p('channelAddress', { n: i + 1 })}
+                hint={i === 0 ? p('channelAddressHint') : undefined}
                 required={i === 0}
               />
             </fieldset>

@@ -1,13 +1,16 @@
 import type { Device } from '@plantwatch/shared';
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { AddSection, ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { DeviceForm } from '../../../../components/plant-forms.tsx';
 import { createDevice, deleteDevice } from '../../../../server/actions.ts';
 import { listDevices, listGateways, listSites } from '../../../../server/data.ts';
 import { can } from '../../../../server/viewer.ts';
-import { strings } from '../../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.config.devicesTitle };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('config.devicesTitle') };
+}
 
 const describeConnection = (device: Device) => {
   const c = device.connection;
@@ -27,19 +30,19 @@ export default async function DevicesConfigPage() {
   const gatewayLabel = new Map(
     gateways.map((g) => [g.id, `${g.name} (${siteName.get(g.siteId) ?? ''})`] as const),
   );
-  const c = strings.config;
+  const c = await getTranslations('config');
   return (
-    <ConfigPage title={c.devicesTitle} engineer={engineer}>
+    <ConfigPage title={c('devicesTitle')} engineer={engineer}>
       <ConfigTable
         rows={devices}
         rowKey={(device) => device.id}
-        empty={c.noDevices}
+        empty={c('noDevices')}
         columns={[
-          { header: c.name, cell: (device) => device.name },
-          { header: c.key, cell: (device) => <code>{device.key}</code> },
-          { header: c.gateway, cell: (device) => gatewayLabel.get(device.gatewayId) },
-          { header: c.protocol, cell: (device) => c.protocols[device.connection.protocol] },
-          { header: c.connection, cell: (device) => <code>{describeConnection(device)}</code> },
+          { header: c('name'), cell: (device) => device.name },
+          { header: c('key'), cell: (device) => <code>{device.key}</code> },
+          { header: c('gateway'), cell: (device) => gatewayLabel.get(device.gatewayId) },
+          { header: c('protocol'), cell: (device) => c(`protocols.${device.connection.protocol}`) },
+          { header: c('connection'), cell: (device) => <code>{describeConnection(device)}</code> },
         ]}
         actions={
           engineer
@@ -49,10 +52,10 @@ export default async function DevicesConfigPage() {
       />
       <AddSection
         id="new-device"
-        title={c.newDevice}
+        title={c('newDevice')}
         engineer={engineer}
         ready={gateways.length > 0}
-        needFirst={c.needGatewayFirst}
+        needFirst={c('needGatewayFirst')}
       >
         <DeviceForm
           action={createDevice}

@@ -1,33 +1,36 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { ActionForm, Field, SelectField } from '../../../../components/forms.tsx';
 import { ProvisioningWizard } from '../../../../components/provisioning-wizard.tsx';
 import { createGateway, deleteGateway } from '../../../../server/actions.ts';
 import { listGateways, listSites } from '../../../../server/data.ts';
 import { can } from '../../../../server/viewer.ts';
-import { strings } from '../../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.config.gatewaysTitle };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('config.gatewaysTitle') };
+}
 
 export default async function GatewaysConfigPage(props: { searchParams: Promise<{ siteId?: string }> }) {
   const { siteId } = await props.searchParams;
   const [sites, gateways, engineer] = await Promise.all([listSites(), listGateways(), can('engineer')]);
   const siteName = new Map(sites.map((site) => [site.id, site.name]));
-  const c = strings.config;
+  const c = await getTranslations('config');
   return (
-    <ConfigPage title={c.gatewaysTitle} engineer={engineer}>
+    <ConfigPage title={c('gatewaysTitle')} engineer={engineer}>
       <ConfigTable
         rows={gateways}
         rowKey={(gateway) => gateway.id}
-        empty={c.noGateways}
+        empty={c('noGateways')}
         columns={[
-          { header: c.name, cell: (gateway) => gateway.name },
+          { header: c('name'), cell: (gateway) => gateway.name },
           {
-            header: c.site,
+            header: c('site'),
             cell: (gateway) => <Link href={`/sites/${gateway.siteId}`}>{siteName.get(gateway.siteId)}</Link>,
           },
-          { header: c.configVersion, num: true, cell: (gateway) => gateway.configVersion },
+          { header: c('configVersion'), num: true, cell: (gateway) => gateway.configVersion },
         ]}
         actions={
           engineer
@@ -35,7 +38,7 @@ export default async function GatewaysConfigPage(props: { searchParams: Promise<
             : undefined
         }
       />
-      {engineer && sites.length === 0 ? <p>{c.needSiteFirst}</p> : null}
+      {engineer && sites.length === 0 ? <p>{c('needSiteFirst')}</p> : null}
       {engineer && sites.length > 0 ? (
         <ProvisioningWizard
           sites={sites.map((site) => ({ id: site.id, name: site.name }))}
@@ -45,21 +48,21 @@ export default async function GatewaysConfigPage(props: { searchParams: Promise<
       ) : null}
       {engineer && sites.length > 0 ? (
         <section aria-labelledby="new-gateway">
-          <h2 id="new-gateway">{c.newGateway}</h2>
+          <h2 id="new-gateway">{c('newGateway')}</h2>
           <ActionForm
             action={createGateway}
-            label={c.newGateway}
-            submitLabel={c.addGateway}
-            pendingLabel={c.adding}
+            label={c('newGateway')}
+            submitLabel={c('addGateway')}
+            pendingLabel={c('adding')}
           >
             <SelectField
               name="siteId"
-              label={c.site}
+              label={c('site')}
               defaultValue={siteId}
               options={sites.map((site) => ({ value: site.id, label: site.name }))}
             />
-            <Field name="name" label={c.name} required />
-            <Field name="description" label={c.description} />
+            <Field name="name" label={c('name')} required />
+            <Field name="description" label={c('description')} />
           </ActionForm>
         </section>
       ) : null}

@@ -6,9 +6,9 @@ import {
   type EscalationPolicy,
   type OnCallRotation,
 } from '@plantwatch/shared';
+import { useTranslations } from 'next-intl';
 import { Field, SelectField } from '../../../../components/forms.tsx';
 import { formRows, peopleFormRows } from '../../../../people-form.ts';
-import { strings } from '../../../../strings.ts';
 
 const targetValue = (target: EscalationPolicy['levels'][number]['targets'][number]) =>
   target.type === 'contact' ? `contact:${target.contactId}` : `rotation:${target.rotationId}`;
@@ -19,15 +19,21 @@ export function PolicyFields(props: {
   policy?: EscalationPolicy;
 }) {
   const { contacts, rotations, policy } = props;
-  const p = strings.people;
+  const p = useTranslations('people');
   const targetOptions = [
-    { value: '', label: p.unused },
-    ...rotations.map((rotation) => ({ value: `rotation:${rotation.id}`, label: p.onCall(rotation.name) })),
+    { value: '', label: p('unused') },
+    ...rotations.map((rotation) => ({
+      value: `rotation:${rotation.id}`,
+      label: p('onCall', { rotation: rotation.name }),
+    })),
     ...contacts.map((contact) => ({ value: `contact:${contact.id}`, label: contact.name })),
   ];
   const channelOptions = [
-    { value: '', label: p.allChannels },
-    ...contactChannelTypes.map((type) => ({ value: type, label: p.onlyChannel(p.channelTypes[type]) })),
+    { value: '', label: p('allChannels') },
+    ...contactChannelTypes.map((type) => ({
+      value: type,
+      label: p('onlyChannel', { type: p(`channelTypes.${type}`) }),
+    })),
   ];
   // one empty level and target row more than the policy has, within the schema's limits
   const levels = policy?.levels ?? [];
@@ -38,11 +44,11 @@ export function PolicyFields(props: {
     <>
       <input type="hidden" name="levelRows" value={levelRows} />
       <input type="hidden" name="targetRows" value={targetRows} />
-      <Field name="name" label={p.name} required defaultValue={policy?.name} />
+      <Field name="name" label={p('name')} required defaultValue={policy?.name} />
       <Field
         name="repeat"
-        label={p.repeat}
-        hint={p.repeatHint}
+        label={p('repeat')}
+        hint={p('repeatHint')}
         type="number"
         min={0}
         max={10}
@@ -58,19 +64,19 @@ export function PolicyFields(props: {
                 ...channelOptions,
                 {
                   value: chosen,
-                  label: p.onlyChannel(
-                    (current?.channels ?? []).map((type) => p.channelTypes[type]).join(', '),
-                  ),
+                  label: p('onlyChannel', {
+                    type: (current?.channels ?? []).map((type) => p(`channelTypes.${type}`)).join(', '),
+                  }),
                 },
               ]
             : channelOptions;
         return (
           <fieldset key={key} className="row">
-            <legend>{p.level(level + 1)}</legend>
+            <legend>{p('level', { n: level + 1 })}</legend>
             <Field
               name={`levels.${level}.delayMinutes`}
-              label={p.delayMinutes(level + 1)}
-              hint={level === 0 ? p.delayHint : undefined}
+              label={p('delayMinutes', { n: level + 1 })}
+              hint={level === 0 ? p('delayHint') : undefined}
               type="number"
               min={0}
               max={1440}
@@ -83,7 +89,7 @@ export function PolicyFields(props: {
                 <SelectField
                   key={targetKey}
                   name={`levels.${level}.targets.${n}`}
-                  label={p.target(level + 1, n + 1)}
+                  label={p('target', { level: level + 1, n: n + 1 })}
                   options={targetOptions}
                   defaultValue={target ? targetValue(target) : fresh}
                 />
@@ -91,7 +97,7 @@ export function PolicyFields(props: {
             })}
             <SelectField
               name={`levels.${level}.channels`}
-              label={p.levelChannels(level + 1)}
+              label={p('levelChannels', { n: level + 1 })}
               options={options}
               defaultValue={chosen}
             />

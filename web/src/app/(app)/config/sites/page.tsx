@@ -1,53 +1,69 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { AddSection, ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { ActionForm, Field } from '../../../../components/forms.tsx';
 import { LocalTime } from '../../../../components/local-time.tsx';
 import { createSite, deleteSite } from '../../../../server/actions.ts';
 import { listSites } from '../../../../server/data.ts';
 import { can } from '../../../../server/viewer.ts';
-import { strings } from '../../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.config.sitesTitle };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('config.sitesTitle') };
+}
 
 export default async function SitesConfigPage() {
+  const t = await getTranslations();
   const [sites, engineer] = await Promise.all([listSites(), can('engineer')]);
-  const c = strings.config;
+  const c = await getTranslations('config');
   return (
-    <ConfigPage title={c.sitesTitle} engineer={engineer}>
+    <ConfigPage title={c('sitesTitle')} engineer={engineer}>
       <ConfigTable
         rows={sites}
         rowKey={(site) => site.id}
-        empty={c.noSites}
+        empty={c('noSites')}
         columns={[
-          { header: c.name, cell: (site) => <Link href={`/sites/${site.id}`}>{site.name}</Link> },
-          { header: strings.auth.timeZone, cell: (site) => site.timeZone },
-          { header: c.created, cell: (site) => <LocalTime iso={site.createdAt} /> },
+          { header: c('name'), cell: (site) => <Link href={`/sites/${site.id}`}>{site.name}</Link> },
+          { header: t('auth.timeZone'), cell: (site) => site.timeZone },
+          { header: c('created'), cell: (site) => <LocalTime iso={site.createdAt} /> },
         ]}
         actions={
           engineer
             ? (site) => (
                 <>
-                  <Link href={`/config/sites/${site.id}`} aria-label={c.editSite(site.name)}>
-                    {c.edit}
+                  <Link href={`/config/sites/${site.id}`} aria-label={c('editSite', { name: site.name })}>
+                    {c('edit')}
                   </Link>{' '}
-                  <Link href={`/config/gateways?siteId=${site.id}`}>{c.addGateway}</Link>{' '}
+                  <Link href={`/config/gateways?siteId=${site.id}`}>{c('addGateway')}</Link>{' '}
                   <RemoveRow name={site.name} action={deleteSite.bind(null, site.id)} />
                 </>
               )
             : undefined
         }
       />
-      <AddSection id="new-site" title={c.newSite} engineer={engineer}>
-        <ActionForm action={createSite} label={c.newSite} submitLabel={c.addSite} pendingLabel={c.adding}>
-          <Field name="name" label={c.name} required />
-          <Field name="description" label={c.description} />
-          <Field name="timeZone" label={strings.auth.timeZone} placeholder="Europe/London" />
+      <AddSection id="new-site" title={c('newSite')} engineer={engineer}>
+        <ActionForm
+          action={createSite}
+          label={c('newSite')}
+          submitLabel={c('addSite')}
+          pendingLabel={c('adding')}
+        >
+          <Field name="name" label={c('name')} required />
+          <Field name="description" label={c('description')} />
+          <Field name="timeZone" label={t('auth.timeZone')} placeholder="Europe/London" />
           <div className="row">
-            <Field name="location.latitude" label={c.latitude} type="number" step="any" min={-90} max={90} />
+            <Field
+              name="location.latitude"
+              label={c('latitude')}
+              type="number"
+              step="any"
+              min={-90}
+              max={90}
+            />
             <Field
               name="location.longitude"
-              label={c.longitude}
+              label={c('longitude')}
               type="number"
               step="any"
               min={-180}

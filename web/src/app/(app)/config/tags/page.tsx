@@ -1,32 +1,35 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { TagForm, TagImportForm } from '../../../../components/plant-forms.tsx';
 import { createTag, deleteTag, importTags } from '../../../../server/actions.ts';
 import { listDevices, listTags } from '../../../../server/data.ts';
 import { can } from '../../../../server/viewer.ts';
-import { strings } from '../../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.config.tagsTitle };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('config.tagsTitle') };
+}
 
 export default async function TagsConfigPage(props: { searchParams: Promise<{ deviceId?: string }> }) {
   const { deviceId: requested } = await props.searchParams;
   const [devices, engineer] = await Promise.all([listDevices(), can('engineer')]);
   const deviceId = devices.some((d) => d.id === requested) ? requested : devices[0]?.id;
   const tags = deviceId ? await listTags(deviceId) : [];
-  const c = strings.config;
+  const c = await getTranslations('config');
   const choices = devices.map((d) => ({
     value: d.id,
     label: `${d.name} (${d.key})`,
     protocol: d.connection.protocol,
   }));
   return (
-    <ConfigPage title={c.tagsTitle} engineer={engineer}>
+    <ConfigPage title={c('tagsTitle')} engineer={engineer}>
       {devices.length === 0 ? (
-        <p className="empty">{c.needDeviceFirst}</p>
+        <p className="empty">{c('needDeviceFirst')}</p>
       ) : (
         <form className="filter" action="/config/tags">
-          <label htmlFor="tags-device">{c.filterByDevice}</label>
+          <label htmlFor="tags-device">{c('filterByDevice')}</label>
           <select id="tags-device" name="deviceId" defaultValue={deviceId}>
             {choices.map((d) => (
               <option key={d.value} value={d.value}>
@@ -34,19 +37,19 @@ export default async function TagsConfigPage(props: { searchParams: Promise<{ de
               </option>
             ))}
           </select>
-          <button type="submit">{c.show}</button>
+          <button type="submit">{c('show')}</button>
         </form>
       )}
       {deviceId ? (
         <ConfigTable
           rows={tags}
           rowKey={(tag) => tag.id}
-          empty={c.noTags}
+          empty={c('noTags')}
           columns={[
-            { header: c.name, cell: (tag) => tag.name },
-            { header: c.key, cell: (tag) => <code>{tag.key}</code> },
+            { header: c('name'), cell: (tag) => tag.name },
+            { header: c('key'), cell: (tag) => <code>{tag.key}</code> },
             {
-              header: c.addressKind,
+              header: c('addressKind'),
               cell: (tag) => (
                 <code>
                   {tag.address.kind === 'opcua'
@@ -55,9 +58,9 @@ export default async function TagsConfigPage(props: { searchParams: Promise<{ de
                 </code>
               ),
             },
-            { header: c.unit, cell: (tag) => tag.unit },
-            { header: c.scale, num: true, cell: (tag) => tag.scale },
-            { header: c.deadband, num: true, cell: (tag) => tag.deadband },
+            { header: c('unit'), cell: (tag) => tag.unit },
+            { header: c('scale'), num: true, cell: (tag) => tag.scale },
+            { header: c('deadband'), num: true, cell: (tag) => tag.deadband },
           ]}
           actions={
             engineer
@@ -68,17 +71,17 @@ export default async function TagsConfigPage(props: { searchParams: Promise<{ de
       ) : null}
       {engineer && devices.length === 0 ? (
         <p>
-          <Link href="/config/devices">{c.addDevice}</Link>
+          <Link href="/config/devices">{c('addDevice')}</Link>
         </p>
       ) : null}
       {engineer && devices.length > 0 ? (
         <div className="columns">
           <section aria-labelledby="new-tag">
-            <h2 id="new-tag">{c.newTag}</h2>
+            <h2 id="new-tag">{c('newTag')}</h2>
             <TagForm action={createTag} devices={choices} deviceId={deviceId} />
           </section>
           <section aria-labelledby="import-tags">
-            <h2 id="import-tags">{c.csvHeading}</h2>
+            <h2 id="import-tags">{c('csvHeading')}</h2>
             <TagImportForm action={importTags} devices={choices} deviceId={deviceId} />
           </section>
         </div>

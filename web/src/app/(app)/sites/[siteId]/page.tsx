@@ -1,6 +1,7 @@
 import type { Tag } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { LocalTime } from '../../../../components/local-time.tsx';
 import { type DashboardGateway, SiteLive } from '../../../../components/site-live.tsx';
 import { TrendPanel } from '../../../../components/trend-panel.tsx';
@@ -8,13 +9,13 @@ import { getSite, getSiteTree } from '../../../../server/data.ts';
 import { getHomeLayout } from '../../../../server/layout-data.ts';
 import { latestValues, listAlarms } from '../../../../server/monitoring.ts';
 import { can } from '../../../../server/viewer.ts';
-import { strings } from '../../../../strings.ts';
 
 type Props = { params: Promise<{ siteId: string }> };
 
 export async function generateMetadata(props: Props): Promise<Metadata> {
+  const t = await getTranslations();
   const site = await getSite((await props.params).siteId);
-  return { title: strings.site.title(site.name) };
+  return { title: t('site.title', { name: site.name }) };
 }
 
 const describeAddress = (tag: Tag) =>
@@ -27,6 +28,7 @@ const trendable = (tag: Tag) =>
   tag.address.kind === 'opcua' || (tag.address.type !== 'bool' && tag.address.type !== 'string');
 
 export default async function SitePage(props: Props) {
+  const t = await getTranslations();
   const { siteId } = await props.params;
   // The tree first: another tenant's site is a 404 before anything else is asked.
   const { site, gateways } = await getSiteTree(siteId);
@@ -67,22 +69,22 @@ export default async function SitePage(props: Props) {
       <p className="muted">
         {site.timeZone}
         {site.location
-          ? ` · ${strings.site.location} ${site.location.latitude.toFixed(4)}, ${site.location.longitude.toFixed(4)}`
+          ? ` · ${t('site.location')} ${site.location.latitude.toFixed(4)}, ${site.location.longitude.toFixed(4)}`
           : ''}{' '}
-        · {strings.site.created} <LocalTime iso={site.createdAt} />
+        · {t('site.created')} <LocalTime iso={site.createdAt} />
         {engineer ? (
           <>
             {' · '}
-            <Link href={`/config/sites/${site.id}`}>{strings.site.configure}</Link>
+            <Link href={`/config/sites/${site.id}`}>{t('site.configure')}</Link>
           </>
         ) : null}
       </p>
       {gateways.length === 0 ? (
         <section className="empty">
-          <p>{strings.site.noGateways}</p>
+          <p>{t('site.noGateways')}</p>
           {engineer ? (
             <Link className="button" href={`/config/gateways?siteId=${site.id}`}>
-              {strings.site.addGateway}
+              {t('site.addGateway')}
             </Link>
           ) : null}
         </section>

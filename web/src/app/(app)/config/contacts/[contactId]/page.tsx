@@ -1,54 +1,58 @@
 import { contactChannelTypes } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { ActionForm, Field, SelectField } from '../../../../../components/forms.tsx';
 import { formRows, peopleFormRows } from '../../../../../people-form.ts';
 import { updateContact } from '../../../../../server/people-actions.ts';
 import { getContact } from '../../../../../server/people-data.ts';
 import { can } from '../../../../../server/viewer.ts';
-import { strings } from '../../../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.people.editContactTitle };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('people.editContactTitle') };
+}
 
 export default async function EditContactPage(props: { params: Promise<{ contactId: string }> }) {
+  const t = await getTranslations();
   const { contactId } = await props.params;
   const [contact, engineer] = await Promise.all([getContact(contactId), can('engineer')]);
-  const p = strings.people;
-  const c = strings.config;
-  const typeOptions = contactChannelTypes.map((type) => ({ value: type, label: p.channelTypes[type] }));
+  const p = await getTranslations('people');
+  const c = await getTranslations('config');
+  const typeOptions = contactChannelTypes.map((type) => ({ value: type, label: p(`channelTypes.${type}`) }));
   // one empty row more than the contact has, so a channel can be added; at most 10 channels
   const channelRows = Math.min(10, Math.max(peopleFormRows.channels, contact.channels.length + 1));
   return (
     <>
-      <h1>{p.editContact(contact.name)}</h1>
+      <h1>{p('editContact', { name: contact.name })}</h1>
       <p>
-        <Link href="/config/contacts">{p.contactsTitle}</Link>
+        <Link href="/config/contacts">{p('contactsTitle')}</Link>
       </p>
       {engineer ? (
         <ActionForm
           action={updateContact.bind(null, contact.id)}
-          label={p.editContact(contact.name)}
-          submitLabel={strings.save}
-          pendingLabel={c.saving}
+          label={p('editContact', { name: contact.name })}
+          submitLabel={t('common.save')}
+          pendingLabel={c('saving')}
         >
           {/* keyed by the last change, so the fields show the saved contact after Save */}
           <div key={contact.updatedAt} className="form">
             <input type="hidden" name="channelRows" value={channelRows} />
-            <Field name="name" label={p.name} required defaultValue={contact.name} />
-            <p className="hint">{p.channelsOrderHint}</p>
+            <Field name="name" label={p('name')} required defaultValue={contact.name} />
+            <p className="hint">{p('channelsOrderHint')}</p>
             {formRows(channelRows, 'channel').map(({ index: i, key }) => (
               <fieldset key={key} className="row">
-                <legend>{p.channel(i + 1)}</legend>
+                <legend>{p('channel', { n: i + 1 })}</legend>
                 <SelectField
                   name={`channels.${i}.type`}
-                  label={p.channelType(i + 1)}
+                  label={p('channelType', { n: i + 1 })}
                   options={typeOptions}
                   defaultValue={contact.channels[i]?.type ?? 'sms'}
                 />
                 <Field
                   name={`channels.${i}.address`}
-                  label={p.channelAddress(i + 1)}
-                  hint={i === 0 ? p.channelAddressHint : undefined}
+                  label={p('channelAddress', { n: i + 1 })}
+                  hint={i === 0 ? p('channelAddressHint') : undefined}
                   defaultValue={contact.channels[i]?.address ?? ''}
                 />
               </fieldset>
@@ -56,7 +60,7 @@ export default async function EditContactPage(props: { params: Promise<{ contact
           </div>
         </ActionForm>
       ) : (
-        <p className="notice">{c.readOnly}</p>
+        <p className="notice">{c('readOnly')}</p>
       )}
     </>
   );

@@ -1,37 +1,41 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { ActionForm, Field } from '../../../../../components/forms.tsx';
 import { updateSite } from '../../../../../server/actions.ts';
 import { getSite } from '../../../../../server/data.ts';
 import { can } from '../../../../../server/viewer.ts';
-import { strings } from '../../../../../strings.ts';
 
-export const metadata: Metadata = { title: strings.config.editSiteTitle };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: t('config.editSiteTitle') };
+}
 
 export default async function EditSitePage(props: { params: Promise<{ siteId: string }> }) {
+  const t = await getTranslations();
   const { siteId } = await props.params;
   const [site, engineer] = await Promise.all([getSite(siteId), can('engineer')]);
-  const c = strings.config;
+  const c = await getTranslations('config');
   return (
     <>
-      <h1>{c.editSite(site.name)}</h1>
+      <h1>{c('editSite', { name: site.name })}</h1>
       <p>
         <Link href={`/sites/${site.id}`}>{site.name}</Link>
       </p>
       {engineer ? (
         <ActionForm
           action={updateSite.bind(null, site.id)}
-          label={c.editSite(site.name)}
-          submitLabel={strings.save}
-          pendingLabel={c.saving}
+          label={c('editSite', { name: site.name })}
+          submitLabel={t('common.save')}
+          pendingLabel={c('saving')}
         >
-          <Field name="name" label={c.name} required defaultValue={site.name} />
-          <Field name="description" label={c.description} defaultValue={site.description} />
-          <Field name="timeZone" label={strings.auth.timeZone} defaultValue={site.timeZone} />
+          <Field name="name" label={c('name')} required defaultValue={site.name} />
+          <Field name="description" label={c('description')} defaultValue={site.description} />
+          <Field name="timeZone" label={t('auth.timeZone')} defaultValue={site.timeZone} />
           <div className="row">
             <Field
               name="location.latitude"
-              label={c.latitude}
+              label={c('latitude')}
               type="number"
               step="any"
               min={-90}
@@ -40,7 +44,7 @@ export default async function EditSitePage(props: { params: Promise<{ siteId: st
             />
             <Field
               name="location.longitude"
-              label={c.longitude}
+              label={c('longitude')}
               type="number"
               step="any"
               min={-180}
@@ -50,7 +54,7 @@ export default async function EditSitePage(props: { params: Promise<{ siteId: st
           </div>
         </ActionForm>
       ) : (
-        <p className="notice">{c.readOnly}</p>
+        <p className="notice">{c('readOnly')}</p>
       )}
     </>
   );

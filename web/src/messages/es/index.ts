@@ -1,0 +1,8 @@
+// Every message of the web app in es, by namespace.
+import { common } from './common.ts';
+import { configure } from './configure.ts';
+import { monitor } from './monitor.ts';
+import { people } from './people.ts';
+import { settings } from './settings.ts';
+
+export const es = { ...common, ...monitor, ...configure, ...people, ...settings };
