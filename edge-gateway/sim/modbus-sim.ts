@@ -20,6 +20,8 @@ export class ModbusSimulator {
   readonly discrete = new Uint8Array(65_536);
   /** Requests answered, by Modbus function code (3 = read holding registers, ...). */
   readonly requests = new Map<number, number>();
+  /** TCP connections accepted since the simulator was made. */
+  connections = 0;
   readonly host: string;
   #port: number;
   readonly #unitId: number;
@@ -84,7 +86,10 @@ export class ModbusSimulator {
     server.on('serverError', () => {});
     server.on('socketError', () => {});
     server.on('error', () => {});
-    net.on('connection', (socket: Socket) => this.#countRequests(socket));
+    net.on('connection', (socket: Socket) => {
+      this.connections += 1;
+      this.#countRequests(socket);
+    });
     const address = net.address();
     if (typeof address === 'object' && address !== null) this.#port = address.port;
     this.#server = server;

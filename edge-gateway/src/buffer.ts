@@ -1,7 +1,12 @@
 // The store-and-forward queue: every point is written to SQLite (WAL, synchronous=FULL) before it
-// is published, in batches that get their `seq` once, when written. A batch is deleted only after
-// the broker acknowledged it, and a replay sends the same bytes with the same seq, so ingest can
-// drop it. Bounded by maxBytes, with whenFull applied exactly and counted.
+// is published, in batches that get their `seq` once, when written. A batch is deleted as soon as the
+// broker acknowledged it (before the next publish), and a replay sends the same bytes with the same
+// seq, so ingest can drop it.
+//
+// Bounded on disk, not only in data: the database's pages in use stay under maxBytes less the room
+// kept for the write-ahead log, which is checkpointed and truncated to that room. Pages freed by
+// deletions are reused, and given back to the file system (incremental vacuum) once a quarter of the
+// file is free. whenFull is applied exactly; dropped points are counted and reported (onDropped).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -24,32 +29,65 @@ export interface BufferOptions extends BufferSettings {
 /** Room for the envelope {"v":1,"gw":...,"seq":...,"points":[...]} under AWS IoT Core's 128 KB. */
 const maxBatchBytes = MAX_TELEMETRY_BYTES - 2048;
 
+/** The disk budget: pages the queue may use, and the write-ahead log's share. */
+export function diskBudget(maxBytes: number, pageSize = 4096) {
+  const walBytes = Math.min(4 * 1024 * 1024, Math.max(64 * 1024, Math.floor(maxBytes / 20)));
+  // The schema's own pages and the WAL index (-shm, 32 KB) come off the top as well.
+  const dataBytes = Math.max(maxBytes / 2, maxBytes - walBytes - 64 * 1024);
+  return {
+    dataPages: Math.max(4, Math.floor(dataBytes / pageSize)),
+    walPages: Math.max(8, Math.floor(walBytes / 2 / pageSize)),
+    walBytes,
+    /** Pending points are written in transactions of at most this many bytes, so the WAL stays small. */
+    transactionBytes: Math.max(maxBatchBytes, Math.floor(walBytes / 2)),
+  };
+}
+
+type Cut = { count: number; bytes: number; points: string };
+
 export class DiskBuffer {
   readonly #db: DatabaseSync;
   readonly #options: Required<Omit<BufferOptions, 'dir'>> & { dir: string };
+  readonly #budget: ReturnType<typeof diskBudget>;
+  readonly #pageSize: number;
+  readonly #rootPages: StatementSync;
   readonly #insert: StatementSync;
   readonly #selectAfter: StatementSync;
   readonly #deleteOne: StatementSync;
   readonly #deleteOldest: StatementSync;
+  readonly #deleteNewest: StatementSync;
   readonly #setCounter: StatementSync;
+  readonly #pageCount: StatementSync;
+  readonly #freePages: StatementSync;
   readonly #envelopeStart: string;
   #pending: string[] = [];
   #acked: number[] = [];
   #timer: NodeJS.Timeout | null = null;
-  #bytes = 0;
+  #ackCommitQueued = false;
   #points = 0;
   #droppedPoints = 0;
+  #lastDroppedTs: number | null = null;
+  #incrementalVacuum = false;
   #closed = false;
   /** Called after new batches are written, so the publisher can wake up. */
   onWritten: () => void = () => {};
+  /** Called when whenFull dropped points: the oldest stored ones, or new ones refused. */
+  onDropped: (points: number, which: 'oldest' | 'newest') => void = () => {};
 
   constructor(options: BufferOptions) {
     this.#options = { maxBatchPoints: 1000, flushMs: 100, ...options };
     mkdirSync(options.dir, { recursive: true });
     this.#db = new DatabaseSync(join(options.dir, 'buffer.sqlite'));
+    // On a new file this takes effect (it must come before the first table); an older file is
+    // converted by vacuumWhenEmpty().
+    this.#db.exec('PRAGMA auto_vacuum = INCREMENTAL');
+    this.#pageSize = (this.#db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
+    this.#budget = diskBudget(options.maxBytes, this.#pageSize);
     this.#db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;
+      PRAGMA wal_autocheckpoint = ${this.#budget.walPages};
+      PRAGMA journal_size_limit = ${this.#budget.walBytes};
       CREATE TABLE IF NOT EXISTS batch (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         count INTEGER NOT NULL,
@@ -64,24 +102,32 @@ export class DiskBuffer {
     );
     this.#deleteOne = this.#db.prepare('DELETE FROM batch WHERE seq = ? RETURNING count, bytes');
     this.#deleteOldest = this.#db.prepare(
-      'DELETE FROM batch WHERE seq IN (SELECT seq FROM batch ORDER BY seq LIMIT ?) RETURNING count, bytes',
+      'DELETE FROM batch WHERE seq = (SELECT MIN(seq) FROM batch) RETURNING count, bytes',
+    );
+    this.#deleteNewest = this.#db.prepare(
+      'DELETE FROM batch WHERE seq = (SELECT MAX(seq) FROM batch) RETURNING count, bytes',
     );
     this.#setCounter = this.#db.prepare(
       'INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
     );
-    const totals = this.#db
-      .prepare('SELECT COALESCE(SUM(bytes), 0) AS bytes, COALESCE(SUM(count), 0) AS points FROM batch')
-      .get() as {
-      bytes: number;
+    this.#pageCount = this.#db.prepare('PRAGMA page_count');
+    this.#freePages = this.#db.prepare('PRAGMA freelist_count');
+    this.#rootPages = this.#db.prepare('SELECT COUNT(*) AS n FROM sqlite_master WHERE rootpage > 0');
+    const totals = this.#db.prepare('SELECT COALESCE(SUM(count), 0) AS points FROM batch').get() as {
       points: number;
     };
-    this.#bytes = totals.bytes;
     this.#points = totals.points;
-    const dropped = this.#db.prepare("SELECT value FROM counter WHERE name = 'droppedPoints'").get() as
-      | { value: number }
-      | undefined;
-    this.#droppedPoints = dropped?.value ?? 0;
+    const counter = (name: string) =>
+      (
+        this.#db.prepare('SELECT value FROM counter WHERE name = ?').get(name) as
+          | { value: number }
+          | undefined
+      )?.value;
+    this.#droppedPoints = counter('droppedPoints') ?? 0;
+    this.#lastDroppedTs = counter('lastDroppedTs') ?? null;
     this.#envelopeStart = `{"v":1,"gw":${JSON.stringify(options.gatewayId)},"seq":`;
+    this.#incrementalVacuum = this.#autoVacuumMode() === 2;
+    this.#vacuumWhenEmpty();
   }
 
   /** Queues points; they reach the disk within flushMs (or at once, when a batch is full). */
@@ -92,53 +138,79 @@ export class DiskBuffer {
       this.#pending.push(json);
     }
     if (this.#pending.length >= this.#options.maxBatchPoints * 10) this.flush();
-    else if (!this.#timer && (this.#pending.length > 0 || this.#acked.length > 0)) {
+    else if (!this.#timer && this.#pending.length > 0) {
       this.#timer = setTimeout(() => this.flush(), this.#options.flushMs);
     }
   }
 
-  /** The broker acknowledged this batch: it goes with the next write. */
+  /** The broker acknowledged this batch: it is deleted before the next publish (commitAcks). */
   ack(seq: number): void {
     this.#acked.push(seq);
-    if (!this.#timer) this.#timer = setTimeout(() => this.flush(), this.#options.flushMs);
+    if (this.#ackCommitQueued) return;
+    this.#ackCommitQueued = true;
+    setImmediate(() => {
+      this.#ackCommitQueued = false;
+      this.commitAcks();
+    });
   }
 
-  /** Writes pending points and acknowledged deletions in one transaction (one fsync). */
+  /** Deletes every acknowledged batch in one transaction (one fsync). */
+  commitAcks(): void {
+    if (this.#closed || this.#acked.length === 0) return;
+    const acked = this.#acked;
+    this.#acked = [];
+    this.#transaction(() => {
+      for (const seq of acked) {
+        const row = this.#deleteOne.get(seq) as { count: number; bytes: number } | undefined;
+        if (row) this.#forget(row);
+      }
+    });
+    this.#releaseFreePages();
+  }
+
+  /** Writes pending points, a transaction per few batches so the write-ahead log stays within budget. */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    if (this.#closed || (this.#pending.length === 0 && this.#acked.length === 0)) return;
+    if (this.#closed) return;
+    this.commitAcks();
+    if (this.#pending.length === 0) return;
     const batches = this.#cutBatches();
-    const acked = this.#acked;
-    this.#acked = [];
     let wrote = false;
+    let chunk: Cut[] = [];
+    let chunkBytes = 0;
+    const writeChunk = () => {
+      const these = chunk;
+      chunk = [];
+      chunkBytes = 0;
+      this.#transaction(() => {
+        for (const batch of these) wrote = this.#store(batch) || wrote;
+        this.#setCounter.run('droppedPoints', this.#droppedPoints);
+        if (this.#lastDroppedTs !== null) this.#setCounter.run('lastDroppedTs', this.#lastDroppedTs);
+      });
+    };
+    for (const batch of batches) {
+      if (chunk.length > 0 && chunkBytes + batch.bytes > this.#budget.transactionBytes) writeChunk();
+      chunk.push(batch);
+      chunkBytes += batch.bytes;
+    }
+    if (chunk.length > 0) writeChunk();
+    if (wrote) this.onWritten();
+  }
+
+  #transaction(work: () => void): void {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
-      for (const seq of acked) {
-        const row = this.#deleteOne.get(seq) as { count: number; bytes: number } | undefined;
-        if (row) {
-          this.#bytes -= row.bytes;
-          this.#points -= row.count;
-        }
-      }
-      for (const batch of batches) {
-        if (!this.#makeRoom(batch.bytes, batch.count)) continue;
-        this.#insert.run(batch.count, batch.bytes, batch.points);
-        this.#bytes += batch.bytes;
-        this.#points += batch.count;
-        wrote = true;
-      }
-      this.#setCounter.run('droppedPoints', this.#droppedPoints);
+      work();
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#db.exec('ROLLBACK');
       throw error;
     }
-    if (wrote) this.onWritten();
   }
 
-  #cutBatches(): { count: number; bytes: number; points: string }[] {
-    const batches: { count: number; bytes: number; points: string }[] = [];
+  #cutBatches(): Cut[] {
+    const batches: Cut[] = [];
     let current: string[] = [];
     let currentBytes = 2;
     for (const json of this.#pending) {
@@ -159,24 +231,86 @@ export class DiskBuffer {
     return batches;
   }
 
-  /** whenFull: drop-oldest deletes the oldest batches until this one fits; reject-new drops this one. */
-  #makeRoom(bytes: number, count: number): boolean {
-    const { maxBytes, whenFull } = this.#options;
-    if (this.#bytes + bytes <= maxBytes) return true;
-    if (whenFull === 'reject-new' || bytes > maxBytes) {
-      this.#droppedPoints += count;
+  /** Pages holding batches: in use, less SQLite's own (page 1, the pointer map, each table's root). */
+  #usedPages(): number {
+    const pages = (this.#pageCount.get() as { page_count: number }).page_count;
+    const free = (this.#freePages.get() as { freelist_count: number }).freelist_count;
+    const roots = (this.#rootPages.get() as { n: number }).n;
+    return Math.max(0, pages - free - 2 - roots);
+  }
+
+  /**
+   * Stores one batch inside the current transaction, applying whenFull by pages in use: drop-oldest
+   * deletes the oldest batches until it fits; reject-new drops this one. False when it was dropped.
+   */
+  #store(batch: Cut): boolean {
+    const { whenFull } = this.#options;
+    const limit = this.#budget.dataPages;
+    // Overflow pages of about 4 KB each, and the leaf that holds the row.
+    const needed = Math.ceil(batch.bytes / (this.#pageSize - 8)) + 1;
+    if (needed > limit || (whenFull === 'reject-new' && this.#usedPages() + needed > limit)) {
+      this.#dropped(batch.count, 'newest');
       return false;
     }
-    while (this.#bytes + bytes > maxBytes) {
-      const rows = this.#deleteOldest.all(1) as { count: number; bytes: number }[];
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        this.#bytes -= row.bytes;
-        this.#points -= row.count;
-        this.#droppedPoints += row.count;
-      }
+    while (whenFull === 'drop-oldest' && this.#usedPages() + needed > limit && this.#points > 0) {
+      this.#dropOne(this.#deleteOldest, 'oldest');
+    }
+    this.#insert.run(batch.count, batch.bytes, batch.points);
+    this.#points += batch.count;
+    // The estimate was short (a fuller leaf split, say): settle it exactly.
+    while (this.#usedPages() > limit && this.#points > 0) {
+      this.#dropOne(
+        whenFull === 'drop-oldest' ? this.#deleteOldest : this.#deleteNewest,
+        whenFull === 'drop-oldest' ? 'oldest' : 'newest',
+      );
     }
     return true;
+  }
+
+  #dropOne(statement: StatementSync, which: 'oldest' | 'newest'): void {
+    const row = statement.get() as { count: number; bytes: number } | undefined;
+    if (!row) return;
+    this.#forget(row);
+    this.#dropped(row.count, which);
+  }
+
+  #forget(row: { count: number; bytes: number }): void {
+    this.#points -= row.count;
+  }
+
+  #dropped(points: number, which: 'oldest' | 'newest'): void {
+    this.#droppedPoints += points;
+    this.#lastDroppedTs = Date.now();
+    this.onDropped(points, which);
+  }
+
+  #autoVacuumMode(): number {
+    return (this.#db.prepare('PRAGMA auto_vacuum').get() as { auto_vacuum: number }).auto_vacuum;
+  }
+
+  /** A file made before incremental vacuum is converted once it holds nothing (VACUUM is then quick). */
+  #vacuumWhenEmpty(): void {
+    if (this.#incrementalVacuum || this.#points !== 0) return;
+    this.#db.exec('PRAGMA auto_vacuum = INCREMENTAL; VACUUM');
+    this.#incrementalVacuum = this.#autoVacuumMode() === 2;
+  }
+
+  /**
+   * Free pages go back to the file system: all of them once the queue is empty (nothing to move, so
+   * quick), otherwise a WAL's worth at a time while more than a quarter of the file is free.
+   */
+  #releaseFreePages(): void {
+    if (this.#points === 0) this.#vacuumWhenEmpty();
+    if (!this.#incrementalVacuum) return;
+    const pages = (this.#pageCount.get() as { page_count: number }).page_count;
+    const free = (this.#freePages.get() as { freelist_count: number }).freelist_count;
+    if (free === 0 || (this.#points > 0 && free * 4 <= pages)) return;
+    if (this.#points > 0) {
+      this.#db.exec(`PRAGMA incremental_vacuum(${this.#budget.walPages})`);
+      return;
+    }
+    // The file shrinks at a checkpoint; an empty queue's checkpoint is a few pages.
+    this.#db.exec('PRAGMA incremental_vacuum(0); PRAGMA wal_checkpoint(TRUNCATE)');
   }
 
   /** Up to `limit` stored batches after `afterSeq`, oldest first. */
@@ -189,13 +323,25 @@ export class DiskBuffer {
     }));
   }
 
-  stats(): { bytes: number; points: number; droppedPoints: number; pendingPoints: number } {
+  /** `bytes`: what the stored batches take on disk (pages), the measure maxBytes bounds. */
+  stats(): {
+    bytes: number;
+    points: number;
+    droppedPoints: number;
+    pendingPoints: number;
+    lastDroppedTs: number | null;
+  } {
     return {
-      bytes: this.#bytes,
+      bytes: this.#closed ? 0 : this.#usedPages() * this.#pageSize,
       points: this.#points,
       droppedPoints: this.#droppedPoints,
       pendingPoints: this.#pending.length,
+      lastDroppedTs: this.#lastDroppedTs,
     };
+  }
+
+  get maxBytes(): number {
+    return this.#options.maxBytes;
   }
 
   get whenFull(): BufferSettings['whenFull'] {
@@ -205,6 +351,7 @@ export class DiskBuffer {
   close(): void {
     if (this.#closed) return;
     this.flush();
+    this.commitAcks();
     this.#closed = true;
     this.#db.close();
   }

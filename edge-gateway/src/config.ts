@@ -6,6 +6,18 @@ import type { z } from 'zod';
 
 export class ConfigError extends Error {}
 
+/** "no such file", "permission denied", ... for an error from the file system. */
+export function describeFileError(error: unknown): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder, not a file';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** "devices[0].tags[1].bit: bit is only for a bool inside a holding or input register" per issue. */
 export function describeIssues(error: z.ZodError, prefix = ''): string {
   return error.issues
@@ -62,9 +74,7 @@ export async function loadConfig(location: string): Promise<LoadedConfig> {
   try {
     text = await readFile(location, 'utf8');
   } catch (error) {
-    throw new ConfigError(
-      `cannot read config file ${location}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new ConfigError(`cannot read config file ${location}: ${describeFileError(error)}`);
   }
   return { config: parseConfig(parseJson(text, location), location), baseDir: dirname(resolve(location)) };
 }

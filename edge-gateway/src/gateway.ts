@@ -12,8 +12,8 @@ import {
 } from '@plantwatch/shared';
 import type { BackoffOptions } from './backoff.ts';
 import { DiskBuffer } from './buffer.ts';
-import { describeIssues, resolveFrom } from './config.ts';
-import { createLogger, errorMessage, type Logger, type LogLevel } from './log.ts';
+import { ConfigError, describeFileError, describeIssues, resolveFrom } from './config.ts';
+import { createLogger, errorMessage, type Logger, type LogLevel, throttle } from './log.ts';
 import { Publisher } from './publisher.ts';
 import { ReportByException } from './rbe.ts';
 import { Supervisor } from './supervisor.ts';
@@ -29,13 +29,14 @@ export interface GatewayOptions {
   /** Retained status and status.json are refreshed this often (default 10 s), and on every change. */
   statusIntervalMs?: number;
   hangTimeoutMs?: number;
-  workerUrl?: URL | ((devices: readonly ConfigDevice[]) => URL);
+  workerUrl?: URL;
+  /** Overrides config.reconnect's delays (tests). */
   backoff?: Partial<BackoffOptions>;
   /** Buffer write interval (default 100 ms). */
   flushMs?: number;
 }
 
-type ConfigError = NonNullable<Extract<GatewayStatus, { state: 'online' }>['configError']>;
+type ConfigRefusal = NonNullable<Extract<GatewayStatus, { state: 'online' }>['configError']>;
 
 export class Gateway {
   readonly buffer: DiskBuffer;
@@ -49,8 +50,11 @@ export class Gateway {
   readonly #timers: NodeJS.Timeout[] = [];
   #devices: ConfigDevice[];
   #configVersion: number | undefined;
-  #configError: ConfigError | undefined;
+  #configError: ConfigRefusal | undefined;
   #connectedSignature = '';
+  /** Points dropped since the last warning about it (one a minute at most). */
+  #droppedSinceWarning = 0;
+  readonly #dropWarnDue = throttle(60_000);
   /** Points that passed report by exception into the buffer since start. */
   bufferedPoints = 0;
   /** Points the drivers delivered since start, before report by exception. */
@@ -63,12 +67,19 @@ export class Gateway {
     const bufferDir = resolveFrom(baseDir, config.buffer.dir);
     this.#statusFile = join(bufferDir, 'status.json');
     this.#pushedConfigFile = join(bufferDir, 'pushed-config.json');
-    this.buffer = new DiskBuffer({
-      ...config.buffer,
-      dir: bufferDir,
-      gatewayId: config.gateway.id,
-      ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
-    });
+    try {
+      this.buffer = new DiskBuffer({
+        ...config.buffer,
+        dir: bufferDir,
+        gatewayId: config.gateway.id,
+        ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
+      });
+    } catch (error) {
+      throw new ConfigError(
+        `buffer.dir: cannot open the buffer in ${bufferDir}: ${describeFileError(error)}`,
+      );
+    }
+    this.buffer.onDropped = (points, which) => this.#bufferDropped(points, which);
     this.#devices = config.devices;
     this.#configVersion = config.version;
     const pushed = this.#readPushedConfig();
@@ -87,26 +98,36 @@ export class Gateway {
       pkiDir: join(bufferDir, 'pki'),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       hangTimeoutMs: options.hangTimeoutMs ?? config.workers.hangTimeoutMs,
+      isolation: config.workers.isolation,
       maxWorkers: config.workers.maxWorkers,
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
-      ...(options.backoff ? { backoff: options.backoff } : {}),
+      backoff: { initialMs: config.reconnect.initialMs, maxMs: config.reconnect.maxMs, ...options.backoff },
+      probeMs: config.reconnect.probeMs,
     });
     const ids = {
       tenantId: config.gateway.tenantId,
       siteId: config.gateway.siteId,
       gatewayId: config.gateway.id,
     };
-    this.publisher = config.mqtt
-      ? new Publisher({
-          settings: config.mqtt,
-          ids,
-          buffer: this.buffer,
-          log: this.#log,
-          baseDir,
-          status: () => this.status(),
-          onConfigMessage: (payload) => void this.applyConfigMessage(payload),
-        })
-      : null;
+    let publisher: Publisher | null = null;
+    try {
+      publisher = config.mqtt
+        ? new Publisher({
+            settings: config.mqtt,
+            ids,
+            buffer: this.buffer,
+            log: this.#log,
+            baseDir,
+            status: () => this.status(),
+            onConfigMessage: (payload) => void this.applyConfigMessage(payload),
+          })
+        : null;
+    } catch (error) {
+      void this.supervisor.stop();
+      this.buffer.close();
+      throw error;
+    }
+    this.publisher = publisher;
     this.#timers.push(setInterval(() => this.#accept(this.#rbe.heartbeat()), 1000));
     this.#timers.push(setInterval(() => this.#reportStatus(), options.statusIntervalMs ?? 10_000));
     this.#timers.push(
@@ -136,6 +157,22 @@ export class Gateway {
     return gateway;
   }
 
+  /** Dropped points are counted in status (for the cloud's alarm) and logged, once a minute at most. */
+  #bufferDropped(points: number, which: 'oldest' | 'newest'): void {
+    this.#droppedSinceWarning += points;
+    if (!this.#dropWarnDue()) return;
+    const stats = this.buffer.stats();
+    this.#log.warn('buffer full: points dropped', {
+      dropped: this.#droppedSinceWarning,
+      which,
+      droppedTotal: stats.droppedPoints,
+      bufferBytes: stats.bytes,
+      maxBytes: this.buffer.maxBytes,
+    });
+    this.#droppedSinceWarning = 0;
+    this.#reportStatus();
+  }
+
   #accept(points: TelemetryPoint[]): void {
     if (points.length === 0) return;
     this.bufferedPoints += points.length;
@@ -161,6 +198,8 @@ export class Gateway {
         droppedPoints: stats.droppedPoints,
         // The status contract calls rejecting new points "drop-newest".
         whenFull: this.buffer.whenFull === 'reject-new' ? 'drop-newest' : 'drop-oldest',
+        maxBytes: this.buffer.maxBytes,
+        ...(stats.lastDroppedTs !== null ? { lastDroppedTs: stats.lastDroppedTs } : {}),
       },
       devices: this.supervisor.health().slice(0, 1000),
       ...(this.#configError ? { configError: this.#configError } : {}),

@@ -58,3 +58,28 @@ export const silentLogger: Logger = {
   error: () => {},
   child: () => silentLogger,
 };
+
+export interface Throttle {
+  /** True when the last true was at least intervalMs ago (or never). */
+  (): boolean;
+  /** The next call returns true again (a new episode begins). */
+  reset(): void;
+}
+
+/**
+ * A gate that opens at most once per intervalMs: a condition that repeats (a PLC that stays away, a
+ * buffer that stays full) stays visible in the log without flooding it.
+ */
+export function throttle(intervalMs: number, now: () => number = Date.now): Throttle {
+  let last = Number.NEGATIVE_INFINITY;
+  const due = (() => {
+    const t = now();
+    if (t - last < intervalMs) return false;
+    last = t;
+    return true;
+  }) as Throttle;
+  due.reset = () => {
+    last = Number.NEGATIVE_INFINITY;
+  };
+  return due;
+}

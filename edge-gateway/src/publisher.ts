@@ -1,8 +1,14 @@
 // Publishes the buffer's batches over MQTT (mqtt.js, mutual TLS), QoS 1, oldest first, at most
-// maxPublishesPerSecond, and deletes a batch only when the broker has acknowledged it. Also keeps
-// the retained status (with the Last Will for "offline") and listens to the config topic.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// maxPublishesPerSecond, and deletes a batch as soon as the broker acknowledges it. Also keeps the
+// retained status (with the Last Will for "offline") and listens to the config topic.
+//
+// This class alone owns what is in flight. Every connection is a fresh mqtt.js client that never
+// reconnects or re-sends by itself: when a connection ends, whatever it had not acknowledged goes again
+// on the next one, from the buffer, oldest first, each batch once. A connection is given up when a
+// publish stays unacknowledged for publishTimeoutSeconds or the keep-alive goes unanswered (a frozen
+// broker keeps the TCP connection open and answers nothing). While the oldest publish waits far longer
+// than acknowledgements usually take, no more are sent into the connection, so a freeze leaves as few
+// batches in doubt as possible (ADR 0022).
 import {
   configTopic,
   type GatewayStatus,
@@ -11,9 +17,11 @@ import {
   statusTopic,
   telemetryTopic,
 } from '@plantwatch/shared';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { type IClientOptions, type MqttClient, connect as mqttConnect } from 'mqtt';
+import { Backoff } from './backoff.ts';
 import type { DiskBuffer } from './buffer.ts';
-import type { Logger } from './log.ts';
+import { type Credentials, readCredentials } from './credentials.ts';
+import { type Logger, throttle } from './log.ts';
 
 export interface PublisherOptions {
   settings: MqttSettings;
@@ -29,90 +37,191 @@ export interface PublisherOptions {
   window?: number;
 }
 
+interface InFlight {
+  sentAt: number;
+  count: number;
+}
+
+/** No new batch goes into a connection whose oldest publish has waited this many smoothed round trips. */
+const STALL_ROUND_TRIPS = 4;
+const STALL_FLOOR_MS = 250;
+
 export class Publisher {
   readonly #options: PublisherOptions;
-  readonly #client: MqttClient;
   readonly #topic: string;
-  readonly #inFlight = new Set<number>();
-  /** Highest seq handed to the client since the last connect. */
-  #lastSentSeq = 0;
+  readonly #credentials: Credentials;
+  readonly #reconnectBackoff: Backoff;
+  readonly #inFlight = new Map<number, InFlight>();
+  /** Status publishes not yet acknowledged on the current connection: their send times. */
+  readonly #statusInFlight = new Set<{ sentAt: number }>();
   readonly #recentPublishes: number[] = [];
+  readonly #closedWarnDue = throttle(60_000);
+  readonly #watchdog: NodeJS.Timeout;
+  #client: MqttClient | null = null;
+  /** Highest seq handed to the current connection. */
+  #lastSentSeq = 0;
+  #smoothedAckMs = 0;
   #pumpTimer: NodeJS.Timeout | null = null;
+  #pumpQueued = false;
+  #reconnectTimer: NodeJS.Timeout | null = null;
   #stopped = false;
   /** Publishes acknowledged by the broker since start. */
   acknowledgedBatches = 0;
   acknowledgedPoints = 0;
+  /** Connections made since start. */
+  connections = 0;
+  /** Batches that were in flight on a connection that ended: sent again, and perhaps received twice. */
+  readonly inDoubt = new Set<number>();
 
   constructor(options: PublisherOptions) {
     this.#options = options;
     this.#topic = telemetryTopic(options.ids);
-    const { settings, ids, baseDir } = options;
-    const file = (path: string | undefined) => (path ? readFileSync(resolve(baseDir, path)) : undefined);
-    const offline: GatewayStatus = { v: 1, gw: ids.gatewayId, state: 'offline', ts: Date.now() };
-    const ca = file(settings.ca);
-    const cert = file(settings.cert);
-    const key = file(settings.key);
-    const clientOptions: IClientOptions = {
-      clientId: `${ids.gatewayId}`,
-      clean: true,
-      keepalive: settings.keepaliveSeconds,
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-      // Our own queue is the buffer; nothing piles up in mqtt.js while offline.
-      queueQoSZero: false,
-      will: { topic: statusTopic(ids), payload: Buffer.from(JSON.stringify(offline)), qos: 1, retain: true },
-      ...(ca ? { ca } : {}),
-      ...(cert ? { cert } : {}),
-      ...(key ? { key } : {}),
-      rejectUnauthorized: true,
-    };
-    this.#client = mqtt.connect(settings.url, clientOptions);
-    this.#client.on('connect', () => this.#onConnect());
-    this.#client.on('close', () => {
-      if (!this.#stopped)
-        options.log.warn('broker connection closed; buffering', { inFlight: this.#inFlight.size });
-    });
-    this.#client.on('error', (error) => options.log.warn('broker error', { error }));
-    this.#client.on('message', (topic, payload) => {
-      if (topic === configTopic(ids)) options.onConfigMessage(payload);
+    this.#credentials = readCredentials(options.settings, options.baseDir);
+    this.#reconnectBackoff = new Backoff({
+      initialMs: 1000,
+      maxMs: options.settings.reconnectMaxSeconds * 1000,
+      factor: 2,
+      jitter: 0.2,
     });
     options.buffer.onWritten = () => this.#pump();
+    const timeoutMs = options.settings.publishTimeoutSeconds * 1000;
+    this.#watchdog = setInterval(() => this.#checkAcknowledgements(), Math.min(1000, timeoutMs / 4));
+    this.#connect();
   }
 
   get connected(): boolean {
-    return this.#client.connected;
+    return this.#client?.connected === true;
   }
 
-  #onConnect(): void {
-    const { log, ids } = this.#options;
-    log.info('connected to broker', { url: this.#options.settings.url });
-    // Everything not acknowledged goes again, in order. mqtt.js drops its own unacknowledged
-    // messages on a clean reconnect, so resending from the buffer is what makes delivery certain.
+  /** Seqs sent on the current connection and not yet acknowledged, oldest first. */
+  inFlightSeqs(): number[] {
+    return [...this.#inFlight.keys()];
+  }
+
+  #connect(): void {
+    if (this.#stopped) return;
+    const { settings, ids, log } = this.#options;
+    const offline: GatewayStatus = { v: 1, gw: ids.gatewayId, state: 'offline', ts: Date.now() };
+    const clientOptions: IClientOptions = {
+      clientId: ids.gatewayId,
+      clean: true,
+      keepalive: settings.keepaliveSeconds,
+      // Reconnecting is this class's job (a fresh client each time): mqtt.js must not re-send anything.
+      reconnectPeriod: 0,
+      connectTimeout: Math.max(5000, settings.publishTimeoutSeconds * 1000),
+      queueQoSZero: false,
+      will: { topic: statusTopic(ids), payload: Buffer.from(JSON.stringify(offline)), qos: 1, retain: true },
+      ...this.#credentials,
+      rejectUnauthorized: true,
+    };
+    const client = mqttConnect(settings.url, clientOptions);
+    this.#client = client;
+    client.on('connect', () => {
+      if (this.#client === client) this.#onConnect(client);
+    });
+    client.on('close', () => this.#onClose(client));
+    client.on('error', (error) => {
+      if (this.#client === client) log.debug('broker connection error', { error });
+    });
+    client.on('message', (topic, payload) => {
+      if (this.#client === client && topic === configTopic(ids)) this.#options.onConfigMessage(payload);
+    });
+  }
+
+  #onConnect(client: MqttClient): void {
+    const { log, ids, settings } = this.#options;
+    this.connections += 1;
+    this.#reconnectBackoff.reset();
+    this.#closedWarnDue.reset();
+    log.info('connected to broker', { url: settings.url, buffered: this.#options.buffer.stats().points });
     this.#inFlight.clear();
+    this.#statusInFlight.clear();
     this.#lastSentSeq = 0;
     this.publishStatus();
-    this.#client.subscribe(configTopic(ids), { qos: 1 }, (error) => {
-      if (error) log.warn('cannot subscribe to the config topic', { error });
+    client.subscribe(configTopic(ids), { qos: 1 }, (error) => {
+      if (error && this.#client === client) log.warn('cannot subscribe to the config topic', { error });
     });
     this.#pump();
   }
 
-  publishStatus(): void {
-    if (!this.#client.connected) return;
-    this.#recentPublishes.push(Date.now());
-    this.#client.publish(statusTopic(this.#options.ids), JSON.stringify(this.#options.status()), {
-      qos: 1,
-      retain: true,
-    });
+  /** The connection ended (refused, lost or given up): what it had in flight goes again on the next. */
+  #onClose(client: MqttClient): void {
+    if (this.#client !== client) return;
+    this.#client = null;
+    this.#dropConnection(client, 'connection closed');
   }
 
-  /** Sends as many stored batches as the window and the rate limit allow. */
+  #dropConnection(client: MqttClient, reason: string, fields: Record<string, unknown> = {}): void {
+    const inDoubt = [...this.#inFlight.keys()];
+    for (const seq of inDoubt) this.inDoubt.add(seq);
+    this.#inFlight.clear();
+    this.#statusInFlight.clear();
+    this.#lastSentSeq = 0;
+    if (this.#client === client) this.#client = null;
+    client.removeAllListeners('connect');
+    client.removeAllListeners('message');
+    client.end(true);
+    if (this.#stopped) return;
+    const delay = this.#reconnectBackoff.next();
+    const line = { reason, ...fields, unacknowledged: inDoubt.length, retryInMs: delay };
+    if (inDoubt.length > 0 || this.#closedWarnDue())
+      this.#options.log.warn('broker connection lost; buffering', line);
+    else this.#options.log.debug('broker connection lost; buffering', line);
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      this.#connect();
+    }, delay);
+  }
+
+  /** A publish unacknowledged for publishTimeoutSeconds: the broker is gone even if TCP says otherwise. */
+  #checkAcknowledgements(): void {
+    const client = this.#client;
+    if (!client?.connected) return;
+    const oldest = Math.min(
+      ...[...this.#inFlight.values()].map((f) => f.sentAt),
+      ...[...this.#statusInFlight].map((s) => s.sentAt),
+    );
+    const waitedMs = Date.now() - oldest;
+    if (!(waitedMs > this.#options.settings.publishTimeoutSeconds * 1000)) return;
+    this.#dropConnection(client, 'no acknowledgement from the broker', { waitedMs });
+  }
+
+  publishStatus(): void {
+    const client = this.#client;
+    if (!client?.connected) return;
+    this.#recentPublishes.push(Date.now());
+    const pending = { sentAt: Date.now() };
+    this.#statusInFlight.add(pending);
+    client.publish(
+      statusTopic(this.#options.ids),
+      JSON.stringify(this.#options.status()),
+      { qos: 1, retain: true },
+      () => {
+        if (this.#client === client) this.#statusInFlight.delete(pending);
+      },
+    );
+  }
+
+  /** No new batch into a connection whose oldest publish waits well past the usual round trip. */
+  #stalled(now: number): boolean {
+    const first = this.#inFlight.values().next();
+    if (first.done) return false;
+    const limit = Math.max(STALL_FLOOR_MS, STALL_ROUND_TRIPS * this.#smoothedAckMs);
+    return now - first.value.sentAt > limit;
+  }
+
+  /** Sends as many stored batches as the window, the rate limit and a healthy connection allow. */
   #pump(): void {
-    if (this.#stopped || !this.#client.connected) return;
+    const client = this.#client;
+    // Acknowledged batches leave the disk before anything else is sent (one transaction for all).
+    this.#options.buffer.commitAcks();
+    if (this.#stopped || !client?.connected) return;
     const window = this.#options.window ?? 16;
     const perSecond = this.#options.settings.maxPublishesPerSecond;
     while (this.#inFlight.size < window) {
       const now = Date.now();
+      if (this.#stalled(now)) return; // the acknowledgement, or the publish timeout, comes next
       while (this.#recentPublishes.length > 0 && (this.#recentPublishes[0] ?? 0) <= now - 1000) {
         this.#recentPublishes.shift();
       }
@@ -124,19 +233,32 @@ export class Publisher {
       const [batch] = this.#options.buffer.batchesAfter(this.#lastSentSeq, 1);
       if (!batch) return;
       this.#lastSentSeq = batch.seq;
-      this.#inFlight.add(batch.seq);
+      this.#inFlight.set(batch.seq, { sentAt: now, count: batch.count });
       this.#recentPublishes.push(now);
-      const client = this.#client;
       client.publish(this.#topic, batch.payload, { qos: 1 }, (error) => {
-        // A callback from a connection that has since been replaced says nothing about this one.
-        if (!this.#inFlight.delete(batch.seq)) return;
-        if (error) return; // it is still in the buffer and goes again after the reconnect
+        // A callback from a connection that has since ended says nothing about the current one.
+        if (this.#client !== client || error) return;
+        const sent = this.#inFlight.get(batch.seq);
+        if (!sent) return;
+        this.#inFlight.delete(batch.seq);
+        const took = Date.now() - sent.sentAt;
+        this.#smoothedAckMs = this.#smoothedAckMs === 0 ? took : 0.875 * this.#smoothedAckMs + 0.125 * took;
         this.#options.buffer.ack(batch.seq);
         this.acknowledgedBatches += 1;
         this.acknowledgedPoints += batch.count;
-        this.#pump();
+        this.#queuePump();
       });
     }
+  }
+
+  /** Acknowledgements read from one socket read are committed together, before the next publish. */
+  #queuePump(): void {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    setImmediate(() => {
+      this.#pumpQueued = false;
+      this.#pump();
+    });
   }
 
   #schedulePump(ms: number): void {
@@ -150,10 +272,15 @@ export class Publisher {
   /** Publishes the final status and disconnects cleanly (so the broker does not send the Last Will). */
   async stop(finalStatus?: GatewayStatus): Promise<void> {
     this.#stopped = true;
+    clearInterval(this.#watchdog);
     if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
-    if (finalStatus && this.#client.connected) {
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    this.#options.buffer.commitAcks();
+    const client = this.#client;
+    if (!client) return;
+    if (finalStatus && client.connected) {
       await new Promise<void>((resolve) => {
-        this.#client.publish(
+        client.publish(
           statusTopic(this.#options.ids),
           JSON.stringify(finalStatus),
           { qos: 1, retain: true },
@@ -162,10 +289,11 @@ export class Publisher {
         setTimeout(resolve, 2000).unref();
       });
     }
+    this.#options.buffer.commitAcks();
     // A clean disconnect (no Last Will) when the broker answers; never hang a shutdown on it.
-    const ended = this.#client.endAsync(false).catch(() => {});
+    const ended = client.endAsync(false).catch(() => {});
     const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 3000).unref());
-    if ((await Promise.race([ended, timedOut])) === 'timeout')
-      await this.#client.endAsync(true).catch(() => {});
+    if ((await Promise.race([ended, timedOut])) === 'timeout') await client.endAsync(true).catch(() => {});
+    this.#client = null;
   }
 }

@@ -1,3 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import type { TelemetryPoint } from '@plantwatch/shared';
 import { telemetryMessageSchema } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +16,12 @@ const points = (n: number, from = 0): TelemetryPoint[] =>
     v: from + i,
     q: 'good',
   }));
+
+/** What the queue takes on disk: the database, its write-ahead log and the log's index. */
+const diskBytes = (dir: string) =>
+  ['buffer.sqlite', 'buffer.sqlite-wal', 'buffer.sqlite-shm']
+    .map((name) => join(dir, name))
+    .reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0);
 
 const open = (dir: string, extra: Partial<ConstructorParameters<typeof DiskBuffer>[0]> = {}) =>
   new DiskBuffer({
@@ -131,4 +140,77 @@ describe('DiskBuffer', () => {
     expect(batches.reduce((sum, b) => sum + b.count, 0)).toBe(400);
     buffer.close();
   });
+
+  it('deletes an acknowledged batch on disk at once, before anything else is written', async () => {
+    const dir = await tempDir();
+    const buffer = open(dir, { maxBatchPoints: 10 });
+    buffer.append(points(30));
+    buffer.flush();
+    buffer.ack(1);
+    buffer.ack(2);
+    buffer.commitAcks();
+
+    // Another connection (as after a kill -9) sees only what is left.
+    const reader = new DatabaseSync(join(dir, 'buffer.sqlite'), { readOnly: true });
+    const left = (reader.prepare('SELECT seq FROM batch ORDER BY seq').all() as { seq: number }[]).map(
+      (r) => r.seq,
+    );
+    reader.close();
+    expect(left).toEqual([3]);
+    buffer.close();
+  });
+
+  it('calls onDropped with the points whenFull dropped, and remembers when', async () => {
+    const buffer = open(await tempDir(), { maxBytes: 20_000, maxBatchPoints: 50 });
+    const dropped: [number, string][] = [];
+    buffer.onDropped = (count, which) => dropped.push([count, which]);
+    for (let i = 0; i < 20; i += 1) {
+      buffer.append(points(50, i * 50));
+      buffer.flush();
+    }
+    const total = dropped.reduce((sum, [count]) => sum + count, 0);
+    expect(total).toBe(buffer.stats().droppedPoints);
+    expect(dropped.every(([, which]) => which === 'oldest')).toBe(true);
+    expect(buffer.stats().lastDroppedTs).toBeGreaterThan(Date.now() - 60_000);
+    buffer.close();
+  });
+
+  // Rows of 30 points (~2.1 KB) fit one to a 4 KB page, the worst case; 1,000 points span many pages.
+  it.each([
+    ['drop-oldest', 30],
+    ['drop-oldest', 1000],
+    ['reject-new', 30],
+    ['reject-new', 1000],
+  ] as const)(
+    '%s with batches of %i points stays within maxBytes and a tenth on disk',
+    async (whenFull, perBatch) => {
+      const dir = await tempDir();
+      const maxBytes = 1024 * 1024;
+      const buffer = open(dir, { maxBytes, whenFull, maxBatchPoints: perBatch });
+      let largest = 0;
+      let written = 0;
+      // Three times the room, with a small drain now and then as after a short reconnect.
+      for (let i = 0; written < 3 * maxBytes; i += 1) {
+        const batch = points(perBatch, i * perBatch);
+        written += JSON.stringify(batch).length;
+        buffer.append(batch);
+        buffer.flush();
+        if (i % 25 === 24) for (const b of buffer.batchesAfter(0, 3)) buffer.ack(b.seq);
+        largest = Math.max(largest, diskBytes(dir));
+      }
+      const stats = buffer.stats();
+      expect(stats.droppedPoints).toBeGreaterThan(0);
+      expect(stats.bytes).toBeLessThanOrEqual(maxBytes);
+      // Full means full: at least 80 % of the room holds batches when it starts dropping.
+      expect(stats.bytes).toBeGreaterThan(0.8 * maxBytes);
+      expect(largest).toBeLessThanOrEqual(1.1 * maxBytes);
+
+      // Everything acknowledged: the file gives its pages back.
+      for (const b of buffer.batchesAfter(0, 10_000)) buffer.ack(b.seq);
+      buffer.commitAcks();
+      expect(buffer.stats()).toMatchObject({ points: 0, bytes: 0 });
+      expect(statSync(join(dir, 'buffer.sqlite')).size).toBeLessThan(0.1 * maxBytes);
+      buffer.close();
+    },
+  );
 });

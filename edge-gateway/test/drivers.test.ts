@@ -1,6 +1,6 @@
 import { gatewayConfigSchema } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
-import { groupDevices } from '../src/drivers.ts';
+import { connectionUnits } from '../src/drivers.ts';
 
 const tag = [{ id: 'x', area: 'holding', address: 0, type: 'uint16' }];
 const devices = gatewayConfigSchema.parse({
@@ -20,17 +20,15 @@ const devices = gatewayConfigSchema.parse({
   ],
 }).devices;
 
-const ids = (groups: ReturnType<typeof groupDevices>) => groups.map((group) => group.map((d) => d.id));
-
-describe('groupDevices', () => {
-  it('gives every device its own worker, except RTU devices sharing a serial line, and skips disabled ones', () => {
-    expect(ids(groupDevices(devices))).toEqual([['tcp-1'], ['rtu-1', 'rtu-2'], ['rtu-3'], ['opc-1']]);
-  });
-
-  it('spreads devices over at most maxWorkers workers, keeping a serial line together', () => {
-    expect(ids(groupDevices(devices, 2))).toEqual([
-      ['tcp-1', 'rtu-3'],
-      ['rtu-1', 'rtu-2', 'opc-1'],
+describe('connectionUnits', () => {
+  it('keeps the RTU devices of one serial line together, every other device alone, and skips disabled ones', () => {
+    expect(
+      connectionUnits(devices).map((unit) => [unit.key, unit.family, unit.devices.map((d) => d.id)]),
+    ).toEqual([
+      ['device:tcp-1', 'modbus', ['tcp-1']],
+      ['line:/dev/ttyUSB0', 'modbus', ['rtu-1', 'rtu-2']],
+      ['line:/dev/ttyUSB1', 'modbus', ['rtu-3']],
+      ['device:opc-1', 'opcua', ['opc-1']],
     ]);
   });
 });

@@ -131,7 +131,12 @@ export const mqttSettingsSchema = z.strictObject({
   key: z.string().min(1, 'must be a file path').optional(),
   /** AWS IoT Core allows 100 publishes/s per connection; stay well under it. */
   maxPublishesPerSecond: z.number().int().min(1).max(100).default(50),
-  keepaliveSeconds: z.number().int().min(5).max(1200).default(30),
+  /** A PINGREQ after this long without a packet from the broker; no answer within half as long again: dead. */
+  keepaliveSeconds: z.number().int().min(2).max(1200).default(8),
+  /** A publish the broker has not acknowledged in this long means the connection is dead (e.g. a frozen broker). */
+  publishTimeoutSeconds: z.number().int().min(1).max(600).default(10),
+  /** Reconnection to the broker backs off from 1 s up to this, with jitter. */
+  reconnectMaxSeconds: z.number().int().min(1).max(600).default(10),
 });
 export type MqttSettings = z.infer<typeof mqttSettingsSchema>;
 
@@ -148,22 +153,40 @@ export const bufferSettingsSchema = z.strictObject({
 export type BufferSettings = z.infer<typeof bufferSettingsSchema>;
 
 /**
- * Driver isolation: each device (or serial line) gets its own worker thread, up to `maxWorkers`;
- * beyond that, devices share workers round-robin (a worker thread costs ~30 MB and ~150 ms to start).
+ * Driver threads. `protocol`: one worker thread per protocol (Modbus, OPC UA) runs every device of it,
+ * each device in its own polling loop; a worker that crashes or hangs is split in two, and again, until
+ * the device at fault runs alone. `device`: one worker per device (or serial line) from the start.
+ * Either way at most `maxWorkers` threads (a worker thread costs ~30 MB and ~150 ms to start).
  */
 export const workerSettingsSchema = z.strictObject({
+  isolation: z.enum(['protocol', 'device']).default('protocol'),
   maxWorkers: z.number().int().min(1).max(256).default(16),
   /** A worker that reports nothing for this long is hung, and is replaced. */
   hangTimeoutMs: z.number().int().min(2000).max(600_000).default(15_000),
 });
 export type WorkerSettings = z.infer<typeof workerSettingsSchema>;
 
+/**
+ * Reconnecting to a PLC that stopped answering: delays from initialMs doubling up to maxMs, with
+ * jitter; while its TCP port does not accept connections, a bare TCP connect every probeMs notices it
+ * coming back, and the gateway reconnects at once.
+ */
+export const reconnectSettingsSchema = z
+  .strictObject({
+    initialMs: z.number().int().min(100).max(60_000).default(1000),
+    maxMs: z.number().int().min(1000).max(600_000).default(10_000),
+    probeMs: z.number().int().min(100).max(60_000).default(1000),
+  })
+  .refine((r) => r.maxMs >= r.initialMs, { path: ['maxMs'], message: 'must be at least initialMs' });
+export type ReconnectSettings = z.infer<typeof reconnectSettingsSchema>;
+
 export const gatewayConfigSchema = z.strictObject({
   /** Incremented by the cloud on every change; a local file may leave it out. */
   version: z.number().int().min(0).optional(),
   gateway: gatewayIdentitySchema,
   mqtt: mqttSettingsSchema.optional(),
-  workers: workerSettingsSchema.default({ maxWorkers: 16, hangTimeoutMs: 15_000 }),
+  workers: workerSettingsSchema.default({ isolation: 'protocol', maxWorkers: 16, hangTimeoutMs: 15_000 }),
+  reconnect: reconnectSettingsSchema.default({ initialMs: 1000, maxMs: 10_000, probeMs: 1000 }),
   buffer: bufferSettingsSchema.default({
     dir: './buffer',
     maxBytes: 1024 * 1024 * 1024,

@@ -31,6 +31,10 @@ export const bufferHealthSchema = z.strictObject({
   droppedPoints: count('points'),
   /** What the disk buffer does once full; points dropped either way are counted in droppedPoints. */
   whenFull: z.enum(['drop-oldest', 'drop-newest'], { error: 'must be "drop-oldest" or "drop-newest"' }),
+  /** The buffer's bound (its `maxBytes` setting), so `bytes` can be shown as a fill level. */
+  maxBytes: count('bytes').optional(),
+  /** When the buffer last dropped points for want of room; an alarm can stay raised while this is recent. */
+  lastDroppedTs: epochMsSchema.optional(),
 });
 export type BufferHealth = z.infer<typeof bufferHealthSchema>;
 

@@ -1,9 +1,17 @@
 // The Modbus driver: polls one device at its own rate in coalesced block reads, keeps the socket
-// across a single timeout, and reconnects with backoff when the device is gone.
+// across a single timeout, and reconnects with a capped backoff when the device is gone (a TCP device
+// whose port refuses is probed, so it is polled again within a probe interval of coming back).
 import type { ModbusConfigDevice, TelemetryPoint } from '@plantwatch/shared';
-import { Backoff, type BackoffOptions, sleep } from '../backoff.ts';
+import {
+  Backoff,
+  type BackoffOptions,
+  type ReconnectWorld,
+  sleep,
+  tcpProbeWorld,
+  waitToReconnect,
+} from '../backoff.ts';
 import { badQualityPoints, type DeviceDriver, HealthTracker, type PointSink } from '../driver.ts';
-import { errorMessage, type Logger } from '../log.ts';
+import { errorMessage, type Logger, throttle } from '../log.ts';
 import { decodeBit, decodeRegisters, tagWidth } from './decode.ts';
 import { type ModbusLine, ModbusTimeoutError } from './line.ts';
 import { planBlocks, type ReadBlock } from './plan.ts';
@@ -25,6 +33,11 @@ export class ModbusDriver implements DeviceDriver {
   readonly #health: HealthTracker;
   readonly #lastValues = new Map<string, TelemetryPoint['v']>();
   readonly #abort = new AbortController();
+  readonly #probeMs: number;
+  /** TCP devices are probed while their port refuses; a serial line has nothing to probe. */
+  readonly #probeWorld: ReconnectWorld | null;
+  /** A device that stays away is logged at warn once a minute, not at every attempt. */
+  readonly #warnDue = throttle(60_000);
   #loop: Promise<void> | null = null;
   #consecutiveTimeouts = 0;
   /** After the device went silent: no new attempt (reconnect, or request on a shared RTU line) before this. */
@@ -34,7 +47,7 @@ export class ModbusDriver implements DeviceDriver {
     device: ModbusConfigDevice,
     line: ModbusLine,
     log: Logger,
-    options: { backoff?: Partial<BackoffOptions> } = {},
+    options: { backoff?: Partial<BackoffOptions>; probeMs?: number } = {},
   ) {
     this.deviceId = device.id;
     this.#device = device;
@@ -43,6 +56,9 @@ export class ModbusDriver implements DeviceDriver {
     this.#log = log.child({ device: device.id });
     this.#backoff = new Backoff(options.backoff);
     this.#health = new HealthTracker(device.id, this.#backoff);
+    this.#probeMs = options.probeMs ?? 1000;
+    this.#probeWorld =
+      device.protocol === 'modbus-tcp' ? tcpProbeWorld(device.host, device.port, this.#probeMs) : null;
   }
 
   /** The block reads one poll makes (for tests and logs). */
@@ -105,10 +121,10 @@ export class ModbusDriver implements DeviceDriver {
 
   /** False after a failed attempt (and its backoff wait): the caller loops and tries again. */
   async #ensureConnected(sink: PointSink): Promise<boolean> {
-    const signal = this.#abort.signal;
     const wait = this.#silentUntil - Date.now();
     if (wait > 0) {
-      await sleep(wait, signal);
+      await this.#waitToReconnect(wait);
+      this.#silentUntil = 0;
       return false;
     }
     if (this.#line.isOpen) return true;
@@ -121,10 +137,22 @@ export class ModbusDriver implements DeviceDriver {
       this.#health.failure(errorMessage(error));
       this.#lostContact(sink);
       const delay = this.#backoff.next();
-      this.#log.warn('cannot connect; retrying', { error, retryInMs: delay });
-      await sleep(delay, signal);
+      const fields = { error, retryInMs: delay, errorCount: this.#health.snapshot().errorCount };
+      if (this.#warnDue()) this.#log.warn('cannot connect; retrying', fields);
+      else this.#log.debug('cannot connect; retrying', fields);
+      await this.#waitToReconnect(delay);
       return false;
     }
+  }
+
+  /** The backoff delay, cut short when a probe finds the port accepting again. */
+  async #waitToReconnect(delayMs: number): Promise<void> {
+    const outcome = await waitToReconnect(this.#probeWorld, {
+      delayMs,
+      probeMs: this.#probeMs,
+      signal: this.#abort.signal,
+    });
+    if (outcome === 'reachable') this.#log.info('the port accepts connections again; reconnecting');
   }
 
   async #poll(sink: PointSink): Promise<void> {
@@ -151,6 +179,7 @@ export class ModbusDriver implements DeviceDriver {
       this.#consecutiveTimeouts = 0;
       if (!this.#health.isConnected && this.#backoff.currentMs > 0) this.#log.info('answering again');
       this.#backoff.reset();
+      this.#warnDue.reset();
       this.#health.success(ts);
       if (points.length > 0) sink(points);
       return;
@@ -165,6 +194,7 @@ export class ModbusDriver implements DeviceDriver {
         return;
       }
     }
+    this.#warnDue.reset();
     this.#log.warn('device stopped answering', { error: failure });
     this.#lostContact(sink);
     // TCP: a fresh socket after the backoff. RTU: the line is shared and stays open for the others.

@@ -16,9 +16,16 @@ import {
   SecurityPolicy,
   TimestampsToReturn,
 } from 'node-opcua-client';
-import { Backoff, type BackoffOptions, sleep } from '../backoff.ts';
+import {
+  Backoff,
+  type BackoffOptions,
+  type ReconnectWorld,
+  sleep,
+  tcpProbeWorld,
+  waitToReconnect,
+} from '../backoff.ts';
 import { badQualityPoints, type DeviceDriver, HealthTracker, type PointSink } from '../driver.ts';
-import { errorMessage, type Logger } from '../log.ts';
+import { errorMessage, type Logger, throttle } from '../log.ts';
 import { qualityOf, scaledValue, telemetryValue } from './convert.ts';
 import { routeOpcuaLogs } from './logs.ts';
 
@@ -58,6 +65,8 @@ export interface OpcuaDriverOptions {
   /** Client certificate store; Sign and SignAndEncrypt trust only servers in its trusted/ folder. */
   pkiDir: string;
   backoff?: Partial<BackoffOptions>;
+  /** While the endpoint's port refuses connections, it is probed this often (default 1 s). */
+  probeMs?: number;
   /** Connect and request timeout, ms. */
   timeoutMs?: number;
 }
@@ -71,6 +80,9 @@ export class OpcuaDriver implements DeviceDriver {
   readonly #health: HealthTracker;
   readonly #lastValues = new Map<string, TelemetryPoint['v']>();
   readonly #abort = new AbortController();
+  readonly #probeWorld: ReconnectWorld | null;
+  /** A server that stays away is logged at warn once a minute, not at every attempt. */
+  readonly #warnDue = throttle(60_000);
   #connection: Connection | null = null;
   #loop: Promise<void> | null = null;
   /** Sessions created so far (1 + reconnections), for tests and logs. */
@@ -83,6 +95,7 @@ export class OpcuaDriver implements DeviceDriver {
     this.#log = log.child({ device: device.id });
     this.#backoff = new Backoff(options.backoff);
     this.#health = new HealthTracker(device.id, this.#backoff);
+    this.#probeWorld = probeWorldFor(device.endpoint, options.probeMs ?? 1000);
     routeOpcuaLogs(this.#log);
   }
 
@@ -136,11 +149,14 @@ export class OpcuaDriver implements DeviceDriver {
         await this.#disconnect();
         this.#failed(sink, error);
         const delay = this.#backoff.next();
-        this.#log.warn('cannot connect; retrying', { error, retryInMs: delay });
-        await sleep(delay, signal);
+        const fields = { error, retryInMs: delay, errorCount: this.#health.snapshot().errorCount };
+        if (this.#warnDue()) this.#log.warn('cannot connect; retrying', fields);
+        else this.#log.debug('cannot connect; retrying', fields);
+        await this.#waitToReconnect(delay);
         continue;
       }
       this.#backoff.reset();
+      this.#warnDue.reset();
       this.#health.success(Date.now());
       this.#log.info('connected', { mode: this.#device.mode, monitoredItems: this.monitoredItemCount });
       const reason =
@@ -150,8 +166,18 @@ export class OpcuaDriver implements DeviceDriver {
       await this.#disconnect();
       this.#failed(sink, new Error(reason));
       // A restarted server usually answers at once: the first retry comes after the initial delay.
-      await sleep(this.#backoff.next(), signal);
+      await this.#waitToReconnect(this.#backoff.next());
     }
+  }
+
+  /** The backoff delay, cut short when a probe finds the endpoint's port accepting again. */
+  async #waitToReconnect(delayMs: number): Promise<void> {
+    const outcome = await waitToReconnect(this.#probeWorld, {
+      delayMs,
+      probeMs: this.#options.probeMs ?? 1000,
+      signal: this.#abort.signal,
+    });
+    if (outcome === 'reachable') this.#log.info('the endpoint accepts connections again; reconnecting');
   }
 
   #failed(sink: PointSink, error: unknown): void {
@@ -309,5 +335,17 @@ export class OpcuaDriver implements DeviceDriver {
     } catch (error) {
       this.#log.debug('disconnect did not finish cleanly', { error });
     }
+  }
+}
+
+/** The endpoint's host and port (4840 when none is given), probed while it refuses connections. */
+function probeWorldFor(endpoint: string, probeMs: number): ReconnectWorld | null {
+  try {
+    const url = new URL(endpoint);
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (!host) return null;
+    return tcpProbeWorld(host, url.port ? Number(url.port) : 4840, probeMs);
+  } catch {
+    return null;
   }
 }

@@ -8,6 +8,7 @@ export interface DriverWorkerData {
   pkiDir: string;
   logLevel: LogLevel;
   backoff?: Partial<BackoffOptions>;
+  probeMs?: number;
 }
 
 export type WorkerMessage =
@@ -16,7 +17,9 @@ export type WorkerMessage =
   | { type: 'health'; devices: DeviceHealth[] }
   | { type: 'stopped' };
 
-export type SupervisorMessage = { type: 'stop' };
+export type SupervisorMessage =
+  /** Run exactly these devices: drivers of unchanged ones keep running, the others are replaced. */
+  { type: 'set-devices'; devices: ConfigDevice[] } | { type: 'stop' };
 
 /** How often a worker reports health; a worker silent for many of these is hung. */
 export const HEALTH_INTERVAL_MS = 1000;
