@@ -1,4 +1,5 @@
-// The edge gateway's footprint as a site runs it: `edge-gateway run` as its own process with 20
+// The edge gateway's footprint as a site runs it: `edge-gateway run` as its own process, with the
+// V8 flags of the container's entrypoint (gatewayNodeFlags), with 20
 // Modbus TCP PLCs (simulated in this process) × 100 registers at 1 s, publishing to a private
 // Mosquitto. Two figures from one run: start-to-first-poll (process spawned → every PLC has had a
 // request), against `edge-gateway read --once` on the same PLCs as the baseline (Node starting and
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModbusSimulator } from '../../edge-gateway/sim/modbus-sim.ts';
 import { freePort } from '../../edge-gateway/sim/ports.ts';
-import { cliPath } from '../../edge-gateway/src/spawn.ts';
+import { cliPath, gatewayNodeFlags } from '../../edge-gateway/src/spawn.ts';
 import { type Benchmark, type BenchResult, progress, round, withBaseline } from '../harness.ts';
 
 const settings = { devices: 20, registers: 100, pollMs: 1000, sampleMs: 10_000, firstPollTimeoutMs: 60_000 };
@@ -65,7 +66,9 @@ async function timeToFirstPolls(
 ): Promise<{ child: ChildProcess; firstMs: number; allMs: number }> {
   const before = sims.map((sim) => sim.totalRequests);
   const started = performance.now();
-  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...gatewayNodeFlags, cliPath, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);

@@ -6,6 +6,13 @@ import type { LogLevel } from './log.ts';
 
 export const cliPath = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
+/**
+ * The V8 flags the gateway runs with (the Dockerfile's ENTRYPOINT says the same): a young generation
+ * of 2 MB instead of up to 16 MB per thread keeps ~30 MB less resident at 20 devices, for more, shorter
+ * scavenges (ADR 0022).
+ */
+export const gatewayNodeFlags: readonly string[] = ['--max-semi-space-size=2'];
+
 export interface GatewayProcess {
   child: ChildProcess;
   /** SIGTERM (the gateway flushes its buffer and publishes "offline"), SIGKILL after `graceMs`. */
@@ -18,7 +25,7 @@ export function spawnGateway(
 ): GatewayProcess {
   const child = spawn(
     process.execPath,
-    [cliPath, 'run', '--config', configFile, '--log-level', options.logLevel ?? 'info'],
+    [...gatewayNodeFlags, cliPath, 'run', '--config', configFile, '--log-level', options.logLevel ?? 'info'],
     { stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'] },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
