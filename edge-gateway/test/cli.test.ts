@@ -86,6 +86,28 @@ describe('edge-gateway CLI', () => {
     expect(stderr).toContain('devices[0].pollMs: must be at least 50 ms');
   });
 
+  it('run refuses a missing CA file and an unusable buffer folder, naming the field, without a stack trace', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'config.json');
+    const config = plantConfig({ modbusPort: 502, bufferDir: './buffer', mqttUrl: 'mqtts://127.0.0.1:8883' });
+    await writeFile(file, JSON.stringify({ ...config, mqtt: { ...config.mqtt, ca: 'ca.pem' } }));
+
+    const missingCa = await runCli(['run', '--config', file]);
+
+    expect(missingCa.code).toBe(1);
+    expect(missingCa.stderr).toContain(`mqtt.ca: no such file or folder: ${join(dir, 'ca.pem')}`);
+    expect(missingCa.stderr).not.toMatch(/\n\s+at /);
+    expect(missingCa.stderr.trim().split('\n')).toHaveLength(1);
+
+    await writeFile(join(dir, 'not-a-folder'), 'x');
+    await writeFile(file, JSON.stringify({ ...config, buffer: { dir: './not-a-folder/buffer' } }));
+    const badBuffer = await runCli(['run', '--config', file]);
+
+    expect(badBuffer.code).toBe(1);
+    expect(badBuffer.stderr).toMatch(/buffer\.dir: cannot open the buffer in .*not-a-folder\/buffer: /);
+    expect(badBuffer.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('run publishes until SIGTERM, and health passes while it runs and fails once it stopped', async () => {
     const dir = await tempDir();
     const sims = await startSimulators({ modbusPort: 0, opcuaPort: 0, pkiDir: join(dir, 'sim-pki') });

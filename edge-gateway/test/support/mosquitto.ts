@@ -37,6 +37,7 @@ export class PrivateBroker {
   readonly #config: string;
   readonly #scheme: string;
   #child: ChildProcess | null = null;
+  #frozen = false;
 
   private constructor(port: number, config: string, scheme: string) {
     this.port = port;
@@ -90,7 +91,21 @@ export class PrivateBroker {
     await waitForPort(this.port, 10_000);
   }
 
+  /** SIGSTOP: the broker keeps its sockets open and answers nothing, as a hung broker would. */
+  freeze(): void {
+    if (!this.#child) throw new Error('the broker is not running');
+    this.#child.kill('SIGSTOP');
+    this.#frozen = true;
+  }
+
+  thaw(): void {
+    if (!this.#frozen) return;
+    this.#child?.kill('SIGCONT');
+    this.#frozen = false;
+  }
+
   async stop(): Promise<void> {
+    this.thaw();
     const child = this.#child;
     if (!child) return;
     this.#child = null;
