@@ -24,3 +24,4 @@ export * from './report.ts';
 export * from './status.ts';
 export * from './telemetry.ts';
 export * from './topics.ts';
+export * from './units.ts';

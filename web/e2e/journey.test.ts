@@ -1,120 +1,39 @@
-// End-to-end in real headless Chromium (Debian's, driven by playwright-core): a local runtime
-// (API + embedded store, demo tenant) and the web app, both on ports chosen at run time.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+// End-to-end in real headless Chromium (Debian's, driven by playwright-core): the journeys of a new
+// tenant, the demo tenant, a viewer and a second tenant, against a local runtime and the web app's
+// production build, on ports chosen at run time (harness.ts).
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoPlant, startDemoPlant } from '../../infra/local/src/demo-plant.ts';
-import { parseLocalEnv } from '../../infra/local/src/env.ts';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/src/runtime.ts';
-import { TEST_PASSWORD_COST } from '../../infra/local/src/testing/harness.ts';
-import { startWeb, type WebServer } from '../start.ts';
+import {
+  checkBasics as checkPage,
+  DEMO,
+  E2E_SETUP_MS,
+  E2E_TEST_MS,
+  type E2e,
+  logIn as logInAs,
+  logOut,
+  navigate,
+  navigateOnPhone,
+  PHONE,
+  startE2e,
+} from './harness.ts';
 
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outputDir = join(webDir, 'test-output');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-/** Per browser test: the live-data tests wait for the demo plant; a loaded CI machine is slower still. */
-const E2E_TEST_MS = 180_000;
-
-let dataDir: string;
-let runtime: LocalRuntime;
-let plant: DemoPlant | null = null;
-let web: WebServer;
-let browser: Browser;
-const consoleErrors: string[] = [];
-
-/** A fresh browser profile that records console errors and failed page scripts. */
-async function newPage(
-  viewport = { width: 1280, height: 800 },
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) =>
-    consoleErrors.push(
-      `${page.url()}: ${error.message} ${error.stack?.split('\n').slice(1, 3).join(' ') ?? ''}`,
-    ),
-  );
-  // Chromium logs a failed fetch without its address; this names it (a typed URL's 404 page is a document, not counted).
-  page.on('response', (response) => {
-    if (response.status() >= 400 && response.request().resourceType() !== 'document') {
-      consoleErrors.push(`${page.url()}: ${response.status()} from ${response.url()}`);
-    }
-  });
-  page.setDefaultTimeout(45_000);
-  page.setDefaultNavigationTimeout(60_000);
-  return { context, page };
-}
-
-/** Lighthouse-style basics on the page as it stands: a title, and a label on every form field. */
-async function checkBasics(page: Page, screenshot: string): Promise<void> {
-  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
-  // Next streams page metadata, so under load the title can land a moment after hydration.
-  await expect.poll(() => page.title(), { timeout: 15_000 }).toMatch(/\S.* · Plantwatch$|^Plantwatch$/);
-  const unlabelled = await page.evaluate(() =>
-    [...document.querySelectorAll('input, select, textarea')]
-      .filter((el) => (el as HTMLInputElement).type !== 'hidden')
-      .filter(
-        (el) =>
-          !(el as HTMLInputElement).labels?.length &&
-          !el.getAttribute('aria-label') &&
-          !el.getAttribute('aria-labelledby'),
-      )
-      .map((el) => el.outerHTML.slice(0, 120)),
-  );
-  expect(unlabelled).toEqual([]);
-  await page.screenshot({ path: join(outputDir, `${screenshot}.png`), fullPage: true, caret: 'initial' });
-}
-
-async function logIn(page: Page, email: string, password: string) {
-  await page.goto(`${web.url}/login`);
-  await checkBasics(page, 'login');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(/\/fleet/);
-}
+let e2e: E2e;
+let web: E2e['web'];
+let runtime: E2e['runtime'];
+let browser: E2e['browser'];
+let consoleErrors: string[];
+const newPage = (viewport?: { width: number; height: number }) => e2e.newPage(viewport ? { viewport } : {});
+const checkBasics = (page: Page, screenshot: string) => checkPage(page, screenshot);
+const logIn = (page: Page, email: string, password: string) => logInAs(page, web, email, password);
 
 beforeAll(async () => {
-  await mkdir(outputDir, { recursive: true });
-  dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-web-e2e-'));
-  runtime = await startLocalRuntime({
-    env: parseLocalEnv({ API_PORT: '0', DATA_DIR: dataDir }),
-    explicitPorts: new Set(['API_PORT']),
-    passwordCost: TEST_PASSWORD_COST,
-    seedDemo: true,
-    database: { kind: 'pglite' },
-  });
-  [web, browser] = await Promise.all([
-    // The production build `npm start` serves: built once per source change and shared with every run (web/build.ts).
-    startWeb({ port: 0, host: '127.0.0.1', apiUrl: runtime.apiUrl, dataDir, onLog: () => {} }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
-  ]);
-  // The demo plant as `npm start` runs it: simulated PLCs and a real gateway process publishing live values.
-  const demo = runtime.demo;
-  if (!demo) throw new Error('the local runtime did not seed the demo tenant');
-  plant = await startDemoPlant({ deps: runtime.deps, tenantId: demo.tenantId, host: '127.0.0.1', dataDir });
-  // A first build on a busy 2-core machine takes a few minutes.
-}, 600_000);
+  e2e = await startE2e();
+  ({ web, runtime, browser, consoleErrors } = e2e);
+}, E2E_SETUP_MS);
 
 afterAll(async () => {
-  await browser?.close();
-  await plant?.close();
-  await web?.close();
-  await runtime?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await e2e?.close();
 }, 60_000);
 
 describe('the web app in Chromium', () => {
@@ -156,7 +75,7 @@ describe('the web app in Chromium', () => {
       await page.getByText('Saved.').waitFor();
       await checkBasics(page, 'config-site-edit');
 
-      await page.getByRole('link', { name: 'Gateways', exact: true }).click();
+      await navigate(page, 'Configure', 'Gateways');
       await page.getByRole('heading', { name: 'New gateway' }).waitFor();
       await page.getByLabel('Name').fill('gw-riverside');
       await page.getByRole('button', { name: 'Add gateway' }).click();
@@ -185,7 +104,7 @@ describe('the web app in Chromium', () => {
       await wizard.getByRole('button', { name: 'Next' }).click();
       await wizard.getByText('Waiting for the gateway to report').waitFor();
 
-      await page.getByRole('link', { name: 'Fleet' }).click();
+      await navigate(page, 'Monitor', 'Fleet');
       await page.getByRole('link', { name: 'Riverside Treatment Works' }).click();
       await page.getByRole('heading', { name: 'gw-riverside' }).waitFor();
       riversideSiteUrl = page.url();
@@ -206,7 +125,7 @@ describe('the web app in Chromium', () => {
     'logs in as the demo tenant and shows its site, devices and tags with units',
     async () => {
       const { context, page } = await newPage();
-      await logIn(page, 'demo@plantwatch.local', 'plantwatch-demo');
+      await logIn(page, DEMO.email, DEMO.password);
       await page.getByRole('link', { name: 'North Pumping Station', exact: true }).waitFor();
       await checkBasics(page, 'fleet');
 
@@ -251,19 +170,19 @@ describe('the web app in Chromium', () => {
       const inflowRow = page.locator('tr[data-tag="inflow"]');
       await inflowRow.getByRole('button', { name: /^Pin .* to your home page$/ }).click();
       await inflowRow.getByRole('button', { name: /^Unpin / }).waitFor();
-      await page.getByRole('navigation').getByRole('link', { name: 'Home', exact: true }).click();
+      await navigate(page, 'Monitor', 'Home');
       const pinned = page.locator('tr[data-pinned-tag] .live-value');
       await expect.poll(() => pinned.textContent(), { timeout: 30_000 }).toMatch(/\d/);
       await checkBasics(page, 'home');
 
-      for (const [link, shot, expected] of [
-        ['Devices', 'config-devices', 'plc-2'],
-        ['Tags', 'config-tags', 'Wet well level'],
-        ['Users', 'users', 'demo@plantwatch.local'],
-        ['API keys', 'api-keys', 'No API keys yet.'],
-        ['Alarms', 'alarms-console', 'Alarm console'],
+      for (const [group, link, shot, expected] of [
+        ['Configure', 'Devices', 'config-devices', 'plc-2'],
+        ['Configure', 'Tags', 'config-tags', 'Wet well level'],
+        ['People', 'Users', 'users', 'demo@plantwatch.local'],
+        ['Settings', 'API keys', 'api-keys', 'No API keys yet.'],
+        ['Monitor', 'Alarms', 'alarms-console', 'Alarm console'],
       ] as const) {
-        await page.getByRole('navigation').getByRole('link', { name: link, exact: true }).click();
+        await navigate(page, group, link);
         await page.getByText(expected, { exact: false }).first().waitFor();
         await checkBasics(page, shot);
       }
@@ -272,7 +191,7 @@ describe('the web app in Chromium', () => {
         c.name.endsWith('next-auth.session-token'),
       );
       expect(sessionCookie).toHaveLength(1);
-      await page.getByRole('button', { name: 'Log out' }).click();
+      await logOut(page);
       await page.waitForURL(/\/login/);
       await page.goto(`${web.url}/fleet`);
       await page.waitForURL(/\/login/);
@@ -325,7 +244,7 @@ describe('the web app in Chromium', () => {
       await sitePanel.getByRole('button', { name: 'Acknowledge Inflow flowing' }).waitFor();
       await checkBasics(page, 'site-alarm');
 
-      await page.getByRole('navigation').getByRole('link', { name: 'Alarms', exact: true }).click();
+      await navigate(page, 'Monitor', 'Alarms');
       const row = page.getByRole('row', { name: /Inflow flowing/ });
       await row.getByText('Active, unacknowledged').waitFor();
       await row.getByText('With a comment…').click();
@@ -443,7 +362,7 @@ describe('the web app in Chromium', () => {
       await importForm.getByText('Imported 2 tags.').waitFor();
       await page.getByRole('rowheader', { name: 'Turbidity' }).waitFor();
 
-      await page.getByRole('navigation').getByRole('link', { name: 'API keys', exact: true }).click();
+      await navigate(page, 'Settings', 'API keys');
       await page.getByRole('heading', { name: 'API keys' }).waitFor();
       await page.getByLabel('Name').fill('SCADA export');
       await page.getByRole('button', { name: 'Create key' }).click();
@@ -463,7 +382,7 @@ describe('the web app in Chromium', () => {
       expect(revoked.status).toBe(401);
 
       // Notification settings: the from number is saved; the auth token is only ever "set" or "not set".
-      await page.getByRole('navigation').getByRole('link', { name: 'Notifications', exact: true }).click();
+      await navigate(page, 'Settings', 'Notifications');
       await page.getByRole('heading', { name: 'Notification settings' }).waitFor();
       await page.getByLabel('Twilio from number').fill('+15005550006');
       await page.getByRole('button', { name: 'Save' }).click();
@@ -486,7 +405,7 @@ describe('the web app in Chromium', () => {
     async () => {
       const { context, page } = await newPage();
       await logIn(page, owner.email, owner.password);
-      await page.getByRole('navigation').getByRole('link', { name: 'Users', exact: true }).click();
+      await navigate(page, 'People', 'Users');
       await page.getByRole('heading', { name: 'Invite a colleague' }).waitFor();
       await checkBasics(page, 'users');
       const invite = page.getByRole('form', { name: 'Invite a colleague' });
@@ -504,7 +423,15 @@ describe('the web app in Chromium', () => {
       await invited.page.getByRole('button', { name: 'Set password and log in' }).click();
       await invited.page.waitForURL(/\/fleet/);
       await invited.page.getByRole('link', { name: 'Riverside Treatment Works' }).waitFor();
-      expect(await invited.page.getByRole('link', { name: 'Users' }).count()).toBe(0);
+      // People lists contacts, rotations and policies for a viewer, not users.
+      await invited.page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('button', { name: 'People' })
+        .click();
+      await invited.page.getByRole('menuitem', { name: 'Contacts' }).waitFor();
+      expect(await invited.page.getByRole('menuitem', { name: 'Users' }).count()).toBe(0);
+      await invited.page.keyboard.press('Escape');
+      expect(await invited.page.getByRole('button', { name: 'Settings' }).count()).toBe(0);
       await invited.page.goto(`${web.url}/config/sites`);
       await invited.page.getByText('changing it needs the engineer role').waitFor();
       expect(await invited.page.getByRole('button', { name: 'Add site' }).count()).toBe(0);
@@ -522,7 +449,7 @@ describe('the web app in Chromium', () => {
   it(
     'works on a phone and from the keyboard alone',
     async () => {
-      const { context, page } = await newPage({ width: 390, height: 844 });
+      const { context, page } = await newPage(PHONE);
       await page.goto(`${web.url}/login`);
       await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
       // Keyboard only: the skip link comes first, then the fields in order, Enter submits.
@@ -542,7 +469,7 @@ describe('the web app in Chromium', () => {
       // Wide tables scroll inside their own box; the page itself never scrolls sideways.
       const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(await overflow()).toBeLessThanOrEqual(0);
-      await page.getByRole('navigation').getByRole('link', { name: 'Alarms', exact: true }).click();
+      await navigateOnPhone(page, 'Alarms');
       await page.getByRole('heading', { name: 'Alarm console' }).waitFor();
       await checkBasics(page, 'phone-alarms');
       expect(await overflow()).toBeLessThanOrEqual(0);

@@ -101,8 +101,8 @@ describe('siteStatus', () => {
       active: 0,
       unacked: 1,
     },
-    { case: 'shelved', fields: { shelved: true }, active: 0, unacked: 1 },
-    { case: 'out of service', fields: { outOfService: true }, active: 0, unacked: 1 },
+    { case: 'shelved', fields: { shelved: true }, active: 0, unacked: 0 },
+    { case: 'out of service', fields: { outOfService: true }, active: 0, unacked: 0 },
     { case: "another site's", fields: { siteId: otherSiteId }, active: 0, unacked: 0 },
   ])(
     'counts an alarm that is $case: $active active, $unacked unacknowledged',
@@ -112,6 +112,23 @@ describe('siteStatus', () => {
       expect(status.unacked).toBe(unacked);
     },
   );
+
+  it('colours a site by its highest unacknowledged severity, even when that alarm has cleared', () => {
+    const status = siteStatus(site, {
+      gateways: [],
+      values: [],
+      alarms: [
+        alarm({ severity: 'medium', state: 'active-unacked' }),
+        alarm({ severity: 'critical', state: 'cleared-unacked', activeSince: null }),
+        alarm({ severity: 'high', state: 'active-acked' }),
+        alarm({ severity: 'critical', state: 'active-unacked', shelved: true }),
+      ],
+      now,
+    });
+    expect(status.worstUnacked).toBe('critical');
+    expect(status.unackedAlarms).toEqual({ critical: 1, high: 0, medium: 1, low: 0 });
+    expect(status.suppressed).toBe(1);
+  });
 });
 
 describe('alignedColumns', () => {

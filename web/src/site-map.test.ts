@@ -1,14 +1,16 @@
 import { NextIntlClientProvider } from 'next-intl';
-import { createElement, type ReactNode } from 'react';
+import { type ComponentProps, createElement, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { type MapSite, SiteMap } from './components/site-map.tsx';
 import { en } from './messages/en/index.ts';
 
+// The provider's props without children (they come as createElement's third argument).
+const english = { locale: 'en-GB', messages: en, timeZone: 'UTC' } as ComponentProps<
+  typeof NextIntlClientProvider
+>;
 const inEnglish = (element: ReactNode) =>
-  renderToStaticMarkup(
-    createElement(NextIntlClientProvider, { locale: 'en', messages: en, timeZone: 'UTC' }, element),
-  );
+  renderToStaticMarkup(createElement(NextIntlClientProvider, english, element));
 
 const sites: MapSite[] = [
   { id: 'a', name: 'North Pumping Station', latitude: 53.4808, longitude: -2.2426, worst: 'high' },

@@ -5,7 +5,11 @@ import type { ReactNode } from 'react';
 import { HydratedMarker } from '../components/hydrated.tsx';
 import { TimeZoneReporter } from '../components/time-zone-reporter.tsx';
 import { getPreferences } from '../i18n/preferences.ts';
+import { themeCss } from '../theme/tokens.ts';
+import { UnitPreferencesProvider } from '../units/context.tsx';
 import './globals.css';
+import './shell.css';
+import './monitoring.css';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();
@@ -20,15 +24,19 @@ export const viewport: Viewport = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Read per request (cookies): every page renders dynamically, which the CSP nonce needs anyway.
-  const [{ theme, locale }, t] = await Promise.all([getPreferences(), getTranslations()]);
+  const [{ theme, locale, units }, t] = await Promise.all([getPreferences(), getTranslations()]);
   return (
-    <html lang={locale === 'zh' ? 'zh-CN' : locale} data-theme={theme}>
+    <html lang={locale} data-theme={theme}>
+      <head>
+        {/* The design tokens of both themes, from one source (theme/tokens.ts); no script needed. */}
+        <style id="theme-tokens">{themeCss()}</style>
+      </head>
       <body>
         <a className="skip-link" href="#main">
           {t('common.skipToContent')}
         </a>
         <NextIntlClientProvider>
-          {children}
+          <UnitPreferencesProvider value={units}>{children}</UnitPreferencesProvider>
           <TimeZoneReporter />
         </NextIntlClientProvider>
         <HydratedMarker />

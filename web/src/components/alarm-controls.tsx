@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
 import { type ReactNode, useActionState, useEffect, useId } from 'react';
 import { type FormState, idleState } from '../form-state.ts';
+import { refreshAlarmFeed } from '../live/alarm-feed.ts';
 import {
   type AlarmTarget,
   acknowledgeAlarm,
@@ -28,20 +29,31 @@ export function SeverityBadge({ severity }: { severity: AlarmSeverity }) {
   return <span className={`severity severity-${severity}`}>{t(`alarms.severities.${severity}`)}</span>;
 }
 
-/** The ISA-18.2 state, with the shelved / out-of-service flags beside it. */
+/**
+ * The ISA-18.2 state. A shelved or out-of-service alarm says so first (it is suppressed, not
+ * annunciated), with the process condition underneath in smaller print.
+ */
 export function StateLabel({ alarm }: { alarm: Alarm }) {
   const t = useTranslations();
+  const state = <span className={`state state-${alarm.state}`}>{t(`alarms.states.${alarm.state}`)}</span>;
+  if (!alarm.shelved && !alarm.outOfService) return state;
   return (
     <>
-      <span className={`state state-${alarm.state}`}>{t(`alarms.states.${alarm.state}`)}</span>
-      {alarm.shelved ? (
+      {alarm.outOfService ? (
+        <span className="severity suppressed">{t('alarms.outOfService')}</span>
+      ) : (
         <span className="flag">
-          {' · '}
-          {t('alarms.shelvedUntil')}{' '}
-          {alarm.shelvedUntil ? <LocalTime iso={alarm.shelvedUntil} /> : t('common.noValue')}
+          <span className="severity suppressed">{t('alarms.shelvedFlag')}</span>{' '}
+          {alarm.shelvedUntil ? (
+            <>
+              {t('alarms.shelvedUntil')} <LocalTime iso={alarm.shelvedUntil} />
+            </>
+          ) : null}
         </span>
-      ) : null}
-      {alarm.outOfService ? <span className="flag"> · {t('alarms.outOfService')}</span> : null}
+      )}
+      <span className="underlying muted">
+        {t('alarms.underneath')} {state}
+      </span>
     </>
   );
 }
@@ -68,7 +80,10 @@ function ActionButton(props: {
   const [state, formAction, pending] = useActionState(props.run, idleState);
   const { onDone } = props;
   useEffect(() => {
-    if (state.status === 'ok') onDone?.();
+    if (state.status !== 'ok') return;
+    // The alarm bar asks again at once rather than on its next poll.
+    refreshAlarmFeed();
+    onDone?.();
   }, [state, onDone]);
   return (
     <form action={formAction} className="inline">
@@ -116,6 +131,9 @@ function Disclosed(props: {
         submitLabel={props.submit}
         pendingLabel={props.pending}
         label={props.label}
+        onDone={(state) => {
+          if (state.status === 'ok') refreshAlarmFeed();
+        }}
       >
         {props.children}
       </ActionForm>

@@ -3,8 +3,9 @@
 // site's active alarms with one-click acknowledge. It polls the web server's /api/sites/{id}/live
 // (ADR 0017) every second while the tab is visible, asking only for values newer than it has.
 import type { Alarm } from '@plantwatch/shared';
-import { useTranslations } from 'next-intl';
+import { useFormatter, useTranslations } from 'next-intl';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { isAnnunciated, worstOf } from '../alarm-summary.ts';
 import { ageParts } from '../i18n/translator.ts';
 import {
   type LatestValue,
@@ -13,6 +14,8 @@ import {
   STALE_AFTER_MS,
   siteLiveSchema,
 } from '../live-types.ts';
+import { useUnitPreferences } from '../units/context.tsx';
+import { displayUnit } from '../units/display.ts';
 import { AcknowledgeButton, SeverityBadge, StateLabel } from './alarm-controls.tsx';
 import { LocalTime } from './local-time.tsx';
 import { PinButton } from './pin-button.tsx';
@@ -34,17 +37,15 @@ export interface DashboardGateway {
 /** Every so many polls the whole snapshot is asked for, so a late (buffered) sample is not missed. */
 const FULL_SNAPSHOT_EVERY = 30;
 
-const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
-export const formatValue = (value: LatestValue['value']) =>
-  typeof value === 'number' ? numberFormat.format(value) : String(value);
-
 type LiveStatus = 'connecting' | 'live' | 'paused' | 'error';
 
 /** Polls the site's live route; values merge by tag, alarms are replaced on each answer. */
 export function useSiteLive(siteId: string, initial: SiteLiveSnapshot) {
   const [values, setValues] = useState(() => new Map(initial.values.map((v) => [v.tagId, v])));
   const [alarms, setAlarms] = useState<Alarm[]>(initial.alarms);
-  const [status, setStatus] = useState<LiveStatus>('connecting');
+  // Values rendered with the page are live as of the server's answer: "Connecting…" is only for a page
+  // that has none yet.
+  const [status, setStatus] = useState<LiveStatus>(initial.values.length ? 'live' : 'connecting');
   const [clock, setClock] = useState({ serverNow: initial.now, receivedAt: 0 });
   const newest = useRef(Math.max(0, ...initial.values.map((v) => v.ts)));
   const polls = useRef(0);
@@ -137,12 +138,21 @@ export function Freshness({ ts, now }: { ts: number; now: number }) {
 /** A tag's value with its unit, its quality and its age: three cells of the dashboard's and the pins' tables. */
 export function LiveValueCells(props: { value: LatestValue | undefined; unit: string; now: number }) {
   const t = useTranslations();
+  const format = useFormatter();
+  const shown = displayUnit(props.unit, useUnitPreferences());
   const { value } = props;
+  const text = !value
+    ? t('common.noValue')
+    : typeof value.value === 'number'
+      ? format.number(shown.convert(value.value), { maximumFractionDigits: 3 })
+      : String(value.value);
   return (
     <>
       <td className="num">
-        <span className="live-value">{value ? formatValue(value.value) : t('common.noValue')}</span>
-        {props.unit ? <span className="unit"> {props.unit}</span> : null}
+        <span className="live-value">{text}</span>
+        {shown.unit && (!value || typeof value.value === 'number') ? (
+          <span className="unit"> {shown.unit}</span>
+        ) : null}
       </td>
       <td>
         {value ? (
@@ -165,7 +175,12 @@ export function SiteLive(props: {
   pinnedTagIds?: readonly string[];
 }) {
   const t = useTranslations();
-  const { values, alarms, status, now, refresh } = useSiteLive(props.siteId, props.initial);
+  const format = useFormatter();
+  const { values, alarms: all, status, now, refresh } = useSiteLive(props.siteId, props.initial);
+  // Shelved and out-of-service alarms are suppressed: counted here, listed in the console.
+  const alarms = all.filter((alarm) => !alarm.shelved && !alarm.outOfService);
+  const suppressed = all.length - alarms.length;
+  const worstUnacked = worstOf(alarms.filter(isAnnunciated).map((alarm) => alarm.severity));
   const [pinned, setPinned] = useState(() => new Set(props.pinnedTagIds ?? []));
   return (
     <div className="dashboard">
@@ -173,7 +188,7 @@ export function SiteLive(props: {
         <h2 id="live-heading">{t('site.devices')}</h2>
         <p className={`live-status ${status}`} role="status">
           {status === 'live' ? (
-            t('site.liveStatus', { time: new Date(now).toLocaleTimeString() })
+            t('site.liveStatus', { time: format.dateTime(new Date(now), { timeStyle: 'medium' }) })
           ) : status === 'paused' ? (
             t('site.livePaused')
           ) : status === 'error' ? (
@@ -255,6 +270,11 @@ export function SiteLive(props: {
       </section>
       <section className="dashboard-alarms" aria-labelledby="site-alarms-heading">
         <h2 id="site-alarms-heading">{t('site.alarmsHeading')}</h2>
+        {worstUnacked ? (
+          <p className="site-worst">
+            {t('site.worstUnacked')} <SeverityBadge severity={worstUnacked} />
+          </p>
+        ) : null}
         {alarms.length === 0 ? (
           <p className="muted">{t('site.noAlarms')}</p>
         ) : (
@@ -284,6 +304,13 @@ export function SiteLive(props: {
             ))}
           </ul>
         )}
+        {suppressed ? (
+          <p className="muted">
+            <a href={`/alarms?show=shelved&siteId=${encodeURIComponent(props.siteId)}`}>
+              {t('site.suppressed', { n: suppressed })}
+            </a>
+          </p>
+        ) : null}
         <p>
           <a href={`/alarms?siteId=${encodeURIComponent(props.siteId)}`}>{t('site.allAlarms')}</a>
         </p>

@@ -2,17 +2,13 @@
 // (getTranslations() on the server, useTranslations() in the browser).
 import { createTranslator } from 'next-intl';
 import { en } from '../messages/en/index.ts';
-import { INTL_LOCALE, type Locale } from './locales.ts';
 
 export type Translator = ReturnType<typeof createTranslator<typeof en>>;
 
 /** English, for unit tests and anything that runs outside a request. */
 export function englishTranslator(): Translator {
-  return createTranslator({ locale: 'en', messages: en });
+  return createTranslator({ locale: 'en-GB', messages: en });
 }
-
-/** The Intl locale of one of our languages (en-GB, pt-BR, es, zh-CN), for Intl formatters. */
-export const intlLocale = (locale: string): string => INTL_LOCALE[locale as Locale] ?? 'en-GB';
 
 /** "42 s ago", "3 min ago", "2 h ago": the amount and unit for the site.secondsAgo message. */
 export function ageParts(seconds: number): { amount: number; unit: 's' | 'min' | 'h' } {

@@ -6,4 +6,4 @@ import { pt } from './pt/index.ts';
 import type { LocaleMessages } from './types.ts';
 import { zh } from './zh/index.ts';
 
-export const messages: Record<Locale, LocaleMessages> = { en, pt, es, zh };
+export const messages: Record<Locale, LocaleMessages> = { 'en-GB': en, 'pt-BR': pt, es, 'zh-CN': zh };

@@ -1,5 +1,25 @@
 // English: the source language; the other languages follow its keys (checked by the compiler).
 export const settings = {
+  units: {
+    title: 'Display units',
+    heading: 'Display units',
+    intro:
+      'The units values are shown in, for you in this browser: live values, the alarm console and trends convert from each tag’s own unit. Reports and messages keep the tag’s unit.',
+    formLabel: 'Display units',
+    asConfigured: 'As each tag is configured',
+    quantities: {
+      temperature: 'Temperature',
+      pressure: 'Pressure',
+      volumeFlow: 'Flow (volume)',
+      volume: 'Volume',
+      length: 'Level and length',
+      power: 'Power',
+      energy: 'Energy',
+    },
+    save: 'Save units',
+    saving: 'Saving…',
+    saved: 'Saved. Values are shown in these units from now on.',
+  },
   organisation: {
     title: 'Organisation',
     heading: 'Organisation',

@@ -1,7 +1,9 @@
 // pt: TODO translate
 import type { MessagesOf } from '../types.ts';
 
-export const common: MessagesOf<'common' | 'nav' | 'errors' | 'roles' | 'pin' | 'home' | 'auth'> = {
+export const common: MessagesOf<
+  'common' | 'nav' | 'annunciator' | 'errors' | 'roles' | 'pin' | 'home' | 'auth'
+> = {
   common: {
     product: 'Plantwatch',
     titleSuffix: 'Plantwatch',
@@ -17,23 +19,48 @@ export const common: MessagesOf<'common' | 'nav' | 'errors' | 'roles' | 'pin' | 
   },
   nav: {
     label: 'Main',
-    home: 'Home',
-    fleet: 'Fleet',
-    alarms: 'Alarms',
-    reports: 'Reports',
-    sites: 'Sites',
-    gateways: 'Gateways',
-    devices: 'Devices',
-    tags: 'Tags',
-    users: 'Users',
-    apiKeys: 'API keys',
-    notificationSettings: 'Notifications',
-    organisation: 'Organisation',
-    configuration: 'Configuration',
-    administration: 'Administration',
+    groups: { monitor: 'Monitor', configure: 'Configure', people: 'People', settings: 'Settings' },
+    links: {
+      home: 'Home',
+      fleet: 'Fleet',
+      alarms: 'Alarms',
+      reports: 'Reports',
+      outbox: 'Outbox',
+      sites: 'Sites',
+      gateways: 'Gateways',
+      devices: 'Devices',
+      tags: 'Tags',
+      alarmRules: 'Alarm rules',
+      contacts: 'Contacts',
+      rotations: 'On-call rotations',
+      policies: 'Escalation policies',
+      users: 'Users',
+      apiKeys: 'API keys',
+      notifications: 'Notifications',
+      organisation: 'Organisation',
+      units: 'Display units',
+    },
     signedInAs: '{name} ({role}) · {tenant}',
+    userMenu: 'Account of {name}: theme, language, log out',
+    theme: 'Theme',
+    themes: { system: 'Follow the system', light: 'Light (day)', dark: 'Dark (night)' },
+    language: 'Language',
     logOut: 'Log out',
     menu: 'Menu',
+    close: 'Close',
+  },
+  annunciator: {
+    label: 'Alarm annunciator',
+    countLabel:
+      '{n, plural, =0 {No unacknowledged {severity} alarms} one {# unacknowledged {severity} alarm} other {# unacknowledged {severity} alarms}}',
+    newest: 'Newest:',
+    keyHint: 'Press N on any page to open the newest unacknowledged alarm',
+    none: 'No unacknowledged alarms',
+    live: 'Live',
+    connecting: 'Connecting…',
+    reconnecting: 'Reconnecting · last update {since}',
+    soundOn: 'Sound on',
+    soundOff: 'Sound off',
   },
   errors: {
     notFoundTitle: 'Not found',

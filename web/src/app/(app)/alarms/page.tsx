@@ -4,16 +4,20 @@ import {
   type AlarmState,
   alarmSeverities,
   alarmStates,
+  formatWithUnit,
 } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
-import { getTranslations } from 'next-intl/server';
-import { AlarmActions, AutoRefresh, SeverityBadge, StateLabel } from '../../../components/alarm-controls.tsx';
-import { LocalTime } from '../../../components/local-time.tsx';
-import { listSites } from '../../../server/data.ts';
-import { listAlarms } from '../../../server/monitoring.ts';
+import { getLocale, getTranslations } from 'next-intl/server';
+import type { ConsoleRow } from '../../../alarm-console-rows.ts';
+import { AlarmConsoleTable } from '../../../components/alarm-console.tsx';
+import { AutoRefresh } from '../../../components/alarm-controls.tsx';
+import { getPreferences } from '../../../i18n/preferences.ts';
+import { listSites, listTags } from '../../../server/data.ts';
+import { type ConsoleShow, consoleAlarms } from '../../../server/monitoring.ts';
 import { can } from '../../../server/viewer.ts';
+import { displayUnit } from '../../../units/display.ts';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();
@@ -22,6 +26,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 type Search = { show?: string; severity?: string; state?: string; siteId?: string; q?: string };
 
+const SHOWS: readonly ConsoleShow[] = ['active', 'shelved', 'out-of-service', 'history', 'all'];
 const SEVERITY_RANK: Record<AlarmSeverity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const STATE_RANK: Record<AlarmState, number> = {
   'active-unacked': 0,
@@ -64,21 +69,37 @@ function FilterSelect(props: {
 export default async function AlarmsPage(props: { searchParams: Promise<Search> }) {
   const t = await getTranslations();
   const search = await props.searchParams;
-  const show = search.show === 'all' || search.show === 'history' ? search.show : 'active';
+  const show = SHOWS.find((s) => s === search.show) ?? 'active';
   const severity = alarmSeverities.find((s) => s === search.severity);
   const state = alarmStates.find((s) => s === search.state);
-  const sites = await listSites();
+  const [sites, tags, locale, { units }] = await Promise.all([
+    listSites(),
+    listTags(),
+    getLocale(),
+    getPreferences(),
+  ]);
   const siteId = sites.find((s) => s.id === search.siteId)?.id;
   const [alarms, operator, engineer] = await Promise.all([
-    listAlarms({ status: show, siteId, severity, state }),
+    consoleAlarms(show, { siteId, severity, state }),
     can('operator'),
     can('engineer'),
   ]);
   const siteName = new Map(sites.map((s) => [s.id, s.name]));
+  const unitOf = new Map(tags.map((tag) => [tag.id, tag.unit]));
   const needle = (search.q ?? '').trim().toLowerCase();
-  const shown = alarms
+  const rows: ConsoleRow[] = alarms
     .filter((a) => (needle ? a.name.toLowerCase().includes(needle) : true))
-    .sort(consoleOrder);
+    .sort(consoleOrder)
+    .map((alarm) => {
+      // The value at the last transition, in the unit the viewer reads this quantity in.
+      const shown = displayUnit(alarm.tagId === null ? '' : (unitOf.get(alarm.tagId) ?? ''), units);
+      const value = typeof alarm.value === 'number' ? shown.convert(alarm.value) : alarm.value;
+      return {
+        alarm,
+        siteName: siteName.get(alarm.siteId) ?? t('common.noValue'),
+        value: formatWithUnit(value, typeof value === 'number' ? shown.unit : '', { locale }),
+      };
+    });
   const filtered = Boolean(severity || state || siteId || needle);
   return (
     <>
@@ -90,11 +111,7 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
             name="show"
             label={t('alarms.show')}
             value={show}
-            options={[
-              { value: 'active', label: t('alarms.showActive') },
-              { value: 'history', label: t('alarms.showHistory') },
-              { value: 'all', label: t('alarms.showAll') },
-            ]}
+            options={SHOWS.map((s) => ({ value: s, label: t(`alarms.shows.${s}`) }))}
           />
           <FilterSelect
             id="alarm-severity"
@@ -136,70 +153,17 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
       </search>
       {operator ? null : <p className="notice">{t('alarms.readOnly')}</p>}
       <AutoRefresh everyMs={5_000} />
-      {shown.length === 0 ? (
+      {rows.length === 0 ? (
         <section className="empty">
-          <p>
-            {filtered
-              ? t('alarms.noMatch')
-              : show === 'all'
-                ? t('alarms.noneAll')
-                : show === 'history'
-                  ? t('alarms.noneHistory')
-                  : t('alarms.none')}
-          </p>
+          <p>{filtered ? t('alarms.noMatch') : t(`alarms.none.${show}`)}</p>
         </section>
       ) : (
-        <div className="table-wrap">
-          <table className="alarm-table">
-            <caption className="muted">{t('alarms.count', { n: shown.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('alarms.columns.severity')}</th>
-                <th scope="col">{t('alarms.columns.alarm')}</th>
-                <th scope="col" className="wide-only">
-                  {t('alarms.columns.site')}
-                </th>
-                <th scope="col">{t('alarms.columns.state')}</th>
-                <th scope="col" className="num wide-only">
-                  {t('alarms.columns.value')}
-                </th>
-                <th scope="col">{t('alarms.columns.since')}</th>
-                <th scope="col">{t('alarms.columns.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((alarm) => (
-                <tr key={alarm.id} className={`severity-row severity-${alarm.severity}`}>
-                  <td>
-                    <SeverityBadge severity={alarm.severity} />
-                  </td>
-                  <th scope="row">
-                    <Link href={`/alarms/${alarm.ruleId}`}>{alarm.name}</Link>
-                  </th>
-                  <td className="wide-only">
-                    <Link href={`/sites/${alarm.siteId}`}>
-                      {siteName.get(alarm.siteId) ?? t('common.noValue')}
-                    </Link>
-                  </td>
-                  <td>
-                    <StateLabel alarm={alarm} />
-                  </td>
-                  <td className="num wide-only">
-                    {alarm.value === null ? t('common.noValue') : String(alarm.value)}
-                  </td>
-                  <td>
-                    {alarm.activeSince ? <LocalTime iso={alarm.activeSince} seconds /> : t('common.noValue')}
-                  </td>
-                  <td>
-                    <AlarmActions alarm={alarm} role={{ operator, engineer }}>
-                      <Link href={`/alarms/${alarm.ruleId}`}>{t('alarms.history')}</Link>
-                    </AlarmActions>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        // A new filter starts a new list; within one, rows keep their place until refreshed.
+        <AlarmConsoleTable
+          key={JSON.stringify([show, severity, state, siteId, needle])}
+          rows={rows}
+          role={{ operator, engineer }}
+        />
       )}
     </>
   );

@@ -1,9 +1,9 @@
-import { type AlarmSeverity, alarmSeverities } from '@plantwatch/shared';
+import { alarmSeverities } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
-import { SeverityBadge } from '../../../components/alarm-controls.tsx';
 import { LocalTime } from '../../../components/local-time.tsx';
+import { SiteAlarmSummary } from '../../../components/site-alarm-summary.tsx';
 import { type MapSite, SiteMap } from '../../../components/site-map.tsx';
 import type { SiteStatus } from '../../../fleet-status.ts';
 import { serverConfig } from '../../../server/config.ts';
@@ -25,12 +25,12 @@ function mapTiles() {
   return url ? { url, attribution: attribution ?? new URL(url).host } : undefined;
 }
 
-const worstOf = (status: SiteStatus): AlarmSeverity | null =>
-  alarmSeverities.find((severity) => status.activeAlarms[severity] > 0) ?? null;
+const activeCount = (status: SiteStatus) =>
+  alarmSeverities.reduce((sum, severity) => sum + status.activeAlarms[severity], 0);
 
 const matchesStatus = (status: SiteStatus, filter: StatusFilter) =>
   filter === 'alarms'
-    ? worstOf(status) !== null || status.unacked > 0
+    ? activeCount(status) > 0 || status.unacked > 0
     : filter === 'offline'
       ? status.gatewaysOnline < status.gateways
       : true;
@@ -56,7 +56,7 @@ export default async function FleetPage(props: {
             name: site.name,
             latitude: site.location.latitude,
             longitude: site.location.longitude,
-            worst: worstOf({ site, ...rest }),
+            worst: rest.worstUnacked,
           },
         ]
       : [],
@@ -132,22 +132,7 @@ export default async function FleetPage(props: {
                         {t('fleet.gatewaysOnline', { online: row.gatewaysOnline, total: row.gateways })}
                       </td>
                       <td>
-                        {worstOf(row) === null && row.unacked === 0 ? (
-                          <span className="muted">{t('fleet.noAlarms')}</span>
-                        ) : (
-                          <Link href={`/alarms?siteId=${row.site.id}`} className="alarm-counts">
-                            {alarmSeverities
-                              .filter((severity) => row.activeAlarms[severity] > 0)
-                              .map((severity) => (
-                                <span key={severity}>
-                                  <SeverityBadge severity={severity} /> {row.activeAlarms[severity]}
-                                </span>
-                              ))}
-                            {row.unacked ? (
-                              <span className="muted">{t('fleet.unacked', { n: row.unacked })}</span>
-                            ) : null}
-                          </Link>
-                        )}
+                        <SiteAlarmSummary status={row} />
                       </td>
                       <td>
                         {row.lastDataTs === null ? (

@@ -19,7 +19,7 @@ import { can, getViewer } from '../../../server/viewer.ts';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();
-  return { title: t('nav.reports') };
+  return { title: t('nav.links.reports') };
 }
 
 const RUNS_SHOWN = 5;
@@ -78,7 +78,7 @@ export default async function ReportsPage() {
   const r = await getTranslations('reports');
   return (
     <>
-      <h1>{t('nav.reports')}</h1>
+      <h1>{t('nav.links.reports')}</h1>
       <p>{r('intro')}</p>
       {reports.length === 0 ? (
         <p className="empty">{engineer ? r('noReportsEngineer') : r('noReports')}</p>

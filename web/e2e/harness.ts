@@ -1,0 +1,196 @@
+// What every end-to-end suite starts: a local runtime (API + embedded store, demo tenant), the demo
+// plant (simulated PLCs and a real gateway process), the web app's production build and Debian's
+// headless Chromium driven by playwright-core, all on ports chosen at run time.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { type DemoPlant, startDemoPlant } from '../../infra/local/src/demo-plant.ts';
+import { parseLocalEnv } from '../../infra/local/src/env.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../infra/local/src/runtime.ts';
+import { TEST_PASSWORD_COST } from '../../infra/local/src/testing/harness.ts';
+import { startWeb, type WebServer } from '../start.ts';
+
+const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const outputDir = join(webDir, 'test-output');
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+/** Per browser test: the live-data tests wait for the demo plant; a loaded CI machine is slower still. */
+export const E2E_TEST_MS = 180_000;
+/** Setting up: a first production build on a busy 2-core machine takes a few minutes. */
+export const E2E_SETUP_MS = 600_000;
+export const DEMO = { email: 'demo@plantwatch.local', password: 'plantwatch-demo' };
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+  locale?: string;
+}
+
+export interface E2e {
+  runtime: LocalRuntime;
+  plant: DemoPlant;
+  web: WebServer;
+  browser: Browser;
+  /** Console errors, failed page scripts and failed requests seen so far, by page URL. */
+  consoleErrors: string[];
+  newPage(options?: PageOptions): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+export async function startE2e(): Promise<E2e> {
+  await mkdir(outputDir, { recursive: true });
+  const dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-web-e2e-'));
+  const runtime = await startLocalRuntime({
+    env: parseLocalEnv({ API_PORT: '0', DATA_DIR: dataDir }),
+    explicitPorts: new Set(['API_PORT']),
+    passwordCost: TEST_PASSWORD_COST,
+    seedDemo: true,
+    database: { kind: 'pglite' },
+  });
+  // The production build `npm start` serves: built once per source change and shared by every run (web/build.ts).
+  const [web, browser] = await Promise.all([
+    startWeb({ port: 0, host: '127.0.0.1', apiUrl: runtime.apiUrl, dataDir, onLog: () => {} }),
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+  ]);
+  const demo = runtime.demo;
+  if (!demo) throw new Error('the local runtime did not seed the demo tenant');
+  const plant = await startDemoPlant({
+    deps: runtime.deps,
+    tenantId: demo.tenantId,
+    host: '127.0.0.1',
+    dataDir,
+  });
+  if (!plant) throw new Error('the demo plant did not start');
+  const consoleErrors: string[] = [];
+
+  async function newPage(options: PageOptions = {}) {
+    const context = await browser.newContext({
+      viewport: options.viewport ?? DESKTOP,
+      colorScheme: options.colorScheme ?? 'light',
+      locale: options.locale ?? 'en-GB',
+      timezoneId: 'Europe/London',
+    });
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) =>
+      consoleErrors.push(
+        `${page.url()}: ${error.message} ${error.stack?.split('\n').slice(1, 3).join(' ') ?? ''}`,
+      ),
+    );
+    // Chromium logs a failed fetch without its address; this names it (a typed URL's 404 page is a document, not counted).
+    page.on('response', (response) => {
+      if (response.status() >= 400 && response.request().resourceType() !== 'document') {
+        consoleErrors.push(`${page.url()}: ${response.status()} from ${response.url()}`);
+      }
+    });
+    page.setDefaultTimeout(45_000);
+    page.setDefaultNavigationTimeout(60_000);
+    return { context, page };
+  }
+
+  return {
+    runtime,
+    plant,
+    web,
+    browser,
+    consoleErrors,
+    newPage,
+    async close() {
+      await browser.close();
+      await plant.close();
+      await web.close();
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Lighthouse-style basics on the page as it stands: a title, and a label on every form field; then a screenshot. */
+export async function checkBasics(page: Page, screenshot: string): Promise<void> {
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+  // Next streams page metadata, so under load the title can land a moment after hydration.
+  await expect
+    .poll(() => page.title(), { timeout: 15_000 })
+    .toMatch(/\S.* · Plantwatch$|^Plantwatch$|^\(\d+\) /);
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => (el as HTMLInputElement).type !== 'hidden')
+      .filter(
+        (el) =>
+          !(el as HTMLInputElement).labels?.length &&
+          !el.getAttribute('aria-label') &&
+          !el.getAttribute('aria-labelledby'),
+      )
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+  expect(unlabelled).toEqual([]);
+  await page.screenshot({ path: join(outputDir, `${screenshot}.png`), fullPage: true, caret: 'initial' });
+}
+
+export async function logIn(page: Page, web: WebServer, email: string, password: string) {
+  await page.goto(`${web.url}/login`);
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/fleet/);
+}
+
+/** Goes to a page through the navigation as a person would: a top-level link, or a group's menu. */
+export async function navigate(
+  page: Page,
+  group: 'Monitor' | 'Configure' | 'People' | 'Settings',
+  link: string,
+) {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  if (group === 'Monitor') {
+    await nav.getByRole('link', { name: link, exact: true }).click();
+    return;
+  }
+  await nav.getByRole('button', { name: group }).click();
+  await page.getByRole('menuitem', { name: link, exact: true }).click();
+}
+
+/** The same on a phone: the Menu button, then the link in the sheet. */
+export async function navigateOnPhone(page: Page, link: string) {
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('dialog', { name: 'Menu' }).getByRole('link', { name: link, exact: true }).click();
+}
+
+export async function logOut(page: Page) {
+  await page.getByRole('button', { name: /^Account of / }).click();
+  await page.getByRole('menuitem', { name: 'Log out' }).click();
+}
+
+/** An API session for the demo tenant, for arranging what a test needs (rules, shelving). */
+export async function apiSession(apiUrl: string, login = DEMO) {
+  const response = await fetch(`${apiUrl}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(login),
+  });
+  const { token } = (await response.json()) as { token: string };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  return {
+    async get<T>(path: string): Promise<T> {
+      return (await (await fetch(`${apiUrl}${path}`, { headers })).json()) as T;
+    },
+    async post(path: string, body: unknown): Promise<Response> {
+      return fetch(`${apiUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// The alarm console's rows as the operator sees them: merged in place as the list refreshes itself.
+import type { Alarm } from '@plantwatch/shared';
+
+export interface ConsoleRow {
+  alarm: Alarm & { clearedAt?: string | null | undefined };
+  siteName: string;
+  /** The value at the last transition with its unit, as the viewer reads units ("43.5 L/s"). */
+  value: string;
+}
+
+export type ShownRow = ConsoleRow & { gone?: boolean; fresh?: boolean };
+
+/** The rows as first shown, updated in place; the server's order applies only on a refresh. */
+export function mergeInPlace(shown: readonly ShownRow[], incoming: readonly ConsoleRow[]): ShownRow[] {
+  const latest = new Map(incoming.map((row) => [row.alarm.id, row]));
+  const known = new Set(shown.map((row) => row.alarm.id));
+  const fresh = incoming.filter((row) => !known.has(row.alarm.id)).map((row) => ({ ...row, fresh: true }));
+  const kept = shown.map((row) => {
+    const now = latest.get(row.alarm.id);
+    return now ? { ...now, ...(row.fresh ? { fresh: true } : {}) } : { ...row, gone: true };
+  });
+  return [...fresh, ...kept];
+}

@@ -1,0 +1,1 @@
+export { alarmSummary as GET } from '../../../../server/alarm-summary-route.ts';

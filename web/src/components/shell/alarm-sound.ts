@@ -1,0 +1,48 @@
+// The alarm tone (made with Web Audio: no sound file to fetch) and the user's choice to mute it,
+// kept in this browser per user. It should follow the user between devices as an API setting.
+
+const key = (userId: string) => `pw-alarm-sound:${userId}`;
+
+export const soundPreference = {
+  /** On unless this user muted it in this browser. */
+  read(userId: string): boolean {
+    try {
+      return window.localStorage.getItem(key(userId)) !== 'off';
+    } catch {
+      return true;
+    }
+  },
+  write(userId: string, on: boolean): void {
+    try {
+      window.localStorage.setItem(key(userId), on ? 'on' : 'off');
+    } catch {
+      // Storage refused (private mode): the choice lasts for this page only.
+    }
+  },
+};
+
+let context: AudioContext | undefined;
+
+/** Two short beeps, higher and three times for critical; silent until the page has had a click or key. */
+export function playAlarmTone(severity: 'critical' | 'high' | 'medium' | 'low'): void {
+  try {
+    context ??= new AudioContext();
+    if (context.state === 'suspended') void context.resume();
+    const beeps = severity === 'critical' ? 3 : 2;
+    const frequency = severity === 'critical' ? 1046 : severity === 'high' ? 880 : 660;
+    for (let i = 0; i < beeps; i += 1) {
+      const start = context.currentTime + i * 0.28;
+      const oscillator = context.createOscillator();
+      const gain = context.createGain();
+      oscillator.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, start);
+      gain.gain.exponentialRampToValueAtTime(0.25, start + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.2);
+      oscillator.connect(gain).connect(context.destination);
+      oscillator.start(start);
+      oscillator.stop(start + 0.22);
+    }
+  } catch {
+    // No audio device or Web Audio: the bar and the title still annunciate.
+  }
+}

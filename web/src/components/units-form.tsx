@@ -1,0 +1,47 @@
+'use client';
+// The display units form: per quantity, the unit to show values in, or the tag's own.
+import { convertibleUnits, type UnitQuantity, unitCatalogue } from '@plantwatch/shared';
+import { useRouter } from 'next/navigation';
+import { useTranslations } from 'next-intl';
+import type { FormState } from '../form-state.ts';
+import { CHOOSABLE_QUANTITIES, type UnitPreferences } from '../units/display.ts';
+import { ActionForm, SelectField } from './forms.tsx';
+
+const unitsOf = (quantity: UnitQuantity) => {
+  const first = unitCatalogue.find((unit) => unit.quantity === quantity);
+  return first ? convertibleUnits(first.symbol).map((unit) => unit.symbol) : [];
+};
+
+export function UnitsForm(props: {
+  chosen: UnitPreferences;
+  save: (previous: FormState, form: FormData) => Promise<FormState>;
+}) {
+  const t = useTranslations('units');
+  const router = useRouter();
+  return (
+    <ActionForm
+      // Re-mounted with what was saved, so the selects show it.
+      key={JSON.stringify(props.chosen)}
+      action={props.save}
+      label={t('formLabel')}
+      submitLabel={t('save')}
+      pendingLabel={t('saving')}
+      onDone={(state) => {
+        if (state.status === 'ok') router.refresh();
+      }}
+    >
+      {CHOOSABLE_QUANTITIES.map((quantity) => (
+        <SelectField
+          key={quantity}
+          name={quantity}
+          label={t(`quantities.${quantity}`)}
+          defaultValue={props.chosen[quantity] ?? ''}
+          options={[
+            { value: '', label: t('asConfigured') },
+            ...unitsOf(quantity).map((symbol) => ({ value: symbol, label: symbol })),
+          ]}
+        />
+      ))}
+    </ActionForm>
+  );
+}
