@@ -1,7 +1,10 @@
 // The local MQTT broker (aedes over TLS): what AWS IoT Core does on AWS. A gateway connects with the
 // client certificate from its provisioning bundle; the certificate, looked up by fingerprint, says
-// which gateway it is, and that gateway may publish and subscribe only under its own dt/ and cmd/
-// prefixes. Everything else is refused and logged.
+// which gateway it is. Its MQTT client id must be that gateway's id (as an IoT policy ties the client
+// id to the thing name), and while a session for that id is open with one valid certificate, another
+// certificate cannot take it over: one tenant's gateway can neither pose as another's nor knock it
+// offline. That gateway may publish and subscribe only under its own dt/ and cmd/ prefixes.
+// Everything else is refused and logged.
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { createServer } from 'node:tls';
 import { logger } from '@plantwatch/functions/platform/observability';
@@ -33,11 +36,12 @@ export interface MqttBroker {
   close(): Promise<void>;
 }
 
+const IDENTIFIER_REJECTED = 2 as const;
 const NOT_AUTHORIZED = 5 as const;
 const SERVER_UNAVAILABLE = 3 as const;
 
-function authError(message: string) {
-  return Object.assign(new Error(message), { returnCode: NOT_AUTHORIZED });
+function authError(message: string, returnCode: 2 | 5 = NOT_AUTHORIZED) {
+  return Object.assign(new Error(message), { returnCode });
 }
 
 function fingerprintOf(client: Client): string | null {
@@ -49,12 +53,51 @@ function fingerprintOf(client: Client): string | null {
 
 export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttBroker> {
   const gatewayOf = new WeakMap<Client, GatewayTopicIds>();
+  /** The open session of each client id, and the certificate it was opened with. */
+  const sessions = new Map<string, { client: Client; fingerprint: string }>();
   const refuse = (what: string, client: Client | null, detail: Record<string, unknown>) =>
     logger.warn(`mqtt ${what} refused`, {
       clientId: client?.id,
       ...gatewayOf.get(client as Client),
       ...detail,
     });
+
+  /** Null when the client may connect; otherwise why not. */
+  async function admit(
+    client: Client,
+    fingerprint: string,
+  ): Promise<{ reason: string; message: string; returnCode: 2 | 5 } | null> {
+    const gateway = await options.gatewayForCertificate(fingerprint);
+    if (!gateway) {
+      return {
+        reason: 'certificate unknown, revoked or expired',
+        message: 'this certificate is not valid for any gateway',
+        returnCode: NOT_AUTHORIZED,
+      };
+    }
+    if (client.id !== gateway.gatewayId) {
+      return {
+        reason: `client id is not the certificate's gateway id ${gateway.gatewayId}`,
+        message: 'the client id must be the gateway id of the certificate',
+        returnCode: IDENTIFIER_REJECTED,
+      };
+    }
+    const open = sessions.get(client.id);
+    // The same certificate may take its session over (a gateway reconnecting before the broker
+    // noticed the old connection die); another one only once the first is revoked or expired.
+    if (open && !open.client.closed && open.fingerprint !== fingerprint) {
+      if (await options.gatewayForCertificate(open.fingerprint)) {
+        return {
+          reason: 'another certificate holds the session of this gateway',
+          message: 'this gateway is connected with another certificate',
+          returnCode: IDENTIFIER_REJECTED,
+        };
+      }
+    }
+    gatewayOf.set(client, gateway);
+    sessions.set(client.id, { client, fingerprint });
+    return null;
+  }
 
   const broker = await Aedes.createBroker({
     authenticate(client, _username, _password, done) {
@@ -64,14 +107,13 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
         done(authError('a client certificate is required'), false);
         return;
       }
-      options.gatewayForCertificate(fingerprint).then(
-        (gateway) => {
-          if (!gateway) {
-            refuse('connection', client, { reason: 'certificate unknown, revoked or expired', fingerprint });
-            done(authError('this certificate is not valid for any gateway'), false);
+      admit(client, fingerprint).then(
+        (refusal) => {
+          if (refusal) {
+            refuse('connection', client, { reason: refusal.reason, fingerprint });
+            done(authError(refusal.message, refusal.returnCode), false);
             return;
           }
-          gatewayOf.set(client, gateway);
           done(null, true);
         },
         (error: unknown) => {
@@ -113,6 +155,10 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
       }
       done(null, subscription);
     },
+  });
+
+  broker.on('clientDisconnect', (client) => {
+    if (sessions.get(client.id)?.client === client) sessions.delete(client.id);
   });
 
   const server = createServer(

@@ -10,6 +10,7 @@ import {
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
+import { gatewayIdOfCertificate } from './testing/mqtt.ts';
 import { createPlantOverApi } from './testing/plant.ts';
 
 interface Plant {
@@ -51,10 +52,12 @@ const closeOf = (client: MqttClient) => new Promise<void>((resolve) => client.on
 
 const clients: MqttClient[] = [];
 function connect(bundle: Pick<ProvisioningBundle, 'endpoint' | 'ca' | 'cert' | 'key'>): Promise<MqttClient> {
+  const clientId = gatewayIdOfCertificate(bundle.cert);
   const client = mqtt.connect(bundle.endpoint, {
     ca: bundle.ca,
     cert: bundle.cert,
     key: bundle.key,
+    ...(clientId ? { clientId } : {}),
     reconnectPeriod: 0,
     connectTimeout: 5000,
   });

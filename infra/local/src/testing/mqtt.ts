@@ -1,19 +1,32 @@
 // Test helper: an MQTT client connected to the local broker with a gateway's provisioning bundle
-// (its certificate and key, the local CA), as the gateway itself would connect. No reconnects: a
-// test that loses the connection should fail, not retry behind its back.
+// (its certificate and key, the local CA), as the gateway itself would connect: with the gateway id
+// as its client id, which the broker requires. No reconnects: a test that loses the connection
+// should fail, not retry behind its back.
+import { X509Certificate } from 'node:crypto';
 import type { ProvisioningBundle } from '@plantwatch/shared';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+/** The gateway id a certificate was issued to (its CN), the client id the broker expects with it. */
+export function gatewayIdOfCertificate(certificatePem: string): string | undefined {
+  try {
+    return /(?:^|\n)CN=([^\n]+)/.exec(new X509Certificate(certificatePem).subject)?.[1];
+  } catch {
+    return undefined; // not a certificate: the broker refuses the connection anyway
+  }
+}
 
 export function connectGateway(
   bundle: Pick<ProvisioningBundle, 'endpoint' | 'ca' | 'cert' | 'key'>,
   options: Pick<IClientOptions, 'will'> = {},
 ): Promise<MqttClient> {
+  const clientId = gatewayIdOfCertificate(bundle.cert);
   const client = mqtt.connect(bundle.endpoint, {
     ca: bundle.ca,
     cert: bundle.cert,
     key: bundle.key,
     reconnectPeriod: 0,
     connectTimeout: 5000,
+    ...(clientId ? { clientId } : {}),
     ...options,
   });
   return new Promise((resolve, reject) => {
