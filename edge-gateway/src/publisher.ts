@@ -8,7 +8,7 @@
 // publish stays unacknowledged for publishTimeoutSeconds or the keep-alive goes unanswered (a frozen
 // broker keeps the TCP connection open and answers nothing). While the oldest publish waits far longer
 // than acknowledgements usually take, no more are sent into the connection, so a freeze leaves as few
-// batches in doubt as possible (ADR 0022).
+// batches in doubt as possible (ADR 0023).
 import {
   configTopic,
   type GatewayStatus,

@@ -9,7 +9,7 @@ export const cliPath = fileURLToPath(new URL('./cli.ts', import.meta.url));
 /**
  * The V8 flags the gateway runs with (the Dockerfile's ENTRYPOINT says the same): a young generation
  * of 2 MB instead of up to 16 MB per thread keeps ~30 MB less resident at 20 devices, for more, shorter
- * scavenges (ADR 0022).
+ * scavenges (ADR 0023).
  */
 export const gatewayNodeFlags: readonly string[] = ['--max-semi-space-size=2'];
 

@@ -3,7 +3,7 @@
 // a batch arrives twice only if it was in flight, unacknowledged, when the connection was given up
 // (QoS 1 cannot know whether the broker got it), and then with the same bytes and seq, which ingest
 // drops. The timings are the settings' shortened forms (a 2 s publish timeout and keep-alive instead
-// of 10 s and 8 s); the freeze lasts four times as long as it takes to notice it (ADR 0022).
+// of 10 s and 8 s); the freeze lasts four times as long as it takes to notice it (ADR 0023).
 import { type GatewayConfigInput, gatewayConfigSchema, type TelemetryPoint } from '@plantwatch/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ModbusSimulator } from '../sim/modbus-sim.ts';

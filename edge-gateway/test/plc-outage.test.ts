@@ -1,7 +1,7 @@
 // A PLC that went away is polled again within seconds of coming back, by the same running gateway,
 // whatever the backoff had grown to: a refusing port is probed, and a port that accepts without
 // answering is retried at the capped delay. Timings are the settings' shortened forms; the long
-// outages (3 minutes to a day) are in backoff.test.ts on a simulated clock (ADR 0022).
+// outages (3 minutes to a day) are in backoff.test.ts on a simulated clock (ADR 0023).
 import { createServer, type Socket } from 'node:net';
 import { type GatewayConfigInput, gatewayConfigSchema, type TelemetryMessage } from '@plantwatch/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
