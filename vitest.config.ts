@@ -1,11 +1,55 @@
+// Three test projects (README "Tests"); `npm test` runs all three, `npm test -- --project unit` one.
+// - unit: every test file not listed below. No network: testing/unit-setup.ts fails a test that
+//   opens a socket (connect, listen, UDP, fetch), with a message saying to list its file here.
+// - integration: real servers on 127.0.0.1 (PostgreSQL, Mosquitto, the local runtime, the gateway
+//   and its PLC simulators, local stand-ins for AWS and provider endpoints).
+// - e2e: the web app in Chromium.
 import { defineConfig } from 'vitest/config';
+
+const workspaces = '{shared,functions,edge-gateway,infra/local,infra/aws,bench,web}';
+const ignored = ['**/node_modules/**', '**/.tsbuild/**', '**/.next*/**'];
+
+const integration = [
+  // the local runtime through its HTTP API, MQTT broker and processes (two files there are unit tests)
+  'infra/local/src/**/!(ingest-pump|telemetry-store).test.ts',
+  'web/start.test.ts',
+  // the config store on embedded PGlite and on the PostgreSQL server (functions/src/platform/testing)
+  'functions/src/**/adapters/postgres/**/*.test.ts',
+  'functions/src/alarms/check.test.ts',
+  'functions/src/compose/config-store.test.ts',
+  'functions/src/platform/database/{migrate-as-owner,row-level-security}.test.ts',
+  'functions/src/lambda/{alarm-check,aws-stores,housekeeping}.test.ts',
+  // AWS and provider clients against local HTTP and MQTT servers
+  'functions/src/compose/aws.test.ts',
+  'functions/src/notify/adapters/providers.test.ts',
+  'functions/src/plant/adapters/aws/iot-provisioning.test.ts',
+  'functions/src/telemetry/adapters/timestream/telemetry-store.test.ts',
+  // the gateway against Modbus and OPC UA simulators and MQTT brokers
+  'edge-gateway/test/{broker-outage,cli,gateway,kill9,modbus,opcua,opcua-security,plc-outage,publisher,sim,supervisor,tls}.test.ts',
+];
+const e2e = ['web/e2e/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['{shared,functions,edge-gateway,infra/local,infra/aws,bench,web}/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/.tsbuild/**', '**/.next*/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [`${workspaces}/**/*.test.ts`],
+          exclude: [...ignored, ...integration, ...e2e],
+          setupFiles: ['testing/unit-setup.ts'],
+          // One module graph per worker instead of one per file: a fresh import of aws-cdk-lib,
+          // drizzle, PGlite... for each of ~60 files was three quarters of the project's time.
+          // So a unit test leaves no global state behind (no vi.mock, stubbed globals or env).
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: 'integration', include: integration, exclude: ignored } },
+      { extends: true, test: { name: 'e2e', include: e2e, exclude: ignored } },
+    ],
   },
 });
