@@ -59,6 +59,23 @@ describe('loadConfig', () => {
     expect(config.mqtt?.maxPublishesPerSecond).toBe(50);
   });
 
+  it('defaults to settings that notice a frozen broker within 15 s and retry an absent PLC at least every 10 s', async () => {
+    const { config } = await loadConfig(await writeConfig(valid));
+    const mqtt = config.mqtt;
+    if (!mqtt) throw new Error('no mqtt settings');
+    expect(mqtt.publishTimeoutSeconds).toBeLessThanOrEqual(15); // while publishing
+    expect(mqtt.keepaliveSeconds * 1.5).toBeLessThanOrEqual(15); // while idle: mqtt.js gives up after 1.5 keep-alives
+    expect(config.reconnect.maxMs).toBeLessThanOrEqual(10_000);
+    expect(config.reconnect.probeMs).toBeLessThanOrEqual(2000);
+    expect(config.workers.isolation).toBe('protocol');
+  });
+
+  it('refuses a reconnect cap below its first delay', async () => {
+    await expect(
+      loadConfig(await writeConfig({ ...valid, reconnect: { initialMs: 5000, maxMs: 2000 } })),
+    ).rejects.toThrow('reconnect.maxMs: must be at least initialMs');
+  });
+
   it.each([
     [
       'a coil that is not a bool',
