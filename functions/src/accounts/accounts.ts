@@ -9,14 +9,28 @@ import {
   type SignUp,
   UnauthenticatedError,
 } from '@plantwatch/shared';
-import type { ApiDeps } from '../compose/api-deps.ts';
-import type { TenantRepositories } from '../platform/database/config-store.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Principal } from '../platform/principal.ts';
+import type { AccountRepositories, AccountStore, PasswordHasher, RateLimiter } from './ports.ts';
 import { API_KEY_PREFIX, hashSecret, newSecret, SESSION_PREFIX } from './tokens.ts';
+
+/** The ports sign-up, login, sessions and authentication run on. */
+export interface AccountDeps {
+  store: AccountStore;
+  passwords: PasswordHasher;
+  clock: Clock;
+  ids: IdGenerator;
+  /** Every login attempt from one client address. */
+  loginAttemptsPerIp: RateLimiter;
+  /** Failed login attempts against one account. */
+  loginFailuresPerAccount: RateLimiter;
+  sessionTtlMs: number;
+}
 
 const WRONG_CREDENTIALS = 'e-mail address or password is wrong';
 
-async function openSession(deps: ApiDeps, repos: TenantRepositories, userId: string): Promise<Session> {
+async function openSession(deps: AccountDeps, repos: AccountRepositories, userId: string): Promise<Session> {
   const token = newSecret(SESSION_PREFIX);
   const expiresAt = new Date(deps.clock.now().getTime() + deps.sessionTtlMs);
   await repos.sessions.create({ id: deps.ids.newId(), userId, tokenHash: hashSecret(token), expiresAt });
@@ -25,7 +39,7 @@ async function openSession(deps: ApiDeps, repos: TenantRepositories, userId: str
   return { token, expiresAt: expiresAt.toISOString(), user, tenant: await repos.tenant.get() };
 }
 
-export async function signUp(deps: ApiDeps, input: SignUp): Promise<Session> {
+export async function signUp(deps: AccountDeps, input: SignUp): Promise<Session> {
   const passwordHash = await deps.passwords.hash(input.password);
   const tenantId = deps.ids.newId();
   const { owner } = await deps.store.createTenant({
@@ -42,7 +56,7 @@ function rateLimited(retryAfterSeconds: number): RateLimitedError {
   );
 }
 
-export async function logIn(deps: ApiDeps, input: Login, clientIp: string): Promise<Session> {
+export async function logIn(deps: AccountDeps, input: Login, clientIp: string): Promise<Session> {
   const perIp = await deps.loginAttemptsPerIp.consume(clientIp);
   if (!perIp.allowed) throw rateLimited(perIp.retryAfterSeconds);
   const accountKey = input.email;
@@ -64,8 +78,8 @@ export async function logIn(deps: ApiDeps, input: Login, clientIp: string): Prom
   return deps.store.inTenant(credentials.tenantId, (repos) => openSession(deps, repos, credentials.userId));
 }
 
-const decoys = new WeakMap<ApiDeps['passwords'], Promise<string>>();
-function decoyHash(deps: ApiDeps): Promise<string> {
+const decoys = new WeakMap<AccountDeps['passwords'], Promise<string>>();
+function decoyHash(deps: AccountDeps): Promise<string> {
   let decoy = decoys.get(deps.passwords);
   if (!decoy) {
     decoy = deps.passwords.hash('decoy password that matches nothing');
@@ -74,13 +88,13 @@ function decoyHash(deps: ApiDeps): Promise<string> {
   return decoy;
 }
 
-export async function logOut(deps: ApiDeps, principal: Principal): Promise<void> {
+export async function logOut(deps: AccountDeps, principal: Principal): Promise<void> {
   const { sessionId } = principal;
   if (!sessionId) throw new ForbiddenError('an API key has no session to log out of; revoke the key instead');
   await deps.store.inTenant(principal.tenantId, (repos) => repos.sessions.remove(sessionId));
 }
 
-export async function acceptInvite(deps: ApiDeps, input: AcceptInvite): Promise<Session> {
+export async function acceptInvite(deps: AccountDeps, input: AcceptInvite): Promise<Session> {
   const invite = await deps.store.findInviteByTokenHash(hashSecret(input.token));
   if (!invite || invite.expiresAt.getTime() <= deps.clock.now().getTime()) {
     throw new UnauthenticatedError('this invitation is unknown, used or expired; ask for a new one');
@@ -98,7 +112,7 @@ const apiKeyLastTouched = new Map<string, number>();
 const TOUCH_INTERVAL_MS = 60_000;
 
 /** Resolves `Authorization: Bearer …` to a principal, or throws UnauthenticatedError. */
-export async function authenticate(deps: ApiDeps, authorization: string | undefined): Promise<Principal> {
+export async function authenticate(deps: AccountDeps, authorization: string | undefined): Promise<Principal> {
   const match = authorization?.match(/^Bearer\s+(\S+)$/i);
   if (!match?.[1]) throw new UnauthenticatedError('send Authorization: Bearer <session token or API key>');
   const secret = match[1];
@@ -143,7 +157,7 @@ export async function authenticate(deps: ApiDeps, authorization: string | undefi
   );
 }
 
-export async function describeCaller(deps: ApiDeps, principal: Principal): Promise<Me> {
+export async function describeCaller(deps: AccountDeps, principal: Principal): Promise<Me> {
   return deps.store.inTenant(principal.tenantId, async (repos) => ({
     user: principal.userId ? await repos.users.get(principal.userId) : null,
     tenant: await repos.tenant.get(),

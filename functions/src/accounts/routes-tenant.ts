@@ -1,20 +1,14 @@
+// The caller's tenant: its name and time zone.
 import { tenantSchema, updateTenantSchema } from '@plantwatch/shared';
-import { z } from 'zod';
-import { defineRoute } from '../platform/http/route.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
+import { routesOn } from '../platform/http/route.ts';
+import type { AccountRepositories } from './ports.ts';
 
-export const healthSchema = z.object({ status: z.literal('ok'), time: z.string() }).meta({ id: 'Health' });
+export interface TenantRouteDeps {
+  store: TenantStore<Pick<AccountRepositories, 'tenant'>>;
+}
 
-export const healthRoute = defineRoute({
-  operationId: 'getHealth',
-  method: 'GET',
-  path: '/v1/health',
-  summary: 'Liveness; needs no credentials',
-  tag: 'system',
-  access: 'public',
-  response: healthSchema,
-  status: 200,
-  handle: async ({ deps }) => ({ status: 'ok' as const, time: deps.clock.now().toISOString() }),
-});
+const { defineRoute } = routesOn<TenantRouteDeps>();
 
 export const tenantRoutes = [
   defineRoute({

@@ -14,8 +14,10 @@ import {
   userSchema,
 } from '@plantwatch/shared';
 import { z } from 'zod';
-import { defineRoute } from '../platform/http/route.ts';
+import { routesOn } from '../platform/http/route.ts';
+import type { AccountDeps } from './accounts.ts';
 import { acceptInvite, describeCaller, logIn, logOut, signUp } from './accounts.ts';
+import type { UserDeps } from './users.ts';
 import {
   createApiKey,
   getUser,
@@ -26,6 +28,10 @@ import {
   revokeApiKey,
   updateUser,
 } from './users.ts';
+
+type RouteDeps = AccountDeps & UserDeps;
+
+const { defineRoute } = routesOn<RouteDeps>();
 
 const userParams = z.object({ userId: idSchema });
 const apiKeyParams = z.object({ apiKeyId: idSchema });

@@ -12,10 +12,23 @@ import {
   type UpdateUser,
   type User,
 } from '@plantwatch/shared';
-import type { ApiDeps } from '../compose/api-deps.ts';
-import type { TenantRepositories } from '../platform/database/config-store.ts';
+import type { PlantRepositories } from '../plant/ports.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
+import type { AccountRepositories } from './ports.ts';
 import { API_KEY_PREFIX, hashSecret, INVITE_PREFIX, newSecret } from './tokens.ts';
+
+type UserRepositories = AccountRepositories & Pick<PlantRepositories, 'sites'>;
+
+/** The ports user and API-key management runs on. */
+export interface UserDeps {
+  store: TenantStore<UserRepositories>;
+  clock: Clock;
+  ids: IdGenerator;
+  inviteTtlMs: number;
+}
 
 function mayGrant(principal: Principal, role: Role): void {
   if (!roleAtLeast(principal.role, role)) {
@@ -33,7 +46,7 @@ function mayManage(principal: Principal, target: User): void {
 
 /** Sites given to a user must exist and be within the granting admin's own sites. */
 async function checkSites(
-  repos: TenantRepositories,
+  repos: UserRepositories,
   principal: Principal,
   siteIds: readonly string[] | null | undefined,
 ): Promise<void> {
@@ -47,22 +60,22 @@ async function checkSites(
   }
 }
 
-async function userOr404(repos: TenantRepositories, userId: string): Promise<User> {
+async function userOr404(repos: UserRepositories, userId: string): Promise<User> {
   const user = await repos.users.get(userId);
   if (!user) throw new NotFoundError('user not found');
   return user;
 }
 
-export function listUsers(deps: ApiDeps, principal: Principal): Promise<User[]> {
+export function listUsers(deps: UserDeps, principal: Principal): Promise<User[]> {
   return deps.store.inTenant(principal.tenantId, (repos) => repos.users.list());
 }
 
-export function getUser(deps: ApiDeps, principal: Principal, userId: string): Promise<User> {
+export function getUser(deps: UserDeps, principal: Principal, userId: string): Promise<User> {
   return deps.store.inTenant(principal.tenantId, (repos) => userOr404(repos, userId));
 }
 
 export async function inviteUser(
-  deps: ApiDeps,
+  deps: UserDeps,
   principal: Principal,
   input: InviteUser,
 ): Promise<{ user: User; inviteToken: string; expiresAt: string }> {
@@ -85,7 +98,7 @@ export async function inviteUser(
 }
 
 export function updateUser(
-  deps: ApiDeps,
+  deps: UserDeps,
   principal: Principal,
   userId: string,
   patch: UpdateUser,
@@ -109,7 +122,7 @@ export function updateUser(
   });
 }
 
-export function removeUser(deps: ApiDeps, principal: Principal, userId: string): Promise<void> {
+export function removeUser(deps: UserDeps, principal: Principal, userId: string): Promise<void> {
   return deps.store.inTenant(principal.tenantId, async (repos) => {
     const target = await userOr404(repos, userId);
     mayManage(principal, target);
@@ -120,12 +133,12 @@ export function removeUser(deps: ApiDeps, principal: Principal, userId: string):
   });
 }
 
-export function listApiKeys(deps: ApiDeps, principal: Principal): Promise<ApiKey[]> {
+export function listApiKeys(deps: UserDeps, principal: Principal): Promise<ApiKey[]> {
   return deps.store.inTenant(principal.tenantId, (repos) => repos.apiKeys.list());
 }
 
 export async function createApiKey(
-  deps: ApiDeps,
+  deps: UserDeps,
   principal: Principal,
   input: CreateApiKey,
 ): Promise<{ apiKey: ApiKey; secret: string }> {
@@ -147,7 +160,7 @@ export async function createApiKey(
   return { apiKey, secret };
 }
 
-export async function revokeApiKey(deps: ApiDeps, principal: Principal, apiKeyId: string): Promise<ApiKey> {
+export async function revokeApiKey(deps: UserDeps, principal: Principal, apiKeyId: string): Promise<ApiKey> {
   const revoked = await deps.store.inTenant(principal.tenantId, (repos) =>
     repos.apiKeys.revoke(apiKeyId, deps.clock.now()),
   );

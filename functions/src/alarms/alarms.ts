@@ -19,9 +19,12 @@ import {
   type UnshelveAlarm,
   type UpdateAlarmRule,
 } from '@plantwatch/shared';
-import type { ApiDeps } from '../compose/api-deps.ts';
 import { checkEscalationPolicyReference } from '../people/people.ts';
-import type { AlarmRuleRecord, TenantRepositories } from '../platform/database/config-store.ts';
+import type { PeopleRepositories } from '../people/ports.ts';
+import type { PlantRepositories } from '../plant/ports.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
 import {
   type AlarmActor,
@@ -39,16 +42,32 @@ import {
   shelve,
   unshelve,
 } from './engine.ts';
-import { alarmIdOf, loadStates, recordResult, runEscalationHooks } from './journal.ts';
+import { alarmIdOf, loadStates } from './journal.ts';
+import type { AlarmRepositories, AlarmRuleRecord, EscalationStarter } from './ports.ts';
+import { runAlarmWork } from './unit-of-work.ts';
+
+/** What the alarm use-cases reach: their own tables, the plant they watch, the policies they page. */
+export type AlarmStoreRepositories = AlarmRepositories &
+  Pick<PlantRepositories, 'tags' | 'devices' | 'gateways'> &
+  Pick<PeopleRepositories, 'escalationPolicies'>;
+
+/** The ports the alarm use-cases run on. */
+export interface AlarmDeps {
+  store: TenantStore<AlarmStoreRepositories>;
+  ids: IdGenerator;
+  clock: Clock;
+  /** Starts a raised alarm's escalation chain and stops it when acknowledged; none: no paging. */
+  escalation?: EscalationStarter;
+}
 
 export { alarmIdOf, readAlarmRuleState } from './journal.ts';
 
-type Scoped<T> = (repos: TenantRepositories) => Promise<T>;
-const inTenant = <T>(deps: Pick<ApiDeps, 'store'>, principal: Principal, work: Scoped<T>) =>
+type Scoped<T> = (repos: AlarmStoreRepositories) => Promise<T>;
+const inTenant = <T>(deps: Pick<AlarmDeps, 'store'>, principal: Principal, work: Scoped<T>) =>
   deps.store.inTenant(principal.tenantId, work);
 
 async function ruleOr404(
-  repos: TenantRepositories,
+  repos: AlarmStoreRepositories,
   principal: Principal,
   ruleId: string,
 ): Promise<AlarmRule> {
@@ -59,7 +78,7 @@ async function ruleOr404(
 
 /** Where a rule sits and what it watches, checked against what the caller may see. */
 async function resolveTarget(
-  repos: TenantRepositories,
+  repos: AlarmStoreRepositories,
   principal: Principal,
   input: CreateAlarmRule,
 ): Promise<{ siteId: string; tagId: string | null; deviceId?: string | null; gatewayId?: string }> {
@@ -87,7 +106,7 @@ function toRecord(id: string, input: CreateAlarmRule, target: Awaited<ReturnType
 }
 
 export const listAlarmRules = (
-  deps: ApiDeps,
+  deps: AlarmDeps,
   principal: Principal,
   filter: { siteId?: string | undefined },
 ) =>
@@ -98,10 +117,10 @@ export const listAlarmRules = (
     }),
   );
 
-export const getAlarmRule = (deps: ApiDeps, principal: Principal, ruleId: string) =>
+export const getAlarmRule = (deps: AlarmDeps, principal: Principal, ruleId: string) =>
   inTenant(deps, principal, (repos) => ruleOr404(repos, principal, ruleId));
 
-export const createAlarmRule = (deps: ApiDeps, principal: Principal, input: CreateAlarmRule) =>
+export const createAlarmRule = (deps: AlarmDeps, principal: Principal, input: CreateAlarmRule) =>
   inTenant(deps, principal, async (repos) => {
     const target = await resolveTarget(repos, principal, input);
     await checkEscalationPolicyReference(repos, input.escalationPolicyId);
@@ -110,7 +129,7 @@ export const createAlarmRule = (deps: ApiDeps, principal: Principal, input: Crea
 
 /** Applies the patch, then checks the whole rule again: a patch may not add fields of another kind. */
 export const updateAlarmRule = (
-  deps: ApiDeps,
+  deps: AlarmDeps,
   principal: Principal,
   ruleId: string,
   patch: UpdateAlarmRule,
@@ -148,7 +167,7 @@ export const updateAlarmRule = (
     return replaced;
   });
 
-export const deleteAlarmRule = (deps: ApiDeps, principal: Principal, ruleId: string) =>
+export const deleteAlarmRule = (deps: AlarmDeps, principal: Principal, ruleId: string) =>
   inTenant(deps, principal, async (repos) => {
     await ruleOr404(repos, principal, ruleId);
     await repos.alarmRules.remove(ruleId);
@@ -205,7 +224,7 @@ const DAY_MS = 86_400_000;
  * caller cannot see simply contributes nothing.
  */
 export const listAlarms = (
-  deps: Pick<ApiDeps, 'store' | 'clock'>,
+  deps: Pick<AlarmDeps, 'store' | 'clock'>,
   principal: Principal,
   query: Omit<ListAlarmsQuery, 'status' | 'limit'> & Partial<Pick<ListAlarmsQuery, 'status' | 'limit'>>,
 ) =>
@@ -247,14 +266,14 @@ export const listAlarms = (
       .slice(0, query.limit ?? 500);
   });
 
-export const listAlarmEvents = (deps: ApiDeps, principal: Principal, ruleId: string, limit: number) =>
+export const listAlarmEvents = (deps: AlarmDeps, principal: Principal, ruleId: string, limit: number) =>
   inTenant(deps, principal, async (repos) => {
     await ruleOr404(repos, principal, ruleId);
     return repos.alarmEvents.list({ ruleId }, limit);
   });
 
-/** The ports an operator action needs: a subset of ApiDeps, so the notification side can call it too. */
-export type AlarmActionDeps = Pick<ApiDeps, 'store' | 'ids' | 'clock' | 'escalation'>;
+/** The ports an operator action needs: a subset of AlarmDeps, so the notification side can call it too. */
+export type AlarmActionDeps = Pick<AlarmDeps, 'store' | 'ids' | 'clock' | 'escalation'>;
 
 export interface AlarmActionResult {
   alarms: Alarm[];
@@ -268,30 +287,30 @@ export interface AlarmActionResult {
 async function actOnRule(
   deps: AlarmActionDeps,
   tenantId: string,
-  find: (repos: TenantRepositories) => Promise<AlarmRule>,
+  find: (repos: AlarmStoreRepositories) => Promise<AlarmRule>,
   act: (rule: AlarmRule, state: AlarmRuleState, at: number) => AlarmEngineResult,
 ): Promise<AlarmActionResult> {
-  const outcome = await deps.store.inTenant(tenantId, async (repos) => {
-    const rule = await find(repos);
-    const loaded = (await loadStates(repos, [rule], { lock: true })).get(rule.id);
-    if (!loaded) throw new Error(`no state loaded for rule ${rule.id}`);
-    const now = deps.clock.now();
-    let result: AlarmEngineResult;
-    try {
-      result = act(rule, loaded.state, now.getTime());
-    } catch (error) {
-      if (error instanceof AlarmOperationError) throw new InvalidInputError(error.message, { cause: error });
-      throw error;
-    }
-    const recorded = await recordResult(repos, { ids: deps.ids, tenantId, now }, rule, loaded, result);
-    return {
-      alarms: toAlarms(rule, result.state, recorded.written ? now : loaded.updatedAt),
-      events: recorded.events,
-      hooks: recorded.hooks,
-    };
+  return runAlarmWork(deps, tenantId, {
+    select: async (repos) => [await find(repos)],
+    decide: (rules, states, now) =>
+      rules.map((rule) => {
+        const loaded = states.get(rule.id);
+        if (!loaded) throw new Error(`no state loaded for rule ${rule.id}`);
+        try {
+          return { rule, result: act(rule, loaded.state, now.getTime()) };
+        } catch (error) {
+          if (error instanceof AlarmOperationError)
+            throw new InvalidInputError(error.message, { cause: error });
+          throw error;
+        }
+      }),
+    result: (recorded, now) => ({
+      alarms: recorded.flatMap((entry) =>
+        toAlarms(entry.rule, entry.result.state, entry.written ? now : entry.before.updatedAt),
+      ),
+      events: recorded.flatMap((entry) => entry.events),
+    }),
   });
-  await runEscalationHooks(deps.escalation, tenantId, outcome.hooks);
-  return { alarms: outcome.alarms, events: outcome.events };
 }
 
 /** Who acted and through which channel: a signed-in user through the web app, or an API key. */
@@ -402,7 +421,7 @@ export const returnAlarmToService = (
 
 /** Which rule and key an alarm id names (ids are derived, so the tenant's rules are searched). */
 async function findAlarm(
-  repos: TenantRepositories,
+  repos: AlarmStoreRepositories,
   alarmId: string,
 ): Promise<{ rule: AlarmRule; key: AlarmKey } | null> {
   for (const rule of await repos.alarmRules.list({ scope: null })) {

@@ -1,20 +1,18 @@
 // Alarm operations on the real config store (PGlite and PostgreSQL): the periodic check, gateway
 // status suppression, the row locks that make two instances safe, and the escalation hooks.
 import { randomUUID } from 'node:crypto';
-import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresConfigStore } from '../compose/config-store.ts';
+import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
 import { newTestPlant, type TestPlant } from '../plant/testing/plant.ts';
-import type { AlarmRuleRecord, ConfigStore } from '../platform/database/config-store.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import { acknowledgeAlarmAs, listAlarms } from './alarms.ts';
 import { runAlarmCheck } from './check.ts';
 import { shelve } from './engine.ts';
-import type { EscalationStarter } from './escalation-starter.ts';
 import { createAlarmEvaluator } from './evaluator.ts';
 import { alarmIdOf, readAlarmRuleState } from './journal.ts';
+import type { AlarmPoint, AlarmRuleRecord, EscalationStarter } from './ports.ts';
 
 const T0 = Date.parse('2026-03-02T08:00:00Z');
 
@@ -80,13 +78,13 @@ const deviceCommLoss = (plant: Plant, index: number) => ({
   gatewayId: plant.gatewayId,
 });
 
-function points(plant: Plant, deviceKey: string, samples: [number, number][]): TelemetryPointRecord[] {
+/** Level samples of one device, resolved to their tag and device as ingest hands them over. */
+function points(plant: Plant, deviceKey: string, samples: [number, number][]): AlarmPoint[] {
+  const tag = plant.tags.find((ref) => ref.deviceKey === deviceKey && ref.tagKey === 'level');
+  if (!tag) throw new Error(`the plant has no level tag on ${deviceKey}`);
   return samples.map(([ts, value]) => ({
-    tenantId: plant.tenantId,
-    siteId: plant.siteId,
-    gatewayId: plant.gatewayId,
-    deviceKey,
-    tagKey: 'level',
+    tagId: tag.tagId,
+    deviceId: tag.deviceId,
     ts,
     value,
     quality: 'good',

@@ -1,17 +1,15 @@
-// The periodic alarm check: what time alone changes (communication loss, on/off delays running out,
-// shelving expiring). A timer runs it in the local runtime, an EventBridge schedule on AWS.
-import type { AlarmRule } from '@plantwatch/shared';
 import type { Clock } from '../platform/clock.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { logger } from '../platform/observability.ts';
 import { type PeriodicJob, startPeriodic } from '../platform/periodic.ts';
 import { tick } from './engine.ts';
-import type { EscalationStarter } from './escalation-starter.ts';
-import { type EscalationHook, loadStates, recordResult, runEscalationHooks } from './journal.ts';
+import { loadStates } from './journal.ts';
+import type { AlarmLookups, AlarmRepositories, EscalationStarter } from './ports.ts';
+import { runAlarmWork } from './unit-of-work.ts';
 
 export interface AlarmCheckDeps {
-  store: ConfigStore;
+  store: TenantStore<AlarmRepositories> & AlarmLookups;
   ids: IdGenerator;
   clock: Clock;
   escalation?: EscalationStarter;
@@ -61,33 +59,29 @@ async function checkTenant(
   deps: AlarmCheckDeps,
   tenantId: string,
 ): Promise<{ rulesChanged: number; events: number }> {
-  const now = deps.clock.now();
-  const outcome = await deps.store.inTenant(tenantId, async (repos) => {
-    const rules = (await repos.alarmRules.list({ scope: null })).filter((rule) => rule.enabled);
-    const unlocked = await loadStates(repos, rules, { lock: false });
-    const due = rules.filter((rule): rule is AlarmRule => {
-      const loaded = unlocked.get(rule.id);
-      return loaded !== undefined && changes(tick(rule, loaded.state, now.getTime()), loaded.state);
-    });
-    if (due.length === 0) return { rulesChanged: 0, events: 0, hooks: [] as EscalationHook[] };
-    const locked = await loadStates(repos, due, { lock: true });
-    const hooks: EscalationHook[] = [];
-    let rulesChanged = 0;
-    let events = 0;
-    for (const rule of due) {
-      const before = locked.get(rule.id);
-      if (!before) continue;
-      const result = tick(rule, before.state, now.getTime());
-      if (!changes(result, before.state)) continue;
-      const recorded = await recordResult(repos, { ids: deps.ids, tenantId, now }, rule, before, result);
-      rulesChanged += 1;
-      events += recorded.events.length;
-      hooks.push(...recorded.hooks);
-    }
-    return { rulesChanged, events, hooks };
+  return runAlarmWork(deps, tenantId, {
+    // Only the rules time would change are locked: a quick unlocked look first, then the unit of
+    // work locks those, reads them again and ticks them under the lock.
+    async select(repos, now) {
+      const rules = (await repos.alarmRules.list({ scope: null })).filter((rule) => rule.enabled);
+      const unlocked = await loadStates(repos, rules, { lock: false });
+      return rules.filter((rule) => {
+        const loaded = unlocked.get(rule.id);
+        return loaded !== undefined && changes(tick(rule, loaded.state, now.getTime()), loaded.state);
+      });
+    },
+    decide: (rules, states, now) =>
+      rules.flatMap((rule) => {
+        const before = states.get(rule.id);
+        if (!before) return [];
+        const result = tick(rule, before.state, now.getTime());
+        return changes(result, before.state) ? [{ rule, result }] : [];
+      }),
+    result: (recorded) => ({
+      rulesChanged: recorded.length,
+      events: recorded.reduce((sum, entry) => sum + entry.events.length, 0),
+    }),
   });
-  await runEscalationHooks(deps.escalation, tenantId, outcome.hooks);
-  return { rulesChanged: outcome.rulesChanged, events: outcome.events };
 }
 
 function changes(result: ReturnType<typeof tick>, before: unknown): boolean {

@@ -2,7 +2,6 @@
 // caller's tenant transaction), and the escalation hooks that run once that transaction committed.
 import { createHash } from 'node:crypto';
 import type { AlarmEvent, AlarmRule } from '@plantwatch/shared';
-import type { TenantRepositories } from '../platform/database/config-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { logger } from '../platform/observability.ts';
 import {
@@ -13,7 +12,7 @@ import {
   initialAlarmRuleState,
   toAlarmEvent,
 } from './engine.ts';
-import type { EscalationStarter } from './escalation-starter.ts';
+import type { AlarmRepositories, EscalationStarter } from './ports.ts';
 
 /**
  * One alarm is a rule and a key (a limit-stack level, or "alarm"): its id is derived from both, so
@@ -48,7 +47,7 @@ export interface LoadedState {
  * (two ingest Lambdas, the periodic check, an operator) work on the same alarms.
  */
 export async function loadStates(
-  repos: TenantRepositories,
+  repos: AlarmRepositories,
   rules: readonly AlarmRule[],
   options: { lock: boolean },
 ): Promise<Map<string, LoadedState>> {
@@ -108,7 +107,7 @@ export function escalationHooks(rule: AlarmRule, events: readonly AlarmEvent[]):
  * escalation hooks to run after commit. Writes nothing when nothing changed and the state exists.
  */
 export async function recordResult(
-  repos: TenantRepositories,
+  repos: AlarmRepositories,
   context: { ids: IdGenerator; tenantId: string; now: Date },
   rule: AlarmRule,
   before: { state: AlarmRuleState; stored: boolean },

@@ -1,15 +1,27 @@
-import type { TelemetryPointRecord } from '@plantwatch/shared';
+// The ports the alarms run on: the evaluator ingest hands batches to, the escalation starter they
+// hand raised alarms to, and their repositories.
+import type { AlarmEvent, AlarmRule, Quality, TelemetryValue } from '@plantwatch/shared';
+import type { SiteScope } from '../platform/database/tenant-store.ts';
 
 /**
  * Ingest hands every stored batch to the alarm evaluator (the alarms issue fills it in; until then a
  * no-op). A batch may be handed over again after a redelivery, so evaluation must be idempotent.
  */
+/** A stored point as the alarms see it: ingest has resolved which tag and device it belongs to. */
+export interface AlarmPoint {
+  tagId: string;
+  deviceId: string;
+  ts: number;
+  value: TelemetryValue;
+  quality: Quality;
+}
+
 export interface AlarmEvaluator {
   evaluate(batch: {
     tenantId: string;
     siteId: string;
     gatewayId: string;
-    points: readonly TelemetryPointRecord[];
+    points: readonly AlarmPoint[];
   }): Promise<void>;
   /**
    * The gateway's retained status topic said online or offline (the Last Will). `at` is when the
@@ -28,3 +40,74 @@ export const noAlarmEvaluation: AlarmEvaluator = {
   evaluate: async () => undefined,
   gatewayStatus: async () => undefined,
 };
+
+/** Starts and stops escalation chains: Step Functions on AWS, the same ASL run in process locally. */
+export interface EscalationStarter {
+  /**
+   * Idempotent: the execution is named after the alarm event, so a redelivered event finds the
+   * running chain (`alreadyStarted: true`) instead of paging everyone a second time.
+   */
+  start(request: {
+    tenantId: string;
+    alarmEventId: string;
+    alarmId: string;
+    policyId: string;
+  }): Promise<{ executionName: string; alreadyStarted: boolean }>;
+  /**
+   * Stops every running chain of the alarm, e.g. once it is acknowledged (from any channel);
+   * stopping when none runs is not an error.
+   */
+  stop(request: { tenantId: string; alarmId: string; reason: string }): Promise<void>;
+}
+
+/** A rule as stored: everything but the tenant and the timestamps the store keeps. */
+export type AlarmRuleRecord = Omit<AlarmRule, 'tenantId' | 'createdAt' | 'updatedAt'>;
+
+/**
+ * The alarm engine's state of one rule. The store keeps it as opaque JSON; the engine's own schema
+ * (functions/src/alarms/state.ts) checks it when it is read back.
+ */
+export interface AlarmStateRecord {
+  ruleId: string;
+  state: unknown;
+  updatedAt: Date;
+}
+
+/** Rules, their engine states and the journal. */
+export interface AlarmRepositories {
+  alarmRules: {
+    /** Ordered by creation; `tagIds` keeps only rules watching those tags. */
+    list(filter: { siteId?: string; tagIds?: readonly string[]; scope: SiteScope }): Promise<AlarmRule[]>;
+    get(id: string): Promise<AlarmRule | null>;
+    create(rule: AlarmRuleRecord): Promise<AlarmRule>;
+    /** Replaces the rule's settings whole; what it watches (site, tag, kind) never changes. */
+    replace(rule: AlarmRuleRecord): Promise<AlarmRule | null>;
+    remove(id: string): Promise<boolean>;
+  };
+  alarmStates: {
+    /** The states of the given rules that have one (a rule never evaluated has none). */
+    list(ruleIds: readonly string[]): Promise<AlarmStateRecord[]>;
+    /**
+     * Locks the rules (their rows, in id order) until the transaction ends: whoever reads, evaluates
+     * and writes a rule's state holds this first, so two instances never both act on the same state.
+     */
+    lock(ruleIds: readonly string[]): Promise<void>;
+    put(ruleId: string, state: unknown, at: Date): Promise<void>;
+  };
+  alarmEvents: {
+    insert(events: readonly (AlarmEvent & { alarmKey: string })[]): Promise<void>;
+    /** Newest first. */
+    list(filter: { ruleId: string }, limit: number): Promise<AlarmEvent[]>;
+    /** The alarms (ids) with a journal entry at or after `from` and before `to`. */
+    alarmIdsBetween(range: { from: Date; to: Date }): Promise<string[]>;
+  };
+}
+
+export interface AlarmLookups {
+  /**
+   * The tenants whose alarms time alone can change (communication-loss rules, on/off delays, a
+   * shelving that expires): the periodic alarm check visits only these. Crosses tenants through one
+   * SECURITY DEFINER function that returns tenant ids and nothing else.
+   */
+  findTenantsWithAlarmTimers(): Promise<string[]>;
+}

@@ -17,16 +17,18 @@ import {
   updateAlarmRuleSchema,
 } from '@plantwatch/shared';
 import { z } from 'zod';
-import type { ApiDeps } from '../compose/api-deps.ts';
-import { defineRoute, type Route } from '../platform/http/route.ts';
+import { type Route, routesOn } from '../platform/http/route.ts';
 import type { Principal } from '../platform/principal.ts';
+import type { AlarmDeps } from './alarms.ts';
 import * as alarms from './alarms.ts';
+
+const { defineRoute } = routesOn<AlarmDeps>();
 
 const ruleParams = z.object({ ruleId: idSchema });
 const siteFilter = z.object({ siteId: idSchema.optional() });
 const actionResponse = z.object({ alarms: z.array(alarmSchema), events: z.array(alarmEventSchema) });
 
-export const alarmRoutes: Route[] = [
+export const alarmRoutes: Route<AlarmDeps>[] = [
   defineRoute({
     operationId: 'listAlarmRules',
     method: 'GET',
@@ -145,12 +147,12 @@ function alarmAction<B extends z.ZodType>(action: {
   body: B;
   errors?: number[];
   run: (
-    deps: ApiDeps,
+    deps: AlarmDeps,
     principal: Principal,
     ruleId: string,
     body: z.output<B>,
   ) => Promise<z.input<typeof actionResponse>>;
-}): Route {
+}): Route<AlarmDeps> {
   return defineRoute({
     operationId: action.operationId,
     method: 'POST',
@@ -169,7 +171,7 @@ function alarmAction<B extends z.ZodType>(action: {
   });
 }
 
-function actionRoutes(): Route[] {
+function actionRoutes(): Route<AlarmDeps>[] {
   return [
     alarmAction({
       operationId: 'acknowledgeAlarm',

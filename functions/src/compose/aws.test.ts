@@ -3,13 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import {
-  databaseUrl,
-  InvalidEnvironmentError,
-  openAwsTelemetryStore,
-  parseAwsApiEnv,
-  parseAwsStoresEnv,
-} from './aws.ts';
+import { databaseUrl, openAwsTelemetryStore } from './aws.ts';
+import { InvalidEnvironmentError, parseAwsApiEnv, parseAwsStoresEnv } from './aws-env.ts';
 
 const stores = {
   AWS_REGION: 'eu-west-1',

@@ -6,16 +6,18 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
+import { createPostgresRateLimiter } from '../accounts/adapters/postgres/rate-limiter.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../accounts/adapters/scrypt-passwords.ts';
 import type { AlarmCheckDeps } from '../alarms/check.ts';
-import type { EscalationStarter } from '../alarms/escalation-starter.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
+import type { EscalationStarter } from '../alarms/ports.ts';
 import {
   createSfnClient,
   createStepFunctionsEscalationStarter,
 } from '../escalation/adapters/aws/step-functions-starter.ts';
 import type { EscalationStepDeps } from '../escalation/steps.ts';
 import { createConfigStoreEscalationWorld } from '../escalation/world.ts';
+import { createPostgresHousekeepingStore } from '../housekeeping/adapters/postgres/housekeeping.ts';
 import type { HousekeepingDeps } from '../housekeeping/housekeeping.ts';
 import type { IngestDeps } from '../ingest/ingest.ts';
 import {
@@ -36,7 +38,9 @@ import {
   describeIotDataEndpoint,
 } from '../plant/adapters/aws/iot-provisioning.ts';
 import { systemClock } from '../platform/clock.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
+import { type ConfigDatabase, openConfigDatabase } from '../platform/database/database.ts';
+import type { ApiHandler } from '../platform/http/handler.ts';
+import type { ApiDeps } from '../platform/http/routes.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import {
   createLambdaReportJobQueue,
@@ -51,130 +55,26 @@ import {
   ReportLinkSigner,
   type SchedulerDeps,
 } from '../reports/index.ts';
+import { openPostgresTelemetryStore } from '../telemetry/adapters/postgres/telemetry-store.ts';
 import {
   createTimestreamClients,
   openTimestreamTelemetryStore,
 } from '../telemetry/adapters/timestream/index.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
-import type { ApiDeps } from './api-deps.ts';
+import { createPlantwatchApi } from './api.ts';
 import {
-  type ConfigDatabase,
-  createPostgresConfigStore,
-  createPostgresHousekeepingStore,
-  createPostgresRateLimiter,
-  openConfigDatabase,
-  openPostgresTelemetryStore,
-} from './postgres.ts';
-
-const nonEmpty = z.string().min(1, 'must be set');
-
-/** What every function that opens the stores needs (infra/aws Data construct sets it). */
-export const awsStoresEnvSchema = z.object({
-  AWS_REGION: nonEmpty,
-  DATABASE_SECRET_ARN: nonEmpty,
-  DATABASE_HOST: nonEmpty,
-  DATABASE_PORT: z.coerce.number().int().min(1).max(65_535).default(5432),
-  DATABASE_NAME: nonEmpty,
-  /** TLS to the database: verify-full on AWS (rds.force_ssl is on); tests and emulators may disable it. */
-  DATABASE_SSLMODE: z.enum(['verify-full', 'require', 'disable']).default('verify-full'),
-  /** Connections per function instance: Lambda serves one request at a time, so two are plenty. */
-  DATABASE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(20).default(2),
-  TELEMETRY_STORE: z.enum(['timestream', 'postgres']),
-  TIMESTREAM_DATABASE: z.string().min(1).optional(),
-  TIMESTREAM_TABLE: z.string().min(1).optional(),
-  /** The table's memory store retention (the Data construct sets it): Timestream refuses older points. */
-  TIMESTREAM_MEMORY_RETENTION_HOURS: z.coerce.number().int().min(1).max(8766).default(24),
-  /** How often the rollup queries run (the Data construct sets it): charts read the newer tail raw. */
-  TIMESTREAM_ROLLUP_EVERY_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
-  /** Emulator endpoints; Timestream's endpoint discovery ignores the SDK's generic variable. */
-  AWS_ENDPOINT_URL_TIMESTREAM_WRITE: z.url().optional(),
-  AWS_ENDPOINT_URL_TIMESTREAM_QUERY: z.url().optional(),
-  /** The escalation state machine (infra/aws Escalation): alarms raised start chains there; unset, nobody is paged. */
-  ESCALATION_STATE_MACHINE_ARN: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]+$/, 'must be a state machine ARN')
-    .optional(),
-});
-
-/** Notifications: where tenants' provider secrets live and what the outside world calls the API. */
-const awsNotifyFields = {
-  /**
-   * The API's public base URL (the custom domain or the API Gateway URL): e-mail acknowledgement
-   * links point there and Twilio's signatures are checked against it.
-   */
-  PUBLIC_API_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
-  /** Tenants' provider secrets are Secrets Manager secrets named <prefix>/<tenantId>/notifications. */
-  NOTIFY_SECRETS_PREFIX: z.string().min(1).default('plantwatch/tenants'),
-  NOTIFY_SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
-};
-
-export const awsApiEnvSchema = awsStoresEnvSchema.extend({
-  ...awsNotifyFields,
-  IOT_POLICY_NAME: nonEmpty,
-  IOT_THING_TYPE_NAME: z.string().min(1).optional(),
-  /** mqtts://host:8883; looked up with DescribeEndpoint (iot:Data-ATS) when not set. */
-  IOT_ENDPOINT: z
-    .string()
-    .regex(
-      /^mqtts:\/\/[^\s/]+$/,
-      'must be an mqtts:// URL such as mqtts://abc-ats.iot.eu-west-1.amazonaws.com:8883',
-    )
-    .optional(),
-});
-
-/** What the function that sends notifications (the escalation chain's task) needs. */
-export const awsNotifyEnvSchema = awsStoresEnvSchema.extend({
-  ...awsNotifyFields,
-  /** A verified SES identity. */
-  SES_FROM_ADDRESS: nonEmpty,
-  SNS_SENDER_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')
-    .optional(),
-  /** Twilio's API; a test or an emulator may point elsewhere. */
-  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
-});
-
-export type AwsStoresEnv = z.infer<typeof awsStoresEnvSchema>;
-export type AwsNotifyEnv = z.infer<typeof awsNotifyEnvSchema>;
-export type AwsApiEnv = z.infer<typeof awsApiEnvSchema>;
-
-export class InvalidEnvironmentError extends Error {}
-
-function parseEnv<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.infer<T> {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new InvalidEnvironmentError(`the function's environment is invalid: ${problems.join('; ')}`);
-  }
-  const env = parsed.data as AwsStoresEnv;
-  if (env.TELEMETRY_STORE === 'timestream' && (!env.TIMESTREAM_DATABASE || !env.TIMESTREAM_TABLE)) {
-    throw new InvalidEnvironmentError(
-      'TELEMETRY_STORE=timestream needs TIMESTREAM_DATABASE and TIMESTREAM_TABLE',
-    );
-  }
-  return parsed.data;
-}
-
-export const parseAwsStoresEnv = (source: NodeJS.ProcessEnv = process.env): AwsStoresEnv =>
-  parseEnv(awsStoresEnvSchema, source);
-export const parseAwsApiEnv = (source: NodeJS.ProcessEnv = process.env): AwsApiEnv =>
-  parseEnv(awsApiEnvSchema, source);
-
-/** Scheduled reports (infra/aws Reports construct): files bucket, worker function, link secret, sender. */
-export const awsReportsEnvSchema = awsStoresEnvSchema.extend({
-  REPORTS_BUCKET: nonEmpty,
-  /** The worker "run now" and the scheduler hand runs to; the worker itself has none. */
-  REPORT_WORKER_FUNCTION: z.string().min(1).optional(),
-  REPORT_LINK_SECRET_ARN: nonEmpty,
-  /** A verified SES identity. */
-  REPORT_FROM_ADDRESS: nonEmpty,
-  /** Download links in e-mails point here (the API's custom domain or API Gateway URL). */
-  PUBLIC_API_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
-});
-export type AwsReportsEnv = z.infer<typeof awsReportsEnvSchema>;
-export const parseAwsReportsEnv = (source: NodeJS.ProcessEnv = process.env): AwsReportsEnv =>
-  parseEnv(awsReportsEnvSchema, source);
+  type AwsApiEnv,
+  type AwsNotifyEnv,
+  type AwsReportsEnv,
+  type AwsStoresEnv,
+  InvalidEnvironmentError,
+  parseAwsApiEnv,
+  parseAwsNotifyEnv,
+  parseAwsReportsEnv,
+  parseAwsStoresEnv,
+} from './aws-env.ts';
+import type { ConfigStore } from './config-store.ts';
+import { createPostgresConfigStore } from './config-store.ts';
 
 export async function createAwsReportDeps(env: AwsReportsEnv): Promise<ReportDeps> {
   return {
@@ -202,7 +102,7 @@ export async function createAwsReportDeps(env: AwsReportsEnv): Promise<ReportDep
 /** The report worker and the scheduler tick: both stores, the report ports and the schedule index. */
 export async function createAwsReportJobDeps(
   env: AwsReportsEnv = parseAwsReportsEnv(),
-): Promise<ReportJobDeps & Pick<SchedulerDeps, 'index' | 'jobs'>> {
+): Promise<ReportJobDeps & Pick<SchedulerDeps, 'index' | 'jobs'> & { store: ConfigStore }> {
   const { database, telemetry } = await openAwsStores(env);
   const store = createPostgresConfigStore(database.db, () => database.close());
   const reports = await createAwsReportDeps(env);
@@ -217,7 +117,7 @@ export async function createAwsReportJobDeps(
   };
 }
 
-const databaseSecretSchema = z.object({ username: nonEmpty, password: nonEmpty });
+const databaseSecretSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 /** The PostgreSQL URL from the cluster's Secrets Manager secret; TLS verified (rds.force_ssl is on). */
 export async function databaseUrl(env: AwsStoresEnv, secrets: SecretsManagerClient): Promise<string> {
@@ -286,7 +186,9 @@ function awsEscalation(env: AwsStoresEnv, store: ConfigStore): { escalation?: Es
   };
 }
 
-export async function createAwsIngestDeps(env: AwsStoresEnv = parseAwsStoresEnv()): Promise<IngestDeps> {
+export async function createAwsIngestDeps(
+  env: AwsStoresEnv = parseAwsStoresEnv(),
+): Promise<IngestDeps & { store: ConfigStore }> {
   const { database, telemetry } = await openAwsStores(env);
   const store = createPostgresConfigStore(database.db, () => database.close());
   return {
@@ -298,7 +200,9 @@ export async function createAwsIngestDeps(env: AwsStoresEnv = parseAwsStoresEnv(
   };
 }
 
-export async function createAwsApiDeps(env: AwsApiEnv = parseAwsApiEnv()): Promise<ApiDeps> {
+export async function createAwsApiDeps(
+  env: AwsApiEnv = parseAwsApiEnv(),
+): Promise<ApiDeps & { store: ConfigStore }> {
   const iot = createIotClient({ region: env.AWS_REGION });
   const [{ database, telemetry }, endpoint] = await Promise.all([
     openAwsStores(env),
@@ -361,9 +265,6 @@ function awsNotifyDeps(env: {
   };
 }
 
-export const parseAwsNotifyEnv = (source: NodeJS.ProcessEnv = process.env): AwsNotifyEnv =>
-  parseEnv(awsNotifyEnvSchema, source);
-
 /**
  * The Notifier on AWS: SMS by SNS or Twilio as each tenant chose, calls by Twilio, e-mail by SES,
  * webhooks signed and never to private, link-local or loopback addresses.
@@ -395,7 +296,7 @@ export function createAwsNotifier(env: AwsNotifyEnv, store: ConfigStore): Notifi
  */
 export async function createAwsAlarmCheckDeps(
   env: AwsStoresEnv = parseAwsStoresEnv(),
-): Promise<AlarmCheckDeps> {
+): Promise<AlarmCheckDeps & { store: ConfigStore }> {
   const database = await openAwsConfigDatabase(env);
   const store = createPostgresConfigStore(database.db, () => database.close());
   return { store, clock: systemClock, ids: uuidV7Ids, ...awsEscalation(env, store) };
@@ -424,4 +325,9 @@ export async function createAwsEscalationStepDeps(
     notifier: createAwsNotifier(env, store),
     clock: systemClock,
   };
+}
+
+/** The HTTP API on AWS: every route over the AWS ports, authenticated by the accounts capability. */
+export async function createAwsApiHandler(env: AwsApiEnv = parseAwsApiEnv()): Promise<ApiHandler> {
+  return createPlantwatchApi(await createAwsApiDeps(env));
 }

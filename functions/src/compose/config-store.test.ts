@@ -3,11 +3,10 @@ import { ConflictError } from '@plantwatch/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testLevelAddress as level, testModbusConnection as modbus } from '../plant/testing/plant.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
 import type { ConfigDatabase } from '../platform/database/database.ts';
 import { tenantOwnedTables } from '../platform/database/tenant-tables.ts';
 import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
-import { createPostgresConfigStore } from './config-store.ts';
+import { type ConfigStore, createPostgresConfigStore } from './config-store.ts';
 
 async function newTenant(store: ConfigStore, label: string) {
   const tenantId = randomUUID();

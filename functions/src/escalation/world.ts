@@ -1,13 +1,23 @@
 // EscalationWorld over the config store: each call is one tenant transaction under row-level
 // security. The composition roots (local runtime, AWS Lambdas) build the escalation steps on this.
 import { readAlarmRuleState, toAlarms } from '../alarms/alarms.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { AlarmRepositories } from '../alarms/ports.ts';
+import type { NotifyRepositories } from '../notify/repositories.ts';
+import type { PeopleRepositories } from '../people/ports.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
+import type { EscalationRepositories } from './ports.ts';
 import { resolveLevel } from './recipients.ts';
 import type { EscalationWorld } from './steps.ts';
 
+/** What the escalation chain reads and writes: its runs, the alarm it pages for, who to page, what was sent. */
+export type EscalationWorldRepositories = EscalationRepositories &
+  Pick<AlarmRepositories, 'alarmRules' | 'alarmStates'> &
+  PeopleRepositories &
+  Pick<NotifyRepositories, 'notifications'>;
+
 export function createConfigStoreEscalationWorld(deps: {
-  store: ConfigStore;
+  store: TenantStore<EscalationWorldRepositories>;
   ids: IdGenerator;
 }): EscalationWorld {
   const { store } = deps;

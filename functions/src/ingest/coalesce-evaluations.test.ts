@@ -1,14 +1,11 @@
-import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
-import type { AlarmEvaluator } from '../alarms/ports.ts';
+import type { AlarmEvaluator, AlarmPoint } from '../alarms/ports.ts';
 import { coalesceAlarmEvaluations } from './coalesce-evaluations.ts';
 
 const ids = { tenantId: 't1', siteId: 's1', gatewayId: 'g1' };
-const at = (ts: number, gatewayId = 'g1'): TelemetryPointRecord => ({
-  ...ids,
-  gatewayId,
-  deviceKey: 'plc-1',
-  tagKey: 'level',
+const at = (ts: number, _gatewayId = 'g1'): AlarmPoint => ({
+  tagId: 'level',
+  deviceId: 'plc-1',
   ts,
   value: ts,
   quality: 'good',

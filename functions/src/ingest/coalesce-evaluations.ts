@@ -6,14 +6,13 @@
 // the evaluation that included its points, so ingest acknowledges a message only after that.
 // Merging is safe: the engine sorts a rule's samples by time and skips those at or before the
 // state's last sample, so one call with A and B sees at least what A then B would have seen.
-import type { TelemetryPointRecord } from '@plantwatch/shared';
-import type { AlarmEvaluator } from '../alarms/ports.ts';
+import type { AlarmEvaluator, AlarmPoint } from '../alarms/ports.ts';
 
 type Batch = Parameters<AlarmEvaluator['evaluate']>[0];
 
 interface Waiting {
   ids: { tenantId: string; siteId: string; gatewayId: string };
-  points: TelemetryPointRecord[];
+  points: AlarmPoint[];
   callers: { resolve: () => void; reject: (error: unknown) => void }[];
 }
 

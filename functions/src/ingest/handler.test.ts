@@ -9,8 +9,9 @@ import {
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlarmEvaluator, noAlarmEvaluation } from '../alarms/ports.ts';
-import { createPostgresConfigStore, openConfigDatabase } from '../compose/postgres.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
+import { createPostgresConfigStore } from '../compose/config-store.ts';
+import { openConfigDatabase } from '../platform/database/database.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';

@@ -14,16 +14,18 @@ import {
   telemetryMessageSchema,
   toTelemetryPointRecords,
 } from '@plantwatch/shared';
-import type { AlarmEvaluator } from '../alarms/ports.ts';
+import type { AlarmEvaluator, AlarmPoint } from '../alarms/ports.ts';
+import type { GatewayTelemetryModel, PlantRepositories } from '../plant/ports.ts';
 import type { Clock } from '../platform/clock.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { logger } from '../platform/observability.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import { coalesceAlarmEvaluations } from './coalesce-evaluations.ts';
+import type { DeadLetterRepositories } from './ports.ts';
 
 export interface IngestDeps {
-  store: ConfigStore;
+  store: TenantStore<Pick<PlantRepositories, 'gateways'> & DeadLetterRepositories>;
   telemetry: TelemetryStore;
   alarms: AlarmEvaluator;
   clock: Clock;
@@ -59,9 +61,10 @@ class DeadLetterError extends Error {
   }
 }
 
+/** What ingest knows of one gateway: its site and what its telemetry may name, read once and cached. */
 interface GatewayPlant {
   siteId: string;
-  tagKeys: Map<string, Set<string>>;
+  model: GatewayTelemetryModel;
   loadedAt: number;
 }
 
@@ -86,7 +89,7 @@ export function createTelemetryIngestor(deps: IngestDeps) {
     const plant = await deps.store.inTenant(tenantId, async (repos) => {
       const gateway = await repos.gateways.get(gatewayId);
       if (!gateway) return null;
-      return { siteId: gateway.siteId, tagKeys: await repos.gateways.tagKeys(gatewayId) };
+      return { siteId: gateway.siteId, model: await repos.gateways.telemetryModel(gatewayId) };
     });
     const key = `${tenantId}/${gatewayId}`;
     if (!plant) {
@@ -98,11 +101,14 @@ export function createTelemetryIngestor(deps: IngestDeps) {
     return loaded;
   }
 
-  /** Unknown names are looked up again before refusing: a tag created a moment ago must not be lost. */
-  async function checkPlant(
+  /**
+   * Resolves every point to its tag and device from the gateway's plant model (read once, cached).
+   * Unknown names are looked up again before refusing: a tag created a moment ago must not be lost.
+   */
+  async function resolvePoints(
     ids: { tenantId: string; siteId: string; gatewayId: string },
     message: TelemetryMessage,
-  ) {
+  ): Promise<AlarmPoint[]> {
     if (![ids.tenantId, ids.siteId, ids.gatewayId].every((id) => idSchema.safeParse(id).success)) {
       throw new DeadLetterError('unknown_gateway', 'the topic does not name a gateway of this tenant');
     }
@@ -113,16 +119,28 @@ export function createTelemetryIngestor(deps: IngestDeps) {
         return ['unknown_gateway', `gateway ${ids.gatewayId} is not a gateway of site ${ids.siteId}`];
       }
       for (const point of message.points) {
-        const tags = plant.tagKeys.get(point.d);
-        if (!tags) return ['unknown_device', `device "${point.d}" is not configured on this gateway`];
-        if (!tags.has(point.t))
+        const device = plant.model.get(point.d);
+        if (!device) return ['unknown_device', `device "${point.d}" is not configured on this gateway`];
+        if (!device.tags.has(point.t))
           return ['unknown_tag', `tag "${point.t}" is not configured on device "${point.d}"`];
       }
       return null;
     };
-    if (fresh && problem(fresh) === null) return;
-    const found = problem(await loadPlant(ids.tenantId, ids.gatewayId));
-    if (found) throw new DeadLetterError(...found);
+    let plant = fresh && problem(fresh) === null ? fresh : null;
+    if (!plant) {
+      const loaded = await loadPlant(ids.tenantId, ids.gatewayId);
+      const found = problem(loaded);
+      if (found || !loaded) throw new DeadLetterError(...(found ?? ['unknown_gateway', 'no such gateway']));
+      plant = loaded;
+    }
+    const model = plant.model;
+    return message.points.map((point) => {
+      const device = model.get(point.d);
+      const tagId = device?.tags.get(point.t);
+      // problem() above made sure every name resolves
+      if (!device || tagId === undefined) throw new Error(`unresolved point ${point.d}/${point.t}`);
+      return { tagId, deviceId: device.deviceId, ts: point.ts, value: point.v, quality: point.q };
+    });
   }
 
   function checkTimes(message: TelemetryMessage, receivedAt: number): void {
@@ -279,7 +297,7 @@ export function createTelemetryIngestor(deps: IngestDeps) {
     return { status: 'gateway-status', online };
   }
 
-  return async function ingest(incoming: IncomingTelemetry): Promise<IngestOutcome> {
+  async function ingest(incoming: IncomingTelemetry): Promise<IngestOutcome> {
     let checked: ReturnType<typeof parse>;
     try {
       const statusTopic = parseTopic(incoming.topic);
@@ -297,10 +315,9 @@ export function createTelemetryIngestor(deps: IngestDeps) {
       }
       const { topic, message } = checked;
       const work = (async (): Promise<IngestOutcome> => {
-        await checkPlant(topic, message);
-        const points = toTelemetryPointRecords(topic, message);
-        const { written, duplicates } = await deps.telemetry.write(points);
-        await alarms.evaluate({ ...topic, points });
+        const resolved = await resolvePoints(topic, message);
+        const { written, duplicates } = await deps.telemetry.write(toTelemetryPointRecords(topic, message));
+        await alarms.evaluate({ ...topic, points: resolved });
         remember(batchKey);
         return { status: 'stored', written, duplicates };
       })();
@@ -314,6 +331,22 @@ export function createTelemetryIngestor(deps: IngestDeps) {
       if (error instanceof DeadLetterError) return deadLetter(incoming, error);
       throw error;
     }
+  }
+
+  return {
+    /** One message: its outcome, or a throw when it may pass later (the caller redelivers it). */
+    ingest,
+    /**
+     * Messages handled side by side (the telemetry store commits them together); the latest value
+     * stays right whatever the order, because a store only replaces it with a newer sample. One
+     * message's failure never fails the others: each settles on its own.
+     */
+    ingestBatch: (messages: readonly IncomingTelemetry[]): Promise<PromiseSettledResult<IngestOutcome>[]> =>
+      Promise.allSettled(messages.map(ingest)),
+    /** Forget what is cached of a gateway's plant: its devices or tags changed. */
+    forgetGateway({ tenantId, gatewayId }: { tenantId: string; gatewayId: string }): void {
+      plants.delete(`${tenantId}/${gatewayId}`);
+    },
   };
 }
 

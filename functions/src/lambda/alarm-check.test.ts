@@ -5,10 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlarmCheckHandler } from '../alarms/check.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
-import { createAwsAlarmCheckDeps, parseAwsStoresEnv } from '../compose/aws.ts';
+import type { AlarmRuleRecord } from '../alarms/ports.ts';
+import { createAwsAlarmCheckDeps } from '../compose/aws.ts';
+import { parseAwsStoresEnv } from '../compose/aws-env.ts';
 import { newTestPlant } from '../plant/testing/plant.ts';
 import { systemClock } from '../platform/clock.ts';
-import type { AlarmRuleRecord } from '../platform/database/config-store.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import { throwawayAwsDatabase } from '../platform/testing/aws-database.ts';
 
@@ -28,7 +29,9 @@ describe('the alarm-check Lambda on real PostgreSQL', () => {
     const deps = await createAwsAlarmCheckDeps(parseAwsStoresEnv(env));
     const { store } = deps;
     try {
-      const { tenantId, siteId, gatewayId, devices } = await newTestPlant(store, { label: 'check' });
+      const { tenantId, siteId, gatewayId, devices, tags } = await newTestPlant(store, { label: 'check' });
+      const levelTag = tags.find((ref) => ref.deviceKey === 'plc-1' && ref.tagKey === 'level');
+      if (!levelTag) throw new Error('the plant has a level tag on plc-1');
       const device = devices[0];
       if (!device) throw new Error('the plant has a device');
       const plant = await store.inTenant(tenantId, async (repos) => {
@@ -58,16 +61,7 @@ describe('the alarm-check Lambda on real PostgreSQL', () => {
         siteId: plant.siteId,
         gatewayId: plant.gatewayId,
         points: [
-          {
-            tenantId,
-            siteId: plant.siteId,
-            gatewayId: plant.gatewayId,
-            deviceKey: 'plc-1',
-            tagKey: 'level',
-            ts: lastData,
-            value: 1,
-            quality: 'good',
-          },
+          { tagId: levelTag.tagId, deviceId: levelTag.deviceId, ts: lastData, value: 1, quality: 'good' },
         ],
       });
 

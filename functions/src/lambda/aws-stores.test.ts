@@ -7,11 +7,12 @@ import type { AddressInfo } from 'node:net';
 import type { CloudFormationCustomResourceCreateEvent, Context } from 'aws-lambda';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsIngestDeps, parseAwsStoresEnv } from '../compose/aws.ts';
+import { createAwsIngestDeps } from '../compose/aws.ts';
+import { parseAwsStoresEnv } from '../compose/aws-env.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import { createIngestHandler } from '../ingest/handler.ts';
 import type { IngestOutcome } from '../ingest/ingest.ts';
 import { toSqsEvent, toSqsRecord } from '../ingest/sqs-envelope.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
 import { throwawayAwsDatabase } from '../platform/testing/aws-database.ts';
 import { handler as migrate } from './migrate.ts';
 

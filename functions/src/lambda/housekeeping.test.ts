@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresRateLimiter } from '../accounts/adapters/postgres/rate-limiter.ts';
-import { createAwsHousekeepingDeps, openAwsConfigDatabase, parseAwsStoresEnv } from '../compose/aws.ts';
+import { createAwsHousekeepingDeps, openAwsConfigDatabase } from '../compose/aws.ts';
+import { parseAwsStoresEnv } from '../compose/aws-env.ts';
 import { createPostgresConfigStore } from '../compose/config-store.ts';
 import { createHousekeepingHandler } from '../housekeeping/housekeeping.ts';
 import { throwawayAwsDatabase } from '../platform/testing/aws-database.ts';

@@ -1,7 +1,8 @@
 // Lambda entry of the migrations custom resource: on Create and Update, open the config database
 // (which applies pending migrations), then answer CloudFormation at the pre-signed ResponseURL.
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { openAwsConfigDatabase, parseAwsStoresEnv } from '../compose/aws.ts';
+import { openAwsConfigDatabase } from '../compose/aws.ts';
+import { parseAwsStoresEnv } from '../compose/aws-env.ts';
 import { logger } from '../platform/observability.ts';
 
 const PHYSICAL_ID = 'plantwatch-config-migrations';

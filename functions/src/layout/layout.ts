@@ -8,9 +8,17 @@ import {
   type HomePin,
   InvalidInputError,
 } from '@plantwatch/shared';
-import type { ApiDeps } from '../compose/api-deps.ts';
-import type { TagTelemetryRef } from '../platform/database/config-store.ts';
+import type { PlantRepositories, TagTelemetryRef } from '../plant/ports.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { Principal } from '../platform/principal.ts';
+import type { LayoutRepositories } from './ports.ts';
+
+/** The ports the home layout runs on. */
+export interface LayoutDeps {
+  store: TenantStore<LayoutRepositories & Pick<PlantRepositories, 'tags'>>;
+  clock: Clock;
+}
 
 function userOf(principal: Principal): string {
   if (!principal.userId) {
@@ -48,7 +56,7 @@ function describe(pins: HomePin[], refs: readonly TagTelemetryRef[], updatedAt: 
   };
 }
 
-export async function getHomeLayout(deps: ApiDeps, principal: Principal): Promise<HomeLayout> {
+export async function getHomeLayout(deps: LayoutDeps, principal: Principal): Promise<HomeLayout> {
   const userId = userOf(principal);
   return deps.store.inTenant(principal.tenantId, async (repos) => {
     const stored = await repos.homeLayouts.get(userId);
@@ -62,7 +70,7 @@ export async function getHomeLayout(deps: ApiDeps, principal: Principal): Promis
 }
 
 export async function putHomeLayout(
-  deps: ApiDeps,
+  deps: LayoutDeps,
   principal: Principal,
   input: HomeLayoutInput,
 ): Promise<HomeLayout> {

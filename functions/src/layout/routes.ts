@@ -1,10 +1,13 @@
 // The caller's own things: their home layout (issue #6, ADR 0019). Every role may keep one; it is
 // read and written only by the user it belongs to, so the routes take no user id.
 import { homeLayoutInputSchema, homeLayoutSchema } from '@plantwatch/shared';
-import { defineRoute, type Route } from '../platform/http/route.ts';
+import { type Route, routesOn } from '../platform/http/route.ts';
+import type { LayoutDeps } from './layout.ts';
 import { getHomeLayout, putHomeLayout } from './layout.ts';
 
-export const meRoutes: Route[] = [
+const { defineRoute } = routesOn<LayoutDeps>();
+
+export const meRoutes: Route<LayoutDeps>[] = [
   defineRoute({
     operationId: 'getHomeLayout',
     method: 'GET',

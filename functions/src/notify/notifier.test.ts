@@ -3,9 +3,8 @@
 // ChannelSender port; the adapters themselves are tested in providers.test.ts.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresConfigStore } from '../compose/config-store.ts';
+import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
 import { systemClock } from '../platform/clock.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
 import { openConfigDatabase } from '../platform/database/database.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import { outboxSender } from './adapters/outbox.ts';

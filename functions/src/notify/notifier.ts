@@ -4,10 +4,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ContactChannelType } from '@plantwatch/shared';
 import type { Clock } from '../platform/clock.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { NotificationMessage, NotificationReceipt, Notifier } from './ports.ts';
-import type { NotificationRecord } from './repositories.ts';
+import type { NotificationRecord, NotifyRepositories } from './repositories.ts';
 import {
   type ChannelSender,
   NotificationDeliveryError,
@@ -18,7 +18,7 @@ import {
 export type ChannelRouting = Record<ContactChannelType, (config: TenantNotifyConfig) => ChannelSender>;
 
 export interface CompositeNotifierOptions {
-  store: ConfigStore;
+  store: TenantStore<Pick<NotifyRepositories, 'notifications' | 'ackTokens'>>;
   clock: Clock;
   ids: IdGenerator;
   config: (tenantId: string) => Promise<TenantNotifyConfig>;

@@ -9,13 +9,13 @@ import {
   type OutboxQuery,
   type UpdateNotificationSettings,
 } from '@plantwatch/shared';
-import { acknowledgeAlarmAs } from '../alarms/alarms.ts';
-import type { ApiDeps } from '../compose/api-deps.ts';
+import { type AlarmDeps, type AlarmStoreRepositories, acknowledgeAlarmAs } from '../alarms/alarms.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { Principal } from '../platform/principal.ts';
 import { verifyTwilioSignature } from './adapters/twilio.ts';
 import { hashAckToken } from './notifier.ts';
 import type { NotificationSecrets } from './ports.ts';
-import type { NotificationRecord } from './repositories.ts';
+import type { NotificationRecord, NotifyRepositories } from './repositories.ts';
 import type { TenantNotifyConfig } from './sender.ts';
 
 /** What the notification use-cases need besides the common ports. */
@@ -43,6 +43,12 @@ export interface NotifyDeps {
   generateMissingSecrets: boolean;
 }
 
+/** The ports the notification use-cases run on: the outbox and settings, and the alarms they acknowledge. */
+export interface NotifyUseCaseDeps extends Omit<AlarmDeps, 'store'> {
+  store: TenantStore<NotifyRepositories & AlarmStoreRepositories>;
+  notify: NotifyDeps;
+}
+
 /** `base` may carry a path prefix (a proxy's), so the path is appended, not resolved against it. */
 export const joinUrl = (base: string, pathAndQuery: string) => `${base.replace(/\/+$/, '')}${pathAndQuery}`;
 
@@ -53,7 +59,7 @@ const newSecret = () => randomBytes(32).toString('base64url');
  * may choose itself (the webhook signing secret, the local Twilio auth token) are generated once.
  */
 export async function loadTenantNotifyConfig(
-  deps: Pick<ApiDeps, 'store'> & { notify: NotifyDeps },
+  deps: { store: TenantStore<Pick<NotifyRepositories, 'notificationSettings'>>; notify: NotifyDeps },
   tenantId: string,
 ): Promise<TenantNotifyConfig> {
   const settings = await deps.store.inTenant(tenantId, (repos) => repos.notificationSettings.get());
@@ -85,13 +91,13 @@ const toNotification = (n: NotificationRecord): Notification => ({
   sentAt: n.sentAt?.toISOString() ?? null,
 });
 
-export const listOutbox = (deps: ApiDeps, principal: Principal, query: OutboxQuery) =>
+export const listOutbox = (deps: NotifyUseCaseDeps, principal: Principal, query: OutboxQuery) =>
   deps.store.inTenant(principal.tenantId, async (repos) =>
     (await repos.notifications.list(query)).map(toNotification),
   );
 
 export async function getNotificationSettings(
-  deps: ApiDeps,
+  deps: NotifyUseCaseDeps,
   principal: Principal,
 ): Promise<NotificationSettings> {
   const settings = await deps.store.inTenant(principal.tenantId, (repos) => repos.notificationSettings.get());
@@ -107,7 +113,7 @@ export async function getNotificationSettings(
 }
 
 export async function updateNotificationSettings(
-  deps: ApiDeps,
+  deps: NotifyUseCaseDeps,
   principal: Principal,
   input: UpdateNotificationSettings,
 ): Promise<NotificationSettings> {
@@ -189,7 +195,7 @@ export interface TwilioWebhookRequest {
 }
 
 /** Checks X-Twilio-Signature with the tenant's auth token; a tenant without one refuses everything. */
-async function verifyTwilioRequest(deps: ApiDeps, request: TwilioWebhookRequest): Promise<void> {
+async function verifyTwilioRequest(deps: NotifyUseCaseDeps, request: TwilioWebhookRequest): Promise<void> {
   const secrets = await deps.notify.secrets.get(request.tenantId);
   const base =
     deps.notify.publicUrlFromRequestDomain && request.requestDomain
@@ -211,7 +217,7 @@ export type InboundOutcome =
   | { kind: 'not-an-acknowledgement' };
 
 async function acknowledgeFor(
-  deps: ApiDeps,
+  deps: NotifyUseCaseDeps,
   input: {
     tenantId: string;
     alarmId: string;
@@ -240,7 +246,7 @@ const param = (params: [string, string][], name: string) => params.find(([key]) 
 
 /** An SMS to the tenant's Twilio number: an acknowledgement word acknowledges the alarm that number was last paged about. */
 export async function receiveTwilioSms(
-  deps: ApiDeps,
+  deps: NotifyUseCaseDeps,
   request: TwilioWebhookRequest,
 ): Promise<InboundOutcome> {
   await verifyTwilioRequest(deps, request);
@@ -266,7 +272,7 @@ export async function receiveTwilioSms(
  * was placed with (Twilio signs it); a call without them falls back to the number's last page.
  */
 export async function receiveTwilioVoice(
-  deps: ApiDeps,
+  deps: NotifyUseCaseDeps,
   request: TwilioWebhookRequest,
 ): Promise<InboundOutcome> {
   await verifyTwilioRequest(deps, request);
@@ -315,7 +321,10 @@ export function twilioOutcome(
 }
 
 /** Twilio's status callback: records delivered or failed on the message it names. */
-export async function receiveTwilioStatus(deps: ApiDeps, request: TwilioWebhookRequest): Promise<void> {
+export async function receiveTwilioStatus(
+  deps: NotifyUseCaseDeps,
+  request: TwilioWebhookRequest,
+): Promise<void> {
   await verifyTwilioRequest(deps, request);
   const sid = param(request.params, 'MessageSid') ?? param(request.params, 'CallSid');
   const outcome = twilioOutcome(request.params);
@@ -333,7 +342,7 @@ export type AckLinkState =
 
 const tokenPattern = /^([0-9a-f-]{36})\.[A-Za-z0-9_-]{43}$/;
 
-async function findAckToken(deps: ApiDeps, token: string) {
+async function findAckToken(deps: NotifyUseCaseDeps, token: string) {
   const tenantId = tokenPattern.exec(token)?.[1];
   if (!tenantId) return null;
   const found = await deps.store.inTenant(tenantId, (repos) =>
@@ -343,7 +352,7 @@ async function findAckToken(deps: ApiDeps, token: string) {
 }
 
 /** What an e-mail acknowledgement link would do, without doing it (GET: mail scanners prefetch links). */
-export async function inspectAckLink(deps: ApiDeps, token: string): Promise<AckLinkState> {
+export async function inspectAckLink(deps: NotifyUseCaseDeps, token: string): Promise<AckLinkState> {
   const found = await findAckToken(deps, token);
   if (!found) return { kind: 'unknown' };
   if (found.usedAt) return { kind: 'used' };
@@ -352,7 +361,10 @@ export async function inspectAckLink(deps: ApiDeps, token: string): Promise<AckL
 }
 
 /** Follows an e-mail acknowledgement link: once, before it expires, for its own tenant's alarm only. */
-export async function useAckLink(deps: ApiDeps, token: string): Promise<AckLinkState | InboundOutcome> {
+export async function useAckLink(
+  deps: NotifyUseCaseDeps,
+  token: string,
+): Promise<AckLinkState | InboundOutcome> {
   const found = await findAckToken(deps, token);
   if (!found) return { kind: 'unknown' };
   const now = deps.clock.now();

@@ -9,12 +9,14 @@ import {
   updateNotificationSettingsSchema,
 } from '@plantwatch/shared';
 import { z } from 'zod';
-import type { ApiDeps } from '../compose/api-deps.ts';
 import { HttpRequestError, RequestValidationError } from '../platform/http/errors.ts';
 import type { ApiEvent, ApiResult } from '../platform/http/http.ts';
-import { defineRoute, type Method, type Route } from '../platform/http/route.ts';
+import { type Method, type Route, routesOn } from '../platform/http/route.ts';
 import { escapeXml, twiml } from './adapters/twilio.ts';
+import type { NotifyUseCaseDeps } from './notify.ts';
 import * as notify from './notify.ts';
+
+const { defineRoute } = routesOn<NotifyUseCaseDeps>();
 
 const tenantParams = z.object({ tenantId: idSchema });
 const ackParams = z.object({
@@ -45,8 +47,8 @@ function defineTextRoute<P extends z.ZodType>(spec: {
   params: P;
   produces: 'text/html' | 'application/xml';
   errors?: number[];
-  handle(deps: ApiDeps, params: z.output<P>, event: ApiEvent): Promise<ApiResult>;
-}): Route {
+  handle(deps: NotifyUseCaseDeps, params: z.output<P>, event: ApiEvent): Promise<ApiResult>;
+}): Route<NotifyUseCaseDeps> {
   const { handle, ...description } = spec;
   return {
     ...description,
@@ -136,7 +138,7 @@ const linkMessages: Record<'unknown' | 'used' | 'expired', [string, string]> = {
   ],
 };
 
-export const notifyRoutes: Route[] = [
+export const notifyRoutes: Route<NotifyUseCaseDeps>[] = [
   defineRoute({
     operationId: 'listOutbox',
     method: 'GET',

@@ -19,13 +19,22 @@ import {
   type UpdateEscalationPolicy,
   type UpdateOnCallRotation,
 } from '@plantwatch/shared';
-import type { ApiDeps } from '../compose/api-deps.ts';
-import type { TenantRepositories } from '../platform/database/config-store.ts';
+import type { AccountRepositories } from '../accounts/ports.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Principal } from '../platform/principal.ts';
-import type { OnCallRotationRecord, PeopleReference } from './ports.ts';
+import type { OnCallRotationRecord, PeopleReference, PeopleRepositories } from './ports.ts';
 
-type Scoped<T> = (repos: TenantRepositories) => Promise<T>;
-const inTenant = <T>(deps: ApiDeps, principal: Principal, work: Scoped<T>) =>
+type PeopleStoreRepositories = PeopleRepositories & Pick<AccountRepositories, 'tenant'>;
+
+/** The ports contacts, rotations and policies run on. */
+export interface PeopleDeps {
+  store: TenantStore<PeopleStoreRepositories>;
+  ids: IdGenerator;
+}
+
+type Scoped<T> = (repos: PeopleStoreRepositories) => Promise<T>;
+const inTenant = <T>(deps: PeopleDeps, principal: Principal, work: Scoped<T>) =>
   deps.store.inTenant(principal.tenantId, work);
 
 function badReference(field: string, message: string): InvalidInputError {
@@ -39,17 +48,17 @@ function stillUsed(what: string, uses: string[], remedy: string): ConflictError 
   return new ConflictError(`this ${what} is still used by ${uses.join(', ')}; ${remedy}`);
 }
 
-async function contactOr404(repos: TenantRepositories, contactId: string): Promise<Contact> {
+async function contactOr404(repos: PeopleStoreRepositories, contactId: string): Promise<Contact> {
   const contact = await repos.contacts.get(contactId);
   if (!contact) throw new NotFoundError('contact not found');
   return contact;
 }
-async function rotationOr404(repos: TenantRepositories, rotationId: string): Promise<OnCallRotation> {
+async function rotationOr404(repos: PeopleStoreRepositories, rotationId: string): Promise<OnCallRotation> {
   const rotation = await repos.onCallRotations.get(rotationId);
   if (!rotation) throw new NotFoundError('on-call rotation not found');
   return rotation;
 }
-async function policyOr404(repos: TenantRepositories, policyId: string): Promise<EscalationPolicy> {
+async function policyOr404(repos: PeopleStoreRepositories, policyId: string): Promise<EscalationPolicy> {
   const policy = await repos.escalationPolicies.get(policyId);
   if (!policy) throw new NotFoundError('escalation policy not found');
   return policy;
@@ -57,7 +66,7 @@ async function policyOr404(repos: TenantRepositories, policyId: string): Promise
 
 /** Every contact a rotation names must be one of the tenant's (another tenant's id is simply unknown). */
 async function checkRotationContacts(
-  repos: TenantRepositories,
+  repos: PeopleStoreRepositories,
   rotation: Pick<OnCallRotation, 'members' | 'overrides'>,
 ): Promise<void> {
   const ids = [...rotation.members, ...rotation.overrides.map((o) => o.contactId)];
@@ -69,7 +78,7 @@ async function checkRotationContacts(
 }
 
 /** Every target of every level must be one of the tenant's contacts or rotations. */
-async function checkPolicyTargets(repos: TenantRepositories, levels: readonly EscalationLevel[]) {
+async function checkPolicyTargets(repos: PeopleStoreRepositories, levels: readonly EscalationLevel[]) {
   const targets = levels.flatMap((level) => level.targets);
   const contactIds = targets.flatMap((t) => (t.type === 'contact' ? [t.contactId] : []));
   const rotationIds = targets.flatMap((t) => (t.type === 'rotation' ? [t.rotationId] : []));
@@ -93,7 +102,7 @@ async function checkPolicyTargets(repos: TenantRepositories, levels: readonly Es
  * that writes the rule; the policy stays locked against deletion until it ends.
  */
 export async function checkEscalationPolicyReference(
-  repos: TenantRepositories,
+  repos: Pick<PeopleRepositories, 'escalationPolicies'>,
   policyId: string | null | undefined,
 ): Promise<void> {
   if (!policyId) return;
@@ -103,23 +112,28 @@ export async function checkEscalationPolicyReference(
 
 // --- contacts ---
 
-export const listContacts = (deps: ApiDeps, principal: Principal) =>
+export const listContacts = (deps: PeopleDeps, principal: Principal) =>
   inTenant(deps, principal, (repos) => repos.contacts.list());
 
-export const getContact = (deps: ApiDeps, principal: Principal, contactId: string) =>
+export const getContact = (deps: PeopleDeps, principal: Principal, contactId: string) =>
   inTenant(deps, principal, (repos) => contactOr404(repos, contactId));
 
-export const createContact = (deps: ApiDeps, principal: Principal, input: CreateContact) =>
+export const createContact = (deps: PeopleDeps, principal: Principal, input: CreateContact) =>
   inTenant(deps, principal, (repos) => repos.contacts.create({ id: deps.ids.newId(), ...input }));
 
-export const updateContact = (deps: ApiDeps, principal: Principal, contactId: string, patch: UpdateContact) =>
+export const updateContact = (
+  deps: PeopleDeps,
+  principal: Principal,
+  contactId: string,
+  patch: UpdateContact,
+) =>
   inTenant(deps, principal, async (repos) => {
     const updated = await repos.contacts.update(contactId, patch);
     if (!updated) throw new NotFoundError('contact not found');
     return updated;
   });
 
-export const deleteContact = (deps: ApiDeps, principal: Principal, contactId: string) =>
+export const deleteContact = (deps: PeopleDeps, principal: Principal, contactId: string) =>
   inTenant(deps, principal, async (repos) => {
     if (!(await repos.contacts.remove(contactId))) throw new NotFoundError('contact not found');
     const usage = await repos.contacts.usage(contactId);
@@ -150,13 +164,13 @@ function toRotationRecord(
   };
 }
 
-export const listOnCallRotations = (deps: ApiDeps, principal: Principal) =>
+export const listOnCallRotations = (deps: PeopleDeps, principal: Principal) =>
   inTenant(deps, principal, (repos) => repos.onCallRotations.list());
 
-export const getOnCallRotation = (deps: ApiDeps, principal: Principal, rotationId: string) =>
+export const getOnCallRotation = (deps: PeopleDeps, principal: Principal, rotationId: string) =>
   inTenant(deps, principal, (repos) => rotationOr404(repos, rotationId));
 
-export const createOnCallRotation = (deps: ApiDeps, principal: Principal, input: CreateOnCallRotation) =>
+export const createOnCallRotation = (deps: PeopleDeps, principal: Principal, input: CreateOnCallRotation) =>
   inTenant(deps, principal, async (repos) => {
     await checkRotationContacts(repos, input);
     const tenant = await repos.tenant.get();
@@ -165,7 +179,7 @@ export const createOnCallRotation = (deps: ApiDeps, principal: Principal, input:
 
 /** Applies the patch, then checks the whole rotation again (a weekly rotation still needs its day). */
 export const updateOnCallRotation = (
-  deps: ApiDeps,
+  deps: PeopleDeps,
   principal: Principal,
   rotationId: string,
   patch: UpdateOnCallRotation,
@@ -202,7 +216,7 @@ export const updateOnCallRotation = (
     return replaced;
   });
 
-export const deleteOnCallRotation = (deps: ApiDeps, principal: Principal, rotationId: string) =>
+export const deleteOnCallRotation = (deps: PeopleDeps, principal: Principal, rotationId: string) =>
   inTenant(deps, principal, async (repos) => {
     if (!(await repos.onCallRotations.remove(rotationId)))
       throw new NotFoundError('on-call rotation not found');
@@ -213,20 +227,24 @@ export const deleteOnCallRotation = (deps: ApiDeps, principal: Principal, rotati
 
 // --- escalation policies ---
 
-export const listEscalationPolicies = (deps: ApiDeps, principal: Principal) =>
+export const listEscalationPolicies = (deps: PeopleDeps, principal: Principal) =>
   inTenant(deps, principal, (repos) => repos.escalationPolicies.list());
 
-export const getEscalationPolicy = (deps: ApiDeps, principal: Principal, policyId: string) =>
+export const getEscalationPolicy = (deps: PeopleDeps, principal: Principal, policyId: string) =>
   inTenant(deps, principal, (repos) => policyOr404(repos, policyId));
 
-export const createEscalationPolicy = (deps: ApiDeps, principal: Principal, input: CreateEscalationPolicy) =>
+export const createEscalationPolicy = (
+  deps: PeopleDeps,
+  principal: Principal,
+  input: CreateEscalationPolicy,
+) =>
   inTenant(deps, principal, async (repos) => {
     await checkPolicyTargets(repos, input.levels);
     return repos.escalationPolicies.create({ id: deps.ids.newId(), ...input });
   });
 
 export const updateEscalationPolicy = (
-  deps: ApiDeps,
+  deps: PeopleDeps,
   principal: Principal,
   policyId: string,
   patch: UpdateEscalationPolicy,
@@ -239,7 +257,7 @@ export const updateEscalationPolicy = (
     return updated;
   });
 
-export const deleteEscalationPolicy = (deps: ApiDeps, principal: Principal, policyId: string) =>
+export const deleteEscalationPolicy = (deps: PeopleDeps, principal: Principal, policyId: string) =>
   inTenant(deps, principal, async (repos) => {
     if (!(await repos.escalationPolicies.remove(policyId))) {
       throw new NotFoundError('escalation policy not found');

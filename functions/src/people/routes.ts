@@ -15,9 +15,10 @@ import {
 } from '@plantwatch/shared';
 import { crudRoutes } from '../platform/http/crud.ts';
 import type { Route } from '../platform/http/route.ts';
+import type { PeopleDeps } from './people.ts';
 import * as people from './people.ts';
 
-export const peopleRoutes: Route[] = [
+export const peopleRoutes: Route<PeopleDeps>[] = [
   ...crudRoutes({
     tag: 'people',
     one: 'Contact',

@@ -20,12 +20,22 @@ import {
   type UpdateSite,
   type UpdateTag,
 } from '@plantwatch/shared';
-import type { ApiDeps } from '../compose/api-deps.ts';
-import type { TenantRepositories } from '../platform/database/config-store.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
+import type { GatewayCertificateIssuer, PlantChangeListener, PlantRepositories } from './ports.ts';
 
-type Scoped<T> = (repos: TenantRepositories) => Promise<T>;
-const inTenant = <T>(deps: ApiDeps, principal: Principal, work: Scoped<T>) =>
+/** The ports the plant model's use-cases run on. */
+export interface PlantDeps {
+  store: TenantStore<PlantRepositories>;
+  ids: IdGenerator;
+  gatewayCertificates: GatewayCertificateIssuer;
+  /** Told once a change to a gateway's devices or tags has committed; none: nobody listens. */
+  plantChanges?: PlantChangeListener;
+}
+
+type Scoped<T> = (repos: PlantRepositories) => Promise<T>;
+const inTenant = <T>(deps: PlantDeps, principal: Principal, work: Scoped<T>) =>
   deps.store.inTenant(principal.tenantId, work);
 
 function visible<T extends { siteId: string }>(principal: Principal, found: T | null, what: string): T {
@@ -33,22 +43,22 @@ function visible<T extends { siteId: string }>(principal: Principal, found: T | 
   return found;
 }
 
-async function siteOr404(repos: TenantRepositories, principal: Principal, siteId: string): Promise<Site> {
+async function siteOr404(repos: PlantRepositories, principal: Principal, siteId: string): Promise<Site> {
   const site = await repos.sites.get(siteId);
   if (!site || !canSeeSite(principal, site.id)) throw new NotFoundError('site not found');
   return site;
 }
 async function gatewayOr404(
-  repos: TenantRepositories,
+  repos: PlantRepositories,
   principal: Principal,
   gatewayId: string,
 ): Promise<Gateway> {
   return visible(principal, await repos.gateways.get(gatewayId), 'gateway');
 }
-async function deviceOr404(repos: TenantRepositories, principal: Principal, deviceId: string) {
+async function deviceOr404(repos: PlantRepositories, principal: Principal, deviceId: string) {
   return visible(principal, await repos.devices.get(deviceId), 'device');
 }
-async function tagOr404(repos: TenantRepositories, principal: Principal, tagId: string) {
+async function tagOr404(repos: PlantRepositories, principal: Principal, tagId: string) {
   return visible(principal, await repos.tags.get(tagId), 'tag');
 }
 
@@ -73,19 +83,19 @@ const stripTag = <T extends { siteId: string; gatewayId: string }>({
 
 // --- sites ---
 
-export const listSites = (deps: ApiDeps, principal: Principal) =>
+export const listSites = (deps: PlantDeps, principal: Principal) =>
   inTenant(deps, principal, (repos) => repos.sites.list(principal.siteIds));
 
-export const getSite = (deps: ApiDeps, principal: Principal, siteId: string) =>
+export const getSite = (deps: PlantDeps, principal: Principal, siteId: string) =>
   inTenant(deps, principal, (repos) => siteOr404(repos, principal, siteId));
 
-export function createSite(deps: ApiDeps, principal: Principal, input: CreateSite): Promise<Site> {
+export function createSite(deps: PlantDeps, principal: Principal, input: CreateSite): Promise<Site> {
   if (principal.siteIds !== null)
     throw new ForbiddenError('your account is limited to some sites and cannot add new ones');
   return inTenant(deps, principal, (repos) => repos.sites.create({ id: deps.ids.newId(), ...input }));
 }
 
-export const updateSite = (deps: ApiDeps, principal: Principal, siteId: string, patch: UpdateSite) =>
+export const updateSite = (deps: PlantDeps, principal: Principal, siteId: string, patch: UpdateSite) =>
   inTenant(deps, principal, async (repos) => {
     await siteOr404(repos, principal, siteId);
     const updated = await repos.sites.update(siteId, patch);
@@ -93,7 +103,7 @@ export const updateSite = (deps: ApiDeps, principal: Principal, siteId: string, 
     return updated;
   });
 
-export const deleteSite = (deps: ApiDeps, principal: Principal, siteId: string) =>
+export const deleteSite = (deps: PlantDeps, principal: Principal, siteId: string) =>
   inTenant(deps, principal, async (repos) => {
     await siteOr404(repos, principal, siteId);
     await repos.sites.remove(siteId);
@@ -101,22 +111,27 @@ export const deleteSite = (deps: ApiDeps, principal: Principal, siteId: string) 
 
 // --- gateways ---
 
-export const listGateways = (deps: ApiDeps, principal: Principal, filter: { siteId?: string }) =>
+export const listGateways = (deps: PlantDeps, principal: Principal, filter: { siteId?: string }) =>
   inTenant(deps, principal, async (repos) => {
     if (filter.siteId) await siteOr404(repos, principal, filter.siteId);
     return repos.gateways.list({ siteId: filter.siteId, scope: principal.siteIds });
   });
 
-export const getGateway = (deps: ApiDeps, principal: Principal, gatewayId: string) =>
+export const getGateway = (deps: PlantDeps, principal: Principal, gatewayId: string) =>
   inTenant(deps, principal, (repos) => gatewayOr404(repos, principal, gatewayId));
 
-export const createGateway = (deps: ApiDeps, principal: Principal, input: CreateGateway) =>
+export const createGateway = (deps: PlantDeps, principal: Principal, input: CreateGateway) =>
   inTenant(deps, principal, async (repos) => {
     await siteOr404(repos, principal, input.siteId);
     return repos.gateways.create({ id: deps.ids.newId(), ...input });
   });
 
-export const updateGateway = (deps: ApiDeps, principal: Principal, gatewayId: string, patch: UpdateGateway) =>
+export const updateGateway = (
+  deps: PlantDeps,
+  principal: Principal,
+  gatewayId: string,
+  patch: UpdateGateway,
+) =>
   inTenant(deps, principal, async (repos) => {
     await gatewayOr404(repos, principal, gatewayId);
     const updated = await repos.gateways.update(gatewayId, patch);
@@ -124,7 +139,7 @@ export const updateGateway = (deps: ApiDeps, principal: Principal, gatewayId: st
     return updated;
   });
 
-export async function deleteGateway(deps: ApiDeps, principal: Principal, gatewayId: string): Promise<void> {
+export async function deleteGateway(deps: PlantDeps, principal: Principal, gatewayId: string): Promise<void> {
   await inTenant(deps, principal, async (repos) => {
     await gatewayOr404(repos, principal, gatewayId);
     await repos.gateways.remove(gatewayId);
@@ -134,27 +149,44 @@ export async function deleteGateway(deps: ApiDeps, principal: Principal, gateway
   await deps.gatewayCertificates.retire(gatewayId);
 }
 
+/**
+ * A change to one gateway's devices or tags: its config version is bumped in the same transaction,
+ * and once that committed, whoever listens (ingest's plant cache, the configuration push) is told.
+ */
+async function changeGateway<T>(
+  deps: PlantDeps,
+  principal: Principal,
+  work: (repos: PlantRepositories) => Promise<{ gatewayId: string; result: T }>,
+): Promise<T> {
+  const { gatewayId, result } = await inTenant(deps, principal, async (repos) => {
+    const changed = await work(repos);
+    await repos.gateways.bumpConfigVersion(changed.gatewayId);
+    return changed;
+  });
+  deps.plantChanges?.gatewayChanged({ tenantId: principal.tenantId, gatewayId });
+  return result;
+}
+
 // --- devices ---
 
-export const listDevices = (deps: ApiDeps, principal: Principal, filter: { gatewayId?: string }) =>
+export const listDevices = (deps: PlantDeps, principal: Principal, filter: { gatewayId?: string }) =>
   inTenant(deps, principal, async (repos) => {
     if (filter.gatewayId) await gatewayOr404(repos, principal, filter.gatewayId);
     return repos.devices.list({ gatewayId: filter.gatewayId, scope: principal.siteIds });
   });
 
-export const getDevice = (deps: ApiDeps, principal: Principal, deviceId: string): Promise<Device> =>
+export const getDevice = (deps: PlantDeps, principal: Principal, deviceId: string): Promise<Device> =>
   inTenant(deps, principal, async (repos) => strip(await deviceOr404(repos, principal, deviceId)));
 
-export const createDevice = (deps: ApiDeps, principal: Principal, input: CreateDevice) =>
-  inTenant(deps, principal, async (repos) => {
+export const createDevice = (deps: PlantDeps, principal: Principal, input: CreateDevice) =>
+  changeGateway(deps, principal, async (repos) => {
     await gatewayOr404(repos, principal, input.gatewayId);
     const device = await repos.devices.create({ id: deps.ids.newId(), ...input });
-    await repos.gateways.bumpConfigVersion(input.gatewayId);
-    return device;
+    return { gatewayId: input.gatewayId, result: device };
   });
 
-export const updateDevice = (deps: ApiDeps, principal: Principal, deviceId: string, patch: UpdateDevice) =>
-  inTenant(deps, principal, async (repos) => {
+export const updateDevice = (deps: PlantDeps, principal: Principal, deviceId: string, patch: UpdateDevice) =>
+  changeGateway(deps, principal, async (repos) => {
     const device = await deviceOr404(repos, principal, deviceId);
     if (
       patch.connection &&
@@ -165,39 +197,37 @@ export const updateDevice = (deps: ApiDeps, principal: Principal, deviceId: stri
     }
     const updated = await repos.devices.update(deviceId, patch);
     if (!updated) throw new NotFoundError('device not found');
-    await repos.gateways.bumpConfigVersion(device.gatewayId);
-    return updated;
+    return { gatewayId: device.gatewayId, result: updated };
   });
 
-export const deleteDevice = (deps: ApiDeps, principal: Principal, deviceId: string) =>
-  inTenant(deps, principal, async (repos) => {
+export const deleteDevice = (deps: PlantDeps, principal: Principal, deviceId: string) =>
+  changeGateway(deps, principal, async (repos) => {
     const device = await deviceOr404(repos, principal, deviceId);
     await repos.devices.remove(deviceId);
-    await repos.gateways.bumpConfigVersion(device.gatewayId);
+    return { gatewayId: device.gatewayId, result: undefined };
   });
 
 // --- tags ---
 
-export const listTags = (deps: ApiDeps, principal: Principal, filter: { deviceId?: string }) =>
+export const listTags = (deps: PlantDeps, principal: Principal, filter: { deviceId?: string }) =>
   inTenant(deps, principal, async (repos) => {
     if (filter.deviceId) await deviceOr404(repos, principal, filter.deviceId);
     return repos.tags.list({ deviceId: filter.deviceId, scope: principal.siteIds });
   });
 
-export const getTag = (deps: ApiDeps, principal: Principal, tagId: string): Promise<Tag> =>
+export const getTag = (deps: PlantDeps, principal: Principal, tagId: string): Promise<Tag> =>
   inTenant(deps, principal, async (repos) => stripTag(await tagOr404(repos, principal, tagId)));
 
-export const createTag = (deps: ApiDeps, principal: Principal, input: CreateTag) =>
-  inTenant(deps, principal, async (repos) => {
+export const createTag = (deps: PlantDeps, principal: Principal, input: CreateTag) =>
+  changeGateway(deps, principal, async (repos) => {
     const device = await deviceOr404(repos, principal, input.deviceId);
     checkAddressFits(device.connection.protocol, input.address, 'address');
     const tag = await repos.tags.create({ id: deps.ids.newId(), ...input });
-    await repos.gateways.bumpConfigVersion(device.gatewayId);
-    return tag;
+    return { gatewayId: device.gatewayId, result: tag };
   });
 
-export const updateTag = (deps: ApiDeps, principal: Principal, tagId: string, patch: UpdateTag) =>
-  inTenant(deps, principal, async (repos) => {
+export const updateTag = (deps: PlantDeps, principal: Principal, tagId: string, patch: UpdateTag) =>
+  changeGateway(deps, principal, async (repos) => {
     const tag = await tagOr404(repos, principal, tagId);
     if (patch.address) {
       const device = await deviceOr404(repos, principal, tag.deviceId);
@@ -205,13 +235,12 @@ export const updateTag = (deps: ApiDeps, principal: Principal, tagId: string, pa
     }
     const updated = await repos.tags.update(tagId, patch);
     if (!updated) throw new NotFoundError('tag not found');
-    await repos.gateways.bumpConfigVersion(tag.gatewayId);
-    return updated;
+    return { gatewayId: tag.gatewayId, result: updated };
   });
 
-export const deleteTag = (deps: ApiDeps, principal: Principal, tagId: string) =>
-  inTenant(deps, principal, async (repos) => {
+export const deleteTag = (deps: PlantDeps, principal: Principal, tagId: string) =>
+  changeGateway(deps, principal, async (repos) => {
     const tag = await tagOr404(repos, principal, tagId);
     await repos.tags.remove(tagId);
-    await repos.gateways.bumpConfigVersion(tag.gatewayId);
+    return { gatewayId: tag.gatewayId, result: undefined };
   });

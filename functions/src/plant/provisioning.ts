@@ -8,8 +8,19 @@ import {
   provisioningBundleSchema,
   type Tag,
 } from '@plantwatch/shared';
-import type { ApiDeps } from '../compose/api-deps.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
+import type { GatewayCertificateIssuer, PlantRepositories } from './ports.ts';
+
+/** The ports provisioning runs on. */
+export interface ProvisioningDeps {
+  store: TenantStore<PlantRepositories>;
+  clock: Clock;
+  ids: IdGenerator;
+  gatewayCertificates: GatewayCertificateIssuer;
+}
 
 function configTag(tag: Tag) {
   const common = {
@@ -29,7 +40,7 @@ function configDevice(device: Device, tags: Tag[]) {
 }
 
 export async function createProvisioningBundle(
-  deps: ApiDeps,
+  deps: ProvisioningDeps,
   principal: Principal,
   gatewayId: string,
 ): Promise<ProvisioningBundle> {

@@ -18,15 +18,16 @@ import {
 import { z } from 'zod';
 import { type CrudResource, crudRoutes } from '../platform/http/crud.ts';
 import type { Route } from '../platform/http/route.ts';
+import type { PlantDeps } from './plant.ts';
 import * as plant from './plant.ts';
 
 /** A plant resource: its paths, operation ids, summaries and errors follow from its names. */
 function plantRoutesFor<T, C, U, F>(
   r: { one: string; many: string; title: string } & Pick<
-    CrudResource<T, C, U, F>,
+    CrudResource<PlantDeps, T, C, U, F>,
     'schema' | 'create' | 'update' | 'filter' | 'useCases'
   >,
-): Route[] {
+): Route<PlantDeps>[] {
   const { one, many, title, ...rest } = r;
   return crudRoutes({
     ...rest,
@@ -47,7 +48,7 @@ function plantRoutesFor<T, C, U, F>(
   });
 }
 
-export const plantRoutes: Route[] = [
+export const plantRoutes: Route<PlantDeps>[] = [
   ...plantRoutesFor({
     one: 'site',
     many: 'sites',

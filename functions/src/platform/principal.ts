@@ -1,5 +1,5 @@
 import { ForbiddenError, type Role, roleAtLeast } from '@plantwatch/shared';
-import type { SiteScope } from './database/config-store.ts';
+import type { SiteScope } from './database/tenant-store.ts';
 
 /** Who is calling: a signed-in user (session) or a tenant API key. */
 export interface Principal {

@@ -2,10 +2,11 @@
 // from the telemetry store's hourly rollups, per-tag summaries and the alarm summary.
 import type { AlarmEvent, AlarmRule, AlarmSeverity, ReportMetric, TelemetryValue } from '@plantwatch/shared';
 import { alarmSeverities } from '@plantwatch/shared';
-import type { ConfigStore, SiteScope, TagTelemetryRef } from '../platform/database/config-store.ts';
+import type { TagTelemetryRef } from '../plant/ports.ts';
+import type { SiteScope, TenantStore } from '../platform/database/tenant-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import type { CoveredPeriod } from './period.ts';
-import type { StoredReport } from './ports.ts';
+import type { ReportStoreRepositories, StoredReport } from './ports.ts';
 import { localParts, startOfLocalDay } from './zone.ts';
 
 const HOUR_MS = 3_600_000;
@@ -78,7 +79,7 @@ export interface ReportData {
 }
 
 export interface ReportDataPorts {
-  store: ConfigStore;
+  store: TenantStore<ReportStoreRepositories>;
   telemetry: TelemetryStore;
 }
 
@@ -86,7 +87,7 @@ const isNumber = (value: unknown): value is number => typeof value === 'number' 
 
 /** The owner's sites narrowed further by what the report itself names. */
 async function tagsInScope(
-  repos: Parameters<Parameters<ConfigStore['inTenant']>[1]>[0],
+  repos: ReportStoreRepositories,
   report: StoredReport,
   scope: SiteScope,
 ): Promise<TagTelemetryRef[]> {

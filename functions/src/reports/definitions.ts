@@ -9,15 +9,28 @@ import {
   type ReportSchedule,
   type UpdateReportSchedule,
 } from '@plantwatch/shared';
-import type { ApiDeps } from '../compose/api-deps.ts';
-import type { TenantRepositories } from '../platform/database/config-store.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
 import { contentTypeOf, type ReportDeps, reportFileKey } from './job.ts';
 import type { ReportLinkQuery } from './links.ts';
-import type { ReportActor, ReportRecordPatch, ReportRunRecord, StoredReport } from './ports.ts';
+import type {
+  ReportActor,
+  ReportRecordPatch,
+  ReportRunRecord,
+  ReportStoreRepositories,
+  StoredReport,
+} from './ports.ts';
 import { newRun } from './scheduler.ts';
 
-export type ReportUseCaseDeps = Pick<ApiDeps, 'store' | 'clock' | 'ids'> & { reports: ReportDeps };
+/** The ports report definitions, runs and downloads run on. */
+export interface ReportUseCaseDeps {
+  store: TenantStore<ReportStoreRepositories>;
+  clock: Clock;
+  ids: IdGenerator;
+  reports: ReportDeps;
+}
 
 const HISTORY_LIMIT = 100;
 
@@ -80,7 +93,7 @@ function toRunView(
  * it (404 otherwise, as for any other id the caller cannot see).
  */
 async function scopeSites(
-  repos: TenantRepositories,
+  repos: ReportStoreRepositories,
   principal: Principal,
   scope: StoredReport['scope'],
 ): Promise<string[]> {
@@ -105,7 +118,7 @@ async function scopeSites(
 }
 
 async function visibleReport(
-  repos: TenantRepositories,
+  repos: ReportStoreRepositories,
   principal: Principal,
   id: string,
 ): Promise<StoredReport> {
@@ -225,7 +238,12 @@ export async function listReportRuns(
   });
 }
 
-async function visibleRun(repos: TenantRepositories, principal: Principal, reportId: string, runId: string) {
+async function visibleRun(
+  repos: ReportStoreRepositories,
+  principal: Principal,
+  reportId: string,
+  runId: string,
+) {
   await visibleReport(repos, principal, reportId);
   const run = await repos.reportRuns.get(runId);
   if (!run || run.reportId !== reportId) throw new NotFoundError('report run not found');

@@ -2,7 +2,7 @@
 // (attached when small, as signed links when over the limit), and record every step in the run.
 import type { ReportDelivery, ReportFile } from '@plantwatch/shared';
 import type { Clock } from '../platform/clock.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import { renderCsv } from './csv.ts';
@@ -14,6 +14,7 @@ import type {
   ReportJobQueue,
   ReportMailer,
   ReportRunRecord,
+  ReportStoreRepositories,
   StoredReport,
 } from './ports.ts';
 import { renderXlsx } from './xlsx.ts';
@@ -38,7 +39,7 @@ export interface ReportDeps {
 }
 
 export interface ReportJobDeps {
-  store: ConfigStore;
+  store: TenantStore<ReportStoreRepositories>;
   telemetry: TelemetryStore;
   clock: Clock;
   ids: IdGenerator;

@@ -2,10 +2,17 @@
 // report job puts it on the PDF cover. Only PNG and JPEG, told apart by their first bytes (the media
 // type a client declares is checked against them, never trusted), at most MAX_LOGO_BYTES.
 import { InvalidInputError, MAX_LOGO_BYTES, NotFoundError, type UploadTenantLogo } from '@plantwatch/shared';
-import type { ApiDeps } from '../compose/api-deps.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
 import { type Principal, requireRole } from '../platform/principal.ts';
-import type { LogoMediaType, StoredTenantLogo } from './logo-store.ts';
+import type { LogoMediaType, LogoRepositories, StoredTenantLogo } from './logo-store.ts';
 import { checkLogoImage } from './pdf-logo.ts';
+
+/** The ports the tenant's logo runs on. */
+export interface LogoDeps {
+  store: TenantStore<LogoRepositories>;
+  clock: Clock;
+}
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
@@ -49,7 +56,7 @@ export function decodeLogo(upload: UploadTenantLogo): { mediaType: LogoMediaType
 }
 
 export async function putTenantLogo(
-  deps: ApiDeps,
+  deps: LogoDeps,
   principal: Principal,
   upload: UploadTenantLogo,
 ): Promise<void> {
@@ -60,13 +67,13 @@ export async function putTenantLogo(
   );
 }
 
-export async function getTenantLogo(deps: ApiDeps, principal: Principal): Promise<StoredTenantLogo> {
+export async function getTenantLogo(deps: LogoDeps, principal: Principal): Promise<StoredTenantLogo> {
   const logo = await deps.store.inTenant(principal.tenantId, (repos) => repos.tenantLogo.get());
   if (!logo) throw new NotFoundError('the tenant has no logo');
   return logo;
 }
 
-export async function removeTenantLogo(deps: ApiDeps, principal: Principal): Promise<void> {
+export async function removeTenantLogo(deps: LogoDeps, principal: Principal): Promise<void> {
   requireRole(principal, 'admin');
   const removed = await deps.store.inTenant(principal.tenantId, (repos) => repos.tenantLogo.remove());
   if (!removed) throw new NotFoundError('the tenant has no logo');

@@ -8,6 +8,11 @@ import type {
   ReportSchedule,
   ReportScheduleTiming,
 } from '@plantwatch/shared';
+import type { AccountRepositories } from '../accounts/ports.ts';
+import type { AlarmRepositories } from '../alarms/ports.ts';
+import type { NotifyRepositories } from '../notify/repositories.ts';
+import type { PlantRepositories } from '../plant/ports.ts';
+import type { LogoRepositories } from './logo-store.ts';
 
 /** Who did something, as run history shows it. */
 export interface ReportActor {
@@ -155,3 +160,11 @@ export interface ReportMailer {
 export interface ReportJobQueue {
   enqueue(job: { tenantId: string; runId: string }): Promise<void>;
 }
+
+/** What the reports reach: their own tables and the tenant's logo, and what a report shows and mails. */
+export type ReportStoreRepositories = ReportRepositories &
+  LogoRepositories &
+  Pick<AccountRepositories, 'tenant' | 'users'> &
+  Pick<PlantRepositories, 'sites' | 'devices' | 'tags'> &
+  Pick<AlarmRepositories, 'alarmRules'> &
+  Pick<NotifyRepositories, 'notifications'>;

@@ -2,12 +2,14 @@
 // with the image itself (base64 in the Lambda result, which API Gateway and the local server decode,
 // as report downloads do), DELETE removes it.
 import { uploadTenantLogoSchema } from '@plantwatch/shared';
-import { authenticate } from '../accounts/accounts.ts';
 import { HttpRequestError } from '../platform/http/errors.ts';
 import type { ApiEvent } from '../platform/http/http.ts';
-import { defineRoute, type Route } from '../platform/http/route.ts';
+import { type Route, routesOn } from '../platform/http/route.ts';
 import { requireRole } from '../platform/principal.ts';
+import type { LogoDeps } from './logo.ts';
 import * as logo from './logo.ts';
+
+const { defineRoute } = routesOn<LogoDeps>();
 
 const codes = { 400: 'invalid_request', 413: 'payload_too_large', 415: 'unsupported_media_type' } as const;
 
@@ -28,7 +30,7 @@ function authorization(event: ApiEvent): string | undefined {
   return Object.entries(headers).find(([key]) => key.toLowerCase() === 'authorization')?.[1];
 }
 
-const getTenantLogoRoute: Route = {
+const getTenantLogoRoute: Route<LogoDeps> = {
   operationId: 'getTenantLogo',
   method: 'GET',
   path: '/v1/tenant/logo',
@@ -38,8 +40,8 @@ const getTenantLogoRoute: Route = {
   status: 200,
   errors: [404],
   produces: 'application/octet-stream',
-  async execute(event, deps) {
-    const principal = await authenticate(deps, authorization(event));
+  async execute(event, deps, authenticate) {
+    const principal = await authenticate(authorization(event));
     requireRole(principal, 'viewer');
     const image = await logo.getTenantLogo(deps, principal);
     return {
@@ -57,7 +59,7 @@ const getTenantLogoRoute: Route = {
   },
 };
 
-export const logoRoutes: Route[] = [
+export const logoRoutes: Route<LogoDeps>[] = [
   defineRoute({
     operationId: 'putTenantLogo',
     method: 'PUT',

@@ -11,9 +11,12 @@ import {
 import { z } from 'zod';
 import { RequestValidationError } from '../platform/http/errors.ts';
 import type { ApiEvent } from '../platform/http/http.ts';
-import { defineRoute, type Route } from '../platform/http/route.ts';
+import { type Route, routesOn } from '../platform/http/route.ts';
+import type { ReportUseCaseDeps } from './definitions.ts';
 import * as reports from './definitions.ts';
 import { reportLinkQuerySchema } from './links.ts';
+
+const { defineRoute } = routesOn<ReportUseCaseDeps>();
 
 const reportParams = z.object({ reportId: idSchema });
 const runParams = z.object({ reportId: idSchema, runId: idSchema });
@@ -28,7 +31,7 @@ const fileParams = z.object({
  * Lambda result, which API Gateway and the local server decode). Public: the HMAC signature and
  * expiry are the credential, so a link in an e-mail works without signing in.
  */
-const downloadReportFileRoute: Route = {
+const downloadReportFileRoute: Route<ReportUseCaseDeps> = {
   operationId: 'downloadReportFile',
   method: 'GET',
   path: '/v1/report-files',
@@ -61,7 +64,7 @@ const downloadReportFileRoute: Route = {
   },
 };
 
-export const reportRoutes: Route[] = [
+export const reportRoutes: Route<ReportUseCaseDeps>[] = [
   defineRoute({
     operationId: 'listReports',
     method: 'GET',

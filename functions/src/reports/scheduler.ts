@@ -2,15 +2,21 @@
 // find enabled reports whose next slot has passed, claim the newest passed slot, queue one run.
 
 import type { Clock } from '../platform/clock.ts';
-import type { ConfigStore } from '../platform/database/config-store.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { coveredPeriod } from './period.ts';
-import type { ReportJobQueue, ReportRunRecord, ReportScheduleIndex, StoredReport } from './ports.ts';
+import type {
+  ReportJobQueue,
+  ReportRunRecord,
+  ReportScheduleIndex,
+  ReportStoreRepositories,
+  StoredReport,
+} from './ports.ts';
 import { dueSlot } from './schedule.ts';
 
 export interface SchedulerDeps {
   index: ReportScheduleIndex;
-  store: ConfigStore;
+  store: TenantStore<ReportStoreRepositories>;
   clock: Clock;
   ids: IdGenerator;
   jobs: ReportJobQueue;

@@ -10,10 +10,16 @@ import {
   telemetryValueSchema,
 } from '@plantwatch/shared';
 import { z } from 'zod';
+import type { ProvisioningDeps } from '../plant/provisioning.ts';
 import { createProvisioningBundle } from '../plant/provisioning.ts';
-import { defineRoute, defineStreamRoute, type Route } from '../platform/http/route.ts';
+import { type Route, routesOn } from '../platform/http/route.ts';
 import { seriesAggregates } from './ports.ts';
+import type { TelemetryDeps } from './telemetry.ts';
 import * as telemetry from './telemetry.ts';
+
+type RouteDeps = TelemetryDeps & ProvisioningDeps;
+
+const { defineRoute, defineStreamRoute } = routesOn<RouteDeps>();
 
 /** `a,b,c` (or the parameter repeated) as a list of ids. */
 const tagIdList = z
@@ -65,7 +71,7 @@ const bucketSchema = z
   })
   .meta({ id: 'SeriesBucket' });
 
-export const telemetryRoutes: Route[] = [
+export const telemetryRoutes: Route<RouteDeps>[] = [
   defineRoute({
     operationId: 'getLatestTelemetry',
     method: 'GET',

@@ -7,10 +7,17 @@ import {
   NotFoundError,
   type TelemetryValue,
 } from '@plantwatch/shared';
-import type { ApiDeps } from '../compose/api-deps.ts';
-import type { TagTelemetryRef } from '../platform/database/config-store.ts';
+import type { DeadLetterRepositories } from '../ingest/ports.ts';
+import type { PlantRepositories, TagTelemetryRef } from '../plant/ports.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
-import type { SeriesAggregate, SeriesBucket, TelemetrySample } from './ports.ts';
+import type { SeriesAggregate, SeriesBucket, TelemetrySample, TelemetryStore } from './ports.ts';
+
+/** The ports the telemetry queries run on. */
+export interface TelemetryDeps {
+  store: TenantStore<PlantRepositories & DeadLetterRepositories>;
+  telemetry: TelemetryStore;
+}
 
 /** More tags than a person can read or a chart can draw. */
 export const MAX_TAGS_PER_REQUEST = 1000;
@@ -23,7 +30,7 @@ export interface TagSelection {
 }
 
 async function resolveTags(
-  deps: ApiDeps,
+  deps: TelemetryDeps,
   principal: Principal,
   selection: TagSelection,
 ): Promise<TagTelemetryRef[]> {
@@ -75,7 +82,7 @@ export interface LatestValue {
 }
 
 export async function latestValues(
-  deps: ApiDeps,
+  deps: TelemetryDeps,
   principal: Principal,
   selection: TagSelection,
 ): Promise<LatestValue[]> {
@@ -106,7 +113,7 @@ export async function latestValues(
 }
 
 export async function tagSeries(
-  deps: ApiDeps,
+  deps: TelemetryDeps,
   principal: Principal,
   query: {
     tagIds: readonly string[];
@@ -145,7 +152,7 @@ function csvField(value: string): string {
  * whole. The tags are resolved (and access checked) before the first line is produced.
  */
 export async function exportCsv(
-  deps: ApiDeps,
+  deps: TelemetryDeps,
   principal: Principal,
   query: { tagIds: readonly string[]; from: number; to: number },
 ): Promise<AsyncIterable<string>> {
@@ -173,7 +180,7 @@ export async function exportCsv(
 }
 
 export async function listDeadLetters(
-  deps: ApiDeps,
+  deps: TelemetryDeps,
   principal: Principal,
   query: DeadLetterQuery,
 ): Promise<DeadLetterList> {

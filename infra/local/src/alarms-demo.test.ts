@@ -2,7 +2,8 @@
 // within a minute (the plant model's own values, fed through the runtime's alarm evaluator with
 // simulated timestamps, so the test does not wait for the real minute).
 import { PlantModel } from '@plantwatch/edge-gateway/sim';
-import { createAlarmEvaluator } from '@plantwatch/functions/ingest/index';
+import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
+import { resolveForAlarms } from '@plantwatch/functions/alarms/testing';
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +46,7 @@ describe('the demo alarm rules', () => {
   it('raises the wet well Hi within a minute of start, and HiHi and Lo as the level cycles', async () => {
     const gateway = (await api.call('GET', '/v1/gateways', { token })).body.gateways[0];
     const evaluator = createAlarmEvaluator({
-      store: api.runtime.deps.store,
+      store: api.runtime.store,
       ids: api.runtime.deps.ids,
       clock: systemClock,
     });
@@ -68,7 +69,12 @@ describe('the demo alarm rules', () => {
           quality: 'good',
         });
       }
-      await evaluator.evaluate({ tenantId, siteId: gateway.siteId, gatewayId: gateway.id, points });
+      await evaluator.evaluate({
+        tenantId,
+        siteId: gateway.siteId,
+        gatewayId: gateway.id,
+        points: await resolveForAlarms(api.runtime.store, points),
+      });
     }
     const events = (await api.call('GET', `/v1/alarms/${levelRule}/events?limit=1000`, { token })).body
       .events;

@@ -2,7 +2,8 @@
 // and back, acknowledge with a comment), who/how is recorded for each, the role bounds on shelving,
 // and the filters of GET /v1/alarms.
 import { randomUUID } from 'node:crypto';
-import { createAlarmEvaluator } from '@plantwatch/functions/ingest/index';
+import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
+import { resolveForAlarms } from '@plantwatch/functions/alarms/testing';
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';
@@ -26,14 +27,14 @@ describe('operator actions on alarms', () => {
   /** Telemetry straight into the runtime's alarm evaluator (the MQTT path is covered by alarm-ingest). */
   const level = async (value: number, ts = Date.now()) =>
     createAlarmEvaluator({
-      store: api.runtime.deps.store,
+      store: api.runtime.store,
       ids: api.runtime.deps.ids,
       clock: systemClock,
     }).evaluate({
       tenantId: owner.tenantId,
       siteId: plant.siteId,
       gatewayId: plant.gatewayId,
-      points: [
+      points: await resolveForAlarms(api.runtime.store, [
         {
           tenantId: owner.tenantId,
           siteId: plant.siteId,
@@ -44,7 +45,7 @@ describe('operator actions on alarms', () => {
           value,
           quality: 'good',
         },
-      ],
+      ]),
     });
 
   const newRule = async (name: string) =>

@@ -167,7 +167,7 @@ describe('API over HTTP', () => {
       ]);
 
       // what the database holds is the SHA-256 of the secret, never the secret
-      const stored = await api.runtime.deps.store.findApiKeyByHash(
+      const stored = await api.runtime.store.findApiKeyByHash(
         createHash('sha256').update(secret).digest('hex'),
       );
       expect(stored).toMatchObject({ apiKeyId: apiKey.id, tenantId: owner.tenantId });

@@ -4,9 +4,10 @@
 // Lo on the way down; the motor warms past its limit while the pump runs; the pump trips now and
 // then; and losing the OPC UA drive or the gateway raises communication-loss alarms.
 
-import { alarms, type Principal } from '@plantwatch/functions/compose/use-cases';
-import type { ApiDeps } from '@plantwatch/functions/platform/http/index';
+import * as alarms from '@plantwatch/functions/alarms/alarms';
+import type { Principal } from '@plantwatch/functions/platform/principal';
 import { type AlarmRule, createAlarmRuleSchema } from '@plantwatch/shared';
+import type { LocalDeps } from './compose.ts';
 import { DEMO_GATEWAY_NAME } from './seed.ts';
 
 /**
@@ -35,7 +36,7 @@ const ownerOf = (tenantId: string): Principal => ({
  * Creates the demo alarm rules when the demo site has none (a first start, or a demo tenant seeded
  * before alarms existed); a tenant whose rules were edited or deleted since is left alone.
  */
-export async function seedDemoAlarmRules(deps: ApiDeps, tenantId: string): Promise<{ created: number }> {
+export async function seedDemoAlarmRules(deps: LocalDeps, tenantId: string): Promise<{ created: number }> {
   const owner = ownerOf(tenantId);
   const plant = await deps.store.inTenant(tenantId, async (repos) => {
     const gateway = (await repos.gateways.list({ scope: null })).find((g) => g.name === DEMO_GATEWAY_NAME);
@@ -112,7 +113,7 @@ export async function seedDemoAlarmRules(deps: ApiDeps, tenantId: string): Promi
 
 /** The demo rules' ids by key, for whoever wires more of the demo to them (escalation policies). */
 export async function demoAlarmRuleIds(
-  deps: ApiDeps,
+  deps: LocalDeps,
   tenantId: string,
 ): Promise<Partial<Record<DemoAlarmRuleKey, AlarmRule['id']>>> {
   const rules = await alarms.listAlarmRules(deps, ownerOf(tenantId), {});

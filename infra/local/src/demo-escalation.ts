@@ -2,14 +2,16 @@
 // pump-trip rules, so a newcomer who leaves an alarm alone sees the level-one message in the outbox
 // at once and the level-two message a minute later (GET /v1/outbox, or the web app's message log).
 
-import { alarms, type Principal, people } from '@plantwatch/functions/compose/use-cases';
-import type { ApiDeps } from '@plantwatch/functions/platform/http/index';
+import * as alarms from '@plantwatch/functions/alarms/alarms';
+import * as people from '@plantwatch/functions/people/people';
+import type { Principal } from '@plantwatch/functions/platform/principal';
 import {
   createContactSchema,
   createEscalationPolicySchema,
   type EscalationPolicy,
   updateAlarmRuleSchema,
 } from '@plantwatch/shared';
+import type { LocalDeps } from './compose.ts';
 import { type DemoAlarmRuleKey, demoAlarmRuleIds } from './demo-alarms.ts';
 
 export const DEMO_POLICY_NAME = 'Demo on-call: operator, then manager';
@@ -43,7 +45,7 @@ const ownerOf = (tenantId: string): Principal => ({
  * and an owner who then took the policy off a rule keeps it off), and names it on the paging rules.
  */
 export async function seedDemoEscalation(
-  deps: ApiDeps,
+  deps: LocalDeps,
   tenantId: string,
 ): Promise<{ policy: EscalationPolicy | null; rules: number }> {
   const owner = ownerOf(tenantId);

@@ -4,9 +4,10 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GatewayProcess, provision, spawnGateway } from '@plantwatch/edge-gateway';
 import { type Simulators, startSimulators } from '@plantwatch/edge-gateway/sim';
-import { type Principal, provisioning } from '@plantwatch/functions/compose/use-cases';
-import type { ApiDeps } from '@plantwatch/functions/platform/http/index';
+import * as provisioning from '@plantwatch/functions/plant/provisioning';
+import type { Principal } from '@plantwatch/functions/platform/principal';
 import type { DeviceConnection } from '@plantwatch/shared';
+import type { LocalDeps } from './compose.ts';
 import { DEMO_GATEWAY_NAME, DEMO_MODBUS_PORT, DEMO_OPCUA_PORT } from './seed.ts';
 
 export interface DemoPlant {
@@ -27,7 +28,7 @@ async function startSimulatorsPreferringDemoPorts(host: string, pkiDir: string):
 }
 
 /** Points the demo devices at wherever the simulators listen (they move when a port is taken). */
-async function aimDemoDevices(deps: ApiDeps, tenantId: string, gatewayId: string, simulators: Simulators) {
+async function aimDemoDevices(deps: LocalDeps, tenantId: string, gatewayId: string, simulators: Simulators) {
   return deps.store.inTenant(tenantId, async (repos) => {
     let moved = false;
     for (const device of await repos.devices.list({ gatewayId, scope: null })) {
@@ -49,7 +50,7 @@ async function aimDemoDevices(deps: ApiDeps, tenantId: string, gatewayId: string
 }
 
 export async function startDemoPlant(options: {
-  deps: ApiDeps;
+  deps: LocalDeps;
   tenantId: string;
   host: string;
   dataDir: string;

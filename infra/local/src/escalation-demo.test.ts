@@ -2,7 +2,8 @@
 // then the manager when the simulated wet well crosses Hi (the plant model's own values through the
 // alarm evaluator, with the runtime's escalation starter; the one-minute delay test-scaled).
 import { PlantModel } from '@plantwatch/edge-gateway/sim';
-import { createAlarmEvaluator } from '@plantwatch/functions/ingest/index';
+import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
+import { resolveForAlarms } from '@plantwatch/functions/alarms/testing';
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +51,7 @@ describe('the demo escalation', () => {
   }, async () => {
     const gateway = (await api.call('GET', '/v1/gateways', { token })).body.gateways[0];
     const evaluator = createAlarmEvaluator({
-      store: api.runtime.deps.store,
+      store: api.runtime.store,
       ids: api.runtime.deps.ids,
       clock: systemClock,
       escalation: api.runtime.escalation,
@@ -71,7 +72,12 @@ describe('the demo escalation', () => {
         quality: 'good',
       });
     }
-    await evaluator.evaluate({ tenantId, siteId: gateway.siteId, gatewayId: gateway.id, points });
+    await evaluator.evaluate({
+      tenantId,
+      siteId: gateway.siteId,
+      gatewayId: gateway.id,
+      points: await resolveForAlarms(api.runtime.store, points),
+    });
     const messages = await until(
       'the operator and then the manager paged',
       async () => {

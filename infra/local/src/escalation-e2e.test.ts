@@ -102,7 +102,7 @@ const outboxWith = (plant: Plant, count: number, withinMs: number) =>
   );
 
 async function escalationRows(plant: Plant) {
-  return plant.api.runtime.deps.store.inTenant(plant.tenantId, (repos) => repos.escalations.list({}, 10));
+  return plant.api.runtime.store.inTenant(plant.tenantId, (repos) => repos.escalations.list({}, 10));
 }
 
 async function alarmState(plant: Plant): Promise<string> {

@@ -161,7 +161,7 @@ describe('home layout API', () => {
     expect((await layout(user.token)).body.pins).toEqual([{ kind: 'tag', tagId: tagIds.north }]);
 
     expect((await api.call('DELETE', `/v1/users/${user.userId}`, { token: owner.token })).status).toBe(204);
-    const rows = await api.runtime.deps.store.inTenant(
+    const rows = await api.runtime.store.inTenant(
       (await api.call('GET', '/v1/me', { token: owner.token })).body.tenant.id,
       (repos) => repos.homeLayouts.get(user.userId),
     );

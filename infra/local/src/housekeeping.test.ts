@@ -13,7 +13,7 @@ describe('local runtime housekeeping', () => {
   it('deletes a session that expired over a week ago and keeps the signed-in one working', async () => {
     const owner = await api.signUp('housekeeping');
     const stale = randomUUID();
-    await api.runtime.deps.store.inTenant(owner.tenantId, (repos) =>
+    await api.runtime.store.inTenant(owner.tenantId, (repos) =>
       repos.sessions.create({
         id: randomUUID(),
         userId: owner.userId,
@@ -26,7 +26,7 @@ describe('local runtime housekeeping', () => {
 
     expect(summary).toMatchObject({ failedTenants: 0 });
     expect(summary.sessionsDeleted).toBeGreaterThanOrEqual(1);
-    expect(await api.runtime.deps.store.findSessionByTokenHash(stale)).toBeNull();
+    expect(await api.runtime.store.findSessionByTokenHash(stale)).toBeNull();
     expect((await api.call('GET', '/v1/me', { token: owner.token })).status).toBe(200);
   });
 });

@@ -93,8 +93,9 @@ async function sendStream(
   }
 }
 
-export function createApiServer(handler: ApiHandler): Server {
-  return createServer(async (request, response) => {
+/** Serves the handler on a server that may already listen (the runtime binds first, then composes). */
+export function serveApi(server: Server, handler: ApiHandler): void {
+  server.on('request', async (request: IncomingMessage, response: ServerResponse) => {
     let body: string;
     try {
       body = await readBody(request);
@@ -126,4 +127,10 @@ export function createApiServer(handler: ApiHandler): Server {
       result.isBase64Encoded ? Buffer.from(text, 'base64') : text,
     );
   });
+}
+
+export function createApiServer(handler: ApiHandler): Server {
+  const server = createServer();
+  serveApi(server, handler);
+  return server;
 }

@@ -1,27 +1,26 @@
-import type { IngestHandler } from '@plantwatch/functions/ingest/index';
-import { telemetryEnvelopeSchema } from '@plantwatch/functions/ingest/index';
 import { describe, expect, it } from 'vitest';
-import { createIngestPump } from './ingest-pump.ts';
+import { createIngestPump, type IngestBatch } from './ingest-pump.ts';
 
 const message = (n: number) => ({
   topic: `dt/t/s/g/telemetry`,
   payload: Buffer.from(`{"n":${n}}`),
   receivedAt: 1,
 });
-const payloadOf = (body: string) =>
-  Buffer.from(telemetryEnvelopeSchema.parse(JSON.parse(body)).payload, 'base64').toString();
+const stored = { status: 'stored', written: 1, duplicates: 0 } as const;
+const ok = { status: 'fulfilled', value: stored } as const;
+const failedOnce = { status: 'rejected', reason: new Error('the store is unreachable') } as const;
 
 describe('ingest pump (the local stand-in for SQS → Lambda)', () => {
-  it('hands messages over in SQS-shaped batches and retries only the records reported as failed', async () => {
+  it('hands messages over as they came in batches, and retries only the messages that failed', async () => {
     const seen: string[][] = [];
     let failOnce = true;
-    const handler: IngestHandler = async (event) => {
-      seen.push(event.Records.map((r) => payloadOf(r.body)));
-      const failing = failOnce ? event.Records.filter((r) => payloadOf(r.body) === '{"n":2}') : [];
+    const ingestBatch: IngestBatch = async (messages) => {
+      seen.push(messages.map((m) => m.payload.toString()));
+      const results = messages.map((m) => (failOnce && m.payload.toString() === '{"n":2}' ? failedOnce : ok));
       failOnce = false;
-      return { batchItemFailures: failing.map((r) => ({ itemIdentifier: r.messageId })) };
+      return results;
     };
-    const pump = createIngestPump(handler, { retryDelayMs: 5 });
+    const pump = createIngestPump(ingestBatch, { retryDelayMs: 5 });
 
     await Promise.all([1, 2, 3].map((n) => pump.submit(message(n))));
     await pump.close();
@@ -31,14 +30,14 @@ describe('ingest pump (the local stand-in for SQS → Lambda)', () => {
 
   it('keeps up to `concurrency` batches in the handler at once, and close waits for all of them', async () => {
     const held: { payloads: string[]; release: () => void }[] = [];
-    const handler: IngestHandler = (event) =>
+    const ingestBatch: IngestBatch = (messages) =>
       new Promise((resolve) => {
         held.push({
-          payloads: event.Records.map((r) => payloadOf(r.body)),
-          release: () => resolve({ batchItemFailures: [] }),
+          payloads: messages.map((m) => m.payload.toString()),
+          release: () => resolve(messages.map(() => ok)),
         });
       });
-    const pump = createIngestPump(handler, { batchSize: 2, concurrency: 2 });
+    const pump = createIngestPump(ingestBatch, { batchSize: 2, concurrency: 2 });
     const acknowledged: number[] = [];
     const submitted = [1, 2, 3, 4, 5].map((n) => pump.submit(message(n)).then(() => acknowledged.push(n)));
     const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -69,9 +68,9 @@ describe('ingest pump (the local stand-in for SQS → Lambda)', () => {
   it('gives up after the last attempt, so the broker does not acknowledge the message', async () => {
     let calls = 0;
     const pump = createIngestPump(
-      async (event) => {
+      async (messages) => {
         calls += 1;
-        return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+        return messages.map(() => failedOnce);
       },
       { retryDelayMs: 1, maxAttempts: 3 },
     );

@@ -1,17 +1,20 @@
 // What the IoT Rule → SQS → Lambda path does on AWS, in process: messages from the broker are
-// gathered into SQS-shaped batches (up to 100 records; a Lambda SQS source takes up to 10,000 with a batching window) and
-// handed to the same ingest handler. Records it reports as failed are retried with a growing delay,
-// like SQS redelivery; each message's promise settles once it is handled, so the broker's PUBACK
-// means "stored or dead-lettered".
+// gathered into batches (up to 100, as a Lambda SQS source takes them) and handed to the same ingest
+// use-case the Lambda calls, as they are: no SQS record, no base64 envelope. Messages that fail for a
+// reason that may pass are retried with a growing delay, like SQS redelivery; each message's promise
+// settles once it is handled, so the broker's PUBACK means "stored or dead-lettered".
 //
 // Several batches may be in the handler at once (as several Lambda instances would be): while one
 // batch waits for the telemetry store's commit, the next is parsed and validated, and the store
 // commits what queued meanwhile as one group. One batch at a time left the process idle for a third
 // of an ingest run (decision 0021).
-import type { IngestHandler } from '@plantwatch/functions/ingest/index';
-import { toSqsEvent, toSqsRecord } from '@plantwatch/functions/ingest/index';
+import type { IncomingTelemetry, IngestOutcome } from '@plantwatch/functions/ingest/ingest';
 import { logger } from '@plantwatch/functions/platform/observability';
-import type { SQSRecord } from 'aws-lambda';
+
+/** The ingest use-case's batch entry: one settled result per message, in order. */
+export type IngestBatch = (
+  messages: readonly IncomingTelemetry[],
+) => Promise<PromiseSettledResult<IngestOutcome>[]>;
 
 export interface IngestPumpOptions {
   batchSize?: number;
@@ -22,7 +25,7 @@ export interface IngestPumpOptions {
 }
 
 interface Pending {
-  record: SQSRecord;
+  message: IncomingTelemetry;
   attempts: number;
   settle: (error?: Error) => void;
 }
@@ -33,7 +36,7 @@ export interface IngestPump {
   close(): Promise<void>;
 }
 
-export function createIngestPump(handler: IngestHandler, options: IngestPumpOptions = {}): IngestPump {
+export function createIngestPump(ingestBatch: IngestBatch, options: IngestPumpOptions = {}): IngestPump {
   const batchSize = options.batchSize ?? 100;
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelayMs = options.retryDelayMs ?? 200;
@@ -45,16 +48,20 @@ export function createIngestPump(handler: IngestHandler, options: IngestPumpOpti
   let closed = false;
 
   async function handle(batch: Pending[]): Promise<void> {
-    let failed = new Set<string>();
+    let failed: boolean[];
     try {
-      const result = await handler(toSqsEvent(batch.map((p) => p.record)));
-      failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+      const settled = await ingestBatch(batch.map((p) => p.message));
+      failed = settled.map((result) => {
+        if (result.status === 'fulfilled') return false;
+        logger.error('ingest failed; the message will be retried', { error: result.reason });
+        return true;
+      });
     } catch (error) {
       logger.error('ingest batch failed as a whole', { error });
-      failed = new Set(batch.map((p) => p.record.messageId));
+      failed = batch.map(() => true);
     }
-    for (const pending of batch) {
-      if (!failed.has(pending.record.messageId)) {
+    for (const [index, pending] of batch.entries()) {
+      if (!failed[index]) {
         pending.settle();
       } else if (pending.attempts + 1 >= maxAttempts || closed) {
         pending.settle(new Error(`ingest failed ${pending.attempts + 1} times; the gateway will resend`));
@@ -98,7 +105,7 @@ export function createIngestPump(handler: IngestHandler, options: IngestPumpOpti
       if (closed) return Promise.reject(new Error('ingest is shutting down'));
       return new Promise<void>((resolve, reject) => {
         enqueue({
-          record: toSqsRecord(message),
+          message,
           attempts: 0,
           settle: (error) => (error ? reject(error) : resolve()),
         });

@@ -4,10 +4,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAlarmEvaluator } from '@plantwatch/functions/ingest/index';
+import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
+import { resolveForAlarms } from '@plantwatch/functions/alarms/testing';
+import { createPlantwatchApi } from '@plantwatch/functions/compose/api';
 import { twilioSignature, voiceCallbackUrl } from '@plantwatch/functions/notify/adapters/index';
 import { systemClock } from '@plantwatch/functions/platform/clock';
-import { createApiHandler } from '@plantwatch/functions/platform/http/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';
 import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';
@@ -26,17 +27,17 @@ describe('notifications and acknowledgement by reply', () => {
   let twilio: Server;
   const twilioRequests: { url: string; body: string }[] = [];
 
-  const level = (value: number) => {
+  const level = async (value: number) => {
     ts += 1000;
     return createAlarmEvaluator({
-      store: api.runtime.deps.store,
+      store: api.runtime.store,
       ids: api.runtime.deps.ids,
       clock: systemClock,
     }).evaluate({
       tenantId: a.tenantId,
       siteId: plant.siteId,
       gatewayId: plant.gatewayId,
-      points: [
+      points: await resolveForAlarms(api.runtime.store, [
         {
           tenantId: a.tenantId,
           siteId: plant.siteId,
@@ -47,7 +48,7 @@ describe('notifications and acknowledgement by reply', () => {
           value,
           quality: 'good',
         },
-      ],
+      ]),
     });
   };
 
@@ -317,17 +318,17 @@ describe('notifications and acknowledgement by reply', () => {
       requestContext: { domainName: domain, http: { method: 'POST', path, sourceIp: '127.0.0.1' } },
       body: new URLSearchParams(form).toString(),
       isBase64Encoded: false,
-    } as unknown as Parameters<ReturnType<typeof createApiHandler>>[0];
+    } as unknown as Parameters<ReturnType<typeof createPlantwatchApi>>[0];
     const notConfigured = () => {
       throw new Error('PUBLIC_API_URL is not set');
     };
 
     // Locally (the runtime's own deps) a Host naming another domain gets nowhere.
-    const local = await createApiHandler(api.runtime.deps)(event);
+    const local = await createPlantwatchApi(api.runtime.deps)(event);
     expect(local.statusCode).toBe(403);
     expect(await alarmState(ruleId)).toBe('active-unacked');
 
-    const onAws = createApiHandler({
+    const onAws = createPlantwatchApi({
       ...api.runtime.deps,
       notify: { ...api.runtime.deps.notify, publicApiUrl: notConfigured, publicUrlFromRequestDomain: true },
     });
@@ -403,7 +404,7 @@ describe('notifications and acknowledgement by reply', () => {
 
       // An expired link: stored as the notifier stores one, with its expiry in the past.
       const expired = `${a.tenantId}.${'e'.repeat(43)}`;
-      await api.runtime.deps.store.inTenant(a.tenantId, (repos) =>
+      await api.runtime.store.inTenant(a.tenantId, (repos) =>
         repos.ackTokens.create({
           id: randomUUID(),
           tokenHash: createHash('sha256').update(expired).digest('hex'),

@@ -3,21 +3,26 @@
 // where the missed-run rule shows: a report whose slots passed while the process was down runs once).
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import type { ConfigStore } from '@plantwatch/functions/compose/config-store';
+import type { Clock } from '@plantwatch/functions/platform/clock';
+import type { ConfigDb } from '@plantwatch/functions/platform/database/database';
+import type { IdGenerator } from '@plantwatch/functions/platform/id-generator';
+import { logger } from '@plantwatch/functions/platform/observability';
 import {
   createDirectoryReportFiles,
-  createLocalReportJobQueue,
   createMemoryReportFiles,
+  loadReportLinkSecret,
+} from '@plantwatch/functions/reports/adapters/local/report-files';
+import {
+  createLocalReportJobQueue,
+  type LocalReportJobQueue,
+} from '@plantwatch/functions/reports/adapters/local/report-jobs';
+import {
   createMemoryReportMailer,
   createOutboxReportMailer,
   createSmtpReportMailer,
-  type LocalReportJobQueue,
-  loadReportLinkSecret,
-} from '@plantwatch/functions/compose/local';
-import { type ConfigDb, createReportScheduleIndex } from '@plantwatch/functions/compose/postgres';
-import type { Clock } from '@plantwatch/functions/platform/clock';
-import type { ConfigStore } from '@plantwatch/functions/platform/database/config-store';
-import type { IdGenerator } from '@plantwatch/functions/platform/id-generator';
-import { logger } from '@plantwatch/functions/platform/observability';
+} from '@plantwatch/functions/reports/adapters/local/report-mailer';
+import { createReportScheduleIndex } from '@plantwatch/functions/reports/adapters/postgres/reports-repos';
 import {
   everyMinute,
   type ReportDeps,
@@ -48,8 +53,8 @@ export interface LocalReports {
   queue: LocalReportJobQueue;
   /** One scheduler pass now; resolves with the runs it queued. */
   tick(): Promise<{ tenantId: string; runId: string }[]>;
-  /** Starts the minute tick (and one pass at once) once the API listens on `apiUrl`. */
-  start(apiUrl: string): void;
+  /** Starts the minute tick (and one pass at once). */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -62,13 +67,14 @@ export async function createLocalReports(input: {
   db: ConfigDb;
   clock: Clock;
   ids: IdGenerator;
+  /** Where download links in e-mails point (PUBLIC_API_URL, or the API's own address). */
+  publicApiUrl: string;
   options?: LocalReportOptions;
 }): Promise<LocalReports> {
   const options = input.options ?? {};
   const dataDir = resolve(input.dataDir);
   const smtp = !options.mailer && input.smtpUrl ? createSmtpReportMailer(input.smtpUrl) : undefined;
   const inMemory = options.inMemory === true;
-  let publicApiUrl = '';
   const deps: ReportDeps = {
     files:
       options.files ??
@@ -79,7 +85,7 @@ export async function createLocalReports(input: {
       inMemory ? randomBytes(32) : await loadReportLinkSecret(dataDir, input.linkSecret),
     ),
     jobs: { enqueue: async (job) => queue.enqueue(job) },
-    publicApiUrl: () => publicApiUrl,
+    publicApiUrl: () => input.publicApiUrl,
     linkTtlMs: 7 * 86_400_000,
     retryDelaysMs: options.retryDelaysMs ?? [5_000, 30_000, 120_000],
     ...(options.maxAttachmentBytes === undefined ? {} : { maxAttachmentBytes: options.maxAttachmentBytes }),
@@ -106,8 +112,7 @@ export async function createLocalReports(input: {
     deps,
     queue,
     tick,
-    start(apiUrl) {
-      publicApiUrl ||= apiUrl;
+    start() {
       if (options.schedule === false) return;
       ticker = everyMinute(() =>
         tick().catch((error: unknown) =>

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createSmtpReportMailer } from '@plantwatch/functions/compose/local';
+import { createSmtpReportMailer } from '@plantwatch/functions/reports/adapters/local/report-mailer';
 import type { ReportMail } from '@plantwatch/functions/reports/ports';
 import type { TelemetryPointRecord } from '@plantwatch/shared';
 import ExcelJS from 'exceljs';

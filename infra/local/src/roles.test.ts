@@ -1,13 +1,13 @@
 // Role checks, table-driven over the route list: each protected route refuses the role just
 // below the one it needs (403) and lets that role through (anything but 401/403).
 import { randomUUID } from 'node:crypto';
-import { apiRoutes, type Route } from '@plantwatch/functions/platform/http/index';
+import { apiRoutes } from '@plantwatch/functions/platform/http/index';
 import { type Role, roles } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';
 
 const protectedRoutes = apiRoutes.filter(
-  (route): route is Route & { access: Role } => route.access !== 'public',
+  (route): route is (typeof apiRoutes)[number] & { access: Role } => route.access !== 'public',
 );
 const below = (role: Role): Role | undefined => roles[roles.indexOf(role) - 1];
 /** Any well-formed id: authorisation is decided before the object is looked up. */

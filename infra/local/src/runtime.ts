@@ -1,76 +1,46 @@
-// Composition root of the local runtime: embedded stores, local adapters, the API over HTTP.
-import { join, resolve } from 'node:path';
+// The local runtime's life: bind the listeners, compose the capabilities (compose.ts), serve, run the
+// timers, and stop it all in order. One Node process with embedded stores, as `npm start` runs it.
+import { createServer } from 'node:http';
+import { startAlarmCheckTimer } from '@plantwatch/functions/alarms/check';
+import type { ConfigStore } from '@plantwatch/functions/compose/config-store';
+import type { LocalEscalationStarter } from '@plantwatch/functions/escalation/adapters/local/escalation-starter';
+import { createPostgresHousekeepingStore } from '@plantwatch/functions/housekeeping/adapters/postgres/housekeeping';
 import {
-  createLocalEscalationStarter,
-  createMemoryRateLimiter,
-  createScryptPasswordHasher,
-  type LocalEscalationStarter,
-  localGatewayCertificateIssuer,
-  OWASP_SCRYPT_COST,
-  openLocalCertificateAuthority,
-  type ScryptCost,
-  uuidV7Ids,
-} from '@plantwatch/functions/compose/local';
-import {
-  type ConfigDatabaseOptions,
-  createPostgresConfigStore,
-  createPostgresHousekeepingStore,
-  createRunningEscalationsLookup,
-  openConfigDatabase,
-} from '@plantwatch/functions/compose/postgres';
-import { housekeeping, notify } from '@plantwatch/functions/compose/use-cases';
-import {
-  createAlarmEvaluator,
-  createIngestHandler,
-  startAlarmCheckTimer,
-} from '@plantwatch/functions/ingest/index';
-import {
-  createCompositeNotifier,
-  createSmtpEmailSender,
-  createTwilioSmsSender,
-  createTwilioVoiceSender,
-  databaseNotificationSecrets,
-  localRouting,
-} from '@plantwatch/functions/notify/adapters/index';
+  type HousekeepingSummary,
+  startHousekeepingTimer,
+} from '@plantwatch/functions/housekeeping/housekeeping';
 import type { Notifier } from '@plantwatch/functions/notify/ports';
 import { systemClock } from '@plantwatch/functions/platform/clock';
-import { type ApiDeps, createApiHandler } from '@plantwatch/functions/platform/http/index';
+import type { ApiHandler } from '@plantwatch/functions/platform/http/handler';
+import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
 import { logger } from '@plantwatch/functions/platform/observability';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import type { GatewayTopicIds } from '@plantwatch/shared';
+import {
+  composeApiDeps,
+  composeCore,
+  createLocalApi,
+  type LocalCompositionOptions,
+  type LocalDeps,
+  openLocalStores,
+} from './compose.ts';
 import { seedDemoAlarmRules } from './demo-alarms.ts';
 import { seedDemoEscalation } from './demo-escalation.ts';
 import type { LocalEnv } from './env.ts';
-import { createApiServer } from './http-server.ts';
+import { serveApi } from './http-server.ts';
 import { createIngestPump } from './ingest-pump.ts';
 import { listen } from './listen.ts';
-import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
-import { createLocalReports, type LocalReportOptions, type LocalReports } from './report-scheduler.ts';
+import { startMqttBroker } from './mqtt-broker.ts';
+import type { LocalReports } from './report-scheduler.ts';
 import { seedDemoTenant } from './seed.ts';
-import { openTelemetryStore, type TelemetryStoreOverride } from './telemetry-store.ts';
 
-export interface LocalRuntimeOptions {
+export interface LocalRuntimeOptions extends LocalCompositionOptions {
   env: LocalEnv;
   /** Ports the user set on purpose; they are never swapped for a free one. */
   explicitPorts?: ReadonlySet<string>;
-  /** Tests lower the KDF cost to keep suites fast; production uses OWASP's. */
-  passwordCost?: ScryptCost;
   seedDemo?: boolean;
-  /** Overrides where the config store lives (tests use an in-memory PGlite). */
-  database?: ConfigDatabaseOptions;
-  loginLimits?: { attemptsPerIpPer5Min: number; failuresPerAccountPer15Min: number };
-  /** Overrides the telemetry store (tests use an in-memory DuckDB). */
-  telemetry?: TelemetryStoreOverride;
-  /** Where the local CA lives; null keeps it in memory (tests). Default DATA_DIR/ca. */
-  certificateDir?: string | null;
-  /** Report mail, files and scheduling overrides (tests). */
-  reports?: LocalReportOptions;
-  /** Twilio's API base URL; tests point it at a fake Twilio on 127.0.0.1. */
-  twilioApiUrl?: string;
   /** Overrides ALARM_CHECK_SECONDS (tests run the check often, or call alarmCheck.runNow). */
   alarmCheckIntervalMs?: number;
-  /** Tests and benchmarks: each escalation Wait pauses this many ms instead of the level's delay. */
-  escalationWaitMs?: number;
 }
 
 export interface LocalRuntime {
@@ -79,187 +49,93 @@ export interface LocalRuntime {
   mqttUrl: string;
   /** The PEM of the local CA the broker's certificate chains to. */
   caPem: string;
+  /** The whole config store (seeding, tests); the API's use-cases each see only their part. */
+  store: ConfigStore;
   telemetry: TelemetryStore;
   notes: string[];
   /** password is null when DEMO_PASSWORD is not the existing demo user's password. */
   demo: { email: string; password: string | null; created: boolean; tenantId: string } | null;
-  deps: ApiDeps;
+  deps: LocalDeps;
+  /** The HTTP API the server serves (tests call it directly too). */
+  api: ApiHandler;
   /** Scheduled reports: the run queue and a scheduler pass on demand (tests). */
   reports: LocalReports;
   /** Sends alarm messages: the outbox by default, SMTP with SMTP_URL, Twilio for tenants with an account. */
   notifier: Notifier;
-  /** Escalation chains run in process (also deps.escalation); running ones resume at start. */
+  /** Escalation chains run in process; running ones resume at start. */
   escalation: LocalEscalationStarter;
   /** The periodic alarm check (comm loss, delays, shelving expiry); runNow for tests. */
   alarmCheck: { runNow(): Promise<unknown> };
   /** Hourly housekeeping (expired sessions and links, lost report runs); runNow for tests. */
-  housekeeping: { runNow(): Promise<housekeeping.HousekeepingSummary> };
+  housekeeping: { runNow(): Promise<HousekeepingSummary> };
   close(): Promise<void>;
 }
 
-async function demoPasswordWorks(deps: ApiDeps, email: string, password: string): Promise<boolean> {
+const hostInUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+async function demoPasswordWorks(deps: LocalDeps, email: string, password: string): Promise<boolean> {
   const credentials = await deps.store.findCredentialsByEmail(email);
   return credentials?.passwordHash ? deps.passwords.verify(password, credentials.passwordHash) : false;
 }
 
+async function seedDemo(deps: LocalDeps, env: LocalEnv): Promise<NonNullable<LocalRuntime['demo']>> {
+  const seeded = await seedDemoTenant(deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD });
+  await seedDemoAlarmRules(deps, seeded.tenantId);
+  await seedDemoEscalation(deps, seeded.tenantId);
+  const email = env.DEMO_EMAIL.toLowerCase();
+  // An existing demo user keeps its password: never print one that would not work.
+  const passwordWorks = seeded.created || (await demoPasswordWorks(deps, email, env.DEMO_PASSWORD));
+  return {
+    email,
+    password: passwordWorks ? env.DEMO_PASSWORD : null,
+    created: seeded.created,
+    tenantId: seeded.tenantId,
+  };
+}
+
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const { env } = options;
+  const explicit = (name: string) => options.explicitPorts?.has(name) ?? false;
   const notes: string[] = [];
-  const database = await openConfigDatabase(
-    options.database ??
-      (env.DATABASE_URL
-        ? { kind: 'postgres', url: env.DATABASE_URL }
-        : { kind: 'pglite', dataDir: join(resolve(env.DATA_DIR), 'config-db') }),
-  );
-  const store = createPostgresConfigStore(database.db, () => database.close());
-  const closers: (() => Promise<void>)[] = [() => store.close()];
+  // Stopped in two waves: first what takes work in (listeners, ingest, timers), then what does it.
+  const front: (() => Promise<void>)[] = [];
+  const back: (() => Promise<void>)[] = [];
   const closeAll = async () => {
-    // Last opened, first closed: the API and broker stop taking work before the stores go.
-    for (let close = closers.pop(); close; close = closers.pop()) await close();
+    for (const wave of [front, back]) for (let close = wave.pop(); close; close = wave.pop()) await close();
   };
-  let mqttUrl = '';
-  let apiUrl = '';
-  let telemetry: TelemetryStore;
-  let authority: Awaited<ReturnType<typeof openLocalCertificateAuthority>>;
   try {
-    telemetry = await openTelemetryStore(env, options.telemetry);
-    closers.push(() => telemetry.close());
-    authority = await openLocalCertificateAuthority(
-      options.certificateDir === undefined ? join(resolve(env.DATA_DIR), 'ca') : options.certificateDir,
-    );
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
-  let reports: LocalReports;
-  try {
-    reports = await createLocalReports({
-      dataDir: env.DATA_DIR,
-      smtpUrl: env.SMTP_URL,
-      linkSecret: env.REPORT_LINK_SECRET,
-      store,
-      telemetry,
-      db: database.db,
-      clock: systemClock,
-      ids: uuidV7Ids,
-      ...(options.reports ? { options: options.reports } : {}),
-    });
-    closers.push(() => reports.close());
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
-  const limits = options.loginLimits ?? { attemptsPerIpPer5Min: 50, failuresPerAccountPer15Min: 10 };
-  const deps: ApiDeps = {
-    store,
-    telemetry,
-    gatewayCertificates: localGatewayCertificateIssuer(authority, () => mqttUrl),
-    passwords: createScryptPasswordHasher(options.passwordCost ?? OWASP_SCRYPT_COST),
-    clock: systemClock,
-    ids: uuidV7Ids,
-    loginAttemptsPerIp: createMemoryRateLimiter({
-      points: limits.attemptsPerIpPer5Min,
-      durationSeconds: 300,
-    }),
-    loginFailuresPerAccount: createMemoryRateLimiter({
-      points: limits.failuresPerAccountPer15Min,
-      durationSeconds: 900,
-    }),
-    sessionTtlMs: 12 * 3_600_000,
-    inviteTtlMs: 7 * 86_400_000,
-    reports: reports.deps,
-    notify: {
-      secrets: databaseNotificationSecrets(store, 'twilio'),
-      publicApiUrl: () => env.PUBLIC_API_URL ?? apiUrl,
-      publicUrlFromRequestDomain: false,
-      defaultSmsProvider: 'twilio',
-      generateMissingSecrets: true,
-    },
-  };
-  const smtp = env.SMTP_URL ? createSmtpEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }) : undefined;
-  if (smtp) closers.push(async () => smtp.close());
-  const twilio = { baseUrl: options.twilioApiUrl, publicApiUrl: deps.notify.publicApiUrl };
-  const notifier = createCompositeNotifier({
-    store,
-    clock: systemClock,
-    ids: uuidV7Ids,
-    config: (tenantId) => notify.loadTenantNotifyConfig(deps, tenantId),
-    routing: localRouting({
-      email: smtp,
-      twilioSms: createTwilioSmsSender(twilio),
-      twilioVoice: createTwilioVoiceSender(twilio),
-    }),
-    publicApiUrl: deps.notify.publicApiUrl,
-  });
-  // The shared ASL, run in process; the escalations table says which chains run (ADR 0015).
-  const escalation = createLocalEscalationStarter({
-    store,
-    running: createRunningEscalationsLookup(database.db),
-    notifier,
-    ids: uuidV7Ids,
-    clock: systemClock,
-    ...(options.escalationWaitMs === undefined ? {} : { waitMs: options.escalationWaitMs }),
-  });
-  deps.escalation = escalation;
-  closers.push(() => escalation.close());
+    const stores = await openLocalStores(env, options);
+    back.push(() => stores.close());
 
-  try {
-    let demo: LocalRuntime['demo'] = null;
-    if (options.seedDemo ?? true) {
-      const seeded = await seedDemoTenant(deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD });
-      await seedDemoAlarmRules(deps, seeded.tenantId);
-      await seedDemoEscalation(deps, seeded.tenantId);
-      // An existing demo user keeps its password: never print one that would not work.
-      const passwordWorks =
-        seeded.created || (await demoPasswordWorks(deps, env.DEMO_EMAIL.toLowerCase(), env.DEMO_PASSWORD));
-      demo = {
-        email: env.DEMO_EMAIL.toLowerCase(),
-        password: passwordWorks ? env.DEMO_PASSWORD : null,
-        created: seeded.created,
-        tenantId: seeded.tenantId,
-      };
-    }
-    // Escalation is read when used, so whoever fills in deps.escalation later is seen by the alarms too.
-    const alarmDeps = {
-      store,
-      clock: systemClock,
-      ids: uuidV7Ids,
-      get escalation() {
-        return deps.escalation;
-      },
-    };
-    const pump = createIngestPump(
-      createIngestHandler({
-        store,
-        telemetry,
-        alarms: createAlarmEvaluator(alarmDeps),
-        clock: systemClock,
-        ids: uuidV7Ids,
-      }),
+    // The API's socket first: its address is part of what is composed (links, Twilio signatures).
+    const server = createServer();
+    front.push(
+      () =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
     );
-    closers.push(() => pump.close());
-    const alarmCheck = startAlarmCheckTimer(
-      alarmDeps,
-      options.alarmCheckIntervalMs ?? env.ALARM_CHECK_SECONDS * 1000,
-    );
-    closers.push(() => alarmCheck.stop());
-    const housekeepingJob = housekeeping.startHousekeepingTimer({
-      store: createPostgresHousekeepingStore(database.db),
-      clock: systemClock,
-    });
-    closers.push(() => housekeepingJob.stop());
-    // Once at start too: a run lost to the last stop is failed without waiting an hour (stop waits for it).
-    housekeepingJob.runNow().catch((error: unknown) => logger.error('housekeeping failed', { error }));
-    const broker: MqttBroker = await startMqttBroker({
+    const listening = await listen(server, env.HOST, env.API_PORT, explicit('API_PORT'));
+    if (listening.note) notes.push(`API: ${listening.note}`);
+    const apiUrl = `http://${hostInUrl(env.HOST)}:${listening.port}`;
+
+    const core = await composeCore(stores, env, options, env.PUBLIC_API_URL ?? apiUrl);
+    back.push(() => core.close());
+    const pump = createIngestPump(core.ingestor.ingestBatch);
+    front.push(() => pump.close());
+    const broker = await startMqttBroker({
       host: env.HOST,
       port: env.MQTT_PORT,
-      explicitPort: options.explicitPorts?.has('MQTT_PORT') ?? false,
+      explicitPort: explicit('MQTT_PORT'),
       tls: {
-        ...(await authority.issueServerCertificate([...new Set([env.HOST, '127.0.0.1', 'localhost'])])),
-        caPem: authority.caPem,
+        ...(await stores.authority.issueServerCertificate([
+          ...new Set([env.HOST, '127.0.0.1', 'localhost']),
+        ])),
+        caPem: stores.authority.caPem,
       },
       gatewayForCertificate: async (fingerprint): Promise<GatewayTopicIds | null> => {
-        const found = await store.findGatewayByCertificate(fingerprint);
+        const found = await stores.store.findGatewayByCertificate(fingerprint);
         if (!found || found.revokedAt !== null || found.notAfter.getTime() < Date.now()) return null;
         return { tenantId: found.tenantId, siteId: found.siteId, gatewayId: found.gatewayId };
       },
@@ -269,46 +145,44 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           ? pump.submit(message)
           : Promise.resolve(),
     });
-    closers.push(() => broker.close());
-    mqttUrl = broker.url;
+    front.push(() => broker.close());
     if (broker.note) notes.push(`MQTT: ${broker.note}`);
 
-    const server = createApiServer(createApiHandler(deps, { streaming: true }));
-    const { port, note } = await listen(
-      server,
-      env.HOST,
-      env.API_PORT,
-      options.explicitPorts?.has('API_PORT') ?? false,
+    const deps = composeApiDeps(stores, core, options, broker.url);
+    const api = createLocalApi(deps);
+    const demo = (options.seedDemo ?? true) ? await seedDemo(deps, env) : null;
+    serveApi(server, api);
+
+    const alarmCheck = startAlarmCheckTimer(
+      { store: stores.store, ids: uuidV7Ids, clock: systemClock, escalation: core.escalation },
+      options.alarmCheckIntervalMs ?? env.ALARM_CHECK_SECONDS * 1000,
     );
-    if (note) notes.push(`API: ${note}`);
-    // Links in report e-mails point where the outside world reaches the API.
-    reports.start(
-      env.PUBLIC_API_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`,
-    );
-    const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
-    apiUrl = `http://${host}:${port}`;
-    closers.push(
-      () =>
-        new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
-    );
-    const resumed = await escalation.resumeRunning();
+    front.push(() => alarmCheck.stop());
+    const housekeeping = startHousekeepingTimer({
+      store: createPostgresHousekeepingStore(stores.database.db),
+      clock: systemClock,
+    });
+    front.push(() => housekeeping.stop());
+    // Once at start too: a run lost to the last stop is failed without waiting an hour (stop waits for it).
+    housekeeping.runNow().catch((error: unknown) => logger.error('housekeeping failed', { error }));
+    core.reports.start();
+    const resumed = await core.escalation.resumeRunning();
     if (resumed > 0) notes.push(`Escalation: resumed ${resumed} chain(s) left running by the last stop`);
     return {
       apiUrl,
-      mqttUrl,
-      caPem: authority.caPem,
-      telemetry,
+      mqttUrl: broker.url,
+      caPem: stores.authority.caPem,
+      store: stores.store,
+      telemetry: stores.telemetry,
       notes,
       demo,
       deps,
-      reports,
-      notifier,
-      escalation,
+      api,
+      reports: core.reports,
+      notifier: core.notifier,
+      escalation: core.escalation,
       alarmCheck,
-      housekeeping: housekeepingJob,
+      housekeeping,
       close: closeAll,
     };
   } catch (error) {

@@ -1,16 +1,18 @@
 // The demo tenant seeded on first start: a small water utility with one pumping station, its
 // gateway, and the two PLCs the built-in simulators play (Modbus TCP and OPC UA).
 
-import { accounts, type Principal, plant } from '@plantwatch/functions/compose/use-cases';
-import type { ApiDeps } from '@plantwatch/functions/platform/http/index';
+import * as accounts from '@plantwatch/functions/accounts/accounts';
+import * as plant from '@plantwatch/functions/plant/plant';
+import type { Principal } from '@plantwatch/functions/platform/principal';
 import { createDeviceSchema, createTagSchema } from '@plantwatch/shared';
+import type { LocalDeps } from './compose.ts';
 
 export const DEMO_MODBUS_PORT = 5020;
 export const DEMO_OPCUA_PORT = 4840;
 export const DEMO_GATEWAY_NAME = 'gw-north';
 
 export async function seedDemoTenant(
-  deps: ApiDeps,
+  deps: LocalDeps,
   login: { email: string; password: string },
 ): Promise<{ created: boolean; tenantId: string }> {
   const existing = await deps.store.findCredentialsByEmail(login.email.toLowerCase());

@@ -1,7 +1,7 @@
 // Chooses and opens the telemetry store from TELEMETRY_STORE (composition root, local runtime).
 import { join, resolve } from 'node:path';
-import { openPostgresTelemetryStore } from '@plantwatch/functions/compose/postgres';
 import { openDuckDbTelemetryStore } from '@plantwatch/functions/telemetry/adapters/duckdb/index';
+import { openPostgresTelemetryStore } from '@plantwatch/functions/telemetry/adapters/postgres/telemetry-store';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import type { LocalEnv } from './env.ts';
 

@@ -3,7 +3,7 @@
 // so limiters made from one database never see each other's counts.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { RateLimiter } from '../rate-limits.ts';
+import type { RateLimiter } from '../ports.ts';
 
 export type MakeRateLimiter = (options: { points: number; durationSeconds: number }) => RateLimiter;
 

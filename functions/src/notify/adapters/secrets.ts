@@ -8,8 +8,9 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import type { ConfigStore } from '../../platform/database/config-store.ts';
+import type { TenantStore } from '../../platform/database/tenant-store.ts';
 import type { NotificationSecrets, NotificationSecretValues } from '../ports.ts';
+import type { NotifyRepositories } from '../repositories.ts';
 
 const secretValuesSchema = z.object({
   twilioAuthToken: z.string().min(1).optional(),
@@ -23,7 +24,7 @@ const clean = (values: NotificationSecretValues): Record<string, string> =>
   >;
 
 export function databaseNotificationSecrets(
-  store: ConfigStore,
+  store: TenantStore<Pick<NotifyRepositories, 'notificationSettings'>>,
   defaultSmsProvider: 'sns' | 'twilio',
   clock: { now(): Date } = { now: () => new Date() },
 ): NotificationSecrets {

@@ -2,8 +2,10 @@
 // the plant most store-level tests need.
 import { randomUUID } from 'node:crypto';
 import type { DeviceConnection, TagAddress } from '@plantwatch/shared';
-import type { ConfigStore } from '../../platform/database/config-store.ts';
+import type { AccountLookups, AccountRepositories } from '../../accounts/ports.ts';
+import type { TenantStore } from '../../platform/database/tenant-store.ts';
 import { newTestTenant } from '../../platform/testing/tenants.ts';
+import type { PlantRepositories } from '../ports.ts';
 
 export const testModbusConnection: DeviceConnection = {
   protocol: 'modbus-tcp',
@@ -21,7 +23,7 @@ export const testModbusConnection: DeviceConnection = {
 export const testLevelAddress: TagAddress = { kind: 'modbus', area: 'holding', address: 0, type: 'uint16' };
 
 export async function newTestPlant(
-  store: ConfigStore,
+  store: TenantStore<AccountRepositories & PlantRepositories> & Pick<AccountLookups, 'createTenant'>,
   options: { label?: string; deviceKeys?: readonly string[] } = {},
 ) {
   const { tenantId, ownerId } = await newTestTenant(store, options.label);

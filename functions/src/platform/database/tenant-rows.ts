@@ -1,9 +1,29 @@
 // What every tenant-owned table's repository repeats: change or remove one row by id, and for named
 // tables (contacts, rotations, policies) list by name, get one, lock several. Each runs inside
 // `inTenant`'s transaction, with the tenant_id filter beside row-level security like every query.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { ConfigDb } from './database.ts';
+import type { SiteScope } from './tenant-store.ts';
+
+/** A table's row as drizzle selects it. */
+export type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
+
+export const iso = (d: Date) => d.toISOString();
+export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The row an INSERT … RETURNING gave back (always one). */
+export function required<T>(row: T | undefined): T {
+  if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
+  return row;
+}
+
+/** Restricts a site-scoped read to the caller's sites: no condition for every site, none at all for no site. */
+export function siteFilter(column: PgColumn, scope: SiteScope): SQL | undefined {
+  if (scope === null) return undefined;
+  if (scope.length === 0) return sql`false`;
+  return inArray(column, [...scope]);
+}
 
 type TenantTable = PgTable & { id: PgColumn; tenantId: PgColumn };
 type NamedTenantTable = TenantTable & { name: PgColumn };

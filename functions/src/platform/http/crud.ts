@@ -3,11 +3,10 @@
 // spelled out by each resource.
 import { idSchema } from '@plantwatch/shared';
 import { z } from 'zod';
-import type { ApiDeps } from '../../compose/api-deps.ts';
 import type { Principal } from '../principal.ts';
-import { defineRoute, type Route } from './route.ts';
+import { type Route, routesOn } from './route.ts';
 
-export interface CrudResource<T, C, U, F = undefined> {
+export interface CrudResource<D, T, C, U, F = undefined> {
   tag: string;
   /** Site, Sites: operation ids are list<plural>, create<one>, get<one>, update<one>, delete<one>. */
   one: string;
@@ -25,15 +24,16 @@ export interface CrudResource<T, C, U, F = undefined> {
   /** Error statuses worth documenting for list, create and update; get gives 404, delete 404 and 409. */
   errors: { list?: number[]; create?: number[]; update: number[] };
   useCases: {
-    list(deps: ApiDeps, principal: Principal, filter: F): Promise<T[]>;
-    get(deps: ApiDeps, principal: Principal, id: string): Promise<T>;
-    create(deps: ApiDeps, principal: Principal, input: C): Promise<T>;
-    update(deps: ApiDeps, principal: Principal, id: string, patch: U): Promise<T>;
-    remove(deps: ApiDeps, principal: Principal, id: string): Promise<void>;
+    list(deps: D, principal: Principal, filter: F): Promise<T[]>;
+    get(deps: D, principal: Principal, id: string): Promise<T>;
+    create(deps: D, principal: Principal, input: C): Promise<T>;
+    update(deps: D, principal: Principal, id: string, patch: U): Promise<T>;
+    remove(deps: D, principal: Principal, id: string): Promise<void>;
   };
 }
 
-export function crudRoutes<T, C, U, F = undefined>(r: CrudResource<T, C, U, F>): Route[] {
+export function crudRoutes<D, T, C, U, F = undefined>(r: CrudResource<D, T, C, U, F>): Route<D>[] {
+  const { defineRoute } = routesOn<D>();
   const params = z.object({ [r.param]: idSchema });
   const idOf = (p: Record<string, string>) => p[r.param] as string;
   const item = `${r.path}/{${r.param}}`;

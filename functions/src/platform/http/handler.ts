@@ -3,11 +3,10 @@
 import middy from '@middy/core';
 import httpRouterHandler from '@middy/http-router';
 import type { Context } from 'aws-lambda';
-import type { ApiDeps } from '../../compose/api-deps.ts';
 import { logger } from '../observability.ts';
 import { errorResponse, HttpRequestError } from './errors.ts';
 import type { ApiEvent, ApiResult } from './http.ts';
-import { apiRoutes } from './routes.ts';
+import type { Authenticate, Route } from './route.ts';
 
 export type ApiHandler = (event: ApiEvent, context?: Partial<Context>) => Promise<ApiResult>;
 
@@ -15,12 +14,16 @@ export type ApiHandler = (event: ApiEvent, context?: Partial<Context>) => Promis
  * `streaming: true` leaves a streamed body as `bodyStream` for a server that can send it in pieces
  * (the local runtime); otherwise it is collected into `body`, as a buffered Lambda must answer.
  */
-export function createApiHandler(deps: ApiDeps, options: { streaming?: boolean } = {}): ApiHandler {
+export function createApiHandler<D>(
+  api: { routes: readonly Route<D>[]; deps: D; authenticate: Authenticate },
+  options: { streaming?: boolean } = {},
+): ApiHandler {
+  const { deps, authenticate } = api;
   const router = httpRouterHandler({
-    routes: apiRoutes.map((route) => ({
+    routes: api.routes.map((route) => ({
       method: route.method,
       path: route.path,
-      handler: (event: ApiEvent) => route.execute(event, deps),
+      handler: (event: ApiEvent) => route.execute(event, deps, authenticate),
     })),
     notFoundResponse: ({ method, path }: { method: string; path: string }) => {
       throw new HttpRequestError(404, 'not_found', `there is no route ${method} ${path}`);

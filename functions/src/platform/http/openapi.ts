@@ -8,7 +8,7 @@ import {
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { errorEnvelopeSchema } from './errors.ts';
-import type { Route } from './route.ts';
+import type { AnyRoute } from './route.ts';
 
 const errorDescriptions: Record<number, string> = {
   400: 'The request is malformed or fails validation; `details` lists each field and what is wrong',
@@ -25,7 +25,7 @@ const errorDescriptions: Record<number, string> = {
 
 export type OpenApiDocument = ReturnType<typeof createDocument>;
 
-export function buildOpenApiDocument(routes: readonly Route[], version: string): OpenApiDocument {
+export function buildOpenApiDocument(routes: readonly AnyRoute[], version: string): OpenApiDocument {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
     const statuses = new Set<number>([400, 500, ...(route.errors ?? [])]);

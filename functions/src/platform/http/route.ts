@@ -2,8 +2,6 @@
 // list drives the router, the OpenAPI document and the tenant-isolation test.
 import type { Role } from '@plantwatch/shared';
 import type { z } from 'zod';
-import { authenticate } from '../../accounts/accounts.ts';
-import type { ApiDeps } from '../../compose/api-deps.ts';
 import { type Principal, requireRole } from '../principal.ts';
 import { HttpRequestError, RequestValidationError } from './errors.ts';
 import { type ApiEvent, type ApiResult, json, noContent, streamed } from './http.ts';
@@ -14,8 +12,11 @@ export type Access = 'public' | Role;
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteContext<A extends Access, P, Q, B> {
-  deps: ApiDeps;
+/** Resolves `Authorization: Bearer …` to a principal, or throws UnauthenticatedError (accounts does it). */
+export type Authenticate = (authorization: string | undefined) => Promise<Principal>;
+
+export interface RouteContext<D, A extends Access, P, Q, B> {
+  deps: D;
   principal: A extends 'public' ? null : Principal;
   params: P;
   query: Q;
@@ -24,6 +25,7 @@ export interface RouteContext<A extends Access, P, Q, B> {
 }
 
 export interface RouteSpec<
+  D,
   A extends Access,
   P extends z.ZodType | undefined,
   Q extends z.ZodType | undefined,
@@ -46,11 +48,12 @@ export interface RouteSpec<
   /** Extra error statuses worth documenting besides the ones every route can give. */
   errors?: number[];
   handle(
-    context: RouteContext<A, Out<P>, Out<Q>, Out<B>>,
+    context: RouteContext<D, A, Out<P>, Out<Q>, Out<B>>,
   ): Promise<R extends z.ZodType ? z.input<R> : undefined>;
 }
 
-export interface Route {
+/** A route of a capability whose use-cases run on the ports `D`; the route table takes every capability's. */
+export interface Route<D> {
   operationId: string;
   method: Method;
   path: string;
@@ -65,8 +68,12 @@ export interface Route {
   errors?: number[];
   /** Set for routes that answer with text instead of JSON (a CSV export, an HTML page, TwiML). */
   produces?: 'text/csv' | 'text/html' | 'application/xml' | 'application/octet-stream';
-  execute(event: ApiEvent, deps: ApiDeps): Promise<ApiResult>;
+  /** A property, not a method: the route table then checks that its ports cover each route's. */
+  execute: (event: ApiEvent, deps: D, authenticate: Authenticate) => Promise<ApiResult>;
 }
+
+/** Any capability's route, for what reads only its description (the OpenAPI document, tests). */
+export type AnyRoute = Route<never>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -108,15 +115,16 @@ function header(event: ApiEvent, name: string): string | undefined {
   return headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
-async function prepare<A extends Access, P, Q, B>(
+async function prepare<D, A extends Access, P, Q, B>(
   spec: { access: A; params?: z.ZodType; query?: z.ZodType; body?: z.ZodType },
   event: ApiEvent,
-  deps: ApiDeps,
-): Promise<RouteContext<A, P, Q, B>> {
+  deps: D,
+  authenticate: Authenticate,
+): Promise<RouteContext<D, A, P, Q, B>> {
   // Credentials first: an anonymous caller learns nothing about ids or input rules.
   let principal: Principal | null = null;
   if (spec.access !== 'public') {
-    principal = await authenticate(deps, header(event, 'authorization'));
+    principal = await authenticate(header(event, 'authorization'));
     requireRole(principal, spec.access);
   }
   const params = spec.params ? parsePart(spec.params, 'path', event.pathParameters ?? {}) : undefined;
@@ -124,7 +132,7 @@ async function prepare<A extends Access, P, Q, B>(
   const body = spec.body ? parsePart(spec.body, 'body', readJsonBody(event)) : undefined;
   return {
     deps,
-    principal: principal as RouteContext<A, P, Q, B>['principal'],
+    principal: principal as RouteContext<D, A, P, Q, B>['principal'],
     params: params as P,
     query: query as Q,
     body: body as B,
@@ -132,50 +140,80 @@ async function prepare<A extends Access, P, Q, B>(
   };
 }
 
-export function defineRoute<
+function defineRoute<
+  D,
   A extends Access,
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   R extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<A, P, Q, B, R>): Route {
+>(spec: RouteSpec<D, A, P, Q, B, R>): Route<D> {
   const { handle, ...description } = spec;
   return {
     ...description,
-    async execute(event, deps) {
-      const result = await handle(await prepare<A, Out<P>, Out<Q>, Out<B>>(spec, event, deps));
+    async execute(event, deps, authenticate) {
+      const result = await handle(
+        await prepare<D, A, Out<P>, Out<Q>, Out<B>>(spec, event, deps, authenticate),
+      );
       return spec.status === 204 ? noContent() : json(spec.status, result);
     },
   };
 }
 
 /** A GET route whose 200 answer is text produced piece by piece (a CSV export of a long range). */
-export function defineStreamRoute<
+function defineStreamRoute<
+  D,
   A extends Access,
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
 >(
   spec: Omit<
-    RouteSpec<A, P, Q, undefined, undefined>,
+    RouteSpec<D, A, P, Q, undefined, undefined>,
     'handle' | 'status' | 'body' | 'response' | 'method'
   > & {
     produces: 'text/csv';
     handle(
-      context: RouteContext<A, Out<P>, Out<Q>, undefined>,
+      context: RouteContext<D, A, Out<P>, Out<Q>, undefined>,
     ): Promise<{ fileName: string; chunks: AsyncIterable<string> }>;
   },
-): Route {
+): Route<D> {
   const { handle, ...description } = spec;
   return {
     ...description,
     method: 'GET',
     status: 200,
-    async execute(event, deps) {
+    async execute(event, deps, authenticate) {
       // Access and input are checked before the first byte, so errors still get the JSON envelope.
       const { fileName, chunks } = await handle(
-        await prepare<A, Out<P>, Out<Q>, undefined>(spec, event, deps),
+        await prepare<D, A, Out<P>, Out<Q>, undefined>(spec, event, deps, authenticate),
       );
       return streamed(`${spec.produces}; charset=utf-8`, fileName, chunks);
     },
+  };
+}
+
+/**
+ * The route builders of a capability whose use-cases run on the ports `D`:
+ * `const { defineRoute } = routesOn<AlarmDeps>();`. `D` is named once; every route's own types
+ * (access, path, query, body, response) are inferred from its spec.
+ */
+export function routesOn<D>() {
+  return {
+    defineRoute: <
+      A extends Access,
+      P extends z.ZodType | undefined = undefined,
+      Q extends z.ZodType | undefined = undefined,
+      B extends z.ZodType | undefined = undefined,
+      R extends z.ZodType | undefined = undefined,
+    >(
+      spec: RouteSpec<D, A, P, Q, B, R>,
+    ): Route<D> => defineRoute<D, A, P, Q, B, R>(spec),
+    defineStreamRoute: <
+      A extends Access,
+      P extends z.ZodType | undefined = undefined,
+      Q extends z.ZodType | undefined = undefined,
+    >(
+      spec: Parameters<typeof defineStreamRoute<D, A, P, Q>>[0],
+    ): Route<D> => defineStreamRoute<D, A, P, Q>(spec),
   };
 }

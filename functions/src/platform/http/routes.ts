@@ -1,18 +1,77 @@
+// The route table: every capability's routes in one list, which the router, the OpenAPI document and
+// the tenant-isolation test all read, and the ports they need together (what composition provides).
 import { z } from 'zod';
+import type { AccountDeps } from '../../accounts/accounts.ts';
+import type { AccountLookups } from '../../accounts/ports.ts';
 import { accountRoutes } from '../../accounts/routes.ts';
-import { healthRoute, tenantRoutes } from '../../accounts/routes-tenant.ts';
+import { type TenantRouteDeps, tenantRoutes } from '../../accounts/routes-tenant.ts';
+import type { UserDeps } from '../../accounts/users.ts';
+import type { AlarmDeps } from '../../alarms/alarms.ts';
 import { alarmRoutes } from '../../alarms/routes.ts';
+import type { LayoutDeps } from '../../layout/layout.ts';
 import { meRoutes } from '../../layout/routes.ts';
+import type { NotifyUseCaseDeps } from '../../notify/notify.ts';
 import { notifyRoutes } from '../../notify/routes.ts';
+import type { PeopleDeps } from '../../people/people.ts';
 import { peopleRoutes } from '../../people/routes.ts';
+import type { PlantDeps } from '../../plant/plant.ts';
+import type { ProvisioningDeps } from '../../plant/provisioning.ts';
 import { plantRoutes } from '../../plant/routes.ts';
+import type { ReportUseCaseDeps } from '../../reports/definitions.ts';
+import type { LogoDeps } from '../../reports/logo.ts';
 import { reportRoutes } from '../../reports/routes.ts';
 import { logoRoutes } from '../../reports/routes-logo.ts';
 import { telemetryRoutes } from '../../telemetry/routes.ts';
+import type { TelemetryDeps } from '../../telemetry/telemetry.ts';
+import type { Clock } from '../clock.ts';
+import type { TenantStore } from '../database/tenant-store.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.ts';
-import { defineRoute, type Route } from './route.ts';
+import { type Route, routesOn } from './route.ts';
 
 export const API_VERSION = '0.1.0';
+
+type RouteDeps =
+  | AccountDeps
+  | UserDeps
+  | TenantRouteDeps
+  | PlantDeps
+  | ProvisioningDeps
+  | TelemetryDeps
+  | AlarmDeps
+  | ReportUseCaseDeps
+  | LogoDeps
+  | NotifyUseCaseDeps
+  | PeopleDeps
+  | LayoutDeps;
+
+type Intersection<U> = (U extends unknown ? (all: U) => void : never) extends (all: infer I) => void
+  ? I
+  : never;
+type RepositoriesOf<D> = D extends { store: TenantStore<infer R> } ? R : never;
+
+/**
+ * Every port the API's routes run on: each composition root builds one of these, once. The store is
+ * one that reaches every repository any route's use-cases name (and the account lookups login needs).
+ */
+export type ApiDeps = Omit<Intersection<RouteDeps>, 'store'> & {
+  store: TenantStore<Intersection<RepositoriesOf<RouteDeps>>> & AccountLookups;
+};
+
+const { defineRoute } = routesOn<{ clock: Clock }>();
+
+export const healthSchema = z.object({ status: z.literal('ok'), time: z.string() }).meta({ id: 'Health' });
+
+const healthRoute = defineRoute({
+  operationId: 'getHealth',
+  method: 'GET',
+  path: '/v1/health',
+  summary: 'Liveness; needs no credentials',
+  tag: 'system',
+  access: 'public',
+  response: healthSchema,
+  status: 200,
+  handle: async ({ deps }) => ({ status: 'ok' as const, time: deps.clock.now().toISOString() }),
+});
 
 let document: OpenApiDocument | undefined;
 
@@ -31,8 +90,8 @@ const openApiRoute = defineRoute({
   },
 });
 
-/** Every route of the API. The router, the OpenAPI document and the isolation test all read this list. */
-export const apiRoutes: readonly Route[] = [
+/** Every route of the API, in the order of the OpenAPI document. */
+export const apiRoutes: readonly Route<ApiDeps>[] = [
   healthRoute,
   openApiRoute,
   ...accountRoutes,

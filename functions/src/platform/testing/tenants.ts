@@ -1,10 +1,10 @@
 // Test helper: a new tenant with its owner in a config store, named so suites sharing a database
 // never collide.
 import { randomUUID } from 'node:crypto';
-import type { ConfigStore } from '../database/config-store.ts';
+import type { AccountLookups } from '../../accounts/ports.ts';
 
 export async function newTestTenant(
-  store: ConfigStore,
+  store: Pick<AccountLookups, 'createTenant'>,
   label = 'waterworks',
 ): Promise<{ tenantId: string; ownerId: string }> {
   const tenantId = randomUUID();

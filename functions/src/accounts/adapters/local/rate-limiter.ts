@@ -2,7 +2,7 @@
 // runtime; on AWS the API uses the PostgreSQL limiter (adapters/postgres/rate-limiter.ts), with the
 // same semantics (testing/rate-limiter-contract.ts).
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimiter } from '../../rate-limits.ts';
+import type { RateLimiter } from '../../ports.ts';
 
 export function createMemoryRateLimiter(options: { points: number; durationSeconds: number }): RateLimiter {
   const limiter = new RateLimiterMemory({ points: options.points, duration: options.durationSeconds });

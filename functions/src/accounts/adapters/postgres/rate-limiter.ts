@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { type Clock, systemClock } from '../../../platform/clock.ts';
 import type { ConfigDb } from '../../../platform/database/database.ts';
-import type { RateLimiter } from '../../rate-limits.ts';
+import type { RateLimiter } from '../../ports.ts';
 
 export interface PostgresRateLimiterOptions {
   /** Which counters (login_ip, login_account): limiters with different names never share a count. */

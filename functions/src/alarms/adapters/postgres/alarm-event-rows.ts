@@ -1,7 +1,7 @@
 // An alarm journal row as the API's AlarmEvent, checked against its schema when read: the alarm
 // repositories and the reports' alarm summary read the same table.
 import { type AlarmEvent, alarmEventSchema } from '@plantwatch/shared';
-import type { alarmEvents } from '../../../platform/database/schema.ts';
+import type { alarmEvents } from './schema.ts';
 
 export const toAlarmEvent = (r: (typeof alarmEvents)['$inferSelect']): AlarmEvent =>
   alarmEventSchema.parse({

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConfigStore } from '../../../platform/database/config-store.ts';
+import type { ConfigStore } from '../../../compose/config-store.ts';
 import type { EscalationRepositories, EscalationRun } from '../../ports.ts';
 import { createStepFunctionsEscalationStarter, executionArnOf } from './step-functions-starter.ts';
 

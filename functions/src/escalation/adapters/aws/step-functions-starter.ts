@@ -8,15 +8,16 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { type EscalationChainInput, escalationExecutionName } from '@plantwatch/shared';
-import type { EscalationStarter } from '../../../alarms/escalation-starter.ts';
+import type { EscalationStarter } from '../../../alarms/ports.ts';
 import type { Clock } from '../../../platform/clock.ts';
-import type { ConfigStore } from '../../../platform/database/config-store.ts';
+import type { TenantStore } from '../../../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../../../platform/id-generator.ts';
+import type { EscalationRepositories } from '../../ports.ts';
 
 export interface StepFunctionsStarterOptions {
   client: SFNClient;
   stateMachineArn: string;
-  store: ConfigStore;
+  store: TenantStore<EscalationRepositories>;
   ids: IdGenerator;
   clock: Clock;
 }

@@ -13,18 +13,19 @@ import {
   escalationTasks,
 } from '@plantwatch/shared';
 import { ExecutionAbortedError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { EscalationStarter } from '../../../alarms/escalation-starter.ts';
+import type { EscalationStarter } from '../../../alarms/ports.ts';
 import type { Notifier } from '../../../notify/ports.ts';
 import type { Clock } from '../../../platform/clock.ts';
-import type { ConfigStore } from '../../../platform/database/config-store.ts';
+import type { TenantStore } from '../../../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../../../platform/id-generator.ts';
 import { logger } from '../../../platform/observability.ts';
 import type { RunningEscalationsLookup } from '../../ports.ts';
 import { type EscalationStepDeps, escalationStepHandlers } from '../../steps.ts';
+import type { EscalationWorldRepositories } from '../../world.ts';
 import { createConfigStoreEscalationWorld } from '../../world.ts';
 
 export interface LocalEscalationStarterOptions {
-  store: ConfigStore;
+  store: TenantStore<EscalationWorldRepositories>;
   /** The cross-tenant start-up lookup of chains left running. */
   running: RunningEscalationsLookup;
   /** Sends the chain's messages (the local runtime's composite notifier: outbox, SMTP, Twilio). */

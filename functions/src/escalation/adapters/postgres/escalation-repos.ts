@@ -1,7 +1,7 @@
 // Escalation runs: which chain runs for which alarm event, and how far it got (issue #5): the PostgreSQL implementation of EscalationRepositories.
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { alarmEvents } from '../../../alarms/adapters/postgres/schema.ts';
 import type { ConfigDb } from '../../../platform/database/database.ts';
-import { alarmEvents } from '../../../platform/database/schema.ts';
 import type {
   EscalationRepositories,
   EscalationRun,

@@ -2,7 +2,7 @@
 // Tenant-owned like every table in schema.ts: tenant_id on each row, children referencing parents
 // by (tenant_id, id), row-level security in a hand-written migration (0015's RLS file).
 import { index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { tenants } from '../../../platform/database/schema.ts';
+import { tenantOwnerColumn } from '../../../platform/database/schema.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -15,9 +15,7 @@ export const escalations = pgTable(
   'escalations',
   {
     id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantOwnerColumn(),
     executionName: text('execution_name').notNull(),
     alarmEventId: uuid('alarm_event_id').notNull(),
     alarmId: uuid('alarm_id').notNull(),

@@ -3,9 +3,9 @@
 // rate limit counters' purge through rate_limit_purge() (0020).
 import { and, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import { purgeEndedRateLimitWindows } from '../../../accounts/adapters/postgres/rate-limiter.ts';
+import { sessions } from '../../../accounts/adapters/postgres/schema.ts';
 import { notificationAckTokens } from '../../../notify/adapters/postgres/schema.ts';
 import type { ConfigDb } from '../../../platform/database/database.ts';
-import { sessions } from '../../../platform/database/schema.ts';
 import { reportRuns } from '../../../reports/adapters/postgres/schema.ts';
 import type { HousekeepingStore } from '../../housekeeping.ts';
 

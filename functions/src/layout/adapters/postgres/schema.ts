@@ -2,8 +2,9 @@
 // Tenant-owned like every table in schema.ts: tenant_id on the row, the user referenced by
 // (tenant_id, id), row-level security in a hand-written migration (drizzle/*_home_layouts_rls.sql).
 
-import { foreignKey, jsonb, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
-import { tenants, updatedAt, users } from '../../../platform/database/schema.ts';
+import { jsonb, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../../../accounts/adapters/postgres/schema.ts';
+import { tenantForeignKey, tenantOwnerColumn, updatedAt } from '../../../platform/database/schema.ts';
 
 /** A pin as stored; the repository checks it against the shared schema when it reads it back. */
 export type HomePinJson = { kind: string; tagId?: string; tagIds?: string[]; range?: string };
@@ -16,20 +17,14 @@ export type HomePinJson = { kind: string; tagId?: string; tagIds?: string[]; ran
 export const homeLayouts = pgTable(
   'home_layouts',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantOwnerColumn(),
     userId: uuid('user_id').notNull(),
     pins: jsonb('pins').$type<HomePinJson[]>().notNull(),
     updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ name: 'home_layouts_pkey', columns: [t.tenantId, t.userId] }),
-    foreignKey({
-      name: 'home_layouts_user_fk',
-      columns: [t.tenantId, t.userId],
-      foreignColumns: [users.tenantId, users.id],
-    }).onDelete('cascade'),
+    tenantForeignKey('home_layouts_user_fk', [t.tenantId, t.userId], users).onDelete('cascade'),
   ],
 );
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresConfigStore } from '../../../compose/config-store.ts';
-import type { ConfigStore } from '../../../platform/database/config-store.ts';
+import { type ConfigStore, createPostgresConfigStore } from '../../../compose/config-store.ts';
 import type { ConfigDatabase } from '../../../platform/database/database.ts';
 import { configDatabaseTargets } from '../../../platform/testing/config-databases.ts';
 import { newTestTenant } from '../../../platform/testing/tenants.ts';

@@ -2,7 +2,7 @@
 // Tenant-owned like every table in schema.ts: tenant_id on each row, row-level security in the
 // hand-written migration drizzle/*_notify_rls.sql.
 import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { tenants } from '../../../platform/database/schema.ts';
+import { tenantOwnerColumn, tenants } from '../../../platform/database/schema.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -16,9 +16,7 @@ export const notifications = pgTable(
   'notifications',
   {
     id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantOwnerColumn(),
     channel: text('channel', { enum: ['sms', 'voice', 'email', 'webhook'] }).notNull(),
     recipient: text('recipient').notNull(),
     contactId: uuid('contact_id'),
@@ -51,9 +49,7 @@ export const notificationAckTokens = pgTable(
   'notification_ack_tokens',
   {
     id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantOwnerColumn(),
     tokenHash: text('token_hash').notNull().unique('notification_ack_tokens_hash_key'),
     alarmId: uuid('alarm_id').notNull(),
     recipient: text('recipient').notNull(),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresConfigStore } from '../../../compose/config-store.ts';
-import type { AlarmRuleRecord, ConfigStore } from '../../../platform/database/config-store.ts';
+import type { AlarmRuleRecord } from '../../../alarms/ports.ts';
+import { type ConfigStore, createPostgresConfigStore } from '../../../compose/config-store.ts';
 import type { ConfigDatabase } from '../../../platform/database/database.ts';
 import { configDatabaseTargets } from '../../../platform/testing/config-databases.ts';
 import type { EscalationPolicyRecord } from '../../ports.ts';

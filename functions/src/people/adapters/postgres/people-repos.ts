@@ -7,8 +7,8 @@ import {
   onCallRotationSchema,
 } from '@plantwatch/shared';
 import { and, asc, type Column, eq, or, sql } from 'drizzle-orm';
+import { alarmRules } from '../../../alarms/adapters/postgres/schema.ts';
 import type { ConfigDb } from '../../../platform/database/database.ts';
-import { alarmRules } from '../../../platform/database/schema.ts';
 import { namedTenantRows } from '../../../platform/database/tenant-rows.ts';
 import type { OnCallRotationRecord, PeopleReference, PeopleRepositories } from '../../ports.ts';
 import { contacts, escalationPolicies, onCallRotations } from './schema.ts';

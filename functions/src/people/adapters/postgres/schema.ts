@@ -6,15 +6,13 @@
 // PeopleRepositories in shared/src/ports/people-store.ts).
 import type { ContactChannel, EscalationLevel } from '@plantwatch/shared';
 import { index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, tenants, updatedAt } from '../../../platform/database/schema.ts';
+import { createdAt, tenantOwnerColumn, updatedAt } from '../../../platform/database/schema.ts';
 
 export const contacts = pgTable(
   'contacts',
   {
     id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantOwnerColumn(),
     name: text('name').notNull(),
     channels: jsonb('channels').$type<ContactChannel[]>().notNull(),
     createdAt: createdAt(),
@@ -30,9 +28,7 @@ export const onCallRotations = pgTable(
   'on_call_rotations',
   {
     id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantOwnerColumn(),
     name: text('name').notNull(),
     timeZone: text('time_zone').notNull(),
     /** HH:MM local time in time_zone. */
@@ -56,9 +52,7 @@ export const escalationPolicies = pgTable(
   'escalation_policies',
   {
     id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantOwnerColumn(),
     name: text('name').notNull(),
     repeat: integer('repeat').notNull(),
     levels: jsonb('levels').$type<EscalationLevel[]>().notNull(),

@@ -4,8 +4,8 @@ import { reportDeliverySchema, reportFileSchema, reportScheduleSchema } from '@p
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { toAlarmEvent } from '../../../alarms/adapters/postgres/alarm-event-rows.ts';
+import { alarmEvents } from '../../../alarms/adapters/postgres/schema.ts';
 import type { ConfigDb } from '../../../platform/database/database.ts';
-import { alarmEvents } from '../../../platform/database/schema.ts';
 import type {
   ReportRecord,
   ReportRepositories,

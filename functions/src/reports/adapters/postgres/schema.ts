@@ -3,18 +3,14 @@
 // by (tenant_id, id), row-level security in a hand-written migration (drizzle/*_reports_rls.sql).
 
 import { sql } from 'drizzle-orm';
+import { boolean, index, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import {
-  boolean,
-  foreignKey,
-  index,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-  uuid,
-} from 'drizzle-orm/pg-core';
-import { createdAt, tenants, updatedAt } from '../../../platform/database/schema.ts';
+  createdAt,
+  tenantForeignKey,
+  tenantIdColumn,
+  tenantOwnerColumn,
+  updatedAt,
+} from '../../../platform/database/schema.ts';
 
 /** Who did something: a user, an API key or the scheduler. */
 export type ActorJson = { type: string; id?: string; name?: string };
@@ -30,9 +26,7 @@ export const reportDefinitions = pgTable(
   'report_definitions',
   {
     id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantOwnerColumn(),
     name: text('name').notNull(),
     /** The user whose view of the plant the report is limited to; null for an API key's report. */
     ownerUserId: uuid('owner_user_id'),
@@ -60,7 +54,7 @@ export const reportRuns = pgTable(
   'report_runs',
   {
     id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id').notNull(),
+    tenantId: tenantIdColumn(),
     reportId: uuid('report_id').notNull(),
     trigger: text('trigger', { enum: ['schedule', 'manual'] }).notNull(),
     requestedBy: jsonb('requested_by').$type<ActorJson>().notNull(),
@@ -83,11 +77,9 @@ export const reportRuns = pgTable(
     index('report_runs_tenant_unfinished_idx')
       .on(t.tenantId, t.createdAt)
       .where(sql`${t.status} in ('queued', 'running')`),
-    foreignKey({
-      name: 'report_runs_report_fk',
-      columns: [t.tenantId, t.reportId],
-      foreignColumns: [reportDefinitions.tenantId, reportDefinitions.id],
-    }).onDelete('cascade'),
+    tenantForeignKey('report_runs_report_fk', [t.tenantId, t.reportId], reportDefinitions).onDelete(
+      'cascade',
+    ),
   ],
 );
 
@@ -96,7 +88,7 @@ export const reportDownloads = pgTable(
   'report_downloads',
   {
     id: uuid('id').primaryKey(),
-    tenantId: uuid('tenant_id').notNull(),
+    tenantId: tenantIdColumn(),
     runId: uuid('run_id').notNull(),
     fileName: text('file_name').notNull(),
     /** A user id or a recipient's e-mail address: whom the signed link was issued to. */
@@ -106,11 +98,7 @@ export const reportDownloads = pgTable(
   },
   (t) => [
     index('report_downloads_tenant_run_idx').on(t.tenantId, t.runId),
-    foreignKey({
-      name: 'report_downloads_run_fk',
-      columns: [t.tenantId, t.runId],
-      foreignColumns: [reportRuns.tenantId, reportRuns.id],
-    }).onDelete('cascade'),
+    tenantForeignKey('report_downloads_run_fk', [t.tenantId, t.runId], reportRuns).onDelete('cascade'),
   ],
 );
 

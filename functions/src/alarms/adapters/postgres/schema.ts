@@ -1,0 +1,71 @@
+import { index, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { sites, tags } from '../../../plant/adapters/postgres/schema.ts';
+import { createdAt, tenantForeignKey, tenantIdColumn, updatedAt } from '../../../platform/database/schema.ts';
+
+/**
+ * Alarm rules (issue #5). What a rule watches is in columns (site, tag) so that deleting a tag
+ * takes its rules with it and the ingest path finds a batch's rules by tag; the kind-specific
+ * settings are one JSON document, checked against alarmRuleSchema whenever it is read.
+ */
+export const alarmRules = pgTable(
+  'alarm_rules',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: tenantIdColumn(),
+    siteId: uuid('site_id').notNull(),
+    tagId: uuid('tag_id'),
+    kind: text('kind').notNull(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('alarm_rules_tenant_id_id_key').on(t.tenantId, t.id),
+    index('alarm_rules_tenant_tag_idx').on(t.tenantId, t.tagId),
+    tenantForeignKey('alarm_rules_site_fk', [t.tenantId, t.siteId], sites).onDelete('cascade'),
+    tenantForeignKey('alarm_rules_tag_fk', [t.tenantId, t.tagId], tags).onDelete('cascade'),
+  ],
+);
+
+/** The alarm engine's state per rule (plain JSON), so a restart or a second instance continues. */
+export const alarmStates = pgTable(
+  'alarm_states',
+  {
+    ruleId: uuid('rule_id').primaryKey(),
+    tenantId: tenantIdColumn(),
+    state: jsonb('state').$type<unknown>().notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [tenantForeignKey('alarm_states_rule_fk', [t.tenantId, t.ruleId], alarmRules).onDelete('cascade')],
+);
+
+/** The alarm journal: every transition, with who caused it and through which channel. */
+export const alarmEvents = pgTable(
+  'alarm_events',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: tenantIdColumn(),
+    ruleId: uuid('rule_id').notNull(),
+    alarmId: uuid('alarm_id').notNull(),
+    /** The limit-stack level, or "alarm" for the other kinds. */
+    alarmKey: text('alarm_key').notNull(),
+    siteId: uuid('site_id').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    fromState: text('from_state').notNull(),
+    toState: text('to_state').notNull(),
+    kind: text('kind').notNull(),
+    by: jsonb('by').$type<{ type: string; id?: string; name?: string }>().notNull(),
+    channel: text('channel').notNull(),
+    value: jsonb('value').$type<unknown>(),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('alarm_events_tenant_rule_at_idx').on(t.tenantId, t.ruleId, t.at),
+    // the alarm history across rules: which alarms changed in a time range
+    index('alarm_events_tenant_at_idx').on(t.tenantId, t.at),
+    tenantForeignKey('alarm_events_rule_fk', [t.tenantId, t.ruleId], alarmRules).onDelete('cascade'),
+  ],
+);
+
+export const alarmsTenantTables = ['alarm_rules', 'alarm_states', 'alarm_events'] as const;

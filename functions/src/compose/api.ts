@@ -1,0 +1,12 @@
+// The HTTP API assembled: every route of the route table over one set of ports, authenticated by the
+// accounts capability. Both runtimes build it here (AWS: compose/aws.ts; locally: infra/local).
+import { authenticate } from '../accounts/accounts.ts';
+import { type ApiHandler, createApiHandler } from '../platform/http/handler.ts';
+import { type ApiDeps, apiRoutes } from '../platform/http/routes.ts';
+
+export function createPlantwatchApi(deps: ApiDeps, options: { streaming?: boolean } = {}): ApiHandler {
+  return createApiHandler(
+    { routes: apiRoutes, deps, authenticate: (authorization) => authenticate(deps, authorization) },
+    options,
+  );
+}

@@ -1,0 +1,229 @@
+// Composition of the local runtime: the same capabilities as on AWS, built once each, in dependency
+// order, on embedded stores (PGlite, DuckDB), the in-process escalation runner and local adapters.
+// The API and broker addresses are known before anything is built (the listeners bind first), so
+// nothing is filled in afterwards.
+import { join, resolve } from 'node:path';
+import { createMemoryRateLimiter } from '@plantwatch/functions/accounts/adapters/local/rate-limiter';
+import {
+  createScryptPasswordHasher,
+  OWASP_SCRYPT_COST,
+  type ScryptCost,
+} from '@plantwatch/functions/accounts/adapters/scrypt-passwords';
+import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
+import type { AlarmEvaluator } from '@plantwatch/functions/alarms/ports';
+import { createPlantwatchApi } from '@plantwatch/functions/compose/api';
+import { type ConfigStore, createPostgresConfigStore } from '@plantwatch/functions/compose/config-store';
+import {
+  createLocalEscalationStarter,
+  type LocalEscalationStarter,
+} from '@plantwatch/functions/escalation/adapters/local/escalation-starter';
+import { createRunningEscalationsLookup } from '@plantwatch/functions/escalation/adapters/postgres/escalation-repos';
+import { createTelemetryIngestor, type TelemetryIngestor } from '@plantwatch/functions/ingest/ingest';
+import { databaseNotificationSecrets } from '@plantwatch/functions/notify/adapters/secrets';
+import { createSmtpEmailSender } from '@plantwatch/functions/notify/adapters/smtp';
+import { createTwilioSmsSender, createTwilioVoiceSender } from '@plantwatch/functions/notify/adapters/twilio';
+import { createCompositeNotifier } from '@plantwatch/functions/notify/notifier';
+import { loadTenantNotifyConfig, type NotifyDeps } from '@plantwatch/functions/notify/notify';
+import type { Notifier } from '@plantwatch/functions/notify/ports';
+import { localRouting } from '@plantwatch/functions/notify/routing';
+import {
+  type LocalCertificateAuthority,
+  localGatewayCertificateIssuer,
+  openLocalCertificateAuthority,
+} from '@plantwatch/functions/plant/adapters/local/certificate-authority';
+import { systemClock } from '@plantwatch/functions/platform/clock';
+import {
+  type ConfigDatabase,
+  type ConfigDatabaseOptions,
+  openConfigDatabase,
+} from '@plantwatch/functions/platform/database/database';
+import type { ApiHandler } from '@plantwatch/functions/platform/http/handler';
+import type { ApiDeps } from '@plantwatch/functions/platform/http/routes';
+import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
+import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
+import type { LocalEnv } from './env.ts';
+import { createLocalReports, type LocalReportOptions, type LocalReports } from './report-scheduler.ts';
+import { openTelemetryStore, type TelemetryStoreOverride } from './telemetry-store.ts';
+
+/** The API's ports as the local runtime builds them, with the whole config store (for seeding and tests). */
+export type LocalDeps = ApiDeps & { store: ConfigStore };
+
+export interface LocalCompositionOptions {
+  /** Tests lower the KDF cost to keep suites fast; production uses OWASP's. */
+  passwordCost?: ScryptCost;
+  /** Overrides where the config store lives (tests use an in-memory PGlite). */
+  database?: ConfigDatabaseOptions;
+  loginLimits?: { attemptsPerIpPer5Min: number; failuresPerAccountPer15Min: number };
+  /** Overrides the telemetry store (tests use an in-memory DuckDB). */
+  telemetry?: TelemetryStoreOverride;
+  /** Where the local CA lives; null keeps it in memory (tests). Default DATA_DIR/ca. */
+  certificateDir?: string | null;
+  /** Report mail, files and scheduling overrides (tests). */
+  reports?: LocalReportOptions;
+  /** Twilio's API base URL; tests point it at a fake Twilio on 127.0.0.1. */
+  twilioApiUrl?: string;
+  /** Tests and benchmarks: each escalation Wait pauses this many ms instead of the level's delay. */
+  escalationWaitMs?: number;
+}
+
+/** Where the data lives: the config store, the telemetry store and the local CA. */
+export interface LocalStores {
+  database: ConfigDatabase;
+  store: ConfigStore;
+  telemetry: TelemetryStore;
+  authority: LocalCertificateAuthority;
+  close(): Promise<void>;
+}
+
+export async function openLocalStores(env: LocalEnv, options: LocalCompositionOptions): Promise<LocalStores> {
+  const dataDir = resolve(env.DATA_DIR);
+  const database = await openConfigDatabase(
+    options.database ??
+      (env.DATABASE_URL
+        ? { kind: 'postgres', url: env.DATABASE_URL }
+        : { kind: 'pglite', dataDir: join(dataDir, 'config-db') }),
+  );
+  const store = createPostgresConfigStore(database.db, () => database.close());
+  let telemetry: TelemetryStore | undefined;
+  try {
+    telemetry = await openTelemetryStore(env, options.telemetry);
+    const authority = await openLocalCertificateAuthority(
+      options.certificateDir === undefined ? join(dataDir, 'ca') : options.certificateDir,
+    );
+    const opened = telemetry;
+    return {
+      database,
+      store,
+      telemetry: opened,
+      authority,
+      close: async () => {
+        await opened.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await telemetry?.close();
+    await store.close();
+    throw error;
+  }
+}
+
+/** What runs on the stores before any listener serves: paging, alarms, ingest and reports. */
+export interface LocalCore {
+  notify: NotifyDeps;
+  notifier: Notifier;
+  escalation: LocalEscalationStarter;
+  alarms: AlarmEvaluator;
+  ingestor: TelemetryIngestor;
+  reports: LocalReports;
+  close(): Promise<void>;
+}
+
+export async function composeCore(
+  stores: LocalStores,
+  env: LocalEnv,
+  options: LocalCompositionOptions,
+  publicApiUrl: string,
+): Promise<LocalCore> {
+  const { store, telemetry } = stores;
+  const notify: NotifyDeps = {
+    secrets: databaseNotificationSecrets(store, 'twilio'),
+    publicApiUrl: () => publicApiUrl,
+    publicUrlFromRequestDomain: false,
+    defaultSmsProvider: 'twilio',
+    generateMissingSecrets: true,
+  };
+  const smtp = env.SMTP_URL ? createSmtpEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }) : undefined;
+  const twilio = { baseUrl: options.twilioApiUrl, publicApiUrl: notify.publicApiUrl };
+  const notifier = createCompositeNotifier({
+    store,
+    clock: systemClock,
+    ids: uuidV7Ids,
+    config: (tenantId) => loadTenantNotifyConfig({ store, notify }, tenantId),
+    routing: localRouting({
+      email: smtp,
+      twilioSms: createTwilioSmsSender(twilio),
+      twilioVoice: createTwilioVoiceSender(twilio),
+    }),
+    publicApiUrl: notify.publicApiUrl,
+  });
+  // The shared ASL, run in process; the escalations table says which chains run (ADR 0015).
+  const escalation = createLocalEscalationStarter({
+    store,
+    running: createRunningEscalationsLookup(stores.database.db),
+    notifier,
+    ids: uuidV7Ids,
+    clock: systemClock,
+    ...(options.escalationWaitMs === undefined ? {} : { waitMs: options.escalationWaitMs }),
+  });
+  const alarms = createAlarmEvaluator({ store, ids: uuidV7Ids, clock: systemClock, escalation });
+  const ingestor = createTelemetryIngestor({ store, telemetry, alarms, clock: systemClock, ids: uuidV7Ids });
+  let reports: LocalReports;
+  try {
+    reports = await createLocalReports({
+      dataDir: env.DATA_DIR,
+      smtpUrl: env.SMTP_URL,
+      linkSecret: env.REPORT_LINK_SECRET,
+      store,
+      telemetry,
+      db: stores.database.db,
+      clock: systemClock,
+      ids: uuidV7Ids,
+      publicApiUrl,
+      ...(options.reports ? { options: options.reports } : {}),
+    });
+  } catch (error) {
+    await escalation.close();
+    smtp?.close();
+    throw error;
+  }
+  return {
+    notify,
+    notifier,
+    escalation,
+    alarms,
+    ingestor,
+    reports,
+    close: async () => {
+      await reports.close();
+      await escalation.close();
+      smtp?.close();
+    },
+  };
+}
+
+/** The API's ports, once the broker's address is known (provisioning bundles name it). */
+export function composeApiDeps(
+  stores: LocalStores,
+  core: LocalCore,
+  options: LocalCompositionOptions,
+  mqttUrl: string,
+): LocalDeps {
+  const limits = options.loginLimits ?? { attemptsPerIpPer5Min: 50, failuresPerAccountPer15Min: 10 };
+  return {
+    store: stores.store,
+    telemetry: stores.telemetry,
+    gatewayCertificates: localGatewayCertificateIssuer(stores.authority, () => mqttUrl),
+    passwords: createScryptPasswordHasher(options.passwordCost ?? OWASP_SCRYPT_COST),
+    clock: systemClock,
+    ids: uuidV7Ids,
+    loginAttemptsPerIp: createMemoryRateLimiter({
+      points: limits.attemptsPerIpPer5Min,
+      durationSeconds: 300,
+    }),
+    loginFailuresPerAccount: createMemoryRateLimiter({
+      points: limits.failuresPerAccountPer15Min,
+      durationSeconds: 900,
+    }),
+    sessionTtlMs: 12 * 3_600_000,
+    inviteTtlMs: 7 * 86_400_000,
+    escalation: core.escalation,
+    reports: core.reports.deps,
+    notify: core.notify,
+    // A change to a gateway's devices or tags reaches ingest's plant cache at once.
+    plantChanges: { gatewayChanged: (change) => core.ingestor.forgetGateway(change) },
+  };
+}
+
+/** The HTTP API over the local ports (streamed bodies stay streamed: the local server sends them in pieces). */
+export const createLocalApi = (deps: LocalDeps): ApiHandler => createPlantwatchApi(deps, { streaming: true });
