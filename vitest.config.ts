@@ -6,7 +6,7 @@
 // - e2e: the web app in Chromium.
 import { defineConfig } from 'vitest/config';
 
-const workspaces = '{shared,functions,edge-gateway,infra/local,infra/aws,bench,web,scripts}';
+const workspaces = '{shared,functions,edge-gateway,infra/local,infra/aws,bench,web,scripts,testing}';
 const ignored = ['**/node_modules/**', '**/.tsbuild/**', '**/.next*/**'];
 
 const integration = [
