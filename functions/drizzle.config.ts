@@ -5,9 +5,6 @@ import { defineConfig } from 'drizzle-kit';
 // scripts/db-generate-locked generates from the committed versions of the other files.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: [
-    './functions/src/platform/database/schema.ts',
-    './functions/src/*/adapters/postgres/schema*.ts',
-  ],
+  schema: ['./functions/src/platform/database/schema.ts', './functions/src/*/adapters/postgres/schema*.ts'],
   out: './functions/drizzle',
 });

@@ -20,18 +20,14 @@ import { createConfigStoreEscalationWorld } from '../escalation/world.ts';
 import { createPostgresHousekeepingStore } from '../housekeeping/adapters/postgres/housekeeping.ts';
 import type { HousekeepingDeps } from '../housekeeping/housekeeping.ts';
 import type { IngestDeps } from '../ingest/ingest.ts';
-import {
-  awsRouting,
-  createCompositeNotifier,
-  createSesEmailSender,
-  createSnsSmsSender,
-  createTwilioSmsSender,
-  createTwilioVoiceSender,
-  createWebhookSender,
-  secretsManagerNotificationSecrets,
-} from '../notify/adapters/index.ts';
+import { createSesEmailSender, createSnsSmsSender } from '../notify/adapters/aws.ts';
+import { secretsManagerNotificationSecrets } from '../notify/adapters/secrets.ts';
+import { createTwilioSmsSender, createTwilioVoiceSender } from '../notify/adapters/twilio.ts';
+import { createWebhookSender } from '../notify/adapters/webhook.ts';
+import { createCompositeNotifier } from '../notify/notifier.ts';
 import { loadTenantNotifyConfig, type NotifyDeps } from '../notify/notify.ts';
 import type { Notifier } from '../notify/ports.ts';
+import { awsRouting } from '../notify/routing.ts';
 import {
   awsIotGatewayCertificates,
   createIotClient,

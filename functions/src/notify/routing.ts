@@ -1,10 +1,11 @@
 // Which adapter carries each channel, locally and on AWS (the composition roots pick one).
 
-import { outboxSender } from './adapters/outbox.ts';
 import type { ChannelRouting } from './notifier.ts';
 import type { ChannelSender } from './sender.ts';
 
 export interface LocalRoutingOptions {
+  /** The message log row as the delivery (nothing leaves the machine). */
+  outbox: ChannelSender;
   /** SMTP when SMTP_URL is set; otherwise e-mail goes to the outbox. */
   email?: ChannelSender;
   /** Used for a tenant that has set up its own Twilio account; otherwise SMS and calls go to the outbox. */
@@ -19,10 +20,10 @@ export interface LocalRoutingOptions {
  */
 export function localRouting(options: LocalRoutingOptions): ChannelRouting {
   return {
-    sms: (config) => (config.smsProvider === 'twilio' && config.twilio ? options.twilioSms : outboxSender),
-    voice: (config) => (config.twilio ? options.twilioVoice : outboxSender),
-    email: () => options.email ?? outboxSender,
-    webhook: () => outboxSender,
+    sms: (config) => (config.smsProvider === 'twilio' && config.twilio ? options.twilioSms : options.outbox),
+    voice: (config) => (config.twilio ? options.twilioVoice : options.outbox),
+    email: () => options.email ?? options.outbox,
+    webhook: () => options.outbox,
   };
 }
 

@@ -13,12 +13,9 @@ import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import type { AlarmEvaluator } from '@plantwatch/functions/alarms/ports';
 import { createPlantwatchApi } from '@plantwatch/functions/compose/api';
 import { type ConfigStore, createPostgresConfigStore } from '@plantwatch/functions/compose/config-store';
-import {
-  createLocalEscalationStarter,
-  type LocalEscalationStarter,
-} from '@plantwatch/functions/escalation/adapters/local/escalation-starter';
 import { createRunningEscalationsLookup } from '@plantwatch/functions/escalation/adapters/postgres/escalation-repos';
 import { createTelemetryIngestor, type TelemetryIngestor } from '@plantwatch/functions/ingest/ingest';
+import { outboxSender } from '@plantwatch/functions/notify/adapters/outbox';
 import { databaseNotificationSecrets } from '@plantwatch/functions/notify/adapters/secrets';
 import { createSmtpEmailSender } from '@plantwatch/functions/notify/adapters/smtp';
 import { createTwilioSmsSender, createTwilioVoiceSender } from '@plantwatch/functions/notify/adapters/twilio';
@@ -42,6 +39,7 @@ import type { ApiDeps } from '@plantwatch/functions/platform/http/routes';
 import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import type { LocalEnv } from './env.ts';
+import { createLocalEscalationStarter, type LocalEscalationStarter } from './escalation-runner.ts';
 import { createLocalReports, type LocalReportOptions, type LocalReports } from './report-scheduler.ts';
 import { openTelemetryStore, type TelemetryStoreOverride } from './telemetry-store.ts';
 
@@ -141,6 +139,7 @@ export async function composeCore(
     ids: uuidV7Ids,
     config: (tenantId) => loadTenantNotifyConfig({ store, notify }, tenantId),
     routing: localRouting({
+      outbox: outboxSender,
       email: smtp,
       twilioSms: createTwilioSmsSender(twilio),
       twilioVoice: createTwilioVoiceSender(twilio),

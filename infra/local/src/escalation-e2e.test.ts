@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { twilioSignature } from '@plantwatch/functions/notify/adapters/index';
+import { twilioSignature } from '@plantwatch/functions/notify/adapters/twilio';
 import { provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
 import type { MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';

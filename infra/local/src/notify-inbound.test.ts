@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import { resolveForAlarms } from '@plantwatch/functions/alarms/testing';
 import { createPlantwatchApi } from '@plantwatch/functions/compose/api';
-import { twilioSignature, voiceCallbackUrl } from '@plantwatch/functions/notify/adapters/index';
+import { twilioSignature, voiceCallbackUrl } from '@plantwatch/functions/notify/adapters/twilio';
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';

@@ -3,7 +3,6 @@
 import { createServer } from 'node:http';
 import { startAlarmCheckTimer } from '@plantwatch/functions/alarms/check';
 import type { ConfigStore } from '@plantwatch/functions/compose/config-store';
-import type { LocalEscalationStarter } from '@plantwatch/functions/escalation/adapters/local/escalation-starter';
 import { createPostgresHousekeepingStore } from '@plantwatch/functions/housekeeping/adapters/postgres/housekeeping';
 import {
   type HousekeepingSummary,
@@ -27,6 +26,7 @@ import {
 import { seedDemoAlarmRules } from './demo-alarms.ts';
 import { seedDemoEscalation } from './demo-escalation.ts';
 import type { LocalEnv } from './env.ts';
+import type { LocalEscalationStarter } from './escalation-runner.ts';
 import { serveApi } from './http-server.ts';
 import { createIngestPump } from './ingest-pump.ts';
 import { listen } from './listen.ts';

@@ -7,7 +7,7 @@ import { sessions } from '../../../accounts/adapters/postgres/schema.ts';
 import { notificationAckTokens } from '../../../notify/adapters/postgres/schema.ts';
 import type { ConfigDb } from '../../../platform/database/database.ts';
 import { reportRuns } from '../../../reports/adapters/postgres/schema.ts';
-import type { HousekeepingStore } from '../../housekeeping.ts';
+import type { HousekeepingStore } from '../../ports.ts';
 
 export function createPostgresHousekeepingStore(db: ConfigDb): HousekeepingStore {
   return {

@@ -1,8 +1,19 @@
-// The local runtime's EscalationStarter: the same ASL that Step Functions runs on AWS, run in process
+// The local runtime's escalation runner (the EscalationStarter the alarms call): the same ASL that Step Functions runs on AWS, run in process
 // by aws-local-stepfunctions, its Task states handled by the escalation steps. The escalations table
 // is the truth: a start finds an existing row (even one written before a restart) and does nothing,
 // a stop ends the rows first and then aborts the executions, and at start-up every chain still
 // marked running is resumed from the level it had reached (docs/decisions/0015-escalation-chain.md).
+
+import type { EscalationStarter } from '@plantwatch/functions/alarms/ports';
+import type { RunningEscalationsLookup } from '@plantwatch/functions/escalation/ports';
+import { type EscalationStepDeps, escalationStepHandlers } from '@plantwatch/functions/escalation/steps';
+import type { EscalationWorldRepositories } from '@plantwatch/functions/escalation/world';
+import { createConfigStoreEscalationWorld } from '@plantwatch/functions/escalation/world';
+import type { Notifier } from '@plantwatch/functions/notify/ports';
+import type { Clock } from '@plantwatch/functions/platform/clock';
+import type { TenantStore } from '@plantwatch/functions/platform/database/tenant-store';
+import type { IdGenerator } from '@plantwatch/functions/platform/id-generator';
+import { logger } from '@plantwatch/functions/platform/observability';
 import {
   type EscalationChainInput,
   type EscalationTask,
@@ -13,16 +24,6 @@ import {
   escalationTasks,
 } from '@plantwatch/shared';
 import { ExecutionAbortedError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { EscalationStarter } from '../../../alarms/ports.ts';
-import type { Notifier } from '../../../notify/ports.ts';
-import type { Clock } from '../../../platform/clock.ts';
-import type { TenantStore } from '../../../platform/database/tenant-store.ts';
-import type { IdGenerator } from '../../../platform/id-generator.ts';
-import { logger } from '../../../platform/observability.ts';
-import type { RunningEscalationsLookup } from '../../ports.ts';
-import { type EscalationStepDeps, escalationStepHandlers } from '../../steps.ts';
-import type { EscalationWorldRepositories } from '../../world.ts';
-import { createConfigStoreEscalationWorld } from '../../world.ts';
 
 export interface LocalEscalationStarterOptions {
   store: TenantStore<EscalationWorldRepositories>;
