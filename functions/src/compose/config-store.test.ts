@@ -4,7 +4,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testLevelAddress as level, testModbusConnection as modbus } from '../plant/testing/plant.ts';
 import type { ConfigDatabase } from '../platform/database/database.ts';
-import { tenantOwnedTables } from '../platform/database/tenant-tables.ts';
 import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import { type ConfigStore, createPostgresConfigStore } from './config-store.ts';
 
@@ -435,17 +434,6 @@ describe.each(configDatabaseTargets)('config store on $name', (target) => {
       };
     });
     expect(afterTagRemoved).toEqual({ rule: null, states: [] });
-  });
-
-  it('enables and forces row-level security on every tenant-owned table', async () => {
-    const result = (await database.db.execute(
-      sql`select relname, relrowsecurity, relforcerowsecurity from pg_class where relkind = 'r' and relname in (${sql.join(
-        tenantOwnedTables.map((t) => sql`${t}`),
-        sql`, `,
-      )})`,
-    )) as { rows: { relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }[] };
-    expect(result.rows.map((r) => r.relname).sort()).toEqual([...tenantOwnedTables].sort());
-    expect(result.rows.filter((r) => !r.relrowsecurity || !r.relforcerowsecurity)).toEqual([]);
   });
 
   it('keeps invited users inactive until they accept, and revokes API keys once', async () => {

@@ -1,6 +1,7 @@
 // Login rate limit counters (ADR 0005, update of 2026-11-22): shared by every API function instance.
-// Not tenant-owned (a login is counted before anyone knows the tenant), so no tenant_id and no entry
-// in tenant-tables.ts. plantwatch_app has no rights on the table at all: it reaches it only through
+// Not tenant-owned (a login is counted before anyone knows the tenant), so no tenant_id and no
+// tenant_isolation policy (platform/database/row-level-security.test.ts checks every table with a
+// tenant_id). plantwatch_app has no rights on the table at all: it reaches it only through
 // the SECURITY DEFINER functions of the hand-written migration (drizzle/*_rate_limits_rls.sql), owned
 // by plantwatch_ratelimit, a role that may touch this table and nothing else.
 
@@ -27,6 +28,3 @@ export const rateLimitCounters = pgTable(
     index('rate_limit_counters_expires_idx').on(t.expiresAt),
   ],
 );
-
-/** None: the one table here belongs to no tenant (see above). */
-export const rateLimitTenantTables = [] as const;

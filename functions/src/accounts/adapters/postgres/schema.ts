@@ -58,5 +58,3 @@ export const apiKeys = pgTable(
   },
   (t) => [index('api_keys_tenant_idx').on(t.tenantId)],
 );
-
-export const accountsTenantTables = ['users', 'sessions', 'api_keys'] as const;

@@ -67,5 +67,3 @@ export const alarmEvents = pgTable(
     tenantForeignKey('alarm_events_rule_fk', [t.tenantId, t.ruleId], alarmRules).onDelete('cascade'),
   ],
 );
-
-export const alarmsTenantTables = ['alarm_rules', 'alarm_states', 'alarm_events'] as const;

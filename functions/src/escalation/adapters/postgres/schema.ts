@@ -35,5 +35,3 @@ export const escalations = pgTable(
     index('escalations_tenant_alarm_status_idx').on(t.tenantId, t.alarmId, t.status),
   ],
 );
-
-export const escalationTenantTables = ['escalations'] as const;

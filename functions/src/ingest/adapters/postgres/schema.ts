@@ -23,5 +23,3 @@ export const ingestDeadLetters = pgTable(
   },
   (t) => [index('ingest_dead_letters_tenant_received_idx').on(t.tenantId, t.receivedAt)],
 );
-
-export const ingestTenantTables = ['ingest_dead_letters'] as const;

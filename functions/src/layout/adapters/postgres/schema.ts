@@ -27,5 +27,3 @@ export const homeLayouts = pgTable(
     tenantForeignKey('home_layouts_user_fk', [t.tenantId, t.userId], users).onDelete('cascade'),
   ],
 );
-
-export const layoutTenantTables = ['home_layouts'] as const;

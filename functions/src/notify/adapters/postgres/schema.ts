@@ -75,9 +75,3 @@ export const notificationSettings = pgTable('notification_settings', {
   secrets: jsonb('secrets').$type<Record<string, string>>(),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });
-
-export const notifyTenantTables = [
-  'notifications',
-  'notification_ack_tokens',
-  'notification_settings',
-] as const;

@@ -64,5 +64,3 @@ export const escalationPolicies = pgTable(
     index('escalation_policies_tenant_name_idx').on(t.tenantId, t.name),
   ],
 );
-
-export const peopleTenantTables = ['contacts', 'on_call_rotations', 'escalation_policies'] as const;

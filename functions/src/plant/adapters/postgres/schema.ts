@@ -124,5 +124,3 @@ export const gatewayCertificates = pgTable(
     ),
   ],
 );
-
-export const plantTenantTables = ['sites', 'gateways', 'devices', 'tags', 'gateway_certificates'] as const;

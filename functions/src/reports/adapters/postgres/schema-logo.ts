@@ -20,5 +20,3 @@ export const tenantLogos = pgTable('tenant_logos', {
   data: bytea('data').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
-
-export const logoTenantTables = ['tenant_logos'] as const;

@@ -101,5 +101,3 @@ export const reportDownloads = pgTable(
     tenantForeignKey('report_downloads_run_fk', [t.tenantId, t.runId], reportRuns).onDelete('cascade'),
   ],
 );
-
-export const reportsTenantTables = ['report_definitions', 'report_runs', 'report_downloads'] as const;
