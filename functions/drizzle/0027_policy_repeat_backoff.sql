@@ -1,0 +1,1 @@
+ALTER TABLE "escalation_policies" ADD COLUMN "repeat_backoff" jsonb;
