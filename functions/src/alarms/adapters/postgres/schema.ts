@@ -1,6 +1,6 @@
-import { index, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { sites, tags } from '../../../plant/adapters/postgres/schema.ts';
-import { createdAt, tenantForeignKey, tenantIdColumn, updatedAt } from '../../../platform/database/schema.ts';
+import { createdAt, tenantForeignKey, tenantIdColumn, tenantOwnerColumn, updatedAt } from '../../../platform/database/schema.ts';
 
 /**
  * Alarm rules (issue #5). What a rule watches is in columns (site, tag) so that deleting a tag
@@ -65,5 +65,40 @@ export const alarmEvents = pgTable(
     // the alarm history across rules: which alarms changed in a time range
     index('alarm_events_tenant_at_idx').on(t.tenantId, t.at),
     tenantForeignKey('alarm_events_rule_fk', [t.tenantId, t.ruleId], alarmRules).onDelete('cascade'),
+  ],
+);
+
+/**
+ * Escalation intents (the transactional outbox of alarm delivery): a chain to start for a raised alarm
+ * or to stop for an acknowledged one, written in the same transaction as the alarm's events, then
+ * delivered to the escalation starter after commit and re-driven until delivered. `seq` orders the
+ * intents of one alarm, so a stop never overtakes its start. No foreign key to the rule or event:
+ * the record of a page outlives both.
+ */
+export const escalationIntents = pgTable(
+  'escalation_intents',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: tenantOwnerColumn(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    kind: text('kind', { enum: ['start', 'stop'] }).notNull(),
+    ruleId: uuid('rule_id').notNull(),
+    alarmId: uuid('alarm_id').notNull(),
+    /** The event that raised (start) or acknowledged (stop) the alarm. */
+    alarmEventId: uuid('alarm_event_id').notNull(),
+    policyId: uuid('policy_id'),
+    reason: text('reason'),
+    state: text('state', { enum: ['pending', 'started', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('escalation_intents_tenant_state_next_idx').on(t.tenantId, t.state, t.nextAttemptAt),
+    index('escalation_intents_tenant_alarm_seq_idx').on(t.tenantId, t.alarmId, t.seq),
+    index('escalation_intents_tenant_rule_created_idx').on(t.tenantId, t.ruleId, t.createdAt),
   ],
 );
