@@ -147,11 +147,11 @@ describe('the web app in Chromium', () => {
       const live = await context.request.get(`${web.url}/api/sites/${demoSiteUrl.split('/').pop()}/live`);
       expect(live.status()).toBe(200);
       expect(await live.text()).not.toContain('pws_');
-      expect(await page.getByRole('row', { name: /motor temperature/ }).textContent()).toContain('degC');
+      expect(await page.getByRole('row', { name: /motor temperature/ }).textContent()).toContain('°C');
       // The trend draws the first two tags over the last 15 minutes, then a day of rollups.
       await page.locator('.chart canvas').waitFor();
       await page
-        .getByText(/samples|averages/)
+        .getByText(/samples|intervals/)
         .first()
         .waitFor();
       await page.getByLabel('Range').selectOption('24h');
@@ -163,7 +163,7 @@ describe('the web app in Chromium', () => {
       await page.getByRole('button', { name: 'Zoom in' }).click();
       await expect.poll(() => page.getByRole('button', { name: 'Reset zoom' }).isEnabled()).toBe(true);
       // Zooming keeps the newest end, so the last minutes' data is still on the chart.
-      await page.getByText(/(samples|averages) · Drag across/).waitFor();
+      await page.getByText(/(samples|intervals) · Drag across/).waitFor();
       await checkBasics(page, 'site');
 
       // Pin the inflow to the home page, which then shows its live value.
@@ -267,19 +267,12 @@ describe('the web app in Chromium', () => {
       await shelveForm.getByLabel('Shelve for').selectOption('60');
       await shelveForm.getByLabel('Reason').fill('Storm: high inflow expected all afternoon');
       await shelveForm.getByRole('button', { name: 'Shelve', exact: true }).click();
-      await page
-        .getByRole('row', { name: /Inflow flowing/ })
-        .getByText('Shelved until')
-        .waitFor();
+      // It stays where it was, saying it is shelved and has left the active list, until the list is refreshed.
+      const shelvedRow = page.getByRole('row', { name: /Inflow flowing/ });
+      await shelvedRow.getByText('Shelved', { exact: true }).waitFor();
+      await shelvedRow.getByText('Left this list').waitFor();
       await page.getByRole('button', { name: 'Unshelve Inflow flowing' }).click();
-      await expect
-        .poll(() =>
-          page
-            .getByRole('row', { name: /Inflow flowing/ })
-            .getByText('Shelved until')
-            .count(),
-        )
-        .toBe(0);
+      await expect.poll(() => shelvedRow.getByText('Shelved', { exact: true }).count()).toBe(0);
 
       await page.getByLabel('Severity').selectOption('low');
       await page.getByRole('button', { name: 'Filter', exact: true }).click();
@@ -431,7 +424,14 @@ describe('the web app in Chromium', () => {
       await invited.page.getByRole('menuitem', { name: 'Contacts' }).waitFor();
       expect(await invited.page.getByRole('menuitem', { name: 'Users' }).count()).toBe(0);
       await invited.page.keyboard.press('Escape');
-      expect(await invited.page.getByRole('button', { name: 'Settings' }).count()).toBe(0);
+      // Settings holds only their own display units, none of the organisation's.
+      await invited.page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('button', { name: 'Settings' })
+        .click();
+      await invited.page.getByRole('menuitem', { name: 'Display units' }).waitFor();
+      expect(await invited.page.getByRole('menuitem').count()).toBe(1);
+      await invited.page.keyboard.press('Escape');
       await invited.page.goto(`${web.url}/config/sites`);
       await invited.page.getByText('changing it needs the engineer role').waitFor();
       expect(await invited.page.getByRole('button', { name: 'Add site' }).count()).toBe(0);

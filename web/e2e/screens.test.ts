@@ -76,7 +76,7 @@ async function settle(page: Page) {
     .catch(() => {});
   if (await page.locator('.chart').count()) {
     await page
-      .getByText(/samples|averages|No data in this range/)
+      .getByText(/samples|intervals|No data in this range/)
       .first()
       .waitFor({ timeout: 20_000 })
       .catch(() => {});

@@ -28,6 +28,11 @@ describe('mergeInPlace', () => {
     ]);
   });
 
+  it('shows a row that left the list with its latest data when the server has it elsewhere', () => {
+    const merged = mergeInPlace([row('a'), row('b')], [row('b')], [row('a', 'active-acked')]);
+    expect(merged[0]).toMatchObject({ gone: true, alarm: { id: 'a', state: 'active-acked' } });
+  });
+
   it('keeps a new row marked fresh across later refreshes until the list is refreshed by hand', () => {
     const once = mergeInPlace([row('a')], [row('n'), row('a')]);
     const twice = mergeInPlace(once, [row('n'), row('a')]);

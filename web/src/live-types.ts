@@ -32,6 +32,10 @@ const bucketSchema = z.object({
   avg: z.number().nullable().optional(),
   min: z.number().nullable().optional(),
   max: z.number().nullable().optional(),
+  /** The last good sample (a number, or true/false/text for other tags). */
+  last: z.union([z.number(), z.boolean(), z.string()]).nullable().optional(),
+  /** last minus first within the bucket: consumption from a totaliser. */
+  difference: z.number().nullable().optional(),
 });
 
 export const seriesSchema = z.object({

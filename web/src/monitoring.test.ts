@@ -2,7 +2,7 @@ import type { Alarm, Gateway, Site } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
 import { ONLINE_WINDOW_MS, siteStatus } from './fleet-status.ts';
 import type { LatestValue } from './live-types.ts';
-import { alignedColumns, maxPointsFor } from './trend-data.ts';
+import { alignedColumns, maxPointsFor, trendCsv } from './trend-data.ts';
 
 const tenantId = '01960000-0000-7000-8000-000000000000';
 const siteId = '01960000-0000-7000-8000-000000000001';
@@ -176,5 +176,54 @@ describe('maxPointsFor', () => {
     [4000, 1000],
   ])('asks a %i px wide chart for %i buckets', (width, points) => {
     expect(maxPointsFor(width)).toBe(points);
+  });
+});
+
+describe('alignedColumns by aggregate and unit', () => {
+  const series = {
+    bucketMs: 60_000,
+    series: [
+      {
+        tagId: tagIds[0],
+        unit: 'm3',
+        buckets: [
+          { ts: 0, avg: 10, last: 12, difference: 4 },
+          { ts: 60_000, avg: 14, last: 16, difference: 4 },
+        ],
+      },
+      { tagId: tagIds[1], unit: 'degC', buckets: [{ ts: 60_000, avg: 100, last: true }] },
+    ],
+  };
+
+  it('reads each tag by its own aggregate, converted to its display unit', () => {
+    const [times, volume, temperature] = alignedColumns(series, (tagId) =>
+      tagId === tagIds[0]
+        ? { aggregate: 'difference', convert: (v) => v * 1000 }
+        : { aggregate: 'avg', convert: (v) => (v * 9) / 5 + 32 },
+    );
+    expect(times).toEqual([0, 60]);
+    expect(volume).toEqual([4000, 4000]);
+    expect(temperature).toEqual([null, 212]);
+  });
+
+  it('leaves a bucket empty when its aggregate is not a number (last of a boolean tag)', () => {
+    const [, , temperature] = alignedColumns(series, () => ({ aggregate: 'last', convert: (v) => v }));
+    expect(temperature).toEqual([null, null]);
+  });
+
+  it('writes the chart as CSV: UTC times, a headed column per tag, empty cells for missing buckets', () => {
+    const csv = trendCsv(
+      series,
+      [
+        { tagId: tagIds[0], heading: 'Flow total (m³, difference)' },
+        { tagId: tagIds[1], heading: 'Motor, "drive end" (°C, avg)' },
+      ],
+      (tagId) => ({ aggregate: tagId === tagIds[0] ? 'difference' : 'avg', convert: (v) => v }),
+    );
+    expect(csv).toBe(
+      'time,"Flow total (m³, difference)","Motor, ""drive end"" (°C, avg)"\r\n' +
+        '1970-01-01T00:00:00.000Z,4,\r\n' +
+        '1970-01-01T00:01:00.000Z,4,100\r\n',
+    );
   });
 });

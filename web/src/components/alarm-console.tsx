@@ -11,7 +11,11 @@ import { LocalTime } from './local-time.tsx';
 
 export function AlarmConsoleTable(props: {
   rows: ConsoleRow[];
+  /** The same alarms outside this list (e.g. shelved ones, for the active list), for rows that leave it. */
+  elsewhere: ConsoleRow[];
   role: { operator: boolean; engineer: boolean };
+  /** Said when the list has no rows. */
+  empty: string;
 }) {
   const t = useTranslations('alarms');
   const [shown, setShown] = useState<ShownRow[]>(props.rows);
@@ -19,9 +23,16 @@ export function AlarmConsoleTable(props: {
   // New rows from the server (its periodic refresh, or after an action) merge into what is shown.
   if (seen !== props.rows) {
     setSeen(props.rows);
-    setShown((current) => mergeInPlace(current, props.rows));
+    setShown((current) => mergeInPlace(current, props.rows, props.elsewhere));
   }
   const changes = shown.filter((row) => row.gone || row.fresh).length;
+  if (shown.length === 0) {
+    return (
+      <section className="empty">
+        <p>{props.empty}</p>
+      </section>
+    );
+  }
 
   return (
     <>
@@ -85,11 +96,9 @@ export function AlarmConsoleTable(props: {
                   )}
                 </td>
                 <td>
-                  {gone ? null : (
-                    <AlarmActions alarm={alarm} role={props.role}>
-                      <Link href={`/alarms/${alarm.ruleId}`}>{t('history')}</Link>
-                    </AlarmActions>
-                  )}
+                  <AlarmActions alarm={alarm} role={props.role}>
+                    <Link href={`/alarms/${alarm.ruleId}`}>{t('history')}</Link>
+                  </AlarmActions>
                 </td>
               </tr>
             ))}

@@ -75,6 +75,7 @@ function ActionButton(props: {
   pendingText: string;
   label: string;
   secondary?: boolean;
+  autoFocus?: boolean;
   onDone?: () => void;
 }) {
   const [state, formAction, pending] = useActionState(props.run, idleState);
@@ -92,6 +93,8 @@ function ActionButton(props: {
         className={props.secondary ? 'secondary' : undefined}
         disabled={pending}
         aria-label={props.label}
+        // biome-ignore lint/a11y/noAutofocus: only when the operator asked for this alarm with the N key
+        autoFocus={props.autoFocus}
       >
         {pending ? props.pendingText : props.text}
       </button>
@@ -101,7 +104,12 @@ function ActionButton(props: {
 }
 
 /** One click: acknowledges the alarm without a comment. */
-export function AcknowledgeButton(props: { target: AlarmTarget; name: string; onDone?: () => void }) {
+export function AcknowledgeButton(props: {
+  target: AlarmTarget;
+  name: string;
+  autoFocus?: boolean;
+  onDone?: () => void;
+}) {
   const t = useTranslations();
   return (
     <ActionButton
@@ -109,6 +117,7 @@ export function AcknowledgeButton(props: { target: AlarmTarget; name: string; on
       text={t('alarms.acknowledge')}
       pendingText={t('alarms.acknowledging')}
       label={t('alarms.acknowledgeNamed', { name: props.name })}
+      autoFocus={props.autoFocus}
       onDone={props.onDone}
     />
   );
@@ -240,6 +249,8 @@ export function ReturnToServiceButton(props: { target: AlarmTarget; name: string
 export function AlarmActions(props: {
   alarm: Alarm;
   role: { operator: boolean; engineer: boolean };
+  /** Focus the Acknowledge button (the page was opened with N from the alarm bar). */
+  focusAcknowledge?: boolean;
   children?: ReactNode;
 }) {
   const { alarm, role } = props;
@@ -248,7 +259,7 @@ export function AlarmActions(props: {
     <div className="alarm-actions">
       {role.operator && alarm.state.endsWith('unacked') ? (
         <>
-          <AcknowledgeButton target={target} name={alarm.name} />
+          <AcknowledgeButton target={target} name={alarm.name} autoFocus={props.focusAcknowledge} />
           <AcknowledgeWithComment target={target} name={alarm.name} />
         </>
       ) : null}

@@ -8,6 +8,7 @@ import { useActionState, useEffect, useId, useState } from 'react';
 import { type FormState, idleState } from '../form-state.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { ActionForm, Field, FormStatus } from './forms.tsx';
+import { TimeZoneField } from './time-zone-field.tsx';
 
 async function logIn(email: string, password: string, t: Translator): Promise<string | null> {
   const result = await signIn('credentials', { email, password, redirect: false });
@@ -65,16 +66,9 @@ export function SsoButton({ label }: { label: string }) {
   );
 }
 
-export function SignUpForm(props: {
-  action: (previous: FormState, form: FormData) => Promise<FormState>;
-  timeZones: string[];
-}) {
+export function SignUpForm(props: { action: (previous: FormState, form: FormData) => Promise<FormState> }) {
   const t = useTranslations();
   const router = useRouter();
-  // The browser's zone is only known in the browser: render UTC first, then the viewer's own.
-  const [zone, setZone] = useState('UTC');
-  useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
-  const zones = useId();
   return (
     <ActionForm
       label={t('auth.signUpHeading')}
@@ -101,19 +95,7 @@ export function SignUpForm(props: {
         autoComplete="new-password"
         hint={t('auth.passwordHint')}
       />
-      <Field
-        name="timeZone"
-        label={t('auth.timeZone')}
-        hint={t('auth.timeZoneHint')}
-        list={zones}
-        key={zone}
-        defaultValue={zone}
-      />
-      <datalist id={zones}>
-        {props.timeZones.map((z) => (
-          <option key={z} value={z} />
-        ))}
-      </datalist>
+      <TimeZoneField label={t('auth.timeZone')} purpose={t('auth.timeZoneHint')} />
     </ActionForm>
   );
 }

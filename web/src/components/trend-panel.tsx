@@ -1,16 +1,29 @@
 'use client';
-// The site's trend: several tags on one uPlot chart, ranges from 15 minutes to a year read as
-// avg/min/max buckets from the API's rollups (through /api/series), zoom by dragging or by buttons,
-// each zoom fetching the narrower window at full resolution again.
+// The site's trend: several tags on one uPlot chart over a preset range (15 minutes to a year) or
+// any from/to, each tag read by its own aggregate (average, minimum, maximum, last, difference) from
+// the API's buckets (through /api/series) and in the viewer's display unit; zoom by dragging or by
+// buttons; the chart as shown downloads as CSV or PNG.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { useTranslations } from 'next-intl';
+import { useFormatter, useTranslations } from 'next-intl';
 import { samePin } from '../home-pins.ts';
 import { bucketParts } from '../i18n/translator.ts';
 import { type Series, seriesSchema, type TrendRangeId, trendRanges } from '../live-types.ts';
-import { alignedColumns, maxPointsFor } from '../trend-data.ts';
+import {
+  alignedColumns,
+  maxPointsFor,
+  type TagReading,
+  type TrendAggregate,
+  trendAggregates,
+  trendCsv,
+} from '../trend-data.ts';
+import { useUnitPreferences } from '../units/context.tsx';
+import { displayUnit } from '../units/display.ts';
 import { PinButton } from './pin-button.tsx';
+import { CHART_HEIGHT, chartOptions } from './trend-chart.ts';
+import { downloadCsv, downloadPng, exportName } from './trend-export.ts';
+import { TrendRangeFields } from './trend-range.tsx';
 
 export interface TrendTag {
   id: string;
@@ -18,11 +31,8 @@ export interface TrendTag {
   unit: string;
 }
 
-/** Distinguishable on white and for the common colour-vision deficiencies (Okabe-Ito). */
-const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#f0e442'];
 const MAX_TAGS = 8;
 const LONGEST_RANGE_MS = Math.max(...trendRanges.map((r) => r.ms));
-const CHART_HEIGHT = 320;
 
 interface TimeWindow {
   from: number;
@@ -30,10 +40,6 @@ interface TimeWindow {
 }
 
 type Load = { status: 'idle' | 'loading' | 'error' } | { status: 'ok'; series: Series };
-
-/** Room for the longest tick label, so 125,000 is not cut off. */
-const axisSize = (_self: uPlot, values: string[] | null) =>
-  Math.max(48, 16 + 8 * Math.max(0, ...(values ?? []).map((v) => String(v ?? '').length)));
 
 /** A chart on the home page: its tags and range (ADR 0019). */
 export interface TrendChartPin {
@@ -58,15 +64,19 @@ export function TrendPanel({
   pinnedCharts?: readonly TrendChartPin[];
 }) {
   const t = useTranslations();
+  const format = useFormatter();
+  const unitPreferences = useUnitPreferences();
   const headingId = useId();
   const title = heading ?? t('trend.heading');
   const [selected, setSelected] = useState<string[]>(
     () => initial?.tagIds ?? tags.slice(0, 2).map((t) => t.id),
   );
-  const [rangeId, setRangeId] = useState<TrendRangeId>(initial?.range ?? '15m');
+  const [rangeId, setRangeId] = useState<TrendRangeId | 'custom'>(initial?.range ?? '15m');
+  const [custom, setCustom] = useState<TimeWindow | null>(null);
+  const [aggregateOf, setAggregateOf] = useState<Record<string, TrendAggregate>>({});
   const [pinned, setPinned] = useState<TrendChartPin[]>(() => [...(pinnedCharts ?? [])]);
-  const current: TrendChartPin = { tagIds: selected, range: rangeId };
-  const currentPinned = pinned.some((chart) => sameChart(chart, current));
+  const current: TrendChartPin | null = rangeId === 'custom' ? null : { tagIds: selected, range: rangeId };
+  const currentPinned = current !== null && pinned.some((chart) => sameChart(chart, current));
   const [zoom, setZoom] = useState<TimeWindow | null>(null);
   const [load, setLoad] = useState<Load>({ status: 'idle' });
   const chartBox = useRef<HTMLDivElement>(null);
@@ -74,8 +84,26 @@ export function TrendPanel({
   const [anchor, setAnchor] = useState(() => Date.now());
 
   const range = trendRanges.find((r) => r.id === rangeId) ?? trendRanges[0];
-  const span: TimeWindow = zoom ?? { from: anchor - range.ms, to: anchor };
+  const span: TimeWindow =
+    zoom ?? (rangeId === 'custom' && custom ? custom : { from: anchor - range.ms, to: anchor });
   const shown = useMemo(() => tags.filter((t) => selected.includes(t.id)), [tags, selected]);
+  // How each tag is read: its aggregate, and the unit the viewer reads its quantity in.
+  const readings = useMemo(
+    () =>
+      new Map(
+        tags.map((tag) => {
+          const unit = displayUnit(tag.unit, unitPreferences);
+          return [
+            tag.id,
+            { aggregate: aggregateOf[tag.id] ?? 'avg', convert: unit.convert, unit: unit.unit },
+          ];
+        }),
+      ),
+    [tags, unitPreferences, aggregateOf],
+  );
+  const readingOf = (tagId: string): TagReading =>
+    readings.get(tagId) ?? { aggregate: 'avg', convert: (v) => v };
+  const aggregates = [...new Set(shown.map((tag) => readingOf(tag.id).aggregate))].sort().join(',');
 
   // Fetch the window; a newer request supersedes an older one still in flight.
   useEffect(() => {
@@ -92,6 +120,7 @@ export function TrendPanel({
       from: String(Math.floor(span.from)),
       to: String(Math.ceil(span.to)),
       maxPoints: String(maxPointsFor(chartBox.current?.clientWidth ?? 600)),
+      aggregates,
     });
     fetch(`/api/series?${params}`, { cache: 'no-store', signal: abort.signal })
       .then(async (response) => {
@@ -102,7 +131,7 @@ export function TrendPanel({
         if (error.name !== 'AbortError') setLoad({ status: 'error' });
       });
     return () => abort.abort();
-  }, [shown, span.from, span.to]);
+  }, [shown, span.from, span.to, aggregates]);
 
   // Draw (or redraw) the chart when data arrives; uPlot owns the canvas inside chartBox.
   useEffect(() => {
@@ -117,49 +146,30 @@ export function TrendPanel({
       const drawn = load.series.series.map(
         (s) => tags.find((t) => t.id === s.tagId) ?? { id: s.tagId, name: s.tagId, unit: s.unit },
       );
-      // One y scale per unit, so 40 L/s and 125,000 m3 can share a chart; the first two get an axis each side.
-      const units = [...new Set(drawn.map((t) => t.unit))];
-      const scaleOf = (unit: string) => `u${units.indexOf(unit)}`;
+      const style = getComputedStyle(document.documentElement);
       const plot = new UPlot(
-        {
+        chartOptions({
           width: box.clientWidth,
-          height: CHART_HEIGHT,
-          scales: { x: { time: true } },
-          series: [
-            {},
-            ...drawn.map((tag, i) => ({
-              label: tag.unit ? `${tag.name} (${tag.unit})` : tag.name,
-              scale: scaleOf(tag.unit),
-              stroke: PALETTE[i % PALETTE.length],
-              width: 2,
-              // Report by exception: no sample means "unchanged", so the line carries on across the gap.
-              spanGaps: true,
-            })),
-          ],
-          axes: [
-            {},
-            ...units.slice(0, 2).map((unit, side) => ({
-              scale: scaleOf(unit),
-              label: unit || undefined,
-              side: side === 0 ? 3 : 1,
-              grid: { show: side === 0 },
-              size: axisSize,
-            })),
-          ],
-          cursor: { drag: { x: true, y: false, setScale: false } },
-          hooks: {
-            setSelect: [
-              (u) => {
-                if (u.select.width < 5) return;
-                const from = u.posToVal(u.select.left, 'x') * 1000;
-                const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
-                u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-                if (to - from >= 1000) setZoom({ from, to });
-              },
-            ],
+          tags: drawn.map((tag) => {
+            const reading = readings.get(tag.id);
+            return {
+              name: tag.name,
+              unit: reading?.unit ?? tag.unit,
+              ...(reading && reading.aggregate !== 'avg'
+                ? { aggregate: t(`trend.aggregates.${reading.aggregate}`) }
+                : {}),
+            };
+          }),
+          colours: {
+            text: style.getPropertyValue('--muted').trim(),
+            grid: style.getPropertyValue('--line').trim(),
           },
-        },
-        alignedColumns(load.series),
+          onZoom: (from, to) => setZoom({ from, to }),
+        }),
+        alignedColumns(
+          load.series,
+          (tagId) => readings.get(tagId) ?? { aggregate: 'avg', convert: (v) => v },
+        ),
         box,
       );
       plot.over.addEventListener('dblclick', () => setZoom(null));
@@ -171,7 +181,7 @@ export function TrendPanel({
       cancelled = true;
       resize?.disconnect();
     };
-  }, [load, tags]);
+  }, [load, tags, readings, t]);
 
   useEffect(
     () => () => {
@@ -203,22 +213,46 @@ export function TrendPanel({
       <div className="trend-controls">
         <fieldset className="trend-tags">
           <legend>{t('trend.tags')}</legend>
-          {tags.map((tag) => (
-            <label key={tag.id} className="check">
-              <input
-                type="checkbox"
-                checked={selected.includes(tag.id)}
-                disabled={!selected.includes(tag.id) && selected.length >= MAX_TAGS}
-                onChange={(event) =>
-                  setSelected((current) =>
-                    event.target.checked ? [...current, tag.id] : current.filter((id) => id !== tag.id),
-                  )
-                }
-              />{' '}
-              {tag.name}
-              {tag.unit ? <span className="muted"> ({tag.unit})</span> : null}
-            </label>
-          ))}
+          {tags.map((tag) => {
+            const on = selected.includes(tag.id);
+            const unit = readings.get(tag.id)?.unit ?? tag.unit;
+            return (
+              <span key={tag.id} className="trend-tag">
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={on}
+                    disabled={!on && selected.length >= MAX_TAGS}
+                    onChange={(event) =>
+                      setSelected((current) =>
+                        event.target.checked ? [...current, tag.id] : current.filter((id) => id !== tag.id),
+                      )
+                    }
+                  />{' '}
+                  {tag.name}
+                  {unit ? <span className="muted"> ({unit})</span> : null}
+                </label>
+                {on ? (
+                  <select
+                    aria-label={t('trend.aggregateOf', { name: tag.name })}
+                    value={aggregateOf[tag.id] ?? 'avg'}
+                    onChange={(event) =>
+                      setAggregateOf((current) => ({
+                        ...current,
+                        [tag.id]: event.target.value as TrendAggregate,
+                      }))
+                    }
+                  >
+                    {trendAggregates.map((aggregate) => (
+                      <option key={aggregate} value={aggregate}>
+                        {t(`trend.aggregates.${aggregate}`)}
+                      </option>
+                    ))}
+                  </select>
+                ) : null}
+              </span>
+            );
+          })}
         </fieldset>
         <div className="trend-buttons">
           <label htmlFor={`${headingId}-range`}>{t('trend.range')}</label>
@@ -226,9 +260,12 @@ export function TrendPanel({
             id={`${headingId}-range`}
             value={rangeId}
             onChange={(event) => {
-              setRangeId(event.target.value as TrendRangeId);
+              const next = event.target.value as TrendRangeId | 'custom';
+              setRangeId(next);
               setZoom(null);
               setAnchor(Date.now());
+              // A fixed period starts as the window shown, for the person to adjust.
+              if (next === 'custom') setCustom(span);
             }}
           >
             {trendRanges.map((r) => (
@@ -236,6 +273,7 @@ export function TrendPanel({
                 {t(`trend.ranges.${r.id}`)}
               </option>
             ))}
+            <option value="custom">{t('trend.customRange')}</option>
           </select>
           <button type="button" className="secondary" onClick={() => zoomBy(0.5)}>
             {t('trend.zoomIn')}
@@ -254,10 +292,10 @@ export function TrendPanel({
           >
             {t('trend.resetZoom')}
           </button>
-          {pinnedCharts ? (
+          {pinnedCharts && current ? (
             <PinButton
               key={`${rangeId}:${selected.join(',')}`}
-              pin={{ kind: 'chart', tagIds: selected, range: rangeId }}
+              pin={{ kind: 'chart', tagIds: selected, range: current.range }}
               pinned={currentPinned}
               disabled={selected.length === 0}
               label={{ pin: t('pin.pinChartLabel'), unpin: t('pin.unpinChartLabel') }}
@@ -271,6 +309,55 @@ export function TrendPanel({
             />
           ) : null}
         </div>
+      </div>
+      {rangeId === 'custom' && custom ? (
+        <TrendRangeFields
+          window={custom}
+          onApply={(window) => {
+            setCustom(window);
+            setZoom(null);
+          }}
+        />
+      ) : null}
+      <div className="trend-export">
+        <button
+          type="button"
+          className="secondary"
+          disabled={!hasData}
+          onClick={() => {
+            if (load.status !== 'ok') return;
+            const headings = shown.map((tag) => {
+              const reading = readings.get(tag.id);
+              const what = [reading?.unit, t(`trend.aggregates.${reading?.aggregate ?? 'avg'}`)].filter(
+                Boolean,
+              );
+              return { tagId: tag.id, heading: `${tag.name} (${what.join(', ')})` };
+            });
+            downloadCsv(trendCsv(load.series, headings, readingOf), exportName(title));
+          }}
+        >
+          {t('trend.downloadCsv')}
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!hasData}
+          onClick={() => {
+            const canvas = chart.current?.ctx.canvas;
+            if (!canvas) return;
+            const when = format.dateTimeRange(new Date(span.from), new Date(span.to), {
+              dateStyle: 'medium',
+              timeStyle: 'short',
+            });
+            downloadPng(
+              canvas,
+              `${title}: ${shown.map((tag) => tag.name).join(', ')} · ${when}`,
+              exportName(title),
+            );
+          }}
+        >
+          {t('trend.downloadPng')}
+        </button>
       </div>
       <p className="hint" role="status">
         {load.status === 'loading'

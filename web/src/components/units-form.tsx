@@ -3,6 +3,7 @@
 import { convertibleUnits, type UnitQuantity, unitCatalogue } from '@plantwatch/shared';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
+import { useState } from 'react';
 import type { FormState } from '../form-state.ts';
 import { CHOOSABLE_QUANTITIES, type UnitPreferences } from '../units/display.ts';
 import { ActionForm, SelectField } from './forms.tsx';
@@ -18,30 +19,39 @@ export function UnitsForm(props: {
 }) {
   const t = useTranslations('units');
   const router = useRouter();
+  // Said outside the form: the form is made anew with the saved choices, its own status with it.
+  const [saved, setSaved] = useState('');
   return (
-    <ActionForm
-      // Re-mounted with what was saved, so the selects show it.
-      key={JSON.stringify(props.chosen)}
-      action={props.save}
-      label={t('formLabel')}
-      submitLabel={t('save')}
-      pendingLabel={t('saving')}
-      onDone={(state) => {
-        if (state.status === 'ok') router.refresh();
-      }}
-    >
-      {CHOOSABLE_QUANTITIES.map((quantity) => (
-        <SelectField
-          key={quantity}
-          name={quantity}
-          label={t(`quantities.${quantity}`)}
-          defaultValue={props.chosen[quantity] ?? ''}
-          options={[
-            { value: '', label: t('asConfigured') },
-            ...unitsOf(quantity).map((symbol) => ({ value: symbol, label: symbol })),
-          ]}
-        />
-      ))}
-    </ActionForm>
+    <>
+      <p className="ok" role="status">
+        {saved}
+      </p>
+      <ActionForm
+        // Re-mounted with what was saved, so the selects show it.
+        key={JSON.stringify(props.chosen)}
+        action={props.save}
+        label={t('formLabel')}
+        submitLabel={t('save')}
+        pendingLabel={t('saving')}
+        onDone={(state) => {
+          if (state.status !== 'ok') return;
+          setSaved(state.message ?? '');
+          router.refresh();
+        }}
+      >
+        {CHOOSABLE_QUANTITIES.map((quantity) => (
+          <SelectField
+            key={quantity}
+            name={quantity}
+            label={t(`quantities.${quantity}`)}
+            defaultValue={props.chosen[quantity] ?? ''}
+            options={[
+              { value: '', label: t('asConfigured') },
+              ...unitsOf(quantity).map((symbol) => ({ value: symbol, label: symbol })),
+            ]}
+          />
+        ))}
+      </ActionForm>
+    </>
   );
 }

@@ -64,7 +64,7 @@ async function mutate(work: () => Promise<FormState>): Promise<FormState> {
       return { status: 'error', message: t('errors.fixFields'), fieldErrors };
     }
     if (error instanceof RoleTooLowError)
-      return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+      return { status: 'error', message: t('errors.denied', { role: t(`roles.${error.needed}`) }) };
     if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
     if (error instanceof ApiError && error.status < 500) {
       const fieldErrors = Object.fromEntries(

@@ -32,7 +32,7 @@ const text = (form: FormData | undefined, name: string): string | undefined => {
 async function failure(error: unknown): Promise<FormState> {
   const t = await getTranslations();
   if (error instanceof RoleTooLowError)
-    return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+    return { status: 'error', message: t('errors.denied', { role: t(`roles.${error.needed}`) }) };
   if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
   if (error instanceof ApiError && error.status < 500) {
     const fieldErrors = Object.fromEntries(

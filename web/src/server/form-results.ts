@@ -37,7 +37,7 @@ export async function refusedByForm(
 export async function failedChange(error: unknown, fieldsOf: FieldsOf, what: string): Promise<FormState> {
   const t = await getTranslations();
   if (error instanceof RoleTooLowError)
-    return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+    return { status: 'error', message: t('errors.denied', { role: t(`roles.${error.needed}`) }) };
   if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
   if (error instanceof ApiError && error.status < 500) {
     return {

@@ -6,6 +6,7 @@ import { alarmSchema, idSchema } from '@plantwatch/shared';
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { latestValuesSchema, type SiteLive, seriesSchema } from '../live-types.ts';
+import { trendAggregates } from '../trend-data.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { readAuthToken } from './auth.ts';
 
@@ -77,21 +78,26 @@ const seriesQuery = z
     from: z.coerce.number().int().min(0),
     to: z.coerce.number().int().min(0),
     maxPoints: z.coerce.number().int().min(10).max(2000).default(600),
+    aggregates: z
+      .string()
+      .default('avg')
+      .transform((text) => [...new Set(text.split(',').filter((a) => a !== ''))])
+      .pipe(z.array(z.enum(trendAggregates)).min(1, 'name at least one aggregate')),
   })
   .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] });
 
-/** GET /api/series?tagIds=a,b&from=&to=&maxPoints=: avg/min/max buckets for a chart. */
+/** GET /api/series?tagIds=a,b&from=&to=&maxPoints=&aggregates=avg,last: buckets for a chart. */
 export async function series(request: NextRequest) {
   const input = seriesQuery.safeParse(Object.fromEntries(request.nextUrl.searchParams));
   if (!input.success) return badInput(input.error);
-  const { tagIds, from, to, maxPoints } = input.data;
+  const { tagIds, from, to, maxPoints, aggregates } = input.data;
   return withApiToken(async (token) => {
     const params = new URLSearchParams({
       tagIds: tagIds.join(','),
       from: String(from),
       to: String(to),
       maxPoints: String(maxPoints),
-      aggregates: 'avg,min,max',
+      aggregates: aggregates.join(','),
     });
     return reply(200, seriesSchema.parse(await callApi('GET', `/v1/telemetry/series?${params}`, { token })));
   });

@@ -39,21 +39,26 @@ export const listAlarms = async (filter: AlarmFilter): Promise<ConsoleAlarm[]> =
 /** The console's lists: what needs attention, what is suppressed (shelved, out of service), history, all. */
 export type ConsoleShow = 'active' | 'shelved' | 'out-of-service' | 'history' | 'all';
 
+const inList: Record<'active' | 'shelved' | 'out-of-service', (alarm: ConsoleAlarm) => boolean> = {
+  // Suppressed alarms leave the active list for their own (ISA-18.2): they are not annunciated.
+  active: (a) => a.state !== 'normal' && !a.shelved && !a.outOfService,
+  shelved: (a) => a.shelved,
+  'out-of-service': (a) => a.outOfService,
+};
+
+/**
+ * One of the console's lists, and the alarms outside it (for the rows that leave it while shown):
+ * active, shelved and out of service are cut from every alarm; history and all are the API's lists.
+ */
 export async function consoleAlarms(
   show: ConsoleShow,
   filter: Omit<AlarmFilter, 'status'>,
-): Promise<ConsoleAlarm[]> {
-  switch (show) {
-    case 'active':
-      // Suppressed alarms leave the active list for their own (ISA-18.2): they are not annunciated.
-      return (await listAlarms({ ...filter, status: 'active' })).filter((a) => !a.shelved && !a.outOfService);
-    case 'shelved':
-      return (await listAlarms({ ...filter, status: 'all' })).filter((a) => a.shelved);
-    case 'out-of-service':
-      return (await listAlarms({ ...filter, status: 'all' })).filter((a) => a.outOfService);
-    default:
-      return listAlarms({ ...filter, status: show });
-  }
+): Promise<{ alarms: ConsoleAlarm[]; elsewhere: ConsoleAlarm[] }> {
+  if (show === 'history' || show === 'all')
+    return { alarms: await listAlarms({ ...filter, status: show }), elsewhere: [] };
+  const every = await listAlarms({ ...filter, status: 'all' });
+  const belongs = inList[show];
+  return { alarms: every.filter(belongs), elsewhere: every.filter((alarm) => !belongs(alarm)) };
 }
 
 export const getAlarmRule = (ruleId: string): Promise<AlarmRule> =>

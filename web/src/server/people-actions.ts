@@ -58,7 +58,7 @@ async function asEngineer(
     return null;
   } catch (error) {
     if (error instanceof RoleTooLowError)
-      return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+      return { status: 'error', message: t('errors.denied', { role: t(`roles.${error.needed}`) }) };
     if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
     // 409 (still used) and 422 (a contact or rotation that no longer exists) explain themselves
     if (error instanceof ApiError && error.status < 500) {
@@ -343,7 +343,7 @@ export async function addOverride(
     );
   } catch (error) {
     if (error instanceof RoleTooLowError)
-      return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+      return { status: 'error', message: t('errors.denied', { role: t(`roles.${error.needed}`) }) };
     if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
     console.error('web: adding an override failed', error);
     return { status: 'error', message: t('errors.generic') };
@@ -365,7 +365,7 @@ export async function removeOverride(rotationId: string, removed: Override): Pro
     );
   } catch (error) {
     if (error instanceof RoleTooLowError)
-      return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+      return { status: 'error', message: t('errors.denied', { role: t(`roles.${error.needed}`) }) };
     if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
     console.error('web: removing an override failed', error);
     return { status: 'error', message: t('errors.generic') };

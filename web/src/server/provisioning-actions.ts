@@ -36,7 +36,11 @@ export async function createGatewayForSetup(input: {
     return { ok: true, gateway: { id: gateway.id, name: gateway.name, siteId: gateway.siteId } };
   } catch (error) {
     if (error instanceof RoleTooLowError) {
-      return { ok: false, message: t('errors.denied', { role: error.needed }), fieldErrors: {} };
+      return {
+        ok: false,
+        message: t('errors.denied', { role: t(`roles.${error.needed}`) }),
+        fieldErrors: {},
+      };
     }
     if (error instanceof ApiUnavailableError)
       return { ok: false, message: t('errors.apiDown'), fieldErrors: {} };

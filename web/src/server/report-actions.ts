@@ -26,7 +26,7 @@ export async function runReportNow(
     };
   } catch (error) {
     if (error instanceof RoleTooLowError)
-      return { status: 'error', message: t('errors.denied', { role: error.needed }) };
+      return { status: 'error', message: t('errors.denied', { role: t(`roles.${error.needed}`) }) };
     if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
     if (error instanceof ApiError && error.status < 500) return { status: 'error', message: error.message };
     console.error('web: run now failed', error);

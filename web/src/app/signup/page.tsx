@@ -16,7 +16,7 @@ export default function SignUpPage() {
     <main id="main" className="narrow">
       <h1>{t('auth.signUpHeading')}</h1>
       <p>{t('auth.signUpIntro')}</p>
-      <SignUpForm action={signUp} timeZones={Intl.supportedValuesOf('timeZone')} />
+      <SignUpForm action={signUp} />
       <p>
         {t('auth.haveAccount')} <Link href="/login">{t('auth.logInLink')}</Link>
       </p>

@@ -45,6 +45,11 @@ export const common = {
     menu: 'Menu',
     close: 'Close',
   },
+  timeZoneField: {
+    saves: 'Saves {zone} (now {time} there): {purpose}',
+    empty: 'Empty saves UTC. Type a zone name such as Europe/London.',
+    unknown: '“{zone}” is not a time zone name; pick one from the list, such as Europe/London.',
+  },
   annunciator: {
     label: 'Alarm annunciator',
     countLabel:
@@ -131,7 +136,7 @@ export const common = {
     tenantName: 'Organisation name',
     yourName: 'Your name',
     timeZone: 'Time zone',
-    timeZoneHint: 'Used for schedules and reports; times on screen follow your browser.',
+    timeZoneHint: 'the organisation’s schedules and reports follow it; times on screen follow your browser.',
     passwordHint: 'At least 10 characters. A long phrase beats a complex word.',
     signUp: 'Create account',
     signingUp: 'Creating account…',

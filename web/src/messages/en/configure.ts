@@ -12,6 +12,7 @@ export const configure = {
     site: 'Site',
     gateway: 'Gateway',
     device: 'Device',
+    siteZonePurpose: 'the site’s reports, schedules and on-call hand-offs follow it.',
     latitude: 'Latitude',
     longitude: 'Longitude',
     created: 'Created',

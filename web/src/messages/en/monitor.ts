@@ -182,6 +182,7 @@ export const monitor = {
       'in-service': 'returned to service',
       comment: 'comment',
       suppressed: 'suppressed',
+      'page-held': 'page held back (re-page hold-off)',
     },
     channels: {
       web: 'web',
@@ -241,7 +242,23 @@ export const monitor = {
     noData: 'No data in this range.',
     noTags: 'This site has no numeric tags to trend yet.',
     chartLabel: 'Trend of {names}',
+    customRange: 'From … to …',
+    from: 'From',
+    to: 'To',
+    apply: 'Show',
+    rangeIncomplete: 'Give both a start and an end.',
+    rangeBackwards: 'The end must be after the start.',
+    aggregateOf: 'How {name} is read per interval',
+    aggregates: {
+      avg: 'average',
+      min: 'minimum',
+      max: 'maximum',
+      last: 'last',
+      difference: 'difference',
+    },
+    downloadCsv: 'Download CSV',
+    downloadPng: 'Download PNG',
     bucket:
-      '{unit, select, raw {raw samples} s {{n, number} s averages} min {{n, number} min averages} h {{n, number} h averages} other {{n, number} day averages}}',
+      '{unit, select, raw {raw samples} s {{n, number} s intervals} min {{n, number} min intervals} h {{n, number} h intervals} other {{n, number} day intervals}}',
   },
 } as const;

@@ -20,6 +20,8 @@ export const people = {
       voice: 'Voice call',
       email: 'E-mail',
       webhook: 'Webhook',
+      telegram: 'Telegram',
+      whatsapp: 'WhatsApp',
     },
     unused: '—',
     addContact: 'Add contact',

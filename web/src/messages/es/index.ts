@@ -1,4 +1,4 @@
-// Every message of the web app in es, by namespace.
+// Every message of the web app in Spanish, by namespace (keys as in English).
 import { common } from './common.ts';
 import { configure } from './configure.ts';
 import { monitor } from './monitor.ts';

@@ -15,7 +15,7 @@ import { AlarmConsoleTable } from '../../../components/alarm-console.tsx';
 import { AutoRefresh } from '../../../components/alarm-controls.tsx';
 import { getPreferences } from '../../../i18n/preferences.ts';
 import { listSites, listTags } from '../../../server/data.ts';
-import { type ConsoleShow, consoleAlarms } from '../../../server/monitoring.ts';
+import { type ConsoleAlarm, type ConsoleShow, consoleAlarms } from '../../../server/monitoring.ts';
 import { can } from '../../../server/viewer.ts';
 import { displayUnit } from '../../../units/display.ts';
 
@@ -79,7 +79,7 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
     getPreferences(),
   ]);
   const siteId = sites.find((s) => s.id === search.siteId)?.id;
-  const [alarms, operator, engineer] = await Promise.all([
+  const [{ alarms, elsewhere }, operator, engineer] = await Promise.all([
     consoleAlarms(show, { siteId, severity, state }),
     can('operator'),
     can('engineer'),
@@ -87,19 +87,20 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
   const siteName = new Map(sites.map((s) => [s.id, s.name]));
   const unitOf = new Map(tags.map((tag) => [tag.id, tag.unit]));
   const needle = (search.q ?? '').trim().toLowerCase();
-  const rows: ConsoleRow[] = alarms
+  const toRow = (alarm: ConsoleAlarm): ConsoleRow => {
+    // The value at the last transition, in the unit the viewer reads this quantity in.
+    const shown = displayUnit(alarm.tagId === null ? '' : (unitOf.get(alarm.tagId) ?? ''), units);
+    const value = typeof alarm.value === 'number' ? shown.convert(alarm.value) : alarm.value;
+    return {
+      alarm,
+      siteName: siteName.get(alarm.siteId) ?? t('common.noValue'),
+      value: formatWithUnit(value, typeof value === 'number' ? shown.unit : '', { locale }),
+    };
+  };
+  const rows = alarms
     .filter((a) => (needle ? a.name.toLowerCase().includes(needle) : true))
     .sort(consoleOrder)
-    .map((alarm) => {
-      // The value at the last transition, in the unit the viewer reads this quantity in.
-      const shown = displayUnit(alarm.tagId === null ? '' : (unitOf.get(alarm.tagId) ?? ''), units);
-      const value = typeof alarm.value === 'number' ? shown.convert(alarm.value) : alarm.value;
-      return {
-        alarm,
-        siteName: siteName.get(alarm.siteId) ?? t('common.noValue'),
-        value: formatWithUnit(value, typeof value === 'number' ? shown.unit : '', { locale }),
-      };
-    });
+    .map(toRow);
   const filtered = Boolean(severity || state || siteId || needle);
   return (
     <>
@@ -153,18 +154,14 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
       </search>
       {operator ? null : <p className="notice">{t('alarms.readOnly')}</p>}
       <AutoRefresh everyMs={5_000} />
-      {rows.length === 0 ? (
-        <section className="empty">
-          <p>{filtered ? t('alarms.noMatch') : t(`alarms.none.${show}`)}</p>
-        </section>
-      ) : (
-        // A new filter starts a new list; within one, rows keep their place until refreshed.
-        <AlarmConsoleTable
-          key={JSON.stringify([show, severity, state, siteId, needle])}
-          rows={rows}
-          role={{ operator, engineer }}
-        />
-      )}
+      {/* A new filter starts a new list; within one, rows keep their place until refreshed. */}
+      <AlarmConsoleTable
+        key={JSON.stringify([show, severity, state, siteId, needle])}
+        rows={rows}
+        elsewhere={elsewhere.map(toRow)}
+        role={{ operator, engineer }}
+        empty={filtered ? t('alarms.noMatch') : t(`alarms.none.${show}`)}
+      />
     </>
   );
 }

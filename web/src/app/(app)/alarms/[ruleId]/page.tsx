@@ -10,7 +10,7 @@ import { getSite, listUsers } from '../../../../server/data.ts';
 import { getAlarmRule, listAlarmEvents, listAlarms } from '../../../../server/monitoring.ts';
 import { can, getViewer } from '../../../../server/viewer.ts';
 
-type Props = { params: Promise<{ ruleId: string }> };
+type Props = { params: Promise<{ ruleId: string }>; searchParams: Promise<{ focus?: string }> };
 
 async function ruleOf(props: Props) {
   const { ruleId } = await props.params;
@@ -54,6 +54,11 @@ export default async function AlarmHistoryPage(props: Props) {
     knownUserNames(),
   ]);
   const alarmName = new Map(ruleAlarms.map((alarm) => [alarm.id, alarm.name]));
+  // Opened with N from the alarm bar: the first Acknowledge button takes the focus, so Enter acknowledges.
+  const focused =
+    (await props.searchParams).focus === 'acknowledge'
+      ? ruleAlarms.find((alarm) => alarm.state.endsWith('unacked'))?.id
+      : undefined;
   return (
     <>
       <p>
@@ -74,7 +79,11 @@ export default async function AlarmHistoryPage(props: Props) {
               <div className="muted">
                 <StateLabel alarm={alarm} />
               </div>
-              <AlarmActions alarm={alarm} role={{ operator, engineer }} />
+              <AlarmActions
+                alarm={alarm}
+                role={{ operator, engineer }}
+                focusAcknowledge={alarm.id === focused}
+              />
             </li>
           ))}
         </ul>

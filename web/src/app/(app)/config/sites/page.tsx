@@ -4,6 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import { AddSection, ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { ActionForm, Field } from '../../../../components/forms.tsx';
 import { LocalTime } from '../../../../components/local-time.tsx';
+import { TimeZoneField } from '../../../../components/time-zone-field.tsx';
 import { createSite, deleteSite } from '../../../../server/actions.ts';
 import { listSites } from '../../../../server/data.ts';
 import { can } from '../../../../server/viewer.ts';
@@ -51,7 +52,7 @@ export default async function SitesConfigPage() {
         >
           <Field name="name" label={c('name')} required />
           <Field name="description" label={c('description')} />
-          <Field name="timeZone" label={t('auth.timeZone')} placeholder="Europe/London" />
+          <TimeZoneField label={t('auth.timeZone')} purpose={c('siteZonePurpose')} />
           <div className="row">
             <Field
               name="location.latitude"

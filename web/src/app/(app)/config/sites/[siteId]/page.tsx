@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { ActionForm, Field } from '../../../../../components/forms.tsx';
+import { TimeZoneField } from '../../../../../components/time-zone-field.tsx';
 import { updateSite } from '../../../../../server/actions.ts';
 import { getSite } from '../../../../../server/data.ts';
 import { can } from '../../../../../server/viewer.ts';
@@ -31,7 +32,11 @@ export default async function EditSitePage(props: { params: Promise<{ siteId: st
         >
           <Field name="name" label={c('name')} required defaultValue={site.name} />
           <Field name="description" label={c('description')} defaultValue={site.description} />
-          <Field name="timeZone" label={t('auth.timeZone')} defaultValue={site.timeZone} />
+          <TimeZoneField
+            label={t('auth.timeZone')}
+            defaultValue={site.timeZone}
+            purpose={c('siteZonePurpose')}
+          />
           <div className="row">
             <Field
               name="location.latitude"

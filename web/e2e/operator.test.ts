@@ -1,0 +1,329 @@
+// End-to-end in headless Chromium: what a control-room operator relies on — alarms annunciated on
+// every page, shelved alarms leaving the active list, values with units, the dark theme, the four
+// languages, the phone menu, and the security headers and status codes of every page.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiSession,
+  checkBasics,
+  DEMO,
+  E2E_SETUP_MS,
+  E2E_TEST_MS,
+  type E2e,
+  logIn,
+  navigateOnPhone,
+  PHONE,
+  startE2e,
+} from './harness.ts';
+
+let e2e: E2e;
+let api: Awaited<ReturnType<typeof apiSession>>;
+let inflowTagId = '';
+let levelTagId = '';
+let siteId = '';
+
+beforeAll(async () => {
+  e2e = await startE2e();
+  api = await apiSession(e2e.runtime.apiUrl);
+  const { tags } = await api.get<{ tags: { id: string; key: string }[] }>('/v1/tags');
+  inflowTagId = tags.find((tag) => tag.key === 'inflow')?.id ?? '';
+  levelTagId = tags.find((tag) => tag.key === 'level')?.id ?? '';
+  siteId = (await api.get<{ sites: { id: string }[] }>('/v1/sites')).sites[0]?.id ?? '';
+}, E2E_SETUP_MS);
+
+afterAll(async () => {
+  await e2e?.close();
+}, 60_000);
+
+/** An alarm rule the demo plant trips on its next sample (the inflow is always above 1 L/s). */
+async function tripAlarm(
+  name: string,
+  severity: 'critical' | 'high' | 'medium' | 'low',
+  tagId = inflowTagId,
+) {
+  const created = await api.post('/v1/alarm-rules', {
+    kind: 'comparison',
+    tagId,
+    name,
+    severity,
+    op: '>',
+    value: -1000,
+  });
+  expect(created.status).toBe(201);
+  return ((await created.json()) as { id: string }).id;
+}
+
+/** When the API first lists the alarm as active and unacknowledged (probing every 50 ms). */
+async function raisedAt(ruleId: string): Promise<number> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    const { alarms } = await api.get<{ alarms: { ruleId: string; state: string }[] }>(
+      `/v1/alarms?status=active&ruleId=${ruleId}`,
+    );
+    if (alarms.some((alarm) => alarm.state === 'active-unacked')) return Date.now();
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`rule ${ruleId} raised no alarm within a minute`);
+}
+
+const count = (page: Page, severity: string) =>
+  page.locator(`.alarm-bar [data-severity="${severity}"]`).getAttribute('data-count').then(Number);
+
+describe('a control-room operator', () => {
+  it(
+    'sees an alarm raised while on a page without alarms: the bar, its flash, the title, and N to open it',
+    async () => {
+      const { context, page } = await e2e.newPage();
+      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      await page.goto(`${e2e.web.url}/config/sites`);
+      await page.locator('.alarm-bar[data-feed="live"]').waitFor();
+      const before = await count(page, 'critical');
+
+      const ruleId = await tripAlarm('Inflow above test limit', 'critical');
+      const raised = await raisedAt(ruleId);
+      // (The demo plant may raise alarms of its own meanwhile: at least ours is counted.)
+      await expect
+        .poll(() => count(page, 'critical'), { timeout: 10_000, interval: 50 })
+        .toBeGreaterThanOrEqual(before + 1);
+      const shownAfterMs = Date.now() - raised;
+      process.stderr.write(`e2e: annunciated ${shownAfterMs} ms after the API listed the alarm\n`);
+      // Polled every 1.5 s for now (server-sent events will replace it): within the issue's 2 s.
+      expect(shownAfterMs).toBeLessThan(2_500);
+      await expect.poll(() => page.title()).toMatch(/^\(\d+\) Sites · Plantwatch$/);
+      expect(await page.locator('.alarm-bar .severity.flash').count()).toBe(1);
+      await checkBasics(page, 'annunciation');
+
+      // Muting is remembered for this user in this browser.
+      await page.getByRole('button', { name: 'Sound on' }).click();
+      await page.reload();
+      await page.getByRole('button', { name: 'Sound off' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Sound off' }).getAttribute('aria-pressed')).toBe(
+        'false',
+      );
+
+      // One key opens the newest alarm (ours, unless the demo plant raised one since), where Enter acknowledges it.
+      await page.locator('main h1').click();
+      const newest = (await page.locator('.alarm-bar .newest-link').textContent()) ?? '';
+      await page.keyboard.press('n');
+      await page.waitForURL(/\/alarms\/[0-9a-f-]{36}\?focus=acknowledge$/);
+      await page.locator('.alarm-item').filter({ hasText: newest }).first().waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Acknowledge');
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() =>
+          page
+            .locator('.alarm-item')
+            .filter({ hasText: newest })
+            .first()
+            .getByRole('button', { name: 'Acknowledge' })
+            .count(),
+        )
+        .toBe(0);
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    'shelves an alarm, which stays in place until the list is refreshed, then is listed as shelved only',
+    async () => {
+      await tripAlarm('Wet well level shelving test', 'medium', levelTagId);
+      const { context, page } = await e2e.newPage();
+      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      await page.goto(`${e2e.web.url}/alarms`);
+      const row = page.getByRole('row', { name: /Wet well level shelving test/ });
+      await row.waitFor({ timeout: 60_000 });
+      // Its value with the tag's unit (the wet well level is in metres).
+      expect(await row.locator('.console-value').textContent()).toMatch(/^\d+(\.\d+)? m$/);
+      await row
+        .locator('summary')
+        .filter({ hasText: /^Shelve$/ })
+        .click();
+      const form = row.getByRole('form', { name: 'Shelve Wet well level shelving test' });
+      await form.getByLabel('Reason').fill('Sensor being cleaned');
+      await form.getByRole('button', { name: 'Shelve', exact: true }).click();
+      await row.getByText('Left this list').waitFor();
+      await checkBasics(page, 'alarms-shelved-in-place');
+
+      await page.getByRole('button', { name: 'Refresh the list' }).click();
+      await expect.poll(() => row.count()).toBe(0);
+      await page.getByLabel('Show').selectOption('shelved');
+      await page.getByRole('button', { name: 'Filter', exact: true }).click();
+      const shelved = page.getByRole('row', { name: /Wet well level shelving test/ });
+      await shelved.getByText('Shelved', { exact: true }).waitFor();
+      await shelved.getByText(/Process:/).waitFor();
+      await checkBasics(page, 'alarms-shelved-list');
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    'reads values in the units people write, converted to the units they choose',
+    async () => {
+      const { context, page } = await e2e.newPage();
+      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      await page.goto(`${e2e.web.url}/sites/${siteId}`);
+      const motor = page.locator('tr[data-tag="motor_temp"] .unit');
+      await expect.poll(() => motor.textContent(), { timeout: 60_000 }).toBe(' °C');
+      const celsius = Number(
+        (await page.locator('tr[data-tag="motor_temp"] .live-value').textContent())?.replace(/,/g, ''),
+      );
+
+      await page.goto(`${e2e.web.url}/settings/units`);
+      await page.getByLabel('Temperature').selectOption('°F');
+      await page.getByRole('button', { name: 'Save units' }).click();
+      await page.getByText('Saved. Values are shown in these units from now on.').waitFor();
+      await checkBasics(page, 'settings-units');
+      await page.goto(`${e2e.web.url}/sites/${siteId}`);
+      await expect.poll(() => motor.textContent(), { timeout: 30_000 }).toBe(' °F');
+      const fahrenheit = Number(
+        (await page.locator('tr[data-tag="motor_temp"] .live-value').textContent())?.replace(/,/g, ''),
+      );
+      // The motor warms and cools slowly: the same reading, give or take a few degrees between the two looks.
+      expect(Math.abs(fahrenheit - (celsius * 9) / 5 - 32)).toBeLessThan(10);
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    'switches to the dark theme, which stays across pages, and follows a dark system by default',
+    async () => {
+      const { context, page } = await e2e.newPage();
+      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(await background()).toBe('rgb(236, 238, 240)');
+      await page.getByRole('button', { name: /^Account of / }).click();
+      // The choice is saved by a server action (a cookie); the page turns dark at once.
+      const saved = page.waitForResponse((response) => response.request().method() === 'POST');
+      await page.getByRole('menuitemradio', { name: 'Dark (night)' }).click();
+      await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+      await saved;
+      expect(await background()).toBe('rgb(18, 21, 24)');
+      await page.goto(`${e2e.web.url}/alarms`);
+      expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+      expect(await background()).toBe('rgb(18, 21, 24)');
+      await checkBasics(page, 'alarms-dark');
+      await context.close();
+
+      const night = await e2e.newPage({ colorScheme: 'dark' });
+      await logIn(night.page, e2e.web, DEMO.email, DEMO.password);
+      expect(await night.page.locator('html').getAttribute('data-theme')).toBe('system');
+      expect(await night.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+        'rgb(18, 21, 24)',
+      );
+      await night.context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it.each([
+    { locale: 'en-GB', heading: 'Alarm console', show: 'Show', critical: 'Critical', menu: 'English' },
+    {
+      locale: 'pt-BR',
+      heading: 'Console de alarmes',
+      show: 'Mostrar',
+      critical: 'Crítico',
+      menu: 'Português',
+    },
+    { locale: 'es', heading: 'Consola de alarmas', show: 'Mostrar', critical: 'Crítica', menu: 'Español' },
+    { locale: 'zh-CN', heading: '报警控制台', show: '显示', critical: '紧急', menu: '简体中文' },
+  ])(
+    'shows the alarm console in $menu, chosen from the menu and from the browser',
+    async ({ locale, heading, show, critical, menu }) => {
+      // From the browser's language on the first visit ...
+      const { context, page } = await e2e.newPage({ locale });
+      await page.goto(`${e2e.web.url}/login`);
+      expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+      await context.close();
+      // ... and chosen in the user menu by an English speaker.
+      const english = await e2e.newPage();
+      await logIn(english.page, e2e.web, DEMO.email, DEMO.password);
+      await english.page.getByRole('button', { name: /^Account of / }).click();
+      await english.page.getByRole('menuitemradio', { name: menu }).click();
+      await expect.poll(() => english.page.locator('html').getAttribute('lang')).toBe(locale);
+      await english.page.goto(`${e2e.web.url}/alarms`);
+      await english.page.getByRole('heading', { name: heading }).waitFor();
+      await english.page.getByLabel(show, { exact: true }).waitFor();
+      await english.page
+        .locator('.alarm-bar [data-severity="critical"]')
+        .filter({ hasText: critical })
+        .waitFor();
+      await checkBasics(english.page, `alarms-${locale}`);
+      await english.context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    'opens every group of pages from the phone menu',
+    async () => {
+      const { context, page } = await e2e.newPage({ viewport: PHONE });
+      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+      await page.getByRole('button', { name: 'Menu' }).click();
+      const sheet = page.getByRole('dialog', { name: 'Menu' });
+      for (const group of ['Monitor', 'Configure', 'People', 'Settings']) {
+        await sheet.getByRole('heading', { name: group }).waitFor();
+      }
+      await checkBasics(page, 'phone-menu');
+      await sheet.getByRole('link', { name: 'Alarm rules' }).click();
+      await page.getByRole('heading', { name: 'Alarm rules' }).waitFor();
+      expect(await sheet.count()).toBe(0);
+      await navigateOnPhone(page, 'Tags');
+      await page.getByRole('heading', { name: 'Tags' }).first().waitFor();
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    'serves every page with security headers, and unknown pages with 404',
+    async () => {
+      const login = await fetch(`${e2e.web.url}/login`);
+      expect(login.status).toBe(200);
+      const csp = login.headers.get('content-security-policy') ?? '';
+      const scripts = csp.split(';').find((directive) => directive.trim().startsWith('script-src')) ?? '';
+      expect(scripts).toMatch(/'nonce-[A-Za-z0-9+/=]{16,}'/);
+      expect(scripts).not.toContain("'unsafe-inline'");
+      expect(scripts).not.toContain("'unsafe-eval'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("object-src 'none'");
+      expect(login.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(login.headers.get('referrer-policy')).toBe('same-origin');
+      expect(login.headers.get('x-frame-options')).toBe('DENY');
+      expect(login.headers.get('strict-transport-security')).toBeNull();
+      // The nonce is fresh for every response, and the page's scripts carry it.
+      const html = await login.text();
+      const nonce = /'nonce-([^']+)'/.exec(scripts)?.[1] ?? '';
+      expect(html).toContain(`nonce="${nonce}"`);
+      const again = await fetch(`${e2e.web.url}/login`);
+      expect(again.headers.get('content-security-policy')).not.toBe(csp);
+      // Behind a proxy that terminates HTTPS, browsers are told to stay on HTTPS.
+      const https = await fetch(`${e2e.web.url}/login`, { headers: { 'x-forwarded-proto': 'https' } });
+      expect(https.headers.get('strict-transport-security')).toMatch(/^max-age=\d{7,}/);
+      // Static files and JSON routes get the fixed headers too.
+      const summary = await fetch(`${e2e.web.url}/api/alarms/summary`);
+      expect(summary.status).toBe(401);
+      expect(summary.headers.get('x-content-type-options')).toBe('nosniff');
+
+      const missing = await fetch(`${e2e.web.url}/no-such-page`);
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+
+      // A signed-in page for something that is not there (or another tenant's) answers 404 as well.
+      const { context, page } = await e2e.newPage();
+      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const response = await page.goto(`${e2e.web.url}/sites/01960000-0000-7000-8000-00000000dead`);
+      expect(response?.status()).toBe(404);
+      await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it('logged no console errors', () => {
+    // The 404 probes above are requests of this test, not of a page, so they are not counted.
+    expect(e2e.consoleErrors).toEqual([]);
+  });
+});
