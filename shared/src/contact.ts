@@ -10,10 +10,9 @@ import {
 } from './ids.ts';
 import { emailSchema } from './tenant.ts';
 
-export const contactChannelTypes = ['sms', 'voice', 'email', 'webhook'] as const;
-export const contactChannelTypeSchema = z.enum(contactChannelTypes, {
-  error: 'must be "sms", "voice", "email" or "webhook"',
-});
+export const contactChannelTypes = ['sms', 'voice', 'email', 'webhook', 'telegram', 'whatsapp'] as const;
+const CHANNEL_TYPES_MESSAGE = 'must be "sms", "voice", "email", "webhook", "telegram" or "whatsapp"';
+export const contactChannelTypeSchema = z.enum(contactChannelTypes, { error: CHANNEL_TYPES_MESSAGE });
 export type ContactChannelType = z.infer<typeof contactChannelTypeSchema>;
 
 /** Twilio and SNS take numbers only in E.164; national formats are ambiguous across borders. */
@@ -50,22 +49,69 @@ export const webhookUrlSchema = z
   .max(2048, 'must be at most 2048 characters')
   .refine(isAllowedWebhookUrl, 'must be an https:// URL (http:// only for localhost or 127.0.0.1)');
 
+/** A Telegram chat id as the Bot API gives it (negative for groups). */
+export const telegramChatIdSchema = z
+  .string()
+  .regex(
+    /^-?\d{1,20}$/,
+    'must be a Telegram chat id (digits); it is filled in when the person links the chat',
+  );
+
+/** The usual slip: a phone number typed where an e-mail address belongs, or the reverse. */
+const looksLikePhone = (value: string) => /^\+?[\d\s().-]{7,}$/.test(value.trim());
+const looksLikeEmail = (value: string) => /^[^\s@]+@[^\s@]+$/.test(value.trim());
+
+const channelEmailSchema = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (looksLikePhone(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'is a phone number, not an e-mail address: put it in an "sms", "voice" or "whatsapp" channel',
+      });
+    }
+  })
+  .pipe(emailSchema);
+
+const channelPhoneSchema = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (looksLikeEmail(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'is an e-mail address, not a phone number: put it in an "email" channel',
+      });
+    }
+  })
+  .pipe(e164Schema);
+
 export const contactChannelSchema = z
   .discriminatedUnion(
     'type',
     [
-      z.strictObject({ type: z.literal('sms'), address: e164Schema }),
-      z.strictObject({ type: z.literal('voice'), address: e164Schema }),
-      z.strictObject({ type: z.literal('email'), address: emailSchema }),
+      z.strictObject({ type: z.literal('sms'), address: channelPhoneSchema }),
+      z.strictObject({ type: z.literal('voice'), address: channelPhoneSchema }),
+      z.strictObject({ type: z.literal('email'), address: channelEmailSchema }),
       z.strictObject({ type: z.literal('webhook'), address: webhookUrlSchema }),
+      /**
+       * The address is the chat id, filled in when the person sends the bot the one-time code
+       * (POST /v1/contacts/{contactId}/telegram-link); until then the channel is "not linked".
+       */
+      z.strictObject({ type: z.literal('telegram'), address: telegramChatIdSchema.optional() }),
+      /** WhatsApp through the tenant's Twilio account, to this number. */
+      z.strictObject({ type: z.literal('whatsapp'), address: channelPhoneSchema }),
     ],
-    {
-      error: (issue) =>
-        issue.code === 'invalid_union' ? 'must be "sms", "voice", "email" or "webhook"' : undefined,
-    },
+    { error: (issue) => (issue.code === 'invalid_union' ? CHANNEL_TYPES_MESSAGE : undefined) },
   )
   .meta({ id: 'ContactChannel' });
 export type ContactChannel = z.infer<typeof contactChannelSchema>;
+/** A channel that can be sent to: every channel but a Telegram one not linked yet. */
+export type ReachableChannel = ContactChannel & { address: string };
+export const isReachable = (channel: {
+  type: ContactChannelType;
+  address?: string | undefined;
+}): channel is ReachableChannel => typeof channel.address === 'string' && channel.address !== '';
 
 /** Tried in this order when a level names no channels. */
 const channelsSchema = z
@@ -79,7 +125,15 @@ export const contactSchema = z
     tenantId: idSchema,
     name: z.string(),
     // Plain strings: the request schema's e-mail lower-casing is a transform, which has no JSON Schema.
-    channels: z.array(z.object({ type: contactChannelTypeSchema, address: z.string() })),
+    channels: z.array(
+      z.object({
+        type: contactChannelTypeSchema,
+        address: z
+          .string()
+          .optional()
+          .meta({ description: 'Absent only for a Telegram channel whose chat is not linked yet' }),
+      }),
+    ),
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,
   })

@@ -70,6 +70,8 @@ export type EscalationChainInput = z.infer<typeof escalationChainInputSchema>;
 export const policySnapshotSchema = z.object({
   name: z.string(),
   repeat: z.number().int().min(0),
+  /** Exponential spacing of repeat rounds (escalation.ts repeatBackoffSchema); absent: none. */
+  repeatBackoff: z.object({ factor: z.number(), maxDelayMinutes: z.number() }).optional(),
   levels: z
     .array(
       z.object({

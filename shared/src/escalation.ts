@@ -35,6 +35,21 @@ const escalationLevelSchema = z.strictObject({
 });
 export type EscalationLevel = z.infer<typeof escalationLevelSchema>;
 
+export const repeatBackoffSchema = z
+  .strictObject({
+    factor: z
+      .number({ error: 'must be a number from 1.5 to 10' })
+      .min(1.5, 'must be at least 1.5 (2 doubles each repeat)')
+      .max(10, 'must be at most 10'),
+    maxDelayMinutes: z
+      .number({ error: 'must be a whole number of minutes, 1-1440' })
+      .int('must be a whole number of minutes, 1-1440')
+      .min(1, 'must be 1-1440 minutes')
+      .max(1440, 'must be 1-1440 minutes (at most a day)'),
+  })
+  .meta({ id: 'RepeatBackoff' });
+export type RepeatBackoff = z.infer<typeof repeatBackoffSchema>;
+
 const policyFields = {
   name: nameSchema,
   /** How many more times the whole chain runs after its last level while nobody acknowledges. */
@@ -47,6 +62,11 @@ const policyFields = {
     .array(escalationLevelSchema)
     .min(1, 'must have at least one level')
     .max(10, 'must have at most 10 levels'),
+  /**
+   * Repeats further and further apart: in repeat round r (1, 2, …) every wait of the chain is
+   * multiplied by factor^r, and none grows past maxDelayMinutes. Null: every round waits the same.
+   */
+  repeatBackoff: repeatBackoffSchema.nullable(),
 };
 
 export const escalationPolicySchema = z
@@ -55,6 +75,7 @@ export const escalationPolicySchema = z
     tenantId: idSchema,
     name: z.string(),
     repeat: z.number().int(),
+    repeatBackoff: repeatBackoffSchema.nullable(),
     levels: z.array(escalationLevelSchema),
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,
@@ -63,7 +84,11 @@ export const escalationPolicySchema = z
 export type EscalationPolicy = z.infer<typeof escalationPolicySchema>;
 
 export const createEscalationPolicySchema = z
-  .strictObject({ ...policyFields, repeat: policyFields.repeat.default(0) })
+  .strictObject({
+    ...policyFields,
+    repeat: policyFields.repeat.default(0),
+    repeatBackoff: policyFields.repeatBackoff.default(null),
+  })
   .meta({ id: 'CreateEscalationPolicy' });
 export type CreateEscalationPolicy = z.infer<typeof createEscalationPolicySchema>;
 
@@ -72,6 +97,7 @@ export const updateEscalationPolicySchema = z
   .strictObject({
     name: policyFields.name.optional(),
     repeat: policyFields.repeat.optional(),
+    repeatBackoff: policyFields.repeatBackoff.optional(),
     levels: policyFields.levels.optional(),
   })
   .refine(hasAnyField, EMPTY_PATCH_MESSAGE)

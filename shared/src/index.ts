@@ -12,6 +12,7 @@ export * from './tenant.ts';
 export * from './alarm.ts';
 export * from './alarm-rule.ts';
 export * from './contact.ts';
+export * from './contact-test.ts';
 export * from './escalation.ts';
 export * from './escalation-asl.ts';
 export * from './ingest.ts';

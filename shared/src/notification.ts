@@ -3,15 +3,43 @@ import { z } from 'zod';
 import { contactChannelTypeSchema, e164Schema } from './contact.ts';
 import { idSchema, isoDateTimeSchema } from './ids.ts';
 
-export const notificationStatuses = ['queued', 'sent', 'failed', 'delivered'] as const;
+/**
+ * `held`: a page kept back by the contact's flood window, to go out in one digest when the window
+ * closes; `grouped`: it went out in that digest (`digestId`); `skipped`: nothing was sent because the
+ * digest had nothing left to say. The others are a message's delivery.
+ */
+export const notificationStatuses = [
+  'queued',
+  'sent',
+  'failed',
+  'delivered',
+  'held',
+  'grouped',
+  'skipped',
+] as const;
 export const notificationStatusSchema = z.enum(notificationStatuses, {
-  error: 'must be "queued", "sent", "failed" or "delivered"',
+  error: 'must be "queued", "sent", "failed", "delivered", "held", "grouped" or "skipped"',
 });
 export type NotificationStatus = z.infer<typeof notificationStatusSchema>;
 
 /** Who carried a message: `outbox` means it was stored and nothing left the machine. */
-export const notificationProviders = ['outbox', 'twilio', 'sns', 'ses', 'smtp', 'webhook'] as const;
+export const notificationProviders = [
+  'outbox',
+  'twilio',
+  'sns',
+  'ses',
+  'smtp',
+  'webhook',
+  'telegram',
+] as const;
 export type NotificationProvider = (typeof notificationProviders)[number];
+
+/** Why a message was sent: an alarm page, a digest of held pages, or a test send from the API. */
+export const notificationPurposes = ['page', 'digest', 'test'] as const;
+export const notificationPurposeSchema = z.enum(notificationPurposes, {
+  error: 'must be "page", "digest" or "test"',
+});
+export type NotificationPurpose = z.infer<typeof notificationPurposeSchema>;
 
 export const notificationSchema = z
   .object({
@@ -21,6 +49,14 @@ export const notificationSchema = z
     recipient: z.string(),
     contactId: idSchema.nullable(),
     alarmId: idSchema.nullable(),
+    /** A digest's alarms (a reply acknowledges all of them); otherwise the one alarm, or none. */
+    alarmIds: z.array(idSchema),
+    purpose: notificationPurposeSchema,
+    siteId: idSchema.nullable(),
+    /** A held or grouped page: the digest that carried it. */
+    digestId: idSchema.nullable(),
+    /** A held page: when its flood window closes and the digest goes out. */
+    flushAt: isoDateTimeSchema.nullable(),
     subject: z.string().nullable(),
     body: z.string(),
     status: notificationStatusSchema,
@@ -39,6 +75,8 @@ export type Notification = z.infer<typeof notificationSchema>;
 export const outboxQuerySchema = z.object({
   channel: contactChannelTypeSchema.optional(),
   alarmId: idSchema.optional(),
+  contactId: idSchema.optional(),
+  purpose: notificationPurposeSchema.optional(),
   status: notificationStatusSchema.optional(),
   limit: z.coerce
     .number({ error: 'must be a number from 1 to 500' })
@@ -59,7 +97,17 @@ export const notificationSettingsSchema = z
     twilioAccountSid: z.string().nullable(),
     twilioFromNumber: z.string().nullable(),
     twilioAuthTokenSet: z.boolean(),
+    /** WhatsApp's sender (`whatsapp:` is added); null: the SMS number. */
+    twilioWhatsAppFromNumber: z.string().nullable(),
     webhookSigningSecretSet: z.boolean(),
+    telegramBotTokenSet: z.boolean(),
+    /** The bot people send the link code to, as Telegram named it when the token was checked. */
+    telegramBotUsername: z.string().nullable(),
+    /** Where Telegram delivers replies (set on the bot with setWebhook when the token is saved). */
+    telegramWebhookUrl: z.string().nullable(),
+    /** Telegram's refusal of that webhook (e.g. it needs a public https:// URL), or null. */
+    telegramWebhookError: z.string().nullable(),
+    floodWindowSeconds: z.number().int(),
     updatedAt: isoDateTimeSchema.nullable(),
   })
   .meta({ id: 'NotificationSettings' });
@@ -78,6 +126,32 @@ export const updateNotificationSettingsSchema = z
     smsProvider: smsProviderSchema,
     twilioAccountSid: twilioAccountSidSchema.nullable().default(null),
     twilioFromNumber: e164Schema.nullable().default(null),
+    twilioWhatsAppFromNumber: e164Schema
+      .nullable()
+      .default(null)
+      .meta({ description: "WhatsApp's sender number on the Twilio account; null uses twilioFromNumber" }),
+    floodWindowSeconds: z
+      .number({ error: 'must be a whole number of seconds, 0-600' })
+      .int('must be a whole number of seconds, 0-600')
+      .min(0, 'must be 0-600 seconds (0 sends every page at once)')
+      .max(600, 'must be 0-600 seconds')
+      .default(30)
+      .meta({
+        description:
+          'Alarms of one site paged to one contact within this many seconds of the first go out as one message when the window closes; 0 sends every page at once',
+      }),
+    telegramBotToken: z
+      .string()
+      .regex(
+        /^\d{3,20}:[A-Za-z0-9_-]{30,100}$/,
+        'must be a Telegram bot token as BotFather gives it (123456:ABC…)',
+      )
+      .nullable()
+      .optional()
+      .meta({
+        description:
+          'Write-only. Omit to keep the current one, null to remove it. Checked with Telegram (getMe) and its webhook set when saved',
+      }),
     twilioAuthToken: z
       .string()
       .min(16, 'must be at least 16 characters')

@@ -1428,12 +1428,47 @@ describe('contactChannelSchema', () => {
   });
   const e164 = 'E.164 form such as +447700900123';
   const https = 'must be an https:// URL (http:// only for localhost or 127.0.0.1)';
+  it('accepts a Telegram channel not linked yet, a linked one, and a WhatsApp number', () => {
+    expect(contactChannelSchema.parse({ type: 'telegram' })).toEqual({ type: 'telegram' });
+    expect(contactChannelSchema.parse({ type: 'telegram', address: '-1001234567' })).toEqual({
+      type: 'telegram',
+      address: '-1001234567',
+    });
+    expect(contactChannelSchema.parse({ type: 'whatsapp', address: '+5511987654321' })).toEqual({
+      type: 'whatsapp',
+      address: '+5511987654321',
+    });
+  });
   itRejects(contactChannelSchema, [
+    {
+      name: 'a phone number in the e-mail field',
+      input: { type: 'email', address: '+44 7700 900123' },
+      path: ['address'],
+      message: 'is a phone number, not an e-mail address: put it in an "sms", "voice" or "whatsapp" channel',
+    },
+    {
+      name: 'an e-mail address in the SMS field',
+      input: { type: 'sms', address: 'fitter@example.com' },
+      path: ['address'],
+      message: 'is an e-mail address, not a phone number: put it in an "email" channel',
+    },
+    {
+      name: 'an e-mail address as a WhatsApp number',
+      input: { type: 'whatsapp', address: 'fitter@example.com' },
+      path: ['address'],
+      message: 'is an e-mail address, not a phone number',
+    },
+    {
+      name: 'a Telegram user name instead of a chat id',
+      input: { type: 'telegram', address: '@fitter' },
+      path: ['address'],
+      message: 'must be a Telegram chat id',
+    },
     {
       name: 'a pager channel',
       input: { type: 'pager', address: '123' },
       path: ['type'],
-      message: 'must be "sms", "voice", "email" or "webhook"',
+      message: 'must be "sms", "voice", "email", "webhook", "telegram" or "whatsapp"',
     },
     {
       name: 'a national-format phone number',
@@ -1674,7 +1709,7 @@ describe('createEscalationPolicySchema', () => {
     ],
   };
   it('accepts ordered levels and defaults repeat to 0', () => {
-    expect(createEscalationPolicySchema.parse(policy)).toEqual({ ...policy, repeat: 0 });
+    expect(createEscalationPolicySchema.parse(policy)).toEqual({ ...policy, repeat: 0, repeatBackoff: null });
   });
   const level = policy.levels[1];
   itRejects(createEscalationPolicySchema, [
@@ -1742,7 +1777,7 @@ describe('createEscalationPolicySchema', () => {
       name: 'a fax channel',
       input: { ...policy, levels: [{ ...level, channels: ['fax'] }] },
       path: ['levels', 0, 'channels', 0],
-      message: 'must be "sms", "voice", "email" or "webhook"',
+      message: 'must be "sms", "voice", "email", "webhook", "telegram" or "whatsapp"',
     },
   ]);
 });
@@ -2092,6 +2127,7 @@ describe('output schemas', () => {
         tenantId: ids.tenant,
         name: 'Default',
         repeat: 1,
+        repeatBackoff: { factor: 2, maxDelayMinutes: 120 },
         levels: [{ delayMinutes: 0, targets: [{ type: 'contact', contactId: ids.contact }] }],
         createdAt: created,
         updatedAt: created,

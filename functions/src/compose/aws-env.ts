@@ -43,10 +43,22 @@ const awsNotifyFields = {
   /** Tenants' provider secrets are Secrets Manager secrets named <prefix>/<tenantId>/notifications. */
   NOTIFY_SECRETS_PREFIX: z.string().min(1).default('plantwatch/tenants'),
   NOTIFY_SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
+  /** Telegram's Bot API; a test or an emulator may point elsewhere. */
+  TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
 };
 
 export const awsApiEnvSchema = awsStoresEnvSchema.extend({
   ...awsNotifyFields,
+  /**
+   * Test sends (POST /v1/contacts/{id}/test) go through the same notifier as pages: the verified SES
+   * identity for e-mail (unset: e-mail test sends fail, saying so), SNS's sender id, Twilio's API.
+   */
+  SES_FROM_ADDRESS: z.string().min(1).optional(),
+  SNS_SENDER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')
+    .optional(),
+  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
   IOT_POLICY_NAME: nonEmpty,
   IOT_THING_TYPE_NAME: z.string().min(1).optional(),
   /** mqtts://host:8883; looked up with DescribeEndpoint (iot:Data-ATS) when not set. */

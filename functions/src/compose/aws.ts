@@ -21,13 +21,19 @@ import { createPostgresHousekeepingStore } from '../housekeeping/adapters/postgr
 import type { HousekeepingDeps } from '../housekeeping/housekeeping.ts';
 import type { IngestDeps } from '../ingest/ingest.ts';
 import { createSesEmailSender, createSnsSmsSender } from '../notify/adapters/aws.ts';
+import { createHeldNotificationsLookup } from '../notify/adapters/postgres/notify-repos.ts';
 import { secretsManagerNotificationSecrets } from '../notify/adapters/secrets.ts';
-import { createTwilioSmsSender, createTwilioVoiceSender } from '../notify/adapters/twilio.ts';
+import { createTelegramBotApi, createTelegramSender } from '../notify/adapters/telegram.ts';
+import {
+  createTwilioSmsSender,
+  createTwilioVoiceSender,
+  createTwilioWhatsAppSender,
+} from '../notify/adapters/twilio.ts';
 import { createWebhookSender } from '../notify/adapters/webhook.ts';
-import { createCompositeNotifier } from '../notify/notifier.ts';
+import { type CompositeNotifier, createCompositeNotifier } from '../notify/notifier.ts';
 import { loadTenantNotifyConfig, type NotifyDeps } from '../notify/notify.ts';
-import type { Notifier } from '../notify/ports.ts';
 import { awsRouting } from '../notify/routing.ts';
+import { type ChannelSender, NotificationDeliveryError } from '../notify/sender.ts';
 import {
   awsIotGatewayCertificates,
   createIotClient,
@@ -233,6 +239,8 @@ export async function createAwsApiDeps(
     inviteTtlMs: 7 * 86_400_000,
     reports: await createAwsReportDeps(parseAwsReportsEnv()),
     notify: awsNotifyDeps(env),
+    // test sends go through the same notifier as pages (not the flood window: they are not pages)
+    notifier: createAwsNotifier(env, store),
   };
 }
 
@@ -241,6 +249,7 @@ function awsNotifyDeps(env: {
   PUBLIC_API_URL?: string | undefined;
   NOTIFY_SECRETS_PREFIX: string;
   NOTIFY_SECRETS_KMS_KEY_ID?: string | undefined;
+  TELEGRAM_API_URL: string;
 }): NotifyDeps {
   return {
     secrets: secretsManagerNotificationSecrets(new SecretsManagerClient({ region: env.AWS_REGION }), {
@@ -258,6 +267,17 @@ function awsNotifyDeps(env: {
     publicUrlFromRequestDomain: !env.PUBLIC_API_URL,
     defaultSmsProvider: 'sns',
     generateMissingSecrets: false,
+    telegram: createTelegramBotApi({ baseUrl: env.TELEGRAM_API_URL }),
+  };
+}
+
+/** A channel this function cannot send on: every send fails, saying why (the chain moves on). */
+function unconfiguredSender(provider: 'ses', why: string): ChannelSender {
+  return {
+    provider,
+    send: async () => {
+      throw new NotificationDeliveryError(provider, why, { retryable: false });
+    },
   };
 }
 
@@ -265,7 +285,10 @@ function awsNotifyDeps(env: {
  * The Notifier on AWS: SMS by SNS or Twilio as each tenant chose, calls by Twilio, e-mail by SES,
  * webhooks signed and never to private, link-local or loopback addresses.
  */
-export function createAwsNotifier(env: AwsNotifyEnv, store: ConfigStore): Notifier {
+export function createAwsNotifier(
+  env: Omit<AwsNotifyEnv, 'SES_FROM_ADDRESS'> & { SES_FROM_ADDRESS?: string | undefined },
+  store: ConfigStore,
+): CompositeNotifier {
   const notify = awsNotifyDeps(env);
   const twilio = { baseUrl: env.TWILIO_API_URL, publicApiUrl: notify.publicApiUrl };
   return createCompositeNotifier({
@@ -277,9 +300,13 @@ export function createAwsNotifier(env: AwsNotifyEnv, store: ConfigStore): Notifi
       sns: createSnsSmsSender(new SNSClient({ region: env.AWS_REGION }), {
         ...(env.SNS_SENDER_ID ? { senderId: env.SNS_SENDER_ID } : {}),
       }),
-      ses: createSesEmailSender(new SESv2Client({ region: env.AWS_REGION }), { from: env.SES_FROM_ADDRESS }),
+      ses: env.SES_FROM_ADDRESS
+        ? createSesEmailSender(new SESv2Client({ region: env.AWS_REGION }), { from: env.SES_FROM_ADDRESS })
+        : unconfiguredSender('ses', 'SES_FROM_ADDRESS is not set on this function'),
       twilioSms: createTwilioSmsSender(twilio),
       twilioVoice: createTwilioVoiceSender(twilio),
+      twilioWhatsApp: createTwilioWhatsAppSender(twilio),
+      telegram: createTelegramSender({ baseUrl: env.TELEGRAM_API_URL }),
       webhook: createWebhookSender({ allowLoopback: false }),
     }),
     publicApiUrl: notify.publicApiUrl,
@@ -320,6 +347,26 @@ export async function createAwsEscalationStepDeps(
     world: createConfigStoreEscalationWorld({ store, ids: uuidV7Ids }),
     notifier: createAwsNotifier(env, store),
     clock: systemClock,
+  };
+}
+
+/**
+ * The flush of held pages on AWS (no process keeps a timer there): every tenant with a flood window
+ * that has closed gets its digests. Run on a schedule; returns how many digests went out.
+ */
+export async function createAwsHeldPagesFlush(
+  env: AwsNotifyEnv = parseAwsNotifyEnv(),
+): Promise<() => Promise<number>> {
+  const database = await openAwsConfigDatabase(env);
+  const store = createPostgresConfigStore(database.db, () => database.close());
+  const notifier = createAwsNotifier(env, store);
+  const lookup = createHeldNotificationsLookup(database.db);
+  return async () => {
+    let digests = 0;
+    for (const tenantId of await lookup.tenantsWithDueHeld(systemClock.now())) {
+      digests += await notifier.flushHeld(tenantId);
+    }
+    return digests;
   };
 }
 

@@ -13,6 +13,7 @@ import { advance, escalationStepHandlers, prepareStep, snapshotPolicy } from './
 import {
   ALICE,
   anAlarm,
+  aPlace,
   aPolicy,
   BOB,
   chainInput,
@@ -81,7 +82,7 @@ describe('escalation chain', () => {
     const notifier = new FakeNotifier();
     world.onAlarmLookup = () => {
       if (notifier.sent.length > 0)
-        world.alarmLookup = { found: 'alarm', alarm: anAlarm({ state, ...flags }) };
+        world.alarmLookup = { found: 'alarm', alarm: anAlarm({ state, ...flags }), place: aPlace() };
     };
     const { outcome, run } = await runChain(world, notifier);
     expect(outcome).toBe('succeeded');
@@ -91,7 +92,7 @@ describe('escalation chain', () => {
 
   it('keeps paging a returned-to-normal alarm that nobody acknowledged', async () => {
     const world = new FakeWorld();
-    world.alarmLookup = { found: 'alarm', alarm: anAlarm({ state: 'cleared-unacked' }) };
+    world.alarmLookup = { found: 'alarm', alarm: anAlarm({ state: 'cleared-unacked' }), place: aPlace() };
     const notifier = new FakeNotifier();
     expect((await runChain(world, notifier)).run?.status).toBe('finished');
     expect(paged(notifier)).toHaveLength(2);

@@ -2,19 +2,23 @@
 // contacts and rotations and passes the instant; a reference to nothing is reported, not thrown.
 import type {
   Contact,
-  ContactChannel,
   ContactChannelType,
   EscalationLevel,
   EscalationTarget,
   OnCallRotation,
+  ReachableChannel,
 } from '@plantwatch/shared';
+import { isReachable } from '@plantwatch/shared';
 import { onCallContactId, type RotationForOnCall } from './on-call.ts';
 
 export interface Recipient {
   contactId: string;
   name: string;
-  /** The channels to try, in order: the level's channel order if it names channels, else the contact's. */
-  channels: ContactChannel[];
+  /**
+   * The channels to try, in order: the level's channel order if it names channels, else the contact's.
+   * A Telegram channel whose chat is not linked yet is left out (there is nowhere to send).
+   */
+  channels: ReachableChannel[];
 }
 
 /** A target that reached nobody, and why; the chain logs it and carries on with the others. */
@@ -40,10 +44,12 @@ export interface PeopleDirectory {
 function channelsFor(
   contact: Pick<Contact, 'channels'>,
   only: readonly ContactChannelType[] | undefined,
-): ContactChannel[] {
-  const channels: ContactChannel[] = contact.channels;
-  if (!only) return [...channels];
-  return only.flatMap((type) => channels.filter((channel) => channel.type === type));
+): ReachableChannel[] {
+  const channels = contact.channels;
+  const ordered = only
+    ? only.flatMap((type) => channels.filter((channel) => channel.type === type))
+    : channels;
+  return ordered.filter(isReachable);
 }
 
 /**

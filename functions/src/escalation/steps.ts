@@ -14,10 +14,12 @@ import {
   notifyInputSchema,
   type PolicySnapshot,
   prepareInputSchema,
+  type ReachableChannel,
   type RecordInput,
   recordInputSchema,
 } from '@plantwatch/shared';
 import type { z } from 'zod';
+import { type AlarmPlace, alarmPageText, digestLine, type PageStep } from '../notify/alarm-text.ts';
 import type { Notifier } from '../notify/ports.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { EscalationRun } from './ports.ts';
@@ -26,7 +28,7 @@ import type { EscalationRun } from './ports.ts';
 export interface EscalationRecipient {
   contactId: string;
   name: string;
-  channels: ContactChannel[];
+  channels: ReachableChannel[];
 }
 
 export type AlarmLookup =
@@ -34,7 +36,8 @@ export type AlarmLookup =
   | { found: 'event-missing' }
   /** The rule behind the alarm was deleted. */
   | { found: 'alarm-gone' }
-  | { found: 'alarm'; alarm: Alarm };
+  /** The alarm, with where it is and what it watches (the page says so). */
+  | { found: 'alarm'; alarm: Alarm; place: AlarmPlace };
 
 /** What the steps read and write, per tenant; the composition root fills it in over the config store. */
 export interface EscalationWorld {
@@ -98,6 +101,7 @@ export function snapshotPolicy(policy: EscalationPolicy): PolicySnapshot {
   return {
     name: policy.name,
     repeat: policy.repeat,
+    ...(policy.repeatBackoff ? { repeatBackoff: policy.repeatBackoff } : {}),
     levels: policy.levels.map((level) => ({
       delaySeconds: level.delayMinutes * 60,
       targets: level.targets,
@@ -107,18 +111,32 @@ export function snapshotPolicy(policy: EscalationPolicy): PolicySnapshot {
 }
 
 /**
+ * A wait of repeat round `round`: with the policy's backoff, factor^round times the level's delay,
+ * never past maxDelayMinutes (a delay already longer than that stays as it is).
+ */
+export function roundWait(policy: PolicySnapshot, seconds: number, round: number): number {
+  const backoff = policy.repeatBackoff;
+  if (!backoff || round === 0 || seconds === 0) return seconds;
+  const grown = Math.round(seconds * backoff.factor ** round);
+  return Math.max(seconds, Math.min(grown, backoff.maxDelayMinutes * 60));
+}
+
+/**
  * The level after `cursor`. A repeated round starts with the first level after its delay, or after
- * the last level's delay when the first has none, so a repeat never pages twice in the same instant.
+ * the last level's delay when the first has none, so a repeat never pages twice in the same instant;
+ * with a repeat backoff every wait of a later round grows (roundWait).
  */
 export function advance(policy: PolicySnapshot, cursor: Pick<ChainCursor, 'round' | 'level'>): ChainCursor {
   const nextLevel = policy.levels[cursor.level + 1];
   if (nextLevel) {
-    return { round: cursor.round, level: cursor.level + 1, waitSeconds: nextLevel.delaySeconds, done: false };
+    const waitSeconds = roundWait(policy, nextLevel.delaySeconds, cursor.round);
+    return { round: cursor.round, level: cursor.level + 1, waitSeconds, done: false };
   }
   if (cursor.round < policy.repeat) {
     const first = policy.levels[0]?.delaySeconds ?? 0;
     const last = policy.levels.at(-1)?.delaySeconds ?? 0;
-    return { round: cursor.round + 1, level: 0, waitSeconds: first || last, done: false };
+    const round = cursor.round + 1;
+    return { round, level: 0, waitSeconds: roundWait(policy, first || last, round), done: false };
   }
   return { round: cursor.round, level: cursor.level, waitSeconds: 0, done: true };
 }
@@ -196,19 +214,6 @@ export function notificationKey(
   return `${executionName}:r${cursor.round}:l${cursor.level}:${contactId}:${channelIndex}-${channel}`;
 }
 
-function alarmMessage(alarm: Alarm, cursor: ChainCursor, policy: PolicySnapshot) {
-  const value = alarm.value === null ? '' : ` Value ${String(alarm.value)}.`;
-  const since = alarm.activeSince ? ` Since ${alarm.activeSince.slice(0, 16).replace('T', ' ')} UTC.` : '';
-  const step =
-    policy.levels.length > 1 || cursor.round > 0
-      ? ` (escalation level ${cursor.level + 1}${cursor.round > 0 ? `, repeat ${cursor.round}` : ''})`
-      : '';
-  return {
-    subject: `[Plantwatch] ${alarm.severity.toUpperCase()} alarm: ${alarm.name}`,
-    body: `Plantwatch ${alarm.severity} alarm: ${alarm.name}.${value}${since}${step} Reply OK to acknowledge.`,
-  };
-}
-
 const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -225,7 +230,13 @@ export async function notifyStep(deps: EscalationStepDeps, raw: unknown): Promis
     throw new AlarmEventNotVisibleError(`alarm event ${state.alarmEventId} is not visible yet`);
   }
   if (found.found === 'alarm-gone') return { recipients: [] };
-  const message = alarmMessage(found.alarm, cursor, policy);
+  const page = { alarm: found.alarm, place: found.place };
+  const step: PageStep = {
+    level: cursor.level,
+    round: cursor.round,
+    show: policy.levels.length > 1 || cursor.round > 0,
+  };
+  const summary = digestLine(page);
   const now = deps.clock.now();
   const { recipients, unresolved } = await deps.world.recipients(state.tenantId, level, now);
   const keyOf = (recipient: EscalationRecipient, index: number) =>
@@ -252,6 +263,8 @@ export async function notifyStep(deps: EscalationStepDeps, raw: unknown): Promis
       }
       for (const [index, channel] of recipient.channels.entries()) {
         try {
+          const message = alarmPageText(page, step, channel.type);
+          // a page of another alarm of this site within the contact's flood window is held for its digest
           await deps.notifier.send({
             tenantId: state.tenantId,
             channel: channel.type,
@@ -261,6 +274,13 @@ export async function notifyStep(deps: EscalationStepDeps, raw: unknown): Promis
             alarmId: state.alarmId,
             contactId: recipient.contactId,
             idempotencyKey: keyOf(recipient, index),
+            flood: {
+              siteId: found.alarm.siteId,
+              siteName: found.place.siteName,
+              summary,
+              name: found.alarm.name,
+              fallbacks: recipient.channels.slice(index + 1),
+            },
           });
           return { contactId: recipient.contactId, delivered: true, channel: channel.type, errors };
         } catch (error) {

@@ -1,5 +1,6 @@
 // Test helper: an in-memory EscalationWorld and Notifier, so the steps and the ASL run without a database.
 import type { Alarm, EscalationChainInput, EscalationPolicy } from '@plantwatch/shared';
+import type { AlarmPlace } from '../notify/alarm-text.ts';
 import type { NotificationMessage, Notifier } from '../notify/ports.ts';
 import type { EscalationRun } from './ports.ts';
 import type { AlarmLookup, EscalationRecipient, EscalationWorld } from './steps.ts';
@@ -32,12 +33,26 @@ export function anAlarm(overrides: Partial<Alarm> = {}): Alarm {
   };
 }
 
+/** Where the test alarm is: the demo's pumping station, its PLC and wet well level in metres. */
+export function aPlace(overrides: Partial<AlarmPlace> = {}): AlarmPlace {
+  return {
+    siteName: 'North Pumping Station',
+    deviceName: 'PLC-1',
+    tagName: 'Wet well level',
+    unit: 'm',
+    limit: 'HiHi 4 m',
+    timeZone: 'Europe/London',
+    ...overrides,
+  };
+}
+
 export function aPolicy(overrides: Partial<EscalationPolicy> = {}): EscalationPolicy {
   return {
     id: POLICY,
     tenantId: TENANT,
     name: 'Night shift',
     repeat: 0,
+    repeatBackoff: null,
     levels: [
       { delayMinutes: 0, targets: [{ type: 'contact', contactId: ALICE }] },
       { delayMinutes: 1, targets: [{ type: 'contact', contactId: BOB }] },
@@ -71,7 +86,7 @@ export const chainInput: EscalationChainInput = {
 export class FakeWorld implements EscalationWorld {
   runs = new Map<string, EscalationRun>();
   policies = new Map<string, EscalationPolicy>([[POLICY, aPolicy()]]);
-  alarmLookup: AlarmLookup = { found: 'alarm', alarm: anAlarm() };
+  alarmLookup: AlarmLookup = { found: 'alarm', alarm: anAlarm(), place: aPlace() };
   /** Called before every alarm lookup: tests acknowledge the alarm between levels with it. */
   onAlarmLookup: (() => void) | undefined;
 

@@ -1,20 +1,54 @@
 // EscalationWorld over the config store: each call is one tenant transaction under row-level
 // security. The composition roots (local runtime, AWS Lambdas) build the escalation steps on this.
+import type { Alarm, AlarmRule } from '@plantwatch/shared';
+import type { AccountRepositories } from '../accounts/ports.ts';
 import { readAlarmRuleState, toAlarms } from '../alarms/alarms.ts';
 import type { AlarmRepositories } from '../alarms/ports.ts';
+import { type AlarmPlace, describeLimit } from '../notify/alarm-text.ts';
 import type { NotifyRepositories } from '../notify/repositories.ts';
 import type { PeopleRepositories } from '../people/ports.ts';
+import type { PlantRepositories } from '../plant/ports.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { EscalationRepositories } from './ports.ts';
 import { resolveLevel } from './recipients.ts';
 import type { EscalationWorld } from './steps.ts';
 
-/** What the escalation chain reads and writes: its runs, the alarm it pages for, who to page, what was sent. */
+/**
+ * What the escalation chain reads and writes: its runs, the alarm it pages for and where it is (site,
+ * device, tag, the tenant's time zone), who to page, what was sent.
+ */
 export type EscalationWorldRepositories = EscalationRepositories &
   Pick<AlarmRepositories, 'alarmRules' | 'alarmStates'> &
+  Pick<PlantRepositories, 'sites' | 'gateways' | 'devices' | 'tags'> &
+  Pick<AccountRepositories, 'tenant'> &
   PeopleRepositories &
   Pick<NotifyRepositories, 'notifications'>;
+
+/** Site, device (or gateway, for a gateway's communication loss), tag, unit and the limit, for the page. */
+async function alarmPlace(
+  repos: EscalationWorldRepositories,
+  rule: AlarmRule,
+  alarm: Alarm,
+): Promise<AlarmPlace> {
+  const [site, tag, tenant] = await Promise.all([
+    repos.sites.get(rule.siteId),
+    rule.tagId ? repos.tags.get(rule.tagId) : null,
+    repos.tenant.get(),
+  ]);
+  const deviceId = tag?.deviceId ?? (rule.kind === 'commLoss' ? rule.deviceId : null);
+  const device = deviceId ? await repos.devices.get(deviceId) : null;
+  const gateway = !device && rule.kind === 'commLoss' ? await repos.gateways.get(rule.gatewayId) : null;
+  const unit = tag?.unit ? tag.unit : null;
+  return {
+    siteName: site?.name ?? null,
+    deviceName: device?.name ?? (gateway ? `gateway ${gateway.name}` : null),
+    tagName: tag?.name ?? null,
+    unit,
+    limit: describeLimit(rule, alarm.level, unit),
+    timeZone: tenant.timeZone,
+  };
+}
 
 export function createConfigStoreEscalationWorld(deps: {
   store: TenantStore<EscalationWorldRepositories>;
@@ -48,7 +82,8 @@ export function createConfigStoreEscalationWorld(deps: {
         const alarm = toAlarms(rule, readAlarmRuleState(rule, stored?.state), stored?.updatedAt ?? null).find(
           (candidate) => candidate.id === alarmId,
         );
-        return alarm ? { found: 'alarm' as const, alarm } : { found: 'alarm-gone' as const };
+        if (!alarm) return { found: 'alarm-gone' as const };
+        return { found: 'alarm' as const, alarm, place: await alarmPlace(repos, rule, alarm) };
       }),
     recipients: (tenantId, level, at) =>
       store.inTenant(tenantId, async (repos) => {

@@ -9,6 +9,7 @@ import { openConfigDatabase } from '../platform/database/database.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import { outboxSender } from './adapters/outbox.ts';
 import { databaseNotificationSecrets } from './adapters/secrets.ts';
+import { createTelegramBotApi } from './adapters/telegram.ts';
 import { createCompositeNotifier, hashAckToken, NotificationFailedError } from './notifier.ts';
 import { loadTenantNotifyConfig, type NotifyDeps } from './notify.ts';
 import { type ChannelSender, NotificationDeliveryError, type OutgoingMessage } from './sender.ts';
@@ -45,6 +46,8 @@ describe('composite notifier', () => {
         voice: () => outboxSender,
         email: () => sender,
         webhook: () => outboxSender,
+        telegram: () => outboxSender,
+        whatsapp: () => outboxSender,
       },
       publicApiUrl: () => 'https://plantwatch.example.com',
     });
@@ -63,6 +66,7 @@ describe('composite notifier', () => {
       publicUrlFromRequestDomain: false,
       defaultSmsProvider: 'twilio',
       generateMissingSecrets: true,
+      telegram: createTelegramBotApi({ baseUrl: 'http://127.0.0.1:9' }),
     };
   }, 60_000);
   afterAll(() => store.close());

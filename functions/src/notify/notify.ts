@@ -3,20 +3,25 @@
 import { randomBytes } from 'node:crypto';
 import {
   ForbiddenError,
-  NotFoundError,
+  InvalidInputError,
   type Notification,
   type NotificationSettings,
   type OutboxQuery,
   type UpdateNotificationSettings,
 } from '@plantwatch/shared';
-import { type AlarmDeps, type AlarmStoreRepositories, acknowledgeAlarmAs } from '../alarms/alarms.ts';
+import type { AlarmDeps, AlarmStoreRepositories } from '../alarms/alarms.ts';
+import type { PeopleRepositories } from '../people/ports.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { Principal } from '../platform/principal.ts';
+import { TelegramApiError } from './adapters/telegram.ts';
 import { verifyTwilioSignature } from './adapters/twilio.ts';
 import { hashAckToken } from './notifier.ts';
-import type { NotificationSecrets } from './ports.ts';
+import type { NotificationSecrets, NotificationSecretValues, TelegramBotApi } from './ports.ts';
+import { acknowledgeAll, type InboundOutcome, isAckReply, recordIgnoredReply } from './replies.ts';
 import type { NotificationRecord, NotifyRepositories } from './repositories.ts';
 import type { TenantNotifyConfig } from './sender.ts';
+
+export { ACK_REPLY_WORDS, type InboundOutcome, isAckReply } from './replies.ts';
 
 /** What the notification use-cases need besides the common ports. */
 export interface NotifyDeps {
@@ -41,11 +46,16 @@ export interface NotifyDeps {
    * sets them with PUT /v1/settings/notifications.
    */
   generateMissingSecrets: boolean;
+  /** The Bot API calls the settings make when a tenant saves its bot's token. */
+  telegram: TelegramBotApi;
 }
 
-/** The ports the notification use-cases run on: the outbox and settings, and the alarms they acknowledge. */
+/**
+ * The ports the notification use-cases run on: the outbox and settings, the alarms they acknowledge
+ * and the contacts a Telegram chat is linked to.
+ */
 export interface NotifyUseCaseDeps extends Omit<AlarmDeps, 'store'> {
-  store: TenantStore<NotifyRepositories & AlarmStoreRepositories>;
+  store: TenantStore<NotifyRepositories & AlarmStoreRepositories & Pick<PeopleRepositories, 'contacts'>>;
   notify: NotifyDeps;
 }
 
@@ -81,11 +91,26 @@ export async function loadTenantNotifyConfig(
     twilio: sid && from && token ? { accountSid: sid, fromNumber: from, authToken: token } : null,
     twilioAuthToken: token,
     webhookSigningSecret: secrets.webhookSigningSecret ?? null,
+    whatsappFromNumber: settings?.twilioWhatsAppFromNumber ?? null,
+    telegram: secrets.telegramBotToken ? { botToken: secrets.telegramBotToken } : null,
+    floodWindowSeconds: settings?.floodWindowSeconds ?? DEFAULT_FLOOD_WINDOW_SECONDS,
   };
 }
 
-const toNotification = (n: NotificationRecord): Notification => ({
+export const DEFAULT_FLOOD_WINDOW_SECONDS = 30;
+
+/** Where Telegram posts the tenant's bot's updates; null where the public URL is not configured. */
+export function telegramWebhookUrl(deps: { notify: NotifyDeps }, tenantId: string): string | null {
+  try {
+    return joinUrl(deps.notify.publicApiUrl(), `/v1/webhooks/telegram/${tenantId}`);
+  } catch {
+    return null;
+  }
+}
+
+export const toNotification = ({ summary: _s, fallbacks: _f, ...n }: NotificationRecord): Notification => ({
   ...n,
+  flushAt: n.flushAt?.toISOString() ?? null,
   createdAt: n.createdAt.toISOString(),
   updatedAt: n.updatedAt.toISOString(),
   sentAt: n.sentAt?.toISOString() ?? null,
@@ -102,14 +127,59 @@ export async function getNotificationSettings(
 ): Promise<NotificationSettings> {
   const settings = await deps.store.inTenant(principal.tenantId, (repos) => repos.notificationSettings.get());
   const secrets = await deps.notify.secrets.get(principal.tenantId);
+  const telegramSet = Boolean(secrets.telegramBotToken);
   return {
     smsProvider: settings?.smsProvider ?? deps.notify.defaultSmsProvider,
     twilioAccountSid: settings?.twilioAccountSid ?? null,
     twilioFromNumber: settings?.twilioFromNumber ?? null,
     twilioAuthTokenSet: Boolean(secrets.twilioAuthToken),
+    twilioWhatsAppFromNumber: settings?.twilioWhatsAppFromNumber ?? null,
     webhookSigningSecretSet: Boolean(secrets.webhookSigningSecret),
+    telegramBotTokenSet: telegramSet,
+    telegramBotUsername: telegramSet ? (settings?.telegramBotUsername ?? null) : null,
+    telegramWebhookUrl: telegramSet ? telegramWebhookUrl(deps, principal.tenantId) : null,
+    telegramWebhookError: telegramSet ? (settings?.telegramWebhookError ?? null) : null,
+    floodWindowSeconds: settings?.floodWindowSeconds ?? DEFAULT_FLOOD_WINDOW_SECONDS,
     updatedAt: settings?.updatedAt.toISOString() ?? null,
   };
+}
+
+/**
+ * A new bot token: checked with Telegram (getMe names the bot; a refused token changes nothing), then
+ * the bot's webhook is pointed at this API with a fresh secret token. A webhook Telegram refuses (it
+ * needs a public https:// URL) is kept as the settings' telegramWebhookError: sending still works.
+ */
+async function registerTelegramBot(
+  deps: NotifyUseCaseDeps,
+  tenantId: string,
+  botToken: string,
+): Promise<{ secrets: NotificationSecretValues; username: string; webhookError: string | null }> {
+  let username: string;
+  try {
+    username = (await deps.notify.telegram.getMe(botToken)).username;
+  } catch (error) {
+    if (!(error instanceof TelegramApiError)) throw error;
+    throw new InvalidInputError(
+      error.status === 0
+        ? `telegramBotToken: Telegram could not be reached to check the token (${error.message}); nothing was changed, try again`
+        : `telegramBotToken: Telegram refused the token (${error.message}); nothing was changed`,
+      { details: { field: 'telegramBotToken' } },
+    );
+  }
+  const telegramWebhookSecret = randomBytes(32).toString('base64url');
+  const url = telegramWebhookUrl(deps, tenantId);
+  let webhookError: string | null = null;
+  if (!url) {
+    webhookError = 'the public URL of the API (PUBLIC_API_URL) is not set, so Telegram cannot reach it';
+  } else {
+    try {
+      await deps.notify.telegram.setWebhook(botToken, { url, secretToken: telegramWebhookSecret });
+    } catch (error) {
+      if (!(error instanceof TelegramApiError)) throw error;
+      webhookError = `Telegram refused the webhook ${url}: ${error.message}`;
+    }
+  }
+  return { secrets: { telegramBotToken: botToken, telegramWebhookSecret }, username, webhookError };
 }
 
 export async function updateNotificationSettings(
@@ -118,9 +188,28 @@ export async function updateNotificationSettings(
   input: UpdateNotificationSettings,
 ): Promise<NotificationSettings> {
   const current = await deps.notify.secrets.get(principal.tenantId);
+  const existingSettings = await deps.store.inTenant(principal.tenantId, (repos) =>
+    repos.notificationSettings.get(),
+  );
+  let telegram = {
+    username: existingSettings?.telegramBotUsername ?? null,
+    webhookError: existingSettings?.telegramWebhookError ?? null,
+    secrets: {} as NotificationSecretValues,
+  };
+  if (typeof input.telegramBotToken === 'string') {
+    telegram = await registerTelegramBot(deps, principal.tenantId, input.telegramBotToken);
+  } else if (input.telegramBotToken === null) {
+    telegram = { username: null, webhookError: null, secrets: {} };
+  }
+  const keptTelegram =
+    input.telegramBotToken === undefined
+      ? { telegramBotToken: current.telegramBotToken, telegramWebhookSecret: current.telegramWebhookSecret }
+      : telegram.secrets;
   // Written first: the settings row the database variant keeps them in is then replaced below with them.
   const secrets = {
     ...current,
+    telegramBotToken: keptTelegram.telegramBotToken,
+    telegramWebhookSecret: keptTelegram.telegramWebhookSecret,
     ...(input.twilioAuthToken === undefined ? {} : { twilioAuthToken: input.twilioAuthToken ?? undefined }),
     ...(input.webhookSigningSecret === undefined
       ? {}
@@ -134,54 +223,16 @@ export async function updateNotificationSettings(
         smsProvider: input.smsProvider,
         twilioAccountSid: input.twilioAccountSid,
         twilioFromNumber: input.twilioFromNumber,
+        twilioWhatsAppFromNumber: input.twilioWhatsAppFromNumber,
+        floodWindowSeconds: input.floodWindowSeconds,
+        telegramBotUsername: telegram.username,
+        telegramWebhookError: telegram.webhookError,
         secrets: existing?.secrets ?? null,
       },
       deps.clock.now(),
     );
   });
   return getNotificationSettings(deps, principal);
-}
-
-/**
- * Replies that acknowledge, compared with the reply's first word in lower case without accents or
- * punctuation ("Sí!" → "si", "Reconheço" → "reconheco"). English, Portuguese and Spanish; "no",
- * "não" and anything else do not. Documented in docs/notifications.md.
- */
-export const ACK_REPLY_WORDS: ReadonlySet<string> = new Set([
-  // English
-  'ack',
-  'acknowledge',
-  'acknowledged',
-  'ok',
-  'okay',
-  '1',
-  'yes',
-  // Portuguese
-  'sim',
-  'reconhecer',
-  'reconheco',
-  'reconhecido',
-  'confirmo',
-  'confirmar',
-  'ciente',
-  // Spanish
-  'si',
-  'vale',
-  'reconocer',
-  'reconozco',
-  'recibido',
-  'enterado',
-]);
-
-export function isAckReply(text: string): boolean {
-  const first = text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .trim()
-    .split(/[^\p{L}\p{N}]+/u)
-    .find((word) => word !== '');
-  return first !== undefined && ACK_REPLY_WORDS.has(first);
 }
 
 export interface TwilioWebhookRequest {
@@ -210,66 +261,51 @@ async function verifyTwilioRequest(deps: NotifyUseCaseDeps, request: TwilioWebho
   }
 }
 
-export type InboundOutcome =
-  | { kind: 'acknowledged'; alarmName: string }
-  | { kind: 'already'; alarmName: string }
-  | { kind: 'nothing-to-acknowledge' }
-  | { kind: 'not-an-acknowledgement' };
-
-async function acknowledgeFor(
-  deps: NotifyUseCaseDeps,
-  input: {
-    tenantId: string;
-    alarmId: string;
-    contactId: string | null;
-    who: string;
-    channel: 'sms' | 'voice' | 'email';
-    comment: string;
-  },
-): Promise<InboundOutcome> {
-  try {
-    const result = await acknowledgeAlarmAs(deps, {
-      tenantId: input.tenantId,
-      alarmId: input.alarmId,
-      actor: { type: 'contact', ...(input.contactId ? { id: input.contactId } : {}), name: input.who },
-      channel: input.channel,
-      comment: input.comment,
-    });
-    return { kind: result.changed ? 'acknowledged' : 'already', alarmName: result.alarm.name };
-  } catch (error) {
-    if (error instanceof NotFoundError) return { kind: 'nothing-to-acknowledge' };
-    throw error;
-  }
-}
-
 const param = (params: [string, string][], name: string) => params.find(([key]) => key === name)?.[1];
 
-/** An SMS to the tenant's Twilio number: an acknowledgement word acknowledges the alarm that number was last paged about. */
+/**
+ * An SMS or WhatsApp message to the tenant's Twilio number. It answers the message it replies to
+ * (WhatsApp's OriginalRepliedMessageSid) or else the alarms that number was last paged about on that
+ * channel; a number never paged there is ignored (logged and counted, no answer).
+ */
 export async function receiveTwilioSms(
   deps: NotifyUseCaseDeps,
   request: TwilioWebhookRequest,
 ): Promise<InboundOutcome> {
   await verifyTwilioRequest(deps, request);
-  const from = param(request.params, 'From') ?? '';
+  const rawFrom = param(request.params, 'From') ?? '';
+  const whatsapp = rawFrom.startsWith('whatsapp:');
+  const from = whatsapp ? rawFrom.slice('whatsapp:'.length) : rawFrom;
   const text = param(request.params, 'Body') ?? '';
+  const repliedTo = param(request.params, 'OriginalRepliedMessageSid');
+  const paged = await deps.store.inTenant(request.tenantId, async (repos) => {
+    const replied = repliedTo ? await repos.notifications.findByProviderMessage('twilio', repliedTo) : null;
+    if (replied && replied.recipient === from) {
+      return { alarmIds: replied.alarmIds, contactId: replied.contactId, purpose: replied.purpose };
+    }
+    return repos.notifications.lastAlarmFor(from, whatsapp ? ['whatsapp'] : ['sms', 'voice']);
+  });
+  if (!paged) {
+    recordIgnoredReply(request.tenantId, whatsapp ? 'whatsapp' : 'sms', from);
+    return { kind: 'ignored' };
+  }
+  if (paged.purpose === 'test') return { kind: 'test-message' };
   if (!isAckReply(text)) return { kind: 'not-an-acknowledgement' };
-  const paged = await deps.store.inTenant(request.tenantId, (repos) =>
-    repos.notifications.lastAlarmFor(from, ['sms', 'voice']),
-  );
-  if (!paged) return { kind: 'nothing-to-acknowledge' };
-  return acknowledgeFor(deps, {
+  return acknowledgeAll(deps, {
     tenantId: request.tenantId,
-    alarmId: paged.alarmId,
+    alarmIds: paged.alarmIds,
     contactId: paged.contactId,
     who: from,
+    // the journal's channels predate WhatsApp; the comment says which it was
     channel: 'sms',
-    comment: `SMS reply from ${from}: ${text.slice(0, 160)}`,
+    comment: `${whatsapp ? 'WhatsApp' : 'SMS'} reply from ${from}: ${text.slice(0, 160)}`,
   });
 }
 
 /**
- * The keypad callback of an alarm call. The alarm and contact come from the callback URL the call
- * was placed with (Twilio signs it); a call without them falls back to the number's last page.
+ * The keypad callback of an alarm call. The alarm (or a digest's message) and contact come from the
+ * callback URL the call was placed with (Twilio signs it); a call without them falls back to the
+ * number's last page.
  */
 export async function receiveTwilioVoice(
   deps: NotifyUseCaseDeps,
@@ -280,15 +316,19 @@ export async function receiveTwilioVoice(
   const query = new URL(request.pathAndQuery, 'http://x').searchParams;
   const called = param(request.params, 'To') ?? '';
   const fromUrl = query.get('alarmId');
-  const paged = fromUrl
-    ? { alarmId: fromUrl, contactId: query.get('contactId') }
-    : await deps.store.inTenant(request.tenantId, (repos) =>
-        repos.notifications.lastAlarmFor(called, ['voice']),
-      );
+  const digest = query.get('notificationId');
+  const paged = await deps.store.inTenant(request.tenantId, async (repos) => {
+    if (digest) {
+      const message = await repos.notifications.get(digest);
+      return message ? { alarmIds: message.alarmIds, contactId: message.contactId } : null;
+    }
+    if (fromUrl) return { alarmIds: [fromUrl], contactId: query.get('contactId') };
+    return repos.notifications.lastAlarmFor(called, ['voice']);
+  });
   if (!paged) return { kind: 'nothing-to-acknowledge' };
-  return acknowledgeFor(deps, {
+  return acknowledgeAll(deps, {
     tenantId: request.tenantId,
-    alarmId: paged.alarmId,
+    alarmIds: paged.alarmIds,
     contactId: paged.contactId,
     who: called,
     channel: 'voice',
@@ -373,9 +413,9 @@ export async function useAckLink(
   // Exactly one request wins the token, even when two arrive together.
   const won = await deps.store.inTenant(found.tenantId, (repos) => repos.ackTokens.use(found.id, now));
   if (!won) return { kind: 'used' };
-  return acknowledgeFor(deps, {
+  return acknowledgeAll(deps, {
     tenantId: found.tenantId,
-    alarmId: found.alarmId,
+    alarmIds: found.alarmIds,
     contactId: found.contactId,
     who: found.recipient,
     channel: 'email',

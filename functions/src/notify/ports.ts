@@ -1,4 +1,24 @@
-import type { ContactChannelType, NotificationProvider, NotificationStatus } from '@plantwatch/shared';
+import type {
+  ContactChannelType,
+  NotificationProvider,
+  NotificationPurpose,
+  NotificationStatus,
+  ReachableChannel,
+} from '@plantwatch/shared';
+
+/**
+ * A page that may be held by the contact's flood window: the site it is about, its line in a digest,
+ * and the contact's channels to fall over to when the digest cannot go out on this one.
+ */
+export interface FloodInfo {
+  siteId: string;
+  siteName: string | null;
+  /** The page's line in a digest ("HIGH Wet well level Hi 4.72 m"). */
+  summary: string;
+  /** The alarm's name, for a digest that must be short. */
+  name: string;
+  fallbacks: ReachableChannel[];
+}
 
 /** One message to one address: an SMS, a voice call (body read aloud), an e-mail or a webhook POST. */
 export interface NotificationMessage {
@@ -10,8 +30,14 @@ export interface NotificationMessage {
   subject?: string;
   body: string;
   alarmId?: string;
+  /** A digest: every alarm it is about (alarmId is the first); a reply or link acknowledges them all. */
+  alarmIds?: string[];
   /** The contact being paged, so the log (and a reply) can name them. */
   contactId?: string;
+  /** Page (the default), digest or a test send; kept in the log. */
+  purpose?: NotificationPurpose;
+  /** An alarm page to a contact: subject to the contact's flood window at the alarm's site. */
+  flood?: FloodInfo;
   /**
    * The same key sends at most once, even when a retry follows a timeout whose send did happen:
    * nobody should be woken twice for one escalation step.
@@ -29,6 +55,8 @@ export interface NotificationReceipt {
   status?: NotificationStatus;
   /** True when this key had been sent before and nothing was sent now. */
   duplicate?: boolean;
+  /** A held page: when its flood window closes and the digest goes out. */
+  flushAt?: Date;
 }
 
 /** SNS/Twilio/SES on AWS; an outbox (and SMTP or Twilio when configured) locally. */
@@ -41,6 +69,16 @@ export interface Notifier {
 export interface NotificationSecretValues {
   twilioAuthToken?: string;
   webhookSigningSecret?: string;
+  telegramBotToken?: string;
+  /** What Telegram sends back in X-Telegram-Bot-Api-Secret-Token (set with setWebhook). */
+  telegramWebhookSecret?: string;
+}
+
+/** The Telegram Bot API calls the settings need: check a token, point the bot's webhook at the API. */
+export interface TelegramBotApi {
+  /** The bot's username; throws TelegramApiError when Telegram refuses the token. */
+  getMe(botToken: string): Promise<{ username: string }>;
+  setWebhook(botToken: string, webhook: { url: string; secretToken: string }): Promise<void>;
 }
 
 /**

@@ -1,7 +1,13 @@
 // Notifications (the outbox and message log), acknowledgement tokens and notification settings
 // (issue #5): the config store's repositories for this area, merged into TenantRepositories so a
 // use-case reaches them through `configStore.inTenant(tenantId, (repos) => …)` like the rest.
-import type { ContactChannelType, NotificationProvider, NotificationStatus } from '@plantwatch/shared';
+import type {
+  ContactChannel,
+  ContactChannelType,
+  NotificationProvider,
+  NotificationPurpose,
+  NotificationStatus,
+} from '@plantwatch/shared';
 
 export interface NotificationRecord {
   id: string;
@@ -10,6 +16,14 @@ export interface NotificationRecord {
   recipient: string;
   contactId: string | null;
   alarmId: string | null;
+  /** A digest's alarms; [alarmId] for a page about one alarm; [] for none. */
+  alarmIds: string[];
+  purpose: NotificationPurpose;
+  siteId: string | null;
+  flushAt: Date | null;
+  digestId: string | null;
+  summary: string | null;
+  fallbacks: ContactChannel[] | null;
   subject: string | null;
   body: string;
   status: NotificationStatus;
@@ -34,19 +48,39 @@ export type NewNotification = Pick<
   | 'body'
   | 'provider'
   | 'idempotencyKey'
->;
+> &
+  Partial<Pick<NotificationRecord, 'alarmIds' | 'purpose' | 'siteId'>>;
+
+/** A contact's flood window at one site (see notification_flood_windows). */
+export interface FloodWindow {
+  alarmId: string;
+  openedAt: Date;
+  closesAt: Date;
+}
 
 export interface NotificationFilter {
   channel?: ContactChannelType;
   alarmId?: string;
+  contactId?: string;
+  purpose?: NotificationPurpose;
   status?: NotificationStatus;
   limit: number;
+}
+
+/** What a reply is answering: the alarms of the message it replies to, or of the address's last page. */
+export interface PagedAlarms {
+  alarmIds: string[];
+  contactId: string | null;
+  notificationId: string;
+  purpose: NotificationPurpose;
 }
 
 export interface AckTokenRecord {
   id: string;
   tenantId: string;
   alarmId: string;
+  /** Every alarm the link acknowledges (a digest's "all" link); [alarmId] otherwise. */
+  alarmIds: string[];
   recipient: string;
   contactId: string | null;
   expiresAt: Date;
@@ -57,6 +91,10 @@ export interface NotificationSettingsRecord {
   smsProvider: 'sns' | 'twilio';
   twilioAccountSid: string | null;
   twilioFromNumber: string | null;
+  twilioWhatsAppFromNumber: string | null;
+  floodWindowSeconds: number;
+  telegramBotUsername: string | null;
+  telegramWebhookError: string | null;
   /** Locally the secrets themselves; null on AWS, where they live in Secrets Manager. */
   secrets: Record<string, string> | null;
   updatedAt: Date;
@@ -69,6 +107,11 @@ export interface NotifyRepositories {
      * returns that row untouched with `created: false`. The unique key is what makes sends idempotent.
      */
     claim(notification: NewNotification): Promise<{ notification: NotificationRecord; created: boolean }>;
+    /** A page just claimed is kept back by the flood window until `flushAt` (status `held`). */
+    hold(
+      id: string,
+      held: { flushAt: Date; summary: string; fallbacks: ContactChannel[]; at: Date },
+    ): Promise<NotificationRecord | null>;
     /** Takes a `failed` message back to `queued` for one more attempt; null when it is not failed. */
     retry(id: string, provider: NotificationProvider): Promise<NotificationRecord | null>;
     markSent(
@@ -97,17 +140,49 @@ export interface NotifyRepositories {
     /** Newest first. */
     list(filter: NotificationFilter): Promise<NotificationRecord[]>;
     get(id: string): Promise<NotificationRecord | null>;
-    /** The alarm this address was last paged about on one of `channels` (not counting failed sends). */
-    lastAlarmFor(
-      recipient: string,
-      channels: readonly ContactChannelType[],
-    ): Promise<{ alarmId: string; contactId: string | null; notificationId: string } | null>;
+    /**
+     * The alarms this address was last paged about on one of `channels`: the newest message to it that
+     * went out (not failed, not held back) and named an alarm.
+     */
+    lastAlarmFor(recipient: string, channels: readonly ContactChannelType[]): Promise<PagedAlarms | null>;
+    /** The message a provider knows by this id (a reply names the message it answers). */
+    findByProviderMessage(
+      provider: NotificationProvider,
+      providerMessageId: string,
+    ): Promise<NotificationRecord | null>;
+    /** Held pages whose flood window closed at or before `at`, oldest first. */
+    listDueHeld(at: Date, limit: number): Promise<NotificationRecord[]>;
+    /** Held pages leave the hold: carried by a digest (`grouped`) or not sent at all (`skipped`). */
+    releaseHeld(
+      ids: readonly string[],
+      outcome: { status: 'grouped' | 'skipped'; digestId: string | null; error: string | null; at: Date },
+    ): Promise<void>;
+  };
+  floodWindows: {
+    /**
+     * Opens the contact's window at the site for `alarmId` unless one is open at `at`: `opened` true
+     * means this page goes out now; otherwise `window` is the open one (whose alarm may be this one).
+     * Atomic: of two pages racing, one opens the window and the other sees it.
+     */
+    openUnlessOpen(
+      contactId: string,
+      siteId: string,
+      alarmId: string,
+      at: Date,
+      closesAt: Date,
+    ): Promise<{ opened: boolean; window: FloodWindow }>;
+  };
+  telegramLinkCodes: {
+    create(code: { id: string; contactId: string; codeHash: string; expiresAt: Date }): Promise<void>;
+    /** Marks the code used if it exists, is unused and unexpired: the contact it links, for exactly one caller. */
+    use(codeHash: string, at: Date): Promise<{ contactId: string } | null>;
   };
   ackTokens: {
     create(token: {
       id: string;
       tokenHash: string;
       alarmId: string;
+      alarmIds?: string[];
       recipient: string;
       contactId: string | null;
       expiresAt: Date;
@@ -123,4 +198,9 @@ export interface NotifyRepositories {
       at: Date,
     ): Promise<NotificationSettingsRecord>;
   };
+}
+
+/** The cross-tenant lookup of the digest flush: tenants with held pages due at `at`. */
+export interface HeldNotificationsLookup {
+  tenantsWithDueHeld(at: Date): Promise<string[]>;
 }

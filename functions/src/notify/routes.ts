@@ -6,15 +6,18 @@ import {
   notificationSchema,
   notificationSettingsSchema,
   outboxQuerySchema,
+  telegramLinkSchema,
   updateNotificationSettingsSchema,
 } from '@plantwatch/shared';
 import { z } from 'zod';
 import { HttpRequestError, RequestValidationError } from '../platform/http/errors.ts';
-import type { ApiEvent, ApiResult } from '../platform/http/http.ts';
+import { type ApiEvent, type ApiResult, json } from '../platform/http/http.ts';
 import { type Method, type Route, routesOn } from '../platform/http/route.ts';
 import { escapeXml, twiml } from './adapters/twilio.ts';
 import type { NotifyUseCaseDeps } from './notify.ts';
 import * as notify from './notify.ts';
+import { replyText } from './replies.ts';
+import { createTelegramLink, receiveTelegramUpdate } from './telegram.ts';
 
 const { defineRoute } = routesOn<NotifyUseCaseDeps>();
 
@@ -97,11 +100,10 @@ function twilioRequest(event: ApiEvent, tenantId: string): notify.TwilioWebhookR
   };
 }
 
-const smsReplies: Record<notify.InboundOutcome['kind'], (name: string) => string> = {
-  acknowledged: (name) => `Acknowledged: ${name}. Thank you.`,
-  already: (name) => `${name} was already acknowledged or is back to normal.`,
-  'nothing-to-acknowledge': () => 'There is no alarm to acknowledge for this number.',
-  'not-an-acknowledgement': () => 'To acknowledge the alarm, reply ACK, OK, 1, YES, SIM or SI.',
+/** TwiML for an SMS or WhatsApp reply: the answer, or an empty response (an unknown sender gets none). */
+const smsAnswer = (outcome: notify.InboundOutcome) => {
+  const answer = replyText(outcome);
+  return twiml(answer ? `<Message>${escapeXml(answer)}</Message>` : '');
 };
 
 const voiceReplies: Record<notify.InboundOutcome['kind'], (name: string) => string> = {
@@ -109,6 +111,8 @@ const voiceReplies: Record<notify.InboundOutcome['kind'], (name: string) => stri
   already: (name) => `${name} was already acknowledged. Goodbye.`,
   'nothing-to-acknowledge': () => 'There is no alarm to acknowledge. Goodbye.',
   'not-an-acknowledgement': () => 'The alarm was not acknowledged. Goodbye.',
+  'test-message': () => 'That was a test call. Goodbye.',
+  ignored: () => 'Goodbye.',
 };
 
 const nameOf = (outcome: notify.InboundOutcome) => ('alarmName' in outcome ? outcome.alarmName : '');
@@ -136,6 +140,48 @@ const linkMessages: Record<'unknown' | 'used' | 'expired', [string, string]> = {
     'Link expired',
     'This acknowledgement link has expired. Nothing was changed; acknowledge the alarm in Plantwatch.',
   ],
+};
+
+const MAX_TELEGRAM_UPDATE_BYTES = 256 * 1024;
+
+/** Telegram's webhook: JSON in, and a Bot API method (or {}) out, which Telegram then performs. */
+const telegramWebhookRoute: Route<NotifyUseCaseDeps> = {
+  operationId: 'receiveTelegramUpdate',
+  method: 'POST',
+  path: '/v1/webhooks/telegram/{tenantId}',
+  summary:
+    "The tenant's Telegram bot's webhook (X-Telegram-Bot-Api-Secret-Token): /start <code> links a chat to a contact; a reply such as OK acknowledges; answers with a sendMessage for Telegram to perform",
+  tag: 'notifications',
+  access: 'public',
+  params: tenantParams,
+  response: z.record(z.string(), z.unknown()),
+  status: 200,
+  errors: [403, 413],
+  async execute(event, deps) {
+    const parsed = tenantParams.safeParse(event.pathParameters ?? {});
+    if (!parsed.success) throw new RequestValidationError('path', parsed.error);
+    const raw = event.isBase64Encoded
+      ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+      : (event.body ?? '');
+    if (Buffer.byteLength(raw) > MAX_TELEGRAM_UPDATE_BYTES) {
+      throw new HttpRequestError(
+        413,
+        'payload_too_large',
+        `the request body is over ${MAX_TELEGRAM_UPDATE_BYTES} bytes`,
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      body = null;
+    }
+    const secretToken = Object.entries(event.headers ?? {}).find(
+      ([key]) => key.toLowerCase() === 'x-telegram-bot-api-secret-token',
+    )?.[1];
+    const answer = await receiveTelegramUpdate(deps, { tenantId: parsed.data.tenantId, secretToken, body });
+    return json(200, answer ?? {});
+  },
 };
 
 export const notifyRoutes: Route<NotifyUseCaseDeps>[] = [
@@ -182,18 +228,29 @@ export const notifyRoutes: Route<NotifyUseCaseDeps>[] = [
     method: 'POST',
     path: '/v1/webhooks/twilio/{tenantId}/sms',
     summary:
-      "Twilio's incoming-SMS webhook (form-encoded, X-Twilio-Signature): a reply such as OK acknowledges the alarm the number was last paged about; answers TwiML",
+      "Twilio's incoming SMS and WhatsApp webhook (form-encoded, X-Twilio-Signature): a reply such as OK acknowledges the alarms of the message replied to, or of the number's last page; answers TwiML",
     params: tenantParams,
     produces: 'application/xml',
     errors: [403, 413, 415],
     handle: async (deps, { tenantId }, event) => {
       const outcome = await notify.receiveTwilioSms(deps, twilioRequest(event, tenantId));
-      return text(
-        200,
-        'application/xml',
-        twiml(`<Message>${escapeXml(smsReplies[outcome.kind](nameOf(outcome)))}</Message>`),
-      );
+      return text(200, 'application/xml', smsAnswer(outcome));
     },
+  }),
+  telegramWebhookRoute,
+  defineRoute({
+    operationId: 'createTelegramLink',
+    method: 'POST',
+    path: '/v1/contacts/{contactId}/telegram-link',
+    summary:
+      'A one-time code (15 minutes) that links a Telegram chat to the contact: the person sends the bot /start <code>, or opens the link',
+    tag: 'notifications',
+    access: 'engineer',
+    params: z.object({ contactId: idSchema }),
+    response: telegramLinkSchema,
+    status: 201,
+    errors: [404, 422],
+    handle: ({ deps, principal, params }) => createTelegramLink(deps, principal, params.contactId),
   }),
   defineTextRoute({
     operationId: 'receiveTwilioVoice',

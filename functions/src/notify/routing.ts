@@ -11,12 +11,15 @@ export interface LocalRoutingOptions {
   /** Used for a tenant that has set up its own Twilio account; otherwise SMS and calls go to the outbox. */
   twilioSms: ChannelSender;
   twilioVoice: ChannelSender;
+  twilioWhatsApp: ChannelSender;
+  /** Used for a tenant that has saved its bot's token; otherwise Telegram messages go to the outbox. */
+  telegram: ChannelSender;
 }
 
 /**
- * Locally nothing leaves the machine unless asked: e-mail over SMTP only with SMTP_URL, SMS and
- * calls through Twilio only for a tenant with its own account in its settings, webhooks never
- * (they stay in the outbox; the webhook adapter is for AWS).
+ * Locally nothing leaves the machine unless asked: e-mail over SMTP only with SMTP_URL, SMS, calls
+ * and WhatsApp through Twilio only for a tenant with its own account in its settings, Telegram only
+ * for a tenant with its own bot, webhooks never (they stay in the outbox; the webhook adapter is for AWS).
  */
 export function localRouting(options: LocalRoutingOptions): ChannelRouting {
   return {
@@ -24,6 +27,8 @@ export function localRouting(options: LocalRoutingOptions): ChannelRouting {
     voice: (config) => (config.twilio ? options.twilioVoice : options.outbox),
     email: () => options.email ?? options.outbox,
     webhook: () => options.outbox,
+    whatsapp: (config) => (config.twilio ? options.twilioWhatsApp : options.outbox),
+    telegram: (config) => (config.telegram ? options.telegram : options.outbox),
   };
 }
 
@@ -32,15 +37,22 @@ export interface AwsRoutingOptions {
   ses: ChannelSender;
   twilioSms: ChannelSender;
   twilioVoice: ChannelSender;
+  twilioWhatsApp: ChannelSender;
+  telegram: ChannelSender;
   webhook: ChannelSender;
 }
 
-/** SMS by SNS or Twilio as the tenant chose; calls by Twilio (a tenant without it fails over to the next channel). */
+/**
+ * SMS by SNS or Twilio as the tenant chose; calls and WhatsApp by Twilio, Telegram by the tenant's bot
+ * (a tenant without them fails over to the contact's next channel).
+ */
 export function awsRouting(options: AwsRoutingOptions): ChannelRouting {
   return {
     sms: (config) => (config.smsProvider === 'twilio' ? options.twilioSms : options.sns),
     voice: () => options.twilioVoice,
     email: () => options.ses,
     webhook: () => options.webhook,
+    whatsapp: () => options.twilioWhatsApp,
+    telegram: () => options.telegram,
   };
 }

@@ -13,13 +13,21 @@ export interface TenantNotifyConfig {
   twilioAuthToken: string | null;
   /** Null on AWS until an admin sets one; webhooks are never sent unsigned. */
   webhookSigningSecret: string | null;
+  /** WhatsApp's sender on the Twilio account (the SMS number unless set apart). */
+  whatsappFromNumber: string | null;
+  /** Null until the tenant saves its bot's token. */
+  telegram: { botToken: string } | null;
+  /** Pages of one site to one contact within this many seconds go out as one digest; 0: never held. */
+  floodWindowSeconds: number;
 }
 
 export interface OutgoingMessage extends NotificationMessage {
   /** The row in the message log; also the outbox's message id and the webhook's delivery id. */
   notificationId: string;
-  /** E-mail about an alarm: the single-use acknowledgement link. */
+  /** E-mail about an alarm: the single-use acknowledgement link (a digest's: for all its alarms). */
   ackUrl?: string;
+  /** A digest e-mail: one link per alarm, beside ackUrl for all of them. */
+  ackLinks?: { name: string; url: string }[];
 }
 
 export interface ChannelSender {
@@ -46,6 +54,11 @@ export class NotificationDeliveryError extends Error {
 
 /** The text of an alarm e-mail: the message, then the acknowledgement link when there is one. */
 export function emailText(message: OutgoingMessage): string {
+  if (message.ackLinks && message.ackLinks.length > 0) {
+    const each = message.ackLinks.map((link) => `${link.name}:\n${link.url}`).join('\n\n');
+    const all = message.ackUrl ? `\n\nAcknowledge all of them:\n${message.ackUrl}` : '';
+    return `${message.body}\n\nAcknowledge one alarm (each link works once and expires):\n\n${each}${all}\n`;
+  }
   return message.ackUrl
     ? `${message.body}\n\nAcknowledge this alarm (the link works once and expires):\n${message.ackUrl}\n`
     : message.body;

@@ -112,6 +112,22 @@ export async function checkEscalationPolicyReference(
 
 // --- contacts ---
 
+/**
+ * A Telegram chat id comes from the person sending the bot a link code, never from the API: a
+ * channel may keep the chat already linked to the contact, or leave the address out (not linked yet).
+ */
+function checkTelegramChats(channels: Contact['channels'], linked: readonly Contact['channels'][number][]) {
+  const known = new Set(linked.filter((c) => c.type === 'telegram' && c.address).map((c) => c.address));
+  channels.forEach((channel, index) => {
+    if (channel.type === 'telegram' && channel.address && !known.has(channel.address)) {
+      throw badReference(
+        `channels.${index}.address`,
+        'a Telegram chat is linked by the person sending the bot a code (POST /v1/contacts/{contactId}/telegram-link); leave the address out',
+      );
+    }
+  });
+}
+
 export const listContacts = (deps: PeopleDeps, principal: Principal) =>
   inTenant(deps, principal, (repos) => repos.contacts.list());
 
@@ -119,7 +135,10 @@ export const getContact = (deps: PeopleDeps, principal: Principal, contactId: st
   inTenant(deps, principal, (repos) => contactOr404(repos, contactId));
 
 export const createContact = (deps: PeopleDeps, principal: Principal, input: CreateContact) =>
-  inTenant(deps, principal, (repos) => repos.contacts.create({ id: deps.ids.newId(), ...input }));
+  inTenant(deps, principal, (repos) => {
+    checkTelegramChats(input.channels, []);
+    return repos.contacts.create({ id: deps.ids.newId(), ...input });
+  });
 
 export const updateContact = (
   deps: PeopleDeps,
@@ -128,6 +147,7 @@ export const updateContact = (
   patch: UpdateContact,
 ) =>
   inTenant(deps, principal, async (repos) => {
+    if (patch.channels) checkTelegramChats(patch.channels, (await contactOr404(repos, contactId)).channels);
     const updated = await repos.contacts.update(contactId, patch);
     if (!updated) throw new NotFoundError('contact not found');
     return updated;

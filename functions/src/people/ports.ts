@@ -54,7 +54,7 @@ export interface PeopleRepositories {
     create(policy: EscalationPolicyRecord): Promise<EscalationPolicy>;
     update(
       id: string,
-      patch: Partial<Pick<EscalationPolicy, 'name' | 'repeat' | 'levels'>>,
+      patch: Partial<Pick<EscalationPolicy, 'name' | 'repeat' | 'repeatBackoff' | 'levels'>>,
     ): Promise<EscalationPolicy | null>;
     remove(id: string): Promise<boolean>;
     /** The alarm rules that name the policy (a rule's name is its alarm name). */

@@ -4,21 +4,42 @@
 // out per resource.
 import {
   contactSchema,
+  contactTestResultSchema,
   createContactSchema,
   createEscalationPolicySchema,
   createOnCallRotationSchema,
   escalationPolicySchema,
+  idSchema,
   onCallRotationSchema,
+  testContactSchema,
   updateContactSchema,
   updateEscalationPolicySchema,
   updateOnCallRotationSchema,
 } from '@plantwatch/shared';
+import { z } from 'zod';
 import { crudRoutes } from '../platform/http/crud.ts';
-import type { Route } from '../platform/http/route.ts';
+import { type Route, routesOn } from '../platform/http/route.ts';
+import { type ContactTestDeps, testContactChannel } from './contact-test.ts';
 import type { PeopleDeps } from './people.ts';
 import * as people from './people.ts';
 
-export const peopleRoutes: Route<PeopleDeps>[] = [
+const testRoute = routesOn<ContactTestDeps>().defineRoute({
+  operationId: 'testContact',
+  method: 'POST',
+  path: '/v1/contacts/{contactId}/test',
+  summary:
+    "Send a test message to one of the contact's channels (by index or type) through the normal notifier; the address is checked for its channel first (422 says what to fix), and the result is recorded in the outbox as a test",
+  tag: 'people',
+  access: 'engineer',
+  params: z.object({ contactId: idSchema }),
+  body: testContactSchema,
+  response: contactTestResultSchema,
+  status: 200,
+  errors: [404, 422],
+  handle: ({ deps, principal, params, body }) => testContactChannel(deps, principal, params.contactId, body),
+});
+
+export const peopleRoutes: Route<PeopleDeps & ContactTestDeps>[] = [
   ...crudRoutes({
     tag: 'people',
     one: 'Contact',
@@ -45,6 +66,7 @@ export const peopleRoutes: Route<PeopleDeps>[] = [
       remove: people.deleteContact,
     },
   }),
+  testRoute,
   ...crudRoutes({
     tag: 'people',
     one: 'OnCallRotation',

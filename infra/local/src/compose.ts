@@ -16,12 +16,17 @@ import { type ConfigStore, createPostgresConfigStore } from '@plantwatch/functio
 import { createRunningEscalationsLookup } from '@plantwatch/functions/escalation/adapters/postgres/escalation-repos';
 import { createTelemetryIngestor, type TelemetryIngestor } from '@plantwatch/functions/ingest/ingest';
 import { outboxSender } from '@plantwatch/functions/notify/adapters/outbox';
+import { createHeldNotificationsLookup } from '@plantwatch/functions/notify/adapters/postgres/notify-repos';
 import { databaseNotificationSecrets } from '@plantwatch/functions/notify/adapters/secrets';
 import { createSmtpEmailSender } from '@plantwatch/functions/notify/adapters/smtp';
-import { createTwilioSmsSender, createTwilioVoiceSender } from '@plantwatch/functions/notify/adapters/twilio';
-import { createCompositeNotifier } from '@plantwatch/functions/notify/notifier';
+import { createTelegramBotApi, createTelegramSender } from '@plantwatch/functions/notify/adapters/telegram';
+import {
+  createTwilioSmsSender,
+  createTwilioVoiceSender,
+  createTwilioWhatsAppSender,
+} from '@plantwatch/functions/notify/adapters/twilio';
+import { type CompositeNotifier, createCompositeNotifier } from '@plantwatch/functions/notify/notifier';
 import { loadTenantNotifyConfig, type NotifyDeps } from '@plantwatch/functions/notify/notify';
-import type { Notifier } from '@plantwatch/functions/notify/ports';
 import { localRouting } from '@plantwatch/functions/notify/routing';
 import {
   type LocalCertificateAuthority,
@@ -37,6 +42,7 @@ import {
 import type { ApiHandler } from '@plantwatch/functions/platform/http/handler';
 import type { ApiDeps } from '@plantwatch/functions/platform/http/routes';
 import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
+import { logger } from '@plantwatch/functions/platform/observability';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import type { LocalEnv } from './env.ts';
 import { createLocalEscalationStarter, type LocalEscalationStarter } from './escalation-runner.ts';
@@ -60,6 +66,8 @@ export interface LocalCompositionOptions {
   reports?: LocalReportOptions;
   /** Twilio's API base URL; tests point it at a fake Twilio on 127.0.0.1. */
   twilioApiUrl?: string;
+  /** Telegram's Bot API base URL; tests point it at a stand-in on 127.0.0.1. */
+  telegramApiUrl?: string;
   /** Tests and benchmarks: each escalation Wait pauses this many ms instead of the level's delay. */
   escalationWaitMs?: number;
 }
@@ -109,7 +117,7 @@ export async function openLocalStores(env: LocalEnv, options: LocalCompositionOp
 /** What runs on the stores before any listener serves: paging, alarms, ingest and reports. */
 export interface LocalCore {
   notify: NotifyDeps;
-  notifier: Notifier;
+  notifier: CompositeNotifier;
   escalation: LocalEscalationStarter;
   alarms: AlarmEvaluator;
   ingestor: TelemetryIngestor;
@@ -130,6 +138,7 @@ export async function composeCore(
     publicUrlFromRequestDomain: false,
     defaultSmsProvider: 'twilio',
     generateMissingSecrets: true,
+    telegram: createTelegramBotApi({ baseUrl: options.telegramApiUrl }),
   };
   const smtp = env.SMTP_URL ? createSmtpEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }) : undefined;
   const twilio = { baseUrl: options.twilioApiUrl, publicApiUrl: notify.publicApiUrl };
@@ -143,9 +152,27 @@ export async function composeCore(
       email: smtp,
       twilioSms: createTwilioSmsSender(twilio),
       twilioVoice: createTwilioVoiceSender(twilio),
+      twilioWhatsApp: createTwilioWhatsAppSender(twilio),
+      telegram: createTelegramSender({ baseUrl: options.telegramApiUrl }),
     }),
     publicApiUrl: notify.publicApiUrl,
+    // a held page's digest goes out from this process when its flood window closes
+    flushTimers: true,
   });
+  // held pages whose timers a restart lost: flushed now and every 30 s (docs/notifications.md)
+  const heldLookup = createHeldNotificationsLookup(stores.database.db);
+  const sweepHeld = async () => {
+    try {
+      for (const tenantId of await heldLookup.tenantsWithDueHeld(systemClock.now())) {
+        await notifier.flushHeld(tenantId);
+      }
+    } catch (error) {
+      logger.error('flushing held pages failed; the next sweep retries', { error });
+    }
+  };
+  void sweepHeld();
+  const heldSweep = setInterval(() => void sweepHeld(), 30_000);
+  heldSweep.unref();
   // The shared ASL, run in process; the escalations table says which chains run (ADR 0015).
   const escalation = createLocalEscalationStarter({
     store,
@@ -172,6 +199,8 @@ export async function composeCore(
       ...(options.reports ? { options: options.reports } : {}),
     });
   } catch (error) {
+    clearInterval(heldSweep);
+    notifier.close();
     await escalation.close();
     smtp?.close();
     throw error;
@@ -184,6 +213,8 @@ export async function composeCore(
     ingestor,
     reports,
     close: async () => {
+      clearInterval(heldSweep);
+      notifier.close();
       await reports.close();
       await escalation.close();
       smtp?.close();
@@ -219,6 +250,8 @@ export function composeApiDeps(
     escalation: core.escalation,
     reports: core.reports.deps,
     notify: core.notify,
+    // test sends go through the same notifier as pages
+    notifier: core.notifier,
     // A change to a gateway's devices or tags reaches ingest's plant cache at once.
     plantChanges: { gatewayChanged: (change) => core.ingestor.forgetGateway(change) },
   };

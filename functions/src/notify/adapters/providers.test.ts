@@ -45,6 +45,9 @@ const config: TenantNotifyConfig = {
   },
   twilioAuthToken: 'twilio-secret-token-1',
   webhookSigningSecret: 'whsec-0123456789abcdef0123456789abcdef',
+  whatsappFromNumber: '+14155238886',
+  telegram: { botToken: '123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ' },
+  floodWindowSeconds: 30,
 };
 const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
   tenantId,

@@ -15,6 +15,8 @@ import type { NotifyRepositories } from '../repositories.ts';
 const secretValuesSchema = z.object({
   twilioAuthToken: z.string().min(1).optional(),
   webhookSigningSecret: z.string().min(1).optional(),
+  telegramBotToken: z.string().min(1).optional(),
+  telegramWebhookSecret: z.string().min(1).optional(),
 });
 
 const clean = (values: NotificationSecretValues): Record<string, string> =>
@@ -43,6 +45,10 @@ export function databaseNotificationSecrets(
             smsProvider: settings?.smsProvider ?? defaultSmsProvider,
             twilioAccountSid: settings?.twilioAccountSid ?? null,
             twilioFromNumber: settings?.twilioFromNumber ?? null,
+            twilioWhatsAppFromNumber: settings?.twilioWhatsAppFromNumber ?? null,
+            floodWindowSeconds: settings?.floodWindowSeconds ?? 30,
+            telegramBotUsername: settings?.telegramBotUsername ?? null,
+            telegramWebhookError: settings?.telegramWebhookError ?? null,
             secrets: clean(values),
           },
           clock.now(),

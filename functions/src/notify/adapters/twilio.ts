@@ -33,7 +33,9 @@ export function escapeXml(text: string): string {
 /** The URL Twilio calls when the person presses a key; it names the alarm, and Twilio signs it. */
 export function voiceCallbackUrl(publicApiUrl: string, message: OutgoingMessage): string {
   const query = new URLSearchParams();
-  if (message.alarmId) query.set('alarmId', message.alarmId);
+  // a digest call acknowledges every alarm of its message: the message names them
+  if (message.alarmIds && message.alarmIds.length > 1) query.set('notificationId', message.notificationId);
+  else if (message.alarmId) query.set('alarmId', message.alarmId);
   if (message.contactId) query.set('contactId', message.contactId);
   const path = `/v1/webhooks/twilio/${message.tenantId}/voice`;
   // Appended, not resolved: a public URL behind a proxy may carry a path prefix.
@@ -128,6 +130,22 @@ export function createTwilioSmsSender(options: TwilioOptions): ChannelSender {
         To: message.to,
         From: twilio.fromNumber,
         // One SMS segment is 160 GSM characters; Twilio concatenates longer ones, up to 1600.
+        Body: message.body.slice(0, 1600),
+        StatusCallback: statusCallbackUrl(options.publicApiUrl(), message.tenantId),
+      });
+    },
+  };
+}
+
+/** WhatsApp through the same Messages resource: both numbers carry the `whatsapp:` prefix. */
+export function createTwilioWhatsAppSender(options: TwilioOptions): ChannelSender {
+  return {
+    provider: 'twilio',
+    async send(message, config) {
+      const twilio = needTwilio(config);
+      return twilioPost(options, twilio, 'Messages', {
+        To: `whatsapp:${message.to}`,
+        From: `whatsapp:${config.whatsappFromNumber ?? twilio.fromNumber}`,
         Body: message.body.slice(0, 1600),
         StatusCallback: statusCallbackUrl(options.publicApiUrl(), message.tenantId),
       });

@@ -12,6 +12,7 @@ import type { LayoutDeps } from '../../layout/layout.ts';
 import { meRoutes } from '../../layout/routes.ts';
 import type { NotifyUseCaseDeps } from '../../notify/notify.ts';
 import { notifyRoutes } from '../../notify/routes.ts';
+import type { ContactTestDeps } from '../../people/contact-test.ts';
 import type { PeopleDeps } from '../../people/people.ts';
 import { peopleRoutes } from '../../people/routes.ts';
 import type { PlantDeps } from '../../plant/plant.ts';
@@ -42,6 +43,7 @@ type RouteDeps =
   | LogoDeps
   | NotifyUseCaseDeps
   | PeopleDeps
+  | ContactTestDeps
   | LayoutDeps;
 
 type Intersection<U> = (U extends unknown ? (all: U) => void : never) extends (all: infer I) => void

@@ -83,9 +83,9 @@ describe.each(configDatabaseTargets)('notification repositories on $name', (targ
       await r.notifications.markFailed(failed.id, { provider: 'twilio', error: 'refused', at: new Date() });
     });
     const last = await store.inTenant(a, (r) => r.notifications.lastAlarmFor(recipient, ['sms', 'voice']));
-    expect(last?.alarmId).toBe(newer.alarmId);
+    expect(last?.alarmIds).toEqual([newer.alarmId]);
     const smsOnly = await store.inTenant(a, (r) => r.notifications.lastAlarmFor(recipient, ['sms']));
-    expect(smsOnly?.alarmId).toBe(older.alarmId);
+    expect(smsOnly?.alarmIds).toEqual([older.alarmId]);
     expect(
       await store.inTenant(b, (r) => r.notifications.lastAlarmFor(recipient, ['sms', 'voice'])),
     ).toBeNull();
@@ -149,6 +149,10 @@ describe.each(configDatabaseTargets)('notification repositories on $name', (targ
           smsProvider: 'sns',
           twilioAccountSid: null,
           twilioFromNumber: null,
+          twilioWhatsAppFromNumber: null,
+          floodWindowSeconds: 30,
+          telegramBotUsername: null,
+          telegramWebhookError: null,
           secrets: { twilioAuthToken: 'x' },
         },
         new Date(),
@@ -156,11 +160,27 @@ describe.each(configDatabaseTargets)('notification repositories on $name', (targ
     );
     const replaced = await store.inTenant(a, (r) =>
       r.notificationSettings.put(
-        { smsProvider: 'twilio', twilioAccountSid: 'AC1', twilioFromNumber: '+15005550006', secrets: null },
+        {
+          smsProvider: 'twilio',
+          twilioAccountSid: 'AC1',
+          twilioFromNumber: '+15005550006',
+          twilioWhatsAppFromNumber: '+15005550007',
+          floodWindowSeconds: 0,
+          telegramBotUsername: 'plant_bot',
+          telegramWebhookError: null,
+          secrets: null,
+        },
         new Date(),
       ),
     );
-    expect(replaced).toMatchObject({ smsProvider: 'twilio', twilioAccountSid: 'AC1', secrets: null });
+    expect(replaced).toMatchObject({
+      smsProvider: 'twilio',
+      twilioAccountSid: 'AC1',
+      twilioWhatsAppFromNumber: '+15005550007',
+      floodWindowSeconds: 0,
+      telegramBotUsername: 'plant_bot',
+      secrets: null,
+    });
     expect(await store.inTenant(b, (r) => r.notificationSettings.get())).toBeNull();
   });
 });

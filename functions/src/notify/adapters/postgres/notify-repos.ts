@@ -1,9 +1,36 @@
 // Notifications (the outbox), acknowledgement tokens and notification settings (issue #5): the
 // PostgreSQL implementation of NotifyRepositories.
-import { and, desc, eq, inArray, isNotNull, isNull, ne, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lte,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { ConfigDb } from '../../../platform/database/database.ts';
-import type { AckTokenRecord, NotificationRecord, NotifyRepositories } from '../../repositories.ts';
-import { notificationAckTokens, notificationSettings, notifications } from './schema.ts';
+import type {
+  AckTokenRecord,
+  HeldNotificationsLookup,
+  NotificationRecord,
+  NotificationSettingsRecord,
+  NotifyRepositories,
+} from '../../repositories.ts';
+import {
+  notificationAckTokens,
+  notificationFloodWindows,
+  notificationSettings,
+  notifications,
+  telegramLinkCodes,
+} from './schema.ts';
 
 type NotificationRow = typeof notifications.$inferSelect;
 
@@ -14,6 +41,13 @@ const toNotification = (r: NotificationRow): NotificationRecord => ({
   recipient: r.recipient,
   contactId: r.contactId,
   alarmId: r.alarmId,
+  alarmIds: r.alarmIds ?? (r.alarmId ? [r.alarmId] : []),
+  purpose: r.purpose,
+  siteId: r.siteId,
+  flushAt: r.flushAt,
+  digestId: r.digestId,
+  summary: r.summary,
+  fallbacks: r.fallbacks,
   subject: r.subject,
   body: r.body,
   status: r.status,
@@ -31,11 +65,27 @@ const toAckToken = (r: typeof notificationAckTokens.$inferSelect): AckTokenRecor
   id: r.id,
   tenantId: r.tenantId,
   alarmId: r.alarmId,
+  alarmIds: r.alarmIds ?? [r.alarmId],
   recipient: r.recipient,
   contactId: r.contactId,
   expiresAt: r.expiresAt,
   usedAt: r.usedAt,
 });
+
+const toSettings = (row: typeof notificationSettings.$inferSelect): NotificationSettingsRecord => ({
+  smsProvider: row.smsProvider,
+  twilioAccountSid: row.twilioAccountSid,
+  twilioFromNumber: row.twilioFromNumber,
+  twilioWhatsAppFromNumber: row.twilioWhatsAppFromNumber,
+  floodWindowSeconds: row.floodWindowSeconds,
+  telegramBotUsername: row.telegramBotUsername,
+  telegramWebhookError: row.telegramWebhookError,
+  secrets: row.secrets,
+  updatedAt: row.updatedAt,
+});
+
+/** Messages that reached (or may have reached) the address: not failed, not held back. */
+const wentOut = notInArray(notifications.status, ['failed', 'held', 'grouped', 'skipped']);
 
 /** Runs inside `inTenant`'s transaction, where row-level security shows only `tenantId`'s rows. */
 export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyRepositories {
@@ -47,7 +97,14 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
       async claim(notification) {
         const [inserted] = await tx
           .insert(notifications)
-          .values({ ...notification, tenantId, status: 'queued', attempts: 1 })
+          .values({
+            ...notification,
+            alarmIds:
+              notification.alarmIds && notification.alarmIds.length > 1 ? notification.alarmIds : null,
+            tenantId,
+            status: 'queued',
+            attempts: 1,
+          })
           .onConflictDoNothing({ target: [notifications.tenantId, notifications.idempotencyKey] })
           .returning();
         if (inserted) return { notification: toNotification(inserted), created: true };
@@ -57,6 +114,14 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
           .where(and(mine, eq(notifications.idempotencyKey, notification.idempotencyKey)));
         if (!existing) throw new Error('notification claim found neither a new nor an existing row');
         return { notification: toNotification(existing), created: false };
+      },
+      async hold(id, { flushAt, summary, fallbacks, at }) {
+        const [row] = await tx
+          .update(notifications)
+          .set({ status: 'held', attempts: 0, flushAt, summary, fallbacks, updatedAt: at })
+          .where(and(byId(id), eq(notifications.status, 'queued')))
+          .returning();
+        return row ? toNotification(row) : null;
       },
       async retry(id, provider) {
         const [row] = await tx
@@ -116,7 +181,14 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
         const conditions: (SQL | undefined)[] = [
           mine,
           filter.channel ? eq(notifications.channel, filter.channel) : undefined,
-          filter.alarmId ? eq(notifications.alarmId, filter.alarmId) : undefined,
+          filter.alarmId
+            ? or(
+                eq(notifications.alarmId, filter.alarmId),
+                arrayContains(notifications.alarmIds, [filter.alarmId]),
+              )
+            : undefined,
+          filter.contactId ? eq(notifications.contactId, filter.contactId) : undefined,
+          filter.purpose ? eq(notifications.purpose, filter.purpose) : undefined,
           filter.status ? eq(notifications.status, filter.status) : undefined,
         ];
         const rows = await tx
@@ -134,31 +206,120 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
       async lastAlarmFor(recipient, channels) {
         if (channels.length === 0) return null;
         const [row] = await tx
-          .select({
-            alarmId: notifications.alarmId,
-            contactId: notifications.contactId,
-            notificationId: notifications.id,
-          })
+          .select()
           .from(notifications)
           .where(
             and(
               mine,
               eq(notifications.recipient, recipient),
               inArray(notifications.channel, [...channels]),
-              ne(notifications.status, 'failed'),
+              wentOut,
               isNotNull(notifications.alarmId),
             ),
           )
           .orderBy(desc(notifications.createdAt), desc(notifications.id))
           .limit(1);
-        return row?.alarmId
-          ? { alarmId: row.alarmId, contactId: row.contactId, notificationId: row.notificationId }
-          : null;
+        if (!row) return null;
+        const record = toNotification(row);
+        return {
+          alarmIds: record.alarmIds,
+          contactId: record.contactId,
+          notificationId: record.id,
+          purpose: record.purpose,
+        };
+      },
+      async findByProviderMessage(provider, providerMessageId) {
+        const [row] = await tx
+          .select()
+          .from(notifications)
+          .where(
+            and(
+              mine,
+              eq(notifications.provider, provider),
+              eq(notifications.providerMessageId, providerMessageId),
+            ),
+          )
+          .limit(1);
+        return row ? toNotification(row) : null;
+      },
+      async listDueHeld(at, limit) {
+        const rows = await tx
+          .select()
+          .from(notifications)
+          .where(and(mine, eq(notifications.status, 'held'), lte(notifications.flushAt, at)))
+          .orderBy(asc(notifications.flushAt), asc(notifications.createdAt), asc(notifications.id))
+          .limit(limit);
+        return rows.map(toNotification);
+      },
+      async releaseHeld(ids, { status, digestId, error, at }) {
+        if (ids.length === 0) return;
+        await tx
+          .update(notifications)
+          .set({ status, digestId, error, updatedAt: at })
+          .where(and(mine, inArray(notifications.id, [...ids]), eq(notifications.status, 'held')));
+      },
+    },
+    floodWindows: {
+      async openUnlessOpen(contactId, siteId, alarmId, at, closesAt) {
+        const [opened] = await tx
+          .insert(notificationFloodWindows)
+          .values({ tenantId, contactId, siteId, alarmId, openedAt: at, closesAt })
+          .onConflictDoUpdate({
+            target: [
+              notificationFloodWindows.tenantId,
+              notificationFloodWindows.contactId,
+              notificationFloodWindows.siteId,
+            ],
+            set: { alarmId, openedAt: at, closesAt },
+            // only a window that has closed is replaced; an open one is left as it is
+            setWhere: lte(notificationFloodWindows.closesAt, at),
+          })
+          .returning();
+        if (opened) {
+          return { opened: true, window: { alarmId, openedAt: opened.openedAt, closesAt: opened.closesAt } };
+        }
+        const [open] = await tx
+          .select()
+          .from(notificationFloodWindows)
+          .where(
+            and(
+              eq(notificationFloodWindows.tenantId, tenantId),
+              eq(notificationFloodWindows.contactId, contactId),
+              eq(notificationFloodWindows.siteId, siteId),
+            ),
+          );
+        if (!open) throw new Error('flood window neither opened nor found');
+        return {
+          opened: false,
+          window: { alarmId: open.alarmId, openedAt: open.openedAt, closesAt: open.closesAt },
+        };
+      },
+    },
+    telegramLinkCodes: {
+      async create(code) {
+        await tx.insert(telegramLinkCodes).values({ ...code, tenantId });
+      },
+      async use(codeHash, at) {
+        const [row] = await tx
+          .update(telegramLinkCodes)
+          .set({ usedAt: at })
+          .where(
+            and(
+              eq(telegramLinkCodes.tenantId, tenantId),
+              eq(telegramLinkCodes.codeHash, codeHash),
+              isNull(telegramLinkCodes.usedAt),
+              gt(telegramLinkCodes.expiresAt, at),
+            ),
+          )
+          .returning({ contactId: telegramLinkCodes.contactId });
+        return row ?? null;
       },
     },
     ackTokens: {
-      async create(token) {
-        await tx.insert(notificationAckTokens).values({ ...token, tenantId });
+      async create({ alarmIds, ...token }) {
+        await tx
+          .insert(notificationAckTokens)
+          .values({ ...token, alarmIds: alarmIds && alarmIds.length > 1 ? alarmIds : null, tenantId });
       },
       async findByHash(tokenHash) {
         const [row] = await tx
@@ -190,15 +351,7 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
           .select()
           .from(notificationSettings)
           .where(eq(notificationSettings.tenantId, tenantId));
-        return row
-          ? {
-              smsProvider: row.smsProvider,
-              twilioAccountSid: row.twilioAccountSid,
-              twilioFromNumber: row.twilioFromNumber,
-              secrets: row.secrets,
-              updatedAt: row.updatedAt,
-            }
-          : null;
+        return row ? toSettings(row) : null;
       },
       async put(settings, at) {
         const values = { ...settings, updatedAt: at };
@@ -208,14 +361,23 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
           .onConflictDoUpdate({ target: notificationSettings.tenantId, set: values })
           .returning();
         if (!row) throw new Error('notification settings upsert returned no row');
-        return {
-          smsProvider: row.smsProvider,
-          twilioAccountSid: row.twilioAccountSid,
-          twilioFromNumber: row.twilioFromNumber,
-          secrets: row.secrets,
-          updatedAt: row.updatedAt,
-        };
+        return toSettings(row);
       },
+    },
+  };
+}
+
+/**
+ * The one lookup that crosses tenants: which tenants have held pages whose flood window has closed,
+ * so a flush can enter each (a SECURITY DEFINER function returning tenant ids only; 0026).
+ */
+export function createHeldNotificationsLookup(db: ConfigDb): HeldNotificationsLookup {
+  return {
+    async tenantsWithDueHeld(at) {
+      const result = (await db.execute(sql`select * from notifications_held_due(${at.toISOString()})`)) as {
+        rows: { tenant_id: string }[];
+      };
+      return result.rows.map((row) => row.tenant_id);
     },
   };
 }

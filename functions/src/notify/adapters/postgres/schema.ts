@@ -2,7 +2,17 @@
 // Tenant-owned like every table in schema.ts: tenant_id on each row, row-level security in the
 // hand-written migration drizzle/*_notify_rls.sql.
 import type { ContactChannel } from '@plantwatch/shared';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { tenantOwnerColumn, tenants } from '../../../platform/database/schema.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

@@ -46,6 +46,7 @@ async function newTenant(store: ConfigStore, label: string) {
       id: randomUUID(),
       name: 'Night shift',
       repeat: 2,
+      repeatBackoff: { factor: 2, maxDelayMinutes: 60 },
       levels: [
         { delayMinutes: 0, targets: [{ type: 'rotation', rotationId: rotation.id }], channels: ['sms'] },
         { delayMinutes: 10, targets: [{ type: 'contact', contactId: alice.id }] },
@@ -145,6 +146,7 @@ describe.each(configDatabaseTargets)('people repositories on $name', (target) =>
         offDelayMs: 0,
         enabled: true,
         escalationPolicyId: a.policy.id,
+        repageHoldOffMinutes: 15,
         severity: 'high',
         afterSeconds: 60,
         scope: 'gateway',
@@ -272,6 +274,7 @@ describe('people repositories on postgres with concurrent transactions', () => {
       id: randomUUID(),
       name: 'Dana first',
       repeat: 0,
+      repeatBackoff: null,
       levels: [{ delayMinutes: 0, targets: [{ type: 'contact', contactId: contact.id }] }],
     };
     const creating = store.inTenant(a.tenantId, async (repos) => {

@@ -49,6 +49,7 @@ const toPolicy = (r: Row<typeof escalationPolicies>): EscalationPolicy =>
     tenantId: r.tenantId,
     name: r.name,
     repeat: r.repeat,
+    repeatBackoff: r.repeatBackoff ?? null,
     levels: r.levels,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
@@ -166,6 +167,7 @@ export function peopleRepositories(tx: ConfigDb, tenantId: string): PeopleReposi
             tenantId,
             name: policy.name,
             repeat: policy.repeat,
+            repeatBackoff: policy.repeatBackoff,
             levels: policy.levels,
           })
           .returning();
@@ -174,7 +176,13 @@ export function peopleRepositories(tx: ConfigDb, tenantId: string): PeopleReposi
       async update(id, patch) {
         const [row] = await tx
           .update(escalationPolicies)
-          .set({ name: patch.name, repeat: patch.repeat, levels: patch.levels, updatedAt: now() })
+          .set({
+            name: patch.name,
+            repeat: patch.repeat,
+            repeatBackoff: patch.repeatBackoff,
+            levels: patch.levels,
+            updatedAt: now(),
+          })
           .where(and(eq(escalationPolicies.tenantId, tenantId), eq(escalationPolicies.id, id)))
           .returning();
         return row ? toPolicy(row) : null;

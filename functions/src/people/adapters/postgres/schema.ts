@@ -4,7 +4,7 @@
 // members and overrides, a policy's levels) are JSON documents: they are always read and replaced
 // whole, their order is their meaning, and the use-cases keep the references inside them (see
 // PeopleRepositories in shared/src/ports/people-store.ts).
-import type { ContactChannel, EscalationLevel, RepeatBackoff } from '@plantwatch/shared';
+import type { Contact, EscalationLevel, RepeatBackoff } from '@plantwatch/shared';
 import { index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, tenantOwnerColumn, updatedAt } from '../../../platform/database/schema.ts';
 
@@ -14,7 +14,7 @@ export const contacts = pgTable(
     id: uuid('id').primaryKey(),
     tenantId: tenantOwnerColumn(),
     name: text('name').notNull(),
-    channels: jsonb('channels').$type<ContactChannel[]>().notNull(),
+    channels: jsonb('channels').$type<Contact['channels']>().notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

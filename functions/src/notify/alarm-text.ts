@@ -1,0 +1,315 @@
+// What a page says, per channel: site, device, tag, value with its unit, the limit, the severity and
+// how to acknowledge. An SMS stays within one segment where it can: the text is shortened in a fixed
+// order (GSM spelling, then dropping "since" and the escalation level, abbreviating, dropping the
+// device, then the tag, then shortening names), never dropping the site, value, limit or how to
+// acknowledge. Digests of held pages are worded here too. Pure: no clock, no I/O.
+import type { Alarm, AlarmRule, ContactChannelType, LimitLevel } from '@plantwatch/shared';
+import { formatWithUnit, unitSymbol } from '@plantwatch/shared';
+
+/** Where the alarm is and what it watches, as the escalation world reads it for the page. */
+export interface AlarmPlace {
+  siteName: string | null;
+  deviceName: string | null;
+  tagName: string | null;
+  /** The tag's unit as configured ("degC"); written as the unit catalogue writes it ("°C"). */
+  unit: string | null;
+  /** The limit crossed, worded with its unit: "HiHi 4.5 m", "> 80 °C", "rising", "no data for 60 s". */
+  limit: string | null;
+  /** The tenant's time zone, for "since". */
+  timeZone: string;
+}
+
+export type PagedAlarm = Pick<Alarm, 'id' | 'name' | 'severity' | 'value' | 'activeSince'>;
+
+export interface PageContext {
+  alarm: PagedAlarm;
+  place: AlarmPlace;
+}
+
+/** Where the chain is: shown when the policy has more than one level or repeats. */
+export interface PageStep {
+  level: number;
+  round: number;
+  /** False for a one-level policy that does not repeat: nothing worth saying. */
+  show: boolean;
+}
+
+export interface PageText {
+  subject: string;
+  body: string;
+}
+
+// --- SMS segments ---
+
+const GSM_BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM_EXTENDED = '^{}\\[~]|€\f';
+const gsmBasic = new Set(GSM_BASIC);
+const gsmExtended = new Set(GSM_EXTENDED);
+
+export interface SmsSize {
+  encoding: 'GSM-7' | 'UCS-2';
+  /** Septets for GSM-7 (an extension character counts two), UTF-16 code units for UCS-2. */
+  units: number;
+  segments: number;
+}
+
+/** How many SMS segments a text takes: 160 GSM-7 septets or 70 UCS-2 units in one, 153 or 67 each when split. */
+export function smsSize(text: string): SmsSize {
+  let septets = 0;
+  for (const char of text) {
+    if (gsmBasic.has(char)) septets += 1;
+    else if (gsmExtended.has(char)) septets += 2;
+    else {
+      const units = text.length;
+      return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
+    }
+  }
+  return { encoding: 'GSM-7', units: septets, segments: septets <= 160 ? 1 : Math.ceil(septets / 153) };
+}
+
+const fitsOneSms = (text: string) => smsSize(text).segments === 1;
+
+const transliterations: Record<string, string> = {
+  '°': '',
+  º: '',
+  '³': '3',
+  '²': '2',
+  '₂': '2',
+  '₃': '3',
+  µ: 'u',
+  μ: 'u',
+  '·': '.',
+  '–': '-',
+  '—': '-',
+  '‘': "'",
+  '’': "'",
+  '“': '"',
+  '”': '"',
+  '…': '...',
+  '\u00a0': ' ',
+  '\u202f': ' ',
+};
+
+/** The same text in GSM-7 characters only: "92 °C" → "92 C", "m³/h" → "m3/h", "São" → "Sao". */
+export function toGsm(text: string): string {
+  let out = '';
+  for (const char of text) {
+    if (gsmBasic.has(char) || gsmExtended.has(char)) out += char;
+    else if (char in transliterations) out += transliterations[char];
+    else {
+      const plain = char.normalize('NFD').replace(/\p{M}/gu, '');
+      out += [...plain].every((c) => gsmBasic.has(c)) ? plain : '?';
+    }
+  }
+  return out;
+}
+
+// --- the parts of a page ---
+
+const SEVERITY_SHORT: Record<Alarm['severity'], string> = {
+  critical: 'CRIT',
+  high: 'HIGH',
+  medium: 'MED',
+  low: 'LOW',
+};
+
+const LEVEL_NAMES: Record<LimitLevel, string> = { hihi: 'HiHi', hi: 'Hi', lo: 'Lo', lolo: 'LoLo' };
+
+/** The limit of the alarm's rule (and level), worded with the tag's unit. */
+export function describeLimit(rule: AlarmRule, level: LimitLevel | null, unit: string | null): string | null {
+  const withUnit = (value: number) => formatWithUnit(value, unit);
+  switch (rule.kind) {
+    case 'limit': {
+      const entry = rule.levels.find((candidate) => candidate.level === level);
+      return entry ? `${LEVEL_NAMES[entry.level]} ${withUnit(entry.threshold)}` : null;
+    }
+    case 'comparison':
+      return `${rule.op} ${typeof rule.value === 'number' ? withUnit(rule.value) : String(rule.value)}`;
+    case 'digital':
+      return rule.trigger === 'rising' || rule.trigger === 'falling' ? rule.trigger : `is ${rule.trigger}`;
+    case 'rateOfChange': {
+      const symbol = unitSymbol(unit);
+      const arrow = rule.direction === 'up' ? 'rising' : rule.direction === 'down' ? 'falling' : 'changing';
+      return `${arrow} > ${formatWithUnit(rule.perMinute, null)}${symbol ? ` ${symbol}` : ''}/min`;
+    }
+    case 'badQuality':
+      return 'bad quality';
+    case 'commLoss':
+      return `no data for ${rule.afterSeconds} s`;
+  }
+}
+
+function valueText(alarm: PagedAlarm, unit: string | null): string | null {
+  if (alarm.value === null) return null;
+  return formatWithUnit(alarm.value, unit);
+}
+
+function sinceText(activeSince: string | null, timeZone: string): string | null {
+  if (!activeSince) return null;
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    }).format(new Date(activeSince));
+  } catch {
+    return `${activeSince.slice(11, 16)} UTC`;
+  }
+}
+
+const shorten = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}.`);
+
+interface Rung {
+  gsm: boolean;
+  since: boolean;
+  step: boolean;
+  abbreviate: boolean;
+  device: boolean;
+  tag: boolean;
+  shortNames: boolean;
+}
+
+/** The order an SMS is shortened in until it fits one segment; the last rung is sent even if it does not. */
+export const SMS_LADDER: readonly Rung[] = [
+  { gsm: false, since: true, step: true, abbreviate: false, device: true, tag: true, shortNames: false },
+  { gsm: true, since: true, step: true, abbreviate: false, device: true, tag: true, shortNames: false },
+  { gsm: true, since: false, step: true, abbreviate: false, device: true, tag: true, shortNames: false },
+  { gsm: true, since: false, step: false, abbreviate: false, device: true, tag: true, shortNames: false },
+  { gsm: true, since: false, step: false, abbreviate: true, device: true, tag: true, shortNames: false },
+  { gsm: true, since: false, step: false, abbreviate: true, device: false, tag: true, shortNames: false },
+  { gsm: true, since: false, step: false, abbreviate: true, device: false, tag: false, shortNames: false },
+  { gsm: true, since: false, step: false, abbreviate: true, device: false, tag: false, shortNames: true },
+];
+
+function stepText(step: PageStep, short: boolean): string | null {
+  if (!step.show) return null;
+  const repeat = step.round > 0 ? `, repeat ${step.round}` : '';
+  return short
+    ? `L${step.level + 1}${step.round > 0 ? ` R${step.round}` : ''}`
+    : `Level ${step.level + 1}${repeat}`;
+}
+
+/** One line of text for one rung of the ladder (the full page is the first rung). */
+function compactPage(page: PageContext, step: PageStep, rung: Rung, ack: string | null): string {
+  const { alarm, place } = page;
+  const site = place.siteName ? (rung.shortNames ? shorten(place.siteName, 18) : place.siteName) : null;
+  const name = rung.shortNames ? shorten(alarm.name, 28) : alarm.name;
+  const head = rung.abbreviate
+    ? `${SEVERITY_SHORT[alarm.severity]}${site ? ` ${site}` : ''}: ${name}.`
+    : `${alarm.severity.toUpperCase()} alarm${site ? ` at ${site}` : ''}: ${name}.`;
+  const where = [rung.device ? place.deviceName : null, rung.tag ? place.tagName : null]
+    .filter((part): part is string => Boolean(part))
+    .join(' ');
+  const value = valueText(alarm, place.unit);
+  const limit = place.limit ? `${rung.abbreviate ? 'lim' : 'limit'} ${place.limit}` : null;
+  const reading = [where, value, limit ? (value || where ? `(${limit})` : limit) : null]
+    .filter((part): part is string => Boolean(part))
+    .join(' ');
+  const since = rung.since ? sinceText(alarm.activeSince, place.timeZone) : null;
+  const stepped = rung.step ? stepText(step, rung.abbreviate) : null;
+  const parts = [
+    head,
+    reading ? `${reading}.` : null,
+    since ? `Since ${since}.` : null,
+    stepped ? `${stepped}.` : null,
+    ack,
+  ].filter((part): part is string => Boolean(part));
+  const text = parts.join(' ');
+  return rung.gsm ? toGsm(text) : text;
+}
+
+/** The SMS (and WhatsApp) text: the first rung of the ladder that fits one segment, else the last. */
+export function smsPageText(page: PageContext, step: PageStep, ackWord = 'OK'): string {
+  let text = '';
+  for (const rung of SMS_LADDER) {
+    text = compactPage(
+      page,
+      step,
+      rung,
+      rung.abbreviate ? `Reply ${ackWord} to ack.` : `Reply ${ackWord} to acknowledge.`,
+    );
+    if (fitsOneSms(text)) return text;
+  }
+  return text;
+}
+
+function longPage(page: PageContext, step: PageStep, ack: string | null): string[] {
+  const { alarm, place } = page;
+  const value = valueText(alarm, place.unit);
+  const since = sinceText(alarm.activeSince, place.timeZone);
+  const stepped = stepText(step, false);
+  return [
+    `${alarm.severity.toUpperCase()} alarm${place.siteName ? ` at ${place.siteName}` : ''}: ${alarm.name}`,
+    [place.deviceName, place.tagName].filter(Boolean).join(' / ') || null,
+    value ? `Value: ${value}` : null,
+    place.limit ? `Limit: ${place.limit}` : null,
+    `Severity: ${alarm.severity}`,
+    since ? `Since: ${since} (${place.timeZone})` : null,
+    stepped ? `Escalation: ${stepped.toLowerCase()}` : null,
+    ack,
+  ].filter((line): line is string => Boolean(line));
+}
+
+const subjectOf = (page: PageContext) =>
+  `[Plantwatch] ${page.alarm.severity.toUpperCase()} alarm${page.place.siteName ? ` at ${page.place.siteName}` : ''}: ${page.alarm.name}`;
+
+/** The page for one channel. E-mail's link and the call's "press 1" are added by their adapters. */
+export function alarmPageText(page: PageContext, step: PageStep, channel: ContactChannelType): PageText {
+  const subject = subjectOf(page);
+  switch (channel) {
+    case 'sms':
+    case 'whatsapp':
+      return { subject, body: smsPageText(page, step) };
+    case 'telegram':
+      return {
+        subject,
+        body: longPage(page, step, 'Reply OK (or ✅) to this message to acknowledge.').join('\n'),
+      };
+    case 'email':
+      return { subject, body: longPage(page, step, null).join('\n') };
+    case 'voice':
+    case 'webhook':
+      return { subject, body: compactPage(page, step, SMS_LADDER[0] as Rung, null) };
+  }
+}
+
+/** A held page's line in its digest: the alarm and its value. */
+export function digestLine(page: PageContext): string {
+  const value = valueText(page.alarm, page.place.unit);
+  return `${page.alarm.severity.toUpperCase()} ${page.alarm.name}${value ? ` ${value}` : ''}`;
+}
+
+/** One message for several held pages of one site ("3 alarms at North Pumping Station: …"). */
+export function digestText(
+  lines: readonly { line: string; name: string }[],
+  siteName: string | null,
+  channel: ContactChannelType,
+): PageText {
+  const where = siteName ? ` at ${siteName}` : '';
+  const head = `${lines.length} alarms${where}`;
+  const subject = `[Plantwatch] ${head}`;
+  if (channel === 'sms' || channel === 'whatsapp') {
+    const attempt = (items: string[], more: number, gsm: boolean) => {
+      const text = `${head}: ${items.join('; ')}${more > 0 ? ` and ${more} more` : ''}. Reply OK to ack all.`;
+      return gsm ? toGsm(text) : text;
+    };
+    const full = lines.map((entry) => entry.line);
+    const names = lines.map((entry) => entry.name);
+    // every line with its value, then in GSM spelling, then names only, then fewer names and "K more"
+    const candidates = [attempt(full, 0, false), attempt(full, 0, true), attempt(names, 0, true)];
+    for (let shown = names.length - 1; shown >= 1; shown--) {
+      candidates.push(attempt(names.slice(0, shown), names.length - shown, true));
+    }
+    const fits = candidates.find(fitsOneSms);
+    return { subject, body: fits ?? (candidates.at(-1) as string) };
+  }
+  const list = lines.map((entry) => `- ${entry.line}`);
+  // e-mail gets its links and a call its "press 1" from their adapters; a webhook needs no instruction
+  const ack = channel === 'telegram' ? 'Reply OK (or ✅) to this message to acknowledge all of them.' : null;
+  const body = [`${head}:`, ...list, ...(ack ? [ack] : [])].join(
+    channel === 'voice' || channel === 'webhook' ? ' ' : '\n',
+  );
+  return { subject, body };
+}
