@@ -238,6 +238,67 @@ describe('advance', () => {
   ])('moves on from %o to %o', (from, to) => {
     expect(advance(policy, from)).toEqual(to);
   });
+
+  it('spaces repeat rounds exponentially with a repeat backoff, never past its cap', () => {
+    const backoff = snapshotPolicy(
+      aPolicy({
+        repeat: 4,
+        repeatBackoff: { factor: 2, maxDelayMinutes: 5 },
+        levels: [
+          { delayMinutes: 0, targets: [{ type: 'contact', contactId: ALICE }] },
+          { delayMinutes: 1, targets: [{ type: 'contact', contactId: BOB }] },
+        ],
+      }),
+    );
+    const waits: number[] = [];
+    let cursor = { round: 0, level: 0, waitSeconds: 0, done: false };
+    while (!cursor.done) {
+      cursor = advance(backoff, cursor);
+      if (!cursor.done) waits.push(cursor.waitSeconds);
+    }
+    // level two after 1 min; each round starts after the last level's delay (the first has none),
+    // doubled per round: 2, 4, then the 5-minute cap
+    expect(waits).toEqual([60, 120, 120, 240, 240, 300, 300, 300, 300]);
+  });
+
+  it('leaves a delay already longer than the cap as it is, and round one unscaled without a backoff', () => {
+    const long = snapshotPolicy(
+      aPolicy({
+        repeat: 1,
+        repeatBackoff: { factor: 3, maxDelayMinutes: 1 },
+        levels: [{ delayMinutes: 10, targets: [{ type: 'contact', contactId: ALICE }] }],
+      }),
+    );
+    expect(advance(long, { round: 0, level: 0 }).waitSeconds).toBe(600);
+    expect(advance(snapshotPolicy(aPolicy({ repeat: 2 })), { round: 1, level: 1 }).waitSeconds).toBe(60);
+  });
+});
+
+describe('the page itself', () => {
+  it('names the site, device, tag, value with unit and the limit, and passes the site for the flood window', async () => {
+    const world = new FakeWorld();
+    const notifier = new FakeNotifier();
+    await runChain(world, notifier);
+    const [first] = notifier.sent;
+    expect(first?.body).toBe(
+      'CRITICAL alarm at North Pumping Station: Wet well level HiHi. PLC-1 Wet well level 4.2 m (limit HiHi 4 m). Since 03:10. Level 1. Reply OK to acknowledge.',
+    );
+    expect(first?.flood).toMatchObject({
+      siteId: anAlarm().siteId,
+      siteName: 'North Pumping Station',
+      summary: 'CRITICAL Wet well level HiHi 4.2 m',
+      fallbacks: [{ type: 'email', address: 'alice@example.com' }],
+    });
+  });
+
+  it('counts a page held for a digest as delivered: the chain moves on and does not fall over', async () => {
+    const world = new FakeWorld();
+    const notifier = new FakeNotifier();
+    notifier.hold = true;
+    const { run } = await runChain(world, notifier);
+    expect(paged(notifier)).toEqual(['sms:+447700900001', 'sms:+447700900002']);
+    expect(run).toMatchObject({ status: 'finished', reason: null });
+  });
 });
 
 describe('prepare step', () => {

@@ -161,6 +161,8 @@ export class FakeNotifier implements Notifier {
   sent: NotificationMessage[] = [];
   attempts = 0;
   failing = new Set<string>();
+  /** Answers like a flood window holding every page for a digest. */
+  hold = false;
   async send(message: NotificationMessage) {
     this.attempts += 1;
     if (this.failing.has(message.to)) throw new Error(`provider refused ${message.to}`);
@@ -170,7 +172,7 @@ export class FakeNotifier implements Notifier {
       providerMessageId: message.idempotencyKey,
       provider: 'outbox' as const,
       notificationId: message.idempotencyKey,
-      status: 'sent' as const,
+      status: this.hold ? ('held' as const) : ('sent' as const),
       duplicate,
     };
   }
