@@ -127,6 +127,12 @@ const delayMsSchema = z
   .min(0, 'must not be negative')
   .max(86_400_000, 'must be at most 86400000 ms (a day)');
 
+const repageHoldOffSchema = z
+  .number({ error: 'must be a whole number of minutes' })
+  .int('must be a whole number of minutes')
+  .min(0, 'must not be negative')
+  .max(1440, 'must be at most 1440 minutes (a day)');
+
 const commonInput = {
   name: nameSchema,
   description: descriptionSchema.default(''),
@@ -138,6 +144,11 @@ const commonInput = {
   offDelayMs: delayMsSchema.default(0),
   enabled: z.boolean().default(true),
   escalationPolicyId: idSchema.nullable().default(null),
+  /**
+   * Chatter control: after the alarm was acknowledged or cleared, a raise within this many minutes
+   * pages nobody (it is journalled as held back). 0 pages on every raise.
+   */
+  repageHoldOffMinutes: repageHoldOffSchema.default(15),
 };
 
 function checkCommLossTarget(
@@ -236,6 +247,7 @@ export const updateAlarmRuleSchema = z
     offDelayMs: delayMsSchema.optional(),
     enabled: z.boolean().optional(),
     escalationPolicyId: idSchema.nullable().optional(),
+    repageHoldOffMinutes: repageHoldOffSchema.optional(),
     severity: kindFields.severity.optional(),
     levels: kindFields.levels.optional(),
     op: kindFields.op.optional(),
@@ -261,6 +273,7 @@ const commonOutput = {
   offDelayMs: z.number().int(),
   enabled: z.boolean(),
   escalationPolicyId: idSchema.nullable(),
+  repageHoldOffMinutes: z.number().int().default(15),
   createdAt: isoDateTimeSchema,
   updatedAt: isoDateTimeSchema,
 };

@@ -46,6 +46,8 @@ export const alarmEventKinds = [
   'in-service',
   'comment',
   'suppressed',
+  /** A raise that paged nobody: the rule's re-page hold-off after an acknowledgement or clear. */
+  'page-held',
 ] as const;
 export const actorTypes = ['user', 'apiKey', 'system', 'contact'] as const;
 export const alarmChannels = ['web', 'sms', 'voice', 'email', 'api', 'system'] as const;

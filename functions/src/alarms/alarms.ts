@@ -26,6 +26,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
+import type { EscalationDispatcher } from './dispatcher.ts';
 import {
   type AlarmActor,
   type AlarmChannel,
@@ -43,7 +44,7 @@ import {
   unshelve,
 } from './engine.ts';
 import { alarmIdOf, loadStates } from './journal.ts';
-import type { AlarmRepositories, AlarmRuleRecord, EscalationStarter } from './ports.ts';
+import type { AlarmRepositories, AlarmRuleRecord } from './ports.ts';
 import { runAlarmWork } from './unit-of-work.ts';
 
 /** What the alarm use-cases reach: their own tables, the plant they watch, the policies they page. */
@@ -56,8 +57,8 @@ export interface AlarmDeps {
   store: TenantStore<AlarmStoreRepositories>;
   ids: IdGenerator;
   clock: Clock;
-  /** Starts a raised alarm's escalation chain and stops it when acknowledged; none: no paging. */
-  escalation?: EscalationStarter;
+  /** Delivers the escalation intents an action records (a chain to stop on acknowledgement). */
+  dispatcher?: EscalationDispatcher | undefined;
 }
 
 export { alarmIdOf, readAlarmRuleState } from './journal.ts';
@@ -273,7 +274,7 @@ export const listAlarmEvents = (deps: AlarmDeps, principal: Principal, ruleId: s
   });
 
 /** The ports an operator action needs: a subset of AlarmDeps, so the notification side can call it too. */
-export type AlarmActionDeps = Pick<AlarmDeps, 'store' | 'ids' | 'clock' | 'escalation'>;
+export type AlarmActionDeps = Pick<AlarmDeps, 'store' | 'ids' | 'clock' | 'dispatcher'>;
 
 export interface AlarmActionResult {
   alarms: Alarm[];

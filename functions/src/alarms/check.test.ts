@@ -9,6 +9,7 @@ import type { Principal } from '../platform/principal.ts';
 import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import { acknowledgeAlarmAs, listAlarms } from './alarms.ts';
 import { runAlarmCheck } from './check.ts';
+import { createEscalationDispatcher } from './dispatcher.ts';
 import { shelve } from './engine.ts';
 import { createAlarmEvaluator } from './evaluator.ts';
 import { alarmIdOf, readAlarmRuleState } from './journal.ts';
@@ -24,6 +25,7 @@ function manualClock(start: number) {
 
 /** A recording fake of the escalation port; `failStarts` makes start throw, as an unreachable Step Functions would. */
 function recordingEscalation(options: { failStarts?: boolean } = {}) {
+  const failing = { starts: options.failStarts ?? false };
   const starts: Parameters<EscalationStarter['start']>[0][] = [];
   const stops: Parameters<EscalationStarter['stop']>[0][] = [];
   /** Both, in the order they were called. */
@@ -32,7 +34,7 @@ function recordingEscalation(options: { failStarts?: boolean } = {}) {
     async start(request) {
       starts.push(request);
       calls.push(`start ${request.alarmId}`);
-      if (options.failStarts) throw new Error('state machine unreachable');
+      if (failing.starts) throw new Error('state machine unreachable');
       return { executionName: request.alarmEventId, alreadyStarted: false };
     },
     async stop(request) {
@@ -40,7 +42,7 @@ function recordingEscalation(options: { failStarts?: boolean } = {}) {
       calls.push(`stop ${request.alarmId}`);
     },
   };
-  return { escalation, starts, stops, calls };
+  return { escalation, starts, stops, calls, failing };
 }
 
 const newPlant = (store: ConfigStore) =>
@@ -287,7 +289,13 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
     const fake = recordingEscalation();
-    const deps = { store, ids: uuidV7Ids, clock: manualClock(T0), escalation: fake.escalation };
+    const clock = manualClock(T0);
+    const deps = {
+      store,
+      ids: uuidV7Ids,
+      clock,
+      dispatcher: createEscalationDispatcher({ store, escalation: fake.escalation, clock }),
+    };
     const batch = {
       ...plant,
       points: [...points(plant, 'plc-1', [[T0, 5]]), ...points(plant, 'plc-2', [[T0, 5]])],
@@ -342,7 +350,12 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
     });
     const fake = recordingEscalation();
     const clock = manualClock(T0);
-    const deps = { store, ids: uuidV7Ids, clock, escalation: fake.escalation };
+    const deps = {
+      store,
+      ids: uuidV7Ids,
+      clock,
+      dispatcher: createEscalationDispatcher({ store, escalation: fake.escalation, clock }),
+    };
     await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
     clock.set(T0 + 11_000);
     const alarmId = alarmIdOf(rule.id, 'hi');
@@ -356,7 +369,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
     expect(fake.calls).toEqual([`start ${alarmId}`, `stop ${alarmId}`]);
   });
 
-  it('keeps the alarm when starting its escalation fails', async () => {
+  it('keeps the alarm and its page pending when starting the chain fails, and the check delivers it once it can', async () => {
     const plant = await newPlant(store);
     const rule = await addRule(store, plant, {
       kind: 'limit',
@@ -366,9 +379,131 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
     const fake = recordingEscalation({ failStarts: true });
-    const deps = { store, ids: uuidV7Ids, clock: manualClock(T0), escalation: fake.escalation };
+    const clock = manualClock(T0);
+    const dispatcher = createEscalationDispatcher({ store, escalation: fake.escalation, clock });
+    const deps = { store, ids: uuidV7Ids, clock, dispatcher };
     await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
     expect(fake.starts).toHaveLength(1);
     expect((await events(store, plant, rule.id)).map((event) => event.kind)).toEqual(['raised']);
+    const intents = () =>
+      store.inTenant(plant.tenantId, (repos) => repos.escalationIntents.listForRule(rule.id, 10));
+    expect(await intents()).toEqual([
+      expect.objectContaining({
+        kind: 'start',
+        state: 'pending',
+        attempts: 1,
+        lastError: 'state machine unreachable',
+      }),
+    ]);
+
+    // Still down at the next pass: one more attempt, still pending, backed off.
+    clock.set(T0 + 1_500);
+    expect((await runAlarmCheck(deps)).redrive).toMatchObject({ delivered: 0, failed: 1 });
+    expect((await intents())[0]).toMatchObject({ state: 'pending', attempts: 2 });
+
+    // Back: the next pass after the backoff starts the chain, once.
+    fake.failing.starts = false;
+    clock.set(T0 + 4_000);
+    expect((await runAlarmCheck(deps)).redrive).toMatchObject({ delivered: 1, failed: 0 });
+    expect(fake.starts).toHaveLength(3);
+    expect((await intents())[0]).toMatchObject({ state: 'started', lastError: null });
+    expect((await runAlarmCheck(deps)).redrive).toMatchObject({ tenants: 0, delivered: 0 });
+    expect(fake.starts).toHaveLength(3);
+  });
+
+  it("pages nobody for a raise within the rule's hold-off after an acknowledgement, and says so in the journal", async () => {
+    const plant = await newPlant(store);
+    const rule = await addRule(store, plant, {
+      kind: 'limit',
+      tagId: plant.tags[0]?.tagId,
+      name: 'Level',
+      escalationPolicyId: randomUUID(),
+      repageHoldOffMinutes: 15,
+      levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
+    });
+    const fake = recordingEscalation();
+    const clock = manualClock(T0);
+    const deps = {
+      store,
+      ids: uuidV7Ids,
+      clock,
+      dispatcher: createEscalationDispatcher({ store, escalation: fake.escalation, clock }),
+    };
+    const evaluate = (samples: [number, number][]) =>
+      createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', samples) });
+    const alarmId = alarmIdOf(rule.id, 'hi');
+    const acknowledge = (at: number) => {
+      clock.set(at);
+      return acknowledgeAlarmAs(deps, {
+        tenantId: plant.tenantId,
+        alarmId,
+        actor: { type: 'contact', name: 'Ana' },
+        channel: 'sms',
+      });
+    };
+
+    await evaluate([[T0, 5]]);
+    await acknowledge(T0 + 60_000);
+    await evaluate([
+      [T0 + 120_000, 1],
+      [T0 + 600_000, 5],
+    ]); // clears, then raises 8 min after clearing: held
+    await acknowledge(T0 + 660_000);
+    await evaluate([
+      [T0 + 720_000, 1],
+      [T0 + 720_000 + 16 * 60_000, 5],
+    ]); // clears, then raises 16 min after clearing: pages
+
+    expect(fake.starts).toHaveLength(2);
+    const journal = (await events(store, plant, rule.id)).reverse();
+    expect(journal.map((event) => event.kind)).toEqual([
+      'raised',
+      'acknowledged',
+      'cleared',
+      'raised',
+      'page-held',
+      'acknowledged',
+      'cleared',
+      'raised',
+    ]);
+    expect(journal[4]).toMatchObject({ by: { type: 'system', name: 're-page hold-off' }, channel: 'system' });
+    expect(journal[4]?.comment).toContain('15 min hold-off');
+  });
+
+  it('pages on every raise with a hold-off of 0', async () => {
+    const plant = await newPlant(store);
+    const rule = await addRule(store, plant, {
+      kind: 'limit',
+      tagId: plant.tags[0]?.tagId,
+      name: 'Level',
+      escalationPolicyId: randomUUID(),
+      repageHoldOffMinutes: 0,
+      levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
+    });
+    const fake = recordingEscalation();
+    const clock = manualClock(T0);
+    const deps = {
+      store,
+      ids: uuidV7Ids,
+      clock,
+      dispatcher: createEscalationDispatcher({ store, escalation: fake.escalation, clock }),
+    };
+    const alarmId = alarmIdOf(rule.id, 'hi');
+    await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
+    await acknowledgeAlarmAs(deps, {
+      tenantId: plant.tenantId,
+      alarmId,
+      actor: { type: 'contact', name: 'Ana' },
+      channel: 'sms',
+    });
+    await createAlarmEvaluator(deps).evaluate({
+      ...plant,
+      points: points(plant, 'plc-1', [
+        [T0 + 2_000, 1],
+        [T0 + 3_000, 5],
+      ]),
+    });
+    expect(fake.starts).toHaveLength(2);
+    expect((await events(store, plant, rule.id)).map((event) => event.kind)).not.toContain('page-held');
   });
 });

@@ -3,16 +3,18 @@ import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { logger } from '../platform/observability.ts';
 import { type PeriodicJob, startPeriodic } from '../platform/periodic.ts';
+import type { EscalationDispatcher, EscalationRedriveSummary } from './dispatcher.ts';
 import { tick } from './engine.ts';
 import { loadStates } from './journal.ts';
-import type { AlarmLookups, AlarmRepositories, EscalationStarter } from './ports.ts';
+import type { AlarmLookups, AlarmRepositories } from './ports.ts';
 import { runAlarmWork } from './unit-of-work.ts';
 
 export interface AlarmCheckDeps {
   store: TenantStore<AlarmRepositories> & AlarmLookups;
   ids: IdGenerator;
   clock: Clock;
-  escalation?: EscalationStarter;
+  /** Delivers what the check records, and re-drives every escalation intent still pending. */
+  dispatcher?: EscalationDispatcher | undefined;
 }
 
 export interface AlarmCheckSummary {
@@ -22,6 +24,8 @@ export interface AlarmCheckSummary {
   events: number;
   /** Tenants whose check failed (logged); the next run tries again. */
   failedTenants: number;
+  /** The escalation intents still pending that this pass delivered (or failed to): with a dispatcher. */
+  redrive?: EscalationRedriveSummary;
 }
 
 /**
@@ -52,6 +56,8 @@ export async function runAlarmCheck(deps: AlarmCheckDeps): Promise<AlarmCheckSum
       logger.error('alarm check failed for a tenant; the next run tries again', { tenantId, error });
     }
   }
+  // Every pass also re-drives what is still pending: a page never waits on the next alarm to go out.
+  if (deps.dispatcher) summary.redrive = await deps.dispatcher.redrive();
   return summary;
 }
 

@@ -1,9 +1,8 @@
-// Writing down what the engine decided (the rule's new state and its journal entries, inside the
-// caller's tenant transaction), and the escalation hooks that run once that transaction committed.
+// Writing down what the engine decided: the rule's new state and its journal entries, inside the
+// caller's tenant transaction.
 import { createHash } from 'node:crypto';
 import type { AlarmEvent, AlarmRule } from '@plantwatch/shared';
 import type { IdGenerator } from '../platform/id-generator.ts';
-import { logger } from '../platform/observability.ts';
 import {
   type AlarmEngineResult,
   type AlarmKey,
@@ -12,7 +11,7 @@ import {
   initialAlarmRuleState,
   toAlarmEvent,
 } from './engine.ts';
-import type { AlarmRepositories, EscalationStarter } from './ports.ts';
+import type { AlarmRepositories } from './ports.ts';
 
 /**
  * One alarm is a rule and a key (a limit-stack level, or "alarm"): its id is derived from both, so
@@ -69,42 +68,9 @@ export async function loadStates(
   );
 }
 
-/** What to tell the escalation chains once the events are safely stored. */
-export type EscalationHook =
-  | { kind: 'start'; alarmEventId: string; alarmId: string; policyId: string }
-  | { kind: 'stop'; alarmId: string; reason: string };
-
-/** Event kinds after which nobody should be paged any more: acknowledged, or taken off the operator's list. */
-const stopsEscalation: Partial<Record<AlarmEvent['kind'], string>> = {
-  acknowledged: 'acknowledged',
-  shelved: 'shelved',
-  'out-of-service': 'removed from service',
-};
-
-export function escalationHooks(rule: AlarmRule, events: readonly AlarmEvent[]): EscalationHook[] {
-  return events.flatMap((event): EscalationHook[] => {
-    if (event.kind === 'raised' && event.to === 'active-unacked') {
-      return rule.escalationPolicyId === null
-        ? []
-        : [
-            {
-              kind: 'start',
-              alarmEventId: event.id,
-              alarmId: event.alarmId,
-              policyId: rule.escalationPolicyId,
-            },
-          ];
-    }
-    const reason = stopsEscalation[event.kind];
-    if (reason === undefined) return [];
-    const who = event.by.name ?? event.by.id ?? event.by.type;
-    return [{ kind: 'stop', alarmId: event.alarmId, reason: `${reason} by ${who} (${event.channel})` }];
-  });
-}
-
 /**
- * Stores the rule's new state and its transitions as journal entries. Returns the events and the
- * escalation hooks to run after commit. Writes nothing when nothing changed and the state exists.
+ * Stores the rule's new state and its transitions as journal entries. Returns the events. Writes
+ * nothing when nothing changed and the state exists.
  */
 export async function recordResult(
   repos: AlarmRepositories,
@@ -112,10 +78,10 @@ export async function recordResult(
   rule: AlarmRule,
   before: { state: AlarmRuleState; stored: boolean },
   result: AlarmEngineResult,
-): Promise<{ events: AlarmEvent[]; hooks: EscalationHook[]; written: boolean }> {
+): Promise<{ events: AlarmEvent[]; written: boolean }> {
   const unchanged = JSON.stringify(result.state) === JSON.stringify(before.state);
   if (unchanged && before.stored && result.transitions.length === 0) {
-    return { events: [], hooks: [], written: false };
+    return { events: [], written: false };
   }
   const events = result.transitions.map((transition) => ({
     ...toAlarmEvent(transition, {
@@ -129,40 +95,5 @@ export async function recordResult(
   await repos.alarmStates.put(rule.id, result.state, context.now);
   await repos.alarmEvents.insert(events);
   const plain = events.map(({ alarmKey: _alarmKey, ...event }): AlarmEvent => event);
-  return { events: plain, hooks: escalationHooks(rule, plain), written: true };
-}
-
-/**
- * Runs the hooks; never throws. Starting is idempotent (the execution is named after the alarm event),
- * so a failure here is logged and the alarm stays recorded: the journal is the truth, paging is a
- * consequence of it.
- */
-export async function runEscalationHooks(
-  escalation: EscalationStarter | undefined,
-  tenantId: string,
-  hooks: readonly EscalationHook[],
-): Promise<void> {
-  if (escalation === undefined || hooks.length === 0) return;
-  // In order: one action can raise and then acknowledge the same alarm (an on-delay that ran out just
-  // before the acknowledgement), and the stop must not overtake the start.
-  for (const hook of hooks) {
-    try {
-      if (hook.kind === 'start') {
-        await escalation.start({
-          tenantId,
-          alarmEventId: hook.alarmEventId,
-          alarmId: hook.alarmId,
-          policyId: hook.policyId,
-        });
-      } else {
-        await escalation.stop({ tenantId, alarmId: hook.alarmId, reason: hook.reason });
-      }
-    } catch (error) {
-      logger.error(`escalation ${hook.kind} failed; the alarm is recorded`, {
-        tenantId,
-        alarmId: hook.alarmId,
-        error,
-      });
-    }
-  }
+  return { events: plain, written: true };
 }

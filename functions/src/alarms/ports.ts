@@ -73,8 +73,37 @@ export interface AlarmStateRecord {
   updatedAt: Date;
 }
 
-/** Rules, their engine states and the journal. */
-export interface AlarmRepositories {
+/** A chain to start for a raised alarm, or to stop for an acknowledged (shelved, removed) one. */
+export interface EscalationIntentInput {
+  kind: 'start' | 'stop';
+  ruleId: string;
+  alarmId: string;
+  alarmEventId: string;
+  /** start: the policy to run. */
+  policyId: string | null;
+  /** stop: why (acknowledged by whom, through which channel). */
+  reason: string | null;
+}
+
+export const escalationIntentStates = ['pending', 'started', 'failed'] as const;
+export type EscalationIntentState = (typeof escalationIntentStates)[number];
+
+/** An intent as stored: delivered to the escalation starter after commit, re-driven until it is. */
+export interface EscalationIntent extends EscalationIntentInput {
+  id: string;
+  tenantId: string;
+  /** The order of one alarm's intents: a stop is never delivered before its start. */
+  seq: number;
+  state: EscalationIntentState;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+/** Rules, their engine states, the journal and the escalation intents. */
+export interface AlarmRepositories extends EscalationIntentRepositories {
   alarmRules: {
     /** Ordered by creation; `tagIds` keeps only rules watching those tags. */
     list(filter: { siteId?: string; tagIds?: readonly string[]; scope: SiteScope }): Promise<AlarmRule[]>;
@@ -98,8 +127,28 @@ export interface AlarmRepositories {
     insert(events: readonly (AlarmEvent & { alarmKey: string })[]): Promise<void>;
     /** Newest first. */
     list(filter: { ruleId: string }, limit: number): Promise<AlarmEvent[]>;
+    /** When the alarm last had an entry of one of these kinds (null: never). */
+    lastAt(alarmId: string, kinds: readonly AlarmEvent['kind'][]): Promise<Date | null>;
     /** The alarms (ids) with a journal entry at or after `from` and before `to`. */
     alarmIdsBetween(range: { from: Date; to: Date }): Promise<string[]>;
+  };
+}
+
+export interface EscalationIntentRepositories {
+  escalationIntents: {
+    insert(intents: readonly (EscalationIntentInput & { id: string; at: Date })[]): Promise<void>;
+    /**
+     * Claims the intents due at `now` that are first in line for their alarm (no earlier one of the
+     * same alarm still pending), at most `limit`, oldest first: each gets one more attempt and is not
+     * due again before `now + leaseMs`, so another instance does not deliver it meanwhile.
+     */
+    claimDue(claim: { now: Date; leaseMs: number; limit: number }): Promise<EscalationIntent[]>;
+    /** Delivered: the chain was started (or found running), or stopped. */
+    markStarted(id: string, at: Date): Promise<void>;
+    /** Not delivered: try again at `retryAt`, or give up (`retryAt` null: failed for good). */
+    markUndelivered(id: string, update: { at: Date; error: string; retryAt: Date | null }): Promise<void>;
+    /** Newest first: the chains of a rule's alarms. */
+    listForRule(ruleId: string, limit: number): Promise<EscalationIntent[]>;
   };
 }
 
@@ -110,4 +159,8 @@ export interface AlarmLookups {
    * SECURITY DEFINER function that returns tenant ids and nothing else.
    */
   findTenantsWithAlarmTimers(): Promise<string[]>;
+  /** The tenants with escalation intents due for delivery (the re-drive visits only these). */
+  findTenantsWithDueEscalationIntents(): Promise<string[]>;
+  /** Across tenants, counts only: what the health check and the metrics report. */
+  escalationIntentSummary(): Promise<{ pending: number; failed: number; oldestPendingAt: Date | null }>;
 }

@@ -1,27 +1,27 @@
 // The one sequence every change to an alarm goes through, in one tenant transaction: pick the rules,
 // lock them and read their states, let the pure engine decide, record the new states and journal
-// entries; then, after commit, hand the escalation chains what they must start or stop. Ingest's
-// evaluator, the periodic check and operators' actions all call it, so no copy of the sequence drifts.
+// entries and the escalation intents they call for; then, after commit, have the intents delivered.
+// Ingest's evaluator, the periodic check and operators' actions all call it, so no copy of the
+// sequence drifts and no raise is recorded without its page being recorded too.
 import type { AlarmEvent, AlarmRule } from '@plantwatch/shared';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
+import type { EscalationDispatcher } from './dispatcher.ts';
 import type { AlarmEngineResult } from './engine.ts';
-import {
-  type EscalationHook,
-  type LoadedState,
-  loadStates,
-  recordResult,
-  runEscalationHooks,
-} from './journal.ts';
-import type { AlarmRepositories, EscalationStarter } from './ports.ts';
+import { escalationIntentsFor } from './intents.ts';
+import { type LoadedState, loadStates, recordResult } from './journal.ts';
+import type { AlarmRepositories, EscalationIntentInput } from './ports.ts';
 
 export interface AlarmWorkDeps<R extends AlarmRepositories> {
   store: TenantStore<R>;
   ids: IdGenerator;
   clock: Clock;
-  /** Starts a raised alarm's escalation chain and stops it when acknowledged; none: no paging. */
-  escalation?: EscalationStarter | undefined;
+  /**
+   * Delivers the escalation intents right after commit; none: they wait, pending, for whatever
+   * re-drives them (and are counted as such), e.g. where no escalation is configured.
+   */
+  dispatcher?: EscalationDispatcher | undefined;
 }
 
 /** What the engine decided for one rule. */
@@ -58,20 +58,28 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
   const outcome = await deps.store.inTenant(tenantId, async (repos) => {
     const now = deps.clock.now();
     const rules = await work.select(repos, now);
-    if (rules.length === 0) return { value: work.result([], now), hooks: [] as EscalationHook[] };
+    if (rules.length === 0) return { value: work.result([], now), intents: 0 };
     const states = await loadStates(repos, rules, { lock: true });
     const recorded: RecordedDecision[] = [];
-    const hooks: EscalationHook[] = [];
+    const intents: (EscalationIntentInput & { id: string; at: Date })[] = [];
     for (const decision of work.decide(rules, states, now)) {
       const before = states.get(decision.rule.id);
       if (!before) continue;
       const context = { ids: deps.ids, tenantId, now };
       const written = await recordResult(repos, context, decision.rule, before, decision.result);
-      recorded.push({ ...decision, before, events: written.events, written: written.written });
-      hooks.push(...written.hooks);
+      const asked = await escalationIntentsFor(repos, context, decision.rule, written.events);
+      for (const intent of asked.intents) intents.push({ ...intent, id: deps.ids.newId(), at: now });
+      recorded.push({
+        ...decision,
+        before,
+        events: [...written.events, ...asked.held],
+        written: written.written,
+      });
     }
-    return { value: work.result(recorded, now), hooks };
+    // In the same transaction as the events: a crash after commit leaves them pending, not lost.
+    await repos.escalationIntents.insert(intents);
+    return { value: work.result(recorded, now), intents: intents.length };
   });
-  await runEscalationHooks(deps.escalation, tenantId, outcome.hooks);
+  if (outcome.intents > 0) await deps.dispatcher?.dispatch(tenantId);
   return outcome.value;
 }

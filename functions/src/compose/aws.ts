@@ -9,8 +9,8 @@ import { z } from 'zod';
 import { createPostgresRateLimiter } from '../accounts/adapters/postgres/rate-limiter.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../accounts/adapters/scrypt-passwords.ts';
 import type { AlarmCheckDeps } from '../alarms/check.ts';
+import { createEscalationDispatcher, type EscalationDispatcher } from '../alarms/dispatcher.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
-import type { EscalationStarter } from '../alarms/ports.ts';
 import {
   createSfnClient,
   createStepFunctionsEscalationStarter,
@@ -174,18 +174,20 @@ async function openAwsStores(env: AwsStoresEnv) {
   return { database, telemetry: await openAwsTelemetryStore(env, url) };
 }
 
-/** The Step Functions starter when the state machine is configured (`escalation` in the alarm code's deps). */
-function awsEscalation(env: AwsStoresEnv, store: ConfigStore): { escalation?: EscalationStarter } {
+/**
+ * The escalation intents' dispatcher, delivering to Step Functions when the state machine is
+ * configured; without it intents stay pending (counted and alarmed: nobody would be paged).
+ */
+function awsDispatcher(env: AwsStoresEnv, store: ConfigStore): { dispatcher?: EscalationDispatcher } {
   if (!env.ESCALATION_STATE_MACHINE_ARN) return {};
-  return {
-    escalation: createStepFunctionsEscalationStarter({
-      client: createSfnClient(env.AWS_REGION),
-      stateMachineArn: env.ESCALATION_STATE_MACHINE_ARN,
-      store,
-      ids: uuidV7Ids,
-      clock: systemClock,
-    }),
-  };
+  const escalation = createStepFunctionsEscalationStarter({
+    client: createSfnClient(env.AWS_REGION),
+    stateMachineArn: env.ESCALATION_STATE_MACHINE_ARN,
+    store,
+    ids: uuidV7Ids,
+    clock: systemClock,
+  });
+  return { dispatcher: createEscalationDispatcher({ store, escalation, clock: systemClock }) };
 }
 
 export async function createAwsIngestDeps(
@@ -196,7 +198,7 @@ export async function createAwsIngestDeps(
   return {
     store,
     telemetry,
-    alarms: createAlarmEvaluator({ store, clock: systemClock, ids: uuidV7Ids, ...awsEscalation(env, store) }),
+    alarms: createAlarmEvaluator({ store, clock: systemClock, ids: uuidV7Ids, ...awsDispatcher(env, store) }),
     clock: systemClock,
     ids: uuidV7Ids,
   };
@@ -213,7 +215,7 @@ export async function createAwsApiDeps(
   const store = createPostgresConfigStore(database.db, () => database.close());
   return {
     store,
-    ...awsEscalation(env, store),
+    ...awsDispatcher(env, store),
     telemetry,
     gatewayCertificates: awsIotGatewayCertificates({
       client: iot,
@@ -322,7 +324,7 @@ export async function createAwsAlarmCheckDeps(
 ): Promise<AlarmCheckDeps & { store: ConfigStore }> {
   const database = await openAwsConfigDatabase(env);
   const store = createPostgresConfigStore(database.db, () => database.close());
-  return { store, clock: systemClock, ids: uuidV7Ids, ...awsEscalation(env, store) };
+  return { store, clock: systemClock, ids: uuidV7Ids, ...awsDispatcher(env, store) };
 }
 
 /** Housekeeping: the config store alone. */

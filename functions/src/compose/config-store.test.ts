@@ -352,6 +352,7 @@ describe.each(configDatabaseTargets)('config store on $name', (target) => {
       offDelayMs: 0,
       enabled: true,
       escalationPolicyId: null,
+      repageHoldOffMinutes: 15,
       levels: [{ level: 'hi' as const, threshold: 4, severity: 'high' as const }],
     };
     const event = {

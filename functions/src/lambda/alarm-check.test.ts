@@ -47,6 +47,7 @@ describe('the alarm-check Lambda on real PostgreSQL', () => {
           offDelayMs: 0,
           enabled: true,
           escalationPolicyId: null,
+          repageHoldOffMinutes: 15,
           severity: 'high',
           afterSeconds: 30,
           scope: 'device',

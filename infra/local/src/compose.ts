@@ -9,6 +9,10 @@ import {
   OWASP_SCRYPT_COST,
   type ScryptCost,
 } from '@plantwatch/functions/accounts/adapters/scrypt-passwords';
+import {
+  createEscalationDispatcher,
+  type EscalationDispatcher,
+} from '@plantwatch/functions/alarms/dispatcher';
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import type { AlarmEvaluator } from '@plantwatch/functions/alarms/ports';
 import { createPlantwatchApi } from '@plantwatch/functions/compose/api';
@@ -119,6 +123,8 @@ export interface LocalCore {
   notify: NotifyDeps;
   notifier: CompositeNotifier;
   escalation: LocalEscalationStarter;
+  /** Delivers escalation intents to the runner after commit; the alarm check re-drives the rest. */
+  dispatcher: EscalationDispatcher;
   alarms: AlarmEvaluator;
   ingestor: TelemetryIngestor;
   reports: LocalReports;
@@ -182,7 +188,8 @@ export async function composeCore(
     clock: systemClock,
     ...(options.escalationWaitMs === undefined ? {} : { waitMs: options.escalationWaitMs }),
   });
-  const alarms = createAlarmEvaluator({ store, ids: uuidV7Ids, clock: systemClock, escalation });
+  const dispatcher = createEscalationDispatcher({ store, escalation, clock: systemClock });
+  const alarms = createAlarmEvaluator({ store, ids: uuidV7Ids, clock: systemClock, dispatcher });
   const ingestor = createTelemetryIngestor({ store, telemetry, alarms, clock: systemClock, ids: uuidV7Ids });
   let reports: LocalReports;
   try {
@@ -209,6 +216,7 @@ export async function composeCore(
     notify,
     notifier,
     escalation,
+    dispatcher,
     alarms,
     ingestor,
     reports,
@@ -247,7 +255,7 @@ export function composeApiDeps(
     }),
     sessionTtlMs: 12 * 3_600_000,
     inviteTtlMs: 7 * 86_400_000,
-    escalation: core.escalation,
+    dispatcher: core.dispatcher,
     reports: core.reports.deps,
     notify: core.notify,
     // test sends go through the same notifier as pages

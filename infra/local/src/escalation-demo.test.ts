@@ -54,7 +54,7 @@ describe('the demo escalation', () => {
       store: api.runtime.store,
       ids: api.runtime.deps.ids,
       clock: systemClock,
-      escalation: api.runtime.escalation,
+      dispatcher: api.runtime.deps.dispatcher,
     });
     // the demo plant starts at 1.5 m and rises; Hi is 1.6 m: a minute of simulated seconds crosses it
     const plant = new PlantModel({ random: () => 0.5, meanSecondsBetweenFaults: 1e9 });

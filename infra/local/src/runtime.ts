@@ -154,7 +154,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     serveApi(server, api);
 
     const alarmCheck = startAlarmCheckTimer(
-      { store: stores.store, ids: uuidV7Ids, clock: systemClock, escalation: core.escalation },
+      { store: stores.store, ids: uuidV7Ids, clock: systemClock, dispatcher: core.dispatcher },
       options.alarmCheckIntervalMs ?? env.ALARM_CHECK_SECONDS * 1000,
     );
     front.push(() => alarmCheck.stop());

@@ -1,12 +1,13 @@
 // AlarmRepositories and AlarmLookups on PostgreSQL: rules, the engine's state per rule (locked while
 // an instance acts on it) and the journal.
 import { type AlarmRule, alarmRuleSchema } from '@plantwatch/shared';
-import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, max, notExists, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { ConfigDb } from '../../../platform/database/database.ts';
 import { getTenantRow, iso, type Row, required, siteFilter } from '../../../platform/database/tenant-rows.ts';
-import type { AlarmLookups, AlarmRepositories, AlarmRuleRecord } from '../../ports.ts';
+import type { AlarmLookups, AlarmRepositories, AlarmRuleRecord, EscalationIntent } from '../../ports.ts';
 import { toAlarmEvent } from './alarm-event-rows.ts';
-import { alarmEvents, alarmRules, alarmStates } from './schema.ts';
+import { alarmEvents, alarmRules, alarmStates, escalationIntents } from './schema.ts';
 
 // What a rule watches and when it was made are columns; everything else is the settings document.
 const toAlarmRule = (r: Row<typeof alarmRules>): AlarmRule =>
@@ -29,6 +30,7 @@ function alarmRuleSettings(rule: AlarmRuleRecord): Record<string, unknown> {
 export function alarmRepositories(tx: ConfigDb, tenantId: string): AlarmRepositories {
   const now = () => new Date();
   return {
+    escalationIntents: escalationIntentRepository(tx, tenantId),
     alarmRules: {
       async list({ siteId, tagIds, scope }) {
         if (tagIds?.length === 0) return [];
@@ -142,6 +144,20 @@ export function alarmRepositories(tx: ConfigDb, tenantId: string): AlarmReposito
           .limit(limit);
         return rows.map(toAlarmEvent);
       },
+      async lastAt(alarmId, kinds) {
+        if (kinds.length === 0) return null;
+        const [row] = await tx
+          .select({ at: max(alarmEvents.at) })
+          .from(alarmEvents)
+          .where(
+            and(
+              eq(alarmEvents.tenantId, tenantId),
+              eq(alarmEvents.alarmId, alarmId),
+              inArray(alarmEvents.kind, [...kinds]),
+            ),
+          );
+        return row?.at ?? null;
+      },
       async alarmIdsBetween({ from, to }) {
         const rows = await tx
           .selectDistinct({ alarmId: alarmEvents.alarmId })
@@ -155,11 +171,136 @@ export function alarmRepositories(tx: ConfigDb, tenantId: string): AlarmReposito
 
 export function alarmLookups(db: ConfigDb): AlarmLookups {
   return {
+    async findTenantsWithDueEscalationIntents() {
+      const result = (await db.execute(sql`select tenant_id from escalation_intents_due()`)) as {
+        rows: { tenant_id: string }[];
+      };
+      return result.rows.map((row) => row.tenant_id);
+    },
+    async escalationIntentSummary() {
+      const result = (await db.execute(sql`select * from escalation_intents_summary()`)) as {
+        rows: { pending: string | number; failed: string | number; oldest_pending: string | Date | null }[];
+      };
+      const row = result.rows[0];
+      return {
+        pending: Number(row?.pending ?? 0),
+        failed: Number(row?.failed ?? 0),
+        oldestPendingAt: row?.oldest_pending ? new Date(row.oldest_pending) : null,
+      };
+    },
     async findTenantsWithAlarmTimers() {
       const result = (await db.execute(sql`select tenant_id from alarm_check_tenants()`)) as {
         rows: { tenant_id: string }[];
       };
       return result.rows.map((row) => row.tenant_id);
+    },
+  };
+}
+
+const toIntent = (r: Row<typeof escalationIntents>): EscalationIntent => ({
+  id: r.id,
+  tenantId: r.tenantId,
+  seq: r.seq,
+  kind: r.kind,
+  ruleId: r.ruleId,
+  alarmId: r.alarmId,
+  alarmEventId: r.alarmEventId,
+  policyId: r.policyId,
+  reason: r.reason,
+  state: r.state,
+  attempts: r.attempts,
+  nextAttemptAt: r.nextAttemptAt,
+  lastError: r.lastError,
+  createdAt: r.createdAt,
+  deliveredAt: r.deliveredAt,
+});
+
+function escalationIntentRepository(tx: ConfigDb, tenantId: string): AlarmRepositories['escalationIntents'] {
+  const ofTenant = eq(escalationIntents.tenantId, tenantId);
+  return {
+    async insert(intents) {
+      if (intents.length === 0) return;
+      await tx.insert(escalationIntents).values(
+        intents.map((intent) => ({
+          id: intent.id,
+          tenantId,
+          kind: intent.kind,
+          ruleId: intent.ruleId,
+          alarmId: intent.alarmId,
+          alarmEventId: intent.alarmEventId,
+          policyId: intent.policyId,
+          reason: intent.reason,
+          state: 'pending' as const,
+          nextAttemptAt: intent.at,
+          createdAt: intent.at,
+          updatedAt: intent.at,
+        })),
+      );
+    },
+    async claimDue({ now, leaseMs, limit }) {
+      const earlier = alias(escalationIntents, 'earlier');
+      // First in line for its alarm: no earlier intent of the same alarm is still pending.
+      const due = tx
+        .select({ id: escalationIntents.id })
+        .from(escalationIntents)
+        .where(
+          and(
+            ofTenant,
+            eq(escalationIntents.state, 'pending'),
+            lte(escalationIntents.nextAttemptAt, now),
+            notExists(
+              tx
+                .select({ one: sql`1` })
+                .from(earlier)
+                .where(
+                  and(
+                    eq(earlier.tenantId, tenantId),
+                    eq(earlier.alarmId, escalationIntents.alarmId),
+                    eq(earlier.state, 'pending'),
+                    lt(earlier.seq, escalationIntents.seq),
+                  ),
+                ),
+            ),
+          ),
+        )
+        .orderBy(asc(escalationIntents.seq))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      const rows = await tx
+        .update(escalationIntents)
+        .set({
+          attempts: sql`${escalationIntents.attempts} + 1`,
+          nextAttemptAt: new Date(now.getTime() + leaseMs),
+          updatedAt: now,
+        })
+        .where(and(ofTenant, inArray(escalationIntents.id, due)))
+        .returning();
+      return rows.map(toIntent).sort((a, b) => a.seq - b.seq);
+    },
+    async markStarted(id, at) {
+      await tx
+        .update(escalationIntents)
+        .set({ state: 'started', deliveredAt: at, updatedAt: at, lastError: null })
+        .where(and(ofTenant, eq(escalationIntents.id, id), eq(escalationIntents.state, 'pending')));
+    },
+    async markUndelivered(id, { at, error, retryAt }) {
+      await tx
+        .update(escalationIntents)
+        .set({
+          lastError: error.slice(0, 2000),
+          updatedAt: at,
+          ...(retryAt === null ? { state: 'failed' as const } : { nextAttemptAt: retryAt }),
+        })
+        .where(and(ofTenant, eq(escalationIntents.id, id), eq(escalationIntents.state, 'pending')));
+    },
+    async listForRule(ruleId, limit) {
+      const rows = await tx
+        .select()
+        .from(escalationIntents)
+        .where(and(ofTenant, eq(escalationIntents.ruleId, ruleId)))
+        .orderBy(desc(escalationIntents.seq))
+        .limit(limit);
+      return rows.map(toIntent);
     },
   };
 }

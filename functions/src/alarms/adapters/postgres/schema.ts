@@ -1,6 +1,22 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { sites, tags } from '../../../plant/adapters/postgres/schema.ts';
-import { createdAt, tenantForeignKey, tenantIdColumn, tenantOwnerColumn, updatedAt } from '../../../platform/database/schema.ts';
+import {
+  createdAt,
+  tenantForeignKey,
+  tenantIdColumn,
+  tenantOwnerColumn,
+  updatedAt,
+} from '../../../platform/database/schema.ts';
 
 /**
  * Alarm rules (issue #5). What a rule watches is in columns (site, tag) so that deleting a tag

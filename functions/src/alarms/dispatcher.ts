@@ -1,0 +1,164 @@
+// Delivers escalation intents to the escalation starter (Step Functions on AWS, the in-process runner
+// locally): right after the transaction that wrote them commits, so paging is as fast as before, and
+// again from the periodic check for any still pending, with backoff. Starting and stopping are
+// idempotent (a chain is named after its alarm event), so delivering twice is harmless; delivering
+// never is what this prevents. The intents of one alarm go in order: a stop never overtakes its start.
+import type { Clock } from '../platform/clock.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
+import { logger } from '../platform/observability.ts';
+import type { AlarmLookups, AlarmRepositories, EscalationIntent, EscalationStarter } from './ports.ts';
+
+export interface EscalationDispatcher {
+  /** Delivers the tenant's due intents now (after a commit that wrote some). Never throws. */
+  dispatch(tenantId: string): Promise<void>;
+  /** The re-drive: every tenant with intents due (the periodic check runs it). */
+  redrive(): Promise<EscalationRedriveSummary>;
+}
+
+export interface EscalationRedriveSummary {
+  tenants: number;
+  delivered: number;
+  /** Attempts that failed (retried later, or given up on: see `gaveUp`). */
+  failed: number;
+  gaveUp: number;
+}
+
+export interface EscalationDispatcherOptions {
+  /** How long a claimed intent is not claimed again by another instance (a delivery in flight). */
+  leaseMs?: number;
+  /** After this many failed attempts an intent is failed for good (recorded, counted, alarmed). */
+  maxAttempts?: number;
+  /** Retry n waits min(baseRetryMs × 2^(n-1), maxRetryMs). */
+  baseRetryMs?: number;
+  maxRetryMs?: number;
+}
+
+export interface EscalationDispatcherDeps {
+  store: TenantStore<Pick<AlarmRepositories, 'escalationIntents'>> &
+    Pick<AlarmLookups, 'findTenantsWithDueEscalationIntents'>;
+  escalation: EscalationStarter;
+  clock: Clock;
+  /** Told about every delivery and failure (metrics). */
+  observe?: (outcome: {
+    intent: EscalationIntent;
+    delivered: boolean;
+    gaveUp: boolean;
+    error?: string;
+  }) => void;
+}
+
+const CLAIM_BATCH = 50;
+/** Enough rounds for a start and its stop (and a few more of the same alarm) in one dispatch. */
+const MAX_ROUNDS = 8;
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function createEscalationDispatcher(
+  deps: EscalationDispatcherDeps,
+  options: EscalationDispatcherOptions = {},
+): EscalationDispatcher {
+  const leaseMs = options.leaseMs ?? 30_000;
+  const maxAttempts = options.maxAttempts ?? 20;
+  const baseRetryMs = options.baseRetryMs ?? 1_000;
+  const maxRetryMs = options.maxRetryMs ?? 300_000;
+
+  async function deliver(intent: EscalationIntent): Promise<'delivered' | 'retry' | 'gave-up'> {
+    try {
+      if (intent.kind === 'start') {
+        if (!intent.policyId) throw new Error('a start intent without a policy');
+        await deps.escalation.start({
+          tenantId: intent.tenantId,
+          alarmEventId: intent.alarmEventId,
+          alarmId: intent.alarmId,
+          policyId: intent.policyId,
+        });
+      } else {
+        await deps.escalation.stop({
+          tenantId: intent.tenantId,
+          alarmId: intent.alarmId,
+          reason: intent.reason ?? 'stopped',
+        });
+      }
+    } catch (error) {
+      const gaveUp = intent.attempts >= maxAttempts;
+      const at = deps.clock.now();
+      const wait = Math.min(baseRetryMs * 2 ** Math.max(0, intent.attempts - 1), maxRetryMs);
+      const text = describe(error);
+      await deps.store.inTenant(intent.tenantId, (repos) =>
+        repos.escalationIntents.markUndelivered(intent.id, {
+          at,
+          error: text,
+          retryAt: gaveUp ? null : new Date(at.getTime() + wait),
+        }),
+      );
+      (gaveUp ? logger.error : logger.warn)(
+        gaveUp
+          ? `escalation ${intent.kind} failed ${intent.attempts} times; given up`
+          : `escalation ${intent.kind} failed; retried in ${wait} ms`,
+        { tenantId: intent.tenantId, alarmId: intent.alarmId, intentId: intent.id, error: text },
+      );
+      deps.observe?.({ intent, delivered: false, gaveUp, error: text });
+      return gaveUp ? 'gave-up' : 'retry';
+    }
+    await deps.store.inTenant(intent.tenantId, (repos) =>
+      repos.escalationIntents.markStarted(intent.id, deps.clock.now()),
+    );
+    deps.observe?.({ intent, delivered: true, gaveUp: false });
+    return 'delivered';
+  }
+
+  async function dispatchTenant(tenantId: string) {
+    const counts = { delivered: 0, failed: 0, gaveUp: 0 };
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const claimed = await deps.store.inTenant(tenantId, (repos) =>
+        repos.escalationIntents.claimDue({ now: deps.clock.now(), leaseMs, limit: CLAIM_BATCH }),
+      );
+      if (claimed.length === 0) break;
+      // In order, one at a time: claimDue hands over only the first pending intent of each alarm,
+      // so the next round brings the stop after its start.
+      for (const intent of claimed) {
+        const result = await deliver(intent);
+        if (result === 'delivered') counts.delivered += 1;
+        else counts.failed += 1;
+        if (result === 'gave-up') counts.gaveUp += 1;
+      }
+      if (counts.failed > 0) break;
+    }
+    return counts;
+  }
+
+  return {
+    async dispatch(tenantId) {
+      try {
+        await dispatchTenant(tenantId);
+      } catch (error) {
+        // The intents stay pending: the re-drive delivers them.
+        logger.error('escalation dispatch failed; the re-drive will deliver', {
+          tenantId,
+          error: describe(error),
+        });
+      }
+    },
+    async redrive() {
+      const tenants = await deps.store.findTenantsWithDueEscalationIntents();
+      const summary: EscalationRedriveSummary = {
+        tenants: tenants.length,
+        delivered: 0,
+        failed: 0,
+        gaveUp: 0,
+      };
+      for (const tenantId of tenants) {
+        try {
+          const counts = await dispatchTenant(tenantId);
+          summary.delivered += counts.delivered;
+          summary.failed += counts.failed;
+          summary.gaveUp += counts.gaveUp;
+        } catch (error) {
+          summary.failed += 1;
+          logger.error('escalation re-drive failed for a tenant', { tenantId, error: describe(error) });
+        }
+      }
+      return summary;
+    },
+  };
+}
