@@ -247,6 +247,14 @@ const cases: Record<string, Case> = {
     request: (a) => ({ path: `/v1/contacts/${a.contact}`, body: { name: 'stolen' } }),
   },
   deleteContact: { kind: 'foreign-id', request: (a) => ({ path: `/v1/contacts/${a.contact}` }) },
+  testContact: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/contacts/${a.contact}/test`, body: { channel: 0 } }),
+  },
+  createTelegramLink: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/contacts/${a.contact}/telegram-link` }),
+  },
   listOnCallRotations: { kind: 'own-data', request: { path: '/v1/on-call-rotations' } },
   createOnCallRotation: {
     kind: 'foreign-reference',
@@ -299,6 +307,10 @@ const cases: Record<string, Case> = {
   receiveTwilioSms: {
     kind: 'public',
     why: "Twilio's signature with the path tenant's own auth token decides; another tenant's signature gets 403 (notify-inbound.test.ts)",
+  },
+  receiveTelegramUpdate: {
+    kind: 'public',
+    why: "the secret token set on the path tenant's own bot decides; a missing or other tenant's token gets 403 (notify-channels.test.ts)",
   },
   receiveTwilioVoice: {
     kind: 'public',

@@ -440,7 +440,13 @@ describe('notifications and acknowledgement by reply', () => {
         twilioAccountSid: sid,
         twilioFromNumber: '+15005550006',
         twilioAuthTokenSet: true,
+        twilioWhatsAppFromNumber: null,
         webhookSigningSecretSet: true,
+        telegramBotTokenSet: false,
+        telegramBotUsername: null,
+        telegramWebhookUrl: null,
+        telegramWebhookError: null,
+        floodWindowSeconds: 30,
         updatedAt: expect.any(String),
       });
       const read = await api.call('GET', '/v1/settings/notifications', { token: a.token });
