@@ -135,6 +135,13 @@ export async function ensureWebBuild(options: BuildOptions = {}): Promise<BuildR
         : 'web app: building the production bundle once (about a minute; later starts reuse it)…',
     );
     await rm(distPath, { recursive: true, force: true });
+    // next.config.ts hands Next web/tsconfig.next.json (git-ignored), which only `next dev` writes: on a
+    // clean clone `next build` finds none and fails. An empty one is enough; Next fills it in.
+    await writeFile(join(webDir, 'tsconfig.next.json'), '{}\n', { flag: 'wx' }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      },
+    );
     await runNextBuild(distDir, options.onLog ?? (() => {}));
     await writeFile(stampFile, hash);
     const ms = performance.now() - started;
