@@ -74,6 +74,11 @@ export interface LocalCompositionOptions {
   telegramApiUrl?: string;
   /** Tests and benchmarks: each escalation Wait pauses this many ms instead of the level's delay. */
   escalationWaitMs?: number;
+  /**
+   * Fault injection, for crash tests only: `killAfterAlarmCommit` SIGKILLs the process right after
+   * the first transaction that recorded escalation intents commits, before any is delivered.
+   */
+  faults?: { killAfterAlarmCommit?: boolean };
 }
 
 /** Where the data lives: the config store, the telemetry store and the local CA. */
@@ -188,7 +193,15 @@ export async function composeCore(
     clock: systemClock,
     ...(options.escalationWaitMs === undefined ? {} : { waitMs: options.escalationWaitMs }),
   });
-  const dispatcher = createEscalationDispatcher({ store, escalation, clock: systemClock });
+  const delivering = createEscalationDispatcher({ store, escalation, clock: systemClock });
+  const dispatcher: EscalationDispatcher = options.faults?.killAfterAlarmCommit
+    ? {
+        ...delivering,
+        dispatch: async () => {
+          process.kill(process.pid, 'SIGKILL');
+        },
+      }
+    : delivering;
   const alarms = createAlarmEvaluator({ store, ids: uuidV7Ids, clock: systemClock, dispatcher });
   const ingestor = createTelemetryIngestor({ store, telemetry, alarms, clock: systemClock, ids: uuidV7Ids });
   let reports: LocalReports;

@@ -168,6 +168,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     core.reports.start();
     const resumed = await core.escalation.resumeRunning();
     if (resumed > 0) notes.push(`Escalation: resumed ${resumed} chain(s) left running by the last stop`);
+    // Pages the last stop left undelivered go out now, not at the first alarm check.
+    const redriven = await core.dispatcher.redrive();
+    if (redriven.delivered > 0)
+      notes.push(`Escalation: delivered ${redriven.delivered} page(s) left pending by the last stop`);
     return {
       apiUrl,
       mqttUrl: broker.url,

@@ -28,20 +28,10 @@ export interface TestApi {
 
 let counter = 0;
 
-export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): Promise<TestApi> {
-  const runtime = await startLocalRuntime({
-    env: parseLocalEnv({ API_PORT: '0', MQTT_PORT: '0', DATA_DIR: '/nonexistent-unused' }),
-    explicitPorts: new Set(['API_PORT', 'MQTT_PORT']),
-    telemetry: { kind: 'duckdb', path: ':memory:' },
-    certificateDir: null,
-    passwordCost: TEST_PASSWORD_COST,
-    seedDemo: false,
-    database: { kind: 'pglite' },
-    reports: { inMemory: true, schedule: false },
-    ...options,
-  });
+/** A client of the API at `apiUrl` (a runtime in this process, or in a process of its own). */
+export function apiClient(apiUrl: string): Pick<TestApi, 'call' | 'signUp'> {
   const call: TestApi['call'] = async (method, path, { token, body, rawBody, headers = {} } = {}) => {
-    const response = await fetch(`${runtime.apiUrl}${path}`, {
+    const response = await fetch(`${apiUrl}${path}`, {
       method,
       headers: {
         ...(body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -57,7 +47,6 @@ export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): 
     return { status: response.status, headers: response.headers, body: text ? parsed : undefined };
   };
   return {
-    runtime,
     call,
     async signUp(label) {
       counter += 1;
@@ -81,6 +70,26 @@ export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): 
         password,
       };
     },
+  };
+}
+
+export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): Promise<TestApi> {
+  const runtime = await startLocalRuntime({
+    env: parseLocalEnv({ API_PORT: '0', MQTT_PORT: '0', DATA_DIR: '/nonexistent-unused' }),
+    explicitPorts: new Set(['API_PORT', 'MQTT_PORT']),
+    telemetry: { kind: 'duckdb', path: ':memory:' },
+    certificateDir: null,
+    passwordCost: TEST_PASSWORD_COST,
+    seedDemo: false,
+    database: { kind: 'pglite' },
+    reports: { inMemory: true, schedule: false },
+    ...options,
+  });
+  const { call, signUp } = apiClient(runtime.apiUrl);
+  return {
+    runtime,
+    call,
+    signUp,
     close: () => runtime.close(),
   };
 }

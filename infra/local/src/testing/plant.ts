@@ -30,7 +30,7 @@ export interface PlantSpec {
 
 /** A site, gateway, device and tags in the tenant of `token`. */
 export async function addPlantOverApi(
-  api: TestApi,
+  api: Pick<TestApi, 'call'>,
   token: string,
   spec: PlantSpec,
 ): Promise<Pick<ApiPlant, 'siteId' | 'gatewayId' | 'deviceId' | 'tagIds'>> {
