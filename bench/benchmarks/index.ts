@@ -9,6 +9,7 @@ import { gatewayFirstPoll, gatewayRss, gatewayRssPerDevice } from './gateway-foo
 import { ingest } from './ingest.ts';
 import { query30DaysHourly, queryDayRaw, queryLatest } from './ingest-queries.ts';
 import { reportsPdf, reportsXlsx } from './reports.ts';
+import { webPagesBenchmarks } from './web-pages.ts';
 
 export const benchmarks: readonly Benchmark[] = [
   apiReads,
@@ -27,4 +28,5 @@ export const benchmarks: readonly Benchmark[] = [
   detectToNotifyP50,
   detectToNotifyPlant,
   detectToNotifyPlantP50,
+  ...webPagesBenchmarks,
 ];

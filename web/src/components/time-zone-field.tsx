@@ -2,7 +2,7 @@
 // A time zone field: filled with the viewer's zone (the browser's, known to the server by then), zone
 // names to pick from, and a line saying what will be saved and what time it is there now.
 import { useFormatter, useTimeZone, useTranslations } from 'next-intl';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { validTimeZone } from '../i18n/time-zone.ts';
 import { Field } from './forms.tsx';
 
@@ -24,6 +24,13 @@ export function TimeZoneField(props: {
   const format = useFormatter();
   const viewerZone = useTimeZone() ?? 'UTC';
   const [zone, setZone] = useState(props.defaultValue || viewerZone);
+  const [typed, setTyped] = useState(false);
+  // On a first visit the server does not know the browser's zone yet (it renders UTC): the browser does.
+  useEffect(() => {
+    if (props.defaultValue || typed) return;
+    const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (browserZone) setZone(browserZone);
+  }, [props.defaultValue, typed]);
   const list = useId();
   const known = validTimeZone(zone.trim());
   const hint = !zone.trim()
@@ -41,7 +48,10 @@ export function TimeZoneField(props: {
         name={props.name ?? 'timeZone'}
         label={props.label}
         value={zone}
-        onChange={(event) => setZone(event.target.value)}
+        onChange={(event) => {
+          setTyped(true);
+          setZone(event.target.value);
+        }}
         list={list}
         autoComplete="off"
         hint={hint}

@@ -27,9 +27,47 @@ export interface DrawnTag {
 const axisSize = (_self: uPlot, values: string[] | null) =>
   Math.max(48, 16 + 8 * Math.max(0, ...(values ?? []).map((v) => String(v ?? '').length)));
 
+/**
+ * Time labels in the viewer's language and zone (uPlot's own are US-style): times of day within two
+ * days, dates with times within two months, dates beyond.
+ */
+export function timeLabels(locale: string, timeZone: string) {
+  const formats = {
+    seconds: new Intl.DateTimeFormat(locale, { timeZone, timeStyle: 'medium' }),
+    time: new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' }),
+    dayTime: new Intl.DateTimeFormat(locale, {
+      timeZone,
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    }),
+    day: new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short', year: '2-digit' }),
+    full: new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'medium' }),
+  };
+  return {
+    /** Tick labels for a visible span (seconds on uPlot's axis). */
+    ticks(splits: number[], spanSeconds: number): string[] {
+      const format =
+        spanSeconds <= 600
+          ? formats.seconds
+          : spanSeconds <= 2 * 86_400
+            ? formats.time
+            : spanSeconds <= 62 * 86_400
+              ? formats.dayTime
+              : formats.day;
+      return splits.map((seconds) => format.format(seconds * 1000));
+    },
+    /** The legend's time under the cursor. */
+    full: (seconds: number) => formats.full.format(seconds * 1000),
+  };
+}
+
 export function chartOptions(input: {
   width: number;
   tags: DrawnTag[];
+  locale: string;
+  timeZone: string;
   /** Axis and grid colours from the theme's tokens. */
   colours: { text: string; grid: string };
   onZoom: (from: number, to: number) => void;
@@ -41,12 +79,13 @@ export function chartOptions(input: {
     grid: { stroke: input.colours.grid, width: 1 },
     ticks: { stroke: input.colours.grid },
   };
+  const labels = timeLabels(input.locale, input.timeZone);
   return {
     width: input.width,
     height: CHART_HEIGHT,
     scales: { x: { time: true } },
     series: [
-      {},
+      { value: (_u: uPlot, seconds: number | null) => (seconds === null ? '—' : labels.full(seconds)) },
       ...input.tags.map((tag, i) => ({
         label: `${tag.name}${tag.unit || tag.aggregate ? ` (${[tag.unit, tag.aggregate].filter(Boolean).join(', ')})` : ''}`,
         scale: scaleOf(tag.unit),
@@ -57,7 +96,11 @@ export function chartOptions(input: {
       })),
     ],
     axes: [
-      axis,
+      {
+        ...axis,
+        values: (u: uPlot, splits: number[]) =>
+          labels.ticks(splits, (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0)),
+      },
       ...units.slice(0, 2).map((unit, side) => ({
         ...axis,
         scale: scaleOf(unit),

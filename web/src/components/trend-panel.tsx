@@ -6,7 +6,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { useFormatter, useTranslations } from 'next-intl';
+import { useFormatter, useLocale, useTimeZone, useTranslations } from 'next-intl';
 import { samePin } from '../home-pins.ts';
 import { bucketParts } from '../i18n/translator.ts';
 import { type Series, seriesSchema, type TrendRangeId, trendRanges } from '../live-types.ts';
@@ -65,6 +65,8 @@ export function TrendPanel({
 }) {
   const t = useTranslations();
   const format = useFormatter();
+  const locale = useLocale();
+  const timeZone = useTimeZone() ?? 'UTC';
   const unitPreferences = useUnitPreferences();
   const headingId = useId();
   const title = heading ?? t('trend.heading');
@@ -164,6 +166,8 @@ export function TrendPanel({
             text: style.getPropertyValue('--muted').trim(),
             grid: style.getPropertyValue('--line').trim(),
           },
+          locale,
+          timeZone,
           onZoom: (from, to) => setZoom({ from, to }),
         }),
         alignedColumns(
@@ -181,7 +185,7 @@ export function TrendPanel({
       cancelled = true;
       resize?.disconnect();
     };
-  }, [load, tags, readings, t]);
+  }, [load, tags, readings, t, locale, timeZone]);
 
   useEffect(
     () => () => {
