@@ -15,6 +15,7 @@ export * from './contact.ts';
 export * from './contact-test.ts';
 export * from './escalation.ts';
 export * from './escalation-asl.ts';
+export * from './escalation-history.ts';
 export * from './ingest.ts';
 export * from './layout.ts';
 export * from './local-time.ts';

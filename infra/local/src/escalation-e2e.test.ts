@@ -199,6 +199,27 @@ describe('escalation chain on the local runtime', () => {
     // the repeat would have paged Alice again after WAIT_MS: nothing more comes
     await new Promise((resolve) => setTimeout(resolve, WAIT_MS * 2 + 500));
     expect((await outbox(plant)).map((m) => m.recipient)).toEqual([ALICE, BOB]);
+
+    // the chain's history: asked for and started once, both levels paged by SMS, stopped by Bob's reply
+    const history = await plant.api.call('GET', `/v1/alarms/${plant.ruleId}/escalations`, {
+      token: plant.token,
+    });
+    expect(history.status).toBe(200);
+    expect(history.body.chains).toEqual([
+      expect.objectContaining({
+        start: expect.objectContaining({ state: 'started', attempts: 1, lastError: null }),
+        run: expect.objectContaining({
+          status: 'stopped',
+          level: 2,
+          reason: expect.stringContaining('acknowledged'),
+        }),
+        stop: expect.objectContaining({ state: 'started', reason: expect.stringContaining('acknowledged') }),
+        pages: [
+          expect.objectContaining({ channel: 'sms', recipient: ALICE, level: 1, round: 0, status: 'sent' }),
+          expect.objectContaining({ channel: 'sms', recipient: BOB, level: 2, round: 0, status: 'sent' }),
+        ],
+      }),
+    ]);
   });
 
   it('resumes a chain left running by a restart at the level it had reached, and a repeated start stays a no-op', {

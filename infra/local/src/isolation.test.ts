@@ -167,6 +167,10 @@ const cases: Record<string, Case> = {
     request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/acknowledge`, body: {} }),
   },
   listAlarmEvents: { kind: 'foreign-id', request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/events` }) },
+  listEscalationChains: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/escalations` }),
+  },
   shelveAlarm: {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/shelve`, body: { minutes: 30, reason: 'stolen' } }),

@@ -8,6 +8,8 @@ import { type TenantRouteDeps, tenantRoutes } from '../../accounts/routes-tenant
 import type { UserDeps } from '../../accounts/users.ts';
 import type { AlarmDeps } from '../../alarms/alarms.ts';
 import { alarmRoutes } from '../../alarms/routes.ts';
+import type { EscalationHistoryDeps } from '../../escalation/history.ts';
+import { escalationRoutes } from '../../escalation/routes.ts';
 import type { LayoutDeps } from '../../layout/layout.ts';
 import { meRoutes } from '../../layout/routes.ts';
 import type { NotifyUseCaseDeps } from '../../notify/notify.ts';
@@ -39,6 +41,7 @@ type RouteDeps =
   | ProvisioningDeps
   | TelemetryDeps
   | AlarmDeps
+  | EscalationHistoryDeps
   | ReportUseCaseDeps
   | LogoDeps
   | NotifyUseCaseDeps
@@ -101,6 +104,7 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...plantRoutes,
   ...telemetryRoutes,
   ...alarmRoutes,
+  ...escalationRoutes,
   ...reportRoutes,
   ...logoRoutes,
   ...notifyRoutes,
