@@ -19,8 +19,16 @@ import { createSesEmailSender, createSnsSmsSender } from './aws.ts';
 import { secretsManagerNotificationSecrets } from './secrets.ts';
 import { createSmtpEmailSender } from './smtp.ts';
 import {
+  createTelegramBotApi,
+  createTelegramSender,
+  TelegramApiError,
+  telegramUpdateSchema,
+  verifyTelegramSecret,
+} from './telegram.ts';
+import {
   createTwilioSmsSender,
   createTwilioVoiceSender,
+  createTwilioWhatsAppSender,
   twilioSignature,
   verifyTwilioSignature,
 } from './twilio.ts';
@@ -396,5 +404,143 @@ describe('notification secrets in Secrets Manager', () => {
     });
     expect(await secrets.get(tenantId)).toEqual({ twilioAuthToken: 'tok', webhookSigningSecret: 'sec' });
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+});
+
+describe('Telegram against a Bot API stand-in on 127.0.0.1', () => {
+  const token = config.telegram?.botToken ?? '';
+  let telegram: Awaited<ReturnType<typeof recordingServer>>;
+  let answer: { status: number; body: string } = { status: 200, body: '' };
+  beforeAll(async () => {
+    telegram = await recordingServer(() => answer);
+  });
+  afterAll(() => telegram.close());
+
+  it('sends the page to the chat with sendMessage and keeps chat:message as the provider id', async () => {
+    answer = {
+      status: 200,
+      body: JSON.stringify({ ok: true, result: { message_id: 77, chat: { id: 4242 } } }),
+    };
+    const sent = await createTelegramSender({ baseUrl: telegram.url }).send(
+      message({ channel: 'telegram', to: '4242' }),
+      config,
+    );
+    expect(sent.providerMessageId).toBe('4242:77');
+    const request = telegram.requests.at(-1);
+    expect(request?.method).toBe('POST');
+    expect(request?.url).toBe(`/bot${token}/sendMessage`);
+    expect(request?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      chat_id: '4242',
+      text: message().body,
+      link_preview_options: { is_disabled: true },
+    });
+  });
+
+  it.each([
+    [403, 'Forbidden: bot was blocked by the user', false],
+    [400, 'Bad Request: chat not found', false],
+    [429, 'Too Many Requests: retry after 5', true],
+    [502, 'Bad Gateway', true],
+  ])(
+    'maps Telegram %i (%s) to a failure, retryable: %s, without the token in the message',
+    async (code, description, retryable) => {
+      answer = { status: code, body: JSON.stringify({ ok: false, error_code: code, description }) };
+      const failure = await createTelegramSender({ baseUrl: telegram.url })
+        .send(message({ channel: 'telegram', to: '4242' }), config)
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(NotificationDeliveryError);
+      expect(failure).toMatchObject({ retryable, message: `telegram: ${code}: ${description}` });
+      expect(String((failure as Error).message)).not.toContain(token);
+    },
+  );
+
+  it('fails over (retryable) when Telegram is unreachable, and refuses (not retryable) a tenant without a bot', async () => {
+    const unreachable = await createTelegramSender({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 2000 })
+      .send(message({ channel: 'telegram', to: '4242' }), config)
+      .catch((error: unknown) => error);
+    expect(unreachable).toMatchObject({ retryable: true });
+    const noBot = await createTelegramSender({ baseUrl: telegram.url })
+      .send(message({ channel: 'telegram', to: '4242' }), { ...config, telegram: null })
+      .catch((error: unknown) => error);
+    expect(noBot).toMatchObject({ retryable: false });
+  });
+
+  it("checks a token with getMe and sets the webhook with its secret; a refusal carries Telegram's words", async () => {
+    const bot = createTelegramBotApi({ baseUrl: telegram.url });
+    answer = {
+      status: 200,
+      body: JSON.stringify({ ok: true, result: { id: 1, is_bot: true, username: 'plant_bot' } }),
+    };
+    expect(await bot.getMe(token)).toEqual({ username: 'plant_bot' });
+    answer = { status: 200, body: JSON.stringify({ ok: true, result: true }) };
+    await bot.setWebhook(token, {
+      url: 'https://plantwatch.example.com/v1/webhooks/telegram/t',
+      secretToken: 's3cret',
+    });
+    expect(JSON.parse(telegram.requests.at(-1)?.body ?? '')).toEqual({
+      url: 'https://plantwatch.example.com/v1/webhooks/telegram/t',
+      secret_token: 's3cret',
+      allowed_updates: ['message'],
+    });
+    answer = {
+      status: 400,
+      body: JSON.stringify({
+        ok: false,
+        error_code: 400,
+        description: 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook',
+      }),
+    };
+    const refused = await bot
+      .setWebhook(token, { url: 'http://x', secretToken: 's' })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TelegramApiError);
+    expect(refused).toMatchObject({
+      status: 400,
+      message: 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook',
+    });
+  });
+
+  it('compares the secret-token header exactly, and reads only the text messages of an Update', () => {
+    expect(verifyTelegramSecret('abc', 'abc')).toBe(true);
+    expect(verifyTelegramSecret('abc', 'abd')).toBe(false);
+    expect(verifyTelegramSecret('abc', undefined)).toBe(false);
+    expect(verifyTelegramSecret(undefined, 'abc')).toBe(false);
+    const parsed = telegramUpdateSchema.parse({
+      update_id: 1,
+      message: {
+        message_id: 2,
+        chat: { id: 3, type: 'private' },
+        text: 'ok',
+        reply_to_message: { message_id: 1, text: 'x' },
+      },
+    });
+    expect(parsed.message).toEqual({
+      message_id: 2,
+      chat: { id: 3 },
+      text: 'ok',
+      reply_to_message: { message_id: 1 },
+    });
+  });
+});
+
+describe('WhatsApp through Twilio', () => {
+  it('sends from and to whatsapp: numbers on the Messages resource', async () => {
+    const twilio = await recordingServer(() => ({ status: 201, body: JSON.stringify({ sid: 'SMwa' }) }));
+    try {
+      const sent = await createTwilioWhatsAppSender({
+        baseUrl: twilio.url,
+        publicApiUrl: () => 'https://plantwatch.example.com',
+      }).send(message({ channel: 'whatsapp' }), config);
+      expect(sent.providerMessageId).toBe('SMwa');
+      expect(Object.fromEntries(new URLSearchParams(twilio.requests.at(-1)?.body))).toEqual({
+        To: 'whatsapp:+447700900123',
+        From: 'whatsapp:+14155238886',
+        Body: message().body,
+        StatusCallback: `https://plantwatch.example.com/v1/webhooks/twilio/${tenantId}/status`,
+      });
+    } finally {
+      await twilio.close();
+    }
   });
 });
