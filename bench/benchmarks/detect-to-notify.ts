@@ -136,6 +136,8 @@ export async function startNotifyPlant(
         name: 'Wet well',
         levels: [{ level: 'hi', threshold, severity: 'high' }],
         escalationPolicyId: policy.id,
+        // every trip raises the same rule again: no re-page hold-off
+        repageHoldOffMinutes: 0,
       }),
     );
     const bundle = provisioningBundleSchema.parse(
@@ -173,6 +175,8 @@ async function measure(): Promise<Measurement> {
       gatewayId: plant.gatewayId,
     });
     const client = await mqtt.connectAsync(bundle.endpoint, {
+      // the broker accepts a gateway only under its own id (ADR 0023)
+      clientId: plant.gatewayId,
       ca: bundle.ca,
       cert: bundle.cert,
       key: bundle.key,
