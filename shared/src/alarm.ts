@@ -50,7 +50,16 @@ export const alarmEventKinds = [
   'page-held',
 ] as const;
 export const actorTypes = ['user', 'apiKey', 'system', 'contact'] as const;
-export const alarmChannels = ['web', 'sms', 'voice', 'email', 'api', 'system'] as const;
+export const alarmChannels = [
+  'web',
+  'sms',
+  'voice',
+  'email',
+  'api',
+  'system',
+  'telegram',
+  'whatsapp',
+] as const;
 
 /** Every transition, with who, how and when: the alarm journal an auditor reads. */
 export const alarmEventSchema = z

@@ -16,7 +16,10 @@ import type { NotificationMessage } from './ports.ts';
 import { type ChannelSender, NotificationDeliveryError, type OutgoingMessage } from './sender.ts';
 
 class Recording implements ChannelSender {
-  constructor(readonly provider: 'smtp' | 'twilio') {}
+  readonly provider: 'smtp' | 'twilio';
+  constructor(provider: 'smtp' | 'twilio') {
+    this.provider = provider;
+  }
   sent: OutgoingMessage[] = [];
   failing = false;
   async send(message: OutgoingMessage) {

@@ -296,8 +296,7 @@ export async function receiveTwilioSms(
     alarmIds: paged.alarmIds,
     contactId: paged.contactId,
     who: from,
-    // the journal's channels predate WhatsApp; the comment says which it was
-    channel: 'sms',
+    channel: whatsapp ? 'whatsapp' : 'sms',
     comment: `${whatsapp ? 'WhatsApp' : 'SMS'} reply from ${from}: ${text.slice(0, 160)}`,
   });
 }

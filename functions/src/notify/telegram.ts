@@ -163,8 +163,7 @@ export async function receiveTelegramUpdate(
       alarmIds: paged.alarms.alarmIds,
       contactId: paged.contactId,
       who: `Telegram chat ${chatId}`,
-      // the journal's channels predate Telegram; the comment says which it was
-      channel: 'sms',
+      channel: 'telegram',
       comment: `Telegram reply from chat ${chatId}: ${message.text.slice(0, 160)}`,
     });
   }
