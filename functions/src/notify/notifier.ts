@@ -299,7 +299,9 @@ export function createCompositeNotifier(options: CompositeNotifierOptions): Comp
 /** The outbox keeps an e-mail's links: one line each ("Acknowledge: …", or per alarm and for all). */
 function outboxBody(message: OutgoingMessage): string {
   const links = (message.ackLinks ?? []).map((link) => `Acknowledge ${link.name}: ${link.url}`);
-  const all = message.ackLinks?.length ? `Acknowledge all: ${message.ackUrl}` : `Acknowledge: ${message.ackUrl}`;
+  const all = message.ackLinks?.length
+    ? `Acknowledge all: ${message.ackUrl}`
+    : `Acknowledge: ${message.ackUrl}`;
   return `${message.body}\n\n${[...links, all].join('\n')}`;
 }
 
