@@ -196,6 +196,7 @@ const saved = {
   offDelayMs: 0,
   enabled: false,
   escalationPolicyId: POLICY,
+  repageHoldOffMinutes: 30,
   createdAt: '2026-11-22T10:00:00.000Z',
   updatedAt: '2026-11-22T10:00:00.000Z',
 };

@@ -87,6 +87,7 @@ export function alarmRuleChanges(kind: AlarmRuleKind, fields: FormFields, t: Tra
     offDelayMs: numberOf(fields, 'offDelayMs') ?? 0,
     enabled: fields.enabled === 'on',
     escalationPolicyId: textOf(fields, 'escalationPolicyId') ?? null,
+    repageHoldOffMinutes: numberOf(fields, 'repageHoldOffMinutes') ?? 15,
   };
   const severity = textOf(fields, 'severity');
   let specific: Record<string, unknown>;
@@ -156,6 +157,7 @@ export function alarmRuleFields(rule: AlarmRule): Record<string, string> {
     onDelayMs: String(rule.onDelayMs),
     offDelayMs: String(rule.offDelayMs),
     escalationPolicyId: rule.escalationPolicyId ?? '',
+    repageHoldOffMinutes: String(rule.repageHoldOffMinutes),
   };
   if (rule.enabled) fields.enabled = 'on';
   if (rule.tagId !== null) fields.tagId = rule.tagId;

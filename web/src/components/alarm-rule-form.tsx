@@ -334,6 +334,16 @@ function AlarmRuleFields(props: {
         ]}
       />
       <Field
+        name="repageHoldOffMinutes"
+        label={a('repageHoldOff')}
+        hint={a('repageHoldOffHint')}
+        type="number"
+        min={0}
+        max={1440}
+        step={1}
+        defaultValue={initial.repageHoldOffMinutes ?? '15'}
+      />
+      <Field
         name="enabled"
         label={a('enabledField')}
         type="checkbox"

@@ -100,24 +100,6 @@ export function SignUpForm(props: { action: (previous: FormState, form: FormData
   );
 }
 
-export function LogOutButton() {
-  const t = useTranslations();
-  const [pending, setPending] = useState(false);
-  return (
-    <button
-      type="button"
-      className="link-button"
-      disabled={pending}
-      onClick={() => {
-        setPending(true);
-        void signOut({ callbackUrl: '/login' });
-      }}
-    >
-      {pending ? t('auth.loggingOut') : t('nav.logOut')}
-    </button>
-  );
-}
-
 export function AcceptInviteForm(props: {
   action: (previous: FormState, form: FormData) => Promise<FormState>;
 }) {

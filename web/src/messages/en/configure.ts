@@ -182,6 +182,9 @@ export const configure = {
     offDelayMs: 'Off delay (ms)',
     delayHint: 'How long the condition must hold first, in milliseconds (5000 = 5 s).',
     policy: 'Escalation policy',
+    repageHoldOff: 'Re-page hold-off (minutes)',
+    repageHoldOffHint:
+      'After an acknowledgement or a clear, a new raise within this time pages nobody (it is journalled); 0 pages every time.',
     noPolicy: 'None (console only)',
     timing: 'Deadband and delays',
   },

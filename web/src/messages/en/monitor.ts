@@ -191,6 +191,8 @@ export const monitor = {
       email: 'e-mail',
       api: 'API',
       system: 'system',
+      telegram: 'Telegram',
+      whatsapp: 'WhatsApp',
     },
     actors: {
       user: 'user',

@@ -187,6 +187,9 @@ export const configure: MessagesOf<'config' | 'alarmRules' | 'wizard'> = {
     offDelayMs: 'Retardo de desactivación (ms)',
     delayHint: 'Cuánto debe mantenerse la condición antes, en milisegundos (5000 = 5 s).',
     policy: 'Política de escalado',
+    repageHoldOff: 'Espera entre avisos (minutos)',
+    repageHoldOffHint:
+      'Tras un reconocimiento o una normalización, un nuevo disparo dentro de este tiempo no avisa a nadie (queda registrado); 0 avisa siempre.',
     noPolicy: 'Ninguna (solo en la consola)',
     timing: 'Banda muerta y retardos',
   },

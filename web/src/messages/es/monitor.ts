@@ -197,6 +197,8 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
       email: 'correo',
       api: 'API',
       system: 'sistema',
+      telegram: 'Telegram',
+      whatsapp: 'WhatsApp',
     },
     actors: {
       user: 'usuario',

@@ -186,6 +186,9 @@ export const configure: MessagesOf<'config' | 'alarmRules' | 'wizard'> = {
     offDelayMs: 'Atraso de desativação (ms)',
     delayHint: 'Por quanto tempo a condição precisa se manter, em milissegundos (5000 = 5 s).',
     policy: 'Política de escalonamento',
+    repageHoldOff: 'Intervalo entre avisos (minutos)',
+    repageHoldOffHint:
+      'Após um reconhecimento ou uma normalização, um novo disparo dentro deste tempo não avisa ninguém (fica registrado); 0 avisa sempre.',
     noPolicy: 'Nenhuma (só no console)',
     timing: 'Banda morta e atrasos',
   },

@@ -196,6 +196,8 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
       email: 'e-mail',
       api: 'API',
       system: 'sistema',
+      telegram: 'Telegram',
+      whatsapp: 'WhatsApp',
     },
     actors: {
       user: 'usuário',

@@ -183,6 +183,8 @@ export const configure: MessagesOf<'config' | 'alarmRules' | 'wizard'> = {
     offDelayMs: '恢复延时（毫秒）',
     delayHint: '条件需持续的时间，以毫秒计（5000 = 5 秒）。',
     policy: '升级策略',
+    repageHoldOff: '重复通知间隔（分钟）',
+    repageHoldOffHint: '确认或恢复后，在此时间内再次触发不会通知任何人（会记入日志）；0 表示每次都通知。',
     noPolicy: '无（仅控制台）',
     timing: '死区与延时',
   },

@@ -191,6 +191,8 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
       email: '邮件',
       api: 'API',
       system: '系统',
+      telegram: 'Telegram',
+      whatsapp: 'WhatsApp',
     },
     actors: {
       user: '用户',
