@@ -1,9 +1,14 @@
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import { logger } from '../platform/observability.ts';
 import { type PeriodicJob, startPeriodic } from '../platform/periodic.ts';
-import type { EscalationDispatcher, EscalationRedriveSummary } from './dispatcher.ts';
+import {
+  type EscalationDispatcher,
+  type EscalationRedriveSummary,
+  recordEscalationIntentLevels,
+} from './dispatcher.ts';
 import { tick } from './engine.ts';
 import { loadStates } from './journal.ts';
 import type { AlarmLookups, AlarmRepositories } from './ports.ts';
@@ -15,6 +20,8 @@ export interface AlarmCheckDeps {
   clock: Clock;
   /** Delivers what the check records, and re-drives every escalation intent still pending. */
   dispatcher?: EscalationDispatcher | undefined;
+  /** On AWS: the escalation intents' levels are published here after each pass (CloudWatch alarms on them). */
+  metrics?: Metrics;
 }
 
 export interface AlarmCheckSummary {
@@ -110,6 +117,7 @@ export function createAlarmCheckHandler(deps: AlarmCheckDeps): () => Promise<Ala
   return async () => {
     const summary = await runAlarmCheck(deps);
     logger.info('alarm check done', { ...summary });
+    if (deps.metrics) await recordEscalationIntentLevels(deps.store, deps.metrics, deps.clock.now());
     return summary;
   };
 }

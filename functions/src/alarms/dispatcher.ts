@@ -5,6 +5,7 @@
 // never is what this prevents. The intents of one alarm go in order: a stop never overtakes its start.
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import { logger } from '../platform/observability.ts';
 import type { AlarmLookups, AlarmRepositories, EscalationIntent, EscalationStarter } from './ports.ts';
 
@@ -38,13 +39,8 @@ export interface EscalationDispatcherDeps {
     Pick<AlarmLookups, 'findTenantsWithDueEscalationIntents'>;
   escalation: EscalationStarter;
   clock: Clock;
-  /** Told about every delivery and failure (metrics). */
-  observe?: (outcome: {
-    intent: EscalationIntent;
-    delivered: boolean;
-    gaveUp: boolean;
-    error?: string;
-  }) => void;
+  /** Deliveries and failed attempts, by kind (and whether given up on). */
+  metrics?: Metrics;
 }
 
 const CLAIM_BATCH = 50;
@@ -97,13 +93,13 @@ export function createEscalationDispatcher(
           : `escalation ${intent.kind} failed; retried in ${wait} ms`,
         { tenantId: intent.tenantId, alarmId: intent.alarmId, intentId: intent.id, error: text },
       );
-      deps.observe?.({ intent, delivered: false, gaveUp, error: text });
+      deps.metrics?.increment('escalation_intent_failures', { kind: intent.kind, final: String(gaveUp) });
       return gaveUp ? 'gave-up' : 'retry';
     }
     await deps.store.inTenant(intent.tenantId, (repos) =>
       repos.escalationIntents.markStarted(intent.id, deps.clock.now()),
     );
-    deps.observe?.({ intent, delivered: true, gaveUp: false });
+    deps.metrics?.increment('escalation_intents_delivered', { kind: intent.kind });
     return 'delivered';
   }
 
@@ -160,5 +156,43 @@ export function createEscalationDispatcher(
       }
       return summary;
     },
+  };
+}
+
+/** How long an intent may stay undelivered before the service counts as degraded (and AWS alarms). */
+export const PENDING_ALARM_SECONDS = 60;
+
+/** The intents' levels as gauges (read at a scrape locally, published by the scheduled check on AWS). */
+export async function recordEscalationIntentLevels(
+  store: Pick<AlarmLookups, 'escalationIntentSummary'>,
+  metrics: Metrics,
+  now: Date,
+): Promise<{ pending: number; failed: number; oldestPendingSeconds: number }> {
+  const summary = await store.escalationIntentSummary();
+  const oldestPendingSeconds = summary.oldestPendingAt
+    ? Math.max(0, (now.getTime() - summary.oldestPendingAt.getTime()) / 1000)
+    : 0;
+  metrics.gauge('escalation_intents_pending', summary.pending);
+  metrics.gauge('escalation_intents_failed', summary.failed);
+  metrics.gauge('escalation_intent_oldest_pending_seconds', oldestPendingSeconds);
+  return { pending: summary.pending, failed: summary.failed, oldestPendingSeconds };
+}
+
+/** The health check: degraded while an intent was given up on, or one waits longer than a minute. */
+export function escalationHealthCheck(store: Pick<AlarmLookups, 'escalationIntentSummary'>, clock: Clock) {
+  return async () => {
+    const summary = await store.escalationIntentSummary();
+    const waiting = summary.oldestPendingAt
+      ? Math.round((clock.now().getTime() - summary.oldestPendingAt.getTime()) / 1000)
+      : 0;
+    const degraded = summary.failed > 0 || waiting > PENDING_ALARM_SECONDS;
+    return {
+      name: 'alarm-delivery',
+      status: degraded ? ('degraded' as const) : ('ok' as const),
+      detail:
+        `${summary.pending} escalation intent(s) pending` +
+        (summary.pending > 0 ? `, the oldest for ${waiting} s` : '') +
+        `, ${summary.failed} given up on`,
+    };
   };
 }

@@ -9,7 +9,11 @@ import { z } from 'zod';
 import { createPostgresRateLimiter } from '../accounts/adapters/postgres/rate-limiter.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../accounts/adapters/scrypt-passwords.ts';
 import type { AlarmCheckDeps } from '../alarms/check.ts';
-import { createEscalationDispatcher, type EscalationDispatcher } from '../alarms/dispatcher.ts';
+import {
+  createEscalationDispatcher,
+  type EscalationDispatcher,
+  escalationHealthCheck,
+} from '../alarms/dispatcher.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
 import {
   createSfnClient,
@@ -30,6 +34,7 @@ import {
   createTwilioWhatsAppSender,
 } from '../notify/adapters/twilio.ts';
 import { createWebhookSender } from '../notify/adapters/webhook.ts';
+import { withPageMetrics } from '../notify/metered-notifier.ts';
 import { type CompositeNotifier, createCompositeNotifier } from '../notify/notifier.ts';
 import { loadTenantNotifyConfig, type NotifyDeps } from '../notify/notify.ts';
 import { awsRouting } from '../notify/routing.ts';
@@ -39,8 +44,10 @@ import {
   createIotClient,
   describeIotDataEndpoint,
 } from '../plant/adapters/aws/iot-provisioning.ts';
+import { createEmfMetrics } from '../platform/adapters/emf-metrics.ts';
 import { systemClock } from '../platform/clock.ts';
 import { type ConfigDatabase, openConfigDatabase } from '../platform/database/database.ts';
+import { cachedHealthChecks } from '../platform/health.ts';
 import type { ApiHandler } from '../platform/http/handler.ts';
 import type { ApiDeps } from '../platform/http/routes.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
@@ -174,6 +181,9 @@ async function openAwsStores(env: AwsStoresEnv) {
   return { database, telemetry: await openAwsTelemetryStore(env, url) };
 }
 
+/** EMF lines in the functions' logs: CloudWatch turns them into metrics (namespace Plantwatch). */
+const metrics = createEmfMetrics();
+
 /**
  * The escalation intents' dispatcher, delivering to Step Functions when the state machine is
  * configured; without it intents stay pending (counted and alarmed: nobody would be paged).
@@ -187,7 +197,7 @@ function awsDispatcher(env: AwsStoresEnv, store: ConfigStore): { dispatcher?: Es
     ids: uuidV7Ids,
     clock: systemClock,
   });
-  return { dispatcher: createEscalationDispatcher({ store, escalation, clock: systemClock }) };
+  return { dispatcher: createEscalationDispatcher({ store, escalation, clock: systemClock, metrics }) };
 }
 
 export async function createAwsIngestDeps(
@@ -216,6 +226,7 @@ export async function createAwsApiDeps(
   return {
     store,
     ...awsDispatcher(env, store),
+    healthChecks: cachedHealthChecks([escalationHealthCheck(store, systemClock)], systemClock),
     telemetry,
     gatewayCertificates: awsIotGatewayCertificates({
       client: iot,
@@ -293,7 +304,7 @@ export function createAwsNotifier(
 ): CompositeNotifier {
   const notify = awsNotifyDeps(env);
   const twilio = { baseUrl: env.TWILIO_API_URL, publicApiUrl: notify.publicApiUrl };
-  return createCompositeNotifier({
+  const notifier = createCompositeNotifier({
     store,
     clock: systemClock,
     ids: uuidV7Ids,
@@ -313,6 +324,7 @@ export function createAwsNotifier(
     }),
     publicApiUrl: notify.publicApiUrl,
   });
+  return withPageMetrics(notifier, metrics);
 }
 
 /**
@@ -324,7 +336,7 @@ export async function createAwsAlarmCheckDeps(
 ): Promise<AlarmCheckDeps & { store: ConfigStore }> {
   const database = await openAwsConfigDatabase(env);
   const store = createPostgresConfigStore(database.db, () => database.close());
-  return { store, clock: systemClock, ids: uuidV7Ids, ...awsDispatcher(env, store) };
+  return { store, clock: systemClock, ids: uuidV7Ids, ...awsDispatcher(env, store), metrics };
 }
 
 /** Housekeeping: the config store alone. */

@@ -107,6 +107,36 @@ export class Operations extends Construct {
         }),
       );
     }
+    // Alarm delivery (the functions' embedded metrics, published every minute by the alarm check):
+    // a page given up on, or one waiting longer than a minute, means someone may not be paged.
+    const delivery = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'Plantwatch',
+        metricName,
+        dimensionsMap: { service: 'plantwatch' },
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      });
+    const givenUp = delivery('escalation_intents_failed');
+    const waiting = delivery('escalation_intent_oldest_pending_seconds');
+    alarm(
+      'EscalationIntentsFailed',
+      givenUp,
+      'An alarm could not start its escalation chain after every retry: someone was not paged. See GET /v1/alarms/{ruleId}/escalations and the alarm check logs',
+    );
+    alarm(
+      'EscalationIntentsPending',
+      waiting,
+      'An escalation chain has waited more than 60 s to start: Step Functions is failing or throttled',
+      60,
+    );
+    widgets.push(
+      new cloudwatch.GraphWidget({
+        title: 'Alarm delivery',
+        left: [delivery('escalation_intents_pending'), givenUp],
+        right: [waiting],
+      }),
+    );
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),
       widgets: chunk(widgets, 3),

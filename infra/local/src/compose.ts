@@ -12,6 +12,8 @@ import {
 import {
   createEscalationDispatcher,
   type EscalationDispatcher,
+  escalationHealthCheck,
+  recordEscalationIntentLevels,
 } from '@plantwatch/functions/alarms/dispatcher';
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import type { AlarmEvaluator } from '@plantwatch/functions/alarms/ports';
@@ -29,6 +31,7 @@ import {
   createTwilioVoiceSender,
   createTwilioWhatsAppSender,
 } from '@plantwatch/functions/notify/adapters/twilio';
+import { withPageMetrics } from '@plantwatch/functions/notify/metered-notifier';
 import { type CompositeNotifier, createCompositeNotifier } from '@plantwatch/functions/notify/notifier';
 import { loadTenantNotifyConfig, type NotifyDeps } from '@plantwatch/functions/notify/notify';
 import { localRouting } from '@plantwatch/functions/notify/routing';
@@ -37,12 +40,17 @@ import {
   localGatewayCertificateIssuer,
   openLocalCertificateAuthority,
 } from '@plantwatch/functions/plant/adapters/local/certificate-authority';
+import {
+  createPrometheusMetrics,
+  type PrometheusMetrics,
+} from '@plantwatch/functions/platform/adapters/prometheus-metrics';
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import {
   type ConfigDatabase,
   type ConfigDatabaseOptions,
   openConfigDatabase,
 } from '@plantwatch/functions/platform/database/database';
+import { cachedHealthChecks } from '@plantwatch/functions/platform/health';
 import type { ApiHandler } from '@plantwatch/functions/platform/http/handler';
 import type { ApiDeps } from '@plantwatch/functions/platform/http/routes';
 import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
@@ -130,6 +138,8 @@ export interface LocalCore {
   escalation: LocalEscalationStarter;
   /** Delivers escalation intents to the runner after commit; the alarm check re-drives the rest. */
   dispatcher: EscalationDispatcher;
+  /** Served as Prometheus text on the API port's /metrics. */
+  metrics: PrometheusMetrics;
   alarms: AlarmEvaluator;
   ingestor: TelemetryIngestor;
   reports: LocalReports;
@@ -153,23 +163,30 @@ export async function composeCore(
   };
   const smtp = env.SMTP_URL ? createSmtpEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }) : undefined;
   const twilio = { baseUrl: options.twilioApiUrl, publicApiUrl: notify.publicApiUrl };
-  const notifier = createCompositeNotifier({
-    store,
-    clock: systemClock,
-    ids: uuidV7Ids,
-    config: (tenantId) => loadTenantNotifyConfig({ store, notify }, tenantId),
-    routing: localRouting({
-      outbox: outboxSender,
-      email: smtp,
-      twilioSms: createTwilioSmsSender(twilio),
-      twilioVoice: createTwilioVoiceSender(twilio),
-      twilioWhatsApp: createTwilioWhatsAppSender(twilio),
-      telegram: createTelegramSender({ baseUrl: options.telegramApiUrl }),
-    }),
-    publicApiUrl: notify.publicApiUrl,
-    // a held page's digest goes out from this process when its flood window closes
-    flushTimers: true,
+  const metrics = createPrometheusMetrics();
+  metrics.onCollect(async () => {
+    await recordEscalationIntentLevels(store, metrics, systemClock.now());
   });
+  const notifier = withPageMetrics(
+    createCompositeNotifier({
+      store,
+      clock: systemClock,
+      ids: uuidV7Ids,
+      config: (tenantId) => loadTenantNotifyConfig({ store, notify }, tenantId),
+      routing: localRouting({
+        outbox: outboxSender,
+        email: smtp,
+        twilioSms: createTwilioSmsSender(twilio),
+        twilioVoice: createTwilioVoiceSender(twilio),
+        twilioWhatsApp: createTwilioWhatsAppSender(twilio),
+        telegram: createTelegramSender({ baseUrl: options.telegramApiUrl }),
+      }),
+      publicApiUrl: notify.publicApiUrl,
+      // a held page's digest goes out from this process when its flood window closes
+      flushTimers: true,
+    }),
+    metrics,
+  );
   // held pages whose timers a restart lost: flushed now and every 30 s (docs/notifications.md)
   const heldLookup = createHeldNotificationsLookup(stores.database.db);
   const sweepHeld = async () => {
@@ -193,7 +210,7 @@ export async function composeCore(
     clock: systemClock,
     ...(options.escalationWaitMs === undefined ? {} : { waitMs: options.escalationWaitMs }),
   });
-  const delivering = createEscalationDispatcher({ store, escalation, clock: systemClock });
+  const delivering = createEscalationDispatcher({ store, escalation, clock: systemClock, metrics });
   const dispatcher: EscalationDispatcher = options.faults?.killAfterAlarmCommit
     ? {
         ...delivering,
@@ -230,6 +247,7 @@ export async function composeCore(
     notifier,
     escalation,
     dispatcher,
+    metrics,
     alarms,
     ingestor,
     reports,
@@ -269,6 +287,7 @@ export function composeApiDeps(
     sessionTtlMs: 12 * 3_600_000,
     inviteTtlMs: 7 * 86_400_000,
     dispatcher: core.dispatcher,
+    healthChecks: cachedHealthChecks([escalationHealthCheck(stores.store, systemClock)], systemClock),
     reports: core.reports.deps,
     notify: core.notify,
     // test sends go through the same notifier as pages

@@ -94,8 +94,18 @@ async function sendStream(
 }
 
 /** Serves the handler on a server that may already listen (the runtime binds first, then composes). */
-export function serveApi(server: Server, handler: ApiHandler): void {
+export function serveApi(
+  server: Server,
+  handler: ApiHandler,
+  extras: { metrics?: { scrape(): Promise<{ contentType: string; body: string }> } } = {},
+): void {
   server.on('request', async (request: IncomingMessage, response: ServerResponse) => {
+    // Prometheus text beside the API (not under /v1: it is the operator's, not a tenant's).
+    if (extras.metrics && request.method === 'GET' && request.url === '/metrics') {
+      const { contentType, body } = await extras.metrics.scrape();
+      send(response, 200, { 'content-type': contentType, 'cache-control': 'no-store' }, body);
+      return;
+    }
     let body: string;
     try {
       body = await readBody(request);

@@ -151,7 +151,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const deps = composeApiDeps(stores, core, options, broker.url);
     const api = createLocalApi(deps);
     const demo = (options.seedDemo ?? true) ? await seedDemo(deps, env) : null;
-    serveApi(server, api);
+    serveApi(server, api, { metrics: core.metrics });
 
     const alarmCheck = startAlarmCheckTimer(
       { store: stores.store, ids: uuidV7Ids, clock: systemClock, dispatcher: core.dispatcher },

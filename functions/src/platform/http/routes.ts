@@ -28,12 +28,14 @@ import { telemetryRoutes } from '../../telemetry/routes.ts';
 import type { TelemetryDeps } from '../../telemetry/telemetry.ts';
 import type { Clock } from '../clock.ts';
 import type { TenantStore } from '../database/tenant-store.ts';
+import { type HealthCheck, runHealthChecks } from '../health.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.ts';
 import { type Route, routesOn } from './route.ts';
 
 export const API_VERSION = '0.1.0';
 
 type RouteDeps =
+  | SystemRouteDeps
   | AccountDeps
   | UserDeps
   | TenantRouteDeps
@@ -62,20 +64,35 @@ export type ApiDeps = Omit<Intersection<RouteDeps>, 'store'> & {
   store: TenantStore<Intersection<RepositoriesOf<RouteDeps>>> & AccountLookups;
 };
 
-const { defineRoute } = routesOn<{ clock: Clock }>();
+/** What the system routes need: a clock, and the checks the health route runs. */
+export interface SystemRouteDeps {
+  clock: Clock;
+  healthChecks: readonly HealthCheck[];
+}
 
-export const healthSchema = z.object({ status: z.literal('ok'), time: z.string() }).meta({ id: 'Health' });
+const { defineRoute } = routesOn<SystemRouteDeps>();
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    time: z.string(),
+    checks: z.array(z.object({ name: z.string(), status: z.enum(['ok', 'degraded']), detail: z.string() })),
+  })
+  .meta({ id: 'Health' });
 
 const healthRoute = defineRoute({
   operationId: 'getHealth',
   method: 'GET',
   path: '/v1/health',
-  summary: 'Liveness; needs no credentials',
+  summary: 'Liveness and what was checked (alarm delivery, …): ok, or degraded; needs no credentials',
   tag: 'system',
   access: 'public',
   response: healthSchema,
   status: 200,
-  handle: async ({ deps }) => ({ status: 'ok' as const, time: deps.clock.now().toISOString() }),
+  handle: async ({ deps }) => ({
+    ...(await runHealthChecks(deps.healthChecks)),
+    time: deps.clock.now().toISOString(),
+  }),
 });
 
 let document: OpenApiDocument | undefined;

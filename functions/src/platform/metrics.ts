@@ -1,0 +1,53 @@
+// The service's metrics: one catalogue of names, units and help, one small port the capabilities
+// count through, and two adapters (Prometheus text on the local runtime's /metrics, CloudWatch
+// embedded metric format on AWS: platform/adapters/*-metrics.ts). A capability never imports either.
+
+/** Things that happen: each is a counter, by the labels given. */
+export const counters = {
+  pages_sent: {
+    help: 'Pages handed to a channel (SMS, voice, e-mail, webhook, Telegram, WhatsApp, outbox)',
+    labels: ['channel'],
+  },
+  page_failures: { help: 'Pages a channel refused or failed to take', labels: ['channel'] },
+  escalation_intents_delivered: {
+    help: 'Escalation intents delivered to the escalation starter',
+    labels: ['kind'],
+  },
+  escalation_intent_failures: {
+    help: 'Failed deliveries of escalation intents (final: given up on after the last attempt)',
+    labels: ['kind', 'final'],
+  },
+} as const;
+
+/** Measured values: each is a histogram (seconds). */
+export const histograms = {
+  raise_to_first_page_seconds: {
+    help: 'Seconds from an alarm becoming active to the first page of its chain going out',
+    buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+  },
+} as const;
+
+/** Levels read when asked (a scrape, a scheduled check): gauges. */
+export const gauges = {
+  escalation_intents_pending: { help: 'Escalation intents not delivered yet' },
+  escalation_intents_failed: { help: 'Escalation intents given up on: someone may not have been paged' },
+  escalation_intent_oldest_pending_seconds: { help: 'Age of the oldest escalation intent not delivered yet' },
+} as const;
+
+export type CounterName = keyof typeof counters;
+export type HistogramName = keyof typeof histograms;
+export type GaugeName = keyof typeof gauges;
+export type MetricLabels = Readonly<Record<string, string>>;
+
+export interface Metrics {
+  increment(name: CounterName, labels?: MetricLabels, by?: number): void;
+  observe(name: HistogramName, value: number, labels?: MetricLabels): void;
+  /** Records a level now (AWS: the scheduled check publishes them; locally they are read at scrape). */
+  gauge(name: GaugeName, value: number): void;
+}
+
+export const noMetrics: Metrics = {
+  increment: () => undefined,
+  observe: () => undefined,
+  gauge: () => undefined,
+};
