@@ -32,7 +32,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
       <h1>{o('heading')}</h1>
       <p>{o('intro')}</p>
       <nav aria-label={o('filterLabel')}>
-        <ul style={{ display: 'flex', gap: '1rem', listStyle: 'none', padding: 0 }}>
+        <ul className="filter-links">
           <li>{channel ? <Link href="/outbox">{o('all')}</Link> : <strong>{o('all')}</strong>}</li>
           {contactChannelTypes.map((type) => (
             <li key={type}>
