@@ -25,6 +25,14 @@ export function TimeZoneField(props: {
   const viewerZone = useTimeZone() ?? 'UTC';
   const [zone, setZone] = useState(props.defaultValue || viewerZone);
   const [typed, setTyped] = useState(false);
+  // The time there is shown once in the browser (rendered on the server, it could differ by a minute
+  // from the browser's render and break hydration), then kept current.
+  const [now, setNow] = useState<Date | null>(null);
+  useEffect(() => {
+    setNow(new Date());
+    const timer = setInterval(() => setNow(new Date()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
   // On a first visit the server does not know the browser's zone yet (it renders UTC): the browser does.
   useEffect(() => {
     if (props.defaultValue || typed) return;
@@ -38,7 +46,7 @@ export function TimeZoneField(props: {
     : known
       ? t('saves', {
           zone: known,
-          time: format.dateTime(new Date(), { timeZone: known, timeStyle: 'short' }),
+          time: now ? format.dateTime(now, { timeZone: known, timeStyle: 'short' }) : '…',
           purpose: props.purpose,
         })
       : t('unknown', { zone: zone.trim() });
