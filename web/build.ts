@@ -14,7 +14,7 @@ const rootDir = join(webDir, '..');
 export const PRODUCTION_DIST_DIR = '.next-production';
 
 /** What goes into the bundle: a change to any of these makes the next start rebuild. */
-const SOURCES = ['web/src', 'web/messages', 'web/next.config.ts', 'web/package.json', 'shared/src'];
+const SOURCES = ['web/src', 'web/next.config.ts', 'web/package.json', 'shared/src'];
 const isSource = (path: string) => !/\.test\.tsx?$/.test(path) && !path.includes('/node_modules/');
 
 async function listFiles(path: string): Promise<string[]> {
