@@ -2,7 +2,7 @@
 // Log-in, sign-up and log-out controls: next-auth's client calls, so the session cookie is set and
 // cleared by next-auth itself.
 import { useRouter } from 'next/navigation';
-import { signIn, signOut } from 'next-auth/react';
+import { signIn } from 'next-auth/react';
 import { useTranslations } from 'next-intl';
 import { useActionState, useEffect, useId, useState } from 'react';
 import { type FormState, idleState } from '../form-state.ts';
