@@ -23,6 +23,8 @@ export interface AlarmFilter {
   ruleId?: string | undefined;
   severity?: AlarmSeverity | undefined;
   state?: AlarmState | undefined;
+  /** At most this many (the API allows 1-1000; its default is 500). */
+  limit?: number | undefined;
 }
 
 /**
@@ -32,9 +34,14 @@ export interface AlarmFilter {
 export const consoleAlarmSchema = alarmSchema.extend({ clearedAt: isoDateTimeSchema.nullable().optional() });
 export type ConsoleAlarm = z.infer<typeof consoleAlarmSchema>;
 
-/** The API filters and orders (most severe first); at most its default page of 500. */
+/** The API filters and orders (most severe first); at most `limit` (the API's default: 500). */
 export const listAlarms = async (filter: AlarmFilter): Promise<ConsoleAlarm[]> =>
-  (await read(`/v1/alarms${query({ ...filter })}`, z.object({ alarms: z.array(consoleAlarmSchema) }))).alarms;
+  (
+    await read(
+      `/v1/alarms${query({ ...filter, limit: filter.limit === undefined ? undefined : String(filter.limit) })}`,
+      z.object({ alarms: z.array(consoleAlarmSchema) }),
+    )
+  ).alarms;
 
 /** The console's lists: what needs attention, what is suppressed (shelved, out of service), history, all. */
 export type ConsoleShow = 'active' | 'shelved' | 'out-of-service' | 'history' | 'all';
@@ -55,10 +62,17 @@ export async function consoleAlarms(
   filter: Omit<AlarmFilter, 'status'>,
 ): Promise<{ alarms: ConsoleAlarm[]; elsewhere: ConsoleAlarm[] }> {
   if (show === 'history' || show === 'all')
-    return { alarms: await listAlarms({ ...filter, status: show }), elsewhere: [] };
-  const every = await listAlarms({ ...filter, status: 'all' });
+    return { alarms: await listAlarms({ ...filter, status: show, limit: 1000 }), elsewhere: [] };
   const belongs = inList[show];
-  return { alarms: every.filter(belongs), elsewhere: every.filter((alarm) => !belongs(alarm)) };
+  // The active list comes from the API's own active list, complete however many alarms are normal;
+  // shelved and out-of-service alarms may be normal underneath, so those lists are cut from all.
+  const [active, every] = await Promise.all([
+    show === 'active' ? listAlarms({ ...filter, status: 'active', limit: 1000 }) : Promise.resolve(null),
+    listAlarms({ ...filter, status: 'all', limit: 1000 }),
+  ]);
+  const alarms = (active ?? every).filter(belongs);
+  const shown = new Set(alarms.map((alarm) => alarm.id));
+  return { alarms, elsewhere: every.filter((alarm) => !shown.has(alarm.id)) };
 }
 
 export const getAlarmRule = (ruleId: string): Promise<AlarmRule> =>
