@@ -963,6 +963,7 @@ describe('createAlarmRuleSchema', () => {
     offDelayMs: 0,
     enabled: true,
     escalationPolicyId: null,
+    repageHoldOffMinutes: 15,
   };
   const stack = [
     { level: 'hihi', threshold: 95, severity: 'critical' },
@@ -2047,6 +2048,7 @@ describe('output schemas', () => {
         offDelayMs: 0,
         enabled: true,
         escalationPolicyId: ids.policy,
+        repageHoldOffMinutes: 15,
         createdAt: created,
         updatedAt: created,
       },

@@ -8,13 +8,14 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { createPostgresRateLimiter } from '../accounts/adapters/postgres/rate-limiter.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../accounts/adapters/scrypt-passwords.ts';
-import type { AlarmCheckDeps } from '../alarms/check.ts';
+import { type AlarmCheckDeps, type AlarmCheckSummary, createAlarmCheckHandler } from '../alarms/check.ts';
 import {
   createEscalationDispatcher,
   type EscalationDispatcher,
   escalationHealthCheck,
 } from '../alarms/dispatcher.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
+import { createServiceCanary, serviceCanaryHealth } from '../canary/service-canary.ts';
 import {
   createSfnClient,
   createStepFunctionsEscalationStarter,
@@ -25,6 +26,7 @@ import { createPostgresHousekeepingStore } from '../housekeeping/adapters/postgr
 import type { HousekeepingDeps } from '../housekeeping/housekeeping.ts';
 import type { IngestDeps } from '../ingest/ingest.ts';
 import { createSesEmailSender, createSnsSmsSender } from '../notify/adapters/aws.ts';
+import { outboxSender } from '../notify/adapters/outbox.ts';
 import { createHeldNotificationsLookup } from '../notify/adapters/postgres/notify-repos.ts';
 import { secretsManagerNotificationSecrets } from '../notify/adapters/secrets.ts';
 import { createTelegramBotApi, createTelegramSender } from '../notify/adapters/telegram.ts';
@@ -226,7 +228,10 @@ export async function createAwsApiDeps(
   return {
     store,
     ...awsDispatcher(env, store),
-    healthChecks: cachedHealthChecks([escalationHealthCheck(store, systemClock)], systemClock),
+    healthChecks: cachedHealthChecks(
+      [escalationHealthCheck(store, systemClock), serviceCanaryHealth({ store, clock: systemClock })],
+      systemClock,
+    ),
     telemetry,
     gatewayCertificates: awsIotGatewayCertificates({
       client: iot,
@@ -310,6 +315,7 @@ export function createAwsNotifier(
     ids: uuidV7Ids,
     config: (tenantId) => loadTenantNotifyConfig({ store, notify }, tenantId),
     routing: awsRouting({
+      outbox: outboxSender,
       sns: createSnsSmsSender(new SNSClient({ region: env.AWS_REGION }), {
         ...(env.SNS_SENDER_ID ? { senderId: env.SNS_SENDER_ID } : {}),
       }),
@@ -337,6 +343,33 @@ export async function createAwsAlarmCheckDeps(
   const database = await openAwsConfigDatabase(env);
   const store = createPostgresConfigStore(database.db, () => database.close());
   return { store, clock: systemClock, ids: uuidV7Ids, ...awsDispatcher(env, store), metrics };
+}
+
+/**
+ * The alarm check's scheduled Lambda: the check and re-drive of every tenant, then a trip of the
+ * service canary (a synthetic alarm through Step Functions into the message log; its failures are
+ * counted in CloudWatch, where an operations alarm watches them).
+ */
+export async function createAwsAlarmCheckHandler(
+  env: AwsStoresEnv = parseAwsStoresEnv(),
+): Promise<() => Promise<AlarmCheckSummary>> {
+  const deps = await createAwsAlarmCheckDeps(env);
+  const check = createAlarmCheckHandler(deps);
+  const canary = deps.dispatcher
+    ? createServiceCanary({
+        store: deps.store,
+        alarms: createAlarmEvaluator(deps),
+        dispatcher: deps.dispatcher,
+        ids: deps.ids,
+        clock: deps.clock,
+        metrics,
+      })
+    : null;
+  return async () => {
+    const summary = await check();
+    if (canary) await canary.run();
+    return summary;
+  };
 }
 
 /** Housekeeping: the config store alone. */

@@ -1,6 +1,5 @@
 // Lambda entry of the periodic alarm check (EventBridge schedule): communication loss, on/off delays
-// running out and shelving expiring, for every tenant that has any.
-import { createAlarmCheckHandler } from '../alarms/check.ts';
-import { createAwsAlarmCheckDeps } from '../compose/aws.ts';
+// running out and shelving expiring, the re-drive of pending escalation intents, the service canary.
+import { createAwsAlarmCheckHandler } from '../compose/aws.ts';
 
-export const handler = createAlarmCheckHandler(await createAwsAlarmCheckDeps());
+export const handler = await createAwsAlarmCheckHandler();

@@ -18,7 +18,11 @@ import {
   type TenantNotifyConfig,
 } from './sender.ts';
 
-export type ChannelRouting = Record<ContactChannelType, (config: TenantNotifyConfig) => ChannelSender>;
+/** The sender of each channel, by the tenant's settings and the address (some are never delivered). */
+export type ChannelRouting = Record<
+  ContactChannelType,
+  (config: TenantNotifyConfig, to: string) => ChannelSender
+>;
 
 /** The notifier with what only composition uses: the digest flush of held pages and its timers. */
 export interface CompositeNotifier extends Notifier {
@@ -140,7 +144,7 @@ export function createCompositeNotifier(options: CompositeNotifierOptions): Comp
     extras: { ackNames?: readonly string[] } = {},
   ): Promise<NotificationReceipt> {
     const config = await options.config(message.tenantId);
-    const sender = options.routing[message.channel](config);
+    const sender = options.routing[message.channel](config, message.to);
     const window = floodWindowFor(message, config);
     const claimed = await store.inTenant(message.tenantId, async (repos) => {
       const { notification, created } = await repos.notifications.claim({

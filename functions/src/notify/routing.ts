@@ -3,6 +3,12 @@
 import type { ChannelRouting } from './notifier.ts';
 import type { ChannelSender } from './sender.ts';
 
+/**
+ * An e-mail address on the reserved `.invalid` top-level domain (RFC 2606) can never be delivered:
+ * it is never handed to a provider, and the message log is its delivery (the service canary's pages).
+ */
+export const neverDeliverable = (address: string) => /\.invalid$/i.test(address.trim());
+
 export interface LocalRoutingOptions {
   /** The message log row as the delivery (nothing leaves the machine). */
   outbox: ChannelSender;
@@ -25,7 +31,7 @@ export function localRouting(options: LocalRoutingOptions): ChannelRouting {
   return {
     sms: (config) => (config.smsProvider === 'twilio' && config.twilio ? options.twilioSms : options.outbox),
     voice: (config) => (config.twilio ? options.twilioVoice : options.outbox),
-    email: () => options.email ?? options.outbox,
+    email: (_config, to) => (neverDeliverable(to) ? options.outbox : (options.email ?? options.outbox)),
     webhook: () => options.outbox,
     whatsapp: (config) => (config.twilio ? options.twilioWhatsApp : options.outbox),
     telegram: (config) => (config.telegram ? options.telegram : options.outbox),
@@ -33,6 +39,8 @@ export function localRouting(options: LocalRoutingOptions): ChannelRouting {
 }
 
 export interface AwsRoutingOptions {
+  /** For what is never delivered (addresses on `.invalid`). */
+  outbox: ChannelSender;
   sns: ChannelSender;
   ses: ChannelSender;
   twilioSms: ChannelSender;
@@ -50,7 +58,7 @@ export function awsRouting(options: AwsRoutingOptions): ChannelRouting {
   return {
     sms: (config) => (config.smsProvider === 'twilio' ? options.twilioSms : options.sns),
     voice: () => options.twilioVoice,
-    email: () => options.ses,
+    email: (_config, to) => (neverDeliverable(to) ? options.outbox : options.ses),
     webhook: () => options.webhook,
     whatsapp: () => options.twilioWhatsApp,
     telegram: () => options.telegram,

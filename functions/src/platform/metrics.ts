@@ -17,6 +17,10 @@ export const counters = {
     help: 'Failed deliveries of escalation intents (final: given up on after the last attempt)',
     labels: ['kind', 'final'],
   },
+  service_canary_failures: {
+    help: 'Synthetic alarms of the service canary that found no page in the message log in time',
+    labels: [],
+  },
 } as const;
 
 /** Measured values: each is a histogram (seconds). */
@@ -24,6 +28,10 @@ export const histograms = {
   raise_to_first_page_seconds: {
     help: 'Seconds from an alarm becoming active to the first page of its chain going out',
     buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+  },
+  service_canary_page_seconds: {
+    help: 'Seconds from the service canary raising its synthetic alarm to the page in the message log',
+    buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60],
   },
 } as const;
 

@@ -130,11 +130,23 @@ export class Operations extends Construct {
       'An escalation chain has waited more than 60 s to start: Step Functions is failing or throttled',
       60,
     );
+    const canaryFailures = new cloudwatch.Metric({
+      namespace: 'Plantwatch',
+      metricName: 'service_canary_failures',
+      dimensionsMap: { service: 'plantwatch' },
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+    });
+    alarm(
+      'ServiceCanaryFailures',
+      canaryFailures,
+      "The service canary's synthetic alarm was not paged within a minute: alarm delivery is broken end to end (see the alarm check logs)",
+    );
     widgets.push(
       new cloudwatch.GraphWidget({
         title: 'Alarm delivery',
         left: [delivery('escalation_intents_pending'), givenUp],
-        right: [waiting],
+        right: [waiting, canaryFailures],
       }),
     );
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

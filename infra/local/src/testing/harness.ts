@@ -75,7 +75,13 @@ export function apiClient(apiUrl: string): Pick<TestApi, 'call' | 'signUp'> {
 
 export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): Promise<TestApi> {
   const runtime = await startLocalRuntime({
-    env: parseLocalEnv({ API_PORT: '0', MQTT_PORT: '0', DATA_DIR: '/nonexistent-unused' }),
+    // The service canary only where a test asks for it (options.serviceCanary).
+    env: parseLocalEnv({
+      API_PORT: '0',
+      MQTT_PORT: '0',
+      DATA_DIR: '/nonexistent-unused',
+      SERVICE_CANARY_MINUTES: '0',
+    }),
     explicitPorts: new Set(['API_PORT', 'MQTT_PORT']),
     telemetry: { kind: 'duckdb', path: ':memory:' },
     certificateDir: null,
