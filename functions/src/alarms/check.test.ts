@@ -45,6 +45,14 @@ function recordingEscalation(options: { failStarts?: boolean } = {}) {
   return { escalation, starts, stops, calls, failing };
 }
 
+/** A paging fake delivered through a real dispatcher, on a clock the test moves. */
+function paging(store: ConfigStore, options: { failStarts?: boolean } = {}) {
+  const fake = recordingEscalation(options);
+  const clock = manualClock(T0);
+  const dispatcher = createEscalationDispatcher({ store, escalation: fake.escalation, clock });
+  return { fake, clock, dispatcher, deps: { store, ids: uuidV7Ids, clock, dispatcher } };
+}
+
 const newPlant = (store: ConfigStore) =>
   newTestPlant(store, { label: 'works', deviceKeys: ['plc-1', 'plc-2'] });
 type Plant = TestPlant;
@@ -288,14 +296,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       name: 'Level 2',
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const fake = recordingEscalation();
-    const clock = manualClock(T0);
-    const deps = {
-      store,
-      ids: uuidV7Ids,
-      clock,
-      dispatcher: createEscalationDispatcher({ store, escalation: fake.escalation, clock }),
-    };
+    const { fake, clock, deps } = paging(store);
     const batch = {
       ...plant,
       points: [...points(plant, 'plc-1', [[T0, 5]]), ...points(plant, 'plc-2', [[T0, 5]])],
@@ -348,14 +349,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       escalationPolicyId: randomUUID(),
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const fake = recordingEscalation();
-    const clock = manualClock(T0);
-    const deps = {
-      store,
-      ids: uuidV7Ids,
-      clock,
-      dispatcher: createEscalationDispatcher({ store, escalation: fake.escalation, clock }),
-    };
+    const { fake, clock, deps } = paging(store);
     await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
     clock.set(T0 + 11_000);
     const alarmId = alarmIdOf(rule.id, 'hi');
@@ -378,10 +372,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       escalationPolicyId: randomUUID(),
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const fake = recordingEscalation({ failStarts: true });
-    const clock = manualClock(T0);
-    const dispatcher = createEscalationDispatcher({ store, escalation: fake.escalation, clock });
-    const deps = { store, ids: uuidV7Ids, clock, dispatcher };
+    const { fake, clock, deps } = paging(store, { failStarts: true });
     await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
     expect(fake.starts).toHaveLength(1);
     expect((await events(store, plant, rule.id)).map((event) => event.kind)).toEqual(['raised']);
@@ -421,14 +412,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       repageHoldOffMinutes: 15,
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const fake = recordingEscalation();
-    const clock = manualClock(T0);
-    const deps = {
-      store,
-      ids: uuidV7Ids,
-      clock,
-      dispatcher: createEscalationDispatcher({ store, escalation: fake.escalation, clock }),
-    };
+    const { fake, clock, deps } = paging(store);
     const evaluate = (samples: [number, number][]) =>
       createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', samples) });
     const alarmId = alarmIdOf(rule.id, 'hi');
@@ -480,14 +464,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       repageHoldOffMinutes: 0,
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const fake = recordingEscalation();
-    const clock = manualClock(T0);
-    const deps = {
-      store,
-      ids: uuidV7Ids,
-      clock,
-      dispatcher: createEscalationDispatcher({ store, escalation: fake.escalation, clock }),
-    };
+    const { fake, clock, deps } = paging(store);
     const alarmId = alarmIdOf(rule.id, 'hi');
     await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
     await acknowledgeAlarmAs(deps, {
