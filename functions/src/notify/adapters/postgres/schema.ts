@@ -36,7 +36,7 @@ export const notifications = pgTable(
     alarmId: uuid('alarm_id'),
     /** A digest's alarms; null for a message about one alarm (alarm_id) or none. */
     alarmIds: uuid('alarm_ids').array(),
-    purpose: text('purpose', { enum: ['page', 'digest', 'test'] })
+    purpose: text('purpose', { enum: ['page', 'digest', 'test', 'canary', 'canary-missed'] })
       .notNull()
       .default('page'),
     /** The site of the alarm paged: the flood window is per contact and site. */
@@ -44,6 +44,8 @@ export const notifications = pgTable(
     /** A held page: when its flood window closes; the digest that carried it once sent. */
     flushAt: at('flush_at'),
     digestId: uuid('digest_id'),
+    /** The tenant canary's run a canary page (or a missed canary's notice) belongs to. */
+    canaryRunId: uuid('canary_run_id'),
     /** A held page: its line in the digest, and the contact's channels to fall over to. */
     summary: text('summary'),
     fallbacks: jsonb('fallbacks').$type<ContactChannel[]>(),
@@ -116,7 +118,9 @@ export const notificationAckTokens = pgTable(
     id: uuid('id').primaryKey(),
     tenantId: tenantOwnerColumn(),
     tokenHash: text('token_hash').notNull().unique('notification_ack_tokens_hash_key'),
-    alarmId: uuid('alarm_id').notNull(),
+    /** The alarm it acknowledges; null for a canary page's link (canary_run_id). */
+    alarmId: uuid('alarm_id'),
+    canaryRunId: uuid('canary_run_id'),
     /** A digest's "acknowledge all" link: every alarm it acknowledges (alarm_id is the first). */
     alarmIds: uuid('alarm_ids').array(),
     recipient: text('recipient').notNull(),
