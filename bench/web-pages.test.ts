@@ -10,9 +10,11 @@ describe('the web-pages benchmark', () => {
 
   it('reports the worst page against each aim, then first and warm loads per page, all from one run', () => {
     const names = webPagesBenchmarks.map((b) => b.name);
-    expect(names.slice(0, 2)).toEqual(['web-pages', 'web-pages-warm']);
+    expect(names.slice(0, 3)).toEqual(['web-pages', 'web-pages-move', 'web-pages-warm']);
     expect(names).toContain('web-pages-alarms-first-median');
     expect(names).toContain('web-pages-site-warm-p95');
+    expect(names).toContain('web-pages-alarms-move-median');
+    expect(names).not.toContain('web-pages-login-move-median');
     expect(webPagesBenchmarks.slice(1).every((b) => b.partOf === 'web-pages')).toBe(true);
   });
 });
