@@ -1,5 +1,5 @@
 // The plant model: sites → gateways → devices → tags, and the gateways' client certificates.
-import type { DeviceConnection, TagAddress } from '@plantwatch/shared';
+import type { BufferPolicy, DeviceConnection, TagAddress } from '@plantwatch/shared';
 import {
   boolean,
   doublePrecision,
@@ -47,6 +47,8 @@ export const gateways = pgTable(
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     configVersion: integer('config_version').notNull().default(1),
+    /** Pushed to the gateway with its config; null: the gateway's own config file decides. */
+    bufferPolicy: jsonb('buffer_policy').$type<BufferPolicy>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -68,6 +70,9 @@ export const devices = pgTable(
     description: text('description').notNull().default(''),
     enabled: boolean('enabled').notNull().default(true),
     connection: jsonb('connection').$type<DeviceConnection>().notNull(),
+    heartbeatMs: integer('heartbeat_ms').notNull().default(60_000),
+    /** The device template its tags came from (no foreign key: deleting a template clears it). */
+    templateId: uuid('template_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
