@@ -66,7 +66,7 @@ export function AlarmConsoleTable(props: {
             {shown.map(({ alarm, siteName, value, gone, fresh }) => (
               <tr
                 key={alarm.id}
-                className={`severity-row severity-${alarm.severity} state-${alarm.state}${gone ? ' gone' : ''}${fresh ? ' fresh' : ''}`}
+                className={`severity-row severity-${alarm.severity} row-${alarm.state}${gone ? ' gone' : ''}${fresh ? ' fresh' : ''}`}
                 data-alarm={alarm.id}
               >
                 <td>

@@ -72,7 +72,7 @@ export default async function AlarmHistoryPage(props: Props) {
       {ruleAlarms.length ? (
         <ul className="alarm-list">
           {ruleAlarms.map((alarm) => (
-            <li key={alarm.id} className={`alarm-item severity-${alarm.severity} state-${alarm.state}`}>
+            <li key={alarm.id} className={`alarm-item severity-${alarm.severity} row-${alarm.state}`}>
               <div>
                 <SeverityBadge severity={alarm.severity} /> <strong>{alarm.name}</strong>
               </div>
