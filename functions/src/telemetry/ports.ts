@@ -117,5 +117,10 @@ export interface TelemetryStore {
   ): Promise<TelemetrySample[]>;
   /** Aggregated buckets for charts and reports, one series per requested tag, in the order asked. */
   series(tenantId: string, query: SeriesQuery): Promise<Series[]>;
+  /**
+   * Embedded stores only (the local runtime's backup): writes a consistent copy of everything stored
+   * into the empty folder `dir`, while writes go on. Server stores are backed up by their server.
+   */
+  exportSnapshot?(dir: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -51,7 +51,7 @@ import {
   type ConfigDatabaseOptions,
   openConfigDatabase,
 } from '@plantwatch/functions/platform/database/database';
-import { cachedHealthChecks } from '@plantwatch/functions/platform/health';
+import { cachedHealthChecks, type HealthCheck } from '@plantwatch/functions/platform/health';
 import type { ApiHandler } from '@plantwatch/functions/platform/http/handler';
 import type { ApiDeps } from '@plantwatch/functions/platform/http/routes';
 import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
@@ -281,6 +281,8 @@ export function composeApiDeps(
   core: LocalCore,
   options: LocalCompositionOptions,
   mqttUrl: string,
+  /** What the runtime adds to /v1/health (the nightly backups). */
+  moreHealthChecks: readonly HealthCheck[] = [],
 ): LocalDeps {
   const limits = options.loginLimits ?? { attemptsPerIpPer5Min: 50, failuresPerAccountPer15Min: 10 };
   return {
@@ -305,6 +307,7 @@ export function composeApiDeps(
       [
         escalationHealthCheck(stores.store, systemClock),
         ...(core.serviceCanary ? [core.serviceCanary.health] : []),
+        ...moreHealthChecks,
       ],
       systemClock,
     ),

@@ -69,6 +69,17 @@ export const localEnvSchema = z.object({
     .min(0, 'must be 0-1440 minutes')
     .max(1440, 'must be 0-1440 minutes')
     .default(5),
+  /** Where a backup is written every night at 02:00 (local time); unset: no nightly backups. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** How many nightly backups BACKUP_DIR keeps (the newest). */
+  BACKUP_KEEP: z.coerce
+    .number({ message: 'must be a number of backups, 1-365' })
+    .int('must be a whole number')
+    .min(1, 'must be 1-365')
+    .max(365, 'must be 1-365')
+    .default(7),
+  /** Encrypts backups (nightly and `npm run backup`); needed with BACKUP_DIR. */
+  BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
 });
 export type LocalEnv = z.infer<typeof localEnvSchema>;
 
@@ -85,7 +96,12 @@ export function explicitPorts(
 
 export function parseLocalEnv(source: Record<string, string | undefined>): LocalEnv {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
-  const result = localEnvSchema.safeParse(cleaned);
+  const result = localEnvSchema
+    .refine((env) => !env.BACKUP_DIR || env.BACKUP_PASSPHRASE, {
+      path: ['BACKUP_PASSPHRASE'],
+      message: 'is needed with BACKUP_DIR: backups are encrypted',
+    })
+    .safeParse(cleaned);
   if (!result.success) {
     throw new Error(`invalid environment:\n${z.prettifyError(result.error)}`);
   }

@@ -1,9 +1,10 @@
 // Serves the Lambda-style API handler over plain HTTP: each request becomes the same API Gateway
 // v2 event Lambda would receive, so the local runtime runs exactly the code deployed on AWS.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ApiEvent, ApiHandler } from '@plantwatch/functions/platform/http/index';
+import { z } from 'zod';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -97,9 +98,17 @@ async function sendStream(
 export function serveApi(
   server: Server,
   handler: ApiHandler,
-  extras: { metrics?: { scrape(): Promise<{ contentType: string; body: string }> } } = {},
+  extras: {
+    metrics?: { scrape(): Promise<{ contentType: string; body: string }> };
+    /** POST /admin/backup {to, passphrase} with `Authorization: Bearer <DATA_DIR/admin-token>`. */
+    admin?: { token: string; backup(to: string, passphrase: string): Promise<void> };
+  } = {},
 ): void {
   server.on('request', async (request: IncomingMessage, response: ServerResponse) => {
+    if (extras.admin && request.url === '/admin/backup') {
+      await adminBackup(request, response, extras.admin);
+      return;
+    }
     // Prometheus text beside the API (not under /v1: it is the operator's, not a tenant's).
     if (extras.metrics && request.method === 'GET' && request.url === '/metrics') {
       const { contentType, body } = await extras.metrics.scrape();
@@ -143,4 +152,53 @@ export function createApiServer(handler: ApiHandler): Server {
   const server = createServer();
   serveApi(server, handler);
   return server;
+}
+
+const adminBackupSchema = z.object({ to: z.string().min(1), passphrase: z.string().min(12) });
+
+/**
+ * The backup command's way into a running runtime (only the runtime can copy its embedded stores
+ * consistently): a token only the owner of DATA_DIR can read, and only from this machine.
+ */
+async function adminBackup(
+  request: IncomingMessage,
+  response: ServerResponse,
+  admin: { token: string; backup(to: string, passphrase: string): Promise<void> },
+): Promise<void> {
+  const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  const presented = request.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '';
+  const expected = Buffer.from(admin.token);
+  const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '');
+  if (
+    request.method !== 'POST' ||
+    !loopback ||
+    presented.length !== admin.token.length ||
+    !timingSafeEqual(Buffer.from(presented), expected)
+  ) {
+    send(response, 403, json, JSON.stringify({ error: { code: 'forbidden', message: 'not allowed' } }));
+    return;
+  }
+  let body: z.infer<typeof adminBackupSchema>;
+  try {
+    body = adminBackupSchema.parse(JSON.parse(await readBody(request)));
+  } catch {
+    send(
+      response,
+      400,
+      json,
+      JSON.stringify({ error: { code: 'invalid_request', message: 'send {to, passphrase}' } }),
+    );
+    return;
+  }
+  try {
+    await admin.backup(body.to, body.passphrase);
+    send(response, 200, json, JSON.stringify({ written: body.to }));
+  } catch (error) {
+    send(
+      response,
+      500,
+      json,
+      JSON.stringify({ error: { code: 'backup_failed', message: (error as Error).message } }),
+    );
+  }
 }

@@ -1,6 +1,9 @@
 // The local runtime's life: bind the listeners, compose the capabilities (compose.ts), serve, run the
 // timers, and stop it all in order. One Node process with embedded stores, as `npm start` runs it.
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
 import { startAlarmCheckTimer } from '@plantwatch/functions/alarms/check';
 import type { ConfigStore } from '@plantwatch/functions/compose/config-store';
 import { createPostgresHousekeepingStore } from '@plantwatch/functions/housekeeping/adapters/postgres/housekeeping';
@@ -16,6 +19,7 @@ import { logger } from '@plantwatch/functions/platform/observability';
 import { startPeriodic } from '@plantwatch/functions/platform/periodic';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import type { GatewayTopicIds } from '@plantwatch/shared';
+import { startNightlyBackups, writeBackup } from './backup/backup.ts';
 import {
   composeApiDeps,
   composeCore,
@@ -72,6 +76,28 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
+/**
+ * How `npm run backup` finds this runtime and proves it may ask it for a backup: DATA_DIR/runtime.json
+ * (the API's address and this process) and DATA_DIR/admin-token (0600: only DATA_DIR's owner reads it).
+ */
+async function adminAccess(
+  dataDir: string,
+  apiUrl: string,
+): Promise<{ token: string; release(): Promise<void> }> {
+  const token = randomBytes(32).toString('base64url');
+  await writeFile(join(dataDir, 'admin-token'), token, { mode: 0o600 });
+  await writeFile(join(dataDir, 'runtime.json'), JSON.stringify({ apiUrl, pid: process.pid }), {
+    mode: 0o600,
+  });
+  return {
+    token,
+    release: async () => {
+      await rm(join(dataDir, 'runtime.json'), { force: true });
+      await rm(join(dataDir, 'admin-token'), { force: true });
+    },
+  };
+}
+
 const hostInUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 async function demoPasswordWorks(deps: LocalDeps, email: string, password: string): Promise<boolean> {
@@ -107,6 +133,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   try {
     const stores = await openLocalStores(env, options);
     back.push(() => stores.close());
+    // Backups: only of what lives in DATA_DIR (embedded stores); a PostgreSQL server has its own tools.
+    const embedded = options.database === undefined && !env.DATABASE_URL;
+    const dataDir = resolve(env.DATA_DIR);
+    const snapshotSources = { dataDir, database: stores.database, telemetry: stores.telemetry };
+    const nightly =
+      embedded && env.BACKUP_DIR && env.BACKUP_PASSPHRASE
+        ? startNightlyBackups(snapshotSources, {
+            dir: resolve(env.BACKUP_DIR),
+            keep: env.BACKUP_KEEP,
+            passphrase: env.BACKUP_PASSPHRASE,
+          })
+        : null;
+    if (nightly) front.push(async () => nightly.stop());
 
     // The API's socket first: its address is part of what is composed (links, Twilio signatures).
     const server = createServer();
@@ -149,10 +188,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     front.push(() => broker.close());
     if (broker.note) notes.push(`MQTT: ${broker.note}`);
 
-    const deps = composeApiDeps(stores, core, options, broker.url);
+    const deps = composeApiDeps(stores, core, options, broker.url, nightly ? [nightly.health] : []);
     const api = createLocalApi(deps);
     const demo = (options.seedDemo ?? true) ? await seedDemo(deps, env) : null;
-    serveApi(server, api, { metrics: core.metrics });
+    const admin = embedded ? await adminAccess(dataDir, apiUrl) : null;
+    serveApi(server, api, {
+      metrics: core.metrics,
+      ...(admin
+        ? {
+            admin: {
+              token: admin.token,
+              backup: (to, passphrase) =>
+                writeBackup(snapshotSources, resolve(to), passphrase, systemClock.now()),
+            },
+          }
+        : {}),
+    });
+    if (admin) front.push(admin.release);
 
     const alarmCheck = startAlarmCheckTimer(
       { store: stores.store, ids: uuidV7Ids, clock: systemClock, dispatcher: core.dispatcher },

@@ -8,7 +8,7 @@ import type { LocalEnv } from './env.ts';
 /** Tests pass an in-memory DuckDB; everything else follows the environment. */
 export type TelemetryStoreOverride = { kind: 'duckdb'; path: string };
 
-export function duckDbPath(env: LocalEnv): string {
+export function duckDbPath(env: Pick<LocalEnv, 'DATA_DIR'>): string {
   return join(resolve(env.DATA_DIR), 'telemetry', 'telemetry.duckdb');
 }
 

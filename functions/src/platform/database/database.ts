@@ -19,6 +19,11 @@ export type ConfigDb = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 export interface ConfigDatabase {
   readonly kind: 'pglite' | 'postgres';
   readonly db: ConfigDb;
+  /**
+   * Embedded PGlite only (the local runtime's backup): its data folder as a gzipped tar, consistent
+   * (PGlite runs one statement at a time). A PostgreSQL server is backed up by its own tools.
+   */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -35,7 +40,12 @@ export async function openConfigDatabase(options: ConfigDatabaseOptions): Promis
     await migratePglite(db, { migrationsFolder });
     // PGlite has one connection: switch it for good to the role RLS applies to.
     await client.exec(`SET ROLE ${APP_ROLE}`);
-    return { kind: 'pglite', db: db as unknown as ConfigDb, close: () => client.close() };
+    return {
+      kind: 'pglite',
+      db: db as unknown as ConfigDb,
+      dump: () => client.dumpDataDir('gzip'),
+      close: () => client.close(),
+    };
   }
 
   const owner = new pg.Client({ connectionString: options.url });
@@ -58,4 +68,12 @@ export async function openConfigDatabase(options: ConfigDatabaseOptions): Promis
     db: drizzleNodePg({ client: pool }) as unknown as ConfigDb,
     close: () => pool.end(),
   };
+}
+
+/** Writes a PGlite data folder at `dataDir` (which must not exist yet) from a `dump()` of another. */
+export async function restorePgliteDump(dump: Blob, dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const client = new PGlite({ dataDir, loadDataDir: dump });
+  await client.waitReady;
+  await client.close();
 }

@@ -182,6 +182,22 @@ const AGGREGATE_COLUMNS: Record<SeriesAggregate, readonly string[]> = {
 const tagKey = (tenantId: string, ref: TagRef) =>
   `${tenantId}\u0000${ref.gatewayId}\u0000${ref.deviceKey}\u0000${ref.tagKey}`;
 
+const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** Builds a store file at `path` (which must not exist) from a folder `exportSnapshot` wrote. */
+export async function importDuckDbSnapshot(dir: string, path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  try {
+    await connection.run(`IMPORT DATABASE ${sqlString(dir)}`);
+    await connection.run('CHECKPOINT');
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions): Promise<TelemetryStore> {
   if (options.path !== ':memory:') await mkdir(dirname(options.path), { recursive: true });
   const instance = await DuckDBInstance.create(options.path);
@@ -480,6 +496,10 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
     latest,
     range,
     series,
+    async exportSnapshot(dir) {
+      // One transaction: the copy is consistent whatever is written meanwhile.
+      await serial(() => connection.run(`EXPORT DATABASE ${sqlString(dir)} (FORMAT parquet)`));
+    },
     async close() {
       await serial(async () => {
         connection.closeSync();
