@@ -97,6 +97,7 @@ export const people = {
     statuses: {
       active: 'active',
       invited: 'invited',
+      pending: 'e-mail not verified yet',
     },
     changeRole: 'Change role',
     roleOf: 'Role of {name}',

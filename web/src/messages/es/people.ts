@@ -101,6 +101,7 @@ export const people: MessagesOf<'people' | 'users' | 'apiKeys'> = {
     statuses: {
       active: 'activo',
       invited: 'invitado',
+      pending: 'correo aún sin verificar',
     },
     changeRole: 'Cambiar rol',
     roleOf: 'Rol de {name}',

@@ -101,6 +101,7 @@ export const people: MessagesOf<'people' | 'users' | 'apiKeys'> = {
     statuses: {
       active: 'ativo',
       invited: 'convidado',
+      pending: 'e-mail ainda não verificado',
     },
     changeRole: 'Mudar papel',
     roleOf: 'Papel de {name}',

@@ -98,6 +98,7 @@ export const people: MessagesOf<'people' | 'users' | 'apiKeys'> = {
     statuses: {
       active: '已激活',
       invited: '已邀请',
+      pending: '邮箱尚未验证',
     },
     changeRole: '更改角色',
     roleOf: '{name} 的角色',
