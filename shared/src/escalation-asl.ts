@@ -32,6 +32,11 @@ export const escalationStateNames = {
   stopped: 'RecordStopped',
   failed: 'RecordFailure',
   wait: 'WaitForLevel',
+  /** People a provider failure left unreached are paged again, with backoff (notify's retry mode). */
+  retryWait: 'WaitToRetryUnreached',
+  retry: 'RetryUnreached',
+  retryFailed: 'RecordRetryFailure',
+  stoppedWhileRetrying: 'RecordStoppedWhileRetrying',
 } as const;
 
 /** Which task runs in each Task state (the local runtime maps state names to handlers with this). */
@@ -43,6 +48,9 @@ export const escalationTaskOfState: Readonly<Record<string, EscalationTask>> = {
   [escalationStateNames.finish]: 'record',
   [escalationStateNames.stopped]: 'record',
   [escalationStateNames.failed]: 'record',
+  [escalationStateNames.retry]: 'notify',
+  [escalationStateNames.retryFailed]: 'record',
+  [escalationStateNames.stoppedWhileRetrying]: 'record',
 };
 
 // --- the data the chain carries ---
@@ -113,17 +121,52 @@ export const checkOutputSchema = z.object({
 });
 export type CheckOutput = z.infer<typeof checkOutputSchema>;
 
-export const notifyInputSchema = escalationChainStateSchema;
+/**
+ * People a provider failure left unreached (every channel failed, at least one worth trying again):
+ * the levels they belong to, paged again after `waitSeconds` (backoff), until they are reached, the
+ * alarm is acknowledged, or the retry window closes. The chain's next level is never delayed by it:
+ * retries run inside the wait before it (and after the last level).
+ */
+export const unreachedRetrySchema = z.object({
+  /** Retries made so far. */
+  attempt: z.number().int().min(0),
+  waitSeconds: z.number().int().min(1),
+  firstFailedAt: z.string(),
+  owed: z.array(z.object({ round: z.number().int().min(0), level: z.number().int().min(0) })).min(1),
+  /** The level last paged, and when: what the chain's record keeps while it retries. */
+  last: chainCursorSchema,
+  lastNotifiedAt: z.string(),
+  /** When the next level is due (the retries stop short of it); null after the last level. */
+  nextDueAt: z.string().nullable(),
+});
+export type UnreachedRetry = z.infer<typeof unreachedRetrySchema>;
+
+const recipientOutcomeSchema = z.object({
+  contactId: z.string(),
+  delivered: z.boolean(),
+  channel: contactChannelTypeSchema.nullable(),
+  errors: z.array(z.string()),
+});
+
+/** The chain's state as the notify task sees it: with the last notify's retry plan, if any. */
+export const notifyInputSchema = escalationChainStateSchema.extend({
+  notified: z.object({ retry: unreachedRetrySchema.nullable().optional() }).optional(),
+});
+/** The notify task in retry mode (state RetryUnreached): only the unreached people are paged. */
+export const retryUnreachedInputSchema = z.object({
+  mode: z.literal('retry-unreached'),
+  state: notifyInputSchema,
+});
 export const notifyOutputSchema = z.object({
   /** One entry per recipient: the channel that took the message, or every channel's failure. */
-  recipients: z.array(
-    z.object({
-      contactId: z.string(),
-      delivered: z.boolean(),
-      channel: contactChannelTypeSchema.nullable(),
-      errors: z.array(z.string()),
-    }),
-  ),
+  recipients: z.array(recipientOutcomeSchema),
+  /** Someone is still unreached: page them again after `retry.waitSeconds`. */
+  retry: unreachedRetrySchema.nullable().optional(),
+  /** Retry mode: the cursor with what is left of the wait for the next level. */
+  cursor: chainCursorSchema.optional(),
+  /** Retry mode: the chain is not wanted any more (acknowledged, rule deleted…), and why. */
+  stop: z.boolean().optional(),
+  stopReason: z.string().nullable().optional(),
 });
 export type NotifyOutput = z.infer<typeof notifyOutputSchema>;
 
@@ -221,8 +264,10 @@ const recordParameters = (outcome: RecordInput['outcome'], extra: { [key: string
  * Per level: (wait its delay) → check the alarm is still unacknowledged → notify each recipient →
  * advance; after the last level the chain runs again `repeat` times. Every Task has a timeout,
  * retries with backoff and a Catch that records the failure in the escalations table, so a chain
- * never dies silently. A level whose notifications fail after every retry is recorded and the
- * chain moves on: the next level's people must still be paged.
+ * never dies silently. People a provider failure left unreached are paged again with backoff
+ * (RetryUnreached) inside the wait before the next level and after the last one, until reached,
+ * acknowledged or the retry window closes; the next level is never delayed by it. A level whose
+ * notify task itself fails after every retry is recorded and the chain moves on.
  */
 export function escalationStateMachineDefinition(
   resources: Readonly<Record<EscalationTask, string>> = escalationTaskPlaceholders,
@@ -240,15 +285,78 @@ export function escalationStateMachineDefinition(
       }),
       'ChainDone?': {
         Type: 'Choice',
-        Choices: [{ Variable: '$.cursor.done', BooleanEquals: true, Next: s.finish }],
+        Choices: [{ Variable: '$.cursor.done', BooleanEquals: true, Next: 'UnreachedLeft?' }],
         Default: 'NeedsWait?',
+      },
+      // after the last level, people still unreached are paged again until the retry window closes
+      'UnreachedLeft?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.notified.retry.waitSeconds', IsPresent: true, Next: s.retryWait }],
+        Default: s.finish,
       },
       'NeedsWait?': {
         Type: 'Choice',
-        Choices: [{ Variable: '$.cursor.waitSeconds', NumericGreaterThan: 0, Next: s.wait }],
+        Choices: [{ Variable: '$.cursor.waitSeconds', NumericGreaterThan: 0, Next: 'RetryBeforeLevel?' }],
         Default: s.check,
       },
+      // a retry that falls due before the next level goes first; the next level is never delayed by it
+      'RetryBeforeLevel?': {
+        Type: 'Choice',
+        Choices: [
+          {
+            And: [
+              { Variable: '$.notified.retry.waitSeconds', IsPresent: true },
+              { Variable: '$.notified.retry.waitSeconds', NumericLessThanPath: '$.cursor.waitSeconds' },
+            ],
+            Next: s.retryWait,
+          },
+        ],
+        Default: s.wait,
+      },
       [s.wait]: { Type: 'Wait', SecondsPath: '$.cursor.waitSeconds', Next: s.check },
+      [s.retryWait]: { Type: 'Wait', SecondsPath: '$.notified.retry.waitSeconds', Next: s.retry },
+      [s.retry]: task(resources.notify, {
+        next: 'RetryStopped?',
+        timeoutSeconds: 120,
+        parameters: { mode: 'retry-unreached', 'state.$': '$' },
+        resultPath: '$.notified',
+        catchNext: s.retryFailed,
+        catchResultPath: '$.notifyError',
+      }),
+      'RetryStopped?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.notified.stop', BooleanEquals: true, Next: s.stoppedWhileRetrying }],
+        Default: 'AfterRetry',
+      },
+      AfterRetry: {
+        Type: 'Pass',
+        InputPath: '$.notified.cursor',
+        ResultPath: '$.cursor',
+        Next: 'ChainDone?',
+      },
+      [s.retryFailed]: task(resources.record, {
+        next: 'ForgetUnreached',
+        timeoutSeconds: 30,
+        parameters: recordParameters('level-failed', {
+          'cursor.$': '$.notified.retry.last',
+          'error.$': '$.notifyError',
+        }),
+        resultPath: null,
+        catchNext: s.failed,
+      }),
+      ForgetUnreached: {
+        Type: 'Pass',
+        Result: { recipients: [], retry: null },
+        ResultPath: '$.notified',
+        Next: 'ChainDone?',
+      },
+      [s.stoppedWhileRetrying]: task(resources.record, {
+        next: 'Stopped',
+        timeoutSeconds: 30,
+        parameters: recordParameters('stopped', { 'reason.$': '$.notified.stopReason' }),
+        resultPath: null,
+        catchNext: s.failed,
+      }),
       [s.check]: task(resources.check, {
         next: 'StillUnacknowledged?',
         timeoutSeconds: 30,
@@ -269,12 +377,19 @@ export function escalationStateMachineDefinition(
         catchResultPath: '$.notifyError',
       }),
       [s.levelFailed]: task(resources.record, {
-        next: 'Advance',
+        next: 'ClearNotified',
         timeoutSeconds: 30,
         parameters: recordParameters('level-failed', { 'cursor.$': '$.cursor', 'error.$': '$.notifyError' }),
         resultPath: null,
         catchNext: s.failed,
       }),
+      // the level could not be paged at all: its record says so, and no earlier retry plan lingers
+      ClearNotified: {
+        Type: 'Pass',
+        Result: { recipients: [], retry: null },
+        ResultPath: '$.notified',
+        Next: 'Advance',
+      },
       Advance: { Type: 'Pass', InputPath: '$.check.next', ResultPath: '$.cursor', Next: 'ChainDone?' },
       [s.finish]: task(resources.record, {
         next: 'Finished',

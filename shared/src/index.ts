@@ -11,6 +11,7 @@ export * from './tenant.ts';
 
 export * from './alarm.ts';
 export * from './alarm-rule.ts';
+export * from './canary.ts';
 export * from './contact.ts';
 export * from './contact-test.ts';
 export * from './escalation.ts';

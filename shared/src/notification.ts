@@ -34,10 +34,13 @@ export const notificationProviders = [
 ] as const;
 export type NotificationProvider = (typeof notificationProviders)[number];
 
-/** Why a message was sent: an alarm page, a digest of held pages, or a test send from the API. */
-export const notificationPurposes = ['page', 'digest', 'test'] as const;
+/**
+ * Why a message was sent: an alarm page, a digest of held pages, a test send from the API, the tenant
+ * canary's test page (to be acknowledged), or the notice to admins that a canary was missed.
+ */
+export const notificationPurposes = ['page', 'digest', 'test', 'canary', 'canary-missed'] as const;
 export const notificationPurposeSchema = z.enum(notificationPurposes, {
-  error: 'must be "page", "digest" or "test"',
+  error: 'must be "page", "digest", "test", "canary" or "canary-missed"',
 });
 export type NotificationPurpose = z.infer<typeof notificationPurposeSchema>;
 
@@ -55,6 +58,8 @@ export const notificationSchema = z
     siteId: idSchema.nullable(),
     /** A held or grouped page: the digest that carried it. */
     digestId: idSchema.nullable(),
+    /** A canary test page (or a missed canary's notice): its run (GET /v1/canary/runs). */
+    canaryRunId: idSchema.nullable(),
     /** A held page: when its flood window closes and the digest goes out. */
     flushAt: isoDateTimeSchema.nullable(),
     subject: z.string().nullable(),

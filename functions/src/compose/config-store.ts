@@ -5,6 +5,8 @@ import { accountLookups, accountRepositories } from '../accounts/adapters/postgr
 import type { AccountLookups, AccountRepositories } from '../accounts/ports.ts';
 import { alarmLookups, alarmRepositories } from '../alarms/adapters/postgres/alarm-repos.ts';
 import type { AlarmLookups, AlarmRepositories } from '../alarms/ports.ts';
+import { canaryLookups, canaryRepositories } from '../canary/adapters/postgres/canary-repos.ts';
+import type { CanaryLookups, CanaryRepositories } from '../canary/ports.ts';
 import { escalationRepositories } from '../escalation/adapters/postgres/escalation-repos.ts';
 import type { EscalationRepositories } from '../escalation/ports.ts';
 import { deadLetterRepositories } from '../ingest/adapters/postgres/dead-letter-repos.ts';
@@ -34,13 +36,15 @@ export type TenantRepositories = AccountRepositories &
   EscalationRepositories &
   ReportRepositories &
   LayoutRepositories &
-  LogoRepositories;
+  LogoRepositories &
+  CanaryRepositories;
 
 export interface ConfigStore
   extends TenantStore<TenantRepositories>,
     AccountLookups,
     PlantLookups,
-    AlarmLookups {
+    AlarmLookups,
+    CanaryLookups {
   close(): Promise<void>;
 }
 
@@ -56,6 +60,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...reportsRepositories(tx, tenantId),
     ...layoutRepositories(tx, tenantId),
     ...logoRepositories(tx, tenantId),
+    ...canaryRepositories(tx, tenantId),
   };
 }
 
@@ -64,6 +69,7 @@ export function createPostgresConfigStore(db: ConfigDb, close: () => Promise<voi
     ...accountLookups(db),
     ...plantLookups(db),
     ...alarmLookups(db),
+    ...canaryLookups(db),
     inTenant: tenantTransactions(db, tenantRepositories),
     close,
   };

@@ -1,101 +1,56 @@
 // The work behind each Task of the escalation ASL (shared/src/escalation-asl.ts): the same functions
 // run as Lambdas on AWS and in process locally. They reach the world only through EscalationWorld
-// and the Notifier port, so they are tested with in-memory fakes.
+// and the Notifier port, so they are tested with in-memory fakes. Paging a level, and paging again
+// who was not reached, is in paging.ts.
 import {
-  type Alarm,
   type ChainCursor,
   type CheckOutput,
-  type ContactChannel,
   checkInputSchema,
-  type EscalationChainInput,
   type EscalationChainState,
   type EscalationPolicy,
   type NotifyOutput,
   notifyInputSchema,
   type PolicySnapshot,
   prepareInputSchema,
-  type ReachableChannel,
   type RecordInput,
   recordInputSchema,
 } from '@plantwatch/shared';
-import type { z } from 'zod';
-import { type AlarmPlace, alarmPageText, digestLine, type PageStep } from '../notify/alarm-text.ts';
-import type { Notifier } from '../notify/ports.ts';
-import type { Clock } from '../platform/clock.ts';
-import type { EscalationRun } from './ports.ts';
+import { digestLine } from '../notify/alarm-text.ts';
+import {
+  describeRetry,
+  nextPlan,
+  outcome,
+  type Paging,
+  pageLevel,
+  problemsOf,
+  retryUnreachedStep,
+  sameLevel,
+  stopReason,
+} from './paging.ts';
+import {
+  AlarmEventNotVisibleError,
+  EscalationInputError,
+  type EscalationStepDeps,
+  parse,
+} from './step-ports.ts';
 
-/** One person to page at a level, with the channels to try in order (the level's filter applied), as resolveLevel gives it. */
-export interface EscalationRecipient {
-  contactId: string;
-  name: string;
-  channels: ReachableChannel[];
-}
-
-export type AlarmLookup =
-  /** The alarm event is not readable yet (its transaction has not committed): worth a retry. */
-  | { found: 'event-missing' }
-  /** The rule behind the alarm was deleted. */
-  | { found: 'alarm-gone' }
-  /** The alarm, with where it is and what it watches (the page says so). */
-  | { found: 'alarm'; alarm: Alarm; place: AlarmPlace };
-
-/** What the steps read and write, per tenant; the composition root fills it in over the config store. */
-export interface EscalationWorld {
-  ensureRun(input: EscalationChainInput, startedAt: Date): Promise<EscalationRun>;
-  getRun(tenantId: string, executionName: string): Promise<EscalationRun | null>;
-  policy(tenantId: string, policyId: string): Promise<EscalationPolicy | null>;
-  alarm(tenantId: string, alarmEventId: string, alarmId: string): Promise<AlarmLookup>;
-  recipients(
-    tenantId: string,
-    level: PolicySnapshot['levels'][number],
-    at: Date,
-  ): Promise<{ recipients: EscalationRecipient[]; unresolved: string[] }>;
-  /**
-   * Which of these idempotency keys already carried a message (sent, or possibly out) for the alarm:
-   * a retried step skips a person who was reached on another channel the first time.
-   */
-  alreadySent(tenantId: string, alarmId: string, keys: readonly string[]): Promise<Set<string>>;
-  recordProgress(
-    tenantId: string,
-    executionName: string,
-    progress: { round: number; level: number; at: Date; reason?: string | null },
-  ): Promise<void>;
-  end(
-    tenantId: string,
-    executionName: string,
-    outcome: { status: 'stopped' | 'finished' | 'failed'; reason: string | null; at: Date },
-  ): Promise<void>;
-}
-
-export interface EscalationStepDeps {
-  world: EscalationWorld;
-  notifier: Notifier;
-  clock: Clock;
-}
-
-/** A retry cannot fix it (bad input, a deleted policy): the ASL sends it straight to its Catch. */
-export class EscalationInputError extends Error {
-  override name = 'EscalationInputError';
-}
-/** The alarm event's transaction has not committed yet; the Task's Retry tries again shortly. */
-export class AlarmEventNotVisibleError extends Error {
-  override name = 'AlarmEventNotVisibleError';
-}
-/** Some recipient took no message on any channel; the Task's Retry tries again (sent ones are not resent). */
-export class NotificationsUndeliveredError extends Error {
-  override name = 'NotificationsUndeliveredError';
-}
-
-function parse<T extends z.ZodType>(schema: T, input: unknown, step: string): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new EscalationInputError(
-      `${step}: invalid input at ${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  return parsed.data;
-}
+export {
+  notificationKey,
+  stopReason,
+  UNREACHED_RETRY_BASE_SECONDS,
+  UNREACHED_RETRY_MAX_ATTEMPTS,
+  UNREACHED_RETRY_MAX_SECONDS,
+  UNREACHED_RETRY_WINDOW_SECONDS,
+  unreachedRetryWait,
+} from './paging.ts';
+export {
+  AlarmEventNotVisibleError,
+  type AlarmLookup,
+  EscalationInputError,
+  type EscalationRecipient,
+  type EscalationStepDeps,
+  type EscalationWorld,
+} from './step-ports.ts';
 
 export function snapshotPolicy(policy: EscalationPolicy): PolicySnapshot {
   return {
@@ -178,15 +133,6 @@ export async function prepareStep(deps: EscalationStepDeps, raw: unknown): Promi
   };
 }
 
-/** Why a chain must not page anyone for this alarm any more, or null while it is unacknowledged. */
-export function stopReason(alarm: Alarm): string | null {
-  if (alarm.state === 'active-acked') return 'acknowledged';
-  if (alarm.state === 'normal') return 'back to normal and acknowledged';
-  if (alarm.shelved) return 'shelved';
-  if (alarm.outOfService) return 'out of service';
-  return null;
-}
-
 /** Check: is the alarm still unacknowledged, and is the chain still wanted? Says where to go next. */
 export async function checkStep(deps: EscalationStepDeps, raw: unknown): Promise<CheckOutput> {
   const state = parse(checkInputSchema, raw, 'check');
@@ -203,116 +149,62 @@ export async function checkStep(deps: EscalationStepDeps, raw: unknown): Promise
   return reason ? { stop: true, reason, next } : { stop: false, reason: null, next };
 }
 
-/** The idempotency key of one message: a retried task or a resumed chain never sends it twice. */
-export function notificationKey(
-  executionName: string,
-  cursor: Pick<ChainCursor, 'round' | 'level'>,
-  contactId: string,
-  channelIndex: number,
-  channel: ContactChannel['type'],
-): string {
-  return `${executionName}:r${cursor.round}:l${cursor.level}:${contactId}:${channelIndex}-${channel}`;
-}
-
-const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * Notify: pages every recipient of the current level, at this instant's on-call, each on the first of
- * their channels that takes the message (a provider failure falls over to the next channel).
+ * their channels that takes the message (a provider failure falls over to the next channel). People
+ * every channel failed for are owed: they are paged again first by the next notify and by the retry
+ * mode (RetryUnreached) with backoff, so they get the page as soon as the provider is back.
  */
 export async function notifyStep(deps: EscalationStepDeps, raw: unknown): Promise<NotifyOutput> {
+  if (typeof raw === 'object' && raw !== null && 'mode' in raw) return retryUnreachedStep(deps, raw);
   const state = parse(notifyInputSchema, raw, 'notify');
   const { cursor, policy } = state;
-  const level = policy.levels[cursor.level];
-  if (!level) throw new EscalationInputError(`policy has no level ${cursor.level + 1}`);
+  if (!policy.levels[cursor.level]) throw new EscalationInputError(`policy has no level ${cursor.level + 1}`);
   const found = await deps.world.alarm(state.tenantId, state.alarmEventId, state.alarmId);
   if (found.found === 'event-missing') {
     throw new AlarmEventNotVisibleError(`alarm event ${state.alarmEventId} is not visible yet`);
   }
-  if (found.found === 'alarm-gone') return { recipients: [] };
-  const page = { alarm: found.alarm, place: found.place };
-  const step: PageStep = {
-    level: cursor.level,
-    round: cursor.round,
-    show: policy.levels.length > 1 || cursor.round > 0,
-  };
-  const summary = digestLine(page);
+  if (found.found === 'alarm-gone') return { recipients: [], retry: null };
   const now = deps.clock.now();
-  const { recipients, unresolved } = await deps.world.recipients(state.tenantId, level, now);
-  const keyOf = (recipient: EscalationRecipient, index: number) =>
-    notificationKey(
-      state.executionName,
-      cursor,
-      recipient.contactId,
-      index,
-      recipient.channels[index]?.type ?? 'sms',
-    );
-  // A retry of this step: whoever took a message the first time (on any channel) is not paged again.
-  const sent = await deps.world.alreadySent(
-    state.tenantId,
-    state.alarmId,
-    recipients.flatMap((recipient) => recipient.channels.map((_, index) => keyOf(recipient, index))),
+  const paging: Paging = {
+    deps,
+    state,
+    page: { alarm: found.alarm, place: found.place },
+    summary: digestLine({ alarm: found.alarm, place: found.place }),
+    now,
+  };
+  const previous = state.notified?.retry ?? null;
+  // earlier levels' unreached people first: the provider may be back
+  const earlier = [];
+  for (const ref of previous?.owed ?? []) {
+    if (!sameLevel(ref, cursor)) earlier.push(await pageLevel(paging, ref));
+  }
+  const current = await pageLevel(paging, cursor);
+  const owed = [...earlier, current].filter((paged) => paged.owed).map((paged) => paged.ref);
+  const next = advance(policy, cursor);
+  const plan = nextPlan(
+    owed,
+    {
+      attempt: previous?.attempt ?? 0,
+      firstFailedAt: previous?.firstFailedAt ?? now.toISOString(),
+      last: { round: cursor.round, level: cursor.level, waitSeconds: 0, done: false },
+      lastNotifiedAt: now.toISOString(),
+      nextDueAt: next.done ? null : new Date(now.getTime() + next.waitSeconds * 1000).toISOString(),
+    },
+    now,
   );
-  const results = await Promise.all(
-    recipients.map(async (recipient) => {
-      const errors: string[] = [];
-      const earlier = recipient.channels.findIndex((_, index) => sent.has(keyOf(recipient, index)));
-      if (earlier >= 0) {
-        const channel = recipient.channels[earlier]?.type ?? null;
-        return { contactId: recipient.contactId, delivered: true, channel, errors };
-      }
-      for (const [index, channel] of recipient.channels.entries()) {
-        try {
-          const message = alarmPageText(page, step, channel.type);
-          // a page of another alarm of this site within the contact's flood window is held for its digest
-          await deps.notifier.send({
-            tenantId: state.tenantId,
-            channel: channel.type,
-            to: channel.address,
-            ...(channel.type === 'email' ? { subject: message.subject } : {}),
-            body: message.body,
-            alarmId: state.alarmId,
-            contactId: recipient.contactId,
-            idempotencyKey: keyOf(recipient, index),
-            flood: {
-              siteId: found.alarm.siteId,
-              siteName: found.place.siteName,
-              summary,
-              name: found.alarm.name,
-              fallbacks: recipient.channels.slice(index + 1),
-            },
-          });
-          return { contactId: recipient.contactId, delivered: true, channel: channel.type, errors };
-        } catch (error) {
-          errors.push(`${channel.type}: ${describeError(error)}`);
-        }
-      }
-      return { contactId: recipient.contactId, delivered: false, channel: null, errors };
-    }),
-  );
-  const undelivered = results.filter((result) => !result.delivered);
-  const problems = [
-    ...(recipients.length === 0 ? ['nobody to notify'] : []),
-    ...(undelivered.length > 0
-      ? [`${undelivered.length} of ${recipients.length} recipients not reached`]
-      : []),
-    ...unresolved,
-  ];
-  const reason = problems.length > 0 ? `level ${cursor.level + 1}: ${problems.join('; ')}` : null;
+  const problems = [current, ...earlier].map(problemsOf).filter((text) => text !== null);
   await deps.world.recordProgress(state.tenantId, state.executionName, {
     round: cursor.round,
     level: cursor.level,
     at: now,
-    reason,
+    reason:
+      problems.length > 0 ? `${problems.join(' | ')}${describeRetry(plan, previous?.attempt ?? 0)}` : null,
   });
-  // a contact with no channel the level allows cannot be helped by a retry; a provider failure can
-  const failed = undelivered.filter((result) => result.errors.length > 0);
-  if (failed.length > 0) {
-    throw new NotificationsUndeliveredError(
-      failed.map((result) => `${result.contactId}: ${result.errors.join('; ')}`).join(' | '),
-    );
-  }
-  return { recipients: results };
+  return {
+    recipients: [...current.results, ...earlier.flatMap((paged) => paged.results)].map(outcome),
+    ...plan,
+  };
 }
 
 const errorText = (error: { Error: string; Cause?: string | undefined }) =>
@@ -323,9 +215,16 @@ export async function recordStep(deps: EscalationStepDeps, raw: unknown): Promis
   const input: RecordInput = parse(recordInputSchema, raw, 'record');
   const at = deps.clock.now();
   switch (input.outcome) {
-    case 'finished':
-      await deps.world.end(input.tenantId, input.executionName, { status: 'finished', reason: null, at });
+    case 'finished': {
+      // the last problem recorded (someone never reached, a level nobody could take) stays visible
+      const run = await deps.world.getRun(input.tenantId, input.executionName);
+      await deps.world.end(input.tenantId, input.executionName, {
+        status: 'finished',
+        reason: run?.reason ?? null,
+        at,
+      });
       break;
+    }
     case 'stopped':
       await deps.world.end(input.tenantId, input.executionName, {
         status: 'stopped',

@@ -106,6 +106,23 @@ export function createCompositeNotifier(options: CompositeNotifierOptions): Comp
     timers.add(timer);
   };
 
+  /** A canary page's e-mail: one link that acknowledges its run. */
+  async function createCanaryLink(message: NotificationMessage, canaryRunId: string) {
+    const token = newAckToken(message.tenantId);
+    await store.inTenant(message.tenantId, (repos) =>
+      repos.ackTokens.create({
+        id: ids.newId(),
+        tokenHash: hashAckToken(token),
+        alarmId: null,
+        canaryRunId,
+        recipient: message.to,
+        contactId: message.contactId ?? null,
+        expiresAt: new Date(clock.now().getTime() + ttl),
+      }),
+    );
+    return { ackUrl: `${options.publicApiUrl().replace(/\/+$/, '')}/v1/ack/${encodeURIComponent(token)}` };
+  }
+
   async function createAckLinks(message: NotificationMessage, names: readonly string[] | undefined) {
     const alarmIds = message.alarmIds && message.alarmIds.length > 0 ? message.alarmIds : [message.alarmId];
     const base = `${options.publicApiUrl().replace(/\/+$/, '')}/v1/ack/`;
@@ -156,6 +173,7 @@ export function createCompositeNotifier(options: CompositeNotifierOptions): Comp
         alarmIds: message.alarmIds ?? (message.alarmId ? [message.alarmId] : []),
         purpose: message.purpose ?? 'page',
         siteId: message.flood?.siteId ?? null,
+        canaryRunId: message.canaryRunId ?? null,
         subject: message.subject ?? null,
         body: message.body,
         provider: sender.provider,
@@ -200,7 +218,9 @@ export function createCompositeNotifier(options: CompositeNotifierOptions): Comp
     const notificationId = claimed.notification.id;
 
     const outgoing: OutgoingMessage = { ...message, notificationId };
-    if (message.channel === 'email' && (message.alarmId || message.alarmIds?.length)) {
+    if (message.channel === 'email' && message.purpose === 'canary' && message.canaryRunId) {
+      Object.assign(outgoing, await createCanaryLink(message, message.canaryRunId));
+    } else if (message.channel === 'email' && (message.alarmId || message.alarmIds?.length)) {
       Object.assign(outgoing, await createAckLinks(message, extras.ackNames));
     }
 

@@ -10,11 +10,14 @@ import {
   type UpdateNotificationSettings,
 } from '@plantwatch/shared';
 import type { AlarmDeps, AlarmStoreRepositories } from '../alarms/alarms.ts';
+import type { CanaryRepositories } from '../canary/ports.ts';
 import type { PeopleRepositories } from '../people/ports.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import type { Principal } from '../platform/principal.ts';
 import { TelegramApiError } from './adapters/telegram.ts';
 import { verifyTwilioSignature } from './adapters/twilio.ts';
+import { acknowledgeCanaryByReply } from './canary-replies.ts';
 import { hashAckToken } from './notifier.ts';
 import type { NotificationSecrets, NotificationSecretValues, TelegramBotApi } from './ports.ts';
 import { acknowledgeAll, type InboundOutcome, isAckReply, recordIgnoredReply } from './replies.ts';
@@ -48,14 +51,21 @@ export interface NotifyDeps {
   generateMissingSecrets: boolean;
   /** The Bot API calls the settings make when a tenant saves its bot's token. */
   telegram: TelegramBotApi;
+  /** Counts ignored replies and canary acknowledgements (Prometheus locally, EMF on AWS). */
+  metrics?: Metrics | undefined;
 }
 
 /**
  * The ports the notification use-cases run on: the outbox and settings, the alarms they acknowledge
- * and the contacts a Telegram chat is linked to.
+ * (and the canary runs), and the contacts a Telegram chat is linked to.
  */
 export interface NotifyUseCaseDeps extends Omit<AlarmDeps, 'store'> {
-  store: TenantStore<NotifyRepositories & AlarmStoreRepositories & Pick<PeopleRepositories, 'contacts'>>;
+  store: TenantStore<
+    NotifyRepositories &
+      AlarmStoreRepositories &
+      Pick<PeopleRepositories, 'contacts'> &
+      Pick<CanaryRepositories, 'canaryRuns'>
+  >;
   notify: NotifyDeps;
 }
 
@@ -281,15 +291,29 @@ export async function receiveTwilioSms(
   const paged = await deps.store.inTenant(request.tenantId, async (repos) => {
     const replied = repliedTo ? await repos.notifications.findByProviderMessage('twilio', repliedTo) : null;
     if (replied && replied.recipient === from) {
-      return { alarmIds: replied.alarmIds, contactId: replied.contactId, purpose: replied.purpose };
+      return {
+        alarmIds: replied.alarmIds,
+        contactId: replied.contactId,
+        purpose: replied.purpose,
+        canaryRunId: replied.canaryRunId,
+      };
     }
     return repos.notifications.lastAlarmFor(from, whatsapp ? ['whatsapp'] : ['sms', 'voice']);
   });
   if (!paged) {
-    recordIgnoredReply(request.tenantId, whatsapp ? 'whatsapp' : 'sms', from);
+    recordIgnoredReply(deps.notify.metrics, request.tenantId, whatsapp ? 'whatsapp' : 'sms', from);
     return { kind: 'ignored' };
   }
   if (paged.purpose === 'test') return { kind: 'test-message' };
+  if (paged.purpose === 'canary' && paged.canaryRunId) {
+    if (!isAckReply(text)) return { kind: 'canary-help' };
+    return acknowledgeCanaryByReply(deps, {
+      tenantId: request.tenantId,
+      runId: paged.canaryRunId,
+      who: `${whatsapp ? 'WhatsApp' : 'SMS'} reply from ${from}`,
+      via: whatsapp ? 'whatsapp' : 'sms',
+    });
+  }
   if (!isAckReply(text)) return { kind: 'not-an-acknowledgement' };
   return acknowledgeAll(deps, {
     tenantId: request.tenantId,
@@ -316,6 +340,15 @@ export async function receiveTwilioVoice(
   const called = param(request.params, 'To') ?? '';
   const fromUrl = query.get('alarmId');
   const digest = query.get('notificationId');
+  const canaryRunId = query.get('canaryRunId');
+  if (canaryRunId) {
+    return acknowledgeCanaryByReply(deps, {
+      tenantId: request.tenantId,
+      runId: canaryRunId,
+      who: `pressed 1 on the canary call to ${called}`,
+      via: 'voice',
+    });
+  }
   const paged = await deps.store.inTenant(request.tenantId, async (repos) => {
     if (digest) {
       const message = await repos.notifications.get(digest);
@@ -325,6 +358,14 @@ export async function receiveTwilioVoice(
     return repos.notifications.lastAlarmFor(called, ['voice']);
   });
   if (!paged) return { kind: 'nothing-to-acknowledge' };
+  if ('canaryRunId' in paged && paged.canaryRunId) {
+    return acknowledgeCanaryByReply(deps, {
+      tenantId: request.tenantId,
+      runId: paged.canaryRunId,
+      who: `pressed 1 on the canary call to ${called}`,
+      via: 'voice',
+    });
+  }
   return acknowledgeAll(deps, {
     tenantId: request.tenantId,
     alarmIds: paged.alarmIds,
@@ -374,7 +415,8 @@ export async function receiveTwilioStatus(
 }
 
 export type AckLinkState =
-  | { kind: 'valid'; alarmId: string; recipient: string }
+  /** `canary`: the link of a canary test page (it acknowledges the canary run, not an alarm). */
+  | { kind: 'valid'; recipient: string; canary: boolean }
   | { kind: 'unknown' }
   | { kind: 'used' }
   | { kind: 'expired' };
@@ -396,7 +438,7 @@ export async function inspectAckLink(deps: NotifyUseCaseDeps, token: string): Pr
   if (!found) return { kind: 'unknown' };
   if (found.usedAt) return { kind: 'used' };
   if (found.expiresAt.getTime() <= deps.clock.now().getTime()) return { kind: 'expired' };
-  return { kind: 'valid', alarmId: found.alarmId, recipient: found.recipient };
+  return { kind: 'valid', recipient: found.recipient, canary: found.canaryRunId !== null };
 }
 
 /** Follows an e-mail acknowledgement link: once, before it expires, for its own tenant's alarm only. */
@@ -412,6 +454,14 @@ export async function useAckLink(
   // Exactly one request wins the token, even when two arrive together.
   const won = await deps.store.inTenant(found.tenantId, (repos) => repos.ackTokens.use(found.id, now));
   if (!won) return { kind: 'used' };
+  if (found.canaryRunId) {
+    return acknowledgeCanaryByReply(deps, {
+      tenantId: found.tenantId,
+      runId: found.canaryRunId,
+      who: `e-mail link followed by ${found.recipient}`,
+      via: 'email',
+    });
+  }
   return acknowledgeAll(deps, {
     tenantId: found.tenantId,
     alarmIds: found.alarmIds,

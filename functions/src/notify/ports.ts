@@ -34,8 +34,13 @@ export interface NotificationMessage {
   alarmIds?: string[];
   /** The contact being paged, so the log (and a reply) can name them. */
   contactId?: string;
-  /** Page (the default), digest or a test send; kept in the log. */
+  /** Page (the default), digest, a test send, a canary test page or a missed canary's notice; kept in the log. */
   purpose?: NotificationPurpose;
+  /**
+   * The tenant canary's run a canary page belongs to: a reply, a key press or the e-mail's link
+   * acknowledges that run.
+   */
+  canaryRunId?: string;
   /** An alarm page to a contact: subject to the contact's flood window at the alarm's site. */
   flood?: FloodInfo;
   /**

@@ -3,6 +3,7 @@
 import { type AlarmEvent, NotFoundError } from '@plantwatch/shared';
 import { type AlarmDeps, type AlarmStoreRepositories, acknowledgeAlarmAs } from '../alarms/alarms.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import { logger } from '../platform/observability.ts';
 
 /**
@@ -59,6 +60,11 @@ export type InboundOutcome =
   | { kind: 'not-an-acknowledgement' }
   /** A reply to a test send: nothing to acknowledge, and it says so. */
   | { kind: 'test-message' }
+  /** The tenant canary's test page: acknowledged now, already, too late (recorded), or not an ack word. */
+  | { kind: 'canary-acknowledged' }
+  | { kind: 'canary-already' }
+  | { kind: 'canary-late' }
+  | { kind: 'canary-help' }
   /** From an address or chat no contact was ever paged at: no answer at all. */
   | { kind: 'ignored' };
 
@@ -116,6 +122,14 @@ export function replyText(outcome: InboundOutcome): string | null {
       return 'To acknowledge the alarm, reply ACK or OK (SIM, SI, ✅ and 👍 work too).';
     case 'test-message':
       return 'That was a test message: there is nothing to acknowledge.';
+    case 'canary-acknowledged':
+      return 'Canary acknowledged: alarm pages reach you. Thank you.';
+    case 'canary-already':
+      return 'This canary was already acknowledged. Thank you.';
+    case 'canary-late':
+      return 'Thank you. This canary was acknowledged after its deadline, so it counts as missed.';
+    case 'canary-help':
+      return 'This is the Plantwatch canary: reply OK (or ✅) to show that alarm pages reach you.';
     case 'ignored':
       return null;
   }
@@ -123,9 +137,18 @@ export function replyText(outcome: InboundOutcome): string | null {
 
 const ignoredReplies = new Map<string, number>();
 
-/** A reply from an address or chat nobody was paged at: logged and counted, never answered. */
-export function recordIgnoredReply(tenantId: string, channel: string, from: string): void {
+/**
+ * A reply from an address or chat nobody was paged at: logged and counted (`replies_ignored` by
+ * channel in the metrics, and per process in ignoredReplyCounts), never answered.
+ */
+export function recordIgnoredReply(
+  metrics: Metrics | undefined,
+  tenantId: string,
+  channel: string,
+  from: string,
+): void {
   ignoredReplies.set(channel, (ignoredReplies.get(channel) ?? 0) + 1);
+  metrics?.increment('replies_ignored', { channel });
   // the number itself stays out of the log: its last four digits are enough to follow up
   logger.warn('reply from an unknown sender ignored', {
     tenantId,

@@ -22,6 +22,8 @@ export interface NotificationRecord {
   siteId: string | null;
   flushAt: Date | null;
   digestId: string | null;
+  /** A canary page (or a missed canary's notice): its run. */
+  canaryRunId: string | null;
   summary: string | null;
   fallbacks: ContactChannel[] | null;
   subject: string | null;
@@ -49,7 +51,7 @@ export type NewNotification = Pick<
   | 'provider'
   | 'idempotencyKey'
 > &
-  Partial<Pick<NotificationRecord, 'alarmIds' | 'purpose' | 'siteId'>>;
+  Partial<Pick<NotificationRecord, 'alarmIds' | 'purpose' | 'siteId' | 'canaryRunId'>>;
 
 /** A contact's flood window at one site (see notification_flood_windows). */
 export interface FloodWindow {
@@ -67,18 +69,24 @@ export interface NotificationFilter {
   limit: number;
 }
 
-/** What a reply is answering: the alarms of the message it replies to, or of the address's last page. */
+/**
+ * What a reply is answering: the alarms of the message it replies to, or of the address's last page
+ * (an alarm page, a digest, or the tenant canary's test page: then `canaryRunId`).
+ */
 export interface PagedAlarms {
   alarmIds: string[];
   contactId: string | null;
   notificationId: string;
   purpose: NotificationPurpose;
+  canaryRunId: string | null;
 }
 
 export interface AckTokenRecord {
   id: string;
   tenantId: string;
-  alarmId: string;
+  /** Null for a canary page's link: it acknowledges `canaryRunId` instead. */
+  alarmId: string | null;
+  canaryRunId: string | null;
   /** Every alarm the link acknowledges (a digest's "all" link); [alarmId] otherwise. */
   alarmIds: string[];
   recipient: string;
@@ -142,7 +150,7 @@ export interface NotifyRepositories {
     get(id: string): Promise<NotificationRecord | null>;
     /**
      * The alarms this address was last paged about on one of `channels`: the newest message to it that
-     * went out (not failed, not held back) and named an alarm.
+     * went out (not failed, not held back) and named an alarm, or was a canary test page.
      */
     lastAlarmFor(recipient: string, channels: readonly ContactChannelType[]): Promise<PagedAlarms | null>;
     /** The message a provider knows by this id (a reply names the message it answers). */
@@ -181,7 +189,8 @@ export interface NotifyRepositories {
     create(token: {
       id: string;
       tokenHash: string;
-      alarmId: string;
+      alarmId: string | null;
+      canaryRunId?: string | null;
       alarmIds?: string[];
       recipient: string;
       contactId: string | null;

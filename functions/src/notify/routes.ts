@@ -112,6 +112,10 @@ const voiceReplies: Record<notify.InboundOutcome['kind'], (name: string) => stri
   'nothing-to-acknowledge': () => 'There is no alarm to acknowledge. Goodbye.',
   'not-an-acknowledgement': () => 'The alarm was not acknowledged. Goodbye.',
   'test-message': () => 'That was a test call. Goodbye.',
+  'canary-acknowledged': () => 'The canary is acknowledged: alarm calls reach you. Goodbye.',
+  'canary-already': () => 'The canary was already acknowledged. Goodbye.',
+  'canary-late': () => 'The canary was acknowledged after its deadline, so it counts as missed. Goodbye.',
+  'canary-help': () => 'The canary was not acknowledged. Goodbye.',
   ignored: () => 'Goodbye.',
 };
 
@@ -301,10 +305,16 @@ export const notifyRoutes: Route<NotifyUseCaseDeps>[] = [
       return text(
         200,
         'text/html',
-        page('Acknowledge the alarm', `Acknowledge this alarm as ${state.recipient}?`, {
-          action: `/v1/ack/${encodeURIComponent(token)}`,
-          button: 'Acknowledge',
-        }),
+        page(
+          state.canary ? 'Acknowledge the canary' : 'Acknowledge the alarm',
+          state.canary
+            ? `Acknowledge this canary test page as ${state.recipient}? It shows that alarm pages reach you.`
+            : `Acknowledge this alarm as ${state.recipient}?`,
+          {
+            action: `/v1/ack/${encodeURIComponent(token)}`,
+            button: 'Acknowledge',
+          },
+        ),
         pageHeaders,
       );
     },
@@ -339,6 +349,10 @@ export const notifyRoutes: Route<NotifyUseCaseDeps>[] = [
             page('Nothing to do', `${outcome.alarmName} was already acknowledged or is back to normal.`),
             pageHeaders,
           );
+        case 'canary-acknowledged':
+        case 'canary-already':
+        case 'canary-late':
+          return text(200, 'text/html', page('Canary', replyText(outcome) ?? 'Thank you.'), pageHeaders);
         default:
           return text(200, 'text/html', page('Nothing to do', 'This alarm no longer exists.'), pageHeaders);
       }

@@ -59,7 +59,7 @@ export function emailText(message: OutgoingMessage): string {
     const all = message.ackUrl ? `\n\nAcknowledge all of them:\n${message.ackUrl}` : '';
     return `${message.body}\n\nAcknowledge one alarm (each link works once and expires):\n\n${each}${all}\n`;
   }
-  return message.ackUrl
-    ? `${message.body}\n\nAcknowledge this alarm (the link works once and expires):\n${message.ackUrl}\n`
-    : message.body;
+  if (!message.ackUrl) return message.body;
+  const what = message.purpose === 'canary' ? 'this canary page' : 'this alarm';
+  return `${message.body}\n\nAcknowledge ${what} (the link works once and expires):\n${message.ackUrl}\n`;
 }

@@ -11,6 +11,7 @@ import {
 } from '@plantwatch/shared';
 import type { Principal } from '../platform/principal.ts';
 import { telegramMessageId, telegramUpdateSchema, verifyTelegramSecret } from './adapters/telegram.ts';
+import { acknowledgeCanaryByReply } from './canary-replies.ts';
 import type { NotifyUseCaseDeps } from './notify.ts';
 import { acknowledgeAll, type InboundOutcome, isAckReply, recordIgnoredReply, replyText } from './replies.ts';
 
@@ -141,18 +142,28 @@ export async function receiveTelegramUpdate(
       return {
         known: true as const,
         contactId: linked.id,
-        alarms: { alarmIds: replied.alarmIds, purpose: replied.purpose },
+        alarms: { alarmIds: replied.alarmIds, purpose: replied.purpose, canaryRunId: replied.canaryRunId },
       };
     }
     const last = await repos.notifications.lastAlarmFor(chatId, ['telegram']);
     return { known: true as const, contactId: linked.id, alarms: last };
   });
   if (!paged.known) {
-    recordIgnoredReply(request.tenantId, 'telegram', chatId);
+    recordIgnoredReply(deps.notify.metrics, request.tenantId, 'telegram', chatId);
     return null;
   }
   let outcome: InboundOutcome;
-  if (!paged.alarms || paged.alarms.alarmIds.length === 0) {
+  const canaryRunId = paged.alarms?.purpose === 'canary' ? paged.alarms.canaryRunId : null;
+  if (canaryRunId) {
+    outcome = isAckReply(message.text)
+      ? await acknowledgeCanaryByReply(deps, {
+          tenantId: request.tenantId,
+          runId: canaryRunId,
+          who: `Telegram reply from chat ${chatId}`,
+          via: 'telegram',
+        })
+      : { kind: 'canary-help' };
+  } else if (!paged.alarms || paged.alarms.alarmIds.length === 0) {
     outcome =
       paged.alarms?.purpose === 'test' ? { kind: 'test-message' } : { kind: 'nothing-to-acknowledge' };
   } else if (!isAckReply(message.text)) {

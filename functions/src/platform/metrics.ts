@@ -21,6 +21,15 @@ export const counters = {
     help: 'Synthetic alarms of the service canary that found no page in the message log in time',
     labels: [],
   },
+  tenant_canaries_sent: { help: "Tenant canaries' test pages handed to a channel", labels: ['channel'] },
+  tenant_canaries_missed: {
+    help: 'Tenant canaries not acknowledged in time (reason: unacknowledged, or undelivered by any channel)',
+    labels: ['reason'],
+  },
+  replies_ignored: {
+    help: 'Inbound replies (SMS, WhatsApp, Telegram) from an address or chat nobody was paged at: ignored',
+    labels: ['channel'],
+  },
 } as const;
 
 /** Measured values: each is a histogram (seconds). */
@@ -32,6 +41,10 @@ export const histograms = {
   service_canary_page_seconds: {
     help: 'Seconds from the service canary raising its synthetic alarm to the page in the message log',
     buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60],
+  },
+  tenant_canary_ack_seconds: {
+    help: "Seconds from a tenant canary's test page going out to its acknowledgement (late ones too)",
+    buckets: [10, 30, 60, 120, 300, 600, 1200, 1800, 3600],
   },
 } as const;
 

@@ -22,6 +22,7 @@ interface TenantA {
     contact: string;
     rotation: string;
     policy: string;
+    canaryRun: string;
   };
 }
 
@@ -303,6 +304,18 @@ const cases: Record<string, Case> = {
     request: (a) => ({ path: `/v1/escalation-policies/${a.policy}` }),
   },
   listOutbox: { kind: 'own-data', request: { path: '/v1/outbox?limit=500' } },
+  getCanarySettings: { kind: 'own-data', request: { path: '/v1/settings/canary' } },
+  updateCanarySettings: {
+    kind: 'foreign-reference',
+    request: (a) => ({ path: '/v1/settings/canary', body: { enabled: true, contactId: a.contact } }),
+  },
+  listCanaryRuns: { kind: 'own-data', request: { path: '/v1/canary/runs?limit=500' } },
+  // B's own canary (set up in beforeAll): the test page goes to B's contact, never A's
+  sendCanaryNow: { kind: 'own-data', request: { path: '/v1/canary/runs' } },
+  acknowledgeCanaryRun: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/canary/runs/${a.canaryRun}/acknowledge` }),
+  },
   getNotificationSettings: { kind: 'own-data', request: { path: '/v1/settings/notifications' } },
   updateNotificationSettings: {
     kind: 'own-data',
@@ -360,6 +373,8 @@ describe('tenant isolation on every route', () => {
       contacts: await get('/v1/contacts'),
       rotations: await get('/v1/on-call-rotations'),
       policies: await get('/v1/escalation-policies'),
+      canary: await get('/v1/settings/canary'),
+      canaryRuns: await get('/v1/canary/runs'),
       users: await get('/v1/users'),
       apiKeys: (await get('/v1/api-keys')).apiKeys.map((k: { lastUsedAt: unknown }) => ({
         ...k,
@@ -431,6 +446,12 @@ describe('tenant isolation on every route', () => {
       })
     ).body;
     const reportRun = (await api.call('POST', `/v1/reports/${report.id}/runs`, { token: t })).body;
+    const canary = await api.call('PUT', '/v1/settings/canary', {
+      token: t,
+      body: { enabled: true, contactId: contact.id },
+    });
+    expect(canary.status).toBe(200);
+    const canaryRun = (await api.call('POST', '/v1/canary/runs', { token: t })).body;
     const logo = await api.call('PUT', '/v1/tenant/logo', {
       token: t,
       body: { mediaType: 'image/png', data: logoA },
@@ -462,9 +483,21 @@ describe('tenant isolation on every route', () => {
         contact: contact.id,
         rotation: rotation.id,
         policy: policy.id,
+        canaryRun: canaryRun.id,
       },
     };
     bToken = (await api.signUp('tenant-b')).token;
+    const bContact = (
+      await api.call('POST', '/v1/contacts', {
+        token: bToken,
+        body: { name: 'B fitter', channels: [{ type: 'email', address: 'b-fitter@example.com' }] },
+      })
+    ).body;
+    const bCanary = await api.call('PUT', '/v1/settings/canary', {
+      token: bToken,
+      body: { enabled: true, contactId: bContact.id, at: '07:30', days: [1, 2, 3, 4, 5] },
+    });
+    expect(bCanary.status).toBe(200);
     aSnapshot = await readA();
   });
 

@@ -36,6 +36,7 @@ export function voiceCallbackUrl(publicApiUrl: string, message: OutgoingMessage)
   // a digest call acknowledges every alarm of its message: the message names them
   if (message.alarmIds && message.alarmIds.length > 1) query.set('notificationId', message.notificationId);
   else if (message.alarmId) query.set('alarmId', message.alarmId);
+  else if (message.purpose === 'canary' && message.canaryRunId) query.set('canaryRunId', message.canaryRunId);
   if (message.contactId) query.set('contactId', message.contactId);
   const path = `/v1/webhooks/twilio/${message.tenantId}/voice`;
   // Appended, not resolved: a public URL behind a proxy may carry a path prefix.
@@ -50,7 +51,11 @@ export function statusCallbackUrl(publicApiUrl: string, tenantId: string): strin
 /** What the call says: the alarm, then "press 1", twice, then goodbye when nobody presses anything. */
 export function voiceTwiml(message: OutgoingMessage, callbackUrl: string): string {
   const text = escapeXml(message.body);
-  const prompt = message.alarmId ? ' Press 1 to acknowledge this alarm.' : '';
+  const prompt = message.alarmId
+    ? ' Press 1 to acknowledge this alarm.'
+    : message.purpose === 'canary'
+      ? ' Press 1 to acknowledge this canary call.'
+      : '';
   return (
     '<?xml version="1.0" encoding="UTF-8"?><Response>' +
     `<Gather numDigits="1" timeout="8" action="${escapeXml(callbackUrl)}" method="POST">` +

@@ -8,6 +8,8 @@ import { type TenantRouteDeps, tenantRoutes } from '../../accounts/routes-tenant
 import type { UserDeps } from '../../accounts/users.ts';
 import type { AlarmDeps } from '../../alarms/alarms.ts';
 import { alarmRoutes } from '../../alarms/routes.ts';
+import { canaryRoutes } from '../../canary/routes.ts';
+import type { CanaryDeps } from '../../canary/settings.ts';
 import type { EscalationHistoryDeps } from '../../escalation/history.ts';
 import { escalationRoutes } from '../../escalation/routes.ts';
 import type { LayoutDeps } from '../../layout/layout.ts';
@@ -49,6 +51,7 @@ type RouteDeps =
   | NotifyUseCaseDeps
   | PeopleDeps
   | ContactTestDeps
+  | CanaryDeps
   | LayoutDeps;
 
 type Intersection<U> = (U extends unknown ? (all: U) => void : never) extends (all: infer I) => void
@@ -125,6 +128,7 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...reportRoutes,
   ...logoRoutes,
   ...notifyRoutes,
+  ...canaryRoutes,
   ...peopleRoutes,
   ...meRoutes,
 ];

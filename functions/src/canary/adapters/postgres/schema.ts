@@ -1,6 +1,16 @@
 // The tenant canary (issue 12): its settings and its runs. Tenant-owned like every table: tenant_id on
 // each row, row-level security in the hand-written migration drizzle/*_tenant_canary_rls.sql.
-import { boolean, index, integer, pgTable, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, tenants, updatedAt } from '../../../platform/database/schema.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

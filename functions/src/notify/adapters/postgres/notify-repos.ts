@@ -46,6 +46,7 @@ const toNotification = (r: NotificationRow): NotificationRecord => ({
   siteId: r.siteId,
   flushAt: r.flushAt,
   digestId: r.digestId,
+  canaryRunId: r.canaryRunId,
   summary: r.summary,
   fallbacks: r.fallbacks,
   subject: r.subject,
@@ -65,7 +66,8 @@ const toAckToken = (r: typeof notificationAckTokens.$inferSelect): AckTokenRecor
   id: r.id,
   tenantId: r.tenantId,
   alarmId: r.alarmId,
-  alarmIds: r.alarmIds ?? [r.alarmId],
+  alarmIds: r.alarmIds ?? (r.alarmId ? [r.alarmId] : []),
+  canaryRunId: r.canaryRunId,
   recipient: r.recipient,
   contactId: r.contactId,
   expiresAt: r.expiresAt,
@@ -214,7 +216,7 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
               eq(notifications.recipient, recipient),
               inArray(notifications.channel, [...channels]),
               wentOut,
-              isNotNull(notifications.alarmId),
+              or(isNotNull(notifications.alarmId), eq(notifications.purpose, 'canary')),
             ),
           )
           .orderBy(desc(notifications.createdAt), desc(notifications.id))
@@ -226,6 +228,7 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
           contactId: record.contactId,
           notificationId: record.id,
           purpose: record.purpose,
+          canaryRunId: record.canaryRunId,
         };
       },
       async findByProviderMessage(provider, providerMessageId) {

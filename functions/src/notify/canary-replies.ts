@@ -1,0 +1,26 @@
+// A reply (SMS, WhatsApp, Telegram), a key press or an e-mail link that answers the tenant canary's
+// test page rather than an alarm: it acknowledges the canary run, as the canary capability records it.
+import type { CanaryAckChannel } from '@plantwatch/shared';
+import { acknowledgeCanaryRun } from '../canary/runs.ts';
+import type { NotifyUseCaseDeps } from './notify.ts';
+import type { InboundOutcome } from './replies.ts';
+
+export async function acknowledgeCanaryByReply(
+  deps: Pick<NotifyUseCaseDeps, 'store' | 'clock' | 'notify'>,
+  input: { tenantId: string; runId: string; who: string; via: CanaryAckChannel },
+): Promise<InboundOutcome> {
+  const result = await acknowledgeCanaryRun(
+    { store: deps.store, clock: deps.clock, metrics: deps.notify.metrics },
+    { tenantId: input.tenantId, runId: input.runId, by: input.who, via: input.via },
+  );
+  switch (result.outcome) {
+    case 'acknowledged':
+      return { kind: 'canary-acknowledged' };
+    case 'already':
+      return { kind: 'canary-already' };
+    case 'late':
+      return { kind: 'canary-late' };
+    case 'unknown':
+      return { kind: 'nothing-to-acknowledge' };
+  }
+}
