@@ -54,6 +54,10 @@ export class DiskBuffer {
   readonly #insert: StatementSync;
   readonly #selectAfter: StatementSync;
   readonly #deleteOne: StatementSync;
+  readonly #updateOne: StatementSync;
+  readonly #selectSizesAfter: StatementSync;
+  readonly #newestSeq: StatementSync;
+  readonly #selectPoints: StatementSync;
   readonly #deleteOldest: StatementSync;
   readonly #deleteNewest: StatementSync;
   readonly #setCounter: StatementSync;
@@ -69,6 +73,8 @@ export class DiskBuffer {
   #lastDroppedTs: number | null = null;
   #incrementalVacuum = false;
   #closed = false;
+  /** The first seq this process wrote: older batches may have been published before a restart. */
+  #firstWrittenSeq = Number.POSITIVE_INFINITY;
   /** Called after new batches are written, so the publisher can wake up. */
   onWritten: () => void = () => {};
   /** Called when whenFull dropped points: the oldest stored ones, or new ones refused. */
@@ -101,6 +107,12 @@ export class DiskBuffer {
       'SELECT seq, count, points FROM batch WHERE seq > ? ORDER BY seq LIMIT ?',
     );
     this.#deleteOne = this.#db.prepare('DELETE FROM batch WHERE seq = ? RETURNING count, bytes');
+    this.#updateOne = this.#db.prepare('UPDATE batch SET count = ?, bytes = ?, points = ? WHERE seq = ?');
+    this.#newestSeq = this.#db.prepare('SELECT MAX(seq) AS seq FROM batch');
+    this.#selectPoints = this.#db.prepare('SELECT points FROM batch WHERE seq = ?');
+    this.#selectSizesAfter = this.#db.prepare(
+      'SELECT seq, count, bytes FROM batch WHERE seq > ? ORDER BY seq LIMIT ?',
+    );
     this.#deleteOldest = this.#db.prepare(
       'DELETE FROM batch WHERE seq = (SELECT MIN(seq) FROM batch) RETURNING count, bytes',
     );
@@ -255,7 +267,8 @@ export class DiskBuffer {
     while (whenFull === 'drop-oldest' && this.#usedPages() + needed > limit && this.#points > 0) {
       this.#dropOne(this.#deleteOldest, 'oldest');
     }
-    this.#insert.run(batch.count, batch.bytes, batch.points);
+    const { lastInsertRowid } = this.#insert.run(batch.count, batch.bytes, batch.points);
+    this.#firstWrittenSeq = Math.min(this.#firstWrittenSeq, Number(lastInsertRowid));
     this.#points += batch.count;
     // The estimate was short (a fuller leaf split, say): settle it exactly.
     while (this.#usedPages() > limit && this.#points > 0) {
@@ -323,6 +336,64 @@ export class DiskBuffer {
     }));
   }
 
+  /**
+   * Batches after `afterSeq` (at most `limit`): their seq, points and bytes, oldest first, and whether
+   * this process wrote them (only those may be merged: an older one may have been published already).
+   */
+  unsent(afterSeq: number, limit: number): { seq: number; count: number; bytes: number; ours: boolean }[] {
+    const rows = this.#selectSizesAfter.all(afterSeq, limit) as {
+      seq: number;
+      count: number;
+      bytes: number;
+    }[];
+    return rows.map((row) => ({ ...row, ours: row.seq >= this.#firstWrittenSeq }));
+  }
+
+  /**
+   * Merges consecutive batches written by this process after `afterSeq` (never published: the caller
+   * says what it sent) into as few as fit a batch (maxBatchPoints, and the broker's message size). Each
+   * merged batch keeps the seq of its first part, so the order stands; one transaction, at most `limit`
+   * batches looked at. Returns how many batches went.
+   */
+  coalesce(afterSeq: number, limit = 2000): number {
+    if (this.#closed) return 0;
+    const from = Math.max(afterSeq, this.#firstWrittenSeq - 1);
+    if (!Number.isFinite(from)) return 0;
+    // Planned on sizes alone (a backlog's full batches are never read), then only merged parts are read.
+    const rows = this.#selectSizesAfter.all(from, limit) as { seq: number; count: number; bytes: number }[];
+    const groups: { count: number; bytes: number; seqs: number[] }[] = [];
+    for (const row of rows) {
+      const last = groups.at(-1);
+      if (
+        last &&
+        last.count + row.count <= this.#options.maxBatchPoints &&
+        last.bytes + row.bytes - 1 <= maxBatchBytes
+      ) {
+        last.count += row.count;
+        last.bytes += row.bytes - 1;
+        last.seqs.push(row.seq);
+      } else {
+        groups.push({ count: row.count, bytes: row.bytes, seqs: [row.seq] });
+      }
+    }
+    const merged = groups.filter((group) => group.seqs.length > 1);
+    if (merged.length === 0) return 0;
+    let removed = 0;
+    this.#transaction(() => {
+      for (const group of merged) {
+        const [first, ...rest] = group.seqs as [number, ...number[]];
+        const parts = group.seqs.map((seq) =>
+          (this.#selectPoints.get(seq) as { points: string }).points.slice(1, -1),
+        );
+        this.#updateOne.run(group.count, group.bytes, `[${parts.join(',')}]`, first);
+        for (const seq of rest) this.#deleteOne.get(seq);
+        removed += rest.length;
+      }
+    });
+    this.#releaseFreePages();
+    return removed;
+  }
+
   /** `bytes`: what the stored batches take on disk (pages), the measure maxBytes bounds. */
   stats(): {
     bytes: number;
@@ -338,6 +409,17 @@ export class DiskBuffer {
       pendingPoints: this.#pending.length,
       lastDroppedTs: this.#lastDroppedTs,
     };
+  }
+
+  /** The newest stored batch's seq (0 when empty). */
+  newestSeq(): number {
+    if (this.#closed) return 0;
+    return (this.#newestSeq.get() as { seq: number | null }).seq ?? 0;
+  }
+
+  /** A batch this full goes out without waiting for the publish interval: it cannot grow. */
+  get fullBatch(): { points: number; bytes: number } {
+    return { points: this.#options.maxBatchPoints, bytes: maxBatchBytes };
   }
 
   get maxBytes(): number {

@@ -32,7 +32,14 @@ export async function provision(bundleFile: string, outDir: string): Promise<Pro
   const config: GatewayConfigInput = {
     ...(bundle.config.version !== undefined ? { version: bundle.config.version } : {}),
     gateway: bundle.config.gateway,
-    mqtt: { url: bundle.endpoint, ca: 'ca.pem', cert: 'gateway.pem', key: 'gateway.key' },
+    mqtt: {
+      url: bundle.endpoint,
+      ca: 'ca.pem',
+      cert: 'gateway.pem',
+      key: 'gateway.key',
+      // The cloud's publishing wishes (on AWS: the Basic Ingest topic, a few seconds between publishes).
+      ...bundle.config.mqtt,
+    },
     buffer: bundle.config.buffer ?? {
       dir: './buffer',
       maxBytes: 1024 * 1024 * 1024,

@@ -9,6 +9,10 @@
 // broker keeps the TCP connection open and answers nothing). While the oldest publish waits far longer
 // than acknowledgements usually take, no more are sent into the connection, so a freeze leaves as few
 // batches in doubt as possible (ADR 0023).
+//
+// Every device's changes go out together, at most once per publishIntervalMs: until the interval is
+// up, fresh batches wait (a full one, or a backlog, goes at once), then everything this process wrote
+// and never sent is merged into as few batches as fit, and published (ADR 0026).
 import {
   configTopic,
   type GatewayStatus,
@@ -60,6 +64,12 @@ export class Publisher {
   #client: MqttClient | null = null;
   /** Highest seq handed to the current connection. */
   #lastSentSeq = 0;
+  /** Highest seq handed to any connection since start: batches up to it must go again unchanged. */
+  #everSentSeq = 0;
+  /** When the last telemetry publish went out (the publish interval counts from it). */
+  #lastTelemetryAt = 0;
+  /** Batches up to this seq were due when the interval was last up: they all go without waiting. */
+  #releasedSeq = 0;
   #smoothedAckMs = 0;
   #pumpTimer: NodeJS.Timeout | null = null;
   #pumpQueued = false;
@@ -75,7 +85,7 @@ export class Publisher {
 
   constructor(options: PublisherOptions) {
     this.#options = options;
-    this.#topic = telemetryTopic(options.ids);
+    this.#topic = options.settings.telemetryTopic ?? telemetryTopic(options.ids);
     this.#credentials = readCredentials(options.settings, options.baseDir);
     this.#reconnectBackoff = new Backoff({
       initialMs: 1000,
@@ -219,9 +229,20 @@ export class Publisher {
     if (this.#stopped || !client?.connected) return;
     const window = this.#options.window ?? 16;
     const perSecond = this.#options.settings.maxPublishesPerSecond;
+    let merged = false;
     while (this.#inFlight.size < window) {
       const now = Date.now();
       if (this.#stalled(now)) return; // the acknowledgement, or the publish timeout, comes next
+      const wait = this.#intervalWait(now);
+      if (wait > 0) {
+        this.#schedulePump(wait);
+        return;
+      }
+      if (!merged && this.#options.settings.publishIntervalMs > 0) {
+        merged = true;
+        this.#options.buffer.coalesce(Math.max(this.#lastSentSeq, this.#everSentSeq));
+        this.#releasedSeq = Math.max(this.#releasedSeq, this.#options.buffer.newestSeq());
+      }
       while (this.#recentPublishes.length > 0 && (this.#recentPublishes[0] ?? 0) <= now - 1000) {
         this.#recentPublishes.shift();
       }
@@ -233,6 +254,8 @@ export class Publisher {
       const [batch] = this.#options.buffer.batchesAfter(this.#lastSentSeq, 1);
       if (!batch) return;
       this.#lastSentSeq = batch.seq;
+      this.#everSentSeq = Math.max(this.#everSentSeq, batch.seq);
+      this.#lastTelemetryAt = now;
       this.#inFlight.set(batch.seq, { sentAt: now, count: batch.count });
       this.#recentPublishes.push(now);
       client.publish(this.#topic, batch.payload, { qos: 1 }, (error) => {
@@ -249,6 +272,26 @@ export class Publisher {
         this.#queuePump();
       });
     }
+  }
+
+  /**
+   * How long the next batch should wait for the publish interval (0: send now). Only fresh batches
+   * wait, and only while together they are less than a full one: a backlog (many batches, or batches
+   * written before a restart, which may have gone out already and must go again as they are) and a
+   * full batch go at once.
+   */
+  #intervalWait(now: number): number {
+    const interval = this.#options.settings.publishIntervalMs;
+    const due = this.#lastTelemetryAt + interval;
+    if (interval <= 0 || now >= due) return 0;
+    const lookAt = 64;
+    const tail = this.#options.buffer.unsent(this.#lastSentSeq, lookAt);
+    if (tail.length === 0 || tail.length === lookAt || (tail[0]?.seq ?? 0) <= this.#releasedSeq) return 0;
+    if (tail.some((batch) => !batch.ours || batch.seq <= this.#everSentSeq)) return 0;
+    const full = this.#options.buffer.fullBatch;
+    const points = tail.reduce((sum, batch) => sum + batch.count, 0);
+    const bytes = tail.reduce((sum, batch) => sum + batch.bytes, 0);
+    return points >= full.points || bytes >= full.bytes ? 0 : due - now;
   }
 
   /** Acknowledgements read from one socket read are committed together, before the next publish. */
@@ -271,6 +314,9 @@ export class Publisher {
 
   /** Publishes the final status and disconnects cleanly (so the broker does not send the Last Will). */
   async stop(finalStatus?: GatewayStatus): Promise<void> {
+    // What waits for the publish interval goes now, before the final status (acknowledged after it).
+    this.#releasedSeq = Math.max(this.#releasedSeq, this.#options.buffer.newestSeq());
+    this.#pump();
     this.#stopped = true;
     clearInterval(this.#watchdog);
     if (this.#pumpTimer) clearTimeout(this.#pumpTimer);

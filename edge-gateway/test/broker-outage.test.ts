@@ -97,7 +97,8 @@ async function expectEverythingOnceInOrder(
   const seqs = [...collector.batches.keys()].sort((a, b) => a - b);
   expect(points).toHaveLength(gateway.bufferedPoints); // lost 0
   expect(identities.size).toBe(points.length); // no point in two batches
-  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1)); // no seq missing
+  // No seq-gap check: batches written while the publish interval ran were merged into their first
+  // seq (ADR 0026), so seqs have gaps; the point count above is what proves nothing was lost.
   expect(collector.changedReplays).toBe(0); // a repeated seq carries the same bytes
   expect(gateway.buffer.stats().droppedPoints).toBe(0);
   // In order: each batch first arrives after every batch before it.
@@ -195,7 +196,9 @@ describe('broker outage', () => {
     await delay(1000);
 
     const { batches } = await expectEverythingOnceInOrder(run, collector, inDoubtAtCuts);
-    expect(batches).toBeGreaterThan(30);
+    // About 8 s at 500 points/s, packed one publish a second (ADR 0026).
+    expect(batches).toBeGreaterThan(6);
+    expect(collector.points().length).toBeGreaterThan(3000);
     expect(inDoubtAtCuts.size).toBeGreaterThanOrEqual(3);
     expect(link.connections).toBeGreaterThanOrEqual(4);
   }, 60_000);

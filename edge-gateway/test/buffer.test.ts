@@ -213,4 +213,59 @@ describe('DiskBuffer', () => {
       buffer.close();
     },
   );
+
+  it('merges the batches it wrote since start into as few as fit, each keeping its first seq, in order', async () => {
+    const buffer = open(await tempDir(), { maxBatchPoints: 100 });
+    for (let write = 0; write < 5; write += 1) {
+      buffer.append(points(30, write * 30));
+      buffer.flush();
+    }
+    expect(buffer.batchesAfter(0, 10).map((b) => b.count)).toEqual([30, 30, 30, 30, 30]);
+
+    const removed = buffer.coalesce(0);
+
+    const merged = buffer.batchesAfter(0, 10);
+    expect(removed).toBe(3);
+    expect(merged.map((b) => [b.seq, b.count])).toEqual([
+      [1, 90],
+      [4, 60],
+    ]);
+    const values = merged.flatMap((b) => telemetryMessageSchema.parse(JSON.parse(b.payload)).points);
+    expect(values).toEqual(points(150));
+    expect(buffer.stats().points).toBe(150);
+    buffer.close();
+  });
+
+  it('leaves alone what was published (at or before the seq given) and what an earlier run wrote', async () => {
+    const dir = await tempDir();
+    const earlier = open(dir, { maxBatchPoints: 100 });
+    earlier.append(points(10));
+    earlier.flush();
+    earlier.append(points(10, 10));
+    earlier.flush();
+    earlier.close();
+    const buffer = open(dir, { maxBatchPoints: 100 });
+    for (let write = 2; write < 5; write += 1) {
+      buffer.append(points(10, write * 10));
+      buffer.flush();
+    }
+    expect(buffer.unsent(0, 10).map((b) => [b.seq, b.ours])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+      [4, true],
+      [5, true],
+    ]);
+
+    // seq 3 is in flight: only 4 and 5 may merge.
+    expect(buffer.coalesce(3)).toBe(1);
+
+    expect(buffer.batchesAfter(0, 10).map((b) => [b.seq, b.count])).toEqual([
+      [1, 10],
+      [2, 10],
+      [3, 10],
+      [4, 20],
+    ]);
+    buffer.close();
+  });
 });

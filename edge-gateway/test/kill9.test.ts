@@ -28,7 +28,8 @@ describe('kill -9', () => {
     onTestFinished(() => clearInterval(mover));
     const config = {
       gateway: { id: uniqueId('gw'), tenantId: uniqueId('t'), siteId: uniqueId('s') },
-      mqtt: { url: broker.url },
+      // One batch per disk write (no packing), so a gap in seq would mean a lost batch (checked below).
+      mqtt: { url: broker.url, publishIntervalMs: 0 },
       buffer: { dir: join(dir, 'buffer'), maxBytes: 64 * 1024 * 1024, whenFull: 'drop-oldest' },
       devices: [
         {

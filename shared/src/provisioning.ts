@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { modbusRtuConnectionSchema, modbusTcpConnectionSchema, opcuaConnectionSchema } from './device.ts';
 import { keySchema } from './ids.ts';
 import { modbusTagAddressSchema, opcuaTagAddressSchema } from './tag.ts';
-import { topicIdSchema } from './topics.ts';
+import { telemetryTopic, topicIdSchema } from './topics.ts';
 
 const finite = (what: string) => z.number({ message: `${what} must be a finite number` });
 
@@ -137,8 +137,48 @@ export const mqttSettingsSchema = z.strictObject({
   publishTimeoutSeconds: z.number().int().min(1).max(600).default(10),
   /** Reconnection to the broker backs off from 1 s up to this, with jitter. */
   reconnectMaxSeconds: z.number().int().min(1).max(600).default(10),
+  /**
+   * Every device's changes go out together, in one publish at most this often (a full batch goes at
+   * once, a backlog at the publish rate): fewer, fuller messages, and no change waits longer than
+   * this. 0 publishes as soon as points reach the disk buffer (every 100 ms).
+   */
+  publishIntervalMs: z.number().int().min(0).max(60_000).default(1000),
+  /**
+   * The topic telemetry is published on: `dt/{tenantId}/{siteId}/{gatewayId}/telemetry` (the default),
+   * or the same behind AWS IoT Core's Basic Ingest prefix `$aws/rules/{ruleName}/`, which hands it
+   * straight to the rule without the message broker's per-message charge.
+   */
+  telemetryTopic: z.string().min(1).max(256).optional(),
 });
 export type MqttSettings = z.infer<typeof mqttSettingsSchema>;
+
+/** `$aws/rules/{ruleName}/`: AWS IoT rule names are letters, digits and underscores. */
+const BASIC_INGEST_PREFIX = /^\$aws\/rules\/[A-Za-z0-9_]{1,128}\/$/;
+
+/**
+ * Why `topic` cannot carry this gateway's telemetry, or null when it can: its own
+ * `dt/{tenantId}/{siteId}/{gatewayId}/telemetry`, alone or behind a Basic Ingest prefix.
+ */
+export function telemetryTopicProblem(
+  topic: string,
+  gateway: { id: string; tenantId: string; siteId: string },
+): string | null {
+  const own = telemetryTopic({ tenantId: gateway.tenantId, siteId: gateway.siteId, gatewayId: gateway.id });
+  if (topic === own) return null;
+  const prefix = topic.endsWith(own) ? topic.slice(0, topic.length - own.length) : null;
+  if (prefix !== null && BASIC_INGEST_PREFIX.test(prefix)) return null;
+  return `must be ${own}, or that behind a Basic Ingest prefix ($aws/rules/<rule name>/${own})`;
+}
+
+/** The config's telemetry topic, when it sets one, must be the gateway's own. */
+function checkTelemetryTopic(
+  config: { gateway: { id: string; tenantId: string; siteId: string }; mqtt?: { telemetryTopic?: string } },
+  ctx: z.RefinementCtx,
+): void {
+  const topic = config.mqtt?.telemetryTopic;
+  const problem = topic === undefined ? null : telemetryTopicProblem(topic, config.gateway);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['mqtt', 'telemetryTopic'], message: problem });
+}
 
 export const bufferSettingsSchema = z.strictObject({
   dir: z.string().min(1, 'must be a folder path').default('./buffer'),
@@ -180,20 +220,22 @@ export const reconnectSettingsSchema = z
   .refine((r) => r.maxMs >= r.initialMs, { path: ['maxMs'], message: 'must be at least initialMs' });
 export type ReconnectSettings = z.infer<typeof reconnectSettingsSchema>;
 
-export const gatewayConfigSchema = z.strictObject({
-  /** Incremented by the cloud on every change; a local file may leave it out. */
-  version: z.number().int().min(0).optional(),
-  gateway: gatewayIdentitySchema,
-  mqtt: mqttSettingsSchema.optional(),
-  workers: workerSettingsSchema.default({ isolation: 'protocol', maxWorkers: 16, hangTimeoutMs: 15_000 }),
-  reconnect: reconnectSettingsSchema.default({ initialMs: 1000, maxMs: 10_000, probeMs: 1000 }),
-  buffer: bufferSettingsSchema.default({
-    dir: './buffer',
-    maxBytes: 1024 * 1024 * 1024,
-    whenFull: 'drop-oldest',
-  }),
-  devices: devicesSchema,
-});
+export const gatewayConfigSchema = z
+  .strictObject({
+    /** Incremented by the cloud on every change; a local file may leave it out. */
+    version: z.number().int().min(0).optional(),
+    gateway: gatewayIdentitySchema,
+    mqtt: mqttSettingsSchema.optional(),
+    workers: workerSettingsSchema.default({ isolation: 'protocol', maxWorkers: 16, hangTimeoutMs: 15_000 }),
+    reconnect: reconnectSettingsSchema.default({ initialMs: 1000, maxMs: 10_000, probeMs: 1000 }),
+    buffer: bufferSettingsSchema.default({
+      dir: './buffer',
+      maxBytes: 1024 * 1024 * 1024,
+      whenFull: 'drop-oldest',
+    }),
+    devices: devicesSchema,
+  })
+  .superRefine(checkTelemetryTopic);
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 
@@ -219,11 +261,15 @@ export const provisioningBundleSchema = z.strictObject({
   ca: pemSchema('certificate'),
   cert: pemSchema('certificate'),
   key: pemSchema('private key'),
-  config: z.strictObject({
-    version: z.number().int().min(0).optional(),
-    gateway: gatewayIdentitySchema,
-    buffer: bufferSettingsSchema.optional(),
-    devices: devicesSchema,
-  }),
+  config: z
+    .strictObject({
+      version: z.number().int().min(0).optional(),
+      gateway: gatewayIdentitySchema,
+      /** How this cloud wants telemetry published (on AWS: Basic Ingest, a few seconds apart). */
+      mqtt: mqttSettingsSchema.pick({ publishIntervalMs: true, telemetryTopic: true }).partial().optional(),
+      buffer: bufferSettingsSchema.optional(),
+      devices: devicesSchema,
+    })
+    .superRefine(checkTelemetryTopic),
 });
 export type ProvisioningBundle = z.infer<typeof provisioningBundleSchema>;
