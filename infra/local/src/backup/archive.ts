@@ -1,11 +1,12 @@
 // The backup file: a folder packed as one tar, gzipped, encrypted with a key derived from a passphrase
 // (scrypt, AES-256-GCM). Layout: "PWBACKUP1\n", 32 bytes of salt, 12 bytes of IV, the ciphertext, and
-// the 16-byte GCM tag at the end; a wrong passphrase or a damaged file fails the tag check at the end
-// of decryption, before anything is trusted (unpacking goes to a staging folder first).
+// the 16-byte GCM tag at the end. A restore authenticates the whole file first (a wrong passphrase or
+// a damaged file fails there) and only then unpacks it, into a staging folder.
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import tar from 'tar-stream';
@@ -82,8 +83,20 @@ export async function unpackBackup(from: string, into: string, passphrase: strin
   } finally {
     await tagFile.close();
   }
-  const decipher = createDecipheriv('aes-256-gcm', await deriveKey(passphrase, salt), iv);
-  decipher.setAuthTag(tag);
+  const key = await deriveKey(passphrase, salt);
+  const decipherer = () => {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAuthTag(tag);
+    return decipher;
+  };
+  const ciphertext = () => createReadStream(from, { start: header.length, end: size - TAG_BYTES - 1 });
+  // First the whole file is authenticated (a wrong passphrase or a damaged file fails here), and
+  // only then unpacked: nothing unauthenticated is ever parsed.
+  try {
+    await pipeline(ciphertext(), decipherer(), new Writable({ write: (_chunk, _encoding, next) => next() }));
+  } catch (error) {
+    throw new BackupFileError('the passphrase is wrong or the file is damaged', { cause: error });
+  }
   const root = resolve(into);
   await mkdir(root, { recursive: true, mode: 0o700 });
   const extract = tar.extract();
@@ -95,14 +108,5 @@ export async function unpackBackup(from: string, into: string, passphrase: strin
       await pipeline(entry, createWriteStream(target, { mode: 0o600 }));
     }
   })();
-  const ciphertext = createReadStream(from, { start: header.length, end: size - TAG_BYTES - 1 });
-  try {
-    await Promise.all([writing, pipeline(ciphertext, decipher, createGunzip(), extract)]);
-  } catch (error) {
-    const message = (error as Error).message;
-    if (/unable to authenticate|unsupported state/i.test(message)) {
-      throw new BackupFileError('the passphrase is wrong or the file is damaged', { cause: error });
-    }
-    throw error;
-  }
+  await Promise.all([writing, pipeline(ciphertext(), decipherer(), createGunzip(), extract)]);
 }

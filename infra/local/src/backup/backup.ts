@@ -61,13 +61,12 @@ export async function restoreBackup(
     const dump = await readFile(join(staging, SNAPSHOT_CONFIG_DB));
     await restorePgliteDump(new Blob([dump]), join(target, 'config-db'));
     await importDuckDbSnapshot(join(staging, SNAPSHOT_TELEMETRY), duckDbPath({ DATA_DIR: target }));
-    await cp(join(staging, SNAPSHOT_FILES), target, {
-      recursive: true,
-      errorOnExist: true,
-      force: false,
-    }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    // The rest of DATA_DIR (config-db and telemetry, just written, are never among these files).
+    await cp(join(staging, SNAPSHOT_FILES), target, { recursive: true, force: false }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      },
+    );
     return { takenAt: manifest.takenAt };
   } finally {
     await rm(staging, { recursive: true, force: true });

@@ -497,8 +497,14 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
     range,
     series,
     async exportSnapshot(dir) {
-      // One transaction: the copy is consistent whatever is written meanwhile.
-      await serial(() => connection.run(`EXPORT DATABASE ${sqlString(dir)} (FORMAT parquet)`));
+      // Its own connection (without the writer's temp staging table) and one transaction: the copy is
+      // consistent, and the writes go on meanwhile.
+      const exporter = await instance.connect();
+      try {
+        await exporter.run(`EXPORT DATABASE ${sqlString(dir)} (FORMAT parquet)`);
+      } finally {
+        exporter.closeSync();
+      }
     },
     async close() {
       await serial(async () => {
