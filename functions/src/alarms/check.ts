@@ -22,6 +22,11 @@ export interface AlarmCheckDeps {
   dispatcher?: EscalationDispatcher | undefined;
   /** On AWS: the escalation intents' levels are published here after each pass (CloudWatch alarms on them). */
   metrics?: Metrics;
+  /**
+   * The tenant canaries' scheduler (functions/src/canary/tenant-canary.ts): each pass sends the test
+   * pages that fell due, retries those no channel took, and judges those past their deadline.
+   */
+  canaries?: { run(): Promise<unknown> } | undefined;
 }
 
 export interface AlarmCheckSummary {
@@ -33,6 +38,8 @@ export interface AlarmCheckSummary {
   failedTenants: number;
   /** The escalation intents still pending that this pass delivered (or failed to): with a dispatcher. */
   redrive?: EscalationRedriveSummary;
+  /** What the tenant canaries' pass did, or why it failed (the next pass tries again). */
+  canaries?: unknown;
 }
 
 /**
@@ -65,6 +72,15 @@ export async function runAlarmCheck(deps: AlarmCheckDeps): Promise<AlarmCheckSum
   }
   // Every pass also re-drives what is still pending: a page never waits on the next alarm to go out.
   if (deps.dispatcher) summary.redrive = await deps.dispatcher.redrive();
+  if (deps.canaries) {
+    try {
+      summary.canaries = await deps.canaries.run();
+    } catch (error) {
+      // its runs stay as they are (a slot claimed, a page pending): the next pass carries on
+      summary.canaries = { failed: error instanceof Error ? error.message : String(error) };
+      logger.error('tenant canary pass failed; the next alarm check tries again', { error });
+    }
+  }
   return summary;
 }
 

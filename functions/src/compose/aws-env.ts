@@ -127,3 +127,21 @@ export const parseAwsReportsEnv = (source: NodeJS.ProcessEnv = process.env): Aws
 
 export const parseAwsNotifyEnv = (source: NodeJS.ProcessEnv = process.env): AwsNotifyEnv =>
   parseEnv(awsNotifyEnvSchema, source);
+
+/**
+ * The alarm check also sends the tenant canaries' test pages: the notifier's settings, each optional
+ * (without SES_FROM_ADDRESS an e-mail canary fails, saying so, and falls over to the next channel).
+ */
+export const awsAlarmCheckNotifyEnvSchema = z.object({
+  ...awsNotifyFields,
+  SES_FROM_ADDRESS: z.string().min(1).optional(),
+  SNS_SENDER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits')
+    .optional(),
+  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+});
+export type AwsAlarmCheckNotifyEnv = z.infer<typeof awsAlarmCheckNotifyEnvSchema>;
+export const parseAwsAlarmCheckNotifyEnv = (
+  source: NodeJS.ProcessEnv = process.env,
+): AwsAlarmCheckNotifyEnv => parseEnv(awsAlarmCheckNotifyEnvSchema, source);

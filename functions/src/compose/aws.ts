@@ -16,6 +16,7 @@ import {
 } from '../alarms/dispatcher.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
 import { createServiceCanary, serviceCanaryHealth } from '../canary/service-canary.ts';
+import { createTenantCanaryScheduler } from '../canary/tenant-canary.ts';
 import {
   createSfnClient,
   createStepFunctionsEscalationStarter,
@@ -74,11 +75,13 @@ import {
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import { createPlantwatchApi } from './api.ts';
 import {
+  type AwsAlarmCheckNotifyEnv,
   type AwsApiEnv,
   type AwsNotifyEnv,
   type AwsReportsEnv,
   type AwsStoresEnv,
   InvalidEnvironmentError,
+  parseAwsAlarmCheckNotifyEnv,
   parseAwsApiEnv,
   parseAwsNotifyEnv,
   parseAwsReportsEnv,
@@ -257,8 +260,9 @@ export async function createAwsApiDeps(
     inviteTtlMs: 7 * 86_400_000,
     reports: await createAwsReportDeps(parseAwsReportsEnv()),
     notify: awsNotifyDeps(env),
-    // test sends go through the same notifier as pages (not the flood window: they are not pages)
+    // test sends and "send the canary now" go through the same notifier as pages
     notifier: createAwsNotifier(env, store),
+    metrics,
   };
 }
 
@@ -286,6 +290,7 @@ function awsNotifyDeps(env: {
     defaultSmsProvider: 'sns',
     generateMissingSecrets: false,
     telegram: createTelegramBotApi({ baseUrl: env.TELEGRAM_API_URL }),
+    metrics,
   };
 }
 
@@ -334,20 +339,28 @@ export function createAwsNotifier(
 }
 
 /**
- * The periodic alarm check needs only the config store (no telemetry: comm loss is judged from the
- * alarm state's own last-data timestamps).
+ * The periodic alarm check needs the config store (no telemetry: comm loss is judged from the alarm
+ * state's own last-data timestamps), and a notifier for the tenant canaries' test pages.
  */
 export async function createAwsAlarmCheckDeps(
   env: AwsStoresEnv = parseAwsStoresEnv(),
+  notifyEnv: AwsAlarmCheckNotifyEnv = parseAwsAlarmCheckNotifyEnv(),
 ): Promise<AlarmCheckDeps & { store: ConfigStore }> {
   const database = await openAwsConfigDatabase(env);
   const store = createPostgresConfigStore(database.db, () => database.close());
-  return { store, clock: systemClock, ids: uuidV7Ids, ...awsDispatcher(env, store), metrics };
+  const canaries = createTenantCanaryScheduler({
+    store,
+    notifier: createAwsNotifier({ ...env, ...notifyEnv }, store),
+    clock: systemClock,
+    ids: uuidV7Ids,
+    metrics,
+  });
+  return { store, clock: systemClock, ids: uuidV7Ids, ...awsDispatcher(env, store), metrics, canaries };
 }
 
 /**
- * The alarm check's scheduled Lambda: the check and re-drive of every tenant, then a trip of the
- * service canary (a synthetic alarm through Step Functions into the message log; its failures are
+ * The alarm check's scheduled Lambda: the check and re-drive of every tenant and the tenant canaries'
+ * pass (test pages due, retried, judged), then a trip of the service canary (a synthetic alarm through Step Functions into the message log; its failures are
  * counted in CloudWatch, where an operations alarm watches them).
  */
 export async function createAwsAlarmCheckHandler(
@@ -394,6 +407,8 @@ export async function createAwsEscalationStepDeps(
     world: createConfigStoreEscalationWorld({ store, ids: uuidV7Ids }),
     notifier: createAwsNotifier(env, store),
     clock: systemClock,
+    // the notify task times each chain's first page from the raise
+    metrics,
   };
 }
 

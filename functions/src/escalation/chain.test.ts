@@ -9,6 +9,7 @@ import {
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import type { NotificationMessage } from '../notify/ports.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import { advance, escalationStepHandlers, prepareStep, snapshotPolicy } from './steps.ts';
 import {
   ALICE,
@@ -26,14 +27,19 @@ import {
 type Json = Parameters<StateMachine['run']>[0];
 const clock = { now: () => new Date('2026-11-22T03:10:00.000Z') };
 
-async function runChain(world: FakeWorld, notifier: FakeNotifier) {
+async function runChain(
+  world: FakeWorld,
+  notifier: FakeNotifier,
+  chainClock: { now(): Date } = clock,
+  metrics?: Metrics,
+) {
   const resources = Object.fromEntries(
     escalationTasks.map((task) => [task, `arn:aws:lambda:us-east-1:000000000000:function:${task}`]),
   ) as Record<(typeof escalationTasks)[number], string>;
   const machine = new StateMachine(
     escalationStateMachineDefinition(resources) as unknown as StateMachineDefinition,
   );
-  const handlers = escalationStepHandlers({ world, notifier, clock });
+  const handlers = escalationStepHandlers({ world, notifier, clock: chainClock, metrics });
   const execution = machine.run(chainInput as unknown as Json, {
     overrides: {
       taskResourceLocalHandlers: Object.fromEntries(
@@ -42,7 +48,7 @@ async function runChain(world: FakeWorld, notifier: FakeNotifier) {
           async (input: Json) => (await handlers[task](input)) as Json,
         ]),
       ),
-      waitTimeOverrides: { [escalationStateNames.wait]: 5 },
+      waitTimeOverrides: { [escalationStateNames.wait]: 5, [escalationStateNames.retryWait]: 2 },
       retryIntervalOverrides: Object.fromEntries(
         Object.keys(escalationTaskOfState).map((state) => [state, 1]),
       ),
@@ -53,6 +59,17 @@ async function runChain(world: FakeWorld, notifier: FakeNotifier) {
     () => 'failed' as const,
   );
   return { outcome, run: world.runs.get(chainInput.executionName) };
+}
+
+/** A clock that moves on `stepMs` each time it is read. */
+function movingClock(stepMs: number) {
+  let at = clock.now().getTime();
+  return {
+    now: () => {
+      at += stepMs;
+      return new Date(at);
+    },
+  };
 }
 
 const paged = (notifier: FakeNotifier) =>
@@ -171,14 +188,76 @@ describe('escalation chain', () => {
     expect(paged(notifier)).toEqual(['email:alice@example.com', 'sms:+447700900002']);
   });
 
-  it('records a level nobody could take and still pages the next level', async () => {
+  it('records a level nobody could take, still pages the next level, and gives up on it when the retry window closes', async () => {
     const world = new FakeWorld();
     const notifier = new FakeNotifier();
     notifier.failing.add('+447700900001');
     notifier.failing.add('alice@example.com');
-    const { outcome, run } = await runChain(world, notifier);
+    // a clock that moves on a minute with every look, so the hour of retries passes in a few dozen
+    const { outcome, run } = await runChain(world, notifier, movingClock(60_000));
     expect(outcome).toBe('succeeded');
     expect(paged(notifier)).toEqual(['sms:+447700900002']);
+    expect(run?.status).toBe('finished');
+    expect(run?.reason).toMatch(
+      /level 1: 1 of 1 recipients not reached .*gave up after \d+ retries over 60 min/,
+    );
+    // Alice was tried again, each time on both channels
+    expect(notifier.tried.filter((m) => m.to === '+447700900001').length).toBeGreaterThan(2);
+  });
+
+  it('pages an unreached person again with backoff as soon as the provider takes it, once, before the next level', async () => {
+    const world = new FakeWorld();
+    world.notifier = new FakeNotifier();
+    const notifier = world.notifier;
+    notifier.failing.add('+447700900001');
+    notifier.failing.add('alice@example.com');
+    const original = notifier.send.bind(notifier);
+    let aliceAttempts = 0;
+    notifier.send = async (message) => {
+      // the provider is back on the fourth attempt (the first page and three retries)
+      if (message.to === '+447700900001' && ++aliceAttempts === 4) notifier.failing.clear();
+      return original(message);
+    };
+    const { run } = await runChain(world, notifier);
+    expect(aliceAttempts).toBe(4);
+    expect(paged(notifier)).toEqual(['sms:+447700900001', 'sms:+447700900002']);
+    expect(notifier.sent.map((m) => m.idempotencyKey.split(':').slice(1, 3).join(':'))).toEqual([
+      'r0:l0',
+      'r0:l1',
+    ]);
+    // e-mail was tried as the fallback each time SMS failed, never after Alice was reached
+    expect(notifier.tried.filter((m) => m.to === 'alice@example.com')).toHaveLength(3);
+    expect(run).toMatchObject({ status: 'finished', level: 1, reason: null });
+  });
+
+  it('stops paging an unreached person again once the alarm is acknowledged', async () => {
+    const world = new FakeWorld();
+    world.policies.set(
+      POLICY,
+      aPolicy({ levels: [{ delayMinutes: 0, targets: [{ type: 'contact', contactId: ALICE }] }] }),
+    );
+    const notifier = new FakeNotifier();
+    notifier.failing.add('+447700900001');
+    notifier.failing.add('alice@example.com');
+    world.onAlarmLookup = () => {
+      if (notifier.tried.length >= 6) {
+        world.alarmLookup = { found: 'alarm', alarm: anAlarm({ state: 'active-acked' }), place: aPlace() };
+      }
+    };
+    const { outcome, run } = await runChain(world, notifier);
+    expect(outcome).toBe('succeeded');
+    expect(run).toMatchObject({ status: 'stopped', reason: 'acknowledged' });
+    expect(notifier.sent).toEqual([]);
+    expect(notifier.tried).toHaveLength(6);
+  });
+
+  it('does not page again a person whose provider refused for good (a number that does not exist)', async () => {
+    const world = new FakeWorld();
+    const notifier = new FakeNotifier();
+    notifier.refusing.add('+447700900001');
+    notifier.refusing.add('alice@example.com');
+    const { run } = await runChain(world, notifier);
+    expect(notifier.tried.map((m) => m.to)).toEqual(['+447700900001', 'alice@example.com', '+447700900002']);
     expect(run?.status).toBe('finished');
   });
 
@@ -271,6 +350,53 @@ describe('advance', () => {
     );
     expect(advance(long, { round: 0, level: 0 }).waitSeconds).toBe(600);
     expect(advance(snapshotPolicy(aPolicy({ repeat: 2 })), { round: 1, level: 1 }).waitSeconds).toBe(60);
+  });
+});
+
+describe('raise to first page', () => {
+  const recording = () => {
+    const observed: [string, number][] = [];
+    const metrics: Metrics = {
+      increment: () => undefined,
+      observe: (name, value) => observed.push([name, value]),
+      gauge: () => undefined,
+    };
+    return { observed, metrics };
+  };
+
+  it("times the chain's first page from the alarm's raise, once, not its later levels or rounds", async () => {
+    const world = new FakeWorld();
+    world.policies.set(POLICY, aPolicy({ repeat: 1 }));
+    world.alarmLookup = {
+      found: 'alarm',
+      alarm: anAlarm({ activeSince: '2026-11-22T03:09:57.500Z' }),
+      place: aPlace(),
+    };
+    const { observed, metrics } = recording();
+    await runChain(world, new FakeNotifier(), clock, metrics);
+    expect(observed).toEqual([['raise_to_first_page_seconds', 2.5]]);
+  });
+
+  it('times it when an unreached first person is reached on a retry, and not for a page held for a digest', async () => {
+    const world = new FakeWorld();
+    const notifier = new FakeNotifier();
+    world.notifier = notifier;
+    notifier.failing.add('+447700900001');
+    notifier.failing.add('alice@example.com');
+    const original = notifier.send.bind(notifier);
+    notifier.send = async (message) => {
+      if (notifier.tried.length === 4) notifier.failing.clear();
+      return original(message);
+    };
+    const first = recording();
+    await runChain(world, notifier, clock, first.metrics);
+    expect(first.observed).toEqual([['raise_to_first_page_seconds', 0]]);
+
+    const held = new FakeNotifier();
+    held.hold = true;
+    const second = recording();
+    await runChain(new FakeWorld(), held, clock, second.metrics);
+    expect(second.observed).toEqual([]);
   });
 });
 

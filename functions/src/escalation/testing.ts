@@ -156,16 +156,26 @@ export class FakeWorld implements EscalationWorld {
   }
 }
 
-/** Stores what it sends by idempotency key (a repeated key sends nothing); addresses in `failing` throw. */
+/**
+ * Stores what it sends by idempotency key (a repeated key sends nothing); addresses in `failing` throw
+ * an error worth retrying, those in `refusing` one that is final (retryable: false).
+ */
 export class FakeNotifier implements Notifier {
   sent: NotificationMessage[] = [];
+  /** Every send asked for, in order (failed ones too). */
+  tried: NotificationMessage[] = [];
   attempts = 0;
   failing = new Set<string>();
+  refusing = new Set<string>();
   /** Answers like a flood window holding every page for a digest. */
   hold = false;
   async send(message: NotificationMessage) {
     this.attempts += 1;
+    this.tried.push(message);
     if (this.failing.has(message.to)) throw new Error(`provider refused ${message.to}`);
+    if (this.refusing.has(message.to)) {
+      throw Object.assign(new Error(`no such number ${message.to}`), { retryable: false });
+    }
     const duplicate = this.sent.some((m) => m.idempotencyKey === message.idempotencyKey);
     if (!duplicate) this.sent.push(message);
     return {

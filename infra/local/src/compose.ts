@@ -18,6 +18,10 @@ import {
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import type { AlarmEvaluator } from '@plantwatch/functions/alarms/ports';
 import { createServiceCanary, type ServiceCanary } from '@plantwatch/functions/canary/service-canary';
+import {
+  createTenantCanaryScheduler,
+  type TenantCanaryScheduler,
+} from '@plantwatch/functions/canary/tenant-canary';
 import { createPlantwatchApi } from '@plantwatch/functions/compose/api';
 import { type ConfigStore, createPostgresConfigStore } from '@plantwatch/functions/compose/config-store';
 import { createRunningEscalationsLookup } from '@plantwatch/functions/escalation/adapters/postgres/escalation-repos';
@@ -145,6 +149,8 @@ export interface LocalCore {
   metrics: PrometheusMetrics;
   /** A synthetic alarm through the real path every few minutes; null when SERVICE_CANARY_MINUTES is 0. */
   serviceCanary: ServiceCanary | null;
+  /** The tenants' scheduled test pages: sent, retried and judged by every alarm check. */
+  tenantCanaries: TenantCanaryScheduler;
   alarms: AlarmEvaluator;
   ingestor: TelemetryIngestor;
   reports: LocalReports;
@@ -158,6 +164,10 @@ export async function composeCore(
   publicApiUrl: string,
 ): Promise<LocalCore> {
   const { store, telemetry } = stores;
+  const metrics = createPrometheusMetrics();
+  metrics.onCollect(async () => {
+    await recordEscalationIntentLevels(store, metrics, systemClock.now());
+  });
   const notify: NotifyDeps = {
     secrets: databaseNotificationSecrets(store, 'twilio'),
     publicApiUrl: () => publicApiUrl,
@@ -165,13 +175,10 @@ export async function composeCore(
     defaultSmsProvider: 'twilio',
     generateMissingSecrets: true,
     telegram: createTelegramBotApi({ baseUrl: options.telegramApiUrl }),
+    metrics,
   };
   const smtp = env.SMTP_URL ? createSmtpEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }) : undefined;
   const twilio = { baseUrl: options.twilioApiUrl, publicApiUrl: notify.publicApiUrl };
-  const metrics = createPrometheusMetrics();
-  metrics.onCollect(async () => {
-    await recordEscalationIntentLevels(store, metrics, systemClock.now());
-  });
   const notifier = withPageMetrics(
     createCompositeNotifier({
       store,
@@ -213,6 +220,7 @@ export async function composeCore(
     notifier,
     ids: uuidV7Ids,
     clock: systemClock,
+    metrics,
     ...(options.escalationWaitMs === undefined ? {} : { waitMs: options.escalationWaitMs }),
   });
   const delivering = createEscalationDispatcher({ store, escalation, clock: systemClock, metrics });
@@ -233,6 +241,13 @@ export async function composeCore(
           { everyMs: canaryEveryMs, pageWithinMs: options.serviceCanary?.pageWithinMs ?? 60_000 },
         )
       : null;
+  const tenantCanaries = createTenantCanaryScheduler({
+    store,
+    notifier,
+    clock: systemClock,
+    ids: uuidV7Ids,
+    metrics,
+  });
   const ingestor = createTelemetryIngestor({ store, telemetry, alarms, clock: systemClock, ids: uuidV7Ids });
   let reports: LocalReports;
   try {
@@ -262,6 +277,7 @@ export async function composeCore(
     dispatcher,
     metrics,
     serviceCanary,
+    tenantCanaries,
     alarms,
     ingestor,
     reports,
@@ -313,8 +329,9 @@ export function composeApiDeps(
     ),
     reports: core.reports.deps,
     notify: core.notify,
-    // test sends go through the same notifier as pages
+    // test sends and "send the canary now" go through the same notifier as pages
     notifier: core.notifier,
+    metrics: core.metrics,
     // A change to a gateway's devices or tags reaches ingest's plant cache at once.
     plantChanges: { gatewayChanged: (change) => core.ingestor.forgetGateway(change) },
   };

@@ -13,6 +13,7 @@ import type { Notifier } from '@plantwatch/functions/notify/ports';
 import type { Clock } from '@plantwatch/functions/platform/clock';
 import type { TenantStore } from '@plantwatch/functions/platform/database/tenant-store';
 import type { IdGenerator } from '@plantwatch/functions/platform/id-generator';
+import type { Metrics } from '@plantwatch/functions/platform/metrics';
 import { logger } from '@plantwatch/functions/platform/observability';
 import {
   type EscalationChainInput,
@@ -33,6 +34,8 @@ export interface LocalEscalationStarterOptions {
   notifier: Notifier;
   ids: IdGenerator;
   clock: Clock;
+  /** The notify step times each chain's first page from the raise (raise_to_first_page_seconds). */
+  metrics?: Metrics;
   /**
    * Tests and benchmarks only: every Wait of the chain pauses this many milliseconds instead of the
    * level's delay (aws-local-stepfunctions' waitTimeOverrides). A level without delay never waits.
@@ -71,6 +74,7 @@ export function createLocalEscalationStarter(options: LocalEscalationStarterOpti
     world: createConfigStoreEscalationWorld({ store: options.store, ids: options.ids }),
     notifier: options.notifier,
     clock: options.clock,
+    metrics: options.metrics,
   };
   const handlers = escalationStepHandlers(steps);
   const taskResourceLocalHandlers = Object.fromEntries(

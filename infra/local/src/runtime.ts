@@ -207,7 +207,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (admin) front.push(admin.release);
 
     const alarmCheck = startAlarmCheckTimer(
-      { store: stores.store, ids: uuidV7Ids, clock: systemClock, dispatcher: core.dispatcher },
+      {
+        store: stores.store,
+        ids: uuidV7Ids,
+        clock: systemClock,
+        dispatcher: core.dispatcher,
+        // the tenants' canaries: test pages due, retried and judged on every check
+        canaries: core.tenantCanaries,
+      },
       options.alarmCheckIntervalMs ?? env.ALARM_CHECK_SECONDS * 1000,
     );
     front.push(() => alarmCheck.stop());
