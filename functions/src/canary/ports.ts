@@ -50,7 +50,7 @@ export interface CanaryRunRecord {
 
 export type NewCanaryRun = Pick<
   CanaryRunRecord,
-  'id' | 'slotAt' | 'trigger' | 'contactId' | 'contactName' | 'dueBy' | 'nextAttemptAt'
+  'id' | 'slotAt' | 'trigger' | 'contactId' | 'contactName' | 'dueBy' | 'nextAttemptAt' | 'createdAt'
 >;
 
 export interface CanaryRepositories {

@@ -143,6 +143,7 @@ export async function sendCanaryNow(deps: CanaryDeps, principal: Principal): Pro
       contactName: contact.name,
       dueBy: new Date(now.getTime() + settings.ackWithinMinutes * 60_000),
       nextAttemptAt: now,
+      createdAt: now,
     });
     if (!run) throw new ConflictError('a canary test page was asked for at this very instant; try again');
     return run;

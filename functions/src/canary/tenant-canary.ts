@@ -59,6 +59,7 @@ export async function claimDueCanarySlot(
       contactName: contact?.name ?? 'a deleted contact',
       dueBy: new Date(now.getTime() + settings.ackWithinMinutes * MINUTE_MS),
       nextAttemptAt: now,
+      createdAt: now,
     });
   });
 }

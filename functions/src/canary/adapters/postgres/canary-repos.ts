@@ -82,7 +82,7 @@ export function canaryRepositories(tx: ConfigDb, tenantId: string): CanaryReposi
       async insertIfAbsent(run) {
         const [row] = await tx
           .insert(canaryRuns)
-          .values({ ...run, tenantId, status: 'pending', attempts: 0 })
+          .values({ ...run, tenantId, status: 'pending', attempts: 0, updatedAt: run.createdAt })
           .onConflictDoNothing({ target: [canaryRuns.tenantId, canaryRuns.trigger, canaryRuns.slotAt] })
           .returning();
         return row ? toRun(row) : null;
