@@ -16,6 +16,16 @@ export const awsStoresEnvSchema = z.object({
   DATABASE_SSLMODE: z.enum(['verify-full', 'require', 'disable']).default('verify-full'),
   /** Connections per function instance: Lambda serves one request at a time, so two are plenty. */
   DATABASE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(20).default(2),
+  /**
+   * The role that owns the telemetry tables (made by the migrations resource): telemetry connections
+   * run as it, so the partitions they create belong to it whichever rotated login made them.
+   */
+  DATABASE_TELEMETRY_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain lower-case role name')
+    .optional(),
+  /** PostgreSQL telemetry: raw points older than this are dropped (whole weekly partitions, hourly). */
+  TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(7).max(36_500).default(400),
   TELEMETRY_STORE: z.enum(['timestream', 'postgres']),
   TIMESTREAM_DATABASE: z.string().min(1).optional(),
   TIMESTREAM_TABLE: z.string().min(1).optional(),
@@ -107,6 +117,25 @@ function parseEnv<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.
 
 export const parseAwsStoresEnv = (source: NodeJS.ProcessEnv = process.env): AwsStoresEnv =>
   parseEnv(awsStoresEnvSchema, source);
+
+/**
+ * The migrations custom resource: the functions' (rotated) login, and the cluster owner's secret it
+ * migrates with and creates that login from (unset: it migrates with the functions' login).
+ */
+export const awsMigrateEnvSchema = awsStoresEnvSchema.extend({
+  DATABASE_OWNER_SECRET_ARN: z.string().min(1).optional(),
+});
+export type AwsMigrateEnv = z.infer<typeof awsMigrateEnvSchema>;
+export const parseAwsMigrateEnv = (source: NodeJS.ProcessEnv = process.env): AwsMigrateEnv =>
+  parseEnv(awsMigrateEnvSchema, source);
+
+/** Stream ingest: where records that are no telemetry envelope are kept (the ingest dead-letter queue). */
+export const awsIngestEnvSchema = awsStoresEnvSchema.extend({
+  INGEST_DEAD_LETTER_QUEUE_URL: z.url().optional(),
+});
+export type AwsIngestEnv = z.infer<typeof awsIngestEnvSchema>;
+export const parseAwsIngestEnv = (source: NodeJS.ProcessEnv = process.env): AwsIngestEnv =>
+  parseEnv(awsIngestEnvSchema, source);
 export const parseAwsApiEnv = (source: NodeJS.ProcessEnv = process.env): AwsApiEnv =>
   parseEnv(awsApiEnvSchema, source);
 

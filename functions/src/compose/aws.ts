@@ -133,23 +133,41 @@ export async function createAwsReportJobDeps(
 
 const databaseSecretSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
-/** The PostgreSQL URL from the cluster's Secrets Manager secret; TLS verified (rds.force_ssl is on). */
-export async function databaseUrl(env: AwsStoresEnv, secrets: SecretsManagerClient): Promise<string> {
-  const { SecretString } = await secrets.send(
-    new GetSecretValueCommand({ SecretId: env.DATABASE_SECRET_ARN }),
-  );
-  const secret = databaseSecretSchema.parse(JSON.parse(SecretString ?? '{}'));
+/** A database secret's JSON (username, password, and whatever RDS keeps beside them). */
+export async function readDatabaseSecret(secrets: SecretsManagerClient, secretArn: string): Promise<unknown> {
+  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  try {
+    return JSON.parse(SecretString ?? '{}');
+  } catch {
+    throw new InvalidEnvironmentError(`the secret ${secretArn} is not JSON`);
+  }
+}
+
+/**
+ * The PostgreSQL URL from a Secrets Manager secret of the cluster (the functions' rotated login by
+ * default); TLS verified (rds.force_ssl is on).
+ */
+export async function databaseUrl(
+  env: AwsStoresEnv,
+  secrets: SecretsManagerClient,
+  secretArn: string = env.DATABASE_SECRET_ARN,
+): Promise<string> {
+  const secret = databaseSecretSchema.parse(await readDatabaseSecret(secrets, secretArn));
   const user = encodeURIComponent(secret.username);
   const password = encodeURIComponent(secret.password);
   return `postgres://${user}:${password}@${env.DATABASE_HOST}:${env.DATABASE_PORT}/${env.DATABASE_NAME}?sslmode=${env.DATABASE_SSLMODE}`;
 }
 
-/** Opens the config database (and applies pending migrations, serialised by an advisory lock). */
+/**
+ * Opens the config database. It is migrated once per deploy by the migrations resource (which the
+ * functions are updated after), never on a cold start (ADR 0026).
+ */
 export async function openAwsConfigDatabase(env: AwsStoresEnv, url?: string): Promise<ConfigDatabase> {
   return openConfigDatabase({
     kind: 'postgres',
     url: url ?? (await databaseUrl(env, new SecretsManagerClient({ region: env.AWS_REGION }))),
     maxConnections: env.DATABASE_MAX_CONNECTIONS,
+    migrate: false,
   });
 }
 
@@ -159,7 +177,14 @@ export async function openAwsConfigDatabase(env: AwsStoresEnv, url?: string): Pr
  */
 export async function openAwsTelemetryStore(env: AwsStoresEnv, databaseUrl: string): Promise<TelemetryStore> {
   if (env.TELEMETRY_STORE === 'postgres') {
-    return openPostgresTelemetryStore({ url: databaseUrl, maxConnections: env.DATABASE_MAX_CONNECTIONS });
+    return openPostgresTelemetryStore({
+      url: databaseUrl,
+      maxConnections: env.DATABASE_MAX_CONNECTIONS,
+      maxPointAgeMs: env.TELEMETRY_RETENTION_DAYS * 86_400_000,
+      // The migrations resource made the schema; partitions belong to the owner role.
+      ensureSchema: false,
+      ...(env.DATABASE_TELEMETRY_ROLE ? { role: env.DATABASE_TELEMETRY_ROLE } : {}),
+    });
   }
   if (!env.TIMESTREAM_DATABASE || !env.TIMESTREAM_TABLE) {
     throw new InvalidEnvironmentError(

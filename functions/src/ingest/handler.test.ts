@@ -6,7 +6,7 @@ import {
   type TelemetryPointRecord,
   telemetryTopic,
 } from '@plantwatch/shared';
-import type { SQSEvent } from 'aws-lambda';
+import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlarmEvaluator, noAlarmEvaluation } from '../alarms/ports.ts';
 import type { ConfigStore } from '../compose/config-store.ts';
@@ -15,8 +15,8 @@ import { openConfigDatabase } from '../platform/database/database.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
-import { createIngestHandler } from './handler.ts';
-import { toSqsEvent, toSqsRecord } from './sqs-envelope.ts';
+import { createIngestHandler, createStreamIngestHandler } from './handler.ts';
+import { toKinesisRecord, toSqsEvent, toSqsRecord } from './sqs-envelope.ts';
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
 const clock = { now: () => new Date(NOW) };
@@ -364,5 +364,95 @@ describe('ingest handler', () => {
       expect(changes).toEqual([]);
       expect((await deadLetters(p)).map((d) => d.reason)).toEqual(['unknown_gateway']);
     });
+  });
+});
+
+describe('ingest from the Kinesis stream', () => {
+  let store: ConfigStore;
+  let telemetry: TelemetryStore;
+  let failWrites = false;
+  let flaky: TelemetryStore;
+  const kept: { id: string; data: string; reason: string }[] = [];
+  const handler = (rejects = { keep: async (record: (typeof kept)[number]) => void kept.push(record) }) =>
+    createStreamIngestHandler(
+      { store, telemetry: flaky, alarms: noAlarmEvaluation, clock, ids: uuidV7Ids },
+      { rejects },
+    );
+  const streamOf = (...records: { topic: string; payload: string; seq: string }[]): KinesisStreamEvent => ({
+    Records: records.map((r) =>
+      toKinesisRecord({ topic: r.topic, payload: Buffer.from(r.payload), receivedAt: NOW }, r.seq),
+    ),
+  });
+
+  beforeAll(async () => {
+    const database = await openConfigDatabase({ kind: 'pglite' });
+    store = createPostgresConfigStore(database.db, () => database.close());
+    telemetry = await openDuckDbTelemetryStore({ path: ':memory:', maxPointAgeMs: 30 * 86_400_000 });
+    flaky = {
+      ...telemetry,
+      kind: telemetry.kind,
+      maxPointAgeMs: telemetry.maxPointAgeMs,
+      write: (points: readonly TelemetryPointRecord[]) =>
+        failWrites ? Promise.reject(new Error('store unreachable')) : telemetry.write(points),
+    };
+  });
+  afterAll(async () => {
+    await telemetry?.close();
+    await store?.close();
+  });
+
+  it('stores the messages of a batch and reports no failure', async () => {
+    const p = await createPlant(store);
+    const topic = telemetryTopic(p);
+    const ref = { gatewayId: p.gatewayId, deviceKey: 'plc-1', tagKey: 'level' };
+
+    const result = await handler()(
+      streamOf(
+        { topic, payload: JSON.stringify(message(p, 1, [point('level', NOW - 2000, 1)])), seq: '100' },
+        { topic, payload: JSON.stringify(message(p, 2, [point('level', NOW - 1000, 2)])), seq: '101' },
+      ),
+    );
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect((await telemetry.range(p.tenantId, ref, NOW - 3000, NOW, 10)).map((s) => s.value)).toEqual([1, 2]);
+  });
+
+  it('reports the sequence numbers of messages the store could not take, so the shard resumes there', async () => {
+    const p = await createPlant(store);
+    const topic = telemetryTopic(p);
+    failWrites = true;
+    try {
+      const result = await handler()(
+        streamOf(
+          { topic, payload: JSON.stringify(message(p, 1, [point('level', NOW - 2000, 1)])), seq: '200' },
+          { topic, payload: JSON.stringify(message(p, 2, [point('level', NOW - 1000, 2)])), seq: '201' },
+        ),
+      );
+      expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['200', '201']);
+    } finally {
+      failWrites = false;
+    }
+  });
+
+  it('keeps a record that is no envelope in the dead-letter queue with the reason, and fails it if that fails', async () => {
+    const p = await createPlant(store);
+    const good = {
+      topic: telemetryTopic(p),
+      payload: JSON.stringify(message(p, 1, [point('level', NOW - 1, 1)])),
+    };
+    const garbage = toKinesisRecord({ topic: 'x', payload: Buffer.from('x'), receivedAt: NOW }, '301');
+    garbage.kinesis.data = Buffer.from('not json').toString('base64');
+    const event = streamOf({ ...good, seq: '300' });
+    event.Records.push(garbage);
+
+    expect(await handler()(event)).toEqual({ batchItemFailures: [] });
+    expect(kept.at(-1)).toEqual({
+      id: '301',
+      data: Buffer.from('not json').toString('base64'),
+      reason: expect.stringContaining('not a telemetry envelope'),
+    });
+
+    const unreachable = { keep: () => Promise.reject(new Error('SQS unreachable')) };
+    expect(await handler(unreachable)(event)).toEqual({ batchItemFailures: [{ itemIdentifier: '301' }] });
   });
 });

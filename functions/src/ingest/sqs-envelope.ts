@@ -4,7 +4,7 @@
 // sends exactly this to SQS; base64 keeps a payload that is not JSON intact, so it can be
 // dead-lettered with its reason instead of being dropped by the rule. The local runtime builds the same.
 import { createHash, randomUUID } from 'node:crypto';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { KinesisStreamRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 
 export const telemetryEnvelopeSchema = z.strictObject({
@@ -47,4 +47,35 @@ export function toSqsRecord(message: { topic: string; payload: Buffer; receivedA
 
 export function toSqsEvent(records: SQSRecord[]): SQSEvent {
   return { Records: records };
+}
+
+/**
+ * One Kinesis record as Lambda's Kinesis event source delivers it, for a message the rule put on the
+ * stream (partition key: the topic, so one gateway's messages keep their order in one shard).
+ */
+export function toKinesisRecord(
+  message: { topic: string; payload: Buffer; receivedAt: number },
+  sequenceNumber: string,
+): KinesisStreamRecord {
+  const body = JSON.stringify({
+    topic: message.topic,
+    payload: message.payload.toString('base64'),
+    receivedAt: message.receivedAt,
+  } satisfies TelemetryEnvelope);
+  return {
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: message.topic,
+      sequenceNumber,
+      data: Buffer.from(body).toString('base64'),
+      approximateArrivalTimestamp: message.receivedAt / 1000,
+    },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `shardId-000000000000:${sequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::000000000000:role/plantwatch-ingest',
+    awsRegion: 'local',
+    eventSourceARN: 'arn:aws:kinesis:local:000000000000:stream/plantwatch-telemetry',
+  };
 }

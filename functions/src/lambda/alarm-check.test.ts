@@ -7,7 +7,8 @@ import { createAlarmCheckHandler } from '../alarms/check.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
 import type { AlarmRuleRecord } from '../alarms/ports.ts';
 import { createAwsAlarmCheckDeps } from '../compose/aws.ts';
-import { parseAwsStoresEnv } from '../compose/aws-env.ts';
+import { parseAwsMigrateEnv, parseAwsStoresEnv } from '../compose/aws-env.ts';
+import { runAwsMigrations } from '../compose/aws-migrate.ts';
 import { newTestPlant } from '../plant/testing/plant.ts';
 import { systemClock } from '../platform/clock.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
@@ -18,6 +19,8 @@ const { env } = database;
 
 beforeAll(async () => {
   await database.create();
+  // On AWS the migrations resource migrates once per deploy; functions open the database as it is.
+  await runAwsMigrations(parseAwsMigrateEnv(env));
 }, 60_000);
 
 afterAll(async () => {

@@ -6,14 +6,19 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresRateLimiter } from '../accounts/adapters/postgres/rate-limiter.ts';
 import { createAwsHousekeepingDeps, openAwsConfigDatabase } from '../compose/aws.ts';
-import { parseAwsStoresEnv } from '../compose/aws-env.ts';
+import { parseAwsMigrateEnv, parseAwsStoresEnv } from '../compose/aws-env.ts';
+import { runAwsMigrations } from '../compose/aws-migrate.ts';
 import { createPostgresConfigStore } from '../compose/config-store.ts';
 import { createHousekeepingHandler } from '../housekeeping/housekeeping.ts';
 import { throwawayAwsDatabase } from '../platform/testing/aws-database.ts';
 import { newTestTenant } from '../platform/testing/tenants.ts';
 
 const database = throwawayAwsDatabase('pw_housekeeping');
-beforeAll(() => database.create(), 60_000);
+beforeAll(async () => {
+  await database.create();
+  // On AWS the migrations resource migrates once per deploy; functions open the database as it is.
+  await runAwsMigrations(parseAwsMigrateEnv(database.env));
+}, 60_000);
 afterAll(() => database.drop());
 
 describe('the housekeeping Lambda on real PostgreSQL', () => {

@@ -1,8 +1,10 @@
-// Lambda entry of the migrations custom resource: on Create and Update, open the config database
-// (which applies pending migrations), then answer CloudFormation at the pre-signed ResponseURL.
+// Lambda entry of the migrations custom resource (ADR 0026): on Create and Update, the config store's
+// migrations, the telemetry store's schema and the functions' login (compose/aws-migrate.ts), then
+// the answer to CloudFormation at the pre-signed ResponseURL. The functions are updated after it, so
+// they never migrate on a cold start.
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { openAwsConfigDatabase } from '../compose/aws.ts';
-import { parseAwsStoresEnv } from '../compose/aws-env.ts';
+import { parseAwsMigrateEnv } from '../compose/aws-env.ts';
+import { runAwsMigrations } from '../compose/aws-migrate.ts';
 import { logger } from '../platform/observability.ts';
 
 const PHYSICAL_ID = 'plantwatch-config-migrations';
@@ -30,9 +32,9 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
   try {
     // Deleting the stack keeps the database (it snapshots); there is nothing to undo.
     if (event.RequestType !== 'Delete') {
-      const database = await openAwsConfigDatabase(parseAwsStoresEnv());
-      await database.close();
-      logger.info('config store migrations applied', { requestType: event.RequestType });
+      // Read on every run: the secrets may have rotated since the last deploy.
+      const summary = await runAwsMigrations(parseAwsMigrateEnv());
+      logger.info('migrations applied', { requestType: event.RequestType, ...summary });
     }
     await respond(event, context, { status: 'SUCCESS' });
   } catch (error) {

@@ -29,7 +29,13 @@ export interface ConfigDatabase {
 
 export type ConfigDatabaseOptions =
   | { kind: 'pglite'; dataDir?: string }
-  | { kind: 'postgres'; url: string; maxConnections?: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      maxConnections?: number;
+      /** false: the schema is migrated elsewhere (on AWS, once per deploy by the migrations resource). */
+      migrate?: boolean;
+    };
 
 /** Opens the database, applies pending migrations and returns a handle that runs as plantwatch_app. */
 export async function openConfigDatabase(options: ConfigDatabaseOptions): Promise<ConfigDatabase> {
@@ -48,14 +54,16 @@ export async function openConfigDatabase(options: ConfigDatabaseOptions): Promis
     };
   }
 
-  const owner = new pg.Client({ connectionString: options.url });
-  await owner.connect();
-  try {
-    // Several processes (tests, Lambda cold starts) may migrate at once: serialise them.
-    await owner.query('SELECT pg_advisory_lock(7428190531)');
-    await migrateNodePg(drizzleNodePg({ client: owner }), { migrationsFolder });
-  } finally {
-    await owner.end();
+  if (options.migrate !== false) {
+    const owner = new pg.Client({ connectionString: options.url });
+    await owner.connect();
+    try {
+      // Several processes (tests, Lambda cold starts) may migrate at once: serialise them.
+      await owner.query('SELECT pg_advisory_lock(7428190531)');
+      await migrateNodePg(drizzleNodePg({ client: owner }), { migrationsFolder });
+    } finally {
+      await owner.end();
+    }
   }
   const pool = new pg.Pool({
     connectionString: options.url,

@@ -24,6 +24,25 @@ export interface PostgresTelemetryOptions {
   maxConnections?: number;
   /** How far back a point may be written (default 400 days). */
   maxPointAgeMs?: number;
+  /**
+   * false: the schema exists already (on AWS the migrations resource creates it once per deploy), so
+   * opening runs no DDL. Partitions are still created as points arrive.
+   */
+  ensureSchema?: boolean;
+  /**
+   * The role every connection runs as (`-c role=…`), so the partitions it creates belong to that
+   * role whatever login made them (on AWS the rotated logins alternate; the owner role stays).
+   */
+  role?: string;
+}
+
+/** The PostgreSQL store, plus raw-data retention (whole partitions are dropped: no row deletes). */
+export interface PostgresTelemetryStore extends TelemetryStore {
+  /**
+   * Drops the raw-point partitions that end at or before `cutoffMs` (rollups and latest values stay).
+   * Returns the tables dropped. TimescaleDB: drop_chunks on the hypertable instead.
+   */
+  dropRawBefore(cutoffMs: number): Promise<string[]>;
 }
 
 const PARTITION_MS = 7 * 86_400_000;
@@ -122,8 +141,14 @@ const writeStatement = `WITH input AS (
 
 const refKey = (ref: TagRef) => `${ref.gatewayId}\u0000${ref.deviceKey}\u0000${ref.tagKey}`;
 
-export async function openPostgresTelemetryStore(options: PostgresTelemetryOptions): Promise<TelemetryStore> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+export async function openPostgresTelemetryStore(
+  options: PostgresTelemetryOptions,
+): Promise<PostgresTelemetryStore> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    ...(options.role ? { options: `-c role=${plainRole(options.role)}` } : {}),
+  });
   // An idle connection dropped by the server (failover, restart) must not crash the process; the
   // next query opens a new one.
   pool.on('error', (error) => logger.warn('telemetry database connection lost', { error }));
@@ -131,18 +156,27 @@ export async function openPostgresTelemetryStore(options: PostgresTelemetryOptio
   try {
     const client = await pool.connect();
     try {
-      // Several processes (Lambda cold starts, test suites) may open the store at once.
-      await client.query(`SELECT pg_advisory_lock(${SCHEMA_LOCK})`);
-      const available = await client.query(
-        "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'",
-      );
-      if (available.rowCount) {
-        await client.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
-        timescale = true;
+      if (options.ensureSchema === false) {
+        // Whether the points table is a hypertable decides how partitions come to be.
+        const hypertable = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'");
+        timescale = (hypertable.rowCount ?? 0) > 0;
+      } else {
+        // Several processes (Lambda cold starts, test suites) may open the store at once.
+        await client.query(`SELECT pg_advisory_lock(${SCHEMA_LOCK})`);
+        try {
+          const available = await client.query(
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'",
+          );
+          if (available.rowCount) {
+            await client.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
+            timescale = true;
+          }
+          for (const statement of schemaStatements(timescale)) await client.query(statement);
+        } finally {
+          await client.query(`SELECT pg_advisory_unlock(${SCHEMA_LOCK})`);
+        }
       }
-      for (const statement of schemaStatements(timescale)) await client.query(statement);
     } finally {
-      await client.query(`SELECT pg_advisory_unlock(${SCHEMA_LOCK})`);
       client.release();
     }
   } catch (error) {
@@ -324,6 +358,46 @@ export async function openPostgresTelemetryStore(options: PostgresTelemetryOptio
       });
     },
 
+    async dropRawBefore(cutoffMs) {
+      if (timescale) {
+        const result = await pool.query<{ chunk: string }>(
+          "SELECT drop_chunks('telemetry.points', older_than => $1::bigint) AS chunk",
+          [Math.floor(cutoffMs)],
+        );
+        return result.rows.map((row) => row.chunk);
+      }
+      // Each partition's bounds are in its name (points_<start / 7 days>); pg_inherits lists them.
+      const result = await pool.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_inherits i
+           JOIN pg_class c ON c.oid = i.inhrelid
+           JOIN pg_class p ON p.oid = i.inhparent
+           JOIN pg_namespace n ON n.oid = p.relnamespace
+         WHERE n.nspname = 'telemetry' AND p.relname = 'points'`,
+      );
+      const dropped: string[] = [];
+      for (const { name } of result.rows) {
+        const match = /^points_(m?)(\d+)$/.exec(name);
+        if (!match) continue;
+        const start = (match[1] ? -1 : 1) * Number(match[2]) * PARTITION_MS;
+        if (start + PARTITION_MS > cutoffMs) continue;
+        await pool.query(`DROP TABLE IF EXISTS telemetry.${quoteIdent(name)}`);
+        partitions.delete(start);
+        dropped.push(name);
+      }
+      return dropped;
+    },
+
     close: () => pool.end(),
   };
+}
+
+/** A startup option is not SQL: only a plain lower-case name goes in unquoted. */
+function plainRole(role: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role))
+    throw new Error(`role ${JSON.stringify(role)} must be a plain name`);
+  return role;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }

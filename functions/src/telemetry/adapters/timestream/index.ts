@@ -1,5 +1,6 @@
 export {
   createTimestreamClients,
+  defineTimestreamSchema,
   MAX_RECORDS_PER_WRITE,
   openTimestreamTelemetryStore,
   ROLLUP_CATCH_UP_EVERY_MS,

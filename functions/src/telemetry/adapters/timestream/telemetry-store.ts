@@ -51,6 +51,55 @@ export interface TimestreamTelemetryOptions {
    */
   rollupEveryMs?: number;
   now?: () => number;
+  /** WriteRecords calls in flight at once for one write (default 8). */
+  writeConcurrency?: number;
+}
+
+/**
+ * The record that makes the raw table's columns exist before anything is ingested: Timestream creates
+ * a column when a record first carries it, and CreateScheduledQuery refuses SQL naming a column that
+ * does not exist yet. It belongs to no tenant (`_schema`), so no query ever shows it, and its quality
+ * is bad, so no rollup counts it. Written by the migrations resource on every deploy (a replay of the
+ * same record is accepted).
+ */
+export async function defineTimestreamSchema(
+  write: Pick<TimestreamWriteClient, 'send'>,
+  database: string,
+  table: string,
+  at: number = Date.now(),
+): Promise<void> {
+  try {
+    await write.send(
+      new WriteRecordsCommand({
+        DatabaseName: database,
+        TableName: table,
+        Records: [
+          {
+            Dimensions: ['tenant_id', 'site_id', 'gateway_id', 'device_key', 'tag_key'].map((Name) => ({
+              Name,
+              Value: '_schema',
+            })),
+            MeasureName: MEASURE_NAME,
+            MeasureValueType: 'MULTI',
+            MeasureValues: [
+              { Name: 'kind', Value: '0', Type: 'BIGINT' },
+              { Name: 'num', Value: '0', Type: 'DOUBLE' },
+              { Name: 'txt', Value: '', Type: 'VARCHAR' },
+              { Name: 'quality', Value: String(qualityCodes.bad), Type: 'BIGINT' },
+            ],
+            // A whole minute: every deploy in the same minute writes the same record.
+            Time: String(Math.floor(at / 60_000) * 60_000),
+            TimeUnit: 'MILLISECONDS',
+            Version: 1,
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    // The same minute's record with the same values is accepted; an existing one is fine too.
+    if (!(error instanceof RejectedRecordsException)) throw error;
+    if ((error.RejectedRecords ?? []).some((record) => record.ExistingVersion === undefined)) throw error;
+  }
 }
 
 /** A literal for Timestream SQL: single quotes doubled. */
@@ -219,6 +268,7 @@ export function openTimestreamTelemetryStore(options: TimestreamTelemetryOptions
   const retentionMs = options.memoryStoreRetentionMs ?? 24 * 3_600_000;
   const horizonMs = rollupHorizonMs(options.rollupEveryMs ?? ROLLUP_EVERY_DEFAULT_MS);
   const now = options.now ?? Date.now;
+  const writeConcurrency = options.writeConcurrency ?? 8;
 
   async function query(sql: string): Promise<Row[]> {
     const rows: Row[] = [];
@@ -303,15 +353,28 @@ export function openTimestreamTelemetryStore(options: TimestreamTelemetryOptions
         const group = `${point.tenantId}\u0000${point.siteId}\u0000${point.gatewayId}`;
         groups.set(group, [...(groups.get(group) ?? []), point]);
       }
-      let written = 0;
+      const chunks: (() => Promise<{ written: number; duplicates: number }>)[] = [];
       for (const group of groups.values()) {
         const first = group[0] as TelemetryPointRecord;
         for (let start = 0; start < group.length; start += MAX_RECORDS_PER_WRITE) {
-          const result = await writeChunk(first, group.slice(start, start + MAX_RECORDS_PER_WRITE));
+          const chunk = group.slice(start, start + MAX_RECORDS_PER_WRITE);
+          chunks.push(() => writeChunk(first, chunk));
+        }
+      }
+      // WriteRecords calls side by side (each takes tens of ms), at most `writeConcurrency` at once;
+      // one failure fails the write (the caller redelivers; what went in counts as duplicates then).
+      let written = 0;
+      let next = 0;
+      const worker = async () => {
+        while (next < chunks.length) {
+          const run = chunks[next] as () => Promise<{ written: number; duplicates: number }>;
+          next += 1;
+          const result = await run();
           written += result.written;
           duplicates += result.duplicates;
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(writeConcurrency, chunks.length) }, worker));
       return { written, duplicates };
     },
 

@@ -1,0 +1,59 @@
+// Composition of the stream ingest Lambda (Kinesis, ADR 0026) and of the PostgreSQL telemetry
+// retention the hourly housekeeping runs on AWS.
+
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createSqsClient, sqsRejectedRecords } from '../ingest/adapters/aws/sqs-rejected-records.ts';
+import {
+  createStreamIngestHandler,
+  type RejectedRecords,
+  type StreamIngestHandler,
+} from '../ingest/handler.ts';
+import { logger } from '../platform/observability.ts';
+import { openPostgresTelemetryStore } from '../telemetry/adapters/postgres/telemetry-store.ts';
+import { createAwsIngestDeps, databaseUrl } from './aws.ts';
+import { type AwsIngestEnv, type AwsStoresEnv, parseAwsIngestEnv, parseAwsStoresEnv } from './aws-env.ts';
+
+/** Without a dead-letter queue a rejected record cannot be kept: it fails, and is delivered again. */
+const nowhere: RejectedRecords = {
+  keep: async () => {
+    throw new Error('INGEST_DEAD_LETTER_QUEUE_URL is not set: the record cannot be kept');
+  },
+};
+
+export async function createAwsStreamIngestHandler(
+  env: AwsIngestEnv = parseAwsIngestEnv(),
+): Promise<StreamIngestHandler> {
+  const deps = await createAwsIngestDeps(env);
+  const rejects = env.INGEST_DEAD_LETTER_QUEUE_URL
+    ? sqsRejectedRecords(createSqsClient(env.AWS_REGION), env.INGEST_DEAD_LETTER_QUEUE_URL)
+    : nowhere;
+  return createStreamIngestHandler(deps, { rejects });
+}
+
+/**
+ * Raw-point retention of the PostgreSQL telemetry store: whole weekly partitions older than
+ * TELEMETRY_RETENTION_DAYS are dropped (rollups and latest values stay). Timestream keeps its own
+ * retention (the table's), so there it does nothing.
+ */
+export async function createAwsTelemetryRetention(
+  env: AwsStoresEnv = parseAwsStoresEnv(),
+  now: () => number = Date.now,
+): Promise<() => Promise<{ dropped: string[] }>> {
+  if (env.TELEMETRY_STORE !== 'postgres') return async () => ({ dropped: [] });
+  const url = await databaseUrl(env, new SecretsManagerClient({ region: env.AWS_REGION }));
+  return async () => {
+    const store = await openPostgresTelemetryStore({
+      url,
+      maxConnections: 1,
+      ensureSchema: false,
+      ...(env.DATABASE_TELEMETRY_ROLE ? { role: env.DATABASE_TELEMETRY_ROLE } : {}),
+    });
+    try {
+      const dropped = await store.dropRawBefore(now() - env.TELEMETRY_RETENTION_DAYS * 86_400_000);
+      if (dropped.length > 0) logger.info('telemetry partitions dropped (retention)', { dropped });
+      return { dropped };
+    } finally {
+      await store.close();
+    }
+  };
+}
