@@ -164,13 +164,14 @@ export async function missCanaryRun(
 ): Promise<boolean> {
   const at = deps.clock.now();
   const minutes = Math.round((run.dueBy.getTime() - run.createdAt.getTime()) / 60_000);
+  const within = `within ${minutes} minute${minutes === 1 ? '' : 's'}`;
   const reason =
     why ??
     (run.status === 'sent'
       ? run.acknowledgedAt
-        ? `acknowledged ${Math.round((run.acknowledgedAt.getTime() - run.dueBy.getTime()) / 60_000)} min after its ${minutes}-minute deadline`
-        : `not acknowledged within ${minutes} minutes`
-      : `not delivered within ${minutes} minutes (${run.lastError ?? 'no channel took it'})`);
+        ? `acknowledged ${Math.round((run.acknowledgedAt.getTime() - run.dueBy.getTime()) / 60_000)} min after its deadline (${within})`
+        : `not acknowledged ${within}`
+      : `not delivered ${within} (${run.lastError ?? 'no channel took it'})`);
   const missed = await deps.store.inTenant(tenantId, (repos) =>
     repos.canaryRuns.markMissed(run.id, { reason, at }),
   );
