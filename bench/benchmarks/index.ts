@@ -6,7 +6,8 @@ import { detectToNotify, detectToNotifyP50 } from './detect-to-notify.ts';
 import { detectToNotifyPlant, detectToNotifyPlantP50 } from './detect-to-notify-plant.ts';
 import { gatewayCpu, gatewayThroughput } from './gateway.ts';
 import { gatewayFirstPoll, gatewayRss, gatewayRssPerDevice } from './gateway-footprint.ts';
-import { ingest } from './ingest.ts';
+import { gatewayTraffic, gatewayTrafficBytes, gatewayTrafficOneSecond } from './gateway-traffic.ts';
+import { ingest, ingest10, ingest20Cpu, ingest20Points, ingest100, ingest1000 } from './ingest.ts';
 import { query30DaysHourly, queryDayRaw, queryLatest } from './ingest-queries.ts';
 import { reportsPdf, reportsXlsx } from './reports.ts';
 import { webPagesBenchmarks } from './web-pages.ts';
@@ -18,7 +19,15 @@ export const benchmarks: readonly Benchmark[] = [
   gatewayFirstPoll,
   gatewayRssPerDevice,
   gatewayRss,
+  gatewayTraffic,
+  gatewayTrafficOneSecond,
+  gatewayTrafficBytes,
   ingest,
+  ingest10,
+  ingest100,
+  ingest1000,
+  ingest20Points,
+  ingest20Cpu,
   queryLatest,
   queryDayRaw,
   query30DaysHourly,
