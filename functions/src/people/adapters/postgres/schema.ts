@@ -15,6 +15,8 @@ export const contacts = pgTable(
     tenantId: tenantOwnerColumn(),
     name: text('name').notNull(),
     channels: jsonb('channels').$type<Contact['channels']>().notNull(),
+    /** The language pages go out in (a BCP 47 tag of shared/src/preferences.ts). */
+    language: text('language').notNull().default('en-GB'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
