@@ -14,6 +14,7 @@ import mqtt from 'mqtt';
 import { z } from 'zod';
 import { parseLocalEnv } from '../../infra/local/src/env.ts';
 import { startLocalRuntime } from '../../infra/local/src/runtime.ts';
+import { apiClient, dataDirMailbox } from '../../infra/local/src/testing/harness.ts';
 import { type Benchmark, type BenchResult, progress, round, withBaseline } from '../harness.ts';
 
 const settings = {
@@ -76,18 +77,8 @@ export async function startNotifyPlant(
   };
   try {
     const base = runtime.apiUrl;
-    const signUp = await fetch(`${base}/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        tenantName: 'Bench Water',
-        name: 'Bench',
-        email: 'bench-notify@example.com',
-        password: 'bench password 1',
-        timeZone: 'UTC',
-      }),
-    });
-    const token = z.object({ token: z.string() }).parse(await signUp.json()).token;
+    // Sign-up as a person does it: the verification link comes from DATA_DIR's outbox.
+    const { token } = await apiClient(base, dataDirMailbox(dir)).signUp('bench-notify');
     const api = async (method: string, path: string, body?: unknown): Promise<unknown> => {
       const response = await fetch(`${base}${path}`, {
         method,

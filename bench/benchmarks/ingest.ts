@@ -24,7 +24,7 @@ import { openLocalCertificateAuthority } from '../../functions/src/plant/adapter
 import { parseLocalEnv } from '../../infra/local/src/env.ts';
 import { startMqttBroker } from '../../infra/local/src/mqtt-broker.ts';
 import { startLocalRuntime } from '../../infra/local/src/runtime.ts';
-import { apiClient } from '../../infra/local/src/testing/harness.ts';
+import { apiClient, dataDirMailbox } from '../../infra/local/src/testing/harness.ts';
 import { provisioningBundleSchema, telemetryTopic } from '../../shared/src/index.ts';
 import { type Benchmark, type BenchResult, progress, round, withBaseline } from '../harness.ts';
 
@@ -145,7 +145,7 @@ async function sweep(): Promise<Sweep> {
     passwordCost: { N: 2 ** 12, r: 8, p: 1 },
   });
   try {
-    const api = apiClient(runtime.apiUrl);
+    const api = apiClient(runtime.apiUrl, dataDirMailbox(dir));
     const { token } = await api.signUp('bench');
     const created = async (path: string, body?: unknown) => {
       const res = await api.call('POST', path, { token, body });

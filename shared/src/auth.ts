@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loginChallengeSchema } from './account-security.ts';
 import {
   EMPTY_PATCH_MESSAGE,
   hasAnyField,
@@ -22,7 +23,14 @@ export const signUpSchema = z
 export type SignUp = z.infer<typeof signUpSchema>;
 
 export const loginSchema = z
-  .strictObject({ email: emailSchema, password: z.string().min(1, 'must not be empty').max(256) })
+  .strictObject({
+    email: emailSchema,
+    password: z.string().min(1, 'must not be empty').max(256),
+    deviceToken: z.string().max(200, 'must be at most 200 characters').optional().meta({
+      description:
+        'The long-lived device token a previous login on this device returned (keep it in a cookie): a device that logged in before is not held back by failed logins from elsewhere',
+    }),
+  })
   .meta({ id: 'Login' });
 export type Login = z.infer<typeof loginSchema>;
 
@@ -32,9 +40,21 @@ export const sessionSchema = z
     expiresAt: isoDateTimeSchema,
     user: userSchema,
     tenant: tenantSchema,
+    deviceToken: z.string().optional().meta({
+      description:
+        'Set when this login registered the device: keep it (an httpOnly cookie for a year) and send it with the next login',
+    }),
+    recoveryCodes: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'Set when this login completed a required MFA enrolment: shown only here' }),
   })
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof sessionSchema>;
+
+/** A login answers with a session, or with a challenge (a second factor is needed first). */
+export const loginResultSchema = z.union([sessionSchema, loginChallengeSchema]).meta({ id: 'LoginResult' });
+export type LoginResult = z.infer<typeof loginResultSchema>;
 
 export const meSchema = z
   .object({

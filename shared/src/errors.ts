@@ -29,3 +29,9 @@ export class RateLimitedError extends DomainError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/**
+ * The tenant's plan does not allow this (one more tag than the plan's limit): HTTP 402, with the
+ * limit named in the message and in `details` ({ limit, allowed, used, plan }).
+ */
+export class PlanLimitError extends DomainError {}

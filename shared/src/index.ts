@@ -1,3 +1,4 @@
+export * from './account-security.ts';
 export * from './auth.ts';
 export * from './device.ts';
 export * from './errors.ts';
@@ -22,6 +23,7 @@ export * from './layout.ts';
 export * from './local-time.ts';
 export * from './logo.ts';
 export * from './notification.ts';
+export * from './plans.ts';
 export * from './provisioning.ts';
 export * from './report.ts';
 export * from './status.ts';

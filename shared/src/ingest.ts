@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { idSchema, isoDateTimeSchema } from './ids.ts';
 
-/** Why a message could never succeed. Retrying any of these gives the same answer, so none is retried. */
+/**
+ * Why a message could never succeed. Retrying any of these gives the same answer, so none is retried
+ * (quota: not before the next day, by which time the points are kept here instead).
+ */
 export const deadLetterReasons = [
   'too_large',
   'bad_topic',
@@ -15,6 +18,8 @@ export const deadLetterReasons = [
   'unknown_gateway',
   'unknown_device',
   'unknown_tag',
+  /** The tenant's plan allows no more points today (its pointsPerDay). */
+  'quota',
 ] as const;
 export const deadLetterReasonSchema = z.enum(deadLetterReasons);
 export type DeadLetterReason = z.infer<typeof deadLetterReasonSchema>;

@@ -45,7 +45,9 @@ export const userSchema = z
     role: roleSchema,
     /** null: every site of the tenant; otherwise only these sites. */
     siteIds: z.array(idSchema).nullable(),
-    status: z.enum(['active', 'invited']),
+    /** pending: signed up, e-mail address not verified yet (such a user cannot log in). */
+    status: z.enum(['active', 'invited', 'pending']),
+    mfaEnabled: z.boolean().meta({ description: 'Logs in with a second factor (TOTP)' }),
     createdAt: isoDateTimeSchema,
   })
   .meta({ id: 'User' });

@@ -17,10 +17,11 @@ import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
+import type { QuotaRepositories } from '../usage/ports.ts';
 import type { AccountRepositories } from './ports.ts';
 import { API_KEY_PREFIX, hashSecret, INVITE_PREFIX, newSecret } from './tokens.ts';
 
-type UserRepositories = AccountRepositories & Pick<PlantRepositories, 'sites'>;
+type UserRepositories = AccountRepositories & Pick<PlantRepositories, 'sites'> & QuotaRepositories;
 
 /** The ports user and API-key management runs on. */
 export interface UserDeps {
@@ -84,6 +85,9 @@ export async function inviteUser(
   const expiresAt = new Date(deps.clock.now().getTime() + deps.inviteTtlMs);
   const user = await deps.store.inTenant(principal.tenantId, async (repos) => {
     await checkSites(repos, principal, input.siteIds);
+    await repos.planQuota.ensureRoom('users');
+    // An address registered in another tenant is invited like any other: the answer says nothing
+    // about other tenants (accepting the invitation is what tells the invitee, who owns the address).
     return repos.users.insertInvited({
       id: deps.ids.newId(),
       email: input.email,

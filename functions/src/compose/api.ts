@@ -4,7 +4,11 @@ import { authenticate } from '../accounts/accounts.ts';
 import { type ApiHandler, createApiHandler } from '../platform/http/handler.ts';
 import { type ApiDeps, apiRoutes } from '../platform/http/routes.ts';
 
-export function createPlantwatchApi(deps: ApiDeps, options: { streaming?: boolean } = {}): ApiHandler {
+/** `proxySecret`: the web app, proving itself with it, may say who its browser is (handler.ts trustProxy). */
+export function createPlantwatchApi(
+  deps: ApiDeps,
+  options: { streaming?: boolean; proxySecret?: string } = {},
+): ApiHandler {
   return createApiHandler(
     { routes: apiRoutes, deps, authenticate: (authorization) => authenticate(deps, authorization) },
     options,

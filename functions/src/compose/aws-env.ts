@@ -57,8 +57,24 @@ const awsNotifyFields = {
   TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
 };
 
+/** Accounts and plans (issue 15): where links point, who sends account e-mail, the TOTP key, the plan of sign-ups. */
+const awsAccountsFields = {
+  /** The web app's public URL: verification and reset links point to its pages. Unset: the e-mail gives the token. */
+  PUBLIC_WEB_URL: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
+  /** A verified SES identity for account e-mail (verification, reset, notices); unset: the report sender's. */
+  ACCOUNT_FROM_ADDRESS: z.string().min(1).optional(),
+  /** A Secrets Manager secret holding the key ring that seals TOTP secrets (docs/accounts.md); unset: no MFA. */
+  ACCOUNT_SECRETS_KEY_ARN: z.string().min(1).optional(),
+  /** The secret the web app proves itself with when it forwards its browser's address. */
+  WEB_PROXY_SECRET_ARN: z.string().min(1).optional(),
+  /** The plan a new tenant starts on (a plan id of the catalogue). */
+  SIGNUP_PLAN: z.string().min(1).default('starter'),
+};
+export type AwsAccountsEnv = z.infer<z.ZodObject<typeof awsAccountsFields>> & { AWS_REGION: string };
+
 export const awsApiEnvSchema = awsStoresEnvSchema.extend({
   ...awsNotifyFields,
+  ...awsAccountsFields,
   /**
    * Test sends (POST /v1/contacts/{id}/test) go through the same notifier as pages: the verified SES
    * identity for e-mail (unset: e-mail test sends fail, saying so), SNS's sender id, Twilio's API.

@@ -6,7 +6,6 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
-import { createPostgresRateLimiter } from '../accounts/adapters/postgres/rate-limiter.ts';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../accounts/adapters/scrypt-passwords.ts';
 import { type AlarmCheckDeps, type AlarmCheckSummary, createAlarmCheckHandler } from '../alarms/check.ts';
 import {
@@ -74,6 +73,12 @@ import {
 } from '../telemetry/adapters/timestream/index.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import { createPlantwatchApi } from './api.ts';
+import {
+  createAwsAccountParts,
+  createAwsPointsMeter,
+  readWebProxySecret,
+  withAwsMessagingQuota,
+} from './aws-accounts.ts';
 import {
   type AwsAlarmCheckNotifyEnv,
   type AwsApiEnv,
@@ -241,6 +246,8 @@ export async function createAwsIngestDeps(
     alarms: createAlarmEvaluator({ store, clock: systemClock, ids: uuidV7Ids, ...awsDispatcher(env, store) }),
     clock: systemClock,
     ids: uuidV7Ids,
+    // The plan's points a day: over it, messages are dead-lettered with reason quota.
+    points: createAwsPointsMeter(store),
   };
 }
 
@@ -253,6 +260,7 @@ export async function createAwsApiDeps(
     env.IOT_ENDPOINT ? Promise.resolve(env.IOT_ENDPOINT) : describeIotDataEndpoint(iot),
   ]);
   const store = createPostgresConfigStore(database.db, () => database.close());
+  const reportsEnv = parseAwsReportsEnv();
   return {
     store,
     ...awsDispatcher(env, store),
@@ -270,20 +278,16 @@ export async function createAwsApiDeps(
     passwords: createScryptPasswordHasher(OWASP_SCRYPT_COST),
     clock: systemClock,
     ids: uuidV7Ids,
-    // In the config database, so every function instance counts on the same counters (ADR 0005).
-    loginAttemptsPerIp: createPostgresRateLimiter(database.db, {
-      name: 'login_ip',
-      points: 50,
-      durationSeconds: 300,
-    }),
-    loginFailuresPerAccount: createPostgresRateLimiter(database.db, {
-      name: 'login_account',
-      points: 10,
-      durationSeconds: 900,
-    }),
-    sessionTtlMs: 12 * 3_600_000,
+    // Throttles in the config database, so every function instance counts on the same counters
+    // (ADR 0005); account mail by SES; TOTP secrets sealed; the plan quota (docs/accounts.md).
+    ...(await createAwsAccountParts(
+      { ...env, ACCOUNT_FROM_ADDRESS: env.ACCOUNT_FROM_ADDRESS ?? reportsEnv.REPORT_FROM_ADDRESS },
+      database.db,
+      store,
+      Math.round(telemetry.maxPointAgeMs / 86_400_000),
+    )),
     inviteTtlMs: 7 * 86_400_000,
-    reports: await createAwsReportDeps(parseAwsReportsEnv()),
+    reports: await createAwsReportDeps(reportsEnv),
     notify: awsNotifyDeps(env),
     // test sends and "send the canary now" go through the same notifier as pages
     notifier: createAwsNotifier(env, store),
@@ -360,7 +364,11 @@ export function createAwsNotifier(
     }),
     publicApiUrl: notify.publicApiUrl,
   });
-  return withPageMetrics(notifier, metrics);
+  // Over the plan's monthly SMS or call allowance, pages go by e-mail and admins are told.
+  return withAwsMessagingQuota(withPageMetrics(notifier, metrics), store, {
+    AWS_REGION: env.AWS_REGION,
+    ACCOUNT_FROM_ADDRESS: env.SES_FROM_ADDRESS,
+  });
 }
 
 /**
@@ -459,5 +467,6 @@ export async function createAwsHeldPagesFlush(
 
 /** The HTTP API on AWS: every route over the AWS ports, authenticated by the accounts capability. */
 export async function createAwsApiHandler(env: AwsApiEnv = parseAwsApiEnv()): Promise<ApiHandler> {
-  return createPlantwatchApi(await createAwsApiDeps(env));
+  const proxySecret = await readWebProxySecret(env);
+  return createPlantwatchApi(await createAwsApiDeps(env), proxySecret ? { proxySecret } : {});
 }

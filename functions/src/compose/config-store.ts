@@ -25,6 +25,8 @@ import { logoRepositories } from '../reports/adapters/postgres/logo-repos.ts';
 import { reportsRepositories } from '../reports/adapters/postgres/reports-repos.ts';
 import type { LogoRepositories } from '../reports/logo-store.ts';
 import type { ReportRepositories } from '../reports/ports.ts';
+import { usageLookups, usageRepositories } from '../usage/adapters/postgres/usage-repos.ts';
+import type { UsageLookups, UsageRepositories } from '../usage/ports.ts';
 
 /** Every capability's repositories: what one tenant transaction can reach. */
 export type TenantRepositories = AccountRepositories &
@@ -37,14 +39,16 @@ export type TenantRepositories = AccountRepositories &
   ReportRepositories &
   LayoutRepositories &
   LogoRepositories &
-  CanaryRepositories;
+  CanaryRepositories &
+  UsageRepositories;
 
 export interface ConfigStore
   extends TenantStore<TenantRepositories>,
     AccountLookups,
     PlantLookups,
     AlarmLookups,
-    CanaryLookups {
+    CanaryLookups,
+    UsageLookups {
   close(): Promise<void>;
 }
 
@@ -61,6 +65,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...layoutRepositories(tx, tenantId),
     ...logoRepositories(tx, tenantId),
     ...canaryRepositories(tx, tenantId),
+    ...usageRepositories(tx, tenantId),
   };
 }
 
@@ -70,6 +75,7 @@ export function createPostgresConfigStore(db: ConfigDb, close: () => Promise<voi
     ...plantLookups(db),
     ...alarmLookups(db),
     ...canaryLookups(db),
+    ...usageLookups(db),
     inTenant: tenantTransactions(db, tenantRepositories),
     close,
   };

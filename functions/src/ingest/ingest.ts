@@ -21,6 +21,7 @@ import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { logger } from '../platform/observability.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
+import type { PointsQuota } from '../usage/points-meter.ts';
 import { coalesceAlarmEvaluations } from './coalesce-evaluations.ts';
 import type { DeadLetterRepositories } from './ports.ts';
 
@@ -32,6 +33,8 @@ export interface IngestDeps {
   ids: IdGenerator;
 }
 
+  /** The tenant's plan's points a day: over it, messages are dead-lettered (quota); none: no limit. */
+  points?: PointsQuota;
 /** One message as the broker received it. */
 export interface IncomingTelemetry {
   topic: string;
@@ -316,7 +319,13 @@ export function createTelemetryIngestor(deps: IngestDeps) {
       const { topic, message } = checked;
       const work = (async (): Promise<IngestOutcome> => {
         const resolved = await resolvePoints(topic, message);
+        const refusal = await deps.points?.refusal(topic.tenantId, message.points.length);
+        if (refusal) {
+          deps.points?.record(topic.tenantId, { refused: message.points.length });
+          throw new DeadLetterError('quota', refusal);
+        }
         const { written, duplicates } = await deps.telemetry.write(toTelemetryPointRecords(topic, message));
+        deps.points?.record(topic.tenantId, { stored: written });
         await alarms.evaluate({ ...topic, points: resolved });
         remember(batchKey);
         return { status: 'stored', written, duplicates };

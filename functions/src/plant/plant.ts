@@ -23,6 +23,7 @@ import {
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
+import type { PlanQuota } from '../usage/ports.ts';
 import type { GatewayCertificateIssuer, PlantChangeListener, PlantRepositories } from './ports.ts';
 
 /** The ports the plant model's use-cases run on. */
@@ -32,6 +33,8 @@ export interface PlantDeps {
   gatewayCertificates: GatewayCertificateIssuer;
   /** Told once a change to a gateway's devices or tags has committed; none: nobody listens. */
   plantChanges?: PlantChangeListener;
+  /** The tenant's plan limits on tags and gateways; none: no limits (tests of other parts). */
+  planQuota?: PlanQuota;
 }
 
 type Scoped<T> = (repos: PlantRepositories) => Promise<T>;
@@ -120,11 +123,13 @@ export const listGateways = (deps: PlantDeps, principal: Principal, filter: { si
 export const getGateway = (deps: PlantDeps, principal: Principal, gatewayId: string) =>
   inTenant(deps, principal, (repos) => gatewayOr404(repos, principal, gatewayId));
 
-export const createGateway = (deps: PlantDeps, principal: Principal, input: CreateGateway) =>
-  inTenant(deps, principal, async (repos) => {
+export const createGateway = async (deps: PlantDeps, principal: Principal, input: CreateGateway) => {
+  await deps.planQuota?.ensureRoom(principal.tenantId, 'gateways');
+  return inTenant(deps, principal, async (repos) => {
     await siteOr404(repos, principal, input.siteId);
     return repos.gateways.create({ id: deps.ids.newId(), ...input });
   });
+};
 
 export const updateGateway = (
   deps: PlantDeps,
@@ -218,13 +223,15 @@ export const listTags = (deps: PlantDeps, principal: Principal, filter: { device
 export const getTag = (deps: PlantDeps, principal: Principal, tagId: string): Promise<Tag> =>
   inTenant(deps, principal, async (repos) => stripTag(await tagOr404(repos, principal, tagId)));
 
-export const createTag = (deps: PlantDeps, principal: Principal, input: CreateTag) =>
-  changeGateway(deps, principal, async (repos) => {
+export const createTag = async (deps: PlantDeps, principal: Principal, input: CreateTag) => {
+  await deps.planQuota?.ensureRoom(principal.tenantId, 'tags');
+  return changeGateway(deps, principal, async (repos) => {
     const device = await deviceOr404(repos, principal, input.deviceId);
     checkAddressFits(device.connection.protocol, input.address, 'address');
     const tag = await repos.tags.create({ id: deps.ids.newId(), ...input });
     return { gatewayId: device.gatewayId, result: tag };
   });
+};
 
 export const updateTag = (deps: PlantDeps, principal: Principal, tagId: string, patch: UpdateTag) =>
   changeGateway(deps, principal, async (repos) => {

@@ -13,6 +13,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
+import type { PlanQuota } from '../usage/ports.ts';
 import { contentTypeOf, type ReportDeps, reportFileKey } from './job.ts';
 import type { ReportLinkQuery } from './links.ts';
 import type {
@@ -30,6 +31,8 @@ export interface ReportUseCaseDeps {
   clock: Clock;
   ids: IdGenerator;
   reports: ReportDeps;
+  /** The tenant's plan limit on report definitions; none: no limit (tests of other parts). */
+  planQuota?: PlanQuota;
 }
 
 const HISTORY_LIMIT = 100;
@@ -147,6 +150,7 @@ export async function createReport(
   principal: Principal,
   input: CreateReportSchedule,
 ): Promise<ReportSchedule> {
+  await deps.planQuota?.ensureRoom(principal.tenantId, 'reportDefinitions');
   const report = await deps.store.inTenant(principal.tenantId, async (repos) => {
     const scopeSiteIds = await scopeSites(repos, principal, input.scope);
     const tenant = await repos.tenant.get();

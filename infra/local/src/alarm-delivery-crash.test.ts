@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiClient, until } from './testing/harness.ts';
+import { apiClient, dataDirMailbox, until } from './testing/harness.ts';
 import { connectGateway } from './testing/mqtt.ts';
 import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';
 
@@ -71,7 +71,7 @@ describe('a raised alarm pages even when the runtime is killed right after recor
     const dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-crash-'));
     dirs.push(dataDir);
     const first = await startRuntime(dataDir, 'kill-after-alarm-commit');
-    const api = apiClient(first.apiUrl);
+    const api = apiClient(first.apiUrl, dataDirMailbox(dataDir));
     const owner = await api.signUp('crash');
     const { token } = owner;
     const post = async (path: string, body?: unknown) => {
@@ -124,7 +124,7 @@ describe('a raised alarm pages even when the runtime is killed right after recor
 
     const restartedAt = Date.now();
     const second = await startRuntime(dataDir);
-    const again = apiClient(second.apiUrl);
+    const again = apiClient(second.apiUrl, dataDirMailbox(dataDir));
     const alarms = (await again.call('GET', `/v1/alarms?ruleId=${rule.id}&status=all`, { token })).body
       .alarms;
     expect(alarms).toEqual([expect.objectContaining({ ruleId: rule.id, state: 'active-unacked' })]);

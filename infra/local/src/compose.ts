@@ -3,7 +3,6 @@
 // The API and broker addresses are known before anything is built (the listeners bind first), so
 // nothing is filled in afterwards.
 import { join, resolve } from 'node:path';
-import { createMemoryRateLimiter } from '@plantwatch/functions/accounts/adapters/local/rate-limiter';
 import {
   createScryptPasswordHasher,
   OWASP_SCRYPT_COST,
@@ -60,7 +59,18 @@ import type { ApiHandler } from '@plantwatch/functions/platform/http/handler';
 import type { ApiDeps } from '@plantwatch/functions/platform/http/routes';
 import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
 import { logger } from '@plantwatch/functions/platform/observability';
+import type { SecretBox } from '@plantwatch/functions/platform/secret-box';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
+import type { PointsMeter } from '@plantwatch/functions/usage/points-meter';
+import {
+  composeLocalAccountParts,
+  type LocalAccountOptions,
+  type LocalAccountParts,
+  localAccountMailer,
+  localPointsMeter,
+  openLocalSecretBox,
+  withLocalMessagingQuota,
+} from './compose-accounts.ts';
 import type { LocalEnv } from './env.ts';
 import { createLocalEscalationStarter, type LocalEscalationStarter } from './escalation-runner.ts';
 import { createLocalReports, type LocalReportOptions, type LocalReports } from './report-scheduler.ts';
@@ -75,6 +85,8 @@ export interface LocalCompositionOptions {
   /** Overrides where the config store lives (tests use an in-memory PGlite). */
   database?: ConfigDatabaseOptions;
   loginLimits?: { attemptsPerIpPer5Min: number; failuresPerAccountPer15Min: number };
+  /** Accounts and plans: throttles, account mail, the key ring, the sign-up plan (compose-accounts.ts). */
+  accounts?: LocalAccountOptions;
   /** Overrides the telemetry store (tests use an in-memory DuckDB). */
   telemetry?: TelemetryStoreOverride;
   /** Where the local CA lives; null keeps it in memory (tests). Default DATA_DIR/ca. */
@@ -102,6 +114,8 @@ export interface LocalStores {
   store: ConfigStore;
   telemetry: TelemetryStore;
   authority: LocalCertificateAuthority;
+  /** Seals tenants' provider secrets and users' TOTP secrets (the key ring of DATA_DIR or SECRETS_KEY). */
+  secrets: SecretBox;
   close(): Promise<void>;
 }
 
@@ -121,11 +135,16 @@ export async function openLocalStores(env: LocalEnv, options: LocalCompositionOp
       options.certificateDir === undefined ? join(dataDir, 'ca') : options.certificateDir,
     );
     const opened = telemetry;
+    const secrets = await openLocalSecretBox(env, {
+      ...(options.accounts?.keyRing ? { keyRing: options.accounts.keyRing } : {}),
+      storesInMemory: options.database !== undefined,
+    });
     return {
       database,
       store,
       telemetry: opened,
       authority,
+      secrets,
       close: async () => {
         await opened.close();
         await store.close();
@@ -154,6 +173,10 @@ export interface LocalCore {
   alarms: AlarmEvaluator;
   ingestor: TelemetryIngestor;
   reports: LocalReports;
+  /** Throttles, account mail (SMTP_URL or DATA_DIR/outbox/accounts), sealing, plans: the API's part of them. */
+  accounts: LocalAccountParts;
+  /** The plan's points a day, counted in the ingest path. */
+  pointsMeter: PointsMeter;
   close(): Promise<void>;
 }
 
@@ -169,7 +192,8 @@ export async function composeCore(
     await recordEscalationIntentLevels(store, metrics, systemClock.now());
   });
   const notify: NotifyDeps = {
-    secrets: databaseNotificationSecrets(store, 'twilio'),
+    // sealed with the runtime's key: never in the database in plain text
+    secrets: databaseNotificationSecrets(store, 'twilio', systemClock, stores.secrets),
     publicApiUrl: () => publicApiUrl,
     publicUrlFromRequestDomain: false,
     defaultSmsProvider: 'twilio',
@@ -179,25 +203,31 @@ export async function composeCore(
   };
   const smtp = env.SMTP_URL ? createSmtpEmailSender({ url: env.SMTP_URL, from: env.SMTP_FROM }) : undefined;
   const twilio = { baseUrl: options.twilioApiUrl, publicApiUrl: notify.publicApiUrl };
-  const notifier = withPageMetrics(
-    createCompositeNotifier({
-      store,
-      clock: systemClock,
-      ids: uuidV7Ids,
-      config: (tenantId) => loadTenantNotifyConfig({ store, notify }, tenantId),
-      routing: localRouting({
-        outbox: outboxSender,
-        email: smtp,
-        twilioSms: createTwilioSmsSender(twilio),
-        twilioVoice: createTwilioVoiceSender(twilio),
-        twilioWhatsApp: createTwilioWhatsAppSender(twilio),
-        telegram: createTelegramSender({ baseUrl: options.telegramApiUrl }),
+  const accountMail = localAccountMailer(env, options.accounts ?? {});
+  // Over the plan's monthly SMS or call allowance, pages go by e-mail and the admins are told.
+  const notifier = withLocalMessagingQuota(
+    withPageMetrics(
+      createCompositeNotifier({
+        store,
+        clock: systemClock,
+        ids: uuidV7Ids,
+        config: (tenantId) => loadTenantNotifyConfig({ store, notify }, tenantId),
+        routing: localRouting({
+          outbox: outboxSender,
+          email: smtp,
+          twilioSms: createTwilioSmsSender(twilio),
+          twilioVoice: createTwilioVoiceSender(twilio),
+          twilioWhatsApp: createTwilioWhatsAppSender(twilio),
+          telegram: createTelegramSender({ baseUrl: options.telegramApiUrl }),
+        }),
+        publicApiUrl: notify.publicApiUrl,
+        // a held page's digest goes out from this process when its flood window closes
+        flushTimers: true,
       }),
-      publicApiUrl: notify.publicApiUrl,
-      // a held page's digest goes out from this process when its flood window closes
-      flushTimers: true,
-    }),
-    metrics,
+      metrics,
+    ),
+    store,
+    accountMail.mailer,
   );
   // held pages whose timers a restart lost: flushed now and every 30 s (docs/notifications.md)
   const heldLookup = createHeldNotificationsLookup(stores.database.db);
@@ -257,6 +287,7 @@ export async function composeCore(
       linkSecret: env.REPORT_LINK_SECRET,
       store,
       telemetry,
+  const pointsMeter = localPointsMeter(store);
       db: stores.database.db,
       clock: systemClock,
       ids: uuidV7Ids,
@@ -264,10 +295,13 @@ export async function composeCore(
       ...(options.reports ? { options: options.reports } : {}),
     });
   } catch (error) {
+    points: pointsMeter,
     clearInterval(heldSweep);
     notifier.close();
     await escalation.close();
     smtp?.close();
+    await pointsMeter.close();
+    accountMail.close();
     throw error;
   }
   return {
@@ -281,12 +315,24 @@ export async function composeCore(
     alarms,
     ingestor,
     reports,
+    accounts: composeLocalAccountParts({
+      env,
+      options: options.accounts ?? {},
+      store,
+      secrets: stores.secrets,
+      mailer: accountMail.mailer,
+      loginLimits: options.loginLimits,
+      telemetryMaxPointAgeMs: telemetry.maxPointAgeMs,
+    }),
+    pointsMeter,
     close: async () => {
       clearInterval(heldSweep);
       notifier.close();
       await reports.close();
       await escalation.close();
       smtp?.close();
+      await pointsMeter.close();
+      accountMail.close();
     },
   };
 }
@@ -300,7 +346,6 @@ export function composeApiDeps(
   /** What the runtime adds to /v1/health (the nightly backups). */
   moreHealthChecks: readonly HealthCheck[] = [],
 ): LocalDeps {
-  const limits = options.loginLimits ?? { attemptsPerIpPer5Min: 50, failuresPerAccountPer15Min: 10 };
   return {
     store: stores.store,
     telemetry: stores.telemetry,
@@ -308,15 +353,7 @@ export function composeApiDeps(
     passwords: createScryptPasswordHasher(options.passwordCost ?? OWASP_SCRYPT_COST),
     clock: systemClock,
     ids: uuidV7Ids,
-    loginAttemptsPerIp: createMemoryRateLimiter({
-      points: limits.attemptsPerIpPer5Min,
-      durationSeconds: 300,
-    }),
-    loginFailuresPerAccount: createMemoryRateLimiter({
-      points: limits.failuresPerAccountPer15Min,
-      durationSeconds: 900,
-    }),
-    sessionTtlMs: 12 * 3_600_000,
+    ...core.accounts,
     inviteTtlMs: 7 * 86_400_000,
     dispatcher: core.dispatcher,
     healthChecks: cachedHealthChecks(
@@ -338,4 +375,6 @@ export function composeApiDeps(
 }
 
 /** The HTTP API over the local ports (streamed bodies stay streamed: the local server sends them in pieces). */
-export const createLocalApi = (deps: LocalDeps): ApiHandler => createPlantwatchApi(deps, { streaming: true });
+/** `proxySecret`: the web app forwards its browser's address and User-Agent with it (handler.ts trustProxy). */
+export const createLocalApi = (deps: LocalDeps, proxySecret?: string): ApiHandler =>
+  createPlantwatchApi(deps, { streaming: true, ...(proxySecret ? { proxySecret } : {}) });

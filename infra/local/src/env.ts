@@ -40,6 +40,21 @@ export const localEnvSchema = z.object({
    * proxy in front): e-mail acknowledgement links point there and Twilio signatures are checked against it.
    */
   PUBLIC_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }).optional(),
+  /**
+   * The web app's address as people reach it: verification and password-reset links point there.
+   * Unset: http://HOST:WEB_PORT.
+   */
+  PUBLIC_WEB_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }).optional(),
+  /** The plan a tenant that signs up starts on (a plan of the catalogue; docs/accounts.md). */
+  SIGNUP_PLAN: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a plan id such as starter or unlimited')
+    .default('unlimited'),
+  /**
+   * The key that seals provider and TOTP secrets, base64 of 32 bytes (several, comma-separated, while
+   * rotating: the first seals). Unset: a key generated once into DATA_DIR/secrets-keys.json (0600).
+   */
+  SECRETS_KEY: z.string().min(40, 'must be base64 of 32 bytes (openssl rand -base64 32)').optional(),
   /** on: seed the demo tenant and run its simulated PLCs and gateway; off for a real site. */
   DEMO: z
     .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' })

@@ -18,6 +18,7 @@ import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
 import { logger } from '@plantwatch/functions/platform/observability';
 import { startPeriodic } from '@plantwatch/functions/platform/periodic';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
+import { snapshotAllUsage } from '@plantwatch/functions/usage/usage';
 import type { GatewayTopicIds } from '@plantwatch/shared';
 import { startNightlyBackups, writeBackup } from './backup/backup.ts';
 import {
@@ -28,6 +29,7 @@ import {
   type LocalDeps,
   openLocalStores,
 } from './compose.ts';
+import { guardDataDir, secureDataDir, tightenModes } from './data-dir.ts';
 import { seedDemoAlarmRules } from './demo-alarms.ts';
 import { seedDemoEscalation } from './demo-escalation.ts';
 import type { LocalEnv } from './env.ts';
@@ -73,6 +75,13 @@ export interface LocalRuntime {
   alarmCheck: { runNow(): Promise<unknown> };
   /** Hourly housekeeping (expired sessions and links, lost report runs); runNow for tests. */
   housekeeping: { runNow(): Promise<HousekeepingSummary> };
+  /** Hourly usage records of every tenant; runNow for tests. */
+  usageSnapshot: { runNow(): Promise<{ tenants: number; failed: number }> };
+  /**
+   * The web app sends this in x-plantwatch-proxy-secret with its browser's address and User-Agent
+   * (x-plantwatch-client-ip, x-plantwatch-client-agent); a new one each start.
+   */
+  webProxySecret: string;
   close(): Promise<void>;
 }
 
@@ -131,8 +140,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const wave of [front, back]) for (let close = wave.pop(); close; close = wave.pop()) await close();
   };
   try {
+    // DATA_DIR is private (0700, files 0600) whenever the runtime keeps data in it; tests with
+    // in-memory stores do not touch it. The guard's last pass runs after the stores have closed.
+    if (options.database === undefined) {
+      await secureDataDir(resolve(env.DATA_DIR));
+      const guard = guardDataDir(resolve(env.DATA_DIR));
+      back.push(() => guard.stop());
+    }
     const stores = await openLocalStores(env, options);
     back.push(() => stores.close());
+    if (options.database === undefined) await tightenModes(resolve(env.DATA_DIR));
     // Backups: only of what lives in DATA_DIR (embedded stores); a PostgreSQL server has its own tools.
     const embedded = options.database === undefined && !env.DATABASE_URL;
     const dataDir = resolve(env.DATA_DIR);
@@ -189,7 +206,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (broker.note) notes.push(`MQTT: ${broker.note}`);
 
     const deps = composeApiDeps(stores, core, options, broker.url, nightly ? [nightly.health] : []);
-    const api = createLocalApi(deps);
+    // The web app (a child of `npm start`) proves itself with this when it forwards its browser's address.
+    const webProxySecret = randomBytes(32).toString('base64url');
+    const api = createLocalApi(deps, webProxySecret);
     const demo = (options.seedDemo ?? true) ? await seedDemo(deps, env) : null;
     const admin = embedded ? await adminAccess(dataDir, apiUrl) : null;
     serveApi(server, api, {
@@ -232,6 +251,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     front.push(() => housekeeping.stop());
     // Once at start too: a run lost to the last stop is failed without waiting an hour (stop waits for it).
     housekeeping.runNow().catch((error: unknown) => logger.error('housekeeping failed', { error }));
+    // Every tenant's daily usage record, hourly (and once now): what billing reads (GET /v1/usage).
+    const usageSnapshot = startPeriodic(
+      'usage snapshot',
+      () =>
+        snapshotAllUsage({
+          store: stores.store,
+          lookups: stores.store,
+          clock: systemClock,
+          telemetryRetentionDays: Math.round(stores.telemetry.maxPointAgeMs / 86_400_000),
+        }),
+      3_600_000,
+    );
+    front.push(() => usageSnapshot.stop());
+    usageSnapshot.runNow().catch((error: unknown) => logger.error('usage snapshot failed', { error }));
     core.reports.start();
     const resumed = await core.escalation.resumeRunning();
     if (resumed > 0) notes.push(`Escalation: resumed ${resumed} chain(s) left running by the last stop`);
@@ -254,6 +287,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       escalation: core.escalation,
       alarmCheck,
       housekeeping,
+      usageSnapshot,
+      webProxySecret,
       close: closeAll,
     };
   } catch (error) {

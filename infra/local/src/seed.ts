@@ -18,18 +18,20 @@ export async function seedDemoTenant(
   const existing = await deps.store.findCredentialsByEmail(login.email.toLowerCase());
   if (existing) return { created: false, tenantId: existing.tenantId };
 
-  const session = await accounts.signUp(deps, {
+  // The operator chose the address: no verification link; the Professional plan, so the usage page shows limits.
+  const created = await accounts.createVerifiedTenant(deps, {
     tenantName: 'Demo Water Co',
     timeZone: 'Europe/London',
     name: 'Demo Operator',
     email: login.email.toLowerCase(),
     password: login.password,
+    planId: 'professional',
   });
   const owner: Principal = {
-    tenantId: session.tenant.id,
+    tenantId: created.tenantId,
     role: 'owner',
     siteIds: null,
-    userId: session.user.id,
+    userId: created.ownerId,
     apiKeyId: null,
     sessionId: null,
   };
@@ -143,5 +145,5 @@ export async function seedDemoTenant(
       }),
     );
   }
-  return { created: true, tenantId: session.tenant.id };
+  return { created: true, tenantId: created.tenantId };
 }

@@ -1,5 +1,6 @@
-// Where tenants' provider secrets live. Locally: the tenant's notification_settings row (the local
-// data directory is the operator's own disk). On AWS: one Secrets Manager secret per tenant.
+// Where tenants' provider secrets live. Locally: the tenant's notification_settings row, sealed with the
+// runtime's key (platform/secret-box.ts; never in the database in plain text). On AWS: one Secrets
+// Manager secret per tenant.
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -9,6 +10,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import type { TenantStore } from '../../platform/database/tenant-store.ts';
+import type { SecretBox } from '../../platform/secret-box.ts';
 import type { NotificationSecrets, NotificationSecretValues } from '../ports.ts';
 import type { NotifyRepositories } from '../repositories.ts';
 
@@ -25,16 +27,31 @@ const clean = (values: NotificationSecretValues): Record<string, string> =>
     string
   >;
 
+/** The context a tenant's sealed provider secrets are bound to (the key rotation re-seals with it). */
+export const notifySecretsContext = (tenantId: string) => `tenant:${tenantId}:notify-secrets`;
+
+const sealedSchema = z.object({ sealed: z.string() });
+
 export function databaseNotificationSecrets(
   store: TenantStore<Pick<NotifyRepositories, 'notificationSettings'>>,
   defaultSmsProvider: 'sns' | 'twilio',
   clock: { now(): Date } = { now: () => new Date() },
+  /** Seals the secrets in the row; without it they are kept as they are (tests of other parts). */
+  box?: SecretBox,
 ): NotificationSecrets {
+  const unseal = (tenantId: string, stored: unknown): unknown => {
+    const sealed = sealedSchema.safeParse(stored);
+    if (!sealed.success) return stored; // written before sealing: plain, re-sealed by the next put or rotation
+    if (!box) throw new Error('provider secrets are sealed but this runtime has no key to open them');
+    return JSON.parse(box.open(sealed.data.sealed, notifySecretsContext(tenantId)));
+  };
+  const seal = (tenantId: string, values: Record<string, string>) =>
+    box ? { sealed: box.seal(JSON.stringify(values), notifySecretsContext(tenantId)) } : values;
   return {
     get: (tenantId) =>
       store.inTenant(tenantId, async (repos) => {
         const settings = await repos.notificationSettings.get();
-        const parsed = secretValuesSchema.safeParse(settings?.secrets ?? {});
+        const parsed = secretValuesSchema.safeParse(unseal(tenantId, settings?.secrets ?? {}));
         return parsed.success ? parsed.data : {};
       }),
     put: (tenantId, values) =>
@@ -49,7 +66,7 @@ export function databaseNotificationSecrets(
             floodWindowSeconds: settings?.floodWindowSeconds ?? 30,
             telegramBotUsername: settings?.telegramBotUsername ?? null,
             telegramWebhookError: settings?.telegramWebhookError ?? null,
-            secrets: clean(values),
+            secrets: seal(tenantId, clean(values)),
           },
           clock.now(),
         );

@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  PlanLimitError,
   RateLimitedError,
   UnauthenticatedError,
 } from '@plantwatch/shared';
@@ -68,6 +69,7 @@ export function errorResponse(error: unknown, log: (error: unknown) => void): Ap
   if (error instanceof ConflictError) return envelope(409, 'conflict', error.message);
   if (error instanceof InvalidInputError) return envelope(422, 'unprocessable', error.message, error.details);
   if (error instanceof RateLimitedError) {
+  if (error instanceof PlanLimitError) return envelope(402, 'plan_limit', error.message, error.details);
     return envelope(429, 'rate_limited', error.message, undefined, {
       'retry-after': String(error.retryAfterSeconds),
     });

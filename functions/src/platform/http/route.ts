@@ -22,6 +22,8 @@ export interface RouteContext<D, A extends Access, P, Q, B> {
   query: Q;
   body: B;
   clientIp: string;
+  /** The client's User-Agent (what the sessions list shows); null when it sent none. */
+  userAgent: string | null;
 }
 
 export interface RouteSpec<
@@ -44,7 +46,7 @@ export interface RouteSpec<
   body?: B;
   /** Absent for 204 responses. */
   response?: R;
-  status: 200 | 201 | 204;
+  status: 200 | 201 | 202 | 204;
   /** Extra error statuses worth documenting besides the ones every route can give. */
   errors?: number[];
   handle(
@@ -64,7 +66,7 @@ export interface Route<D> {
   query?: z.ZodType;
   body?: z.ZodType;
   response?: z.ZodType;
-  status: 200 | 201 | 204;
+  status: 200 | 201 | 202 | 204;
   errors?: number[];
   /** Set for routes that answer with text instead of JSON (a CSV export, an HTML page, TwiML). */
   produces?: 'text/csv' | 'text/html' | 'application/xml' | 'application/octet-stream';
@@ -137,6 +139,7 @@ async function prepare<D, A extends Access, P, Q, B>(
     query: query as Q,
     body: body as B,
     clientIp: event.requestContext?.http?.sourceIp ?? 'unknown',
+    userAgent: event.requestContext?.http?.userAgent || header(event, 'user-agent') || null,
   };
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AccountDeps } from '../../accounts/accounts.ts';
 import type { AccountLookups } from '../../accounts/ports.ts';
 import { accountRoutes } from '../../accounts/routes.ts';
+import { accountSecurityRoutes } from '../../accounts/routes-security.ts';
 import { type TenantRouteDeps, tenantRoutes } from '../../accounts/routes-tenant.ts';
 import type { UserDeps } from '../../accounts/users.ts';
 import type { AlarmDeps } from '../../alarms/alarms.ts';
@@ -28,9 +29,12 @@ import { reportRoutes } from '../../reports/routes.ts';
 import { logoRoutes } from '../../reports/routes-logo.ts';
 import { telemetryRoutes } from '../../telemetry/routes.ts';
 import type { TelemetryDeps } from '../../telemetry/telemetry.ts';
+import { usageRoutes } from '../../usage/routes.ts';
+import type { UsageDeps } from '../../usage/usage.ts';
 import type { Clock } from '../clock.ts';
 import type { TenantStore } from '../database/tenant-store.ts';
 import { type HealthCheck, runHealthChecks } from '../health.ts';
+import { type InboundLimitDeps, limitInbound } from './inbound-limits.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.ts';
 import { type Route, routesOn } from './route.ts';
 
@@ -40,6 +44,8 @@ type RouteDeps =
   | SystemRouteDeps
   | AccountDeps
   | UserDeps
+  | UsageDeps
+  | InboundLimitDeps
   | TenantRouteDeps
   | PlantDeps
   | ProvisioningDeps
@@ -120,14 +126,17 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   healthRoute,
   openApiRoute,
   ...accountRoutes,
+  ...accountSecurityRoutes,
   ...tenantRoutes,
+  ...usageRoutes,
   ...plantRoutes,
   ...telemetryRoutes,
   ...alarmRoutes,
   ...escalationRoutes,
   ...reportRoutes,
   ...logoRoutes,
-  ...notifyRoutes,
+  // webhooks and acknowledgement links: rate-limited by client address and by tenant
+  ...notifyRoutes.map(limitInbound),
   ...canaryRoutes,
   ...peopleRoutes,
   ...meRoutes,

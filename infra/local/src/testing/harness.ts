@@ -1,5 +1,10 @@
 // Test harness: a real local runtime (in-memory PGlite, real HTTP on 127.0.0.1, a port chosen by
-// the OS) and a small client that speaks its API.
+// the OS) and a small client that speaks its API, signing up as a person would: the sign-up, then the
+// link of the verification e-mail (read from the runtime's mailer or its DATA_DIR outbox).
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createMemoryReportMailer } from '@plantwatch/functions/reports/adapters/local/report-mailer';
+import { simpleParser } from 'mailparser';
 import { parseLocalEnv } from '../env.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../runtime.ts';
 
@@ -12,8 +17,51 @@ export interface ApiResponse<T = unknown> {
   body: T;
 }
 
+/** The account e-mails a runtime sent to an address, oldest first (subject and text). */
+export type Mailbox = (to: string) => Promise<{ subject: string; text: string }[]>;
+
+/** The link token of the newest account e-mail to `to` whose subject matches. */
+export async function linkToken(mailbox: Mailbox, to: string, subject: RegExp): Promise<string> {
+  const mails = (await mailbox(to)).filter((mail) => subject.test(mail.subject));
+  const text = mails.at(-1)?.text ?? '';
+  const token = text.match(/#token=([A-Za-z0-9_%-]+)/)?.[1];
+  if (!token) throw new Error(`no e-mail with a link matching ${subject} was sent to ${to}`);
+  return decodeURIComponent(token);
+}
+
+/** The account e-mails a runtime kept in DATA_DIR/outbox/accounts (no SMTP_URL). */
+export function dataDirMailbox(dataDir: string): Mailbox {
+  return async (to) => {
+    const dir = join(dataDir, 'outbox', 'accounts');
+    let files: string[];
+    try {
+      files = await readdir(dir);
+    } catch {
+      return [];
+    }
+    const mails = await Promise.all(
+      files.map(async (file) => {
+        const parsed = await simpleParser(await readFile(join(dir, file)));
+        const recipients = [parsed.to ?? []].flat().flatMap((address) => address.value.map((v) => v.address));
+        return {
+          to: recipients,
+          date: parsed.date?.getTime() ?? 0,
+          subject: parsed.subject ?? '',
+          text: parsed.text ?? '',
+        };
+      }),
+    );
+    return mails
+      .filter((mail) => mail.to.includes(to))
+      .sort((a, b) => a.date - b.date)
+      .map(({ subject, text }) => ({ subject, text }));
+  };
+}
+
 export interface TestApi {
   runtime: LocalRuntime;
+  /** The account e-mails (verification, reset) the runtime sent. */
+  mailbox: Mailbox;
   // biome-ignore lint/suspicious/noExplicitAny: the test client returns whatever JSON the API sent
   call<T = any>(
     method: string,
@@ -28,8 +76,11 @@ export interface TestApi {
 
 let counter = 0;
 
-/** A client of the API at `apiUrl` (a runtime in this process, or in a process of its own). */
-export function apiClient(apiUrl: string): Pick<TestApi, 'call' | 'signUp'> {
+/**
+ * A client of the API at `apiUrl` (a runtime in this process, or in a process of its own); `mailbox`
+ * is where its account e-mails can be read (sign-up follows the verification link).
+ */
+export function apiClient(apiUrl: string, mailbox: Mailbox): Pick<TestApi, 'call' | 'signUp'> {
   const call: TestApi['call'] = async (method, path, { token, body, rawBody, headers = {} } = {}) => {
     const response = await fetch(`${apiUrl}${path}`, {
       method,
@@ -51,7 +102,7 @@ export function apiClient(apiUrl: string): Pick<TestApi, 'call' | 'signUp'> {
     async signUp(label) {
       counter += 1;
       const email = `${label}-${counter}-${Date.now()}@example.com`;
-      const password = `correct horse ${label}`;
+      const password = `cobalt lantern meadow ${counter}`;
       const res = await call('POST', '/v1/auth/signup', {
         body: {
           tenantName: `${label} Utilities`,
@@ -61,11 +112,16 @@ export function apiClient(apiUrl: string): Pick<TestApi, 'call' | 'signUp'> {
           timeZone: 'Europe/Paris',
         },
       });
-      if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 202) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+      const token = await linkToken(mailbox, email, /confirm your e-mail address/);
+      const verified = await call('POST', '/v1/auth/verify-email', { body: { token } });
+      if (verified.status !== 200) {
+        throw new Error(`verification failed: ${verified.status} ${JSON.stringify(verified.body)}`);
+      }
       return {
-        token: res.body.token,
-        tenantId: res.body.tenant.id,
-        userId: res.body.user.id,
+        token: verified.body.token,
+        tenantId: verified.body.tenant.id,
+        userId: verified.body.user.id,
         email,
         password,
       };
@@ -74,6 +130,9 @@ export function apiClient(apiUrl: string): Pick<TestApi, 'call' | 'signUp'> {
 }
 
 export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): Promise<TestApi> {
+  const mail = createMemoryReportMailer();
+  const mailbox: Mailbox = async (to) =>
+    mail.sent.filter((m) => m.to.includes(to)).map((m) => ({ subject: m.subject, text: m.text }));
   const runtime = await startLocalRuntime({
     // The service canary only where a test asks for it (options.serviceCanary).
     env: parseLocalEnv({
@@ -90,10 +149,18 @@ export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): 
     database: { kind: 'pglite' },
     reports: { inMemory: true, schedule: false },
     ...options,
+    // Suites sign up many tenants from 127.0.0.1: the per-address limit on sign-ups is raised here
+    // (the suites about those limits set their own).
+    accounts: {
+      mailer: mail,
+      ...options.accounts,
+      limits: { account_requests_ip: { points: 10_000, durationSeconds: 3600 }, ...options.accounts?.limits },
+    },
   });
-  const { call, signUp } = apiClient(runtime.apiUrl);
+  const { call, signUp } = apiClient(runtime.apiUrl, mailbox);
   return {
     runtime,
+    mailbox,
     call,
     signUp,
     close: () => runtime.close(),

@@ -1,17 +1,20 @@
 // AccountRepositories and AccountLookups on PostgreSQL: the tenant, users, sessions and API keys;
 // the cross-tenant credential lookups go through SECURITY DEFINER functions (ADR 0005).
 import type { ApiKey, Role, Tenant, User } from '@plantwatch/shared';
-import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ConfigDb } from '../../../platform/database/database.ts';
 import { conflictsAsErrors } from '../../../platform/database/pg-errors.ts';
 import { tenants } from '../../../platform/database/schema.ts';
 import { getTenantRow, iso, isoOrNull, type Row, required } from '../../../platform/database/tenant-rows.ts';
 import { firstRow, setTenant } from '../../../platform/database/tenant-store.ts';
-import type { AccountLookups, AccountRepositories } from '../../ports.ts';
-import { apiKeys, sessions, users } from './schema.ts';
+import { tenantPlans } from '../../../usage/adapters/postgres/schema.ts';
+import type { AccountLookups, AccountRepositories, AccountTokenPurpose } from '../../ports.ts';
+import { apiKeys, users } from './schema.ts';
+import { securityRepositories } from './security-repos.ts';
 
 const constraintMessages = {
   users_email_key: 'a user with this e-mail address already exists',
+  users_tenant_id_email_key: 'a user with this e-mail address is already in your organisation',
 };
 const toTenant = (r: Row<typeof tenants>): Tenant => ({
   id: r.id,
@@ -27,6 +30,7 @@ const toUser = (r: Row<typeof users>): User => ({
   role: r.role,
   siteIds: r.siteIds,
   status: r.status,
+  mfaEnabled: r.mfaEnabledAt !== null,
   createdAt: iso(r.createdAt),
 });
 const toApiKey = (r: Row<typeof apiKeys>): ApiKey => ({
@@ -52,6 +56,9 @@ export function accountRepositories(tx: ConfigDb, tenantId: string): AccountRepo
         const [row] = await tx.update(tenants).set(patch).where(eq(tenants.id, tenantId)).returning();
         if (!row) throw new Error(`tenant ${tenantId} is not visible in its own context`);
         return toTenant(row);
+      },
+      async remove() {
+        await tx.delete(tenants).where(eq(tenants.id, tenantId));
       },
     },
 
@@ -80,20 +87,29 @@ export function accountRepositories(tx: ConfigDb, tenantId: string): AccountRepo
             .returning();
           return toUser(required(row));
         }),
-      async activate(id, passwordHash, name) {
-        const [row] = await tx
-          .update(users)
-          .set({
-            passwordHash,
-            status: 'active',
-            inviteTokenHash: null,
-            inviteExpiresAt: null,
-            ...(name ? { name } : {}),
-          })
-          .where(and(eq(users.tenantId, tenantId), eq(users.id, id), eq(users.status, 'invited')))
-          .returning();
-        return row ? toUser(row) : null;
-      },
+      activate: (id, passwordHash, name, at = new Date()) =>
+        conflictsAsErrors(
+          {
+            users_email_key:
+              'this e-mail address already has a Plantwatch account in another organisation; a person belongs to one organisation: ask the one who invited you to invite another address',
+          },
+          async () => {
+            const [row] = await tx
+              .update(users)
+              .set({
+                passwordHash,
+                status: 'active',
+                inviteTokenHash: null,
+                inviteExpiresAt: null,
+                emailVerifiedAt: at,
+                passwordChangedAt: at,
+                ...(name ? { name } : {}),
+              })
+              .where(and(eq(users.tenantId, tenantId), eq(users.id, id), eq(users.status, 'invited')))
+              .returning();
+            return row ? toUser(row) : null;
+          },
+        ),
       async update(id, patch) {
         const [row] = await tx
           .update(users)
@@ -116,27 +132,90 @@ export function accountRepositories(tx: ConfigDb, tenantId: string): AccountRepo
           .where(and(eq(users.tenantId, tenantId), eq(users.role, 'owner'), eq(users.status, 'active')));
         return row?.n ?? 0;
       },
-    },
-
-    sessions: {
-      async create(s) {
-        await tx.insert(sessions).values({ ...s, tenantId });
+      async security(id) {
+        const [r] = await tx
+          .select()
+          .from(users)
+          .where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
+        return r
+          ? {
+              id: r.id,
+              email: r.email,
+              name: r.name,
+              role: r.role,
+              status: r.status,
+              passwordHash: r.passwordHash,
+              mfaSecret: r.mfaSecret,
+              mfaPendingSecret: r.mfaPendingSecret,
+              mfaEnabledAt: r.mfaEnabledAt,
+              mfaLastStep: r.mfaLastStep,
+              recoveryHashes: r.mfaRecoveryHashes ?? [],
+            }
+          : null;
       },
-      async remove(id) {
+      async setPassword(id, passwordHash, at) {
+        await tx
+          .update(users)
+          .set({
+            passwordHash,
+            passwordChangedAt: at,
+            status: sql`case when ${users.status} = 'pending' then 'active' else ${users.status} end`,
+            emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${at.toISOString()}::timestamptz)`,
+          })
+          .where(
+            and(
+              eq(users.tenantId, tenantId),
+              eq(users.id, id),
+              or(eq(users.status, 'active'), eq(users.status, 'pending')),
+            ),
+          );
+      },
+      async verifyEmail(id, at) {
+        const [row] = await tx
+          .update(users)
+          .set({ status: 'active', emailVerifiedAt: at })
+          .where(and(eq(users.tenantId, tenantId), eq(users.id, id), eq(users.status, 'pending')))
+          .returning();
+        return row ? toUser(row) : null;
+      },
+      async setMfa(id, patch) {
+        const { recoveryHashes, ...rest } = patch;
+        await tx
+          .update(users)
+          .set({ ...rest, ...(recoveryHashes ? { mfaRecoveryHashes: recoveryHashes } : {}) })
+          .where(and(eq(users.tenantId, tenantId), eq(users.id, id)));
+      },
+      async acceptMfaStep(id, step) {
         const rows = await tx
-          .delete(sessions)
-          .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, id)))
-          .returning({ id: sessions.id });
+          .update(users)
+          .set({ mfaLastStep: step })
+          .where(
+            and(
+              eq(users.tenantId, tenantId),
+              eq(users.id, id),
+              or(isNull(users.mfaLastStep), lt(users.mfaLastStep, step)),
+            ),
+          )
+          .returning({ id: users.id });
         return rows.length > 0;
       },
-      async removeForUser(userId) {
+      async useRecoveryCode(id, hash) {
         const rows = await tx
-          .delete(sessions)
-          .where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, userId)))
-          .returning({ id: sessions.id });
-        return rows.length;
+          .update(users)
+          .set({ mfaRecoveryHashes: sql`array_remove(${users.mfaRecoveryHashes}, ${hash})` })
+          .where(
+            and(
+              eq(users.tenantId, tenantId),
+              eq(users.id, id),
+              sql`${hash} = any(${users.mfaRecoveryHashes})`,
+            ),
+          )
+          .returning({ id: users.id });
+        return rows.length > 0;
       },
     },
+
+    ...securityRepositories(tx, tenantId),
 
     apiKeys: {
       async list() {
@@ -175,15 +254,26 @@ export function accountRepositories(tx: ConfigDb, tenantId: string): AccountRepo
 
 export function accountLookups(db: ConfigDb): AccountLookups {
   return {
-    createTenant: ({ tenant, owner }) =>
+    createTenant: ({ tenant, owner, planId }) =>
       conflictsAsErrors(constraintMessages, () =>
         db.transaction(async (tx) => {
           await setTenant(tx, tenant.id);
           const [tenantRow] = await tx.insert(tenants).values(tenant).returning();
+          const { status = 'active', ...fields } = owner;
           const [ownerRow] = await tx
             .insert(users)
-            .values({ ...owner, tenantId: tenant.id, role: 'owner', status: 'active', siteIds: null })
+            .values({
+              ...fields,
+              tenantId: tenant.id,
+              role: 'owner',
+              status,
+              siteIds: null,
+              emailVerifiedAt: status === 'active' ? new Date() : null,
+            })
             .returning();
+          if (planId) {
+            await tx.insert(tenantPlans).values({ tenantId: tenant.id, planId, changedBy: 'sign-up' });
+          }
           return { tenant: toTenant(required(tenantRow)), owner: toUser(required(ownerRow)) };
         }),
       ),
@@ -214,6 +304,8 @@ export function accountLookups(db: ConfigDb): AccountLookups {
         role: Role;
         site_ids: string[] | null;
         user_status: User['status'];
+        idle_expires_at: string | Date | null;
+        last_used_at: string | Date | null;
       }>(db, sql`select * from auth_session_by_token_hash(${tokenHash})`);
       return row
         ? {
@@ -224,6 +316,8 @@ export function accountLookups(db: ConfigDb): AccountLookups {
             role: row.role,
             siteIds: row.site_ids,
             userStatus: row.user_status,
+            idleExpiresAt: row.idle_expires_at === null ? null : new Date(row.idle_expires_at),
+            lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at),
           }
         : null;
     },
@@ -252,6 +346,27 @@ export function accountLookups(db: ConfigDb): AccountLookups {
       );
       return row
         ? { userId: row.user_id, tenantId: row.tenant_id, expiresAt: new Date(row.expires_at) }
+        : null;
+    },
+
+    async findAccountTokenByHash(tokenHash) {
+      const row = await firstRow<{
+        token_id: string;
+        tenant_id: string;
+        user_id: string;
+        purpose: AccountTokenPurpose;
+        expires_at: string | Date;
+        used_at: string | Date | null;
+      }>(db, sql`select * from auth_account_token_by_hash(${tokenHash})`);
+      return row
+        ? {
+            tokenId: row.token_id,
+            tenantId: row.tenant_id,
+            userId: row.user_id,
+            purpose: row.purpose,
+            expiresAt: new Date(row.expires_at),
+            usedAt: row.used_at === null ? null : new Date(row.used_at),
+          }
         : null;
     },
   };

@@ -54,9 +54,7 @@ export const users = pgTable(
     unique('users_tenant_id_id_key').on(t.tenantId, t.id),
     // One account per address across tenants; an invitation may name an address registered elsewhere
     // (the invite answers the same either way), and is refused only when accepted.
-    uniqueIndex('users_email_key')
-      .on(t.email)
-      .where(sql`status in ('active', 'pending')`),
+    uniqueIndex('users_email_key').on(t.email).where(sql`status in ('active', 'pending')`),
     unique('users_tenant_id_email_key').on(t.tenantId, t.email),
   ],
 );

@@ -39,9 +39,14 @@ export function createSmtpReportMailer(
   };
 }
 
-export function createOutboxReportMailer(dataDir: string, from = DEFAULT_REPORT_SENDER): ReportMailer {
+/** `folder`: reports' mail under outbox/reports; the accounts' (verification, reset links) under outbox/accounts. */
+export function createOutboxReportMailer(
+  dataDir: string,
+  from = DEFAULT_REPORT_SENDER,
+  folder: 'reports' | 'accounts' = 'reports',
+): ReportMailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  const dir = join(resolve(dataDir), 'outbox', 'reports');
+  const dir = join(resolve(dataDir), 'outbox', folder);
   return {
     transport: 'outbox',
     async send(mail) {
