@@ -47,8 +47,8 @@ type Cut = { count: number; bytes: number; points: string };
 
 export class DiskBuffer {
   readonly #db: DatabaseSync;
-  readonly #options: Required<Omit<BufferOptions, 'dir'>> & { dir: string };
-  readonly #budget: ReturnType<typeof diskBudget>;
+  #options: Required<Omit<BufferOptions, 'dir'>> & { dir: string };
+  #budget: ReturnType<typeof diskBudget>;
   readonly #pageSize: number;
   readonly #rootPages: StatementSync;
   readonly #insert: StatementSync;
@@ -428,6 +428,20 @@ export class DiskBuffer {
 
   get whenFull(): BufferSettings['whenFull'] {
     return this.#options.whenFull;
+  }
+
+  /**
+   * A new bound or full policy (a config push): it holds from the next write on. A smaller bound
+   * makes that write drop (or refuse) what no longer fits, as whenFull says.
+   */
+  setLimits(limits: Pick<BufferSettings, 'maxBytes' | 'whenFull'>): void {
+    if (this.#closed) return;
+    this.#options = { ...this.#options, ...limits };
+    this.#budget = diskBudget(limits.maxBytes, this.#pageSize);
+    this.#db.exec(`
+      PRAGMA wal_autocheckpoint = ${this.#budget.walPages};
+      PRAGMA journal_size_limit = ${this.#budget.walBytes};
+    `);
   }
 
   close(): void {

@@ -1,18 +1,14 @@
 // The gateway process, composed: driver workers → report by exception → disk buffer → MQTT publisher,
-// with status (retained, and a status.json file for the container health check) and config pushes.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+// with status (retained, and a status.json file for the container health check), config pushes and
+// commands from the cloud.
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type ConfigDevice,
-  type GatewayConfig,
-  type GatewayConfigMessage,
-  type GatewayStatus,
-  gatewayConfigMessageSchema,
-  type TelemetryPoint,
-} from '@plantwatch/shared';
+import type { ConfigDevice, GatewayConfig, GatewayStatus, TelemetryPoint } from '@plantwatch/shared';
 import type { BackoffOptions } from './backoff.ts';
 import { DiskBuffer } from './buffer.ts';
-import { ConfigError, describeFileError, describeIssues, resolveFrom } from './config.ts';
+import { CommandRunner } from './commands.ts';
+import { ConfigError, describeFileError, resolveFrom } from './config.ts';
+import { decodeConfigMessage, LastGoodConfig, type PushedVersion } from './config-push.ts';
 import { createLogger, errorMessage, type Logger, type LogLevel, throttle } from './log.ts';
 import { Publisher } from './publisher.ts';
 import { ReportByException } from './rbe.ts';
@@ -36,7 +32,7 @@ export interface GatewayOptions {
   flushMs?: number;
 }
 
-type ConfigRefusal = NonNullable<Extract<GatewayStatus, { state: 'online' }>['configError']>;
+type ConfigRefusal = NonNullable<Extract<GatewayStatus, { state: 'online' }>['rejected']>;
 
 export class Gateway {
   readonly buffer: DiskBuffer;
@@ -46,7 +42,7 @@ export class Gateway {
   readonly #log: Logger;
   readonly #rbe: ReportByException;
   readonly #statusFile: string;
-  readonly #pushedConfigFile: string;
+  readonly #lastGood: LastGoodConfig;
   readonly #timers: NodeJS.Timeout[] = [];
   #devices: ConfigDevice[];
   #configVersion: number | undefined;
@@ -66,10 +62,14 @@ export class Gateway {
     this.#log = options.log ?? createLogger({ level: options.logLevel ?? 'info' });
     const bufferDir = resolveFrom(baseDir, config.buffer.dir);
     this.#statusFile = join(bufferDir, 'status.json');
-    this.#pushedConfigFile = join(bufferDir, 'pushed-config.json');
+    this.#lastGood = new LastGoodConfig(bufferDir);
+    // The last version pushed and applied wins over the file's, also over a bad retained message.
+    const pushed = this.#lastGood.read();
+    const usePushed = pushed !== null && pushed.version > (config.version ?? -1);
     try {
       this.buffer = new DiskBuffer({
         ...config.buffer,
+        ...(usePushed && pushed.config.buffer ? pushed.config.buffer : {}),
         dir: bufferDir,
         gatewayId: config.gateway.id,
         ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
@@ -82,12 +82,17 @@ export class Gateway {
     this.buffer.onDropped = (points, which) => this.#bufferDropped(points, which);
     this.#devices = config.devices;
     this.#configVersion = config.version;
-    const pushed = this.#readPushedConfig();
-    if (pushed && pushed.version > (config.version ?? -1)) {
+    if (usePushed) {
       this.#log.info('using the config pushed earlier', { configVersion: pushed.version });
-      this.#devices = pushed.devices;
+      this.#devices = pushed.config.devices;
       this.#configVersion = pushed.version;
     }
+    const commands = new CommandRunner({
+      log: this.#log,
+      pkiDir: join(bufferDir, 'pki'),
+      respond: (payload) =>
+        this.publisher ? this.publisher.publishResponse(payload) : Promise.reject(new Error('no broker')),
+    });
     this.#rbe = new ReportByException(this.#devices);
     this.supervisor = new Supervisor({
       onPoints: (points) => {
@@ -120,6 +125,7 @@ export class Gateway {
             baseDir,
             status: () => this.status(),
             onConfigMessage: (payload) => void this.applyConfigMessage(payload),
+            onRequest: (payload) => commands.handle(payload),
           })
         : null;
     } catch (error) {
@@ -191,7 +197,7 @@ export class Gateway {
       state: 'online',
       ts: Date.now(),
       version: GATEWAY_VERSION,
-      ...(this.#configVersion !== undefined ? { configVersion: this.#configVersion } : {}),
+      ...(this.#configVersion !== undefined ? { appliedVersion: this.#configVersion } : {}),
       buffer: {
         bytes: stats.bytes,
         points: stats.points + stats.pendingPoints,
@@ -202,7 +208,7 @@ export class Gateway {
         ...(stats.lastDroppedTs !== null ? { lastDroppedTs: stats.lastDroppedTs } : {}),
       },
       devices: this.supervisor.health().slice(0, 1000),
-      ...(this.#configError ? { configError: this.#configError } : {}),
+      ...(this.#configError ? { rejected: this.#configError } : {}),
     };
   }
 
@@ -217,30 +223,22 @@ export class Gateway {
     this.publisher?.publishStatus();
   }
 
-  /** A message from the config topic: applied without a restart, or refused with the reason in status. */
+  /**
+   * A message from the config topic: applied without a restart (drivers of unchanged devices keep
+   * running), or refused with the reason in status while the last good version keeps running.
+   */
   async applyConfigMessage(payload: Buffer): Promise<boolean> {
     if (payload.length === 0) return false; // a cleared retained message
-    let raw: unknown;
-    try {
-      raw = JSON.parse(payload.toString('utf8'));
-    } catch (error) {
-      return this.#refuseConfig(undefined, `not JSON: ${errorMessage(error)}`);
-    }
-    const version =
-      typeof raw === 'object' && raw !== null && 'version' in raw && typeof raw.version === 'number'
-        ? raw.version
-        : undefined;
-    const parsed = gatewayConfigMessageSchema.safeParse(raw);
-    if (!parsed.success) return this.#refuseConfig(version, describeIssues(parsed.error));
-    if (this.#configVersion !== undefined && parsed.data.version <= this.#configVersion) return false;
-    await this.#applyDevices(parsed.data);
-    return true;
+    const decision = decodeConfigMessage(payload);
+    if (!decision.ok) return this.#refuseConfig(decision.version, decision.reason);
+    if (this.#configVersion !== undefined && decision.pushed.version <= this.#configVersion) return false;
+    return this.#apply(decision.pushed);
   }
 
   #refuseConfig(version: number | undefined, reason: string): boolean {
     this.#log.warn('config refused; keeping the current one', { configVersion: version ?? null, reason });
     this.#configError = {
-      ...(version !== undefined && Number.isInteger(version) && version >= 0 ? { version } : {}),
+      ...(version !== undefined ? { version } : {}),
       reason: reason.slice(0, 1000),
       ts: Date.now(),
     };
@@ -248,30 +246,34 @@ export class Gateway {
     return false;
   }
 
-  async #applyDevices(message: GatewayConfigMessage): Promise<void> {
-    this.#devices = message.devices;
-    this.#configVersion = message.version;
-    this.#configError = undefined;
-    this.#rbe.configure(message.devices);
-    await this.supervisor.setDevices(message.devices);
+  async #apply(pushed: PushedVersion): Promise<boolean> {
+    const previous = this.#devices;
     try {
-      writeFileSync(this.#pushedConfigFile, JSON.stringify(message));
+      this.#rbe.configure(pushed.config.devices);
+      await this.supervisor.setDevices(pushed.config.devices);
     } catch (error) {
-      this.#log.warn('cannot keep the pushed config on disk', { error });
+      // Back to what ran; the status says why the new one did not.
+      this.#rbe.configure(previous);
+      await this.supervisor.setDevices(previous).catch(() => {});
+      return this.#refuseConfig(pushed.version, `could not apply it: ${errorMessage(error)}`);
     }
-    this.#log.info('config applied', { configVersion: message.version, devices: message.devices.length });
-    this.#reportStatus();
-  }
-
-  #readPushedConfig(): GatewayConfigMessage | null {
+    if (pushed.config.buffer) this.buffer.setLimits(pushed.config.buffer);
+    this.#devices = pushed.config.devices;
+    this.#configVersion = pushed.version;
+    this.#configError = undefined;
     try {
-      const parsed = gatewayConfigMessageSchema.safeParse(
-        JSON.parse(readFileSync(this.#pushedConfigFile, 'utf8')),
-      );
-      return parsed.success ? parsed.data : null;
-    } catch {
-      return null;
+      this.#lastGood.write(pushed);
+    } catch (error) {
+      this.#log.warn('cannot keep the pushed config on disk; a restart would run the previous one', {
+        error,
+      });
     }
+    this.#log.info('config applied', {
+      configVersion: pushed.version,
+      devices: pushed.config.devices.length,
+    });
+    this.#reportStatus();
+    return true;
   }
 
   async stop(): Promise<void> {

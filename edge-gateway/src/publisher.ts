@@ -18,6 +18,8 @@ import {
   type GatewayStatus,
   type GatewayTopicIds,
   type MqttSettings,
+  requestTopic,
+  responseTopic,
   statusTopic,
   telemetryTopic,
 } from '@plantwatch/shared';
@@ -37,6 +39,8 @@ export interface PublisherOptions {
   /** The current status (online); published retained on connect and by publishStatus(). */
   status: () => GatewayStatus;
   onConfigMessage: (payload: Buffer) => void;
+  /** A command from the cloud (cmd/.../request): browse, read-once. */
+  onRequest?: (payload: Buffer) => void;
   /** Batches published and not yet acknowledged, at most. */
   window?: number;
 }
@@ -134,7 +138,9 @@ export class Publisher {
       if (this.#client === client) log.debug('broker connection error', { error });
     });
     client.on('message', (topic, payload) => {
-      if (this.#client === client && topic === configTopic(ids)) this.#options.onConfigMessage(payload);
+      if (this.#client !== client) return;
+      if (topic === configTopic(ids)) this.#options.onConfigMessage(payload);
+      else if (topic === requestTopic(ids)) this.#options.onRequest?.(payload);
     });
   }
 
@@ -148,8 +154,9 @@ export class Publisher {
     this.#statusInFlight.clear();
     this.#lastSentSeq = 0;
     this.publishStatus();
-    client.subscribe(configTopic(ids), { qos: 1 }, (error) => {
-      if (error && this.#client === client) log.warn('cannot subscribe to the config topic', { error });
+    const topics = this.#options.onRequest ? [configTopic(ids), requestTopic(ids)] : [configTopic(ids)];
+    client.subscribe(topics, { qos: 1 }, (error) => {
+      if (error && this.#client === client) log.warn('cannot subscribe to the command topics', { error });
     });
     this.#pump();
   }
@@ -211,6 +218,22 @@ export class Publisher {
         if (this.#client === client) this.#statusInFlight.delete(pending);
       },
     );
+  }
+
+  /** One message of a command's answer (dt/.../response, QoS 1); rejects when it could not go out. */
+  publishResponse(payload: string): Promise<void> {
+    const client = this.#client;
+    if (!client?.connected) return Promise.reject(new Error('not connected to the broker'));
+    this.#recentPublishes.push(Date.now());
+    const pending = { sentAt: Date.now() };
+    this.#statusInFlight.add(pending);
+    return new Promise((resolve, reject) => {
+      client.publish(responseTopic(this.#options.ids), payload, { qos: 1 }, (error) => {
+        if (this.#client === client) this.#statusInFlight.delete(pending);
+        if (error) reject(error);
+        else resolve();
+      });
+    });
   }
 
   /** No new batch into a connection whose oldest publish waits well past the usual round trip. */

@@ -1,6 +1,14 @@
 // The whole gateway (driver workers, report by exception, disk buffer, MQTT) against the simulators
 // and the real Mosquitto broker on 127.0.0.1:1883.
-import { configTopic, gatewayConfigSchema } from '@plantwatch/shared';
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import {
+  configTopic,
+  type GatewayCommandResponsePart,
+  gatewayConfigSchema,
+  requestTopic,
+  responseTopic,
+} from '@plantwatch/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startSimulators } from '../sim/index.ts';
 import { Gateway } from '../src/gateway.ts';
@@ -77,37 +85,41 @@ describe('gateway', () => {
 
     await collector.client.publishAsync(
       configTopic(topicIds(config)),
-      JSON.stringify({
-        version: 3,
-        devices: [
+      JSON.stringify(
+        pushed(3, [
           {
             id: 'plc-1',
             protocol: 'modbus-tcp',
             host: '127.0.0.1',
             tags: [{ id: 'x', area: 'coil', address: 0, type: 'int16' }],
           },
-        ],
-      }),
+        ]),
+      ),
       { qos: 1, retain: true },
     );
     onTestFinished(async () => {
       await collector.client.publishAsync(configTopic(topicIds(config)), '', { qos: 1, retain: true });
     });
     const refused = await waitFor('a status naming the bad field', () =>
-      collector.statuses.find((s) => s.state === 'online' && s.configError),
+      collector.statuses.find((s) => s.state === 'online' && s.rejected),
     );
     expect(refused).toMatchObject({
-      configError: {
+      rejected: {
         version: 3,
-        reason: expect.stringContaining('devices[0].tags[0].type: a coil holds one bit'),
+        reason: expect.stringContaining('config.devices[0].tags[0].type: a coil holds one bit'),
       },
     });
+    // Still the old devices: plc-1's level keeps coming.
+    const before = collector.points().filter((p) => p.t === 'level').length;
+    await waitFor(
+      'more level readings',
+      () => collector.points().filter((p) => p.t === 'level').length > before,
+    );
 
     await collector.client.publishAsync(
       configTopic(topicIds(config)),
-      JSON.stringify({
-        version: 4,
-        devices: [
+      JSON.stringify(
+        pushed(4, [
           {
             id: 'plc-9',
             protocol: 'modbus-tcp',
@@ -116,8 +128,8 @@ describe('gateway', () => {
             pollMs: 200,
             tags: [{ id: 'total', area: 'holding', address: 10, type: 'uint32' }],
           },
-        ],
-      }),
+        ]),
+      ),
       { qos: 1, retain: true },
     );
 
@@ -131,10 +143,113 @@ describe('gateway', () => {
       const last = collector.lastStatus();
       return (
         last?.state === 'online' &&
-        last.configVersion === 4 &&
-        !last.configError &&
+        last.appliedVersion === 4 &&
+        !last.rejected &&
         last.devices?.[0]?.d === 'plc-9'
       );
     });
   });
+
+  it('takes a gzip-compressed config, keeps it on disk, and after a restart runs it even when the retained one is bad', async () => {
+    const dir = await tempDir();
+    const sims = await startSimulators({ modbusPort: 0, pkiDir: `${dir}/sim-pki`, tickMs: 200 });
+    onTestFinished(() => sims.close());
+    const config = gatewayConfigSchema.parse(
+      plantConfig({ modbusPort: sims.modbusPort, mqttUrl: publicBrokerUrl, bufferDir: `${dir}/buffer` }),
+    );
+    const collector = await Collector.start(publicBrokerUrl, topicIds(config));
+    onTestFinished(async () => {
+      await collector.client.publishAsync(configTopic(topicIds(config)), '', { qos: 1, retain: true });
+    });
+    const start = () => Gateway.start({ config, baseDir: dir, log: silentLogger, statusIntervalMs: 500 });
+    let gateway = await start();
+    const devices = [
+      {
+        id: 'plc-7',
+        protocol: 'modbus-tcp',
+        host: '127.0.0.1',
+        port: sims.modbusPort,
+        pollMs: 200,
+        tags: [{ id: 'level', area: 'holding', address: 0, type: 'uint16' }],
+      },
+    ];
+    const { config: plain, ...envelope } = pushed(5, devices);
+    const configGzip = gzipSync(JSON.stringify(plain)).toString('base64');
+    await collector.client.publishAsync(
+      configTopic(topicIds(config)),
+      JSON.stringify({ ...envelope, configGzip }),
+      { qos: 1, retain: true },
+    );
+    await waitFor('plc-7 polled', () => collector.points().some((p) => p.d === 'plc-7'), 15_000);
+    await gateway.stop();
+
+    // The broker now keeps a bad version; the gateway restarts on the last good one from disk.
+    await collector.client.publishAsync(configTopic(topicIds(config)), '{"v":1,"version":6', {
+      qos: 1,
+      retain: true,
+    });
+    const seen = collector.points().length;
+    gateway = await start();
+    onTestFinished(() => gateway.stop());
+    await waitFor('status naming the bad version', () =>
+      collector.statuses.find((s) => s.state === 'online' && s.rejected?.reason.startsWith('not JSON')),
+    );
+    await waitFor(
+      'plc-7 polled again after the restart',
+      () =>
+        collector
+          .points()
+          .slice(seen)
+          .some((p) => p.d === 'plc-7'),
+      15_000,
+    );
+    expect(gateway.configVersion).toBe(5);
+    expect(collector.lastStatus()).toMatchObject({ state: 'online', appliedVersion: 5 });
+  });
+
+  it('answers a read-once request on the response topic with every tag, and drops one past its deadline', async () => {
+    const { collector, config } = await startPlantAndGateway();
+    const answers: GatewayCommandResponsePart[] = [];
+    collector.client.on('message', (topic, payload) => {
+      if (topic === responseTopic(topicIds(config))) answers.push(JSON.parse(payload.toString('utf8')));
+    });
+    await collector.client.subscribeAsync(responseTopic(topicIds(config)), { qos: 1 });
+    await waitFor('the gateway connected', () => collector.lastStatus()?.state === 'online', 15_000);
+    const device = gatewayConfigSchema.parse(config).devices[0];
+    const late = randomUUID();
+    await collector.client.publishAsync(
+      requestTopic(topicIds(config)),
+      JSON.stringify({ v: 1, id: late, kind: 'read-once', deadline: Date.now() - 1, params: { device } }),
+      { qos: 1 },
+    );
+    const id = randomUUID();
+    await collector.client.publishAsync(
+      requestTopic(topicIds(config)),
+      JSON.stringify({ v: 1, id, kind: 'read-once', deadline: Date.now() + 10_000, params: { device } }),
+      { qos: 1 },
+    );
+
+    const answer = await waitFor('the answer', () => answers.find((a) => a.id === id), 10_000);
+    expect(answer).toMatchObject({ part: 0, parts: 1 });
+    const outcome = JSON.parse(answer.chunk);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.result).toMatchObject({ device: 'plc-1', reachable: true });
+    expect(outcome.result.tags.map((t: { tag: string }) => t.tag)).toEqual([
+      'level',
+      'inflow',
+      'pump_run',
+      'pump_fault',
+      'flow_total',
+    ]);
+    expect(
+      outcome.result.tags.every(
+        (t: { error: unknown; quality: string }) => t.error === null && t.quality === 'good',
+      ),
+    ).toBe(true);
+    expect(answers.some((a) => a.id === late)).toBe(false);
+  });
 });
+
+function pushed(version: number, devices: unknown[]) {
+  return { v: 1, version, issuedAt: new Date().toISOString(), config: { devices } };
+}

@@ -93,6 +93,13 @@ export const deviceConnectionSchema = z
 export type DeviceConnection = z.infer<typeof deviceConnectionSchema>;
 export type DeviceProtocol = DeviceConnection['protocol'];
 
+/** Report by exception: every tag's last value is sent again this often even when it does not move. */
+export const heartbeatMsSchema = z
+  .number({ error: 'must be a whole number of milliseconds' })
+  .int('must be a whole number of milliseconds')
+  .min(1000, 'must be at least 1000 ms')
+  .max(86_400_000, 'must be at most a day');
+
 export const deviceSchema = z
   .object({
     id: idSchema,
@@ -103,6 +110,9 @@ export const deviceSchema = z
     description: z.string(),
     enabled: z.boolean(),
     connection: deviceConnectionSchema,
+    heartbeatMs: z.number().int(),
+    /** The device template its tags came from, if any (applying the template again updates them). */
+    templateId: idSchema.nullable(),
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,
   })
@@ -117,6 +127,9 @@ export const createDeviceSchema = z
     description: descriptionSchema.default(''),
     enabled: z.boolean().default(true),
     connection: deviceConnectionSchema,
+    heartbeatMs: heartbeatMsSchema.default(60_000),
+    /** Creates the device with this template's tags (the template's protocol must fit the device's). */
+    templateId: idSchema.optional(),
   })
   .meta({ id: 'CreateDevice' });
 export type CreateDevice = z.infer<typeof createDeviceSchema>;
@@ -128,6 +141,7 @@ export const updateDeviceSchema = z
     description: descriptionSchema.optional(),
     enabled: z.boolean().optional(),
     connection: deviceConnectionSchema.optional(),
+    heartbeatMs: heartbeatMsSchema.optional(),
   })
   .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
   .meta({ id: 'UpdateDevice' });

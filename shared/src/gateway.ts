@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bufferPolicySchema } from './gateway-config.ts';
 import {
   descriptionSchema,
   EMPTY_PATCH_MESSAGE,
@@ -18,6 +19,8 @@ export const gatewaySchema = z
     description: z.string(),
     /** Incremented on every change to the gateway's devices or tags; the pushed config carries it. */
     configVersion: z.number().int(),
+    /** The disk buffer's bound and what to do once full; null (or absent): the gateway's own config file decides. */
+    bufferPolicy: bufferPolicySchema.nullable().optional(),
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,
   })
@@ -34,7 +37,12 @@ export const createGatewaySchema = z
 export type CreateGateway = z.infer<typeof createGatewaySchema>;
 
 export const updateGatewaySchema = z
-  .strictObject({ name: nameSchema.optional(), description: descriptionSchema.optional() })
+  .strictObject({
+    name: nameSchema.optional(),
+    description: descriptionSchema.optional(),
+    /** A change is pushed to the gateway as a new config version; null hands the bound back to its config file. */
+    bufferPolicy: bufferPolicySchema.nullable().optional(),
+  })
   .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
   .meta({ id: 'UpdateGateway' });
 export type UpdateGateway = z.infer<typeof updateGatewaySchema>;

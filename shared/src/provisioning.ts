@@ -1,6 +1,7 @@
-// The edge gateway's configuration (the JSON file, and the retained cmd/.../config message) and the
-// provisioning bundle the cloud hands out to install a gateway. Field names follow the device and tag
-// settings in device.ts and tag.ts, so a device row and its tags map 1:1 onto a config entry.
+// The edge gateway's configuration (the JSON file; the retained cmd/.../config message is in
+// gateway-config.ts) and the provisioning bundle the cloud hands out to install a gateway. Field
+// names follow the device and tag settings in device.ts and tag.ts, so a device row and its tags map
+// 1:1 onto a config entry.
 import { z } from 'zod';
 import { modbusRtuConnectionSchema, modbusTcpConnectionSchema, opcuaConnectionSchema } from './device.ts';
 import { keySchema } from './ids.ts';
@@ -105,7 +106,8 @@ export type ModbusRtuConfigDevice = z.infer<typeof modbusRtuConfigDeviceSchema>;
 export type ModbusConfigDevice = ModbusTcpConfigDevice | ModbusRtuConfigDevice;
 export type OpcuaConfigDevice = z.infer<typeof opcuaConfigDeviceSchema>;
 
-const devicesSchema = z.array(configDeviceSchema).superRefine((devices, ctx) => {
+/** A gateway's devices: unique ids, each device valid (also what a config push carries). */
+export const configDevicesSchema = z.array(configDeviceSchema).superRefine((devices, ctx) => {
   const seen = new Set<string>();
   devices.forEach((device, index) => {
     if (seen.has(device.id)) {
@@ -233,21 +235,11 @@ export const gatewayConfigSchema = z
       maxBytes: 1024 * 1024 * 1024,
       whenFull: 'drop-oldest',
     }),
-    devices: devicesSchema,
+    devices: configDevicesSchema,
   })
   .superRefine(checkTelemetryTopic);
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
-
-/**
- * The retained message on cmd/{tenantId}/{siteId}/{gatewayId}/config: a new version of the devices.
- * Connection and buffer settings stay the gateway's own: a bad push must not cut the gateway off.
- */
-export const gatewayConfigMessageSchema = z.strictObject({
-  version: z.number().int().min(0),
-  devices: devicesSchema,
-});
-export type GatewayConfigMessage = z.infer<typeof gatewayConfigMessageSchema>;
 
 const pemSchema = (what: string) =>
   z.string().regex(/-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----/, `must be a PEM ${what}`);
@@ -268,7 +260,7 @@ export const provisioningBundleSchema = z.strictObject({
       /** How this cloud wants telemetry published (on AWS: Basic Ingest, a few seconds apart). */
       mqtt: mqttSettingsSchema.pick({ publishIntervalMs: true, telemetryTopic: true }).partial().optional(),
       buffer: bufferSettingsSchema.optional(),
-      devices: devicesSchema,
+      devices: configDevicesSchema,
     })
     .superRefine(checkTelemetryTopic),
 });

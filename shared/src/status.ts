@@ -38,6 +38,12 @@ export const bufferHealthSchema = z.strictObject({
 });
 export type BufferHealth = z.infer<typeof bufferHealthSchema>;
 
+const configRefusalSchema = z.strictObject({
+  version: count('config versions').optional(),
+  reason: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
+  ts: epochMsSchema,
+});
+
 const onlineStatusSchema = z.strictObject({
   v: versionField,
   gw: gatewayField,
@@ -48,13 +54,14 @@ const onlineStatusSchema = z.strictObject({
   buffer: bufferHealthSchema.optional(),
   devices: z.array(deviceHealthSchema).max(1000, 'must list at most 1000 devices').optional(),
   /** The last pushed config the gateway refused, and why; it keeps running the previous one. */
-  configError: z
-    .strictObject({
-      version: count('config versions').optional(),
-      reason: z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'),
-      ts: epochMsSchema,
-    })
-    .optional(),
+  configError: configRefusalSchema.optional(),
+  /**
+   * The pushed config version the gateway runs (DESIGN.md: `appliedVersion`). Gateways before the
+   * config push reported only `configVersion`; a reader takes `appliedVersion ?? configVersion`.
+   */
+  appliedVersion: count('config versions').optional(),
+  /** The newest pushed version the gateway refused, and why (DESIGN.md: `rejected`); it keeps the last good one. */
+  rejected: configRefusalSchema.optional(),
 });
 
 /**

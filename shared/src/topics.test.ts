@@ -4,6 +4,8 @@ import {
   configTopic,
   gatewayTopicPrefixes,
   parseTopic,
+  requestTopic,
+  responseTopic,
   statusTopic,
   telemetryTopic,
   topicAllowedForGateway,
@@ -22,6 +24,8 @@ describe('topic builders', () => {
     ['telemetry', telemetryTopic, `dt/${path}/telemetry`],
     ['status', statusTopic, `dt/${path}/status`],
     ['config', configTopic, `cmd/${path}/config`],
+    ['request', requestTopic, `cmd/${path}/request`],
+    ['response', responseTopic, `dt/${path}/response`],
   ] as const)('builds the %s topic from the gateway ids', (_kind, build, expected) => {
     expect(build(ids)).toBe(expected);
   });
@@ -52,12 +56,14 @@ describe('parseTopic', () => {
     [`dt/${path}/telemetry`, 'telemetry'],
     [`dt/${path}/status`, 'status'],
     [`cmd/${path}/config`, 'config'],
+    [`cmd/${path}/request`, 'request'],
+    [`dt/${path}/response`, 'response'],
   ] as const)('reads %s as a %s topic with its ids', (topic, kind) => {
     expect(parseTopic(topic)).toEqual({ kind, ...ids });
   });
 
   it('round-trips every topic the builders make', () => {
-    for (const build of [telemetryTopic, statusTopic, configTopic]) {
+    for (const build of [telemetryTopic, statusTopic, configTopic, requestTopic, responseTopic]) {
       expect(parseTopic(build(gw1))).toMatchObject(gw1);
     }
   });
@@ -75,6 +81,8 @@ describe('parseTopic', () => {
     ['an unknown kind', 'dt/t/s/g/events'],
     ['config under the data prefix', 'dt/t/s/g/config'],
     ['telemetry under the command prefix', 'cmd/t/s/g/telemetry'],
+    ['a request under the data prefix', 'dt/t/s/g/request'],
+    ['a response under the command prefix', 'cmd/t/s/g/response'],
     ['an upper-case prefix', 'DT/t/s/g/telemetry'],
     ['a system topic', '$aws/things/g/shadow/update'],
     ['a NUL inside an id', 'dt/t\u0000/s/g/telemetry'],

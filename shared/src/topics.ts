@@ -8,7 +8,7 @@ export interface GatewayTopicIds {
   gatewayId: string;
 }
 
-export type TopicKind = 'telemetry' | 'status' | 'config';
+export type TopicKind = 'telemetry' | 'status' | 'response' | 'config' | 'request';
 
 export interface ParsedTopic extends GatewayTopicIds {
   kind: TopicKind;
@@ -27,8 +27,8 @@ export const topicIdSchema = z
   .regex(topicIdPattern, `must use ${topicIdRule}: "/", "+" and "#" have a meaning in MQTT topics`);
 
 function topicKind(prefix: string, last: string): TopicKind | null {
-  if (prefix === 'dt' && (last === 'telemetry' || last === 'status')) return last;
-  if (prefix === 'cmd' && last === 'config') return last;
+  if (prefix === 'dt' && (last === 'telemetry' || last === 'status' || last === 'response')) return last;
+  if (prefix === 'cmd' && (last === 'config' || last === 'request')) return last;
   return null;
 }
 
@@ -64,7 +64,17 @@ export function configTopic(ids: GatewayTopicIds): string {
   return `cmd/${gatewayPath(ids)}/config`;
 }
 
-/** The topic's kind and ids, or null for anything that is not exactly one of our three topics. */
+/** `cmd/{tenantId}/{siteId}/{gatewayId}/request`: a command for the gateway (browse, read-once), QoS 1. */
+export function requestTopic(ids: GatewayTopicIds): string {
+  return `cmd/${gatewayPath(ids)}/request`;
+}
+
+/** `dt/{tenantId}/{siteId}/{gatewayId}/response`: the gateway's answer to a request, in numbered parts. */
+export function responseTopic(ids: GatewayTopicIds): string {
+  return `dt/${gatewayPath(ids)}/response`;
+}
+
+/** The topic's kind and ids, or null for anything that is not exactly one of our five topics. */
 export function parseTopic(topic: string): ParsedTopic | null {
   if (typeof topic !== 'string') return null;
   const segments = topic.split('/');

@@ -18,8 +18,10 @@ export function conditionsForSample(
   active: (key: AlarmKey) => boolean,
 ): Conditions {
   if (rule.kind === 'badQuality') return { alarm: sample.quality === 'bad' };
-  if (rule.kind === 'commLoss')
-    return rule.scope === 'gateway' && state.gatewayOffline ? {} : { alarm: false };
+  if (rule.kind === 'commLoss') {
+    const held = state.gatewayOffline || (state.dropUntil !== null && sample.ts < state.dropUntil);
+    return rule.scope === 'gateway' && held ? {} : { alarm: false };
+  }
   // A bad value says nothing about the process; the badQuality rule is there for it.
   if (sample.quality === 'bad') return {};
   const deadband = rule.deadband;

@@ -154,6 +154,23 @@ function nextDue(work: Work): Due | undefined {
       });
     }
   }
+  if (rule.kind === 'commLoss' && work.state.dropUntil !== null) {
+    const until = work.state.dropUntil;
+    candidates.push({
+      at: until,
+      apply: (at) => {
+        work.state.dropUntil = null;
+        const silentSince =
+          work.state.lastDataTs === null ? null : work.state.lastDataTs + rule.afterSeconds * 1000;
+        setCondition(
+          work,
+          'alarm',
+          work.state.gatewayOffline || (silentSince !== null && at >= silentSince),
+          at,
+        );
+      },
+    });
+  }
   if (rule.kind === 'commLoss' && work.state.lastDataTs !== null && !instance(work, 'alarm').condition) {
     candidates.push({
       at: work.state.lastDataTs + rule.afterSeconds * 1000,
@@ -347,7 +364,12 @@ export interface GatewayStatusChange {
   online: boolean;
   /** When the status arrived (the broker's receive time: an offline Last Will carries its connect time). */
   at: number;
+  /** When the gateway's buffer last dropped points for want of room (on the broker's clock), if ever. */
+  droppedAt?: number | undefined;
 }
+
+/** A buffer that dropped points keeps the gateway's alarm raised this long after the last drop. */
+export const DROP_HOLD_MS = 5 * 60_000;
 
 /** Feeds the gateway's status topic to a gateway-scope comm-loss rule: offline is the alarm condition. */
 export function setGatewayStatus(
@@ -370,7 +392,19 @@ export function setGatewayStatus(
     // until the first data after a reconnect.
     work.state.lastDataTs = Math.max(work.state.lastDataTs ?? status.at, status.at);
   }
-  setCondition(work, 'alarm', !status.online, status.at);
+  const dropUntil = status.droppedAt === undefined ? null : status.droppedAt + DROP_HOLD_MS;
+  if (dropUntil !== null && dropUntil > status.at && dropUntil > (work.state.dropUntil ?? 0)) {
+    if (work.state.dropUntil === null) {
+      // Data was lost: said once in the journal when the drops start, not at every status.
+      record(work, 'alarm', 'comment', instance(work, 'alarm').state, status.at, {
+        ...bySystem,
+        comment: "the gateway's buffer is full: it dropped points, and they are lost",
+      });
+    }
+    work.state.dropUntil = dropUntil;
+  }
+  const dropping = work.state.dropUntil !== null && status.at < work.state.dropUntil;
+  setCondition(work, 'alarm', !status.online || dropping, status.at);
   advance(work, status.at);
   return done(work);
 }

@@ -41,7 +41,7 @@ export function createAlarmEvaluator(deps: AlarmEvaluatorDeps): AlarmEvaluator {
      * One gateway alarm instead of a flood: the gateway's communication-loss rules follow its status,
      * and its devices' communication-loss rules are suppressed while it is offline.
      */
-    async gatewayStatus({ tenantId, siteId, gatewayId, online, at }) {
+    async gatewayStatus({ tenantId, siteId, gatewayId, online, at, droppedAt }) {
       let gatewayRules: AlarmRule[] = [];
       let deviceRules: AlarmRule[] = [];
       await runAlarmWork(deps, tenantId, {
@@ -68,7 +68,11 @@ export function createAlarmEvaluator(deps: AlarmEvaluatorDeps): AlarmEvaluator {
           // Several gateway rules (say, a warning and a critical one) each raise; the devices are
           // suppressed once, by the first, and the others only follow the status.
           for (const [index, gateway] of gatewayRules.flatMap(withState).entries()) {
-            const applied = applyGatewayStatus(gateway, index === 0 ? devices : [], { online, at });
+            const applied = applyGatewayStatus(gateway, index === 0 ? devices : [], {
+              online,
+              at,
+              droppedAt,
+            });
             const of = (rule: AlarmRule) => applied.transitions.filter((t) => t.ruleId === rule.id);
             decisions.push({
               rule: gateway.rule,

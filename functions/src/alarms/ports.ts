@@ -33,6 +33,8 @@ export interface AlarmEvaluator {
     gatewayId: string;
     online: boolean;
     at: number;
+    /** When its buffer last dropped points (broker's clock): the gateway alarm holds a while after. */
+    droppedAt?: number | undefined;
   }): Promise<void>;
 }
 

@@ -46,6 +46,12 @@ export const alarmRuleStateSchema = z.strictObject({
   lastDataTs: epochMs.nullable(),
   /** The gateway's status topic said offline (gateway-scope comm-loss rules). */
   gatewayOffline: z.boolean(),
+  /**
+   * While the gateway's buffer drops points (gateway-scope comm-loss rules): the alarm condition holds
+   * until this time, five minutes after the last drop its status reported. Data keeps arriving
+   * meanwhile, so samples do not end it; time does.
+   */
+  dropUntil: epochMs.nullable().default(null),
   /** When the newest status applied arrived: a redelivered older one changes nothing. */
   statusTs: epochMs.nullable().default(null),
   /** The time of the rule's latest transition: no catch-up transition is dated before it. */
@@ -105,6 +111,7 @@ export function initialAlarmRuleState(rule: AlarmRule): AlarmRuleState {
     previousSample: null,
     lastDataTs: null,
     gatewayOffline: false,
+    dropUntil: null,
     statusTs: null,
     lastTransitionTs: null,
     alarms: Object.fromEntries(alarmKeys(rule).map((key) => [key, normalAlarmInstance()])),

@@ -1,17 +1,12 @@
 // Provisioning a gateway: a new client certificate (earlier ones of the gateway are revoked, so a
 // replaced box cannot come back), the broker endpoint and the gateway's current config, handed out
 // once. Only the certificate's serial and fingerprint are stored; the private key is never kept.
-import {
-  type Device,
-  NotFoundError,
-  type ProvisioningBundle,
-  provisioningBundleSchema,
-  type Tag,
-} from '@plantwatch/shared';
+import { NotFoundError, type ProvisioningBundle, provisioningBundleSchema } from '@plantwatch/shared';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
+import { configDevice } from './gateway-config.ts';
 import type { GatewayCertificateIssuer, PlantRepositories } from './ports.ts';
 
 /** The ports provisioning runs on. */
@@ -20,23 +15,6 @@ export interface ProvisioningDeps {
   clock: Clock;
   ids: IdGenerator;
   gatewayCertificates: GatewayCertificateIssuer;
-}
-
-function configTag(tag: Tag) {
-  const common = {
-    id: tag.key,
-    scale: tag.scale,
-    offset: tag.offset,
-    unit: tag.unit,
-    deadband: tag.deadband,
-  };
-  if (tag.address.kind === 'opcua') return { ...common, nodeId: tag.address.nodeId };
-  const { kind: _kind, ...address } = tag.address;
-  return { ...common, ...address };
-}
-
-function configDevice(device: Device, tags: Tag[]) {
-  return { ...device.connection, id: device.key, enabled: device.enabled, tags: tags.map(configTag) };
 }
 
 export async function createProvisioningBundle(
@@ -77,6 +55,7 @@ export async function createProvisioningBundle(
     config: {
       version: plant.gateway.configVersion,
       gateway: { id: gatewayId, tenantId: ids.tenantId, siteId: ids.siteId },
+      ...(plant.gateway.bufferPolicy ? { buffer: plant.gateway.bufferPolicy } : {}),
       // A device without tags has nothing to poll yet; the gateway config requires at least one.
       devices: plant.devices
         .filter(({ tags }) => tags.length > 0)

@@ -20,6 +20,7 @@ import { type CrudResource, crudRoutes } from '../platform/http/crud.ts';
 import type { Route } from '../platform/http/route.ts';
 import type { PlantDeps } from './plant.ts';
 import * as plant from './plant.ts';
+import { configRoutes } from './routes-config.ts';
 
 /** A plant resource: its paths, operation ids, summaries and errors follow from its names. */
 function plantRoutesFor<T, C, U, F>(
@@ -113,4 +114,5 @@ export const plantRoutes: Route<PlantDeps>[] = [
       remove: plant.deleteTag,
     },
   }),
+  ...configRoutes,
 ];

@@ -3,13 +3,14 @@
 // which gateway it is. Its MQTT client id must be that gateway's id (as an IoT policy ties the client
 // id to the thing name), and while a session for that id is open with one valid certificate, another
 // certificate cannot take it over: one tenant's gateway can neither pose as another's nor knock it
-// offline. That gateway may publish and subscribe only under its own dt/ and cmd/ prefixes.
-// Everything else is refused and logged.
+// offline. That gateway may publish only its own dt/ topics (telemetry, status, response) and
+// subscribe only under its own dt/ and cmd/ prefixes, as its IoT policy allows on AWS; the cloud's
+// own messages (config, requests) are published in process. Everything else is refused and logged.
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { createServer } from 'node:tls';
 import { logger } from '@plantwatch/functions/platform/observability';
 import type { GatewayTopicIds } from '@plantwatch/shared';
-import { topicAllowedForGateway } from '@plantwatch/shared';
+import { parseTopic, topicAllowedForGateway } from '@plantwatch/shared';
 import { Aedes, type Client } from 'aedes';
 import { listen } from './listen.ts';
 
@@ -33,8 +34,13 @@ export interface MqttBroker {
   url: string;
   port: number;
   note?: string;
+  /** The cloud's side (config, command requests): QoS 1, delivered to subscribers, retained if asked. */
+  publish(message: { topic: string; payload: string; retain: boolean }): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What a gateway itself may publish: its data topics; cmd/ is the cloud's. */
+const GATEWAY_PUBLISHES = new Set(['telemetry', 'status', 'response']);
 
 const IDENTIFIER_REJECTED = 2 as const;
 const NOT_AUTHORIZED = 5 as const;
@@ -128,7 +134,13 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
     // the gateway reconnects and resends.
     authorizePublish(client, packet, done) {
       const gateway = client ? gatewayOf.get(client) : undefined;
-      if (!gateway || !topicAllowedForGateway(packet.topic, gateway)) {
+      const kind = parseTopic(packet.topic)?.kind;
+      if (
+        !gateway ||
+        !topicAllowedForGateway(packet.topic, gateway) ||
+        kind === undefined ||
+        !GATEWAY_PUBLISHES.has(kind)
+      ) {
         refuse('publish', client, { topic: packet.topic });
         done(new Error(`not allowed to publish to ${packet.topic}`));
         return;
@@ -188,6 +200,17 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
     url: `mqtts://${host}:${port}`,
     port,
     ...(note ? { note } : {}),
+    publish: ({ topic, payload, retain }) =>
+      new Promise<void>((resolve, reject) => {
+        if (broker.closed) {
+          reject(new Error('the broker is closed'));
+          return;
+        }
+        broker.publish(
+          { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain, dup: false },
+          (error) => (error ? reject(error) : resolve()),
+        );
+      }),
     async close() {
       await new Promise<void>((done) => broker.close(() => done()));
       await new Promise<void>((done) => server.close(() => done()));

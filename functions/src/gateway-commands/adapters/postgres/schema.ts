@@ -1,7 +1,17 @@
 // The commands sent through gateways (the audit log: who asked what of which gateway, and how it
 // ended) and the parts of their answers as ingest receives them.
 import type { GatewayCommandKind } from '@plantwatch/shared';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { gateways } from '../../../plant/adapters/postgres/schema.ts';
 import { tenantForeignKey, tenantIdColumn } from '../../../platform/database/schema.ts';
 

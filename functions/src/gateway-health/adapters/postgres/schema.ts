@@ -23,5 +23,7 @@ export const gatewayHealth = pgTable(
     /** The gateway's clock at its last status, to turn its lastDroppedTs into the broker's time. */
     statusTs: timestamp('status_ts', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [tenantForeignKey('gateway_health_gateway_fk', [t.tenantId, t.gatewayId], gateways).onDelete('cascade')],
+  (t) => [
+    tenantForeignKey('gateway_health_gateway_fk', [t.tenantId, t.gatewayId], gateways).onDelete('cascade'),
+  ],
 );

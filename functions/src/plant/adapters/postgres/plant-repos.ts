@@ -44,6 +44,7 @@ const toGateway = (r: Row<typeof gateways>): Gateway => ({
   name: r.name,
   description: r.description,
   configVersion: r.configVersion,
+  bufferPolicy: r.bufferPolicy ?? null,
   createdAt: iso(r.createdAt),
   updatedAt: iso(r.updatedAt),
 });
@@ -56,6 +57,8 @@ const toDevice = (r: Row<typeof devices>): Device => ({
   description: r.description,
   enabled: r.enabled,
   connection: r.connection,
+  heartbeatMs: r.heartbeatMs,
+  templateId: r.templateId,
   createdAt: iso(r.createdAt),
   updatedAt: iso(r.updatedAt),
 });
@@ -171,10 +174,12 @@ export function plantRepositories(tx: ConfigDb, tenantId: string): PlantReposito
         return model;
       },
       async bumpConfigVersion(id) {
-        await tx
+        const [row] = await tx
           .update(gateways)
           .set({ configVersion: sql`${gateways.configVersion} + 1`, updatedAt: now() })
-          .where(and(eq(gateways.tenantId, tenantId), eq(gateways.id, id)));
+          .where(and(eq(gateways.tenantId, tenantId), eq(gateways.id, id)))
+          .returning({ configVersion: gateways.configVersion });
+        return required(row).configVersion;
       },
       remove: (id) =>
         conflictsAsErrors(constraintMessages, () => removeTenantRow(tx, tenantId, gateways, id)),
@@ -217,6 +222,8 @@ export function plantRepositories(tx: ConfigDb, tenantId: string): PlantReposito
               description: d.description,
               enabled: d.enabled,
               connection: d.connection,
+              heartbeatMs: d.heartbeatMs ?? 60_000,
+              templateId: d.templateId ?? null,
             })
             .returning();
           return toDevice(required(row));
