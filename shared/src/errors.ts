@@ -22,6 +22,10 @@ export class ForbiddenError extends DomainError {}
 export class NotFoundError extends DomainError {}
 /** Clashes with existing state (duplicate key, e-mail already registered, last owner). */
 export class ConflictError extends DomainError {}
+/** A gateway did not answer a command before its deadline (offline, or the PLC behind it is slow). */
+export class GatewayTimeoutError extends DomainError {}
+/** Something the request needs (the MQTT broker) cannot be reached just now; a retry may work. */
+export class UnavailableError extends DomainError {}
 export class RateLimitedError extends DomainError {
   readonly retryAfterSeconds: number;
   constructor(message: string, retryAfterSeconds: number) {

@@ -18,6 +18,8 @@ export const deadLetterReasons = [
   'unknown_gateway',
   'unknown_device',
   'unknown_tag',
+  /** A command response whose correlation id is no command of this gateway. */
+  'unknown_command',
   /** The tenant's plan allows no more points today (its pointsPerDay). */
   'quota',
 ] as const;

@@ -22,6 +22,8 @@ import {
 } from '../escalation/adapters/aws/step-functions-starter.ts';
 import type { EscalationStepDeps } from '../escalation/steps.ts';
 import { createConfigStoreEscalationWorld } from '../escalation/world.ts';
+import { recordCommandResponse } from '../gateway-commands/commands.ts';
+import { gatewayHealthRecorder } from '../gateway-health/health.ts';
 import { createPostgresHousekeepingStore } from '../housekeeping/adapters/postgres/housekeeping.ts';
 import type { HousekeepingDeps } from '../housekeeping/housekeeping.ts';
 import type { IngestDeps } from '../ingest/ingest.ts';
@@ -46,6 +48,8 @@ import {
   createIotClient,
   describeIotDataEndpoint,
 } from '../plant/adapters/aws/iot-provisioning.ts';
+import { createIotDataClient, iotDataPublisher } from '../plant/adapters/aws/iot-publisher.ts';
+import { configPushHealthCheck, createConfigPush } from '../plant/config-push.ts';
 import { createEmfMetrics } from '../platform/adapters/emf-metrics.ts';
 import { systemClock } from '../platform/clock.ts';
 import { type ConfigDatabase, openConfigDatabase } from '../platform/database/database.ts';
@@ -248,7 +252,33 @@ export async function createAwsIngestDeps(
     ids: uuidV7Ids,
     // The plan's points a day: over it, messages are dead-lettered with reason quota.
     points: createAwsPointsMeter(store),
+    // Health from the status topic, and command answers: the API's waiting request reads them back.
+    gatewayReports: {
+      ...gatewayHealthRecorder({ store }),
+      commandResponse: (ids, part, receivedAt) => recordCommandResponse({ store }, ids, part, receivedAt),
+    },
   };
+}
+
+/**
+ * The config push's periodic re-drive (a scheduled function): config versions the broker has not
+ * taken yet go again through IoT Core's data plane.
+ */
+export async function createAwsConfigPushRedrive(
+  env: AwsStoresEnv = parseAwsStoresEnv(),
+): Promise<() => Promise<{ published: number; failed: number }>> {
+  const [database, endpoint] = await Promise.all([
+    openAwsConfigDatabase(env),
+    describeIotDataEndpoint(createIotClient({ region: env.AWS_REGION })),
+  ]);
+  const store = createPostgresConfigStore(database.db, () => database.close());
+  const push = createConfigPush({
+    store,
+    lookups: store,
+    publisher: iotDataPublisher(createIotDataClient(env.AWS_REGION, endpoint)),
+    clock: systemClock,
+  });
+  return () => push.redrive();
 }
 
 export async function createAwsApiDeps(
@@ -261,13 +291,29 @@ export async function createAwsApiDeps(
   ]);
   const store = createPostgresConfigStore(database.db, () => database.close());
   const reportsEnv = parseAwsReportsEnv();
+  // Config versions and command requests go out through IoT Core's data plane.
+  const gatewayMessages = iotDataPublisher(createIotDataClient(env.AWS_REGION, endpoint));
+  const configPush = createConfigPush({
+    store,
+    lookups: store,
+    publisher: gatewayMessages,
+    clock: systemClock,
+  });
   return {
     store,
     ...awsDispatcher(env, store),
     healthChecks: cachedHealthChecks(
-      [escalationHealthCheck(store, systemClock), serviceCanaryHealth({ store, clock: systemClock })],
+      [
+        escalationHealthCheck(store, systemClock),
+        serviceCanaryHealth({ store, clock: systemClock }),
+        configPushHealthCheck(store, systemClock),
+      ],
       systemClock,
     ),
+    // A committed change's config version is published before the API answers (ingest's plant
+    // cache on the other functions expires by itself within 10 s).
+    plantChanges: configPush,
+    commandPublisher: gatewayMessages,
     telemetry,
     gatewayCertificates: awsIotGatewayCertificates({
       client: iot,

@@ -9,6 +9,10 @@ import { canaryLookups, canaryRepositories } from '../canary/adapters/postgres/c
 import type { CanaryLookups, CanaryRepositories } from '../canary/ports.ts';
 import { escalationRepositories } from '../escalation/adapters/postgres/escalation-repos.ts';
 import type { EscalationRepositories } from '../escalation/ports.ts';
+import { gatewayCommandRepositories } from '../gateway-commands/adapters/postgres/commands-repos.ts';
+import type { GatewayCommandRepositories } from '../gateway-commands/ports.ts';
+import { gatewayHealthRepositories } from '../gateway-health/adapters/postgres/health-repos.ts';
+import type { GatewayHealthRepositories } from '../gateway-health/ports.ts';
 import { deadLetterRepositories } from '../ingest/adapters/postgres/dead-letter-repos.ts';
 import type { DeadLetterRepositories } from '../ingest/ports.ts';
 import { layoutRepositories } from '../layout/adapters/postgres/layout-repos.ts';
@@ -17,8 +21,15 @@ import { notifyRepositories } from '../notify/adapters/postgres/notify-repos.ts'
 import type { NotifyRepositories } from '../notify/repositories.ts';
 import { peopleRepositories } from '../people/adapters/postgres/people-repos.ts';
 import type { PeopleRepositories } from '../people/ports.ts';
+import { configPublishLookups, configVersionRepositories } from '../plant/adapters/postgres/config-repos.ts';
 import { plantLookups, plantRepositories } from '../plant/adapters/postgres/plant-repos.ts';
-import type { PlantLookups, PlantRepositories } from '../plant/ports.ts';
+import type {
+  ConfigPublishLookups,
+  ConfigVersionRepositories,
+  DeviceTemplateRepositories,
+  PlantLookups,
+  PlantRepositories,
+} from '../plant/ports.ts';
 import type { ConfigDb } from '../platform/database/database.ts';
 import { type TenantStore, tenantTransactions } from '../platform/database/tenant-store.ts';
 import { logoRepositories } from '../reports/adapters/postgres/logo-repos.ts';
@@ -31,6 +42,10 @@ import type { UsageLookups, UsageRepositories } from '../usage/ports.ts';
 /** Every capability's repositories: what one tenant transaction can reach. */
 export type TenantRepositories = AccountRepositories &
   PlantRepositories &
+  ConfigVersionRepositories &
+  DeviceTemplateRepositories &
+  GatewayCommandRepositories &
+  GatewayHealthRepositories &
   DeadLetterRepositories &
   AlarmRepositories &
   PeopleRepositories &
@@ -46,6 +61,7 @@ export interface ConfigStore
   extends TenantStore<TenantRepositories>,
     AccountLookups,
     PlantLookups,
+    ConfigPublishLookups,
     AlarmLookups,
     CanaryLookups,
     UsageLookups {
@@ -56,6 +72,9 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
   return {
     ...accountRepositories(tx, tenantId),
     ...plantRepositories(tx, tenantId),
+    ...configVersionRepositories(tx, tenantId),
+    ...gatewayCommandRepositories(tx, tenantId),
+    ...gatewayHealthRepositories(tx, tenantId),
     ...deadLetterRepositories(tx, tenantId),
     ...alarmRepositories(tx, tenantId),
     ...peopleRepositories(tx, tenantId),
@@ -73,6 +92,7 @@ export function createPostgresConfigStore(db: ConfigDb, close: () => Promise<voi
   return {
     ...accountLookups(db),
     ...plantLookups(db),
+    ...configPublishLookups(db),
     ...alarmLookups(db),
     ...canaryLookups(db),
     ...usageLookups(db),

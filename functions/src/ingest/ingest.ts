@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import {
   DEAD_LETTER_PAYLOAD_CHARS,
   type DeadLetterReason,
+  gatewayCommandResponsePartSchema,
   gatewayStatusSchema,
   idSchema,
   MAX_TELEMETRY_BYTES,
@@ -14,7 +15,9 @@ import {
   telemetryMessageSchema,
   toTelemetryPointRecords,
 } from '@plantwatch/shared';
+import type { z } from 'zod';
 import type { AlarmEvaluator, AlarmPoint } from '../alarms/ports.ts';
+import { droppedAt } from '../gateway-health/health.ts';
 import type { GatewayTelemetryModel, PlantRepositories } from '../plant/ports.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
@@ -23,7 +26,7 @@ import { logger } from '../platform/observability.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import type { PointsQuota } from '../usage/points-meter.ts';
 import { coalesceAlarmEvaluations } from './coalesce-evaluations.ts';
-import type { DeadLetterRepositories } from './ports.ts';
+import type { DeadLetterRepositories, GatewayReports } from './ports.ts';
 
 export interface IngestDeps {
   store: TenantStore<Pick<PlantRepositories, 'gateways'> & DeadLetterRepositories>;
@@ -31,10 +34,12 @@ export interface IngestDeps {
   alarms: AlarmEvaluator;
   clock: Clock;
   ids: IdGenerator;
-}
-
+  /** Where gateway health and command answers go; none: they are only validated. */
+  gatewayReports?: GatewayReports;
   /** The tenant's plan's points a day: over it, messages are dead-lettered (quota); none: no limit. */
   points?: PointsQuota;
+}
+
 /** One message as the broker received it. */
 export interface IncomingTelemetry {
   topic: string;
@@ -48,11 +53,15 @@ export type IngestOutcome =
   | { status: 'replay' }
   /** A gateway status message (online/offline), handed to the alarm evaluator; an empty one clears the retained status. */
   | { status: 'gateway-status'; online: boolean | null }
+  /** One part of a gateway's answer to a command, stored for the waiting request. */
+  | { status: 'command-response'; part: number; parts: number }
   | { status: 'dead-lettered'; reason: DeadLetterReason; detail: string; kept: boolean };
 
 /** Gateway clocks drift; beyond this a timestamp is wrong, not early. */
 export const MAX_FUTURE_SKEW_MS = 15 * 60_000;
 const PLANT_CACHE_MS = 10_000;
+/** A gateway's "last data" time is written at most this often. */
+const SAW_DATA_EVERY_MS = 5_000;
 const RECENT_BATCHES = 50_000;
 
 class DeadLetterError extends Error {
@@ -87,6 +96,7 @@ export function createTelemetryIngestor(deps: IngestDeps) {
   const recentBatches = new Set<string>();
   const inFlight = new Map<string, Promise<IngestOutcome>>();
   const alarms = coalesceAlarmEvaluations(deps.alarms);
+  const dataMarkedAt = new Map<string, number>();
 
   async function loadPlant(tenantId: string, gatewayId: string): Promise<GatewayPlant | null> {
     const plant = await deps.store.inTenant(tenantId, async (repos) => {
@@ -253,35 +263,32 @@ export function createTelemetryIngestor(deps: IngestDeps) {
     }
   }
 
-  /**
-   * The retained status topic: online, or offline (the Last Will, published by the broker when the
-   * connection drops). Only the online/offline edge matters to alarms; it is dated by the broker's
-   * receive time, because a Last Will's own `ts` is the time the gateway connected.
-   */
-  async function gatewayStatus(
+  /** A gateway's JSON message on one of its other topics, checked: schema, and the gateway is the site's. */
+  async function gatewayMessage<S extends z.ZodType>(
     incoming: IncomingTelemetry,
     topic: { tenantId: string; siteId: string; gatewayId: string },
-  ): Promise<IngestOutcome> {
-    // An empty retained message is how a retained status is cleared: nothing to tell the alarms.
-    if (incoming.payload.length === 0) return { status: 'gateway-status', online: null };
+    schema: S,
+    what: string,
+  ): Promise<z.output<S>> {
     if (incoming.payload.length > MAX_TELEMETRY_BYTES) {
-      throw new DeadLetterError('too_large', `the status is ${incoming.payload.length} bytes`);
+      throw new DeadLetterError('too_large', `the ${what} is ${incoming.payload.length} bytes`);
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(incoming.payload.toString('utf8'));
     } catch (error) {
-      throw new DeadLetterError('bad_json', `the status is not JSON: ${(error as Error).message}`);
+      throw new DeadLetterError('bad_json', `the ${what} is not JSON: ${(error as Error).message}`);
     }
-    const result = gatewayStatusSchema.safeParse(parsed);
+    const result = schema.safeParse(parsed);
     if (!result.success) {
       const issues = result.error.issues
         .slice(0, 5)
-        .map((i) => `${i.path.join('.') || '(status)'}: ${i.message}`);
+        .map((i) => `${i.path.join('.') || `(${what})`}: ${i.message}`);
       throw new DeadLetterError('schema', issues.join('; '));
     }
-    if (result.data.gw !== topic.gatewayId) {
-      throw new DeadLetterError('gateway_mismatch', `gw "${result.data.gw}" is not the gateway in the topic`);
+    const gw = (result.data as { gw?: unknown }).gw;
+    if (gw !== undefined && gw !== topic.gatewayId) {
+      throw new DeadLetterError('gateway_mismatch', `gw "${String(gw)}" is not the gateway in the topic`);
     }
     if (![topic.tenantId, topic.siteId, topic.gatewayId].every((id) => idSchema.safeParse(id).success)) {
       throw new DeadLetterError('unknown_gateway', 'the topic does not name a gateway of this tenant');
@@ -294,17 +301,70 @@ export function createTelemetryIngestor(deps: IngestDeps) {
         `gateway ${topic.gatewayId} is not a gateway of site ${topic.siteId}`,
       );
     }
-    const online = result.data.state === 'online';
+    return result.data;
+  }
+
+  /**
+   * The retained status topic: online, or offline (the Last Will, published by the broker when the
+   * connection drops). It is stored as the gateway's health; the online/offline edge and the buffer's
+   * drops go to the alarms, dated by the broker's receive time (a Last Will's own `ts` is the time the
+   * gateway connected).
+   */
+  async function gatewayStatus(
+    incoming: IncomingTelemetry,
+    topic: { tenantId: string; siteId: string; gatewayId: string },
+  ): Promise<IngestOutcome> {
+    // An empty retained message is how a retained status is cleared: nothing to tell the alarms.
+    if (incoming.payload.length === 0) return { status: 'gateway-status', online: null };
+    const status = await gatewayMessage(incoming, topic, gatewayStatusSchema, 'status');
+    const online = status.state === 'online';
     const { tenantId, siteId, gatewayId } = topic;
-    await alarms.gatewayStatus({ tenantId, siteId, gatewayId, online, at: incoming.receivedAt });
+    await deps.gatewayReports?.status({ tenantId, gatewayId }, status, incoming.receivedAt);
+    const dropped = droppedAt(status, incoming.receivedAt);
+    await alarms.gatewayStatus({
+      tenantId,
+      siteId,
+      gatewayId,
+      online,
+      at: incoming.receivedAt,
+      ...(dropped === undefined ? {} : { droppedAt: dropped }),
+    });
     return { status: 'gateway-status', online };
+  }
+
+  /** One part of a gateway's answer to a command (browse, read-once). */
+  async function commandResponse(
+    incoming: IncomingTelemetry,
+    topic: { tenantId: string; siteId: string; gatewayId: string },
+  ): Promise<IngestOutcome> {
+    const part = await gatewayMessage(incoming, topic, gatewayCommandResponsePartSchema, 'response');
+    const ids = { tenantId: topic.tenantId, gatewayId: topic.gatewayId };
+    if (deps.gatewayReports && !(await deps.gatewayReports.commandResponse(ids, part, incoming.receivedAt))) {
+      throw new DeadLetterError('unknown_command', `no command ${part.id} was sent to this gateway`);
+    }
+    return { status: 'command-response', part: part.part, parts: part.parts };
+  }
+
+  /** Telemetry arrived: the gateway's "last data", written every few seconds at most. */
+  async function markData(topic: { tenantId: string; gatewayId: string }, at: number): Promise<void> {
+    const key = `${topic.tenantId}/${topic.gatewayId}`;
+    if (!deps.gatewayReports || at - (dataMarkedAt.get(key) ?? 0) < SAW_DATA_EVERY_MS) return;
+    dataMarkedAt.set(key, at);
+    try {
+      await deps.gatewayReports.sawData(topic, at);
+    } catch (error) {
+      // The data itself is stored; the next batch writes the time again.
+      dataMarkedAt.delete(key);
+      logger.warn('could not note when the gateway last sent data', { ...topic, error });
+    }
   }
 
   async function ingest(incoming: IncomingTelemetry): Promise<IngestOutcome> {
     let checked: ReturnType<typeof parse>;
     try {
-      const statusTopic = parseTopic(incoming.topic);
-      if (statusTopic?.kind === 'status') return await gatewayStatus(incoming, statusTopic);
+      const gatewayTopic = parseTopic(incoming.topic);
+      if (gatewayTopic?.kind === 'status') return await gatewayStatus(incoming, gatewayTopic);
+      if (gatewayTopic?.kind === 'response') return await commandResponse(incoming, gatewayTopic);
       checked = parse(incoming);
       checkTimes(checked.message, incoming.receivedAt);
       // A gateway replays a whole batch with the same seq and payload; a restarted one may reuse a seq.
@@ -327,6 +387,7 @@ export function createTelemetryIngestor(deps: IngestDeps) {
         const { written, duplicates } = await deps.telemetry.write(toTelemetryPointRecords(topic, message));
         deps.points?.record(topic.tenantId, { stored: written });
         await alarms.evaluate({ ...topic, points: resolved });
+        await markData(topic, incoming.receivedAt);
         remember(batchKey);
         return { status: 'stored', written, duplicates };
       })();

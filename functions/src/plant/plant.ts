@@ -20,19 +20,14 @@ import {
   type UpdateSite,
   type UpdateTag,
 } from '@plantwatch/shared';
-import type { TenantStore } from '../platform/database/tenant-store.ts';
-import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
 import type { PlanQuota } from '../usage/ports.ts';
-import type { GatewayCertificateIssuer, PlantChangeListener, PlantRepositories } from './ports.ts';
+import { changeGateway, type GatewayChangeDeps } from './config-versions.ts';
+import type { GatewayCertificateIssuer, PlantRepositories } from './ports.ts';
 
 /** The ports the plant model's use-cases run on. */
-export interface PlantDeps {
-  store: TenantStore<PlantRepositories>;
-  ids: IdGenerator;
+export interface PlantDeps extends GatewayChangeDeps {
   gatewayCertificates: GatewayCertificateIssuer;
-  /** Told once a change to a gateway's devices or tags has committed; none: nobody listens. */
-  plantChanges?: PlantChangeListener;
   /** The tenant's plan limits on tags and gateways; none: no limits (tests of other parts). */
   planQuota?: PlanQuota;
 }
@@ -51,21 +46,21 @@ async function siteOr404(repos: PlantRepositories, principal: Principal, siteId:
   if (!site || !canSeeSite(principal, site.id)) throw new NotFoundError('site not found');
   return site;
 }
-async function gatewayOr404(
+export async function gatewayOr404(
   repos: PlantRepositories,
   principal: Principal,
   gatewayId: string,
 ): Promise<Gateway> {
   return visible(principal, await repos.gateways.get(gatewayId), 'gateway');
 }
-async function deviceOr404(repos: PlantRepositories, principal: Principal, deviceId: string) {
+export async function deviceOr404(repos: PlantRepositories, principal: Principal, deviceId: string) {
   return visible(principal, await repos.devices.get(deviceId), 'device');
 }
 async function tagOr404(repos: PlantRepositories, principal: Principal, tagId: string) {
   return visible(principal, await repos.tags.get(tagId), 'tag');
 }
 
-function checkAddressFits(protocol: DeviceProtocol, address: TagAddress, where: string): void {
+export function checkAddressFits(protocol: DeviceProtocol, address: TagAddress, where: string): void {
   const kind = addressKindFor(protocol);
   if (address.kind !== kind) {
     throw new InvalidInputError(
@@ -131,18 +126,27 @@ export const createGateway = async (deps: PlantDeps, principal: Principal, input
   });
 };
 
-export const updateGateway = (
+export async function updateGateway(
   deps: PlantDeps,
   principal: Principal,
   gatewayId: string,
   patch: UpdateGateway,
-) =>
-  inTenant(deps, principal, async (repos) => {
+): Promise<Gateway> {
+  const apply = async (repos: PlantRepositories) => {
     await gatewayOr404(repos, principal, gatewayId);
     const updated = await repos.gateways.update(gatewayId, patch);
     if (!updated) throw new NotFoundError('gateway not found');
     return updated;
-  });
+  };
+  // Name and description are the cloud's own; the buffer policy is the gateway's, so a new version.
+  if (patch.bufferPolicy === undefined) return inTenant(deps, principal, apply);
+  const change = patch.bufferPolicy
+    ? `buffer policy set to ${patch.bufferPolicy.maxBytes} bytes, ${patch.bufferPolicy.whenFull} when full`
+    : 'buffer policy handed back to the gateway';
+  await changeGateway(deps, principal, async (repos) => ({ gatewayId, change, result: await apply(repos) }));
+  // The version bump changed the gateway's row after `apply` read it.
+  return getGateway(deps, principal, gatewayId);
+}
 
 export async function deleteGateway(deps: PlantDeps, principal: Principal, gatewayId: string): Promise<void> {
   await inTenant(deps, principal, async (repos) => {
@@ -152,24 +156,6 @@ export async function deleteGateway(deps: PlantDeps, principal: Principal, gatew
   // After the commit: a refused delete (409) must not have cut off a gateway that still exists.
   // Should this fail, the gateway is already unknown to ingest, so its data is dead-lettered.
   await deps.gatewayCertificates.retire(gatewayId);
-}
-
-/**
- * A change to one gateway's devices or tags: its config version is bumped in the same transaction,
- * and once that committed, whoever listens (ingest's plant cache, the configuration push) is told.
- */
-async function changeGateway<T>(
-  deps: PlantDeps,
-  principal: Principal,
-  work: (repos: PlantRepositories) => Promise<{ gatewayId: string; result: T }>,
-): Promise<T> {
-  const { gatewayId, result } = await inTenant(deps, principal, async (repos) => {
-    const changed = await work(repos);
-    await repos.gateways.bumpConfigVersion(changed.gatewayId);
-    return changed;
-  });
-  deps.plantChanges?.gatewayChanged({ tenantId: principal.tenantId, gatewayId });
-  return result;
 }
 
 // --- devices ---
@@ -183,11 +169,41 @@ export const listDevices = (deps: PlantDeps, principal: Principal, filter: { gat
 export const getDevice = (deps: PlantDeps, principal: Principal, deviceId: string): Promise<Device> =>
   inTenant(deps, principal, async (repos) => strip(await deviceOr404(repos, principal, deviceId)));
 
+/** "name, connection": the fields a patch sets, for the version history. */
+const fieldsOf = (patch: object) =>
+  Object.entries(patch)
+    .filter(([, value]) => value !== undefined)
+    .map(([field]) => field)
+    .join(', ');
+
 export const createDevice = (deps: PlantDeps, principal: Principal, input: CreateDevice) =>
   changeGateway(deps, principal, async (repos) => {
     await gatewayOr404(repos, principal, input.gatewayId);
-    const device = await repos.devices.create({ id: deps.ids.newId(), ...input });
-    return { gatewayId: input.gatewayId, result: device };
+    const { templateId, ...fields } = input;
+    const template = templateId ? await repos.deviceTemplates.get(templateId) : null;
+    if (templateId && !template) {
+      throw new InvalidInputError('templateId: no such device template', {
+        details: { field: 'templateId' },
+      });
+    }
+    if (template && template.protocol !== addressKindFor(input.connection.protocol)) {
+      throw new InvalidInputError(
+        `templateId: a ${template.protocol} template does not fit a ${input.connection.protocol} device`,
+        { details: { field: 'templateId' } },
+      );
+    }
+    const device = await repos.devices.create({
+      id: deps.ids.newId(),
+      ...fields,
+      templateId: templateId ?? null,
+    });
+    for (const tag of template?.tags ?? []) {
+      await repos.tags.create({ id: deps.ids.newId(), deviceId: device.id, ...tag });
+    }
+    const change = template
+      ? `device ${device.key} added from template ${template.name} (${template.tags.length} tags)`
+      : `device ${device.key} added`;
+    return { gatewayId: input.gatewayId, change, result: device };
   });
 
 export const updateDevice = (deps: PlantDeps, principal: Principal, deviceId: string, patch: UpdateDevice) =>
@@ -202,14 +218,18 @@ export const updateDevice = (deps: PlantDeps, principal: Principal, deviceId: st
     }
     const updated = await repos.devices.update(deviceId, patch);
     if (!updated) throw new NotFoundError('device not found');
-    return { gatewayId: device.gatewayId, result: updated };
+    return {
+      gatewayId: device.gatewayId,
+      change: `device ${device.key} changed: ${fieldsOf(patch)}`,
+      result: updated,
+    };
   });
 
 export const deleteDevice = (deps: PlantDeps, principal: Principal, deviceId: string) =>
   changeGateway(deps, principal, async (repos) => {
     const device = await deviceOr404(repos, principal, deviceId);
     await repos.devices.remove(deviceId);
-    return { gatewayId: device.gatewayId, result: undefined };
+    return { gatewayId: device.gatewayId, change: `device ${device.key} deleted`, result: undefined };
   });
 
 // --- tags ---
@@ -229,7 +249,11 @@ export const createTag = async (deps: PlantDeps, principal: Principal, input: Cr
     const device = await deviceOr404(repos, principal, input.deviceId);
     checkAddressFits(device.connection.protocol, input.address, 'address');
     const tag = await repos.tags.create({ id: deps.ids.newId(), ...input });
-    return { gatewayId: device.gatewayId, result: tag };
+    return {
+      gatewayId: device.gatewayId,
+      change: `tag ${tag.key} added to device ${device.key}`,
+      result: tag,
+    };
   });
 };
 
@@ -242,12 +266,16 @@ export const updateTag = (deps: PlantDeps, principal: Principal, tagId: string, 
     }
     const updated = await repos.tags.update(tagId, patch);
     if (!updated) throw new NotFoundError('tag not found');
-    return { gatewayId: tag.gatewayId, result: updated };
+    return {
+      gatewayId: tag.gatewayId,
+      change: `tag ${tag.key} changed: ${fieldsOf(patch)}`,
+      result: updated,
+    };
   });
 
 export const deleteTag = (deps: PlantDeps, principal: Principal, tagId: string) =>
   changeGateway(deps, principal, async (repos) => {
     const tag = await tagOr404(repos, principal, tagId);
     await repos.tags.remove(tagId);
-    return { gatewayId: tag.gatewayId, result: undefined };
+    return { gatewayId: tag.gatewayId, change: `tag ${tag.key} deleted`, result: undefined };
   });

@@ -24,6 +24,8 @@ import {
 import { createPlantwatchApi } from '@plantwatch/functions/compose/api';
 import { type ConfigStore, createPostgresConfigStore } from '@plantwatch/functions/compose/config-store';
 import { createRunningEscalationsLookup } from '@plantwatch/functions/escalation/adapters/postgres/escalation-repos';
+import { recordCommandResponse } from '@plantwatch/functions/gateway-commands/commands';
+import { gatewayHealthRecorder } from '@plantwatch/functions/gateway-health/health';
 import { createTelemetryIngestor, type TelemetryIngestor } from '@plantwatch/functions/ingest/ingest';
 import { outboxSender } from '@plantwatch/functions/notify/adapters/outbox';
 import { createHeldNotificationsLookup } from '@plantwatch/functions/notify/adapters/postgres/notify-repos';
@@ -44,6 +46,12 @@ import {
   localGatewayCertificateIssuer,
   openLocalCertificateAuthority,
 } from '@plantwatch/functions/plant/adapters/local/certificate-authority';
+import {
+  type ConfigPush,
+  configPushHealthCheck,
+  createConfigPush,
+} from '@plantwatch/functions/plant/config-push';
+import type { GatewayMessagePublisher } from '@plantwatch/functions/plant/ports';
 import {
   createPrometheusMetrics,
   type PrometheusMetrics,
@@ -76,8 +84,11 @@ import { createLocalEscalationStarter, type LocalEscalationStarter } from './esc
 import { createLocalReports, type LocalReportOptions, type LocalReports } from './report-scheduler.ts';
 import { openTelemetryStore, type TelemetryStoreOverride } from './telemetry-store.ts';
 
-/** The API's ports as the local runtime builds them, with the whole config store (for seeding and tests). */
-export type LocalDeps = ApiDeps & { store: ConfigStore };
+/**
+ * The API's ports as the local runtime builds them, with the whole config store (for seeding and
+ * tests) and the config push (its periodic re-drive runs in runtime.ts).
+ */
+export type LocalDeps = ApiDeps & { store: ConfigStore; configPush: ConfigPush };
 
 export interface LocalCompositionOptions {
   /** Tests lower the KDF cost to keep suites fast; production uses OWASP's. */
@@ -278,7 +289,23 @@ export async function composeCore(
     ids: uuidV7Ids,
     metrics,
   });
-  const ingestor = createTelemetryIngestor({ store, telemetry, alarms, clock: systemClock, ids: uuidV7Ids });
+  // Gateway health and command answers arrive through ingest, as on AWS.
+  const gatewayReports = {
+    ...gatewayHealthRecorder({ store }),
+    commandResponse: (
+      ids: { tenantId: string; gatewayId: string },
+      part: Parameters<typeof recordCommandResponse>[2],
+      receivedAt: number,
+    ) => recordCommandResponse({ store }, ids, part, receivedAt),
+  };
+  const ingestor = createTelemetryIngestor({
+    store,
+    telemetry,
+    alarms,
+    clock: systemClock,
+    ids: uuidV7Ids,
+    gatewayReports,
+  });
   let reports: LocalReports;
   try {
     reports = await createLocalReports({
@@ -342,14 +369,21 @@ export function composeApiDeps(
   stores: LocalStores,
   core: LocalCore,
   options: LocalCompositionOptions,
-  mqttUrl: string,
+  /** The broker: its address goes into provisioning bundles; config and commands are published on it. */
+  broker: { url: string } & GatewayMessagePublisher,
   /** What the runtime adds to /v1/health (the nightly backups). */
   moreHealthChecks: readonly HealthCheck[] = [],
 ): LocalDeps {
+  const configPush = createConfigPush({
+    store: stores.store,
+    lookups: stores.store,
+    publisher: broker,
+    clock: systemClock,
+  });
   return {
     store: stores.store,
     telemetry: stores.telemetry,
-    gatewayCertificates: localGatewayCertificateIssuer(stores.authority, () => mqttUrl),
+    gatewayCertificates: localGatewayCertificateIssuer(stores.authority, () => broker.url),
     passwords: createScryptPasswordHasher(options.passwordCost ?? OWASP_SCRYPT_COST),
     clock: systemClock,
     ids: uuidV7Ids,
@@ -360,6 +394,7 @@ export function composeApiDeps(
       [
         escalationHealthCheck(stores.store, systemClock),
         ...(core.serviceCanary ? [core.serviceCanary.health] : []),
+        configPushHealthCheck(stores.store, systemClock),
         ...moreHealthChecks,
       ],
       systemClock,
@@ -369,8 +404,16 @@ export function composeApiDeps(
     // test sends and "send the canary now" go through the same notifier as pages
     notifier: core.notifier,
     metrics: core.metrics,
-    // A change to a gateway's devices or tags reaches ingest's plant cache at once.
-    plantChanges: { gatewayChanged: (change) => core.ingestor.forgetGateway(change) },
+    // A change to a gateway's devices or tags reaches ingest's plant cache at once, and its new
+    // config version the broker (retained, for the gateway).
+    plantChanges: {
+      gatewayChanged: async (change) => {
+        core.ingestor.forgetGateway(change);
+        await configPush.gatewayChanged(change);
+      },
+    },
+    configPush,
+    commandPublisher: broker,
   };
 }
 

@@ -196,16 +196,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         if (!found || found.revokedAt !== null || found.notAfter.getTime() < Date.now()) return null;
         return { tenantId: found.tenantId, siteId: found.siteId, gatewayId: found.gatewayId };
       },
-      // Telemetry and the status topic (online, or the Last Will) go to ingest; config is the gateway's.
+      // Telemetry, the status topic (online, or the Last Will) and command answers go to ingest.
       onPublish: (message) =>
-        message.topic.endsWith('/telemetry') || message.topic.endsWith('/status')
+        message.topic.endsWith('/telemetry') ||
+        message.topic.endsWith('/status') ||
+        message.topic.endsWith('/response')
           ? pump.submit(message)
           : Promise.resolve(),
     });
     front.push(() => broker.close());
     if (broker.note) notes.push(`MQTT: ${broker.note}`);
 
-    const deps = composeApiDeps(stores, core, options, broker.url, nightly ? [nightly.health] : []);
+    const deps = composeApiDeps(stores, core, options, broker, nightly ? [nightly.health] : []);
     // The web app (a child of `npm start`) proves itself with this when it forwards its browser's address.
     const webProxySecret = randomBytes(32).toString('base64url');
     const api = createLocalApi(deps, webProxySecret);
@@ -225,6 +227,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     if (admin) front.push(admin.release);
 
+    // Config versions the broker has not taken yet (it failed, or a restart came between commit and
+    // publish) go again every few seconds, and once now.
+    const configRedrive = startPeriodic('config push', () => deps.configPush.redrive(), 5_000);
+    front.push(() => configRedrive.stop());
+    configRedrive.runNow().catch((error: unknown) => logger.error('config push re-drive failed', { error }));
     const alarmCheck = startAlarmCheckTimer(
       {
         store: stores.store,

@@ -3,11 +3,13 @@
 import {
   ConflictError,
   ForbiddenError,
+  GatewayTimeoutError,
   InvalidInputError,
   NotFoundError,
   PlanLimitError,
   RateLimitedError,
   UnauthenticatedError,
+  UnavailableError,
 } from '@plantwatch/shared';
 import { z } from 'zod';
 import { type ApiResult, json } from './http.ts';
@@ -68,8 +70,10 @@ export function errorResponse(error: unknown, log: (error: unknown) => void): Ap
   if (error instanceof NotFoundError) return envelope(404, 'not_found', error.message);
   if (error instanceof ConflictError) return envelope(409, 'conflict', error.message);
   if (error instanceof InvalidInputError) return envelope(422, 'unprocessable', error.message, error.details);
-  if (error instanceof RateLimitedError) {
   if (error instanceof PlanLimitError) return envelope(402, 'plan_limit', error.message, error.details);
+  if (error instanceof UnavailableError) return envelope(503, 'unavailable', error.message);
+  if (error instanceof GatewayTimeoutError) return envelope(504, 'gateway_timeout', error.message);
+  if (error instanceof RateLimitedError) {
     return envelope(429, 'rate_limited', error.message, undefined, {
       'retry-after': String(error.retryAfterSeconds),
     });

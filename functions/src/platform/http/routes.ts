@@ -13,6 +13,10 @@ import { canaryRoutes } from '../../canary/routes.ts';
 import type { CanaryDeps } from '../../canary/settings.ts';
 import type { EscalationHistoryDeps } from '../../escalation/history.ts';
 import { escalationRoutes } from '../../escalation/routes.ts';
+import type { GatewayCommandDeps } from '../../gateway-commands/commands.ts';
+import { gatewayCommandRoutes } from '../../gateway-commands/routes.ts';
+import type { GatewayHealthDeps } from '../../gateway-health/health.ts';
+import { gatewayHealthRoutes } from '../../gateway-health/routes.ts';
 import type { LayoutDeps } from '../../layout/layout.ts';
 import { meRoutes } from '../../layout/routes.ts';
 import type { NotifyUseCaseDeps } from '../../notify/notify.ts';
@@ -48,6 +52,8 @@ type RouteDeps =
   | InboundLimitDeps
   | TenantRouteDeps
   | PlantDeps
+  | GatewayCommandDeps
+  | GatewayHealthDeps
   | ProvisioningDeps
   | TelemetryDeps
   | AlarmDeps
@@ -130,6 +136,8 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...tenantRoutes,
   ...usageRoutes,
   ...plantRoutes,
+  ...gatewayHealthRoutes,
+  ...gatewayCommandRoutes,
   ...telemetryRoutes,
   ...alarmRoutes,
   ...escalationRoutes,
