@@ -3,7 +3,8 @@
 import type { CanaryAckChannel } from '@plantwatch/shared';
 import { acknowledgeCanaryRun } from '../canary/runs.ts';
 import type { NotifyUseCaseDeps } from './notify.ts';
-import type { InboundOutcome } from './replies.ts';
+import { type InboundOutcome, isAckReply } from './replies.ts';
+import type { PagedAlarms } from './repositories.ts';
 
 export async function acknowledgeCanaryByReply(
   deps: Pick<NotifyUseCaseDeps, 'store' | 'clock' | 'notify'>,
@@ -23,4 +24,27 @@ export async function acknowledgeCanaryByReply(
     case 'unknown':
       return { kind: 'nothing-to-acknowledge' };
   }
+}
+
+/**
+ * A text reply whose newest message was a canary test page. It answers the canary, unless that was
+ * already acknowledged and an alarm page went to the same address before it: then the reply is the
+ * alarm's (`alarmPage`), so a canary never shadows an alarm that still waits for its "OK".
+ */
+export async function answerCanaryReply(
+  deps: Pick<NotifyUseCaseDeps, 'store' | 'clock' | 'notify'>,
+  input: {
+    tenantId: string;
+    runId: string;
+    text: string;
+    who: string;
+    via: CanaryAckChannel;
+    alarmPage: () => Promise<PagedAlarms | null>;
+  },
+): Promise<{ outcome: InboundOutcome } | { alarmPage: PagedAlarms }> {
+  if (!isAckReply(input.text)) return { outcome: { kind: 'canary-help' } };
+  const outcome = await acknowledgeCanaryByReply(deps, input);
+  if (outcome.kind !== 'canary-already') return { outcome };
+  const alarmPage = await input.alarmPage();
+  return alarmPage ? { alarmPage } : { outcome };
 }

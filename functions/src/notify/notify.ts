@@ -2,6 +2,7 @@
 // acknowledgement from outside the web app (an SMS reply, a keypress on a call, an e-mail link).
 import { randomBytes } from 'node:crypto';
 import {
+  type ContactChannelType,
   ForbiddenError,
   InvalidInputError,
   type Notification,
@@ -17,7 +18,7 @@ import type { Metrics } from '../platform/metrics.ts';
 import type { Principal } from '../platform/principal.ts';
 import { TelegramApiError } from './adapters/telegram.ts';
 import { verifyTwilioSignature } from './adapters/twilio.ts';
-import { acknowledgeCanaryByReply } from './canary-replies.ts';
+import { acknowledgeCanaryByReply, answerCanaryReply } from './canary-replies.ts';
 import { hashAckToken } from './notifier.ts';
 import type { NotificationSecrets, NotificationSecretValues, TelegramBotApi } from './ports.ts';
 import { acknowledgeAll, type InboundOutcome, isAckReply, recordIgnoredReply } from './replies.ts';
@@ -288,7 +289,8 @@ export async function receiveTwilioSms(
   const from = whatsapp ? rawFrom.slice('whatsapp:'.length) : rawFrom;
   const text = param(request.params, 'Body') ?? '';
   const repliedTo = param(request.params, 'OriginalRepliedMessageSid');
-  const paged = await deps.store.inTenant(request.tenantId, async (repos) => {
+  const channels: ContactChannelType[] = whatsapp ? ['whatsapp'] : ['sms', 'voice'];
+  let paged = await deps.store.inTenant(request.tenantId, async (repos) => {
     const replied = repliedTo ? await repos.notifications.findByProviderMessage('twilio', repliedTo) : null;
     if (replied && replied.recipient === from) {
       return {
@@ -298,22 +300,28 @@ export async function receiveTwilioSms(
         canaryRunId: replied.canaryRunId,
       };
     }
-    return repos.notifications.lastAlarmFor(from, whatsapp ? ['whatsapp'] : ['sms', 'voice']);
+    return repos.notifications.lastAlarmFor(from, channels);
   });
   if (!paged) {
     recordIgnoredReply(deps.notify.metrics, request.tenantId, whatsapp ? 'whatsapp' : 'sms', from);
     return { kind: 'ignored' };
   }
-  if (paged.purpose === 'test') return { kind: 'test-message' };
   if (paged.purpose === 'canary' && paged.canaryRunId) {
-    if (!isAckReply(text)) return { kind: 'canary-help' };
-    return acknowledgeCanaryByReply(deps, {
+    const answered = await answerCanaryReply(deps, {
       tenantId: request.tenantId,
       runId: paged.canaryRunId,
+      text,
       who: `${whatsapp ? 'WhatsApp' : 'SMS'} reply from ${from}`,
       via: whatsapp ? 'whatsapp' : 'sms',
+      alarmPage: () =>
+        deps.store.inTenant(request.tenantId, (repos) =>
+          repos.notifications.lastAlarmFor(from, channels, { alarmsOnly: true }),
+        ),
     });
+    if ('outcome' in answered) return answered.outcome;
+    paged = answered.alarmPage;
   }
+  if (paged.purpose === 'test') return { kind: 'test-message' };
   if (!isAckReply(text)) return { kind: 'not-an-acknowledgement' };
   return acknowledgeAll(deps, {
     tenantId: request.tenantId,

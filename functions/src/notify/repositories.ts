@@ -150,9 +150,14 @@ export interface NotifyRepositories {
     get(id: string): Promise<NotificationRecord | null>;
     /**
      * The alarms this address was last paged about on one of `channels`: the newest message to it that
-     * went out (not failed, not held back) and named an alarm, or was a canary test page.
+     * went out (not failed, not held back) and named an alarm, or was a canary test page (unless
+     * `alarmsOnly`).
      */
-    lastAlarmFor(recipient: string, channels: readonly ContactChannelType[]): Promise<PagedAlarms | null>;
+    lastAlarmFor(
+      recipient: string,
+      channels: readonly ContactChannelType[],
+      options?: { alarmsOnly?: boolean },
+    ): Promise<PagedAlarms | null>;
     /** The message a provider knows by this id (a reply names the message it answers). */
     findByProviderMessage(
       provider: NotificationProvider,

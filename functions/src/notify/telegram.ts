@@ -11,7 +11,7 @@ import {
 } from '@plantwatch/shared';
 import type { Principal } from '../platform/principal.ts';
 import { telegramMessageId, telegramUpdateSchema, verifyTelegramSecret } from './adapters/telegram.ts';
-import { acknowledgeCanaryByReply } from './canary-replies.ts';
+import { answerCanaryReply } from './canary-replies.ts';
 import type { NotifyUseCaseDeps } from './notify.ts';
 import { acknowledgeAll, type InboundOutcome, isAckReply, recordIgnoredReply, replyText } from './replies.ts';
 
@@ -152,26 +152,32 @@ export async function receiveTelegramUpdate(
     recordIgnoredReply(deps.notify.metrics, request.tenantId, 'telegram', chatId);
     return null;
   }
-  let outcome: InboundOutcome;
-  const canaryRunId = paged.alarms?.purpose === 'canary' ? paged.alarms.canaryRunId : null;
+  let alarms = paged.alarms;
+  const canaryRunId = alarms?.purpose === 'canary' ? alarms.canaryRunId : null;
   if (canaryRunId) {
-    outcome = isAckReply(message.text)
-      ? await acknowledgeCanaryByReply(deps, {
-          tenantId: request.tenantId,
-          runId: canaryRunId,
-          who: `Telegram reply from chat ${chatId}`,
-          via: 'telegram',
-        })
-      : { kind: 'canary-help' };
-  } else if (!paged.alarms || paged.alarms.alarmIds.length === 0) {
-    outcome =
-      paged.alarms?.purpose === 'test' ? { kind: 'test-message' } : { kind: 'nothing-to-acknowledge' };
+    const answered = await answerCanaryReply(deps, {
+      tenantId: request.tenantId,
+      runId: canaryRunId,
+      text: message.text,
+      who: `Telegram reply from chat ${chatId}`,
+      via: 'telegram',
+      alarmPage: () =>
+        deps.store.inTenant(request.tenantId, (repos) =>
+          repos.notifications.lastAlarmFor(chatId, ['telegram'], { alarmsOnly: true }),
+        ),
+    });
+    if ('outcome' in answered) return answer(replyText(answered.outcome));
+    alarms = answered.alarmPage;
+  }
+  let outcome: InboundOutcome;
+  if (!alarms || alarms.alarmIds.length === 0) {
+    outcome = alarms?.purpose === 'test' ? { kind: 'test-message' } : { kind: 'nothing-to-acknowledge' };
   } else if (!isAckReply(message.text)) {
     outcome = { kind: 'not-an-acknowledgement' };
   } else {
     outcome = await acknowledgeAll(deps, {
       tenantId: request.tenantId,
-      alarmIds: paged.alarms.alarmIds,
+      alarmIds: alarms.alarmIds,
       contactId: paged.contactId,
       who: `Telegram chat ${chatId}`,
       channel: 'telegram',

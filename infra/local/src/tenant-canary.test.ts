@@ -5,9 +5,13 @@
 // e-mailed; a reply from an unknown number is counted on /metrics too.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
+import { resolveForAlarms } from '@plantwatch/functions/alarms/testing';
 import { twilioSignature } from '@plantwatch/functions/notify/adapters/twilio';
+import { systemClock } from '@plantwatch/functions/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
+import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';
 
 interface Recorded {
   url: string;
@@ -289,6 +293,56 @@ describe('the tenant canary on the local runtime', () => {
     });
     const again = await api.call('POST', `/v1/canary/runs/${run.id}/acknowledge`, { token: owner.token });
     expect(again.body.outcome).toBe('already');
+  });
+
+  it('never shadows an alarm page: once the canary is acknowledged, the next "ok" acknowledges the alarm paged before it', async () => {
+    const plant = await addPlantOverApi(api, owner.token, liftStation);
+    const rule = await post(owner.token, '/v1/alarm-rules', {
+      kind: 'limit',
+      tagId: tagIdOf(plant, 'level'),
+      name: 'Wet well',
+      levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
+    });
+    const evaluator = createAlarmEvaluator({
+      store: api.runtime.store,
+      ids: api.runtime.deps.ids,
+      clock: systemClock,
+    });
+    const ts = Date.now() - 5_000;
+    for (const [offset, value] of [
+      [0, 3],
+      [1_000, 4.7],
+    ] as const) {
+      const record = { tenantId: owner.tenantId, siteId: plant.siteId, gatewayId: plant.gatewayId };
+      await evaluator.evaluate({
+        ...record,
+        points: await resolveForAlarms(api.runtime.store, [
+          { ...record, deviceKey: 'plc-1', tagKey: 'level', ts: ts + offset, value, quality: 'good' },
+        ]),
+      });
+    }
+    const alarmState = async () =>
+      (await api.call('GET', '/v1/alarms?status=all', { token: owner.token })).body.alarms.find(
+        (alarm: { ruleId: string }) => alarm.ruleId === rule.id,
+      );
+    const alarm = await alarmState();
+    expect(alarm.state).toBe('active-unacked');
+    // Sam is paged about the alarm, then the canary goes to Sam too
+    await api.runtime.notifier.send({
+      tenantId: owner.tenantId,
+      channel: 'sms',
+      to: SAM,
+      body: 'HIGH alarm at Lift station: Wet well Hi. Reply OK to acknowledge.',
+      alarmId: alarm.id,
+      idempotencyKey: `page-${alarm.id}`,
+    });
+    expect((await post(owner.token, '/v1/canary/runs')).status).toBe('sent');
+    expect(await smsFrom(owner.tenantId, SAM, 'ok')).toContain('Canary acknowledged');
+    expect((await alarmState()).state).toBe('active-unacked');
+    expect(await smsFrom(owner.tenantId, SAM, 'ok')).toContain(
+      '<Message>Acknowledged: Wet well Hi. Thank you.</Message>',
+    );
+    expect((await alarmState()).state).toBe('active-acked');
   });
 
   it('counts a reply from a number nobody was paged at on /metrics', async () => {

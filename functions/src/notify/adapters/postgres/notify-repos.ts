@@ -205,7 +205,7 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
         const [row] = await tx.select().from(notifications).where(byId(id));
         return row ? toNotification(row) : null;
       },
-      async lastAlarmFor(recipient, channels) {
+      async lastAlarmFor(recipient, channels, options = {}) {
         if (channels.length === 0) return null;
         const [row] = await tx
           .select()
@@ -216,7 +216,9 @@ export function notifyRepositories(tx: ConfigDb, tenantId: string): NotifyReposi
               eq(notifications.recipient, recipient),
               inArray(notifications.channel, [...channels]),
               wentOut,
-              or(isNotNull(notifications.alarmId), eq(notifications.purpose, 'canary')),
+              options.alarmsOnly
+                ? isNotNull(notifications.alarmId)
+                : or(isNotNull(notifications.alarmId), eq(notifications.purpose, 'canary')),
             ),
           )
           .orderBy(desc(notifications.createdAt), desc(notifications.id))
