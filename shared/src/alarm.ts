@@ -31,6 +31,10 @@ export const alarmSchema = z
     outOfService: z.boolean(),
     value: telemetryValueSchema.nullable().meta({ description: 'The value at the last transition' }),
     activeSince: isoDateTimeSchema.nullable(),
+    clearedAt: isoDateTimeSchema.nullable().meta({
+      description:
+        'When the alarm last returned to normal (its condition went away); null while it is active or if it never cleared',
+    }),
     updatedAt: isoDateTimeSchema,
   })
   .meta({ id: 'Alarm' });
@@ -134,6 +138,11 @@ export type ReturnAlarmToService = z.infer<typeof returnAlarmToServiceSchema>;
 
 export const alarmListStatuses = ['active', 'history', 'all'] as const;
 
+/** A yes/no query parameter: `true` or `false`. */
+const booleanQuery = z
+  .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+  .transform((value) => value === 'true');
+
 /**
  * GET /v1/alarms. `active`: not back to normal and acknowledged; `history`: every alarm with a journal
  * entry in [from, to) (the last 24 hours by default); `all`: every alarm. from/to narrow `active` and
@@ -146,6 +155,10 @@ export const listAlarmsQuerySchema = z
     severity: alarmSeveritySchema.optional(),
     siteId: idSchema.optional(),
     ruleId: idSchema.optional(),
+    /** true: only shelved alarms; false: only those not shelved. */
+    shelved: booleanQuery.optional(),
+    /** true: only alarms out of service; false: only those in service. */
+    outOfService: booleanQuery.optional(),
     from: isoDateTimeSchema.optional(),
     to: isoDateTimeSchema.optional(),
     limit: z.coerce
@@ -165,6 +178,44 @@ export const listAlarmsQuerySchema = z
     }
   });
 export type ListAlarmsQuery = z.infer<typeof listAlarmsQuerySchema>;
+
+const severityCounts = z.object({
+  critical: z.number().int(),
+  high: z.number().int(),
+  medium: z.number().int(),
+  low: z.number().int(),
+});
+
+/**
+ * What an annunciator shows (GET /v1/alarms/summary, and each event of its stream): the alarms waiting
+ * for an acknowledgement (active or cleared, unacknowledged) by severity, the worst severity among them
+ * and the newest. Shelved and out-of-service alarms are suppressed (ISA-18.2): counted apart, never
+ * annunciated.
+ */
+export const alarmSummarySchema = z
+  .object({
+    unacked: severityCounts,
+    total: z.number().int(),
+    worst: alarmSeveritySchema.nullable(),
+    newest: z
+      .object({
+        id: idSchema,
+        ruleId: idSchema,
+        name: z.string(),
+        severity: alarmSeveritySchema,
+        siteId: idSchema,
+        /** When it was raised (or, cleared before anyone saw it, when it last changed). */
+        since: isoDateTimeSchema,
+      })
+      .nullable(),
+    suppressed: z.object({ shelved: z.number().int(), outOfService: z.number().int() }),
+    /** The server's clock when the summary was made (epoch ms). */
+    at: z.number().int(),
+  })
+  .meta({ id: 'AlarmSummary' });
+export type AlarmSummary = z.infer<typeof alarmSummarySchema>;
+
+export const alarmSummaryQuerySchema = z.object({ siteId: idSchema.optional() });
 
 export const MAX_SHELVE_MINUTES = 10_080;
 

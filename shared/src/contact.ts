@@ -8,6 +8,7 @@ import {
   nameSchema,
   timeZoneSchema,
 } from './ids.ts';
+import { DEFAULT_LANGUAGE, languageSchema } from './preferences.ts';
 import { emailSchema } from './tenant.ts';
 
 export const contactChannelTypes = ['sms', 'voice', 'email', 'webhook', 'telegram', 'whatsapp'] as const;
@@ -134,20 +135,34 @@ export const contactSchema = z
           .meta({ description: 'Absent only for a Telegram channel whose chat is not linked yet' }),
       }),
     ),
+    language: languageSchema.meta({ description: 'The language pages and test messages go out in' }),
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,
   })
   .meta({ id: 'Contact' });
 export type Contact = z.infer<typeof contactSchema>;
 
+/** Pages are worded in the contact's language (English when not given). */
+const contactLanguageSchema = languageSchema.meta({
+  description: 'The language pages and test messages go out in: en-GB, pt-BR, es or zh-CN',
+});
+
 export const createContactSchema = z
-  .strictObject({ name: nameSchema, channels: channelsSchema })
+  .strictObject({
+    name: nameSchema,
+    channels: channelsSchema,
+    language: contactLanguageSchema.default(DEFAULT_LANGUAGE),
+  })
   .meta({ id: 'CreateContact' });
 export type CreateContact = z.infer<typeof createContactSchema>;
 
 /** `channels` is replaced whole: its order is the order people are tried in. */
 export const updateContactSchema = z
-  .strictObject({ name: nameSchema.optional(), channels: channelsSchema.optional() })
+  .strictObject({
+    name: nameSchema.optional(),
+    channels: channelsSchema.optional(),
+    language: contactLanguageSchema.optional(),
+  })
   .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
   .meta({ id: 'UpdateContact' });
 export type UpdateContact = z.infer<typeof updateContactSchema>;

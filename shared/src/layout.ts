@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { idSchema } from './ids.ts';
 
+export * from './preferences.ts';
+
 /** At most this many pins on one home page: more stops being an overview. */
 export const MAX_HOME_PINS = 24;
 /** A pinned chart draws at most this many tags, as the site trend panel does. */

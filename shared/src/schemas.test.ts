@@ -1556,6 +1556,7 @@ describe('createContactSchema and updateContactSchema', () => {
     expect(createContactSchema.parse({ name: 'Ada (standby)', channels })).toEqual({
       name: 'Ada (standby)',
       channels,
+      language: 'en-GB',
     });
     expect(updateContactSchema.parse({ name: 'Ada' })).toEqual({ name: 'Ada' });
   });
@@ -2071,6 +2072,7 @@ describe('output schemas', () => {
         outOfService: false,
         value: 96.2,
         activeSince: created,
+        clearedAt: null,
         updatedAt: created,
       },
     ],
@@ -2100,6 +2102,7 @@ describe('output schemas', () => {
         tenantId: ids.tenant,
         name: 'Ada',
         channels: [{ type: 'sms', address: '+447700900123' }],
+        language: 'pt-BR',
         createdAt: created,
         updatedAt: created,
       },

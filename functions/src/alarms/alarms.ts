@@ -5,7 +5,6 @@ import {
   type Alarm,
   type AlarmEvent,
   type AlarmRule,
-  type AlarmSeverity,
   type CommentAlarm,
   type CreateAlarmRule,
   createAlarmRuleSchema,
@@ -22,10 +21,12 @@ import {
 import { checkEscalationPolicyReference } from '../people/people.ts';
 import type { PeopleRepositories } from '../people/ports.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
+import type { ChangeFeed } from '../platform/changes.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
+import { hasClearedAlarm, severityOrder, toAlarms } from './alarm-view.ts';
 import type { EscalationDispatcher } from './dispatcher.ts';
 import {
   type AlarmActor,
@@ -59,8 +60,14 @@ export interface AlarmDeps {
   clock: Clock;
   /** Delivers the escalation intents an action records (a chain to stop on acknowledgement). */
   dispatcher?: EscalationDispatcher | undefined;
+  /**
+   * What changed, published after commit and followed by the live streams (ADR 0028); absent where the
+   * runtime cannot push (the streams then answer one snapshot and the client asks again).
+   */
+  changes?: ChangeFeed | undefined;
 }
 
+export { toAlarms } from './alarm-view.ts';
 export { alarmIdOf, readAlarmRuleState } from './journal.ts';
 
 type Scoped<T> = (repos: AlarmStoreRepositories) => Promise<T>;
@@ -176,48 +183,6 @@ export const deleteAlarmRule = (deps: AlarmDeps, principal: Principal, ruleId: s
 
 // --- alarms ---
 
-const severityOrder: readonly AlarmSeverity[] = ['critical', 'high', 'medium', 'low'];
-
-function severityOf(rule: AlarmRule, key: AlarmKey): AlarmSeverity {
-  if (rule.kind === 'limit') return rule.levels.find((entry) => entry.level === key)?.severity ?? 'high';
-  return rule.severity;
-}
-
-function nameOf(rule: AlarmRule, key: AlarmKey) {
-  if (rule.kind !== 'limit') return rule.name;
-  const level = rule.levels.find((entry) => entry.level === key);
-  return (
-    level?.name ??
-    `${rule.name} ${key === 'hihi' ? 'HiHi' : key === 'lolo' ? 'LoLo' : key === 'hi' ? 'Hi' : 'Lo'}`
-  );
-}
-
-export function toAlarms(rule: AlarmRule, state: AlarmRuleState, updatedAt: Date | null): Alarm[] {
-  return alarmKeys(rule).flatMap((key) => {
-    const alarm = state.alarms[key];
-    if (!alarm) return [];
-    return [
-      {
-        id: alarmIdOf(rule.id, key),
-        tenantId: rule.tenantId,
-        ruleId: rule.id,
-        siteId: rule.siteId,
-        tagId: rule.tagId,
-        level: key === 'alarm' ? null : key,
-        name: nameOf(rule, key),
-        severity: severityOf(rule, key),
-        state: alarm.state,
-        shelved: alarm.shelvedUntil !== null,
-        shelvedUntil: alarm.shelvedUntil === null ? null : new Date(alarm.shelvedUntil).toISOString(),
-        outOfService: alarm.outOfService,
-        value: alarm.value,
-        activeSince: alarm.activeSince === null ? null : new Date(alarm.activeSince).toISOString(),
-        updatedAt: (updatedAt ?? new Date(rule.updatedAt)).toISOString(),
-      },
-    ];
-  });
-}
-
 const DAY_MS = 86_400_000;
 
 /**
@@ -237,9 +202,13 @@ export const listAlarms = (
       })
     ).filter((rule) => query.ruleId === undefined || rule.id === query.ruleId);
     const states = await loadStates(repos, rules, { lock: false });
+    const cleared = await repos.alarmEvents.lastAtByAlarm({
+      ruleIds: rules.filter((rule) => hasClearedAlarm(states.get(rule.id)?.state)).map((rule) => rule.id),
+      kind: 'cleared',
+    });
     let alarms = rules.flatMap((rule) => {
       const loaded = states.get(rule.id);
-      return loaded ? toAlarms(rule, loaded.state, loaded.updatedAt) : [];
+      return loaded ? toAlarms(rule, loaded.state, loaded.updatedAt, cleared) : [];
     });
     const status = query.status ?? 'active';
     if (status === 'history' || query.from !== undefined || query.to !== undefined) {
@@ -257,7 +226,9 @@ export const listAlarms = (
         (alarm) =>
           (status !== 'active' || alarm.state !== 'normal') &&
           (query.state === undefined || alarm.state === query.state) &&
-          (query.severity === undefined || alarm.severity === query.severity),
+          (query.severity === undefined || alarm.severity === query.severity) &&
+          (query.shelved === undefined || alarm.shelved === query.shelved) &&
+          (query.outOfService === undefined || alarm.outOfService === query.outOfService),
       )
       .sort(
         (a, b) =>
@@ -274,7 +245,7 @@ export const listAlarmEvents = (deps: AlarmDeps, principal: Principal, ruleId: s
   });
 
 /** The ports an operator action needs: a subset of AlarmDeps, so the notification side can call it too. */
-export type AlarmActionDeps = Pick<AlarmDeps, 'store' | 'ids' | 'clock' | 'dispatcher'>;
+export type AlarmActionDeps = Pick<AlarmDeps, 'store' | 'ids' | 'clock' | 'dispatcher' | 'changes'>;
 
 export interface AlarmActionResult {
   alarms: Alarm[];
@@ -291,8 +262,13 @@ async function actOnRule(
   find: (repos: AlarmStoreRepositories) => Promise<AlarmRule>,
   act: (rule: AlarmRule, state: AlarmRuleState, at: number) => AlarmEngineResult,
 ): Promise<AlarmActionResult> {
+  let cleared = new Map<string, Date>();
   return runAlarmWork(deps, tenantId, {
-    select: async (repos) => [await find(repos)],
+    select: async (repos) => {
+      const rule = await find(repos);
+      cleared = await repos.alarmEvents.lastAtByAlarm({ ruleIds: [rule.id], kind: 'cleared' });
+      return [rule];
+    },
     decide: (rules, states, now) =>
       rules.map((rule) => {
         const loaded = states.get(rule.id);
@@ -306,9 +282,17 @@ async function actOnRule(
         }
       }),
     result: (recorded, now) => ({
-      alarms: recorded.flatMap((entry) =>
-        toAlarms(entry.rule, entry.result.state, entry.written ? now : entry.before.updatedAt),
-      ),
+      alarms: recorded.flatMap((entry) => {
+        for (const event of entry.events) {
+          if (event.kind === 'cleared') cleared.set(event.alarmId, new Date(event.at));
+        }
+        return toAlarms(
+          entry.rule,
+          entry.result.state,
+          entry.written ? now : entry.before.updatedAt,
+          cleared,
+        );
+      }),
       events: recorded.flatMap((entry) => entry.events),
     }),
   });

@@ -1,3 +1,4 @@
+import type { ChangePublisher } from '../platform/changes.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
@@ -20,6 +21,8 @@ export interface AlarmCheckDeps {
   clock: Clock;
   /** Delivers what the check records, and re-drives every escalation intent still pending. */
   dispatcher?: EscalationDispatcher | undefined;
+  /** Told which sites' alarms the check changed, for the live streams (ADR 0028). */
+  changes?: ChangePublisher | undefined;
   /** On AWS: the escalation intents' levels are published here after each pass (CloudWatch alarms on them). */
   metrics?: Metrics;
   /**

@@ -133,6 +133,11 @@ export interface AlarmRepositories extends EscalationIntentRepositories {
     lastAt(alarmId: string, kinds: readonly AlarmEvent['kind'][]): Promise<Date | null>;
     /** The alarms (ids) with a journal entry at or after `from` and before `to`. */
     alarmIdsBetween(range: { from: Date; to: Date }): Promise<string[]>;
+    /** Per alarm of these rules: when it last had an entry of this kind (alarms without one are absent). */
+    lastAtByAlarm(filter: {
+      ruleIds: readonly string[];
+      kind: AlarmEvent['kind'];
+    }): Promise<Map<string, Date>>;
   };
 }
 

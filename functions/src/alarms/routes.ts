@@ -6,6 +6,7 @@ import {
   alarmEventSchema,
   alarmRuleSchema,
   alarmSchema,
+  alarmSummarySchema,
   commentAlarmSchema,
   createAlarmRuleSchema,
   idSchema,
@@ -21,8 +22,9 @@ import { type Route, routesOn } from '../platform/http/route.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { AlarmDeps } from './alarms.ts';
 import * as alarms from './alarms.ts';
+import { getAlarmSummary, streamAlarmSummary } from './summary.ts';
 
-const { defineRoute } = routesOn<AlarmDeps>();
+const { defineRoute, defineEventStreamRoute } = routesOn<AlarmDeps>();
 
 const ruleParams = z.object({ ruleId: idSchema });
 const siteFilter = z.object({ siteId: idSchema.optional() });
@@ -115,6 +117,28 @@ export const alarmRoutes: Route<AlarmDeps>[] = [
     handle: async ({ deps, principal, query }) => ({
       alarms: await alarms.listAlarms(deps, principal, query),
     }),
+  }),
+  defineRoute({
+    operationId: 'getAlarmSummary',
+    method: 'GET',
+    path: '/v1/alarms/summary',
+    summary:
+      'What an annunciator shows: unacknowledged alarms by severity (shelved and out-of-service ones counted apart, not annunciated), the worst and the newest',
+    tag: 'alarms',
+    access: 'viewer',
+    response: alarmSummarySchema,
+    status: 200,
+    handle: ({ deps, principal }) => getAlarmSummary(deps, principal),
+  }),
+  defineEventStreamRoute({
+    operationId: 'streamAlarmSummary',
+    path: '/v1/alarms/summary/stream',
+    summary:
+      'The alarm summary as server-sent events: a `summary` event (an AlarmSummary) when the stream opens and whenever it changes; where the server cannot push it sends one and asks the client (retry) to come back',
+    tag: 'alarms',
+    access: 'viewer',
+    response: alarmSummarySchema,
+    handle: ({ deps, principal }) => streamAlarmSummary(deps, principal),
   }),
   ...actionRoutes(),
   defineRoute({

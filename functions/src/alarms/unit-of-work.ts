@@ -4,6 +4,7 @@
 // Ingest's evaluator, the periodic check and operators' actions all call it, so no copy of the
 // sequence drifts and no raise is recorded without its page being recorded too.
 import type { AlarmEvent, AlarmRule } from '@plantwatch/shared';
+import type { ChangePublisher } from '../platform/changes.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
@@ -22,6 +23,8 @@ export interface AlarmWorkDeps<R extends AlarmRepositories> {
    * re-drives them (and are counted as such), e.g. where no escalation is configured.
    */
   dispatcher?: EscalationDispatcher | undefined;
+  /** Told after commit which sites' alarms changed, for whoever streams them live (ADR 0028). */
+  changes?: ChangePublisher | undefined;
 }
 
 /** What the engine decided for one rule. */
@@ -58,7 +61,7 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
   const outcome = await deps.store.inTenant(tenantId, async (repos) => {
     const now = deps.clock.now();
     const rules = await work.select(repos, now);
-    if (rules.length === 0) return { value: work.result([], now), intents: 0 };
+    if (rules.length === 0) return { value: work.result([], now), intents: 0, changedSites: [] };
     const states = await loadStates(repos, rules, { lock: true });
     const recorded: RecordedDecision[] = [];
     const intents: (EscalationIntentInput & { id: string; at: Date })[] = [];
@@ -78,8 +81,12 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
     }
     // In the same transaction as the events: a crash after commit leaves them pending, not lost.
     await repos.escalationIntents.insert(intents);
-    return { value: work.result(recorded, now), intents: intents.length };
+    const changedSites = new Set(
+      recorded.filter((entry) => entry.written || entry.events.length > 0).map((entry) => entry.rule.siteId),
+    );
+    return { value: work.result(recorded, now), intents: intents.length, changedSites: [...changedSites] };
   });
+  for (const siteId of outcome.changedSites) deps.changes?.publish({ tenantId, topic: 'alarms', siteId });
   if (outcome.intents > 0) await deps.dispatcher?.dispatch(tenantId);
   return outcome.value;
 }

@@ -116,7 +116,7 @@ export async function pageLevel(paging: Paging, ref: LevelRef): Promise<LevelPag
       let retryable = false;
       for (const [index, channel] of recipient.channels.entries()) {
         try {
-          const message = alarmPageText(page, step, channel.type);
+          const message = alarmPageText(page, step, channel.type, recipient.language);
           // a page of another alarm of this site within the contact's flood window is held for its digest
           const receipt = await deps.notifier.send({
             tenantId: state.tenantId,
@@ -130,7 +130,8 @@ export async function pageLevel(paging: Paging, ref: LevelRef): Promise<LevelPag
             flood: {
               siteId: page.alarm.siteId,
               siteName: page.place.siteName,
-              summary: paging.summary,
+              // the digest's line for this alarm, in this person's language
+              summary: recipient.language ? digestLine(page, recipient.language) : paging.summary,
               name: page.alarm.name,
               fallbacks: recipient.channels.slice(index + 1),
             },

@@ -5,6 +5,7 @@ import type {
   ContactChannelType,
   EscalationLevel,
   EscalationTarget,
+  Language,
   OnCallRotation,
   ReachableChannel,
 } from '@plantwatch/shared';
@@ -19,6 +20,8 @@ export interface Recipient {
    * A Telegram channel whose chat is not linked yet is left out (there is nowhere to send).
    */
   channels: ReachableChannel[];
+  /** The language the contact's pages go out in (English when the directory does not say). */
+  language?: Language | undefined;
 }
 
 /** A target that reached nobody, and why; the chain logs it and carries on with the others. */
@@ -37,7 +40,7 @@ export interface ResolvedLevel {
 }
 
 export interface PeopleDirectory {
-  contacts: readonly Pick<Contact, 'id' | 'name' | 'channels'>[];
+  contacts: readonly (Pick<Contact, 'id' | 'name' | 'channels'> & Partial<Pick<Contact, 'language'>>)[];
   rotations: readonly (RotationForOnCall & Pick<OnCallRotation, 'id'>)[];
 }
 
@@ -94,7 +97,12 @@ export function resolveLevel(level: EscalationLevel, directory: PeopleDirectory,
       return;
     }
     seen.add(contactId);
-    recipients.push({ contactId, name: contact.name, channels });
+    recipients.push({
+      contactId,
+      name: contact.name,
+      channels,
+      ...(contact.language ? { language: contact.language } : {}),
+    });
   });
   return { recipients, unresolved };
 }

@@ -4,6 +4,7 @@ import type {
   Alarm,
   EscalationChainInput,
   EscalationPolicy,
+  Language,
   PolicySnapshot,
   ReachableChannel,
 } from '@plantwatch/shared';
@@ -19,6 +20,8 @@ export interface EscalationRecipient {
   contactId: string;
   name: string;
   channels: ReachableChannel[];
+  /** The language the contact's pages go out in; English when absent. */
+  language?: Language | undefined;
 }
 
 export type AlarmLookup =

@@ -28,6 +28,7 @@ export function anAlarm(overrides: Partial<Alarm> = {}): Alarm {
     outOfService: false,
     value: 4.2,
     activeSince: '2026-11-22T03:10:00.000Z',
+    clearedAt: null,
     updatedAt: '2026-11-22T03:10:00.000Z',
     ...overrides,
   };

@@ -4,7 +4,7 @@ import type { Alarm, AlarmRule } from '@plantwatch/shared';
 import type { AccountRepositories } from '../accounts/ports.ts';
 import { readAlarmRuleState, toAlarms } from '../alarms/alarms.ts';
 import type { AlarmRepositories } from '../alarms/ports.ts';
-import { type AlarmPlace, describeLimit } from '../notify/alarm-text.ts';
+import { type AlarmPlace, describeLimit, describeLimitInEveryLanguage } from '../notify/alarm-text.ts';
 import type { NotifyRepositories } from '../notify/repositories.ts';
 import type { PeopleRepositories } from '../people/ports.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
@@ -46,6 +46,7 @@ async function alarmPlace(
     tagName: tag?.name ?? null,
     unit,
     limit: describeLimit(rule, alarm.level, unit),
+    limitByLanguage: describeLimitInEveryLanguage(rule, alarm.level, unit),
     timeZone: tenant.timeZone,
   };
 }

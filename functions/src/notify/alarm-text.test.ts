@@ -1,10 +1,12 @@
 // What a page says: site, device, tag, value with its unit, limit, severity and how to acknowledge,
 // and an SMS that stays in one segment where it can, shortened in a fixed order.
+import type { Language } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
 import {
   type AlarmPlace,
   alarmPageText,
   describeLimit,
+  describeLimitInEveryLanguage,
   digestText,
   type PageContext,
   type PageStep,
@@ -12,6 +14,7 @@ import {
   smsSize,
   toGsm,
 } from './alarm-text.ts';
+import { type PageMessageKey, pageMessage, pageMessages } from './page-messages.ts';
 
 const place = (overrides: Partial<AlarmPlace> = {}): AlarmPlace => ({
   siteName: 'North Pumping Station',
@@ -254,5 +257,120 @@ describe('a digest', () => {
       '- HIGH Motor temperature Hi 92.4 °C',
       'Reply OK (or ✅) to this message to acknowledge all of them.',
     ]);
+  });
+});
+
+describe('a page in the contact language', () => {
+  it('words an SMS in Portuguese with the number as Brazil writes it, and the ack word kept', () => {
+    const text = smsPageText(page(), first, 'OK', 'pt-BR');
+    expect(text).toBe(
+      'Alarme CRITICO em North Pumping Station: Wet well level HiHi. PLC-1 Wet well level 4,72 m (limite HiHi 4.5 m). Desde 03:10. Responda OK para reconhecer.',
+    );
+    expect(smsSize(text).segments).toBe(1);
+  });
+
+  it('words a Telegram page in Spanish, limit words from the place in Spanish', () => {
+    const { body, subject } = alarmPageText(
+      page({ value: 92.4 }, { unit: 'degC', limit: 'rising', limitByLanguage: { es: 'subiendo' } }),
+      second,
+      'telegram',
+      'es',
+    );
+    expect(subject).toBe('[Plantwatch] Alarma CRÍTICA en North Pumping Station: Wet well level HiHi');
+    expect(body.split('\n')).toEqual([
+      'Alarma CRÍTICA en North Pumping Station: Wet well level HiHi',
+      'PLC-1 / Wet well level',
+      'Valor: 92,4 °C',
+      'Límite: subiendo',
+      'Severidad: crítica',
+      'Desde: 03:10 (Europe/London)',
+      'Escalamiento: nivel 2',
+      'Responda OK (o ✅) a este mensaje para reconocer.',
+    ]);
+  });
+
+  it('keeps Chinese in UCS-2 instead of spelling it as question marks, within 70 characters where it can', () => {
+    const text = smsPageText(page({}, { siteName: '北泵站', tagName: '湿井液位' }), first, 'OK', 'zh-CN');
+    expect(text).not.toContain('?');
+    expect(text).toContain('北泵站');
+    expect(text).toContain('回');
+    expect(smsSize(text)).toMatchObject({ encoding: 'UCS-2', segments: 1 });
+  });
+
+  it('counts a digest in each language: one alarm, several alarms, "and N more"', () => {
+    const one = [{ line: 'x', name: 'Pump 1 fault' }];
+    const two = [...one, { line: 'y', name: 'Pump 2 fault' }];
+    expect(digestText(one, 'North', 'email', 'pt-BR').subject).toBe('[Plantwatch] 1 alarme em North');
+    expect(digestText(two, 'North', 'email', 'pt-BR').subject).toBe('[Plantwatch] 2 alarmes em North');
+    expect(digestText(one, 'North', 'email', 'es').subject).toBe('[Plantwatch] 1 alarma en North');
+    expect(digestText(two, 'North', 'email', 'en-GB').subject).toBe('[Plantwatch] 2 alarms at North');
+    expect(digestText(two, 'North', 'email', 'zh-CN').subject).toBe('[Plantwatch] North 2 条报警');
+    const many = Array.from({ length: 12 }, (_, i) => ({
+      line: `HIGH Pump ${i + 1} motor overtemperature fault ${i}`,
+      name: `Pump ${i + 1} motor overtemperature fault`,
+    }));
+    const sms = digestText(many, 'North Pumping Station', 'sms', 'es').body;
+    expect(sms).toMatch(/ y \d+ mas\. Responda OK para reconocer todas\.$/);
+    expect(smsSize(sms).segments).toBe(1);
+  });
+
+  it('words what the limit is in each language', () => {
+    const rule = {
+      id: '0195f3c1-0000-7000-8000-0000000000e1',
+      tenantId: '0195f3c1-0000-7000-8000-000000000001',
+      siteId: '0195f3c1-0000-7000-8000-0000000000f1',
+      name: 'x',
+      description: '',
+      deadband: 0,
+      onDelayMs: 0,
+      offDelayMs: 0,
+      enabled: true,
+      escalationPolicyId: null,
+      repageHoldOffMinutes: 15,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      kind: 'commLoss' as const,
+      tagId: null,
+      severity: 'critical' as const,
+      afterSeconds: 60,
+      scope: 'gateway' as const,
+      deviceId: null,
+      gatewayId: '0195f3c1-0000-7000-8000-0000000000e2',
+    };
+    expect(describeLimitInEveryLanguage(rule, null, null)).toEqual({
+      'en-GB': 'no data for 60 s',
+      'pt-BR': 'sem dados há 60 s',
+      es: 'sin datos durante 60 s',
+      'zh-CN': '60 秒无数据',
+    });
+  });
+});
+
+describe('the page messages', () => {
+  const argumentsOf = (message: string) =>
+    [...message.matchAll(/\{(\w+)/g)]
+      .map((match) => match[1])
+      .sort((a, b) => (a ?? '').localeCompare(b ?? ''));
+
+  it('has every English message in every language, with the same arguments, and each one formats', () => {
+    const english = pageMessages['en-GB'];
+    for (const [language, messages] of Object.entries(pageMessages)) {
+      expect(Object.keys(messages).sort(), language).toEqual(Object.keys(english).sort());
+      for (const [key, message] of Object.entries(messages)) {
+        const expected = argumentsOf(english[key as PageMessageKey]);
+        expect([...new Set(argumentsOf(message))], `${language} ${key}`).toEqual([...new Set(expected)]);
+        const values = { severity: 'S', site: 'X', name: 'N', limit: 'L', time: 'T', level: 2, round: 1 };
+        expect(() =>
+          pageMessage(language as Language, key as PageMessageKey, {
+            ...values,
+            word: 'OK',
+            value: 'V',
+            zone: 'Z',
+            count: 3,
+            seconds: 60,
+          }),
+        ).not.toThrow();
+      }
+    }
   });
 });

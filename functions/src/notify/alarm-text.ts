@@ -2,9 +2,20 @@
 // how to acknowledge. An SMS stays within one segment where it can: the text is shortened in a fixed
 // order (GSM spelling, then dropping "since" and the escalation level, abbreviating, dropping the
 // device, then the tag, then shortening names), never dropping the site, value, limit or how to
-// acknowledge. Digests of held pages are worded here too. Pure: no clock, no I/O.
-import type { Alarm, AlarmRule, ContactChannelType, LimitLevel } from '@plantwatch/shared';
-import { formatWithUnit, unitSymbol } from '@plantwatch/shared';
+// acknowledge. Digests of held pages are worded here too. Each text goes out in the contact's language
+// (page-messages.ts); numbers are written as that language writes them. Pure: no clock, no I/O.
+import {
+  type Alarm,
+  type AlarmRule,
+  type ContactChannelType,
+  DEFAULT_LANGUAGE,
+  formatWithUnit,
+  type Language,
+  type LimitLevel,
+  languages,
+  unitSymbol,
+} from '@plantwatch/shared';
+import { type PageMessageKey, pageTranslator, spellsInGsm } from './page-messages.ts';
 
 /** Where the alarm is and what it watches, as the escalation world reads it for the page. */
 export interface AlarmPlace {
@@ -15,6 +26,8 @@ export interface AlarmPlace {
   unit: string | null;
   /** The limit crossed, worded with its unit: "HiHi 4.5 m", "> 80 °C", "rising", "no data for 60 s". */
   limit: string | null;
+  /** The same in each language, where the words differ ("subindo", "sem dados há 60 s"); else `limit`. */
+  limitByLanguage?: Partial<Record<Language, string | null>> | undefined;
   /** The tenant's time zone, for "since". */
   timeZone: string;
 }
@@ -107,18 +120,17 @@ export function toGsm(text: string): string {
 
 // --- the parts of a page ---
 
-const SEVERITY_SHORT: Record<Alarm['severity'], string> = {
-  critical: 'CRIT',
-  high: 'HIGH',
-  medium: 'MED',
-  low: 'LOW',
-};
-
 const LEVEL_NAMES: Record<LimitLevel, string> = { hihi: 'HiHi', hi: 'Hi', lo: 'Lo', lolo: 'LoLo' };
 
-/** The limit of the alarm's rule (and level), worded with the tag's unit. */
-export function describeLimit(rule: AlarmRule, level: LimitLevel | null, unit: string | null): string | null {
-  const withUnit = (value: number) => formatWithUnit(value, unit);
+/** The limit of the alarm's rule (and level), worded with the tag's unit, in one language. */
+export function describeLimit(
+  rule: AlarmRule,
+  level: LimitLevel | null,
+  unit: string | null,
+  language: Language = DEFAULT_LANGUAGE,
+): string | null {
+  const t = pageTranslator(language);
+  const withUnit = (value: number) => formatWithUnit(value, unit, { locale: language });
   switch (rule.kind) {
     case 'limit': {
       const entry = rule.levels.find((candidate) => candidate.level === level);
@@ -127,28 +139,49 @@ export function describeLimit(rule: AlarmRule, level: LimitLevel | null, unit: s
     case 'comparison':
       return `${rule.op} ${typeof rule.value === 'number' ? withUnit(rule.value) : String(rule.value)}`;
     case 'digital':
-      return rule.trigger === 'rising' || rule.trigger === 'falling' ? rule.trigger : `is ${rule.trigger}`;
+      return rule.trigger === 'rising' || rule.trigger === 'falling'
+        ? t(`limit.${rule.trigger}`)
+        : t('limit.is', { value: String(rule.trigger) });
     case 'rateOfChange': {
       const symbol = unitSymbol(unit);
-      const arrow = rule.direction === 'up' ? 'rising' : rule.direction === 'down' ? 'falling' : 'changing';
-      return `${arrow} > ${formatWithUnit(rule.perMinute, null)}${symbol ? ` ${symbol}` : ''}/min`;
+      const arrow: PageMessageKey =
+        rule.direction === 'up'
+          ? 'limit.rising'
+          : rule.direction === 'down'
+            ? 'limit.falling'
+            : 'limit.changing';
+      const rate = formatWithUnit(rule.perMinute, null, { locale: language });
+      return `${t(arrow)} > ${rate}${symbol ? ` ${symbol}` : ''}/min`;
     }
     case 'badQuality':
-      return 'bad quality';
+      return t('limit.badQuality');
     case 'commLoss':
-      return `no data for ${rule.afterSeconds} s`;
+      return t('limit.noData', { seconds: rule.afterSeconds });
   }
 }
 
-function valueText(alarm: PagedAlarm, unit: string | null): string | null {
-  if (alarm.value === null) return null;
-  return formatWithUnit(alarm.value, unit);
+/** The limit in every language, for AlarmPlace.limitByLanguage. */
+export function describeLimitInEveryLanguage(
+  rule: AlarmRule,
+  level: LimitLevel | null,
+  unit: string | null,
+): Record<Language, string | null> {
+  return Object.fromEntries(
+    languages.map((language) => [language, describeLimit(rule, level, unit, language)]),
+  ) as Record<Language, string | null>;
 }
 
-function sinceText(activeSince: string | null, timeZone: string): string | null {
+const limitIn = (place: AlarmPlace, language: Language) => place.limitByLanguage?.[language] ?? place.limit;
+
+function valueText(alarm: PagedAlarm, unit: string | null, language: Language): string | null {
+  if (alarm.value === null) return null;
+  return formatWithUnit(alarm.value, unit, { locale: language });
+}
+
+function sinceText(activeSince: string | null, timeZone: string, language: Language): string | null {
   if (!activeSince) return null;
   try {
-    return new Intl.DateTimeFormat('en-GB', {
+    return new Intl.DateTimeFormat(language, {
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
@@ -183,102 +216,133 @@ export const SMS_LADDER: readonly Rung[] = [
   { gsm: true, since: false, step: false, abbreviate: true, device: false, tag: false, shortNames: true },
 ];
 
-function stepText(step: PageStep, short: boolean): string | null {
+function stepText(step: PageStep, short: boolean, language: Language): string | null {
   if (!step.show) return null;
-  const repeat = step.round > 0 ? `, repeat ${step.round}` : '';
   return short
     ? `L${step.level + 1}${step.round > 0 ? ` R${step.round}` : ''}`
-    : `Level ${step.level + 1}${repeat}`;
+    : pageTranslator(language)('step', { level: step.level + 1, round: step.round });
+}
+
+/** "CRITICAL alarm at North Pumping Station: Wet well level HiHi", in the language. */
+function headText(page: PageContext, language: Language, site: string | null, name: string): string {
+  const t = pageTranslator(language);
+  const severity = t(`severity.${page.alarm.severity}`);
+  return site ? t('headAtSite', { severity, site, name }) : t('head', { severity, name });
 }
 
 /** One line of text for one rung of the ladder (the full page is the first rung). */
-function compactPage(page: PageContext, step: PageStep, rung: Rung, ack: string | null): string {
+function compactPage(
+  page: PageContext,
+  step: PageStep,
+  rung: Rung,
+  ack: string | null,
+  language: Language,
+): string {
+  const t = pageTranslator(language);
   const { alarm, place } = page;
   const site = place.siteName ? (rung.shortNames ? shorten(place.siteName, 18) : place.siteName) : null;
   const name = rung.shortNames ? shorten(alarm.name, 28) : alarm.name;
   const head = rung.abbreviate
-    ? `${SEVERITY_SHORT[alarm.severity]}${site ? ` ${site}` : ''}: ${name}.`
-    : `${alarm.severity.toUpperCase()} alarm${site ? ` at ${site}` : ''}: ${name}.`;
+    ? `${t(`severityShort.${alarm.severity}`)}${site ? ` ${site}` : ''}: ${name}.`
+    : `${headText(page, language, site, name)}.`;
   const where = [rung.device ? place.deviceName : null, rung.tag ? place.tagName : null]
     .filter((part): part is string => Boolean(part))
     .join(' ');
-  const value = valueText(alarm, place.unit);
-  const limit = place.limit ? `${rung.abbreviate ? 'lim' : 'limit'} ${place.limit}` : null;
+  const value = valueText(alarm, place.unit, language);
+  const limitText = limitIn(place, language);
+  const limit = limitText ? t(rung.abbreviate ? 'limitShort' : 'limit', { limit: limitText }) : null;
   const reading = [where, value, limit ? (value || where ? `(${limit})` : limit) : null]
     .filter((part): part is string => Boolean(part))
     .join(' ');
-  const since = rung.since ? sinceText(alarm.activeSince, place.timeZone) : null;
-  const stepped = rung.step ? stepText(step, rung.abbreviate) : null;
+  const since = rung.since ? sinceText(alarm.activeSince, place.timeZone, language) : null;
+  const stepped = rung.step ? stepText(step, rung.abbreviate, language) : null;
   const parts = [
     head,
     reading ? `${reading}.` : null,
-    since ? `Since ${since}.` : null,
+    since ? t('since', { time: since }) : null,
     stepped ? `${stepped}.` : null,
     ack,
   ].filter((part): part is string => Boolean(part));
   const text = parts.join(' ');
-  return rung.gsm ? toGsm(text) : text;
+  return rung.gsm && spellsInGsm(language) ? toGsm(text) : text;
 }
 
 /** The SMS (and WhatsApp) text: the first rung of the ladder that fits one segment, else the last. */
-export function smsPageText(page: PageContext, step: PageStep, ackWord = 'OK'): string {
+export function smsPageText(
+  page: PageContext,
+  step: PageStep,
+  ackWord = 'OK',
+  language: Language = DEFAULT_LANGUAGE,
+): string {
+  const t = pageTranslator(language);
   let text = '';
   for (const rung of SMS_LADDER) {
     text = compactPage(
       page,
       step,
       rung,
-      rung.abbreviate ? `Reply ${ackWord} to ack.` : `Reply ${ackWord} to acknowledge.`,
+      t(rung.abbreviate ? 'ackShort' : 'ack', { word: ackWord }),
+      language,
     );
     if (fitsOneSms(text)) return text;
   }
   return text;
 }
 
-function longPage(page: PageContext, step: PageStep, ack: string | null): string[] {
+function longPage(page: PageContext, step: PageStep, ack: string | null, language: Language): string[] {
+  const t = pageTranslator(language);
   const { alarm, place } = page;
-  const value = valueText(alarm, place.unit);
-  const since = sinceText(alarm.activeSince, place.timeZone);
-  const stepped = stepText(step, false);
+  const value = valueText(alarm, place.unit, language);
+  const since = sinceText(alarm.activeSince, place.timeZone, language);
+  const limit = limitIn(place, language);
   return [
-    `${alarm.severity.toUpperCase()} alarm${place.siteName ? ` at ${place.siteName}` : ''}: ${alarm.name}`,
+    headText(page, language, place.siteName, alarm.name),
     [place.deviceName, place.tagName].filter(Boolean).join(' / ') || null,
-    value ? `Value: ${value}` : null,
-    place.limit ? `Limit: ${place.limit}` : null,
-    `Severity: ${alarm.severity}`,
-    since ? `Since: ${since} (${place.timeZone})` : null,
-    stepped ? `Escalation: ${stepped.toLowerCase()}` : null,
+    value ? t('valueLine', { value }) : null,
+    limit ? t('limitLine', { limit }) : null,
+    t('severityLine', { severity: t(`severityWord.${alarm.severity}`) }),
+    since ? t('sinceLine', { time: since, zone: place.timeZone }) : null,
+    step.show ? t('escalationLine', { level: step.level + 1, round: step.round }) : null,
     ack,
   ].filter((line): line is string => Boolean(line));
 }
 
-const subjectOf = (page: PageContext) =>
-  `[Plantwatch] ${page.alarm.severity.toUpperCase()} alarm${page.place.siteName ? ` at ${page.place.siteName}` : ''}: ${page.alarm.name}`;
+const subjectOf = (page: PageContext, language: Language) =>
+  `[Plantwatch] ${headText(page, language, page.place.siteName, page.alarm.name)}`;
 
-/** The page for one channel. E-mail's link and the call's "press 1" are added by their adapters. */
-export function alarmPageText(page: PageContext, step: PageStep, channel: ContactChannelType): PageText {
-  const subject = subjectOf(page);
+/**
+ * The page for one channel, in the contact's language. E-mail's link and the call's "press 1" are
+ * added by their adapters.
+ */
+export function alarmPageText(
+  page: PageContext,
+  step: PageStep,
+  channel: ContactChannelType,
+  language: Language = DEFAULT_LANGUAGE,
+): PageText {
+  const subject = subjectOf(page, language);
   switch (channel) {
     case 'sms':
     case 'whatsapp':
-      return { subject, body: smsPageText(page, step) };
+      return { subject, body: smsPageText(page, step, 'OK', language) };
     case 'telegram':
       return {
         subject,
-        body: longPage(page, step, 'Reply OK (or ✅) to this message to acknowledge.').join('\n'),
+        body: longPage(page, step, pageTranslator(language)('telegramAck'), language).join('\n'),
       };
     case 'email':
-      return { subject, body: longPage(page, step, null).join('\n') };
+      return { subject, body: longPage(page, step, null, language).join('\n') };
     case 'voice':
     case 'webhook':
-      return { subject, body: compactPage(page, step, SMS_LADDER[0] as Rung, null) };
+      return { subject, body: compactPage(page, step, SMS_LADDER[0] as Rung, null, language) };
   }
 }
 
 /** A held page's line in its digest: the alarm and its value. */
-export function digestLine(page: PageContext): string {
-  const value = valueText(page.alarm, page.place.unit);
-  return `${page.alarm.severity.toUpperCase()} ${page.alarm.name}${value ? ` ${value}` : ''}`;
+export function digestLine(page: PageContext, language: Language = DEFAULT_LANGUAGE): string {
+  const value = valueText(page.alarm, page.place.unit, language);
+  const severity = pageTranslator(language)(`severity.${page.alarm.severity}`);
+  return `${severity} ${page.alarm.name}${value ? ` ${value}` : ''}`;
 }
 
 /** One message for several held pages of one site ("3 alarms at North Pumping Station: …"). */
@@ -286,14 +350,17 @@ export function digestText(
   lines: readonly { line: string; name: string }[],
   siteName: string | null,
   channel: ContactChannelType,
+  language: Language = DEFAULT_LANGUAGE,
 ): PageText {
-  const where = siteName ? ` at ${siteName}` : '';
-  const head = `${lines.length} alarms${where}`;
+  const t = pageTranslator(language);
+  const head = siteName
+    ? t('digestHeadAtSite', { count: lines.length, site: siteName })
+    : t('digestHead', { count: lines.length });
   const subject = `[Plantwatch] ${head}`;
   if (channel === 'sms' || channel === 'whatsapp') {
     const attempt = (items: string[], more: number, gsm: boolean) => {
-      const text = `${head}: ${items.join('; ')}${more > 0 ? ` and ${more} more` : ''}. Reply OK to ack all.`;
-      return gsm ? toGsm(text) : text;
+      const text = `${head}: ${items.join('; ')}${more > 0 ? ` ${t('digestMore', { count: more })}` : ''}. ${t('digestAck')}`;
+      return gsm && spellsInGsm(language) ? toGsm(text) : text;
     };
     const full = lines.map((entry) => entry.line);
     const names = lines.map((entry) => entry.name);
@@ -307,7 +374,7 @@ export function digestText(
   }
   const list = lines.map((entry) => `- ${entry.line}`);
   // e-mail gets its links and a call its "press 1" from their adapters; a webhook needs no instruction
-  const ack = channel === 'telegram' ? 'Reply OK (or ✅) to this message to acknowledge all of them.' : null;
+  const ack = channel === 'telegram' ? t('digestTelegramAck') : null;
   const body = [`${head}:`, ...list, ...(ack ? [ack] : [])].join(
     channel === 'voice' || channel === 'webhook' ? ' ' : '\n',
   );

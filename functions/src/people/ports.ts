@@ -2,8 +2,12 @@
 // use-case reaches them through `configStore.inTenant(tenantId, (repos) => …)` like the rest.
 import type { Contact, EscalationPolicy, OnCallRotation } from '@plantwatch/shared';
 
-/** A contact as stored: everything but the tenant and the timestamps the store keeps. */
-export type ContactRecord = Omit<Contact, 'tenantId' | 'createdAt' | 'updatedAt'>;
+/**
+ * A contact as stored: everything but the tenant and the timestamps the store keeps. Without a
+ * language the store's default (English) is kept.
+ */
+export type ContactRecord = Omit<Contact, 'tenantId' | 'createdAt' | 'updatedAt' | 'language'> &
+  Partial<Pick<Contact, 'language'>>;
 export type OnCallRotationRecord = Omit<OnCallRotation, 'tenantId' | 'createdAt' | 'updatedAt'>;
 export type EscalationPolicyRecord = Omit<EscalationPolicy, 'tenantId' | 'createdAt' | 'updatedAt'>;
 
@@ -27,7 +31,10 @@ export interface PeopleRepositories {
     /** The contacts among `ids` that exist (any order), locked against deletion until the transaction ends. */
     lockExisting(ids: readonly string[]): Promise<Contact[]>;
     create(contact: ContactRecord): Promise<Contact>;
-    update(id: string, patch: Partial<Pick<Contact, 'name' | 'channels'>>): Promise<Contact | null>;
+    update(
+      id: string,
+      patch: Partial<Pick<Contact, 'name' | 'channels' | 'language'>>,
+    ): Promise<Contact | null>;
     remove(id: string): Promise<boolean>;
     /** The rotations (as member or override) and policies (as target) that name the contact. */
     usage(id: string): Promise<{ rotations: PeopleReference[]; policies: PeopleReference[] }>;

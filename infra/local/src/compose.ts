@@ -52,10 +52,12 @@ import {
   createConfigPush,
 } from '@plantwatch/functions/plant/config-push';
 import type { GatewayMessagePublisher } from '@plantwatch/functions/plant/ports';
+import { createInProcessChangeFeed } from '@plantwatch/functions/platform/adapters/in-process-changes';
 import {
   createPrometheusMetrics,
   type PrometheusMetrics,
 } from '@plantwatch/functions/platform/adapters/prometheus-metrics';
+import type { ChangeFeed } from '@plantwatch/functions/platform/changes';
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import {
   type ConfigDatabase,
@@ -182,6 +184,8 @@ export interface LocalCore {
   /** The tenants' scheduled test pages: sent, retried and judged by every alarm check. */
   tenantCanaries: TenantCanaryScheduler;
   alarms: AlarmEvaluator;
+  /** Alarm changes, new values and gateway status, for the live streams (ADR 0028). */
+  changes: ChangeFeed;
   ingestor: TelemetryIngestor;
   reports: LocalReports;
   /** Throttles, account mail (SMTP_URL or DATA_DIR/outbox/accounts), sealing, plans: the API's part of them. */
@@ -273,7 +277,8 @@ export async function composeCore(
         },
       }
     : delivering;
-  const alarms = createAlarmEvaluator({ store, ids: uuidV7Ids, clock: systemClock, dispatcher });
+  const changes = createInProcessChangeFeed();
+  const alarms = createAlarmEvaluator({ store, ids: uuidV7Ids, clock: systemClock, dispatcher, changes });
   const canaryEveryMs = options.serviceCanary?.everyMs ?? env.SERVICE_CANARY_MINUTES * 60_000;
   const serviceCanary =
     canaryEveryMs > 0
@@ -301,7 +306,7 @@ export async function composeCore(
   const ingestor = createTelemetryIngestor({
     store,
     telemetry,
-    alarms,
+    alarms: withLiveChanges(alarms, changes),
     clock: systemClock,
     ids: uuidV7Ids,
     gatewayReports,
@@ -340,6 +345,7 @@ export async function composeCore(
     serviceCanary,
     tenantCanaries,
     alarms,
+    changes,
     ingestor,
     reports,
     accounts: composeLocalAccountParts({
@@ -390,6 +396,7 @@ export function composeApiDeps(
     ...core.accounts,
     inviteTtlMs: 7 * 86_400_000,
     dispatcher: core.dispatcher,
+    changes: core.changes,
     healthChecks: cachedHealthChecks(
       [
         escalationHealthCheck(stores.store, systemClock),
@@ -414,6 +421,29 @@ export function composeApiDeps(
     },
     configPush,
     commandPublisher: broker,
+  };
+}
+
+/**
+ * Ingest hands every stored batch and gateway status to the alarms; after each, the live streams hear
+ * of the site's new values or the gateway's status (the alarms announce their own changes).
+ */
+function withLiveChanges(alarms: AlarmEvaluator, changes: ChangeFeed): AlarmEvaluator {
+  return {
+    async evaluate(batch) {
+      try {
+        await alarms.evaluate(batch);
+      } finally {
+        changes.publish({ tenantId: batch.tenantId, topic: 'values', siteId: batch.siteId });
+      }
+    },
+    async gatewayStatus(change) {
+      try {
+        await alarms.gatewayStatus(change);
+      } finally {
+        changes.publish({ tenantId: change.tenantId, topic: 'gateways', siteId: change.siteId });
+      }
+    },
   };
 }
 

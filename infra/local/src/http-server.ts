@@ -72,7 +72,11 @@ function send(
   response.end(body);
 }
 
-/** Writes a streamed body chunk by chunk, waiting for the client to drain; stops if it goes away. */
+/**
+ * Writes a streamed body chunk by chunk, waiting for the client to drain. When the client goes away the
+ * stream is told at once (its iterator's return()), so a live stream waiting for a change lets go of
+ * its subscription then, not at its next event.
+ */
 async function sendStream(
   response: ServerResponse,
   status: number,
@@ -80,17 +84,26 @@ async function sendStream(
   chunks: AsyncIterable<string>,
 ): Promise<void> {
   response.writeHead(status, headers);
+  // Each event goes out as it is written (server-sent events), not held back to fill a packet.
+  response.socket?.setNoDelay(true);
+  const iterator = chunks[Symbol.asyncIterator]();
+  const stop = () => void iterator.return?.();
+  response.once('close', stop);
   try {
-    for await (const chunk of chunks) {
-      if (response.destroyed) return;
-      if (!response.write(chunk)) {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done || response.destroyed) break;
+      if (!response.write(next.value)) {
         await Promise.race([once(response, 'drain'), once(response, 'close')]);
       }
     }
-    response.end();
+    if (!response.destroyed) response.end();
   } catch (error) {
     // Headers are gone already: all that is left is to cut the response short, which the client sees.
     response.destroy(error as Error);
+  } finally {
+    response.off('close', stop);
+    if (response.destroyed) stop();
   }
 }
 

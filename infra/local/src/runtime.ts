@@ -238,6 +238,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ids: uuidV7Ids,
         clock: systemClock,
         dispatcher: core.dispatcher,
+        changes: core.changes,
         // the tenants' canaries: test pages due, retried and judged on every check
         canaries: core.tenantCanaries,
       },

@@ -41,3 +41,21 @@ export function streamed(contentType: string, fileName: string, chunks: AsyncIte
     bodyStream: chunks,
   };
 }
+
+/**
+ * A stream of server-sent events. No caching and no transformation on the way (a compressing proxy
+ * would hold the events back until its buffer fills; `no-transform` and X-Accel-Buffering stop that).
+ */
+export function eventStreamResult(chunks: AsyncIterable<string>): ApiResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
+    },
+    body: '',
+    bodyStream: chunks,
+  };
+}

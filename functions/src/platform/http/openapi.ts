@@ -32,11 +32,18 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
     if (route.access !== 'public') for (const s of [401, 403]) statuses.add(s);
     if (route.body) for (const s of [413, 415]) statuses.add(s);
     const responses: ZodOpenApiResponsesObject = {
-      [`${route.status}`]: route.produces
-        ? { description: 'OK, streamed', content: { [route.produces]: { schema: z.string() } } }
-        : route.response
-          ? { description: 'OK', content: { 'application/json': { schema: route.response } } }
-          : { description: 'Done; no content' },
+      [`${route.status}`]:
+        route.produces === 'text/event-stream'
+          ? {
+              description:
+                'OK: server-sent events, each a named event with one line of JSON data (see the summary); a heartbeat event every 15 s; an end event before the server closes the stream',
+              content: { 'text/event-stream': { schema: z.string() } },
+            }
+          : route.produces
+            ? { description: 'OK, streamed', content: { [route.produces]: { schema: z.string() } } }
+            : route.response
+              ? { description: 'OK', content: { 'application/json': { schema: route.response } } }
+              : { description: 'Done; no content' },
     };
     for (const status of [...statuses].sort()) {
       responses[`${status}` as `4${string}`] = {

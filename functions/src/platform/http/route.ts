@@ -4,7 +4,7 @@ import type { Role } from '@plantwatch/shared';
 import type { z } from 'zod';
 import { type Principal, requireRole } from '../principal.ts';
 import { HttpRequestError, RequestValidationError } from './errors.ts';
-import { type ApiEvent, type ApiResult, json, noContent, streamed } from './http.ts';
+import { type ApiEvent, type ApiResult, eventStreamResult, json, noContent, streamed } from './http.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** 'public' needs no credentials; a role needs a bearer credential with at least that role. */
@@ -68,8 +68,11 @@ export interface Route<D> {
   response?: z.ZodType;
   status: 200 | 201 | 202 | 204;
   errors?: number[];
-  /** Set for routes that answer with text instead of JSON (a CSV export, an HTML page, TwiML). */
-  produces?: 'text/csv' | 'text/html' | 'application/xml' | 'application/octet-stream';
+  /**
+   * Set for routes that answer with text instead of JSON (a CSV export, an HTML page, TwiML, a stream
+   * of server-sent events).
+   */
+  produces?: 'text/csv' | 'text/html' | 'application/xml' | 'application/octet-stream' | 'text/event-stream';
   /** A property, not a method: the route table then checks that its ports cover each route's. */
   execute: (event: ApiEvent, deps: D, authenticate: Authenticate) => Promise<ApiResult>;
 }
@@ -196,6 +199,39 @@ function defineStreamRoute<
 }
 
 /**
+ * A GET route answering with server-sent events (platform/http/event-stream.ts). `response` documents
+ * the data of its main event. Access and input are checked before the stream opens, so a refusal is
+ * still the JSON error envelope with its status.
+ */
+function defineEventStreamRoute<
+  D,
+  A extends Access,
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+>(
+  spec: Omit<
+    RouteSpec<D, A, P, Q, undefined, undefined>,
+    'handle' | 'status' | 'body' | 'response' | 'method'
+  > & {
+    response?: z.ZodType;
+    handle(context: RouteContext<D, A, Out<P>, Out<Q>, undefined>): Promise<AsyncIterable<string>>;
+  },
+): Route<D> {
+  const { handle, ...description } = spec;
+  return {
+    ...description,
+    method: 'GET',
+    status: 200,
+    produces: 'text/event-stream',
+    async execute(event, deps, authenticate) {
+      return eventStreamResult(
+        await handle(await prepare<D, A, Out<P>, Out<Q>, undefined>(spec, event, deps, authenticate)),
+      );
+    },
+  };
+}
+
+/**
  * The route builders of a capability whose use-cases run on the ports `D`:
  * `const { defineRoute } = routesOn<AlarmDeps>();`. `D` is named once; every route's own types
  * (access, path, query, body, response) are inferred from its spec.
@@ -218,5 +254,12 @@ export function routesOn<D>() {
     >(
       spec: Parameters<typeof defineStreamRoute<D, A, P, Q>>[0],
     ): Route<D> => defineStreamRoute<D, A, P, Q>(spec),
+    defineEventStreamRoute: <
+      A extends Access,
+      P extends z.ZodType | undefined = undefined,
+      Q extends z.ZodType | undefined = undefined,
+    >(
+      spec: Parameters<typeof defineEventStreamRoute<D, A, P, Q>>[0],
+    ): Route<D> => defineEventStreamRoute<D, A, P, Q>(spec),
   };
 }

@@ -18,7 +18,8 @@ import { gatewayCommandRoutes } from '../../gateway-commands/routes.ts';
 import type { GatewayHealthDeps } from '../../gateway-health/health.ts';
 import { gatewayHealthRoutes } from '../../gateway-health/routes.ts';
 import type { LayoutDeps } from '../../layout/layout.ts';
-import { meRoutes } from '../../layout/routes.ts';
+import type { PreferencesDeps } from '../../layout/preferences.ts';
+import { meRoutes, preferencesRoutes } from '../../layout/routes.ts';
 import type { NotifyUseCaseDeps } from '../../notify/notify.ts';
 import { notifyRoutes } from '../../notify/routes.ts';
 import type { ContactTestDeps } from '../../people/contact-test.ts';
@@ -64,7 +65,8 @@ type RouteDeps =
   | PeopleDeps
   | ContactTestDeps
   | CanaryDeps
-  | LayoutDeps;
+  | LayoutDeps
+  | PreferencesDeps;
 
 type Intersection<U> = (U extends unknown ? (all: U) => void : never) extends (all: infer I) => void
   ? I
@@ -148,4 +150,5 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...canaryRoutes,
   ...peopleRoutes,
   ...meRoutes,
+  ...preferencesRoutes,
 ];

@@ -158,6 +158,21 @@ export function alarmRepositories(tx: ConfigDb, tenantId: string): AlarmReposito
           );
         return row?.at ?? null;
       },
+      async lastAtByAlarm({ ruleIds, kind }) {
+        if (ruleIds.length === 0) return new Map();
+        const rows = await tx
+          .select({ alarmId: alarmEvents.alarmId, at: max(alarmEvents.at) })
+          .from(alarmEvents)
+          .where(
+            and(
+              eq(alarmEvents.tenantId, tenantId),
+              inArray(alarmEvents.ruleId, [...ruleIds]),
+              eq(alarmEvents.kind, kind),
+            ),
+          )
+          .groupBy(alarmEvents.alarmId);
+        return new Map(rows.flatMap((row) => (row.at ? [[row.alarmId, row.at] as const] : [])));
+      },
       async alarmIdsBetween({ from, to }) {
         const rows = await tx
           .selectDistinct({ alarmId: alarmEvents.alarmId })

@@ -3,6 +3,7 @@ import {
   type Contact,
   type EscalationPolicy,
   escalationPolicySchema,
+  languageSchema,
   type OnCallRotation,
   onCallRotationSchema,
 } from '@plantwatch/shared';
@@ -22,6 +23,7 @@ const toContact = (r: Row<typeof contacts>): Contact => ({
   tenantId: r.tenantId,
   name: r.name,
   channels: r.channels,
+  language: languageSchema.parse(r.language),
   createdAt: iso(r.createdAt),
   updatedAt: iso(r.updatedAt),
 });
@@ -85,14 +87,20 @@ export function peopleRepositories(tx: ConfigDb, tenantId: string): PeopleReposi
       async create(contact) {
         const [row] = await tx
           .insert(contacts)
-          .values({ id: contact.id, tenantId, name: contact.name, channels: contact.channels })
+          .values({
+            id: contact.id,
+            tenantId,
+            name: contact.name,
+            channels: contact.channels,
+            language: contact.language,
+          })
           .returning();
         return toContact(required(row));
       },
       async update(id, patch) {
         const [row] = await tx
           .update(contacts)
-          .set({ name: patch.name, channels: patch.channels, updatedAt: now() })
+          .set({ name: patch.name, channels: patch.channels, language: patch.language, updatedAt: now() })
           .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
           .returning();
         return row ? toContact(row) : null;
