@@ -22,6 +22,7 @@ interface TenantA {
     contact: string;
     rotation: string;
     policy: string;
+    template: string;
     canaryRun: string;
     session: string;
   };
@@ -73,10 +74,19 @@ const cases: Record<string, Case> = {
   },
   verifyEmail: { kind: 'public', why: "the link's token decides the tenant; accounts-lifecycle.test.ts" },
   resendVerification: { kind: 'public', why: 'answers the same for any address; accounts-lifecycle.test.ts' },
-  requestPasswordReset: { kind: 'public', why: 'answers the same for any address; accounts-lifecycle.test.ts' },
+  requestPasswordReset: {
+    kind: 'public',
+    why: 'answers the same for any address; accounts-lifecycle.test.ts',
+  },
   resetPassword: { kind: 'public', why: "the link's token decides the tenant; accounts-lifecycle.test.ts" },
-  logInWithSecondFactor: { kind: 'public', why: 'the challenge token decides the tenant; accounts-mfa.test.ts' },
-  startMfaEnrolmentAtLogin: { kind: 'public', why: 'the challenge token decides the tenant; accounts-mfa.test.ts' },
+  logInWithSecondFactor: {
+    kind: 'public',
+    why: 'the challenge token decides the tenant; accounts-mfa.test.ts',
+  },
+  startMfaEnrolmentAtLogin: {
+    kind: 'public',
+    why: 'the challenge token decides the tenant; accounts-mfa.test.ts',
+  },
   confirmMfaEnrolmentAtLogin: {
     kind: 'public',
     why: 'the challenge token decides the tenant; accounts-mfa.test.ts',
@@ -403,6 +413,72 @@ const cases: Record<string, Case> = {
     kind: 'public',
     why: 'the link token decides the tenant and alarm; a token altered to name another tenant does nothing (notify-inbound.test.ts)',
   },
+  listGatewayConfigVersions: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/gateways/${a.gateway}/config-versions` }),
+  },
+  getGatewayConfigVersion: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/gateways/${a.gateway}/config-versions/2` }),
+  },
+  rollbackGatewayConfig: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/gateways/${a.gateway}/config-versions/2/rollback` }),
+  },
+  bulkChangeTags: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/devices/${a.device}/tags/bulk`, body: { delete: [a.tag] } }),
+  },
+  importTagsCsv: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: `/v1/devices/${a.device}/tags/import`,
+      body: { csv: 'key,name,nodeId\nplanted,P,ns=1;s=X\n', mode: 'replace' },
+    }),
+  },
+  exportTagsCsv: { kind: 'foreign-id', request: (a) => ({ path: `/v1/devices/${a.device}/tags/export` }) },
+  listDeviceTemplates: { kind: 'own-data', request: { path: '/v1/device-templates' } },
+  createDeviceTemplate: {
+    kind: 'own-data',
+    request: {
+      path: '/v1/device-templates',
+      body: {
+        name: 'B pump',
+        protocol: 'modbus',
+        tags: [{ key: 'run', name: 'Run', address: modbusAddress }],
+      },
+    },
+  },
+  getDeviceTemplate: { kind: 'foreign-id', request: (a) => ({ path: `/v1/device-templates/${a.template}` }) },
+  updateDeviceTemplate: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/device-templates/${a.template}`, body: { name: 'stolen' } }),
+  },
+  deleteDeviceTemplate: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/device-templates/${a.template}` }),
+  },
+  applyDeviceTemplate: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/device-templates/${a.template}/apply`, body: { deviceIds: [a.device] } }),
+  },
+  listGatewayHealth: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/gateway-health?siteId=${a.site}` }),
+  },
+  getGatewayHealth: { kind: 'foreign-id', request: (a) => ({ path: `/v1/gateways/${a.gateway}/health` }) },
+  browseDevice: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/devices/${a.device}/browse`, body: {} }),
+  },
+  readDeviceOnce: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/devices/${a.device}/read-once`, body: { timeoutSeconds: 2 } }),
+  },
+  listGatewayCommands: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/gateways/${a.gateway}/commands` }),
+  },
   createProvisioningBundle: {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/gateways/${a.gateway}/provisioning-bundle` }),
@@ -434,6 +510,8 @@ describe('tenant isolation on every route', () => {
       canary: await get('/v1/settings/canary'),
       canaryRuns: await get('/v1/canary/runs'),
       users: await get('/v1/users'),
+      templates: await get('/v1/device-templates'),
+      configVersions: await get(`/v1/gateways/${a.ids.gateway}/config-versions`),
       apiKeys: (await get('/v1/api-keys')).apiKeys.map((k: { lastUsedAt: unknown }) => ({
         ...k,
         lastUsedAt: null,
@@ -497,6 +575,16 @@ describe('tenant isolation on every route', () => {
         },
       })
     ).body;
+    const template = (
+      await api.call('POST', '/v1/device-templates', {
+        token: t,
+        body: {
+          name: 'A drive',
+          protocol: 'opcua',
+          tags: [{ key: 'speed', name: 'Speed', address: { kind: 'opcua', nodeId: 'ns=1;s=S' } }],
+        },
+      })
+    ).body;
     const report = (
       await api.call('POST', '/v1/reports', {
         token: t,
@@ -541,6 +629,7 @@ describe('tenant isolation on every route', () => {
         contact: contact.id,
         rotation: rotation.id,
         policy: policy.id,
+        template: template.id,
         canaryRun: canaryRun.id,
         session: (await api.call('GET', '/v1/me/sessions', { token: t })).body.sessions[0].id,
       },
