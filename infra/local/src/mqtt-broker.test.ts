@@ -4,7 +4,13 @@
 // config store's lookup is tested with provisioning).
 import { randomUUID } from 'node:crypto';
 import { openLocalCertificateAuthority } from '@plantwatch/functions/plant/adapters/local/certificate-authority';
-import { type GatewayTopicIds, statusTopic, telemetryTopic } from '@plantwatch/shared';
+import {
+  configTopic,
+  type GatewayTopicIds,
+  requestTopic,
+  statusTopic,
+  telemetryTopic,
+} from '@plantwatch/shared';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type MqttBroker, startMqttBroker } from './mqtt-broker.ts';
@@ -159,5 +165,39 @@ describe('local broker identity', () => {
     } finally {
       if (ids) valid.set(gatewayA.fingerprint, ids);
     }
+  });
+});
+
+describe("the cloud's messages on the local broker", () => {
+  it('keeps a config version retained, so a gateway that subscribes later still gets it', async () => {
+    const payload = JSON.stringify({ v: 1, version: 42 });
+    await broker.publish({ topic: configTopic(tenantA), payload, retain: true });
+
+    const client = await connect(gatewayA, tenantA.gatewayId);
+    const received = new Promise<string>((resolve) =>
+      client.on('message', (topic, message) => {
+        if (topic === configTopic(tenantA)) resolve(message.toString('utf8'));
+      }),
+    );
+    await client.subscribeAsync(configTopic(tenantA), { qos: 1 });
+
+    expect(await received).toBe(payload);
+    await broker.publish({ topic: configTopic(tenantA), payload: '', retain: true });
+  });
+
+  it('refuses a gateway publishing on its own command topics, as its IoT policy does', async () => {
+    for (const topic of [configTopic(tenantA), requestTopic(tenantA)]) {
+      const client = await connect(gatewayA, tenantA.gatewayId);
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+      client.publish(topic, '{"v":1,"version":999}', { qos: 1, retain: true });
+      await closed;
+      expect(published.some((p) => p.topic === topic)).toBe(false);
+    }
+    const reader = await connect(gatewayA, tenantA.gatewayId);
+    const retained: string[] = [];
+    reader.on('message', (topic) => retained.push(topic));
+    await reader.subscribeAsync(configTopic(tenantA), { qos: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(retained).toEqual([]);
   });
 });
