@@ -1,13 +1,23 @@
 // A reply (SMS, WhatsApp, Telegram), a key press or an e-mail link that answers the tenant canary's
 // test page rather than an alarm: it acknowledges the canary run, as the canary capability records it.
 import type { CanaryAckChannel } from '@plantwatch/shared';
+import type { CanaryRepositories } from '../canary/ports.ts';
 import { acknowledgeCanaryRun } from '../canary/runs.ts';
-import type { NotifyUseCaseDeps } from './notify.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { TenantStore } from '../platform/database/tenant-store.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import { type InboundOutcome, isAckReply } from './replies.ts';
 import type { PagedAlarms } from './repositories.ts';
 
+/** What acknowledging a canary needs of the notification use-cases' ports (notify.ts passes its own). */
+export interface CanaryReplyDeps {
+  store: TenantStore<Pick<CanaryRepositories, 'canaryRuns'>>;
+  clock: Clock;
+  notify: { metrics?: Metrics | undefined };
+}
+
 export async function acknowledgeCanaryByReply(
-  deps: Pick<NotifyUseCaseDeps, 'store' | 'clock' | 'notify'>,
+  deps: CanaryReplyDeps,
   input: { tenantId: string; runId: string; who: string; via: CanaryAckChannel },
 ): Promise<InboundOutcome> {
   const result = await acknowledgeCanaryRun(
@@ -32,7 +42,7 @@ export async function acknowledgeCanaryByReply(
  * alarm's (`alarmPage`), so a canary never shadows an alarm that still waits for its "OK".
  */
 export async function answerCanaryReply(
-  deps: Pick<NotifyUseCaseDeps, 'store' | 'clock' | 'notify'>,
+  deps: CanaryReplyDeps,
   input: {
     tenantId: string;
     runId: string;
