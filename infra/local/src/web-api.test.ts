@@ -156,6 +156,57 @@ describe('the alarm summary and its stream', () => {
   });
 });
 
+describe('a site live', () => {
+  it('opens with values, alarms and gateways, then pushes newer values and changed alarms', async () => {
+    const ruleId = await newRule('Site stream high', 90);
+    await level(20);
+    const controller = new AbortController();
+    const response = await fetch(`${api.runtime.apiUrl}/v1/telemetry/stream?siteId=${plant.siteId}`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    if (!response.body) throw new Error('no body');
+    const events = eventReader(response.body);
+    const opened = [await events.next(), await events.next(), await events.next()].map((e) => e.event);
+    expect(opened).toEqual(['values', 'alarms', 'gateways']);
+
+    // a stored sample, as ingest stores it and then says so
+    const ts = Date.now();
+    await api.runtime.telemetry.write([
+      {
+        tenantId: owner.tenantId,
+        siteId: plant.siteId,
+        gatewayId: plant.gatewayId,
+        deviceKey: 'plc-1',
+        tagKey: 'level',
+        ts,
+        value: 42.5,
+        quality: 'good',
+      },
+    ]);
+    api.runtime.deps.changes?.publish({ tenantId: owner.tenantId, topic: 'values', siteId: plant.siteId });
+    const values = await events.next(2_000);
+    expect(values).toMatchObject({
+      event: 'values',
+      data: { values: [{ tagId: plant.tagId, ts, value: 42.5 }] },
+    });
+
+    await level(95);
+    const alarms = (await events.next(2_000)) as { event: string; data: { alarms: { ruleId: string }[] } };
+    expect(alarms.event).toBe('alarms');
+    expect(alarms.data.alarms.map((alarm) => alarm.ruleId)).toContain(ruleId);
+    controller.abort();
+  });
+
+  it("answers another tenant's site with 404 before any stream opens", async () => {
+    const other = await api.signUp('web-api-other');
+    const res = await api.call('GET', `/v1/telemetry/stream?siteId=${plant.siteId}`, { token: other.token });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});
+
 describe('alarms as the console reads them', () => {
   it('says when a cleared alarm cleared, and nothing while it is active', async () => {
     const ruleId = await newRule('Clears', 40);

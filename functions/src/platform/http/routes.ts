@@ -32,6 +32,7 @@ import type { ReportUseCaseDeps } from '../../reports/definitions.ts';
 import type { LogoDeps } from '../../reports/logo.ts';
 import { reportRoutes } from '../../reports/routes.ts';
 import { logoRoutes } from '../../reports/routes-logo.ts';
+import { liveRoutes, type SiteLiveDeps } from '../../telemetry/live-stream.ts';
 import { telemetryRoutes } from '../../telemetry/routes.ts';
 import type { TelemetryDeps } from '../../telemetry/telemetry.ts';
 import { usageRoutes } from '../../usage/routes.ts';
@@ -57,6 +58,7 @@ type RouteDeps =
   | GatewayHealthDeps
   | ProvisioningDeps
   | TelemetryDeps
+  | SiteLiveDeps
   | AlarmDeps
   | EscalationHistoryDeps
   | ReportUseCaseDeps
@@ -141,6 +143,7 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...gatewayHealthRoutes,
   ...gatewayCommandRoutes,
   ...telemetryRoutes,
+  ...liveRoutes,
   ...alarmRoutes,
   ...escalationRoutes,
   ...reportRoutes,
