@@ -37,6 +37,8 @@ type Case =
    * request about B's own account may get instead of a 2xx (a wrong code for B's own second factor).
    */
   | { kind: 'own-data'; request: Request; status?: number[] }
+  /** A stream of server-sent events taking no object id: its opening events hold nothing of A's. */
+  | { kind: 'own-stream'; request: Request }
   /** Names one of A's objects (path, query or body): B must get 404. */
   | { kind: 'foreign-id'; request: (a: TenantA['ids']) => Request }
   /** Names one of A's objects inside a list of references (rotation members, policy targets): 422, an unknown id. */
@@ -138,6 +140,11 @@ const cases: Record<string, Case> = {
   logOut: { kind: 'own-data', request: { path: '/v1/auth/logout' } },
   getMe: { kind: 'own-data', request: { path: '/v1/me' } },
   getHomeLayout: { kind: 'own-data', request: { path: '/v1/me/layout' } },
+  getUserPreferences: { kind: 'own-data', request: { path: '/v1/me/preferences' } },
+  putUserPreferences: {
+    kind: 'own-data',
+    request: { path: '/v1/me/preferences', body: { theme: 'dark', units: { temperature: '°F' } } },
+  },
   putHomeLayout: {
     kind: 'foreign-reference',
     request: (a) => ({ path: '/v1/me/layout', body: { pins: [{ kind: 'tag', tagId: a.tag }] } }),
@@ -231,6 +238,9 @@ const cases: Record<string, Case> = {
   },
   deleteAlarmRule: { kind: 'foreign-id', request: (a) => ({ path: `/v1/alarm-rules/${a.alarmRule}` }) },
   listAlarms: { kind: 'own-data', request: { path: '/v1/alarms?status=all' } },
+  getAlarmSummary: { kind: 'own-data', request: { path: '/v1/alarms/summary' } },
+  streamAlarmSummary: { kind: 'own-stream', request: { path: '/v1/alarms/summary/stream' } },
+  streamSiteLive: { kind: 'foreign-id', request: (a) => ({ path: `/v1/telemetry/stream?siteId=${a.site}` }) },
   acknowledgeAlarm: {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/alarms/${a.alarmRule}/acknowledge`, body: {} }),
@@ -485,6 +495,26 @@ const cases: Record<string, Case> = {
   },
 };
 
+/** The first chunk of an event stream (the retry hint and the opening snapshot); the stream is then left. */
+async function openingEvents(apiUrl: string, path: string, token: string): Promise<string> {
+  const controller = new AbortController();
+  const response = await fetch(`${apiUrl}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
+  if (!reader) throw new Error(`${path} answered no body`);
+  let text = '';
+  while (!/\ndata: .*\n\n/.test(text)) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    text += chunk.value;
+  }
+  controller.abort();
+  return text;
+}
+
 describe('tenant isolation on every route', () => {
   let api: TestApi;
   let a: TenantA;
@@ -670,6 +700,12 @@ describe('tenant isolation on every route', () => {
       }
       // B's own owner, fresh per route, so the caller's role is never why a request fails
       const token = route.operationId === 'logOut' ? (await api.signUp('tenant-b-logout')).token : bToken;
+      if (isolation.kind === 'own-stream') {
+        const text = await openingEvents(api.runtime.apiUrl, isolation.request.path, token);
+        expect(text).toMatch(/^retry: \d+\n\nevent: \w+\ndata: /);
+        for (const id of Object.values(a.ids)) expect(text).not.toContain(id);
+        return;
+      }
       if (isolation.kind === 'own-data') {
         const res = await api.call(route.method, isolation.request.path, {
           token,
