@@ -1,6 +1,8 @@
 // Many tags of one device at once: bulk create/change/delete, CSV import and export. Each request is
 // one transaction and one config version, all or nothing, and every problem names its place
 // (`create[3].address.bit`, row 7 `type`).
+
+import { isDeepStrictEqual } from 'node:util';
 import {
   type BulkTagChanges,
   InvalidInputError,
@@ -104,7 +106,8 @@ const sameTag = (tag: Tag, wanted: NewTag) =>
   tag.scale === wanted.scale &&
   tag.offset === wanted.offset &&
   tag.deadband === wanted.deadband &&
-  JSON.stringify(tag.address) === JSON.stringify(wanted.address);
+  // jsonb keeps keys in its own order, and a parsed address may carry undefined fields.
+  isDeepStrictEqual(JSON.parse(JSON.stringify(tag.address)), JSON.parse(JSON.stringify(wanted.address)));
 
 /** What it takes to make the device's tags `wanted`: merge keeps tags not in the list, replace deletes them. */
 export function planTagList(

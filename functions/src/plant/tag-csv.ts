@@ -132,7 +132,7 @@ export function tagsFromCsv(text: string, protocol: DeviceProtocol): TagCsvResul
             bit: numbers.bit,
             length: numbers.length,
           };
-    const parsed = newTagSchema.safeParse({
+    const candidate = {
       key: cell('key'),
       name: cell('name'),
       description: cell('description'),
@@ -141,11 +141,21 @@ export function tagsFromCsv(text: string, protocol: DeviceProtocol): TagCsvResul
       offset: numbers.offset,
       deadband: numbers.deadband,
       address,
-    });
+    };
+    const parsed = newTagSchema.safeParse(candidate);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path.at(-1) ?? 'row');
-        errors.push({ row, field, message: issue.code === 'invalid_type' ? 'required' : issue.message });
+        // An empty cell is "required", whatever zod calls a missing value of that type.
+        const given = issue.path.reduce<unknown>(
+          (value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key],
+          candidate,
+        );
+        errors.push({
+          row,
+          field,
+          message: given === undefined && issue.path.length > 0 ? 'required' : issue.message,
+        });
       }
       return;
     }
