@@ -25,7 +25,7 @@ const integration = [
   'functions/src/plant/adapters/aws/iot-provisioning.test.ts',
   'functions/src/telemetry/adapters/timestream/telemetry-store.test.ts',
   // the gateway against Modbus and OPC UA simulators and MQTT brokers
-  'edge-gateway/test/{broker-outage,cli,gateway,kill9,modbus,opcua,opcua-security,plc-outage,publisher,sim,supervisor,tls}.test.ts',
+  'edge-gateway/test/{broker-outage,cli,commands,gateway,kill9,modbus,opcua,opcua-security,plc-outage,publisher,sim,supervisor,tls}.test.ts',
 ];
 const e2e = ['web/e2e/**/*.test.ts'];
 
