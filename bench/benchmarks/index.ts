@@ -10,6 +10,7 @@ import { gatewayTraffic, gatewayTrafficBytes, gatewayTrafficOneSecond } from './
 import { ingest, ingest10, ingest20Cpu, ingest20Points, ingest100, ingest1000 } from './ingest.ts';
 import { query30DaysHourly, queryDayRaw, queryLatest } from './ingest-queries.ts';
 import { reportsPdf, reportsXlsx } from './reports.ts';
+import { telemetryWriteCost, telemetryWriteCpu, telemetryWriteStorage } from './telemetry-write-cost.ts';
 import { webPagesBenchmarks } from './web-pages.ts';
 
 export const benchmarks: readonly Benchmark[] = [
@@ -31,6 +32,9 @@ export const benchmarks: readonly Benchmark[] = [
   queryLatest,
   queryDayRaw,
   query30DaysHourly,
+  telemetryWriteCost,
+  telemetryWriteCpu,
+  telemetryWriteStorage,
   reportsPdf,
   reportsXlsx,
   detectToNotify,
