@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { AlarmCheck } from './alarm-check.ts';
 import { Api } from './api.ts';
+import { ConfigPush } from './config-push.ts';
 import { Data } from './data.ts';
 import { Escalation } from './escalation.ts';
 import { repoRoot } from './house-function.ts';
@@ -28,6 +29,7 @@ export class PlantwatchStack extends Stack {
   readonly api: Api;
   readonly alarmCheck: AlarmCheck;
   readonly housekeeping: Housekeeping;
+  readonly configPush: ConfigPush;
   readonly escalation: Escalation;
   readonly operations: Operations;
   readonly reports: Reports;
@@ -67,12 +69,21 @@ export class PlantwatchStack extends Stack {
       },
     });
     this.iot.grantProvisioning(this.api.apiFunction);
+    // Config versions and command requests, published by the API through IoT Core's data plane.
+    this.iot.grantCloudMessages(this.api.apiFunction);
     this.api.grantNotificationSecrets('plantwatch/tenants');
     this.alarmCheck = new AlarmCheck(this, 'AlarmCheck', {
       vpc: this.network.vpc,
       functionSecurityGroup: this.network.functionSecurityGroup,
       environment: storesEnvironment,
       databaseSecret: this.data.cluster.secret,
+    });
+    this.configPush = new ConfigPush(this, 'ConfigPush', {
+      vpc: this.network.vpc,
+      functionSecurityGroup: this.network.functionSecurityGroup,
+      environment: storesEnvironment,
+      databaseSecret: this.data.cluster.secret,
+      iot: this.iot,
     });
     this.housekeeping = new Housekeeping(this, 'Housekeeping', {
       vpc: this.network.vpc,
