@@ -71,7 +71,8 @@ async function measure(): Promise<MeasuredPostgres> {
   url.pathname = `/${dbName}`;
   const probe = new pg.Client({ connectionString: url.toString() });
   await probe.connect();
-  const server = (await probe.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+  const server =
+    (await probe.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
   try {
     const tenantId = randomUUID();
     const siteId = randomUUID();

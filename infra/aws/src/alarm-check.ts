@@ -28,11 +28,15 @@ export class AlarmCheck extends Construct {
     const rate = props.rate ?? Duration.minutes(1);
     this.checkFunction = new PlantwatchFunction(this, 'Function', {
       entry: 'functions/src/lambda/alarm-check.ts',
-      description: 'Periodic alarm check: communication loss, on/off delays and shelving expiry',
-      // Less than the rate, so runs do not pile up; two at once would still be safe (row locks).
-      timeout: Duration.seconds(Math.max(10, Math.min(rate.toSeconds() - 5, 300))),
+      description:
+        'Periodic alarm check: communication loss, delays, shelving expiry, intent re-drive, the service and tenant canaries',
+      // The check and re-drive, then the canaries' trip (a page through Step Functions into the
+      // message log): up to the next run, less a margin, so runs do not pile up (two at once would
+      // still be safe: row locks and named executions).
+      timeout: Duration.seconds(Math.max(30, Math.min(rate.toSeconds() - 5, 300))),
       memorySize: 512,
-      withMigrations: true,
+      // One run a minute: it needs one instance, and must always get it.
+      reservedConcurrentExecutions: 2,
       vpc: props.vpc,
       securityGroups: [props.functionSecurityGroup],
       environment: props.environment,

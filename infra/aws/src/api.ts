@@ -17,6 +17,11 @@ export interface ApiProps {
   /** Steady requests per second across the stage, and the burst above it. */
   readonly rateLimit?: number;
   readonly burstLimit?: number;
+  /**
+   * API function instances at most (reserved concurrency): its database connections are budgeted, a
+   * burst queues at API Gateway (throttling) instead of exhausting Aurora, and it cannot starve ingest.
+   */
+  readonly reservedConcurrency: number;
 }
 
 export class Api extends Construct {
@@ -33,7 +38,7 @@ export class Api extends Construct {
       entry: 'functions/src/lambda/api.ts',
       description: 'The Plantwatch HTTP API (every /v1 route)',
       timeout: Duration.seconds(29),
-      withMigrations: true,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       vpc: props.vpc,
       securityGroups: [props.functionSecurityGroup],
       environment: props.environment,

@@ -14,6 +14,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
 import { PlantwatchFunction } from './house-function.ts';
+import { grantPaging } from './paging.ts';
+import { justifyWildcard, XRAY_ACTIONS } from './wildcards.ts';
 
 export interface EscalationProps {
   readonly vpc: ec2.IVpc;
@@ -26,7 +28,21 @@ export interface EscalationProps {
   readonly publicApiUrl: string;
   /** Tenants' provider secrets are `<prefix>/<tenantId>/notifications` in Secrets Manager. */
   readonly notifySecretsPrefix?: string;
+  /** Instances of each task function at most (reserved: chains never starve, and never starve others). */
+  readonly reservedConcurrency?: number;
 }
+
+/** What Step Functions' vended log delivery needs, on "*". */
+const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+];
 
 const pascal = (task: EscalationTask) => `${task.charAt(0).toUpperCase()}${task.slice(1)}`;
 
@@ -48,8 +64,6 @@ export class Escalation extends Construct {
         description: `Escalation chain: the ${task} task`,
         // The ASL gives notify 120 s (several recipients, each possibly failing over); the rest 30 s.
         timeout: Duration.seconds(task === 'notify' ? 115 : 28),
-        // openConfigDatabase applies pending migrations, so the bundle carries them
-        withMigrations: true,
         vpc: props.vpc,
         securityGroups: [props.functionSecurityGroup],
         environment: {
@@ -58,10 +72,16 @@ export class Escalation extends Construct {
           PUBLIC_API_URL: props.publicApiUrl,
           NOTIFY_SECRETS_PREFIX: secretsPrefix,
         },
+        // A few chains at once is normal; a flood's pages are held and flushed as digests.
+        reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
       });
     }
     this.taskFunctions = taskFunctions;
-    this.grantNotify(taskFunctions.notify, props.emailFromAddress, secretsPrefix);
+    grantPaging(taskFunctions.notify, {
+      emailFromAddress: props.emailFromAddress,
+      secretsPrefix,
+      publicApiUrl: props.publicApiUrl,
+    });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.THREE_MONTHS,
@@ -84,53 +104,16 @@ export class Escalation extends Construct {
     });
     for (const fn of Object.values(taskFunctions)) fn.grantInvoke(this.stateMachine);
 
+    justifyWildcard(
+      this.stateMachine,
+      [...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS, 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      'Step Functions log delivery to CloudWatch Logs and X-Ray tracing take "*" only, as AWS documents',
+    );
     Validations.of(this.stateMachine).acknowledge(
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Step Functions log delivery (logs:CreateLogDelivery and friends) and X-Ray accept only "*", as AWS documents.',
-      },
       ...escalationTasks.map((task) => ({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(taskFunctions[task].node.defaultChild as CfnElement)}.Arn>:*]`,
         reason: 'lambda:InvokeFunction on the task function and its versions (grantInvoke), nothing else.',
       })),
-    );
-  }
-
-  /** SMS by SNS (a phone number is no resource), e-mail by SES from its identity, tenants' Twilio secrets. */
-  private grantNotify(fn: PlantwatchFunction, fromAddress: string, secretsPrefix: string): void {
-    const stack = Stack.of(this);
-    const domain = fromAddress.slice(fromAddress.indexOf('@') + 1);
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [
-          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: fromAddress }),
-          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
-        ],
-      }),
-    );
-    const secrets = stack.formatArn({
-      service: 'secretsmanager',
-      resource: 'secret',
-      resourceName: `${secretsPrefix}/*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secrets] }),
-    );
-    Validations.of(fn).acknowledge(
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'sns:Publish straight to a phone number (SMS) has no resource to name; X-Ray also needs "*". Nothing else is granted on "*".',
-      },
-      {
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretsPrefix}/*]`,
-        reason:
-          "Read-only: each tenant's notification secret (Twilio token, webhook key) under the one prefix.",
-      },
     );
   }
 

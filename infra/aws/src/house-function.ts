@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { justifyWildcard, XRAY_ACTIONS } from './wildcards.ts';
 
 /** The repository root: entries are given relative to it, and the lockfile there pins the bundle. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -27,6 +28,9 @@ export interface PlantwatchFunctionProps
 }
 
 export class PlantwatchFunction extends NodejsFunction {
+  /** Its reserved concurrency (the stack's connection budget and quota check read it). */
+  readonly reservedConcurrency: number | undefined;
+
   constructor(scope: Construct, id: string, props: PlantwatchFunctionProps) {
     const { entry, logRetention, withMigrations, bundling, environment, ...rest } = props;
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -79,18 +83,12 @@ export class PlantwatchFunction extends NodejsFunction {
           : bundling?.commandHooks,
       },
     });
-    Validations.of(this).acknowledge(
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The managed policy Lambda documents for writing its own logs; it grants nothing else.',
-      },
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray PutTraceSegments and PutTelemetryRecords (active tracing) accept only "*"; other "*" grants ' +
-          'are acknowledged where they are made.',
-      },
-    );
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The managed policy Lambda documents for writing its own logs; it grants nothing else.',
+    });
+    justifyWildcard(this, XRAY_ACTIONS, 'active tracing: X-Ray takes segments on "*" only');
+    this.reservedConcurrency = props.reservedConcurrentExecutions;
     if (props.vpc) {
       Validations.of(this).acknowledge({
         id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',

@@ -25,10 +25,11 @@ export class Housekeeping extends Construct {
     super(scope, id);
     this.housekeepingFunction = new PlantwatchFunction(this, 'Function', {
       entry: 'functions/src/lambda/housekeeping.ts',
-      description: 'Housekeeping: expired sessions and acknowledgement links, report runs lost to a crash',
+      description:
+        'Housekeeping: expired sessions and acknowledgement links, report runs lost to a crash, raw telemetry past its retention',
       timeout: Duration.minutes(5),
       memorySize: 256,
-      withMigrations: true,
+      reservedConcurrentExecutions: 1,
       vpc: props.vpc,
       securityGroups: [props.functionSecurityGroup],
       environment: props.environment,

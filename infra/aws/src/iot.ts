@@ -1,22 +1,32 @@
 // AWS IoT Core for the gateways: a thing type, the policy every gateway certificate gets (its own
-// client id and topics only, by policy variables), the telemetry rule to SQS, and the ingest function.
+// client id and topics only, by policy variables, telemetry by Basic Ingest), the telemetry rule to a
+// Kinesis data stream (or an SQS queue), and the ingest function, sized from the load model (ADR 0026).
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { PlantwatchFunction } from './house-function.ts';
+import type { IngestSizing } from './load-model.ts';
+import { grantOnAnyResource } from './wildcards.ts';
 
 export interface IotProps {
   readonly vpc: ec2.IVpc;
   readonly functionSecurityGroup: ec2.ISecurityGroup;
   /** Environment of the ingest function: where the config and telemetry stores are. */
   readonly ingestEnvironment: Record<string, string>;
-  /** At most this many ingest functions run at once, so the database's connections are not exhausted. */
-  readonly ingestMaxConcurrency?: number;
+  /** The queue, its batches and the ingest concurrency, from the load model (load-model.ts). */
+  readonly sizing: IngestSizing;
 }
+
+/** How long a stream keeps records: a failed batch can be read again (and replayed) within it. */
+export const STREAM_RETENTION = Duration.hours(24);
+/** A batch that keeps failing is given up after this age, leaving half the retention to replay it. */
+export const STREAM_MAX_RECORD_AGE = Duration.hours(12);
 
 /** Policy variables: a gateway's thing name is its gateway id; tenant and site are thing attributes. */
 export const policyVariable = (name: string) => `$${'{'}${name}}`;
@@ -38,9 +48,17 @@ export class Iot extends Construct {
   readonly thingType: iot.CfnThingType;
   readonly gatewayPolicy: iot.CfnPolicy;
   readonly telemetryRule: iot.CfnTopicRule;
-  readonly telemetryQueue: sqs.Queue;
-  /** Messages ingest could not take after five tries. */
+  /** The telemetry stream (ingestQueue=kinesis, the default). */
+  readonly telemetryStream?: kinesis.Stream;
+  /** The telemetry queue (ingestQueue=sqs). */
+  readonly telemetryQueue?: sqs.Queue;
+  /**
+   * What ingest could not take: SQS messages after five tries, stream batches given up on (their
+   * shard and sequence numbers, to read again within the retention), stream records that are no
+   * telemetry envelope (kept whole, with the reason).
+   */
   readonly telemetryDeadLetterQueue: sqs.Queue;
+  readonly sizing: IngestSizing;
   /** Messages the rule could not put on the queue (its error action). */
   readonly ruleErrorQueue: sqs.Queue;
   readonly ingestFunction: PlantwatchFunction;
@@ -73,31 +91,52 @@ export class Iot extends Construct {
         reason: 'This queue is itself a dead-letter queue.',
       });
     }
+    this.sizing = props.sizing;
     const ingestTimeout = Duration.seconds(60);
-    this.telemetryQueue = new sqs.Queue(this, 'Telemetry', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // Six times the function timeout, as Lambda's SQS event source asks.
-      visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.telemetryDeadLetterQueue, maxReceiveCount: 5 },
-    });
-
     const ruleRole = new iam.Role(this, 'RuleRole', {
       assumedBy: new iam.ServicePrincipal('iot.amazonaws.com'),
-      description: 'Lets the telemetry rule put messages on the telemetry queue and its error queue',
+      description:
+        'Lets the telemetry rule put messages on the telemetry stream or queue, and its error queue',
     });
-    this.telemetryQueue.grantSendMessages(ruleRole);
     this.ruleErrorQueue.grantSendMessages(ruleRole);
+    let action: iot.CfnTopicRule.ActionProperty;
+    if (props.sizing.queue === 'kinesis') {
+      this.telemetryStream = new kinesis.Stream(this, 'TelemetryStream', {
+        streamMode: kinesis.StreamMode.PROVISIONED,
+        shardCount: props.sizing.shards,
+        retentionPeriod: STREAM_RETENTION,
+        encryption: kinesis.StreamEncryption.MANAGED,
+      });
+      this.telemetryStream.grantWrite(ruleRole);
+      // The topic as partition key: one gateway's messages stay in order in one shard.
+      action = {
+        kinesis: {
+          streamName: this.telemetryStream.streamName,
+          partitionKey: '$' + '{topic()}',
+          roleArn: ruleRole.roleArn,
+        },
+      };
+    } else {
+      this.telemetryQueue = new sqs.Queue(this, 'Telemetry', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        // Six times the function timeout, as Lambda's SQS event source asks.
+        visibilityTimeout: Duration.seconds(ingestTimeout.toSeconds() * 6),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: this.telemetryDeadLetterQueue, maxReceiveCount: 5 },
+      });
+      this.telemetryQueue.grantSendMessages(ruleRole);
+      action = {
+        sqs: { queueUrl: this.telemetryQueue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false },
+      };
+    }
     this.telemetryRule = new iot.CfnTopicRule(this, 'TelemetryRule', {
       topicRulePayload: {
-        description: 'Gateway telemetry (also published by Basic Ingest) and status to the ingest queue',
+        description: 'Gateway telemetry (by Basic Ingest) and status (through the broker) to ingest',
         sql: TELEMETRY_RULE_SQL,
         awsIotSqlVersion: '2016-03-23',
         ruleDisabled: false,
-        actions: [
-          { sqs: { queueUrl: this.telemetryQueue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false } },
-        ],
+        actions: [action],
         errorAction: {
           sqs: { queueUrl: this.ruleErrorQueue.queueUrl, roleArn: ruleRole.roleArn, useBase64: false },
         },
@@ -122,7 +161,6 @@ export class Iot extends Construct {
               arn(`topic/dt/${GATEWAY_PATH}/telemetry`),
               arn(`topic/dt/${GATEWAY_PATH}/status`),
               // Answers to the cloud's commands (browse, read-once), in numbered parts.
-              arn(`topic/dt/${GATEWAY_PATH}/response`),
               // Basic Ingest: straight to the rule, without the message broker's per-message charge.
               arn(`topic/$aws/rules/${this.telemetryRule.ref}/dt/${GATEWAY_PATH}/telemetry`),
             ],
@@ -135,68 +173,58 @@ export class Iot extends Construct {
           {
             Effect: 'Allow',
             Action: 'iot:Subscribe',
-            Resource: [
-              arn(`topicfilter/cmd/${GATEWAY_PATH}/config`),
-              arn(`topicfilter/cmd/${GATEWAY_PATH}/request`),
-            ],
+            Resource: arn(`topicfilter/cmd/${GATEWAY_PATH}/config`),
           },
           {
             Effect: 'Allow',
             Action: 'iot:Receive',
-            Resource: [arn(`topic/cmd/${GATEWAY_PATH}/config`), arn(`topic/cmd/${GATEWAY_PATH}/request`)],
+            Resource: arn(`topic/cmd/${GATEWAY_PATH}/config`),
           },
         ],
       },
     });
 
+    const stream = this.telemetryStream;
     this.ingestFunction = new PlantwatchFunction(this, 'Ingest', {
-      entry: 'functions/src/lambda/ingest.ts',
-      description: 'Telemetry from the IoT rule via SQS: validate, store, evaluate alarms',
+      entry: stream ? 'functions/src/lambda/ingest-stream.ts' : 'functions/src/lambda/ingest.ts',
+      description: `Telemetry from the IoT rule via ${stream ? 'Kinesis' : 'SQS'}: validate, store, evaluate alarms`,
       timeout: ingestTimeout,
-      withMigrations: true,
       vpc: props.vpc,
       securityGroups: [props.functionSecurityGroup],
-      environment: props.ingestEnvironment,
-    });
-    this.ingestFunction.addEventSource(
-      new SqsEventSource(this.telemetryQueue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(1),
-        reportBatchItemFailures: true,
-        maxConcurrency: props.ingestMaxConcurrency ?? 5,
-      }),
-    );
-  }
-
-  /**
-   * Lets `grantee` publish the cloud's side of the gateways' topics through IoT Core's data plane:
-   * config versions (retained) and command requests, under cmd/ only, and find the data endpoint.
-   */
-  grantCloudMessages(grantee: iam.IGrantable & IConstruct): void {
-    const { account, region, partition } = Stack.of(this);
-    const arn = (resource: string) => `arn:${partition}:iot:${region}:${account}:${resource}`;
-    Validations.of(grantee).acknowledge(
-      ...['config', 'request'].map((kind) => ({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:topic/cmd/*/*/*/${kind}]`,
-        reason: `Any gateway's ${kind} topic: tenants and gateways are made at run time; the data plane publishes nothing else.`,
-      })),
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason: 'iot:DescribeEndpoint supports no resource-level permissions.',
+      environment: {
+        ...props.ingestEnvironment,
+        ...(stream ? { INGEST_DEAD_LETTER_QUEUE_URL: this.telemetryDeadLetterQueue.queueUrl } : {}),
       },
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['iot:Publish'],
-        resources: [arn('topic/cmd/*/*/*/config'), arn('topic/cmd/*/*/*/request')],
-      }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['iot:RetainPublish'], resources: [arn('topic/cmd/*/*/*/config')] }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] }),
-    );
+      // Exactly what the event source may run at once: its database connections are budgeted, and
+      // no other function can take them away.
+      reservedConcurrentExecutions: props.sizing.concurrency,
+    });
+    if (stream) {
+      this.telemetryDeadLetterQueue.grantSendMessages(this.ingestFunction);
+      this.ingestFunction.addEventSource(
+        new KinesisEventSource(stream, {
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: props.sizing.batchSize,
+          maxBatchingWindow: Duration.seconds(props.sizing.batchingWindowSeconds),
+          parallelizationFactor: props.sizing.parallelizationFactor,
+          reportBatchItemFailures: true,
+          bisectBatchOnError: true,
+          // Retried while the store is down, up to half the retention; then its place goes to the DLQ.
+          retryAttempts: 10_000,
+          maxRecordAge: STREAM_MAX_RECORD_AGE,
+          onFailure: new SqsDlq(this.telemetryDeadLetterQueue),
+        }),
+      );
+    } else if (this.telemetryQueue) {
+      this.ingestFunction.addEventSource(
+        new SqsEventSource(this.telemetryQueue, {
+          batchSize: props.sizing.batchSize,
+          maxBatchingWindow: Duration.seconds(props.sizing.batchingWindowSeconds),
+          reportBatchItemFailures: true,
+          maxConcurrency: props.sizing.concurrency,
+        }),
+      );
+    }
   }
 
   /** Lets `grantee` provision and remove gateways: things, certificates, the gateway policy. */
@@ -211,11 +239,6 @@ export class Iot extends Construct {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:cert/*]',
         reason:
           'Certificate ids are made by CreateKeysAndCertificate at run time; only the gateway policy is attachable.',
-      },
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'iot:CreateKeysAndCertificate and iot:DescribeEndpoint support no resource-level permissions.',
       },
     );
     const { account, region, partition } = Stack.of(this);
@@ -252,12 +275,10 @@ export class Iot extends Construct {
         resources: [arn('cert/*')],
       }),
     );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        // Neither action has a resource to scope to: IAM accepts only "*" for them.
-        actions: ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'],
-        resources: ['*'],
-      }),
+    grantOnAnyResource(
+      grantee,
+      ['iot:CreateKeysAndCertificate', 'iot:DescribeEndpoint'],
+      'a certificate is made before it has an id, and the account endpoint is no resource: IAM takes "*" only',
     );
   }
 }

@@ -59,8 +59,6 @@ export class Reports extends Construct {
       description: 'Generates one report run (PDF, XLSX, CSV), stores the files and e-mails them',
       timeout: Duration.minutes(5),
       memorySize: 1536,
-      // Opening the config store applies pending migrations, as in every function that reads it.
-      withMigrations: true,
       // pdfkit reads its standard fonts (.afm files) from its package folder at run time.
       bundling: { nodeModules: ['pdfkit'] },
       vpc: props.vpc,
@@ -68,6 +66,8 @@ export class Reports extends Construct {
       environment,
       // A run that failed is recorded as failed in its history; retrying the event would find it no longer queued.
       retryAttempts: 0,
+      // Report runs queue (asynchronous invokes wait) rather than take the database from ingest.
+      reservedConcurrentExecutions: 5,
     });
     this.schedulerFunction = new PlantwatchFunction(this, 'Scheduler', {
       entry: 'functions/src/lambda/report-scheduler.ts',
@@ -75,7 +75,7 @@ export class Reports extends Construct {
         'Queues the report runs whose schedule slot has passed (once per report, however many slots)',
       timeout: Duration.seconds(55),
       memorySize: 512,
-      withMigrations: true,
+      reservedConcurrentExecutions: 1,
       vpc: props.vpc,
       securityGroups: [props.functionSecurityGroup],
       environment: { ...environment, REPORT_WORKER_FUNCTION: this.workerFunction.functionName },

@@ -16,6 +16,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as timestream from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
+import { grantOnAnyResource } from './wildcards.ts';
 
 export interface TimestreamRollupsProps {
   readonly database: timestream.CfnDatabase;
@@ -160,8 +161,10 @@ export class TimestreamRollups extends Construct {
         resources: Object.values(tables).map((table) => table.attrArn),
       }),
     );
-    this.executionRole.addToPolicy(
-      new iam.PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }),
+    grantOnAnyResource(
+      this.executionRole,
+      ['timestream:DescribeEndpoints'],
+      'Timestream endpoint discovery supports no resource-level permissions',
     );
     this.notificationTopic.grantPublish(this.executionRole);
     this.executionRole.addToPolicy(
@@ -176,17 +179,11 @@ export class TimestreamRollups extends Construct {
         resources: [this.errorReportsBucket.bucketArn],
       }),
     );
-    Validations.of(this.executionRole).acknowledge(
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason: 'timestream:DescribeEndpoints (endpoint discovery) supports no resource-level permissions.',
-      },
-      {
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.errorReportsBucket.node.defaultChild as s3.CfnBucket)}.Arn>/rollups/*]`,
-        reason:
-          'Error reports are objects Timestream names per run, under the rollups/ prefix of this bucket only.',
-      },
-    );
+    Validations.of(this.executionRole).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.errorReportsBucket.node.defaultChild as s3.CfnBucket)}.Arn>/rollups/*]`,
+      reason:
+        'Error reports are objects Timestream names per run, under the rollups/ prefix of this bucket only.',
+    });
 
     const sql = timestreamRollupQueries(props.database.ref, props.table.attrName, {
       everyMs: every.toMilliseconds(),

@@ -56,7 +56,10 @@ describe('the API construct', () => {
           IOT_POLICY_NAME: { Ref: logicalId(stack, stack.iot.gatewayPolicy) },
           DATABASE_SECRET_ARN: Match.anyValue(),
           DATABASE_NAME: 'plantwatch',
-          TELEMETRY_STORE: 'timestream',
+          TELEMETRY_STORE: 'postgres',
+          DATABASE_TELEMETRY_ROLE: 'plantwatch_telemetry',
+          IOT_TELEMETRY_RULE_NAME: { Ref: logicalId(stack, stack.iot.telemetryRule) },
+          GATEWAY_PUBLISH_INTERVAL_MS: '5000',
         }),
       },
     });

@@ -6,7 +6,8 @@ import cdkNag from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { PlantwatchStack } from '../src/plantwatch-stack.ts';
 import { readSettings } from '../src/settings.ts';
-import { NO_BUNDLING } from './support/stack.ts';
+import { wildcardGrants } from '../src/wildcards.ts';
+import { logicalId, NO_BUNDLING } from './support/stack.ts';
 
 interface StateDefinition {
   Type: string;
@@ -63,6 +64,7 @@ describe('the app with every optional context switch set', () => {
 
 describe.each(['timestream', 'postgres'])('the app with telemetryStore=%s', (telemetryStore) => {
   const { app, stack } = checkedApp(telemetryStore);
+  void app;
 
   // Synthesis with every rule pack takes seconds; on a busy two-core runner it may take more.
   it('passes cdk-nag AwsSolutionsChecks with every finding acknowledged beside its resource', {
@@ -101,6 +103,57 @@ describe.each(['timestream', 'postgres'])('the app with telemetryStore=%s', (tel
         '"aws:SecureTransport":"false"',
       );
     }
+  });
+
+  it('lets nothing reach a function without its front door: no function URL, and only AWS services may invoke', () => {
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Url', 0);
+    const principals = Object.values(template.findResources('AWS::Lambda::Permission')).map(
+      (permission) => permission.Properties.Principal,
+    );
+    expect(principals.length).toBeGreaterThan(0);
+    for (const principal of principals) expect(principal).toMatch(/^[a-z.-]+\.amazonaws\.com$/);
+  });
+
+  it("puts no secret value in any function's environment: secrets are named by ARN and read at cold start", () => {
+    const functions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    for (const fn of functions) {
+      const variables: Record<string, unknown> = fn.Properties.Environment?.Variables ?? {};
+      for (const [name, value] of Object.entries(variables)) {
+        expect(JSON.stringify(value), name).not.toMatch(/resolve:(secretsmanager|ssm-secure)/);
+        if (/SECRET|PASSWORD|TOKEN|PRIVATE/.test(name)) {
+          // a secret's ARN, where it lives, or which secret goes where: never the value
+          expect(name, name).toMatch(/_ARN$|^NOTIFY_SECRETS_PREFIX$|^SECRETS_TO_ENV$/);
+        }
+      }
+    }
+  });
+
+  it('grants "*" only with a reason: every such statement in the template is listed with its actions', () => {
+    const template = Template.fromStack(stack);
+    const listed = new Map<string, Set<string>>();
+    for (const grant of wildcardGrants(stack)) {
+      const role = logicalId(stack, grant.principal);
+      const actions = listed.get(role) ?? new Set<string>();
+      for (const action of grant.actions) actions.add(action);
+      listed.set(role, actions);
+      expect(grant.reason.length, role).toBeGreaterThan(20);
+    }
+    let checked = 0;
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      const roles = (policy.Properties.Roles ?? []).map((role: { Ref: string }) => role.Ref);
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const anyResource = [statement.Resource].flat().includes('*') || statement.NotResource !== undefined;
+        if (!anyResource) continue;
+        for (const role of roles) {
+          for (const action of [statement.Action].flat()) {
+            checked += 1;
+            expect(listed.get(role)?.has(action), `${role}: ${action} on "*"`).toBe(true);
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('gives every Task state of every state machine a timeout', () => {

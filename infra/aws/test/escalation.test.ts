@@ -75,11 +75,11 @@ describe('the escalation construct', () => {
     });
   });
 
-  it('bundles the migrations with every task function (opening the config store applies them)', () => {
+  it('bundles no migrations with the task functions: only the migrations resource migrates, once per deploy', () => {
     for (const fn of Object.values(stack.escalation.taskFunctions)) {
-      expect(template.toJSON().Resources[logicalId(stack, fn)].Properties.Handler).toBe(
-        'functions/src/lambda/index.handler',
-      );
+      const resource = template.toJSON().Resources[logicalId(stack, fn)];
+      expect(resource.Properties.Handler).toBe('index.handler');
+      expect(resource.DependsOn).toContain(logicalId(stack, stack.data.migrations));
     }
   });
 
@@ -105,7 +105,10 @@ describe('the escalation construct', () => {
       Roles: [{ Ref: logicalId(stack, notify.role as never) }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'sns:Publish', Resource: '*' }),
+          Match.objectLike({
+            Action: 'sns:Publish',
+            NotResource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] },
+          }),
           Match.objectLike({ Action: 'ses:SendEmail' }),
           Match.objectLike({
             Action: 'secretsmanager:GetSecretValue',

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { TELEMETRY_RULE_SQL } from '../src/iot.ts';
+import { DEFAULT_LOAD, ingestSizing, trafficOf } from '../src/load-model.ts';
 import { logicalId, plantwatchStack } from './support/stack.ts';
 
 const { stack, template } = plantwatchStack();
@@ -61,7 +62,6 @@ describe('the IoT construct', () => {
     expect(byAction('iot:Publish')).toEqual([
       iotArn(`topic/dt/${own}/telemetry`),
       iotArn(`topic/dt/${own}/status`),
-      iotArn(`topic/dt/${own}/response`),
       {
         'Fn::Join': [
           '',
@@ -80,14 +80,8 @@ describe('the IoT construct', () => {
       },
     ]);
     expect(byAction('iot:RetainPublish')).toEqual([iotArn(`topic/dt/${own}/status`)]);
-    expect(byAction('iot:Subscribe')).toEqual([
-      iotArn(`topicfilter/cmd/${own}/config`),
-      iotArn(`topicfilter/cmd/${own}/request`),
-    ]);
-    expect(byAction('iot:Receive')).toEqual([
-      iotArn(`topic/cmd/${own}/config`),
-      iotArn(`topic/cmd/${own}/request`),
-    ]);
+    expect(byAction('iot:Subscribe')).toEqual([iotArn(`topicfilter/cmd/${own}/config`)]);
+    expect(byAction('iot:Receive')).toEqual([iotArn(`topic/cmd/${own}/config`)]);
   });
 
   it('grants nothing broader: every statement allows, names one action and uses the thing-name variable', () => {
@@ -102,7 +96,9 @@ describe('the IoT construct', () => {
     }
   });
 
-  it('routes telemetry through a rule whose SQL builds the envelope ingest expects, to the telemetry queue', () => {
+  it('routes telemetry through a rule whose SQL builds the envelope ingest expects, to the stream by topic', () => {
+    const stream = stack.iot.telemetryStream;
+    if (!stream) throw new Error('the default deployment streams telemetry');
     template.hasResourceProperties('AWS::IoT::TopicRule', {
       TopicRulePayload: {
         Sql: TELEMETRY_RULE_SQL,
@@ -110,9 +106,10 @@ describe('the IoT construct', () => {
         RuleDisabled: false,
         Actions: [
           {
-            Sqs: {
-              QueueUrl: { Ref: logicalId(stack, stack.iot.telemetryQueue) },
-              UseBase64: false,
+            Kinesis: {
+              StreamName: { Ref: logicalId(stack, stream) },
+              // one gateway's messages keep their order in one shard
+              PartitionKey: ['$', '{topic()}'].join(''),
               RoleArn: Match.anyValue(),
             },
           },
@@ -126,27 +123,79 @@ describe('the IoT construct', () => {
     expect(TELEMETRY_RULE_SQL).toContain("FROM 'dt/+/+/+/+'");
   });
 
-  it('gives the telemetry queue a dead-letter queue after five receives, and encrypts every queue', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', {
+  it('sizes the stream and the ingest event source from the load model, with per-record failures and a dead-letter queue', () => {
+    const stream = stack.iot.telemetryStream;
+    if (!stream) throw new Error('the default deployment streams telemetry');
+    const sizing = ingestSizing(trafficOf(DEFAULT_LOAD), 'kinesis');
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      ShardCount: sizing.shards,
+      RetentionPeriodHours: 24,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stream), 'Arn'] },
+      FunctionName: { Ref: logicalId(stack, stack.iot.ingestFunction) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: sizing.batchSize,
+      MaximumBatchingWindowInSeconds: sizing.batchingWindowSeconds,
+      ParallelizationFactor: sizing.parallelizationFactor,
+      BisectBatchOnFunctionError: true,
+      MaximumRecordAgeInSeconds: 12 * 3600,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [logicalId(stack, stack.iot.telemetryDeadLetterQueue), 'Arn'] },
+        },
+      },
+    });
+    // exactly the event source's concurrency is reserved: its connections are budgeted
+    expect(template.toJSON().Resources[logicalId(stack, stack.iot.ingestFunction)].Properties).toMatchObject({
+      ReservedConcurrentExecutions: sizing.concurrency,
+      Handler: 'index.handler',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          INGEST_DEAD_LETTER_QUEUE_URL: { Ref: logicalId(stack, stack.iot.telemetryDeadLetterQueue) },
+        }),
+      },
+    });
+  });
+
+  it('grows the stream and the ingest concurrency with the load model (1,000 sites)', () => {
+    const big = plantwatchStack({ loadSites: 1000 });
+    const sizing = ingestSizing(trafficOf({ ...DEFAULT_LOAD, sites: 1000 }), 'kinesis');
+    expect(sizing.shards).toBeGreaterThan(ingestSizing(trafficOf(DEFAULT_LOAD), 'kinesis').shards);
+    big.template.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: sizing.shards });
+    big.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ParallelizationFactor: sizing.parallelizationFactor,
+    });
+    expect(big.stack.iot.sizing.concurrency).toBe(sizing.concurrency);
+  });
+
+  it('with ingestQueue=sqs: a queue with a dead-letter queue after five receives, batches of 10, concurrency from the load model', () => {
+    const { stack: sqsStack, template: sqsTemplate } = plantwatchStack({ ingestQueue: 'sqs' });
+    const queue = sqsStack.iot.telemetryQueue;
+    if (!queue) throw new Error('ingestQueue=sqs has a queue');
+    const sizing = ingestSizing(trafficOf(DEFAULT_LOAD), 'sqs');
+    sqsTemplate.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, stack.iot.telemetryDeadLetterQueue), 'Arn'] },
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [logicalId(sqsStack, sqsStack.iot.telemetryDeadLetterQueue), 'Arn'],
+        },
         maxReceiveCount: 5,
       },
       VisibilityTimeout: 360,
     });
-    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
-      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    for (const each of Object.values(sqsTemplate.findResources('AWS::SQS::Queue'))) {
+      expect(each.Properties.SqsManagedSseEnabled).toBe(true);
     }
-  });
-
-  it('feeds the ingest function from the queue, reporting failures per message', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.iot.telemetryQueue), 'Arn'] },
-      FunctionName: { Ref: logicalId(stack, stack.iot.ingestFunction) },
+    sqsTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(sqsStack, queue), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 10,
-      ScalingConfig: { MaximumConcurrency: 5 },
+      ScalingConfig: { MaximumConcurrency: sizing.concurrency },
     });
+    sqsTemplate.resourceCountIs('AWS::Kinesis::Stream', 0);
   });
 
   it('declares a gateway thing type with tenant and site as searchable attributes', () => {
@@ -155,7 +204,7 @@ describe('the IoT construct', () => {
     });
   });
 
-  it('grants the API function every IoT action the provisioning adapter and the data-plane publisher send, the config push its publish, and no other role any', () => {
+  it('grants the API function every IoT action the provisioning adapter sends, and no other role any', () => {
     const adapterActions = [
       'iot:AttachPolicy',
       'iot:AttachThingPrincipal',
@@ -182,12 +231,10 @@ describe('the IoT construct', () => {
       }
     }
     const withIot = [...iotActionsByRole].filter(([, actions]) => actions.size > 0);
-    const apiRole = logicalId(stack, stack.api.apiFunction.role as unknown as IConstruct);
-    const pushRole = logicalId(stack, stack.configPush.pushFunction.role as unknown as IConstruct);
-    expect(withIot.map(([role]) => role).sort()).toEqual([apiRole, pushRole].sort());
-    const actionsOf = (role: string) => [...(iotActionsByRole.get(role) ?? [])].sort();
-    expect(actionsOf(apiRole)).toEqual([...adapterActions, 'iot:Publish', 'iot:RetainPublish'].sort());
-    expect(actionsOf(pushRole)).toEqual(['iot:DescribeEndpoint', 'iot:Publish', 'iot:RetainPublish']);
+    expect(withIot.map(([role]) => role)).toEqual([
+      logicalId(stack, stack.api.apiFunction.role as unknown as IConstruct),
+    ]);
+    expect([...(withIot[0]?.[1] ?? [])].sort()).toEqual(adapterActions);
   });
 
   it('lets only the API function provision gateways, with the gateway policy as the one attachable policy', () => {

@@ -72,17 +72,73 @@ describe('the Operations construct', () => {
     expect(body).toContain('ExecutionsFailed');
   });
 
-  it('alarms when telemetry has waited more than five minutes for ingest', () => {
+  it('alarms when telemetry has waited more than five minutes in the stream, and when the stream throttles the rule', () => {
+    const stream = stack.iot.telemetryStream;
+    if (!stream) throw new Error('the default deployment streams telemetry');
+    const dimensions = [{ Name: 'StreamName', Value: { Ref: logicalId(stack, stream) } }];
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateAgeOfOldestMessage',
-      Dimensions: [
-        {
-          Name: 'QueueName',
-          Value: { 'Fn::GetAtt': [logicalId(stack, stack.iot.telemetryQueue), 'QueueName'] },
-        },
-      ],
-      Threshold: 300,
+      MetricName: 'GetRecords.IteratorAgeMilliseconds',
+      Dimensions: dimensions,
+      Threshold: 300_000,
       ComparisonOperator: 'GreaterThanThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'WriteProvisionedThroughputExceeded',
+      Dimensions: dimensions,
+      Threshold: 0,
+    });
+  });
+
+  it('alarms on Aurora at its maximum capacity and near the connection budget, API and web 5xx, and CloudFront 5xx in us-east-1', () => {
+    const cluster = [{ Name: 'DBClusterIdentifier', Value: { Ref: logicalId(stack, stack.data.cluster) } }];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ServerlessDatabaseCapacity',
+      Dimensions: cluster,
+      Threshold: 4 * 0.95,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DatabaseConnections',
+      Dimensions: cluster,
+      Threshold: Math.floor(stack.connectionBudget * 0.9),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5xx',
+      Namespace: 'AWS/ApiGateway',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count' }),
+          }),
+        }),
+      ]),
+    });
+    const cloudfront = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => alarm.Properties.MetricName === '5xxErrorRate',
+    );
+    expect(cloudfront).toHaveLength(1);
+    expect(cloudfront[0]?.Condition).toBeDefined();
+  });
+
+  it('has a monthly cost budget that tells the alarm topic at 80 % spent and 100 % forecast', () => {
+    template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: {
+        BudgetType: 'COST',
+        TimeUnit: 'MONTHLY',
+        BudgetLimit: { Unit: 'USD', Amount: Match.anyValue() },
+      },
+      NotificationsWithSubscribers: [
+        Match.objectLike({ Notification: Match.objectLike({ NotificationType: 'ACTUAL', Threshold: 80 }) }),
+        Match.objectLike({
+          Notification: Match.objectLike({ NotificationType: 'FORECASTED', Threshold: 100 }),
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'budgets.amazonaws.com' } })]),
+      },
     });
   });
 
@@ -95,10 +151,11 @@ describe('the Operations construct', () => {
         ]),
       },
     });
-    // dead-letter queues, errors and throttles of every function, the backlog, failed and timed-out
-    // chains, escalation intents given up on or waiting, the service canary's failures
+    // dead-letter queues, errors and throttles of every function, failed and timed-out chains,
+    // escalation intents given up on or waiting, the service canary's failures, the stream (2), Aurora
+    // (2), API 5xx, web 5xx, CloudFront 5xx
     const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
     const deadLetterQueues = stack.data.rollups ? 3 : 2; // + the rollup failures queue with Timestream
-    expect(stack.operations.alarms).toHaveLength(deadLetterQueues + 2 * functions + 1 + 2 + 3);
+    expect(stack.operations.alarms).toHaveLength(deadLetterQueues + 2 * functions + 2 + 3 + 2 + 2 + 3);
   });
 });

@@ -39,7 +39,35 @@ describe('the web bundle', () => {
     expect(existsSync(join(out, 'web', 'public', 'favicon.ico'))).toBe(true);
     expect(readFileSync(join(out, 'run.sh'), 'utf8')).toBe(RUN_SH);
     expect(statSync(join(out, 'run.sh')).mode & 0o111).toBe(0o111);
-    expect(RUN_SH).toContain('exec node web/server.js');
+    expect(RUN_SH).toContain('exec node start.mjs');
+    expect(RUN_SH).toContain('PLANTWATCH_WEB_SERVER=./web/server.js');
+    // start.mjs: the secrets reader bundled with its SDK client, nothing left to resolve at run time
+    const start = readFileSync(join(out, 'start.mjs'), 'utf8');
+    expect(start).toContain('SECRETS_TO_ENV');
+    expect(start).not.toMatch(/from\s*["']@aws-sdk/);
+  });
+
+  it('start.mjs puts each named secret in the environment before the server starts, and refuses a bad spec', async () => {
+    const { loadSecrets, parseSecretsToEnv } = await import('../web-start/start.ts');
+    const asked: unknown[] = [];
+    const client = {
+      send: async (command: { input: { SecretId: string } }) => {
+        asked.push(command.input.SecretId);
+        return { SecretString: `value-of-${command.input.SecretId}` };
+      },
+    };
+    const env: NodeJS.ProcessEnv = {
+      SECRETS_TO_ENV: 'NEXTAUTH_SECRET=arn:aws:secretsmanager:eu-west-1:1:secret:a',
+    };
+
+    const loaded = await loadSecrets(env, client as never);
+
+    expect(loaded).toEqual(['NEXTAUTH_SECRET']);
+    expect(env.NEXTAUTH_SECRET).toBe('value-of-arn:aws:secretsmanager:eu-west-1:1:secret:a');
+    expect(asked).toEqual(['arn:aws:secretsmanager:eu-west-1:1:secret:a']);
+    expect(() => parseSecretsToEnv('lowercase=arn')).toThrow(
+      'SECRETS_TO_ENV: "lowercase=arn" must be NAME=<secret ARN>',
+    );
   });
 
   it('says to run next build when there is no standalone server', () => {
@@ -54,7 +82,7 @@ describe('the Web construct', () => {
   const { stack, template } = plantwatchStack();
   const serverId = logicalId(stack, stack.web.serverFunction);
 
-  it('runs the server on Node 24, arm64, through the Lambda Web Adapter, with the API URL and a generated cookie secret', () => {
+  it('runs the server on Node 24, arm64, through the Lambda Web Adapter, with the API URL and the cookie secret read at start', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -81,15 +109,9 @@ describe('the Web construct', () => {
           HOSTNAME: '127.0.0.1',
           AUTH_TRUST_HOST: 'true',
           API_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
-          NEXTAUTH_SECRET: {
-            'Fn::Join': [
-              '',
-              [
-                '{{resolve:secretsmanager:',
-                { Ref: logicalId(stack, stack.web.authSecret) },
-                ':SecretString:::}}',
-              ],
-            ],
+          // the ARN, read by start.mjs at cold start: no secret value in the configuration
+          SECRETS_TO_ENV: {
+            'Fn::Join': ['', ['NEXTAUTH_SECRET=', { Ref: logicalId(stack, stack.web.authSecret) }]],
           },
         }),
       },
@@ -97,13 +119,56 @@ describe('the Web construct', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
     });
+    const variables = template.toJSON().Resources[serverId].Properties.Environment.Variables;
+    expect(variables.NEXTAUTH_SECRET).toBeUndefined();
+  });
+
+  it('is reachable only through CloudFront: no function URL, an internal load balancer behind a VPC origin', () => {
+    template.resourceCountIs('AWS::Lambda::Url', 0);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internal',
+      Type: 'application',
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'lambda',
+      Targets: [{ Id: { 'Fn::GetAtt': [serverId, 'Arn'] } }],
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'lambda.multi_value_headers.enabled', Value: 'true' }]),
+    });
+    template.hasResourceProperties('AWS::CloudFront::VpcOrigin', {
+      VpcOriginEndpointConfig: Match.objectLike({
+        Arn: { Ref: logicalId(stack, stack.web.loadBalancer) },
+        OriginProtocolPolicy: 'http-only',
+      }),
+    });
+    // The only principal that may invoke the web server: the load balancer, for its target group.
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter((p) =>
+      JSON.stringify(p.Properties.FunctionName).includes(serverId),
+    );
+    expect(permissions.map((p) => p.Properties.Principal)).toEqual(['elasticloadbalancing.amazonaws.com']);
+    // Its security group lets in the VPC only, on port 80.
+    const [group] = Object.values(
+      template.findResources('AWS::EC2::SecurityGroup', {
+        Properties: { GroupDescription: Match.stringLikeRegexp('^Plantwatch web origin') },
+      }),
+    );
+    expect(group?.Properties.SecurityGroupIngress).toEqual(
+      [
+        Match.objectLike({
+          CidrIp: { 'Fn::GetAtt': [Match.anyValue(), 'CidrBlock'] },
+          FromPort: 80,
+          ToPort: 80,
+        }),
+      ].map(() =>
+        expect.objectContaining({
+          FromPort: 80,
+          ToPort: 80,
+          CidrIp: expect.objectContaining({ 'Fn::GetAtt': expect.arrayContaining(['CidrBlock']) }),
+        }),
+      ),
+    );
   });
 
   it('serves it through CloudFront over HTTPS: pages uncached with the viewer host, build assets cached, logs kept', () => {
-    template.hasResourceProperties('AWS::Lambda::Url', {
-      TargetFunctionArn: { 'Fn::GetAtt': [serverId, 'Arn'] },
-      AuthType: 'NONE',
-    });
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultCacheBehavior: Match.objectLike({
@@ -119,14 +184,7 @@ describe('the Web construct', () => {
             CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6', // Managed-CachingOptimized
           }),
         ],
-        Origins: [
-          Match.objectLike({
-            CustomOriginConfig: Match.objectLike({
-              OriginProtocolPolicy: 'https-only',
-              OriginSSLProtocols: ['TLSv1.2'],
-            }),
-          }),
-        ],
+        Origins: [Match.objectLike({ VpcOriginConfig: Match.objectLike({ VpcOriginId: Match.anyValue() }) })],
         Logging: Match.objectLike({
           Bucket: { 'Fn::GetAtt': [logicalId(stack, stack.web.accessLogsBucket), 'RegionalDomainName'] },
         }),
