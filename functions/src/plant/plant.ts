@@ -176,8 +176,16 @@ const fieldsOf = (patch: object) =>
     .map(([field]) => field)
     .join(', ');
 
-export const createDevice = (deps: PlantDeps, principal: Principal, input: CreateDevice) =>
-  changeGateway(deps, principal, async (repos) => {
+export const createDevice = async (deps: PlantDeps, principal: Principal, input: CreateDevice) => {
+  if (input.templateId && deps.planQuota) {
+    // A device made from a template brings its tags: the plan must have room for them all.
+    const templateId = input.templateId;
+    const template = await deps.store.inTenant(principal.tenantId, (repos) =>
+      repos.deviceTemplates.get(templateId),
+    );
+    if (template) await deps.planQuota.ensureRoom(principal.tenantId, 'tags', template.tags.length);
+  }
+  return changeGateway(deps, principal, async (repos) => {
     await gatewayOr404(repos, principal, input.gatewayId);
     const { templateId, ...fields } = input;
     const template = templateId ? await repos.deviceTemplates.get(templateId) : null;
@@ -205,6 +213,7 @@ export const createDevice = (deps: PlantDeps, principal: Principal, input: Creat
       : `device ${device.key} added`;
     return { gatewayId: input.gatewayId, change, result: device };
   });
+};
 
 export const updateDevice = (deps: PlantDeps, principal: Principal, deviceId: string, patch: UpdateDevice) =>
   changeGateway(deps, principal, async (repos) => {

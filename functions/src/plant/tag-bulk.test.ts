@@ -1,6 +1,6 @@
 // Many tags at once over the real config store (PGlite): bulk changes all or nothing, CSV import
 // (merge, replace, dry run) and export, device templates applied to devices on two gateways.
-import { InvalidInputError } from '@plantwatch/shared';
+import { InvalidInputError, PlanLimitError } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
 import type { ConfigDatabase } from '../platform/database/database.ts';
@@ -229,5 +229,73 @@ describe('many tags at once', () => {
     await expect(harness.newModbusDevice(engineer, gateway.id, 'plc-2', template.id)).rejects.toThrow(
       'templateId: a opcua template does not fit a modbus-tcp device',
     );
+  });
+
+  it("checks the plan's tag limit for what a bulk change, an import and a template would add", async () => {
+    const { engineer, gateway } = await harness.newSite('quota');
+    const asked: number[] = [];
+    const deps = {
+      ...harness.deps,
+      planQuota: {
+        async ensureRoom(_tenantId: string, _resource: string, adding = 1) {
+          asked.push(adding);
+          if (adding > 2) throw new PlanLimitError(`your plan allows 2 more tags, not ${adding}`);
+        },
+      },
+    };
+    const device = await harness.newModbusDevice(engineer, gateway.id, 'plc-1');
+
+    await expect(
+      bulkChangeTags(deps, engineer, device.id, {
+        create: [modbusTag('a', 1), modbusTag('b', 2), modbusTag('c', 3)],
+        update: [],
+        delete: [],
+      }),
+    ).rejects.toThrow('your plan allows 2 more tags, not 3');
+    await expect(
+      importTagsCsv(deps, engineer, device.id, {
+        csv: 'key,name,address,type\na,A,1,uint16\nb,B,2,uint16\nc,C,3,uint16\n',
+        mode: 'merge',
+        dryRun: false,
+      }),
+    ).rejects.toThrow(PlanLimitError);
+    const template = await templates.createDeviceTemplate(deps, engineer, {
+      name: 'Three tags',
+      description: '',
+      protocol: 'modbus',
+      tags: [modbusTag('a', 1), modbusTag('b', 2), modbusTag('c', 3)],
+    });
+    await expect(
+      plant.createDevice(deps, engineer, {
+        gatewayId: gateway.id,
+        key: 'plc-2',
+        name: 'plc-2',
+        description: '',
+        enabled: true,
+        connection: {
+          protocol: 'modbus-tcp',
+          host: '127.0.0.1',
+          port: 502,
+          unitId: 1,
+          pollMs: 1000,
+          timeoutMs: 2000,
+          byteOrder: 'BE',
+          wordOrder: 'BE',
+          interRequestDelayMs: 0,
+          maxGap: 8,
+        },
+        heartbeatMs: 60_000,
+        templateId: template.id,
+      }),
+    ).rejects.toThrow(PlanLimitError);
+    await expect(
+      templates.applyDeviceTemplate(deps, engineer, template.id, { deviceIds: [device.id], mode: 'merge' }),
+    ).rejects.toThrow(PlanLimitError);
+
+    expect(asked).toEqual([3, 3, 3, 3]);
+    expect((await plant.listDevices(deps, engineer, { gatewayId: gateway.id })).map((d) => d.key)).toEqual([
+      'plc-1',
+    ]);
+    expect(await keysOf(engineer, device.id)).toEqual([]);
   });
 });

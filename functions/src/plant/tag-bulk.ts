@@ -80,12 +80,18 @@ function summary(device: Stored, counts: { created: number; updated: number; del
   return `device ${device.key}: tags ${parts.join(', ') || 'unchanged'} (${how})`;
 }
 
+/** The plan's tag limit, checked before a change that adds tags (as createTag does). */
+export async function ensureTagRoom(deps: PlantDeps, principal: Principal, adding: number): Promise<void> {
+  if (adding > 0) await deps.planQuota?.ensureRoom(principal.tenantId, 'tags', adding);
+}
+
 export async function bulkChangeTags(
   deps: PlantDeps,
   principal: Principal,
   deviceId: string,
   changes: BulkTagChanges,
 ) {
+  await ensureTagRoom(deps, principal, changes.create.length - changes.delete.length);
   const { result, version } = await changeGatewayVersioned(deps, principal, async (repos) => {
     const device = await deviceOr404(repos, principal, deviceId);
     const done = await applyTagChanges(repos, () => deps.ids.newId(), device, changes);
@@ -176,6 +182,7 @@ export async function importTagsCsv(
   if (input.dryRun) return outcome(await deps.store.inTenant(principal.tenantId, plan), null);
   const planned = await deps.store.inTenant(principal.tenantId, plan);
   if (nothingToDo(planned.changes)) return outcome(planned, null);
+  await ensureTagRoom(deps, principal, planned.keys.created.length - planned.keys.deleted.length);
   const { result, version } = await changeGatewayVersioned(deps, principal, async (repos) => {
     // Planned again inside the change's transaction, so the diff is against what is committed now.
     const p = await plan(repos);

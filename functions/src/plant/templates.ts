@@ -15,7 +15,7 @@ import type { Principal } from '../platform/principal.ts';
 import { changeGatewayVersioned } from './config-versions.ts';
 import { deviceOr404, type PlantDeps } from './plant.ts';
 import type { DeviceTemplateRecord, DeviceTemplateRepositories } from './ports.ts';
-import { applyTagChanges, planTagList } from './tag-bulk.ts';
+import { applyTagChanges, ensureTagRoom, planTagList } from './tag-bulk.ts';
 
 type Repos = DeviceTemplateRepositories;
 type Stored = DeviceTemplateRecord & { createdAt: Date; updatedAt: Date };
@@ -96,6 +96,7 @@ export async function applyDeviceTemplate(
   const byGateway = await deps.store.inTenant(principal.tenantId, async (repos) => {
     const template = await templateOr404(repos, id);
     const groups = new Map<string, string[]>();
+    let adding = 0;
     for (const [index, deviceId] of [...new Set(input.deviceIds)].entries()) {
       const device = await deviceOr404(repos, principal, deviceId);
       if (
@@ -109,9 +110,12 @@ export async function applyDeviceTemplate(
         );
       }
       groups.set(device.gatewayId, [...(groups.get(device.gatewayId) ?? []), deviceId]);
+      const plan = planTagList(await repos.tags.list({ deviceId, scope: null }), template.tags, input.mode);
+      adding += plan.keys.created.length - plan.keys.deleted.length;
     }
-    return groups;
+    return { groups, adding };
   });
+  await ensureTagRoom(deps, principal, byGateway.adding);
   const devices: {
     deviceId: string;
     created: number;
@@ -119,7 +123,7 @@ export async function applyDeviceTemplate(
     deleted: number;
     configVersion: number | null;
   }[] = [];
-  for (const [gatewayId, deviceIds] of byGateway) {
+  for (const [gatewayId, deviceIds] of byGateway.groups) {
     const { result, version } = await changeGatewayVersioned(deps, principal, async (repos) => {
       const template = await templateOr404(repos, id);
       const counts = [];
