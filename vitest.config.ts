@@ -19,6 +19,8 @@ const integration = [
   'functions/src/compose/config-store.test.ts',
   'functions/src/platform/database/{migrate-as-owner,row-level-security}.test.ts',
   'functions/src/lambda/{alarm-check,aws-stores,housekeeping}.test.ts',
+  // the real AWS adapters and Lambda handlers against the AWS emulator (../shared/tools/aws-emulator)
+  '{functions,infra/aws}/**/*emulator.test.ts',
   // AWS and provider clients against local HTTP and MQTT servers
   'functions/src/compose/aws.test.ts',
   'functions/src/notify/adapters/providers.test.ts',

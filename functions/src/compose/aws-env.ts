@@ -87,6 +87,13 @@ export const awsApiEnvSchema = awsStoresEnvSchema.extend({
   TWILIO_API_URL: z.url().default('https://api.twilio.com'),
   IOT_POLICY_NAME: nonEmpty,
   IOT_THING_TYPE_NAME: z.string().min(1).optional(),
+  /** The telemetry rule: provisioning bundles tell gateways to publish to it by Basic Ingest. */
+  IOT_TELEMETRY_RULE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,128}$/, 'must be an IoT rule name (letters, digits, underscores)')
+    .optional(),
+  /** The publish interval bundles give gateways (what the stack's ingest is sized for). */
+  GATEWAY_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   /** mqtts://host:8883; looked up with DescribeEndpoint (iot:Data-ATS) when not set. */
   IOT_ENDPOINT: z
     .string()

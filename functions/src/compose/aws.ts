@@ -190,7 +190,7 @@ export async function openAwsTelemetryStore(env: AwsStoresEnv, databaseUrl: stri
       url: databaseUrl,
       maxConnections: env.DATABASE_MAX_CONNECTIONS,
       maxPointAgeMs: env.TELEMETRY_RETENTION_DAYS * 86_400_000,
-      // The migrations resource made the schema; partitions belong to the owner role.
+      // The migrations resource made the schema; partitions belong to the telemetry role.
       ensureSchema: false,
       ...(env.DATABASE_TELEMETRY_ROLE ? { role: env.DATABASE_TELEMETRY_ROLE } : {}),
     });
@@ -320,6 +320,10 @@ export async function createAwsApiDeps(
       policyName: env.IOT_POLICY_NAME,
       thingTypeName: env.IOT_THING_TYPE_NAME,
       endpoint,
+      ...(env.IOT_TELEMETRY_RULE_NAME ? { telemetryRuleName: env.IOT_TELEMETRY_RULE_NAME } : {}),
+      ...(env.GATEWAY_PUBLISH_INTERVAL_MS !== undefined
+        ? { publishIntervalMs: env.GATEWAY_PUBLISH_INTERVAL_MS }
+        : {}),
     }),
     passwords: createScryptPasswordHasher(OWASP_SCRYPT_COST),
     clock: systemClock,

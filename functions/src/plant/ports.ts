@@ -33,6 +33,14 @@ export interface GatewayCertificateIssuer {
   issue(gateway: { tenantId: string; siteId: string; gatewayId: string }): Promise<IssuedGatewayCertificate>;
   /** The gateway was deleted: none of its certificates may connect again. */
   retire(gatewayId: string): Promise<void>;
+  /**
+   * How this broker wants telemetry published, written into the bundle (on AWS: the Basic Ingest topic
+   * and the publish interval the stack is sized for); unset: the gateway's defaults.
+   */
+  publishSettings?(gateway: { tenantId: string; siteId: string; gatewayId: string }): {
+    telemetryTopic?: string;
+    publishIntervalMs?: number;
+  };
 }
 
 /** Which gateway a client certificate belongs to (a cross-tenant lookup, for the MQTT broker). */

@@ -55,6 +55,9 @@ export async function createProvisioningBundle(
     config: {
       version: plant.gateway.configVersion,
       gateway: { id: gatewayId, tenantId: ids.tenantId, siteId: ids.siteId },
+      ...(deps.gatewayCertificates.publishSettings
+        ? { mqtt: deps.gatewayCertificates.publishSettings(ids) }
+        : {}),
       ...(plant.gateway.bufferPolicy ? { buffer: plant.gateway.bufferPolicy } : {}),
       // A device without tags has nothing to poll yet; the gateway config requires at least one.
       devices: plant.devices

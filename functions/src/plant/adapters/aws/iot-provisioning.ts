@@ -21,6 +21,7 @@ import {
   UpdateCertificateCommand,
   UpdateThingCommand,
 } from '@aws-sdk/client-iot';
+import { telemetryTopic } from '@plantwatch/shared';
 import type { GatewayCertificateIssuer, IssuedGatewayCertificate } from '../../ports.ts';
 import { AMAZON_ROOT_CA_1_PEM } from './amazon-root-ca.ts';
 
@@ -50,6 +51,10 @@ export interface AwsIotGatewayCertificatesOptions {
   thingTypeName?: string;
   /** mqtts://<ats endpoint>:8883, from describeIotDataEndpoint or configuration. */
   endpoint: string;
+  /** The telemetry rule: bundles tell gateways to publish to it by Basic Ingest (no messaging charge). */
+  telemetryRuleName?: string;
+  /** How often gateways publish (the interval the stack's ingest is sized for). */
+  publishIntervalMs?: number;
 }
 
 export interface GatewayIds {
@@ -71,7 +76,7 @@ const certificateIdOf = (certificateArn: string) => certificateArn.slice(certifi
 export function awsIotGatewayCertificates(
   options: AwsIotGatewayCertificatesOptions,
 ): AwsIotGatewayCertificates {
-  const { client, policyName, thingTypeName, endpoint } = options;
+  const { client, policyName, thingTypeName, endpoint, telemetryRuleName, publishIntervalMs } = options;
 
   async function thingCertificates(thingName: string): Promise<string[]> {
     const arns: string[] = [];
@@ -133,6 +138,12 @@ export function awsIotGatewayCertificates(
 
   return {
     endpoint: () => endpoint,
+    publishSettings: (ids) => ({
+      ...(telemetryRuleName
+        ? { telemetryTopic: `$aws/rules/${telemetryRuleName}/${telemetryTopic(ids)}` }
+        : {}),
+      ...(publishIntervalMs !== undefined ? { publishIntervalMs } : {}),
+    }),
     revokeCertificates,
 
     async issue(gateway): Promise<IssuedGatewayCertificate> {
