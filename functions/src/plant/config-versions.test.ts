@@ -16,8 +16,8 @@ import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import { newTestTenant } from '../platform/testing/tenants.ts';
-import { getConfigVersion, listConfigVersions, rollbackConfig } from './config-versions.ts';
 import { type ConfigPush, createConfigPush } from './config-push.ts';
+import { getConfigVersion, listConfigVersions, rollbackConfig } from './config-versions.ts';
 import * as plant from './plant.ts';
 import type { GatewayMessagePublisher } from './ports.ts';
 import { testModbusConnection } from './testing/plant.ts';
@@ -40,7 +40,8 @@ class RecordingBroker implements GatewayMessagePublisher {
 
 function message(payload: string | undefined): GatewayConfigMessage & { devices: { id: string }[] } {
   const parsed = gatewayConfigMessageSchema.parse(JSON.parse(payload ?? 'null'));
-  const config = parsed.config ?? JSON.parse(gunzipSync(Buffer.from(parsed.configGzip ?? '', 'base64')).toString());
+  const config =
+    parsed.config ?? JSON.parse(gunzipSync(Buffer.from(parsed.configGzip ?? '', 'base64')).toString());
   return { ...parsed, devices: config.devices };
 }
 
@@ -75,8 +76,17 @@ describe('config versions and the config push', () => {
       apiKeyId: null,
       sessionId: null,
     };
-    const site = await plant.createSite(deps(), engineer, { name: 'North', description: '', timeZone: 'UTC', location: null });
-    const gateway = await plant.createGateway(deps(), engineer, { siteId: site.id, name: 'gw', description: '' });
+    const site = await plant.createSite(deps(), engineer, {
+      name: 'North',
+      description: '',
+      timeZone: 'UTC',
+      location: null,
+    });
+    const gateway = await plant.createGateway(deps(), engineer, {
+      siteId: site.id,
+      name: 'gw',
+      description: '',
+    });
     const device = await plant.createDevice(deps(), engineer, {
       gatewayId: gateway.id,
       key: 'plc-1',
@@ -143,7 +153,9 @@ describe('config versions and the config push', () => {
       expect.objectContaining({
         id: 'plc-1',
         heartbeatMs: 60_000,
-        tags: [expect.objectContaining({ id: 'pump_fault', area: 'holding', address: 7, type: 'bool', bit: 3 })],
+        tags: [
+          expect.objectContaining({ id: 'pump_fault', area: 'holding', address: 7, type: 'bool', bit: 3 }),
+        ],
       }),
     ]);
     const detail = await getConfigVersion(deps(), engineer, gateway.id, 3);
@@ -248,7 +260,9 @@ describe('config versions and the config push', () => {
   it('says not found for a version of another gateway or none at all', async () => {
     const a = await newPlant();
     const b = await newPlant();
-    await expect(getConfigVersion(deps(), a.engineer, a.gateway.id, 99)).rejects.toThrow('config version 99 not found');
+    await expect(getConfigVersion(deps(), a.engineer, a.gateway.id, 99)).rejects.toThrow(
+      'config version 99 not found',
+    );
     await expect(listConfigVersions(deps(), a.engineer, b.gateway.id)).rejects.toThrow('gateway not found');
     await expect(rollbackConfig(deps(), b.engineer, a.gateway.id, 2)).rejects.toThrow('gateway not found');
   });

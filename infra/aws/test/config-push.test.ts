@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { GATEWAY_PATH } from '../src/iot.ts';
 import { logicalId, plantwatchStack } from './support/stack.ts';
 
 const { stack, template } = plantwatchStack();
@@ -74,12 +75,8 @@ describe('the ConfigPush construct', () => {
       Properties: { PolicyDocument: { Statement: Statement[] } };
     };
     const text = JSON.stringify(policy.Properties.PolicyDocument.Statement);
-    expect(text).toContain(
-      'topicfilter/cmd/${iot:Connection.Thing.Attributes[tenantId]}/${iot:Connection.Thing.Attributes[siteId]}/${iot:Connection.Thing.ThingName}/request',
-    );
-    expect(text).toContain(
-      'topic/dt/${iot:Connection.Thing.Attributes[tenantId]}/${iot:Connection.Thing.Attributes[siteId]}/${iot:Connection.Thing.ThingName}/response',
-    );
+    expect(text).toContain(`topicfilter/cmd/${GATEWAY_PATH}/request`);
+    expect(text).toContain(`topic/dt/${GATEWAY_PATH}/response`);
     expect(text).not.toContain('topic/cmd/*');
   });
 });
