@@ -10,6 +10,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { logger } from '../observability.ts';
 
 export const APP_ROLE = 'plantwatch_app';
 const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
@@ -71,6 +72,9 @@ export async function openConfigDatabase(options: ConfigDatabaseOptions): Promis
     // Every pooled connection starts as the application role, before any query of ours runs.
     options: `-c role=${APP_ROLE}`,
   });
+  // An idle connection the server dropped (a failover, a restart) must not crash the process: the next
+  // query opens a new one.
+  pool.on('error', (error) => logger.warn('config database connection lost', { error }));
   return {
     kind: 'postgres',
     db: drizzleNodePg({ client: pool }) as unknown as ConfigDb,

@@ -17,6 +17,7 @@ export function sqsRejectedRecords(client: Pick<SQSClient, 'send'>, queueUrl: st
           QueueUrl: queueUrl,
           MessageBody: JSON.stringify({
             source: 'ingest-stream',
+            reason: record.reason,
             sequenceNumber: record.id,
             data: record.data,
           }),
