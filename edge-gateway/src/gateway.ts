@@ -22,7 +22,7 @@ export interface GatewayOptions {
   baseDir: string;
   log?: Logger;
   logLevel?: LogLevel;
-  /** Retained status and status.json are refreshed this often (default 10 s), and on every change. */
+  /** Retained status and status.json are refreshed this often (default mqtt.statusIntervalSeconds), and on every change. */
   statusIntervalMs?: number;
   hangTimeoutMs?: number;
   workerUrl?: URL;
@@ -135,7 +135,8 @@ export class Gateway {
     }
     this.publisher = publisher;
     this.#timers.push(setInterval(() => this.#accept(this.#rbe.heartbeat()), 1000));
-    this.#timers.push(setInterval(() => this.#reportStatus(), options.statusIntervalMs ?? 10_000));
+    const statusEveryMs = options.statusIntervalMs ?? (config.mqtt?.statusIntervalSeconds ?? 10) * 1000;
+    this.#timers.push(setInterval(() => this.#reportStatus(), statusEveryMs));
     this.#timers.push(
       setInterval(() => {
         const signature = this.supervisor

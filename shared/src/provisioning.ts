@@ -151,6 +151,12 @@ export const mqttSettingsSchema = z.strictObject({
    * straight to the rule without the message broker's per-message charge.
    */
   telemetryTopic: z.string().min(1).max(256).optional(),
+  /**
+   * The retained status (buffer, counters, every device's health) is published this often, and at
+   * once whenever a device connects or drops, a config is applied or refused. On AWS each one is a
+   * message through the broker and the rule, so provisioning there asks for 60 s.
+   */
+  statusIntervalSeconds: z.number().int().min(1).max(3600).default(10),
 });
 export type MqttSettings = z.infer<typeof mqttSettingsSchema>;
 
@@ -258,7 +264,10 @@ export const provisioningBundleSchema = z.strictObject({
       version: z.number().int().min(0).optional(),
       gateway: gatewayIdentitySchema,
       /** How this cloud wants telemetry published (on AWS: Basic Ingest, a few seconds apart). */
-      mqtt: mqttSettingsSchema.pick({ publishIntervalMs: true, telemetryTopic: true }).partial().optional(),
+      mqtt: mqttSettingsSchema
+        .pick({ publishIntervalMs: true, telemetryTopic: true, statusIntervalSeconds: true })
+        .partial()
+        .optional(),
       buffer: bufferSettingsSchema.optional(),
       devices: configDevicesSchema,
     })

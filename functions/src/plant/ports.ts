@@ -40,6 +40,7 @@ export interface GatewayCertificateIssuer {
   publishSettings?(gateway: { tenantId: string; siteId: string; gatewayId: string }): {
     telemetryTopic?: string;
     publishIntervalMs?: number;
+    statusIntervalSeconds?: number;
   };
 }
 

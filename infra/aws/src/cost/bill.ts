@@ -45,8 +45,8 @@ export interface Bill {
 
 /** What is assumed rather than measured (docs/deploy-aws.md lists these beside the output). */
 export const ASSUMED = {
-  /** Gateway status (retained, through the broker) every 10 s, about 400 bytes, each one ingested. */
-  statusSeconds: 10,
+  /** Gateway status (retained, through the broker) every 60 s as AWS bundles ask, ~400 bytes, each ingested. */
+  statusSeconds: 60,
   statusBytes: 400,
   /** Aurora: vCPU an ACU gives (a db.r6g.large, 2 vCPU, is about 8 ACU). */
   vcpuPerAcu: 0.25,

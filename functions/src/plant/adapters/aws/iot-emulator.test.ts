@@ -144,6 +144,7 @@ describe('gateway provisioning on the emulated IoT Core', () => {
       expect(provisioningBundleSchema.parse(bundle).config.mqtt).toEqual({
         telemetryTopic: `$aws/rules/${ruleName}/${telemetryTopic({ tenantId: plant.tenantId, siteId: plant.siteId, gatewayId: plant.gatewayId })}`,
         publishIntervalMs: 5000,
+        statusIntervalSeconds: 60,
       });
       expect((await principalsOf(plant.gatewayId)).length).toBe(1);
     } finally {

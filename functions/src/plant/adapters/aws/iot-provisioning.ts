@@ -44,6 +44,9 @@ export async function describeIotDataEndpoint(client: IoTClient): Promise<string
 
 export class IotProvisioningError extends Error {}
 
+/** How often gateways on AWS publish their retained status between changes (the cost model's too). */
+export const AWS_STATUS_INTERVAL_SECONDS = 60;
+
 export interface AwsIotGatewayCertificatesOptions {
   client: IoTClient;
   /** The gateway policy (infra/aws Iot construct): own client id and own topics only. */
@@ -143,6 +146,8 @@ export function awsIotGatewayCertificates(
         ? { telemetryTopic: `$aws/rules/${telemetryRuleName}/${telemetryTopic(ids)}` }
         : {}),
       ...(publishIntervalMs !== undefined ? { publishIntervalMs } : {}),
+      // Each status is a message through the broker and the rule: once a minute, and on every change.
+      statusIntervalSeconds: AWS_STATUS_INTERVAL_SECONDS,
     }),
     revokeCertificates,
 
