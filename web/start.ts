@@ -32,6 +32,8 @@ export interface StartWebOptions {
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Give up after this long (default 60 s). */
   timeoutMs?: number;
+  /** More of the web server's environment (e.g. LIVE_FALLBACK_POLL_MS in a test of push). */
+  env?: Record<string, string>;
 }
 
 export interface WebServer {
@@ -80,6 +82,7 @@ export async function startWeb(options: StartWebOptions): Promise<WebServer> {
     {
       cwd: webDir,
       env: childEnv({
+        ...options.env,
         API_URL: options.apiUrl,
         HOST: options.host,
         WEB_PORT: String(options.port),

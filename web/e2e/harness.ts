@@ -49,7 +49,8 @@ export interface E2e {
   close(): Promise<void>;
 }
 
-export async function startE2e(): Promise<E2e> {
+/** `webEnv`: more of the web server's environment (e.g. its polling fallback's pace). */
+export async function startE2e(options: { webEnv?: Record<string, string> } = {}): Promise<E2e> {
   await mkdir(outputDir, { recursive: true });
   const dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-web-e2e-'));
   const runtime = await startLocalRuntime({
@@ -61,7 +62,14 @@ export async function startE2e(): Promise<E2e> {
   });
   // The production build `npm start` serves: built once per source change and shared by every run (web/build.ts).
   const [web, browser] = await Promise.all([
-    startWeb({ port: 0, host: '127.0.0.1', apiUrl: runtime.apiUrl, dataDir, onLog: () => {} }),
+    startWeb({
+      port: 0,
+      host: '127.0.0.1',
+      apiUrl: runtime.apiUrl,
+      dataDir,
+      onLog: () => {},
+      ...(options.webEnv ? { env: options.webEnv } : {}),
+    }),
     chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
   ]);
   const demo = runtime.demo;
@@ -194,6 +202,9 @@ export async function apiSession(apiUrl: string, login = DEMO) {
     },
     async post(path: string, body: unknown): Promise<Response> {
       return fetch(`${apiUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    },
+    async put(path: string, body: unknown): Promise<Response> {
+      return fetch(`${apiUrl}${path}`, { method: 'PUT', headers, body: JSON.stringify(body) });
     },
   };
 }

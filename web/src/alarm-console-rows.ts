@@ -2,7 +2,7 @@
 import type { Alarm } from '@plantwatch/shared';
 
 export interface ConsoleRow {
-  alarm: Alarm & { clearedAt?: string | null | undefined };
+  alarm: Alarm;
   siteName: string;
   /** The value at the last transition with its unit, as the viewer reads units ("43.5 L/s"). */
   value: string;

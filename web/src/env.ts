@@ -55,6 +55,16 @@ export const webEnvSchema = z
           'must contain {z}, {x} and {y}',
         ),
     ),
+    /**
+     * Where live push (server-sent events) does not get through, the alarm bar and site pages ask for
+     * changes this often instead (ms); tests set it high to prove what they see was pushed.
+     */
+    LIVE_FALLBACK_POLL_MS: z.coerce
+      .number({ message: 'must be a number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(500, 'must be at least 500 ms')
+      .max(3_600_000, 'must be at most an hour')
+      .default(1_500),
     /** Shown under a tiled map: tile servers' terms ask for it (e.g. "© OpenStreetMap contributors"). */
     MAP_TILE_ATTRIBUTION: optional(z.string().min(1).max(200)),
   })

@@ -56,8 +56,6 @@ export const trendRanges = [
 ] as const;
 export type TrendRangeId = (typeof trendRanges)[number]['id'];
 
-/** How often the site page asks for new values: with the gateway's own publishing, well inside 2 s. */
-export const LIVE_POLL_MS = 1_000;
 /**
  * A value older than this is shown as stale. Gateways report by exception but resend every value at
  * least once a heartbeat (60 s by default), so two and a half heartbeats without one means trouble.

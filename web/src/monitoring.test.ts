@@ -61,6 +61,7 @@ const alarm = (fields: Partial<Alarm>): Alarm => ({
   outOfService: false,
   value: 3.1,
   activeSince: iso,
+  clearedAt: null,
   updatedAt: iso,
   ...fields,
 });

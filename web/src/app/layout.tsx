@@ -24,7 +24,7 @@ export const viewport: Viewport = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Read per request (cookies): every page renders dynamically, which the CSP nonce needs anyway.
-  const [{ theme, locale, units }, t] = await Promise.all([getPreferences(), getTranslations()]);
+  const [{ theme, locale, units, timeZone }, t] = await Promise.all([getPreferences(), getTranslations()]);
   return (
     <html lang={locale} data-theme={theme}>
       <head>
@@ -37,7 +37,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </a>
         <NextIntlClientProvider>
           <UnitPreferencesProvider value={units}>{children}</UnitPreferencesProvider>
-          <TimeZoneReporter />
+          <TimeZoneReporter followsBrowser={timeZone === null} />
         </NextIntlClientProvider>
         <HydratedMarker />
       </body>

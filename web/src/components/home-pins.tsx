@@ -1,6 +1,6 @@
 'use client';
-// The home page's pins (ADR 0019): live values of pinned tags, polled per site through the same hook
-// as the site dashboard, and pinned charts drawn by the site's trend panel. Unpinning re-renders the
+// The home page's pins (ADR 0019): live values of pinned tags, per site through the same hook as the
+// site dashboard (pushed, or polled when many sites are pinned), and pinned charts drawn by the site's trend panel. Unpinning re-renders the
 // page from the server, so the list is always the one the API keeps.
 import type { HomeLayout } from '@plantwatch/shared';
 import Link from 'next/link';
@@ -13,16 +13,29 @@ import { TrendPanel } from './trend-panel.tsx';
 type PinnedTag = HomeLayout['tags'][number];
 
 /** One site's pinned tags with their live values. */
-export function PinnedSiteValues(props: { siteId: string; siteName: string; tags: PinnedTag[] }) {
+export function PinnedSiteValues(props: {
+  siteId: string;
+  siteName: string;
+  tags: PinnedTag[];
+  fallbackPollMs: number;
+  push: boolean;
+}) {
   const t = useTranslations();
   const router = useRouter();
-  const { values, status, now } = useSiteLive(props.siteId, { now: Date.now(), values: [], alarms: [] });
+  const { values, live, now } = useSiteLive(
+    props.siteId,
+    { now: Date.now(), values: [], alarms: [] },
+    props.fallbackPollMs,
+    props.push,
+  );
   return (
     <section className="card" aria-labelledby={`pinned-${props.siteId}`}>
       <h3 id={`pinned-${props.siteId}`}>
         <Link href={`/sites/${props.siteId}`}>{props.siteName}</Link>
       </h3>
-      {status === 'error' ? <p className="error">{t('site.liveError')}</p> : null}
+      {live.status === 'reconnecting' || live.status === 'stale' ? (
+        <p className="error">{t('site.liveError')}</p>
+      ) : null}
       <div className="table-wrap">
         <table>
           <thead>

@@ -1,15 +1,18 @@
 'use client';
-// The site dashboard's live part: every tag with its value, unit, quality and freshness, and the
-// site's active alarms with one-click acknowledge. It polls the web server's /api/sites/{id}/live
-// (ADR 0017) every second while the tab is visible, asking only for values newer than it has.
-import type { Alarm } from '@plantwatch/shared';
+// The site dashboard's live part: every tag with its value, unit, quality and freshness, its gateways'
+// state, and the site's active alarms with one-click acknowledge. Pushed by the server as they change
+// (ADR 0028: /api/sites/{id}/live/stream, a relay of the API's site stream); where push does not get
+// through, the web server's /api/sites/{id}/live is polled instead, asking only for newer values.
+import { type Alarm, alarmSchema, type GatewayHealth, gatewayHealthSchema } from '@plantwatch/shared';
 import { useFormatter, useTranslations } from 'next-intl';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { z } from 'zod';
 import { isAnnunciated, worstOf } from '../alarm-summary.ts';
 import { ageParts } from '../i18n/translator.ts';
+import { browserParts, type LiveState, openLiveConnection } from '../live/connection.ts';
 import {
   type LatestValue,
-  LIVE_POLL_MS,
+  latestValueSchema,
   type SiteLive as SiteLiveSnapshot,
   STALE_AFTER_MS,
   siteLiveSchema,
@@ -37,90 +40,88 @@ export interface DashboardGateway {
 /** Every so many polls the whole snapshot is asked for, so a late (buffered) sample is not missed. */
 const FULL_SNAPSHOT_EVERY = 30;
 
-type LiveStatus = 'connecting' | 'live' | 'paused' | 'error';
+const valuesEvent = z.object({ now: z.number(), values: z.array(latestValueSchema) });
+const alarmsEvent = z.object({ alarms: z.array(alarmSchema) });
+const gatewaysEvent = z.object({ gateways: z.array(gatewayHealthSchema) });
 
-/** Polls the site's live route; values merge by tag, alarms are replaced on each answer. */
-export function useSiteLive(siteId: string, initial: SiteLiveSnapshot) {
+/** The site live: pushed, or polled where push does not get through; values merge by tag. */
+export function useSiteLive(
+  siteId: string,
+  initial: SiteLiveSnapshot,
+  fallbackPollMs: number,
+  /** false: polled only (a page showing several sites must not hold a connection per site). */
+  push = true,
+) {
   const [values, setValues] = useState(() => new Map(initial.values.map((v) => [v.tagId, v])));
   const [alarms, setAlarms] = useState<Alarm[]>(initial.alarms);
+  const [gateways, setGateways] = useState<ReadonlyMap<string, GatewayHealth>>(() => new Map());
   // Values rendered with the page are live as of the server's answer: "Connecting…" is only for a page
   // that has none yet.
-  const [status, setStatus] = useState<LiveStatus>(initial.values.length ? 'live' : 'connecting');
+  const [live, setLive] = useState<LiveState>({
+    status: initial.values.length ? 'live' : 'connecting',
+    transport: 'push',
+    lastUpdate: null,
+  });
   const [clock, setClock] = useState({ serverNow: initial.now, receivedAt: 0 });
   const newest = useRef(Math.max(0, ...initial.values.map((v) => v.ts)));
-  const polls = useRef(0);
-  const pollNow = useRef<() => void>(() => {});
+  const refreshNow = useRef<() => void>(() => {});
 
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    let inFlight: AbortController | undefined;
-
-    const schedule = () => {
-      if (stopped) return;
-      clearTimeout(timer);
-      timer = setTimeout(poll, LIVE_POLL_MS);
-    };
-
-    async function poll() {
-      if (document.visibilityState === 'hidden') {
-        setStatus('paused');
-        return; // visibilitychange starts polling again
+    let polls = 0;
+    const merge = (incoming: readonly LatestValue[], serverNow: number) => {
+      if (incoming.length) {
+        newest.current = Math.max(newest.current, ...incoming.map((v) => v.ts));
+        setValues((previous) => {
+          const next = new Map(previous);
+          for (const value of incoming) {
+            const known = next.get(value.tagId);
+            if (!known || known.ts <= value.ts) next.set(value.tagId, value);
+          }
+          return next;
+        });
       }
-      inFlight?.abort();
-      inFlight = new AbortController();
-      const full = polls.current++ % FULL_SNAPSHOT_EVERY === 0;
-      const query = full ? '' : `?since=${newest.current}`;
-      try {
+      setClock({ serverNow, receivedAt: Date.now() });
+    };
+    const parts = browserParts();
+    const connection = openLiveConnection({
+      ...parts,
+      eventSource: push ? parts.eventSource : undefined,
+      streamUrl: `/api/sites/${encodeURIComponent(siteId)}/live/stream`,
+      pollMs: fallbackPollMs,
+      events: {
+        values: (data) => {
+          const event = valuesEvent.parse(data);
+          merge(event.values, event.now);
+        },
+        alarms: (data) => setAlarms(alarmsEvent.parse(data).alarms),
+        gateways: (data) =>
+          setGateways(new Map(gatewaysEvent.parse(data).gateways.map((g) => [g.gatewayId, g]))),
+      },
+      poll: async () => {
+        const full = polls++ % FULL_SNAPSHOT_EVERY === 0;
+        const query = full ? '' : `?since=${newest.current}`;
         const response = await fetch(`/api/sites/${encodeURIComponent(siteId)}/live${query}`, {
           cache: 'no-store',
-          signal: inFlight.signal,
         });
         if (response.status === 401) {
           window.location.assign('/login?error=expired');
           return;
         }
         if (!response.ok) throw new Error(`live values answered ${response.status}`);
-        const live = siteLiveSchema.parse(await response.json());
-        if (live.values.length) {
-          newest.current = Math.max(newest.current, ...live.values.map((v) => v.ts));
-          setValues((previous) => {
-            const next = new Map(previous);
-            for (const value of live.values) {
-              const known = next.get(value.tagId);
-              if (!known || known.ts <= value.ts) next.set(value.tagId, value);
-            }
-            return next;
-          });
-        }
-        setAlarms(live.alarms);
-        setClock({ serverNow: live.now, receivedAt: Date.now() });
-        setStatus('live');
-      } catch (error) {
-        if ((error as Error).name === 'AbortError') return;
-        setStatus('error');
-      }
-      schedule();
-    }
+        const answer = siteLiveSchema.parse(await response.json());
+        merge(answer.values, answer.now);
+        setAlarms(answer.alarms);
+      },
+      onState: setLive,
+    });
+    refreshNow.current = () => connection.refresh();
+    return () => connection.close();
+  }, [siteId, fallbackPollMs, push]);
 
-    const onVisibility = () => {
-      if (document.visibilityState === 'visible') void poll();
-    };
-    pollNow.current = () => void poll();
-    document.addEventListener('visibilitychange', onVisibility);
-    void poll();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      inFlight?.abort();
-      document.removeEventListener('visibilitychange', onVisibility);
-    };
-  }, [siteId]);
-
-  const refresh = useCallback(() => pollNow.current(), []);
+  const refresh = useCallback(() => refreshNow.current(), []);
   // The server's clock, advanced by the time since its answer: freshness never trusts the browser's clock.
   const now = clock.receivedAt ? clock.serverNow + (Date.now() - clock.receivedAt) : clock.serverNow;
-  return { values, alarms, status, now, refresh };
+  return { values, alarms, gateways, live, now, refresh };
 }
 
 export function Freshness({ ts, now }: { ts: number; now: number }) {
@@ -173,10 +174,20 @@ export function SiteLive(props: {
   canAcknowledge: boolean;
   /** The viewer's pinned tags; with it, each tag row has a pin button for the home page. */
   pinnedTagIds?: readonly string[];
+  /** How often values are asked for where push does not get through. */
+  fallbackPollMs: number;
 }) {
   const t = useTranslations();
   const format = useFormatter();
-  const { values, alarms: all, status, now, refresh } = useSiteLive(props.siteId, props.initial);
+  const {
+    values,
+    alarms: all,
+    gateways: health,
+    live,
+    now,
+    refresh,
+  } = useSiteLive(props.siteId, props.initial, props.fallbackPollMs);
+  const lastUpdate = format.dateTime(new Date(live.lastUpdate ?? now), { timeStyle: 'medium' });
   // Shelved and out-of-service alarms are suppressed: counted here, listed in the console.
   const alarms = all.filter((alarm) => !alarm.shelved && !alarm.outOfService);
   const suppressed = all.length - alarms.length;
@@ -186,20 +197,27 @@ export function SiteLive(props: {
     <div className="dashboard">
       <section className="dashboard-values" aria-labelledby="live-heading">
         <h2 id="live-heading">{t('site.devices')}</h2>
-        <p className={`live-status ${status}`} role="status">
-          {status === 'live' ? (
-            t('site.liveStatus', { time: format.dateTime(new Date(now), { timeStyle: 'medium' }) })
-          ) : status === 'paused' ? (
-            t('site.livePaused')
-          ) : status === 'error' ? (
+        <p
+          className={`live-status ${live.status}`}
+          role="status"
+          data-live={live.status}
+          data-transport={live.transport}
+        >
+          {live.status === 'live' ? (
+            t(live.transport === 'push' ? 'site.liveStatus' : 'site.livePolling', { time: lastUpdate })
+          ) : live.status === 'reconnecting' ? (
             <span className="error">{t('site.liveError')}</span>
+          ) : live.status === 'stale' ? (
+            <span className="error">{t('site.liveStale', { time: lastUpdate })}</span>
           ) : (
             t('site.liveConnecting')
           )}
         </p>
         {props.gateways.map((gateway) => (
           <section key={gateway.id} className="card" aria-labelledby={`gw-${gateway.id}`}>
-            <h3 id={`gw-${gateway.id}`}>{gateway.name}</h3>
+            <h3 id={`gw-${gateway.id}`}>
+              {gateway.name} <GatewayState health={health.get(gateway.id)} name={gateway.name} />
+            </h3>
             {gateway.description ? <p className="muted">{gateway.description}</p> : null}
             {gateway.devices.length === 0 ? <p>{t('site.noDevices')}</p> : null}
             {gateway.devices.map((device) => (
@@ -316,5 +334,29 @@ export function SiteLive(props: {
         </p>
       </section>
     </div>
+  );
+}
+
+/** A gateway's state beside its name, as its last status said (pushed when a status arrives). */
+function GatewayState({ health, name }: { health: GatewayHealth | undefined; name: string }) {
+  const t = useTranslations('site');
+  const format = useFormatter();
+  if (!health) return null;
+  const text =
+    health.state === 'online'
+      ? t('gatewayOnline')
+      : health.state === 'offline'
+        ? t('gatewayOffline', {
+            since: health.since ? format.dateTime(new Date(health.since), { timeStyle: 'short' }) : '—',
+          })
+        : t('gatewayUnknown');
+  return (
+    <span
+      className={`gateway-state ${health.state}`}
+      data-gateway-state={health.state}
+      title={t('gatewayStateLabel', { name, state: text })}
+    >
+      {text}
+    </span>
   );
 }

@@ -1,19 +1,19 @@
 'use client';
 // Tells the server the browser's time zone (a cookie), so pages render times in it from then on
-// instead of drawing UTC first and flipping to local time.
+// instead of drawing UTC first and flipping to local time. Not while the user chose a zone of their own.
 import { useRouter } from 'next/navigation';
 import { useTimeZone } from 'next-intl';
 import { useEffect } from 'react';
-import { savePreference } from '../server/preference-actions.ts';
+import { reportBrowserTimeZone } from '../server/preference-actions.ts';
 
-export function TimeZoneReporter() {
+export function TimeZoneReporter({ followsBrowser }: { followsBrowser: boolean }) {
   const rendered = useTimeZone();
   const router = useRouter();
   useEffect(() => {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone && zone !== rendered) {
-      void savePreference({ name: 'timeZone', value: zone }).then(() => router.refresh());
+    if (followsBrowser && zone && zone !== rendered) {
+      void reportBrowserTimeZone(zone).then(() => router.refresh());
     }
-  }, [rendered, router]);
+  }, [followsBrowser, rendered, router]);
   return null;
 }

@@ -1,5 +1,6 @@
 'use client';
-// The display units form: per quantity, the unit to show values in, or the tag's own.
+// The display settings form: per quantity, the unit to show values in (or the tag's own), and the time
+// zone times are shown in (or the browser's). Saved for the user: they follow them to other devices.
 import { convertibleUnits, type UnitQuantity, unitCatalogue } from '@plantwatch/shared';
 import { useRouter } from 'next/navigation';
 import { useTranslations } from 'next-intl';
@@ -13,8 +14,18 @@ const unitsOf = (quantity: UnitQuantity) => {
   return first ? convertibleUnits(first.symbol).map((unit) => unit.symbol) : [];
 };
 
+const zoneNames = (): string[] => {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return [];
+  }
+};
+
 export function UnitsForm(props: {
   chosen: UnitPreferences;
+  /** The zone the user chose; null follows the browser. */
+  timeZone: string | null;
   save: (previous: FormState, form: FormData) => Promise<FormState>;
 }) {
   const t = useTranslations('units');
@@ -28,7 +39,7 @@ export function UnitsForm(props: {
       </p>
       <ActionForm
         // Re-mounted with what was saved, so the selects show it.
-        key={JSON.stringify(props.chosen)}
+        key={JSON.stringify([props.chosen, props.timeZone])}
         action={props.save}
         label={t('formLabel')}
         submitLabel={t('save')}
@@ -51,6 +62,16 @@ export function UnitsForm(props: {
             ]}
           />
         ))}
+        <SelectField
+          name="timeZone"
+          label={t('timeZone')}
+          hint={t('timeZoneHint')}
+          defaultValue={props.timeZone ?? ''}
+          options={[
+            { value: '', label: t('followBrowser') },
+            ...zoneNames().map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') })),
+          ]}
+        />
       </ActionForm>
     </>
   );

@@ -1,9 +1,11 @@
-// The viewer's display preferences kept in the browser (cookies the server reads while rendering):
-// theme, language and time zone. They should move to the user's settings in the API (see the ADR).
+// The viewer's display preferences: the signed-in user's as the API keeps them (so they follow the
+// user between devices), else what this browser remembers (cookies, for the pages before signing in),
+// else the defaults.
 import 'server-only';
 import { cookies } from 'next/headers';
 import { getLocale } from 'next-intl/server';
-import { parseUnitPreferences, type UnitPreferences } from '../units/display.ts';
+import { loadUserPreferences } from '../server/preferences-data.ts';
+import { parseUnitPreferences, type UnitPreferences, unitPreferencesSchema } from '../units/display.ts';
 import type { Locale } from './locales.ts';
 
 export const THEME_COOKIE = 'pw-theme';
@@ -16,14 +18,21 @@ export interface Preferences {
   theme: Theme;
   locale: Locale;
   units: UnitPreferences;
+  /** Whether a new alarm sounds a tone (the alarm bar's mute). */
+  alarmSound: boolean;
+  /** The zone the user chose; null follows the browser's (reported into a cookie). */
+  timeZone: string | null;
 }
 
 export async function getPreferences(): Promise<Preferences> {
-  const jar = await cookies();
+  const [jar, saved, locale] = await Promise.all([cookies(), loadUserPreferences(), getLocale()]);
   const theme = jar.get(THEME_COOKIE)?.value;
+  const units = saved?.updatedAt ? unitPreferencesSchema.safeParse(saved.units) : null;
   return {
-    theme: isTheme(theme) ? theme : 'system',
-    locale: await getLocale(),
-    units: parseUnitPreferences(jar.get(UNITS_COOKIE)?.value),
+    theme: saved?.updatedAt ? saved.theme : isTheme(theme) ? theme : 'system',
+    locale: locale as Locale,
+    units: units?.success ? units.data : parseUnitPreferences(jar.get(UNITS_COOKIE)?.value),
+    alarmSound: saved?.alarmSound ?? true,
+    timeZone: saved?.timeZone ?? null,
   };
 }

@@ -1,93 +1,140 @@
 'use client';
-// The alarm bar's feed: one source per browser tab, shared by every component that listens. Today it
-// polls GET /api/alarms/summary; server-sent events can replace `poll` behind the same interface
-// (subscribe / useAlarmFeed), with polling kept as the fallback.
+// The alarm bar's feed: the API's alarm summary pushed as server-sent events (ADR 0028), polled only
+// when push does not work. One connection per browser, not per tab: the tabs elect one (a Web Lock)
+// to hold the stream and share what it hears on a BroadcastChannel, so ten open tabs cost one
+// connection (a browser allows six per server over HTTP/1.1). When that tab closes, another takes
+// over. Components read it with useAlarmFeed.
 import { useSyncExternalStore } from 'react';
 import { type AlarmSummary, alarmSummarySchema } from '../alarm-summary.ts';
+import { browserParts, type LiveState, type LiveTransport, openLiveConnection } from './connection.ts';
 
-export type FeedStatus = 'connecting' | 'live' | 'reconnecting';
+export type FeedStatus = LiveState['status'];
 
 export interface AlarmFeedState {
   status: FeedStatus;
+  transport: LiveTransport;
   summary: AlarmSummary | null;
   /** When the summary shown last arrived (browser clock, epoch ms); null before the first. */
   receivedAt: number | null;
 }
 
-/** How often the summary is asked for: about as often as a push would land, within the 2 s aim. */
-const POLL_MS = 1_500;
-/** While the tab is hidden the title and sound still annunciate, a little less often. */
-const HIDDEN_POLL_MS = 5_000;
+/** The polling fallback's pace, unless the page says otherwise (ALARM_POLL_FALLBACK_MS). */
+export const DEFAULT_FALLBACK_POLL_MS = 1_500;
 
-let state: AlarmFeedState = { status: 'connecting', summary: null, receivedAt: null };
+const LOCK = 'plantwatch-alarm-feed';
+const initial: AlarmFeedState = { status: 'connecting', transport: 'push', summary: null, receivedAt: null };
+
+let state: AlarmFeedState = initial;
 const listeners = new Set<() => void>();
-let timer: ReturnType<typeof setTimeout> | undefined;
-let running = false;
+let fallbackPollMs = DEFAULT_FALLBACK_POLL_MS;
+let stopFeed: (() => void) | null = null;
+let refreshFeed: () => void = () => {};
 
 function publish(next: AlarmFeedState) {
   state = next;
   for (const listener of listeners) listener();
 }
 
-async function poll(): Promise<void> {
-  try {
-    const response = await fetch('/api/alarms/summary', { cache: 'no-store' });
-    if (response.status === 401) {
-      // Logged out in another tab: nothing to annunciate; the page's own guard sends them to log in.
-      publish({ status: 'reconnecting', summary: null, receivedAt: state.receivedAt });
-      return;
-    }
-    if (!response.ok) throw new Error(`alarm summary answered ${response.status}`);
-    const summary = alarmSummarySchema.parse(await response.json());
-    publish({ status: 'live', summary, receivedAt: Date.now() });
-  } catch {
-    // Kept on screen, marked as not live: the bar says since when.
-    publish({ ...state, status: state.receivedAt === null ? 'connecting' : 'reconnecting' });
-  }
-}
-
-function schedule() {
-  if (!running) return;
-  timer = setTimeout(
-    async () => {
-      await poll();
-      schedule();
+/** The connection, in the tab that holds it; every change goes to the other tabs too. */
+function connect(share: (next: AlarmFeedState) => void) {
+  let summary: AlarmSummary | null = state.summary;
+  const connection = openLiveConnection({
+    ...browserParts(),
+    streamUrl: '/api/alarms/summary/stream',
+    pollMs: fallbackPollMs,
+    events: {
+      summary: (data) => {
+        summary = alarmSummarySchema.parse(data);
+      },
     },
-    document.visibilityState === 'hidden' ? HIDDEN_POLL_MS : POLL_MS,
-  );
+    poll: async () => {
+      const response = await fetch('/api/alarms/summary', { cache: 'no-store' });
+      if (response.status === 401) {
+        // Logged out in another tab: nothing to annunciate; the page's own guard sends them to log in.
+        summary = null;
+        throw new Error('signed out');
+      }
+      if (!response.ok) throw new Error(`alarm summary answered ${response.status}`);
+      summary = alarmSummarySchema.parse(await response.json());
+    },
+    onState: (live) => {
+      const next: AlarmFeedState = {
+        status: live.status,
+        transport: live.transport,
+        summary,
+        receivedAt: live.lastUpdate,
+      };
+      publish(next);
+      share(next);
+    },
+  });
+  refreshFeed = () => connection.refresh();
+  return () => {
+    connection.close();
+    refreshFeed = () => {};
+  };
 }
 
-function start() {
-  running = true;
-  void poll().then(schedule);
-}
-
-function stop() {
-  running = false;
-  clearTimeout(timer);
+function start(): () => void {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks || typeof BroadcastChannel !== 'function') return connect(() => {});
+  const channel = new BroadcastChannel(LOCK);
+  let leading = false;
+  channel.onmessage = (message: MessageEvent<{ type: string; state?: AlarmFeedState }>) => {
+    if (message.data.type === 'state' && !leading && message.data.state) publish(message.data.state);
+    // A tab that just opened asks what the leader knows.
+    if (message.data.type === 'hello' && leading) channel.postMessage({ type: 'state', state });
+  };
+  channel.postMessage({ type: 'hello' });
+  const abort = new AbortController();
+  let release: () => void = () => {};
+  locks
+    .request(LOCK, { signal: abort.signal }, async () => {
+      leading = true;
+      const disconnect = connect((next) => channel.postMessage({ type: 'state', state: next }));
+      await new Promise<void>((done) => {
+        release = done;
+      });
+      disconnect();
+      leading = false;
+    })
+    .catch(() => {
+      // Stopped before this tab's turn came: nothing was opened.
+    });
+  return () => {
+    abort.abort();
+    release();
+    channel.close();
+  };
 }
 
 /** Listens to the feed; the first listener starts it, the last one to leave stops it. */
 export function subscribe(listener: () => void): () => void {
   listeners.add(listener);
-  if (listeners.size === 1) start();
+  if (listeners.size === 1) stopFeed = start();
   return () => {
     listeners.delete(listener);
-    if (listeners.size === 0) stop();
+    if (listeners.size === 0) {
+      stopFeed?.();
+      stopFeed = null;
+    }
   };
 }
 
-/** Asks again now (after an acknowledgement, so the bar does not lag the page). */
+/** Asks again now where the feed polls (a pushed feed hears of an acknowledgement by itself). */
 export function refreshAlarmFeed(): void {
-  if (running) void poll();
+  refreshFeed();
 }
 
-const serverState: AlarmFeedState = { status: 'connecting', summary: null, receivedAt: null };
+/** The fallback's pace, set once by the page (before the feed starts). */
+export function configureAlarmFeed(options: { fallbackPollMs: number }): void {
+  fallbackPollMs = options.fallbackPollMs;
+}
 
 export function useAlarmFeed(): AlarmFeedState {
   return useSyncExternalStore(
     subscribe,
     () => state,
-    () => serverState,
+    () => initial,
   );
 }

@@ -1,6 +1,6 @@
 import 'server-only';
-// JSON route handlers the browser polls (ADR 0017): a site's live values and active alarms, and chart
-// series. The browser sends its session cookie; the API token is read from it here and never leaves
+// Route handlers for live data (ADR 0017, 0028): a site's live stream (relayed server-sent events), its
+// live values and active alarms as JSON (the polling fallback), and chart series. The browser sends its session cookie; the API token is read from it here and never leaves
 // the server. Authorisation is the API's: these handlers pass its 401/404 through and add nothing.
 import { alarmSchema, idSchema } from '@plantwatch/shared';
 import type { NextRequest } from 'next/server';
@@ -9,6 +9,7 @@ import { latestValuesSchema, type SiteLive, seriesSchema } from '../live-types.t
 import { trendAggregates } from '../trend-data.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { readAuthToken } from './auth.ts';
+import { relayEventStream } from './event-stream-relay.ts';
 
 const reply = (status: number, body: unknown) =>
   Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
@@ -67,6 +68,13 @@ export async function siteLive(request: NextRequest, context: { params: Promise<
     };
     return reply(200, body);
   });
+}
+
+/** GET /api/sites/{siteId}/live/stream: the API's site stream, relayed (values, alarms, gateways). */
+export async function siteLiveStream(request: NextRequest, context: { params: Promise<{ siteId: string }> }) {
+  const siteId = idSchema.safeParse((await context.params).siteId);
+  if (!siteId.success) return badInput(siteId.error);
+  return relayEventStream(request, `/v1/telemetry/stream?siteId=${encodeURIComponent(siteId.data)}`);
 }
 
 const seriesQuery = z

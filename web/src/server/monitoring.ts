@@ -9,7 +9,6 @@ import {
   alarmEventSchema,
   alarmRuleSchema,
   alarmSchema,
-  isoDateTimeSchema,
   type Site,
 } from '@plantwatch/shared';
 import { z } from 'zod';
@@ -27,11 +26,8 @@ export interface AlarmFilter {
   limit?: number | undefined;
 }
 
-/**
- * An alarm as the console reads it: `clearedAt` (when it last returned to normal) is shown when the
- * API sends it; the API does not yet (asked for in the issue's report), so it is optional here.
- */
-export const consoleAlarmSchema = alarmSchema.extend({ clearedAt: isoDateTimeSchema.nullable().optional() });
+/** An alarm as the console reads it, with `clearedAt` (when it last returned to normal). */
+export const consoleAlarmSchema = alarmSchema;
 export type ConsoleAlarm = z.infer<typeof consoleAlarmSchema>;
 
 /** The API filters and orders (most severe first); at most `limit` (the API's default: 500). */

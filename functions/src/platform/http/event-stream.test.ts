@@ -97,7 +97,9 @@ describe('an event stream', () => {
 
   it('is the snapshot alone where the runtime cannot push: the client asks again after retry', async () => {
     const stream = open({ retryMs: 5_000, read: async () => [{ event: 'summary', data: { n: 1 } }] });
-    expect((await stream.next()).value).toBe('retry: 5000\n\nevent: summary\ndata: {"n":1}\n\n');
+    expect((await stream.next()).value).toBe(
+      'retry: 5000\n\nevent: summary\ndata: {"n":1}\n\nevent: end\ndata: {"reason":"snapshot"}\n\n',
+    );
     expect(await stream.next()).toEqual({ done: true, value: undefined });
   });
 

@@ -140,9 +140,11 @@ function openStream(options: EventStreamOptions): AsyncIterator<string> {
         }
         const events = await read('open');
         if (events === null) return ending('error');
-        // Without a change feed the snapshot is all: the client asks again after `retry`.
-        if (!options.subscribe) phase = 'ending';
-        return { done: false, value: `retry: ${options.retryMs}\n\n${events.map(encodeEvent).join('')}` };
+        const opening = `retry: ${options.retryMs}\n\n${events.map(encodeEvent).join('')}`;
+        if (options.subscribe) return { done: false, value: opening };
+        // Without a change feed the snapshot is all; the end says so, and the client asks again after `retry`.
+        phase = 'ending';
+        return { done: false, value: opening + encodeEvent({ event: 'end', data: { reason: 'snapshot' } }) };
       }
       for (;;) {
         if (phase !== 'open') return done();

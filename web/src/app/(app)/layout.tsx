@@ -5,15 +5,20 @@ import { AlarmBar } from '../../components/shell/alarm-bar.tsx';
 import { AppNav } from '../../components/shell/app-nav.tsx';
 import { navGroups } from '../../components/shell/nav-groups.ts';
 import { UserMenu } from '../../components/shell/user-menu.tsx';
+import { webEnv } from '../../env.ts';
 import { getPreferences } from '../../i18n/preferences.ts';
 import { getViewer } from '../../server/viewer.ts';
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const [viewer, { theme }, t] = await Promise.all([getViewer(), getPreferences(), getTranslations()]);
+  const [viewer, { theme, alarmSound }, t] = await Promise.all([
+    getViewer(),
+    getPreferences(),
+    getTranslations(),
+  ]);
   return (
     <>
       <div className="shell">
-        <AlarmBar userId={viewer.userId} />
+        <AlarmBar alarmSound={alarmSound} fallbackPollMs={webEnv().LIVE_FALLBACK_POLL_MS} />
         <header className="top">
           <Link href="/fleet" className="brand">
             {t('common.product')}

@@ -4,8 +4,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { PinnedChart, PinnedSiteValues } from '../../components/home-pins.tsx';
+import { webEnv } from '../../env.ts';
 import { listSites } from '../../server/data.ts';
 import { getHomeLayout } from '../../server/layout-data.ts';
+
+/** Sites whose pinned values are pushed; more are polled. */
+const MAX_PUSHED_SITES = 2;
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();
@@ -51,6 +55,10 @@ export default async function HomePage() {
                   siteId={siteId}
                   siteName={siteName.get(siteId) ?? siteId}
                   tags={tags}
+                  fallbackPollMs={webEnv().LIVE_FALLBACK_POLL_MS}
+                  // A stream holds one of the six connections a browser opens to a server over HTTP/1.1:
+                  // more than two sites' values are polled instead (ADR 0028).
+                  push={bySite.size <= MAX_PUSHED_SITES}
                 />
               ))}
             </section>

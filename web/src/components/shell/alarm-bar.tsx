@@ -1,14 +1,16 @@
 'use client';
 // The alarm annunciator above every page: unacknowledged alarms by severity (critical flashes until
-// acknowledged), the count in the page title, an optional tone the user can mute (remembered per
-// user in this browser), and N to open the newest alarm.
+// acknowledged), the count in the page title, an optional tone the user can mute (a preference kept
+// for the user by the API), N to open the newest alarm, and whether what it shows is live (pushed, or
+// polled where push does not work), reconnecting, or stale since when.
 import { alarmSeverities } from '@plantwatch/shared';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useFormatter, useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
-import { useAlarmFeed } from '../../live/alarm-feed.ts';
-import { playAlarmTone, soundPreference } from './alarm-sound.ts';
+import { configureAlarmFeed, useAlarmFeed } from '../../live/alarm-feed.ts';
+import { savePreference } from '../../server/preference-actions.ts';
+import { playAlarmTone } from './alarm-sound.ts';
 
 /** Keeps "(n) " in front of the page title while n alarms wait, whatever title Next sets. */
 function useTitleCount(count: number) {
@@ -29,19 +31,23 @@ const typingIn = (target: EventTarget | null) =>
   target instanceof HTMLElement &&
   (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
-export function AlarmBar({ userId }: { userId: string }) {
+export function AlarmBar(props: {
+  /** The user's choice, from their preferences. */
+  alarmSound: boolean;
+  /** How often the feed asks where push does not work. */
+  fallbackPollMs: number;
+}) {
   const t = useTranslations('annunciator');
   const ts = useTranslations('alarms');
   const format = useFormatter();
   const router = useRouter();
-  const { status, summary, receivedAt } = useAlarmFeed();
-  const [soundOn, setSoundOn] = useState(true);
+  configureAlarmFeed({ fallbackPollMs: props.fallbackPollMs });
+  const { status, transport, summary, receivedAt } = useAlarmFeed();
+  const [soundOn, setSoundOn] = useState(props.alarmSound);
   const heard = useRef<string | null>(null);
   const total = summary?.total ?? 0;
   const newest = summary?.newest ?? null;
   useTitleCount(total);
-
-  useEffect(() => setSoundOn(soundPreference.read(userId)), [userId]);
 
   // A tone when a new alarm needs attention (not for the ones already waiting when the page opened).
   useEffect(() => {
@@ -64,14 +70,16 @@ export function AlarmBar({ userId }: { userId: string }) {
   const toggleSound = () => {
     const next = !soundOn;
     setSoundOn(next);
-    soundPreference.write(userId, next);
+    void savePreference({ name: 'alarmSound', value: next });
   };
+  const since = receivedAt ? format.dateTime(new Date(receivedAt), { timeStyle: 'medium' }) : '—';
 
   return (
     <section
       className={`alarm-bar${summary?.worst ? ` abnormal worst-${summary.worst}` : ''}`}
       aria-label={t('label')}
       data-feed={status}
+      data-transport={transport}
     >
       <ul className="alarm-bar-counts">
         {alarmSeverities.map((severity) => {
@@ -106,14 +114,18 @@ export function AlarmBar({ userId }: { userId: string }) {
           t('none')
         ) : null}
       </p>
-      <p className="alarm-bar-status">
+      <p
+        className={`alarm-bar-status status-${status}`}
+        role="status"
+        title={status === 'live' ? t(transport === 'push' ? 'pushTitle' : 'pollTitle') : undefined}
+      >
         {status === 'live'
-          ? t('live')
+          ? t(transport === 'push' ? 'live' : 'polling')
           : status === 'connecting'
             ? t('connecting')
-            : t('reconnecting', {
-                since: receivedAt ? format.dateTime(new Date(receivedAt), { timeStyle: 'medium' }) : '—',
-              })}
+            : status === 'reconnecting'
+              ? t('reconnecting', { since })
+              : t('stale', { since })}
       </p>
       <button type="button" className="secondary sound-toggle" aria-pressed={soundOn} onClick={toggleSound}>
         {soundOn ? t('soundOn') : t('soundOff')}

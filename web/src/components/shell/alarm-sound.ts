@@ -1,25 +1,5 @@
-// The alarm tone (made with Web Audio: no sound file to fetch) and the user's choice to mute it,
-// kept in this browser per user. It should follow the user between devices as an API setting.
-
-const key = (userId: string) => `pw-alarm-sound:${userId}`;
-
-export const soundPreference = {
-  /** On unless this user muted it in this browser. */
-  read(userId: string): boolean {
-    try {
-      return window.localStorage.getItem(key(userId)) !== 'off';
-    } catch {
-      return true;
-    }
-  },
-  write(userId: string, on: boolean): void {
-    try {
-      window.localStorage.setItem(key(userId), on ? 'on' : 'off');
-    } catch {
-      // Storage refused (private mode): the choice lasts for this page only.
-    }
-  },
-};
+// The alarm tone, made with Web Audio: no sound file to fetch. Whether it sounds is the user's
+// preference (alarmSound, kept by the API: it follows them between devices).
 
 let context: AudioContext | undefined;
 

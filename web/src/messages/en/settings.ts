@@ -4,7 +4,7 @@ export const settings = {
     title: 'Display units',
     heading: 'Display units',
     intro:
-      'The units values are shown in, for you in this browser: live values, the alarm console and trends convert from each tag’s own unit. Reports and messages keep the tag’s unit.',
+      'The units values are shown in and the time zone times are shown in, kept for you on every device you sign in on: live values, the alarm console and trends convert from each tag’s own unit. Reports and messages keep the tag’s unit.',
     formLabel: 'Display units',
     asConfigured: 'As each tag is configured',
     quantities: {
@@ -19,6 +19,10 @@ export const settings = {
     save: 'Save units',
     saving: 'Saving…',
     saved: 'Saved. Values are shown in these units from now on.',
+    timeZone: 'Time zone',
+    timeZoneHint: 'Times are shown in this zone wherever you sign in.',
+    followBrowser: 'The browser’s own time zone',
+    badTimeZone: 'Choose a time zone from the list.',
   },
   organisation: {
     title: 'Organisation',

@@ -64,6 +64,11 @@ export const common: MessagesOf<
     live: 'En directo',
     connecting: 'Conectando…',
     reconnecting: 'Reconectando · última actualización {since}',
+    stale: 'Desactualizado desde {since}',
+    polling: 'En directo · consultando',
+    pushTitle: 'Los cambios llegan a esta página en cuanto ocurren',
+    pollTitle:
+      'El envío automático no está disponible aquí: la página consulta los cambios cada pocos segundos',
     soundOn: 'Sonido activado',
     soundOff: 'Sonido desactivado',
   },

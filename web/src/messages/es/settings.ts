@@ -7,7 +7,7 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       title: 'Unidades de visualización',
       heading: 'Unidades de visualización',
       intro:
-        'Las unidades en que ve los valores en este navegador: los valores en directo, la consola de alarmas y las tendencias convierten desde la unidad de cada etiqueta. Los informes y mensajes conservan la unidad de la etiqueta.',
+        'Las unidades de los valores y la zona horaria de las horas, guardadas para usted en cada dispositivo en que inicie sesión: los valores en directo, la consola de alarmas y las tendencias convierten desde la unidad de cada etiqueta. Los informes y mensajes conservan la unidad de la etiqueta.',
       formLabel: 'Unidades de visualización',
       asConfigured: 'Como esté configurada cada etiqueta',
       quantities: {
@@ -22,6 +22,10 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       save: 'Guardar unidades',
       saving: 'Guardando…',
       saved: 'Guardado. Los valores se muestran en estas unidades a partir de ahora.',
+      timeZone: 'Zona horaria',
+      timeZoneHint: 'Las horas se muestran en esta zona dondequiera que inicie sesión.',
+      followBrowser: 'La zona horaria del navegador',
+      badTimeZone: 'Elija una zona horaria de la lista.',
     },
     organisation: {
       title: 'Organización',

@@ -64,6 +64,11 @@ export const common: MessagesOf<
     live: 'Ao vivo',
     connecting: 'Conectando…',
     reconnecting: 'Reconectando · última atualização {since}',
+    stale: 'Desatualizado desde {since}',
+    polling: 'Ao vivo · consultando',
+    pushTitle: 'As mudanças chegam a esta página assim que acontecem',
+    pollTitle:
+      'O envio automático não está disponível aqui: a página consulta as mudanças a cada poucos segundos',
     soundOn: 'Som ligado',
     soundOff: 'Som desligado',
   },

@@ -7,7 +7,7 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       title: 'Unidades de exibição',
       heading: 'Unidades de exibição',
       intro:
-        'As unidades em que os valores aparecem para você neste navegador: valores ao vivo, o console de alarmes e as tendências convertem da unidade de cada tag. Relatórios e mensagens mantêm a unidade da tag.',
+        'As unidades dos valores e o fuso horário das horas, guardados para você em todo dispositivo em que entrar: valores ao vivo, o console de alarmes e as tendências convertem da unidade de cada tag. Relatórios e mensagens mantêm a unidade da tag.',
       formLabel: 'Unidades de exibição',
       asConfigured: 'Como cada tag está configurada',
       quantities: {
@@ -22,6 +22,10 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       save: 'Salvar unidades',
       saving: 'Salvando…',
       saved: 'Salvo. Os valores aparecem nestas unidades a partir de agora.',
+      timeZone: 'Fuso horário',
+      timeZoneHint: 'As horas aparecem neste fuso onde quer que você entre.',
+      followBrowser: 'O fuso horário do navegador',
+      badTimeZone: 'Escolha um fuso horário da lista.',
     },
     organisation: {
       title: 'Organização',

@@ -7,7 +7,7 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       title: '显示单位',
       heading: '显示单位',
       intro:
-        '在此浏览器中显示数值所用的单位：实时数值、报警控制台和趋势会从各测点自身的单位换算。报表和通知消息保留测点的单位。',
+        '数值显示所用的单位和时间显示所用的时区，为您保存在您登录的每台设备上：实时数值、报警控制台和趋势会从各测点自身的单位换算。报表和通知消息保留测点的单位。',
       formLabel: '显示单位',
       asConfigured: '按各测点的配置',
       quantities: {
@@ -22,6 +22,10 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       save: '保存单位',
       saving: '正在保存…',
       saved: '已保存。今后数值将以这些单位显示。',
+      timeZone: '时区',
+      timeZoneHint: '无论在哪里登录，时间都以此时区显示。',
+      followBrowser: '浏览器自身的时区',
+      badTimeZone: '请从列表中选择时区。',
     },
     organisation: {
       title: '组织',

@@ -10,12 +10,12 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function UnitsPage() {
-  const [t, { units }] = await Promise.all([getTranslations('units'), getPreferences()]);
+  const [t, { units, timeZone }] = await Promise.all([getTranslations('units'), getPreferences()]);
   return (
     <div className="narrow">
       <h1>{t('heading')}</h1>
       <p className="muted">{t('intro')}</p>
-      <UnitsForm chosen={units} save={saveUnitPreferences} />
+      <UnitsForm chosen={units} timeZone={timeZone} save={saveUnitPreferences} />
     </div>
   );
 }

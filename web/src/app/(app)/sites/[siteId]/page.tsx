@@ -5,6 +5,7 @@ import { getTranslations } from 'next-intl/server';
 import { LocalTime } from '../../../../components/local-time.tsx';
 import { type DashboardGateway, SiteLive } from '../../../../components/site-live.tsx';
 import { TrendPanel } from '../../../../components/trend-panel.tsx';
+import { webEnv } from '../../../../env.ts';
 import { getSite, getSiteTree } from '../../../../server/data.ts';
 import { getHomeLayout } from '../../../../server/layout-data.ts';
 import { latestValues, listAlarms } from '../../../../server/monitoring.ts';
@@ -96,6 +97,7 @@ export default async function SitePage(props: Props) {
             initial={{ now: Date.now(), values, alarms }}
             canAcknowledge={operator}
             pinnedTagIds={pinnedTagIds}
+            fallbackPollMs={webEnv().LIVE_FALLBACK_POLL_MS}
           />
           <TrendPanel tags={trendTags} pinnedCharts={pinnedCharts} />
         </>

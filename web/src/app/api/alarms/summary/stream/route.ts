@@ -1,0 +1,1 @@
+export { alarmSummaryStream as GET } from '../../../../../server/alarm-summary-route.ts';

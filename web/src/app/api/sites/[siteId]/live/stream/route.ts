@@ -1,0 +1,1 @@
+export { siteLiveStream as GET } from '../../../../../../server/live.ts';
