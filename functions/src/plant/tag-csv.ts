@@ -5,6 +5,7 @@ import {
   addressKindFor,
   type CsvRowError,
   type DeviceProtocol,
+  InvalidInputError,
   MAX_BULK_TAGS,
   type NewTag,
   newTagSchema,
@@ -19,21 +20,22 @@ const NUMBER_COLUMNS: readonly Column[] = ['scale', 'offset', 'deadband', 'addre
 const MODBUS_COLUMNS: readonly Column[] = ['area', 'address', 'type', 'bit', 'length'];
 const OPCUA_COLUMNS: readonly Column[] = ['nodeId'];
 
+/** The address columns of one tag: Modbus or OPC UA (the protocols the CSV covers). */
+function addressCells(address: Tag['address']): Partial<Record<Column, string | number | undefined>> {
+  if (address.kind === 'opcua') return { nodeId: address.nodeId };
+  if (address.kind === 'modbus') {
+    const { area, address: register, type, bit, length } = address;
+    return { area, address: register, type, bit, length };
+  }
+  throw new InvalidInputError(`tags as CSV cover Modbus and OPC UA devices, not ${address.kind}`);
+}
+
 /** The device's tags as CSV text, header first, in key order. */
 export function tagsToCsv(tags: readonly Pick<Tag, keyof NewTag>[]): string {
   const rows = [...tags]
     .sort((a, b) => a.key.localeCompare(b.key))
     .map((tag) => {
-      const address =
-        tag.address.kind === 'opcua'
-          ? { nodeId: tag.address.nodeId }
-          : {
-              area: tag.address.area,
-              address: tag.address.address,
-              type: tag.address.type,
-              bit: tag.address.bit,
-              length: tag.address.length,
-            };
+      const address = addressCells(tag.address);
       const cells: Partial<Record<Column, string | number | undefined>> = {
         key: tag.key,
         name: tag.name,
@@ -85,6 +87,14 @@ export function tagsFromCsv(text: string, protocol: DeviceProtocol): TagCsvResul
   if (errors.length > 0) return { ok: false, errors };
 
   const kind = addressKindFor(protocol);
+  if (kind !== 'modbus' && kind !== 'opcua') {
+    return {
+      ok: false,
+      errors: [
+        { row: 1, field: 'csv', message: `tags as CSV cover Modbus and OPC UA devices, not ${protocol}` },
+      ],
+    };
+  }
   const notHere = kind === 'opcua' ? MODBUS_COLUMNS : OPCUA_COLUMNS;
   const tags: NewTag[] = [];
   const firstRowOfKey = new Map<string, number>();

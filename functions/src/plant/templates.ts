@@ -4,6 +4,7 @@
 // transaction and one config version per gateway; the devices remember the template, so after a
 // change to it the same call brings them all up to date.
 import {
+  addressKindFor,
   type CreateDeviceTemplate,
   type DeviceTemplate,
   InvalidInputError,
@@ -99,11 +100,7 @@ export async function applyDeviceTemplate(
     let adding = 0;
     for (const [index, deviceId] of [...new Set(input.deviceIds)].entries()) {
       const device = await deviceOr404(repos, principal, deviceId);
-      if (
-        device.connection.protocol === 'opcua'
-          ? template.protocol !== 'opcua'
-          : template.protocol !== 'modbus'
-      ) {
+      if (addressKindFor(device.connection.protocol) !== template.protocol) {
         throw new InvalidInputError(
           `deviceIds[${index}]: a ${template.protocol} template does not fit the ${device.connection.protocol} device ${device.key}`,
           { details: { field: `deviceIds.${index}` } },
