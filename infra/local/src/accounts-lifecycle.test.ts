@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { linkToken, startTestApi, type TestApi } from './testing/harness.ts';
 
 let counter = 0;
-const address = (label: string) => `${label}-${(counter += 1)}-${Date.now()}@example.com`;
+const address = (label: string) => {
+  counter += 1;
+  return `${label}-${counter}-${Date.now()}@example.com`;
+};
 
 describe('sign-up verification', () => {
   let api: TestApi;
