@@ -60,7 +60,12 @@ export const ASSUMED = {
   /** A Timestream record billed by size with the batch's common dimensions once (50 B a point). */
   timestreamBytesPerPoint: 50,
   timestreamStoredBytesPerPoint: 135,
-  /** A live dashboard: one request a second through CloudFront, the ALB, the web function and the API. */
+  /**
+   * A live page on AWS: its two server-sent-event streams (alarm bar, site values) answer a snapshot and
+   * end, and the browser reconnects every 5 s (ADR 0028): 0.4 requests a second through CloudFront, the
+   * load balancer, the web function and the API.
+   */
+  dashboardRequestsPerSecond: 0.4,
   webSecondsPerRequest: 0.05,
   apiSecondsPerRequest: 0.03,
   webBytesPerRequest: 2000,
@@ -290,7 +295,7 @@ export function monthlyBill(options: BillOptions): Bill {
   });
 
   // Users: live dashboards and alarm SMS.
-  const webRequests = load.sites * options.dashboardHoursPerSite * 3600;
+  const webRequests = load.sites * options.dashboardHoursPerSite * 3600 * ASSUMED.dashboardRequestsPerSecond;
   const cloudfrontRequests = Math.max(0, webRequests - PRICES.cloudfront.freeRequests);
   const cloudfrontGb = Math.max(
     0,
@@ -311,6 +316,14 @@ export function monthlyBill(options: BillOptions): Bill {
       ((ASSUMED.webSecondsPerRequest + ASSUMED.apiSecondsPerRequest) * PRICES.lambda.gbSecond +
         (2 * PRICES.lambda.requestsPerMillion) / 1e6 +
         PRICES.apiGatewayHttpPerMillion / 1e6),
+  });
+  // A load balancer capacity unit covers 25 new connections a second (each request is one here).
+  const lcuHours = webRequests / 3600 / 25;
+  add({
+    section: 'users',
+    item: 'Load balancer capacity units (live dashboards)',
+    arithmetic: `${n(lcuHours, 1)} LCU-hours (25 new connections/s each) × $${PRICES.alb.lcuHour}`,
+    usd: lcuHours * PRICES.alb.lcuHour,
   });
   add({
     section: 'users',
