@@ -25,7 +25,6 @@ const integration = [
   'functions/src/compose/aws.test.ts',
   'functions/src/notify/adapters/providers.test.ts',
   'functions/src/plant/adapters/aws/iot-provisioning.test.ts',
-  'functions/src/telemetry/adapters/timestream/telemetry-store.test.ts',
   // the gateway against Modbus and OPC UA simulators and MQTT brokers
   'edge-gateway/test/{broker-outage,cli,commands,gateway,kill9,modbus,opcua,opcua-security,plc-outage,publisher,sim,supervisor,tls}.test.ts',
 ];

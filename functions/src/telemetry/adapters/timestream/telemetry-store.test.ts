@@ -1,16 +1,13 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The Timestream adapter against an in-process stand-in of the service (fake-timestream.ts): what the
+// AWS emulator cannot do — it answers no queries (latest, range, series, rollups), cannot be made to
+// reject a record with ExistingVersion, and does not show how records were split into requests.
+// Writes through a real endpoint run against the emulator in timestream-emulator.test.ts.
 import type { TelemetryPointRecord } from '@plantwatch/shared';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFakeTimestream } from '../../testing/fake-timestream.ts';
 import { describeTelemetryStoreContract } from '../../testing/telemetry-store-contract.ts';
 import { type BucketRow, toSeriesBucket } from '../series.ts';
-import {
-  combineBucketRows,
-  createTimestreamClients,
-  openTimestreamTelemetryStore,
-} from './telemetry-store.ts';
+import { combineBucketRows, openTimestreamTelemetryStore } from './telemetry-store.ts';
 
 const NOW = Date.UTC(2026, 1, 5);
 const MINUTE = 60_000;
@@ -298,45 +295,6 @@ describe('Timestream requests', () => {
       expect(series?.buckets).toHaveLength(60);
       expect(fake.queryStrings).toHaveLength(1);
       expect(fake.queryStrings[0]).toContain('FROM "plantwatch"."telemetry_1m"');
-    });
-  });
-
-  describe('over HTTP, at an endpoint set like AWS_ENDPOINT_URL_TIMESTREAM_WRITE', () => {
-    const requests: { target: string; body: unknown }[] = [];
-    const server = createServer(async (request: IncomingMessage, response) => {
-      let body = '';
-      for await (const chunk of request) body += chunk;
-      requests.push({ target: String(request.headers['x-amz-target']), body: JSON.parse(body) });
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      response.end(JSON.stringify({ RecordsIngested: { Total: 1, MemoryStore: 1, MagneticStore: 0 } }));
-    });
-    afterAll(() => new Promise<void>((done) => server.close(() => done())));
-
-    it('sends WriteRecords to that endpoint without endpoint discovery', async () => {
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const clients = createTimestreamClients({
-        region: 'eu-west-1',
-        writeEndpoint: endpoint,
-        queryEndpoint: endpoint,
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      });
-      const store = openTimestreamTelemetryStore({
-        ...clients,
-        database: 'db',
-        table: 'tbl',
-        now: () => NOW,
-      });
-
-      const result = await store.write([point()]);
-
-      expect(result).toEqual({ written: 1, duplicates: 0 });
-      expect(requests).toHaveLength(1);
-      expect(requests[0]).toMatchObject({
-        target: 'Timestream_20181101.WriteRecords',
-        body: { DatabaseName: 'db', TableName: 'tbl', Records: [{ Time: String(NOW - 60_000) }] },
-      });
     });
   });
 });
