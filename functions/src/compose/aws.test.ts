@@ -23,7 +23,25 @@ describe('the AWS environment', () => {
       DATABASE_SSLMODE: 'verify-full',
       TIMESTREAM_MEMORY_RETENTION_HOURS: 24,
       TIMESTREAM_ROLLUP_EVERY_MINUTES: 5,
+      TELEMETRY_RETENTION_DAYS: 400,
     });
+  });
+
+  it('takes the Basic Ingest rule and the publish interval provisioning hands gateways, and checks them', () => {
+    const api = { ...stores, IOT_POLICY_NAME: 'GatewayPolicy' };
+    expect(
+      parseAwsApiEnv({
+        ...api,
+        IOT_TELEMETRY_RULE_NAME: 'PlantwatchTelemetryRule_1',
+        GATEWAY_PUBLISH_INTERVAL_MS: '5000',
+      }),
+    ).toMatchObject({
+      IOT_TELEMETRY_RULE_NAME: 'PlantwatchTelemetryRule_1',
+      GATEWAY_PUBLISH_INTERVAL_MS: 5000,
+    });
+    expect(() => parseAwsApiEnv({ ...api, IOT_TELEMETRY_RULE_NAME: 'rule/with/slashes' })).toThrow(
+      /IOT_TELEMETRY_RULE_NAME: must be an IoT rule name/,
+    );
   });
 
   it('names every missing or wrong variable at start-up', () => {
