@@ -1,5 +1,6 @@
-// Builds the drivers for a set of devices: one per TCP or OPC UA device, and one shared serial line
-// for the RTU devices on the same port. Also says which devices must run together (a connection unit).
+// Builds the drivers for a set of devices: one per TCP, OPC UA, Sparkplug, IEC 104 or CSV folder
+// device, and one shared serial line for the RTU devices on the same port. Also says which devices must
+// run together (a connection unit) and in which worker family.
 import type { ConfigDevice } from '@plantwatch/shared';
 import type { BackoffOptions } from './backoff.ts';
 import type { DeviceDriver } from './driver.ts';
@@ -27,6 +28,14 @@ export async function createDrivers(
   const serialLines = new Map<string, ModbusLine>();
   const drivers: DeviceDriver[] = [];
   for (const device of devices) {
+    if (device.protocol === 'sparkplug') {
+      const { SparkplugDriver } = await import('./sparkplug/driver.ts');
+      drivers.push(new SparkplugDriver(device, log, reconnect));
+      continue;
+    }
+    if (device.protocol === 'iec104' || device.protocol === 'csv-folder') {
+      throw new Error(`${device.protocol} devices are not supported by this gateway yet`);
+    }
     if (device.protocol === 'opcua') {
       // Loaded only where needed: node-opcua is large, and most sites run Modbus only.
       const { OpcuaDriver } = await import('./opcua/driver.ts');
@@ -45,7 +54,18 @@ export async function createDrivers(
   return drivers;
 }
 
-export type ProtocolFamily = 'modbus' | 'opcua';
+/**
+ * Which worker a device runs in. Sparkplug, IEC 104 and CSV folders share the "event" worker: they wait
+ * for what devices send rather than poll, a thread each would cost ~30 MB for little, and a device that
+ * crashes it is split off like any other (ADR 0032).
+ */
+export type ProtocolFamily = 'modbus' | 'opcua' | 'event';
+
+function familyOf(device: ConfigDevice): ProtocolFamily {
+  if (device.protocol === 'opcua') return 'opcua';
+  if (device.protocol === 'modbus-tcp' || device.protocol === 'modbus-rtu') return 'modbus';
+  return 'event';
+}
 
 /** Devices that must run in one thread: the RTU devices of one serial line; any other device alone. */
 export interface ConnectionUnit {
@@ -70,11 +90,7 @@ export function connectionUnits(devices: readonly ConfigDevice[]): ConnectionUni
         units.push(unit);
       }
     } else {
-      units.push({
-        key: `device:${device.id}`,
-        family: device.protocol === 'opcua' ? 'opcua' : 'modbus',
-        devices: [device],
-      });
+      units.push({ key: `device:${device.id}`, family: familyOf(device), devices: [device] });
     }
   }
   return units;

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import {
+  csvFolderConnectionSchema,
+  iec104ConnectionSchema,
+  sparkplugConnectionSchema,
+} from './device-kinds.ts';
+import {
   descriptionSchema,
   EMPTY_PATCH_MESSAGE,
   hasAnyField,
@@ -88,6 +93,9 @@ export const deviceConnectionSchema = z
     modbusTcpConnectionSchema,
     modbusRtuConnectionSchema,
     opcuaConnectionSchema,
+    sparkplugConnectionSchema,
+    iec104ConnectionSchema,
+    csvFolderConnectionSchema,
   ])
   .meta({ id: 'DeviceConnection' });
 export type DeviceConnection = z.infer<typeof deviceConnectionSchema>;

@@ -1,6 +1,7 @@
 export * from './account-security.ts';
 export * from './auth.ts';
 export * from './device.ts';
+export * from './device-kinds.ts';
 export * from './errors.ts';
 export * from './gateway.ts';
 export * from './ids.ts';

@@ -4,8 +4,19 @@
 // 1:1 onto a config entry.
 import { z } from 'zod';
 import { modbusRtuConnectionSchema, modbusTcpConnectionSchema, opcuaConnectionSchema } from './device.ts';
+import {
+  csvFolderConnectionSchema,
+  iec104ConnectionSchema,
+  sparkplugConnectionSchema,
+} from './device-kinds.ts';
 import { keySchema } from './ids.ts';
-import { modbusTagAddressSchema, opcuaTagAddressSchema } from './tag.ts';
+import {
+  csvTagAddressSchema,
+  iec104TagAddressSchema,
+  modbusTagAddressSchema,
+  opcuaTagAddressSchema,
+  sparkplugTagAddressSchema,
+} from './tag.ts';
 import { telemetryTopic, topicIdSchema } from './topics.ts';
 
 const finite = (what: string) => z.number({ message: `${what} must be a finite number` });
@@ -95,16 +106,88 @@ export const opcuaConfigDeviceSchema = opcuaConnectionSchema
   })
   .superRefine((device, ctx) => uniqueTagIds(device.tags, ctx));
 
+const { kind: _sparkplugKind, ...sparkplugAddressShape } = sparkplugTagAddressSchema.shape;
+export const sparkplugConfigTagSchema = z.strictObject({ ...tagValueFields, ...sparkplugAddressShape });
+export type SparkplugConfigTag = z.infer<typeof sparkplugConfigTagSchema>;
+
+export const iec104ConfigTagSchema = z.strictObject({
+  ...tagValueFields,
+  ioa: iec104TagAddressSchema.shape.ioa,
+});
+export type Iec104ConfigTag = z.infer<typeof iec104ConfigTagSchema>;
+
+export const csvConfigTagSchema = z.strictObject({
+  ...tagValueFields,
+  column: csvTagAddressSchema.shape.column,
+});
+export type CsvConfigTag = z.infer<typeof csvConfigTagSchema>;
+
+/** Two tags of one device must not read the same metric, information object or column. */
+function uniqueAddresses(tags: readonly object[], addressOf: (tag: never) => string, ctx: z.RefinementCtx) {
+  const seen = new Map<string, number>();
+  tags.forEach((tag, index) => {
+    const address = addressOf(tag as never);
+    const first = seen.get(address);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tags', index],
+        message: `reads the same source as tags[${first}]`,
+      });
+    } else seen.set(address, index);
+  });
+}
+
+export const sparkplugConfigDeviceSchema = sparkplugConnectionSchema
+  .extend({
+    ...deviceFields,
+    tags: z.array(sparkplugConfigTagSchema).min(1, 'a device needs at least one tag'),
+  })
+  .superRefine((device, ctx) => {
+    uniqueTagIds(device.tags, ctx);
+    uniqueAddresses(device.tags, (t: SparkplugConfigTag) => `${t.sparkplugDevice ?? ''}/${t.metric}`, ctx);
+    if ((device.certFile === undefined) !== (device.keyFile === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['keyFile'], message: 'certFile and keyFile go together' });
+    }
+  });
+
+export const iec104ConfigDeviceSchema = iec104ConnectionSchema
+  .safeExtend({
+    ...deviceFields,
+    tags: z.array(iec104ConfigTagSchema).min(1, 'a device needs at least one tag'),
+  })
+  .superRefine((device, ctx) => {
+    uniqueTagIds(device.tags, ctx);
+    uniqueAddresses(device.tags, (t: Iec104ConfigTag) => String(t.ioa), ctx);
+  });
+
+export const csvFolderConfigDeviceSchema = csvFolderConnectionSchema
+  .extend({ ...deviceFields, tags: z.array(csvConfigTagSchema).min(1, 'a device needs at least one tag') })
+  .superRefine((device, ctx) => {
+    uniqueTagIds(device.tags, ctx);
+    device.tags.forEach((tag, index) => {
+      if (tag.column === device.timeColumn) {
+        ctx.addIssue({ code: 'custom', path: ['tags', index, 'column'], message: 'is the time column' });
+      }
+    });
+  });
+
 export const configDeviceSchema = z.discriminatedUnion('protocol', [
   modbusTcpConfigDeviceSchema,
   modbusRtuConfigDeviceSchema,
   opcuaConfigDeviceSchema,
+  sparkplugConfigDeviceSchema,
+  iec104ConfigDeviceSchema,
+  csvFolderConfigDeviceSchema,
 ]);
 export type ConfigDevice = z.infer<typeof configDeviceSchema>;
 export type ModbusTcpConfigDevice = z.infer<typeof modbusTcpConfigDeviceSchema>;
 export type ModbusRtuConfigDevice = z.infer<typeof modbusRtuConfigDeviceSchema>;
 export type ModbusConfigDevice = ModbusTcpConfigDevice | ModbusRtuConfigDevice;
 export type OpcuaConfigDevice = z.infer<typeof opcuaConfigDeviceSchema>;
+export type SparkplugConfigDevice = z.infer<typeof sparkplugConfigDeviceSchema>;
+export type Iec104ConfigDevice = z.infer<typeof iec104ConfigDeviceSchema>;
+export type CsvFolderConfigDevice = z.infer<typeof csvFolderConfigDeviceSchema>;
 
 /** A gateway's devices: unique ids, each device valid (also what a config push carries). */
 export const configDevicesSchema = z.array(configDeviceSchema).superRefine((devices, ctx) => {

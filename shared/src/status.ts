@@ -22,6 +22,17 @@ export const deviceHealthSchema = z.strictObject({
   errorCount: count('errors'),
   backoffMs: count('milliseconds'),
   lastError: z.string().max(1000, 'must be at most 1000 characters').optional(),
+  /**
+   * Frames, payloads or rows the driver could not use (Sparkplug, IEC 104, CSV folders), counted since
+   * the gateway started, with the last one's reason: the device answers, but some of what it says is bad.
+   */
+  malformed: z
+    .strictObject({
+      count: count('items'),
+      lastError: z.string().max(1000, 'must be at most 1000 characters'),
+      lastTs: epochMsSchema,
+    })
+    .optional(),
 });
 export type DeviceHealth = z.infer<typeof deviceHealthSchema>;
 

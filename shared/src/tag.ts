@@ -68,14 +68,54 @@ export const opcuaTagAddressSchema = z.strictObject({
     .regex(/^(ns=\d+;)?[isgb]=.+$/, 'must be an OPC UA NodeId such as ns=1;s=Temperature or i=2258'),
 });
 
+/** A Sparkplug B metric by name, of the edge node itself or of one of its devices. */
+export const sparkplugTagAddressSchema = z.strictObject({
+  kind: z.literal('sparkplug'),
+  metric: z.string().min(1, 'must name a metric').max(500, 'must be at most 500 characters'),
+  /** The Sparkplug device id; left out for a metric of the edge node itself. */
+  sparkplugDevice: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128, 'must be at most 128 characters')
+    .regex(/^[^/+#\s]+$/, 'must not contain "/", "+", "#" or spaces')
+    .optional(),
+});
+
+/** An IEC 60870-5-104 information object; its type comes with each ASDU (M_ME_NC/NB/NA, M_SP, M_DP). */
+export const iec104TagAddressSchema = z.strictObject({
+  kind: z.literal('iec104'),
+  ioa: z.number().int().min(1, 'must be 1-16777215').max(16_777_215, 'must be 1-16777215'),
+});
+
+/** A column of a CSV folder device's files, by its header. */
+export const csvTagAddressSchema = z.strictObject({
+  kind: z.literal('csv'),
+  column: z.string().min(1, 'must name a column').max(200, 'must be at most 200 characters'),
+});
+
 export const tagAddressSchema = z
-  .discriminatedUnion('kind', [modbusTagAddressSchema, opcuaTagAddressSchema])
+  .discriminatedUnion('kind', [
+    modbusTagAddressSchema,
+    opcuaTagAddressSchema,
+    sparkplugTagAddressSchema,
+    iec104TagAddressSchema,
+    csvTagAddressSchema,
+  ])
   .meta({ id: 'TagAddress' });
 export type TagAddress = z.infer<typeof tagAddressSchema>;
 
 /** The address kind a device's protocol reads. */
 export function addressKindFor(protocol: DeviceProtocol): TagAddress['kind'] {
-  return protocol === 'opcua' ? 'opcua' : 'modbus';
+  switch (protocol) {
+    case 'opcua':
+    case 'sparkplug':
+    case 'iec104':
+      return protocol;
+    case 'csv-folder':
+      return 'csv';
+    default:
+      return 'modbus';
+  }
 }
 
 // zod 4's z.number() already refuses NaN and ±Infinity, with this message.
