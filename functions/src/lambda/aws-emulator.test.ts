@@ -215,7 +215,9 @@ describe('the migrations custom resource (Create, Update, Delete)', () => {
     expect(await answer(update)).toMatchObject({ Status: 'SUCCESS' });
     const config = await openAwsConfigDatabase(parseAwsStoresEnv());
     try {
-      const result = await config.db.execute('SELECT current_user AS role, session_user AS login');
+      const result = (await config.db.execute('SELECT current_user AS role, session_user AS login')) as {
+        rows: unknown[];
+      };
       expect(result.rows).toEqual([{ role: 'plantwatch_app', login: clone.username }]);
     } finally {
       await config.close();

@@ -8,7 +8,7 @@ import { logicalId, plantwatchStack } from './support/stack.ts';
 const { stack, template } = plantwatchStack();
 const resources = template.toJSON().Resources as Record<
   string,
-  { Type: string; Properties: Record<string, never>; DependsOn?: string[] }
+  { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }
 >;
 const phoneNumbersOnly = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] };
 

@@ -7,8 +7,7 @@ import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEmulator, startAwsEmulator } from '../../compose/aws-emulator.ts';
-import type { TenantNotifyConfig } from '../notify.ts';
-import { NotificationDeliveryError, type OutgoingMessage } from '../sender.ts';
+import { NotificationDeliveryError, type OutgoingMessage, type TenantNotifyConfig } from '../sender.ts';
 import { createSesEmailSender, createSnsSmsSender } from './aws.ts';
 import { secretsManagerNotificationSecrets } from './secrets.ts';
 

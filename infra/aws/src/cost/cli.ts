@@ -24,9 +24,9 @@ const count = (min: number, max: number) => z.coerce.number().int().min(min).max
 const argsSchema = z.object({
   sites: count(1, 100_000).default(DEFAULT_LOAD.sites),
   tags: count(1, 100_000).default(DEFAULT_LOAD.tagsPerSite),
-  poll: duration.default(String(DEFAULT_LOAD.pollSeconds)),
+  poll: duration.default(DEFAULT_LOAD.pollSeconds),
   change: z.coerce.number().min(0).max(1).default(DEFAULT_LOAD.changeFraction),
-  publish: duration.default(String(DEFAULT_LOAD.publishSeconds)),
+  publish: duration.default(DEFAULT_LOAD.publishSeconds),
   store: z.enum(['postgres', 'timestream']).default('postgres'),
   queue: z.enum(['kinesis', 'sqs']).default('kinesis'),
   'basic-ingest': z.enum(['yes', 'no']).default('yes'),
