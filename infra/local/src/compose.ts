@@ -303,6 +303,7 @@ export async function composeCore(
       receivedAt: number,
     ) => recordCommandResponse({ store }, ids, part, receivedAt),
   };
+  const pointsMeter = localPointsMeter(store);
   const ingestor = createTelemetryIngestor({
     store,
     telemetry,
@@ -310,6 +311,7 @@ export async function composeCore(
     clock: systemClock,
     ids: uuidV7Ids,
     gatewayReports,
+    points: pointsMeter,
   });
   let reports: LocalReports;
   try {
@@ -319,7 +321,6 @@ export async function composeCore(
       linkSecret: env.REPORT_LINK_SECRET,
       store,
       telemetry,
-  const pointsMeter = localPointsMeter(store);
       db: stores.database.db,
       clock: systemClock,
       ids: uuidV7Ids,
@@ -327,7 +328,6 @@ export async function composeCore(
       ...(options.reports ? { options: options.reports } : {}),
     });
   } catch (error) {
-    points: pointsMeter,
     clearInterval(heldSweep);
     notifier.close();
     await escalation.close();
