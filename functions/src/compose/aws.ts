@@ -2,10 +2,9 @@
 // the handlers run on, filled in with AWS adapters. The only place the functions read process.env.
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../accounts/adapters/scrypt-passwords.ts';
 import { type AlarmCheckDeps, type AlarmCheckSummary, createAlarmCheckHandler } from '../alarms/check.ts';
 import {
@@ -52,7 +51,6 @@ import { createIotDataClient, iotDataPublisher } from '../plant/adapters/aws/iot
 import { configPushHealthCheck, createConfigPush } from '../plant/config-push.ts';
 import { createEmfMetrics } from '../platform/adapters/emf-metrics.ts';
 import { systemClock } from '../platform/clock.ts';
-import { type ConfigDatabase, openConfigDatabase } from '../platform/database/database.ts';
 import { cachedHealthChecks } from '../platform/health.ts';
 import type { ApiHandler } from '../platform/http/handler.ts';
 import type { ApiDeps } from '../platform/http/routes.ts';
@@ -70,12 +68,6 @@ import {
   ReportLinkSigner,
   type SchedulerDeps,
 } from '../reports/index.ts';
-import { openPostgresTelemetryStore } from '../telemetry/adapters/postgres/telemetry-store.ts';
-import {
-  createTimestreamClients,
-  openTimestreamTelemetryStore,
-} from '../telemetry/adapters/timestream/index.ts';
-import type { TelemetryStore } from '../telemetry/ports.ts';
 import { createPlantwatchApi } from './api.ts';
 import {
   createAwsAccountParts,
@@ -96,6 +88,13 @@ import {
   parseAwsReportsEnv,
   parseAwsStoresEnv,
 } from './aws-env.ts';
+import {
+  databaseUrl,
+  openAwsConfigDatabase,
+  openAwsStores,
+  openAwsTelemetryStore,
+  readDatabaseSecret,
+} from './aws-stores.ts';
 import type { ConfigStore } from './config-store.ts';
 import { createPostgresConfigStore } from './config-store.ts';
 
@@ -140,85 +139,8 @@ export async function createAwsReportJobDeps(
   };
 }
 
-const databaseSecretSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
-
-/** A database secret's JSON (username, password, and whatever RDS keeps beside them). */
-export async function readDatabaseSecret(secrets: SecretsManagerClient, secretArn: string): Promise<unknown> {
-  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  try {
-    return JSON.parse(SecretString ?? '{}');
-  } catch {
-    throw new InvalidEnvironmentError(`the secret ${secretArn} is not JSON`);
-  }
-}
-
-/**
- * The PostgreSQL URL from a Secrets Manager secret of the cluster (the functions' rotated login by
- * default); TLS verified (rds.force_ssl is on).
- */
-export async function databaseUrl(
-  env: AwsStoresEnv,
-  secrets: SecretsManagerClient,
-  secretArn: string = env.DATABASE_SECRET_ARN,
-): Promise<string> {
-  const secret = databaseSecretSchema.parse(await readDatabaseSecret(secrets, secretArn));
-  const user = encodeURIComponent(secret.username);
-  const password = encodeURIComponent(secret.password);
-  return `postgres://${user}:${password}@${env.DATABASE_HOST}:${env.DATABASE_PORT}/${env.DATABASE_NAME}?sslmode=${env.DATABASE_SSLMODE}`;
-}
-
-/**
- * Opens the config database. It is migrated once per deploy by the migrations resource (which the
- * functions are updated after), never on a cold start (ADR 0026).
- */
-export async function openAwsConfigDatabase(env: AwsStoresEnv, url?: string): Promise<ConfigDatabase> {
-  return openConfigDatabase({
-    kind: 'postgres',
-    url: url ?? (await databaseUrl(env, new SecretsManagerClient({ region: env.AWS_REGION }))),
-    maxConnections: env.DATABASE_MAX_CONNECTIONS,
-    migrate: false,
-  });
-}
-
-/**
- * The telemetry store for TELEMETRY_STORE: Timestream (the default on AWS), or PostgreSQL on the
- * config cluster for accounts that cannot use Timestream.
- */
-export async function openAwsTelemetryStore(env: AwsStoresEnv, databaseUrl: string): Promise<TelemetryStore> {
-  if (env.TELEMETRY_STORE === 'postgres') {
-    return openPostgresTelemetryStore({
-      url: databaseUrl,
-      maxConnections: env.DATABASE_MAX_CONNECTIONS,
-      maxPointAgeMs: env.TELEMETRY_RETENTION_DAYS * 86_400_000,
-      // The migrations resource made the schema; partitions belong to the telemetry role.
-      ensureSchema: false,
-      ...(env.DATABASE_TELEMETRY_ROLE ? { role: env.DATABASE_TELEMETRY_ROLE } : {}),
-    });
-  }
-  if (!env.TIMESTREAM_DATABASE || !env.TIMESTREAM_TABLE) {
-    throw new InvalidEnvironmentError(
-      'TELEMETRY_STORE=timestream needs TIMESTREAM_DATABASE and TIMESTREAM_TABLE',
-    );
-  }
-  return openTimestreamTelemetryStore({
-    ...createTimestreamClients({
-      region: env.AWS_REGION,
-      writeEndpoint: env.AWS_ENDPOINT_URL_TIMESTREAM_WRITE,
-      queryEndpoint: env.AWS_ENDPOINT_URL_TIMESTREAM_QUERY,
-    }),
-    database: env.TIMESTREAM_DATABASE,
-    table: env.TIMESTREAM_TABLE,
-    memoryStoreRetentionMs: env.TIMESTREAM_MEMORY_RETENTION_HOURS * 3_600_000,
-    rollupEveryMs: env.TIMESTREAM_ROLLUP_EVERY_MINUTES * 60_000,
-  });
-}
-
-/** Both stores, opened with one read of the database secret. */
-async function openAwsStores(env: AwsStoresEnv) {
-  const url = await databaseUrl(env, new SecretsManagerClient({ region: env.AWS_REGION }));
-  const database = await openAwsConfigDatabase(env, url);
-  return { database, telemetry: await openAwsTelemetryStore(env, url) };
-}
+// The stores' openers live in aws-stores.ts; importers of this module keep finding them here.
+export { databaseUrl, openAwsConfigDatabase, openAwsTelemetryStore, readDatabaseSecret };
 
 /** EMF lines in the functions' logs: CloudWatch turns them into metrics (namespace Plantwatch). */
 const metrics = createEmfMetrics();
