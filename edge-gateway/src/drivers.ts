@@ -33,8 +33,13 @@ export async function createDrivers(
       drivers.push(new SparkplugDriver(device, log, reconnect));
       continue;
     }
-    if (device.protocol === 'iec104' || device.protocol === 'csv-folder') {
-      throw new Error(`${device.protocol} devices are not supported by this gateway yet`);
+    if (device.protocol === 'iec104') {
+      const { Iec104Driver } = await import('./iec104/driver.ts');
+      drivers.push(new Iec104Driver(device, log, reconnect));
+      continue;
+    }
+    if (device.protocol === 'csv-folder') {
+      throw new Error('csv-folder devices are not supported by this gateway yet');
     }
     if (device.protocol === 'opcua') {
       // Loaded only where needed: node-opcua is large, and most sites run Modbus only.
