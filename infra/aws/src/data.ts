@@ -195,7 +195,7 @@ export class Data extends Construct {
     // The first rotation happens when rotation is enabled: only once the migrations made the login.
     for (const schedule of this.node.findAll()) {
       if (schedule instanceof secretsmanager.CfnRotationSchedule)
-        schedule.addDependency(this.migrations.node.defaultChild as CfnResource);
+        schedule.addResourceDependency(this.migrations.node.defaultChild as CfnResource);
     }
 
     if (props.telemetryStore === 'timestream') {
@@ -265,7 +265,7 @@ export class Data extends Construct {
         ...Object.values(this.rollups.queries),
         ...Object.values(this.rollups.catchUpQueries),
       ]) {
-        query.addDependency(this.migrations.node.defaultChild as CfnResource);
+        query.addResourceDependency(this.migrations.node.defaultChild as CfnResource);
       }
     }
     for (const [name, value] of Object.entries(this.telemetryEnvironment())) {
