@@ -39,7 +39,9 @@ export async function createDrivers(
       continue;
     }
     if (device.protocol === 'csv-folder') {
-      throw new Error('csv-folder devices are not supported by this gateway yet');
+      const { CsvFolderDriver } = await import('./csv-folder/driver.ts');
+      drivers.push(new CsvFolderDriver(device, log));
+      continue;
     }
     if (device.protocol === 'opcua') {
       // Loaded only where needed: node-opcua is large, and most sites run Modbus only.
