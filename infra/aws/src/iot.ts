@@ -161,6 +161,7 @@ export class Iot extends Construct {
               arn(`topic/dt/${GATEWAY_PATH}/telemetry`),
               arn(`topic/dt/${GATEWAY_PATH}/status`),
               // Answers to the cloud's commands (browse, read-once), in numbered parts.
+              arn(`topic/dt/${GATEWAY_PATH}/response`),
               // Basic Ingest: straight to the rule, without the message broker's per-message charge.
               arn(`topic/$aws/rules/${this.telemetryRule.ref}/dt/${GATEWAY_PATH}/telemetry`),
             ],
@@ -173,12 +174,15 @@ export class Iot extends Construct {
           {
             Effect: 'Allow',
             Action: 'iot:Subscribe',
-            Resource: arn(`topicfilter/cmd/${GATEWAY_PATH}/config`),
+            Resource: [
+              arn(`topicfilter/cmd/${GATEWAY_PATH}/config`),
+              arn(`topicfilter/cmd/${GATEWAY_PATH}/request`),
+            ],
           },
           {
             Effect: 'Allow',
             Action: 'iot:Receive',
-            Resource: arn(`topic/cmd/${GATEWAY_PATH}/config`),
+            Resource: [arn(`topic/cmd/${GATEWAY_PATH}/config`), arn(`topic/cmd/${GATEWAY_PATH}/request`)],
           },
         ],
       },
@@ -225,6 +229,35 @@ export class Iot extends Construct {
         }),
       );
     }
+  }
+
+  /**
+   * Lets `grantee` publish the cloud's side of the gateways' topics through IoT Core's data plane:
+   * config versions (retained) and command requests, under cmd/ only, and find the data endpoint.
+   */
+  grantCloudMessages(grantee: iam.IGrantable & IConstruct): void {
+    const { account, region, partition } = Stack.of(this);
+    const arn = (resource: string) => `arn:${partition}:iot:${region}:${account}:${resource}`;
+    Validations.of(grantee).acknowledge(
+      ...['config', 'request'].map((kind) => ({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:topic/cmd/*/*/*/${kind}]`,
+        reason: `Any gateway's ${kind} topic: tenants and gateways are made at run time; the data plane publishes nothing else.`,
+      })),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iot:Publish'],
+        resources: [arn('topic/cmd/*/*/*/config'), arn('topic/cmd/*/*/*/request')],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['iot:RetainPublish'], resources: [arn('topic/cmd/*/*/*/config')] }),
+    );
+    grantOnAnyResource(
+      grantee,
+      ['iot:DescribeEndpoint'],
+      'the account endpoint is no resource: IAM takes "*" only',
+    );
   }
 
   /** Lets `grantee` provision and remove gateways: things, certificates, the gateway policy. */

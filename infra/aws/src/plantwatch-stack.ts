@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { AlarmCheck } from './alarm-check.ts';
 import { Api } from './api.ts';
+import { ConfigPush } from './config-push.ts';
 import { Data } from './data.ts';
 import { Escalation } from './escalation.ts';
 import { PlantwatchFunction, repoRoot } from './house-function.ts';
@@ -44,6 +45,7 @@ export class PlantwatchStack extends Stack {
   readonly api: Api;
   readonly alarmCheck: AlarmCheck;
   readonly housekeeping: Housekeeping;
+  readonly configPush: ConfigPush;
   readonly escalation: Escalation;
   readonly operations: Operations;
   readonly reports: Reports;
@@ -104,6 +106,8 @@ export class PlantwatchStack extends Stack {
       },
     });
     this.iot.grantProvisioning(this.api.apiFunction);
+    // Config versions and command requests, published by the API through IoT Core's data plane.
+    this.iot.grantCloudMessages(this.api.apiFunction);
     this.api.grantNotificationSecrets('plantwatch/tenants');
     // Contact test sends (POST /v1/contacts/{id}/test) page through the same notifier.
     grantPaging(this.api.apiFunction, paging());
@@ -123,6 +127,12 @@ export class PlantwatchStack extends Stack {
     // The tenant canaries page through the notifier; the service canary and the intents' re-drive
     // start and stop chains.
     grantPaging(this.alarmCheck.checkFunction, paging(this.api.url));
+    this.configPush = new ConfigPush(this, 'ConfigPush', {
+      vpc: this.network.vpc,
+      functionSecurityGroup: this.network.functionSecurityGroup,
+      environment: storesEnvironment,
+      iot: this.iot,
+    });
     this.housekeeping = new Housekeeping(this, 'Housekeeping', {
       vpc: this.network.vpc,
       functionSecurityGroup: this.network.functionSecurityGroup,
@@ -191,6 +201,7 @@ export class PlantwatchStack extends Stack {
       { fn: this.housekeeping.housekeepingFunction, connectionsPerInstance: perPool + (pools - 1) },
       ...Object.values(this.escalation.taskFunctions).map((fn) => ({ fn, connectionsPerInstance: perPool })),
       { fn: this.notifyFlush.flushFunction, connectionsPerInstance: perPool },
+      { fn: this.configPush.pushFunction, connectionsPerInstance: perPool },
       { fn: this.reports.workerFunction, connectionsPerInstance: both },
       { fn: this.reports.schedulerFunction, connectionsPerInstance: both },
     ];

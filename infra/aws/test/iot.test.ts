@@ -62,6 +62,7 @@ describe('the IoT construct', () => {
     expect(byAction('iot:Publish')).toEqual([
       iotArn(`topic/dt/${own}/telemetry`),
       iotArn(`topic/dt/${own}/status`),
+      iotArn(`topic/dt/${own}/response`),
       {
         'Fn::Join': [
           '',
@@ -80,8 +81,14 @@ describe('the IoT construct', () => {
       },
     ]);
     expect(byAction('iot:RetainPublish')).toEqual([iotArn(`topic/dt/${own}/status`)]);
-    expect(byAction('iot:Subscribe')).toEqual([iotArn(`topicfilter/cmd/${own}/config`)]);
-    expect(byAction('iot:Receive')).toEqual([iotArn(`topic/cmd/${own}/config`)]);
+    expect(byAction('iot:Subscribe')).toEqual([
+      iotArn(`topicfilter/cmd/${own}/config`),
+      iotArn(`topicfilter/cmd/${own}/request`),
+    ]);
+    expect(byAction('iot:Receive')).toEqual([
+      iotArn(`topic/cmd/${own}/config`),
+      iotArn(`topic/cmd/${own}/request`),
+    ]);
   });
 
   it('grants nothing broader: every statement allows, names one action and uses the thing-name variable', () => {
@@ -204,7 +211,7 @@ describe('the IoT construct', () => {
     });
   });
 
-  it('grants the API function every IoT action the provisioning adapter sends, and no other role any', () => {
+  it('grants the API function every IoT action the provisioning adapter and the data-plane publisher send, the config push its publish, and no other role any', () => {
     const adapterActions = [
       'iot:AttachPolicy',
       'iot:AttachThingPrincipal',
@@ -231,10 +238,12 @@ describe('the IoT construct', () => {
       }
     }
     const withIot = [...iotActionsByRole].filter(([, actions]) => actions.size > 0);
-    expect(withIot.map(([role]) => role)).toEqual([
-      logicalId(stack, stack.api.apiFunction.role as unknown as IConstruct),
-    ]);
-    expect([...(withIot[0]?.[1] ?? [])].sort()).toEqual(adapterActions);
+    const apiRole = logicalId(stack, stack.api.apiFunction.role as unknown as IConstruct);
+    const pushRole = logicalId(stack, stack.configPush.pushFunction.role as unknown as IConstruct);
+    expect(withIot.map(([role]) => role).sort()).toEqual([apiRole, pushRole].sort());
+    const actionsOf = (role: string) => [...(iotActionsByRole.get(role) ?? [])].sort();
+    expect(actionsOf(apiRole)).toEqual([...adapterActions, 'iot:Publish', 'iot:RetainPublish'].sort());
+    expect(actionsOf(pushRole)).toEqual(['iot:DescribeEndpoint', 'iot:Publish', 'iot:RetainPublish']);
   });
 
   it('lets only the API function provision gateways, with the gateway policy as the one attachable policy', () => {
