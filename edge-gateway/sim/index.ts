@@ -7,10 +7,18 @@ import { ModbusSimulator } from './modbus-sim.ts';
 import { OpcuaSimulator } from './opcua-sim.ts';
 import { PlantModel, type PlantState } from './plant.ts';
 
+export {
+  DEMO_SPARKPLUG,
+  demoRtuPoints,
+  type EventSimulators,
+  startEventSimulators,
+} from './event-sims.ts';
+export { Iec104OutstationSimulator } from './iec104-sim.ts';
 export { ModbusSimulator } from './modbus-sim.ts';
 export { OPCUA_RESOURCE_PATH, OpcuaSimulator } from './opcua-sim.ts';
 export { PlantModel, type PlantState } from './plant.ts';
 export { freePort } from './ports.ts';
+export { SparkplugNodeSimulator } from './sparkplug-sim.ts';
 
 /** The Modbus register map of plc-1 (unit 1, holding registers, big-endian words and bytes). */
 export const plantRegisters = {

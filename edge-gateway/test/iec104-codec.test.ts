@@ -231,3 +231,12 @@ describe('CP56Time2a in a zone', () => {
     ).toBe('uncertain');
   });
 });
+
+describe('IEC 104 short floats', () => {
+  it('reads a 32-bit float with the digits it has, not the binary tail', () => {
+    const asdu = encodeObjects({ cause: COT.spontaneous, commonAddress: 1 }, [
+      { ioa: 1, kind: 'float', value: 0.4, quality: noQuality },
+    ]);
+    expect(decodeAsdu(asdu).objects[0]?.value).toBe(0.4);
+  });
+});

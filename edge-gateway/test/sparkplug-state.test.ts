@@ -182,5 +182,6 @@ describe('Sparkplug node state', () => {
     expect(metricValue('Double', Number.NaN)).toBeNull();
     expect(metricValue('DataSet', { rows: [] })).toBeNull();
     expect(metricValue('Int64', { low: -5, high: -1 })).toBe(-5);
+    expect(metricValue('Float', Math.fround(0.4))).toBe(0.4);
   });
 });

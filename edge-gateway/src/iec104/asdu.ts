@@ -131,6 +131,10 @@ function qualityOctet(q: QualityBits, measured: boolean): number {
   );
 }
 
+function float32(value: number): number {
+  return Number.isFinite(value) ? Number(value.toPrecision(7)) : value;
+}
+
 function readElement(asdu: Buffer, at: number, layout: Layout): { value: number; quality: QualityBits } {
   switch (layout.kind) {
     case 'single': {
@@ -146,7 +150,8 @@ function readElement(asdu: Buffer, at: number, layout: Layout): { value: number;
     case 'scaled':
       return { value: asdu.readInt16LE(at), quality: qualityFrom(asdu[at + 2] ?? 0, true) };
     case 'float':
-      return { value: asdu.readFloatLE(at), quality: qualityFrom(asdu[at + 4] ?? 0, true) };
+      // A 32-bit float has about 7 significant digits: 0.4, not 0.4000000059604645.
+      return { value: float32(asdu.readFloatLE(at)), quality: qualityFrom(asdu[at + 4] ?? 0, true) };
   }
 }
 

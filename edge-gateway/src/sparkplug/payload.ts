@@ -94,7 +94,9 @@ export function metricValue(type: string | undefined, value: unknown): Telemetry
     return typeof value === 'string' ? value.slice(0, MAX_STRING_VALUE_LENGTH) : null;
   }
   if (type === 'Float' || type === 'Double') {
-    return typeof value === 'number' && Number.isFinite(value) ? value : null;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+    // A 32-bit float has about 7 significant digits: 0.4, not 0.4000000059604645.
+    return type === 'Float' ? Number(value.toPrecision(7)) : value;
   }
   if (type === 'DateTime') return longToNumber(value);
   if (type !== undefined && (signedInts.has(type) || unsignedInts.has(type))) {

@@ -3,16 +3,29 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GatewayProcess, provision, spawnGateway } from '@plantwatch/edge-gateway';
-import { type Simulators, startSimulators } from '@plantwatch/edge-gateway/sim';
+import {
+  type EventSimulators,
+  type Simulators,
+  startEventSimulators,
+  startSimulators,
+} from '@plantwatch/edge-gateway/sim';
 import * as provisioning from '@plantwatch/functions/plant/provisioning';
 import type { Principal } from '@plantwatch/functions/platform/principal';
 import type { DeviceConnection } from '@plantwatch/shared';
 import type { LocalDeps } from './compose.ts';
+import {
+  DEMO_IEC104_PORT,
+  DEMO_SPARKPLUG_BROKER_PORT,
+  ensureDemoEventDevices,
+} from './demo-event-devices.ts';
 import { DEMO_GATEWAY_NAME, DEMO_MODBUS_PORT, DEMO_OPCUA_PORT } from './seed.ts';
 
 export interface DemoPlant {
   modbusUrl: string;
   opcuaEndpoint: string;
+  /** The Sparkplug B edge node's broker and the IEC 104 RTU. */
+  sparkplugBrokerUrl: string;
+  iec104Url: string;
   gatewayPid: number | undefined;
   notes: string[];
   close(): Promise<void>;
@@ -24,6 +37,22 @@ async function startSimulatorsPreferringDemoPorts(host: string, pkiDir: string):
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     return startSimulators({ host, modbusPort: 0, opcuaPort: 0, pkiDir });
+  }
+}
+
+async function startEventSimulatorsPreferringDemoPorts(
+  host: string,
+  plant: Simulators['plant'],
+): Promise<EventSimulators> {
+  try {
+    return await startEventSimulators(plant, {
+      host,
+      brokerPort: DEMO_SPARKPLUG_BROKER_PORT,
+      iec104Port: DEMO_IEC104_PORT,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return startEventSimulators(plant, { host, brokerPort: 0, iec104Port: 0 });
   }
 }
 
@@ -64,6 +93,7 @@ export async function startDemoPlant(options: {
   const notes: string[] = [];
   const simulators = await startSimulatorsPreferringDemoPorts(options.host, join(options.dataDir, 'sim-pki'));
   let gatewayProcess: GatewayProcess | undefined;
+  let eventSimulators: EventSimulators | undefined;
   try {
     if (await aimDemoDevices(deps, tenantId, gateway.id, simulators)) {
       notes.push(
@@ -79,6 +109,8 @@ export async function startDemoPlant(options: {
       apiKeyId: null,
       sessionId: null,
     };
+    eventSimulators = await startEventSimulatorsPreferringDemoPorts(options.host, simulators.plant);
+    await ensureDemoEventDevices(deps, owner, gateway.id, eventSimulators);
     const bundle = await provisioning.createProvisioningBundle(deps, owner, gateway.id);
     const gatewayDir = join(options.dataDir, 'gateway');
     await mkdir(gatewayDir, { recursive: true, mode: 0o700 });
@@ -88,17 +120,22 @@ export async function startDemoPlant(options: {
     const { configFile } = await provision(bundleFile, gatewayDir);
     gatewayProcess = spawnGateway(configFile, { logLevel: 'warn', stdio: 'inherit' });
   } catch (error) {
+    await eventSimulators?.close();
     await simulators.close();
     throw error;
   }
   const running = gatewayProcess;
+  const events = eventSimulators;
   return {
     modbusUrl: `modbus-tcp://${options.host}:${simulators.modbusPort}`,
     opcuaEndpoint: simulators.opcuaEndpoint,
+    sparkplugBrokerUrl: events.brokerUrl,
+    iec104Url: `iec104://${options.host}:${events.iec104Port}`,
     gatewayPid: running.child.pid,
     notes,
     async close() {
       await running.stop(5_000);
+      await events.close();
       await simulators.close();
     },
   };
