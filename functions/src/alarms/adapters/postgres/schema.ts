@@ -1,4 +1,5 @@
 import {
+  bigint,
   bigserial,
   index,
   integer,
@@ -50,6 +51,11 @@ export const alarmStates = pgTable(
     ruleId: uuid('rule_id').primaryKey(),
     tenantId: tenantIdColumn(),
     state: jsonb('state').$type<unknown>().notNull(),
+    /**
+     * Bumped by every write: an instance that evaluated from a state it holds in memory writes only
+     * where the version is still the one it read (ADR 0032), so two never both act on one state.
+     */
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
     updatedAt: updatedAt(),
   },
   (t) => [tenantForeignKey('alarm_states_rule_fk', [t.tenantId, t.ruleId], alarmRules).onDelete('cascade')],

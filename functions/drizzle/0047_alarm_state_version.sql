@@ -1,0 +1,1 @@
+ALTER TABLE "alarm_states" ADD COLUMN "version" bigint DEFAULT 0 NOT NULL;
