@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { nextConfig } from './next.config.ts';
+import { PEER_ADDRESS_HEADER } from './src/client-address.ts';
 import { localAuthSecret, parseWebEnv, publishAuthEnv } from './src/env.ts';
 
 export type ServeMessage = { ready: true; url: string; note?: string } | { failed: true; message: string };
@@ -24,6 +25,9 @@ async function serve(fallbackWhenTaken: boolean): Promise<void> {
     prepared = done;
   });
   const server = createServer((req, res) => {
+    // The browser's address, as this socket sees it, for the API (start.ts names it CLIENT_IP_HEADER); any copy
+    // the browser sent itself is overwritten.
+    req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';
     // Requests that arrive while Next prepares wait for it instead of failing.
     void whenPrepared.then(() => handle?.(req, res));
   });

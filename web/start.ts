@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureWebBuild, PRODUCTION_DIST_DIR } from './build.ts';
 import type { ServeMessage } from './serve.ts';
+import { PEER_ADDRESS_HEADER } from './src/client-address.ts';
 import { childEnv } from './src/env.ts';
 
 export interface StartWebOptions {
@@ -34,6 +35,11 @@ export interface StartWebOptions {
   timeoutMs?: number;
   /** More of the web server's environment (e.g. LIVE_FALLBACK_POLL_MS in a test of push). */
   env?: Record<string, string>;
+  /**
+   * The local runtime's webProxySecret: with it, the web server's API calls carry each browser's
+   * address and User-Agent (ADR 0031); without it, the API sees the web server's address for everyone.
+   */
+  proxySecret?: string;
 }
 
 export interface WebServer {
@@ -92,6 +98,9 @@ export async function startWeb(options: StartWebOptions): Promise<WebServer> {
         NODE_ENV: mode === 'production' ? 'production' : 'development',
         // A product running on someone's machine does not report usage to Vercel.
         NEXT_TELEMETRY_DISABLED: '1',
+        ...(options.proxySecret
+          ? { API_PROXY_SECRET: options.proxySecret, CLIENT_IP_HEADER: PEER_ADDRESS_HEADER }
+          : {}),
       }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     },

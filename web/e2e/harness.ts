@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { type DemoPlant, startDemoPlant } from '../../infra/local/src/demo-plant.ts';
 import { parseLocalEnv } from '../../infra/local/src/env.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/src/runtime.ts';
-import { TEST_PASSWORD_COST } from '../../infra/local/src/testing/harness.ts';
+import { dataDirMailbox, type Mailbox, TEST_PASSWORD_COST } from '../../infra/local/src/testing/harness.ts';
 import { startWeb, type WebServer } from '../start.ts';
 
 const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,6 +45,13 @@ export interface E2e {
   browser: Browser;
   /** Console errors, failed page scripts and failed requests seen so far, by page URL. */
   consoleErrors: string[];
+  /** The account e-mails the runtime kept in DATA_DIR/outbox/accounts (no SMTP_URL), to an address. */
+  mailbox: Mailbox;
+  /**
+   * The link of the newest account e-mail to `to` whose subject matches, on this run's web server
+   * (the e-mail points at PUBLIC_WEB_URL, which the runtime fixed before the web server had a port).
+   */
+  mailedLink(to: string, subject: RegExp): Promise<string>;
   newPage(options?: PageOptions): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
 }
@@ -67,6 +74,7 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
       host: '127.0.0.1',
       apiUrl: runtime.apiUrl,
       dataDir,
+      proxySecret: runtime.webProxySecret,
       onLog: () => {},
       ...(options.webEnv ? { env: options.webEnv } : {}),
     }),
@@ -113,12 +121,31 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
     return { context, page };
   }
 
+  const mailbox = dataDirMailbox(dataDir);
+  async function mailedLink(to: string, subject: RegExp): Promise<string> {
+    let link: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          const mails = (await mailbox(to)).filter((mail) => subject.test(mail.subject));
+          link = mails.at(-1)?.text.match(/https?:\/\/\S+#token=[A-Za-z0-9_%-]+/)?.[0];
+          return link;
+        },
+        { timeout: 15_000, message: `an e-mail to ${to} with a subject matching ${subject}` },
+      )
+      .toBeDefined();
+    const url = new URL(link ?? '');
+    return `${web.url}${url.pathname}${url.hash}`;
+  }
+
   return {
     runtime,
     plant,
     web,
     browser,
     consoleErrors,
+    mailbox,
+    mailedLink,
     newPage,
     async close() {
       await browser.close();

@@ -57,6 +57,13 @@ describe('the web app in Chromium', () => {
       await page.getByLabel('E-mail').fill(owner.email);
       await page.getByLabel('Password').fill(owner.password);
       await page.getByRole('button', { name: 'Create account' }).click();
+      // Nothing is signed in until the e-mailed link is opened (ADR 0031).
+      await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+      await page.getByText(owner.email, { exact: false }).first().waitFor();
+      await checkBasics(page, 'signup-check-inbox');
+      const link = await e2e.mailedLink(owner.email, /confirm your e-mail address/);
+      expect(link).toMatch(/\/verify-email#token=pwv_/);
+      await page.goto(link);
       await page.waitForURL(/\/fleet\?welcome=1/);
       await expect.poll(() => page.getByRole('heading', { name: 'Add your first site' }).count()).toBe(1);
       await checkBasics(page, 'fleet-empty');
@@ -494,10 +501,12 @@ describe('the web app in Chromium', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ tenantName: 'Hilltop Energy', name: 'Hal Hill', email, password }),
       });
-      expect(signUp.status).toBe(201);
+      expect(signUp.status).toBe(202);
 
+      // The account works once the e-mailed link is opened, which signs the browser in.
       const { context, page } = await newPage();
-      await logIn(page, email, password);
+      await page.goto(await e2e.mailedLink(email, /confirm your e-mail address/));
+      await page.waitForURL(/\/fleet/);
       await page.getByRole('heading', { name: 'Add your first site' }).waitFor();
       const text = await page.locator('main').textContent();
       expect(text).not.toContain('Riverside');

@@ -67,6 +67,21 @@ export const webEnvSchema = z
       .default(1_500),
     /** Shown under a tiled map: tile servers' terms ask for it (e.g. "© OpenStreetMap contributors"). */
     MAP_TILE_ATTRIBUTION: optional(z.string().min(1).max(200)),
+    /**
+     * The secret the API trusts this server's forwarded client address and User-Agent with (ADR 0031):
+     * the local runtime's webProxySecret, a Secrets Manager secret on AWS. Unset: nothing is forwarded
+     * and the API sees this server's own address for every browser.
+     */
+    API_PROXY_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+    /**
+     * The request header that holds the browser's address, set by something this server trusts: the
+     * local server writes x-plantwatch-client-ip from its socket (serve.ts); behind CloudFront,
+     * cloudfront-viewer-address. Unset: no address is forwarded (a header a browser could forge is
+     * never read by default).
+     */
+    CLIENT_IP_HEADER: optional(
+      z.string().regex(/^[a-z0-9-]+$/, 'must be a lower-case header name such as cloudfront-viewer-address'),
+    ),
   })
   .refine(
     (env) =>

@@ -26,6 +26,7 @@ async function boot(): Promise<Product> {
       host: env.HOST,
       apiUrl: runtime.apiUrl,
       dataDir: env.DATA_DIR,
+      proxySecret: runtime.webProxySecret,
       mode: env.WEB_MODE,
       ...(env.WEB_MODE === 'dev' ? { distDir: webDistDir(env.DATA_DIR) } : {}),
       fallbackWhenTaken: !explicit.has('WEB_PORT'),

@@ -16,7 +16,6 @@ import {
   type Role,
   roleSchema,
   sessionSchema,
-  signUpSchema,
   updateSiteSchema,
   updateUserSchema,
 } from '@plantwatch/shared';
@@ -26,6 +25,7 @@ import type { z } from 'zod';
 import type { FormState } from '../form-state.ts';
 import { parseTagCsv } from '../tag-csv.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
+import { startWebSession } from './auth.ts';
 import { serverConfig } from './config.ts';
 import { RoleTooLowError, viewerWithRole } from './viewer.ts';
 
@@ -97,23 +97,7 @@ async function change(role: Role, method: 'POST' | 'PATCH' | 'DELETE', path: str
 
 // --- account ---
 
-export async function signUp(_previous: FormState, form: FormData): Promise<FormState> {
-  return mutate(async () => {
-    const input = validate(signUpSchema, {
-      tenantName: text(form, 'tenantName'),
-      name: text(form, 'name'),
-      email: text(form, 'email'),
-      password: form.get('password'),
-      timeZone: text(form, 'timeZone'),
-    });
-    const session = sessionSchema.parse(await callApi('POST', '/v1/auth/signup', { body: input }));
-    // The browser signs in through next-auth next; this first API session is not needed.
-    await callApi('POST', '/v1/auth/logout', { token: session.token }).catch(() => undefined);
-    return { status: 'ok' };
-  });
-}
-
-/** Sets the invited user's password; the browser then logs in through next-auth with it. */
+/** Sets the invited user's password; the session the API answers signs the browser in. */
 export async function acceptInvite(_previous: FormState, form: FormData): Promise<FormState> {
   return mutate(async () => {
     const input = validate(acceptInviteSchema, {
@@ -121,9 +105,10 @@ export async function acceptInvite(_previous: FormState, form: FormData): Promis
       password: form.get('password'),
       name: text(form, 'name'),
     });
-    const session = sessionSchema.parse(await callApi('POST', '/v1/auth/accept-invite', { body: input }));
-    await callApi('POST', '/v1/auth/logout', { token: session.token }).catch(() => undefined);
-    return { status: 'ok', email: session.user.email };
+    await startWebSession(
+      sessionSchema.parse(await callApi('POST', '/v1/auth/accept-invite', { body: input })),
+    );
+    return { status: 'ok' };
   });
 }
 

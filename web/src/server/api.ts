@@ -1,5 +1,7 @@
 import 'server-only';
 // The one HTTP client for the Plantwatch API. Server-side only: the bearer token never reaches the browser.
+import { headers as requestHeaders } from 'next/headers';
+import { clientAddressFrom, clientAgentFrom } from '../client-address.ts';
 import { serverConfig } from './config.ts';
 
 export interface ApiIssue {
@@ -11,18 +13,24 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly issues: ApiIssue[];
+  /** The envelope's details as sent (e.g. a plan limit's {limit, allowed, used, plan}). */
+  readonly details: unknown;
+  /** A 429's Retry-After, in seconds. */
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     status: number,
     code: string,
     message: string,
     issues: ApiIssue[] = [],
-    options?: ErrorOptions,
+    options?: ErrorOptions & { details?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.issues = issues;
+    this.details = options?.details;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 
@@ -42,6 +50,38 @@ function issuesOf(details: unknown): ApiIssue[] {
   );
 }
 
+/** The browser's request headers; null outside a request (Next's own signals, e.g. "this page is dynamic", pass). */
+async function incomingHeaders(): Promise<Headers | null> {
+  try {
+    return (await requestHeaders()) as unknown as Headers;
+  } catch (error) {
+    if (error && typeof error === 'object' && 'digest' in error) throw error;
+    return null;
+  }
+}
+
+/**
+ * What every call to the API carries besides its own headers (ADR 0031): the proxy secret, and with
+ * it the browser's address and User-Agent, so login throttles and the sessions list see the person,
+ * not this server. Outside a request (nothing to forward) only the secret, or nothing.
+ */
+export async function forwardedHeaders(): Promise<Record<string, string>> {
+  const { API_PROXY_SECRET: secret, CLIENT_IP_HEADER: ipHeader } = serverConfig();
+  if (!secret) return {};
+  const forwarded: Record<string, string> = { 'x-plantwatch-proxy-secret': secret };
+  const incoming = await incomingHeaders();
+  const address = ipHeader ? clientAddressFrom(incoming?.get(ipHeader)) : undefined;
+  const agent = clientAgentFrom(incoming?.get('user-agent'));
+  if (address) forwarded['x-plantwatch-client-ip'] = address;
+  if (agent) forwarded['x-plantwatch-client-agent'] = agent;
+  return forwarded;
+}
+
+const retryAfterOf = (response: Response): number | undefined => {
+  const seconds = Number(response.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
+};
+
 export async function callApi(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
@@ -52,6 +92,7 @@ export async function callApi(
     response = await fetch(`${serverConfig().apiUrl}${path}`, {
       method,
       headers: {
+        ...(await forwardedHeaders()),
         accept: 'application/json',
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
@@ -73,11 +114,13 @@ export async function callApi(
   }
   if (!response.ok) {
     const envelope = (json as { error?: { code?: string; message?: string; details?: unknown } })?.error;
+    const retryAfterSeconds = retryAfterOf(response);
     throw new ApiError(
       response.status,
       envelope?.code ?? 'error',
       envelope?.message ?? response.statusText,
       issuesOf(envelope?.details),
+      { details: envelope?.details, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) },
     );
   }
   return json;

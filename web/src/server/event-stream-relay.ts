@@ -4,6 +4,7 @@ import 'server-only';
 // signal aborts the API call, so the API lets go of its stream at once. Nothing may buffer on the way:
 // `no-transform` keeps Next's compression out (a gzip window would hold events back).
 import type { NextRequest } from 'next/server';
+import { forwardedHeaders } from './api.ts';
 import { readAuthToken } from './auth.ts';
 import { serverConfig } from './config.ts';
 
@@ -16,7 +17,11 @@ export async function relayEventStream(request: NextRequest, apiPath: string): P
   let upstream: Response;
   try {
     upstream = await fetch(`${serverConfig().apiUrl}${apiPath}`, {
-      headers: { accept: 'text/event-stream', authorization: `Bearer ${claims.apiToken}` },
+      headers: {
+        ...(await forwardedHeaders()),
+        accept: 'text/event-stream',
+        authorization: `Bearer ${claims.apiToken}`,
+      },
       cache: 'no-store',
       signal: request.signal,
     });

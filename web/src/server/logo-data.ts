@@ -3,7 +3,7 @@ import 'server-only';
 // itself (not JSON, so not through callApi); the page shows it as a data: URL, so the bearer token
 // never reaches the browser and no image route is needed in the web app.
 import { logoMediaTypeSchema } from '@plantwatch/shared';
-import { ApiError, ApiUnavailableError } from './api.ts';
+import { ApiError, ApiUnavailableError, forwardedHeaders } from './api.ts';
 import { serverConfig } from './config.ts';
 import { getViewer } from './viewer.ts';
 
@@ -13,7 +13,7 @@ export async function getLogoDataUrl(): Promise<string | null> {
   let response: Response;
   try {
     response = await fetch(`${serverConfig().apiUrl}/v1/tenant/logo`, {
-      headers: { authorization: `Bearer ${viewer.token}` },
+      headers: { ...(await forwardedHeaders()), authorization: `Bearer ${viewer.token}` },
       cache: 'no-store',
     });
   } catch (error) {

@@ -9,7 +9,7 @@ import {
 } from '@plantwatch/shared';
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { ApiError, ApiUnavailableError, callApi } from './api.ts';
+import { ApiError, ApiUnavailableError, callApi, forwardedHeaders } from './api.ts';
 import { readAuthToken } from './auth.ts';
 import { serverConfig } from './config.ts';
 import { read } from './data.ts';
@@ -50,7 +50,9 @@ export async function reportFile(request: NextRequest): Promise<Response> {
       }),
     );
     const url = link.url.startsWith('/') ? `${serverConfig().apiUrl}${link.url}` : link.url;
-    const upstream = await fetch(url, { cache: 'no-store' });
+    // The proxy secret goes to the API only, never to a storage service's signed URL.
+    const toApi = url.startsWith(`${serverConfig().apiUrl}/`);
+    const upstream = await fetch(url, { cache: 'no-store', headers: toApi ? await forwardedHeaders() : {} });
     if (!upstream.ok) return refusal(upstream.status, 'the file could not be read');
     return new Response(upstream.body, {
       headers: {

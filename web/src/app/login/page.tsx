@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
-import { LogInForm, SsoButton } from '../../components/auth-forms.tsx';
+import { safeNext } from '../../account-state.ts';
+import { LogInFlow } from '../../components/auth/log-in.tsx';
+import { SsoButton } from '../../components/auth-forms.tsx';
 import { oidcLabel } from '../../server/auth.ts';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -19,12 +21,12 @@ export default async function LogInPage(props: {
   };
   const { error, callbackUrl } = await props.searchParams;
   // Only same-site paths: never bounce a fresh session to another origin.
-  const next = callbackUrl?.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/fleet';
+  const next = safeNext(callbackUrl);
   const sso = oidcLabel();
   return (
     <main id="main" className="narrow">
       <h1>{t('auth.logInHeading')}</h1>
-      <LogInForm notice={error ? (notices[error] ?? t('errors.generic')) : undefined} callbackUrl={next} />
+      <LogInFlow notice={error ? (notices[error] ?? t('errors.generic')) : undefined} next={next} />
       {sso ? (
         <p>
           {t('auth.orUse')} <SsoButton label={sso} />

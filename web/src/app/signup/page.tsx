@@ -2,8 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 import { getTranslations } from 'next-intl/server';
-import { SignUpForm } from '../../components/auth-forms.tsx';
-import { signUp } from '../../server/actions.ts';
+import { SignUpFlow } from '../../components/auth/sign-up.tsx';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();
@@ -16,7 +15,7 @@ export default function SignUpPage() {
     <main id="main" className="narrow">
       <h1>{t('auth.signUpHeading')}</h1>
       <p>{t('auth.signUpIntro')}</p>
-      <SignUpForm action={signUp} />
+      <SignUpFlow />
       <p>
         {t('auth.haveAccount')} <Link href="/login">{t('auth.logInLink')}</Link>
       </p>

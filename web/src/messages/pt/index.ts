@@ -1,8 +1,9 @@
 // Every message of the web app in Brazilian Portuguese, by namespace (keys as in English).
+import { accounts } from './accounts.ts';
 import { common } from './common.ts';
 import { configure } from './configure.ts';
 import { monitor } from './monitor.ts';
 import { people } from './people.ts';
 import { settings } from './settings.ts';
 
-export const pt = { ...common, ...monitor, ...configure, ...people, ...settings };
+export const pt = { ...common, ...monitor, ...configure, ...people, ...settings, ...accounts };
