@@ -10,6 +10,7 @@ import { UnitPreferencesProvider } from '../units/context.tsx';
 import './globals.css';
 import './shell.css';
 import './monitoring.css';
+import './delivery.css';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();

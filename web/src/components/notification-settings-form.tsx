@@ -1,7 +1,9 @@
-// The notification settings form (ADR 0014): provider, Twilio account, and the two write-only
-// secrets, each shown only as set or not set with an empty field to replace it.
+// The notification settings form (ADR 0014, docs/notifications.md): provider, Twilio account, the
+// WhatsApp sender, the flood window, and the write-only secrets (Twilio auth token, webhook signing
+// secret, Telegram bot token), each shown only as set or not set with an empty field to replace it.
 import { type NotificationSettings, smsProviders } from '@plantwatch/shared';
 import { useTranslations } from 'next-intl';
+import type { ReactNode } from 'react';
 import type { FormState } from '../form-state.ts';
 import { ActionForm, Field, SelectField } from './forms.tsx';
 
@@ -12,6 +14,8 @@ function SecretField(props: {
   set: boolean;
   hint: string;
   removeLabel: string;
+  /** More about the saved secret (the bot's name, where its webhook points). */
+  children?: ReactNode;
 }) {
   const t = useTranslations();
   return (
@@ -20,6 +24,7 @@ function SecretField(props: {
       <p className="secret-state">
         {t('notificationSettings.secretState', { name: props.label, set: String(props.set) })}
       </p>
+      {props.children}
       <Field
         name={props.name}
         label={props.newLabel}
@@ -39,6 +44,7 @@ export function NotificationSettingsForm(props: {
 }) {
   const t = useTranslations();
   const n = useTranslations('notificationSettings');
+  const x = useTranslations('notifyExtra');
   const { settings } = props;
   return (
     <ActionForm
@@ -70,6 +76,23 @@ export function NotificationSettingsForm(props: {
         autoComplete="off"
         hint={n('twilioFromNumberHint')}
       />
+      <Field
+        name="twilioWhatsAppFromNumber"
+        label={x('whatsAppFromNumber')}
+        type="tel"
+        defaultValue={settings.twilioWhatsAppFromNumber ?? ''}
+        autoComplete="off"
+        hint={x('whatsAppFromNumberHint')}
+      />
+      <Field
+        name="floodWindowSeconds"
+        label={x('floodWindowSeconds')}
+        type="number"
+        min={0}
+        max={600}
+        defaultValue={String(settings.floodWindowSeconds)}
+        hint={x('floodWindowHint')}
+      />
       <SecretField
         name="twilioAuthToken"
         label={n('twilioAuthToken')}
@@ -86,6 +109,24 @@ export function NotificationSettingsForm(props: {
         hint={n('webhookSecretHint')}
         removeLabel={n('removeWebhookSigningSecret')}
       />
+      <SecretField
+        name="telegramBotToken"
+        label={x('telegramBotToken')}
+        newLabel={x('newTelegramBotToken')}
+        set={settings.telegramBotTokenSet}
+        hint={x('telegramBotTokenHint')}
+        removeLabel={x('removeTelegramBotToken')}
+      >
+        {settings.telegramBotUsername ? <p>{x('botName', { name: settings.telegramBotUsername })}</p> : null}
+        {settings.telegramWebhookUrl ? (
+          <p className="hint">{x('telegramWebhookUrl', { url: settings.telegramWebhookUrl })}</p>
+        ) : null}
+        {settings.telegramWebhookError ? (
+          <p className="error" role="status">
+            {x('telegramWebhookError', { error: settings.telegramWebhookError })}
+          </p>
+        ) : null}
+      </SecretField>
     </ActionForm>
   );
 }

@@ -9,6 +9,8 @@ import {
   alarmEventSchema,
   alarmRuleSchema,
   alarmSchema,
+  type EscalationChain,
+  escalationChainSchema,
   type Site,
 } from '@plantwatch/shared';
 import { z } from 'zod';
@@ -81,6 +83,15 @@ export const listAlarmEvents = async (ruleId: string, limit = 200): Promise<Alar
       z.object({ events: z.array(alarmEventSchema) }),
     )
   ).events;
+
+/** The escalation chains of the rule's alarms, newest first (docs/escalation.md). */
+export const listEscalationChains = async (ruleId: string, limit = 20): Promise<EscalationChain[]> =>
+  (
+    await read(
+      `/v1/alarms/${encodeURIComponent(ruleId)}/escalations${query({ limit: String(limit) })}`,
+      z.object({ chains: z.array(escalationChainSchema) }),
+    )
+  ).chains;
 
 export const latestValues = async (siteId: string): Promise<LatestValue[]> =>
   (await read(`/v1/telemetry/latest${query({ siteId })}`, latestValuesSchema)).values;

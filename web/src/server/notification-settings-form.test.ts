@@ -18,7 +18,12 @@ describe('the notification settings form as an API body', () => {
         twilioFromNumber: ' +15005550006 ',
         twilioAuthToken: '',
       },
-      body: { smsProvider: 'twilio', twilioAccountSid: null, twilioFromNumber: '+15005550006' },
+      body: {
+        smsProvider: 'twilio',
+        twilioAccountSid: null,
+        twilioFromNumber: '+15005550006',
+        twilioWhatsAppFromNumber: null,
+      },
     },
     {
       behaviour: 'sends a typed secret as typed, spaces included',
@@ -27,6 +32,7 @@ describe('the notification settings form as an API body', () => {
         smsProvider: 'sns',
         twilioAccountSid: null,
         twilioFromNumber: null,
+        twilioWhatsAppFromNumber: null,
         twilioAuthToken: ' token with spaces ',
       },
     },
@@ -37,11 +43,46 @@ describe('the notification settings form as an API body', () => {
         smsProvider: 'sns',
         twilioAccountSid: null,
         twilioFromNumber: null,
+        twilioWhatsAppFromNumber: null,
         webhookSigningSecret: null,
+      },
+    },
+    {
+      behaviour: 'sends the WhatsApp sender, the flood window as a number and a new bot token',
+      fields: {
+        smsProvider: 'twilio',
+        twilioWhatsAppFromNumber: '+14155238886',
+        floodWindowSeconds: '45',
+        telegramBotToken: ' 123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij ',
+      },
+      body: {
+        smsProvider: 'twilio',
+        twilioAccountSid: null,
+        twilioFromNumber: null,
+        twilioWhatsAppFromNumber: '+14155238886',
+        floodWindowSeconds: 45,
+        telegramBotToken: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij',
+      },
+    },
+    {
+      behaviour: 'removes the bot token when asked',
+      fields: { smsProvider: 'sns', telegramBotTokenRemove: 'on' },
+      body: {
+        smsProvider: 'sns',
+        twilioAccountSid: null,
+        twilioFromNumber: null,
+        twilioWhatsAppFromNumber: null,
+        telegramBotToken: null,
       },
     },
   ])('$behaviour', ({ fields, body }) => {
     expect(notificationSettingsBody(form(fields))).toEqual(body);
+  });
+
+  it('keeps a flood window that is not a number as typed, so the schema names the field', () => {
+    const body = notificationSettingsBody(form({ smsProvider: 'sns', floodWindowSeconds: 'half a minute' }));
+    const refused = updateNotificationSettingsSchema.safeParse(body);
+    expect(refused.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['floodWindowSeconds']);
   });
 
   it("puts the schema's and the API's issues beside their fields", () => {

@@ -8,8 +8,11 @@ export const notificationSettingsFields = [
   'smsProvider',
   'twilioAccountSid',
   'twilioFromNumber',
+  'twilioWhatsAppFromNumber',
+  'floodWindowSeconds',
   'twilioAuthToken',
   'webhookSigningSecret',
+  'telegramBotToken',
 ] as const;
 type Field = (typeof notificationSettingsFields)[number];
 
@@ -27,16 +30,29 @@ function secret(form: FormData, name: Field): string | null | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** A whole number typed in the field, or the text as typed (the schema then names what is wrong). */
+function count(form: FormData, name: Field): number | string | undefined {
+  const value = text(form, name);
+  if (value === '') return undefined;
+  return /^-?\d+$/.test(value) ? Number(value) : value;
+}
+
 export function notificationSettingsBody(form: FormData): Body {
+  // PUT replaces the plain settings whole: every one of them is sent (a field left out becomes its default).
+  const flood = count(form, 'floodWindowSeconds');
   const body: Body = {
     smsProvider: text(form, 'smsProvider') as Body['smsProvider'],
     twilioAccountSid: text(form, 'twilioAccountSid') || null,
     twilioFromNumber: text(form, 'twilioFromNumber') || null,
+    twilioWhatsAppFromNumber: text(form, 'twilioWhatsAppFromNumber') || null,
+    ...(flood === undefined ? {} : { floodWindowSeconds: flood as number }),
   };
   const authToken = secret(form, 'twilioAuthToken');
   if (authToken !== undefined) body.twilioAuthToken = authToken;
   const signingSecret = secret(form, 'webhookSigningSecret');
   if (signingSecret !== undefined) body.webhookSigningSecret = signingSecret;
+  const botToken = secret(form, 'telegramBotToken');
+  if (botToken !== undefined) body.telegramBotToken = botToken === null ? null : botToken.trim();
   return body;
 }
 

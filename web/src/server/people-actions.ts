@@ -91,15 +91,19 @@ const isChannelType = (value: string | undefined): value is ContactChannelType =
  */
 async function checkContact<T>(schema: z.ZodType<T>, form: FormData): Promise<Checked<T>> {
   // a contact has at most 10 channels; the edit form shows one empty row more
+  // A row counts when it has an address, or is a Telegram channel (linked later, by a code: no address).
   const filled = rows(Math.min(11, Math.max(CHANNEL_ROWS, Number(text(form, 'channelRows')) || 0))).flatMap(
     (row) => {
       const address = text(form, `channels.${row}.address`);
-      return address === undefined ? [] : [{ row, type: text(form, `channels.${row}.type`), address }];
+      const type = text(form, `channels.${row}.type`);
+      if (address === undefined && type !== 'telegram') return [];
+      return [{ row, type, address }];
     },
   );
   const checked = await check(schema, {
     name: text(form, 'name'),
-    channels: filled.map(({ type, address }) => ({ type, address })),
+    language: text(form, 'language'),
+    channels: filled.map(({ type, address }) => (address === undefined ? { type } : { type, address })),
   });
   if (checked.ok) return checked;
   const fieldErrors = Object.fromEntries(
@@ -211,9 +215,16 @@ async function checkPolicy<T>(schema: z.ZodType<T>, form: FormData): Promise<Che
     ];
   });
   const repeat = text(form, 'repeat');
+  // No factor: every repeat at the same pace (null clears a backoff saved before).
+  const factor = text(form, 'repeatBackoff.factor');
+  const maxDelay = text(form, 'repeatBackoff.maxDelayMinutes');
   const checked = await check(schema, {
     name: text(form, 'name'),
     ...(repeat === undefined ? {} : { repeat: Number(repeat) }),
+    repeatBackoff:
+      factor === undefined
+        ? null
+        : { factor: Number(factor), maxDelayMinutes: maxDelay === undefined ? undefined : Number(maxDelay) },
     levels: filled.map(({ level }) => level),
   });
   if (checked.ok) return checked;

@@ -9,7 +9,7 @@ describe('navGroups', () => {
     expect(ids('admin')).toEqual({
       monitor: ['home', 'fleet', 'alarms', 'reports', 'outbox'],
       configure: ['sites', 'gateways', 'devices', 'tags', 'alarmRules'],
-      people: ['contacts', 'rotations', 'policies', 'users'],
+      people: ['contacts', 'rotations', 'policies', 'canary', 'users'],
       settings: ['apiKeys', 'notifications', 'organisation', 'units'],
     });
   });

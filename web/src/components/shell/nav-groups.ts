@@ -17,6 +17,7 @@ export type NavLinkId =
   | 'contacts'
   | 'rotations'
   | 'policies'
+  | 'canary'
   | 'users'
   | 'apiKeys'
   | 'notifications'
@@ -64,6 +65,7 @@ export function navGroups(role: Role): NavGroup[] {
         ...link('contacts', '/config/contacts'),
         ...link('rotations', '/config/rotations'),
         ...link('policies', '/config/policies'),
+        ...link('canary', '/settings/canary'),
         ...link('users', '/users', admin),
       ],
     },

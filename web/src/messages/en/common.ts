@@ -30,6 +30,7 @@ export const common = {
       contacts: 'Contacts',
       rotations: 'On-call rotations',
       policies: 'Escalation policies',
+      canary: 'Canary',
       users: 'Users',
       apiKeys: 'API keys',
       notifications: 'Notifications',

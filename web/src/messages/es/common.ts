@@ -34,6 +34,7 @@ export const common: MessagesOf<
       contacts: 'Contactos',
       rotations: 'Turnos de guardia',
       policies: 'Políticas de escalado',
+      canary: 'Canario',
       users: 'Usuarios',
       apiKeys: 'Claves de API',
       notifications: 'Notificaciones',

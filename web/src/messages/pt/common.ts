@@ -34,6 +34,7 @@ export const common: MessagesOf<
       contacts: 'Contatos',
       rotations: 'Escalas de plantão',
       policies: 'Políticas de escalonamento',
+      canary: 'Canário',
       users: 'Usuários',
       apiKeys: 'Chaves de API',
       notifications: 'Notificações',

@@ -34,6 +34,7 @@ export const common: MessagesOf<
       contacts: '联系人',
       rotations: '值班轮换',
       policies: '升级策略',
+      canary: '每日测试呼叫',
       users: '用户',
       apiKeys: 'API 密钥',
       notifications: '通知',

@@ -4,10 +4,17 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { AlarmActions, SeverityBadge, StateLabel } from '../../../../components/alarm-controls.tsx';
+import { EscalationHistory } from '../../../../components/escalation-history.tsx';
 import { LocalTime } from '../../../../components/local-time.tsx';
 import type { Translator } from '../../../../i18n/translator.ts';
 import { getSite, listUsers } from '../../../../server/data.ts';
-import { getAlarmRule, listAlarmEvents, listAlarms } from '../../../../server/monitoring.ts';
+import {
+  getAlarmRule,
+  listAlarmEvents,
+  listAlarms,
+  listEscalationChains,
+} from '../../../../server/monitoring.ts';
+import { listContacts, listEscalationPolicies } from '../../../../server/people-data.ts';
 import { can, getViewer } from '../../../../server/viewer.ts';
 
 type Props = { params: Promise<{ ruleId: string }>; searchParams: Promise<{ focus?: string }> };
@@ -45,14 +52,18 @@ async function knownUserNames(): Promise<Map<string, string>> {
 export default async function AlarmHistoryPage(props: Props) {
   const t = await getTranslations();
   const rule = await ruleOf(props);
-  const [site, ruleAlarms, events, operator, engineer, userNames] = await Promise.all([
-    getSite(rule.siteId),
-    listAlarms({ ruleId: rule.id, status: 'all' }),
-    listAlarmEvents(rule.id),
-    can('operator'),
-    can('engineer'),
-    knownUserNames(),
-  ]);
+  const [site, ruleAlarms, events, operator, engineer, userNames, chains, contacts, policies] =
+    await Promise.all([
+      getSite(rule.siteId),
+      listAlarms({ ruleId: rule.id, status: 'all' }),
+      listAlarmEvents(rule.id),
+      can('operator'),
+      can('engineer'),
+      knownUserNames(),
+      listEscalationChains(rule.id),
+      listContacts(),
+      listEscalationPolicies(),
+    ]);
   const alarmName = new Map(ruleAlarms.map((alarm) => [alarm.id, alarm.name]));
   // Opened with N from the alarm bar: the first Acknowledge button takes the focus, so Enter acknowledges.
   const focused =
@@ -88,6 +99,12 @@ export default async function AlarmHistoryPage(props: Props) {
           ))}
         </ul>
       ) : null}
+      <EscalationHistory
+        chains={chains}
+        alarmNames={alarmName}
+        contactNames={new Map(contacts.map((contact) => [contact.id, contact.name]))}
+        policyNames={new Map(policies.map((policy) => [policy.id, policy.name]))}
+      />
       <h2>{t('alarms.history')}</h2>
       {events.length === 0 ? (
         <section className="empty">

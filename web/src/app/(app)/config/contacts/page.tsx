@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { AddSection, ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { ActionForm, Field, SelectField } from '../../../../components/forms.tsx';
+import { LOCALE_NAMES, LOCALES } from '../../../../i18n/locales.ts';
 import { formRows, keyed, peopleFormRows } from '../../../../people-form.ts';
 import { createContact, deleteContact } from '../../../../server/people-actions.ts';
 import { listContacts } from '../../../../server/people-data.ts';
@@ -18,6 +19,7 @@ export default async function ContactsConfigPage() {
   const [contacts, engineer] = await Promise.all([listContacts(), can('engineer')]);
   const p = await getTranslations('people');
   const c = await getTranslations('config');
+  const ct = await getTranslations('channelTests');
   const typeOptions = contactChannelTypes.map((type) => ({ value: type, label: p(`channelTypes.${type}`) }));
   return (
     <ConfigPage title={p('contactsTitle')} intro={p('contactsIntro')} engineer={engineer}>
@@ -43,12 +45,14 @@ export default async function ContactsConfigPage() {
               <ol>
                 {keyed(contact.channels, contact.id).map(({ value: channel, key }) => (
                   <li key={key}>
-                    {p(`channelTypes.${channel.type}`)}: {channel.address}
+                    {p(`channelTypes.${channel.type}`)}:{' '}
+                    {channel.address ?? <span className="muted">{ct('notLinked')}</span>}
                   </li>
                 ))}
               </ol>
             ),
           },
+          { header: ct('language'), cell: (contact) => LOCALE_NAMES[contact.language] },
         ]}
         actions={
           engineer
@@ -64,6 +68,13 @@ export default async function ContactsConfigPage() {
           pendingLabel={c('adding')}
         >
           <Field name="name" label={p('name')} required />
+          <SelectField
+            name="language"
+            label={ct('language')}
+            hint={ct('languageHint')}
+            options={LOCALES.map((locale) => ({ value: locale, label: LOCALE_NAMES[locale] }))}
+          />
+          <p className="hint">{ct('telegramHint')}</p>
           {formRows(peopleFormRows.channels, 'channel').map(({ index: i, key }) => (
             <fieldset key={key} className="row">
               <legend>{p('channel', { n: i + 1 })}</legend>

@@ -7,6 +7,7 @@ import {
   type OnCallRotation,
 } from '@plantwatch/shared';
 import { useTranslations } from 'next-intl';
+import { BackoffPreview } from '../../../../components/backoff-preview.tsx';
 import { Field, SelectField } from '../../../../components/forms.tsx';
 import { formRows, peopleFormRows } from '../../../../people-form.ts';
 
@@ -20,6 +21,7 @@ export function PolicyFields(props: {
 }) {
   const { contacts, rotations, policy } = props;
   const p = useTranslations('people');
+  const b = useTranslations('backoff');
   const targetOptions = [
     { value: '', label: p('unused') },
     ...rotations.map((rotation) => ({
@@ -54,6 +56,27 @@ export function PolicyFields(props: {
         max={10}
         defaultValue={String(policy?.repeat ?? 0)}
       />
+      <fieldset className="row">
+        <legend>{b('legend')}</legend>
+        <p className="hint">{b('intro')}</p>
+        <Field
+          name="repeatBackoff.factor"
+          label={b('factor')}
+          type="number"
+          step="0.5"
+          min={1.5}
+          max={10}
+          defaultValue={policy?.repeatBackoff ? String(policy.repeatBackoff.factor) : ''}
+        />
+        <Field
+          name="repeatBackoff.maxDelayMinutes"
+          label={b('maxDelay')}
+          type="number"
+          min={1}
+          max={1440}
+          defaultValue={String(policy?.repeatBackoff?.maxDelayMinutes ?? 60)}
+        />
+      </fieldset>
       {formRows(levelRows, 'level').map(({ index: level, key }) => {
         const current = levels[level];
         // a level sending on several chosen channels keeps that choice as one more option
@@ -104,6 +127,7 @@ export function PolicyFields(props: {
           </fieldset>
         );
       })}
+      <BackoffPreview />
     </>
   );
 }
