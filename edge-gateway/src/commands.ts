@@ -1,5 +1,5 @@
 // Commands from the cloud (cmd/{tenant}/{site}/{gateway}/request): browse an OPC UA server's address
-// space, or read every tag of one device once (test connection). Each request carries a correlation
+// space or a Sparkplug B edge node's births, or read every tag of one device once (test connection). Each request carries a correlation
 // id and a deadline; the answer goes to dt/.../response as the JSON of an outcome, cut into numbered
 // parts so no message comes near the broker's 128 KB. A request past its deadline is dropped (nobody
 // waits for it any more); at most two run at once, so commands never crowd out polling.
@@ -196,6 +196,19 @@ export class CommandRunner {
   }
 
   async #browse(params: BrowseParams, deadline: number) {
+    if ('sparkplug' in params) {
+      const { discoverSparkplug } = await import('./sparkplug/discover.ts');
+      const work = discoverSparkplug(params.sparkplug, {
+        log: this.#options.log,
+        timeoutMs: Math.max(1000, deadline - Date.now() - 500),
+        maxNodes: params.maxNodes,
+      });
+      return beforeDeadline(
+        work,
+        deadline,
+        `discovering ${params.sparkplug.groupId}/${params.sparkplug.edgeNodeId}`,
+      );
+    }
     const { browseTree } = await import('./opcua/browse.ts');
     const work = browseTree(params.endpoint, {
       depth: params.depth,

@@ -1,5 +1,7 @@
 // The Sparkplug B driver against a real Mosquitto broker on 127.0.0.1 (TLS with a password, like a
 // customer's), fed by the simulators' edge node: births, data by alias, deaths, rebirths, bad payloads.
+
+import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -9,6 +11,7 @@ import {
 } from '@plantwatch/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type SimMetric, SparkplugNodeSimulator } from '../sim/sparkplug-sim.ts';
+import { CommandRunner } from '../src/commands.ts';
 import { silentLogger } from '../src/log.ts';
 import { SparkplugDriver } from '../src/sparkplug/driver.ts';
 import { startCredentialedBroker } from './support/credentialed-broker.ts';
@@ -178,6 +181,53 @@ describe('Sparkplug B driver', () => {
     const discovered = await new SparkplugDriver(config, silentLogger, { timeoutMs: 5000 }).discover();
     expect(discovered.get('pump-3')?.map((m) => m.name)).toEqual(pumpMetrics.map((m) => m.name));
     expect(discovered.get('')?.map((m) => m.name)).toContain('Supply Voltage');
+  });
+
+  it("answers the cloud's browse command with the births as a tree, each metric with its tag address", async () => {
+    const dir = await tempDir();
+    const broker = await PrivateBroker.start(dir);
+    await startNode(broker.url);
+    const parts: string[] = [];
+    const runner = new CommandRunner({
+      log: silentLogger,
+      pkiDir: join(dir, 'pki'),
+      respond: async (payload) => {
+        parts.push(payload);
+      },
+    });
+    const {
+      tags: _tags,
+      id: _id,
+      enabled: _enabled,
+      heartbeatMs: _heartbeat,
+      ...sparkplug
+    } = device(broker.url);
+    const id = randomUUID();
+    runner.handle(
+      Buffer.from(
+        JSON.stringify({
+          v: 1,
+          id,
+          deadline: Date.now() + 10_000,
+          kind: 'browse',
+          params: { sparkplug, maxNodes: 100 },
+        }),
+      ),
+    );
+    await waitFor('the answer', () => parts.length > 0, 10_000);
+    const answer = JSON.parse(parts.map((p) => JSON.parse(p).chunk).join(''));
+    expect(answer.ok).toBe(true);
+    const { root } = answer.result;
+    expect(root.nodeId).toBe('spBv1.0/Plantwatch/edge-1');
+    expect(root.children.map((c: { nodeId: string }) => c.nodeId)).toEqual(['Supply Voltage', 'pump-3']);
+    const pump = root.children[1];
+    expect(pump.children[0]).toMatchObject({
+      nodeId: 'pump-3/Discharge Pressure',
+      dataType: 'Double',
+      value: 3.2,
+      address: { kind: 'sparkplug', metric: 'Discharge Pressure', sparkplugDevice: 'pump-3' },
+    });
+    expect(answer.result.nodes).toBe(7);
   });
 
   it('says why when the broker refuses the password, and retries without crashing', async () => {

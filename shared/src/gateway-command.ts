@@ -3,9 +3,10 @@
 // API gives back (the OPC UA address space, a test read of one device, the audit list).
 import { z } from 'zod';
 import { opcuaConnectionSchema } from './device.ts';
+import { sparkplugConnectionSchema } from './device-kinds.ts';
 import { idSchema, isoDateTimeSchema, keySchema } from './ids.ts';
 import { configDeviceSchema } from './provisioning.ts';
-import { opcuaTagAddressSchema } from './tag.ts';
+import { opcuaTagAddressSchema, type TagAddress, tagAddressSchema } from './tag.ts';
 import { epochMsSchema, qualitySchema, telemetryValueSchema } from './telemetry.ts';
 
 export const gatewayCommandKinds = ['browse', 'read-once'] as const;
@@ -18,7 +19,7 @@ export const MAX_RESPONSE_PARTS = 500;
 
 const v1 = z.literal(1, { error: 'must be 1: this is command message version 1' });
 
-export const browseParamsSchema = z.strictObject({
+export const opcuaBrowseParamsSchema = z.strictObject({
   endpoint: opcuaConnectionSchema.shape.endpoint,
   securityMode: z.enum(['None', 'Sign', 'SignAndEncrypt']),
   securityPolicy: z.enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss']),
@@ -29,6 +30,18 @@ export const browseParamsSchema = z.strictObject({
   /** Stop after this many nodes (the answer says it was cut short). */
   maxNodes: z.number().int().min(1).max(20_000),
 });
+
+/**
+ * Sparkplug B discovery: the gateway connects to the node's broker, asks for a rebirth and answers with
+ * the metrics the births announce (the node's and each device's), each with the tag address to use.
+ */
+export const sparkplugBrowseParamsSchema = z.strictObject({
+  sparkplug: sparkplugConnectionSchema,
+  maxNodes: z.number().int().min(1).max(20_000),
+});
+
+/** What can be browsed: an OPC UA server's address space, or a Sparkplug B edge node's births. */
+export const browseParamsSchema = z.union([opcuaBrowseParamsSchema, sparkplugBrowseParamsSchema]);
 export type BrowseParams = z.infer<typeof browseParamsSchema>;
 
 /** read-once carries the whole device, so a device the gateway does not run yet can be tested too. */
@@ -75,6 +88,8 @@ export interface BrowseNode {
   dataType?: string | undefined;
   value?: z.infer<typeof telemetryValueSchema> | null | undefined;
   quality?: z.infer<typeof qualitySchema> | undefined;
+  /** The tag address that reads this node, where it is not its nodeId (Sparkplug metrics). */
+  address?: TagAddress | undefined;
   children?: BrowseNode[] | undefined;
 }
 
@@ -87,6 +102,7 @@ export const browseNodeSchema: z.ZodType<BrowseNode> = z
     dataType: z.string().optional(),
     value: telemetryValueSchema.nullable().optional(),
     quality: qualitySchema.optional(),
+    address: tagAddressSchema.optional(),
     get children() {
       return z.array(browseNodeSchema).optional();
     },

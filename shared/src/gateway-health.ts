@@ -14,6 +14,10 @@ export const gatewayDeviceHealthSchema = z.object({
   errorCount: z.number().int(),
   backoffMs: z.number().int(),
   lastError: z.string().nullable(),
+  /** Frames, payloads or rows the gateway could not use (Sparkplug, IEC 104, CSV folders); absent: none. */
+  malformed: z
+    .object({ count: z.number().int(), lastError: z.string(), lastAt: isoDateTimeSchema })
+    .optional(),
 });
 
 export const gatewayHealthSchema = z

@@ -188,9 +188,24 @@ export async function browseDevice(
 ): Promise<BrowseResult & { commandId: string }> {
   const { device } = await deviceOr404(deps, principal, deviceId);
   const connection = device.connection;
+  if (connection.protocol === 'sparkplug') {
+    // Discovery: the births of the edge node, each metric with its tag address (ADR 0032).
+    const { commandId, result } = await send(
+      deps,
+      principal,
+      { gatewayId: device.gatewayId, siteId: device.siteId, deviceId },
+      {
+        kind: 'browse',
+        params: { sparkplug: connection, maxNodes: input.maxNodes },
+        timeoutSeconds: input.timeoutSeconds,
+      },
+      browseResultSchema,
+    );
+    return { commandId, ...result };
+  }
   if (connection.protocol !== 'opcua') {
     throw new InvalidInputError(
-      `only an OPC UA device can be browsed; ${device.key} is ${connection.protocol}`,
+      `only an OPC UA or Sparkplug B device can be browsed; ${device.key} is ${connection.protocol}`,
     );
   }
   const { commandId, result } = await send(

@@ -125,6 +125,24 @@ describe('gateway health', () => {
     });
   });
 
+  it("shows a device's malformed frames, payloads or rows with the last reason", async () => {
+    const { engineer, gateway, ids } = await gatewayWithDevice('health-malformed');
+    const malformed = { count: 3, lastError: 'not a Sparkplug B payload: index out of range', lastTs: T0 - 100 };
+    await recorder.status(
+      ids,
+      online(gateway.id, T0, {
+        devices: [{ d: 'plc-1', connected: true, lastSuccessTs: T0, errorCount: 0, backoffMs: 0, malformed }],
+      }),
+      T0 + 10,
+    );
+    const health = await getGatewayHealth({ store }, engineer, gateway.id);
+    expect(health.devices[0]?.malformed).toEqual({
+      count: 3,
+      lastError: 'not a Sparkplug B payload: index out of range',
+      lastAt: new Date(T0 - 100).toISOString(),
+    });
+  });
+
   it('goes offline with the Last Will, keeps what it last knew, and ignores a status redelivered late', async () => {
     const { engineer, gateway, configVersion, ids } = await gatewayWithDevice('health-offline');
     await recorder.status(ids, online(gateway.id, T0, { appliedVersion: configVersion }), T0 + 10);

@@ -103,6 +103,15 @@ function view(
       errorCount: d.errorCount,
       backoffMs: d.backoffMs,
       lastError: d.lastError ?? null,
+      ...(d.malformed
+        ? {
+            malformed: {
+              count: d.malformed.count,
+              lastError: d.malformed.lastError,
+              lastAt: new Date(d.malformed.lastTs).toISOString(),
+            },
+          }
+        : {}),
     })),
   };
 }
