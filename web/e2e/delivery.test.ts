@@ -24,7 +24,12 @@ beforeAll(async () => {
   const created = await api.post('/v1/contacts', {
     name: 'Ana Souza',
     language: 'pt-BR',
-    channels: [{ type: 'sms', address: '+5511987654321' }, { type: 'telegram' }],
+    // the third number keeps the national trunk 0 after the country code: saved, but refused when tried
+    channels: [
+      { type: 'sms', address: '+5511987654321' },
+      { type: 'telegram' },
+      { type: 'voice', address: '+4407700900123' },
+    ],
   });
   expect(created.status).toBe(201);
   contactId = ((await created.json()) as { id: string }).id;
@@ -79,7 +84,7 @@ describe('alarm delivery pages', () => {
   );
 
   it(
-    "tries a contact's channels: the result beside a test send, a Telegram channel's refusal beside it, in the contact's language",
+    "tries a contact's channels: the result beside a test send, a refused number's reason beside it, Telegram linked first; in the contact's language",
     async () => {
       const { context, page } = await signedIn();
       await page.goto(`${e2e.web.url}/config/contacts/${contactId}`);
@@ -90,15 +95,23 @@ describe('alarm delivery pages', () => {
         .getByRole('status')
         .filter({ hasText: /^Sent: Sent \(kept in the outbox\)\.$/ })
         .waitFor();
+      // 422 from the API, said beside the channel that caused it.
+      const voice = page.locator('[data-channel="2"]');
+      await voice.getByRole('button', { name: 'Send a test Voice call to +4407700900123' }).click();
+      await voice
+        .getByRole('status')
+        .filter({ hasText: /^It could not be sent: .*0/ })
+        .waitFor();
+      expect(await page.locator('[data-channel="0"] [role="status"]').count()).toBe(1);
+      // A Telegram channel not linked has nothing to test yet; linking needs the tenant's bot.
       const telegram = page.locator('[data-channel="1"]');
-      await telegram.getByRole('button', { name: /^Send a test Telegram/ }).click();
-      // 422 from the API, said beside the channel: the chat is not linked, or the tenant has no bot.
+      expect(await telegram.getByRole('button', { name: /^Send a test/ }).count()).toBe(0);
+      await telegram.getByText('not linked yet').waitFor();
+      await telegram.getByRole('button', { name: 'Link Telegram' }).click();
       await telegram
         .getByRole('status')
-        .filter({ hasText: /^It could not be sent: .*(linked|bot)/i })
+        .filter({ hasText: /Telegram bot/ })
         .waitFor();
-      await telegram.getByRole('button', { name: 'Link Telegram' }).click();
-      await telegram.getByRole('status').filter({ hasText: /bot/i }).last().waitFor();
       await checkBasics(page, 'contact-channels');
 
       // The test is in the outbox, in Portuguese, marked as a test; the filters find it.

@@ -176,6 +176,8 @@ export async function checkBasics(page: Page, screenshot: string): Promise<void>
       .map((el) => el.outerHTML.slice(0, 120)),
   );
   expect(unlabelled).toEqual([]);
+  // The shell (alarm bar and navigation) is sticky: photographed scrolled down, it would sit mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(outputDir, `${screenshot}.png`), fullPage: true, caret: 'initial' });
 }
 

@@ -59,6 +59,7 @@ beforeAll(async () => {
     { name: 'settings-notifications', path: '/settings/notifications' },
     { name: 'settings-organisation', path: '/settings/organisation' },
     { name: 'settings-units', path: '/settings/units' },
+    { name: 'settings-canary', path: '/settings/canary' },
     { name: 'not-found', path: '/no-such-page' },
   );
 }, E2E_SETUP_MS);

@@ -364,6 +364,7 @@ describe('the page messages', () => {
           pageMessage(language as Language, key as PageMessageKey, {
             ...values,
             word: 'OK',
+            channel: 'C',
             value: 'V',
             zone: 'Z',
             count: 3,

@@ -44,6 +44,15 @@ const en = {
   'limit.is': 'is {value}',
   'limit.badQuality': 'bad quality',
   'limit.noData': 'no data for {seconds} s',
+  'channel.sms': 'SMS',
+  'channel.voice': 'voice call',
+  'channel.email': 'e-mail',
+  'channel.webhook': 'webhook',
+  'channel.telegram': 'Telegram',
+  'channel.whatsapp': 'WhatsApp',
+  testSubject: '[Plantwatch] Test message',
+  testBody:
+    'Plantwatch test message for {name} by {channel}, sent {time} UTC. No action is needed; a reply tells us replies get through.',
 } as const;
 
 export type PageMessageKey = keyof typeof en;
@@ -87,6 +96,15 @@ const pt: PageMessages = {
   'limit.is': 'é {value}',
   'limit.badQuality': 'qualidade ruim',
   'limit.noData': 'sem dados há {seconds} s',
+  'channel.sms': 'SMS',
+  'channel.voice': 'chamada de voz',
+  'channel.email': 'e-mail',
+  'channel.webhook': 'webhook',
+  'channel.telegram': 'Telegram',
+  'channel.whatsapp': 'WhatsApp',
+  testSubject: '[Plantwatch] Mensagem de teste',
+  testBody:
+    'Mensagem de teste do Plantwatch para {name} por {channel}, enviada às {time} UTC. Nada a fazer; uma resposta nos mostra que as respostas chegam.',
 };
 
 const es: PageMessages = {
@@ -127,6 +145,15 @@ const es: PageMessages = {
   'limit.is': 'es {value}',
   'limit.badQuality': 'calidad mala',
   'limit.noData': 'sin datos durante {seconds} s',
+  'channel.sms': 'SMS',
+  'channel.voice': 'llamada de voz',
+  'channel.email': 'correo electrónico',
+  'channel.webhook': 'webhook',
+  'channel.telegram': 'Telegram',
+  'channel.whatsapp': 'WhatsApp',
+  testSubject: '[Plantwatch] Mensaje de prueba',
+  testBody:
+    'Mensaje de prueba de Plantwatch para {name} por {channel}, enviado a las {time} UTC. No hace falta hacer nada; una respuesta nos indica que las respuestas llegan.',
 };
 
 const zh: PageMessages = {
@@ -167,6 +194,15 @@ const zh: PageMessages = {
   'limit.is': '为 {value}',
   'limit.badQuality': '质量差',
   'limit.noData': '{seconds} 秒无数据',
+  'channel.sms': '短信',
+  'channel.voice': '语音电话',
+  'channel.email': '电子邮件',
+  'channel.webhook': 'Webhook',
+  'channel.telegram': 'Telegram',
+  'channel.whatsapp': 'WhatsApp',
+  testSubject: '[Plantwatch] 测试消息',
+  testBody:
+    'Plantwatch 通过{channel}发给 {name} 的测试消息，发送于 {time} UTC。无需任何操作；回复可让我们确认回复能够送达。',
 };
 
 export const pageMessages: Record<Language, PageMessages> = { 'en-GB': en, 'pt-BR': pt, es, 'zh-CN': zh };

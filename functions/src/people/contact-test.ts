@@ -12,6 +12,7 @@ import {
 } from '@plantwatch/shared';
 import { NotificationFailedError } from '../notify/notifier.ts';
 import { toNotification } from '../notify/notify.ts';
+import { pageTranslator } from '../notify/page-messages.ts';
 import type { NotificationSecrets, Notifier } from '../notify/ports.ts';
 import type { NotifyRepositories } from '../notify/repositories.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -124,7 +125,9 @@ export async function testContactChannel(
   const index = pickChannel(contact, input.channel);
   const channel = await checkAddress(deps, principal, contact, index);
   const at = deps.clock.now().toISOString().slice(0, 16).replace('T', ' ');
-  const body = `Plantwatch test message for ${contact.name} by ${channel.type}, sent ${at} UTC. No action is needed; a reply tells us replies get through.`;
+  // In the contact's language, as their pages are.
+  const t = pageTranslator(contact.language);
+  const body = t('testBody', { name: contact.name, channel: t(`channel.${channel.type}`), time: at });
   let notificationId: string | undefined;
   let error: string | null = null;
   try {
@@ -132,7 +135,7 @@ export async function testContactChannel(
       tenantId: principal.tenantId,
       channel: channel.type,
       to: channel.address,
-      ...(channel.type === 'email' ? { subject: '[Plantwatch] Test message' } : {}),
+      ...(channel.type === 'email' ? { subject: t('testSubject') } : {}),
       body,
       contactId,
       purpose: 'test',

@@ -350,7 +350,7 @@ describe('Telegram and WhatsApp, acknowledged by reply; test sends', () => {
     });
     const request = twilio.requests.at(-1);
     expect(new URLSearchParams(request?.body).get('Body')).toContain(
-      'Plantwatch test message for Ana (fitter) by sms',
+      'Plantwatch test message for Ana (fitter) by SMS',
     );
     const tests = await api.call('GET', `/v1/outbox?purpose=test&contactId=${contactId}`, {
       token: tenant.token,

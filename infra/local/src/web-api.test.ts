@@ -367,4 +367,20 @@ describe('contacts in their own language', () => {
     expect(body).toMatch(/^Alarme CRITICO em Lift station: Poco alto Hi\. .*31,5.*\(limite Hi 30\)\./);
     expect(body).toContain('Responda OK para reconhecer.');
   });
+
+  it("sends a contact's test message in the contact's language", async () => {
+    const contact = await api.call('POST', '/v1/contacts', {
+      token: owner.token,
+      body: { name: 'Luis', language: 'es', channels: [{ type: 'email', address: 'luis@example.com' }] },
+    });
+    const sent = await api.call('POST', `/v1/contacts/${contact.body.id}/test`, {
+      token: owner.token,
+      body: { channel: 0 },
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body.notification.subject).toBe('[Plantwatch] Mensaje de prueba');
+    expect(sent.body.notification.body).toMatch(
+      /^Mensaje de prueba de Plantwatch para Luis por correo electrónico/,
+    );
+  });
 });

@@ -23,7 +23,9 @@ export function CanarySettingsForm(props: {
       submitLabel={t('save')}
       pendingLabel={t('saving')}
     >
-      <Field name="enabled" label={t('enabled')} type="checkbox" defaultChecked={settings.enabled} />
+      <label className="check">
+        <input type="checkbox" name="enabled" defaultChecked={settings.enabled} /> {t('enabled')}
+      </label>
       <SelectField
         name="contactId"
         label={t('contact')}
@@ -33,7 +35,15 @@ export function CanarySettingsForm(props: {
         ]}
         defaultValue={settings.contactId ?? ''}
       />
-      <Field name="at" label={t('at')} type="time" defaultValue={settings.at} />
+      <Field
+        name="at"
+        label={t('at')}
+        defaultValue={settings.at}
+        inputMode="numeric"
+        pattern="[0-2][0-9]:[0-5][0-9]"
+        placeholder="08:00"
+        autoComplete="off"
+      />
       <fieldset className="checks">
         <legend>{t('days')}</legend>
         <div className="day-choices">
@@ -60,12 +70,10 @@ export function CanarySettingsForm(props: {
         max={1440}
         defaultValue={String(settings.ackWithinMinutes)}
       />
-      <Field
-        name="notifyAdmins"
-        label={t('notifyAdmins')}
-        type="checkbox"
-        defaultChecked={settings.notifyAdmins}
-      />
+      <label className="check">
+        <input type="checkbox" name="notifyAdmins" defaultChecked={settings.notifyAdmins} />{' '}
+        {t('notifyAdmins')}
+      </label>
     </ActionForm>
   );
 }

@@ -117,11 +117,14 @@ export function ContactChannels(props: { contact: Contact; engineer: boolean; la
               <strong>{type}</strong> <code>{address}</code>
               {props.engineer ? (
                 <>
-                  <TestButton
-                    contactId={contact.id}
-                    index={index}
-                    label={t('sendLabel', { channel: type, address })}
-                  />
+                  {/* A Telegram channel not linked has nowhere to send: linking comes first. */}
+                  {channel.type === 'telegram' && !channel.address ? null : (
+                    <TestButton
+                      contactId={contact.id}
+                      index={index}
+                      label={t('sendLabel', { channel: type, address })}
+                    />
+                  )}
                   {channel.type === 'telegram' ? (
                     <TelegramLinkButton contactId={contact.id} name={contact.name} />
                   ) : null}

@@ -25,7 +25,8 @@ async function failure(error: unknown): Promise<{ kind: 'error'; message: string
   if (error instanceof ApiUnavailableError) return { kind: 'error', message: t('errors.apiDown') };
   // 422 says what to fix (a phone number in an e-mail channel, no Telegram bot, a chat not linked)
   if (error instanceof ApiError && error.status < 500)
-    return { kind: 'error', message: error.issues[0]?.message ?? error.message };
+    // The API names the field first ("channels.1.address: …"); beside the channel that is said already.
+    return { kind: 'error', message: (error.issues[0]?.message ?? error.message).replace(/^[\w.]+: /, '') };
   console.error('web: a contact channel action failed', error);
   return { kind: 'error', message: t('errors.generic') };
 }
