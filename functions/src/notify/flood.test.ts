@@ -198,6 +198,28 @@ describe('flood window and digests', () => {
     expect(sms.sent.at(-1)?.body).toContain('Held');
   });
 
+  it("words a digest in its contact's language", async () => {
+    const contact = randomUUID();
+    await store.inTenant(tenantId, (r) =>
+      r.contacts.create({
+        id: contact,
+        name: 'Ana',
+        channels: [{ type: 'sms', address: '+5511987654321' }],
+        language: 'pt-BR',
+      }),
+    );
+    now = new Date('2026-11-22T05:00:00.000Z');
+    await notifier.send(page(contact, randomUUID(), 'Nivel alto'));
+    now = new Date('2026-11-22T05:00:05.000Z');
+    await notifier.send(page(contact, randomUUID(), 'Bomba 1 falha'));
+    await notifier.send(page(contact, randomUUID(), 'Bomba 2 falha'));
+    now = new Date('2026-11-22T05:00:30.000Z');
+    expect(await notifier.flushHeld(tenantId)).toBe(1);
+    expect(sms.sent.at(-1)?.body).toMatch(
+      /^2 alarmes em North Pumping Station: .* Responda OK para reconhecer todos\.$/,
+    );
+  });
+
   it('never holds a page when the tenant set the window to 0', async () => {
     const contact = randomUUID();
     await store.inTenant(tenantId, async (r) => {

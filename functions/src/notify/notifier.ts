@@ -2,8 +2,15 @@
 // notifications table, which is also the idempotency guard), adds the acknowledgement link to alarm
 // e-mails, and hands the message to the adapter the channel and the tenant's settings pick.
 import { createHash, randomBytes } from 'node:crypto';
-import { type ContactChannelType, isReachable, type ReachableChannel } from '@plantwatch/shared';
+import {
+  type ContactChannelType,
+  DEFAULT_LANGUAGE,
+  isReachable,
+  type Language,
+  type ReachableChannel,
+} from '@plantwatch/shared';
 import { z } from 'zod';
+import type { PeopleRepositories } from '../people/ports.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
@@ -33,7 +40,11 @@ export interface CompositeNotifier extends Notifier {
 }
 
 export interface CompositeNotifierOptions {
-  store: TenantStore<Pick<NotifyRepositories, 'notifications' | 'ackTokens' | 'floodWindows'>>;
+  /** The message log, and the contacts (a digest is worded in its contact's language). */
+  store: TenantStore<
+    Pick<NotifyRepositories, 'notifications' | 'ackTokens' | 'floodWindows'> &
+      Pick<PeopleRepositories, 'contacts'>
+  >;
   clock: Clock;
   ids: IdGenerator;
   config: (tenantId: string) => Promise<TenantNotifyConfig>;
@@ -278,11 +289,16 @@ export function createCompositeNotifier(options: CompositeNotifierOptions): Comp
       ...(first.fallbacks ?? []).filter(isReachable),
     ];
     const key = `digest:${first.contactId}:${first.siteId}:${first.flushAt?.getTime()}`;
+    const contactId = first.contactId;
+    const language: Language = contactId
+      ? ((await store.inTenant(tenantId, (repos) => repos.contacts.get(contactId)))?.language ??
+        DEFAULT_LANGUAGE)
+      : DEFAULT_LANGUAGE;
     for (const [index, channel] of channels.entries()) {
       const text =
         items.length === 1
           ? { subject: first.subject ?? undefined, body: first.body }
-          : digestText(items, items[0]?.site ?? null, channel.type);
+          : digestText(items, items[0]?.site ?? null, channel.type, language);
       try {
         const result = await deliver(
           {
