@@ -184,7 +184,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
         by: { type: 'user', id: 'u' },
         channel: 'web',
       });
-      await repos.alarmStates.put(rule.id, shelved.state, clock.now());
+      await repos.alarmStates.putMany([{ ruleId: rule.id, state: shelved.state }], clock.now());
     });
     expect(await store.findTenantsWithAlarmTimers()).toContain(plant.tenantId);
     clock.set(T0 + 61_000);
@@ -296,7 +296,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       name: 'Level 2',
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const { fake, clock, deps } = paging(store);
+    const { fake, deps } = paging(store);
     const batch = {
       ...plant,
       points: [...points(plant, 'plc-1', [[T0, 5]]), ...points(plant, 'plc-2', [[T0, 5]])],
@@ -349,7 +349,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       escalationPolicyId: randomUUID(),
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const { fake, clock, deps } = paging(store);
+    const { fake, deps } = paging(store);
     await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
     clock.set(T0 + 11_000);
     const alarmId = alarmIdOf(rule.id, 'hi');
@@ -412,7 +412,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       repageHoldOffMinutes: 15,
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const { fake, clock, deps } = paging(store);
+    const { fake, deps } = paging(store);
     const evaluate = (samples: [number, number][]) =>
       createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', samples) });
     const alarmId = alarmIdOf(rule.id, 'hi');
@@ -464,7 +464,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       repageHoldOffMinutes: 0,
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const { fake, clock, deps } = paging(store);
+    const { fake, deps } = paging(store);
     const alarmId = alarmIdOf(rule.id, 'hi');
     await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
     await acknowledgeAlarmAs(deps, {

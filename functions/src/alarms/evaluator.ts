@@ -18,13 +18,25 @@ export type AlarmEvaluatorDeps = AlarmWorkDeps<AlarmRepositories>;
  * sample time, so a redelivered batch changes no state and records no event.
  */
 export function createAlarmEvaluator(deps: AlarmEvaluatorDeps): AlarmEvaluator {
+  /** The site's rules: from memory while the site's rule fingerprint is unchanged. */
+  async function siteRules(repos: AlarmRepositories, tenantId: string, siteId: string) {
+    const cache = deps.states;
+    if (!cache) return repos.alarmRules.list({ siteId, scope: null });
+    const fingerprint = await repos.alarmRules.fingerprint(siteId);
+    const kept = cache.siteRules(tenantId, siteId, fingerprint);
+    if (kept) return kept;
+    const rules = await repos.alarmRules.list({ siteId, scope: null });
+    cache.keepSiteRules(tenantId, siteId, fingerprint, rules);
+    return rules;
+  }
+
   return {
     async evaluate({ tenantId, siteId, gatewayId, points }) {
       if (points.length === 0) return;
       const samplesFor = groupSamples(points, gatewayId);
       await runAlarmWork(deps, tenantId, {
         select: async (repos) =>
-          (await repos.alarmRules.list({ siteId, scope: null })).filter(
+          (await siteRules(repos, tenantId, siteId)).filter(
             (rule) => rule.enabled && samplesFor(rule) !== undefined,
           ),
         decide: (rules, states) =>
@@ -34,6 +46,8 @@ export function createAlarmEvaluator(deps: AlarmEvaluatorDeps): AlarmEvaluator {
             return loaded && samples ? [{ rule, result: evaluateSamples(rule, loaded.state, samples) }] : [];
           }),
         result: () => undefined,
+        // Each rule is decided from its own samples: rules whose states are kept in memory need no lock.
+        perRule: true,
       });
     },
 
@@ -46,7 +60,7 @@ export function createAlarmEvaluator(deps: AlarmEvaluatorDeps): AlarmEvaluator {
       let deviceRules: AlarmRule[] = [];
       await runAlarmWork(deps, tenantId, {
         async select(repos) {
-          const rules = (await repos.alarmRules.list({ siteId, scope: null })).filter(
+          const rules = (await siteRules(repos, tenantId, siteId)).filter(
             (rule) => rule.kind === 'commLoss' && rule.gatewayId === gatewayId,
           );
           gatewayRules = rules.filter(

@@ -37,6 +37,8 @@ export function readAlarmRuleState(rule: AlarmRule, stored: unknown): AlarmRuleS
 export interface LoadedState {
   state: AlarmRuleState;
   stored: boolean;
+  /** The stored row's version (0: none stored): a write from memory checks it is still this one. */
+  version: number;
   updatedAt: Date | null;
 }
 
@@ -61,6 +63,7 @@ export async function loadStates(
         {
           state: readAlarmRuleState(rule, row?.state),
           stored: row !== undefined,
+          version: row?.version ?? 0,
           updatedAt: row?.updatedAt ?? null,
         },
       ];
@@ -68,22 +71,27 @@ export async function loadStates(
   );
 }
 
-/**
- * Stores the rule's new state and its transitions as journal entries. Returns the events. Writes
- * nothing when nothing changed and the state exists.
- */
-export async function recordResult(
-  repos: AlarmRepositories,
-  context: { ids: IdGenerator; tenantId: string; now: Date },
-  rule: AlarmRule,
+/** Whether a decision changes anything: a state to write or transitions to record. */
+export function changesAnything(
   before: { state: AlarmRuleState; stored: boolean },
   result: AlarmEngineResult,
-): Promise<{ events: AlarmEvent[]; written: boolean }> {
-  const unchanged = JSON.stringify(result.state) === JSON.stringify(before.state);
-  if (unchanged && before.stored && result.transitions.length === 0) {
-    return { events: [], written: false };
-  }
-  const events = result.transitions.map((transition) => ({
+) {
+  return (
+    !before.stored ||
+    result.transitions.length > 0 ||
+    // a new sample moves this on: the common case, told without serialising both states
+    result.state.lastSampleTs !== before.state.lastSampleTs ||
+    JSON.stringify(result.state) !== JSON.stringify(before.state)
+  );
+}
+
+/** The journal entries of a decision's transitions, with their ids and alarm ids. */
+export function journalEntries(
+  context: { ids: IdGenerator; tenantId: string },
+  rule: AlarmRule,
+  result: AlarmEngineResult,
+): (AlarmEvent & { alarmKey: string })[] {
+  return result.transitions.map((transition) => ({
     ...toAlarmEvent(transition, {
       id: context.ids.newId(),
       tenantId: context.tenantId,
@@ -92,8 +100,9 @@ export async function recordResult(
     }),
     alarmKey: transition.key,
   }));
-  await repos.alarmStates.put(rule.id, result.state, context.now);
-  await repos.alarmEvents.insert(events);
-  const plain = events.map(({ alarmKey: _alarmKey, ...event }): AlarmEvent => event);
-  return { events: plain, written: true };
 }
+
+export const withoutAlarmKey = ({
+  alarmKey: _alarmKey,
+  ...event
+}: AlarmEvent & { alarmKey: string }): AlarmEvent => event;

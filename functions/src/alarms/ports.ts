@@ -72,6 +72,8 @@ export type AlarmRuleRecord = Omit<AlarmRule, 'tenantId' | 'createdAt' | 'update
 export interface AlarmStateRecord {
   ruleId: string;
   state: unknown;
+  /** Bumped by every write (see putIfCurrent). */
+  version: number;
   updatedAt: Date;
 }
 
@@ -109,6 +111,11 @@ export interface AlarmRepositories extends EscalationIntentRepositories {
   alarmRules: {
     /** Ordered by creation; `tagIds` keeps only rules watching those tags. */
     list(filter: { siteId?: string; tagIds?: readonly string[]; scope: SiteScope }): Promise<AlarmRule[]>;
+    /**
+     * Changes whenever a rule of the site is added, changed or removed: whoever keeps the site's
+     * rules in memory asks this (one small query) instead of reading them all again.
+     */
+    fingerprint(siteId: string): Promise<string>;
     get(id: string): Promise<AlarmRule | null>;
     create(rule: AlarmRuleRecord): Promise<AlarmRule>;
     /** Replaces the rule's settings whole; what it watches (site, tag, kind) never changes. */
@@ -123,7 +130,18 @@ export interface AlarmRepositories extends EscalationIntentRepositories {
      * and writes a rule's state holds this first, so two instances never both act on the same state.
      */
     lock(ruleIds: readonly string[]): Promise<void>;
-    put(ruleId: string, state: unknown, at: Date): Promise<void>;
+    /** Writes the states (under the rules' lock); returns each one's new version. */
+    putMany(entries: readonly { ruleId: string; state: unknown }[], at: Date): Promise<Map<string, number>>;
+    /**
+     * Writes each state only where its stored version is still `version` and its rule's updatedAt is
+     * still `ruleUpdatedAt` (ISO, as the rule was read), without a lock: for an instance that
+     * evaluated from states it keeps in memory. Returns the rules written, with their new versions;
+     * a rule left out was changed by someone else meanwhile and must be evaluated again under lock.
+     */
+    putIfCurrent(
+      entries: readonly { ruleId: string; state: unknown; version: number; ruleUpdatedAt: string }[],
+      at: Date,
+    ): Promise<Map<string, number>>;
   };
   alarmEvents: {
     insert(events: readonly (AlarmEvent & { alarmKey: string })[]): Promise<void>;

@@ -3,6 +3,11 @@
 // entries and the escalation intents they call for; then, after commit, have the intents delivered.
 // Ingest's evaluator, the periodic check and operators' actions all call it, so no copy of the
 // sequence drifts and no raise is recorded without its page being recorded too.
+//
+// Work that decides each rule on its own (ingest's batches) may start from the states kept in memory
+// (state-cache.ts, ADR 0034): no lock, no read, and the new states written in one statement where
+// their stored version is still the one kept; a rule someone else changed meanwhile goes through
+// the locked sequence after all, in the same transaction.
 import type { AlarmEvent, AlarmRule } from '@plantwatch/shared';
 import type { ChangePublisher } from '../platform/changes.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -11,8 +16,9 @@ import type { IdGenerator } from '../platform/id-generator.ts';
 import type { EscalationDispatcher } from './dispatcher.ts';
 import type { AlarmEngineResult } from './engine.ts';
 import { escalationIntentsFor } from './intents.ts';
-import { type LoadedState, loadStates, recordResult } from './journal.ts';
+import { changesAnything, journalEntries, type LoadedState, loadStates, withoutAlarmKey } from './journal.ts';
 import type { AlarmRepositories, EscalationIntentInput } from './ports.ts';
+import type { AlarmStateCache } from './state-cache.ts';
 
 export interface AlarmWorkDeps<R extends AlarmRepositories> {
   store: TenantStore<R>;
@@ -25,6 +31,8 @@ export interface AlarmWorkDeps<R extends AlarmRepositories> {
   dispatcher?: EscalationDispatcher | undefined;
   /** Told after commit which sites' alarms changed, for whoever streams them live (ADR 0028). */
   changes?: ChangePublisher | undefined;
+  /** States kept in memory between units of work (ADR 0034); none: every unit reads them under lock. */
+  states?: AlarmStateCache | undefined;
 }
 
 /** What the engine decided for one rule. */
@@ -47,6 +55,11 @@ export interface AlarmWork<R extends AlarmRepositories, T> {
   decide(rules: readonly AlarmRule[], states: ReadonlyMap<string, LoadedState>, now: Date): AlarmDecision[];
   /** What the caller gets back, from what was recorded. */
   result(recorded: readonly RecordedDecision[], now: Date): T;
+  /**
+   * `decide` gives each rule the same decision whatever other rules it is given with: the rules
+   * whose states are kept in memory are decided from those, without the lock.
+   */
+  perRule?: boolean;
 }
 
 /**
@@ -58,25 +71,81 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
   tenantId: string,
   work: AlarmWork<R, T>,
 ): Promise<T> {
+  const cache = deps.states;
   const outcome = await deps.store.inTenant(tenantId, async (repos) => {
     const now = deps.clock.now();
     const rules = await work.select(repos, now);
-    if (rules.length === 0) return { value: work.result([], now), intents: 0, changedSites: [] };
-    const states = await loadStates(repos, rules, { lock: true });
+    if (rules.length === 0) return { value: work.result([], now), intents: 0, changedSites: [], kept: [] };
+    const decided: (AlarmDecision & { before: LoadedState; version: number })[] = [];
+    let toLock = rules;
+    if (work.perRule && cache) {
+      const fromMemory = new Map(
+        rules.flatMap((rule): [string, LoadedState][] => {
+          const kept = cache.get(rule);
+          return kept
+            ? [[rule.id, { state: kept.state, stored: true, version: kept.version, updatedAt: null }]]
+            : [];
+        }),
+      );
+      toLock = rules.filter((rule) => !fromMemory.has(rule.id));
+      const fromMemoryRules = rules.filter((rule) => fromMemory.has(rule.id));
+      const decisions = fromMemoryRules.length > 0 ? work.decide(fromMemoryRules, fromMemory, now) : [];
+      const changing = decisions.filter((d) =>
+        changesAnything(fromMemory.get(d.rule.id) as LoadedState, d.result),
+      );
+      const written = await repos.alarmStates.putIfCurrent(
+        changing.map((d) => ({
+          ruleId: d.rule.id,
+          state: d.result.state,
+          version: (fromMemory.get(d.rule.id) as LoadedState).version,
+          ruleUpdatedAt: d.rule.updatedAt,
+        })),
+        now,
+      );
+      for (const decision of decisions) {
+        const before = fromMemory.get(decision.rule.id) as LoadedState;
+        const version = written.get(decision.rule.id);
+        if (version !== undefined) decided.push({ ...decision, before, version });
+        else if (!changing.includes(decision)) decided.push({ ...decision, before, version: before.version });
+        else {
+          // Someone else wrote it since: decided again from the stored state, under the lock.
+          cache.forget(decision.rule.id);
+          toLock = [...toLock, decision.rule];
+        }
+      }
+    }
+    if (toLock.length > 0) {
+      const states = await loadStates(repos, toLock, { lock: true });
+      const decisions = work.decide(toLock, states, now);
+      const changing = decisions.filter((d) =>
+        changesAnything(states.get(d.rule.id) as LoadedState, d.result),
+      );
+      const versions = await repos.alarmStates.putMany(
+        changing.map((d) => ({ ruleId: d.rule.id, state: d.result.state })),
+        now,
+      );
+      for (const decision of decisions) {
+        const before = states.get(decision.rule.id);
+        if (before)
+          decided.push({ ...decision, before, version: versions.get(decision.rule.id) ?? before.version });
+      }
+    }
+    const context = { ids: deps.ids, tenantId, now };
+    const entries = decided.map((decision) => journalEntries(context, decision.rule, decision.result));
+    await repos.alarmEvents.insert(entries.flat());
     const recorded: RecordedDecision[] = [];
     const intents: (EscalationIntentInput & { id: string; at: Date })[] = [];
-    for (const decision of work.decide(rules, states, now)) {
-      const before = states.get(decision.rule.id);
-      if (!before) continue;
-      const context = { ids: deps.ids, tenantId, now };
-      const written = await recordResult(repos, context, decision.rule, before, decision.result);
-      const asked = await escalationIntentsFor(repos, context, decision.rule, written.events);
-      for (const intent of asked.intents) intents.push({ ...intent, id: deps.ids.newId(), at: now });
+    for (const [index, decision] of decided.entries()) {
+      const events = (entries[index] ?? []).map(withoutAlarmKey);
+      const asked =
+        events.length > 0 ? await escalationIntentsFor(repos, context, decision.rule, events) : null;
+      for (const intent of asked?.intents ?? []) intents.push({ ...intent, id: deps.ids.newId(), at: now });
       recorded.push({
-        ...decision,
-        before,
-        events: [...written.events, ...asked.held],
-        written: written.written,
+        rule: decision.rule,
+        result: decision.result,
+        before: decision.before,
+        events: [...events, ...(asked?.held ?? [])],
+        written: changesAnything(decision.before, decision.result),
       });
     }
     // In the same transaction as the events: a crash after commit leaves them pending, not lost.
@@ -84,8 +153,16 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
     const changedSites = new Set(
       recorded.filter((entry) => entry.written || entry.events.length > 0).map((entry) => entry.rule.siteId),
     );
-    return { value: work.result(recorded, now), intents: intents.length, changedSites: [...changedSites] };
+    const kept = decided.map((d) => ({ rule: d.rule, state: d.result.state, version: d.version }));
+    return {
+      value: work.result(recorded, now),
+      intents: intents.length,
+      changedSites: [...changedSites],
+      kept,
+    };
   });
+  // Only what committed is kept: a rolled-back transaction leaves the memory as it was.
+  for (const { rule, state, version } of outcome.kept) cache?.set(rule, state, version);
   for (const siteId of outcome.changedSites) deps.changes?.publish({ tenantId, topic: 'alarms', siteId });
   if (outcome.intents > 0) await deps.dispatcher?.dispatch(tenantId);
   return outcome.value;

@@ -13,6 +13,7 @@ import {
   escalationHealthCheck,
 } from '../alarms/dispatcher.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
+import { createAlarmStateCache } from '../alarms/state-cache.ts';
 import { createServiceCanary, serviceCanaryHealth } from '../canary/service-canary.ts';
 import { createTenantCanaryScheduler } from '../canary/tenant-canary.ts';
 import {
@@ -169,7 +170,15 @@ export async function createAwsIngestDeps(
   return {
     store,
     telemetry,
-    alarms: createAlarmEvaluator({ store, clock: systemClock, ids: uuidV7Ids, ...awsDispatcher(env, store) }),
+    // Each warm container keeps the states it evaluated (ADR 0034); writes check their version, so
+    // two containers on one gateway never both act on one state.
+    alarms: createAlarmEvaluator({
+      store,
+      clock: systemClock,
+      ids: uuidV7Ids,
+      states: createAlarmStateCache(),
+      ...awsDispatcher(env, store),
+    }),
     clock: systemClock,
     ids: uuidV7Ids,
     // The plan's points a day: over it, messages are dead-lettered with reason quota.

@@ -373,10 +373,51 @@ describe.each(configDatabaseTargets)('config store on $name', (target) => {
     const written = await store.inTenant(a.tenant.id, async (repos) => {
       const created = await repos.alarmRules.create(rule);
       const replaced = await repos.alarmRules.replace({ ...rule, name: 'Wet well high' });
-      await repos.alarmStates.put(ruleId, { ruleId, lastSampleTs: 1 }, new Date('2026-03-01T10:00:00Z'));
-      await repos.alarmStates.put(ruleId, { ruleId, lastSampleTs: 2 }, new Date('2026-03-01T10:01:00Z'));
+      const first = await repos.alarmStates.putMany(
+        [{ ruleId, state: { ruleId, lastSampleTs: 1 } }],
+        new Date('2026-03-01T10:00:00Z'),
+      );
+      const second = await repos.alarmStates.putMany(
+        [{ ruleId, state: { ruleId, lastSampleTs: 2 } }],
+        new Date('2026-03-01T10:01:00Z'),
+      );
+      // From memory: written only at the version read and for the rule as it was read.
+      const stale = await repos.alarmStates.putIfCurrent(
+        [
+          {
+            ruleId,
+            state: { ruleId, lastSampleTs: 9 },
+            version: 1,
+            ruleUpdatedAt: replaced?.updatedAt ?? '',
+          },
+        ],
+        new Date('2026-03-01T10:02:00Z'),
+      );
+      const oldRule = await repos.alarmStates.putIfCurrent(
+        [
+          {
+            ruleId,
+            state: { ruleId, lastSampleTs: 9 },
+            version: 2,
+            ruleUpdatedAt: '2020-01-01T00:00:00.000Z',
+          },
+        ],
+        new Date('2026-03-01T10:02:00Z'),
+      );
+      const current = await repos.alarmStates.putIfCurrent(
+        [
+          {
+            ruleId,
+            state: { ruleId, lastSampleTs: 3 },
+            version: 2,
+            ruleUpdatedAt: replaced?.updatedAt ?? '',
+          },
+        ],
+        new Date('2026-03-01T10:03:00Z'),
+      );
       await repos.alarmEvents.insert([event]);
       return {
+        versions: [first.get(ruleId), second.get(ruleId), stale.size, oldRule.size, current.get(ruleId)],
         created,
         replaced,
         byTag: await repos.alarmRules.list({ tagIds: [a.tag.id], scope: null }),
@@ -387,8 +428,9 @@ describe.each(configDatabaseTargets)('config store on $name', (target) => {
     expect(written.created).toMatchObject({ id: ruleId, tenantId: a.tenant.id, name: 'Wet well level' });
     expect(written.replaced).toMatchObject({ id: ruleId, name: 'Wet well high', levels: rule.levels });
     expect(written.byTag.map((r) => r.id)).toEqual([ruleId]);
+    expect(written.versions).toEqual([1, 2, 0, 0, 3]);
     expect(written.states).toEqual([
-      { ruleId, state: { ruleId, lastSampleTs: 2 }, updatedAt: new Date('2026-03-01T10:01:00Z') },
+      { ruleId, state: { ruleId, lastSampleTs: 3 }, version: 3, updatedAt: new Date('2026-03-01T10:03:00Z') },
     ]);
     const { alarmKey: _alarmKey, ...journalled } = event;
     expect(written.events).toEqual([journalled]);
@@ -427,7 +469,7 @@ describe.each(configDatabaseTargets)('config store on $name', (target) => {
         deadband: 0,
       });
       const spareRule = await repos.alarmRules.create({ ...rule, id: randomUUID(), tagId: tag.id });
-      await repos.alarmStates.put(spareRule.id, {}, new Date());
+      await repos.alarmStates.putMany([{ ruleId: spareRule.id, state: {} }], new Date());
       await repos.tags.remove(tag.id);
       return {
         rule: await repos.alarmRules.get(spareRule.id),

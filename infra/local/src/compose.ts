@@ -16,6 +16,7 @@ import {
 } from '@plantwatch/functions/alarms/dispatcher';
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import type { AlarmEvaluator } from '@plantwatch/functions/alarms/ports';
+import { createAlarmStateCache } from '@plantwatch/functions/alarms/state-cache';
 import { createServiceCanary, type ServiceCanary } from '@plantwatch/functions/canary/service-canary';
 import {
   createTenantCanaryScheduler,
@@ -278,7 +279,15 @@ export async function composeCore(
       }
     : delivering;
   const changes = createInProcessChangeFeed();
-  const alarms = createAlarmEvaluator({ store, ids: uuidV7Ids, clock: systemClock, dispatcher, changes });
+  // The alarm states stay in memory between batches (ADR 0034): checked by version, never trusted blindly.
+  const alarms = createAlarmEvaluator({
+    store,
+    ids: uuidV7Ids,
+    clock: systemClock,
+    dispatcher,
+    changes,
+    states: createAlarmStateCache(),
+  });
   const canaryEveryMs = options.serviceCanary?.everyMs ?? env.SERVICE_CANARY_MINUTES * 60_000;
   const serviceCanary =
     canaryEveryMs > 0

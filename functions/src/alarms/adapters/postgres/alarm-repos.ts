@@ -48,6 +48,16 @@ export function alarmRepositories(tx: ConfigDb, tenantId: string): AlarmReposito
           .orderBy(asc(alarmRules.createdAt), asc(alarmRules.id));
         return rows.map(toAlarmRule);
       },
+      async fingerprint(siteId) {
+        const result = (await tx.execute(sql`
+          SELECT count(*)::int AS n, coalesce(max(updated_at)::text, '') AS latest,
+                 coalesce(sum(extract(epoch FROM updated_at)), 0)::text AS total
+          FROM alarm_rules WHERE tenant_id = ${tenantId} AND site_id = ${siteId}`)) as {
+          rows: { n: number; latest: string; total: string }[];
+        };
+        const [row] = result.rows;
+        return `${row?.n ?? 0}|${row?.latest ?? ''}|${row?.total ?? ''}`;
+      },
       get: (id) => getTenantRow(tx, tenantId, alarmRules, id, toAlarmRule),
       async create(rule) {
         const [row] = await tx
@@ -90,7 +100,12 @@ export function alarmRepositories(tx: ConfigDb, tenantId: string): AlarmReposito
       async list(ruleIds) {
         if (ruleIds.length === 0) return [];
         return tx
-          .select({ ruleId: alarmStates.ruleId, state: alarmStates.state, updatedAt: alarmStates.updatedAt })
+          .select({
+            ruleId: alarmStates.ruleId,
+            state: alarmStates.state,
+            version: alarmStates.version,
+            updatedAt: alarmStates.updatedAt,
+          })
           .from(alarmStates)
           .where(and(eq(alarmStates.tenantId, tenantId), inArray(alarmStates.ruleId, [...ruleIds])));
       },
@@ -105,11 +120,40 @@ export function alarmRepositories(tx: ConfigDb, tenantId: string): AlarmReposito
           .orderBy(asc(alarmRules.id))
           .for('no key update');
       },
-      async put(ruleId, state, at) {
-        await tx
+      async putMany(entries, at) {
+        if (entries.length === 0) return new Map();
+        const rows = await tx
           .insert(alarmStates)
-          .values({ ruleId, tenantId, state, updatedAt: at })
-          .onConflictDoUpdate({ target: alarmStates.ruleId, set: { state, updatedAt: at } });
+          .values(
+            entries.map(({ ruleId, state }) => ({ ruleId, tenantId, state, version: 1, updatedAt: at })),
+          )
+          .onConflictDoUpdate({
+            target: alarmStates.ruleId,
+            set: {
+              state: sql`excluded.state`,
+              version: sql`${alarmStates.version} + 1`,
+              updatedAt: sql`excluded.updated_at`,
+            },
+          })
+          .returning({ ruleId: alarmStates.ruleId, version: alarmStates.version });
+        return new Map(rows.map((row) => [row.ruleId, row.version]));
+      },
+      async putIfCurrent(entries, at) {
+        if (entries.length === 0) return new Map();
+        // One statement for the batch: each state is written only where it is still the version
+        // the caller read and its rule has not changed since (updated_at to the millisecond, as the
+        // API hands it out).
+        const result = (await tx.execute(sql`
+          UPDATE alarm_states AS s
+          SET state = v.state, version = s.version + 1, updated_at = ${at.toISOString()}::timestamptz
+          FROM jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
+                 AS v("ruleId" uuid, state jsonb, version bigint, "ruleUpdatedAt" timestamptz),
+               alarm_rules AS r
+          WHERE s.tenant_id = ${tenantId} AND s.rule_id = v."ruleId" AND s.version = v.version
+            AND r.tenant_id = ${tenantId} AND r.id = v."ruleId"
+            AND date_trunc('milliseconds', r.updated_at) = v."ruleUpdatedAt"
+          RETURNING s.rule_id, s.version`)) as { rows: { rule_id: string; version: number | string }[] };
+        return new Map(result.rows.map((row) => [row.rule_id, Number(row.version)]));
       },
     },
 
