@@ -349,7 +349,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       escalationPolicyId: randomUUID(),
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const { fake, deps } = paging(store);
+    const { fake, clock, deps } = paging(store);
     await createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', [[T0, 5]]) });
     clock.set(T0 + 11_000);
     const alarmId = alarmIdOf(rule.id, 'hi');
@@ -412,7 +412,7 @@ describe.each(configDatabaseTargets)('alarm operations on $name', (target) => {
       repageHoldOffMinutes: 15,
       levels: [{ level: 'hi', threshold: 4, severity: 'high' }],
     });
-    const { fake, deps } = paging(store);
+    const { fake, clock, deps } = paging(store);
     const evaluate = (samples: [number, number][]) =>
       createAlarmEvaluator(deps).evaluate({ ...plant, points: points(plant, 'plc-1', samples) });
     const alarmId = alarmIdOf(rule.id, 'hi');
