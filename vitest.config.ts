@@ -15,8 +15,10 @@ const integration = [
   'web/start.test.ts',
   // the config store on embedded PGlite and on the PostgreSQL server (functions/src/platform/testing)
   'functions/src/**/adapters/postgres/**/*.test.ts',
-  'functions/src/alarms/check.test.ts',
+  'functions/src/alarms/{check,instances}.test.ts',
   'functions/src/compose/config-store.test.ts',
+  // a telemetry writer killed with SIGKILL (a real process) and the file opened again
+  'functions/src/telemetry/adapters/duckdb/crash.test.ts',
   'functions/src/platform/database/{migrate-as-owner,row-level-security}.test.ts',
   'functions/src/lambda/{alarm-check,aws-stores,housekeeping}.test.ts',
   // the real AWS adapters and Lambda handlers against the AWS emulator (../shared/tools/aws-emulator)

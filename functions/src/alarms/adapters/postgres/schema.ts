@@ -53,7 +53,7 @@ export const alarmStates = pgTable(
     state: jsonb('state').$type<unknown>().notNull(),
     /**
      * Bumped by every write: an instance that evaluated from a state it holds in memory writes only
-     * where the version is still the one it read (ADR 0032), so two never both act on one state.
+     * where the version is still the one it read (ADR 0034), so two never both act on one state.
      */
     version: bigint('version', { mode: 'number' }).notNull().default(0),
     updatedAt: updatedAt(),
