@@ -1,6 +1,7 @@
 // Connection settings of the device kinds that arrived after Modbus and OPC UA (issue 18): a Sparkplug B
-// edge node on an MQTT broker, an IEC 60870-5-104 outstation (RTU), and a folder of CSV files a data
-// logger drops. device.ts puts them in the device connection union; provisioning.ts in the gateway's.
+// edge node on an MQTT broker, an IEC 60870-5-104 outstation (RTU), a folder of CSV files a data
+// logger drops, and a device that pushes over HTTPS. device.ts puts them in the device connection
+// union; provisioning.ts the first three in the gateway's (an HTTP push device has no gateway part).
 import { z } from 'zod';
 import { timeZoneSchema } from './ids.ts';
 
@@ -104,6 +105,12 @@ export const csvFolderConnectionSchema = z.strictObject({
   /** Done files are deleted after this many days; 0 keeps them. */
   keepDoneDays: z.number().int().min(0).max(3650).default(30),
 });
+
+/**
+ * A small device (an ESP32, a logger with a modem) that pushes readings over HTTPS itself
+ * (POST /v1/ingest/http with a device key): no gateway polls it, so nothing of it goes to the gateway.
+ */
+export const httpPushConnectionSchema = z.strictObject({ protocol: z.literal('http-push') });
 
 export type SparkplugConnection = z.infer<typeof sparkplugConnectionSchema>;
 export type Iec104Connection = z.infer<typeof iec104ConnectionSchema>;

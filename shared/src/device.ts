@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   csvFolderConnectionSchema,
+  httpPushConnectionSchema,
   iec104ConnectionSchema,
   sparkplugConnectionSchema,
 } from './device-kinds.ts';
@@ -96,6 +97,7 @@ export const deviceConnectionSchema = z
     sparkplugConnectionSchema,
     iec104ConnectionSchema,
     csvFolderConnectionSchema,
+    httpPushConnectionSchema,
   ])
   .meta({ id: 'DeviceConnection' });
 export type DeviceConnection = z.infer<typeof deviceConnectionSchema>;

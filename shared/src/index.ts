@@ -22,6 +22,7 @@ export * from './escalation-history.ts';
 export * from './gateway-command.ts';
 export * from './gateway-config.ts';
 export * from './gateway-health.ts';
+export * from './http-ingest.ts';
 export * from './ingest.ts';
 export * from './layout.ts';
 export * from './local-time.ts';

@@ -93,6 +93,9 @@ export const csvTagAddressSchema = z.strictObject({
   column: z.string().min(1, 'must name a column').max(200, 'must be at most 200 characters'),
 });
 
+/** A reading an HTTP push device sends names the tag by its key: there is no address besides it. */
+export const httpTagAddressSchema = z.strictObject({ kind: z.literal('http') });
+
 export const tagAddressSchema = z
   .discriminatedUnion('kind', [
     modbusTagAddressSchema,
@@ -100,6 +103,7 @@ export const tagAddressSchema = z
     sparkplugTagAddressSchema,
     iec104TagAddressSchema,
     csvTagAddressSchema,
+    httpTagAddressSchema,
   ])
   .meta({ id: 'TagAddress' });
 export type TagAddress = z.infer<typeof tagAddressSchema>;
@@ -113,6 +117,8 @@ export function addressKindFor(protocol: DeviceProtocol): TagAddress['kind'] {
       return protocol;
     case 'csv-folder':
       return 'csv';
+    case 'http-push':
+      return 'http';
     default:
       return 'modbus';
   }

@@ -29,6 +29,8 @@ export const DEFAULT_LIMITS = {
   inbound_ip: { points: 300, durationSeconds: 60 },
   inbound_tenant: { points: 600, durationSeconds: 60 },
   inbound_refused_ip: { points: 20, durationSeconds: 600 },
+  /** Requests of one HTTP push device: one every 2 s on average, bursts of a few allowed. */
+  http_ingest_device: { points: 30, durationSeconds: 60 },
 } satisfies Record<string, LimitSetting>;
 
 export type LimitName = keyof typeof DEFAULT_LIMITS;
@@ -59,6 +61,7 @@ export function buildLimits(
       perIp: limiter('inbound_ip'),
       perTenant: limiter('inbound_tenant'),
       refusedPerIp: limiter('inbound_refused_ip'),
+      httpIngestPerDevice: limiter('http_ingest_device'),
     },
   };
 }

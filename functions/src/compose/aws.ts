@@ -26,6 +26,7 @@ import { recordCommandResponse } from '../gateway-commands/commands.ts';
 import { gatewayHealthRecorder } from '../gateway-health/health.ts';
 import { createPostgresHousekeepingStore } from '../housekeeping/adapters/postgres/housekeeping.ts';
 import type { HousekeepingDeps } from '../housekeeping/housekeeping.ts';
+import { basicIngestSubmitter } from '../http-ingest/adapters/aws/basic-ingest-submitter.ts';
 import type { IngestDeps } from '../ingest/ingest.ts';
 import { createSesEmailSender, createSnsSmsSender } from '../notify/adapters/aws.ts';
 import { outboxSender } from '../notify/adapters/outbox.ts';
@@ -245,6 +246,8 @@ export async function createAwsApiDeps(
     // cache on the other functions expires by itself within 10 s).
     plantChanges: configPush,
     commandPublisher: gatewayMessages,
+    // HTTP push: into the telemetry rule by Basic Ingest, so it reaches the same ingest queue.
+    telemetrySubmitter: basicIngestSubmitter(gatewayMessages, env.IOT_TELEMETRY_RULE_NAME),
     telemetry,
     gatewayCertificates: awsIotGatewayCertificates({
       client: iot,

@@ -13,6 +13,8 @@ import { gatewayCommandRepositories } from '../gateway-commands/adapters/postgre
 import type { GatewayCommandRepositories } from '../gateway-commands/ports.ts';
 import { gatewayHealthRepositories } from '../gateway-health/adapters/postgres/health-repos.ts';
 import type { GatewayHealthRepositories } from '../gateway-health/ports.ts';
+import { deviceKeyRepositories } from '../http-ingest/adapters/postgres/device-keys-repos.ts';
+import type { DeviceKeyRepositories } from '../http-ingest/ports.ts';
 import { deadLetterRepositories } from '../ingest/adapters/postgres/dead-letter-repos.ts';
 import type { DeadLetterRepositories } from '../ingest/ports.ts';
 import { layoutRepositories } from '../layout/adapters/postgres/layout-repos.ts';
@@ -55,7 +57,8 @@ export type TenantRepositories = AccountRepositories &
   LayoutRepositories &
   LogoRepositories &
   CanaryRepositories &
-  UsageRepositories;
+  UsageRepositories &
+  DeviceKeyRepositories;
 
 export interface ConfigStore
   extends TenantStore<TenantRepositories>,
@@ -85,6 +88,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...logoRepositories(tx, tenantId),
     ...canaryRepositories(tx, tenantId),
     ...usageRepositories(tx, tenantId),
+    ...deviceKeyRepositories(tx, tenantId),
   };
 }
 

@@ -50,6 +50,8 @@ export function pushedConfigOf(snapshot: {
   tags: readonly (ConfigTagSource & { deviceId: string })[];
 }): PushedConfig {
   const devices = snapshot.devices.flatMap((device) => {
+    // An HTTP push device sends its readings to the API itself: the gateway has nothing to do with it.
+    if (device.connection.protocol === 'http-push') return [];
     const tags = snapshot.tags.filter((tag) => tag.deviceId === device.id);
     return tags.length > 0 ? [configDevice(device, tags)] : [];
   });

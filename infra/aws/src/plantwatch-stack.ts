@@ -12,6 +12,7 @@ import { Data } from './data.ts';
 import { Escalation } from './escalation.ts';
 import { PlantwatchFunction, repoRoot } from './house-function.ts';
 import { Housekeeping } from './housekeeping.ts';
+import { HttpIngest } from './http-ingest.ts';
 import { Iot } from './iot.ts';
 import { auroraMaxConnections, ingestSizing, trafficOf } from './load-model.ts';
 import { Network } from './network.ts';
@@ -108,6 +109,8 @@ export class PlantwatchStack extends Stack {
     this.iot.grantProvisioning(this.api.apiFunction);
     // Config versions and command requests, published by the API through IoT Core's data plane.
     this.iot.grantCloudMessages(this.api.apiFunction);
+    // HTTP push: its own throttled route, into the telemetry rule by Basic Ingest (issue 18).
+    new HttpIngest(this, 'HttpIngest', { api: this.api, telemetryRule: this.iot.telemetryRule });
     this.api.grantNotificationSecrets('plantwatch/tenants');
     // Contact test sends (POST /v1/contacts/{id}/test) page through the same notifier.
     grantPaging(this.api.apiFunction, paging());

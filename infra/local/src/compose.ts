@@ -430,6 +430,8 @@ export function composeApiDeps(
     },
     configPush,
     commandPublisher: broker,
+    // HTTP push: the same ingest use-case the broker's messages go through, answered at once.
+    telemetrySubmitter: { submit: (message) => core.ingestor.ingest(message) },
   };
 }
 

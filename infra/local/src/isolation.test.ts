@@ -25,6 +25,8 @@ interface TenantA {
     template: string;
     canaryRun: string;
     session: string;
+    pushDevice: string;
+    deviceKey: string;
   };
 }
 
@@ -210,6 +212,19 @@ const cases: Record<string, Case> = {
     }),
   },
   getDevice: { kind: 'foreign-id', request: (a) => ({ path: `/v1/devices/${a.device}` }) },
+  listDeviceKeys: { kind: 'foreign-id', request: (a) => ({ path: `/v1/devices/${a.pushDevice}/keys` }) },
+  createDeviceKey: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/devices/${a.pushDevice}/keys`, body: { name: 'B key' } }),
+  },
+  revokeDeviceKey: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/devices/${a.pushDevice}/keys/${a.deviceKey}` }),
+  },
+  ingestHttp: {
+    kind: 'public',
+    why: "the device key decides the tenant and the device; http-ingest.test.ts tries B's key on A's tenant",
+  },
   updateDevice: {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/devices/${a.device}`, body: { enabled: false } }),
@@ -584,6 +599,23 @@ describe('tenant isolation on every route', () => {
     const alarmRule = (
       await api.call('POST', '/v1/alarm-rules', { token: t, body: { ...hiLimit, tagId: tag.id } })
     ).body;
+    const pushDevice = (
+      await api.call('POST', '/v1/devices', {
+        token: t,
+        body: {
+          gatewayId: gateway.id,
+          key: 'esp-a',
+          name: 'A sensor',
+          connection: { protocol: 'http-push' },
+        },
+      })
+    ).body;
+    const deviceKey = (
+      await api.call('POST', `/v1/devices/${pushDevice.id}/keys`, {
+        token: t,
+        body: { name: 'A sensor key' },
+      })
+    ).body;
     const contact = (
       await api.call('POST', '/v1/contacts', {
         token: t,
@@ -662,6 +694,8 @@ describe('tenant isolation on every route', () => {
         template: template.id,
         canaryRun: canaryRun.id,
         session: (await api.call('GET', '/v1/me/sessions', { token: t })).body.sessions[0].id,
+        pushDevice: pushDevice.id,
+        deviceKey: deviceKey.id,
       },
     };
     bToken = (await api.signUp('tenant-b')).token;

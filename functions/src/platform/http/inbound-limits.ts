@@ -23,6 +23,8 @@ export interface InboundLimitDeps {
     perTenant: InboundLimiter;
     /** Refused inbound requests (401, 403, 404) from one client address. */
     refusedPerIp: InboundLimiter;
+    /** Readings pushed by one HTTP push device (POST /v1/ingest/http). */
+    httpIngestPerDevice: InboundLimiter;
   };
 }
 

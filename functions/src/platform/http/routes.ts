@@ -17,6 +17,9 @@ import type { GatewayCommandDeps } from '../../gateway-commands/commands.ts';
 import { gatewayCommandRoutes } from '../../gateway-commands/routes.ts';
 import type { GatewayHealthDeps } from '../../gateway-health/health.ts';
 import { gatewayHealthRoutes } from '../../gateway-health/routes.ts';
+import type { DeviceKeyDeps } from '../../http-ingest/device-keys.ts';
+import type { HttpIngestDeps } from '../../http-ingest/push.ts';
+import { deviceKeyRoutes, httpIngestRoute } from '../../http-ingest/routes.ts';
 import type { LayoutDeps } from '../../layout/layout.ts';
 import type { PreferencesDeps } from '../../layout/preferences.ts';
 import { meRoutes, preferencesRoutes } from '../../layout/routes.ts';
@@ -68,7 +71,9 @@ type RouteDeps =
   | ContactTestDeps
   | CanaryDeps
   | LayoutDeps
-  | PreferencesDeps;
+  | PreferencesDeps
+  | DeviceKeyDeps
+  | HttpIngestDeps;
 
 type Intersection<U> = (U extends unknown ? (all: U) => void : never) extends (all: infer I) => void
   ? I
@@ -142,7 +147,9 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...plantRoutes,
   ...gatewayHealthRoutes,
   ...gatewayCommandRoutes,
+  ...deviceKeyRoutes,
   ...telemetryRoutes,
+  httpIngestRoute,
   ...liveRoutes,
   ...alarmRoutes,
   ...escalationRoutes,
