@@ -233,7 +233,7 @@ describe('commands through a gateway', () => {
     const before = sent.length;
     await expect(
       browseDevice(deps(), site.engineer, bare.id, { depth: 1, maxNodes: 10, timeoutSeconds: 5 }),
-    ).rejects.toThrow('only an OPC UA device can be browsed; plc-bare is modbus-tcp');
+    ).rejects.toThrow('only an OPC UA or Sparkplug B device can be browsed; plc-bare is modbus-tcp');
     await expect(readDeviceOnce(deps(), site.engineer, bare.id, { timeoutSeconds: 5 })).rejects.toThrow(
       'device plc-bare has no tags to read yet',
     );
