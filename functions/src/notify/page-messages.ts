@@ -104,7 +104,7 @@ const pt: PageMessages = {
   'channel.whatsapp': 'WhatsApp',
   testSubject: '[Plantwatch] Mensagem de teste',
   testBody:
-    'Mensagem de teste do Plantwatch para {name} por {channel}, enviada às {time} UTC. Nada a fazer; uma resposta nos mostra que as respostas chegam.',
+    'Mensagem de teste do Plantwatch para {name} por {channel}, enviada em {time} UTC. Nada a fazer; uma resposta nos mostra que as respostas chegam.',
 };
 
 const es: PageMessages = {
@@ -153,7 +153,7 @@ const es: PageMessages = {
   'channel.whatsapp': 'WhatsApp',
   testSubject: '[Plantwatch] Mensaje de prueba',
   testBody:
-    'Mensaje de prueba de Plantwatch para {name} por {channel}, enviado a las {time} UTC. No hace falta hacer nada; una respuesta nos indica que las respuestas llegan.',
+    'Mensaje de prueba de Plantwatch para {name} por {channel}, enviado el {time} UTC. No hace falta hacer nada; una respuesta nos indica que las respuestas llegan.',
 };
 
 const zh: PageMessages = {

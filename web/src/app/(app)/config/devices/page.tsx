@@ -1,8 +1,8 @@
-import type { Device } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import { getTranslations } from 'next-intl/server';
 import { AddSection, ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { DeviceForm } from '../../../../components/plant-forms.tsx';
+import { describeConnection } from '../../../../plant-text.ts';
 import { createDevice, deleteDevice } from '../../../../server/actions.ts';
 import { listDevices, listGateways, listSites } from '../../../../server/data.ts';
 import { can } from '../../../../server/viewer.ts';
@@ -11,13 +11,6 @@ export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();
   return { title: t('config.devicesTitle') };
 }
-
-const describeConnection = (device: Device) => {
-  const c = device.connection;
-  if (c.protocol === 'modbus-tcp') return `${c.host}:${c.port} · unit ${c.unitId}`;
-  if (c.protocol === 'modbus-rtu') return `${c.path} · ${c.baudRate} baud · unit ${c.unitId}`;
-  return c.endpoint;
-};
 
 export default async function DevicesConfigPage() {
   const [sites, gateways, devices, engineer] = await Promise.all([
@@ -42,7 +35,7 @@ export default async function DevicesConfigPage() {
           { header: c('key'), cell: (device) => <code>{device.key}</code> },
           { header: c('gateway'), cell: (device) => gatewayLabel.get(device.gatewayId) },
           { header: c('protocol'), cell: (device) => c(`protocols.${device.connection.protocol}`) },
-          { header: c('connection'), cell: (device) => <code>{describeConnection(device)}</code> },
+          { header: c('connection'), cell: (device) => <code>{describeConnection(device.connection)}</code> },
         ]}
         actions={
           engineer

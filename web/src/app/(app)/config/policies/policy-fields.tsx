@@ -56,7 +56,7 @@ export function PolicyFields(props: {
         max={10}
         defaultValue={String(policy?.repeat ?? 0)}
       />
-      <fieldset className="row">
+      <fieldset className="row backoff-fields">
         <legend>{b('legend')}</legend>
         <p className="hint">{b('intro')}</p>
         <Field

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { TagForm, TagImportForm } from '../../../../components/plant-forms.tsx';
+import { describeTagAddress } from '../../../../plant-text.ts';
 import { createTag, deleteTag, importTags } from '../../../../server/actions.ts';
 import { listDevices, listTags } from '../../../../server/data.ts';
 import { can } from '../../../../server/viewer.ts';
@@ -50,13 +51,7 @@ export default async function TagsConfigPage(props: { searchParams: Promise<{ de
             { header: c('key'), cell: (tag) => <code>{tag.key}</code> },
             {
               header: c('addressKind'),
-              cell: (tag) => (
-                <code>
-                  {tag.address.kind === 'opcua'
-                    ? tag.address.nodeId
-                    : `${tag.address.area} ${tag.address.address} ${tag.address.type}`}
-                </code>
-              ),
+              cell: (tag) => <code>{describeTagAddress(tag.address)}</code>,
             },
             { header: c('unit'), cell: (tag) => tag.unit },
             { header: c('scale'), num: true, cell: (tag) => tag.scale },

@@ -6,6 +6,7 @@ import { LocalTime } from '../../../../components/local-time.tsx';
 import { type DashboardGateway, SiteLive } from '../../../../components/site-live.tsx';
 import { TrendPanel } from '../../../../components/trend-panel.tsx';
 import { webEnv } from '../../../../env.ts';
+import { describeTagAddress, isTrendable } from '../../../../plant-text.ts';
 import { getSite, getSiteTree } from '../../../../server/data.ts';
 import { getHomeLayout } from '../../../../server/layout-data.ts';
 import { latestValues, listAlarms } from '../../../../server/monitoring.ts';
@@ -19,14 +20,8 @@ export async function generateMetadata(props: Props): Promise<Metadata> {
   return { title: t('site.title', { name: site.name }) };
 }
 
-const describeAddress = (tag: Tag) =>
-  tag.address.kind === 'opcua'
-    ? tag.address.nodeId
-    : `${tag.address.area} ${tag.address.address} (${tag.address.type})`;
-
-/** Booleans and text have no line to draw. */
-const trendable = (tag: Tag) =>
-  tag.address.kind === 'opcua' || (tag.address.type !== 'bool' && tag.address.type !== 'string');
+const describeAddress = (tag: Tag) => describeTagAddress(tag.address);
+const trendable = isTrendable;
 
 export default async function SitePage(props: Props) {
   const t = await getTranslations();
