@@ -38,6 +38,15 @@ const SWEEP = [
   { pointsPerMessage: 20, messages: 3000 },
   { pointsPerMessage: 10, messages: 4000 },
 ] as const;
+/** INGEST_SIZES=20,1000 runs only those message sizes (for profiling one size); all by default. */
+const sizes = (process.env.INGEST_SIZES ?? '').split(',').filter(Boolean).map(Number);
+const sweepSizes = SWEEP.filter((size) => sizes.length === 0 || sizes.includes(size.pointsPerMessage));
+/** INGEST_RULES=without or =with runs only that half of the sweep (for profiling); both by default. */
+const ruleModes = [false, true].filter(
+  (rules) =>
+    (process.env.INGEST_RULES ?? 'both') === 'both' ||
+    process.env.INGEST_RULES === (rules ? 'with' : 'without'),
+);
 
 interface Pass {
   pointsPerMessage: number;
@@ -197,7 +206,7 @@ async function sweep(): Promise<Sweep> {
     });
     const brokerAlone = new Map<number, number>();
     try {
-      for (const size of SWEEP) {
+      for (const size of sweepSizes) {
         const result = await publish({ ...gateway, endpoint: alone.url }, size, Date.now() - 3_600_000, 0);
         const rate = result.messages / (result.elapsedMs / 1000);
         brokerAlone.set(size.pointsPerMessage, rate);
@@ -211,9 +220,10 @@ async function sweep(): Promise<Sweep> {
 
     const passes: Pass[] = [];
     let seq = 0;
-    // Each pass writes its own hour, further back for later passes, so every point is new.
-    let startTs = Date.now() - 2 * 3_600_000;
-    for (const rules of [false, true]) {
+    // Each pass writes its own hour, later than the pass before, so every point is new and newer
+    // than what is stored, as a gateway's live data is (replays and late points have their own tests).
+    let startTs = Date.now() - (2 * SWEEP.length + 2) * 3_600_000;
+    for (const rules of ruleModes) {
       if (rules) {
         for (const tagId of tagIds) {
           await created('/v1/alarm-rules', {
@@ -224,12 +234,12 @@ async function sweep(): Promise<Sweep> {
           });
         }
       }
-      for (const size of SWEEP) {
+      for (const size of sweepSizes) {
         const cpuBefore = process.cpuUsage();
         const result = await publish(gateway, size, startTs, seq);
         const cpu = process.cpuUsage(cpuBefore);
         seq += size.messages;
-        startTs -= 3_600_000;
+        startTs += 3_600_000;
         const pass: Pass = {
           pointsPerMessage: size.pointsPerMessage,
           rules,

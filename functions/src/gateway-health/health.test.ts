@@ -127,7 +127,11 @@ describe('gateway health', () => {
 
   it("shows a device's malformed frames, payloads or rows with the last reason", async () => {
     const { engineer, gateway, ids } = await gatewayWithDevice('health-malformed');
-    const malformed = { count: 3, lastError: 'not a Sparkplug B payload: index out of range', lastTs: T0 - 100 };
+    const malformed = {
+      count: 3,
+      lastError: 'not a Sparkplug B payload: index out of range',
+      lastTs: T0 - 100,
+    };
     await recorder.status(
       ids,
       online(gateway.id, T0, {

@@ -34,22 +34,33 @@ const settled = (promise: Promise<void>) =>
     (error: Error) => `failed: ${error.message}`,
   );
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('alarm evaluations merged per gateway', () => {
-  it('evaluates the first batch at once and the batches that arrive meanwhile together after it', async () => {
+  it('evaluates the batches of one turn together, and those that arrive meanwhile together after it', async () => {
     const { evaluator, calls } = heldEvaluator();
     const alarms = coalesceAlarmEvaluations(evaluator);
 
     const first = settled(alarms.evaluate({ ...ids, points: [at(1)] }));
     const second = settled(alarms.evaluate({ ...ids, points: [at(2)] }));
-    const third = settled(alarms.evaluate({ ...ids, points: [at(3), at(4)] }));
-    expect(calls.map((c) => c.ts)).toEqual([[1]]);
+    expect(calls).toEqual([]);
+    await nextTurn();
+    expect(calls.map((c) => c.ts)).toEqual([[1, 2]]);
+
+    const third = settled(alarms.evaluate({ ...ids, points: [at(3)] }));
+    const fourth = settled(alarms.evaluate({ ...ids, points: [at(4), at(5)] }));
+    await nextTurn();
+    expect(calls.map((c) => c.ts)).toEqual([[1, 2]]);
     calls[0]?.finish();
-    expect(await first).toBe('done');
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(calls.map((c) => c.ts)).toEqual([[1], [2, 3, 4]]);
+    expect([await first, await second]).toEqual(['done', 'done']);
+    await nextTurn();
+    expect(calls.map((c) => c.ts)).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     calls[1]?.finish();
 
-    expect([await second, await third]).toEqual(['done', 'done']);
+    expect([await third, await fourth]).toEqual(['done', 'done']);
   });
 
   it('fails exactly the callers whose points were in the failed evaluation', async () => {
@@ -57,12 +68,14 @@ describe('alarm evaluations merged per gateway', () => {
     const alarms = coalesceAlarmEvaluations(evaluator);
 
     const first = settled(alarms.evaluate({ ...ids, points: [at(1)] }));
+    await nextTurn();
     const second = settled(alarms.evaluate({ ...ids, points: [at(2)] }));
     calls[0]?.finish(new Error('config store down'));
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     calls[1]?.finish();
 
     expect([await first, await second]).toEqual(['failed: config store down', 'done']);
+    expect(calls.map((c) => c.ts)).toEqual([[1], [2]]);
   });
 
   it('keeps gateways apart: another gateway does not wait for this one', async () => {
@@ -71,6 +84,7 @@ describe('alarm evaluations merged per gateway', () => {
 
     void alarms.evaluate({ ...ids, points: [at(1)] });
     const other = settled(alarms.evaluate({ ...ids, gatewayId: 'g2', points: [at(5, 'g2')] }));
+    await nextTurn();
     expect(calls.map((c) => [c.gatewayId, c.ts])).toEqual([
       ['g1', [1]],
       ['g2', [5]],

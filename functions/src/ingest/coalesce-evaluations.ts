@@ -1,8 +1,8 @@
 // Alarm evaluation costs a config-store transaction (the gateway's tags, the site's rules, their
 // states) whatever the number of points, and ingest handles many messages of one gateway side by side.
-// This wrapper evaluates the first batch of a gateway at once, and merges the batches of that gateway
-// that arrive while it runs into one evaluation after it: a batch of 64 messages costs two
-// transactions instead of 64. Every batch is still evaluated, and each caller's promise settles with
+// This wrapper evaluates the batches of a gateway that arrive in one turn of the event loop together,
+// and merges those that arrive while it runs into one evaluation after it: a batch of 64 messages
+// costs one or two transactions instead of 64. Every batch is still evaluated, and each caller's promise settles with
 // the evaluation that included its points, so ingest acknowledges a message only after that.
 // Merging is safe: the engine sorts a rule's samples by time and skips those at or before the
 // state's last sample, so one call with A and B sees at least what A then B would have seen.
@@ -21,7 +21,6 @@ export function coalesceAlarmEvaluations(alarms: AlarmEvaluator): AlarmEvaluator
   const running = new Set<string>();
 
   async function drain(key: string): Promise<void> {
-    running.add(key);
     try {
       for (let group = waiting.get(key); group; group = waiting.get(key)) {
         waiting.delete(key);
@@ -50,7 +49,12 @@ export function coalesceAlarmEvaluations(alarms: AlarmEvaluator): AlarmEvaluator
         }
         for (const point of batch.points) group.points.push(point);
         group.callers.push({ resolve, reject });
-        if (!running.has(key)) void drain(key);
+        // Started on the next turn of the event loop: the messages of one stored group finish
+        // together, and their batches then make one evaluation instead of one plus the rest.
+        if (!running.has(key)) {
+          running.add(key);
+          setImmediate(() => void drain(key));
+        }
       });
     },
     gatewayStatus: (change) => alarms.gatewayStatus(change),

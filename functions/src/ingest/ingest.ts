@@ -384,9 +384,14 @@ export function createTelemetryIngestor(deps: IngestDeps) {
           deps.points?.record(topic.tenantId, { refused: message.points.length });
           throw new DeadLetterError('quota', refusal);
         }
-        const { written, duplicates } = await deps.telemetry.write(toTelemetryPointRecords(topic, message));
+        // Stored and evaluated side by side (ADR 0034): the engine reads nothing of the telemetry
+        // store, and either failing fails the message, which comes again; the evaluation of a batch
+        // seen before changes nothing (samples at or before a rule's last are skipped).
+        const [{ written, duplicates }] = await Promise.all([
+          deps.telemetry.write(toTelemetryPointRecords(topic, message)),
+          alarms.evaluate({ ...topic, points: resolved }),
+        ]);
         deps.points?.record(topic.tenantId, { stored: written });
-        await alarms.evaluate({ ...topic, points: resolved });
         await markData(topic, incoming.receivedAt);
         remember(batchKey);
         return { status: 'stored', written, duplicates };
