@@ -277,7 +277,10 @@ const once = () => {
 };
 const passOf = (s: Sweep, pointsPerMessage: number, rules: boolean): Pass => {
   const pass = s.passes.find((p) => p.pointsPerMessage === pointsPerMessage && p.rules === rules);
-  if (!pass) throw new Error(`no pass of ${pointsPerMessage}-point messages`);
+  if (!pass)
+    throw new Error(
+      `no pass of ${pointsPerMessage}-point messages ${rules ? 'with' : 'without'} rules (INGEST_SIZES or INGEST_RULES left it out)`,
+    );
   return pass;
 };
 
