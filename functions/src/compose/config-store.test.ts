@@ -298,14 +298,24 @@ describe.each(configDatabaseTargets)('config store on $name', (target) => {
 
     const sessionId = randomUUID();
     const expiresAt = new Date(Date.now() + 3_600_000);
+    const idleExpiresAt = new Date(Date.now() + 600_000);
     await store.inTenant(b.tenant.id, (repos) =>
-      repos.sessions.create({ id: sessionId, userId: b.owner.id, tokenHash: `hash-${sessionId}`, expiresAt }),
+      repos.sessions.create({
+        id: sessionId,
+        userId: b.owner.id,
+        tokenHash: `hash-${sessionId}`,
+        expiresAt,
+        idleExpiresAt,
+      }),
     );
+    // The lookup carries what the session check needs: both ends (ADR 0031's idle end) and the last use.
     expect(await store.findSessionByTokenHash(`hash-${sessionId}`)).toEqual({
       sessionId,
       tenantId: b.tenant.id,
       userId: b.owner.id,
       expiresAt,
+      idleExpiresAt,
+      lastUsedAt: null,
       role: 'owner',
       siteIds: null,
       userStatus: 'active',
