@@ -13,12 +13,14 @@ export * from './tenant.ts';
 
 export * from './alarm.ts';
 export * from './alarm-rule.ts';
+export * from './asset.ts';
 export * from './canary.ts';
 export * from './contact.ts';
 export * from './contact-test.ts';
 export * from './escalation.ts';
 export * from './escalation-asl.ts';
 export * from './escalation-history.ts';
+export * from './formula.ts';
 export * from './gateway-command.ts';
 export * from './gateway-config.ts';
 export * from './gateway-health.ts';
