@@ -27,6 +27,11 @@ export const localEnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   TELEMETRY_STORE: z.enum(['duckdb', 'postgres', 'timestream']).default('duckdb'),
+  /** DuckDB's memory cap for the embedded telemetry store (its `memory_limit`, e.g. 512MB or 2GB). */
+  TELEMETRY_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 512MB or 2GB')
+    .default('512MB'),
   /** Signs report download links; unset means a random secret generated once into DATA_DIR. */
   REPORT_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMTP_URL: z

@@ -19,7 +19,7 @@ export async function openTelemetryStore(
   if (override) return openDuckDbTelemetryStore({ path: override.path });
   switch (env.TELEMETRY_STORE) {
     case 'duckdb':
-      return openDuckDbTelemetryStore({ path: duckDbPath(env) });
+      return openDuckDbTelemetryStore({ path: duckDbPath(env), memoryLimit: env.TELEMETRY_MEMORY_LIMIT });
     case 'postgres':
       // The same server as the config store, in its own schema (telemetry.*).
       if (!env.DATABASE_URL)

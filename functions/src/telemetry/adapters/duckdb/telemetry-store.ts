@@ -8,7 +8,9 @@
 // each series' newest stored time. A point newer than that (and than every earlier point of its
 // series in the group) cannot be a copy of anything, and goes straight in; only groups with late
 // points or replays go through a staging table checked against the stored rows (decision 0021).
+
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import {
   BIGINT,
@@ -62,6 +64,20 @@ export interface DuckDbTelemetryOptions {
   maxPointAgeMs?: number;
   /** How often delta rows are merged into the rollups and latest values (default 2 s). */
   compactEveryMs?: number;
+  /**
+   * DuckDB's buffer-manager cap (`memory_limit`, default 512MB). DuckDB's own default is 80% of the
+   * machine's memory, which a small site's box shares with the broker, the web app and PGlite; above
+   * the cap large queries spill to `<path>.tmp` instead of growing (ADR 0034).
+   */
+  memoryLimit?: string;
+  /** DuckDB's worker threads (default: the cores Node sees, at most 4; ingest is latency-bound). */
+  threads?: number;
+}
+
+/** The settings every store file is opened with (ADR 0034). */
+export function duckDbSettings(options: Pick<DuckDbTelemetryOptions, 'memoryLimit' | 'threads'>) {
+  const threads = options.threads ?? Math.min(4, availableParallelism());
+  return { memory_limit: options.memoryLimit ?? '512MB', threads: String(threads) };
 }
 
 /** Upper bound on points stored in one group commit. */
@@ -135,7 +151,7 @@ function storedPointOf(row: Record<string, unknown>): StoredPoint {
 
 export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions): Promise<TelemetryStore> {
   if (options.path !== ':memory:') await mkdir(dirname(options.path), { recursive: true });
-  const instance = await DuckDBInstance.create(options.path);
+  const instance = await DuckDBInstance.create(options.path, duckDbSettings(options));
   const connection: DuckDBConnection = await instance.connect();
   for (const statement of schema) await connection.run(statement);
 
@@ -447,6 +463,7 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
     });
   }
 
+  let closed = false;
   return {
     kind: 'duckdb',
     maxPointAgeMs: options.maxPointAgeMs ?? 400 * 86_400_000,
@@ -464,7 +481,19 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
         exporter.closeSync();
       }
     },
+    async ping() {
+      if (closed) throw new Error('the telemetry store is closed');
+      // Its own short connection: the writer's may be inside a long group transaction.
+      const probe = await instance.connect();
+      try {
+        const result = await probe.runAndReadAll('SELECT count(*) AS series FROM tag_series');
+        return `DuckDB, ${Number(result.getRowObjectsJS()[0]?.series ?? 0)} series`;
+      } finally {
+        probe.closeSync();
+      }
+    },
     async close() {
+      closed = true;
       clearInterval(compaction);
       await serial(async () => {
         await compact();
