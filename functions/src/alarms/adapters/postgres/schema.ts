@@ -10,6 +10,7 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { derivedTags } from '../../../derived-tags/adapters/postgres/schema.ts';
 import { sites, tags } from '../../../plant/adapters/postgres/schema.ts';
 import {
   createdAt,
@@ -31,6 +32,8 @@ export const alarmRules = pgTable(
     tenantId: tenantIdColumn(),
     siteId: uuid('site_id').notNull(),
     tagId: uuid('tag_id'),
+    /** A rule on a derived tag (ADR 0039) names it here instead of in tag_id; the API calls both tagId. */
+    derivedTagId: uuid('derived_tag_id'),
     kind: text('kind').notNull(),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
@@ -41,6 +44,10 @@ export const alarmRules = pgTable(
     index('alarm_rules_tenant_tag_idx').on(t.tenantId, t.tagId),
     tenantForeignKey('alarm_rules_site_fk', [t.tenantId, t.siteId], sites).onDelete('cascade'),
     tenantForeignKey('alarm_rules_tag_fk', [t.tenantId, t.tagId], tags).onDelete('cascade'),
+    tenantForeignKey('alarm_rules_derived_tag_fk', [t.tenantId, t.derivedTagId], derivedTags).onDelete(
+      'cascade',
+    ),
+    index('alarm_rules_tenant_derived_tag_idx').on(t.tenantId, t.derivedTagId),
   ],
 );
 

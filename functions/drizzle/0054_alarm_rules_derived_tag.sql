@@ -1,0 +1,3 @@
+ALTER TABLE "alarm_rules" ADD COLUMN "derived_tag_id" uuid;--> statement-breakpoint
+ALTER TABLE "alarm_rules" ADD CONSTRAINT "alarm_rules_derived_tag_fk" FOREIGN KEY ("tenant_id","derived_tag_id") REFERENCES "public"."derived_tags"("tenant_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "alarm_rules_tenant_derived_tag_idx" ON "alarm_rules" USING btree ("tenant_id","derived_tag_id");
