@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { sql } from 'drizzle-orm';
 import { createScryptPasswordHasher, OWASP_SCRYPT_COST } from '../accounts/adapters/scrypt-passwords.ts';
 import { type AlarmCheckDeps, type AlarmCheckSummary, createAlarmCheckHandler } from '../alarms/check.ts';
 import {
@@ -53,7 +54,7 @@ import { createIotDataClient, iotDataPublisher } from '../plant/adapters/aws/iot
 import { configPushHealthCheck, createConfigPush } from '../plant/config-push.ts';
 import { createEmfMetrics } from '../platform/adapters/emf-metrics.ts';
 import { systemClock } from '../platform/clock.ts';
-import { cachedHealthChecks } from '../platform/health.ts';
+import { cachedHealthChecks, configStoreCheck, telemetryStoreCheck } from '../platform/health.ts';
 import type { ApiHandler } from '../platform/http/handler.ts';
 import type { ApiDeps } from '../platform/http/routes.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
@@ -239,6 +240,11 @@ export async function createAwsApiDeps(
         escalationHealthCheck(store, systemClock),
         serviceCanaryHealth({ store, clock: systemClock }),
         configPushHealthCheck(store, systemClock),
+        configStoreCheck({
+          kind: database.kind,
+          execute: (statement) => database.db.execute(sql.raw(statement)),
+        }),
+        telemetryStoreCheck(telemetry),
       ],
       systemClock,
     ),

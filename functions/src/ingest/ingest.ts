@@ -100,6 +100,8 @@ export function createTelemetryIngestor(deps: IngestDeps) {
 
   async function loadPlant(tenantId: string, gatewayId: string): Promise<GatewayPlant | null> {
     const plant = await deps.store.inTenant(tenantId, async (repos) => {
+  /** When this process last stored a telemetry batch (/v1/health's last-ingest check). */
+  let lastStoredAt: Date | null = null;
       const gateway = await repos.gateways.get(gatewayId);
       if (!gateway) return null;
       return { siteId: gateway.siteId, model: await repos.gateways.telemetryModel(gatewayId) };
@@ -404,6 +406,7 @@ export function createTelemetryIngestor(deps: IngestDeps) {
       }
     } catch (error) {
       if (error instanceof DeadLetterError) return deadLetter(incoming, error);
+        lastStoredAt = deps.clock.now();
       throw error;
     }
   }
@@ -426,3 +429,5 @@ export function createTelemetryIngestor(deps: IngestDeps) {
 }
 
 export type TelemetryIngestor = ReturnType<typeof createTelemetryIngestor>;
+    /** When this process last stored a telemetry batch; null before the first. */
+    lastStoredAt: (): Date | null => lastStoredAt,

@@ -122,5 +122,10 @@ export interface TelemetryStore {
    * into the empty folder `dir`, while writes go on. Server stores are backed up by their server.
    */
   exportSnapshot?(dir: string): Promise<void>;
+  /**
+   * For /v1/health: a cheap round trip to the store, with a short description of what it holds;
+   * throws when the store cannot serve (closed, connection lost). Absent where a probe costs money.
+   */
+  ping?(): Promise<string>;
   close(): Promise<void>;
 }

@@ -30,10 +30,12 @@ describe('alarm delivery in health and metrics', () => {
   it('says what it checked, and turns degraded while a page was given up on', async () => {
     const healthy = await api.call('GET', '/v1/health');
     expect(healthy.status).toBe(200);
-    expect(healthy.body).toMatchObject({
-      status: 'ok',
-      checks: [{ name: 'alarm-delivery', status: 'ok', detail: expect.stringContaining('0 given up on') }],
-    });
+    expect(healthy.body.status).toBe('ok');
+    expect(healthy.body.checks).toEqual(
+      expect.arrayContaining([
+        { name: 'alarm-delivery', status: 'ok', detail: expect.stringContaining('0 given up on') },
+      ]),
+    );
     expect(metric(await metricsText(), 'plantwatch_escalation_intents_failed')).toBe(0);
 
     // An intent the dispatcher gave up on (Step Functions down for over an hour, say).
@@ -70,9 +72,11 @@ describe('alarm delivery in health and metrics', () => {
       200,
     );
     expect(degraded.status).toBe(200);
-    expect(degraded.body.checks).toEqual([
-      { name: 'alarm-delivery', status: 'degraded', detail: expect.stringContaining('1 given up on') },
-    ]);
+    expect(degraded.body.checks).toEqual(
+      expect.arrayContaining([
+        { name: 'alarm-delivery', status: 'degraded', detail: expect.stringContaining('1 given up on') },
+      ]),
+    );
     const text = await metricsText();
     expect(metric(text, 'plantwatch_escalation_intents_failed')).toBe(1);
     expect(metric(text, 'plantwatch_escalation_intents_pending')).toBe(0);

@@ -11,7 +11,6 @@ import {
 import {
   createEscalationDispatcher,
   type EscalationDispatcher,
-  escalationHealthCheck,
   recordEscalationIntentLevels,
 } from '@plantwatch/functions/alarms/dispatcher';
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
@@ -24,6 +23,7 @@ import {
 } from '@plantwatch/functions/canary/tenant-canary';
 import { createPlantwatchApi } from '@plantwatch/functions/compose/api';
 import { type ConfigStore, createPostgresConfigStore } from '@plantwatch/functions/compose/config-store';
+import { createDerivedTagCalculator } from '@plantwatch/functions/derived-tags/calculator';
 import { createRunningEscalationsLookup } from '@plantwatch/functions/escalation/adapters/postgres/escalation-repos';
 import { recordCommandResponse } from '@plantwatch/functions/gateway-commands/commands';
 import { gatewayHealthRecorder } from '@plantwatch/functions/gateway-health/health';
@@ -47,11 +47,7 @@ import {
   localGatewayCertificateIssuer,
   openLocalCertificateAuthority,
 } from '@plantwatch/functions/plant/adapters/local/certificate-authority';
-import {
-  type ConfigPush,
-  configPushHealthCheck,
-  createConfigPush,
-} from '@plantwatch/functions/plant/config-push';
+import { type ConfigPush, createConfigPush } from '@plantwatch/functions/plant/config-push';
 import type { GatewayMessagePublisher } from '@plantwatch/functions/plant/ports';
 import { createInProcessChangeFeed } from '@plantwatch/functions/platform/adapters/in-process-changes';
 import {
@@ -84,6 +80,7 @@ import {
 } from './compose-accounts.ts';
 import type { LocalEnv } from './env.ts';
 import { createLocalEscalationStarter, type LocalEscalationStarter } from './escalation-runner.ts';
+import { localHealthChecks } from './health-checks.ts';
 import { createLocalReports, type LocalReportOptions, type LocalReports } from './report-scheduler.ts';
 import { openTelemetryStore, type TelemetryStoreOverride } from './telemetry-store.ts';
 
@@ -321,6 +318,7 @@ export async function composeCore(
     ids: uuidV7Ids,
     gatewayReports,
     points: pointsMeter,
+    derived: createDerivedTagCalculator({ store, telemetry }),
   });
   let reports: LocalReports;
   try {
@@ -385,9 +383,11 @@ export function composeApiDeps(
   core: LocalCore,
   options: LocalCompositionOptions,
   /** The broker: its address goes into provisioning bundles; config and commands are published on it. */
-  broker: { url: string } & GatewayMessagePublisher,
+  broker: { url: string; status?(): { listening: boolean; clients: number } } & GatewayMessagePublisher,
   /** What the runtime adds to /v1/health (the nightly backups). */
   moreHealthChecks: readonly HealthCheck[] = [],
+  /** GATEWAY_PUBLISH_INTERVAL_MS, written into provisioning bundles; unset: the gateway's default. */
+  gatewayPublishIntervalMs?: number,
 ): LocalDeps {
   const configPush = createConfigPush({
     store: stores.store,
@@ -398,7 +398,11 @@ export function composeApiDeps(
   return {
     store: stores.store,
     telemetry: stores.telemetry,
-    gatewayCertificates: localGatewayCertificateIssuer(stores.authority, () => broker.url),
+    gatewayCertificates: localGatewayCertificateIssuer(
+      stores.authority,
+      () => broker.url,
+      gatewayPublishIntervalMs,
+    ),
     passwords: createScryptPasswordHasher(options.passwordCost ?? OWASP_SCRYPT_COST),
     clock: systemClock,
     ids: uuidV7Ids,
@@ -407,12 +411,7 @@ export function composeApiDeps(
     dispatcher: core.dispatcher,
     changes: core.changes,
     healthChecks: cachedHealthChecks(
-      [
-        escalationHealthCheck(stores.store, systemClock),
-        ...(core.serviceCanary ? [core.serviceCanary.health] : []),
-        configPushHealthCheck(stores.store, systemClock),
-        ...moreHealthChecks,
-      ],
+      [...localHealthChecks(stores, core, broker, systemClock.now()), ...moreHealthChecks],
       systemClock,
     ),
     reports: core.reports.deps,

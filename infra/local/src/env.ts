@@ -27,6 +27,12 @@ export const localEnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   TELEMETRY_STORE: z.enum(['duckdb', 'postgres', 'timestream']).default('duckdb'),
+  /**
+   * How long a gateway provisioned here may hold changes to publish them together (written into its
+   * bundle). Messages cost nothing on this broker and a change to an alarmed value waits up to this
+   * long, so the default is short; the AWS stack sets seconds, where each message is billed (ADR 0026).
+   */
+  GATEWAY_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   /** DuckDB's memory cap for the embedded telemetry store (its `memory_limit`, e.g. 512MB or 2GB). */
   TELEMETRY_MEMORY_LIMIT: z
     .string()

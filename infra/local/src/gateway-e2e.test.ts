@@ -64,6 +64,8 @@ describe('a real gateway process publishing to the local runtime', { timeout: 12
   it('polls the PLC and a changed value is in /v1/telemetry/latest within 2 s of its sample time', async () => {
     const plant = await createPlant('gateway-e2e');
     const configFile = await install(plant, 'gw-a');
+    // The local runtime asks its gateways for short publish intervals (GATEWAY_PUBLISH_INTERVAL_MS).
+    expect(JSON.parse(await readFile(configFile, 'utf8')).mqtt.publishIntervalMs).toBe(250);
     plc.setHolding(0, [123]);
     gateways.start('gw-a', configFile);
     // Connected and publishing: from here on, no start-up buffering is in the measurement.

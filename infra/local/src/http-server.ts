@@ -115,9 +115,28 @@ export function serveApi(
     metrics?: { scrape(): Promise<{ contentType: string; body: string }> };
     /** POST /admin/backup {to, passphrase} with `Authorization: Bearer <DATA_DIR/admin-token>`. */
     admin?: { token: string; backup(to: string, passphrase: string): Promise<void> };
+    /**
+     * GET /livez (the process answers: 200 always) and GET /readyz (200 unless a required component
+     * of /v1/health is down, then 503): the probes a container orchestrator restarts and routes by.
+     */
+    readiness?: () => Promise<{ status: string; down: string[] }>;
   } = {},
 ): void {
   server.on('request', async (request: IncomingMessage, response: ServerResponse) => {
+    if (
+      extras.readiness &&
+      request.method === 'GET' &&
+      (request.url === '/livez' || request.url === '/readyz')
+    ) {
+      const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+      if (request.url === '/livez') {
+        send(response, 200, json, JSON.stringify({ status: 'ok' }));
+        return;
+      }
+      const ready = await extras.readiness();
+      send(response, ready.status === 'down' ? 503 : 200, json, JSON.stringify(ready));
+      return;
+    }
     if (extras.admin && request.url === '/admin/backup') {
       await adminBackup(request, response, extras.admin);
       return;

@@ -36,6 +36,8 @@ export interface MqttBroker {
   note?: string;
   /** The cloud's side (config, command requests): QoS 1, delivered to subscribers, retained if asked. */
   publish(message: { topic: string; payload: string; retain: boolean }): Promise<void>;
+  /** For /v1/health and /metrics: whether it still takes connections, and how many clients it has. */
+  status(): { listening: boolean; clients: number };
   close(): Promise<void>;
 }
 
@@ -211,6 +213,7 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
           (error) => (error ? reject(error) : resolve()),
         );
       }),
+    status: () => ({ listening: server.listening && !broker.closed, clients: broker.connectedClients }),
     async close() {
       await new Promise<void>((done) => broker.close(() => done()));
       await new Promise<void>((done) => server.close(() => done()));

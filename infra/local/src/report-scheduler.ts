@@ -55,6 +55,8 @@ export interface LocalReports {
   tick(): Promise<{ tenantId: string; runId: string }[]>;
   /** Starts the minute tick (and one pass at once). */
   start(): void;
+  /** For /v1/health: whether the minute tick runs, and when its last pass ended (null: none yet). */
+  schedulerStatus(): { running: boolean; lastPassAt: Date | null; lastError: string | null };
   close(): Promise<void>;
 }
 
@@ -97,7 +99,9 @@ export async function createLocalReports(input: {
       logger.error('report run failed outside its record', { ...job, error: String(error) }),
   });
   const index = createReportScheduleIndex(input.db);
-  const tick = () =>
+  let lastPassAt: Date | null = null;
+  let lastError: string | null = null;
+  const pass = () =>
     tickReportSchedules({
       index,
       store: input.store,
@@ -107,6 +111,18 @@ export async function createLocalReports(input: {
       onError: (error, report) =>
         logger.error('report schedule tick failed for one report', { ...report, error: String(error) }),
     });
+  const tick = async () => {
+    try {
+      const queued = await pass();
+      lastError = null;
+      return queued;
+    } catch (error) {
+      lastError = String(error);
+      throw error;
+    } finally {
+      lastPassAt = input.clock.now();
+    }
+  };
   let ticker: { stop(): void } | undefined;
   return {
     deps,
@@ -123,8 +139,10 @@ export async function createLocalReports(input: {
         logger.error('report schedule tick failed', { error: String(error) }),
       );
     },
+    schedulerStatus: () => ({ running: ticker !== undefined, lastPassAt, lastError }),
     async close() {
       ticker?.stop();
+      ticker = undefined;
       await queue.drain();
       smtp?.close();
     },

@@ -13,6 +13,7 @@ import {
 } from '@plantwatch/functions/housekeeping/housekeeping';
 import type { Notifier } from '@plantwatch/functions/notify/ports';
 import { systemClock } from '@plantwatch/functions/platform/clock';
+import { runHealthChecks } from '@plantwatch/functions/platform/health';
 import type { ApiHandler } from '@plantwatch/functions/platform/http/handler';
 import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
 import { logger } from '@plantwatch/functions/platform/observability';
@@ -207,7 +208,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     front.push(() => broker.close());
     if (broker.note) notes.push(`MQTT: ${broker.note}`);
 
-    const deps = composeApiDeps(stores, core, options, broker, nightly ? [nightly.health] : []);
+    const deps = composeApiDeps(
+      stores,
+      core,
+      options,
+      broker,
+      nightly ? [nightly.health] : [],
+      env.GATEWAY_PUBLISH_INTERVAL_MS,
+    );
     // The web app (a child of `npm start`) proves itself with this when it forwards its browser's address.
     const webProxySecret = randomBytes(32).toString('base64url');
     const api = createLocalApi(deps, webProxySecret);
@@ -215,6 +223,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const admin = embedded ? await adminAccess(dataDir, apiUrl) : null;
     serveApi(server, api, {
       metrics: core.metrics,
+      readiness: async () => {
+        const report = await runHealthChecks(deps.healthChecks);
+        const down = report.checks.filter((check) => check.required && check.status === 'down');
+        return { status: report.status, down: down.map((check) => `${check.name}: ${check.detail}`) };
+      },
       ...(admin
         ? {
             admin: {

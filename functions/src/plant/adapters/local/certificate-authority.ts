@@ -156,9 +156,12 @@ export async function openLocalCertificateAuthority(dir: string | null): Promise
 export function localGatewayCertificateIssuer(
   authority: LocalCertificateAuthority,
   endpoint: () => string,
+  /** Written into every bundle: how long a gateway may hold changes to publish them together. */
+  publishIntervalMs?: number,
 ): GatewayCertificateIssuer {
   return {
     endpoint,
+    ...(publishIntervalMs !== undefined ? { publishSettings: () => ({ publishIntervalMs }) } : {}),
     issue: (gateway) => authority.issueGatewayCertificate(gateway),
     // The broker admits only certificates recorded for an existing gateway, and those records go
     // with the gateway (ON DELETE CASCADE): nothing is left to revoke here.

@@ -493,6 +493,7 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
       }
     },
     async close() {
+      if (closed) return;
       closed = true;
       clearInterval(compaction);
       await serial(async () => {

@@ -271,6 +271,7 @@ export async function openPostgresTelemetryStore(
     return refs.map((ref) => byKey.get(refKey(ref)));
   }
 
+  let closed = false;
   return {
     kind: 'postgres',
     maxPointAgeMs: options.maxPointAgeMs ?? 400 * 86_400_000,
@@ -387,7 +388,15 @@ export async function openPostgresTelemetryStore(
       return dropped;
     },
 
-    close: () => pool.end(),
+    async ping() {
+      if (closed) throw new Error('the telemetry store is closed');
+      await pool.query('SELECT 1');
+      return `PostgreSQL${timescale ? ' with TimescaleDB' : ''}, ${pool.totalCount} connection(s) open`;
+    },
+    close: async () => {
+      closed = true;
+      await pool.end();
+    },
   };
 }
 
