@@ -155,6 +155,8 @@ export const listAlarmsQuerySchema = z
     severity: alarmSeveritySchema.optional(),
     siteId: idSchema.optional(),
     ruleId: idSchema.optional(),
+    /** Only the alarms of this asset and everything under it (its measurements' tags, its rules). */
+    assetId: idSchema.optional(),
     /** true: only shelved alarms; false: only those not shelved. */
     shelved: booleanQuery.optional(),
     /** true: only alarms out of service; false: only those in service. */

@@ -13,6 +13,7 @@ export * from './tenant.ts';
 
 export * from './alarm.ts';
 export * from './alarm-rule.ts';
+export * from './asset.ts';
 export * from './canary.ts';
 export * from './contact.ts';
 export * from './contact-test.ts';

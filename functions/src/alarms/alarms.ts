@@ -45,7 +45,7 @@ import {
   unshelve,
 } from './engine.ts';
 import { alarmIdOf, loadStates } from './journal.ts';
-import type { AlarmRepositories, AlarmRuleRecord } from './ports.ts';
+import type { AlarmRepositories, AlarmRuleRecord, AssetScopeRepositories } from './ports.ts';
 import { runAlarmWork } from './unit-of-work.ts';
 
 /** What the alarm use-cases reach: their own tables, the plant they watch, the policies they page. */
@@ -190,17 +190,36 @@ const DAY_MS = 86_400_000;
  * caller cannot see simply contributes nothing.
  */
 export const listAlarms = (
-  deps: Pick<AlarmDeps, 'store' | 'clock'>,
+  deps: Pick<AlarmDeps, 'clock'> & {
+    /** The asset filter reads the hierarchy; callers that never filter by asset need not reach it. */
+    store: TenantStore<AlarmStoreRepositories & Partial<AssetScopeRepositories>>;
+  },
   principal: Principal,
   query: Omit<ListAlarmsQuery, 'status' | 'limit'> & Partial<Pick<ListAlarmsQuery, 'status' | 'limit'>>,
 ) =>
-  inTenant(deps, principal, async (repos) => {
+  deps.store.inTenant(principal.tenantId, async (repos) => {
+    // an asset's subtree: the rules on the tags its measurements read, and those made for it
+    if (query.assetId !== undefined && !repos.assetScopes)
+      throw new Error('listAlarms: composition gave no asset scopes for the assetId filter');
+    const asset = query.assetId === undefined ? null : await repos.assetScopes?.under(query.assetId);
+    if (query.assetId !== undefined && (!asset || !canSeeSite(principal, asset.siteId)))
+      throw new NotFoundError('asset not found');
+    const underAsset = asset && {
+      tagIds: new Set(asset.tagIds),
+      ruleIds: new Set(asset.ruleIds),
+    };
     const rules = (
       await repos.alarmRules.list({
         ...(query.siteId ? { siteId: query.siteId } : {}),
         scope: principal.siteIds,
       })
-    ).filter((rule) => query.ruleId === undefined || rule.id === query.ruleId);
+    ).filter(
+      (rule) =>
+        (query.ruleId === undefined || rule.id === query.ruleId) &&
+        (!underAsset ||
+          underAsset.ruleIds.has(rule.id) ||
+          (rule.tagId !== null && underAsset.tagIds.has(rule.tagId))),
+    );
     const states = await loadStates(repos, rules, { lock: false });
     const cleared = await repos.alarmEvents.lastAtByAlarm({
       ruleIds: rules.filter((rule) => hasClearedAlarm(states.get(rule.id)?.state)).map((rule) => rule.id),

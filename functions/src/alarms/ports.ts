@@ -189,3 +189,13 @@ export interface AlarmLookups {
   /** Across tenants, counts only: what the health check and the metrics report. */
   escalationIntentSummary(): Promise<{ pending: number; failed: number; oldestPendingAt: Date | null }>;
 }
+
+/**
+ * What sits under an asset of the hierarchy (issue 21): the tags its measurements read and the rules
+ * made for it, for the alarm list's assetId filter. Null when there is no such asset.
+ */
+export interface AssetScopeRepositories {
+  assetScopes: {
+    under(assetId: string): Promise<{ siteId: string; tagIds: string[]; ruleIds: string[] } | null>;
+  };
+}

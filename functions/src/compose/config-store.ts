@@ -4,7 +4,9 @@
 import { accountLookups, accountRepositories } from '../accounts/adapters/postgres/accounts-repos.ts';
 import type { AccountLookups, AccountRepositories } from '../accounts/ports.ts';
 import { alarmLookups, alarmRepositories } from '../alarms/adapters/postgres/alarm-repos.ts';
-import type { AlarmLookups, AlarmRepositories } from '../alarms/ports.ts';
+import type { AlarmLookups, AlarmRepositories, AssetScopeRepositories } from '../alarms/ports.ts';
+import { assetRepositories } from '../assets/adapters/postgres/asset-repos.ts';
+import type { AssetRepositories } from '../assets/ports.ts';
 import { canaryLookups, canaryRepositories } from '../canary/adapters/postgres/canary-repos.ts';
 import type { CanaryLookups, CanaryRepositories } from '../canary/ports.ts';
 import { escalationRepositories } from '../escalation/adapters/postgres/escalation-repos.ts';
@@ -58,7 +60,9 @@ export type TenantRepositories = AccountRepositories &
   LogoRepositories &
   CanaryRepositories &
   UsageRepositories &
-  DeviceKeyRepositories;
+  DeviceKeyRepositories &
+  AssetRepositories &
+  AssetScopeRepositories;
 
 export interface ConfigStore
   extends TenantStore<TenantRepositories>,
@@ -89,6 +93,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...canaryRepositories(tx, tenantId),
     ...usageRepositories(tx, tenantId),
     ...deviceKeyRepositories(tx, tenantId),
+    ...assetRepositories(tx, tenantId),
   };
 }
 

@@ -1,6 +1,7 @@
 // Housekeeping: rows nothing will ever read again (sessions and acknowledgement links long expired
-// or used) are deleted, report runs that a crash left `queued` or `running` are marked failed, and
-// login rate limit counters whose window has ended are purged.
+// or used) are deleted, report runs that a crash left `queued` or `running` are marked failed, sign-ups
+// never confirmed are removed after a week (with their tenant), and login rate limit counters whose
+// window has ended are purged.
 // A timer runs it in the local runtime, an EventBridge schedule on AWS.
 
 import type { Clock } from '../platform/clock.ts';
@@ -19,11 +20,17 @@ export interface HousekeepingPolicy {
    * generation (the AWS worker's timeout is 5 minutes), so a slow run is never failed under its feet.
    */
   stuckAfterMs: number;
+  /**
+   * How long a sign-up may stay unconfirmed: after this (and once its newest link has expired, when
+   * that is later) the pending owner is removed, and the tenant with it when nobody else is in it.
+   */
+  unconfirmedSignUpMs: number;
 }
 
 export const DEFAULT_HOUSEKEEPING_POLICY: HousekeepingPolicy = {
   keepExpiredMs: 7 * 24 * 3_600_000,
   stuckAfterMs: 3_600_000,
+  unconfirmedSignUpMs: 7 * 24 * 3_600_000,
 };
 
 /** Locally the timer runs housekeeping this often; on AWS the schedule's rate is the same. */
@@ -50,6 +57,7 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
     now: new Date(now),
     expiredBefore: new Date(now - policy.keepExpiredMs),
     stuckBefore: new Date(now - policy.stuckAfterMs),
+    unconfirmedBefore: new Date(now - policy.unconfirmedSignUpMs),
     reason: `did not finish within ${Math.round(policy.stuckAfterMs / 60_000)} minutes (the worker stopped); run it again`,
   };
   const tenants = await deps.store.findTenants(cutoffs);
@@ -60,6 +68,8 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
     sessionsDeleted: 0,
     ackTokensDeleted: 0,
     reportRunsFailed: 0,
+    signUpsExpired: 0,
+    tenantsRemoved: 0,
   };
   for (const tenantId of tenants) {
     try {
@@ -67,6 +77,8 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
       summary.sessionsDeleted += counts.sessionsDeleted;
       summary.ackTokensDeleted += counts.ackTokensDeleted;
       summary.reportRunsFailed += counts.reportRunsFailed;
+      summary.signUpsExpired += counts.signUpsExpired;
+      summary.tenantsRemoved += counts.tenantsRemoved;
     } catch (error) {
       summary.failedTenants += 1;
       logger.error('housekeeping failed for a tenant; the next run tries again', { tenantId, error });

@@ -5,6 +5,10 @@ export interface HousekeepingCounts {
   sessionsDeleted: number;
   ackTokensDeleted: number;
   reportRunsFailed: number;
+  /** Sign-ups never confirmed, removed (the pending owner). */
+  signUpsExpired: number;
+  /** Of those, tenants removed with them (nobody else was in them). */
+  tenantsRemoved: number;
 }
 
 export interface HousekeepingCutoffs {
@@ -13,6 +17,11 @@ export interface HousekeepingCutoffs {
   expiredBefore: Date;
   /** Report runs queued (created) or running (started) before this are failed with `reason`. */
   stuckBefore: Date;
+  /**
+   * A sign-up never confirmed (a pending owner) made before this, without a verification link still
+   * valid at `now`, is removed; with its tenant when nobody else is in it.
+   */
+  unconfirmedBefore: Date;
   reason: string;
 }
 

@@ -55,6 +55,8 @@ describe('the housekeeping Lambda on real PostgreSQL', () => {
         sessionsDeleted: 1,
         ackTokensDeleted: 0,
         reportRunsFailed: 0,
+        signUpsExpired: 0,
+        tenantsRemoved: 0,
       });
       expect(await store.findSessionByTokenHash('stale')).toBeNull();
       expect(await store.findSessionByTokenHash('live')).not.toBeNull();

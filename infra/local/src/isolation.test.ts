@@ -27,6 +27,8 @@ interface TenantA {
     session: string;
     pushDevice: string;
     deviceKey: string;
+    asset: string;
+    assetModel: string;
   };
 }
 
@@ -253,6 +255,56 @@ const cases: Record<string, Case> = {
   },
   deleteAlarmRule: { kind: 'foreign-id', request: (a) => ({ path: `/v1/alarm-rules/${a.alarmRule}` }) },
   listAlarms: { kind: 'own-data', request: { path: '/v1/alarms?status=all' } },
+  listAssets: { kind: 'foreign-id', request: (a) => ({ path: `/v1/sites/${a.site}/assets` }) },
+  getAssetTree: { kind: 'foreign-id', request: (a) => ({ path: `/v1/sites/${a.site}/asset-tree` }) },
+  exportAssets: { kind: 'foreign-id', request: (a) => ({ path: `/v1/sites/${a.site}/assets/export` }) },
+  importAssets: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: `/v1/sites/${a.site}/assets/import?mode=replace`,
+      body: { format: 'plantwatch-assets/1', assets: [{ name: 'Stolen works' }] },
+    }),
+  },
+  createAsset: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: '/v1/assets',
+      body: {
+        siteId: a.site,
+        parentId: a.asset,
+        name: 'Stolen pump',
+        measurements: [{ name: 'T', tagId: a.tag }],
+      },
+    }),
+  },
+  getAsset: { kind: 'foreign-id', request: (a) => ({ path: `/v1/assets/${a.asset}` }) },
+  updateAsset: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/assets/${a.asset}`, body: { name: 'stolen' } }),
+  },
+  moveAsset: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/assets/${a.asset}/move`, body: { parentId: null } }),
+  },
+  deleteAsset: { kind: 'foreign-id', request: (a) => ({ path: `/v1/assets/${a.asset}` }) },
+  listAssetModels: { kind: 'own-data', request: { path: '/v1/asset-models' } },
+  createAssetModel: {
+    kind: 'own-data',
+    request: { path: '/v1/asset-models', body: { name: 'B pump', measurements: [{ name: 'Flow' }] } },
+  },
+  getAssetModel: { kind: 'foreign-id', request: (a) => ({ path: `/v1/asset-models/${a.assetModel}` }) },
+  updateAssetModel: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/asset-models/${a.assetModel}`, body: { name: 'stolen' } }),
+  },
+  deleteAssetModel: { kind: 'foreign-id', request: (a) => ({ path: `/v1/asset-models/${a.assetModel}` }) },
+  createAssetFromModel: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: `/v1/asset-models/${a.assetModel}/assets`,
+      body: { siteId: a.site, parentId: a.asset, name: 'Stolen pump', bindings: { Temperature: a.tag } },
+    }),
+  },
   getAlarmSummary: { kind: 'own-data', request: { path: '/v1/alarms/summary' } },
   streamAlarmSummary: { kind: 'own-stream', request: { path: '/v1/alarms/summary/stream' } },
   streamSiteLive: { kind: 'foreign-id', request: (a) => ({ path: `/v1/telemetry/stream?siteId=${a.site}` }) },
@@ -556,6 +608,8 @@ describe('tenant isolation on every route', () => {
       canaryRuns: await get('/v1/canary/runs'),
       users: await get('/v1/users'),
       templates: await get('/v1/device-templates'),
+      assets: await get(`/v1/sites/${a.ids.site}/assets`),
+      assetModels: await get('/v1/asset-models'),
       configVersions: await get(`/v1/gateways/${a.ids.gateway}/config-versions`),
       apiKeys: (await get('/v1/api-keys')).apiKeys.map((k: { lastUsedAt: unknown }) => ({
         ...k,
@@ -616,6 +670,19 @@ describe('tenant isolation on every route', () => {
         body: { name: 'A sensor key' },
       })
     ).body;
+    const assetModel = (
+      await api.call('POST', '/v1/asset-models', {
+        token: t,
+        body: { name: 'A pump', measurements: [{ name: 'Temperature', unit: 'degC', tagPattern: '*/temp' }] },
+      })
+    ).body;
+    const asset = (
+      await api.call('POST', `/v1/asset-models/${assetModel.id}/assets`, {
+        token: t,
+        body: { siteId: site.id, name: 'A pump 1' },
+      })
+    ).body.asset;
+    expect(asset.measurements).toEqual([{ name: 'Temperature', unit: 'degC', tagId: tag.id }]);
     const contact = (
       await api.call('POST', '/v1/contacts', {
         token: t,
@@ -696,6 +763,8 @@ describe('tenant isolation on every route', () => {
         session: (await api.call('GET', '/v1/me/sessions', { token: t })).body.sessions[0].id,
         pushDevice: pushDevice.id,
         deviceKey: deviceKey.id,
+        asset: asset.id,
+        assetModel: assetModel.id,
       },
     };
     bToken = (await api.signUp('tenant-b')).token;

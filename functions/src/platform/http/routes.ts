@@ -9,6 +9,8 @@ import { type TenantRouteDeps, tenantRoutes } from '../../accounts/routes-tenant
 import type { UserDeps } from '../../accounts/users.ts';
 import type { AlarmDeps } from '../../alarms/alarms.ts';
 import { alarmRoutes } from '../../alarms/routes.ts';
+import type { AssetDeps } from '../../assets/assets.ts';
+import { assetRoutes } from '../../assets/routes.ts';
 import { canaryRoutes } from '../../canary/routes.ts';
 import type { CanaryDeps } from '../../canary/settings.ts';
 import type { EscalationHistoryDeps } from '../../escalation/history.ts';
@@ -64,6 +66,7 @@ type RouteDeps =
   | TelemetryDeps
   | SiteLiveDeps
   | AlarmDeps
+  | AssetDeps
   | EscalationHistoryDeps
   | ReportUseCaseDeps
   | LogoDeps
@@ -166,6 +169,7 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   httpIngestRoute,
   ...liveRoutes,
   ...alarmRoutes,
+  ...assetRoutes,
   ...escalationRoutes,
   ...reportRoutes,
   ...logoRoutes,

@@ -38,7 +38,9 @@ export const assetModels = pgTable(
     measurements: jsonb('measurements')
       .$type<{ name: string; unit: string; tagPattern: string }[]>()
       .notNull(),
-    alarmRules: jsonb('alarm_rules').$type<{ measurement: string; rule: Record<string, unknown> }[]>().notNull(),
+    alarmRules: jsonb('alarm_rules')
+      .$type<{ measurement: string; rule: Record<string, unknown> }[]>()
+      .notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
