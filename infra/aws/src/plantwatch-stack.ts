@@ -5,6 +5,7 @@ import { isAbsolute } from 'node:path';
 import { type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { Accounts } from './accounts.ts';
 import { AlarmCheck } from './alarm-check.ts';
 import { Api } from './api.ts';
 import { ConfigPush } from './config-push.ts';
@@ -51,6 +52,7 @@ export class PlantwatchStack extends Stack {
   readonly operations: Operations;
   readonly reports: Reports;
   readonly web: Web;
+  readonly accounts: Accounts;
   readonly notify: Notify;
   readonly notifyFlush: NotifyFlush;
   /** Every function that opens the database, and its connections per instance. */
@@ -166,9 +168,14 @@ export class PlantwatchStack extends Stack {
       },
     );
 
+    this.accounts = new Accounts(this, 'Accounts', {
+      fromAddress: settings.accountEmailFrom,
+      signUpPlan: settings.signupPlan,
+    });
     this.web = new Web(this, 'Web', {
       vpc: this.network.vpc,
       apiUrl: this.api.url,
+      apiProxySecret: this.accounts.webProxySecret,
       ...(settings.webBundle
         ? {
             bundleDir: isAbsolute(settings.webBundle)
@@ -180,6 +187,8 @@ export class PlantwatchStack extends Stack {
         ? { domainName: settings.webDomainName, certificateArn: settings.webCertificateArn }
         : {}),
     });
+    // Verification and reset links point at the web app; TOTP and forwarded addresses (issue 15).
+    this.accounts.grantApi(this.api.apiFunction, this.web.url);
 
     this.reports = new Reports(this, 'Reports', {
       vpc: this.network.vpc,

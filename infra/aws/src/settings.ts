@@ -18,6 +18,10 @@ export interface DeploymentSettings extends ServiceSettings {
   readonly reportRetentionDays: number;
   /** The verified SES identity alarm e-mails are sent from (`-c alarmEmailFrom=alarms@your-domain`). */
   readonly alarmEmailFrom: string;
+  /** The verified SES identity account e-mail (sign-up, reset, notices) is sent from; default alarmEmailFrom. */
+  readonly accountEmailFrom: string;
+  /** The plan new tenants start on (`-c signupPlan=…`, a plan id of the catalogue; default starter). */
+  readonly signupPlan: string;
   /** What the stack is sized for (ingest queue, shards, concurrency, batches): ADR 0026. */
   readonly load: LoadModel;
   readonly ingestQueue: IngestQueue;
@@ -163,6 +167,7 @@ export function readSettings(node: Node): DeploymentSettings {
     rawRetentionDays,
   });
   const ingestConcurrency = node.tryGetContext('ingestConcurrency');
+  const alarmEmailFrom = emailFrom(node, 'alarmEmailFrom', 'alarms@plantwatch.example.com');
   return {
     telemetryStore,
     // Timestream limits: memory store 1 h to 8766 h (1 year), magnetic store 1 day to 73000 days.
@@ -173,7 +178,9 @@ export function readSettings(node: Node): DeploymentSettings {
     auroraMaxAcu,
     auroraStorage: choiceFrom(node, 'auroraStorage', bill.auroraStorage, ['standard', 'io-optimized']),
     reportRetentionDays: numberFrom(node, 'reportRetentionDays', 400, 1, 36_500),
-    alarmEmailFrom: emailFrom(node, 'alarmEmailFrom', 'alarms@plantwatch.example.com'),
+    alarmEmailFrom,
+    accountEmailFrom: emailFrom(node, 'accountEmailFrom', alarmEmailFrom),
+    signupPlan: optionalText(node, 'signupPlan', /^[a-z0-9][a-z0-9_-]{0,63}$/, 'a plan id') ?? 'starter',
     load,
     ingestQueue,
     ...(ingestConcurrency === undefined

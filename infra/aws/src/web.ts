@@ -49,7 +49,18 @@ export interface WebProps {
   readonly domainName?: string;
   readonly certificateArn?: string;
   readonly adapterLayerVersion?: number;
+  /**
+   * The secret the server proves itself to the API with when it forwards its browser's address
+   * (API_PROXY_SECRET, read at cold start like the cookie secret; ADR 0031). Unset: nothing forwarded.
+   */
+  readonly apiProxySecret?: secretsmanager.ISecret;
 }
+
+/**
+ * The request header CloudFront writes the viewer's "address:port" into; the managed origin request
+ * policy AllViewerExceptHostHeader forwards it to the origin (CLIENT_IP_HEADER; the web app drops the port).
+ */
+export const VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';
 
 /** Copies the viewer's Host into x-forwarded-host: the origin sees the function URL's host instead. */
 const FORWARD_HOST = `function handler(event) {
@@ -135,7 +146,12 @@ export class Web extends Construct {
         NODE_ENV: 'production',
         API_URL: props.apiUrl,
         // start.mjs reads these secrets at cold start into the server's environment: NAME=<secret ARN>.
-        SECRETS_TO_ENV: `NEXTAUTH_SECRET=${this.authSecret.secretArn}`,
+        SECRETS_TO_ENV: [
+          `NEXTAUTH_SECRET=${this.authSecret.secretArn}`,
+          ...(props.apiProxySecret ? [`API_PROXY_SECRET=${props.apiProxySecret.secretArn}`] : []),
+        ].join(','),
+        // Only CloudFront reaches the server (below), so the viewer address it writes can be trusted.
+        ...(props.apiProxySecret ? { CLIENT_IP_HEADER: VIEWER_ADDRESS_HEADER } : {}),
         // Without a custom domain the URL is CloudFront's, which cannot be named here without a cycle:
         // next-auth then takes the host from x-forwarded-host, which CloudFront sets (FORWARD_HOST).
         ...(props.domainName ? { NEXTAUTH_URL: this.url } : { AUTH_TRUST_HOST: 'true' }),
@@ -144,6 +160,7 @@ export class Web extends Construct {
       },
     });
     this.authSecret.grantRead(this.serverFunction);
+    props.apiProxySecret?.grantRead(this.serverFunction);
     Validations.of(this.serverFunction).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'The managed policy Lambda documents for writing its own logs; it grants nothing else.',

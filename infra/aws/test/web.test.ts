@@ -109,10 +109,20 @@ describe('the Web construct', () => {
           HOSTNAME: '127.0.0.1',
           AUTH_TRUST_HOST: 'true',
           API_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
-          // the ARN, read by start.mjs at cold start: no secret value in the configuration
+          // the ARNs, read by start.mjs at cold start: no secret value in the configuration
           SECRETS_TO_ENV: {
-            'Fn::Join': ['', ['NEXTAUTH_SECRET=', { Ref: logicalId(stack, stack.web.authSecret) }]],
+            'Fn::Join': [
+              '',
+              [
+                'NEXTAUTH_SECRET=',
+                { Ref: logicalId(stack, stack.web.authSecret) },
+                ',API_PROXY_SECRET=',
+                { Ref: logicalId(stack, stack.accounts.webProxySecret) },
+              ],
+            ],
           },
+          // the browser's address as CloudFront saw it, forwarded to the API with the proxy secret
+          CLIENT_IP_HEADER: 'cloudfront-viewer-address',
         }),
       },
     });
@@ -121,6 +131,7 @@ describe('the Web construct', () => {
     });
     const variables = template.toJSON().Resources[serverId].Properties.Environment.Variables;
     expect(variables.NEXTAUTH_SECRET).toBeUndefined();
+    expect(variables.API_PROXY_SECRET).toBeUndefined();
   });
 
   it('is reachable only through CloudFront: no function URL, an internal load balancer behind a VPC origin', () => {
