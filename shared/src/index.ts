@@ -17,6 +17,7 @@ export * from './asset.ts';
 export * from './canary.ts';
 export * from './contact.ts';
 export * from './contact-test.ts';
+export * from './derived-tag.ts';
 export * from './escalation.ts';
 export * from './escalation-asl.ts';
 export * from './escalation-history.ts';

@@ -18,6 +18,7 @@ import {
   type UnshelveAlarm,
   type UpdateAlarmRule,
 } from '@plantwatch/shared';
+import type { DerivedTagRepositories } from '../derived-tags/ports.ts';
 import { checkEscalationPolicyReference } from '../people/people.ts';
 import type { PeopleRepositories } from '../people/ports.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
@@ -51,6 +52,7 @@ import { runAlarmWork } from './unit-of-work.ts';
 /** What the alarm use-cases reach: their own tables, the plant they watch, the policies they page. */
 export type AlarmStoreRepositories = AlarmRepositories &
   Pick<PlantRepositories, 'tags' | 'devices' | 'gateways'> &
+  Partial<Pick<DerivedTagRepositories, 'derivedTags'>> &
   Pick<PeopleRepositories, 'escalationPolicies'>;
 
 /** The ports the alarm use-cases run on. */
@@ -91,7 +93,8 @@ async function resolveTarget(
   input: CreateAlarmRule,
 ): Promise<{ siteId: string; tagId: string | null; deviceId?: string | null; gatewayId?: string }> {
   if (input.kind !== 'commLoss') {
-    const tag = await repos.tags.get(input.tagId);
+    // A rule watches a tag or a derived tag (ADR 0039), named alike by tagId.
+    const tag = (await repos.tags.get(input.tagId)) ?? (await repos.derivedTags?.get(input.tagId));
     if (!tag || !canSeeSite(principal, tag.siteId)) throw new NotFoundError('tag not found');
     return { siteId: tag.siteId, tagId: tag.id };
   }

@@ -28,6 +28,7 @@ import { gatewayHealthRecorder } from '../gateway-health/health.ts';
 import { createPostgresHousekeepingStore } from '../housekeeping/adapters/postgres/housekeeping.ts';
 import type { HousekeepingDeps } from '../housekeeping/housekeeping.ts';
 import { basicIngestSubmitter } from '../http-ingest/adapters/aws/basic-ingest-submitter.ts';
+import { createDerivedTagCalculator } from '../derived-tags/calculator.ts';
 import type { IngestDeps } from '../ingest/ingest.ts';
 import { createSesEmailSender, createSnsSmsSender } from '../notify/adapters/aws.ts';
 import { outboxSender } from '../notify/adapters/outbox.ts';
@@ -185,6 +186,8 @@ export async function createAwsIngestDeps(
     ids: uuidV7Ids,
     // The plan's points a day: over it, messages are dead-lettered with reason quota.
     points: createAwsPointsMeter(store),
+    // Derived tags (ADR 0039): computed from the inputs' stored values, stored and alarmed with the batch.
+    derived: createDerivedTagCalculator({ store, telemetry }),
     // Health from the status topic, and command answers: the API's waiting request reads them back.
     gatewayReports: {
       ...gatewayHealthRecorder({ store }),

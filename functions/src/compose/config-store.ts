@@ -9,6 +9,8 @@ import { assetRepositories } from '../assets/adapters/postgres/asset-repos.ts';
 import type { AssetRepositories } from '../assets/ports.ts';
 import { canaryLookups, canaryRepositories } from '../canary/adapters/postgres/canary-repos.ts';
 import type { CanaryLookups, CanaryRepositories } from '../canary/ports.ts';
+import { derivedTagRepositories } from '../derived-tags/adapters/postgres/derived-tag-repos.ts';
+import type { DerivedTagRepositories } from '../derived-tags/ports.ts';
 import { escalationRepositories } from '../escalation/adapters/postgres/escalation-repos.ts';
 import type { EscalationRepositories } from '../escalation/ports.ts';
 import { gatewayCommandRepositories } from '../gateway-commands/adapters/postgres/commands-repos.ts';
@@ -51,6 +53,7 @@ export type TenantRepositories = AccountRepositories &
   GatewayCommandRepositories &
   GatewayHealthRepositories &
   DeadLetterRepositories &
+  DerivedTagRepositories &
   AlarmRepositories &
   PeopleRepositories &
   NotifyRepositories &
@@ -83,6 +86,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...gatewayCommandRepositories(tx, tenantId),
     ...gatewayHealthRepositories(tx, tenantId),
     ...deadLetterRepositories(tx, tenantId),
+    ...derivedTagRepositories(tx, tenantId),
     ...alarmRepositories(tx, tenantId),
     ...peopleRepositories(tx, tenantId),
     ...notifyRepositories(tx, tenantId),

@@ -17,6 +17,7 @@ import {
 } from '@plantwatch/shared';
 import type { z } from 'zod';
 import type { AlarmEvaluator, AlarmPoint } from '../alarms/ports.ts';
+import type { DerivedTagCalculator } from '../derived-tags/calculator.ts';
 import { droppedAt } from '../gateway-health/health.ts';
 import type { GatewayTelemetryModel, PlantRepositories } from '../plant/ports.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -38,6 +39,8 @@ export interface IngestDeps {
   gatewayReports?: GatewayReports;
   /** The tenant's plan's points a day: over it, messages are dead-lettered (quota); none: no limit. */
   points?: PointsQuota;
+  /** Computes the site's derived tags a batch feeds (ADR 0039); none: no derived tags. */
+  derived?: DerivedTagCalculator;
 }
 
 /** One message as the broker received it. */
@@ -389,9 +392,16 @@ export function createTelemetryIngestor(deps: IngestDeps) {
         // Stored and evaluated side by side (ADR 0034): the engine reads nothing of the telemetry
         // store, and either failing fails the message, which comes again; the evaluation of a batch
         // seen before changes nothing (samples at or before a rule's last are skipped).
+        // Derived tags (ADR 0039) are computed first, from the inputs' stored values, and their
+        // points stored and evaluated with the batch's; their site stands where a gateway would.
+        const derived = deps.derived ? await deps.derived.derive(topic, resolved) : null;
+        const records = toTelemetryPointRecords(topic, message);
         const [{ written, duplicates }] = await Promise.all([
-          deps.telemetry.write(toTelemetryPointRecords(topic, message)),
+          deps.telemetry.write(derived?.records.length ? [...records, ...derived.records] : records),
           alarms.evaluate({ ...topic, points: resolved }),
+          derived?.alarmPoints.length
+            ? alarms.evaluate({ ...topic, gatewayId: topic.siteId, points: derived.alarmPoints })
+            : undefined,
         ]);
         deps.points?.record(topic.tenantId, { stored: written });
         await markData(topic, incoming.receivedAt);

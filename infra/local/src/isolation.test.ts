@@ -27,6 +27,7 @@ interface TenantA {
     session: string;
     pushDevice: string;
     deviceKey: string;
+    derivedTag: string;
     asset: string;
     assetModel: string;
   };
@@ -223,6 +224,24 @@ const cases: Record<string, Case> = {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/devices/${a.pushDevice}/keys/${a.deviceKey}` }),
   },
+  listDerivedTags: { kind: 'own-data', request: { path: '/v1/derived-tags' } },
+  createDerivedTag: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: '/v1/derived-tags',
+      body: { siteId: a.site, key: 'planted', name: 'P', formula: '1' },
+    }),
+  },
+  previewDerivedTag: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: '/v1/derived-tags/preview', body: { siteId: a.site, formula: '1' } }),
+  },
+  getDerivedTag: { kind: 'foreign-id', request: (a) => ({ path: `/v1/derived-tags/${a.derivedTag}` }) },
+  updateDerivedTag: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/derived-tags/${a.derivedTag}`, body: { formula: '2' } }),
+  },
+  deleteDerivedTag: { kind: 'foreign-id', request: (a) => ({ path: `/v1/derived-tags/${a.derivedTag}` }) },
   ingestHttp: {
     kind: 'public',
     why: "the device key decides the tenant and the device; http-ingest.test.ts tries B's key on A's tenant",
@@ -598,6 +617,7 @@ describe('tenant isolation on every route', () => {
       gateways: await get('/v1/gateways'),
       devices: await get('/v1/devices'),
       tags: await get('/v1/tags'),
+      derivedTags: await get('/v1/derived-tags'),
       alarmRules: await get('/v1/alarm-rules'),
       alarms: await get('/v1/alarms?status=all'),
       reports: await get('/v1/reports'),
@@ -683,6 +703,13 @@ describe('tenant isolation on every route', () => {
       })
     ).body.asset;
     expect(asset.measurements).toEqual([{ name: 'Temperature', unit: 'degC', tagId: tag.id }]);
+    const derivedTag = (
+      await api.call('POST', '/v1/derived-tags', {
+        token: t,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a formula's reference, not a template
+        body: { siteId: site.id, key: 'temp-f', name: 'A temp °F', formula: '${plc-a:temp} * 1.8 + 32' },
+      })
+    ).body;
     const contact = (
       await api.call('POST', '/v1/contacts', {
         token: t,
@@ -763,6 +790,7 @@ describe('tenant isolation on every route', () => {
         session: (await api.call('GET', '/v1/me/sessions', { token: t })).body.sessions[0].id,
         pushDevice: pushDevice.id,
         deviceKey: deviceKey.id,
+        derivedTag: derivedTag.id,
         asset: asset.id,
         assetModel: assetModel.id,
       },

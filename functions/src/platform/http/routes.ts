@@ -13,6 +13,8 @@ import type { AssetDeps } from '../../assets/assets.ts';
 import { assetRoutes } from '../../assets/routes.ts';
 import { canaryRoutes } from '../../canary/routes.ts';
 import type { CanaryDeps } from '../../canary/settings.ts';
+import type { DerivedTagDeps } from '../../derived-tags/derived-tags.ts';
+import { derivedTagRoutes } from '../../derived-tags/routes.ts';
 import type { EscalationHistoryDeps } from '../../escalation/history.ts';
 import { escalationRoutes } from '../../escalation/routes.ts';
 import type { GatewayCommandDeps } from '../../gateway-commands/commands.ts';
@@ -64,6 +66,7 @@ type RouteDeps =
   | GatewayHealthDeps
   | ProvisioningDeps
   | TelemetryDeps
+  | DerivedTagDeps
   | SiteLiveDeps
   | AlarmDeps
   | AssetDeps
@@ -166,6 +169,7 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...gatewayCommandRoutes,
   ...deviceKeyRoutes,
   ...telemetryRoutes,
+  ...derivedTagRoutes,
   httpIngestRoute,
   ...liveRoutes,
   ...alarmRoutes,

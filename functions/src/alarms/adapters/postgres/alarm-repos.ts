@@ -1,8 +1,9 @@
 // AlarmRepositories and AlarmLookups on PostgreSQL: rules, the engine's state per rule (locked while
 // an instance acts on it) and the journal.
 import { type AlarmRule, alarmRuleSchema } from '@plantwatch/shared';
-import { and, asc, desc, eq, gte, inArray, lt, lte, max, notExists, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, lte, max, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { derivedTags } from '../../../derived-tags/adapters/postgres/schema.ts';
 import type { ConfigDb } from '../../../platform/database/database.ts';
 import { getTenantRow, iso, type Row, required, siteFilter } from '../../../platform/database/tenant-rows.ts';
 import type { AlarmLookups, AlarmRepositories, AlarmRuleRecord, EscalationIntent } from '../../ports.ts';
@@ -16,7 +17,7 @@ const toAlarmRule = (r: Row<typeof alarmRules>): AlarmRule =>
     id: r.id,
     tenantId: r.tenantId,
     siteId: r.siteId,
-    tagId: r.tagId,
+    tagId: r.tagId ?? r.derivedTagId,
     kind: r.kind,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
@@ -41,7 +42,9 @@ export function alarmRepositories(tx: ConfigDb, tenantId: string): AlarmReposito
             and(
               eq(alarmRules.tenantId, tenantId),
               siteId ? eq(alarmRules.siteId, siteId) : undefined,
-              tagIds ? inArray(alarmRules.tagId, [...tagIds]) : undefined,
+              tagIds
+                ? or(inArray(alarmRules.tagId, [...tagIds]), inArray(alarmRules.derivedTagId, [...tagIds]))
+                : undefined,
               siteFilter(alarmRules.siteId, scope),
             ),
           )
@@ -60,13 +63,22 @@ export function alarmRepositories(tx: ConfigDb, tenantId: string): AlarmReposito
       },
       get: (id) => getTenantRow(tx, tenantId, alarmRules, id, toAlarmRule),
       async create(rule) {
+        // A derived tag's id goes into derived_tag_id (its own foreign key), a tag's into tag_id.
+        const derived =
+          rule.tagId === null
+            ? []
+            : await tx
+                .select({ id: derivedTags.id })
+                .from(derivedTags)
+                .where(and(eq(derivedTags.tenantId, tenantId), eq(derivedTags.id, rule.tagId)));
         const [row] = await tx
           .insert(alarmRules)
           .values({
             id: rule.id,
             tenantId,
             siteId: rule.siteId,
-            tagId: rule.tagId,
+            tagId: derived.length > 0 ? null : rule.tagId,
+            derivedTagId: derived.length > 0 ? rule.tagId : null,
             kind: rule.kind,
             settings: alarmRuleSettings(rule),
           })
