@@ -3,12 +3,7 @@
 // hand-written migration (drizzle/*_derived_tags_rls.sql).
 import { index, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { sites } from '../../../plant/adapters/postgres/schema.ts';
-import {
-  createdAt,
-  tenantForeignKey,
-  tenantIdColumn,
-  updatedAt,
-} from '../../../platform/database/schema.ts';
+import { createdAt, tenantForeignKey, tenantIdColumn, updatedAt } from '../../../platform/database/schema.ts';
 
 export const derivedTags = pgTable(
   'derived_tags',
