@@ -3,8 +3,9 @@
 // real PostgreSQL server on 127.0.0.1:5432 (a throw-away database): the migrations custom resource
 // through Create, Update and Delete (its answer to CloudFormation lands in an emulated S3 object, as
 // the pre-signed ResponseURL does on AWS), the functions' own login and a rotation of it, stream ingest
-// keeping a record that is no envelope in the dead-letter queue, and the alarm check's service
-// canary starting a chain on the emulated state machine.
+// keeping a record that is no envelope in the dead-letter queue, the alarm check's service canary
+// starting a chain on the emulated state machine, and the API reading the accounts' secrets at cold
+// start (sign-up e-mail through SES, the web app's forwarded address, two-step login).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -12,6 +13,7 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -20,7 +22,12 @@ import {
   TimestreamWriteClient,
 } from '@aws-sdk/client-timestream-write';
 import { escalationDefinitionJson, escalationTaskPlaceholders } from '@plantwatch/shared';
-import type { CloudFormationCustomResourceEvent, Context, KinesisStreamEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  CloudFormationCustomResourceEvent,
+  Context,
+  KinesisStreamEvent,
+} from 'aws-lambda';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAwsConfigDatabase, openAwsTelemetryStore } from '../compose/aws.ts';
@@ -357,4 +364,116 @@ describe('the alarm check Lambda', () => {
       restore();
     }
   }, 60_000);
+});
+
+/** An API Gateway v2 (payload 2.0) request, as the HTTP API hands it to the function. */
+function apiRequest(
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: {
+      'user-agent': 'node',
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.test',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.5', userAgent: 'node' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    isBase64Encoded: false,
+  } as APIGatewayProxyEventV2;
+}
+
+describe('the API Lambda with the accounts wiring the stack gives it (issue 15)', () => {
+  it('reads the key ring and the proxy secret at cold start: the e-mailed link opens the web app, the forwarded address is trusted, two-step login can be set up', async () => {
+    const secrets = aws(SecretsManagerClient);
+    const secret = async (name: string, value: string) =>
+      (await secrets.send(new CreateSecretCommand({ Name: `${name}-${suffix}`, SecretString: value }))).ARN ??
+      '';
+    // As the stack's generateSecretString writes them (infra/aws/src/accounts.ts).
+    const keyRingArn = await secret(
+      'accounts-totp-key-ring',
+      JSON.stringify({ current: 'k0', k0: randomBytes(48).toString('hex').slice(0, 43) }),
+    );
+    const proxySecret = randomBytes(24).toString('hex');
+    const proxySecretArn = await secret('web-proxy-secret', proxySecret);
+    const linkSecretArn = await secret('report-link-secret', randomBytes(24).toString('hex'));
+    await aws(S3Client).send(new CreateBucketCommand({ Bucket: `reports-${suffix}` }));
+    await aws(SESv2Client).send(new CreateEmailIdentityCommand({ EmailIdentity: 'plantwatch.example.com' }));
+    const restore = useEnvironment({
+      IOT_POLICY_NAME: 'plantwatch-gateways',
+      REPORTS_BUCKET: `reports-${suffix}`,
+      REPORT_LINK_SECRET_ARN: linkSecretArn,
+      REPORT_FROM_ADDRESS: 'reports@plantwatch.example.com',
+      ACCOUNT_FROM_ADDRESS: 'accounts@plantwatch.example.com',
+      ACCOUNT_SECRETS_KEY_ARN: keyRingArn,
+      WEB_PROXY_SECRET_ARN: proxySecretArn,
+      PUBLIC_WEB_URL: 'https://web.plantwatch.example.com',
+    });
+    try {
+      const { handler } = await import('./api.ts');
+      const email = `owner-${suffix}@example.com`;
+      const browser = {
+        'x-plantwatch-proxy-secret': proxySecret,
+        'x-plantwatch-client-ip': '203.0.113.9',
+        'x-plantwatch-client-agent': 'Mozilla/5.0 (X11; Linux x86_64)',
+      };
+
+      const signedUp = await handler(
+        apiRequest('POST', '/v1/auth/signup', {
+          body: {
+            tenantName: 'Emulated Water',
+            name: 'Owner',
+            email,
+            password: 'correct horse battery staple 42!',
+          },
+          headers: browser,
+        }),
+      );
+      expect(signedUp.statusCode, signedUp.body).toBe(202);
+
+      // The verification e-mail went out through SES from the account sender, its link on the web app.
+      const sent = ((await emulator.data()).ses?.RawMessage ?? []) as { source: string; raw_data: string }[];
+      const mail = sent.find((m) => m.raw_data.includes(email));
+      expect(mail?.source).toBe('accounts@plantwatch.example.com');
+      const text = (mail?.raw_data ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      const token = /https:\/\/web\.plantwatch\.example\.com\/verify-email#token=([\w.-]+)/.exec(text)?.[1];
+      expect(token).toBeDefined();
+
+      const verified = await handler(
+        apiRequest('POST', '/v1/auth/verify-email', { body: { token }, headers: browser }),
+      );
+      expect(verified.statusCode, verified.body).toBe(200);
+      const session = JSON.parse(verified.body ?? '{}') as { token: string };
+      const bearer = { authorization: `Bearer ${session.token}` };
+
+      // Forwarded with the secret read at cold start: the session is the browser's, not the web server's.
+      const listed = await handler(apiRequest('GET', '/v1/me/sessions', { headers: bearer }));
+      expect(JSON.parse(listed.body ?? '{}').sessions).toEqual([
+        expect.objectContaining({ ipAddress: '203.0.113.9', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' }),
+      ]);
+
+      // The key ring opened: a TOTP secret is sealed and handed out.
+      const enrolment = await handler(apiRequest('POST', '/v1/me/mfa/totp', { headers: bearer }));
+      expect(enrolment.statusCode, enrolment.body).toBe(200);
+      expect(JSON.parse(enrolment.body ?? '{}').secret).toMatch(/^[A-Z2-7]{16,}$/);
+    } finally {
+      restore();
+    }
+  }, 120_000);
 });
