@@ -1,5 +1,6 @@
 // `npm run cost`: the bill adds up, follows the load, rests on the measured traffic, compares the
 // queues, and refuses bad flags by name.
+import { readFileSync } from 'node:fs';
 import { AWS_STATUS_INTERVAL_SECONDS } from '@plantwatch/functions/plant/adapters/aws/iot-provisioning';
 import { describe, expect, it } from 'vitest';
 import { ASSUMED, monthlyBill } from '../infra/aws/src/cost/bill.ts';
@@ -73,6 +74,22 @@ describe('npm run cost', () => {
 
   it('prices gateway status as often as AWS provisioning asks gateways to send it', () => {
     expect(ASSUMED.statusSeconds).toBe(AWS_STATUS_INTERVAL_SECONDS);
+  });
+
+  it('is what docs/deploy-aws.md quotes: the total at 10, 100 and 1,000 sites, the whole bill at 1,000, the figures cited', () => {
+    const runbook = readFileSync(new URL('../docs/deploy-aws.md', import.meta.url), 'utf8');
+    const load = ['--tags', '200', '--poll', '1s', '--change', '0.1'];
+    const totalOf = (argv: string[]) => /^total .*$/m.exec(runCost([...load, ...argv]))?.[0] ?? '';
+    for (const sites of ['10', '100', '1000']) {
+      expect(runbook).toContain(`\`${totalOf(['--sites', sites])}\``);
+    }
+    expect(runbook).toContain(`\`\`\`text\n${runCost(['--sites', '1000', ...load])}\n\`\`\``);
+    const perThousand = (argv: string[]) =>
+      `$${billFor(['--sites', '1000', ...load, ...argv]).perThousandTags.toFixed(2)}`;
+    const serviceOnly = ['--dashboard-hours', '0', '--sms', '0'];
+    expect(runbook).toContain(`**${perThousand(serviceOnly)}**\nfor the service alone`);
+    expect(runbook).toContain(`**${perThousand([...serviceOnly, '--raw-days', '7'])}** keeping 7 days`);
+    expect(runbook).toContain(`comes to ${perThousand([...serviceOnly, '--store', 'timestream'])}`);
   });
 
   it('refuses a bad or unknown flag, naming it', () => {

@@ -71,6 +71,13 @@ export const ASSUMED = {
   webBytesPerRequest: 2000,
 } as const;
 
+/**
+ * The stack's own Secrets Manager secrets: the database owner and functions logins, the web cookie
+ * key, the web proxy secret, the TOTP key ring, the report link key (tenants' provider secrets, one
+ * per tenant that sets Twilio or Telegram up, are the tenants' and not counted).
+ */
+export const STACK_SECRETS = 6;
+
 const usd = (value: number) => Math.round(value * 100) / 100;
 const n = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
@@ -352,9 +359,9 @@ export function monthlyBill(options: BillOptions): Bill {
       HOURS_PER_MONTH * PRICES.alb.hour,
     ],
     [
-      'Secrets (database owner and functions, web cookies, report links)',
-      `4 × $${PRICES.secretsManager.secretMonth}`,
-      4 * PRICES.secretsManager.secretMonth,
+      'Secrets (database logins, web cookies, web proxy, TOTP keys, report links)',
+      `${STACK_SECRETS} × $${PRICES.secretsManager.secretMonth}`,
+      STACK_SECRETS * PRICES.secretsManager.secretMonth,
     ],
     [
       'CloudWatch alarms and dashboard',
