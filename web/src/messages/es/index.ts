@@ -3,8 +3,18 @@ import { accounts } from './accounts.ts';
 import { common } from './common.ts';
 import { configure } from './configure.ts';
 import { delivery } from './delivery.ts';
+import { gatewaysRemote } from './gateways-remote.ts';
 import { monitor } from './monitor.ts';
 import { people } from './people.ts';
 import { settings } from './settings.ts';
 
-export const es = { ...common, ...monitor, ...configure, ...people, ...settings, ...delivery, ...accounts };
+export const es = {
+  ...common,
+  ...monitor,
+  ...configure,
+  ...people,
+  ...settings,
+  ...delivery,
+  ...accounts,
+  ...gatewaysRemote,
+};
