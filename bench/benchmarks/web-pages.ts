@@ -122,6 +122,9 @@ async function measure(): Promise<Map<PageName, PageTimes>> {
       dataDir,
       onLog: () => {},
       onProgress: progress,
+      // A build folder of its own (BENCH_WEB_DIST_DIR, under web/) keeps the measured server's files from
+      // being replaced by another run's rebuild of .next-production halfway through (pages then never hydrate).
+      ...(process.env.BENCH_WEB_DIST_DIR ? { distDir: process.env.BENCH_WEB_DIST_DIR } : {}),
     });
     stops.push(() => web.close());
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -90,6 +90,17 @@ describe('a control-room operator', () => {
       await page.goto(`${e2e.web.url}/config/sites`);
       await page.locator('.alarm-bar[data-feed="live"][data-transport="push"]').waitFor();
       const before = await count(page, 'critical');
+      // The fleet page, open in another tab, renders itself again when the pushed summary changes.
+      const fleet = await context.newPage();
+      await fleet.goto(`${e2e.web.url}/fleet`);
+      await fleet.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+      const fleetCritical = () =>
+        fleet.evaluate(() =>
+          [...document.querySelectorAll('.alarm-counts > span')]
+            .filter((span) => span.querySelector('.severity-critical'))
+            .reduce((sum, span) => sum + Number(/(\d+)\s*$/.exec(span.textContent ?? '')?.[1] ?? 0), 0),
+        );
+      const fleetBefore = await fleetCritical();
 
       const ruleId = await tripAlarm('Inflow above test limit', 'critical');
       const raised = await raisedAt(ruleId);
@@ -104,6 +115,11 @@ describe('a control-room operator', () => {
       expect(shownAfterMs).toBeLessThan(2_000);
       expect(polls).toEqual([]);
       expect(await page.locator('.alarm-bar').getAttribute('data-transport')).toBe('push');
+      // The fleet tab as well, rendered again on the pushed change (its timed refresh is every 10 s).
+      await expect
+        .poll(fleetCritical, { timeout: 3_000, interval: 100 })
+        .toBeGreaterThanOrEqual(fleetBefore + 1);
+      await fleet.close();
       await expect.poll(() => page.title()).toMatch(/^\(\d+\) Sites · Plantwatch$/);
       expect(await page.locator('.alarm-bar .severity.flash').count()).toBe(1);
       await checkBasics(page, 'annunciation');

@@ -1,7 +1,7 @@
 // What a report shows, gathered once and handed to every format: tags in scope, bucketed values read
 // from the telemetry store's hourly rollups, per-tag summaries and the alarm summary.
 import type { AlarmEvent, AlarmRule, AlarmSeverity, ReportMetric, TelemetryValue } from '@plantwatch/shared';
-import { alarmSeverities } from '@plantwatch/shared';
+import { alarmSeverities, unitSymbol } from '@plantwatch/shared';
 import type { TagTelemetryRef } from '../plant/ports.ts';
 import type { SiteScope, TenantStore } from '../platform/database/tenant-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
@@ -386,7 +386,8 @@ export async function collectReportData(
       id: ref.tagId,
       key: ref.tagKey,
       name: tagInfo.get(ref.tagId)?.name ?? ref.name,
-      unit: ref.unit,
+      // As people write it (°C, m³), not as the PLC tag spells it (degC, m3): issue 19.
+      unit: unitSymbol(ref.unit),
       buckets,
       summary: summaryOf(period.from, buckets, hours[0]?.first ?? null),
     });

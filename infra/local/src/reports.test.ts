@@ -37,8 +37,9 @@ async function createPlant(api: TestApi, label: string): Promise<Plant> {
       connection: { protocol: 'modbus-tcp', host: '127.0.0.1' },
     },
     tags: [
-      { key: 'flow', name: 'Inlet flow', unit: 'm³/h' },
-      { key: 'total', name: 'Flow total', unit: 'm³' },
+      // As a PLC tag spells them; the report writes them as people do (m³/h, m³).
+      { key: 'flow', name: 'Inlet flow', unit: 'm3/h' },
+      { key: 'total', name: 'Flow total', unit: 'm3' },
     ],
   });
   return { ...plant, tagIds: { flow: tagIdOf(plant, 'flow'), total: tagIdOf(plant, 'total') } };
@@ -176,6 +177,7 @@ describe('reports through the API', () => {
 
     const csv = (await download(finished.files[2].name)).bytes.toString('utf8').trimEnd().split('\r\n');
     expect(csv).toHaveLength(1 + 2 * 48);
+    expect(csv.filter((line) => line.includes(',m³/h,'))).toHaveLength(48);
 
     // the history says who downloaded what
     const history = await api.call('GET', `/v1/reports/${report.id}/runs`, { token: plant.token });

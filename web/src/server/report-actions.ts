@@ -22,7 +22,7 @@ export async function runReportNow(
     revalidatePath('/reports');
     return {
       status: 'ok',
-      message: 'Queued: the run appears below, and the e-mail goes out when it is ready.',
+      message: t('reports.queuedNow'),
     };
   } catch (error) {
     if (error instanceof RoleTooLowError)

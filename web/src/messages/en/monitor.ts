@@ -8,6 +8,7 @@ export const monitor = {
     filter: 'Filter',
     clearFilter: 'Clear',
     noMatch: 'No site matches “{q}”.',
+    refreshing: 'Updates as alarms change and every 10 seconds.',
     columns: {
       site: 'Site',
       timeZone: 'Time zone',

@@ -10,6 +10,7 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
     filter: 'Filtrar',
     clearFilter: 'Borrar',
     noMatch: 'Ninguna instalación coincide con «{q}».',
+    refreshing: 'Se actualiza cuando cambian las alarmas y cada 10 segundos.',
     columns: {
       site: 'Instalación',
       timeZone: 'Zona horaria',

@@ -132,6 +132,9 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       noReportsEngineer:
         'Todavía no hay informes. Añada uno abajo: qué cubre, con qué frecuencia y quién lo recibe.',
       noRuns: 'Todavía no hay ejecuciones.',
+      runNow: 'Ejecutar ahora',
+      queuing: 'Encolando…',
+      queuedNow: 'En cola: la ejecución aparece abajo y el correo sale cuando esté listo.',
       newReport: 'Nuevo informe',
       addReport: 'Añadir informe',
       editTitle: 'Editar informe',

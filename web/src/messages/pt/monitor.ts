@@ -10,6 +10,7 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
     filter: 'Filtrar',
     clearFilter: 'Limpar',
     noMatch: 'Nenhum local corresponde a “{q}”.',
+    refreshing: 'Atualiza quando os alarmes mudam e a cada 10 segundos.',
     columns: {
       site: 'Local',
       timeZone: 'Fuso horário',

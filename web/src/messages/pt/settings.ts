@@ -131,6 +131,9 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       noReportsEngineer:
         'Nenhum relatório ainda. Adicione um abaixo: o que cobre, com que frequência e quem o recebe.',
       noRuns: 'Nenhuma execução ainda.',
+      runNow: 'Executar agora',
+      queuing: 'Enfileirando…',
+      queuedNow: 'Na fila: a execução aparece abaixo, e o e-mail sai quando estiver pronto.',
       newReport: 'Novo relatório',
       addReport: 'Adicionar relatório',
       editTitle: 'Editar relatório',

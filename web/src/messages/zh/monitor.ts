@@ -10,6 +10,7 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
     filter: '筛选',
     clearFilter: '清除',
     noMatch: '没有与“{q}”匹配的站点。',
+    refreshing: '报警变化时及每 10 秒更新一次。',
     columns: {
       site: '站点',
       timeZone: '时区',

@@ -1,10 +1,14 @@
 import { alarmSeverities } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
+import type { ReactNode } from 'react';
+import { FleetRefresh } from '../../../components/fleet-refresh.tsx';
 import { LocalTime } from '../../../components/local-time.tsx';
 import { SiteAlarmSummary } from '../../../components/site-alarm-summary.tsx';
 import { type MapSite, SiteMap } from '../../../components/site-map.tsx';
+import { SortableHeader } from '../../../components/sortable-header.tsx';
+import { type FleetSortKey, firstDirection, parseFleetSort, sortFleet } from '../../../fleet-sort.ts';
 import type { SiteStatus } from '../../../fleet-status.ts';
 import { serverConfig } from '../../../server/config.ts';
 import { listSites } from '../../../server/data.ts';
@@ -36,18 +40,33 @@ const matchesStatus = (status: SiteStatus, filter: StatusFilter) =>
       : true;
 
 export default async function FleetPage(props: {
-  searchParams: Promise<{ q?: string; status?: string; welcome?: string }>;
+  searchParams: Promise<{ q?: string; status?: string; welcome?: string; sort?: string; dir?: string }>;
 }) {
-  const t = await getTranslations();
-  const { q = '', welcome, status } = await props.searchParams;
+  const [t, locale] = await Promise.all([getTranslations(), getLocale()]);
+  const { q = '', welcome, status, sort: sortParam, dir } = await props.searchParams;
   const statusFilter = statusFilters.find((s) => s === status) ?? 'all';
+  const sort = parseFleetSort(sortParam, dir);
   const [viewer, sites, engineer] = await Promise.all([getViewer(), listSites(), can('engineer')]);
   const needle = q.trim().toLowerCase();
   const named = needle
     ? sites.filter((site) => `${site.name} ${site.description}`.toLowerCase().includes(needle))
     : sites;
   const statuses = await fleetStatus(named);
-  const shown = statuses.filter((s) => matchesStatus(s, statusFilter));
+  const shown = sortFleet(
+    statuses.filter((s) => matchesStatus(s, statusFilter)),
+    sort,
+    locale,
+  );
+  // What a sorting heading keeps of the page's address (the filter), beside its own sort.
+  const kept: Record<string, string> = {
+    ...(q ? { q } : {}),
+    ...(statusFilter !== 'all' ? { status: statusFilter } : {}),
+  };
+  const heading = (column: FleetSortKey, label: ReactNode) => (
+    <SortableHeader column={column} sort={sort} firstDirection={firstDirection[column]} params={kept}>
+      {label}
+    </SortableHeader>
+  );
   const mapped: MapSite[] = shown.flatMap(({ site, ...rest }) =>
     site.location
       ? [
@@ -99,23 +118,27 @@ export default async function FleetPage(props: {
                   ))}
                 </select>
               </div>
+              {sortParam ? <input type="hidden" name="sort" value={sort.key} /> : null}
+              {sortParam ? <input type="hidden" name="dir" value={sort.direction} /> : null}
               <button type="submit">{t('fleet.filter')}</button>
               {q || statusFilter !== 'all' ? <Link href="/fleet">{t('fleet.clearFilter')}</Link> : null}
             </form>
           </search>
+          <FleetRefresh />
           {shown.length === 0 ? (
             <p>{t('fleet.noMatch', { q: q || t(`fleet.statuses.${statusFilter}`) })}</p>
           ) : (
             <div className="table-wrap">
-              <table>
+              <table className="fleet-table">
                 <thead>
                   <tr>
-                    <th scope="col">{t('fleet.columns.site')}</th>
-                    <th scope="col">
-                      <abbr title={t('fleet.gatewaysHint')}>{t('fleet.columns.gateways')}</abbr>
-                    </th>
-                    <th scope="col">{t('fleet.columns.alarms')}</th>
-                    <th scope="col">{t('fleet.columns.lastData')}</th>
+                    {heading('site', t('fleet.columns.site'))}
+                    {heading(
+                      'gateways',
+                      <abbr title={t('fleet.gatewaysHint')}>{t('fleet.columns.gateways')}</abbr>,
+                    )}
+                    {heading('alarms', t('fleet.columns.alarms'))}
+                    {heading('lastData', t('fleet.columns.lastData'))}
                     <th scope="col" className="wide-only">
                       {t('fleet.columns.timeZone')}
                     </th>
@@ -128,13 +151,16 @@ export default async function FleetPage(props: {
                         <Link href={`/sites/${row.site.id}`}>{row.site.name}</Link>
                         {row.site.description ? <div className="muted">{row.site.description}</div> : null}
                       </th>
-                      <td className={row.gatewaysOnline < row.gateways ? 'warn' : undefined}>
+                      <td
+                        className={row.gatewaysOnline < row.gateways ? 'warn' : undefined}
+                        data-label={t('fleet.columns.gateways')}
+                      >
                         {t('fleet.gatewaysOnline', { online: row.gatewaysOnline, total: row.gateways })}
                       </td>
                       <td>
                         <SiteAlarmSummary status={row} />
                       </td>
-                      <td>
+                      <td data-label={t('fleet.columns.lastData')}>
                         {row.lastDataTs === null ? (
                           <span className="muted">{t('common.noDataYet')}</span>
                         ) : (

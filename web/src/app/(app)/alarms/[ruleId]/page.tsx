@@ -1,13 +1,14 @@
-import { type AlarmEvent, idSchema } from '@plantwatch/shared';
+import { type AlarmEvent, formatWithUnit, idSchema } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { AlarmActions, SeverityBadge, StateLabel } from '../../../../components/alarm-controls.tsx';
 import { EscalationHistory } from '../../../../components/escalation-history.tsx';
 import { LocalTime } from '../../../../components/local-time.tsx';
+import { getPreferences } from '../../../../i18n/preferences.ts';
 import type { Translator } from '../../../../i18n/translator.ts';
-import { getSite, listUsers } from '../../../../server/data.ts';
+import { getSite, listTags, listUsers } from '../../../../server/data.ts';
 import {
   getAlarmRule,
   listAlarmEvents,
@@ -16,6 +17,7 @@ import {
 } from '../../../../server/monitoring.ts';
 import { listContacts, listEscalationPolicies } from '../../../../server/people-data.ts';
 import { can, getViewer } from '../../../../server/viewer.ts';
+import { displayUnit } from '../../../../units/display.ts';
 
 type Props = { params: Promise<{ ruleId: string }>; searchParams: Promise<{ focus?: string }> };
 
@@ -52,19 +54,44 @@ async function knownUserNames(): Promise<Map<string, string>> {
 export default async function AlarmHistoryPage(props: Props) {
   const t = await getTranslations();
   const rule = await ruleOf(props);
-  const [site, ruleAlarms, events, operator, engineer, userNames, chains, contacts, policies] =
-    await Promise.all([
-      getSite(rule.siteId),
-      listAlarms({ ruleId: rule.id, status: 'all' }),
-      listAlarmEvents(rule.id),
-      can('operator'),
-      can('engineer'),
-      knownUserNames(),
-      listEscalationChains(rule.id),
-      listContacts(),
-      listEscalationPolicies(),
-    ]);
+  const [
+    site,
+    ruleAlarms,
+    events,
+    operator,
+    engineer,
+    userNames,
+    chains,
+    contacts,
+    policies,
+    tags,
+    locale,
+    { units },
+  ] = await Promise.all([
+    getSite(rule.siteId),
+    listAlarms({ ruleId: rule.id, status: 'all' }),
+    listAlarmEvents(rule.id),
+    can('operator'),
+    can('engineer'),
+    knownUserNames(),
+    listEscalationChains(rule.id),
+    listContacts(),
+    listEscalationPolicies(),
+    listTags(),
+    getLocale(),
+    getPreferences(),
+  ]);
   const alarmName = new Map(ruleAlarms.map((alarm) => [alarm.id, alarm.name]));
+  // The value at a transition with its unit, in the unit the viewer reads this quantity in (as the console).
+  const unitOfTag = new Map(tags.map((tag) => [tag.id, tag.unit]));
+  const tagOfAlarm = new Map(ruleAlarms.map((alarm) => [alarm.id, alarm.tagId]));
+  const valueOf = (event: AlarmEvent): string => {
+    if (event.value === undefined) return '';
+    const tagId = tagOfAlarm.get(event.alarmId);
+    const shown = displayUnit(tagId ? (unitOfTag.get(tagId) ?? '') : '', units);
+    const value = typeof event.value === 'number' ? shown.convert(event.value) : event.value;
+    return formatWithUnit(value, typeof value === 'number' ? shown.unit : '', { locale });
+  };
   // Opened with N from the alarm bar: the first Acknowledge button takes the focus, so Enter acknowledges.
   const focused =
     (await props.searchParams).focus === 'acknowledge'
@@ -143,7 +170,7 @@ export default async function AlarmHistoryPage(props: Props) {
                   </td>
                   <td>{actorOf(event, userNames, t)}</td>
                   <td>{t(`alarms.channels.${event.channel}`)}</td>
-                  <td>{event.comment ?? (event.value === undefined ? '' : String(event.value))}</td>
+                  <td>{event.comment ?? valueOf(event)}</td>
                 </tr>
               ))}
             </tbody>
