@@ -35,6 +35,7 @@ export * from './plans.ts';
 export * from './provisioning.ts';
 export * from './report.ts';
 export * from './status.ts';
+export * from './retention.ts';
 export * from './tag-bulk.ts';
 export * from './telemetry.ts';
 export * from './topics.ts';

@@ -141,6 +141,15 @@ function parseEnv<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.
 export const parseAwsStoresEnv = (source: NodeJS.ProcessEnv = process.env): AwsStoresEnv =>
   parseEnv(awsStoresEnvSchema, source);
 
+/** Housekeeping's retention run: the stores, and the report bucket whose files past retention go. */
+export const awsRetentionEnvSchema = awsStoresEnvSchema.extend({
+  /** Unset: report runs past retention are deleted, their files left to the bucket's lifecycle. */
+  REPORTS_BUCKET: z.string().min(1).optional(),
+});
+export type AwsRetentionEnv = z.infer<typeof awsRetentionEnvSchema>;
+export const parseAwsRetentionEnv = (source: NodeJS.ProcessEnv = process.env): AwsRetentionEnv =>
+  parseEnv(awsRetentionEnvSchema, source);
+
 /**
  * The migrations custom resource: the functions' (rotated) login, and the cluster owner's secret it
  * migrates with and creates that login from (unset: it migrates with the functions' login).

@@ -1,6 +1,7 @@
 // Composition of the stream ingest Lambda (Kinesis, ADR 0026) and of the PostgreSQL telemetry
 // retention the hourly housekeeping runs on AWS.
 
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createSqsClient, sqsRejectedRecords } from '../ingest/adapters/aws/sqs-rejected-records.ts';
 import {
@@ -8,10 +9,23 @@ import {
   type RejectedRecords,
   type StreamIngestHandler,
 } from '../ingest/handler.ts';
+import { systemClock } from '../platform/clock.ts';
+import { uuidV7Ids } from '../platform/ids.ts';
 import { logger } from '../platform/observability.ts';
+import { createS3ReportFiles } from '../reports/adapters/aws/reports.ts';
+import { runRetention } from '../retention/retention.ts';
 import { openPostgresTelemetryStore } from '../telemetry/adapters/postgres/telemetry-store.ts';
 import { createAwsIngestDeps, databaseUrl } from './aws.ts';
-import { type AwsIngestEnv, type AwsStoresEnv, parseAwsIngestEnv, parseAwsStoresEnv } from './aws-env.ts';
+import {
+  type AwsIngestEnv,
+  type AwsRetentionEnv,
+  type AwsStoresEnv,
+  parseAwsIngestEnv,
+  parseAwsRetentionEnv,
+  parseAwsStoresEnv,
+} from './aws-env.ts';
+import { openAwsStores } from './aws-stores.ts';
+import { createPostgresConfigStore } from './config-store.ts';
 
 /** Without a dead-letter queue a rejected record cannot be kept: it fails, and is delivered again. */
 const nowhere: RejectedRecords = {
@@ -56,4 +70,30 @@ export async function createAwsTelemetryRetention(
       await store.close();
     }
   };
+}
+
+/**
+ * Each tenant's retention (ADR 0036), from the hourly housekeeping: the config store's rows, the
+ * PostgreSQL telemetry (whole partitions where they can go, the edge by DELETE), report files in S3
+ * when the function is told the bucket. Timestream keeps its own (the table's memory and magnetic
+ * retention), so telemetry is left to it there.
+ */
+export async function createAwsRetentionRun(
+  env: AwsRetentionEnv = parseAwsRetentionEnv(),
+): Promise<() => Promise<{ tenants: number; applied: number; failed: number }>> {
+  const { database, telemetry } = await openAwsStores(env);
+  const store = createPostgresConfigStore(database.db, () => database.close());
+  const reportFiles = env.REPORTS_BUCKET
+    ? createS3ReportFiles(new S3Client({ region: env.AWS_REGION }), env.REPORTS_BUCKET)
+    : undefined;
+  const deleteTenantBefore = telemetry.deleteTenantBefore?.bind(telemetry);
+  return () =>
+    runRetention({
+      store,
+      clock: systemClock,
+      ids: uuidV7Ids,
+      tenantIds: () => store.tenantIdsForUsage(),
+      ...(deleteTenantBefore ? { telemetry: { deleteTenantBefore } } : {}),
+      ...(reportFiles ? { reportFiles } : {}),
+    });
 }

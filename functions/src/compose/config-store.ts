@@ -42,6 +42,8 @@ import { logoRepositories } from '../reports/adapters/postgres/logo-repos.ts';
 import { reportsRepositories } from '../reports/adapters/postgres/reports-repos.ts';
 import type { LogoRepositories } from '../reports/logo-store.ts';
 import type { ReportRepositories } from '../reports/ports.ts';
+import { retentionRepositories } from '../retention/adapters/postgres/retention-repos.ts';
+import type { RetentionRepositories } from '../retention/ports.ts';
 import { usageLookups, usageRepositories } from '../usage/adapters/postgres/usage-repos.ts';
 import type { UsageLookups, UsageRepositories } from '../usage/ports.ts';
 
@@ -63,6 +65,7 @@ export type TenantRepositories = AccountRepositories &
   LogoRepositories &
   CanaryRepositories &
   UsageRepositories &
+  RetentionRepositories &
   DeviceKeyRepositories &
   AssetRepositories &
   AssetScopeRepositories;
@@ -96,6 +99,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...logoRepositories(tx, tenantId),
     ...canaryRepositories(tx, tenantId),
     ...usageRepositories(tx, tenantId),
+    ...retentionRepositories(tx, tenantId),
     ...deviceKeyRepositories(tx, tenantId),
     ...assetRepositories(tx, tenantId),
   };

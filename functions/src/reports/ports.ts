@@ -139,6 +139,8 @@ export interface ReportFileStorage {
   put(key: string, body: Uint8Array, contentType: string): Promise<void>;
   /** null when there is no such file. */
   get(key: string): Promise<Uint8Array | null>;
+  /** Deletes the file (retention); a file already gone is no error. */
+  remove(key: string): Promise<void>;
 }
 
 export interface ReportMail {

@@ -127,5 +127,14 @@ export interface TelemetryStore {
    * throws when the store cannot serve (closed, connection lost). Absent where a probe costs money.
    */
   ping?(): Promise<string>;
+  /**
+   * Retention (ADR 0036): deletes one tenant's raw points, 1-minute and 1-hour rollups older than each
+   * cutoff (epoch ms) and says how many rows went. The newest value of each tag stays. Absent where
+   * the store keeps its own retention (Timestream's table settings).
+   */
+  deleteTenantBefore?(
+    tenantId: string,
+    cutoffs: { rawPoints: number; rollupsMinute: number; rollupsHour: number },
+  ): Promise<{ rawPoints: number; rollupsMinute: number; rollupsHour: number }>;
   close(): Promise<void>;
 }

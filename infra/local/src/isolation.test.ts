@@ -142,6 +142,23 @@ const cases: Record<string, Case> = {
   endUserSessions: { kind: 'foreign-id', request: (a) => ({ path: `/v1/users/${a.user}/sessions` }) },
   listPlans: { kind: 'own-data', request: { path: '/v1/plans' } },
   getUsage: { kind: 'own-data', request: { path: '/v1/usage' } },
+  getRetention: { kind: 'own-data', request: { path: '/v1/retention' } },
+  putRetention: {
+    kind: 'own-data',
+    request: {
+      path: '/v1/retention',
+      body: {
+        rawPoints: 1,
+        rollupsMinute: 1,
+        rollupsHour: 1,
+        alarmJournal: 1,
+        messageLog: 1,
+        reportFiles: 1,
+        deadLetters: 1,
+      },
+    },
+  },
+  listRetentionDeletions: { kind: 'own-data', request: { path: '/v1/retention/deletions' } },
   logOut: { kind: 'own-data', request: { path: '/v1/auth/logout' } },
   getMe: { kind: 'own-data', request: { path: '/v1/me' } },
   getHomeLayout: { kind: 'own-data', request: { path: '/v1/me/layout' } },
@@ -633,6 +650,7 @@ describe('tenant isolation on every route', () => {
       configVersions: await get(`/v1/gateways/${a.ids.gateway}/config-versions`),
       apiKeys: (await get('/v1/api-keys')).apiKeys.map((k: { lastUsedAt: unknown }) => ({
         ...k,
+      retention: await get('/v1/retention'),
         lastUsedAt: null,
       })),
     };

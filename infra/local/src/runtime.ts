@@ -18,6 +18,7 @@ import type { ApiHandler } from '@plantwatch/functions/platform/http/handler';
 import { uuidV7Ids } from '@plantwatch/functions/platform/ids';
 import { logger } from '@plantwatch/functions/platform/observability';
 import { startPeriodic } from '@plantwatch/functions/platform/periodic';
+import { runRetention } from '@plantwatch/functions/retention/retention';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import { snapshotAllUsage } from '@plantwatch/functions/usage/usage';
 import type { GatewayTopicIds } from '@plantwatch/shared';
@@ -287,6 +288,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     front.push(() => usageSnapshot.stop());
     usageSnapshot.runNow().catch((error: unknown) => logger.error('usage snapshot failed', { error }));
     core.reports.start();
+    // Each tenant's retention, once a night after 02:00 in its time zone (looked at hourly, and now).
+    const deleteTenantBefore = stores.telemetry.deleteTenantBefore?.bind(stores.telemetry);
+    const retention = startPeriodic(
+      'retention',
+      () =>
+        runRetention({
+          store: stores.store,
+          clock: systemClock,
+          ids: uuidV7Ids,
+          tenantIds: () => stores.store.tenantIdsForUsage(),
+          reportFiles: core.reports.deps.files,
+          ...(deleteTenantBefore ? { telemetry: { deleteTenantBefore } } : {}),
+        }),
+      3_600_000,
+    );
+    front.push(() => retention.stop());
+    retention.runNow().catch((error: unknown) => logger.error('retention failed', { error }));
     const resumed = await core.escalation.resumeRunning();
     if (resumed > 0) notes.push(`Escalation: resumed ${resumed} chain(s) left running by the last stop`);
     // Pages the last stop left undelivered go out now, not at the first alarm check.

@@ -41,6 +41,8 @@ import { reportRoutes } from '../../reports/routes.ts';
 import { logoRoutes } from '../../reports/routes-logo.ts';
 import { liveRoutes, type SiteLiveDeps } from '../../telemetry/live-stream.ts';
 import { telemetryRoutes } from '../../telemetry/routes.ts';
+import type { RetentionDeps } from '../../retention/retention.ts';
+import { retentionRoutes } from '../../retention/routes.ts';
 import type { TelemetryDeps } from '../../telemetry/telemetry.ts';
 import { usageRoutes } from '../../usage/routes.ts';
 import type { UsageDeps } from '../../usage/usage.ts';
@@ -66,6 +68,7 @@ type RouteDeps =
   | GatewayHealthDeps
   | ProvisioningDeps
   | TelemetryDeps
+  | RetentionDeps
   | DerivedTagDeps
   | SiteLiveDeps
   | AlarmDeps
@@ -167,6 +170,7 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...plantRoutes,
   ...gatewayHealthRoutes,
   ...gatewayCommandRoutes,
+  ...retentionRoutes,
   ...deviceKeyRoutes,
   ...telemetryRoutes,
   ...derivedTagRoutes,

@@ -1,7 +1,13 @@
 // Scheduled reports on AWS: files in S3, mail through SES (raw MIME, so attachments travel), runs
 // handed to the report worker Lambda by an asynchronous invoke, the link secret from Secrets Manager.
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import nodemailer from 'nodemailer';
@@ -20,6 +26,10 @@ export function createS3ReportFiles(s3: S3Client, bucket: string): ReportFileSto
         if (error instanceof NoSuchKey) return null;
         throw error;
       }
+    },
+    async remove(key) {
+      // With versioning on, this leaves a delete marker; the bucket's lifecycle expires old versions.
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
   };
 }

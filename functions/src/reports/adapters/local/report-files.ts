@@ -1,6 +1,6 @@
 // Report files under DATA_DIR/reports locally (S3 on AWS): the ReportFileStorage port on a directory.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { ReportFileStorage } from '../../ports.ts';
 
@@ -30,6 +30,9 @@ export function createDirectoryReportFiles(root: string): ReportFileStorage {
         throw error;
       }
     },
+    async remove(key) {
+      await rm(pathOf(key), { force: true });
+    },
   };
 }
 
@@ -42,6 +45,9 @@ export function createMemoryReportFiles(): ReportFileStorage & { keys(): string[
     },
     async get(key) {
       return files.get(key) ?? null;
+    },
+    async remove(key) {
+      files.delete(key);
     },
     keys: () => [...files.keys()],
   };

@@ -492,6 +492,33 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
         probe.closeSync();
       }
     },
+    deleteTenantBefore: (tenantId, cutoffs) =>
+      serial(async () => {
+        // Deltas merged first, so a rollup row is deleted whole, never half of it left in a delta.
+        await compact();
+        const series = `(SELECT id FROM tag_series WHERE tenant_id = ${sqlString(tenantId)})`;
+        await connection.run('BEGIN TRANSACTION');
+        try {
+          const count = async (table: string, column: string, before: number) =>
+            (
+              await connection.run(
+                `DELETE FROM ${table} WHERE series_id IN ${series} AND ${column} < ${Math.floor(before)}`,
+              )
+            ).rowsChanged;
+          const deleted = {
+            rawPoints: await count('points', 'ts', cutoffs.rawPoints),
+            rollupsMinute: await count('rollup_1m', 'bucket', cutoffs.rollupsMinute),
+            rollupsHour: await count('rollup_1h', 'bucket', cutoffs.rollupsHour),
+          };
+          await connection.run('COMMIT');
+          // Deleted rows' space is reused only once checkpointed; the file shrinks on a later vacuum.
+          await connection.run('CHECKPOINT');
+          return deleted;
+        } catch (error) {
+          await connection.run('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
     async close() {
       if (closed) return;
       closed = true;

@@ -187,6 +187,22 @@ export async function openPostgresTelemetryStore(
   const seriesIds = new Map<string, number>();
   const partitions = new Set<number>();
 
+  /** The raw-point partitions and where each starts (its name says: points_<start / 7 days>). */
+  async function rawPartitions(client: pg.ClientBase): Promise<{ name: string; start: number }[]> {
+    if (timescale) return [];
+    const result = await client.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i
+         JOIN pg_class c ON c.oid = i.inhrelid
+         JOIN pg_class p ON p.oid = i.inhparent
+         JOIN pg_namespace n ON n.oid = p.relnamespace
+       WHERE n.nspname = 'telemetry' AND p.relname = 'points'`,
+    );
+    return result.rows.flatMap(({ name }) => {
+      const match = /^points_(m?)(\d+)$/.exec(name);
+      return match ? [{ name, start: (match[1] ? -1 : 1) * Number(match[2]) * PARTITION_MS }] : [];
+    });
+  }
+
   async function ensurePartitions(points: readonly TelemetryPointRecord[]): Promise<void> {
     if (timescale) return;
     const starts = new Set(points.map((p) => Math.floor(p.ts / PARTITION_MS) * PARTITION_MS));
@@ -357,6 +373,51 @@ export async function openPostgresTelemetryStore(
         const id = ids[index];
         return { tagRef, bucketMs, buckets: id === undefined ? [] : (buckets.get(id) ?? []) };
       });
+    },
+
+    async deleteTenantBefore(tenantId, cutoffs) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const series = '(SELECT id FROM telemetry.tag_series WHERE tenant_id = $1)';
+        let rawPoints = 0;
+        // A partition wholly before the cutoff that holds this tenant's rows only is dropped whole
+        // (no dead tuples, no vacuum); shared ones and the edge lose this tenant's rows by DELETE.
+        for (const { name, start } of await rawPartitions(client)) {
+          if (start + PARTITION_MS > cutoffs.rawPoints) continue;
+          const others = await client.query(
+            `SELECT 1 FROM telemetry.${quoteIdent(name)} WHERE series_id NOT IN ${series} LIMIT 1`,
+            [tenantId],
+          );
+          if (others.rowCount) continue;
+          const rows = await client.query<{ n: string }>(
+            `SELECT count(*) AS n FROM telemetry.${quoteIdent(name)}`,
+          );
+          await client.query(`DROP TABLE telemetry.${quoteIdent(name)}`);
+          partitions.delete(start);
+          rawPoints += Number(rows.rows[0]?.n ?? 0);
+        }
+        const remove = async (table: string, column: string, before: number) =>
+          (
+            await client.query(`DELETE FROM ${table} WHERE series_id IN ${series} AND ${column} < $2`, [
+              tenantId,
+              Math.floor(before),
+            ])
+          ).rowCount ?? 0;
+        rawPoints += await remove('telemetry.points', 'ts', cutoffs.rawPoints);
+        const deleted = {
+          rawPoints,
+          rollupsMinute: await remove('telemetry.rollup_1m', 'bucket', cutoffs.rollupsMinute),
+          rollupsHour: await remove('telemetry.rollup_1h', 'bucket', cutoffs.rollupsHour),
+        };
+        await client.query('COMMIT');
+        return deleted;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
     },
 
     async dropRawBefore(cutoffMs) {
