@@ -7,7 +7,10 @@
 // starting a chain on the emulated state machine, and the API reading the accounts' secrets at cold
 // start (sign-up e-mail through SES, the web app's forwarded address, two-step login).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateSecretCommand,
   PutSecretValueCommand,
@@ -399,81 +402,155 @@ function apiRequest(
   } as APIGatewayProxyEventV2;
 }
 
-describe('the API Lambda with the accounts wiring the stack gives it (issue 15)', () => {
-  it('reads the key ring and the proxy secret at cold start: the e-mailed link opens the web app, the forwarded address is trusted, two-step login can be set up', async () => {
+describe('the API and report worker Lambdas on what the stack gives them', () => {
+  const proxySecret = randomBytes(24).toString('hex');
+  const bucket = `reports-${suffix}`;
+  const worker = `report-worker-${suffix}`;
+  /**
+   * Lambda's Invoke API on 127.0.0.1 (AWS_ENDPOINT_URL_LAMBDA): "run now" invokes the worker
+   * asynchronously, which the emulator cannot take without Docker; this keeps each invocation so the
+   * worker's entry is then called with exactly what the API sent, as Lambda would call it.
+   */
+  const invocations: { functionName: string; invocationType: string; payload: unknown }[] = [];
+  const lambdaApi = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      const name = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(request.url ?? '')?.[1];
+      invocations.push({
+        functionName: decodeURIComponent(name ?? ''),
+        invocationType: String(request.headers['x-amz-invocation-type']),
+        payload: JSON.parse(body || 'null'),
+      });
+      response.writeHead(name ? 202 : 404).end();
+    });
+  });
+  let restore: () => void = () => {};
+  /** The owner's session, from the first case (they run in order, on the file's one database). */
+  let bearer: Record<string, string> = {};
+  let tenantId = '';
+
+  beforeAll(async () => {
     const secrets = aws(SecretsManagerClient);
     const secret = async (name: string, value: string) =>
       (await secrets.send(new CreateSecretCommand({ Name: `${name}-${suffix}`, SecretString: value }))).ARN ??
       '';
-    // As the stack's generateSecretString writes them (infra/aws/src/accounts.ts).
-    const keyRingArn = await secret(
-      'accounts-totp-key-ring',
-      JSON.stringify({ current: 'k0', k0: randomBytes(48).toString('hex').slice(0, 43) }),
-    );
-    const proxySecret = randomBytes(24).toString('hex');
-    const proxySecretArn = await secret('web-proxy-secret', proxySecret);
-    const linkSecretArn = await secret('report-link-secret', randomBytes(24).toString('hex'));
-    await aws(S3Client).send(new CreateBucketCommand({ Bucket: `reports-${suffix}` }));
+    await aws(S3Client).send(new CreateBucketCommand({ Bucket: bucket }));
     await aws(SESv2Client).send(new CreateEmailIdentityCommand({ EmailIdentity: 'plantwatch.example.com' }));
-    const restore = useEnvironment({
+    await new Promise<void>((resolve) => lambdaApi.listen(0, '127.0.0.1', resolve));
+    restore = useEnvironment({
+      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${(lambdaApi.address() as AddressInfo).port}`,
       IOT_POLICY_NAME: 'plantwatch-gateways',
-      REPORTS_BUCKET: `reports-${suffix}`,
-      REPORT_LINK_SECRET_ARN: linkSecretArn,
+      REPORTS_BUCKET: bucket,
+      REPORT_WORKER_FUNCTION: worker,
+      REPORT_LINK_SECRET_ARN: await secret('report-link-secret', randomBytes(24).toString('hex')),
       REPORT_FROM_ADDRESS: 'reports@plantwatch.example.com',
+      // As the stack's generateSecretString writes them (infra/aws/src/accounts.ts).
+      ACCOUNT_SECRETS_KEY_ARN: await secret(
+        'accounts-totp-key-ring',
+        JSON.stringify({ current: 'k0', k0: randomBytes(48).toString('hex').slice(0, 43) }),
+      ),
+      WEB_PROXY_SECRET_ARN: await secret('web-proxy-secret', proxySecret),
       ACCOUNT_FROM_ADDRESS: 'accounts@plantwatch.example.com',
-      ACCOUNT_SECRETS_KEY_ARN: keyRingArn,
-      WEB_PROXY_SECRET_ARN: proxySecretArn,
       PUBLIC_WEB_URL: 'https://web.plantwatch.example.com',
     });
-    try {
-      const { handler } = await import('./api.ts');
-      const email = `owner-${suffix}@example.com`;
-      const browser = {
-        'x-plantwatch-proxy-secret': proxySecret,
-        'x-plantwatch-client-ip': '203.0.113.9',
-        'x-plantwatch-client-agent': 'Mozilla/5.0 (X11; Linux x86_64)',
-      };
+  }, 60_000);
 
-      const signedUp = await handler(
-        apiRequest('POST', '/v1/auth/signup', {
-          body: {
-            tenantName: 'Emulated Water',
-            name: 'Owner',
-            email,
-            password: 'correct horse battery staple 42!',
-          },
-          headers: browser,
-        }),
-      );
-      expect(signedUp.statusCode, signedUp.body).toBe(202);
+  afterAll(async () => {
+    restore();
+    await new Promise((resolve) => lambdaApi.close(resolve));
+  });
 
-      // The verification e-mail went out through SES from the account sender, its link on the web app.
-      const sent = ((await emulator.data()).ses?.RawMessage ?? []) as { source: string; raw_data: string }[];
-      const mail = sent.find((m) => m.raw_data.includes(email));
-      expect(mail?.source).toBe('accounts@plantwatch.example.com');
-      const text = (mail?.raw_data ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-      const token = /https:\/\/web\.plantwatch\.example\.com\/verify-email#token=([\w.-]+)/.exec(text)?.[1];
-      expect(token).toBeDefined();
+  it('API: reads the key ring and the proxy secret at cold start: the e-mailed link opens the web app, the forwarded address is trusted, two-step login can be set up', async () => {
+    const { handler } = await import('./api.ts');
+    const email = `owner-${suffix}@example.com`;
+    const browser = {
+      'x-plantwatch-proxy-secret': proxySecret,
+      'x-plantwatch-client-ip': '203.0.113.9',
+      'x-plantwatch-client-agent': 'Mozilla/5.0 (X11; Linux x86_64)',
+    };
 
-      const verified = await handler(
-        apiRequest('POST', '/v1/auth/verify-email', { body: { token }, headers: browser }),
-      );
-      expect(verified.statusCode, verified.body).toBe(200);
-      const session = JSON.parse(verified.body ?? '{}') as { token: string };
-      const bearer = { authorization: `Bearer ${session.token}` };
+    const signedUp = await handler(
+      apiRequest('POST', '/v1/auth/signup', {
+        body: {
+          tenantName: 'Emulated Water',
+          name: 'Owner',
+          email,
+          password: 'correct horse battery staple 42!',
+        },
+        headers: browser,
+      }),
+    );
+    expect(signedUp.statusCode, signedUp.body).toBe(202);
 
-      // Forwarded with the secret read at cold start: the session is the browser's, not the web server's.
-      const listed = await handler(apiRequest('GET', '/v1/me/sessions', { headers: bearer }));
-      expect(JSON.parse(listed.body ?? '{}').sessions).toEqual([
-        expect.objectContaining({ ipAddress: '203.0.113.9', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' }),
-      ]);
+    // The verification e-mail went out through SES from the account sender, its link on the web app.
+    const sent = ((await emulator.data()).ses?.RawMessage ?? []) as { source: string; raw_data: string }[];
+    const mail = sent.find((m) => m.raw_data.includes(email));
+    expect(mail?.source).toBe('accounts@plantwatch.example.com');
+    const text = (mail?.raw_data ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    const token = /https:\/\/web\.plantwatch\.example\.com\/verify-email#token=([\w.-]+)/.exec(text)?.[1];
+    expect(token).toBeDefined();
 
-      // The key ring opened: a TOTP secret is sealed and handed out.
-      const enrolment = await handler(apiRequest('POST', '/v1/me/mfa/totp', { headers: bearer }));
-      expect(enrolment.statusCode, enrolment.body).toBe(200);
-      expect(JSON.parse(enrolment.body ?? '{}').secret).toMatch(/^[A-Z2-7]{16,}$/);
-    } finally {
-      restore();
-    }
-  }, 120_000);
+    const verified = await handler(
+      apiRequest('POST', '/v1/auth/verify-email', { body: { token }, headers: browser }),
+    );
+    expect(verified.statusCode, verified.body).toBe(200);
+    const session = JSON.parse(verified.body ?? '{}') as { token: string; tenant: { id: string } };
+    bearer = { authorization: `Bearer ${session.token}` };
+    tenantId = session.tenant.id;
+
+    // Forwarded with the secret read at cold start: the session is the browser's, not the web server's.
+    const listed = await handler(apiRequest('GET', '/v1/me/sessions', { headers: bearer }));
+    expect(JSON.parse(listed.body ?? '{}').sessions).toEqual([
+      expect.objectContaining({ ipAddress: '203.0.113.9', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' }),
+    ]);
+
+    // The key ring opened: a TOTP secret is sealed and handed out.
+    const enrolment = await handler(apiRequest('POST', '/v1/me/mfa/totp', { headers: bearer }));
+    expect(enrolment.statusCode, enrolment.body).toBe(200);
+    expect(JSON.parse(enrolment.body ?? '{}').secret).toMatch(/^[A-Z2-7]{16,}$/);
+  }, 60_000);
+
+  it('report worker: a run queued by "run now" is rendered into the S3 bucket and e-mailed through SES', async () => {
+    const { handler: api } = await import('./api.ts');
+    const site = await api(
+      apiRequest('POST', '/v1/sites', { body: { name: 'Pump station 4' }, headers: bearer }),
+    );
+    expect(site.statusCode, site.body).toBe(201);
+    const report = await api(
+      apiRequest('POST', '/v1/reports', {
+        body: {
+          name: 'Daily levels',
+          scope: { siteIds: [JSON.parse(site.body ?? '{}').id] },
+          period: 'last-day',
+          formats: ['csv'],
+          recipients: ['plant-manager@example.com'],
+          schedule: { kind: 'daily' },
+        },
+        headers: bearer,
+      }),
+    );
+    expect(report.statusCode, report.body).toBe(201);
+    const queued = await api(
+      apiRequest('POST', `/v1/reports/${JSON.parse(report.body ?? '{}').id}/runs`, { headers: bearer }),
+    );
+    expect(queued.statusCode, queued.body).toBe(201);
+    const runId = (JSON.parse(queued.body ?? '{}') as { id: string }).id;
+
+    expect(invocations).toEqual([
+      { functionName: worker, invocationType: 'Event', payload: { tenantId, runId } },
+    ]);
+
+    const { handler: runJob } = await import('./report-worker.ts');
+    expect(await runJob(invocations[0]?.payload)).toEqual({ status: 'succeeded' });
+
+    const files = await aws(S3Client).send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(files.Contents?.map((object) => object.Key)).toEqual([expect.stringMatching(/\.csv$/)]);
+    const sent = ((await emulator.data()).ses?.RawMessage ?? []) as { source: string; raw_data: string }[];
+    const mail = sent.find((m) => m.raw_data.includes('plant-manager@example.com'));
+    expect(mail?.source).toBe('reports@plantwatch.example.com');
+    expect(mail?.raw_data).toContain('Daily levels');
+  }, 60_000);
 });
