@@ -36,6 +36,8 @@ export interface PageOptions {
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
   locale?: string;
+  /** The browser's User-Agent (default Chromium's own). */
+  userAgent?: string;
 }
 
 export interface E2e {
@@ -76,6 +78,8 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
       dataDir,
       proxySecret: runtime.webProxySecret,
       onLog: () => {},
+      // A build folder of one's own (E2E_WEB_DIST_DIR) keeps a run's server from losing its files to another run's rebuild.
+      ...(process.env.E2E_WEB_DIST_DIR ? { distDir: process.env.E2E_WEB_DIST_DIR } : {}),
       ...(options.webEnv ? { env: options.webEnv } : {}),
     }),
     chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
@@ -97,6 +101,7 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
       colorScheme: options.colorScheme ?? 'light',
       locale: options.locale ?? 'en-GB',
       timezoneId: 'Europe/London',
+      ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     });
     const page = await context.newPage();
     page.on('console', (message) => {

@@ -437,7 +437,8 @@ describe('the web app in Chromium', () => {
         .getByRole('button', { name: 'Settings' })
         .click();
       await invited.page.getByRole('menuitem', { name: 'Display units' }).waitFor();
-      expect(await invited.page.getByRole('menuitem').count()).toBe(1);
+      await invited.page.getByRole('menuitem', { name: 'Your account' }).waitFor();
+      expect(await invited.page.getByRole('menuitem').count()).toBe(2);
       await invited.page.keyboard.press('Escape');
       await invited.page.goto(`${web.url}/config/sites`);
       await invited.page.getByText('changing it needs the engineer role').waitFor();

@@ -24,13 +24,14 @@ beforeAll(async () => {
   const api = await apiSession(e2e.runtime.apiUrl);
   const first = async <T extends { id: string }>(path: string, key: string): Promise<T | undefined> =>
     ((await api.get<Record<string, T[]>>(path))[key] ?? [])[0];
-  const [site, rule, contact, rotation, policy, report] = await Promise.all([
+  const [site, rule, contact, rotation, policy, report, user] = await Promise.all([
     first('/v1/sites', 'sites'),
     first('/v1/alarm-rules', 'alarmRules'),
     first('/v1/contacts', 'contacts'),
     first('/v1/on-call-rotations', 'onCallRotations'),
     first('/v1/escalation-policies', 'escalationPolicies'),
     first('/v1/reports', 'reports'),
+    first('/v1/users', 'users'),
   ]);
   paths.push(
     { name: 'home', path: '/' },
@@ -55,11 +56,15 @@ beforeAll(async () => {
     { name: 'config-policies', path: '/config/policies' },
     ...(policy ? [{ name: 'config-policy-edit', path: `/config/policies/${policy.id}` }] : []),
     { name: 'users', path: '/users' },
+    ...(user ? [{ name: 'user-login', path: `/users/${user.id}` }] : []),
     { name: 'api-keys', path: '/api-keys' },
     { name: 'settings-notifications', path: '/settings/notifications' },
     { name: 'settings-organisation', path: '/settings/organisation' },
     { name: 'settings-units', path: '/settings/units' },
     { name: 'settings-canary', path: '/settings/canary' },
+    { name: 'settings-account', path: '/settings/account' },
+    { name: 'settings-security', path: '/settings/security' },
+    { name: 'settings-plan', path: '/settings/plan' },
     { name: 'not-found', path: '/no-such-page' },
   );
 }, E2E_SETUP_MS);

@@ -10,6 +10,8 @@ export interface FormState {
   email?: string;
   /** A secret shown once (API key, invitation link). */
   secret?: { label: string; value: string };
+  /** Where to go about the message (e.g. a plan limit: the usage page). */
+  link?: { href: string; label: string };
 }
 
 export const idleState: FormState = { status: 'idle' };

@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useTranslations } from 'next-intl';
 // Forms bound to server actions: pending state, a status line read by screen readers, field errors
 // next to their fields (aria-describedby), and a secret shown once.
@@ -68,7 +69,17 @@ export function ActionForm(props: {
 export function FormStatus({ state }: { state: FormState }) {
   return (
     <div role="status" aria-live="polite" className="form-status">
-      {state.message ? <p className={state.status === 'error' ? 'error' : 'ok'}>{state.message}</p> : null}
+      {state.message ? (
+        <p className={state.status === 'error' ? 'error' : 'ok'}>
+          {state.message}
+          {state.link ? (
+            <>
+              {' '}
+              <Link href={state.link.href}>{state.link.label}</Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {state.rowErrors?.length ? (
         <ul className="row-errors">
           {state.rowErrors.map((line) => (

@@ -27,6 +27,7 @@ import { parseTagCsv } from '../tag-csv.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { startWebSession } from './auth.ts';
 import { serverConfig } from './config.ts';
+import { planLimitState } from './plan-limit.ts';
 import { RoleTooLowError, viewerWithRole } from './viewer.ts';
 
 /** What the schema refused, by field; mutate() words it in the viewer's language. */
@@ -66,6 +67,8 @@ async function mutate(work: () => Promise<FormState>): Promise<FormState> {
     if (error instanceof RoleTooLowError)
       return { status: 'error', message: t('errors.denied', { role: t(`roles.${error.needed}`) }) };
     if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
+    const limited = await planLimitState(error);
+    if (limited) return limited;
     if (error instanceof ApiError && error.status < 500) {
       const fieldErrors = Object.fromEntries(
         error.issues.map((issue) => [issue.path.replace(/^body\./, ''), issue.message]),
@@ -289,6 +292,8 @@ export async function importTags(_previous: FormState, form: FormData): Promise<
       } catch (error) {
         revalidatePath('/', 'layout');
         if (!(error instanceof ApiError) || error.status >= 500) throw error;
+        const limited = await planLimitState(error, t('config.csvImported', { n: imported }));
+        if (limited) return limited;
         return {
           status: 'error',
           message: `${t('config.csvImported', { n: imported })} ${t('config.csvRowError', { row: index + 2, field: tag.key, message: error.message })}`,

@@ -5,6 +5,7 @@ import { getTranslations } from 'next-intl/server';
 import type { z } from 'zod';
 import type { FormState } from '../form-state.ts';
 import { ApiError, ApiUnavailableError } from './api.ts';
+import { planLimitState } from './plan-limit.ts';
 import { RoleTooLowError } from './viewer.ts';
 
 type Issue = { path: string; message: string };
@@ -39,6 +40,8 @@ export async function failedChange(error: unknown, fieldsOf: FieldsOf, what: str
   if (error instanceof RoleTooLowError)
     return { status: 'error', message: t('errors.denied', { role: t(`roles.${error.needed}`) }) };
   if (error instanceof ApiUnavailableError) return { status: 'error', message: t('errors.apiDown') };
+  const limited = await planLimitState(error);
+  if (limited) return limited;
   if (error instanceof ApiError && error.status < 500) {
     return {
       status: 'error',

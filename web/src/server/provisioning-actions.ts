@@ -6,6 +6,7 @@ import { createGatewaySchema, gatewaySchema } from '@plantwatch/shared';
 import { revalidatePath } from 'next/cache';
 import { getTranslations } from 'next-intl/server';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
+import { isPlanLimit, planLimitMessage } from './plan-limit.ts';
 import { RoleTooLowError, viewerWithRole } from './viewer.ts';
 
 export type CreatedGateway =
@@ -44,6 +45,7 @@ export async function createGatewayForSetup(input: {
     }
     if (error instanceof ApiUnavailableError)
       return { ok: false, message: t('errors.apiDown'), fieldErrors: {} };
+    if (isPlanLimit(error)) return { ok: false, message: await planLimitMessage(error), fieldErrors: {} };
     if (error instanceof ApiError && error.status < 500) {
       const fieldErrors = Object.fromEntries(
         error.issues.map((i) => [i.path.replace(/^body\./, ''), i.message]),

@@ -12,6 +12,10 @@ export function tokenFromHash(hash: string): string {
   return new URLSearchParams(hash.replace(/^#/, '')).get('token') ?? '';
 }
 
+function forgetToken() {
+  if (window.location.hash) window.history.replaceState(null, '', window.location.pathname);
+}
+
 export function VerifyEmail() {
   const t = useTranslations('accountAuth');
   const [state, setState] = useState<AccountState | null>(null);
@@ -21,7 +25,7 @@ export function VerifyEmail() {
     started.current = true;
     const token = tokenFromHash(window.location.hash);
     // The token is used once: take it out of the address bar and the history.
-    window.history.replaceState(null, '', window.location.pathname);
+    forgetToken();
     if (!token) {
       setState({ status: 'error', message: t('verifyNoToken') });
       return;
@@ -29,6 +33,11 @@ export function VerifyEmail() {
     // On success the action redirects (signed in); it returns only when the link did not work.
     void verifyEmail(token).then(setState, () => setState({ status: 'error', message: t('verifyFailed') }));
   }, [t]);
+  // Next's router writes the address it started with (the token's fragment too) back when the server
+  // action's answer arrives: take the token out again once the page shows that answer.
+  useEffect(() => {
+    if (state) forgetToken();
+  }, [state]);
   if (!state) {
     return (
       <p role="status" className="loading">

@@ -22,7 +22,10 @@ export type NavLinkId =
   | 'apiKeys'
   | 'notifications'
   | 'organisation'
-  | 'units';
+  | 'security'
+  | 'usage'
+  | 'units'
+  | 'account';
 
 export interface NavLink {
   id: NavLinkId;
@@ -75,7 +78,10 @@ export function navGroups(role: Role): NavGroup[] {
         ...link('apiKeys', '/api-keys', admin),
         ...link('notifications', '/settings/notifications', admin),
         ...link('organisation', '/settings/organisation', admin),
+        ...link('security', '/settings/security', admin),
+        ...link('usage', '/settings/plan', admin),
         ...link('units', '/settings/units'),
+        ...link('account', '/settings/account'),
       ],
     },
   ];

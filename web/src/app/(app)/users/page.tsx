@@ -1,10 +1,12 @@
 import { roleAbilities, roles } from '@plantwatch/shared';
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { ActionForm, Field, RemoveButton, SelectField } from '../../../components/forms.tsx';
 import { changeRole, inviteUser, removeUser } from '../../../server/actions.ts';
 import { listUsers } from '../../../server/data.ts';
 import { can, getViewer } from '../../../server/viewer.ts';
+import '../../accounts.css';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();
@@ -14,6 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function UsersPage() {
   const t = await getTranslations();
   const u = await getTranslations('users');
+  const s = await getTranslations('userSecurity');
   const roleChoices = roles.map((role) => ({ value: role, label: t(`roles.${role}`) }));
   if (!(await can('admin'))) {
     return (
@@ -35,6 +38,8 @@ export default async function UsersPage() {
               <th scope="col">{u('email')}</th>
               <th scope="col">{u('status')}</th>
               <th scope="col">{u('role')}</th>
+              <th scope="col">{s('mfaColumn')}</th>
+              <th scope="col">{s('loginColumn')}</th>
               <th scope="col">{t('config.actions')}</th>
             </tr>
           </thead>
@@ -66,6 +71,16 @@ export default async function UsersPage() {
                       />
                     </ActionForm>
                   )}
+                </td>
+                <td>
+                  <span className={user.mfaEnabled ? 'acct-badge on' : 'acct-badge'}>
+                    {user.mfaEnabled ? s('mfaOn') : s('mfaOff')}
+                  </span>
+                </td>
+                <td>
+                  <Link href={`/users/${user.id}`} aria-label={s('detailsOf', { name: user.name })}>
+                    {s('details')}
+                  </Link>
                 </td>
                 <td>
                   {user.id === viewer.userId ? null : (
