@@ -1,6 +1,7 @@
 // Every benchmark `npm run bench` knows, in the order it runs them. A new benchmark is a module
 // in this folder plus one line here.
 import type { Benchmark } from '../harness.ts';
+import { alarmBacktest } from './alarm-backtest.ts';
 import { apiReads } from './api-reads.ts';
 import { detectToNotify, detectToNotifyP50 } from './detect-to-notify.ts';
 import { detectToNotifyPlant, detectToNotifyPlantP50 } from './detect-to-notify-plant.ts';
@@ -41,5 +42,6 @@ export const benchmarks: readonly Benchmark[] = [
   detectToNotifyP50,
   detectToNotifyPlant,
   detectToNotifyPlantP50,
+  alarmBacktest,
   ...webPagesBenchmarks,
 ];

@@ -12,6 +12,7 @@ export * from './tenant.ts';
 // --- telemetry, status, topics, alarms, escalation, contacts, reports below ---
 
 export * from './alarm.ts';
+export * from './alarm-backtest.ts';
 export * from './alarm-rule.ts';
 export * from './asset.ts';
 export * from './canary.ts';

@@ -259,6 +259,13 @@ const cases: Record<string, Case> = {
     request: (a) => ({ path: `/v1/derived-tags/${a.derivedTag}`, body: { formula: '2' } }),
   },
   deleteDerivedTag: { kind: 'foreign-id', request: (a) => ({ path: `/v1/derived-tags/${a.derivedTag}` }) },
+  backtestAlarmRule: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: '/v1/alarm-rules/backtest',
+      body: { rule: { ...hiLimit, tagId: a.tag }, from: day.from, to: day.to },
+    }),
+  },
   ingestHttp: {
     kind: 'public',
     why: "the device key decides the tenant and the device; http-ingest.test.ts tries B's key on A's tenant",

@@ -8,7 +8,9 @@ import { accountSecurityRoutes } from '../../accounts/routes-security.ts';
 import { type TenantRouteDeps, tenantRoutes } from '../../accounts/routes-tenant.ts';
 import type { UserDeps } from '../../accounts/users.ts';
 import type { AlarmDeps } from '../../alarms/alarms.ts';
+import type { BacktestDeps } from '../../alarms/backtest.ts';
 import { alarmRoutes } from '../../alarms/routes.ts';
+import { alarmBacktestRoutes } from '../../alarms/routes-backtest.ts';
 import type { AssetDeps } from '../../assets/assets.ts';
 import { assetRoutes } from '../../assets/routes.ts';
 import { canaryRoutes } from '../../canary/routes.ts';
@@ -70,6 +72,7 @@ type RouteDeps =
   | TelemetryDeps
   | RetentionDeps
   | DerivedTagDeps
+  | BacktestDeps
   | SiteLiveDeps
   | AlarmDeps
   | AssetDeps
@@ -176,6 +179,7 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...derivedTagRoutes,
   httpIngestRoute,
   ...liveRoutes,
+  ...alarmBacktestRoutes,
   ...alarmRoutes,
   ...assetRoutes,
   ...escalationRoutes,
