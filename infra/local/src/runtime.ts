@@ -33,6 +33,7 @@ import {
 } from './compose.ts';
 import { guardDataDir, secureDataDir, tightenModes } from './data-dir.ts';
 import { seedDemoAlarmRules } from './demo-alarms.ts';
+import { seedDemoAssets } from './demo-assets.ts';
 import { seedDemoEscalation } from './demo-escalation.ts';
 import type { LocalEnv } from './env.ts';
 import type { LocalEscalationStarter } from './escalation-runner.ts';
@@ -120,6 +121,7 @@ async function seedDemo(deps: LocalDeps, env: LocalEnv): Promise<NonNullable<Loc
   const seeded = await seedDemoTenant(deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD });
   await seedDemoAlarmRules(deps, seeded.tenantId);
   await seedDemoEscalation(deps, seeded.tenantId);
+  await seedDemoAssets(deps, seeded.tenantId);
   const email = env.DEMO_EMAIL.toLowerCase();
   // An existing demo user keeps its password: never print one that would not work.
   const passwordWorks = seeded.created || (await demoPasswordWorks(deps, email, env.DEMO_PASSWORD));

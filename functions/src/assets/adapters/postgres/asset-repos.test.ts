@@ -3,6 +3,7 @@
 // measurement that can only name its own tenant's tag and is unbound (kept) when the tag goes, an
 // asset with alarm rules that cannot be deleted, and row-level security on every new table.
 import { randomUUID } from 'node:crypto';
+import { createAlarmRuleSchema, deviceConnectionSchema } from '@plantwatch/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigStore, createPostgresConfigStore } from '../../../compose/config-store.ts';
@@ -49,7 +50,7 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
         name: 'PLC',
         description: '',
         enabled: true,
-        connection: { protocol: 'opcua', endpoint: 'opc.tcp://10.0.0.1:4840' },
+        connection: deviceConnectionSchema.parse({ protocol: 'opcua', endpoint: 'opc.tcp://10.0.0.1:4840' }),
         heartbeatMs: 60_000,
       });
       const tag = (key: string) =>
@@ -169,21 +170,18 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
         at,
       );
       const rule = await repos.alarmRules.create({
+        ...createAlarmRuleSchema.parse({
+          kind: 'comparison',
+          tagId: a.current.id,
+          name: 'Pump: current high',
+          severity: 'medium',
+          op: '>',
+          value: 40,
+        }),
         id: randomUUID(),
         siteId: a.siteId,
         tagId: a.current.id,
-        kind: 'comparison',
-        name: 'Pump: current high',
-        description: '',
-        severity: 'medium',
-        op: '>',
-        value: 40,
-        deadband: 0,
-        onDelayMs: 0,
-        offDelayMs: 0,
-        escalationPolicyId: null,
-        enabled: true,
-      } as Parameters<typeof repos.alarmRules.create>[0]);
+      });
       await repos.assets.linkRule({ ruleId: rule.id, assetId: pump.id, measurement: 'Current' });
       return { pump, ruleId: rule.id };
     });
