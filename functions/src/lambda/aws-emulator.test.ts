@@ -454,6 +454,9 @@ describe('the API and report worker Lambdas on what the stack gives them', () =>
       ),
       WEB_PROXY_SECRET_ARN: await secret('web-proxy-secret', proxySecret),
       ACCOUNT_FROM_ADDRESS: 'accounts@plantwatch.example.com',
+      // What grantPaging gives the API (issue 12): contact test sends page through the same notifier.
+      SES_FROM_ADDRESS: 'alarms@plantwatch.example.com',
+      NOTIFY_SECRETS_PREFIX: `plantwatch/tenants-${suffix}`,
       PUBLIC_WEB_URL: 'https://web.plantwatch.example.com',
     });
   }, 60_000);
@@ -511,6 +514,43 @@ describe('the API and report worker Lambdas on what the stack gives them', () =>
     const enrolment = await handler(apiRequest('POST', '/v1/me/mfa/totp', { headers: bearer }));
     expect(enrolment.statusCode, enrolment.body).toBe(200);
     expect(JSON.parse(enrolment.body ?? '{}').secret).toMatch(/^[A-Z2-7]{16,}$/);
+  }, 60_000);
+
+  it("API: a contact's test pages go out as an SMS through SNS to the number and an e-mail through SES from the alarm sender", async () => {
+    const { handler: api } = await import('./api.ts');
+    const created = await api(
+      apiRequest('POST', '/v1/contacts', {
+        body: {
+          name: 'Night fitter',
+          channels: [
+            { type: 'sms', address: '+447700900456' },
+            { type: 'email', address: `fitter-${suffix}@example.com` },
+          ],
+        },
+        headers: bearer,
+      }),
+    );
+    expect(created.statusCode, created.body).toBe(201);
+    const contactId = (JSON.parse(created.body ?? '{}') as { id: string }).id;
+    for (const channel of ['sms', 'email']) {
+      const tested = await api(
+        apiRequest('POST', `/v1/contacts/${contactId}/test`, { body: { channel }, headers: bearer }),
+      );
+      expect(tested.statusCode, tested.body).toBe(200);
+      expect(JSON.parse(tested.body ?? '{}')).toMatchObject({ ok: true, channel, error: null });
+    }
+
+    const data = await emulator.data();
+    const sms = (data.sns?.SMS ?? []) as { phone_number: string; message: string }[];
+    expect(sms.filter((m) => m.phone_number === '+447700900456')).toHaveLength(1);
+    const mail = [
+      ...((data.ses?.Message ?? []) as { source: string; destinations: { ToAddresses: string[] } }[]),
+    ];
+    expect(
+      mail
+        .filter((m) => m.destinations.ToAddresses.includes(`fitter-${suffix}@example.com`))
+        .map((m) => m.source),
+    ).toEqual(['alarms@plantwatch.example.com']);
   }, 60_000);
 
   it('report worker: a run queued by "run now" is rendered into the S3 bucket and e-mailed through SES', async () => {
