@@ -11,6 +11,7 @@ import { gatewayTraffic, gatewayTrafficBytes, gatewayTrafficOneSecond } from './
 import { ingest, ingest10, ingest20Cpu, ingest20Points, ingest100, ingest1000 } from './ingest.ts';
 import { query30DaysHourly, queryDayRaw, queryLatest } from './ingest-queries.ts';
 import { reportsPdf, reportsXlsx } from './reports.ts';
+import { telemetryCompression, telemetryCompression1M } from './telemetry-compression.ts';
 import { telemetryWriteCost, telemetryWriteCpu, telemetryWriteStorage } from './telemetry-write-cost.ts';
 import { webPagesBenchmarks } from './web-pages.ts';
 
@@ -36,6 +37,8 @@ export const benchmarks: readonly Benchmark[] = [
   telemetryWriteCost,
   telemetryWriteCpu,
   telemetryWriteStorage,
+  telemetryCompression,
+  telemetryCompression1M,
   reportsPdf,
   reportsXlsx,
   detectToNotify,
