@@ -3,13 +3,22 @@
 import { useTranslations } from 'next-intl';
 import type { ConfigDiff, FieldChange } from '../../config-diff.ts';
 
-function Fields({ fields }: { fields: FieldChange[] }) {
-  if (!fields.length) return null;
+/** Each field before → after; for something added, only the values it has. */
+function Fields({ fields, added = false }: { fields: FieldChange[]; added?: boolean }) {
+  const shown = added ? fields.filter((f) => f.after !== '') : fields;
+  if (!shown.length) return null;
   return (
     <ul className="diff-fields">
-      {fields.map((f) => (
+      {shown.map((f) => (
         <li key={f.field}>
-          <code>{f.field}</code>: <del>{f.before}</del> → <ins>{f.after}</ins>
+          <code>{f.field}</code>:{' '}
+          {added ? (
+            <ins>{f.after}</ins>
+          ) : (
+            <>
+              <del>{f.before}</del> → <ins>{f.after}</ins>
+            </>
+          )}
         </li>
       ))}
     </ul>
@@ -26,13 +35,13 @@ export function ConfigDiffView({ diff, from, to }: { diff: ConfigDiff; from: num
           <h4>
             {t('device', { key: device.key })} <span className="badge">{t(`changes.${device.change}`)}</span>
           </h4>
-          <Fields fields={device.fields} />
+          <Fields fields={device.fields} added={device.change === 'added'} />
           {device.tags.length ? (
             <ul className="diff-tags">
               {device.tags.map((tag) => (
                 <li key={tag.key} className={`diff-${tag.change}`}>
                   {t('tag', { key: tag.key })} <span className="badge">{t(`changes.${tag.change}`)}</span>
-                  <Fields fields={tag.fields} />
+                  <Fields fields={tag.fields} added={tag.change === 'added'} />
                 </li>
               ))}
             </ul>

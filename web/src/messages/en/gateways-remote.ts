@@ -105,7 +105,6 @@ export const gatewaysRemote = {
       replace: 'Delete them (replace)',
       check: 'Check import',
       checking: 'Checking…',
-      export: 'Export {device} as CSV',
       exportShort: 'Export CSV',
       empty: 'Choose a file or paste CSV first.',
       preview: 'What the import will do',

@@ -109,7 +109,6 @@ export const gatewaysRemote: MessagesOf<'remote'> = {
       replace: 'Eliminarlos (reemplazar)',
       check: 'Revisar importación',
       checking: 'Revisando…',
-      export: 'Exportar {device} como CSV',
       exportShort: 'Exportar CSV',
       empty: 'Elija un archivo o pegue el CSV primero.',
       preview: 'Lo que hará la importación',

@@ -109,7 +109,6 @@ export const gatewaysRemote: MessagesOf<'remote'> = {
       replace: 'Excluir (substituir)',
       check: 'Conferir importação',
       checking: 'Conferindo…',
-      export: 'Exportar {device} como CSV',
       exportShort: 'Exportar CSV',
       empty: 'Escolha um arquivo ou cole o CSV primeiro.',
       preview: 'O que a importação vai fazer',

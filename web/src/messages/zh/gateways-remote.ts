@@ -107,7 +107,6 @@ export const gatewaysRemote: MessagesOf<'remote'> = {
       replace: '删除（替换）',
       check: '检查导入',
       checking: '正在检查…',
-      export: '将 {device} 导出为 CSV',
       exportShort: '导出 CSV',
       empty: '请先选择文件或粘贴 CSV。',
       preview: '导入将执行的操作',

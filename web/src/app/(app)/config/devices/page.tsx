@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { AddSection, ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
 import { DeviceForm } from '../../../../components/plant-forms.tsx';
@@ -31,7 +32,10 @@ export default async function DevicesConfigPage() {
         rowKey={(device) => device.id}
         empty={c('noDevices')}
         columns={[
-          { header: c('name'), cell: (device) => device.name },
+          {
+            header: c('name'),
+            cell: (device) => <Link href={`/config/devices/${device.id}`}>{device.name}</Link>,
+          },
           { header: c('key'), cell: (device) => <code>{device.key}</code> },
           { header: c('gateway'), cell: (device) => gatewayLabel.get(device.gatewayId) },
           { header: c('protocol'), cell: (device) => c(`protocols.${device.connection.protocol}`) },
