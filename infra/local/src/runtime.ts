@@ -35,6 +35,7 @@ import { guardDataDir, secureDataDir, tightenModes } from './data-dir.ts';
 import { seedDemoAlarmRules } from './demo-alarms.ts';
 import { seedDemoAssets } from './demo-assets.ts';
 import { seedDemoEscalation } from './demo-escalation.ts';
+import { seedDemoKpis } from './demo-kpis.ts';
 import type { LocalEnv } from './env.ts';
 import type { LocalEscalationStarter } from './escalation-runner.ts';
 import { serveApi } from './http-server.ts';
@@ -120,6 +121,7 @@ async function demoPasswordWorks(deps: LocalDeps, email: string, password: strin
 async function seedDemo(deps: LocalDeps, env: LocalEnv): Promise<NonNullable<LocalRuntime['demo']>> {
   const seeded = await seedDemoTenant(deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD });
   await seedDemoAlarmRules(deps, seeded.tenantId);
+  await seedDemoKpis(deps, seeded.tenantId);
   await seedDemoEscalation(deps, seeded.tenantId);
   await seedDemoAssets(deps, seeded.tenantId);
   const email = env.DEMO_EMAIL.toLowerCase();
