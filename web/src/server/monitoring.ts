@@ -21,6 +21,8 @@ import { listGateways, query, read } from './data.ts';
 export interface AlarmFilter {
   status: 'active' | 'history' | 'all';
   siteId?: string | undefined;
+  /** Only the alarms of this asset and everything under it. */
+  assetId?: string | undefined;
   ruleId?: string | undefined;
   severity?: AlarmSeverity | undefined;
   state?: AlarmState | undefined;

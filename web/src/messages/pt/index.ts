@@ -1,5 +1,6 @@
 // Every message of the web app in Brazilian Portuguese, by namespace (keys as in English).
 import { accounts } from './accounts.ts';
+import { assets } from './assets.ts';
 import { common } from './common.ts';
 import { configure } from './configure.ts';
 import { delivery } from './delivery.ts';
@@ -17,4 +18,5 @@ export const pt = {
   ...delivery,
   ...accounts,
   ...gatewaysRemote,
+  ...assets,
 };

@@ -5,6 +5,7 @@ import {
   alarmSeverities,
   alarmStates,
   formatWithUnit,
+  idSchema,
 } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
@@ -14,6 +15,7 @@ import type { ConsoleRow } from '../../../alarm-console-rows.ts';
 import { AlarmConsoleTable } from '../../../components/alarm-console.tsx';
 import { AutoRefresh } from '../../../components/alarm-controls.tsx';
 import { getPreferences } from '../../../i18n/preferences.ts';
+import { getAsset } from '../../../server/asset-data.ts';
 import { listSites, listTags } from '../../../server/data.ts';
 import { type ConsoleAlarm, type ConsoleShow, consoleAlarms } from '../../../server/monitoring.ts';
 import { can } from '../../../server/viewer.ts';
@@ -24,7 +26,14 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('alarms.title') };
 }
 
-type Search = { show?: string; severity?: string; state?: string; siteId?: string; q?: string };
+type Search = {
+  show?: string;
+  severity?: string;
+  state?: string;
+  siteId?: string;
+  assetId?: string;
+  q?: string;
+};
 
 const SHOWS: readonly ConsoleShow[] = ['active', 'shelved', 'out-of-service', 'history', 'all'];
 const SEVERITY_RANK: Record<AlarmSeverity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
@@ -79,8 +88,11 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
     getPreferences(),
   ]);
   const siteId = sites.find((s) => s.id === search.siteId)?.id;
+  // a subtree of the asset hierarchy (issue 21); another tenant's or an unknown asset is a 404
+  const asset = idSchema.safeParse(search.assetId).success ? await getAsset(search.assetId ?? '') : null;
+  const assetId = asset?.id;
   const [{ alarms, elsewhere }, operator, engineer] = await Promise.all([
-    consoleAlarms(show, { siteId, severity, state }),
+    consoleAlarms(show, { siteId, assetId, severity, state }),
     can('operator'),
     can('engineer'),
   ]);
@@ -101,7 +113,7 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
     .filter((a) => (needle ? a.name.toLowerCase().includes(needle) : true))
     .sort(consoleOrder)
     .map(toRow);
-  const filtered = Boolean(severity || state || siteId || needle);
+  const filtered = Boolean(severity || state || siteId || assetId || needle);
   return (
     <>
       <h1>{t('alarms.heading')}</h1>
@@ -138,6 +150,12 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
             any
             options={sites.map((s) => ({ value: s.id, label: s.name }))}
           />
+          {asset ? (
+            <p className="filter-field">
+              <input type="hidden" name="assetId" value={asset.id} />
+              {t('assets.consoleFilter', { name: asset.name })}
+            </p>
+          ) : null}
           <div className="filter-field">
             <label htmlFor="alarm-q">{t('alarms.search')}</label>
             <input
@@ -156,7 +174,7 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
       <AutoRefresh everyMs={5_000} />
       {/* A new filter starts a new list; within one, rows keep their place until refreshed. */}
       <AlarmConsoleTable
-        key={JSON.stringify([show, severity, state, siteId, needle])}
+        key={JSON.stringify([show, severity, state, siteId, assetId, needle])}
         rows={rows}
         elsewhere={elsewhere.map(toRow)}
         role={{ operator, engineer }}

@@ -2,11 +2,13 @@ import type { Tag } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
+import { AssetTreePanel } from '../../../../components/asset-tree.tsx';
 import { LocalTime } from '../../../../components/local-time.tsx';
 import { type DashboardGateway, SiteLive } from '../../../../components/site-live.tsx';
 import { TrendPanel } from '../../../../components/trend-panel.tsx';
 import { webEnv } from '../../../../env.ts';
 import { describeTagAddress, isTrendable } from '../../../../plant-text.ts';
+import { getAssetTree } from '../../../../server/asset-data.ts';
 import { getSite, getSiteTree } from '../../../../server/data.ts';
 import { getHomeLayout } from '../../../../server/layout-data.ts';
 import { latestValues, listAlarms } from '../../../../server/monitoring.ts';
@@ -28,12 +30,13 @@ export default async function SitePage(props: Props) {
   const { siteId } = await props.params;
   // The tree first: another tenant's site is a 404 before anything else is asked.
   const { site, gateways } = await getSiteTree(siteId);
-  const [values, alarms, engineer, operator, layout] = await Promise.all([
+  const [values, alarms, engineer, operator, layout, assetTree] = await Promise.all([
     latestValues(site.id),
     listAlarms({ siteId: site.id, status: 'active' }),
     can('engineer'),
     can('operator'),
     getHomeLayout(),
+    getAssetTree(site.id),
   ]);
   const pinnedTagIds = layout.pins.flatMap((pin) => (pin.kind === 'tag' ? [pin.tagId] : []));
   const pinnedCharts = layout.pins.flatMap((pin) => (pin.kind === 'chart' ? [pin] : []));
@@ -58,7 +61,7 @@ export default async function SitePage(props: Props) {
     .flatMap(({ devices }) => devices.flatMap(({ tags }) => tags))
     .filter(trendable)
     .map((tag) => ({ id: tag.id, name: tag.name, unit: tag.unit }));
-  return (
+  const page = (
     <>
       <h1>{site.name}</h1>
       {site.description ? <p>{site.description}</p> : null}
@@ -98,5 +101,13 @@ export default async function SitePage(props: Props) {
         </>
       )}
     </>
+  );
+  // the asset tree beside the dashboard, once the site has assets (issue 21)
+  if (assetTree.assets.length === 0) return page;
+  return (
+    <div className="site-with-assets">
+      <AssetTreePanel tree={assetTree} siteName={site.name} />
+      <div>{page}</div>
+    </div>
   );
 }

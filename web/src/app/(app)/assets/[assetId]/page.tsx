@@ -1,0 +1,131 @@
+// An asset's page (issue 21): where it sits in the site (breadcrumb and the tree beside), its
+// attributes and documents, its measurements live, the active alarms on it and below, what is under it.
+import type { Asset } from '@plantwatch/shared';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
+import { AssetLive } from '../../../../components/asset-live.tsx';
+import { AssetTreePanel, pathTo } from '../../../../components/asset-tree.tsx';
+import { webEnv } from '../../../../env.ts';
+import { getAsset, getAssetTree, listAssetAlarms, listSiteAssets } from '../../../../server/asset-data.ts';
+import { getSite } from '../../../../server/data.ts';
+import { latestValues } from '../../../../server/monitoring.ts';
+
+type Props = { params: Promise<{ assetId: string }> };
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  const t = await getTranslations();
+  const asset = await getAsset((await props.params).assetId);
+  return { title: t('assets.title', { name: asset.name }) };
+}
+
+/** The tags read by the asset and every asset under it. */
+function subtreeTagIds(all: readonly Asset[], rootId: string): string[] {
+  const under = new Set([rootId]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const asset of all) {
+      if (asset.parentId && under.has(asset.parentId) && !under.has(asset.id)) {
+        under.add(asset.id);
+        grew = true;
+      }
+    }
+  }
+  return all
+    .filter((asset) => under.has(asset.id))
+    .flatMap((asset) => asset.measurements.flatMap((m) => (m.tagId ? [m.tagId] : [])));
+}
+
+export default async function AssetPage(props: Props) {
+  const t = await getTranslations();
+  const { assetId } = await props.params;
+  // The asset first: another tenant's id is a 404 before anything else is asked.
+  const asset = await getAsset(assetId);
+  const [site, tree, siteAssets, values, alarms] = await Promise.all([
+    getSite(asset.siteId),
+    getAssetTree(asset.siteId),
+    listSiteAssets(asset.siteId),
+    latestValues(asset.siteId),
+    listAssetAlarms(asset.id),
+  ]);
+  const path = pathTo(tree, asset.id);
+  const node = path.at(-1);
+  const attribute = (value: string | null) => (value ? value : t('assets.none'));
+  return (
+    <div className="site-with-assets">
+      <AssetTreePanel tree={tree} siteName={site.name} current={asset.id} />
+      <div>
+        <ol className="asset-breadcrumb" aria-label={t('assets.site')}>
+          <li>
+            <Link href={`/sites/${site.id}`}>{site.name}</Link>
+          </li>
+          {path.slice(0, -1).map((ancestor) => (
+            <li key={ancestor.id}>
+              <Link href={`/assets/${ancestor.id}`}>{ancestor.name}</Link>
+            </li>
+          ))}
+        </ol>
+        <h1>
+          {asset.name} {asset.level ? <span className="muted asset-level">{asset.level}</span> : null}
+        </h1>
+        <section aria-labelledby="asset-attributes">
+          <h2 id="asset-attributes">{t('assets.attributes')}</h2>
+          <dl className="asset-attributes">
+            <dt>{t('assets.make')}</dt>
+            <dd>{attribute(asset.make)}</dd>
+            <dt>{t('assets.modelNumber')}</dt>
+            <dd>{attribute(asset.model)}</dd>
+            <dt>{t('assets.serial')}</dt>
+            <dd>{attribute(asset.serial)}</dd>
+            <dt>{t('assets.installDate')}</dt>
+            <dd>
+              {asset.installDate ? (
+                <time dateTime={asset.installDate}>{asset.installDate}</time>
+              ) : (
+                t('assets.none')
+              )}
+            </dd>
+            <dt>{t('assets.documents')}</dt>
+            <dd>
+              {asset.documents.length === 0 ? (
+                t('assets.noDocuments')
+              ) : (
+                <ul>
+                  {asset.documents.map((document) => (
+                    <li key={document.url}>
+                      <a href={document.url} rel="noopener noreferrer" target="_blank">
+                        {document.title}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+          </dl>
+        </section>
+        <AssetLive
+          siteId={site.id}
+          measurements={asset.measurements}
+          initial={{ now: Date.now(), values, alarms }}
+          subtreeTagIds={subtreeTagIds(siteAssets, asset.id)}
+          fallbackPollMs={webEnv().LIVE_FALLBACK_POLL_MS}
+        />
+        <p>
+          <Link href={`/alarms?assetId=${asset.id}`}>{t('assets.consoleLink')}</Link>
+        </p>
+        {node && node.children.length > 0 ? (
+          <section aria-labelledby="asset-children">
+            <h2 id="asset-children">{t('assets.children')}</h2>
+            <ul>
+              {node.children.map((child) => (
+                <li key={child.id}>
+                  <Link href={`/assets/${child.id}`}>{child.name}</Link>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+// English: the asset tree beside the site dashboard and the asset page (issue 21).
+export const assets = {
+  assets: {
+    treeHeading: 'Assets',
+    treeLabel: 'Assets of {site}',
+    treeEmpty:
+      'No assets yet. An engineer can build the plant’s areas and equipment through the API (docs/assets.md).',
+    rolledUp: 'Active alarms here and below',
+    countLabel: '{n, number} {severity}',
+    noActive: 'No active alarms',
+    title: '{name} · asset',
+    site: 'Site',
+    level: 'Level',
+    model: 'Made from',
+    attributes: 'Attributes',
+    make: 'Make',
+    modelNumber: 'Model',
+    serial: 'Serial',
+    installDate: 'Installed',
+    documents: 'Documents',
+    noDocuments: 'No documents',
+    none: '—',
+    measurements: 'Measurements',
+    noMeasurements: 'This asset has no measurements.',
+    unbound: 'not bound to a tag',
+    columns: { measurement: 'Measurement', value: 'Value', quality: 'Quality', updated: 'Updated' },
+    children: 'Under it',
+    alarmsHeading: 'Active alarms',
+    noAlarms: 'No active alarms on this asset or below it.',
+    consoleFilter: 'Only alarms under {name}',
+    consoleLink: 'Its alarms in the console',
+  },
+};

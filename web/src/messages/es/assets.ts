@@ -1,0 +1,33 @@
+// Español: el árbol de activos junto al panel del sitio y la página del activo (issue 21).
+export const assets = {
+  assets: {
+    treeHeading: 'Activos',
+    treeLabel: 'Activos de {site}',
+    treeEmpty:
+      'Todavía no hay activos. Un ingeniero puede crear las áreas y los equipos de la planta mediante la API (docs/assets.md).',
+    rolledUp: 'Alarmas activas aquí y por debajo',
+    countLabel: '{n, number} {severity}',
+    noActive: 'Ninguna alarma activa',
+    title: '{name} · activo',
+    site: 'Sitio',
+    level: 'Nivel',
+    model: 'Creado a partir de',
+    attributes: 'Atributos',
+    make: 'Fabricante',
+    modelNumber: 'Modelo',
+    serial: 'Número de serie',
+    installDate: 'Instalado el',
+    documents: 'Documentos',
+    noDocuments: 'Ningún documento',
+    none: '—',
+    measurements: 'Mediciones',
+    noMeasurements: 'Este activo no tiene mediciones.',
+    unbound: 'sin etiqueta vinculada',
+    columns: { measurement: 'Medición', value: 'Valor', quality: 'Calidad', updated: 'Actualizado' },
+    children: 'Por debajo',
+    alarmsHeading: 'Alarmas activas',
+    noAlarms: 'Ninguna alarma activa en este activo ni por debajo.',
+    consoleFilter: 'Solo alarmas por debajo de {name}',
+    consoleLink: 'Sus alarmas en la consola',
+  },
+};

@@ -1,0 +1,33 @@
+// Português do Brasil: a árvore de ativos ao lado do painel do site e a página do ativo (issue 21).
+export const assets = {
+  assets: {
+    treeHeading: 'Ativos',
+    treeLabel: 'Ativos de {site}',
+    treeEmpty:
+      'Ainda não há ativos. Um engenheiro pode montar as áreas e os equipamentos da planta pela API (docs/assets.md).',
+    rolledUp: 'Alarmes ativos aqui e abaixo',
+    countLabel: '{n, number} {severity}',
+    noActive: 'Nenhum alarme ativo',
+    title: '{name} · ativo',
+    site: 'Site',
+    level: 'Nível',
+    model: 'Criado a partir de',
+    attributes: 'Atributos',
+    make: 'Fabricante',
+    modelNumber: 'Modelo',
+    serial: 'Número de série',
+    installDate: 'Instalado em',
+    documents: 'Documentos',
+    noDocuments: 'Nenhum documento',
+    none: '—',
+    measurements: 'Medições',
+    noMeasurements: 'Este ativo não tem medições.',
+    unbound: 'sem tag vinculada',
+    columns: { measurement: 'Medição', value: 'Valor', quality: 'Qualidade', updated: 'Atualizado' },
+    children: 'Abaixo dele',
+    alarmsHeading: 'Alarmes ativos',
+    noAlarms: 'Nenhum alarme ativo neste ativo nem abaixo dele.',
+    consoleFilter: 'Somente alarmes abaixo de {name}',
+    consoleLink: 'Seus alarmes no console',
+  },
+};
