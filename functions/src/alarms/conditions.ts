@@ -29,13 +29,14 @@ export function conditionsForSample(
     case 'limit': {
       if (typeof sample.value !== 'number') return {};
       const value = sample.value;
-      return Object.fromEntries(
-        rule.levels.map((entry) => {
-          const margin = active(entry.level) ? deadband : 0;
-          const high = entry.level === 'hihi' || entry.level === 'hi';
-          return [entry.level, high ? value > entry.threshold - margin : value < entry.threshold + margin];
-        }),
-      );
+      // A plain loop: this runs for every sample, and a backtest runs it millions of times (ADR 0039).
+      const conditions: Conditions = {};
+      for (const entry of rule.levels) {
+        const margin = active(entry.level) ? deadband : 0;
+        const high = entry.level === 'hihi' || entry.level === 'hi';
+        conditions[entry.level] = high ? value > entry.threshold - margin : value < entry.threshold + margin;
+      }
+      return conditions;
     }
     case 'comparison': {
       const holds = compare(rule.op, sample.value, rule.value, active('alarm') ? deadband : 0);
