@@ -57,15 +57,22 @@ export interface WebProps {
 }
 
 /**
- * The request header CloudFront writes the viewer's "address:port" into; the managed origin request
- * policy AllViewerExceptHostHeader forwards it to the origin (CLIENT_IP_HEADER; the web app drops the port).
+ * The request header the viewer-request function writes the browser's address into (CLIENT_IP_HEADER),
+ * over whatever the browser sent in it.
  */
-export const VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';
+export const VIEWER_IP_HEADER = 'x-plantwatch-viewer-ip';
 
-/** Copies the viewer's Host into x-forwarded-host: the origin sees the function URL's host instead. */
-const FORWARD_HOST = `function handler(event) {
+/**
+ * Viewer request: copies the viewer's Host into x-forwarded-host (the origin sees another host), and
+ * writes the viewer's address, without a port, into VIEWER_IP_HEADER. Not cloudfront-viewer-address:
+ * that is "address:port", and an IPv6 address there is unbracketed and may be compressed
+ * ("2406:2d40:728d:fa10::c4a:42838"), so the port cannot always be told from the address; a port kept
+ * would make every connection a new address to the API's login throttles.
+ */
+export const FORWARD_HOST = `function handler(event) {
   var request = event.request;
   request.headers['x-forwarded-host'] = { value: request.headers.host.value };
+  request.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip };
   return request;
 }`;
 
@@ -150,8 +157,9 @@ export class Web extends Construct {
           `NEXTAUTH_SECRET=${this.authSecret.secretArn}`,
           ...(props.apiProxySecret ? [`API_PROXY_SECRET=${props.apiProxySecret.secretArn}`] : []),
         ].join(','),
-        // Only CloudFront reaches the server (below), so the viewer address it writes can be trusted.
-        ...(props.apiProxySecret ? { CLIENT_IP_HEADER: VIEWER_ADDRESS_HEADER } : {}),
+        // Only CloudFront reaches the server (below), and its viewer-request function overwrites this
+        // header on every request to it, so the address in it can be trusted.
+        ...(props.apiProxySecret ? { CLIENT_IP_HEADER: VIEWER_IP_HEADER } : {}),
         // Without a custom domain the URL is CloudFront's, which cannot be named here without a cycle:
         // next-auth then takes the host from x-forwarded-host, which CloudFront sets (FORWARD_HOST).
         ...(props.domainName ? { NEXTAUTH_URL: this.url } : { AUTH_TRUST_HOST: 'true' }),
@@ -223,7 +231,7 @@ export class Web extends Construct {
       readTimeout: Duration.seconds(30),
     });
     const forwardHost = new cloudfront.Function(this, 'ForwardHost', {
-      comment: 'Copies Host to x-forwarded-host for next-auth',
+      comment: "Copies Host to x-forwarded-host for next-auth; writes the viewer's address",
       code: cloudfront.FunctionCode.fromInline(FORWARD_HOST),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
     });

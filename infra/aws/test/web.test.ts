@@ -8,7 +8,12 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PlantwatchStack } from '../src/plantwatch-stack.ts';
 import { readSettings } from '../src/settings.ts';
-import { MissingWebBundleError, WEB_ADAPTER_LAYER_VERSION } from '../src/web.ts';
+import {
+  FORWARD_HOST,
+  MissingWebBundleError,
+  VIEWER_IP_HEADER,
+  WEB_ADAPTER_LAYER_VERSION,
+} from '../src/web.ts';
 import { assembleWebBundle, RUN_SH, WebBuildMissingError } from '../src/web-bundle.ts';
 import { logicalId, NO_BUNDLING, plantwatchStack } from './support/stack.ts';
 
@@ -122,7 +127,7 @@ describe('the Web construct', () => {
             ],
           },
           // the browser's address as CloudFront saw it, forwarded to the API with the proxy secret
-          CLIENT_IP_HEADER: 'cloudfront-viewer-address',
+          CLIENT_IP_HEADER: VIEWER_IP_HEADER,
         }),
       },
     });
@@ -201,9 +206,27 @@ describe('the Web construct', () => {
         }),
       }),
     });
-    template.hasResourceProperties('AWS::CloudFront::Function', {
-      FunctionCode: Match.stringLikeRegexp("headers\\['x-forwarded-host'\\]"),
-    });
+    template.hasResourceProperties('AWS::CloudFront::Function', { FunctionCode: FORWARD_HOST });
+  });
+
+  it("writes the viewer's address without its port over whatever the browser sent, and the viewer's Host", () => {
+    // The viewer-request function's own code, run on CloudFront's event shape (JS 2.0 runtime).
+    const handler = new Function(`${FORWARD_HOST}; return handler;`)() as (event: unknown) => {
+      headers: Record<string, { value: string }>;
+    };
+    for (const ip of ['198.51.100.10', '2406:2d40:728d:fa10::c4a']) {
+      const request = handler({
+        viewer: { ip },
+        request: {
+          headers: {
+            host: { value: 'plant.example.com' },
+            [VIEWER_IP_HEADER]: { value: '10.9.8.7' },
+          },
+        },
+      });
+      expect(request.headers[VIEWER_IP_HEADER]).toEqual({ value: ip });
+      expect(request.headers['x-forwarded-host']).toEqual({ value: 'plant.example.com' });
+    }
   });
 
   it('warns at synthesis that the stand-in bundle is used when no webBundle is given', () => {
