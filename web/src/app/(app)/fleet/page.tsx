@@ -157,7 +157,7 @@ export default async function FleetPage(props: {
                       >
                         {t('fleet.gatewaysOnline', { online: row.gatewaysOnline, total: row.gateways })}
                       </td>
-                      <td>
+                      <td data-label={t('fleet.columns.alarms')}>
                         <SiteAlarmSummary status={row} />
                       </td>
                       <td data-label={t('fleet.columns.lastData')}>
