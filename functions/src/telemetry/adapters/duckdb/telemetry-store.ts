@@ -416,12 +416,16 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
        ORDER BY ts LIMIT ${Math.floor(limit)}`,
       [BigInt(Math.floor(from)), BigInt(Math.ceil(to))],
     );
-    return result.getRowObjectsJS().flatMap((row) => {
-      const value = decodeValue(row.kind, row.num, row.txt);
-      return value === null
-        ? []
-        : [{ ts: toNumber(row.ts) ?? 0, value, quality: decodeQuality(row.quality) }];
-    });
+    // Read by column: a backtest reads millions of samples this way, and one object per row from the
+    // driver cost twice the time (ADR 0039).
+    const [ts = [], kind = [], num = [], txt = [], quality = []] = result.getColumnsJS();
+    const samples: TelemetrySample[] = [];
+    for (let row = 0; row < ts.length; row += 1) {
+      const value = decodeValue(kind[row], num[row], txt[row]);
+      if (value !== null)
+        samples.push({ ts: toNumber(ts[row]) ?? 0, value, quality: decodeQuality(quality[row]) });
+    }
+    return samples;
   }
 
   async function series(tenantId: string, query: SeriesQuery): Promise<Series[]> {
