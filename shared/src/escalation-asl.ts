@@ -71,6 +71,8 @@ export const escalationChainInputSchema = z.object({
   alarmEventId: idSchema,
   alarmId: idSchema,
   policyId: idSchema,
+  /** The telemetry batch that raised the alarm (`<gatewayId>:<seq>`): every step's log lines carry it. */
+  correlationId: z.string().max(200).optional(),
 });
 export type EscalationChainInput = z.infer<typeof escalationChainInputSchema>;
 

@@ -100,6 +100,12 @@ export function createEscalationDispatcher(
       repos.escalationIntents.markStarted(intent.id, deps.clock.now()),
     );
     deps.metrics?.increment('escalation_intents_delivered', { kind: intent.kind });
+    logger.info(`escalation ${intent.kind} delivered`, {
+      tenantId: intent.tenantId,
+      alarmId: intent.alarmId,
+      alarmEventId: intent.alarmEventId,
+      intentId: intent.id,
+    });
     return 'delivered';
   }
 

@@ -13,6 +13,7 @@ import type { ChangePublisher } from '../platform/changes.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
+import { logger } from '../platform/observability.ts';
 import type { EscalationDispatcher } from './dispatcher.ts';
 import type { AlarmEngineResult } from './engine.ts';
 import { escalationIntentsFor } from './intents.ts';
@@ -75,7 +76,8 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
   const outcome = await deps.store.inTenant(tenantId, async (repos) => {
     const now = deps.clock.now();
     const rules = await work.select(repos, now);
-    if (rules.length === 0) return { value: work.result([], now), intents: 0, changedSites: [], kept: [] };
+    if (rules.length === 0)
+      return { value: work.result([], now), events: [], intents: 0, changedSites: [], kept: [] };
     const decided: (AlarmDecision & { before: LoadedState; version: number })[] = [];
     let toLock = rules;
     if (work.perRule && cache) {
@@ -156,6 +158,7 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
     const kept = decided.map((d) => ({ rule: d.rule, state: d.result.state, version: d.version }));
     return {
       value: work.result(recorded, now),
+      events: entries.flat().map((event) => ({ alarmId: event.alarmId, eventId: event.id, to: event.to })),
       intents: intents.length,
       changedSites: [...changedSites],
       kept,
@@ -164,6 +167,9 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
   // Only what committed is kept: a rolled-back transaction leaves the memory as it was.
   for (const { rule, state, version } of outcome.kept) cache?.set(rule, state, version);
   for (const siteId of outcome.changedSites) deps.changes?.publish({ tenantId, topic: 'alarms', siteId });
+  if (outcome.events.length > 0) {
+    logger.info('alarm events recorded', { tenantId, events: outcome.events, intents: outcome.intents });
+  }
   if (outcome.intents > 0) await deps.dispatcher?.dispatch(tenantId);
   return outcome.value;
 }

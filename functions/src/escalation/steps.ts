@@ -16,6 +16,7 @@ import {
   recordInputSchema,
 } from '@plantwatch/shared';
 import { digestLine } from '../notify/alarm-text.ts';
+import { withCorrelationId } from '../platform/correlation.ts';
 import {
   describeRetry,
   nextPlan,
@@ -252,11 +253,20 @@ export async function recordStep(deps: EscalationStepDeps, raw: unknown): Promis
 }
 
 /** The handlers by task name: the local runner and the Lambda wrappers both dispatch through this. */
+/** A step in the correlation context of the batch that raised the alarm, when the chain carries one. */
+function correlated<T>(input: unknown, step: () => Promise<T>): Promise<T> {
+  const id =
+    typeof input === 'object' && input !== null
+      ? (input as { correlationId?: unknown }).correlationId
+      : undefined;
+  return typeof id === 'string' ? withCorrelationId(id, step) : step();
+}
+
 export function escalationStepHandlers(deps: EscalationStepDeps) {
   return {
-    prepare: (input: unknown) => prepareStep(deps, input),
-    check: (input: unknown) => checkStep(deps, input),
-    notify: (input: unknown) => notifyStep(deps, input),
-    record: (input: unknown) => recordStep(deps, input),
+    prepare: (input: unknown) => correlated(input, () => prepareStep(deps, input)),
+    check: (input: unknown) => correlated(input, () => checkStep(deps, input)),
+    notify: (input: unknown) => correlated(input, () => notifyStep(deps, input)),
+    record: (input: unknown) => correlated(input, () => recordStep(deps, input)),
   };
 }

@@ -21,6 +21,7 @@ import type { DerivedTagCalculator } from '../derived-tags/calculator.ts';
 import { droppedAt } from '../gateway-health/health.ts';
 import type { GatewayTelemetryModel, PlantRepositories } from '../plant/ports.ts';
 import type { Clock } from '../platform/clock.ts';
+import { withCorrelationId } from '../platform/correlation.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { logger } from '../platform/observability.ts';
@@ -49,6 +50,20 @@ export interface IncomingTelemetry {
   payload: Buffer;
   /** When the broker received it, epoch ms: the reference for "too far in the future". */
   receivedAt: number;
+  /** Set by a caller that has one (an HTTP request id); otherwise `<gatewayId>:<seq>` of the message. */
+  correlationId?: string;
+}
+
+/**
+ * The correlation id of a message: `<gatewayId>:<seq>` (a replay of the batch gets the same), read
+ * from the topic and the head of the payload without parsing it (the gateway writes `seq` near the
+ * start); `<gatewayId>:@<receivedAt>` when there is no seq (status messages, command answers).
+ */
+export function correlationIdOf(incoming: IncomingTelemetry): string {
+  if (incoming.correlationId) return incoming.correlationId;
+  const gatewayId = parseTopic(incoming.topic)?.gatewayId ?? 'unknown';
+  const seq = /"seq"\s*:\s*(\d+)/.exec(incoming.payload.subarray(0, 512).toString('utf8'))?.[1];
+  return seq === undefined ? `${gatewayId}:@${incoming.receivedAt}` : `${gatewayId}:${seq}`;
 }
 
 export type IngestOutcome =
@@ -364,7 +379,12 @@ export function createTelemetryIngestor(deps: IngestDeps) {
     }
   }
 
-  async function ingest(incoming: IncomingTelemetry): Promise<IngestOutcome> {
+  /** One message in its correlation context: every log line of its path carries the id. */
+  function ingest(incoming: IncomingTelemetry): Promise<IngestOutcome> {
+    return withCorrelationId(correlationIdOf(incoming), () => ingestMessage(incoming));
+  }
+
+  async function ingestMessage(incoming: IncomingTelemetry): Promise<IngestOutcome> {
     let checked: ReturnType<typeof parse>;
     try {
       const gatewayTopic = parseTopic(incoming.topic);
@@ -417,6 +437,7 @@ export function createTelemetryIngestor(deps: IngestDeps) {
     } catch (error) {
       if (error instanceof DeadLetterError) return deadLetter(incoming, error);
         lastStoredAt = deps.clock.now();
+        logger.debug('telemetry batch stored', { ...topic, seq: message.seq, written, duplicates });
       throw error;
     }
   }

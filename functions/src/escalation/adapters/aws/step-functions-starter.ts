@@ -10,6 +10,7 @@ import {
 import { type EscalationChainInput, escalationExecutionName } from '@plantwatch/shared';
 import type { EscalationStarter } from '../../../alarms/ports.ts';
 import type { Clock } from '../../../platform/clock.ts';
+import { currentCorrelationId } from '../../../platform/correlation.ts';
 import type { TenantStore } from '../../../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../../../platform/id-generator.ts';
 import type { EscalationRepositories } from '../../ports.ts';
@@ -39,7 +40,15 @@ export function createStepFunctionsEscalationStarter(
   return {
     async start({ tenantId, alarmEventId, alarmId, policyId }) {
       const executionName = escalationExecutionName(alarmEventId);
-      const input: EscalationChainInput = { tenantId, executionName, alarmEventId, alarmId, policyId };
+      const correlationId = currentCorrelationId();
+      const input: EscalationChainInput = {
+        tenantId,
+        executionName,
+        alarmEventId,
+        alarmId,
+        policyId,
+        ...(correlationId ? { correlationId } : {}),
+      };
       // The execution first: Step Functions keeps names unique, so a retry after a failure here
       // simply tries again. (Row first, a failed StartExecution would leave a row that blocks it.)
       let exists = false;
