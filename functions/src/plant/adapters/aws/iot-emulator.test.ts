@@ -116,7 +116,10 @@ describe('gateway provisioning on the emulated IoT Core', () => {
     );
   });
 
-  it('hands out a bundle that tells the gateway to publish by Basic Ingest, every 5 s', async () => {
+  // PGlite with every migration applied: about 20 s on an idle two-core runner, more on a busy one.
+  it('hands out a bundle that tells the gateway to publish by Basic Ingest, every 5 s', {
+    timeout: 120_000,
+  }, async () => {
     const database = await openConfigDatabase({ kind: 'pglite' });
     const store = createPostgresConfigStore(database.db, () => database.close());
     try {
