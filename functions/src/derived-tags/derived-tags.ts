@@ -29,7 +29,16 @@ export interface DerivedTagDeps {
   ids: IdGenerator;
   /** The preview reads the inputs' newest values. */
   telemetry: Pick<TelemetryStore, 'latest'>;
+  /** Told after a site's derived tags changed (ingest's copy of them); none: ingest reads them again within 10 s. */
+  derivedTagChanges?: DerivedTagChangeListener | undefined;
 }
+
+export interface DerivedTagChangeListener {
+  derivedTagsChanged(site: { tenantId: string; siteId: string }): void;
+}
+
+const changed = (deps: Pick<DerivedTagDeps, 'derivedTagChanges'>, tenantId: string, siteId: string) =>
+  deps.derivedTagChanges?.derivedTagsChanged({ tenantId, siteId });
 
 /** The telemetry name of a derived tag's samples: its site stands where a gateway would. */
 export const derivedTagRef = (tag: { siteId: string; key: string }): TagRef => ({
@@ -144,7 +153,7 @@ export async function createDerivedTag(
   input: CreateDerivedTag,
 ): Promise<DerivedTag> {
   requireRole(principal, 'engineer');
-  return deps.store.inTenant(principal.tenantId, async (repos) => {
+  const created = await deps.store.inTenant(principal.tenantId, async (repos) => {
     await siteOr404(repos, principal, input.siteId);
     const { inputs, siteDerived } = await resolveInputs(repos, input.siteId, input.key, input.formula);
     if (siteDerived.some((tag) => tag.key === input.key)) {
@@ -153,6 +162,8 @@ export async function createDerivedTag(
     const record: DerivedTagRecord = { id: deps.ids.newId(), ...input, inputs };
     return repos.derivedTags.create(record);
   });
+  changed(deps, principal.tenantId, created.siteId);
+  return created;
 }
 
 export async function updateDerivedTag(
@@ -162,7 +173,7 @@ export async function updateDerivedTag(
   patch: UpdateDerivedTag,
 ): Promise<DerivedTag> {
   requireRole(principal, 'engineer');
-  return deps.store.inTenant(principal.tenantId, async (repos) => {
+  const updated = await deps.store.inTenant(principal.tenantId, async (repos) => {
     const existing = await derivedTagOr404(repos, principal, id);
     const formula = patch.formula ?? existing.formula;
     const inputs =
@@ -182,15 +193,17 @@ export async function updateDerivedTag(
     if (!replaced) throw new NotFoundError('derived tag not found');
     return replaced;
   });
+  changed(deps, principal.tenantId, updated.siteId);
+  return updated;
 }
 
 export async function deleteDerivedTag(
-  deps: Pick<DerivedTagDeps, 'store'>,
+  deps: Pick<DerivedTagDeps, 'store' | 'derivedTagChanges'>,
   principal: Principal,
   id: string,
 ): Promise<void> {
   requireRole(principal, 'engineer');
-  await deps.store.inTenant(principal.tenantId, async (repos) => {
+  const siteId = await deps.store.inTenant(principal.tenantId, async (repos) => {
     const existing = await derivedTagOr404(repos, principal, id);
     const users = (await repos.derivedTags.list({ siteId: existing.siteId, scope: null })).filter((tag) =>
       tag.inputs.some((input) => input.kind === 'derived' && input.id === id),
@@ -201,7 +214,9 @@ export async function deleteDerivedTag(
       );
     }
     await repos.derivedTags.remove(id);
+    return existing.siteId;
   });
+  changed(deps, principal.tenantId, siteId);
 }
 
 /** The formula tried on the inputs' newest stored values: what the editor shows while typing. */

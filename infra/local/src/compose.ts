@@ -23,7 +23,10 @@ import {
 } from '@plantwatch/functions/canary/tenant-canary';
 import { createPlantwatchApi } from '@plantwatch/functions/compose/api';
 import { type ConfigStore, createPostgresConfigStore } from '@plantwatch/functions/compose/config-store';
-import { createDerivedTagCalculator } from '@plantwatch/functions/derived-tags/calculator';
+import {
+  createDerivedTagCalculator,
+  type DerivedTagCalculator,
+} from '@plantwatch/functions/derived-tags/calculator';
 import { createRunningEscalationsLookup } from '@plantwatch/functions/escalation/adapters/postgres/escalation-repos';
 import { recordCommandResponse } from '@plantwatch/functions/gateway-commands/commands';
 import { gatewayHealthRecorder } from '@plantwatch/functions/gateway-health/health';
@@ -190,6 +193,8 @@ export interface LocalCore {
   accounts: LocalAccountParts;
   /** The plan's points a day, counted in the ingest path. */
   pointsMeter: PointsMeter;
+  /** Ingest's derived tags (ADR 0039): told when people change them. */
+  derivedTags: DerivedTagCalculator;
   close(): Promise<void>;
 }
 
@@ -310,6 +315,7 @@ export async function composeCore(
     ) => recordCommandResponse({ store }, ids, part, receivedAt),
   };
   const pointsMeter = localPointsMeter(store);
+  const derivedTags = createDerivedTagCalculator({ store, telemetry });
   const ingestor = createTelemetryIngestor({
     store,
     telemetry,
@@ -318,7 +324,7 @@ export async function composeCore(
     ids: uuidV7Ids,
     gatewayReports,
     points: pointsMeter,
-    derived: createDerivedTagCalculator({ store, telemetry }),
+    derived: derivedTags,
   });
   let reports: LocalReports;
   try {
@@ -354,6 +360,7 @@ export async function composeCore(
     alarms,
     changes,
     ingestor,
+    derivedTags,
     reports,
     accounts: composeLocalAccountParts({
       env,
@@ -428,6 +435,8 @@ export function composeApiDeps(
       },
     },
     configPush,
+    // A formula saved here is what ingest runs from the next batch on.
+    derivedTagChanges: { derivedTagsChanged: (site) => core.derivedTags.forgetSite(site) },
     commandPublisher: broker,
     // HTTP push: the same ingest use-case the broker's messages go through, answered at once.
     telemetrySubmitter: { submit: (message) => core.ingestor.ingest(message) },

@@ -131,5 +131,34 @@ describe('derived tags and backtesting over HTTP', () => {
     });
     expect(tooLong.status).toBe(400);
     expect(JSON.stringify(tooLong.body.error)).toMatch(/limit of 31 days/);
+
+    // a derived tag saved after ingest has read the site's: computed from the very next batch
+    const double = await post('/v1/derived-tags', {
+      siteId,
+      key: 'double',
+      name: 'Double',
+      formula: '${meter:in} * 2',
+    });
+    expect(double.status).toBe(201);
+    await client.publishAsync(
+      telemetryTopic({ tenantId, siteId, gatewayId }),
+      JSON.stringify({
+        v: 1,
+        gw: gatewayId,
+        seq: 2,
+        points: [{ d: 'meter', t: 'in', ts: start + 61_000, v: 21, q: 'good' }],
+      }),
+      { qos: 1 },
+    );
+    const preview = await until(
+      'the new derived tag computed',
+      async () => {
+        const res = await post('/v1/derived-tags/preview', { siteId, formula: '${double}' });
+        return res.body.value === 42 ? res.body : undefined;
+      },
+      5_000,
+      100,
+    );
+    expect(preview).toMatchObject({ value: 42, quality: 'good' });
   });
 });
