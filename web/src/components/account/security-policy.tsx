@@ -3,11 +3,13 @@
 // session lasts (idle and absolute). Admins read it; the owner changes it.
 import type { SecurityPolicy } from '@plantwatch/shared';
 import { useTranslations } from 'next-intl';
+import { useId } from 'react';
 import { updateSecurityPolicy } from '../../server/account-settings-actions.ts';
 import { ActionForm, Field } from '../forms.tsx';
 
 export function SecurityPolicyForm({ policy }: { policy: SecurityPolicy }) {
   const t = useTranslations('securityPolicy');
+  const hintId = useId();
   return (
     <ActionForm
       action={updateSecurityPolicy}
@@ -15,13 +17,20 @@ export function SecurityPolicyForm({ policy }: { policy: SecurityPolicy }) {
       submitLabel={t('save')}
       pendingLabel={t('saving')}
     >
-      <Field
-        name="mfaRequiredForAdmins"
-        label={t('mfaRequired')}
-        type="checkbox"
-        defaultChecked={policy.mfaRequiredForAdmins}
-        hint={t('mfaRequiredHint')}
-      />
+      <div className="field">
+        <label className="check">
+          <input
+            type="checkbox"
+            name="mfaRequiredForAdmins"
+            defaultChecked={policy.mfaRequiredForAdmins}
+            aria-describedby={hintId}
+          />{' '}
+          <strong>{t('mfaRequired')}</strong>
+        </label>
+        <small id={hintId} className="hint">
+          {t('mfaRequiredHint')}
+        </small>
+      </div>
       <Field
         name="sessionIdleMinutes"
         label={t('idleMinutes')}

@@ -40,7 +40,7 @@ export function SessionsTable({ sessions }: { sessions: SessionInfo[] }) {
   const t = useTranslations('account');
   return (
     <>
-      <div className="table-wrap">
+      <div className="table-wrap acct-sessions-wrap">
         <table className="acct-sessions">
           <caption className="muted">{t('sessionsCaption', { n: sessions.length })}</caption>
           <thead>

@@ -94,7 +94,7 @@ export const accounts = {
     mfaOff: 'Off',
     mfaOffText: 'Logins need only your password.',
     requiredNotSetUp: 'Your organisation requires it for your role: set it up now.',
-    mfaOnSince: 'Since {when}.',
+    mfaOnSince: 'Since <when></when>.',
     codesLeft:
       '{n, plural, =0 {No recovery codes left.} one {# recovery code left.} other {# recovery codes left.}}',
     setUp: 'Set up two-step login',

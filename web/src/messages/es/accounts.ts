@@ -102,7 +102,7 @@ export const accounts: MessagesOf<
     mfaOff: 'Desactivado',
     mfaOffText: 'Para iniciar sesión basta su contraseña.',
     requiredNotSetUp: 'Su organización lo exige para su rol: actívelo ahora.',
-    mfaOnSince: 'Desde {when}.',
+    mfaOnSince: 'Desde <when></when>.',
     codesLeft:
       '{n, plural, =0 {No quedan códigos de recuperación.} one {Queda # código de recuperación.} other {Quedan # códigos de recuperación.}}',
     setUp: 'Activar el inicio en dos pasos',

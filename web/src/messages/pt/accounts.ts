@@ -98,7 +98,7 @@ export const accounts: MessagesOf<
     mfaOff: 'Desativado',
     mfaOffText: 'O login pede só a sua senha.',
     requiredNotSetUp: 'Sua organização exige isso para o seu papel: ative agora.',
-    mfaOnSince: 'Desde {when}.',
+    mfaOnSince: 'Desde <when></when>.',
     codesLeft:
       '{n, plural, =0 {Nenhum código de recuperação restante.} one {# código de recuperação restante.} other {# códigos de recuperação restantes.}}',
     setUp: 'Ativar o login em duas etapas',

@@ -90,7 +90,7 @@ export const accounts: MessagesOf<
     mfaOff: '未开启',
     mfaOffText: '登录只需要密码。',
     requiredNotSetUp: '您的组织要求您的角色使用两步登录：请立即设置。',
-    mfaOnSince: '开启于 {when}。',
+    mfaOnSince: '开启于 <when></when>。',
     codesLeft: '{n, plural, =0 {没有剩余的恢复码。} other {剩余 # 个恢复码。}}',
     setUp: '设置两步登录',
     setUpIntro:
