@@ -13,6 +13,7 @@ import type { ChangePublisher } from '../platform/changes.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import { logger } from '../platform/observability.ts';
 import type { EscalationDispatcher } from './dispatcher.ts';
 import type { AlarmEngineResult } from './engine.ts';
@@ -32,6 +33,8 @@ export interface AlarmWorkDeps<R extends AlarmRepositories> {
   dispatcher?: EscalationDispatcher | undefined;
   /** Told after commit which sites' alarms changed, for whoever streams them live (ADR 0028). */
   changes?: ChangePublisher | undefined;
+  /** Counts the alarms raised (alarms_raised). */
+  metrics?: Metrics | undefined;
   /** States kept in memory between units of work (ADR 0034); none: every unit reads them under lock. */
   states?: AlarmStateCache | undefined;
 }
@@ -158,7 +161,9 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
     const kept = decided.map((d) => ({ rule: d.rule, state: d.result.state, version: d.version }));
     return {
       value: work.result(recorded, now),
-      events: entries.flat().map((event) => ({ alarmId: event.alarmId, eventId: event.id, to: event.to })),
+      events: entries
+        .flat()
+        .map((event) => ({ alarmId: event.alarmId, eventId: event.id, from: event.from, to: event.to })),
       intents: intents.length,
       changedSites: [...changedSites],
       kept,
@@ -169,6 +174,8 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
   for (const siteId of outcome.changedSites) deps.changes?.publish({ tenantId, topic: 'alarms', siteId });
   if (outcome.events.length > 0) {
     logger.info('alarm events recorded', { tenantId, events: outcome.events, intents: outcome.intents });
+    const raised = outcome.events.filter((e) => e.to === 'active-unacked' && !e.from.startsWith('active'));
+    if (raised.length > 0) deps.metrics?.increment('alarms_raised', {}, raised.length);
   }
   if (outcome.intents > 0) await deps.dispatcher?.dispatch(tenantId);
   return outcome.value;

@@ -180,10 +180,12 @@ export async function createAwsIngestDeps(
       clock: systemClock,
       ids: uuidV7Ids,
       states: createAlarmStateCache(),
+      metrics,
       ...awsDispatcher(env, store),
     }),
     clock: systemClock,
     ids: uuidV7Ids,
+    metrics,
     // The plan's points a day: over it, messages are dead-lettered with reason quota.
     points: createAwsPointsMeter(store),
     // Derived tags (ADR 0039): computed from the inputs' stored values, stored and alarmed with the batch.

@@ -24,6 +24,7 @@ import type { Clock } from '../platform/clock.ts';
 import { withCorrelationId } from '../platform/correlation.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import { logger } from '../platform/observability.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import type { PointsQuota } from '../usage/points-meter.ts';
@@ -40,6 +41,8 @@ export interface IngestDeps {
   gatewayReports?: GatewayReports;
   /** The tenant's plan's points a day: over it, messages are dead-lettered (quota); none: no limit. */
   points?: PointsQuota;
+  /** Points stored, dead letters by reason, ingest latency and store write time. */
+  metrics?: Metrics;
   /** Computes the site's derived tags a batch feeds (ADR 0039); none: no derived tags. */
   derived?: DerivedTagCalculator;
 }
@@ -109,6 +112,16 @@ function firstNonFinite(parsed: unknown): string | null {
 }
 
 /** A stateful ingestor: it caches each gateway's devices and tags briefly and remembers recent batches. */
+/** The telemetry store's write, timed into telemetry_write_seconds. */
+async function timed<T>(metrics: Metrics | undefined, write: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await write();
+  } finally {
+    metrics?.observe('telemetry_write_seconds', (performance.now() - started) / 1000);
+  }
+}
+
 export function createTelemetryIngestor(deps: IngestDeps) {
   const plants = new Map<string, GatewayPlant>();
   const recentBatches = new Set<string>();
@@ -239,6 +252,7 @@ export function createTelemetryIngestor(deps: IngestDeps) {
     const tenantId = uuid(topic.tenantId);
     const context = { tenantId, siteId: topic.siteId, gatewayId: topic.gatewayId, reason: error.reason };
     logger.warn('telemetry dead-lettered', { ...context, topic: incoming.topic, detail: error.message });
+    deps.metrics?.increment('telemetry_dead_letters', { reason: error.reason });
     if (!tenantId) {
       // No tenant to file it under: the log line above is its record.
       return { status: 'dead-lettered', reason: error.reason, detail: error.message, kept: false };
@@ -417,7 +431,9 @@ export function createTelemetryIngestor(deps: IngestDeps) {
         const derived = deps.derived ? await deps.derived.derive(topic, resolved) : null;
         const records = toTelemetryPointRecords(topic, message);
         const [{ written, duplicates }] = await Promise.all([
-          deps.telemetry.write(derived?.records.length ? [...records, ...derived.records] : records),
+          timed(deps.metrics, () =>
+            deps.telemetry.write(derived?.records.length ? [...records, ...derived.records] : records),
+          ),
           alarms.evaluate({ ...topic, points: resolved }),
           derived?.alarmPoints.length
             ? alarms.evaluate({ ...topic, gatewayId: topic.siteId, points: derived.alarmPoints })
@@ -438,6 +454,11 @@ export function createTelemetryIngestor(deps: IngestDeps) {
       if (error instanceof DeadLetterError) return deadLetter(incoming, error);
         lastStoredAt = deps.clock.now();
         logger.debug('telemetry batch stored', { ...topic, seq: message.seq, written, duplicates });
+        deps.metrics?.increment('telemetry_points_stored', {}, written);
+        deps.metrics?.observe(
+          'ingest_latency_seconds',
+          (deps.clock.now().getTime() - incoming.receivedAt) / 1000,
+        );
       throw error;
     }
   }

@@ -26,14 +26,37 @@ export const counters = {
     help: 'Tenant canaries not acknowledged in time (reason: unacknowledged, or undelivered by any channel)',
     labels: ['reason'],
   },
+  telemetry_points_stored: { help: 'Telemetry points stored (replays not counted)', labels: [] },
+  telemetry_dead_letters: {
+    help: 'Telemetry messages dead-lettered, by reason (schema, unknown_tag, too_old, quota, …)',
+    labels: ['reason'],
+  },
+  alarms_raised: { help: 'Alarms that became active (a transition into active-unacked)', labels: [] },
+  report_runs: { help: 'Report runs finished, by outcome (succeeded, failed)', labels: ['outcome'] },
+  http_requests: {
+    help: 'API requests answered, by method, route template and status code',
+    labels: ['method', 'route', 'status'],
+  },
   replies_ignored: {
     help: 'Inbound replies (SMS, WhatsApp, Telegram) from an address or chat nobody was paged at: ignored',
     labels: ['channel'],
   },
 } as const;
 
-/** Measured values: each is a histogram (seconds). */
+const fast = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Measured values: each is a histogram (seconds), by the labels given (none when absent). */
 export const histograms = {
+  ingest_latency_seconds: {
+    help: "Seconds from the broker's receipt of a telemetry message to its points stored",
+    buckets: fast,
+  },
+  telemetry_write_seconds: { help: "Seconds the telemetry store's write of one message took", buckets: fast },
+  http_request_seconds: {
+    help: 'Seconds to answer an API request, by method and route template',
+    buckets: fast,
+    labels: ['method', 'route'],
+  },
   raise_to_first_page_seconds: {
     help: 'Seconds from an alarm becoming active to the first page of its chain going out',
     buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
@@ -53,6 +76,8 @@ export const gauges = {
   escalation_intents_pending: { help: 'Escalation intents not delivered yet' },
   escalation_intents_failed: { help: 'Escalation intents given up on: someone may not have been paged' },
   escalation_intent_oldest_pending_seconds: { help: 'Age of the oldest escalation intent not delivered yet' },
+  broker_clients: { help: 'MQTT clients connected to the local broker' },
+  gateway_connections: { help: 'Gateways connected to the local broker with their certificate' },
 } as const;
 
 export type CounterName = keyof typeof counters;

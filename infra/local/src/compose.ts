@@ -289,6 +289,7 @@ export async function composeCore(
     dispatcher,
     changes,
     states: createAlarmStateCache(),
+    metrics,
   });
   const canaryEveryMs = options.serviceCanary?.everyMs ?? env.SERVICE_CANARY_MINUTES * 60_000;
   const serviceCanary =
@@ -324,6 +325,7 @@ export async function composeCore(
     ids: uuidV7Ids,
     gatewayReports,
     points: pointsMeter,
+    metrics,
     derived: derivedTags,
   });
   let reports: LocalReports;
@@ -338,6 +340,7 @@ export async function composeCore(
       clock: systemClock,
       ids: uuidV7Ids,
       publicApiUrl,
+      metrics,
       ...(options.reports ? { options: options.reports } : {}),
     });
   } catch (error) {

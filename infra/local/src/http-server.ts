@@ -3,7 +3,8 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { ApiEvent, ApiHandler } from '@plantwatch/functions/platform/http/index';
+import { type ApiEvent, type ApiHandler, apiRoutes } from '@plantwatch/functions/platform/http/index';
+import type { Metrics } from '@plantwatch/functions/platform/metrics';
 import { z } from 'zod';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -107,6 +108,20 @@ async function sendStream(
   }
 }
 
+/** Route templates (`/v1/sites/{siteId}`), so request metrics have a label per route, not per id. */
+const routeTemplates = apiRoutes.map((route) => ({
+  method: route.method as string,
+  path: route.path,
+  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+}));
+
+export function routeTemplateOf(method: string, pathname: string): string {
+  return (
+    routeTemplates.find((route) => route.method === method && route.pattern.test(pathname))?.path ??
+    'unmatched'
+  );
+}
+
 /** Serves the handler on a server that may already listen (the runtime binds first, then composes). */
 export function serveApi(
   server: Server,
@@ -120,6 +135,8 @@ export function serveApi(
      * of /v1/health is down, then 503): the probes a container orchestrator restarts and routes by.
      */
     readiness?: () => Promise<{ status: string; down: string[] }>;
+    /** Counts every API request (http_requests) and times it (http_request_seconds). */
+    requests?: Metrics;
   } = {},
 ): void {
   server.on('request', async (request: IncomingMessage, response: ServerResponse) => {
@@ -164,7 +181,18 @@ export function serveApi(
       );
       return;
     }
-    const result = await handler(toApiEvent(request, body));
+    const started = performance.now();
+    const event = toApiEvent(request, body);
+    const result = await handler(event);
+    if (extras.requests) {
+      const method = event.requestContext.http.method;
+      const route = routeTemplateOf(method, event.rawPath);
+      extras.requests.increment('http_requests', { method, route, status: String(result.statusCode) });
+      extras.requests.observe('http_request_seconds', (performance.now() - started) / 1000, {
+        method,
+        route,
+      });
+    }
     if (result.bodyStream) {
       await sendStream(response, result.statusCode, result.headers, result.bodyStream);
       return;

@@ -37,7 +37,7 @@ export interface MqttBroker {
   /** The cloud's side (config, command requests): QoS 1, delivered to subscribers, retained if asked. */
   publish(message: { topic: string; payload: string; retain: boolean }): Promise<void>;
   /** For /v1/health and /metrics: whether it still takes connections, and how many clients it has. */
-  status(): { listening: boolean; clients: number };
+  status(): { listening: boolean; clients: number; gateways: number };
   close(): Promise<void>;
 }
 
@@ -213,7 +213,11 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
           (error) => (error ? reject(error) : resolve()),
         );
       }),
-    status: () => ({ listening: server.listening && !broker.closed, clients: broker.connectedClients }),
+    status: () => ({
+      listening: server.listening && !broker.closed,
+      clients: broker.connectedClients,
+      gateways: sessions.size,
+    }),
     async close() {
       await new Promise<void>((done) => broker.close(() => done()));
       await new Promise<void>((done) => server.close(() => done()));

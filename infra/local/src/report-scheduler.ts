@@ -7,6 +7,7 @@ import type { ConfigStore } from '@plantwatch/functions/compose/config-store';
 import type { Clock } from '@plantwatch/functions/platform/clock';
 import type { ConfigDb } from '@plantwatch/functions/platform/database/database';
 import type { IdGenerator } from '@plantwatch/functions/platform/id-generator';
+import type { Metrics } from '@plantwatch/functions/platform/metrics';
 import { logger } from '@plantwatch/functions/platform/observability';
 import {
   createDirectoryReportFiles,
@@ -72,6 +73,7 @@ export async function createLocalReports(input: {
   /** Where download links in e-mails point (PUBLIC_API_URL, or the API's own address). */
   publicApiUrl: string;
   options?: LocalReportOptions;
+  metrics?: Metrics;
 }): Promise<LocalReports> {
   const options = input.options ?? {};
   const dataDir = resolve(input.dataDir);
@@ -94,7 +96,13 @@ export async function createLocalReports(input: {
   };
   const clock = options.clock ?? input.clock;
   const jobDeps = { store: input.store, telemetry: input.telemetry, clock, ids: input.ids, reports: deps };
-  const queue = createLocalReportJobQueue(({ tenantId, runId }) => runReportJob(jobDeps, tenantId, runId), {
+  // Each finished run counted by outcome (report_runs on /metrics).
+  const runAndCount = async (tenantId: string, runId: string) => {
+    const run = await runReportJob(jobDeps, tenantId, runId);
+    if (run) input.metrics?.increment('report_runs', { outcome: run.status });
+    return run;
+  };
+  const queue = createLocalReportJobQueue(({ tenantId, runId }) => runAndCount(tenantId, runId), {
     onError: (error, job) =>
       logger.error('report run failed outside its record', { ...job, error: String(error) }),
   });

@@ -226,8 +226,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const api = createLocalApi(deps, webProxySecret);
     const demo = (options.seedDemo ?? true) ? await seedDemo(deps, env) : null;
     const admin = embedded ? await adminAccess(dataDir, apiUrl) : null;
+    // The broker's clients and connected gateways, read at each scrape.
+    core.metrics.onCollect(async () => {
+      const status = broker.status();
+      core.metrics.gauge('broker_clients', status.clients);
+      core.metrics.gauge('gateway_connections', status.gateways);
+    });
     serveApi(server, api, {
       metrics: core.metrics,
+      requests: core.metrics,
       readiness: async () => {
         const report = await runHealthChecks(deps.healthChecks);
         const down = report.checks.filter((check) => check.required && check.status === 'down');

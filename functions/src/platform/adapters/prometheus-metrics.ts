@@ -45,6 +45,7 @@ export function createPrometheusMetrics(): PrometheusMetrics {
         name: `${PREFIX}${name}`,
         help: spec.help,
         buckets: [...spec.buckets],
+        labelNames: 'labels' in spec ? [...spec.labels] : [],
         registers: [registry],
       }),
     );
