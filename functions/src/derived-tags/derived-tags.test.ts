@@ -20,6 +20,7 @@ import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
+import { exportCsv, latestValues, tagSeries } from '../telemetry/telemetry.ts';
 import { createDerivedTagCalculator } from './calculator.ts';
 import {
   createDerivedTag,
@@ -291,6 +292,33 @@ describe('derived tags', () => {
       // a replayed batch stores nothing twice and raises nothing again
       expect(await send(2, [{ d: 'outlet', ts: t0 + 1000, v: 90 }])).toEqual({ status: 'replay' });
       expect(await rangeOf('balance')).toHaveLength(4);
+
+      // charted and exported by id like any tag; another tenant's derived tag is not found
+      const telemetryDeps = { store, telemetry };
+      const [latest] = await latestValues(telemetryDeps, plant.principal, { tagIds: [balance.id] });
+      expect(latest).toMatchObject({ tagId: balance.id, name: 'balance', unit: 'm³/h', quality: 'bad' });
+      const { series } = await tagSeries(telemetryDeps, plant.principal, {
+        tagIds: [balance.id],
+        from: t0,
+        to: t0 + 4000,
+        maxPoints: 4,
+        aggregates: ['max'],
+      });
+      expect(series[0]?.buckets.map((bucket) => bucket.max)).toEqual([1, 10, -90]);
+      let csv = '';
+      for await (const chunk of await exportCsv(telemetryDeps, plant.principal, {
+        tagIds: [ratio.id],
+        from: t0,
+        to: NOW,
+      }))
+        csv += chunk;
+      expect(csv.split('\n')[3]).toBe(
+        `${new Date(t0 + 2000).toISOString()},${ratio.id},${DERIVED_DEVICE_KEY},ratio,division by zero,bad`,
+      );
+      const stranger = (await createPlant(store)).principal;
+      await expect(latestValues(telemetryDeps, stranger, { tagIds: [balance.id] })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
     });
 
     it('previews a formula on the newest stored values without saving it', async () => {

@@ -2,11 +2,13 @@
 // named by id in the API; the plant model turns them into telemetry names (gateway, device key, tag
 // key) within the caller's tenant and sites, so a tag the caller may not see is simply not found.
 import {
+  DERIVED_DEVICE_KEY,
   type DeadLetterList,
   type DeadLetterQuery,
   NotFoundError,
   type TelemetryValue,
 } from '@plantwatch/shared';
+import type { DerivedTagRepositories } from '../derived-tags/ports.ts';
 import type { DeadLetterRepositories } from '../ingest/ports.ts';
 import type { PlantRepositories, TagTelemetryRef } from '../plant/ports.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
@@ -15,7 +17,7 @@ import type { SeriesAggregate, SeriesBucket, TelemetrySample, TelemetryStore } f
 
 /** The ports the telemetry queries run on. */
 export interface TelemetryDeps {
-  store: TenantStore<PlantRepositories & DeadLetterRepositories>;
+  store: TenantStore<PlantRepositories & DeadLetterRepositories & Partial<DerivedTagRepositories>>;
   telemetry: TelemetryStore;
 }
 
@@ -50,6 +52,22 @@ async function resolveTags(
     }
     const refs = await repos.tags.telemetryRefs({ ...selection, scope: principal.siteIds });
     if (selection.tagIds) {
+      // A derived tag (ADR 0039) is named by id like a tag: its samples sit under its site.
+      for (const id of selection.tagIds) {
+        if (refs.some((ref) => ref.tagId === id)) continue;
+        const derived = await repos.derivedTags?.get(id);
+        if (!derived || !canSeeSite(principal, derived.siteId)) continue;
+        refs.push({
+          tagId: derived.id,
+          tagKey: derived.key,
+          name: derived.name,
+          unit: derived.unit,
+          deviceId: derived.id,
+          deviceKey: DERIVED_DEVICE_KEY,
+          gatewayId: derived.siteId,
+          siteId: derived.siteId,
+        });
+      }
       const found = new Set(refs.map((ref) => ref.tagId));
       const missing = selection.tagIds.find((id) => !found.has(id));
       if (missing) throw new NotFoundError(`tag ${missing} not found`);
