@@ -379,6 +379,75 @@ describe('a control-room operator', () => {
     E2E_TEST_MS,
   );
 
+  it(
+    'shows the asset tree beside the site with rolled-up alarm counts, and an asset page with its measurements live, in four languages',
+    async () => {
+      const { assets } = await api.get<{
+        assets: { id: string; name: string; measurements: { name: string; tagId: string | null }[] }[];
+      }>(`/v1/sites/${siteId}/assets`);
+      const pump = assets.find((asset) => asset.name === 'Pump 1');
+      const motorCurrent = pump?.measurements.find((m) => m.name === 'Motor current')?.tagId;
+      if (!pump || !motorCurrent) throw new Error('the demo has no Pump 1 with a motor current');
+      await raisedAt(await tripAlarm('Pump 1 current check', 'low', motorCurrent));
+
+      const { context, page } = await e2e.newPage();
+      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      await page.goto(`${e2e.web.url}/sites/${siteId}`);
+      const tree = page.getByRole('navigation', { name: 'Assets of North Pumping Station' });
+      const lowOn = (name: string) =>
+        tree
+          .locator('.asset-node', { has: page.locator(`a[data-asset="${name}"]`) })
+          .locator('.severity-low');
+      // the low alarm on Pump 1's motor current counts on Pump 1 and rolls up to the area above it
+      await expect.poll(() => lowOn('Pump 1').locator('[aria-hidden]').textContent()).toBe('1');
+      expect(await lowOn('Pump 1').textContent()).toContain('1 Low');
+      expect(
+        Number(await lowOn('Inlet works').locator('[aria-hidden]').textContent()),
+      ).toBeGreaterThanOrEqual(1);
+      await checkBasics(page, 'site-assets');
+
+      await tree.getByRole('link', { name: 'Pump 1' }).click();
+      await page.waitForURL(/\/assets\//);
+      await page.getByRole('heading', { level: 1, name: /Pump 1/ }).waitFor();
+      const value = page.locator('tr[data-measurement="Motor current"] .live-value');
+      await expect.poll(() => value.textContent(), { timeout: 20_000 }).toMatch(/\d/);
+      expect(await page.locator('tr[data-measurement="Running"] .live-value').textContent()).toMatch(
+        /true|false/,
+      );
+      await page.getByText('Pump 1 current check').waitFor();
+      expect(await page.getByText('NP3153-0042').count()).toBe(1);
+      await checkBasics(page, 'asset-en');
+      await page.getByRole('link', { name: 'Its alarms in the console' }).click();
+      await page.getByText('Only alarms under Pump 1').waitFor();
+      expect(await page.getByText('Pump 1 current check').count()).toBeGreaterThanOrEqual(1);
+      await context.close();
+
+      // the user's language (as the user menu sets it), a phone in the dark theme in English
+      for (const variant of [
+        { language: null, phone: true, heading: 'Measurements', shot: 'asset-phone-dark' },
+        { language: 'pt-BR', phone: false, heading: 'Medições', shot: 'asset-pt-BR' },
+        { language: 'es', phone: false, heading: 'Mediciones', shot: 'asset-es' },
+        { language: 'zh-CN', phone: false, heading: '测量值', shot: 'asset-zh-CN' },
+      ]) {
+        const other = await e2e.newPage(variant.phone ? { viewport: PHONE, colorScheme: 'dark' } : {});
+        await logIn(other.page, e2e.web, DEMO.email, DEMO.password);
+        expect((await api.put('/v1/me/preferences', { language: variant.language })).status).toBe(200);
+        await other.page.goto(`${e2e.web.url}/assets/${pump.id}`);
+        await other.page.getByRole('heading', { level: 2, name: variant.heading }).waitFor();
+        if (variant.phone) {
+          const sideways = await other.page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          expect(sideways).toBeLessThanOrEqual(0);
+        }
+        await checkBasics(other.page, variant.shot);
+        await other.context.close();
+      }
+      await api.put('/v1/me/preferences', {});
+    },
+    E2E_TEST_MS,
+  );
+
   it('logged no console errors', () => {
     // The 404 probes above are requests of this test, not of a page, so they are not counted.
     expect(e2e.consoleErrors).toEqual([]);

@@ -33,10 +33,16 @@ beforeAll(async () => {
     first('/v1/reports', 'reports'),
     first('/v1/users', 'users'),
   ]);
+  const asset = site
+    ? (await api.get<{ assets: { id: string; name: string }[] }>(`/v1/sites/${site.id}/assets`)).assets.find(
+        (candidate) => candidate.name === 'Pump 1',
+      )
+    : undefined;
   paths.push(
     { name: 'home', path: '/' },
     { name: 'fleet', path: '/fleet' },
     ...(site ? [{ name: 'site', path: `/sites/${site.id}` }] : []),
+    ...(asset ? [{ name: 'asset', path: `/assets/${asset.id}` }] : []),
     { name: 'alarms', path: '/alarms' },
     ...(rule ? [{ name: 'alarm-history', path: `/alarms/${rule.id}` }] : []),
     { name: 'reports', path: '/reports' },
