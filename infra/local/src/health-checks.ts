@@ -1,8 +1,10 @@
 // What /v1/health checks on the local runtime: each component it runs (the stores, the broker, the
 // report scheduler, the escalation dispatcher, ingest) and each capability that can be degraded.
 import { escalationHealthCheck } from '@plantwatch/functions/alarms/dispatcher';
+import type { ConfigStore } from '@plantwatch/functions/compose/config-store';
 import { configPushHealthCheck } from '@plantwatch/functions/plant/config-push';
 import { systemClock } from '@plantwatch/functions/platform/clock';
+import type { ConfigDatabase } from '@plantwatch/functions/platform/database/database';
 import {
   componentCheck,
   configStoreCheck,
@@ -10,15 +12,27 @@ import {
   lastIngestCheck,
   telemetryStoreCheck,
 } from '@plantwatch/functions/platform/health';
+import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import { sql } from 'drizzle-orm';
-import type { LocalCore, LocalStores } from './compose.ts';
 
 /** A pass of the report scheduler runs every minute: three missed ones is a stuck scheduler. */
 const SCHEDULER_LATE_MS = 3 * 60_000;
 
+/** What the checks read: the stores, and the parts of the core that run (compose.ts passes both). */
+interface CheckedStores {
+  database: ConfigDatabase;
+  store: ConfigStore;
+  telemetry: TelemetryStore;
+}
+interface CheckedCore {
+  reports: { schedulerStatus(): { running: boolean; lastPassAt: Date | null; lastError: string | null } };
+  ingestor: { lastStoredAt(): Date | null };
+  serviceCanary: { health: HealthCheck } | null;
+}
+
 export function localHealthChecks(
-  stores: LocalStores,
-  core: LocalCore,
+  stores: CheckedStores,
+  core: CheckedCore,
   broker: { status?(): { listening: boolean; clients: number } },
   startedAt: Date,
 ): HealthCheck[] {
