@@ -26,7 +26,12 @@ export const localEnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
-  TELEMETRY_STORE: z.enum(['duckdb', 'postgres', 'timestream']).default('duckdb'),
+  /** Timestream is the AWS stack's alone (`-c telemetryStore=timestream`): refused here by name. */
+  TELEMETRY_STORE: z
+    .enum(['duckdb', 'postgres'], {
+      message: 'must be duckdb or postgres (Timestream is for the AWS stack only, docs/telemetry.md)',
+    })
+    .default('duckdb'),
   /**
    * How long a gateway provisioned here may hold changes to publish them together (written into its
    * bundle). Messages cost nothing on this broker and a change to an alarmed value waits up to this

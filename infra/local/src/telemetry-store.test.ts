@@ -16,6 +16,12 @@ describe('choosing the telemetry store from TELEMETRY_STORE', () => {
     );
   });
 
+  it("refuses Timestream by name: it is the AWS stack's alone", () => {
+    expect(() => parseLocalEnv({ TELEMETRY_STORE: 'timestream' })).toThrow(
+      /must be duckdb or postgres \(Timestream is for the AWS stack only.*\n.*TELEMETRY_STORE/,
+    );
+  });
+
   it('caps DuckDB at 512MB unless TELEMETRY_MEMORY_LIMIT says otherwise, and refuses what is not a size', () => {
     expect(parseLocalEnv({}).TELEMETRY_MEMORY_LIMIT).toBe('512MB');
     expect(
