@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiSession,
   checkBasics as checkPage,
   DEMO,
   E2E_SETUP_MS,
@@ -545,6 +546,66 @@ describe('the web app in Chromium', () => {
           /Riverside|North Pumping|gw-north|gw-riverside|plc-1/,
         );
       }
+      await context.close();
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    "makes an HTTP push device's key on its page, shows it once, and the key stops working once revoked",
+    async () => {
+      const api = await apiSession(runtime.apiUrl);
+      const sites = await api.get<{ sites: { id: string; name: string }[] }>('/v1/sites');
+      const site = sites.sites.find((s) => s.name === 'North Pumping Station') ?? sites.sites[0];
+      const gateways = await api.get<{ gateways: { id: string; siteId: string }[] }>('/v1/gateways');
+      const gateway = gateways.gateways.find((g) => g.siteId === site?.id);
+      const device = await api.post('/v1/devices', {
+        gatewayId: gateway?.id,
+        key: `esp-${Date.now()}`,
+        name: 'Tank sensor',
+        connection: { protocol: 'http-push' },
+      });
+      expect(device.status).toBe(201);
+      const deviceId = ((await device.json()) as { id: string }).id;
+      expect(
+        (
+          await api.post('/v1/tags', {
+            deviceId,
+            key: 'level',
+            name: 'Tank level',
+            address: { kind: 'http' },
+          })
+        ).status,
+      ).toBe(201);
+
+      const { context, page } = await newPage();
+      await logIn(page, DEMO.email, DEMO.password);
+      await page.goto(`${web.url}/config/devices/${deviceId}`);
+      await page.getByRole('heading', { name: 'Device keys' }).waitFor();
+      await page.getByText('No keys yet').waitFor();
+      await page.getByLabel('Name').fill('Tank sensor key');
+      await page.getByRole('button', { name: 'Make a key' }).click();
+      await page.getByText('Copy it into the device now').waitFor();
+      const key = await page.getByRole('textbox', { name: 'Device key' }).inputValue();
+      expect(key).toMatch(/^pwh_/);
+      await checkBasics(page, 'device-keys');
+
+      const push = (v: number) =>
+        fetch(`${runtime.apiUrl}/v1/ingest/http`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ readings: [{ tag: 'level', v }] }),
+        });
+      expect((await push(1.5)).status).toBe(200);
+
+      // Listed by its first characters only; after a reload the key itself is nowhere on the page.
+      await page.reload();
+      await page.getByRole('cell', { name: 'Tank sensor key' }).waitFor();
+      expect(await page.content()).not.toContain(key);
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Revoke Tank sensor key' }).click();
+      await page.getByText('revoked', { exact: false }).first().waitFor();
+      expect((await push(2.5)).status).toBe(401);
       await context.close();
     },
     E2E_TEST_MS,

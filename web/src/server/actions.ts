@@ -5,8 +5,10 @@ import 'server-only';
 import {
   acceptInviteSchema,
   createApiKeySchema,
+  createDeviceKeySchema,
   createDeviceSchema,
   createdApiKeySchema,
+  createdDeviceKeySchema,
   createGatewaySchema,
   createSiteSchema,
   createTagSchema,
@@ -369,6 +371,38 @@ export async function revokeApiKey(apiKeyId: string): Promise<FormState> {
   return mutate(async () => {
     await change('admin', 'DELETE', `/v1/api-keys/${encodeURIComponent(apiKeyId)}`);
     revalidatePath('/api-keys');
+    return { status: 'ok' };
+  });
+}
+
+// --- HTTP push device keys (issue 18) ---
+
+const deviceKeysPath = (deviceId: string) => `/v1/devices/${encodeURIComponent(deviceId)}/keys`;
+
+export async function createDeviceKey(
+  deviceId: string,
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
+  const t = await getTranslations();
+  return mutate(async () => {
+    const input = validate(createDeviceKeySchema, { name: text(form, 'name') });
+    const created = createdDeviceKeySchema.parse(
+      await change('engineer', 'POST', deviceKeysPath(deviceId), input),
+    );
+    revalidatePath(`/config/devices/${deviceId}`);
+    return {
+      status: 'ok',
+      message: t('deviceKeys.createdOnce', { name: created.name }),
+      secret: { label: t('deviceKeys.secret'), value: created.key },
+    };
+  });
+}
+
+export async function revokeDeviceKey(deviceId: string, keyId: string): Promise<FormState> {
+  return mutate(async () => {
+    await change('engineer', 'DELETE', `${deviceKeysPath(deviceId)}/${encodeURIComponent(keyId)}`);
+    revalidatePath(`/config/devices/${deviceId}`);
     return { status: 'ok' };
   });
 }

@@ -4,6 +4,7 @@ import { assets } from './assets.ts';
 import { common } from './common.ts';
 import { configure } from './configure.ts';
 import { delivery } from './delivery.ts';
+import { deviceKeys } from './device-keys.ts';
 import { gatewaysRemote } from './gateways-remote.ts';
 import { monitor } from './monitor.ts';
 import { people } from './people.ts';
@@ -18,5 +19,6 @@ export const en = {
   ...delivery,
   ...accounts,
   ...gatewaysRemote,
+  ...deviceKeys,
   ...assets,
 };

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { addressText } from '../../../../../browse-tags.ts';
 import { ConfigTable } from '../../../../../components/config-list.tsx';
+import { DeviceKeys } from '../../../../../components/device-keys.tsx';
 import { BrowseDevice } from '../../../../../components/gateway-remote/browse-device.tsx';
 import '../../../../../components/gateway-remote/gateway-remote.css';
 import { ReadOnce } from '../../../../../components/gateway-remote/read-once.tsx';
@@ -61,7 +62,8 @@ export default async function DevicePage(props: { params: Promise<{ deviceId: st
           <Link href={`/config/tags?deviceId=${device.id}`}>{t('device.editTags')}</Link>
         </p>
       </section>
-      {engineer ? (
+      {protocol === 'http-push' ? <DeviceKeys deviceId={device.id} engineer={engineer} /> : null}
+      {engineer && protocol !== 'http-push' ? (
         <>
           <section aria-labelledby="read-once">
             <h2 id="read-once">{t('readOnce.heading')}</h2>
