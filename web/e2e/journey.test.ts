@@ -346,21 +346,23 @@ describe('the web app in Chromium', () => {
 
       await page.goto(`${web.url}/config/tags`);
       await checkBasics(page, 'config-tags-import');
-      const importForm = page.getByRole('form', { name: 'Import tags from CSV' });
+      const importForm = page.getByRole('form', { name: 'Import and export tags (CSV)' });
       await importForm
         .getByLabel('or paste CSV')
         .fill(
           'key,name,unit,area,address,type\nturbidity,Turbidity,NTU,holding,0,float32\nbad,Bad,,coil,1,float32\n',
         );
-      await importForm.getByRole('button', { name: 'Import tags' }).click();
+      await importForm.getByRole('button', { name: 'Check import' }).click();
       await importForm.getByText('Row 3, type: a coil holds one bit: type must be bool').waitFor();
       await importForm
         .getByLabel('or paste CSV')
         .fill(
           'key,name,unit,area,address,type\nturbidity,Turbidity,NTU,holding,0,float32\nrunning,Running,,coil,1,bool\n',
         );
-      await importForm.getByRole('button', { name: 'Import tags' }).click();
-      await importForm.getByText('Imported 2 tags.').waitFor();
+      await importForm.getByRole('button', { name: 'Check import' }).click();
+      await importForm.getByRole('heading', { name: '2 tags added' }).waitFor();
+      await importForm.getByRole('button', { name: 'Import', exact: true }).click();
+      await importForm.getByText(/^Imported: 2 added, 0 changed, 0 deleted; sent as v\d+\.$/).waitFor();
       await page.getByRole('rowheader', { name: 'Turbidity' }).waitFor();
 
       await navigate(page, 'Settings', 'API keys');

@@ -4,7 +4,7 @@ import { addressKindFor, type DeviceProtocol, modbusAreas, modbusTypes } from '@
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import type { FormState } from '../form-state.ts';
-import { ActionForm, Field, SelectField, TextAreaField } from './forms.tsx';
+import { ActionForm, Field, SelectField } from './forms.tsx';
 
 type Action = (previous: FormState, form: FormData) => Promise<FormState>;
 type Choice = { value: string; label: string };
@@ -137,28 +137,6 @@ export function TagForm(props: {
       <Field name="scale" label={c('scale')} type="number" step="any" defaultValue="1" />
       <Field name="offset" label={c('offset')} type="number" step="any" defaultValue="0" />
       <Field name="deadband" label={c('deadband')} type="number" step="any" min={0} defaultValue="0" />
-    </ActionForm>
-  );
-}
-
-export function TagImportForm(props: { action: Action; devices: Choice[]; deviceId?: string }) {
-  const c = useTranslations('config');
-  return (
-    <ActionForm
-      action={props.action}
-      label={c('csvHeading')}
-      submitLabel={c('csvImport')}
-      pendingLabel={c('csvImporting')}
-    >
-      <p className="hint">{c('csvIntro')}</p>
-      <SelectField
-        name="deviceId"
-        label={c('device')}
-        options={props.devices}
-        defaultValue={props.deviceId}
-      />
-      <Field name="file" label={c('csvFile')} type="file" accept=".csv,text/csv" />
-      <TextAreaField name="csv" label={c('csvText')} rows={5} />
     </ActionForm>
   );
 }

@@ -12,7 +12,6 @@ import {
   createGatewaySchema,
   createSiteSchema,
   createTagSchema,
-  deviceSchema,
   invitationSchema,
   inviteUserSchema,
   type Role,
@@ -25,7 +24,6 @@ import { revalidatePath } from 'next/cache';
 import { getTranslations } from 'next-intl/server';
 import type { z } from 'zod';
 import type { FormState } from '../form-state.ts';
-import { parseTagCsv } from '../tag-csv.ts';
 import { ApiError, ApiUnavailableError, callApi } from './api.ts';
 import { startWebSession } from './auth.ts';
 import { serverConfig } from './config.ts';
@@ -262,48 +260,6 @@ export async function createTag(_previous: FormState, form: FormData): Promise<F
     await change('engineer', 'POST', '/v1/tags', input);
     revalidatePath('/', 'layout');
     return { status: 'ok', message: t('config.added', { what: input.name }) };
-  });
-}
-
-export async function importTags(_previous: FormState, form: FormData): Promise<FormState> {
-  const t = await getTranslations();
-  return mutate(async () => {
-    const viewer = await viewerWithRole('engineer');
-    const deviceId = text(form, 'deviceId') ?? '';
-    const file = form.get('file');
-    const csv = file instanceof File && file.size > 0 ? await file.text() : (text(form, 'csv') ?? '');
-    const device = deviceSchema.parse(
-      await callApi('GET', `/v1/devices/${encodeURIComponent(deviceId)}`, { token: viewer.token }),
-    );
-    const parsed = parseTagCsv(csv, device.id, device.connection.protocol);
-    if (!parsed.ok) {
-      return {
-        status: 'error',
-        message: t('config.csvNotSaved'),
-        rowErrors: parsed.errors.map((e) =>
-          t('config.csvRowError', { row: e.row, field: e.field, message: e.message }),
-        ),
-      };
-    }
-    if (!parsed.tags.length) return { status: 'error', message: t('config.csvNothing') };
-    let imported = 0;
-    for (const [index, tag] of parsed.tags.entries()) {
-      try {
-        await callApi('POST', '/v1/tags', { token: viewer.token, body: tag });
-        imported++;
-      } catch (error) {
-        revalidatePath('/', 'layout');
-        if (!(error instanceof ApiError) || error.status >= 500) throw error;
-        const limited = await planLimitState(error, t('config.csvImported', { n: imported }));
-        if (limited) return limited;
-        return {
-          status: 'error',
-          message: `${t('config.csvImported', { n: imported })} ${t('config.csvRowError', { row: index + 2, field: tag.key, message: error.message })}`,
-        };
-      }
-    }
-    revalidatePath('/', 'layout');
-    return { status: 'ok', message: t('config.csvImported', { n: imported }) };
   });
 }
 

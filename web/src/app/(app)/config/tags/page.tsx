@@ -2,10 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
-import { TagForm, TagImportForm } from '../../../../components/plant-forms.tsx';
+import { DeviceTemplates } from '../../../../components/gateway-remote/device-templates.tsx';
+import '../../../../components/gateway-remote/gateway-remote.css';
+import { TagCsvImport } from '../../../../components/gateway-remote/tag-csv-import.tsx';
+import { TagForm } from '../../../../components/plant-forms.tsx';
 import { describeTagAddress } from '../../../../plant-text.ts';
-import { createTag, deleteTag, importTags } from '../../../../server/actions.ts';
+import { createTag, deleteTag } from '../../../../server/actions.ts';
 import { listDevices, listTags } from '../../../../server/data.ts';
+import { listDeviceTemplates } from '../../../../server/gateway-remote-data.ts';
 import { can } from '../../../../server/viewer.ts';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -15,10 +19,15 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function TagsConfigPage(props: { searchParams: Promise<{ deviceId?: string }> }) {
   const { deviceId: requested } = await props.searchParams;
-  const [devices, engineer] = await Promise.all([listDevices(), can('engineer')]);
+  const [devices, engineer, templates] = await Promise.all([
+    listDevices(),
+    can('engineer'),
+    listDeviceTemplates(),
+  ]);
   const deviceId = devices.some((d) => d.id === requested) ? requested : devices[0]?.id;
   const tags = deviceId ? await listTags(deviceId) : [];
   const c = await getTranslations('config');
+  const r = await getTranslations('remote');
   const choices = devices.map((d) => ({
     value: d.id,
     label: `${d.name} (${d.key})`,
@@ -76,10 +85,20 @@ export default async function TagsConfigPage(props: { searchParams: Promise<{ de
             <TagForm action={createTag} devices={choices} deviceId={deviceId} />
           </section>
           <section aria-labelledby="import-tags">
-            <h2 id="import-tags">{c('csvHeading')}</h2>
-            <TagImportForm action={importTags} devices={choices} deviceId={deviceId} />
+            <h2 id="import-tags">{r('csv.heading')}</h2>
+            <TagCsvImport devices={choices} deviceId={deviceId} />
           </section>
         </div>
+      ) : null}
+      {!engineer && deviceId ? (
+        <p>
+          <a href={`/api/devices/${deviceId}/tags-csv`} download>
+            {r('csv.exportShort')}
+          </a>
+        </p>
+      ) : null}
+      {devices.length > 0 ? (
+        <DeviceTemplates templates={templates} devices={devices} deviceId={deviceId} engineer={engineer} />
       ) : null}
     </ConfigPage>
   );

@@ -1,0 +1,1 @@
+export { tagsCsv as GET } from '../../../../../server/tag-export.ts';
