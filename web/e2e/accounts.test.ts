@@ -368,6 +368,7 @@ describe('accounts in Chromium', () => {
       await page.goto(`${web.url}/users`);
       const row = page.getByRole('row', { name: /Adam Admin/ });
       expect(await row.locator('.acct-badge').textContent()).toBe('On');
+      await checkBasics(page, 'users-two-step');
       await row.getByRole('link', { name: 'Login and devices of Adam Admin' }).click();
       await page.getByRole('heading', { name: 'Login of Adam Admin' }).waitFor();
       await page.getByText(/Locked for new devices until .+, after failed logins\./).waitFor();
