@@ -414,7 +414,8 @@ describe('a control-room operator', () => {
       expect(await page.locator('tr[data-measurement="Running"] .live-value').textContent()).toMatch(
         /true|false/,
       );
-      await page.getByText('Pump 1 current check').waitFor();
+      // listed under the asset's alarms (the alarm bar may also name it as the newest)
+      await page.locator('.alarm-item', { hasText: 'Pump 1 current check' }).waitFor();
       expect(await page.getByText('NP3153-0042').count()).toBe(1);
       await checkBasics(page, 'asset-en');
       await page.getByRole('link', { name: 'Its alarms in the console' }).click();
