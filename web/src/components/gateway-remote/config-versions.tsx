@@ -4,34 +4,10 @@
 import type { ConfigActor, GatewayConfigVersion, GatewayHealth } from '@plantwatch/shared';
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
+import { type VersionStatus, versionStatus } from '../../config-version-status.ts';
 import { rollbackConfig } from '../../server/gateway-remote-actions.ts';
 import { LocalTime } from '../local-time.tsx';
 import { ConfirmButton } from './confirm-button.tsx';
-
-export type VersionStatus =
-  | { kind: 'running' }
-  | { kind: 'rejected'; reason: string }
-  | { kind: 'replaced' }
-  | { kind: 'superseded' }
-  | { kind: 'waiting-broker'; attempts: number; error: string | null }
-  | { kind: 'failed'; error: string | null }
-  | { kind: 'waiting-gateway' };
-
-/** Where one version stands: at the broker (published or not) and at the gateway (runs it or refused it). */
-export function versionStatus(version: GatewayConfigVersion, config: GatewayHealth['config']): VersionStatus {
-  const applied = config.appliedVersion;
-  if (config.rejected && config.rejected.version === version.version) {
-    return { kind: 'rejected', reason: config.rejected.reason };
-  }
-  if (applied === version.version) return { kind: 'running' };
-  if (version.publish.state === 'superseded') return { kind: 'superseded' };
-  if (applied !== null && version.version < applied) return { kind: 'replaced' };
-  if (version.publish.state === 'pending') {
-    return { kind: 'waiting-broker', attempts: version.publish.attempts, error: version.publish.lastError };
-  }
-  if (version.publish.state === 'failed') return { kind: 'failed', error: version.publish.lastError };
-  return { kind: 'waiting-gateway' };
-}
 
 const BADGE: Record<VersionStatus['kind'], string> = {
   running: 'config-applied',
