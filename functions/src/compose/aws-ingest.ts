@@ -24,7 +24,7 @@ import {
   parseAwsRetentionEnv,
   parseAwsStoresEnv,
 } from './aws-env.ts';
-import { openAwsStores } from './aws-stores.ts';
+import { openAwsConfigDatabase, openAwsTelemetryStore } from './aws-stores.ts';
 import { createPostgresConfigStore } from './config-store.ts';
 
 /** Without a dead-letter queue a rejected record cannot be kept: it fails, and is delivered again. */
@@ -81,12 +81,15 @@ export async function createAwsTelemetryRetention(
 export async function createAwsRetentionRun(
   env: AwsRetentionEnv = parseAwsRetentionEnv(),
 ): Promise<() => Promise<{ tenants: number; applied: number; failed: number }>> {
-  const { database, telemetry } = await openAwsStores(env);
+  const url = await databaseUrl(env, new SecretsManagerClient({ region: env.AWS_REGION }));
+  const database = await openAwsConfigDatabase(env, url);
   const store = createPostgresConfigStore(database.db, () => database.close());
+  // Timestream is not opened: its table's retention applies there, and opening it costs a discovery call.
+  const telemetry = env.TELEMETRY_STORE === 'postgres' ? await openAwsTelemetryStore(env, url) : null;
   const reportFiles = env.REPORTS_BUCKET
     ? createS3ReportFiles(new S3Client({ region: env.AWS_REGION }), env.REPORTS_BUCKET)
     : undefined;
-  const deleteTenantBefore = telemetry.deleteTenantBefore?.bind(telemetry);
+  const deleteTenantBefore = telemetry?.deleteTenantBefore?.bind(telemetry);
   return () =>
     runRetention({
       store,
