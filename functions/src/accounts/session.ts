@@ -3,7 +3,7 @@
 // recorded once a minute), and API keys beside them.
 import { type Session, UnauthenticatedError } from '@plantwatch/shared';
 import type { Principal } from '../platform/principal.ts';
-import type { AccountDeps } from './accounts.ts';
+import type { AccountDeps } from './deps.ts';
 import type { AccountRepositories, ClientInfo } from './ports.ts';
 import { API_KEY_PREFIX, DEVICE_PREFIX, hashSecret, newSecret, SESSION_PREFIX } from './tokens.ts';
 
