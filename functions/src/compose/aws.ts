@@ -17,6 +17,7 @@ import { createAlarmEvaluator } from '../alarms/evaluator.ts';
 import { createAlarmStateCache } from '../alarms/state-cache.ts';
 import { createServiceCanary, serviceCanaryHealth } from '../canary/service-canary.ts';
 import { createTenantCanaryScheduler } from '../canary/tenant-canary.ts';
+import { createDerivedTagCalculator } from '../derived-tags/calculator.ts';
 import {
   createSfnClient,
   createStepFunctionsEscalationStarter,
@@ -28,7 +29,6 @@ import { gatewayHealthRecorder } from '../gateway-health/health.ts';
 import { createPostgresHousekeepingStore } from '../housekeeping/adapters/postgres/housekeeping.ts';
 import type { HousekeepingDeps } from '../housekeeping/housekeeping.ts';
 import { basicIngestSubmitter } from '../http-ingest/adapters/aws/basic-ingest-submitter.ts';
-import { createDerivedTagCalculator } from '../derived-tags/calculator.ts';
 import type { IngestDeps } from '../ingest/ingest.ts';
 import { createSesEmailSender, createSnsSmsSender } from '../notify/adapters/aws.ts';
 import { outboxSender } from '../notify/adapters/outbox.ts';
@@ -242,14 +242,14 @@ export async function createAwsApiDeps(
     ...awsDispatcher(env, store),
     healthChecks: cachedHealthChecks(
       [
-        escalationHealthCheck(store, systemClock),
-        serviceCanaryHealth({ store, clock: systemClock }),
-        configPushHealthCheck(store, systemClock),
         configStoreCheck({
           kind: database.kind,
           execute: (statement) => database.db.execute(sql.raw(statement)),
         }),
         telemetryStoreCheck(telemetry),
+        escalationHealthCheck(store, systemClock),
+        serviceCanaryHealth({ store, clock: systemClock }),
+        configPushHealthCheck(store, systemClock),
       ],
       systemClock,
     ),

@@ -128,11 +128,11 @@ export function createTelemetryIngestor(deps: IngestDeps) {
   const inFlight = new Map<string, Promise<IngestOutcome>>();
   const alarms = coalesceAlarmEvaluations(deps.alarms);
   const dataMarkedAt = new Map<string, number>();
+  /** When this process last stored a telemetry batch (/v1/health's last-ingest check). */
+  let lastStoredAt: Date | null = null;
 
   async function loadPlant(tenantId: string, gatewayId: string): Promise<GatewayPlant | null> {
     const plant = await deps.store.inTenant(tenantId, async (repos) => {
-  /** When this process last stored a telemetry batch (/v1/health's last-ingest check). */
-  let lastStoredAt: Date | null = null;
       const gateway = await repos.gateways.get(gatewayId);
       if (!gateway) return null;
       return { siteId: gateway.siteId, model: await repos.gateways.telemetryModel(gatewayId) };
@@ -442,6 +442,13 @@ export function createTelemetryIngestor(deps: IngestDeps) {
         deps.points?.record(topic.tenantId, { stored: written });
         await markData(topic, incoming.receivedAt);
         remember(batchKey);
+        lastStoredAt = deps.clock.now();
+        logger.debug('telemetry batch stored', { ...topic, seq: message.seq, written, duplicates });
+        deps.metrics?.increment('telemetry_points_stored', {}, written);
+        deps.metrics?.observe(
+          'ingest_latency_seconds',
+          (deps.clock.now().getTime() - incoming.receivedAt) / 1000,
+        );
         return { status: 'stored', written, duplicates };
       })();
       inFlight.set(batchKey, work);
@@ -452,13 +459,6 @@ export function createTelemetryIngestor(deps: IngestDeps) {
       }
     } catch (error) {
       if (error instanceof DeadLetterError) return deadLetter(incoming, error);
-        lastStoredAt = deps.clock.now();
-        logger.debug('telemetry batch stored', { ...topic, seq: message.seq, written, duplicates });
-        deps.metrics?.increment('telemetry_points_stored', {}, written);
-        deps.metrics?.observe(
-          'ingest_latency_seconds',
-          (deps.clock.now().getTime() - incoming.receivedAt) / 1000,
-        );
       throw error;
     }
   }
@@ -473,6 +473,8 @@ export function createTelemetryIngestor(deps: IngestDeps) {
      */
     ingestBatch: (messages: readonly IncomingTelemetry[]): Promise<PromiseSettledResult<IngestOutcome>[]> =>
       Promise.allSettled(messages.map(ingest)),
+    /** When this process last stored a telemetry batch; null before the first. */
+    lastStoredAt: (): Date | null => lastStoredAt,
     /** Forget what is cached of a gateway's plant: its devices or tags changed. */
     forgetGateway({ tenantId, gatewayId }: { tenantId: string; gatewayId: string }): void {
       plants.delete(`${tenantId}/${gatewayId}`);
@@ -481,5 +483,3 @@ export function createTelemetryIngestor(deps: IngestDeps) {
 }
 
 export type TelemetryIngestor = ReturnType<typeof createTelemetryIngestor>;
-    /** When this process last stored a telemetry batch; null before the first. */
-    lastStoredAt: (): Date | null => lastStoredAt,

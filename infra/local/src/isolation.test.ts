@@ -650,6 +650,7 @@ describe('tenant isolation on every route', () => {
       policies: await get('/v1/escalation-policies'),
       canary: await get('/v1/settings/canary'),
       canaryRuns: await get('/v1/canary/runs'),
+      retention: await get('/v1/retention'),
       users: await get('/v1/users'),
       templates: await get('/v1/device-templates'),
       assets: await get(`/v1/sites/${a.ids.site}/assets`),
@@ -657,7 +658,6 @@ describe('tenant isolation on every route', () => {
       configVersions: await get(`/v1/gateways/${a.ids.gateway}/config-versions`),
       apiKeys: (await get('/v1/api-keys')).apiKeys.map((k: { lastUsedAt: unknown }) => ({
         ...k,
-      retention: await get('/v1/retention'),
         lastUsedAt: null,
       })),
     };

@@ -297,8 +297,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       3_600_000,
     );
     front.push(() => usageSnapshot.stop());
-    usageSnapshot.runNow().catch((error: unknown) => logger.error('usage snapshot failed', { error }));
-    core.reports.start();
     // Each tenant's retention, once a night after 02:00 in its time zone (looked at hourly, and now).
     const deleteTenantBefore = stores.telemetry.deleteTenantBefore?.bind(stores.telemetry);
     const retention = startPeriodic(
@@ -316,6 +314,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     );
     front.push(() => retention.stop());
     retention.runNow().catch((error: unknown) => logger.error('retention failed', { error }));
+    usageSnapshot.runNow().catch((error: unknown) => logger.error('usage snapshot failed', { error }));
+    core.reports.start();
     const resumed = await core.escalation.resumeRunning();
     if (resumed > 0) notes.push(`Escalation: resumed ${resumed} chain(s) left running by the last stop`);
     // Pages the last stop left undelivered go out now, not at the first alarm check.

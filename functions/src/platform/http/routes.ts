@@ -41,21 +41,21 @@ import type { ReportUseCaseDeps } from '../../reports/definitions.ts';
 import type { LogoDeps } from '../../reports/logo.ts';
 import { reportRoutes } from '../../reports/routes.ts';
 import { logoRoutes } from '../../reports/routes-logo.ts';
-import { liveRoutes, type SiteLiveDeps } from '../../telemetry/live-stream.ts';
-import { telemetryRoutes } from '../../telemetry/routes.ts';
 import type { RetentionDeps } from '../../retention/retention.ts';
 import { retentionRoutes } from '../../retention/routes.ts';
+import { liveRoutes, type SiteLiveDeps } from '../../telemetry/live-stream.ts';
+import { telemetryRoutes } from '../../telemetry/routes.ts';
 import type { TelemetryDeps } from '../../telemetry/telemetry.ts';
 import { usageRoutes } from '../../usage/routes.ts';
 import type { UsageDeps } from '../../usage/usage.ts';
 import type { Clock } from '../clock.ts';
 import type { TenantStore } from '../database/tenant-store.ts';
 import { type HealthCheck, runHealthChecks } from '../health.ts';
+import { json } from './http.ts';
 import { type InboundLimitDeps, limitInbound } from './inbound-limits.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.ts';
 import { type Route, routesOn } from './route.ts';
 
-import { json } from './http.ts';
 export const API_VERSION = '0.1.0';
 
 type RouteDeps =
@@ -68,9 +68,9 @@ type RouteDeps =
   | PlantDeps
   | GatewayCommandDeps
   | GatewayHealthDeps
+  | RetentionDeps
   | ProvisioningDeps
   | TelemetryDeps
-  | RetentionDeps
   | DerivedTagDeps
   | BacktestDeps
   | SiteLiveDeps
@@ -109,6 +109,8 @@ export interface SystemRouteDeps {
 
 const { defineRoute } = routesOn<SystemRouteDeps>();
 
+const healthStatusSchema = z.enum(['ok', 'degraded', 'down']);
+
 export const healthSchema = z
   .object({
     status: healthStatusSchema,
@@ -122,8 +124,6 @@ export const healthSchema = z
       }),
     ),
   })
-const healthStatusSchema = z.enum(['ok', 'degraded', 'down']);
-
   .meta({ id: 'Health' });
 
 // Built by hand rather than with defineRoute: its answer is the same body with 200 or 503, and a load
@@ -170,10 +170,10 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...accountSecurityRoutes,
   ...tenantRoutes,
   ...usageRoutes,
+  ...retentionRoutes,
   ...plantRoutes,
   ...gatewayHealthRoutes,
   ...gatewayCommandRoutes,
-  ...retentionRoutes,
   ...deviceKeyRoutes,
   ...telemetryRoutes,
   ...derivedTagRoutes,
