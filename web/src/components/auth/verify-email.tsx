@@ -33,10 +33,16 @@ export function VerifyEmail() {
     // On success the action redirects (signed in); it returns only when the link did not work.
     void verifyEmail(token).then(setState, () => setState({ status: 'error', message: t('verifyFailed') }));
   }, [t]);
-  // Next's router writes the address it started with (the token's fragment too) back when the server
-  // action's answer arrives: take the token out again once the page shows that answer.
+  // Next's router writes the address it started with (the token's fragment too) back when it commits
+  // the server action's answer, which can land after this page shows that answer: take the token out
+  // again then, and a few times over the next moments.
   useEffect(() => {
-    if (state) forgetToken();
+    if (!state) return;
+    forgetToken();
+    const timers = [100, 500, 1500, 3000].map((ms) => window.setTimeout(forgetToken, ms));
+    return () => {
+      for (const timer of timers) window.clearTimeout(timer);
+    };
   }, [state]);
   if (!state) {
     return (
