@@ -85,7 +85,7 @@ export default async function AlarmHistoryPage(props: Props) {
   // The value at a transition with its unit, in the unit the viewer reads this quantity in (as the console).
   const unitOfTag = new Map(tags.map((tag) => [tag.id, tag.unit]));
   const tagOfAlarm = new Map(ruleAlarms.map((alarm) => [alarm.id, alarm.tagId]));
-  const valueOf = (event: AlarmEvent): string => {
+  const shownValue = (event: AlarmEvent): string => {
     if (event.value === undefined) return '';
     const tagId = tagOfAlarm.get(event.alarmId);
     const shown = displayUnit(tagId ? (unitOfTag.get(tagId) ?? '') : '', units);
@@ -170,7 +170,7 @@ export default async function AlarmHistoryPage(props: Props) {
                   </td>
                   <td>{actorOf(event, userNames, t)}</td>
                   <td>{t(`alarms.channels.${event.channel}`)}</td>
-                  <td>{event.comment ?? valueOf(event)}</td>
+                  <td>{event.comment ?? shownValue(event)}</td>
                 </tr>
               ))}
             </tbody>
