@@ -5,7 +5,8 @@ import type { Device, Tag } from '@plantwatch/shared';
 export function describeTagAddress(address: Tag['address']): string {
   switch (address.kind) {
     case 'modbus':
-      return `${address.area} ${address.address} (${address.type})`;
+      // "holding 7 bit 3 (bool)": a bool packed in a register names its bit.
+      return `${address.area} ${address.address}${address.bit === undefined ? '' : ` bit ${address.bit}`} (${address.type})`;
     case 'opcua':
       return address.nodeId;
     case 'sparkplug':
