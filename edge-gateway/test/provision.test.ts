@@ -45,6 +45,8 @@ describe('provision', () => {
       key: 'gateway.key',
       telemetryTopic: topic,
       publishIntervalMs: 5000,
+      // the bundle's settings schema fills in the status interval the cloud did not name
+      statusIntervalSeconds: 10,
     });
   });
 
