@@ -1,4 +1,4 @@
-import { duckDbSettings } from '@plantwatch/functions/telemetry/adapters/duckdb/telemetry-store';
+import { duckDbSettings } from '@plantwatch/functions/telemetry/adapters/duckdb/files';
 import { describe, expect, it } from 'vitest';
 import { parseLocalEnv } from './env.ts';
 import { duckDbPath, openTelemetryStore } from './telemetry-store.ts';

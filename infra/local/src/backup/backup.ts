@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { restorePgliteDump } from '@plantwatch/functions/platform/database/database';
 import type { HealthCheck } from '@plantwatch/functions/platform/health';
 import { logger } from '@plantwatch/functions/platform/observability';
-import { importDuckDbSnapshot } from '@plantwatch/functions/telemetry/adapters/duckdb/telemetry-store';
+import { importDuckDbSnapshot } from '@plantwatch/functions/telemetry/adapters/duckdb/files';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { duckDbPath } from '../telemetry-store.ts';

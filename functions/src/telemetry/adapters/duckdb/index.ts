@@ -1,1 +1,2 @@
-export { type DuckDbTelemetryOptions, openDuckDbTelemetryStore } from './telemetry-store.ts';
+export type { DuckDbTelemetryOptions } from './files.ts';
+export { openDuckDbTelemetryStore } from './telemetry-store.ts';
