@@ -1,7 +1,8 @@
 // The alarm engine: pure ISA-18.2 state machines driven by samples, time and operators. No I/O and no
 // clock: every time comes in as an argument, and every result is a new state plus its transitions.
-import type { AlarmEvent, AlarmRule, AlarmState, LimitLevel } from '@plantwatch/shared';
+import type { AlarmRule, AlarmState, LimitLevel } from '@plantwatch/shared';
 import { type AlarmSample, conditionsForSample } from './conditions.ts';
+import { isActive } from './engine-views.ts';
 import {
   type AlarmActor,
   type AlarmChannel,
@@ -15,6 +16,8 @@ import {
 } from './state.ts';
 
 export type { AlarmSample } from './conditions.ts';
+export { isActive, mostSevereActiveLevel, toAlarmEvent } from './engine-views.ts';
+
 export * from './state.ts';
 
 export const engineActor: AlarmActor = { type: 'system', name: 'alarm engine' };
@@ -56,10 +59,6 @@ function done(work: Work): AlarmEngineResult {
     work.state.lastTransitionTs = Math.max(work.state.lastTransitionTs ?? transition.at, transition.at);
   }
   return { state: work.state, transitions: work.transitions };
-}
-
-export function isActive(state: AlarmState): boolean {
-  return state === 'active-unacked' || state === 'active-acked';
 }
 
 /** Shelved, out of service or suppressed: the condition is still followed, its transitions wait. */
@@ -339,27 +338,6 @@ export function returnToService(
   });
 }
 
-/** The most severe level of a limit stack that is in alarm now, or null. */
-export function mostSevereActiveLevel(rule: AlarmRule, state: AlarmRuleState): LimitLevel | null {
-  if (rule.kind !== 'limit') return null;
-  const active = rule.levels
-    .filter((entry) => isActive(state.alarms[entry.level]?.state ?? 'normal'))
-    .sort(
-      (a, b) =>
-        severityRank(a.severity) - severityRank(b.severity) || outerRank(a.level) - outerRank(b.level),
-    );
-  return active[0]?.level ?? null;
-}
-
-const severityOrder = ['critical', 'high', 'medium', 'low'] as const;
-function severityRank(severity: (typeof severityOrder)[number]): number {
-  return severityOrder.indexOf(severity);
-}
-/** HiHi and LoLo are further from normal than Hi and Lo. */
-function outerRank(level: LimitLevel): number {
-  return level === 'hihi' || level === 'lolo' ? 0 : 1;
-}
-
 export interface GatewayStatusChange {
   online: boolean;
   /** When the status arrived (the broker's receive time: an offline Last Will carries its connect time). */
@@ -480,27 +458,4 @@ export function applyGatewayStatus(
     return result.state;
   });
   return { gateway: gatewayResult.state, devices: deviceStates, transitions };
-}
-
-/** The journal entry for a transition, once the caller has the ids the engine does not make. */
-export function toAlarmEvent(
-  transition: AlarmTransition,
-  ids: { id: string; tenantId: string; siteId: string; alarmId: string },
-): AlarmEvent {
-  const event: AlarmEvent = {
-    id: ids.id,
-    tenantId: ids.tenantId,
-    alarmId: ids.alarmId,
-    ruleId: transition.ruleId,
-    siteId: ids.siteId,
-    at: new Date(transition.at).toISOString(),
-    from: transition.from,
-    to: transition.to,
-    kind: transition.kind,
-    by: transition.by,
-    channel: transition.channel,
-  };
-  if (transition.value !== undefined) event.value = transition.value;
-  if (transition.comment !== undefined) event.comment = transition.comment;
-  return event;
 }
