@@ -91,6 +91,11 @@ export function apiClient(apiUrl: string, mailbox: Mailbox): Pick<TestApi, 'call
       },
       body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
+    // An event stream stays open as long as the client reads it: its status and headers are the answer.
+    if (/text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
+      await response.body?.cancel();
+      return { status: response.status, headers: response.headers, body: undefined };
+    }
     const text = await response.text();
     // JSON answers parsed; any other (an image, a file) kept as its text.
     const isJson = /json/i.test(response.headers.get('content-type') ?? '');
