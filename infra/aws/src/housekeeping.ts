@@ -1,9 +1,11 @@
 // Housekeeping on AWS: an EventBridge schedule runs a function every hour that deletes long-expired
-// sessions and acknowledgement links and fails report runs a crash left queued or running.
-import { Duration } from 'aws-cdk-lib';
+// sessions and acknowledgement links, fails report runs a crash left queued or running, and applies
+// each tenant's retention on its night (report files past it deleted from the reports bucket).
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PlantwatchFunction } from './house-function.ts';
@@ -15,6 +17,8 @@ export interface HousekeepingProps {
   readonly environment: Record<string, string>;
   /** The database login's secret, read at cold start. */
   readonly databaseSecret?: secretsmanager.ISecret;
+  /** The report files' bucket: files of runs past a tenant's retention are deleted there. */
+  readonly reportsBucket?: s3.IBucket;
 }
 
 export class Housekeeping extends Construct {
@@ -32,9 +36,27 @@ export class Housekeeping extends Construct {
       reservedConcurrentExecutions: 1,
       vpc: props.vpc,
       securityGroups: [props.functionSecurityGroup],
-      environment: props.environment,
+      environment: {
+        ...props.environment,
+        ...(props.reportsBucket ? { REPORTS_BUCKET: props.reportsBucket.bucketName } : {}),
+      },
     });
     props.databaseSecret?.grantRead(this.housekeepingFunction);
+    if (props.reportsBucket) {
+      props.reportsBucket.grantDelete(this.housekeepingFunction);
+      Validations.of(this.housekeepingFunction).acknowledge(
+        {
+          id: 'AwsSolutions::AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+          reason:
+            'grantDelete: deleting objects (and their versions) in the reports bucket only, for retention.',
+        },
+        {
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(props.reportsBucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+          reason:
+            'Report files are objects under per-tenant keys; retention deletes those past it in this bucket only.',
+        },
+      );
+    }
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Runs housekeeping on the config store',
       // The same interval as the local runtime's timer (HOUSEKEEPING_INTERVAL_MS).

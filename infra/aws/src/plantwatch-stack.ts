@@ -142,6 +142,7 @@ export class PlantwatchStack extends Stack {
       vpc: this.network.vpc,
       functionSecurityGroup: this.network.functionSecurityGroup,
       environment: storesEnvironment,
+      reportsBucket: this.data.reportsBucket,
     });
     this.notifyFlush = new NotifyFlush(this, 'NotifyFlush', {
       vpc: this.network.vpc,

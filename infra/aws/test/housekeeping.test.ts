@@ -20,11 +20,16 @@ describe('the Housekeeping construct', () => {
     });
   });
 
-  it('gives the function the config store, in the VPC, with the database secret and tracing, nothing else', () => {
+  it('gives the function the config store and the reports bucket, in the VPC, with the database secret and tracing, nothing else', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Housekeeping'),
       Timeout: 300,
-      Environment: { Variables: Match.objectLike({ DATABASE_HOST: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({
+          DATABASE_HOST: Match.anyValue(),
+          REPORTS_BUCKET: { Ref: logicalId(stack, stack.data.reportsBucket) },
+        }),
+      },
       VpcConfig: Match.objectLike({ SecurityGroupIds: Match.anyValue() }),
     });
     const policies = template.findResources('AWS::IAM::Policy', {
@@ -41,6 +46,8 @@ describe('the Housekeeping construct', () => {
         'secretsmanager:DescribeSecret',
         'xray:PutTraceSegments',
         'xray:PutTelemetryRecords',
+        // retention deletes report files past it, in the reports bucket only
+        's3:DeleteObject*',
       ]),
     );
   });
