@@ -11,6 +11,7 @@ import { provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
 import type { MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalRuntimeOptions } from './runtime.ts';
+import { ephemeralKeyRing } from './secrets-keys.ts';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
 import { connectGateway } from './testing/mqtt.ts';
 import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';
@@ -228,8 +229,11 @@ describe('escalation chain on the local runtime', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-escalation-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const database = { kind: 'pglite' as const, dataDir };
+    // The key ring stays across the restart, as DATA_DIR's does: the tenant's provider secrets were
+    // sealed with it, and a runtime with another ring could not page anyone.
+    const accounts = { keyRing: ephemeralKeyRing() };
     // a long wait, so the process stops while the chain waits for level two
-    const plant = await plantWithPolicy({ database, escalationWaitMs: 60_000 }, 0);
+    const plant = await plantWithPolicy({ database, accounts, escalationWaitMs: 60_000 }, 0);
     await plant.publish(1, Date.now() - 5000, [3.9, 4.8]);
     await outboxWith(plant, 1, 10_000);
     const row = await until(
@@ -245,7 +249,7 @@ describe('escalation chain on the local runtime', () => {
     await plant.client.endAsync(true);
     await plant.api.close();
 
-    const restarted = await startTestApi({ database, escalationWaitMs: 200 });
+    const restarted = await startTestApi({ database, accounts, escalationWaitMs: 200 });
     cleanups.push(() => restarted.close());
     expect(restarted.runtime.notes).toContain('Escalation: resumed 1 chain(s) left running by the last stop');
     const again = await restarted.runtime.escalation.start({
