@@ -8,12 +8,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModbusSimulator } from '../../edge-gateway/sim/modbus-sim.ts';
 import { freePort } from '../../edge-gateway/sim/ports.ts';
 import { cliPath, gatewayNodeFlags } from '../../edge-gateway/src/spawn.ts';
+import { stopChild, waitForPort } from '../child-processes.ts';
 import { type Benchmark, type BenchResult, progress, round, withBaseline } from '../harness.ts';
 
 const settings = { devices: 20, registers: 100, pollMs: 1000, sampleMs: 10_000, firstPollTimeoutMs: 60_000 };
@@ -21,35 +21,6 @@ const settings = { devices: 20, registers: 100, pollMs: 1000, sampleMs: 10_000, 
 const mosquittoBinary = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'].find((p) =>
   existsSync(p),
 );
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
-}
-
-function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill(signal);
-  });
-}
 
 /** Resident set size of a process in MB (Linux /proc; the benchmark machines are Linux). */
 async function rssMb(pid: number): Promise<number> {
@@ -143,7 +114,7 @@ async function measure(): Promise<Footprint> {
 
     progress(`gateway footprint: read --once on ${settings.devices} PLCs (baseline)`);
     const readOnce = await timeToFirstPolls(sims, ['read', '--config', configFile, '--once']);
-    await stopChild(readOnce.child);
+    await stopChild(readOnce.child, 'SIGTERM', 10_000);
 
     progress(
       `gateway footprint: edge-gateway run with ${settings.devices} PLCs × ${settings.registers} registers`,
@@ -170,8 +141,8 @@ async function measure(): Promise<Footprint> {
     return result;
   } finally {
     clearInterval(mover);
-    await stopChild(gateway);
-    await stopChild(broker);
+    await stopChild(gateway, 'SIGTERM', 10_000);
+    await stopChild(broker, 'SIGTERM', 10_000);
     await Promise.allSettled(sims.map((sim) => sim.stop()));
     await rm(dir, { recursive: true, force: true });
   }

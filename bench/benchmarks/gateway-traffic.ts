@@ -7,7 +7,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { ModbusSimulator } from '../../edge-gateway/sim/modbus-sim.ts';
 import { freePort } from '../../edge-gateway/sim/ports.ts';
 import { Gateway } from '../../edge-gateway/src/gateway.ts';
 import { createLogger } from '../../edge-gateway/src/log.ts';
+import { stopChild, waitForPort } from '../child-processes.ts';
 import { type Benchmark, type BenchResult, progress, round, withBaseline } from '../harness.ts';
 
 export const TRAFFIC_FILE = fileURLToPath(
@@ -57,35 +57,6 @@ export interface MeasuredTraffic {
   /** Bytes of a message besides its points. */
   envelopeBytes: number;
   intervals: IntervalTraffic[];
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
-}
-
-function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 const gatewayId = (interval: number) => `gw-traffic-${interval}`;

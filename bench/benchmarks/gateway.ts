@@ -6,7 +6,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { type GatewayConfigInput, gatewayConfigSchema } from '@plantwatch/shared
 import { freePort } from '../../edge-gateway/sim/ports.ts';
 import { Gateway } from '../../edge-gateway/src/gateway.ts';
 import { createLogger } from '../../edge-gateway/src/log.ts';
+import { stopChild, waitForPort } from '../child-processes.ts';
 import { type Benchmark, type BenchResult, progress, round, withBaseline } from '../harness.ts';
 
 const settings = { devices: 100, registers: 100, pollMs: 1000, warmUpMs: 10_000, measureMs: 15_000 };
@@ -21,35 +21,6 @@ const settings = { devices: 100, registers: 100, pollMs: 1000, warmUpMs: 10_000,
 const mosquittoBinary = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'].find((p) =>
   existsSync(p),
 );
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
-}
-
-function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 async function startFarm(): Promise<{ child: ChildProcess; ports: number[] }> {
   const script = fileURLToPath(new URL('../../edge-gateway/sim/modbus-farm.ts', import.meta.url));
