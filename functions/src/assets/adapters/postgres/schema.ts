@@ -94,10 +94,17 @@ export const assetMeasurements = pgTable(
     name: text('name').notNull(),
     unit: text('unit').notNull().default(''),
     tagId: uuid('tag_id'),
+    /**
+     * A measurement bound to a derived tag (ADR 0044) names it here instead of in tag_id (the API calls
+     * both tagId); its foreign key, ON DELETE SET NULL of this column alone, is in the hand-written
+     * migration drizzle/*_asset_measurements_derived_rls.sql.
+     */
+    derivedTagId: uuid('derived_tag_id'),
   },
   (t) => [
     unique('asset_measurements_asset_name_key').on(t.assetId, t.name),
     index('asset_measurements_tenant_tag_idx').on(t.tenantId, t.tagId),
+    index('asset_measurements_tenant_derived_tag_idx').on(t.tenantId, t.derivedTagId),
     tenantForeignKey('asset_measurements_asset_fk', [t.tenantId, t.assetId], assets).onDelete('cascade'),
   ],
 );

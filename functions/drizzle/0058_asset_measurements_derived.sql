@@ -1,0 +1,2 @@
+ALTER TABLE "asset_measurements" ADD COLUMN "derived_tag_id" uuid;--> statement-breakpoint
+CREATE INDEX "asset_measurements_tenant_derived_tag_idx" ON "asset_measurements" USING btree ("tenant_id","derived_tag_id");
