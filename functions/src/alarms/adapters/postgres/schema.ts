@@ -117,6 +117,8 @@ export const escalationIntents = pgTable(
     alarmEventId: uuid('alarm_event_id').notNull(),
     policyId: uuid('policy_id'),
     reason: text('reason'),
+    /** The correlation id of the batch (or check pass) that raised it: a re-driven chain carries it. */
+    correlationId: text('correlation_id'),
     state: text('state', { enum: ['pending', 'started', 'failed'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),

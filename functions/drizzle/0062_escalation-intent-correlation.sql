@@ -1,0 +1,1 @@
+ALTER TABLE "escalation_intents" ADD COLUMN "correlation_id" text;
