@@ -26,10 +26,18 @@ import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
-import type { AssetMeasurementRecord, AssetRecord, AssetRepositories } from './ports.ts';
+import type {
+  AssetMeasurementRecord,
+  AssetPropagationRepositories,
+  AssetRecord,
+  AssetRepositories,
+  AssetUsageRepositories,
+} from './ports.ts';
 
 /** What the asset use-cases reach: their tables, the sites and tags they hang from, the alarm rules made for them. */
 export type AssetStoreRepositories = AssetRepositories &
+  AssetPropagationRepositories &
+  AssetUsageRepositories &
   AssetScopeRepositories &
   Pick<PlantRepositories, 'sites' | 'gateways' | 'tags'> &
   AlarmStoreRepositories;
@@ -76,8 +84,8 @@ async function checkParent(
 }
 
 /**
- * Every bound tag must be a tag of the asset's site: another site's or tenant's tag is "not found"
- * (the tenant's own other sites are not revealed either), naming the measurement.
+ * Every bound tag must be a tag or a derived tag (ADR 0044) of the asset's site: another site's or
+ * tenant's is "not found" (the tenant's own other sites are not revealed either), naming the measurement.
  */
 export async function checkMeasurements(
   repos: AssetStoreRepositories,
@@ -87,7 +95,8 @@ export async function checkMeasurements(
 ): Promise<void> {
   for (const [index, measurement] of measurements.entries()) {
     if (measurement.tagId === null) continue;
-    const tag = await repos.tags.get(measurement.tagId);
+    const tag =
+      (await repos.tags.get(measurement.tagId)) ?? (await repos.derivedTags?.get(measurement.tagId));
     if (!tag || tag.siteId !== siteId)
       throw new NotFoundError(`${field}[${index}].tagId: tag not found at this site`, {
         details: { field: `${field}[${index}].tagId` },
@@ -167,7 +176,8 @@ export const moveAsset = (deps: AssetDeps, principal: Principal, assetId: string
 
 /**
  * Deletes an asset and everything under it, in one transaction; refused (409, naming them) while any
- * of them has alarm rules made for it, so no rule is left watching a measurement that is gone.
+ * of them has alarm rules made for it, so no rule is left watching a measurement that is gone, or
+ * while a report's scope names any of them (ADR 0043).
  */
 export const deleteAsset = (deps: AssetDeps, principal: Principal, assetId: string) =>
   inTenant(deps, principal, async (repos) => {
@@ -188,6 +198,14 @@ export const deleteAsset = (deps: AssetDeps, principal: Principal, assetId: stri
         },
       );
     }
+    const reports = await repos.assetUsage.reportsUsing(ids);
+    if (reports.length > 0)
+      throw new ConflictError(
+        `"${asset.name}" cannot be deleted: report${reports.length > 1 ? 's' : ''} ${reports
+          .map((r) => `"${r.name}"`)
+          .join(', ')} cover${reports.length > 1 ? '' : 's'} it; change their scope first`,
+        { details: { reports } },
+      );
     return { deleted: await repos.assets.removeSubtree(asset.id) };
   });
 

@@ -7,6 +7,7 @@ import {
   type AssetExportNode,
   type AssetHierarchy,
   ConflictError,
+  DERIVED_DEVICE_KEY,
   InvalidInputError,
 } from '@plantwatch/shared';
 import type { Principal } from '../platform/principal.ts';
@@ -14,15 +15,26 @@ import { requireRole } from '../platform/principal.ts';
 import { type AssetDeps, type AssetStoreRepositories, siteOr404 } from './assets.ts';
 import type { AssetRecord } from './ports.ts';
 
-async function tagNames(repos: AssetStoreRepositories, principal: Principal, siteId: string) {
+/** Where a gateway's name would stand in a derived tag's portable name. */
+const DERIVED_SITE_PART = '$site';
+
+export async function tagNames(repos: AssetStoreRepositories, principal: Principal, siteId: string) {
   const gateways = new Map(
     (await repos.gateways.list({ siteId, scope: principal.siteIds })).map((g) => [g.id, g.name]),
   );
   const refs = await repos.tags.telemetryRefs({ siteId, scope: principal.siteIds });
-  return refs.map((ref) => ({
-    tagId: ref.tagId,
-    name: `${gateways.get(ref.gatewayId) ?? ref.gatewayId}/${ref.deviceKey}/${ref.tagKey}`,
-  }));
+  // A derived tag (ADR 0044) belongs to the site, not to a gateway: "$site/$derived/<key>".
+  const derived = (await repos.derivedTags?.list({ siteId, scope: principal.siteIds })) ?? [];
+  return [
+    ...refs.map((ref) => ({
+      tagId: ref.tagId,
+      name: `${gateways.get(ref.gatewayId) ?? ref.gatewayId}/${ref.deviceKey}/${ref.tagKey}`,
+    })),
+    ...derived.map((tag) => ({
+      tagId: tag.id,
+      name: `${DERIVED_SITE_PART}/${DERIVED_DEVICE_KEY}/${tag.key}`,
+    })),
+  ];
 }
 
 export const exportAssets = (deps: AssetDeps, principal: Principal, siteId: string) =>
@@ -78,6 +90,12 @@ export const importAssets = (
               alarmRules: rules.map((r) => ({ id: r.ruleId, name: r.ruleName, assetId: r.assetId })),
             },
           },
+        );
+      const reports = await repos.assetUsage.reportsUsing(existing.map((a) => a.id));
+      if (reports.length > 0)
+        throw new ConflictError(
+          `the site's assets cannot be replaced: reports ${reports.map((r) => `"${r.name}"`).join(', ')} cover them; change their scope first`,
+          { details: { reports } },
         );
       for (const root of existing.filter((a) => a.parentId === null))
         deleted += await repos.assets.removeSubtree(root.id);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { alarmRules } from '../../../alarms/adapters/postgres/schema.ts';
 import type { AssetScopeRepositories } from '../../../alarms/ports.ts';
+import { derivedTags } from '../../../derived-tags/adapters/postgres/schema.ts';
 import type { ConfigDb } from '../../../platform/database/database.ts';
 import { conflictsAsErrors } from '../../../platform/database/pg-errors.ts';
 import type { AssetModelRecord, AssetRecord, AssetRepositories } from '../../ports.ts';
@@ -14,6 +15,7 @@ const conflicts = {
   asset_models_tenant_name_key: 'an asset model with this name already exists',
   asset_measurements_asset_name_key: 'two measurements of one asset have the same name',
   asset_measurements_tag_fk: 'tag not found',
+  asset_measurements_derived_tag_fk: 'derived tag not found',
 };
 
 type AssetRow = typeof assets.$inferSelect;
@@ -35,7 +37,7 @@ function toAsset(row: AssetRow, measurements: readonly MeasurementRow[]): AssetR
     measurements: measurements
       .filter((m) => m.assetId === row.id)
       .sort((a, b) => a.position - b.position)
-      .map((m) => ({ name: m.name, unit: m.unit, tagId: m.tagId })),
+      .map((m) => ({ name: m.name, unit: m.unit, tagId: m.tagId ?? m.derivedTagId })),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -89,6 +91,18 @@ export function assetRepositories(
       .delete(assetMeasurements)
       .where(and(eq(assetMeasurements.tenantId, tenantId), eq(assetMeasurements.assetId, assetId)));
     if (list.length === 0) return;
+    // A derived tag's id goes into derived_tag_id (its own foreign key), a tag's into tag_id.
+    const bound = list.flatMap((m) => (m.tagId ? [m.tagId] : []));
+    const derived = new Set(
+      bound.length === 0
+        ? []
+        : (
+            await tx
+              .select({ id: derivedTags.id })
+              .from(derivedTags)
+              .where(and(eq(derivedTags.tenantId, tenantId), inArray(derivedTags.id, bound)))
+          ).map((row) => row.id),
+    );
     await tx.insert(assetMeasurements).values(
       list.map((m, position) => ({
         id: randomUUID(),
@@ -97,7 +111,8 @@ export function assetRepositories(
         position,
         name: m.name,
         unit: m.unit,
-        tagId: m.tagId,
+        tagId: m.tagId && !derived.has(m.tagId) ? m.tagId : null,
+        derivedTagId: m.tagId && derived.has(m.tagId) ? m.tagId : null,
       })),
     );
   }
@@ -235,7 +250,7 @@ export function assetRepositories(
         if (!root) return null;
         const ids = await subtree(tx, tenantId, assetId);
         const tagRows = await tx
-          .selectDistinct({ tagId: assetMeasurements.tagId })
+          .selectDistinct({ tagId: assetMeasurements.tagId, derivedTagId: assetMeasurements.derivedTagId })
           .from(assetMeasurements)
           .where(and(eq(assetMeasurements.tenantId, tenantId), inArray(assetMeasurements.assetId, ids)));
         const ruleRows = await tx
@@ -244,7 +259,10 @@ export function assetRepositories(
           .where(and(eq(assetAlarmRules.tenantId, tenantId), inArray(assetAlarmRules.assetId, ids)));
         return {
           siteId: root.siteId,
-          tagIds: tagRows.flatMap((row) => (row.tagId ? [row.tagId] : [])),
+          tagIds: tagRows.flatMap((row) => {
+            const id = row.tagId ?? row.derivedTagId;
+            return id ? [id] : [];
+          }),
           ruleIds: ruleRows.map((row) => row.ruleId),
         };
       },
