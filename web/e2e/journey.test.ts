@@ -437,14 +437,15 @@ describe('the web app in Chromium', () => {
       await invited.page.getByRole('menuitem', { name: 'Contacts' }).waitFor();
       expect(await invited.page.getByRole('menuitem', { name: 'Users' }).count()).toBe(0);
       await invited.page.keyboard.press('Escape');
-      // Settings holds only their own display units, none of the organisation's.
+      // Settings holds their own display units and data retention to read, none of the organisation's others.
       await invited.page
         .getByRole('navigation', { name: 'Main' })
         .getByRole('button', { name: 'Settings' })
         .click();
+      await invited.page.getByRole('menuitem', { name: 'Data retention' }).waitFor();
       await invited.page.getByRole('menuitem', { name: 'Display units' }).waitFor();
       await invited.page.getByRole('menuitem', { name: 'Your account' }).waitFor();
-      expect(await invited.page.getByRole('menuitem').count()).toBe(2);
+      expect(await invited.page.getByRole('menuitem').count()).toBe(3);
       await invited.page.keyboard.press('Escape');
       await invited.page.goto(`${web.url}/config/sites`);
       await invited.page.getByText('changing it needs the engineer role').waitFor();

@@ -10,15 +10,24 @@ describe('navGroups', () => {
       monitor: ['home', 'fleet', 'alarms', 'reports', 'outbox'],
       configure: ['sites', 'gateways', 'devices', 'tags', 'alarmRules'],
       people: ['contacts', 'rotations', 'policies', 'canary', 'users'],
-      settings: ['apiKeys', 'notifications', 'organisation', 'security', 'usage', 'units', 'account'],
+      settings: [
+        'apiKeys',
+        'notifications',
+        'organisation',
+        'security',
+        'usage',
+        'retention',
+        'units',
+        'account',
+      ],
     });
   });
 
-  it('leaves a viewer without the outbox, users and the organisation’s settings, but with their own units and account', () => {
+  it('leaves a viewer without the outbox, users and the organisation’s settings, but with data retention to read and their own units and account', () => {
     const viewer = ids('viewer');
     expect(viewer.monitor).not.toContain('outbox');
     expect(viewer.people).not.toContain('users');
-    expect(viewer.settings).toEqual(['units', 'account']);
+    expect(viewer.settings).toEqual(['retention', 'units', 'account']);
   });
 });
 

@@ -24,6 +24,7 @@ export type NavLinkId =
   | 'organisation'
   | 'security'
   | 'usage'
+  | 'retention'
   | 'units'
   | 'account';
 
@@ -80,6 +81,8 @@ export function navGroups(role: Role): NavGroup[] {
         ...link('organisation', '/settings/organisation', admin),
         ...link('security', '/settings/security', admin),
         ...link('usage', '/settings/plan', admin),
+        // Everyone may read how long data is kept and what the nightly runs deleted; admins change it.
+        ...link('retention', '/settings/retention'),
         ...link('units', '/settings/units'),
         ...link('account', '/settings/account'),
       ],

@@ -37,6 +37,7 @@ export const common = {
       organisation: 'Organisation',
       security: 'Security policy',
       usage: 'Plan and usage',
+      retention: 'Data retention',
       units: 'Display units',
       account: 'Your account',
     },

@@ -41,6 +41,7 @@ export const common: MessagesOf<
       organisation: 'Organización',
       security: 'Política de seguridad',
       usage: 'Plan y uso',
+      retention: 'Conservación de datos',
       units: 'Unidades de visualización',
       account: 'Su cuenta',
     },

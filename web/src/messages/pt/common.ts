@@ -41,6 +41,7 @@ export const common: MessagesOf<
       organisation: 'Organização',
       security: 'Política de segurança',
       usage: 'Plano e uso',
+      retention: 'Retenção de dados',
       units: 'Unidades de exibição',
       account: 'Sua conta',
     },

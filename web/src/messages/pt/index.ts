@@ -8,6 +8,7 @@ import { deviceKeys } from './device-keys.ts';
 import { gatewaysRemote } from './gateways-remote.ts';
 import { monitor } from './monitor.ts';
 import { people } from './people.ts';
+import { retention } from './retention.ts';
 import { settings } from './settings.ts';
 
 export const pt = {
@@ -21,4 +22,5 @@ export const pt = {
   ...gatewaysRemote,
   ...deviceKeys,
   ...assets,
+  ...retention,
 };

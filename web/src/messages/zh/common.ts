@@ -41,6 +41,7 @@ export const common: MessagesOf<
       organisation: '组织',
       security: '安全策略',
       usage: '套餐与用量',
+      retention: '数据保留',
       units: '显示单位',
       account: '我的账户',
     },
