@@ -26,10 +26,18 @@ import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
-import type { AssetMeasurementRecord, AssetRecord, AssetRepositories } from './ports.ts';
+import type {
+  AssetMeasurementRecord,
+  AssetPropagationRepositories,
+  AssetRecord,
+  AssetRepositories,
+  AssetUsageRepositories,
+} from './ports.ts';
 
 /** What the asset use-cases reach: their tables, the sites and tags they hang from, the alarm rules made for them. */
 export type AssetStoreRepositories = AssetRepositories &
+  AssetPropagationRepositories &
+  AssetUsageRepositories &
   AssetScopeRepositories &
   Pick<PlantRepositories, 'sites' | 'gateways' | 'tags'> &
   AlarmStoreRepositories;
@@ -168,7 +176,8 @@ export const moveAsset = (deps: AssetDeps, principal: Principal, assetId: string
 
 /**
  * Deletes an asset and everything under it, in one transaction; refused (409, naming them) while any
- * of them has alarm rules made for it, so no rule is left watching a measurement that is gone.
+ * of them has alarm rules made for it, so no rule is left watching a measurement that is gone, or
+ * while a report's scope names any of them (ADR 0043).
  */
 export const deleteAsset = (deps: AssetDeps, principal: Principal, assetId: string) =>
   inTenant(deps, principal, async (repos) => {
@@ -189,6 +198,14 @@ export const deleteAsset = (deps: AssetDeps, principal: Principal, assetId: stri
         },
       );
     }
+    const reports = await repos.assetUsage.reportsUsing(ids);
+    if (reports.length > 0)
+      throw new ConflictError(
+        `"${asset.name}" cannot be deleted: report${reports.length > 1 ? 's' : ''} ${reports
+          .map((r) => `"${r.name}"`)
+          .join(', ')} cover${reports.length > 1 ? '' : 's'} it; change their scope first`,
+        { details: { reports } },
+      );
     return { deleted: await repos.assets.removeSubtree(asset.id) };
   });
 

@@ -92,8 +92,8 @@ export const createAssetModel = (deps: AssetDeps, principal: Principal, input: C
   });
 
 /**
- * Changes the model itself. Assets made from it keep their measurements and rules (each asset is
- * changed on its own): updating every pump from the model is not built yet (ADR 0038).
+ * Changes the model itself. Assets made from it keep their measurements and rules until the change
+ * is carried to them (propagation.ts: a preview, then an apply; ADR 0043).
  */
 export const updateAssetModel = (
   deps: AssetDeps,

@@ -85,3 +85,23 @@ export interface AssetRepositories {
     remove(id: string): Promise<boolean>;
   };
 }
+
+/** What model propagation reads and writes beyond the asset tables' basic repositories. */
+export interface AssetPropagationRepositories {
+  assetPropagation: {
+    /** Every asset made from the model, with its measurements (any site; the use-case filters by scope). */
+    assetsOfModel(modelId: string): Promise<AssetRecord[]>;
+    /** The measurement an asset's rule watches, after that measurement is renamed. */
+    relinkRule(ruleId: string, measurement: string): Promise<void>;
+  };
+}
+
+/**
+ * Who else names assets (issue 21): report definitions whose scope is a subtree. Implemented by the
+ * reports' adapter, so deleting a subtree a report uses is refused like one rules use.
+ */
+export interface AssetUsageRepositories {
+  assetUsage: {
+    reportsUsing(assetIds: readonly string[]): Promise<{ id: string; name: string }[]>;
+  };
+}

@@ -12,6 +12,8 @@ import {
   idSchema,
   importAssetsQuerySchema,
   importAssetsResultSchema,
+  modelPropagationRequestSchema,
+  modelPropagationSchema,
   moveAssetSchema,
   updateAssetModelSchema,
   updateAssetSchema,
@@ -21,6 +23,7 @@ import { type Route, routesOn } from '../platform/http/route.ts';
 import type { AssetDeps } from './assets.ts';
 import * as assets from './assets.ts';
 import * as models from './models.ts';
+import { applyModelPropagation, previewModelPropagation } from './propagation.ts';
 import { exportAssets, importAssets } from './transfer.ts';
 
 const { defineRoute } = routesOn<AssetDeps>();
@@ -199,7 +202,8 @@ export const assetRoutes: Route<AssetDeps>[] = [
     operationId: 'updateAssetModel',
     method: 'PATCH',
     path: '/v1/asset-models/{assetModelId}',
-    summary: 'Change an asset model (assets already made from it keep their measurements and rules)',
+    summary:
+      'Change an asset model (assets already made from it keep their measurements and rules until the change is propagated)',
     tag: 'assets',
     access: 'engineer',
     params: modelParams,
@@ -240,5 +244,37 @@ export const assetRoutes: Route<AssetDeps>[] = [
     errors: [404, 409, 422],
     handle: ({ deps, principal, params, body }) =>
       models.createAssetFromModel(deps, principal, params.assetModelId, body),
+  }),
+  defineRoute({
+    operationId: 'previewAssetModelPropagation',
+    method: 'POST',
+    path: '/v1/asset-models/{assetModelId}/propagation/preview',
+    summary:
+      "What carrying the model's measurements and default alarm rules to every asset made from it would change, asset by asset, with the conflicts (bound measurements it would drop); changes nothing",
+    tag: 'assets',
+    access: 'engineer',
+    params: modelParams,
+    body: modelPropagationRequestSchema,
+    response: modelPropagationSchema,
+    status: 200,
+    errors: [404, 409, 422],
+    handle: ({ deps, principal, params, body }) =>
+      previewModelPropagation(deps, principal, params.assetModelId, body),
+  }),
+  defineRoute({
+    operationId: 'applyAssetModelPropagation',
+    method: 'POST',
+    path: '/v1/asset-models/{assetModelId}/propagation/apply',
+    summary:
+      'Carry the model to every asset made from it, in one transaction; 409 naming each unresolved conflict (nothing changed), or when the model changed after the preview',
+    tag: 'assets',
+    access: 'engineer',
+    params: modelParams,
+    body: modelPropagationRequestSchema,
+    response: modelPropagationSchema,
+    status: 200,
+    errors: [404, 409, 422],
+    handle: ({ deps, principal, params, body }) =>
+      applyModelPropagation(deps, principal, params.assetModelId, body),
   }),
 ];

@@ -18,7 +18,7 @@ import type { AssetRecord } from './ports.ts';
 /** Where a gateway's name would stand in a derived tag's portable name. */
 const DERIVED_SITE_PART = '$site';
 
-async function tagNames(repos: AssetStoreRepositories, principal: Principal, siteId: string) {
+export async function tagNames(repos: AssetStoreRepositories, principal: Principal, siteId: string) {
   const gateways = new Map(
     (await repos.gateways.list({ siteId, scope: principal.siteIds })).map((g) => [g.id, g.name]),
   );
@@ -90,6 +90,12 @@ export const importAssets = (
               alarmRules: rules.map((r) => ({ id: r.ruleId, name: r.ruleName, assetId: r.assetId })),
             },
           },
+        );
+      const reports = await repos.assetUsage.reportsUsing(existing.map((a) => a.id));
+      if (reports.length > 0)
+        throw new ConflictError(
+          `the site's assets cannot be replaced: reports ${reports.map((r) => `"${r.name}"`).join(', ')} cover them; change their scope first`,
+          { details: { reports } },
         );
       for (const root of existing.filter((a) => a.parentId === null))
         deleted += await repos.assets.removeSubtree(root.id);

@@ -6,7 +6,12 @@ import type { AccountLookups, AccountRepositories } from '../accounts/ports.ts';
 import { alarmLookups, alarmRepositories } from '../alarms/adapters/postgres/alarm-repos.ts';
 import type { AlarmLookups, AlarmRepositories, AssetScopeRepositories } from '../alarms/ports.ts';
 import { assetRepositories } from '../assets/adapters/postgres/asset-repos.ts';
-import type { AssetRepositories } from '../assets/ports.ts';
+import { assetPropagationRepositories } from '../assets/adapters/postgres/propagation-repos.ts';
+import type {
+  AssetPropagationRepositories,
+  AssetRepositories,
+  AssetUsageRepositories,
+} from '../assets/ports.ts';
 import { canaryLookups, canaryRepositories } from '../canary/adapters/postgres/canary-repos.ts';
 import type { CanaryLookups, CanaryRepositories } from '../canary/ports.ts';
 import { derivedTagRepositories } from '../derived-tags/adapters/postgres/derived-tag-repos.ts';
@@ -38,12 +43,14 @@ import type {
 } from '../plant/ports.ts';
 import type { ConfigDb } from '../platform/database/database.ts';
 import { type TenantStore, tenantTransactions } from '../platform/database/tenant-store.ts';
+import { reportAssetUsageRepositories } from '../reports/adapters/postgres/asset-usage-repos.ts';
 import { logoRepositories } from '../reports/adapters/postgres/logo-repos.ts';
 import { reportsRepositories } from '../reports/adapters/postgres/reports-repos.ts';
 import type { LogoRepositories } from '../reports/logo-store.ts';
 import type { ReportRepositories } from '../reports/ports.ts';
 import { retentionRepositories } from '../retention/adapters/postgres/retention-repos.ts';
 import type { RetentionRepositories } from '../retention/ports.ts';
+import type { AssetSubtreeRepositories } from '../telemetry/ports.ts';
 import { usageLookups, usageRepositories } from '../usage/adapters/postgres/usage-repos.ts';
 import type { UsageLookups, UsageRepositories } from '../usage/ports.ts';
 
@@ -68,6 +75,9 @@ export type TenantRepositories = AccountRepositories &
   RetentionRepositories &
   DeviceKeyRepositories &
   AssetRepositories &
+  AssetPropagationRepositories &
+  AssetUsageRepositories &
+  AssetSubtreeRepositories &
   AssetScopeRepositories;
 
 export interface ConfigStore
@@ -95,6 +105,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...notifyRepositories(tx, tenantId),
     ...escalationRepositories(tx, tenantId),
     ...reportsRepositories(tx, tenantId),
+    ...reportAssetUsageRepositories(tx, tenantId),
     ...layoutRepositories(tx, tenantId),
     ...logoRepositories(tx, tenantId),
     ...canaryRepositories(tx, tenantId),
@@ -102,6 +113,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...retentionRepositories(tx, tenantId),
     ...deviceKeyRepositories(tx, tenantId),
     ...assetRepositories(tx, tenantId),
+    ...assetPropagationRepositories(tx, tenantId),
   };
 }
 

@@ -138,3 +138,21 @@ export interface TelemetryStore {
   ): Promise<{ rawPoints: number; rollupsMinute: number; rollupsHour: number }>;
   close(): Promise<void>;
 }
+
+/** One asset of a subtree: its path from the top of its site and its measurements (issue 21). */
+export interface SubtreeAsset {
+  id: string;
+  /** "Inlet works / Pumping / Pump 1" */
+  path: string;
+  measurements: { name: string; unit: string; tagId: string | null }[];
+}
+
+/**
+ * An asset and everything under it, parents before children (null: no such asset), for a CSV export
+ * or a report by asset. Declared here, where it is read; the assets' adapter implements it.
+ */
+export interface AssetSubtreeRepositories {
+  assetSubtrees: {
+    of(assetId: string): Promise<{ siteId: string; assets: SubtreeAsset[] } | null>;
+  };
+}

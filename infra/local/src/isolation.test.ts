@@ -348,6 +348,17 @@ const cases: Record<string, Case> = {
       body: { siteId: a.site, parentId: a.asset, name: 'Stolen pump', bindings: { Temperature: a.tag } },
     }),
   },
+  previewAssetModelPropagation: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/asset-models/${a.assetModel}/propagation/preview`, body: {} }),
+  },
+  applyAssetModelPropagation: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: `/v1/asset-models/${a.assetModel}/propagation/apply`,
+      body: { resolutions: [{ assetId: a.asset, measurement: 'Temperature', action: 'remove' }] },
+    }),
+  },
   getAlarmSummary: { kind: 'own-data', request: { path: '/v1/alarms/summary' } },
   streamAlarmSummary: { kind: 'own-stream', request: { path: '/v1/alarms/summary/stream' } },
   streamSiteLive: { kind: 'foreign-id', request: (a) => ({ path: `/v1/telemetry/stream?siteId=${a.site}` }) },
