@@ -109,7 +109,7 @@ type FieldProps = {
   hint?: string;
 } & Omit<ComponentProps<'input'>, 'name' | 'id'>;
 
-function useFieldError(name: string): string | undefined {
+export function useFieldError(name: string): string | undefined {
   return useContext(FormStateContext).fieldErrors?.[name];
 }
 

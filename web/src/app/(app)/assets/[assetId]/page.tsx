@@ -1,15 +1,20 @@
 // An asset's page (issue 21): where it sits in the site (breadcrumb and the tree beside), its
-// attributes and documents, its measurements live, the active alarms on it and below, what is under it.
+// attributes and documents, its measurements live and as a trend over a chosen range (the site
+// page's chart, the measurements named in the asset's terms), the active alarms on it and below, what
+// is under it; for an engineer, links to edit it and to add an asset under it.
 import type { Asset } from '@plantwatch/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
+import { pathTo } from '../../../../asset-search.ts';
 import { AssetLive } from '../../../../components/asset-live.tsx';
-import { AssetTreePanel, pathTo } from '../../../../components/asset-tree.tsx';
+import { AssetTreePanel } from '../../../../components/asset-tree.tsx';
+import { TrendPanel } from '../../../../components/trend-panel.tsx';
 import { webEnv } from '../../../../env.ts';
 import { getAsset, getAssetTree, listAssetAlarms, listSiteAssets } from '../../../../server/asset-data.ts';
 import { getSite } from '../../../../server/data.ts';
 import { latestValues } from '../../../../server/monitoring.ts';
+import { can } from '../../../../server/viewer.ts';
 
 type Props = { params: Promise<{ assetId: string }> };
 
@@ -41,19 +46,29 @@ export default async function AssetPage(props: Props) {
   const { assetId } = await props.params;
   // The asset first: another tenant's id is a 404 before anything else is asked.
   const asset = await getAsset(assetId);
-  const [site, tree, siteAssets, values, alarms] = await Promise.all([
+  const [site, tree, siteAssets, values, alarms, engineer] = await Promise.all([
     getSite(asset.siteId),
     getAssetTree(asset.siteId),
     listSiteAssets(asset.siteId),
     latestValues(asset.siteId),
     listAssetAlarms(asset.id),
+    can('engineer'),
   ]);
-  const path = pathTo(tree, asset.id);
+  const path = pathTo(tree.assets, asset.id);
+  // The trend names each bound measurement as the asset does ("Motor current"), in its unit.
+  const trendTags = asset.measurements
+    .flatMap((m) => (m.tagId ? [{ id: m.tagId, name: m.name, unit: m.unit }] : []))
+    .filter((tag, index, all) => all.findIndex((other) => other.id === tag.id) === index);
   const node = path.at(-1);
   const attribute = (value: string | null) => (value ? value : t('assets.none'));
   return (
     <div className="site-with-assets">
-      <AssetTreePanel tree={tree} siteName={site.name} current={asset.id} />
+      <AssetTreePanel
+        tree={tree}
+        siteName={site.name}
+        current={asset.id}
+        {...(engineer ? { siteIdToEdit: site.id } : {})}
+      />
       <div>
         <ol className="asset-breadcrumb" aria-label={t('assets.site')}>
           <li>
@@ -68,6 +83,13 @@ export default async function AssetPage(props: Props) {
         <h1>
           {asset.name} {asset.level ? <span className="muted asset-level">{asset.level}</span> : null}
         </h1>
+        {engineer ? (
+          <p>
+            <Link href={`/assets/${asset.id}/edit`}>{t('assetEdit.editLink')}</Link>
+            {' · '}
+            <Link href={`/sites/${site.id}/assets/new?parentId=${asset.id}`}>{t('assetEdit.addUnder')}</Link>
+          </p>
+        ) : null}
         <section aria-labelledby="asset-attributes">
           <h2 id="asset-attributes">{t('assets.attributes')}</h2>
           <dl className="asset-attributes">
@@ -113,6 +135,9 @@ export default async function AssetPage(props: Props) {
         <p>
           <Link href={`/alarms?assetId=${asset.id}`}>{t('assets.consoleLink')}</Link>
         </p>
+        {trendTags.length > 0 ? (
+          <TrendPanel key={asset.id} tags={trendTags} heading={t('assetEdit.trendHeading')} />
+        ) : null}
         {node && node.children.length > 0 ? (
           <section aria-labelledby="asset-children">
             <h2 id="asset-children">{t('assets.children')}</h2>

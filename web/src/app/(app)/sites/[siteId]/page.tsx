@@ -75,6 +75,12 @@ export default async function SitePage(props: Props) {
           <>
             {' · '}
             <Link href={`/config/sites/${site.id}`}>{t('site.configure')}</Link>
+            {assetTree.assets.length === 0 ? (
+              <>
+                {' · '}
+                <Link href={`/sites/${site.id}/assets/new`}>{t('assetEdit.addAsset')}</Link>
+              </>
+            ) : null}
           </>
         ) : null}
       </p>
@@ -106,7 +112,11 @@ export default async function SitePage(props: Props) {
   if (assetTree.assets.length === 0) return page;
   return (
     <div className="site-with-assets">
-      <AssetTreePanel tree={assetTree} siteName={site.name} />
+      <AssetTreePanel
+        tree={assetTree}
+        siteName={site.name}
+        {...(engineer ? { siteIdToEdit: site.id } : {})}
+      />
       <div>{page}</div>
     </div>
   );
