@@ -98,6 +98,14 @@ export const updateUserSchema = z
     role: roleSchema.optional(),
     siteIds: z.array(idSchema).nullable().optional(),
     name: nameSchema.optional(),
+    /** Replaces the user's areas (ADR 0042); [] takes them away. */
+    assetIds: z.array(idSchema).max(100, 'must list at most 100 assets').optional().meta({
+      description:
+        'The areas (assets, each with everything under it) an operator or viewer sees besides the sites in siteIds, which must then be a list ([] for none); [] takes them away',
+    }),
+    contactId: idSchema.nullable().optional().meta({
+      description: 'The contact the user is paged as (null: none); paged only for alarms the user sees',
+    }),
   })
   .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
   .meta({ id: 'UpdateUser' });

@@ -48,6 +48,14 @@ export const userSchema = z
     /** pending: signed up, e-mail address not verified yet (such a user cannot log in). */
     status: z.enum(['active', 'invited', 'pending']),
     mfaEnabled: z.boolean().meta({ description: 'Logs in with a second factor (TOTP)' }),
+    /** Answered by the /v1/users routes (ADR 0042). */
+    assetIds: z.array(idSchema).optional().meta({
+      description:
+        'The areas (assets, each with everything under it) the user sees besides the sites in siteIds; operators and viewers only',
+    }),
+    contactId: idSchema.nullable().optional().meta({
+      description: 'The contact the user is paged as: skipped for alarms outside the areas the user sees',
+    }),
     createdAt: isoDateTimeSchema,
   })
   .meta({ id: 'User' });

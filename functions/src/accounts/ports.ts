@@ -1,5 +1,6 @@
 // The ports accounts (sign-up, login, sessions, users, API keys, the tenant, account security) runs on.
 import type { ApiKey, Role, SecurityPolicy, SessionInfo, Tenant, User } from '@plantwatch/shared';
+import type { AreaRepositories } from '../assets/area-ports.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 
 /** Hashes and verifies passwords with a memory-hard KDF. */
@@ -249,7 +250,11 @@ export interface AccountLookups {
   findAccountTokenByHash(tokenHash: string): Promise<AccountTokenRecord | null>;
 }
 
-export type AccountStore = TenantStore<AccountRepositories> & AccountLookups;
+/**
+ * The areas a user is limited to (ADR 0042) are read with the session; a store without them (a test's
+ * fake) has no area-limited users.
+ */
+export type AccountStore = TenantStore<AccountRepositories & Partial<AreaRepositories>> & AccountLookups;
 
 /** The default security policy: no second factor required, sessions of 12 hours, no idle limit. */
 export const DEFAULT_SECURITY_POLICY: SecurityPolicy = {

@@ -254,14 +254,15 @@ export const accountRoutes = [
     operationId: 'updateUser',
     method: 'PATCH',
     path: '/v1/users/{userId}',
-    summary: "Change a user's role, sites or name",
+    summary:
+      "Change a user's role, sites, areas (operators and viewers: assets seen with everything under them), paging contact or name",
     tag: 'users',
     access: 'admin',
     params: userParams,
     body: updateUserSchema,
     response: userSchema,
     status: 200,
-    errors: [404, 409],
+    errors: [404, 409, 422],
     handle: ({ deps, principal, params, body }) => updateUser(deps, principal, params.userId, body),
   }),
   defineRoute({

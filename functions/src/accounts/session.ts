@@ -1,7 +1,7 @@
 // Sessions: opened at the end of a login (with the tenant's lifetimes, and the device remembered),
 // found again from the bearer token on every request (absolute and idle ends checked, last use
 // recorded once a minute), and API keys beside them.
-import { type Session, UnauthenticatedError } from '@plantwatch/shared';
+import { type Role, type Session, UnauthenticatedError } from '@plantwatch/shared';
 import type { Principal } from '../platform/principal.ts';
 import type { AccountDeps } from './deps.ts';
 import type { AccountRepositories, ClientInfo } from './ports.ts';
@@ -77,6 +77,27 @@ export async function openSession(
 
 const apiKeyLastTouched = new Map<string, number>();
 
+/**
+ * The areas an operator or viewer is limited to (ADR 0042), read on every request like the role and
+ * sites, so a change takes effect on the next one; null when the user has none. Roles above cannot
+ * be limited to areas (the user routes refuse it), so they cost no read.
+ */
+async function areaScopeOf(
+  deps: Pick<AccountDeps, 'store'>,
+  session: { tenantId: string; userId: string; role: Role; siteIds: string[] | null },
+): Promise<{ wholeSiteIds: string[]; assetIds: string[]; siteIds: string[] } | null> {
+  if (session.role !== 'operator' && session.role !== 'viewer') return null;
+  const areas = await deps.store.inTenant(session.tenantId, async (repos) =>
+    repos.areas ? repos.areas.ofUser(session.userId) : [],
+  );
+  if (areas.length === 0) return null;
+  return {
+    wholeSiteIds: session.siteIds ?? [],
+    assetIds: areas.map((area) => area.assetId),
+    siteIds: areas.map((area) => area.siteId),
+  };
+}
+
 /** Resolves `Authorization: Bearer …` to a principal, or throws UnauthenticatedError. */
 export async function authenticate(
   deps: Pick<AccountDeps, 'store' | 'clock'>,
@@ -106,10 +127,12 @@ export async function authenticate(
         await repos.sessions.touch(session.sessionId, now, idle);
       });
     }
+    const scope = await areaScopeOf(deps, session);
     return {
       tenantId: session.tenantId,
       role: session.role,
-      siteIds: session.siteIds,
+      siteIds: scope ? [...new Set([...scope.wholeSiteIds, ...scope.siteIds])] : session.siteIds,
+      ...(scope ? { areas: { wholeSiteIds: scope.wholeSiteIds, assetIds: scope.assetIds } } : {}),
       userId: session.userId,
       apiKeyId: null,
       sessionId: session.sessionId,

@@ -20,8 +20,12 @@ import { canSeeSite, type Principal, requireRole } from '../platform/principal.t
 import type { QuotaRepositories } from '../usage/ports.ts';
 import type { AccountRepositories } from './ports.ts';
 import { API_KEY_PREFIX, hashSecret, INVITE_PREFIX, newSecret } from './tokens.ts';
+import { applyUserAreas, type UserAreaRepositories, withAreas } from './user-areas.ts';
 
-type UserRepositories = AccountRepositories & Pick<PlantRepositories, 'sites'> & QuotaRepositories;
+type UserRepositories = AccountRepositories &
+  Pick<PlantRepositories, 'sites'> &
+  QuotaRepositories &
+  UserAreaRepositories;
 
 /** The ports user and API-key management runs on. */
 export interface UserDeps {
@@ -68,11 +72,14 @@ async function userOr404(repos: UserRepositories, userId: string): Promise<User>
 }
 
 export function listUsers(deps: UserDeps, principal: Principal): Promise<User[]> {
-  return deps.store.inTenant(principal.tenantId, (repos) => repos.users.list());
+  return deps.store.inTenant(principal.tenantId, async (repos) => withAreas(repos, await repos.users.list()));
 }
 
 export function getUser(deps: UserDeps, principal: Principal, userId: string): Promise<User> {
-  return deps.store.inTenant(principal.tenantId, (repos) => userOr404(repos, userId));
+  return deps.store.inTenant(principal.tenantId, async (repos) => {
+    const [user] = await withAreas(repos, [await userOr404(repos, userId)]);
+    return user as User;
+  });
 }
 
 export async function inviteUser(
@@ -120,9 +127,12 @@ export function updateUser(
     ) {
       throw new ConflictError('a tenant needs at least one owner: make someone else owner first');
     }
-    const updated = await repos.users.update(userId, patch);
+    await applyUserAreas(repos, principal, target, patch);
+    const { assetIds: _assetIds, contactId: _contactId, ...own } = patch;
+    const updated = Object.keys(own).length > 0 ? await repos.users.update(userId, own) : target;
     if (!updated) throw new NotFoundError('user not found');
-    return updated;
+    const [answer] = await withAreas(repos, [updated]);
+    return answer as User;
   });
 }
 

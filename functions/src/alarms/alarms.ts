@@ -28,6 +28,7 @@ import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
 import { hasClearedAlarm, severityOrder, toAlarms } from './alarm-view.ts';
+import { areaRuleFilter } from './area-filter.ts';
 import type { EscalationDispatcher } from './dispatcher.ts';
 import {
   type AlarmActor,
@@ -51,6 +52,7 @@ import { runAlarmWork } from './unit-of-work.ts';
 
 /** What the alarm use-cases reach: their own tables, the plant they watch, the policies they page. */
 export type AlarmStoreRepositories = AlarmRepositories &
+  Partial<AssetScopeRepositories> &
   Pick<PlantRepositories, 'tags' | 'devices' | 'gateways'> &
   Partial<Pick<DerivedTagRepositories, 'derivedTags'>> &
   Pick<PeopleRepositories, 'escalationPolicies'>;
@@ -82,7 +84,12 @@ async function ruleOr404(
   ruleId: string,
 ): Promise<AlarmRule> {
   const rule = await repos.alarmRules.get(ruleId);
-  if (!rule || !canSeeSite(principal, rule.siteId)) throw new NotFoundError('alarm rule not found');
+  if (
+    !rule ||
+    !canSeeSite(principal, rule.siteId) ||
+    !((await areaRuleFilter(repos, principal))?.(rule) ?? true)
+  )
+    throw new NotFoundError('alarm rule not found');
   return rule;
 }
 
@@ -121,12 +128,14 @@ export const listAlarmRules = (
   principal: Principal,
   filter: { siteId?: string | undefined },
 ) =>
-  inTenant(deps, principal, (repos) =>
-    repos.alarmRules.list({
+  inTenant(deps, principal, async (repos) => {
+    const inAreas = await areaRuleFilter(repos, principal);
+    const rules = await repos.alarmRules.list({
       ...(filter.siteId ? { siteId: filter.siteId } : {}),
       scope: principal.siteIds,
-    }),
-  );
+    });
+    return inAreas ? rules.filter(inAreas) : rules;
+  });
 
 export const getAlarmRule = (deps: AlarmDeps, principal: Principal, ruleId: string) =>
   inTenant(deps, principal, (repos) => ruleOr404(repos, principal, ruleId));
@@ -211,6 +220,7 @@ export const listAlarms = (
       tagIds: new Set(asset.tagIds),
       ruleIds: new Set(asset.ruleIds),
     };
+    const inAreas = await areaRuleFilter(repos, principal);
     const rules = (
       await repos.alarmRules.list({
         ...(query.siteId ? { siteId: query.siteId } : {}),
@@ -219,6 +229,7 @@ export const listAlarms = (
     ).filter(
       (rule) =>
         (query.ruleId === undefined || rule.id === query.ruleId) &&
+        (!inAreas || inAreas(rule)) &&
         (!underAsset ||
           underAsset.ruleIds.has(rule.id) ||
           (rule.tagId !== null && underAsset.tagIds.has(rule.tagId))),

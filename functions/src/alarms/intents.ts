@@ -4,6 +4,8 @@
 // never loses it. The re-page hold-off is decided here: a raise soon after the alarm was acknowledged
 // or cleared pages nobody, and the journal says so.
 import type { AlarmEvent, AlarmRule } from '@plantwatch/shared';
+import type { AreaRepositories } from '../assets/area-ports.ts';
+import { areaPolicyOf } from '../assets/area-rules.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { alarmKeys } from './engine.ts';
 import { alarmIdOf } from './journal.ts';
@@ -26,13 +28,14 @@ const MINUTE_MS = 60_000;
  * back; both are written in the caller's transaction. `held` entries are already inserted.
  */
 export async function escalationIntentsFor(
-  repos: AlarmRepositories,
+  repos: AlarmRepositories & Partial<AreaRepositories>,
   context: { ids: IdGenerator; tenantId: string },
   rule: AlarmRule,
   events: readonly AlarmEvent[],
 ): Promise<{ intents: EscalationIntentInput[]; held: AlarmEvent[] }> {
   const intents: EscalationIntentInput[] = [];
   const held: (AlarmEvent & { alarmKey: string })[] = [];
+  let areaPolicyId: string | null | undefined;
   for (const event of events) {
     if (event.kind === 'raised' && event.to === 'active-unacked') {
       if (rule.escalationPolicyId === null) continue;
@@ -55,12 +58,13 @@ export async function escalationIntentsFor(
         });
         continue;
       }
+      if (areaPolicyId === undefined) areaPolicyId = await areaPolicy(repos, rule);
       intents.push({
         kind: 'start',
         ruleId: rule.id,
         alarmId: event.alarmId,
         alarmEventId: event.id,
-        policyId: rule.escalationPolicyId,
+        policyId: areaPolicyId ?? rule.escalationPolicyId,
         reason: null,
       });
       continue;
@@ -79,6 +83,15 @@ export async function escalationIntentsFor(
   }
   if (held.length > 0) await repos.alarmEvents.insert(held);
   return { intents, held: held.map(({ alarmKey: _alarmKey, ...event }) => event) };
+}
+
+/**
+ * The policy of the nearest area above the rule's tag (or the asset it was made for) that has one
+ * (ADR 0042); null: none, and the rule's own policy pages. Only a rule that pages at all asks.
+ */
+async function areaPolicy(repos: Partial<AreaRepositories>, rule: AlarmRule): Promise<string | null> {
+  if (!repos.areas) return null;
+  return areaPolicyOf(await repos.areas.ofAlarm(rule))?.escalationPolicyId ?? null;
 }
 
 /** When the alarm last settled, if that is within the rule's hold-off before this raise; else null. */

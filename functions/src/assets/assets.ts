@@ -26,6 +26,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
+import { seesAsset, treeRoots } from './area-visibility.ts';
 import type {
   AssetMeasurementRecord,
   AssetPropagationRepositories,
@@ -67,7 +68,8 @@ export async function assetOr404(
   what = 'asset',
 ): Promise<AssetRecord> {
   const asset = await repos.assets.get(assetId);
-  if (!asset || !canSeeSite(principal, asset.siteId)) throw new NotFoundError(`${what} not found`);
+  if (!asset || !canSeeSite(principal, asset.siteId) || !(await seesAsset(repos, principal, asset)))
+    throw new NotFoundError(`${what} not found`);
   return asset;
 }
 
@@ -113,7 +115,10 @@ const inTenant = <T>(
 export const listAssets = (deps: AssetDeps, principal: Principal, siteId: string) =>
   inTenant(deps, principal, async (repos) => {
     await siteOr404(repos, principal, siteId);
-    return (await repos.assets.listForSite(siteId)).map(toAsset);
+    const records = await repos.assets.listForSite(siteId);
+    const seen = [];
+    for (const record of records) if (await seesAsset(repos, principal, record)) seen.push(record);
+    return seen.map(toAsset);
   });
 
 export const getAsset = (deps: AssetDeps, principal: Principal, assetId: string) =>
@@ -288,7 +293,7 @@ export async function getAssetTree(
   };
   return {
     siteId,
-    assets: (childrenOf.get(null) ?? []).map((root) => build(root).node),
+    assets: treeRoots(principal, siteId, records).map((root) => build(root).node),
     alarmSeverities: [...alarmSeverities],
   };
 }

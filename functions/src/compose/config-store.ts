@@ -5,8 +5,10 @@ import { accountLookups, accountRepositories } from '../accounts/adapters/postgr
 import type { AccountLookups, AccountRepositories } from '../accounts/ports.ts';
 import { alarmLookups, alarmRepositories } from '../alarms/adapters/postgres/alarm-repos.ts';
 import type { AlarmLookups, AlarmRepositories, AssetScopeRepositories } from '../alarms/ports.ts';
+import { areaRepositories } from '../assets/adapters/postgres/area-repos.ts';
 import { assetRepositories } from '../assets/adapters/postgres/asset-repos.ts';
 import { assetPropagationRepositories } from '../assets/adapters/postgres/propagation-repos.ts';
+import type { AreaRepositories } from '../assets/area-ports.ts';
 import type {
   AssetPropagationRepositories,
   AssetRepositories,
@@ -78,7 +80,8 @@ export type TenantRepositories = AccountRepositories &
   AssetPropagationRepositories &
   AssetUsageRepositories &
   AssetSubtreeRepositories &
-  AssetScopeRepositories;
+  AssetScopeRepositories &
+  AreaRepositories;
 
 export interface ConfigStore
   extends TenantStore<TenantRepositories>,
@@ -114,6 +117,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...deviceKeyRepositories(tx, tenantId),
     ...assetRepositories(tx, tenantId),
     ...assetPropagationRepositories(tx, tenantId),
+    ...areaRepositories(tx, tenantId),
   };
 }
 

@@ -89,7 +89,8 @@ export async function pageLevel(paging: Paging, ref: LevelRef): Promise<LevelPag
     round: ref.round,
     show: state.policy.levels.length > 1 || ref.round > 0,
   };
-  const { recipients, unresolved } = await deps.world.recipients(state.tenantId, level, now);
+  // people limited to areas or sites the alarm is not in are skipped, and the chain says so (ADR 0042)
+  const { recipients, unresolved } = await deps.world.recipients(state.tenantId, level, now, page.alarm);
   const keyOf = (recipient: EscalationRecipient, index: number) =>
     notificationKey(
       state.executionName,

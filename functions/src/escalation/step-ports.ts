@@ -38,10 +38,15 @@ export interface EscalationWorld {
   getRun(tenantId: string, executionName: string): Promise<EscalationRun | null>;
   policy(tenantId: string, policyId: string): Promise<EscalationPolicy | null>;
   alarm(tenantId: string, alarmEventId: string, alarmId: string): Promise<AlarmLookup>;
+  /**
+   * With the alarm, a contact linked to a user who does not see it (limited to other areas or sites,
+   * ADR 0042) is not paged: it is among `unresolved`, saying why.
+   */
   recipients(
     tenantId: string,
     level: PolicySnapshot['levels'][number],
     at: Date,
+    alarm?: Pick<Alarm, 'ruleId' | 'siteId'>,
   ): Promise<{ recipients: EscalationRecipient[]; unresolved: string[] }>;
   /**
    * Which of these idempotency keys already carried a message (sent, or possibly out) for the alarm:

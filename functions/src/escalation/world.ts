@@ -4,12 +4,15 @@ import type { Alarm, AlarmRule } from '@plantwatch/shared';
 import type { AccountRepositories } from '../accounts/ports.ts';
 import { readAlarmRuleState, toAlarms } from '../alarms/alarms.ts';
 import type { AlarmRepositories } from '../alarms/ports.ts';
+import type { AreaRepositories } from '../assets/area-ports.ts';
+import { alarmAssetPath } from '../assets/area-rules.ts';
 import { type AlarmPlace, describeLimit, describeLimitInEveryLanguage } from '../notify/alarm-text.ts';
 import type { NotifyRepositories } from '../notify/repositories.ts';
 import type { PeopleRepositories } from '../people/ports.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
+import { contactsOutsideAlarm } from './area-skips.ts';
 import type { EscalationRepositories } from './ports.ts';
 import { resolveLevel } from './recipients.ts';
 import type { EscalationWorld } from './steps.ts';
@@ -21,7 +24,8 @@ import type { EscalationWorld } from './steps.ts';
 export type EscalationWorldRepositories = EscalationRepositories &
   Pick<AlarmRepositories, 'alarmRules' | 'alarmStates'> &
   Pick<PlantRepositories, 'sites' | 'gateways' | 'devices' | 'tags'> &
-  Pick<AccountRepositories, 'tenant'> &
+  Pick<AccountRepositories, 'tenant' | 'users'> &
+  Partial<AreaRepositories> &
   PeopleRepositories &
   Pick<NotifyRepositories, 'notifications'>;
 
@@ -31,10 +35,11 @@ async function alarmPlace(
   rule: AlarmRule,
   alarm: Alarm,
 ): Promise<AlarmPlace> {
-  const [site, tag, tenant] = await Promise.all([
+  const [site, tag, tenant, areas] = await Promise.all([
     repos.sites.get(rule.siteId),
     rule.tagId ? repos.tags.get(rule.tagId) : null,
     repos.tenant.get(),
+    repos.areas?.ofAlarm(rule) ?? null,
   ]);
   const deviceId = tag?.deviceId ?? (rule.kind === 'commLoss' ? rule.deviceId : null);
   const device = deviceId ? await repos.devices.get(deviceId) : null;
@@ -48,6 +53,7 @@ async function alarmPlace(
     limit: describeLimit(rule, alarm.level, unit),
     limitByLanguage: describeLimitInEveryLanguage(rule, alarm.level, unit),
     timeZone: tenant.timeZone,
+    assetPath: areas ? alarmAssetPath(areas) : null,
   };
 }
 
@@ -86,7 +92,7 @@ export function createConfigStoreEscalationWorld(deps: {
         if (!alarm) return { found: 'alarm-gone' as const };
         return { found: 'alarm' as const, alarm, place: await alarmPlace(repos, rule, alarm) };
       }),
-    recipients: (tenantId, level, at) =>
+    recipients: (tenantId, level, at, alarm) =>
       store.inTenant(tenantId, async (repos) => {
         const [contacts, rotations] = await Promise.all([
           repos.contacts.list(),
@@ -101,12 +107,19 @@ export function createConfigStoreEscalationWorld(deps: {
           { contacts, rotations },
           at,
         );
+        const outside = alarm ? await contactsOutsideAlarm(repos, alarm) : new Map<string, string>();
         return {
-          recipients: resolved.recipients,
-          unresolved: resolved.unresolved.map(
-            (entry) =>
-              `target ${entry.index + 1} ${entry.reason}${entry.contactId ? ` (${entry.contactId})` : ''}`,
-          ),
+          recipients: resolved.recipients.filter((recipient) => !outside.has(recipient.contactId)),
+          unresolved: [
+            ...resolved.unresolved.map(
+              (entry) =>
+                `target ${entry.index + 1} ${entry.reason}${entry.contactId ? ` (${entry.contactId})` : ''}`,
+            ),
+            ...resolved.recipients.flatMap((recipient) => {
+              const why = outside.get(recipient.contactId);
+              return why ? [`${recipient.name} (${recipient.contactId}) not paged: ${why}`] : [];
+            }),
+          ],
         };
       }),
     alreadySent: (tenantId, alarmId, keys) =>

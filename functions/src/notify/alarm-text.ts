@@ -30,6 +30,18 @@ export interface AlarmPlace {
   limitByLanguage?: Partial<Record<Language, string | null>> | undefined;
   /** The tenant's time zone, for "since". */
   timeZone: string;
+  /** The path of the asset the alarm's tag is bound to ("Inlet works / Pumping / Pump 1"), if any (ADR 0042). */
+  assetPath?: string | null | undefined;
+}
+
+/**
+ * The alarm as its messages name it: after its asset's path ("Inlet works / Pumping / Pump 1 — Motor
+ * current high"), unless the name already starts with it (rules made from a model are named so).
+ */
+export function alarmTitle(page: PageContext): string {
+  const path = page.place.assetPath;
+  if (!path || page.alarm.name.startsWith(path)) return page.alarm.name;
+  return `${path} — ${page.alarm.name}`;
 }
 
 export type PagedAlarm = Pick<Alarm, 'id' | 'name' | 'severity' | 'value' | 'activeSince'>;
@@ -241,7 +253,8 @@ function compactPage(
   const t = pageTranslator(language);
   const { alarm, place } = page;
   const site = place.siteName ? (rung.shortNames ? shorten(place.siteName, 18) : place.siteName) : null;
-  const name = rung.shortNames ? shorten(alarm.name, 28) : alarm.name;
+  // the shortest rung drops the asset's path: the alarm's own name says the most in the fewest words
+  const name = rung.shortNames ? shorten(alarm.name, 28) : alarmTitle(page);
   const head = rung.abbreviate
     ? `${t(`severityShort.${alarm.severity}`)}${site ? ` ${site}` : ''}: ${name}.`
     : `${headText(page, language, site, name)}.`;
@@ -296,7 +309,7 @@ function longPage(page: PageContext, step: PageStep, ack: string | null, languag
   const since = sinceText(alarm.activeSince, place.timeZone, language);
   const limit = limitIn(place, language);
   return [
-    headText(page, language, place.siteName, alarm.name),
+    headText(page, language, place.siteName, alarmTitle(page)),
     [place.deviceName, place.tagName].filter(Boolean).join(' / ') || null,
     value ? t('valueLine', { value }) : null,
     limit ? t('limitLine', { limit }) : null,
@@ -308,7 +321,7 @@ function longPage(page: PageContext, step: PageStep, ack: string | null, languag
 }
 
 const subjectOf = (page: PageContext, language: Language) =>
-  `[Plantwatch] ${headText(page, language, page.place.siteName, page.alarm.name)}`;
+  `[Plantwatch] ${headText(page, language, page.place.siteName, alarmTitle(page))}`;
 
 /**
  * The page for one channel, in the contact's language. E-mail's link and the call's "press 1" are
@@ -342,7 +355,7 @@ export function alarmPageText(
 export function digestLine(page: PageContext, language: Language = DEFAULT_LANGUAGE): string {
   const value = valueText(page.alarm, page.place.unit, language);
   const severity = pageTranslator(language)(`severity.${page.alarm.severity}`);
-  return `${severity} ${page.alarm.name}${value ? ` ${value}` : ''}`;
+  return `${severity} ${alarmTitle(page)}${value ? ` ${value}` : ''}`;
 }
 
 /** One message for several held pages of one site ("3 alarms at North Pumping Station: …"). */

@@ -20,12 +20,15 @@ import {
   type UpdateOnCallRotation,
 } from '@plantwatch/shared';
 import type { AccountRepositories } from '../accounts/ports.ts';
+import type { AreaRepositories } from '../assets/area-ports.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { OnCallRotationRecord, PeopleReference, PeopleRepositories } from './ports.ts';
 
-type PeopleStoreRepositories = PeopleRepositories & Pick<AccountRepositories, 'tenant'>;
+type PeopleStoreRepositories = PeopleRepositories &
+  Pick<AccountRepositories, 'tenant'> &
+  Partial<Pick<AreaRepositories, 'areas'>>;
 
 /** The ports contacts, rotations and policies run on. */
 export interface PeopleDeps {
@@ -283,8 +286,13 @@ export const deleteEscalationPolicy = (deps: PeopleDeps, principal: Principal, p
       throw new NotFoundError('escalation policy not found');
     }
     const usage = await repos.escalationPolicies.usage(policyId);
-    const uses = named('alarm rule', usage.alarmRules);
+    const areas = (await repos.areas?.policyUsage(policyId)) ?? [];
+    const uses = [...named('alarm rule', usage.alarmRules), ...named('area', areas)];
     if (uses.length > 0) {
-      throw stillUsed('escalation policy', uses, 'point those rules at another policy or none first');
+      throw stillUsed(
+        'escalation policy',
+        uses,
+        'point those rules and areas at another policy or none first',
+      );
     }
   });

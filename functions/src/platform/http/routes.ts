@@ -11,8 +11,10 @@ import type { AlarmDeps } from '../../alarms/alarms.ts';
 import type { BacktestDeps } from '../../alarms/backtest.ts';
 import { alarmRoutes } from '../../alarms/routes.ts';
 import { alarmBacktestRoutes } from '../../alarms/routes-backtest.ts';
+import type { AreaPolicyDeps } from '../../assets/area-policies.ts';
 import type { AssetDeps } from '../../assets/assets.ts';
 import { assetRoutes } from '../../assets/routes.ts';
+import { areaRoutes } from '../../assets/routes-areas.ts';
 import { canaryRoutes } from '../../canary/routes.ts';
 import type { CanaryDeps } from '../../canary/settings.ts';
 import type { DerivedTagDeps } from '../../derived-tags/derived-tags.ts';
@@ -76,6 +78,7 @@ type RouteDeps =
   | SiteLiveDeps
   | AlarmDeps
   | AssetDeps
+  | AreaPolicyDeps
   | EscalationHistoryDeps
   | ReportUseCaseDeps
   | LogoDeps
@@ -182,6 +185,7 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   ...alarmBacktestRoutes,
   ...alarmRoutes,
   ...assetRoutes,
+  ...areaRoutes,
   ...escalationRoutes,
   ...reportRoutes,
   ...logoRoutes,
