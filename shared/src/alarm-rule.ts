@@ -1,5 +1,6 @@
 // Alarm rules: what an alarm watches (a limit stack, a comparison, a digital state, a rate of change,
-// bad quality, lost communication), as created, patched and returned by the API.
+// a total or a count over a sliding window, bad quality, lost communication), as created, patched and
+// returned by the API.
 import { z } from 'zod';
 import {
   descriptionSchema,
@@ -26,11 +27,24 @@ export const comparisonOperators = ['>', '>=', '<', '<=', '==', '!='] as const;
 export const digitalTriggers = ['true', 'false', 'rising', 'falling'] as const;
 export const rateDirections = ['up', 'down', 'either'] as const;
 export const commLossScopes = ['device', 'gateway'] as const;
+/**
+ * What a totalizer's tag measures (ADR 0045): a running total (a flow totaliser register: the window
+ * sums its increases) or a rate per second, minute or hour (the window sums rate × time).
+ */
+export const totalizerInputs = ['counter', 'ratePerSecond', 'ratePerMinute', 'ratePerHour'] as const;
+export type TotalizerInput = (typeof totalizerInputs)[number];
+/** Sliding windows of totalizer and counter rules: a minute to a day. */
+export const MIN_WINDOW_SECONDS = 60;
+export const MAX_WINDOW_SECONDS = 86_400;
+/** A counter rule keeps the times of its last threshold + 1 transitions, so the threshold is bounded. */
+export const MAX_COUNT_THRESHOLD = 1_000;
 export const alarmRuleKinds = [
   'limit',
   'comparison',
   'digital',
   'rateOfChange',
+  'totalizer',
+  'counter',
   'badQuality',
   'commLoss',
 ] as const;
@@ -38,12 +52,30 @@ export type AlarmRuleKind = (typeof alarmRuleKinds)[number];
 
 const finiteNumber = z.number({ error: 'must be a finite number' });
 
+const deadbandSchema = finiteNumber.min(0, 'must not be negative');
+
+const delayMsSchema = z
+  .number({ error: 'must be a whole number of milliseconds' })
+  .int('must be a whole number of milliseconds')
+  .min(0, 'must not be negative')
+  .max(86_400_000, 'must be at most 86400000 ms (a day)');
+
 const limitStackLevelSchema = z.strictObject({
   level: limitLevelSchema,
   threshold: finiteNumber,
   /** Each level is its own alarm in ISA-18.2 terms, with its own priority. */
   severity: alarmSeveritySchema,
   name: nameSchema.optional().meta({ description: 'Shown instead of "<rule name> HiHi" etc.' }),
+  // Per level (ADR 0045): left out, the level uses the rule's own, so rules saved before keep behaving.
+  deadband: deadbandSchema
+    .optional()
+    .meta({ description: "This level's deadband; the rule's when left out." }),
+  onDelayMs: delayMsSchema
+    .optional()
+    .meta({ description: "This level's on-delay; the rule's when left out." }),
+  offDelayMs: delayMsSchema
+    .optional()
+    .meta({ description: "This level's off-delay; the rule's when left out." }),
 });
 export type LimitStackLevel = z.infer<typeof limitStackLevelSchema>;
 
@@ -119,13 +151,22 @@ const kindFields = {
     .min(5, 'must be at least 5 seconds; shorter gaps are normal polling jitter')
     .max(86_400, 'must be at most 86400 seconds (a day)'),
   scope: z.enum(commLossScopes, { error: 'must be "device" or "gateway"' }),
+  windowSeconds: z
+    .number({ error: 'must be a whole number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(MIN_WINDOW_SECONDS, `must be at least ${MIN_WINDOW_SECONDS} seconds (a minute)`)
+    .max(MAX_WINDOW_SECONDS, `must be at most ${MAX_WINDOW_SECONDS} seconds (a day)`),
+  totalThreshold: finiteNumber.positive("must be greater than 0 (the total, in the tag's volume unit)"),
+  input: z.enum(totalizerInputs, {
+    error: 'must be "counter", "ratePerSecond", "ratePerMinute" or "ratePerHour"',
+  }),
+  countThreshold: z
+    .number({ error: 'must be a whole number of transitions' })
+    .int('must be a whole number of transitions')
+    .min(1, 'must be at least 1')
+    .max(MAX_COUNT_THRESHOLD, `must be at most ${MAX_COUNT_THRESHOLD}`),
+  state: comparisonValueSchema,
 };
-
-const delayMsSchema = z
-  .number({ error: 'must be a whole number of milliseconds' })
-  .int('must be a whole number of milliseconds')
-  .min(0, 'must not be negative')
-  .max(86_400_000, 'must be at most 86400000 ms (a day)');
 
 const repageHoldOffSchema = z
   .number({ error: 'must be a whole number of minutes' })
@@ -206,6 +247,27 @@ export const createAlarmRuleSchema = z
         direction: kindFields.direction.default('either'),
       }),
       z.strictObject({
+        kind: z.literal('totalizer'),
+        tagId: idSchema,
+        ...commonInput,
+        severity: kindFields.severity,
+        input: kindFields.input,
+        windowSeconds: kindFields.windowSeconds,
+        /** Raised while the total over the window is above this. */
+        threshold: kindFields.totalThreshold,
+      }),
+      z.strictObject({
+        kind: z.literal('counter'),
+        tagId: idSchema,
+        ...commonInput,
+        severity: kindFields.severity,
+        /** The state whose arrivals are counted: true counts starts of a run signal. */
+        state: kindFields.state.default(true),
+        windowSeconds: kindFields.windowSeconds,
+        /** Raised while more than this many transitions fall in the window. */
+        threshold: kindFields.countThreshold,
+      }),
+      z.strictObject({
         kind: z.literal('badQuality'),
         tagId: idSchema,
         ...commonInput,
@@ -256,6 +318,11 @@ export const updateAlarmRuleSchema = z
     perMinute: kindFields.perMinute.optional(),
     direction: kindFields.direction.optional(),
     afterSeconds: kindFields.afterSeconds.optional(),
+    input: kindFields.input.optional(),
+    windowSeconds: kindFields.windowSeconds.optional(),
+    /** A totalizer's total or a counter's count; checked against the rule's kind once applied. */
+    threshold: finiteNumber.optional(),
+    state: kindFields.state.optional(),
   })
   .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
   .superRefine(checkComparison)
@@ -308,6 +375,24 @@ export const alarmRuleSchema = z
       severity: alarmSeveritySchema,
       perMinute: z.number(),
       direction: kindFields.direction,
+    }),
+    z.object({
+      kind: z.literal('totalizer'),
+      tagId: idSchema,
+      ...commonOutput,
+      severity: alarmSeveritySchema,
+      input: kindFields.input,
+      windowSeconds: z.number().int(),
+      threshold: z.number(),
+    }),
+    z.object({
+      kind: z.literal('counter'),
+      tagId: idSchema,
+      ...commonOutput,
+      severity: alarmSeveritySchema,
+      state: comparisonValueSchema,
+      windowSeconds: z.number().int(),
+      threshold: z.number().int(),
     }),
     z.object({
       kind: z.literal('badQuality'),

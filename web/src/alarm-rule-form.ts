@@ -21,10 +21,18 @@ export const tagKinds: readonly AlarmRuleKind[] = [
   'comparison',
   'digital',
   'rateOfChange',
+  'totalizer',
+  'counter',
   'badQuality',
 ];
-/** Kinds with an analogue value, where a deadband means something. */
-export const analogueKinds: readonly AlarmRuleKind[] = ['limit', 'comparison', 'rateOfChange'];
+/** Kinds with an analogue value (or a total, a count), where a deadband means something. */
+export const analogueKinds: readonly AlarmRuleKind[] = [
+  'limit',
+  'comparison',
+  'rateOfChange',
+  'totalizer',
+  'counter',
+];
 
 /** The text of every named input of a form; checkboxes are "on" when ticked and absent otherwise. */
 export function fieldsOf(form: FormData): Record<string, string> {
@@ -67,6 +75,15 @@ function comparisonValue(fields: FormFields, t: Translator): { value?: unknown; 
   return { value: Number(text) };
 }
 
+/** The state a counter counts arrivals in: true/false, a number, or a text state. */
+function counterState(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  const lower = text.toLowerCase();
+  if (lower === 'true' || lower === 'false') return lower === 'true';
+  const number = Number(text);
+  return Number.isFinite(number) ? number : text;
+}
+
 export interface FormBody {
   body: Record<string, unknown>;
   /** Problems the form itself finds before any schema is asked (a boolean typed as "maybe"). */
@@ -100,6 +117,10 @@ export function alarmRuleChanges(kind: AlarmRuleKind, fields: FormFields, t: Tra
             threshold: numberOf(fields, `levels.${level}.threshold`),
             severity: textOf(fields, `levels.${level}.severity`),
             name: textOf(fields, `levels.${level}.name`),
+            // empty: the level uses the rule's deadband and delays (ADR 0045)
+            deadband: numberOf(fields, `levels.${level}.deadband`),
+            onDelayMs: numberOf(fields, `levels.${level}.onDelayMs`),
+            offDelayMs: numberOf(fields, `levels.${level}.offDelayMs`),
           }),
         ),
       };
@@ -118,6 +139,22 @@ export function alarmRuleChanges(kind: AlarmRuleKind, fields: FormFields, t: Tra
         severity,
         perMinute: numberOf(fields, 'perMinute'),
         direction: textOf(fields, 'direction'),
+      };
+      break;
+    case 'totalizer':
+      specific = {
+        severity,
+        input: textOf(fields, 'input'),
+        windowSeconds: numberOf(fields, 'windowSeconds'),
+        threshold: numberOf(fields, 'threshold'),
+      };
+      break;
+    case 'counter':
+      specific = {
+        severity,
+        state: counterState(textOf(fields, 'state')),
+        windowSeconds: numberOf(fields, 'windowSeconds'),
+        threshold: numberOf(fields, 'threshold'),
       };
       break;
     case 'badQuality':
@@ -168,6 +205,10 @@ export function alarmRuleFields(rule: AlarmRule): Record<string, string> {
         fields[`levels.${level.level}.threshold`] = String(level.threshold);
         fields[`levels.${level.level}.severity`] = level.severity;
         if (level.name) fields[`levels.${level.level}.name`] = level.name;
+        for (const setting of ['deadband', 'onDelayMs', 'offDelayMs'] as const) {
+          const value = level[setting];
+          if (value !== undefined) fields[`levels.${level.level}.${setting}`] = String(value);
+        }
       }
       break;
     case 'comparison':
@@ -185,6 +226,18 @@ export function alarmRuleFields(rule: AlarmRule): Record<string, string> {
       fields.severity = rule.severity;
       fields.perMinute = String(rule.perMinute);
       fields.direction = rule.direction;
+      break;
+    case 'totalizer':
+      fields.severity = rule.severity;
+      fields.input = rule.input;
+      fields.windowSeconds = String(rule.windowSeconds);
+      fields.threshold = String(rule.threshold);
+      break;
+    case 'counter':
+      fields.severity = rule.severity;
+      fields.state = String(rule.state);
+      fields.windowSeconds = String(rule.windowSeconds);
+      fields.threshold = String(rule.threshold);
       break;
     case 'badQuality':
       fields.severity = rule.severity;
@@ -250,6 +303,18 @@ export function describeAlarmRule(rule: AlarmRule, unit: string | undefined, t: 
       return t('alarmRules.rateText', {
         rate: withUnit(rule.perMinute),
         direction: t(`alarmRules.directions.${rule.direction}`),
+      });
+    case 'totalizer':
+      return t('alarmRules.totalText', {
+        total: rule.threshold,
+        window: rule.windowSeconds,
+        input: t(`alarmRules.inputs.${rule.input}`),
+      });
+    case 'counter':
+      return t('alarmRules.countText', {
+        count: rule.threshold,
+        state: String(rule.state),
+        window: rule.windowSeconds,
       });
     case 'badQuality':
       return t('alarmRules.kinds.badQuality');

@@ -1,6 +1,7 @@
 // Whether one sample puts a rule's alarms in their alarm condition, with the deadband applied.
 import type { AlarmRule, TelemetryPointRecord, TelemetryValue } from '@plantwatch/shared';
 import type { AlarmKey, AlarmRuleState } from './state.ts';
+import { windowCondition } from './windows.ts';
 
 export type AlarmSample = Pick<TelemetryPointRecord, 'ts' | 'value' | 'quality'>;
 
@@ -32,7 +33,8 @@ export function conditionsForSample(
       // A plain loop: this runs for every sample, and a backtest runs it millions of times (ADR 0039).
       const conditions: Conditions = {};
       for (const entry of rule.levels) {
-        const margin = active(entry.level) ? deadband : 0;
+        // A level's own deadband (ADR 0045), else the rule's.
+        const margin = active(entry.level) ? (entry.deadband ?? deadband) : 0;
         const high = entry.level === 'hihi' || entry.level === 'hi';
         conditions[entry.level] = high ? value > entry.threshold - margin : value < entry.threshold + margin;
       }
@@ -51,6 +53,10 @@ export function conditionsForSample(
       if (before === undefined) return { alarm: false };
       return { alarm: rule.trigger === 'rising' ? !before && now : before && !now };
     }
+    case 'totalizer':
+    case 'counter':
+      // the engine has added the sample to the window already
+      return { alarm: windowCondition(rule, state, active('alarm')) };
     case 'rateOfChange': {
       const previous = state.previousSample;
       if (typeof sample.value !== 'number' || previous === null || typeof previous.value !== 'number')

@@ -1,10 +1,20 @@
-// What callers read off the engine's results: the most severe active level of a limit stack, and a
-// transition as the journal entry it becomes.
+// What callers read off the engine's results: the most severe active level of a limit stack, a
+// level's delays, and a transition as the journal entry it becomes.
 import type { AlarmEvent, AlarmRule, AlarmState, LimitLevel } from '@plantwatch/shared';
-import type { AlarmRuleState, AlarmTransition } from './state.ts';
+import type { AlarmKey, AlarmRuleState, AlarmTransition } from './state.ts';
 
 export function isActive(state: AlarmState): boolean {
   return state === 'active-unacked' || state === 'active-acked';
+}
+
+/** A level's own on- and off-delays (ADR 0045), else the rule's. */
+export function delaysOf(rule: AlarmRule, key: AlarmKey): { onDelayMs: number; offDelayMs: number } {
+  const entry =
+    rule.kind === 'limit' && key !== 'alarm' ? rule.levels.find((e) => e.level === key) : undefined;
+  return {
+    onDelayMs: entry?.onDelayMs ?? rule.onDelayMs,
+    offDelayMs: entry?.offDelayMs ?? rule.offDelayMs,
+  };
 }
 
 /** The most severe level of a limit stack that is in alarm now, or null. */

@@ -2,7 +2,7 @@
 // clock: every time comes in as an argument, and every result is a new state plus its transitions.
 import type { AlarmRule, AlarmState, LimitLevel } from '@plantwatch/shared';
 import { type AlarmSample, conditionsForSample } from './conditions.ts';
-import { isActive } from './engine-views.ts';
+import { delaysOf, isActive } from './engine-views.ts';
 import {
   type AlarmActor,
   type AlarmChannel,
@@ -14,6 +14,14 @@ import {
   alarmKeys,
   normalAlarmInstance,
 } from './state.ts';
+import {
+  addToWindow,
+  isWindowRule,
+  nextWindowExpiry,
+  pruneWindow,
+  windowCondition,
+  windowValue,
+} from './windows.ts';
 
 export type { AlarmSample } from './conditions.ts';
 export { isActive, mostSevereActiveLevel, toAlarmEvent } from './engine-views.ts';
@@ -131,9 +139,10 @@ function nextDue(work: Work): Due | undefined {
       });
     }
     if (isHeld(alarm) || alarm.conditionSince === null) continue;
+    const delays = delaysOf(rule, key);
     if (alarm.condition && !isActive(alarm.state)) {
       candidates.push({
-        at: alarm.conditionSince + rule.onDelayMs,
+        at: alarm.conditionSince + delays.onDelayMs,
         apply: (at) => {
           const from = alarm.state;
           alarm.state = 'active-unacked';
@@ -143,7 +152,7 @@ function nextDue(work: Work): Due | undefined {
       });
     } else if (!alarm.condition && isActive(alarm.state)) {
       candidates.push({
-        at: alarm.conditionSince + rule.offDelayMs,
+        at: alarm.conditionSince + delays.offDelayMs,
         apply: (at) => {
           const from = alarm.state;
           alarm.state = from === 'active-unacked' ? 'cleared-unacked' : 'normal';
@@ -152,6 +161,20 @@ function nextDue(work: Work): Due | undefined {
         },
       });
     }
+  }
+  const expiry = isWindowRule(rule) ? nextWindowExpiry(rule, work.state) : undefined;
+  if (isWindowRule(rule) && expiry !== undefined) {
+    // The window slides on with time alone: a total or count falls back under its threshold with no
+    // new sample (a counter that stopped counting reports nothing).
+    candidates.push({
+      at: expiry,
+      apply: (at) => {
+        pruneWindow(rule, work.state, at);
+        const alarm = instance(work, 'alarm');
+        alarm.value = windowValue(rule, work.state);
+        setCondition(work, 'alarm', windowCondition(rule, work.state, isActive(alarm.state)), at);
+      },
+    });
   }
   if (rule.kind === 'commLoss' && work.state.dropUntil !== null) {
     const until = work.state.dropUntil;
@@ -210,11 +233,18 @@ export function evaluateSamples(
     // What falls due at the sample's own instant waits for it: a condition that is back exactly as its
     // off-delay ends has not been gone for the whole delay, so it must not clear and re-raise.
     advance(work, sample.ts - 1);
+    const windowed = isWindowRule(rule);
+    if (windowed) {
+      addToWindow(rule, work.state, sample);
+      pruneWindow(rule, work.state, sample.ts);
+    }
     const conditions = conditionsForSample(rule, work.state, sample, (key) =>
       isActive(instance(work, key).state),
     );
+    // A totalizer's or counter's alarm carries its total or count, not the tag's latest value.
+    const value = windowed ? windowValue(rule, work.state) : sample.value;
     for (const key of alarmKeys(rule)) {
-      instance(work, key).value = sample.value;
+      instance(work, key).value = value;
       const condition = conditions[key];
       if (condition !== undefined) setCondition(work, key, condition, sample.ts);
     }

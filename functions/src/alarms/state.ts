@@ -34,6 +34,19 @@ export const alarmInstanceStateSchema = z.strictObject({
 });
 export type AlarmInstanceState = z.infer<typeof alarmInstanceStateSchema>;
 
+export const windowStateSchema = z.strictObject({
+  /**
+   * Totalizer: [bucket index, amount] pairs, oldest first; bucket i covers [i × b, (i + 1) × b) with
+   * b = window / WINDOW_BUCKETS, and leaves the window once its end is a whole window old.
+   */
+  buckets: z.array(z.tuple([z.number().int(), z.number()])),
+  /** Counter: the times of the latest transitions into the counted state (at most threshold + 1). */
+  events: z.array(epochMs),
+  /** Totalizer: the last good sample, which the next one's increase (or rate × time) is measured from. */
+  anchor: z.strictObject({ ts: epochMs, value: z.number() }).nullable(),
+});
+export type WindowState = z.infer<typeof windowStateSchema>;
+
 export const alarmRuleStateSchema = z.strictObject({
   ruleId: z.string(),
   /** Samples at or before this time were already evaluated: a redelivered batch changes nothing. */
@@ -56,6 +69,11 @@ export const alarmRuleStateSchema = z.strictObject({
   statusTs: epochMs.nullable().default(null),
   /** The time of the rule's latest transition: no catch-up transition is dated before it. */
   lastTransitionTs: epochMs.nullable().default(null),
+  /**
+   * Totalizer and counter rules (ADR 0045): what their sliding window holds, kept with the alarm
+   * state so a restart or a second instance goes on with the same window.
+   */
+  window: windowStateSchema.nullable().default(null),
   alarms: z.partialRecord(alarmKeySchema, alarmInstanceStateSchema),
 });
 export type AlarmRuleState = z.infer<typeof alarmRuleStateSchema>;
@@ -114,6 +132,7 @@ export function initialAlarmRuleState(rule: AlarmRule): AlarmRuleState {
     dropUntil: null,
     statusTs: null,
     lastTransitionTs: null,
+    window: null,
     alarms: Object.fromEntries(alarmKeys(rule).map((key) => [key, normalAlarmInstance()])),
   };
 }

@@ -179,6 +179,23 @@ describe('the limit in words', () => {
     expect(describeLimit(rule, 'hi', 'm')).toBe('Hi 4 m');
     expect(describeLimit({ ...rule }, 'hihi', 'degC')).toBe('HiHi 4.5 °C');
   });
+  it('words totals and counts over a window, with the volume of a rate tag', () => {
+    const window = { ...common, tagId: common.id, severity: 'high' as const, windowSeconds: 3600 };
+    expect(
+      describeLimit({ ...window, kind: 'totalizer', input: 'ratePerHour', threshold: 500 }, null, 'm³/h'),
+    ).toBe('> 500 m³ in 1 h');
+    expect(
+      describeLimit(
+        { ...window, kind: 'totalizer', input: 'counter', threshold: 1200, windowSeconds: 1800 },
+        null,
+        'm³',
+      ),
+    ).toBe('> 1,200 m³ in 30 min');
+    expect(describeLimit({ ...window, kind: 'counter', state: true, threshold: 6 }, null, null, 'es')).toBe(
+      'más de 6 veces en 1 h',
+    );
+  });
+
   it('words comparisons, rates and communication loss', () => {
     expect(
       describeLimit(
@@ -369,6 +386,8 @@ describe('the page messages', () => {
             zone: 'Z',
             count: 3,
             seconds: 60,
+            total: '500 m³',
+            window: '1 h',
           }),
         ).not.toThrow();
       }

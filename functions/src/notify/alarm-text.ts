@@ -165,11 +165,26 @@ export function describeLimit(
       const rate = formatWithUnit(rule.perMinute, null, { locale: language });
       return `${t(arrow)} > ${rate}${symbol ? ` ${symbol}` : ''}/min`;
     }
+    case 'totalizer': {
+      // A rate tag's unit is per time (m³/h): the total is in what it is per (m³).
+      const volume = rule.input === 'counter' ? unit : (unit?.replace(/\/(s|min|h)$/, '') ?? null);
+      const total = formatWithUnit(rule.threshold, volume || null, { locale: language });
+      return t('limit.total', { total, window: windowText(rule.windowSeconds) });
+    }
+    case 'counter':
+      return t('limit.count', { count: rule.threshold, window: windowText(rule.windowSeconds) });
     case 'badQuality':
       return t('limit.badQuality');
     case 'commLoss':
       return t('limit.noData', { seconds: rule.afterSeconds });
   }
+}
+
+/** A sliding window as a plant engineer says it: 1 h, 30 min, 90 s. */
+function windowText(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }
 
 /** The limit in every language, for AlarmPlace.limitByLanguage. */

@@ -10,7 +10,10 @@ import {
   comparisonOperators,
   digitalTriggers,
   limitLevels,
+  MAX_WINDOW_SECONDS,
+  MIN_WINDOW_SECONDS,
   rateDirections,
+  totalizerInputs,
 } from '@plantwatch/shared';
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
@@ -144,6 +147,31 @@ function LimitFields({ initial }: { initial: FormFields }) {
               hint={level === 'hihi' ? a('levelNameHint') : undefined}
               defaultValue={initial[`levels.${level}.name`]}
             />
+            <Field
+              name={`levels.${level}.deadband`}
+              label={a('levelDeadband', { level: label })}
+              hint={level === 'hihi' ? a('levelTimingHint') : undefined}
+              type="number"
+              step="any"
+              min={0}
+              defaultValue={initial[`levels.${level}.deadband`]}
+            />
+            <Field
+              name={`levels.${level}.onDelayMs`}
+              label={a('levelOnDelay', { level: label })}
+              type="number"
+              step={1}
+              min={0}
+              defaultValue={initial[`levels.${level}.onDelayMs`]}
+            />
+            <Field
+              name={`levels.${level}.offDelayMs`}
+              label={a('levelOffDelay', { level: label })}
+              type="number"
+              step={1}
+              min={0}
+              defaultValue={initial[`levels.${level}.offDelayMs`]}
+            />
           </div>
         );
       })}
@@ -208,6 +236,46 @@ function KindFields({ kind, initial }: { kind: AlarmRuleKind; initial: FormField
             label={a('direction')}
             defaultValue={initial.direction ?? 'either'}
             options={rateDirections.map((d) => ({ value: d, label: a(`directions.${d}`) }))}
+          />
+        </>
+      ) : null}
+      {kind === 'totalizer' ? (
+        <SelectField
+          name="input"
+          label={a('input')}
+          defaultValue={initial.input ?? 'ratePerHour'}
+          options={totalizerInputs.map((i) => ({ value: i, label: a(`inputs.${i}`) }))}
+        />
+      ) : null}
+      {kind === 'counter' ? (
+        <Field
+          name="state"
+          label={a('countState')}
+          hint={a('countStateHint')}
+          defaultValue={initial.state ?? 'true'}
+        />
+      ) : null}
+      {kind === 'totalizer' || kind === 'counter' ? (
+        <>
+          <Field
+            name="windowSeconds"
+            label={a('windowSeconds')}
+            hint={a('windowHint')}
+            type="number"
+            min={MIN_WINDOW_SECONDS}
+            max={MAX_WINDOW_SECONDS}
+            step={1}
+            required
+            defaultValue={initial.windowSeconds ?? '3600'}
+          />
+          <Field
+            name="threshold"
+            label={a(kind === 'totalizer' ? 'totalThreshold' : 'countThreshold')}
+            type="number"
+            step={kind === 'totalizer' ? 'any' : 1}
+            min={kind === 'totalizer' ? 0 : 1}
+            required
+            defaultValue={initial.threshold}
           />
         </>
       ) : null}
