@@ -35,7 +35,7 @@ describe('the retention form as a PUT body', () => {
     );
     expect(result).toEqual({
       fieldErrors: {
-        rawPoints: 'At most 365 days on your plan.',
+        rawPoints: 'More than your plan allows: at most 365 days.',
         rollupsMinute: 'Enter a number of days.',
         rollupsHour: 'Enter a whole number of days.',
         messageLog: 'Keep it at least 1 day.',

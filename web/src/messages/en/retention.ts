@@ -64,7 +64,7 @@ export const retention = {
       required: 'Enter a number of days.',
       whole: 'Enter a whole number of days.',
       min: 'Keep it at least 1 day.',
-      max: 'At most {max, number} days on your plan.',
+      max: 'More than your plan allows: at most {max, number} days.',
     },
   },
 };

@@ -69,7 +69,7 @@ export const retention: MessagesOf<'retention'> = {
       required: 'Indique un número de días.',
       whole: 'Indique un número entero de días.',
       min: 'Debe ser al menos 1 día.',
-      max: 'Como máximo {max, number} días en su plan.',
+      max: 'Más de lo que permite su plan: como máximo {max, number} días.',
     },
   },
 };

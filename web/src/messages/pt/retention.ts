@@ -68,7 +68,7 @@ export const retention: MessagesOf<'retention'> = {
       required: 'Informe um número de dias.',
       whole: 'Informe um número inteiro de dias.',
       min: 'Deve ser pelo menos 1 dia.',
-      max: 'No máximo {max, number} dias no seu plano.',
+      max: 'Mais do que seu plano permite: no máximo {max, number} dias.',
     },
   },
 };

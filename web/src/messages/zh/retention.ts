@@ -64,7 +64,7 @@ export const retention: MessagesOf<'retention'> = {
       required: '请输入天数。',
       whole: '请输入整数天数。',
       min: '至少 1 天。',
-      max: '您的套餐最多 {max, number} 天。',
+      max: '超出您的套餐上限：最多 {max, number} 天。',
     },
   },
 };
