@@ -2,7 +2,8 @@
 // asked for, did it start (and after how many attempts), who was paged at which level, by which
 // channel, whether the message went out, and why the chain stopped.
 import { type EscalationChain, escalationExecutionName, NotFoundError } from '@plantwatch/shared';
-import type { AlarmRepositories, EscalationIntent } from '../alarms/ports.ts';
+import { areaRuleFilter } from '../alarms/area-filter.ts';
+import type { AlarmRepositories, AssetScopeRepositories, EscalationIntent } from '../alarms/ports.ts';
 import type { NotifyRepositories } from '../notify/repositories.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
@@ -11,6 +12,7 @@ import type { EscalationRepositories } from './ports.ts';
 export interface EscalationHistoryDeps {
   store: TenantStore<
     Pick<AlarmRepositories, 'alarmRules' | 'escalationIntents'> &
+      Partial<AssetScopeRepositories> &
       EscalationRepositories &
       Pick<NotifyRepositories, 'notifications'>
   >;
@@ -41,7 +43,9 @@ export async function listEscalationChains(
 ): Promise<EscalationChain[]> {
   return deps.store.inTenant(principal.tenantId, async (repos) => {
     const rule = await repos.alarmRules.get(ruleId);
-    if (!rule || !canSeeSite(principal, rule.siteId)) throw new NotFoundError('alarm rule not found');
+    const inAreas = await areaRuleFilter(repos, principal);
+    if (!rule || !canSeeSite(principal, rule.siteId) || (inAreas && !inAreas(rule)))
+      throw new NotFoundError('alarm rule not found');
     const intents = await repos.escalationIntents.listForRule(ruleId, limit * 4);
     const starts = intents.filter((intent) => intent.kind === 'start').slice(0, limit);
     const chains: EscalationChain[] = [];

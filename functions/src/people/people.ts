@@ -282,11 +282,12 @@ export const updateEscalationPolicy = (
 
 export const deleteEscalationPolicy = (deps: PeopleDeps, principal: Principal, policyId: string) =>
   inTenant(deps, principal, async (repos) => {
-    if (!(await repos.escalationPolicies.remove(policyId))) {
+    // an area naming the policy is a foreign key the delete would break: asked first (ADR 0042)
+    const areas = (await repos.areas?.policyUsage(policyId)) ?? [];
+    if (areas.length === 0 && !(await repos.escalationPolicies.remove(policyId))) {
       throw new NotFoundError('escalation policy not found');
     }
     const usage = await repos.escalationPolicies.usage(policyId);
-    const areas = (await repos.areas?.policyUsage(policyId)) ?? [];
     const uses = [...named('alarm rule', usage.alarmRules), ...named('area', areas)];
     if (uses.length > 0) {
       throw stillUsed(

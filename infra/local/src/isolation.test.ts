@@ -330,6 +330,17 @@ const cases: Record<string, Case> = {
     request: (a) => ({ path: `/v1/assets/${a.asset}/move`, body: { parentId: null } }),
   },
   deleteAsset: { kind: 'foreign-id', request: (a) => ({ path: `/v1/assets/${a.asset}` }) },
+  getAreaEscalationPolicy: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/assets/${a.asset}/escalation-policy` }),
+  },
+  setAreaEscalationPolicy: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: `/v1/assets/${a.asset}/escalation-policy`,
+      body: { escalationPolicyId: a.policy },
+    }),
+  },
   listAssetModels: { kind: 'own-data', request: { path: '/v1/asset-models' } },
   createAssetModel: {
     kind: 'own-data',
