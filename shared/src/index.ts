@@ -16,6 +16,7 @@ export * from './alarm-backtest.ts';
 export * from './alarm-rule.ts';
 export * from './asset.ts';
 export * from './asset-area.ts';
+export * from './asset-csv.ts';
 export * from './asset-propagation.ts';
 export * from './canary.ts';
 export * from './contact.ts';

@@ -10,6 +10,7 @@ import {
   createAssetModelSchema,
   createAssetSchema,
   idSchema,
+  importAssetsCsvSchema,
   importAssetsQuerySchema,
   importAssetsResultSchema,
   modelPropagationRequestSchema,
@@ -25,8 +26,9 @@ import * as assets from './assets.ts';
 import * as models from './models.ts';
 import { applyModelPropagation, previewModelPropagation } from './propagation.ts';
 import { exportAssets, importAssets } from './transfer.ts';
+import { exportAssetsCsv, importAssetsCsv } from './transfer-csv.ts';
 
-const { defineRoute } = routesOn<AssetDeps>();
+const { defineRoute, defineStreamRoute } = routesOn<AssetDeps>();
 
 const siteParams = z.object({ siteId: idSchema });
 const assetParams = z.object({ assetId: idSchema });
@@ -91,6 +93,33 @@ export const assetRoutes: Route<AssetDeps>[] = [
     errors: [404, 409, 422],
     handle: ({ deps, principal, params, query, body }) =>
       importAssets(deps, principal, params.siteId, body, query.mode),
+  }),
+  defineStreamRoute({
+    operationId: 'exportAssetsCsv',
+    path: '/v1/sites/{siteId}/assets/csv',
+    summary:
+      "A site's asset hierarchy as CSV: one row per measurement, the asset's path, level, model and attributes, the tag by gateway, device and tag key",
+    tag: 'assets',
+    access: 'viewer',
+    produces: 'text/csv',
+    params: siteParams,
+    errors: [404, 422],
+    handle: ({ deps, principal, params }) => exportAssetsCsv(deps, principal, params.siteId),
+  }),
+  defineRoute({
+    operationId: 'importAssetsCsv',
+    method: 'POST',
+    path: '/v1/sites/{siteId}/assets/csv',
+    summary:
+      "Import a site's asset hierarchy from CSV (the export's columns), beside its assets or replacing them; all or nothing, 422 listing each row's and column's problem",
+    tag: 'assets',
+    access: 'engineer',
+    params: siteParams,
+    body: importAssetsCsvSchema,
+    response: importAssetsResultSchema,
+    status: 200,
+    errors: [404, 409, 422],
+    handle: ({ deps, principal, params, body }) => importAssetsCsv(deps, principal, params.siteId, body),
   }),
   defineRoute({
     operationId: 'createAsset',

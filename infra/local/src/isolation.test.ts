@@ -301,6 +301,14 @@ const cases: Record<string, Case> = {
   listAssets: { kind: 'foreign-id', request: (a) => ({ path: `/v1/sites/${a.site}/assets` }) },
   getAssetTree: { kind: 'foreign-id', request: (a) => ({ path: `/v1/sites/${a.site}/asset-tree` }) },
   exportAssets: { kind: 'foreign-id', request: (a) => ({ path: `/v1/sites/${a.site}/assets/export` }) },
+  exportAssetsCsv: { kind: 'foreign-id', request: (a) => ({ path: `/v1/sites/${a.site}/assets/csv` }) },
+  importAssetsCsv: {
+    kind: 'foreign-id',
+    request: (a) => ({
+      path: `/v1/sites/${a.site}/assets/csv`,
+      body: { csv: 'path\nStolen works', mode: 'replace' },
+    }),
+  },
   importAssets: {
     kind: 'foreign-id',
     request: (a) => ({
