@@ -99,6 +99,72 @@ describe('alarm rules and alarms API', () => {
     expect(renamed.body).toMatchObject({ name: 'PLC quiet', deviceId: plant.deviceId });
   });
 
+  it('creates counter and totalizer rules and per-level settings, and names a bad window in a 400 or 422', async () => {
+    const counter = await api.call('POST', '/v1/alarm-rules', {
+      token,
+      body: {
+        kind: 'counter',
+        tagId: plant.tagId,
+        name: 'Starts',
+        severity: 'medium',
+        windowSeconds: 3600,
+        threshold: 6,
+      },
+    });
+    expect(counter.status).toBe(201);
+    expect(counter.body).toMatchObject({ kind: 'counter', state: true, windowSeconds: 3600, threshold: 6 });
+    const totalizer = await api.call('POST', '/v1/alarm-rules', {
+      token,
+      body: {
+        kind: 'totalizer',
+        tagId: plant.tagId,
+        name: 'Volume',
+        severity: 'low',
+        input: 'ratePerHour',
+        windowSeconds: 3600,
+        threshold: 500,
+      },
+    });
+    expect(totalizer.status).toBe(201);
+
+    for (const windowSeconds of [59, 86_401]) {
+      const refused = await api.call('POST', '/v1/alarm-rules', {
+        token,
+        body: {
+          kind: 'counter',
+          tagId: plant.tagId,
+          name: 'Starts',
+          severity: 'medium',
+          windowSeconds,
+          threshold: 6,
+        },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details).toContainEqual({
+        path: 'body.windowSeconds',
+        message: expect.stringMatching(/at (least 60|most 86400) seconds/),
+      });
+    }
+    // a patch is checked against the rule's kind once applied: the field is named too
+    const patched = await api.call('PATCH', `/v1/alarm-rules/${counter.body.id}`, {
+      token,
+      body: { threshold: 2.5 },
+    });
+    expect(patched.status).toBe(422);
+    expect(patched.body.error.details.field).toBe('threshold');
+
+    const levels = [
+      { level: 'hihi', threshold: 4.5, severity: 'critical', onDelayMs: 0 },
+      { level: 'hi', threshold: 4, severity: 'high', deadband: 0.2, offDelayMs: 30_000 },
+    ];
+    const limit = await api.call('POST', '/v1/alarm-rules', {
+      token,
+      body: { ...hiLimit, tagId: plant.tagId, levels, deadband: 0.05 },
+    });
+    expect(limit.status).toBe(201);
+    expect(limit.body.levels).toEqual(levels);
+  });
+
   it('refuses a rule on a tag that does not exist with 404', async () => {
     const res = await api.call('POST', '/v1/alarm-rules', {
       token,
