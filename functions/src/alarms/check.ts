@@ -1,10 +1,12 @@
 import type { ChangePublisher } from '../platform/changes.ts';
 import type { Clock } from '../platform/clock.ts';
+import { withCorrelationId } from '../platform/correlation.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { logger } from '../platform/observability.ts';
 import { type PeriodicJob, startPeriodic } from '../platform/periodic.ts';
+import { traced } from '../platform/tracing.ts';
 import {
   type EscalationDispatcher,
   type EscalationRedriveSummary,
@@ -13,6 +15,7 @@ import {
 import { tick } from './engine.ts';
 import { loadStates } from './journal.ts';
 import type { AlarmLookups, AlarmRepositories } from './ports.ts';
+import type { AlarmStateCache } from './state-cache.ts';
 import { runAlarmWork } from './unit-of-work.ts';
 
 export interface AlarmCheckDeps {
@@ -23,7 +26,12 @@ export interface AlarmCheckDeps {
   dispatcher?: EscalationDispatcher | undefined;
   /** Told which sites' alarms the check changed, for the live streams (ADR 0028). */
   changes?: ChangePublisher | undefined;
-  /** On AWS: the escalation intents' levels are published here after each pass (CloudWatch alarms on them). */
+  /** Ingest's states in memory, whose bookkeeping may be newer than the stored rows (ADR 0047). */
+  states?: AlarmStateCache | undefined;
+  /**
+   * Counts the check's raises (alarms_raised), on both runtimes; on AWS the escalation intents'
+   * levels are also published here after each pass (CloudWatch alarms on them).
+   */
   metrics?: Metrics;
   /**
    * The tenant canaries' scheduler (functions/src/canary/tenant-canary.ts): each pass sends the test
@@ -63,9 +71,14 @@ export async function runAlarmCheck(deps: AlarmCheckDeps): Promise<AlarmCheckSum
     events: 0,
     failedTenants: 0,
   };
+  // The pass's raises have no message behind them: the pass is their correlation id (log lines, the
+  // escalation intents and the chains they start carry it).
+  const correlationId = `alarm-check:${deps.clock.now().toISOString()}`;
   for (const tenantId of tenants) {
     try {
-      const { rulesChanged, events } = await checkTenant(deps, tenantId);
+      const { rulesChanged, events } = await withCorrelationId(correlationId, () =>
+        traced('alarm evaluation', { tenantId }, () => checkTenant(deps, tenantId)),
+      );
       summary.rulesChanged += rulesChanged;
       summary.events += events;
     } catch (error) {

@@ -4,6 +4,7 @@
 // idempotent (a chain is named after its alarm event), so delivering twice is harmless; delivering
 // never is what this prevents. The intents of one alarm go in order: a stop never overtakes its start.
 import type { Clock } from '../platform/clock.ts';
+import { withCorrelationId } from '../platform/correlation.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { logger } from '../platform/observability.ts';
@@ -58,7 +59,14 @@ export function createEscalationDispatcher(
   const baseRetryMs = options.baseRetryMs ?? 1_000;
   const maxRetryMs = options.maxRetryMs ?? 300_000;
 
-  async function deliver(intent: EscalationIntent): Promise<'delivered' | 'retry' | 'gave-up'> {
+  /** In the correlation id of the work that wrote the intent, so a re-driven chain carries it too. */
+  function deliver(intent: EscalationIntent): Promise<'delivered' | 'retry' | 'gave-up'> {
+    return intent.correlationId
+      ? withCorrelationId(intent.correlationId, () => deliverIntent(intent))
+      : deliverIntent(intent);
+  }
+
+  async function deliverIntent(intent: EscalationIntent): Promise<'delivered' | 'retry' | 'gave-up'> {
     try {
       if (intent.kind === 'start') {
         if (!intent.policyId) throw new Error('a start intent without a policy');
@@ -87,7 +95,8 @@ export function createEscalationDispatcher(
           retryAt: gaveUp ? null : new Date(at.getTime() + wait),
         }),
       );
-      (gaveUp ? logger.error : logger.warn)(
+      // Called on the logger (a method taken off it loses `this`, and the line, and the count below).
+      logger[gaveUp ? 'error' : 'warn'](
         gaveUp
           ? `escalation ${intent.kind} failed ${intent.attempts} times; given up`
           : `escalation ${intent.kind} failed; retried in ${wait} ms`,

@@ -87,6 +87,11 @@ export interface EscalationIntentInput {
   policyId: string | null;
   /** stop: why (acknowledged by whom, through which channel). */
   reason: string | null;
+  /**
+   * The correlation id of the work that wrote it (the telemetry batch, the check pass): delivering
+   * it, now or by the re-drive, runs in that id, so the chain's log lines and traces carry it.
+   */
+  correlationId?: string | null;
 }
 
 export const escalationIntentStates = ['pending', 'started', 'failed'] as const;

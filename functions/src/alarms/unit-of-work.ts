@@ -11,6 +11,7 @@
 import type { AlarmEvent, AlarmRule } from '@plantwatch/shared';
 import type { ChangePublisher } from '../platform/changes.ts';
 import type { Clock } from '../platform/clock.ts';
+import { currentCorrelationId } from '../platform/correlation.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Metrics } from '../platform/metrics.ts';
@@ -144,7 +145,15 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
       const events = (entries[index] ?? []).map(withoutAlarmKey);
       const asked =
         events.length > 0 ? await escalationIntentsFor(repos, context, decision.rule, events) : null;
-      for (const intent of asked?.intents ?? []) intents.push({ ...intent, id: deps.ids.newId(), at: now });
+      // The message's correlation id goes with the intent: a re-driven chain carries it too.
+      for (const intent of asked?.intents ?? []) {
+        intents.push({
+          ...intent,
+          id: deps.ids.newId(),
+          at: now,
+          correlationId: currentCorrelationId() ?? null,
+        });
+      }
       recorded.push({
         rule: decision.rule,
         result: decision.result,

@@ -25,6 +25,7 @@ import {
   parseAwsStoresEnv,
 } from './aws-env.ts';
 import { openAwsConfigDatabase, openAwsTelemetryStore } from './aws-stores.ts';
+import { traceClient } from './aws-tracing.ts';
 import { createPostgresConfigStore } from './config-store.ts';
 
 /** Without a dead-letter queue a rejected record cannot be kept: it fails, and is delivered again. */
@@ -39,7 +40,7 @@ export async function createAwsStreamIngestHandler(
 ): Promise<StreamIngestHandler> {
   const deps = await createAwsIngestDeps(env);
   const rejects = env.INGEST_DEAD_LETTER_QUEUE_URL
-    ? sqsRejectedRecords(createSqsClient(env.AWS_REGION), env.INGEST_DEAD_LETTER_QUEUE_URL)
+    ? sqsRejectedRecords(traceClient(createSqsClient(env.AWS_REGION)), env.INGEST_DEAD_LETTER_QUEUE_URL)
     : nowhere;
   return createStreamIngestHandler(deps, { rejects });
 }

@@ -11,6 +11,7 @@ import {
 } from '../telemetry/adapters/timestream/index.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import { type AwsStoresEnv, InvalidEnvironmentError } from './aws-env.ts';
+import { traceClient } from './aws-tracing.ts';
 
 const databaseSecretSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
@@ -72,12 +73,15 @@ export async function openAwsTelemetryStore(env: AwsStoresEnv, databaseUrl: stri
       'TELEMETRY_STORE=timestream needs TIMESTREAM_DATABASE and TIMESTREAM_TABLE',
     );
   }
+  const clients = createTimestreamClients({
+    region: env.AWS_REGION,
+    writeEndpoint: env.AWS_ENDPOINT_URL_TIMESTREAM_WRITE,
+    queryEndpoint: env.AWS_ENDPOINT_URL_TIMESTREAM_QUERY,
+  });
   return openTimestreamTelemetryStore({
-    ...createTimestreamClients({
-      region: env.AWS_REGION,
-      writeEndpoint: env.AWS_ENDPOINT_URL_TIMESTREAM_WRITE,
-      queryEndpoint: env.AWS_ENDPOINT_URL_TIMESTREAM_QUERY,
-    }),
+    // Each write and query a subsegment of the trace (the store write of ingest, chart reads).
+    write: traceClient(clients.write),
+    query: traceClient(clients.query),
     database: env.TIMESTREAM_DATABASE,
     table: env.TIMESTREAM_TABLE,
     memoryStoreRetentionMs: env.TIMESTREAM_MEMORY_RETENTION_HOURS * 3_600_000,

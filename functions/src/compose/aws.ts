@@ -1,7 +1,5 @@
 // Composition root on AWS: the Lambda environment (zod, parsed once at cold start) and the ports
 // the handlers run on, filled in with AWS adapters. The only place the functions read process.env.
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -53,25 +51,13 @@ import {
 } from '../plant/adapters/aws/iot-provisioning.ts';
 import { createIotDataClient, iotDataPublisher } from '../plant/adapters/aws/iot-publisher.ts';
 import { configPushHealthCheck, createConfigPush } from '../plant/config-push.ts';
-import { createEmfMetrics } from '../platform/adapters/emf-metrics.ts';
 import { systemClock } from '../platform/clock.ts';
 import { cachedHealthChecks, configStoreCheck, telemetryStoreCheck } from '../platform/health.ts';
 import type { ApiHandler } from '../platform/http/handler.ts';
-import type { ApiDeps } from '../platform/http/routes.ts';
+import { routeTemplateMatcher, withRequestMetrics } from '../platform/http/request-metrics.ts';
+import { type ApiDeps, apiRoutes } from '../platform/http/routes.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
-import {
-  createLambdaReportJobQueue,
-  createS3ReportFiles,
-  createSesReportMailer,
-  readReportLinkSecret,
-} from '../reports/adapters/aws/reports.ts';
-import { createReportScheduleIndex } from '../reports/adapters/postgres/reports-repos.ts';
-import {
-  type ReportDeps,
-  type ReportJobDeps,
-  ReportLinkSigner,
-  type SchedulerDeps,
-} from '../reports/index.ts';
+import { traced } from '../platform/tracing.ts';
 import { createPlantwatchApi } from './api.ts';
 import {
   createAwsAccountParts,
@@ -83,7 +69,6 @@ import {
   type AwsAlarmCheckNotifyEnv,
   type AwsApiEnv,
   type AwsNotifyEnv,
-  type AwsReportsEnv,
   type AwsStoresEnv,
   InvalidEnvironmentError,
   parseAwsAlarmCheckNotifyEnv,
@@ -92,6 +77,7 @@ import {
   parseAwsReportsEnv,
   parseAwsStoresEnv,
 } from './aws-env.ts';
+import { createAwsReportDeps, createAwsReportJobDeps } from './aws-reports.ts';
 import {
   databaseUrl,
   openAwsConfigDatabase,
@@ -99,55 +85,20 @@ import {
   openAwsTelemetryStore,
   readDatabaseSecret,
 } from './aws-stores.ts';
+import { metrics, traceClient } from './aws-tracing.ts';
 import type { ConfigStore } from './config-store.ts';
 import { createPostgresConfigStore } from './config-store.ts';
 
-export async function createAwsReportDeps(env: AwsReportsEnv): Promise<ReportDeps> {
-  return {
-    files: createS3ReportFiles(new S3Client({ region: env.AWS_REGION }), env.REPORTS_BUCKET),
-    mailer: createSesReportMailer(new SESv2Client({ region: env.AWS_REGION }), env.REPORT_FROM_ADDRESS),
-    links: new ReportLinkSigner(
-      await readReportLinkSecret(
-        new SecretsManagerClient({ region: env.AWS_REGION }),
-        env.REPORT_LINK_SECRET_ARN,
-      ),
-    ),
-    jobs: createLambdaReportJobQueue(
-      new LambdaClient({ region: env.AWS_REGION }),
-      env.REPORT_WORKER_FUNCTION,
-    ),
-    // The API's own URL would be a circular reference for the API function: its links are then
-    // relative (/v1/report-files?…), which the web app and API clients resolve against the API.
-    publicApiUrl: () => env.PUBLIC_API_URL ?? '',
-    linkTtlMs: 7 * 86_400_000,
-    // A Lambda run has 15 minutes; SES throttling passes within seconds.
-    retryDelaysMs: [2_000, 10_000, 30_000],
-  };
-}
-
-/** The report worker and the scheduler tick: both stores, the report ports and the schedule index. */
-export async function createAwsReportJobDeps(
-  env: AwsReportsEnv = parseAwsReportsEnv(),
-): Promise<ReportJobDeps & Pick<SchedulerDeps, 'index' | 'jobs'> & { store: ConfigStore }> {
-  const { database, telemetry } = await openAwsStores(env);
-  const store = createPostgresConfigStore(database.db, () => database.close());
-  const reports = await createAwsReportDeps(env);
-  return {
-    store,
-    telemetry,
-    clock: systemClock,
-    ids: uuidV7Ids,
-    reports,
-    index: createReportScheduleIndex(database.db),
-    jobs: reports.jobs,
-  };
-}
-
 // The stores' openers live in aws-stores.ts; importers of this module keep finding them here.
-export { databaseUrl, openAwsConfigDatabase, openAwsTelemetryStore, readDatabaseSecret };
-
-/** EMF lines in the functions' logs: CloudWatch turns them into metrics (namespace Plantwatch). */
-const metrics = createEmfMetrics();
+// The report composition lives in aws-reports.ts; the report Lambdas keep finding it here.
+export {
+  createAwsReportDeps,
+  createAwsReportJobDeps,
+  databaseUrl,
+  openAwsConfigDatabase,
+  openAwsTelemetryStore,
+  readDatabaseSecret,
+};
 
 /**
  * The escalation intents' dispatcher, delivering to Step Functions when the state machine is
@@ -156,7 +107,7 @@ const metrics = createEmfMetrics();
 function awsDispatcher(env: AwsStoresEnv, store: ConfigStore): { dispatcher?: EscalationDispatcher } {
   if (!env.ESCALATION_STATE_MACHINE_ARN) return {};
   const escalation = createStepFunctionsEscalationStarter({
-    client: createSfnClient(env.AWS_REGION),
+    client: traceClient(createSfnClient(env.AWS_REGION)),
     stateMachineArn: env.ESCALATION_STATE_MACHINE_ARN,
     store,
     ids: uuidV7Ids,
@@ -213,7 +164,7 @@ export async function createAwsConfigPushRedrive(
   const push = createConfigPush({
     store,
     lookups: store,
-    publisher: iotDataPublisher(createIotDataClient(env.AWS_REGION, endpoint)),
+    publisher: iotDataPublisher(traceClient(createIotDataClient(env.AWS_REGION, endpoint))),
     clock: systemClock,
   });
   return () => push.redrive();
@@ -230,7 +181,7 @@ export async function createAwsApiDeps(
   const store = createPostgresConfigStore(database.db, () => database.close());
   const reportsEnv = parseAwsReportsEnv();
   // Config versions and command requests go out through IoT Core's data plane.
-  const gatewayMessages = iotDataPublisher(createIotDataClient(env.AWS_REGION, endpoint));
+  const gatewayMessages = iotDataPublisher(traceClient(createIotDataClient(env.AWS_REGION, endpoint)));
   const configPush = createConfigPush({
     store,
     lookups: store,
@@ -298,10 +249,13 @@ function awsNotifyDeps(env: {
   TELEGRAM_API_URL: string;
 }): NotifyDeps {
   return {
-    secrets: secretsManagerNotificationSecrets(new SecretsManagerClient({ region: env.AWS_REGION }), {
-      prefix: env.NOTIFY_SECRETS_PREFIX,
-      ...(env.NOTIFY_SECRETS_KMS_KEY_ID ? { kmsKeyId: env.NOTIFY_SECRETS_KMS_KEY_ID } : {}),
-    }),
+    secrets: secretsManagerNotificationSecrets(
+      traceClient(new SecretsManagerClient({ region: env.AWS_REGION })),
+      {
+        prefix: env.NOTIFY_SECRETS_PREFIX,
+        ...(env.NOTIFY_SECRETS_KMS_KEY_ID ? { kmsKeyId: env.NOTIFY_SECRETS_KMS_KEY_ID } : {}),
+      },
+    ),
     publicApiUrl: () => {
       if (!env.PUBLIC_API_URL) {
         throw new InvalidEnvironmentError(
@@ -345,11 +299,13 @@ export function createAwsNotifier(
     config: (tenantId) => loadTenantNotifyConfig({ store, notify }, tenantId),
     routing: awsRouting({
       outbox: outboxSender,
-      sns: createSnsSmsSender(new SNSClient({ region: env.AWS_REGION }), {
+      sns: createSnsSmsSender(traceClient(new SNSClient({ region: env.AWS_REGION })), {
         ...(env.SNS_SENDER_ID ? { senderId: env.SNS_SENDER_ID } : {}),
       }),
       ses: env.SES_FROM_ADDRESS
-        ? createSesEmailSender(new SESv2Client({ region: env.AWS_REGION }), { from: env.SES_FROM_ADDRESS })
+        ? createSesEmailSender(traceClient(new SESv2Client({ region: env.AWS_REGION })), {
+            from: env.SES_FROM_ADDRESS,
+          })
         : unconfiguredSender('ses', 'SES_FROM_ADDRESS is not set on this function'),
       twilioSms: createTwilioSmsSender(twilio),
       twilioVoice: createTwilioVoiceSender(twilio),
@@ -454,7 +410,7 @@ export async function createAwsHeldPagesFlush(
   return async () => {
     let digests = 0;
     for (const tenantId of await lookup.tenantsWithDueHeld(systemClock.now())) {
-      digests += await notifier.flushHeld(tenantId);
+      digests += await traced('held pages flush', { tenantId }, () => notifier.flushHeld(tenantId));
     }
     return digests;
   };
@@ -463,5 +419,7 @@ export async function createAwsHeldPagesFlush(
 /** The HTTP API on AWS: every route over the AWS ports, authenticated by the accounts capability. */
 export async function createAwsApiHandler(env: AwsApiEnv = parseAwsApiEnv()): Promise<ApiHandler> {
   const proxySecret = await readWebProxySecret(env);
-  return createPlantwatchApi(await createAwsApiDeps(env), proxySecret ? { proxySecret } : {});
+  const api = createPlantwatchApi(await createAwsApiDeps(env), proxySecret ? { proxySecret } : {});
+  // Counted by route template and status, timed (the same names as the local /metrics).
+  return withRequestMetrics(api, metrics, routeTemplateMatcher(apiRoutes));
 }

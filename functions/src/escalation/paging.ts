@@ -12,6 +12,7 @@ import {
 } from '@plantwatch/shared';
 import type { z } from 'zod';
 import { type AlarmPlace, alarmPageText, digestLine, type PageStep } from '../notify/alarm-text.ts';
+import { traced } from '../platform/tracing.ts';
 import {
   AlarmEventNotVisibleError,
   type EscalationRecipient,
@@ -119,24 +120,26 @@ export async function pageLevel(paging: Paging, ref: LevelRef): Promise<LevelPag
         try {
           const message = alarmPageText(page, step, channel.type, recipient.language);
           // a page of another alarm of this site within the contact's flood window is held for its digest
-          const receipt = await deps.notifier.send({
-            tenantId: state.tenantId,
-            channel: channel.type,
-            to: channel.address,
-            ...(channel.type === 'email' ? { subject: message.subject } : {}),
-            body: message.body,
-            alarmId: state.alarmId,
-            contactId: recipient.contactId,
-            idempotencyKey: keyOf(recipient, index),
-            flood: {
-              siteId: page.alarm.siteId,
-              siteName: page.place.siteName,
-              // the digest's line for this alarm, in this person's language
-              summary: recipient.language ? digestLine(page, recipient.language) : paging.summary,
-              name: page.alarm.name,
-              fallbacks: recipient.channels.slice(index + 1),
-            },
-          });
+          const receipt = await traced('page send', { tenantId: state.tenantId, channel: channel.type }, () =>
+            deps.notifier.send({
+              tenantId: state.tenantId,
+              channel: channel.type,
+              to: channel.address,
+              ...(channel.type === 'email' ? { subject: message.subject } : {}),
+              body: message.body,
+              alarmId: state.alarmId,
+              contactId: recipient.contactId,
+              idempotencyKey: keyOf(recipient, index),
+              flood: {
+                siteId: page.alarm.siteId,
+                siteName: page.place.siteName,
+                // the digest's line for this alarm, in this person's language
+                summary: recipient.language ? digestLine(page, recipient.language) : paging.summary,
+                name: page.alarm.name,
+                fallbacks: recipient.channels.slice(index + 1),
+              },
+            }),
+          );
           if (!receipt.duplicate && receipt.status !== 'held') wentOut = true;
           return {
             contactId: recipient.contactId,

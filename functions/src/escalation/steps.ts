@@ -17,6 +17,7 @@ import {
 } from '@plantwatch/shared';
 import { digestLine } from '../notify/alarm-text.ts';
 import { withCorrelationId } from '../platform/correlation.ts';
+import { traced } from '../platform/tracing.ts';
 import {
   describeRetry,
   nextPlan,
@@ -252,21 +253,29 @@ export async function recordStep(deps: EscalationStepDeps, raw: unknown): Promis
   return { recorded: true };
 }
 
-/** The handlers by task name: the local runner and the Lambda wrappers both dispatch through this. */
-/** A step in the correlation context of the batch that raised the alarm, when the chain carries one. */
-function correlated<T>(input: unknown, step: () => Promise<T>): Promise<T> {
-  const id =
-    typeof input === 'object' && input !== null
-      ? (input as { correlationId?: unknown }).correlationId
-      : undefined;
-  return typeof id === 'string' ? withCorrelationId(id, step) : step();
+/**
+ * A step in the correlation context of the batch that raised the alarm, when the chain carries one,
+ * and in a span (X-Ray on AWS) annotated with the tenant, the chain and that id.
+ */
+function correlated<T>(task: string, input: unknown, step: () => Promise<T>): Promise<T> {
+  const fields = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const span = () =>
+    traced(
+      `escalation ${task}`,
+      { tenantId: text(fields.tenantId), executionName: text(fields.executionName) },
+      step,
+    );
+  const id = text(fields.correlationId);
+  return id ? withCorrelationId(id, span) : span();
 }
 
+/** The handlers by task name: the local runner and the Lambda wrappers both dispatch through this. */
 export function escalationStepHandlers(deps: EscalationStepDeps) {
   return {
-    prepare: (input: unknown) => correlated(input, () => prepareStep(deps, input)),
-    check: (input: unknown) => correlated(input, () => checkStep(deps, input)),
-    notify: (input: unknown) => correlated(input, () => notifyStep(deps, input)),
-    record: (input: unknown) => correlated(input, () => recordStep(deps, input)),
+    prepare: (input: unknown) => correlated('prepare', input, () => prepareStep(deps, input)),
+    check: (input: unknown) => correlated('check', input, () => checkStep(deps, input)),
+    notify: (input: unknown) => correlated('notify', input, () => notifyStep(deps, input)),
+    record: (input: unknown) => correlated('record', input, () => recordStep(deps, input)),
   };
 }

@@ -26,6 +26,7 @@ import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { logger } from '../platform/observability.ts';
+import { annotateTrace, traced } from '../platform/tracing.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import type { PointsQuota } from '../usage/points-meter.ts';
 import { coalesceAlarmEvaluations } from './coalesce-evaluations.ts';
@@ -112,11 +113,11 @@ function firstNonFinite(parsed: unknown): string | null {
 }
 
 /** A stateful ingestor: it caches each gateway's devices and tags briefly and remembers recent batches. */
-/** The telemetry store's write, timed into telemetry_write_seconds. */
+/** The telemetry store's write, timed into telemetry_write_seconds and traced as a span. */
 async function timed<T>(metrics: Metrics | undefined, write: () => Promise<T>): Promise<T> {
   const started = performance.now();
   try {
-    return await write();
+    return await traced('store write', {}, write);
   } finally {
     metrics?.observe('telemetry_write_seconds', (performance.now() - started) / 1000);
   }
@@ -395,7 +396,9 @@ export function createTelemetryIngestor(deps: IngestDeps) {
 
   /** One message in its correlation context: every log line of its path carries the id. */
   function ingest(incoming: IncomingTelemetry): Promise<IngestOutcome> {
-    return withCorrelationId(correlationIdOf(incoming), () => ingestMessage(incoming));
+    return withCorrelationId(correlationIdOf(incoming), () =>
+      traced('ingest', {}, () => ingestMessage(incoming)),
+    );
   }
 
   async function ingestMessage(incoming: IncomingTelemetry): Promise<IngestOutcome> {
@@ -416,6 +419,7 @@ export function createTelemetryIngestor(deps: IngestDeps) {
         return { status: 'replay' };
       }
       const { topic, message } = checked;
+      annotateTrace({ tenantId: topic.tenantId, gatewayId: topic.gatewayId });
       const work = (async (): Promise<IngestOutcome> => {
         const resolved = await resolvePoints(topic, message);
         const refusal = await deps.points?.refusal(topic.tenantId, message.points.length);
@@ -434,7 +438,7 @@ export function createTelemetryIngestor(deps: IngestDeps) {
           timed(deps.metrics, () =>
             deps.telemetry.write(derived?.records.length ? [...records, ...derived.records] : records),
           ),
-          alarms.evaluate({ ...topic, points: resolved }),
+          traced('alarm evaluation', {}, () => alarms.evaluate({ ...topic, points: resolved })),
           derived?.alarmPoints.length
             ? alarms.evaluate({ ...topic, gatewayId: topic.siteId, points: derived.alarmPoints })
             : undefined,

@@ -32,7 +32,14 @@ export const counters = {
     labels: ['reason'],
   },
   alarms_raised: { help: 'Alarms that became active (a transition into active-unacked)', labels: [] },
-  report_runs: { help: 'Report runs finished, by outcome (succeeded, failed)', labels: ['outcome'] },
+  alarm_state_write_behind_failures: {
+    help: 'Rounds of alarm-state bookkeeping that could not be written behind for a tenant (kept in memory, tried again)',
+    labels: [],
+  },
+  report_runs: {
+    help: 'Report runs finished, by outcome (succeeded, failed; error: failed outside its record)',
+    labels: ['outcome'],
+  },
   http_requests: {
     help: 'API requests answered, by method, route template and status code',
     labels: ['method', 'route', 'status'],
@@ -56,6 +63,11 @@ export const histograms = {
     help: 'Seconds to answer an API request, by method and route template',
     buckets: fast,
     labels: ['method', 'route'],
+  },
+  report_run_seconds: {
+    help: 'Seconds a report run took (collect, render, store, mail), by outcome',
+    buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900],
+    labels: ['outcome'],
   },
   raise_to_first_page_seconds: {
     help: 'Seconds from an alarm becoming active to the first page of its chain going out',

@@ -1,6 +1,7 @@
 // Scheduled reports (issue #7): what the composition roots (local runtime, Lambda) wire together.
 import { Cron } from 'croner';
 
+export { runCountedReportJob } from './counted-run.ts';
 export { collectReportData, type ReportData } from './data.ts';
 export {
   MAX_ATTACHMENT_BYTES,

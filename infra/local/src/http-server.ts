@@ -4,6 +4,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type ApiEvent, type ApiHandler, apiRoutes } from '@plantwatch/functions/platform/http/index';
+import { recordRequest, routeTemplateMatcher } from '@plantwatch/functions/platform/http/request-metrics';
 import type { Metrics } from '@plantwatch/functions/platform/metrics';
 import { z } from 'zod';
 
@@ -109,18 +110,7 @@ async function sendStream(
 }
 
 /** Route templates (`/v1/sites/{siteId}`), so request metrics have a label per route, not per id. */
-const routeTemplates = apiRoutes.map((route) => ({
-  method: route.method as string,
-  path: route.path,
-  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-}));
-
-export function routeTemplateOf(method: string, pathname: string): string {
-  return (
-    routeTemplates.find((route) => route.method === method && route.pattern.test(pathname))?.path ??
-    'unmatched'
-  );
-}
+export const routeTemplateOf = routeTemplateMatcher(apiRoutes);
 
 /** Serves the handler on a server that may already listen (the runtime binds first, then composes). */
 export function serveApi(
@@ -185,12 +175,11 @@ export function serveApi(
     const event = toApiEvent(request, body);
     const result = await handler(event);
     if (extras.requests) {
-      const method = event.requestContext.http.method;
-      const route = routeTemplateOf(method, event.rawPath);
-      extras.requests.increment('http_requests', { method, route, status: String(result.statusCode) });
-      extras.requests.observe('http_request_seconds', (performance.now() - started) / 1000, {
-        method,
-        route,
+      recordRequest(extras.requests, routeTemplateOf, {
+        method: event.requestContext.http.method,
+        path: event.rawPath,
+        status: result.statusCode,
+        seconds: (performance.now() - started) / 1000,
       });
     }
     if (result.bodyStream) {

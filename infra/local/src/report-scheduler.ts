@@ -28,7 +28,7 @@ import {
   everyMinute,
   type ReportDeps,
   ReportLinkSigner,
-  runReportJob,
+  runCountedReportJob,
   tickReportSchedules,
 } from '@plantwatch/functions/reports/index';
 import type { ReportFileStorage, ReportMailer } from '@plantwatch/functions/reports/ports';
@@ -96,12 +96,9 @@ export async function createLocalReports(input: {
   };
   const clock = options.clock ?? input.clock;
   const jobDeps = { store: input.store, telemetry: input.telemetry, clock, ids: input.ids, reports: deps };
-  // Each finished run counted by outcome (report_runs on /metrics).
-  const runAndCount = async (tenantId: string, runId: string) => {
-    const run = await runReportJob(jobDeps, tenantId, runId);
-    if (run) input.metrics?.increment('report_runs', { outcome: run.status });
-    return run;
-  };
+  // Each finished run counted by outcome and timed (report_runs, report_run_seconds on /metrics).
+  const runAndCount = (tenantId: string, runId: string) =>
+    runCountedReportJob(jobDeps, input.metrics, tenantId, runId);
   const queue = createLocalReportJobQueue(({ tenantId, runId }) => runAndCount(tenantId, runId), {
     onError: (error, job) =>
       logger.error('report run failed outside its record', { ...job, error: String(error) }),

@@ -264,6 +264,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         clock: systemClock,
         dispatcher: core.dispatcher,
         changes: core.changes,
+        // the check's own raises (comm loss, delays running out) counted in alarms_raised too
+        metrics: core.metrics,
         // the tenants' canaries: test pages due, retried and judged on every check
         canaries: core.tenantCanaries,
       },

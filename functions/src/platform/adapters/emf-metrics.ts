@@ -1,5 +1,8 @@
 // Metrics on AWS: CloudWatch embedded metric format through Powertools, one EMF line per call
-// (pages and intent deliveries are few; nothing waits for a flush at the end of an invocation).
+// (nothing waits for a flush at the end of an invocation, so a Lambda that times out loses none).
+// A metric with labels is written under two dimension sets: [service, ...labels] (the series the
+// dashboard splits by channel, reason, route…) and [service] alone (the total, which alarms need:
+// a CloudWatch alarm cannot sum a SEARCH over label values).
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import type { Metrics } from '../metrics.ts';
 
@@ -11,7 +14,10 @@ export function createEmfMetrics(service = 'plantwatch'): Metrics {
   const emf = new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName: service });
   const emit = (name: string, unit: Unit, value: number, labels: Readonly<Record<string, string>>) => {
     const single = emf.singleMetric();
-    for (const [key, label] of Object.entries(labels)) single.addDimension(key, label);
+    if (Object.keys(labels).length > 0) {
+      single.addDimensions({ ...labels });
+      single.addDimensions({});
+    }
     single.addMetric(name, unit, value);
   };
   return {

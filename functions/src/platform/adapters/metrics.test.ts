@@ -46,7 +46,8 @@ describe('embedded metric format (metrics on AWS)', () => {
         CloudWatchMetrics: [
           {
             Namespace: METRICS_NAMESPACE,
-            Dimensions: [['service', 'channel']],
+            // by channel, and the total alarms read
+            Dimensions: [['service', 'channel'], ['service']],
             Metrics: [{ Name: 'page_failures', Unit: 'Count' }],
           },
         ],
