@@ -36,6 +36,7 @@ import { seedDemoAlarmRules } from './demo-alarms.ts';
 import { seedDemoAssets } from './demo-assets.ts';
 import { seedDemoEscalation } from './demo-escalation.ts';
 import { seedDemoKpis } from './demo-kpis.ts';
+import { seedDemoWindowRules } from './demo-windows.ts';
 import type { LocalEnv } from './env.ts';
 import type { LocalEscalationStarter } from './escalation-runner.ts';
 import { serveApi } from './http-server.ts';
@@ -122,6 +123,7 @@ async function seedDemo(deps: LocalDeps, env: LocalEnv): Promise<NonNullable<Loc
   const seeded = await seedDemoTenant(deps, { email: env.DEMO_EMAIL, password: env.DEMO_PASSWORD });
   await seedDemoAlarmRules(deps, seeded.tenantId);
   await seedDemoKpis(deps, seeded.tenantId);
+  await seedDemoWindowRules(deps, seeded.tenantId);
   await seedDemoEscalation(deps, seeded.tenantId);
   await seedDemoAssets(deps, seeded.tenantId);
   const email = env.DEMO_EMAIL.toLowerCase();
