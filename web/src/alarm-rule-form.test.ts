@@ -71,6 +71,44 @@ describe('newAlarmRule', () => {
       expected: { tagId: TAG, severity: 'low' },
     },
     {
+      kind: 'totalizer',
+      fields: { tagId: TAG, severity: 'high', input: 'ratePerHour', windowSeconds: '3600', threshold: '500' },
+      expected: { input: 'ratePerHour', windowSeconds: 3600, threshold: 500, deadband: 0 },
+    },
+    {
+      kind: 'counter',
+      fields: { tagId: TAG, severity: 'medium', state: 'TRUE', windowSeconds: '3600', threshold: '6' },
+      expected: { state: true, windowSeconds: 3600, threshold: 6 },
+    },
+    {
+      kind: 'counter',
+      fields: { tagId: TAG, severity: 'medium', state: '3', windowSeconds: '28800', threshold: '2' },
+      expected: { state: 3, windowSeconds: 28800, threshold: 2 },
+    },
+    {
+      kind: 'limit',
+      fields: {
+        tagId: TAG,
+        deadband: '0.1',
+        'levels.hihi.on': 'on',
+        'levels.hihi.threshold': '95',
+        'levels.hihi.severity': 'critical',
+        'levels.hihi.onDelayMs': '0',
+        'levels.hi.on': 'on',
+        'levels.hi.threshold': '80',
+        'levels.hi.severity': 'high',
+        'levels.hi.deadband': '2',
+        'levels.hi.offDelayMs': '30000',
+      },
+      // an empty level field is left out: that level uses the rule's
+      expected: {
+        levels: [
+          { level: 'hihi', threshold: 95, severity: 'critical', onDelayMs: 0 },
+          { level: 'hi', threshold: 80, severity: 'high', deadband: 2, offDelayMs: 30000 },
+        ],
+      },
+    },
+    {
       kind: 'commLoss',
       fields: {
         scope: 'gateway',
@@ -217,6 +255,41 @@ describe('alarmRuleFields → alarmRuleChanges', () => {
     { ...saved, kind: 'comparison', tagId: TAG, severity: 'low', op: '!=', value: 'STOP' },
     { ...saved, deadband: 0, kind: 'digital', tagId: TAG, severity: 'medium', trigger: 'falling' },
     { ...saved, kind: 'rateOfChange', tagId: TAG, severity: 'high', perMinute: 3, direction: 'down' },
+    {
+      ...saved,
+      kind: 'limit',
+      tagId: TAG,
+      levels: [
+        { level: 'hi', threshold: 80, severity: 'high', deadband: 1.5, onDelayMs: 5000, offDelayMs: 0 },
+      ],
+    },
+    {
+      ...saved,
+      kind: 'totalizer',
+      tagId: TAG,
+      severity: 'high',
+      input: 'counter',
+      windowSeconds: 1800,
+      threshold: 250.5,
+    },
+    {
+      ...saved,
+      kind: 'counter',
+      tagId: TAG,
+      severity: 'medium',
+      state: false,
+      windowSeconds: 3600,
+      threshold: 6,
+    },
+    {
+      ...saved,
+      kind: 'counter',
+      tagId: TAG,
+      severity: 'medium',
+      state: 'TRIP',
+      windowSeconds: 600,
+      threshold: 1,
+    },
     { ...saved, deadband: 0, kind: 'badQuality', tagId: TAG, severity: 'low' },
     {
       ...saved,
@@ -267,5 +340,15 @@ describe('describeAlarmRule', () => {
       ],
     };
     expect(describeAlarmRule(rule, '°C', t)).toBe('HiHi > 95 °C, Lo < 10 °C');
+  });
+
+  it('states a total and a count over their window', () => {
+    const window = { ...saved, tagId: TAG, severity: 'high' as const, windowSeconds: 3600 };
+    expect(
+      describeAlarmRule({ ...window, kind: 'totalizer', input: 'ratePerHour', threshold: 500 }, 'm³/h', t),
+    ).toBe('total > 500 in 3,600 s (a rate per hour)');
+    expect(describeAlarmRule({ ...window, kind: 'counter', state: true, threshold: 6 }, '', t)).toBe(
+      'more than 6 changes to true in 3,600 s',
+    );
   });
 });
