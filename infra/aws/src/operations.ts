@@ -1,4 +1,5 @@
-// Operations: alarms on what means data is being lost or users see errors, a budget, and one dashboard.
+// Operations: alarms on what means data is being lost or users see errors, a budget, and one dashboard
+// (the service's own metrics on it come from service-dashboard.ts).
 import { Aws, CfnCondition, Duration, Fn } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
@@ -14,6 +15,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { serviceMetricWidgets } from './service-dashboard.ts';
 
 export interface OperationsProps {
   readonly functions: readonly lambda.IFunction[];
@@ -169,6 +171,8 @@ export class Operations extends Construct {
         right: [waiting, canaryFailures],
       }),
     );
+    // The service's own metrics (ingest, alarms, pages, reports, API, gateways) and their alarms.
+    widgets.push(...serviceMetricWidgets(alarm));
     this.#serviceAlarms(props, alarm, widgets);
     if (props.monthlyBudgetUsd) this.budget = this.#budget(props.monthlyBudgetUsd);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

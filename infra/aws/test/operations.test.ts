@@ -153,9 +153,10 @@ describe('the Operations construct', () => {
     });
     // dead-letter queues, errors and throttles of every function, failed and timed-out chains,
     // escalation intents given up on or waiting, the service canary's failures, the stream (2), Aurora
-    // (2), API 5xx, web 5xx, CloudFront 5xx
+    // (2), API 5xx, web 5xx, CloudFront 5xx, and the service's own (ingest stopped, dead-lettered,
+    // ingest latency, report runs failed: service-dashboard.test.ts)
     const functions = Object.keys(template.findResources('AWS::Lambda::Function')).length;
     const deadLetterQueues = stack.data.rollups ? 3 : 2; // + the rollup failures queue with Timestream
-    expect(stack.operations.alarms).toHaveLength(deadLetterQueues + 2 * functions + 2 + 3 + 2 + 2 + 3);
+    expect(stack.operations.alarms).toHaveLength(deadLetterQueues + 2 * functions + 2 + 3 + 2 + 2 + 3 + 4);
   });
 });
