@@ -7,7 +7,8 @@ import { resolveForAlarms } from '@plantwatch/functions/alarms/testing';
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_POLICY_NAME } from './demo-escalation.ts';
+import { DEMO_OPERATOR_EMAIL, seedDemoAreas } from './demo-areas.ts';
+import { DEMO_POLICY_NAME, demoContacts } from './demo-escalation.ts';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
 
 const OLGA_SMS = '+447700900201';
@@ -157,6 +158,22 @@ describe('people and paging by area', () => {
   }, 180_000);
   afterAll(async () => {
     await api?.close();
+  });
+
+  it("seeds the demo's shift operator limited to Inlet works and linked to his contact, once", async () => {
+    const demo = api.runtime.demo;
+    const login = await api.call('POST', '/v1/auth/login', {
+      body: { email: DEMO_OPERATOR_EMAIL, password: demo?.password },
+    });
+    expect(login.status).toBe(200);
+    const users = (await api.call('GET', '/v1/users', { token: owner })).body.users;
+    const sam = users.find((u: { email: string }) => u.email === DEMO_OPERATOR_EMAIL);
+    const contacts = (await api.call('GET', '/v1/contacts', { token: owner })).body.contacts as Named[];
+    expect(sam).toMatchObject({ role: 'operator', siteIds: [], assetIds: [ids.works] });
+    expect(contacts.find((c) => c.id === sam.contactId)?.name).toBe(demoContacts.operator.name);
+    const tree = (await api.call('GET', `/v1/sites/${siteId}/asset-tree`, { token: login.body.token })).body;
+    expect(tree.assets.map((n: Named) => n.name)).toEqual(['Inlet works']);
+    expect(await seedDemoAreas(api.runtime.deps, tenantId, demo?.password ?? '')).toEqual({ created: false });
   });
 
   it('limits a user to areas through the user route, refusing what cannot be', async () => {

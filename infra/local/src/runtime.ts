@@ -33,6 +33,7 @@ import {
 } from './compose.ts';
 import { guardDataDir, secureDataDir, tightenModes } from './data-dir.ts';
 import { seedDemoAlarmRules } from './demo-alarms.ts';
+import { seedDemoAreas } from './demo-areas.ts';
 import { seedDemoAssets } from './demo-assets.ts';
 import { seedDemoEscalation } from './demo-escalation.ts';
 import { seedDemoKpis } from './demo-kpis.ts';
@@ -126,6 +127,7 @@ async function seedDemo(deps: LocalDeps, env: LocalEnv): Promise<NonNullable<Loc
   await seedDemoWindowRules(deps, seeded.tenantId);
   await seedDemoEscalation(deps, seeded.tenantId);
   await seedDemoAssets(deps, seeded.tenantId);
+  await seedDemoAreas(deps, seeded.tenantId, env.DEMO_PASSWORD);
   const email = env.DEMO_EMAIL.toLowerCase();
   // An existing demo user keeps its password: never print one that would not work.
   const passwordWorks = seeded.created || (await demoPasswordWorks(deps, email, env.DEMO_PASSWORD));
