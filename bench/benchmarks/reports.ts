@@ -182,7 +182,7 @@ async function build(): Promise<DataSet> {
       ownerUserId: null,
       ownerSiteIds: null,
       createdBy: { type: 'system' },
-      scope: { siteIds: [plant.site.id], deviceIds: [], tagIds: [] },
+      scope: { siteIds: [plant.site.id], deviceIds: [], tagIds: [], assetIds: [] },
       scopeSiteIds: [plant.site.id],
       period: { from: new Date(period.from).toISOString(), to: new Date(period.to).toISOString() },
       bucket: 'hour',

@@ -34,10 +34,16 @@ const reportScopeSchema = z
     siteIds: idList('sites').default([]),
     deviceIds: idList('devices').default([]),
     tagIds: idList('tags').default([]),
+    assetIds: idList('assets').default([]).meta({
+      description:
+        "Assets whose subtrees' bound tags the report covers, its tables grouped by asset (issue 21)",
+    }),
   })
-  .refine((scope) => scope.siteIds.length + scope.deviceIds.length + scope.tagIds.length > 0, {
-    message: 'must name at least one site, device or tag',
-  });
+  .refine(
+    (scope) =>
+      scope.siteIds.length + scope.deviceIds.length + scope.tagIds.length + scope.assetIds.length > 0,
+    { message: 'must name at least one site, device or tag' },
+  );
 export type ReportScope = z.infer<typeof reportScopeSchema>;
 
 const fixedPeriodSchema = z
@@ -189,7 +195,12 @@ export const reportScheduleSchema = z
     id: idSchema,
     tenantId: idSchema,
     name: z.string(),
-    scope: z.object({ siteIds: z.array(idSchema), deviceIds: z.array(idSchema), tagIds: z.array(idSchema) }),
+    scope: z.object({
+      siteIds: z.array(idSchema),
+      deviceIds: z.array(idSchema),
+      tagIds: z.array(idSchema),
+      assetIds: z.array(idSchema),
+    }),
     period: reportPeriodSchema,
     bucket: z.enum(reportBuckets),
     metrics: z.array(z.enum(reportMetrics)),

@@ -89,7 +89,7 @@ describe('reportBody', () => {
       expect(fieldErrors).toEqual({});
       expect(body).toEqual({
         name: 'Daily energy',
-        scope: { siteIds: [SITE], deviceIds: [], tagIds: [TAG] },
+        scope: { siteIds: [SITE], deviceIds: [], tagIds: [TAG], assetIds: [] },
         period: 'last-day',
         bucket: 'hour',
         metrics: ['avg', 'max'],
@@ -189,7 +189,7 @@ const saved: ReportSchedule = {
   id: '0193a3b0-0000-7000-8000-0000000000aa',
   tenantId: '0193a3b0-0000-7000-8000-0000000000bb',
   name: 'Weekly',
-  scope: { siteIds: [], deviceIds: [], tagIds: [TAG] },
+  scope: { siteIds: [], deviceIds: [], tagIds: [TAG], assetIds: ['0193a3b0-0000-7000-8000-0000000000cc'] },
   period: { from: '2026-01-05T08:00:00.000Z', to: '2026-01-12T08:00:00.000Z' },
   bucket: 'day',
   metrics: ['last', 'difference'],

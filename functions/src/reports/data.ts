@@ -5,6 +5,7 @@ import { alarmSeverities, unitSymbol } from '@plantwatch/shared';
 import type { TagTelemetryRef } from '../plant/ports.ts';
 import type { SiteScope, TenantStore } from '../platform/database/tenant-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
+import { assetGroupsInScope } from './asset-groups.ts';
 import type { CoveredPeriod } from './period.ts';
 import type { ReportStoreRepositories, StoredReport } from './ports.ts';
 import { localParts, startOfLocalDay } from './zone.ts';
@@ -37,6 +38,7 @@ export interface ReportTag {
   summary: ReportBucket;
 }
 
+/** One group of the report's tables: a device, or an asset of an asset scope (name: its path, tags: its measurements). */
 export interface ReportDevice {
   id: string;
   name: string;
@@ -309,6 +311,7 @@ export async function collectReportData(
     const owner = report.ownerUserId ? await repos.users.get(report.ownerUserId) : null;
     const scope: SiteScope = owner ? owner.siteIds : report.ownerSiteIds;
     const refs = await tagsInScope(repos, report, scope);
+    const assetGroups = await assetGroupsInScope(repos, report, scope);
     const [sites, devices, tags] = await Promise.all([
       repos.sites.list(scope),
       repos.devices.list({ scope }),
@@ -316,23 +319,33 @@ export async function collectReportData(
     ]);
     let alarms: { events: (AlarmEvent & { alarmKey: string })[]; rules: AlarmRule[] } | null = null;
     if (report.sections.includes('alarms')) {
-      const siteIds = [...new Set(refs.map((ref) => ref.siteId).concat(report.scope.siteIds))].filter(
-        (siteId) => scope === null || scope.includes(siteId),
-      );
+      const siteIds = [
+        ...new Set(
+          refs
+            .map((ref) => ref.siteId)
+            .concat(report.scope.siteIds)
+            .concat(assetGroups.map((group) => group.siteId)),
+        ),
+      ].filter((siteId) => scope === null || scope.includes(siteId));
       const events = await repos.reportAlarmEvents.list(
         { siteIds, from: new Date(period.from), to: new Date(period.to) },
         MAX_ALARM_EVENTS + 1,
       );
       alarms = { events, rules: await repos.alarmRules.list({ scope }) };
     }
-    return { tenant, refs, sites, devices, tags, alarms };
+    return { tenant, refs, assetGroups, sites, devices, tags, alarms };
   });
+  // every tag read once, whether a device's or an asset's (or both)
+  const allRefs = new Map(gathered.refs.map((ref) => [ref.tagId, ref]));
+  for (const group of gathered.assetGroups)
+    for (const { ref } of group.measurements) if (!allRefs.has(ref.tagId)) allRefs.set(ref.tagId, ref);
+  const readRefs = [...allRefs.values()];
 
   const hourFrom = Math.floor(period.from / HOUR_MS) * HOUR_MS;
   const hourCount = Math.max(1, Math.ceil(period.to / HOUR_MS) - hourFrom / HOUR_MS);
   const seriesByTag = new Map<string, HourBucket[]>();
-  for (let i = 0; i < gathered.refs.length; i += TAGS_PER_QUERY) {
-    const chunk = gathered.refs.slice(i, i + TAGS_PER_QUERY);
+  for (let i = 0; i < readRefs.length; i += TAGS_PER_QUERY) {
+    const chunk = readRefs.slice(i, i + TAGS_PER_QUERY);
     const series = await ports.telemetry.series(tenantId, {
       tagRefs: chunk.map((ref) => ({
         gatewayId: ref.gatewayId,
@@ -368,6 +381,19 @@ export async function collectReportData(
   const siteName = new Map(gathered.sites.map((site) => [site.id, site.name]));
   const tagInfo = new Map(gathered.tags.map((tag) => [tag.id, tag]));
   const deviceInfo = new Map(gathered.devices.map((device) => [device.id, device]));
+  const reportTag = (ref: TagTelemetryRef, name: string, unit: string): ReportTag => {
+    const hours = seriesByTag.get(ref.tagId) ?? [];
+    const buckets = toReportBuckets(hours, report.bucket, report.timeZone);
+    return {
+      id: ref.tagId,
+      key: ref.tagKey,
+      name,
+      // As people write it (°C, m³), not as the PLC tag spells it (degC, m3): issue 19.
+      unit: unitSymbol(unit),
+      buckets,
+      summary: summaryOf(period.from, buckets, hours[0]?.first ?? null),
+    };
+  };
   const devices = new Map<string, ReportDevice>();
   for (const ref of gathered.refs) {
     let device = devices.get(ref.deviceId);
@@ -380,18 +406,15 @@ export async function collectReportData(
       };
       devices.set(ref.deviceId, device);
     }
-    const hours = seriesByTag.get(ref.tagId) ?? [];
-    const buckets = toReportBuckets(hours, report.bucket, report.timeZone);
-    device.tags.push({
-      id: ref.tagId,
-      key: ref.tagKey,
-      name: tagInfo.get(ref.tagId)?.name ?? ref.name,
-      // As people write it (°C, m³), not as the PLC tag spells it (degC, m3): issue 19.
-      unit: unitSymbol(ref.unit),
-      buckets,
-      summary: summaryOf(period.from, buckets, hours[0]?.first ?? null),
-    });
+    device.tags.push(reportTag(ref, tagInfo.get(ref.tagId)?.name ?? ref.name, ref.unit));
   }
+  // an asset scope's groups: the asset's path as the heading, its measurements by their names
+  const assetDevices: ReportDevice[] = gathered.assetGroups.map((group) => ({
+    id: group.id,
+    name: group.path,
+    siteName: siteName.get(group.siteId) ?? '',
+    tags: group.measurements.map(({ name, unit, ref }) => reportTag(ref, name, unit || ref.unit)),
+  }));
 
   let alarms: AlarmSummary | null = null;
   if (gathered.alarms) {
@@ -411,9 +434,12 @@ export async function collectReportData(
     metrics: report.metrics,
     sections: report.sections,
     generatedAt,
-    devices: [...devices.values()].sort(
-      (a, b) => a.siteName.localeCompare(b.siteName) || a.name.localeCompare(b.name),
-    ),
+    devices: [
+      ...[...devices.values()].sort(
+        (a, b) => a.siteName.localeCompare(b.siteName) || a.name.localeCompare(b.name),
+      ),
+      ...assetDevices,
+    ],
     alarms,
   };
 }

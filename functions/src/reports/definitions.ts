@@ -92,7 +92,7 @@ function toRunView(
 }
 
 /**
- * The sites a scope touches, checking each named site, device and tag exists and the caller may see
+ * The sites a scope touches, checking each named site, device, tag and asset exists and the caller may see
  * it (404 otherwise, as for any other id the caller cannot see).
  */
 async function scopeSites(
@@ -116,6 +116,12 @@ async function scopeSites(
     const tag = await repos.tags.get(tagId);
     if (!tag || !canSeeSite(principal, tag.siteId)) throw new NotFoundError(`tag ${tagId} not found`);
     sites.add(tag.siteId);
+  }
+  for (const assetId of scope.assetIds) {
+    const subtree = await repos.assetSubtrees.of(assetId);
+    if (!subtree || !canSeeSite(principal, subtree.siteId))
+      throw new NotFoundError(`asset ${assetId} not found`);
+    sites.add(subtree.siteId);
   }
   return [...sites].sort();
 }

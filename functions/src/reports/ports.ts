@@ -12,6 +12,7 @@ import type { AccountRepositories } from '../accounts/ports.ts';
 import type { AlarmRepositories } from '../alarms/ports.ts';
 import type { NotifyRepositories } from '../notify/repositories.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
+import type { AssetSubtreeRepositories } from '../telemetry/ports.ts';
 import type { LogoRepositories } from './logo-store.ts';
 
 /** Who did something, as run history shows it. */
@@ -169,4 +170,5 @@ export type ReportStoreRepositories = ReportRepositories &
   Pick<AccountRepositories, 'tenant' | 'users'> &
   Pick<PlantRepositories, 'sites' | 'devices' | 'tags'> &
   Pick<AlarmRepositories, 'alarmRules'> &
-  Pick<NotifyRepositories, 'notifications'>;
+  Pick<NotifyRepositories, 'notifications'> &
+  AssetSubtreeRepositories;

@@ -127,11 +127,24 @@ export const telemetryRoutes: Route<RouteDeps>[] = [
   defineStreamRoute({
     operationId: 'exportTelemetryCsv',
     path: '/v1/telemetry/export',
-    summary: 'Raw samples of some tags over a time range as CSV, streamed',
+    summary:
+      "Raw samples of some tags (tagIds), or of the tags bound to an asset's subtree (assetId, with the asset path and measurement columns), over a time range as CSV, streamed",
     tag: 'telemetry',
     access: 'viewer',
     produces: 'text/csv',
-    query: z.strictObject({ tagIds: tagIdList, ...timeRange }).refine(rangeOrder, rangeMessage),
+    query: z
+      .strictObject({
+        tagIds: tagIdList.optional(),
+        assetId: idSchema
+          .optional()
+          .meta({ description: 'Instead of tagIds: the tags bound to this asset and everything under it' }),
+        ...timeRange,
+      })
+      .refine(rangeOrder, rangeMessage)
+      .refine((q) => (q.tagIds === undefined) !== (q.assetId === undefined), {
+        message: 'name tagIds or assetId (one of them)',
+        path: ['tagIds'],
+      }),
     errors: [404],
     handle: async ({ deps, principal, query }) => ({
       fileName: `telemetry-${new Date(query.from).toISOString().slice(0, 10)}.csv`,

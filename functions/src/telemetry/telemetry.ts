@@ -13,11 +13,23 @@ import type { DeadLetterRepositories } from '../ingest/ports.ts';
 import type { PlantRepositories, TagTelemetryRef } from '../plant/ports.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
-import type { SeriesAggregate, SeriesBucket, TelemetrySample, TelemetryStore } from './ports.ts';
+import type {
+  AssetSubtreeRepositories,
+  SeriesAggregate,
+  SeriesBucket,
+  TelemetrySample,
+  TelemetryStore,
+} from './ports.ts';
 
 /** The ports the telemetry queries run on. */
 export interface TelemetryDeps {
-  store: TenantStore<PlantRepositories & DeadLetterRepositories & Partial<DerivedTagRepositories>>;
+  store: TenantStore<
+    PlantRepositories &
+      DeadLetterRepositories &
+      Partial<DerivedTagRepositories> &
+      /** The export's assetId reads the hierarchy; compositions without it cannot take assetId. */
+      Partial<AssetSubtreeRepositories>
+  >;
   telemetry: TelemetryStore;
 }
 
@@ -167,19 +179,45 @@ function csvField(value: string): string {
 
 /**
  * The raw samples of some tags as CSV lines, read page by page so a long range never sits in memory
- * whole. The tags are resolved (and access checked) before the first line is produced.
+ * whole. The tags are resolved (and access checked) before the first line is produced. With
+ * `assetId` (issue 21): the tags bound to the asset and everything under it, each row ending with
+ * the asset's path and the measurement's name (a tag two assets read is written once for each).
  */
 export async function exportCsv(
   deps: TelemetryDeps,
   principal: Principal,
-  query: { tagIds: readonly string[]; from: number; to: number },
+  query: { tagIds?: readonly string[] | undefined; assetId?: string | undefined; from: number; to: number },
 ): Promise<AsyncIterable<string>> {
-  const refs = await resolveTags(deps, principal, { tagIds: query.tagIds });
+  const entries: { ref: TagTelemetryRef; suffix: string }[] = [];
+  let header = 'time,tag_id,device,tag,value,quality\n';
+  if (query.assetId !== undefined) {
+    const assetId = query.assetId;
+    const subtree = await deps.store.inTenant(principal.tenantId, async (repos) => {
+      if (!repos.assetSubtrees) throw new Error('exportCsv: composition gave no asset subtrees for assetId');
+      const found = await repos.assetSubtrees.of(assetId);
+      if (!found || !canSeeSite(principal, found.siteId)) throw new NotFoundError('asset not found');
+      return found;
+    });
+    const tagIds = [
+      ...new Set(subtree.assets.flatMap((a) => a.measurements.flatMap((m) => (m.tagId ? [m.tagId] : [])))),
+    ];
+    const refs = tagIds.length === 0 ? [] : await resolveTags(deps, principal, { tagIds });
+    const byId = new Map(refs.map((ref) => [ref.tagId, ref]));
+    header = 'time,tag_id,device,tag,value,quality,asset,measurement\n';
+    for (const asset of subtree.assets)
+      for (const measurement of asset.measurements) {
+        const ref = measurement.tagId ? byId.get(measurement.tagId) : undefined;
+        if (ref) entries.push({ ref, suffix: `,${csvField(asset.path)},${csvField(measurement.name)}` });
+      }
+  } else {
+    for (const ref of await resolveTags(deps, principal, { tagIds: query.tagIds ?? [] }))
+      entries.push({ ref, suffix: '' });
+  }
   const { telemetry } = deps;
   const tenantId = principal.tenantId;
   return (async function* lines() {
-    yield 'time,tag_id,device,tag,value,quality\n';
-    for (const ref of refs) {
+    yield header;
+    for (const { ref, suffix } of entries) {
       const prefix = `,${ref.tagId},${csvField(ref.deviceKey)},${csvField(ref.tagKey)},`;
       let from = query.from;
       for (;;) {
@@ -187,7 +225,7 @@ export async function exportCsv(
         if (page.length === 0) break;
         let chunk = '';
         for (const sample of page) {
-          chunk += `${new Date(sample.ts).toISOString()}${prefix}${csvField(String(sample.value))},${sample.quality}\n`;
+          chunk += `${new Date(sample.ts).toISOString()}${prefix}${csvField(String(sample.value))},${sample.quality}${suffix}\n`;
         }
         yield chunk;
         if (page.length < EXPORT_PAGE) break;

@@ -77,6 +77,10 @@ function ScopeFields(props: { plant: RulePlant; values: ReportFormValues; error?
           {props.error}
         </small>
       ) : null}
+      {/* an asset scope (issue 21, set through the API) is kept as it is when the form is saved */}
+      {values.lists['scope.assetIds'].map((assetId) => (
+        <input key={assetId} type="hidden" name="scope.assetIds" value={assetId} />
+      ))}
       <ul className="scope-tree">
         {plant.sites.map((site) => (
           <li key={site.id}>
@@ -193,6 +197,7 @@ const emptyValues: ReportFormValues = {
     'scope.siteIds': [],
     'scope.deviceIds': [],
     'scope.tagIds': [],
+    'scope.assetIds': [],
     metrics: ['avg', 'min', 'max'],
     sections: ['summary', 'trends', 'table'],
     formats: ['pdf'],

@@ -8,7 +8,7 @@ export const testReport = (overrides: Partial<ReportRecord> = {}): ReportRecord 
   ownerUserId: null,
   ownerSiteIds: null,
   createdBy: { type: 'apiKey' },
-  scope: { siteIds: [], deviceIds: [], tagIds: [randomUUID()] },
+  scope: { siteIds: [], deviceIds: [], tagIds: [randomUUID()], assetIds: [] },
   scopeSiteIds: [],
   period: 'last-week',
   bucket: 'day',

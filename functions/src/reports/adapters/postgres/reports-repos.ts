@@ -38,7 +38,8 @@ function toReport(r: Row<typeof reportDefinitions>): StoredReport {
     ownerUserId: r.ownerUserId,
     ownerSiteIds: r.ownerSiteIds,
     createdBy: r.createdBy,
-    scope: r.scope,
+    // reports saved before issue 21 have no assetIds
+    scope: { ...r.scope, assetIds: r.scope.assetIds ?? [] },
     scopeSiteIds: r.scopeSiteIds,
     ...settings,
     timeZone: r.timeZone,

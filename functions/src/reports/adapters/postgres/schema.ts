@@ -33,7 +33,9 @@ export const reportDefinitions = pgTable(
     /** The owner's sites when the report was last saved (null: every site). */
     ownerSiteIds: uuid('owner_site_ids').array(),
     createdBy: jsonb('created_by').$type<ActorJson>().notNull(),
-    scope: jsonb('scope').$type<{ siteIds: string[]; deviceIds: string[]; tagIds: string[] }>().notNull(),
+    scope: jsonb('scope')
+      .$type<{ siteIds: string[]; deviceIds: string[]; tagIds: string[]; assetIds?: string[] }>()
+      .notNull(),
     /** Every site the scope touches, so a site-scoped reader's list is one array comparison. */
     scopeSiteIds: uuid('scope_site_ids').array().notNull(),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
