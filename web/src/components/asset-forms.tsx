@@ -130,6 +130,8 @@ export function MeasurementsForm(props: {
   action: Action;
   measurements: readonly AssetMeasurement[];
   groups: readonly TagGroup[];
+  /** The asset's last change: the rows show the saved list after Save, the status line stays. */
+  version: string;
 }) {
   const t = useTranslations();
   const rows = Math.min(200, props.measurements.length + 2);
@@ -142,32 +144,34 @@ export function MeasurementsForm(props: {
     >
       <input type="hidden" name="measurementsRows" value={rows} />
       <p className="hint">{t('assetEdit.measurementsHint')}</p>
-      {Array.from({ length: rows }, (_, i) => {
-        const measurement = props.measurements[i];
-        return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows are positions in the form, not items
-          <fieldset key={`${i}:${measurement?.name ?? ''}`} className="row asset-row">
-            <legend>{measurement ? measurement.name : t('assetEdit.newMeasurement')}</legend>
-            <Field
-              name={`measurements.${i}.name`}
-              label={t('assetEdit.measurementName', { n: i + 1 })}
-              defaultValue={measurement?.name ?? ''}
-            />
-            <Field
-              name={`measurements.${i}.unit`}
-              label={t('assetEdit.measurementUnit', { n: i + 1 })}
-              defaultValue={measurement?.unit ?? ''}
-            />
-            <TagSelect
-              name={`measurements.${i}.tagId`}
-              label={t('assetEdit.measurementTag', { n: i + 1 })}
-              groups={props.groups}
-              defaultValue={measurement?.tagId ?? ''}
-              extra={[{ value: '', label: t('assetEdit.notBound') }]}
-            />
-          </fieldset>
-        );
-      })}
+      <div key={props.version} className="form">
+        {Array.from({ length: rows }, (_, i) => {
+          const measurement = props.measurements[i];
+          return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are positions in the form, not items
+            <fieldset key={`${i}:${measurement?.name ?? ''}`} className="row asset-row">
+              <legend>{measurement ? measurement.name : t('assetEdit.newMeasurement')}</legend>
+              <Field
+                name={`measurements.${i}.name`}
+                label={t('assetEdit.measurementName', { n: i + 1 })}
+                defaultValue={measurement?.name ?? ''}
+              />
+              <Field
+                name={`measurements.${i}.unit`}
+                label={t('assetEdit.measurementUnit', { n: i + 1 })}
+                defaultValue={measurement?.unit ?? ''}
+              />
+              <TagSelect
+                name={`measurements.${i}.tagId`}
+                label={t('assetEdit.measurementTag', { n: i + 1 })}
+                groups={props.groups}
+                defaultValue={measurement?.tagId ?? ''}
+                extra={[{ value: '', label: t('assetEdit.notBound') }]}
+              />
+            </fieldset>
+          );
+        })}
+      </div>
     </ActionForm>
   );
 }

@@ -65,7 +65,7 @@ export default async function EditAssetPage(props: Props) {
       <section aria-labelledby="asset-edit-measurements">
         <h2 id="asset-edit-measurements">{t('assets.measurements')}</h2>
         <MeasurementsForm
-          key={asset.updatedAt}
+          version={asset.updatedAt}
           action={updateAssetMeasurements.bind(null, asset.id)}
           measurements={asset.measurements}
           groups={groups}
