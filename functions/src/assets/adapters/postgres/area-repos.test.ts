@@ -117,6 +117,7 @@ describe.each(configDatabaseTargets)('area repositories on $name', (target) => {
         id: randomUUID(),
         name: 'Inlet works on call',
         repeat: 0,
+        repeatBackoff: null,
         levels: [{ delayMinutes: 0, targets: [{ type: 'contact', contactId: contact.id }] }],
       });
       const user = await repos.users.insertInvited({
