@@ -50,6 +50,8 @@ interface Work {
   transitions: AlarmTransition[];
   /** The latest time already processed; a catch-up transition is never dated before it. */
   clock: number;
+  /** Each alarm's on- and off-delays (a level's own or the rule's), looked up once per call. */
+  delays: Map<AlarmKey, { onDelayMs: number; offDelayMs: number }>;
 }
 
 function begin(rule: AlarmRule, state: AlarmRuleState): Work {
@@ -59,7 +61,8 @@ function begin(rule: AlarmRule, state: AlarmRuleState): Work {
   // Late data (a gateway's buffer replayed after the periodic check acted) must not date a catch-up
   // transition before the rule's last one: the journal stays in time order.
   const clock = state.lastTransitionTs ?? Number.NEGATIVE_INFINITY;
-  return { rule, state: structuredClone(state), transitions: [], clock };
+  const delays = new Map(alarmKeys(rule).map((key) => [key, delaysOf(rule, key)]));
+  return { rule, state: structuredClone(state), transitions: [], clock, delays };
 }
 
 function done(work: Work): AlarmEngineResult {
@@ -139,7 +142,7 @@ function nextDue(work: Work): Due | undefined {
       });
     }
     if (isHeld(alarm) || alarm.conditionSince === null) continue;
-    const delays = delaysOf(rule, key);
+    const delays = work.delays.get(key) ?? delaysOf(rule, key);
     if (alarm.condition && !isActive(alarm.state)) {
       candidates.push({
         at: alarm.conditionSince + delays.onDelayMs,
