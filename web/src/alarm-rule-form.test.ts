@@ -346,7 +346,7 @@ describe('describeAlarmRule', () => {
     const window = { ...saved, tagId: TAG, severity: 'high' as const, windowSeconds: 3600 };
     expect(
       describeAlarmRule({ ...window, kind: 'totalizer', input: 'ratePerHour', threshold: 500 }, 'm³/h', t),
-    ).toBe('total > 500 in 3,600 s (a rate per hour)');
+    ).toBe('total > 500 in 3,600 s, from a rate per hour');
     expect(describeAlarmRule({ ...window, kind: 'counter', state: true, threshold: 6 }, '', t)).toBe(
       'more than 6 changes to true in 3,600 s',
     );

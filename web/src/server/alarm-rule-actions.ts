@@ -22,7 +22,7 @@ import {
   newAlarmRule,
 } from '../alarm-rule-form.ts';
 import type { FormState } from '../form-state.ts';
-import { callApi } from './api.ts';
+import { ApiError, callApi } from './api.ts';
 import { failedChange, refusedByForm } from './form-results.ts';
 import { viewerWithRole } from './viewer.ts';
 
@@ -74,8 +74,25 @@ export async function updateAlarmRule(
     revalidatePath(LIST, 'layout');
     return { status: 'ok', message: t('config.saved') };
   } catch (error) {
-    return failedChange(error, mapped, WHAT);
+    return failedChange(withFieldIssue(error), mapped, WHAT);
   }
+}
+
+/**
+ * A patch is checked against the rule's kind only once the API applies it (a counter's threshold
+ * must be whole, a totalizer's need not): its 422 names the field, and the message goes beside it.
+ */
+function withFieldIssue(error: unknown): unknown {
+  if (!(error instanceof ApiError) || error.status !== 422 || error.issues.length > 0) return error;
+  const field = (error.details as { field?: unknown } | undefined)?.field;
+  if (typeof field !== 'string' || field === '') return error;
+  const message = error.message.startsWith(`${field}: `)
+    ? error.message.slice(field.length + 2)
+    : error.message;
+  return new ApiError(error.status, error.code, error.message, [{ path: field, message }], {
+    details: error.details,
+    cause: error,
+  });
 }
 
 /** Turns a rule on or off, leaving everything else as it is. */

@@ -197,7 +197,7 @@ export const configure = {
     countThreshold: 'Alarm when the count exceeds',
     countState: 'Count changes to',
     countStateHint: 'true counts the starts of a run signal; a number counts arrivals in that state.',
-    totalText: 'total > {total, number} in {window, number} s ({input})',
+    totalText: 'total > {total, number} in {window, number} s, from {input}',
     countText: 'more than {count, number} changes to {state} in {window, number} s',
     afterSeconds: 'After (seconds without data)',
     commLossText: 'no data from {scope} for {seconds, number} s',

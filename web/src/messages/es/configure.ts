@@ -202,7 +202,7 @@ export const configure: MessagesOf<'config' | 'alarmRules' | 'wizard'> = {
     countState: 'Contar cambios a',
     countStateHint:
       'true cuenta los arranques de una señal de marcha; un número cuenta las llegadas a ese estado.',
-    totalText: 'total > {total, number} en {window, number} s ({input})',
+    totalText: 'total > {total, number} en {window, number} s, de {input}',
     countText: 'más de {count, number} cambios a {state} en {window, number} s',
     afterSeconds: 'Tras (segundos sin datos)',
     commLossText: 'sin datos de {scope} durante {seconds, number} s',

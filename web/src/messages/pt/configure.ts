@@ -202,7 +202,7 @@ export const configure: MessagesOf<'config' | 'alarmRules' | 'wizard'> = {
     countState: 'Contar mudanças para',
     countStateHint:
       'true conta as partidas de um sinal de funcionamento; um número conta as chegadas a esse estado.',
-    totalText: 'total > {total, number} em {window, number} s ({input})',
+    totalText: 'total > {total, number} em {window, number} s, de {input}',
     countText: 'mais de {count, number} mudanças para {state} em {window, number} s',
     afterSeconds: 'Após (segundos sem dados)',
     commLossText: 'sem dados de {scope} por {seconds, number} s',

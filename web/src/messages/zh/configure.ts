@@ -198,7 +198,7 @@ export const configure: MessagesOf<'config' | 'alarmRules' | 'wizard'> = {
     countThreshold: '计数超过时报警',
     countState: '计数变为',
     countStateHint: 'true 计运行信号的启动次数；数字计进入该状态的次数。',
-    totalText: '{window, number} 秒内累计 > {total, number}（{input}）',
+    totalText: '{window, number} 秒内累计 > {total, number}，按{input}',
     countText: '{window, number} 秒内变为 {state} 超过 {count, number} 次',
     afterSeconds: '之后（无数据的秒数）',
     commLossText: '{scope}已 {seconds, number} 秒无数据',
