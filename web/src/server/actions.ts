@@ -301,6 +301,31 @@ export async function changeRole(userId: string, _previous: FormState, form: For
   });
 }
 
+/**
+ * A user's areas and paging contact (ADR 0042). Areas for a user who sees every site mean "these areas
+ * only": the sites seen whole become none, as the form says beside the choice.
+ */
+export async function setUserAreas(
+  userId: string,
+  seesEverySite: boolean,
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
+  const t = await getTranslations('userAreas');
+  return mutate(async () => {
+    const assetIds = form.getAll('assetIds').filter((value): value is string => typeof value === 'string');
+    const input = validate(updateUserSchema, {
+      assetIds,
+      contactId: text(form, 'contactId') ?? null,
+      ...(seesEverySite && assetIds.length > 0 ? { siteIds: [] } : {}),
+    });
+    await change('admin', 'PATCH', `/v1/users/${encodeURIComponent(userId)}`, input);
+    revalidatePath(`/users/${userId}`);
+    revalidatePath('/users');
+    return { status: 'ok', message: t('saved') };
+  });
+}
+
 export async function removeUser(userId: string): Promise<FormState> {
   return mutate(async () => {
     await change('admin', 'DELETE', `/v1/users/${encodeURIComponent(userId)}`);

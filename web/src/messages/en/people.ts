@@ -110,6 +110,25 @@ export const people = {
     needAdmin: 'Managing users needs the admin role.',
     abilities: 'What each role can do',
   },
+  userAreas: {
+    heading: 'Areas and paging',
+    intro:
+      'An operator or viewer can be limited to areas: an area is an asset with everything under it. {name} then sees only the alarms and assets there, besides the sites seen whole, and is paged only for them.',
+    wholeSites: 'Sites seen whole: {sites}.',
+    everySite: 'every site',
+    noSite: 'none',
+    areas: 'Areas',
+    noAssets: 'No other site has assets yet.',
+    everySiteNote: '{name} sees every site now: choosing areas limits {name} to them.',
+    rolesOnly: 'Only operators and viewers can be limited to areas; {name} is {role}.',
+    contact: 'Paged as',
+    noContact: '(no contact)',
+    contactHint:
+      'The contact escalation policies reach {name} through; skipped, and recorded, for alarms {name} does not see.',
+    save: 'Save areas and contact',
+    saving: 'Saving…',
+    saved: 'Areas and contact saved.',
+  },
   apiKeys: {
     title: 'API keys',
     heading: 'API keys',

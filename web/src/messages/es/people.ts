@@ -1,7 +1,7 @@
 // Español: personas — contactos, turnos de guardia, políticas, usuarios, claves de API.
 import type { MessagesOf } from '../types.ts';
 
-export const people: MessagesOf<'people' | 'users' | 'apiKeys'> = {
+export const people: MessagesOf<'people' | 'users' | 'userAreas' | 'apiKeys'> = {
   people: {
     contactsTitle: 'Contactos',
     rotationsTitle: 'Turnos de guardia',
@@ -113,6 +113,25 @@ export const people: MessagesOf<'people' | 'users' | 'apiKeys'> = {
     you: 'usted',
     needAdmin: 'Gestionar usuarios requiere el rol de administrador.',
     abilities: 'Qué puede hacer cada rol',
+  },
+  userAreas: {
+    heading: 'Áreas y avisos',
+    intro:
+      'Un operador o un observador puede limitarse a áreas: un área es un activo con todo lo que cuelga de él. {name} verá entonces solo las alarmas y los activos de ellas, además de los sitios que ve enteros, y solo recibirá avisos por ellas.',
+    wholeSites: 'Sitios que ve enteros: {sites}.',
+    everySite: 'todos los sitios',
+    noSite: 'ninguno',
+    areas: 'Áreas',
+    noAssets: 'Ningún otro sitio tiene activos todavía.',
+    everySiteNote: '{name} ve ahora todos los sitios: elegir áreas lo limita a ellas.',
+    rolesOnly: 'Solo operadores y observadores pueden limitarse a áreas; {name} es {role}.',
+    contact: 'Recibe avisos como',
+    noContact: '(sin contacto)',
+    contactHint:
+      'El contacto por el que las políticas de escalado avisan a {name}; se omite, y queda registrado, en las alarmas que {name} no ve.',
+    save: 'Guardar áreas y contacto',
+    saving: 'Guardando…',
+    saved: 'Áreas y contacto guardados.',
   },
   apiKeys: {
     title: 'Claves de API',

@@ -1,7 +1,7 @@
 // Português (Brasil): pessoas — contatos, escalas de plantão, políticas, usuários, chaves de API.
 import type { MessagesOf } from '../types.ts';
 
-export const people: MessagesOf<'people' | 'users' | 'apiKeys'> = {
+export const people: MessagesOf<'people' | 'users' | 'userAreas' | 'apiKeys'> = {
   people: {
     contactsTitle: 'Contatos',
     rotationsTitle: 'Escalas de plantão',
@@ -113,6 +113,25 @@ export const people: MessagesOf<'people' | 'users' | 'apiKeys'> = {
     you: 'você',
     needAdmin: 'Gerenciar usuários exige o papel de administrador.',
     abilities: 'O que cada papel pode fazer',
+  },
+  userAreas: {
+    heading: 'Áreas e avisos',
+    intro:
+      'Um operador ou observador pode ser limitado a áreas: uma área é um ativo com tudo o que está abaixo dele. {name} passa a ver só os alarmes e ativos delas, além dos sites que vê inteiros, e só recebe avisos por elas.',
+    wholeSites: 'Sites vistos inteiros: {sites}.',
+    everySite: 'todos os sites',
+    noSite: 'nenhum',
+    areas: 'Áreas',
+    noAssets: 'Nenhum outro site tem ativos ainda.',
+    everySiteNote: '{name} vê todos os sites agora: escolher áreas limita {name} a elas.',
+    rolesOnly: 'Só operadores e observadores podem ser limitados a áreas; {name} é {role}.',
+    contact: 'Recebe avisos como',
+    noContact: '(sem contato)',
+    contactHint:
+      'O contato pelo qual as políticas de escalonamento avisam {name}; é pulado, e registrado, nos alarmes que {name} não vê.',
+    save: 'Salvar áreas e contato',
+    saving: 'Salvando…',
+    saved: 'Áreas e contato salvos.',
   },
   apiKeys: {
     title: 'Chaves de API',

@@ -1,7 +1,7 @@
 // 简体中文：人员——联系人、值班轮换、升级策略、用户、API 密钥。
 import type { MessagesOf } from '../types.ts';
 
-export const people: MessagesOf<'people' | 'users' | 'apiKeys'> = {
+export const people: MessagesOf<'people' | 'users' | 'userAreas' | 'apiKeys'> = {
   people: {
     contactsTitle: '联系人',
     rotationsTitle: '值班轮换',
@@ -109,6 +109,24 @@ export const people: MessagesOf<'people' | 'users' | 'apiKeys'> = {
     you: '你',
     needAdmin: '管理用户需要“管理员”角色。',
     abilities: '各角色的权限',
+  },
+  userAreas: {
+    heading: '区域与呼叫',
+    intro:
+      '操作员或查看者可以限定在若干区域：一个区域是一个资产及其下的全部。此后 {name} 除了可完整查看的站点外，只能看到这些区域的报警和资产，也只会因这些区域被呼叫。',
+    wholeSites: '可完整查看的站点：{sites}。',
+    everySite: '全部站点',
+    noSite: '无',
+    areas: '区域',
+    noAssets: '其他站点还没有资产。',
+    everySiteNote: '{name} 目前可查看全部站点：选择区域后将只能查看这些区域。',
+    rolesOnly: '只有操作员和查看者可以限定区域；{name} 是{role}。',
+    contact: '呼叫联系人',
+    noContact: '（无联系人）',
+    contactHint: '升级策略呼叫 {name} 所用的联系人；对 {name} 看不到的报警会跳过并记录。',
+    save: '保存区域和联系人',
+    saving: '正在保存…',
+    saved: '区域和联系人已保存。',
   },
   apiKeys: {
     title: 'API 密钥',

@@ -4,8 +4,12 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { UserLoginAction } from '../../../../components/account/user-login.tsx';
+import { UserAreas } from '../../../../components/user-areas.tsx';
 import { getLoginProtection } from '../../../../server/account-data.ts';
-import { listUsers } from '../../../../server/data.ts';
+import { setUserAreas } from '../../../../server/actions.ts';
+import { getAssetTree } from '../../../../server/asset-data.ts';
+import { listSites, listUsers } from '../../../../server/data.ts';
+import { listContacts } from '../../../../server/people-data.ts';
 import { can } from '../../../../server/viewer.ts';
 import { describeUserAgent } from '../../../../user-agent.ts';
 import '../../../accounts.css';
@@ -37,7 +41,15 @@ export default async function UserLoginPage(props: Props) {
     );
   }
   const user = await findUser((await props.params).userId);
-  const [protection, format] = await Promise.all([getLoginProtection(user.id), getFormatter()]);
+  const [protection, format, sites, contacts] = await Promise.all([
+    getLoginProtection(user.id),
+    getFormatter(),
+    listSites(),
+    listContacts(),
+  ]);
+  const siteAssets = await Promise.all(
+    sites.map(async (site) => ({ site, assets: (await getAssetTree(site.id)).assets })),
+  );
   const when = (iso: string) => format.dateTime(new Date(iso), { dateStyle: 'medium', timeStyle: 'short' });
   const name = user.name || user.email;
   return (
@@ -52,6 +64,13 @@ export default async function UserLoginPage(props: Props) {
           {t('mfaColumn')}: {protection.mfaEnabled ? t('mfaOn') : t('mfaOff')}
         </span>
       </p>
+
+      <UserAreas
+        user={user}
+        sites={siteAssets}
+        contacts={contacts}
+        action={setUserAreas.bind(null, user.id, user.siteIds === null)}
+      />
 
       <section className="acct-section" aria-labelledby="protection">
         <h2 id="protection">{t('protectionHeading')}</h2>
