@@ -5,11 +5,12 @@ import { alarmBacktest } from './alarm-backtest.ts';
 import { apiReads } from './api-reads.ts';
 import { detectToNotify, detectToNotifyP50 } from './detect-to-notify.ts';
 import { detectToNotifyPlant, detectToNotifyPlantP50 } from './detect-to-notify-plant.ts';
+import { footprintIdle, footprintRuntime10M } from './footprint.ts';
 import { gatewayCpu, gatewayThroughput } from './gateway.ts';
 import { gatewayFirstPoll, gatewayRss, gatewayRssPerDevice } from './gateway-footprint.ts';
 import { gatewayTraffic, gatewayTrafficBytes, gatewayTrafficOneSecond } from './gateway-traffic.ts';
 import { ingest, ingest10, ingest20Cpu, ingest20Points, ingest100, ingest1000 } from './ingest.ts';
-import { query30DaysHourly, queryDayRaw, queryLatest } from './ingest-queries.ts';
+import { queryBenchmarks } from './queries.ts';
 import { reportsPdf, reportsXlsx } from './reports.ts';
 import { telemetryCompression, telemetryCompression1M } from './telemetry-compression.ts';
 import { telemetryWriteCost, telemetryWriteCpu, telemetryWriteStorage } from './telemetry-write-cost.ts';
@@ -31,9 +32,7 @@ export const benchmarks: readonly Benchmark[] = [
   ingest1000,
   ingest20Points,
   ingest20Cpu,
-  queryLatest,
-  queryDayRaw,
-  query30DaysHourly,
+  ...queryBenchmarks,
   telemetryWriteCost,
   telemetryWriteCpu,
   telemetryWriteStorage,
@@ -46,5 +45,7 @@ export const benchmarks: readonly Benchmark[] = [
   detectToNotifyPlant,
   detectToNotifyPlantP50,
   alarmBacktest,
+  footprintIdle,
+  footprintRuntime10M,
   ...webPagesBenchmarks,
 ];
