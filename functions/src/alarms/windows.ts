@@ -1,9 +1,11 @@
 // Sliding windows of totalizer and counter rules (ADR 0045): what a sample adds to the window, what
 // the window holds at a time, and when its oldest content leaves. Pure; the window lives in the
 // rule's alarm state, so it survives a restart with it.
-import type { AlarmRule, TelemetryValue } from '@plantwatch/shared';
-import type { AlarmSample } from './conditions.ts';
+import type { AlarmRule, TelemetryPointRecord, TelemetryValue } from '@plantwatch/shared';
 import type { AlarmRuleState, WindowState } from './state.ts';
+
+/** A sample as the engine sees it (conditions.ts's AlarmSample, which imports this file). */
+type Sample = Pick<TelemetryPointRecord, 'ts' | 'value' | 'quality'>;
 
 /** A totalizer's window is kept in this many buckets: it slides in steps of 1/60 of its length. */
 export const WINDOW_BUCKETS = 60;
@@ -53,7 +55,7 @@ function matches(value: TelemetryValue, state: TelemetryValue): boolean {
  * adds nothing); on a rate, the last good rate held until this sample, times the time (a bad sample
  * ends the run: time with no trusted rate adds nothing). A counter notes a transition into its state.
  */
-export function addToWindow(rule: WindowRule, state: AlarmRuleState, sample: AlarmSample): void {
+export function addToWindow(rule: WindowRule, state: AlarmRuleState, sample: Sample): void {
   const window = windowOf(state);
   if (rule.kind === 'counter') {
     const before = state.previousSample;
