@@ -40,6 +40,8 @@ export const windowStateSchema = z.strictObject({
    * b = window / WINDOW_BUCKETS, and leaves the window once its end is a whole window old.
    */
   buckets: z.array(z.tuple([z.number().int(), z.number()])),
+  /** The bucket length the indexes were made with: a rule whose window is edited re-buckets them. */
+  bucketMs: z.number().int().positive().optional(),
   /** Counter: the times of the latest transitions into the counted state (at most threshold + 1). */
   events: z.array(epochMs),
   /** Totalizer: the last good sample, which the next one's increase (or rate × time) is measured from. */

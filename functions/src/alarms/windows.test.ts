@@ -191,6 +191,20 @@ describe('totalizer rules', () => {
     expect(run(totalizer, samples, { tickTo, batch: 1 }).transitions).toEqual(expected);
   });
 
+  it('keeps the total when the rule’s window is edited: the buckets are cut to the new length', () => {
+    const hour = rule({ kind: 'totalizer', input: 'counter', threshold: 1000 });
+    const half = rule({ kind: 'totalizer', input: 'counter', threshold: 1000, windowSeconds: 1800 });
+    const first = run(
+      hour,
+      everyMinute(30, (m) => 10 * m),
+    ).state;
+    expect(first.window?.buckets).toHaveLength(30);
+    // the same state, now under a 30-minute window: minute 0's 10 m³ has left it by 30.5
+    const after = evaluateSamples(half, first, [{ ts: min(30.5), value: 300, quality: 'good' }]);
+    expect(after.state.alarms.alarm?.value).toBe(290);
+    expect(after.state.window?.bucketMs).toBe(30_000);
+  });
+
   it(`keeps at most ${WINDOW_BUCKETS + 1} buckets however many samples the window holds`, () => {
     const samples: Sample[] = Array.from({ length: 7200 }, (_, i) => [i / 60, 600]);
     const { state } = run(rule({ kind: 'totalizer', input: 'ratePerHour', threshold: 10_000 }), samples);

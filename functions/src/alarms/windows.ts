@@ -21,9 +21,24 @@ const bucketMsOf = (rule: WindowRule) => Math.ceil(windowMsOf(rule) / WINDOW_BUC
 
 const RATE_UNIT_MS = { ratePerSecond: 1000, ratePerMinute: 60_000, ratePerHour: 3_600_000 } as const;
 
-function windowOf(state: AlarmRuleState): WindowState {
-  state.window ??= { buckets: [], events: [], anchor: null };
-  return state.window;
+function windowOf(rule: WindowRule, state: AlarmRuleState): WindowState {
+  const bucketMs = bucketMsOf(rule);
+  state.window ??= { buckets: [], bucketMs, events: [], anchor: null };
+  const window = state.window;
+  if (window.bucketMs !== undefined && window.bucketMs !== bucketMs) {
+    // The rule's window was edited: each amount moves to the new bucket holding its old bucket's start.
+    const from = window.bucketMs;
+    const rebucketed: [number, number][] = [];
+    for (const [index, amount] of window.buckets) {
+      const at = Math.floor((index * from) / bucketMs);
+      const last = rebucketed[rebucketed.length - 1];
+      if (last !== undefined && last[0] === at) last[1] += amount;
+      else rebucketed.push([at, amount]);
+    }
+    window.buckets = rebucketed;
+  }
+  window.bucketMs = bucketMs;
+  return window;
 }
 
 /** Spreads `amount`, accrued evenly over [from, to), over the buckets it spans. */
@@ -56,14 +71,15 @@ function matches(value: TelemetryValue, state: TelemetryValue): boolean {
  * ends the run: time with no trusted rate adds nothing). A counter notes a transition into its state.
  */
 export function addToWindow(rule: WindowRule, state: AlarmRuleState, sample: Sample): void {
-  const window = windowOf(state);
+  const window = windowOf(rule, state);
   if (rule.kind === 'counter') {
     const before = state.previousSample;
     if (sample.quality === 'bad' || before === null) return;
     if (matches(sample.value, rule.state) && !matches(before.value, rule.state)) {
       window.events.push(sample.ts);
       // The condition is "more than threshold in the window": the newest threshold + 1 decide it.
-      if (window.events.length > rule.threshold + 1) window.events.shift();
+      // (a `while`: a threshold lowered since keeps fewer)
+      while (window.events.length > rule.threshold + 1) window.events.shift();
     }
     return;
   }
@@ -90,8 +106,8 @@ export function addToWindow(rule: WindowRule, state: AlarmRuleState, sample: Sam
 
 /** Drops what has left the window by `at`. */
 export function pruneWindow(rule: WindowRule, state: AlarmRuleState, at: number): void {
-  const window = state.window;
-  if (window === null) return;
+  if (state.window === null) return;
+  const window = windowOf(rule, state);
   const start = at - windowMsOf(rule);
   const bucketMs = bucketMsOf(rule);
   let drop = 0;
@@ -120,8 +136,8 @@ export function windowCondition(rule: WindowRule, state: AlarmRuleState, active:
 
 /** When the window's oldest content leaves it, if it holds any. */
 export function nextWindowExpiry(rule: WindowRule, state: AlarmRuleState): number | undefined {
-  const window = state.window;
-  if (window === null) return undefined;
+  if (state.window === null) return undefined;
+  const window = windowOf(rule, state);
   const oldestBucket = window.buckets[0];
   if (oldestBucket !== undefined) return (oldestBucket[0] + 1) * bucketMsOf(rule) + windowMsOf(rule);
   const oldestEvent = window.events[0];
