@@ -8,6 +8,7 @@ import { deviceKeys } from './device-keys.ts';
 import { gatewaysRemote } from './gateways-remote.ts';
 import { monitor } from './monitor.ts';
 import { people } from './people.ts';
+import { propagation } from './propagation.ts';
 import { retention } from './retention.ts';
 import { settings } from './settings.ts';
 
@@ -22,5 +23,6 @@ export const en = {
   ...gatewaysRemote,
   ...deviceKeys,
   ...assets,
+  ...propagation,
   ...retention,
 };

@@ -29,6 +29,11 @@ export default async function AssetModelPage(props: Props) {
       </p>
       <p className="hint">{t('assetEdit.modelChangeHint')}</p>
       {engineer ? (
+        <p>
+          <Link href={`/assets/models/${model.id}/propagate`}>{t('propagation.link')}</Link>
+        </p>
+      ) : null}
+      {engineer ? (
         <>
           <ActionForm
             action={updateAssetModel.bind(null, model.id)}

@@ -1,0 +1,37 @@
+// English: carrying an asset model's change to its assets (issue 21, ADR 0043).
+export const propagation = {
+  propagation: {
+    title: 'Carry “{name}” to its assets',
+    link: 'Carry the model’s changes to its assets',
+    intro:
+      'What making every asset made from this model agree with it would change. Nothing changes until you apply, and then every asset changes or none.',
+    engineersOnly: 'An engineer can carry a model’s changes to its assets.',
+    summary:
+      '{assets, plural, one {# asset} other {# assets}}, {changes, plural, one {# change} other {# changes}}, {conflicts, plural, one {# conflict} other {# conflicts}}',
+    noAssets: 'No asset you can see is made from this model.',
+    noChanges: 'Nothing to change.',
+    upToDate: 'Every asset agrees with the model.',
+    measurementsAdd: 'Measurements to add (bind them on the asset)',
+    measurementsRemove: 'Measurements to remove',
+    measurementsRename: 'Measurements renamed',
+    units: 'Units changed',
+    kept: 'Kept as the asset’s own',
+    rulesCreate: 'Alarm rules to make',
+    rulesUpdate: 'Alarm rules to update',
+    rulesDelete: 'Alarm rules to delete',
+    rulesSkipped: 'Alarm rules not made',
+    choicesLabel: 'Conflicts and their choices',
+    conflicts: 'Conflicts: measurements the model dropped that are bound or watched',
+    resolution: 'What to do with “{measurement}”',
+    unresolved: 'Choose…',
+    remove: 'Remove it (its tag and its alarm rules go)',
+    keep: 'Keep it as this asset’s own',
+    renameTo: 'It becomes “{to}” (keeps its tag and alarm rules)',
+    previewButton: 'Preview these choices',
+    applyLabel: 'Apply the preview',
+    applyButton: 'Apply to {assets, plural, one {# asset} other {# assets}}',
+    applying: 'Applying…',
+    applyHint: 'Applies the preview shown above, with the choices it was made with.',
+    applied: 'Applied: {changes, plural, one {# change} other {# changes}}.',
+  },
+};

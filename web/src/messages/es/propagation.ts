@@ -1,0 +1,37 @@
+// Español: llevar el cambio de un modelo de activo a sus activos (issue 21, ADR 0043).
+export const propagation = {
+  propagation: {
+    title: 'Llevar «{name}» a sus activos',
+    link: 'Llevar los cambios del modelo a sus activos',
+    intro:
+      'Lo que cambiaría al hacer que cada activo creado a partir de este modelo coincida con él. Nada cambia hasta que lo aplique, y entonces cambian todos los activos o ninguno.',
+    engineersOnly: 'Un ingeniero puede llevar los cambios de un modelo a sus activos.',
+    summary:
+      '{assets, plural, one {# activo} other {# activos}}, {changes, plural, one {# cambio} other {# cambios}}, {conflicts, plural, one {# conflicto} other {# conflictos}}',
+    noAssets: 'Ningún activo que usted pueda ver está creado a partir de este modelo.',
+    noChanges: 'Nada que cambiar.',
+    upToDate: 'Todos los activos coinciden con el modelo.',
+    measurementsAdd: 'Mediciones que se añaden (vincúlelas en el activo)',
+    measurementsRemove: 'Mediciones que se eliminan',
+    measurementsRename: 'Mediciones renombradas',
+    units: 'Unidades cambiadas',
+    kept: 'Conservadas como propias del activo',
+    rulesCreate: 'Reglas de alarma que se crean',
+    rulesUpdate: 'Reglas de alarma que se actualizan',
+    rulesDelete: 'Reglas de alarma que se eliminan',
+    rulesSkipped: 'Reglas de alarma no creadas',
+    choicesLabel: 'Conflictos y sus opciones',
+    conflicts: 'Conflictos: mediciones que el modelo quitó y que están vinculadas o vigiladas',
+    resolution: 'Qué hacer con «{measurement}»',
+    unresolved: 'Elija…',
+    remove: 'Eliminarla (se van su etiqueta y sus reglas de alarma)',
+    keep: 'Conservarla como propia de este activo',
+    renameTo: 'Pasa a ser «{to}» (conserva su etiqueta y sus reglas de alarma)',
+    previewButton: 'Previsualizar estas opciones',
+    applyLabel: 'Aplicar la previsualización',
+    applyButton: 'Aplicar a {assets, plural, one {# activo} other {# activos}}',
+    applying: 'Aplicando…',
+    applyHint: 'Aplica la previsualización mostrada arriba, con las opciones con que se hizo.',
+    applied: 'Aplicado: {changes, plural, one {# cambio} other {# cambios}}.',
+  },
+};

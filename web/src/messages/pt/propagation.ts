@@ -1,0 +1,37 @@
+// Português: levar a alteração de um modelo de ativo aos seus ativos (issue 21, ADR 0043).
+export const propagation = {
+  propagation: {
+    title: 'Levar “{name}” aos seus ativos',
+    link: 'Levar as alterações do modelo aos seus ativos',
+    intro:
+      'O que mudaria ao fazer cada ativo criado a partir deste modelo concordar com ele. Nada muda até aplicar, e então mudam todos os ativos ou nenhum.',
+    engineersOnly: 'Um engenheiro pode levar as alterações de um modelo aos seus ativos.',
+    summary:
+      '{assets, plural, one {# ativo} other {# ativos}}, {changes, plural, one {# alteração} other {# alterações}}, {conflicts, plural, one {# conflito} other {# conflitos}}',
+    noAssets: 'Nenhum ativo que você possa ver foi criado a partir deste modelo.',
+    noChanges: 'Nada a alterar.',
+    upToDate: 'Todos os ativos concordam com o modelo.',
+    measurementsAdd: 'Medições a adicionar (vincule-as no ativo)',
+    measurementsRemove: 'Medições a remover',
+    measurementsRename: 'Medições renomeadas',
+    units: 'Unidades alteradas',
+    kept: 'Mantidas como próprias do ativo',
+    rulesCreate: 'Regras de alarme a criar',
+    rulesUpdate: 'Regras de alarme a atualizar',
+    rulesDelete: 'Regras de alarme a excluir',
+    rulesSkipped: 'Regras de alarme não criadas',
+    choicesLabel: 'Conflitos e suas escolhas',
+    conflicts: 'Conflitos: medições que o modelo retirou e que estão vinculadas ou vigiadas',
+    resolution: 'O que fazer com “{measurement}”',
+    unresolved: 'Escolha…',
+    remove: 'Removê-la (a tag e as regras de alarme vão embora)',
+    keep: 'Mantê-la como própria deste ativo',
+    renameTo: 'Passa a ser “{to}” (mantém a tag e as regras de alarme)',
+    previewButton: 'Pré-visualizar estas escolhas',
+    applyLabel: 'Aplicar a pré-visualização',
+    applyButton: 'Aplicar a {assets, plural, one {# ativo} other {# ativos}}',
+    applying: 'Aplicando…',
+    applyHint: 'Aplica a pré-visualização mostrada acima, com as escolhas com que foi feita.',
+    applied: 'Aplicado: {changes, plural, one {# alteração} other {# alterações}}.',
+  },
+};
