@@ -48,6 +48,7 @@ import {
 } from './engine.ts';
 import { alarmIdOf, loadStates } from './journal.ts';
 import type { AlarmRepositories, AlarmRuleRecord, AssetScopeRepositories } from './ports.ts';
+import type { AlarmStateCache } from './state-cache.ts';
 import { runAlarmWork } from './unit-of-work.ts';
 
 /** What the alarm use-cases reach: their own tables, the plant they watch, the policies they page. */
@@ -69,6 +70,11 @@ export interface AlarmDeps {
    * runtime cannot push (the streams then answer one snapshot and the client asks again).
    */
   changes?: ChangeFeed | undefined;
+  /**
+   * Ingest's alarm states in memory (ADR 0034, 0047): an action made here updates them after commit,
+   * so a runtime that writes bookkeeping behind never decides from a state an operator changed.
+   */
+  states?: AlarmStateCache | undefined;
 }
 
 export { toAlarms } from './alarm-view.ts';
@@ -278,7 +284,10 @@ export const listAlarmEvents = (deps: AlarmDeps, principal: Principal, ruleId: s
   });
 
 /** The ports an operator action needs: a subset of AlarmDeps, so the notification side can call it too. */
-export type AlarmActionDeps = Pick<AlarmDeps, 'store' | 'ids' | 'clock' | 'dispatcher' | 'changes'>;
+export type AlarmActionDeps = Pick<
+  AlarmDeps,
+  'store' | 'ids' | 'clock' | 'dispatcher' | 'changes' | 'states'
+>;
 
 export interface AlarmActionResult {
   alarms: Alarm[];

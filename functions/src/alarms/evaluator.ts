@@ -3,10 +3,21 @@
 // one transaction and escalation chains start after it commits.
 import type { AlarmRule } from '@plantwatch/shared';
 import { type AlarmSample, applyGatewayStatus, evaluateSamples } from './engine.ts';
+import type { LoadedState } from './journal.ts';
 import type { AlarmEvaluator, AlarmPoint, AlarmRepositories } from './ports.ts';
 import { type AlarmDecision, type AlarmWorkDeps, runAlarmWork } from './unit-of-work.ts';
+import { decideFromMemory } from './write-behind.ts';
 
-export type AlarmEvaluatorDeps = AlarmWorkDeps<AlarmRepositories>;
+export type AlarmEvaluatorDeps = AlarmWorkDeps<AlarmRepositories> & {
+  /**
+   * With a write-behind (ADR 0047): how long a site's rules, checked against its fingerprint, are
+   * used without asking the store again. A rule changed meanwhile takes effect within this time.
+   */
+  rulesFreshMs?: number | undefined;
+};
+
+/** A rule edit reaches ingest's in-memory decisions within a second. */
+const RULES_FRESH_MS = 1_000;
 
 /**
  * Tag rules get their tag's samples; a device's communication-loss rule gets every good or uncertain
@@ -34,17 +45,20 @@ export function createAlarmEvaluator(deps: AlarmEvaluatorDeps): AlarmEvaluator {
     async evaluate({ tenantId, siteId, gatewayId, points }) {
       if (points.length === 0) return;
       const samplesFor = groupSamples(points, gatewayId);
+      const watching = (rule: AlarmRule) => rule.enabled && samplesFor(rule) !== undefined;
+      const decide = (rules: readonly AlarmRule[], states: ReadonlyMap<string, LoadedState>) =>
+        rules.flatMap((rule): AlarmDecision[] => {
+          const loaded = states.get(rule.id);
+          const samples = samplesFor(rule);
+          return loaded && samples ? [{ rule, result: evaluateSamples(rule, loaded.state, samples) }] : [];
+        });
+      // The common batch, nothing but bookkeeping for every rule: decided from memory, no transaction.
+      const cache = deps.states;
+      const recent = cache?.recentSiteRules(tenantId, siteId, deps.rulesFreshMs ?? RULES_FRESH_MS);
+      if (cache && recent && decideFromMemory(cache, tenantId, recent.filter(watching), decide)) return;
       await runAlarmWork(deps, tenantId, {
-        select: async (repos) =>
-          (await siteRules(repos, tenantId, siteId)).filter(
-            (rule) => rule.enabled && samplesFor(rule) !== undefined,
-          ),
-        decide: (rules, states) =>
-          rules.flatMap((rule): AlarmDecision[] => {
-            const loaded = states.get(rule.id);
-            const samples = samplesFor(rule);
-            return loaded && samples ? [{ rule, result: evaluateSamples(rule, loaded.state, samples) }] : [];
-          }),
+        select: async (repos) => (await siteRules(repos, tenantId, siteId)).filter(watching),
+        decide,
         result: () => undefined,
         // Each rule is decided from its own samples: rules whose states are kept in memory need no lock.
         perRule: true,

@@ -22,6 +22,13 @@ import { escalationIntentsFor } from './intents.ts';
 import { changesAnything, journalEntries, type LoadedState, loadStates, withoutAlarmKey } from './journal.ts';
 import type { AlarmRepositories, EscalationIntentInput } from './ports.ts';
 import type { AlarmStateCache } from './state-cache.ts';
+import {
+  type KeptAs,
+  keptStates,
+  sortDecisions,
+  type WorkingState,
+  withDirtyBookkeeping,
+} from './write-behind.ts';
 
 export interface AlarmWorkDeps<R extends AlarmRepositories> {
   store: TenantStore<R>;
@@ -45,6 +52,9 @@ export interface AlarmDecision {
   rule: AlarmRule;
   result: AlarmEngineResult;
 }
+
+/** A decision with the state it started from, its new version, and how memory keeps it after commit. */
+type Decided = AlarmDecision & { before: WorkingState; version: number; kept: KeptAs };
 
 /** A decision as recorded: the state it started from, its journal entries, and whether anything was written. */
 export interface RecordedDecision extends AlarmDecision {
@@ -82,25 +92,16 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
     const rules = await work.select(repos, now);
     if (rules.length === 0)
       return { value: work.result([], now), events: [], intents: 0, changedSites: [], kept: [] };
-    const decided: (AlarmDecision & { before: LoadedState; version: number })[] = [];
+    const decided: Decided[] = [];
     let toLock = rules;
     if (work.perRule && cache) {
-      const fromMemory = new Map(
-        rules.flatMap((rule): [string, LoadedState][] => {
-          const kept = cache.get(rule);
-          return kept
-            ? [[rule.id, { state: kept.state, stored: true, version: kept.version, updatedAt: null }]]
-            : [];
-        }),
-      );
+      const fromMemory = keptStates(cache, rules);
       toLock = rules.filter((rule) => !fromMemory.has(rule.id));
       const fromMemoryRules = rules.filter((rule) => fromMemory.has(rule.id));
       const decisions = fromMemoryRules.length > 0 ? work.decide(fromMemoryRules, fromMemory, now) : [];
-      const changing = decisions.filter((d) =>
-        changesAnything(fromMemory.get(d.rule.id) as LoadedState, d.result),
-      );
+      const sorted = sortDecisions(cache, decisions, fromMemory);
       const written = await repos.alarmStates.putIfCurrent(
-        changing.map((d) => ({
+        sorted.urgent.map((d) => ({
           ruleId: d.rule.id,
           state: d.result.state,
           version: (fromMemory.get(d.rule.id) as LoadedState).version,
@@ -111,8 +112,11 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
       for (const decision of decisions) {
         const before = fromMemory.get(decision.rule.id) as LoadedState;
         const version = written.get(decision.rule.id);
-        if (version !== undefined) decided.push({ ...decision, before, version });
-        else if (!changing.includes(decision)) decided.push({ ...decision, before, version: before.version });
+        if (version !== undefined) decided.push({ ...decision, before, version, kept: 'stored' });
+        else if (sorted.deferred.has(decision))
+          decided.push({ ...decision, before, version: before.version, kept: 'deferred' });
+        else if (!sorted.urgent.includes(decision))
+          decided.push({ ...decision, before, version: before.version, kept: 'unchanged' });
         else {
           // Someone else wrote it since: decided again from the stored state, under the lock.
           cache.forget(decision.rule.id);
@@ -121,7 +125,7 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
       }
     }
     if (toLock.length > 0) {
-      const states = await loadStates(repos, toLock, { lock: true });
+      const states = withDirtyBookkeeping(cache, toLock, await loadStates(repos, toLock, { lock: true }));
       const decisions = work.decide(toLock, states, now);
       const changing = decisions.filter((d) =>
         changesAnything(states.get(d.rule.id) as LoadedState, d.result),
@@ -132,8 +136,11 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
       );
       for (const decision of decisions) {
         const before = states.get(decision.rule.id);
-        if (before)
-          decided.push({ ...decision, before, version: versions.get(decision.rule.id) ?? before.version });
+        if (!before) continue;
+        const version = versions.get(decision.rule.id);
+        // A dirty state kept in memory and left as it was stays dirty, to be written behind.
+        const kept = version !== undefined || !before.dirty ? 'stored' : 'unchanged';
+        decided.push({ ...decision, before, version: version ?? before.version, kept });
       }
     }
     const context = { ids: deps.ids, tenantId, now };
@@ -159,7 +166,7 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
         result: decision.result,
         before: decision.before,
         events: [...events, ...(asked?.held ?? [])],
-        written: changesAnything(decision.before, decision.result),
+        written: decision.kept === 'stored' && changesAnything(decision.before, decision.result),
       });
     }
     // In the same transaction as the events: a crash after commit leaves them pending, not lost.
@@ -167,7 +174,12 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
     const changedSites = new Set(
       recorded.filter((entry) => entry.written || entry.events.length > 0).map((entry) => entry.rule.siteId),
     );
-    const kept = decided.map((d) => ({ rule: d.rule, state: d.result.state, version: d.version }));
+    const kept = decided.map((d) => ({
+      rule: d.rule,
+      state: d.result.state,
+      version: d.version,
+      how: d.kept,
+    }));
     return {
       value: work.result(recorded, now),
       events: entries
@@ -179,7 +191,10 @@ export async function runAlarmWork<R extends AlarmRepositories, T>(
     };
   });
   // Only what committed is kept: a rolled-back transaction leaves the memory as it was.
-  for (const { rule, state, version } of outcome.kept) cache?.set(rule, state, version);
+  for (const { rule, state, version, how } of outcome.kept) {
+    if (how === 'stored') cache?.set(rule, state, version);
+    else if (how === 'deferred') cache?.defer(tenantId, rule, state);
+  }
   for (const siteId of outcome.changedSites) deps.changes?.publish({ tenantId, topic: 'alarms', siteId });
   if (outcome.events.length > 0) {
     logger.info('alarm events recorded', { tenantId, events: outcome.events, intents: outcome.intents });

@@ -17,6 +17,7 @@ import { acknowledgeAlarmAs } from '../alarms/alarms.ts';
 import type { EscalationDispatcher } from '../alarms/dispatcher.ts';
 import { alarmIdOf } from '../alarms/journal.ts';
 import type { AlarmEvaluator, AlarmRepositories } from '../alarms/ports.ts';
+import type { AlarmStateCache } from '../alarms/state-cache.ts';
 import type { NotifyRepositories } from '../notify/repositories.ts';
 import type { PeopleRepositories } from '../people/ports.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
@@ -45,6 +46,8 @@ export interface ServiceCanaryDeps {
   ids: IdGenerator;
   clock: Clock;
   metrics?: Metrics;
+  /** The evaluator's states in memory: the canary's acknowledgement keeps them current (ADR 0047). */
+  states?: AlarmStateCache | undefined;
 }
 
 export interface ServiceCanaryOptions {
@@ -202,7 +205,13 @@ export function createServiceCanary(
       }
       // Settle the last trip (acknowledge, back to normal), then raise the next one.
       await acknowledgeAlarmAs(
-        { store: deps.store, ids: deps.ids, clock: deps.clock, dispatcher: deps.dispatcher },
+        {
+          store: deps.store,
+          ids: deps.ids,
+          clock: deps.clock,
+          dispatcher: deps.dispatcher,
+          states: deps.states,
+        },
         {
           tenantId: canary.tenantId,
           alarmId: alarmId(canary),

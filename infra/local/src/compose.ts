@@ -15,7 +15,8 @@ import {
 } from '@plantwatch/functions/alarms/dispatcher';
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import type { AlarmEvaluator } from '@plantwatch/functions/alarms/ports';
-import { createAlarmStateCache } from '@plantwatch/functions/alarms/state-cache';
+import { type AlarmStateCache, createAlarmStateCache } from '@plantwatch/functions/alarms/state-cache';
+import { startAlarmWriteBehind } from '@plantwatch/functions/alarms/write-behind';
 import { createServiceCanary, type ServiceCanary } from '@plantwatch/functions/canary/service-canary';
 import {
   createTenantCanaryScheduler,
@@ -122,6 +123,9 @@ export interface LocalCompositionOptions {
   faults?: { killAfterAlarmCommit?: boolean };
 }
 
+/** How often alarm-state bookkeeping is written behind (ADR 0047). */
+const ALARM_WRITE_BEHIND_MS = 1_000;
+
 /** Where the data lives: the config store, the telemetry store and the local CA. */
 export interface LocalStores {
   database: ConfigDatabase;
@@ -185,6 +189,8 @@ export interface LocalCore {
   /** The tenants' scheduled test pages: sent, retried and judged by every alarm check. */
   tenantCanaries: TenantCanaryScheduler;
   alarms: AlarmEvaluator;
+  /** The alarm states ingest keeps in memory, shared with the alarm check and operators' actions. */
+  alarmStates: AlarmStateCache;
   /** Alarm changes, new values and gateway status, for the live streams (ADR 0028). */
   changes: ChangeFeed;
   ingestor: TelemetryIngestor;
@@ -281,21 +287,28 @@ export async function composeCore(
       }
     : delivering;
   const changes = createInProcessChangeFeed();
-  // The alarm states stay in memory between batches (ADR 0034): checked by version, never trusted blindly.
+  // The alarm states stay in memory between batches (ADR 0034): checked by version, never trusted
+  // blindly; bookkeeping-only changes are written behind every second (ADR 0047), and the periodic
+  // check and operators' actions read them from the same memory.
+  const alarmStates = createAlarmStateCache({ writeBehind: true });
   const alarms = createAlarmEvaluator({
     store,
     ids: uuidV7Ids,
     clock: systemClock,
     dispatcher,
     changes,
-    states: createAlarmStateCache(),
+    states: alarmStates,
     metrics,
   });
+  const alarmWriteBehind = startAlarmWriteBehind(
+    { store, states: alarmStates, clock: systemClock, metrics, changes },
+    ALARM_WRITE_BEHIND_MS,
+  );
   const canaryEveryMs = options.serviceCanary?.everyMs ?? env.SERVICE_CANARY_MINUTES * 60_000;
   const serviceCanary =
     canaryEveryMs > 0
       ? createServiceCanary(
-          { store, alarms, dispatcher, ids: uuidV7Ids, clock: systemClock, metrics },
+          { store, alarms, dispatcher, ids: uuidV7Ids, clock: systemClock, metrics, states: alarmStates },
           { everyMs: canaryEveryMs, pageWithinMs: options.serviceCanary?.pageWithinMs ?? 60_000 },
         )
       : null;
@@ -344,6 +357,7 @@ export async function composeCore(
       ...(options.reports ? { options: options.reports } : {}),
     });
   } catch (error) {
+    await alarmWriteBehind.stop();
     clearInterval(heldSweep);
     notifier.close();
     await escalation.close();
@@ -361,6 +375,7 @@ export async function composeCore(
     serviceCanary,
     tenantCanaries,
     alarms,
+    alarmStates,
     changes,
     ingestor,
     derivedTags,
@@ -376,6 +391,8 @@ export async function composeCore(
     }),
     pointsMeter,
     close: async () => {
+      // What ingest saw last is written before the stores close.
+      await alarmWriteBehind.stop();
       clearInterval(heldSweep);
       notifier.close();
       await reports.close();
@@ -420,6 +437,8 @@ export function composeApiDeps(
     inviteTtlMs: 7 * 86_400_000,
     dispatcher: core.dispatcher,
     changes: core.changes,
+    // operators' actions (web, API, replies) keep ingest's memory current (ADR 0047)
+    states: core.alarmStates,
     healthChecks: cachedHealthChecks(
       [...localHealthChecks(stores, core, broker, systemClock.now()), ...moreHealthChecks],
       systemClock,

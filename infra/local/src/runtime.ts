@@ -268,6 +268,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         clock: systemClock,
         dispatcher: core.dispatcher,
         changes: core.changes,
+        // what ingest saw last (its bookkeeping is written behind): no comm loss from a stale row
+        states: core.alarmStates,
         // the check's own raises (comm loss, delays running out) counted in alarms_raised too
         metrics: core.metrics,
         // the tenants' canaries: test pages due, retried and judged on every check
