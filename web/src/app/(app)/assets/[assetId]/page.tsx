@@ -41,6 +41,12 @@ function subtreeTagIds(all: readonly Asset[], rootId: string): string[] {
     .flatMap((asset) => asset.measurements.flatMap((m) => (m.tagId ? [m.tagId] : [])));
 }
 
+/** The chart opens with two measurements with a unit (an analogue value), or the first two. */
+const firstCharted = (tags: readonly { id: string; unit: string }[]) =>
+  [...tags.filter((tag) => tag.unit !== ''), ...tags.filter((tag) => tag.unit === '')]
+    .slice(0, 2)
+    .map((tag) => tag.id);
+
 export default async function AssetPage(props: Props) {
   const t = await getTranslations();
   const { assetId } = await props.params;
@@ -136,7 +142,12 @@ export default async function AssetPage(props: Props) {
           <Link href={`/alarms?assetId=${asset.id}`}>{t('assets.consoleLink')}</Link>
         </p>
         {trendTags.length > 0 ? (
-          <TrendPanel key={asset.id} tags={trendTags} heading={t('assetEdit.trendHeading')} />
+          <TrendPanel
+            key={asset.id}
+            tags={trendTags}
+            heading={t('assetEdit.trendHeading')}
+            initial={{ tagIds: firstCharted(trendTags), range: '1h' }}
+          />
         ) : null}
         {node && node.children.length > 0 ? (
           <section aria-labelledby="asset-children">
