@@ -4,6 +4,7 @@ import { assets } from './assets.ts';
 import { common } from './common.ts';
 import { configure } from './configure.ts';
 import { delivery } from './delivery.ts';
+import { derivedTags } from './derived-tags.ts';
 import { deviceKeys } from './device-keys.ts';
 import { gatewaysRemote } from './gateways-remote.ts';
 import { monitor } from './monitor.ts';
@@ -22,6 +23,7 @@ export const es = {
   ...accounts,
   ...gatewaysRemote,
   ...deviceKeys,
+  ...derivedTags,
   ...assets,
   ...propagation,
   ...retention,

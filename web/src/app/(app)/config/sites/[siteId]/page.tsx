@@ -17,11 +17,15 @@ export default async function EditSitePage(props: { params: Promise<{ siteId: st
   const { siteId } = await props.params;
   const [site, engineer] = await Promise.all([getSite(siteId), can('engineer')]);
   const c = await getTranslations('config');
+  const d = await getTranslations('derivedTags');
   return (
     <>
       <h1>{c('editSite', { name: site.name })}</h1>
       <p>
         <Link href={`/sites/${site.id}`}>{site.name}</Link>
+      </p>
+      <p>
+        <Link href={`/config/sites/${site.id}/derived-tags`}>{d('link')}</Link>
       </p>
       {engineer ? (
         <ActionForm

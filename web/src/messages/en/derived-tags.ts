@@ -1,0 +1,46 @@
+// English: the derived-tag editor and the alarm rule backtest (issue 17, ADR 0039).
+export const derivedTags = {
+  derivedTags: {
+    title: 'Derived tags',
+    titleOf: 'Derived tags of {site}',
+    intro:
+      'Tags computed by a formula over the site’s tags, such as a flow balance. They are stored, charted and alarmed like any tag.',
+    link: 'Derived tags (KPIs by formula)',
+    none: 'This site has no derived tags yet.',
+    add: 'Add a derived tag',
+    addButton: 'Add derived tag',
+    edit: 'Edit “{name}”',
+    editTitle: 'Edit a derived tag',
+    key: 'Key',
+    keyHint: 'Other formulas name it as {reference}; fixed once added.',
+    keyFixed: '(fixed once added)',
+    formula: 'Formula',
+    formulaHint:
+      'Tags as {syntax}; numbers, + − × ÷ %, comparisons, ?:, min, max, avg, abs. Example: {example}',
+    insertReference: 'Insert a tag',
+    chooseReference: 'Choose a tag to insert…',
+    preview: 'Now',
+    previewEmpty: 'Type a formula to see its value on the newest data.',
+    previewFailed: 'The preview could not be made; try again.',
+    quality: { good: 'good', uncertain: 'uncertain', bad: 'bad' },
+  },
+  backtest: {
+    heading: 'Test this rule against history',
+    intro:
+      'What the rule as it stands in the form would have raised on the tag’s stored data. Nothing is saved.',
+    lastDays: 'Test against the last {days} days',
+    running: 'Testing…',
+    summary: '{samples, plural, one {# sample} other {# samples}} from {from} to {to}',
+    raises: 'Raises',
+    clears: 'Clears',
+    timeInAlarm: 'Time in alarm',
+    chattering: 'Chattering episodes',
+    activeAtEnd: 'still active at the end',
+    timeline: 'Timeline',
+    raised: 'raised',
+    cleared: 'cleared',
+    truncated: 'Only the first {count} transitions are listed.',
+    noRaises: 'The rule would not have raised in this range.',
+    failed: 'The backtest could not be run; try again.',
+  },
+};
