@@ -72,6 +72,9 @@ export const inviteUserSchema = z
     name: nameSchema,
     role: roleSchema,
     siteIds: z.array(idSchema).nullable().default(null),
+    /** As in UpdateUser (ADR 0042): areas besides the sites, and the contact the user is paged as. */
+    assetIds: z.array(idSchema).max(100, 'must list at most 100 assets').optional(),
+    contactId: idSchema.nullable().optional(),
   })
   .meta({ id: 'InviteUser' });
 export type InviteUser = z.infer<typeof inviteUserSchema>;

@@ -228,13 +228,13 @@ export const accountRoutes = [
     method: 'POST',
     path: '/v1/users',
     summary:
-      'Invite a user with a role (and optionally a subset of sites); returns a single-use invitation token',
+      'Invite a user with a role (and optionally a subset of sites, areas and the contact they are paged as); returns a single-use invitation token',
     tag: 'users',
     access: 'admin',
     body: inviteUserSchema,
     response: invitationSchema,
     status: 201,
-    errors: [402, 404, 409],
+    errors: [402, 404, 409, 422],
     handle: ({ deps, principal, body }) => inviteUser(deps, principal, body),
   }),
   defineRoute({

@@ -95,7 +95,7 @@ export async function inviteUser(
     await repos.planQuota.ensureRoom('users');
     // An address registered in another tenant is invited like any other: the answer says nothing
     // about other tenants (accepting the invitation is what tells the invitee, who owns the address).
-    return repos.users.insertInvited({
+    const invited = await repos.users.insertInvited({
       id: deps.ids.newId(),
       email: input.email,
       name: input.name,
@@ -104,6 +104,13 @@ export async function inviteUser(
       inviteTokenHash: hashSecret(inviteToken),
       inviteExpiresAt: expiresAt,
     });
+    // areas and the paging contact are checked as a change would be; a refusal undoes the invitation
+    await applyUserAreas(repos, principal, invited, {
+      ...(input.assetIds ? { assetIds: input.assetIds } : {}),
+      ...(input.contactId !== undefined ? { contactId: input.contactId } : {}),
+    });
+    const [answer] = await withAreas(repos, [invited]);
+    return answer as User;
   });
   return { user, inviteToken, expiresAt: expiresAt.toISOString() };
 }
