@@ -19,6 +19,7 @@ import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { analogueKinds, comparisonValueTypes, type FormFields, tagKinds } from '../alarm-rule-form.ts';
 import type { FormState } from '../form-state.ts';
+import { BacktestPanel } from './backtest-panel.tsx';
 import { ActionForm, Field, SelectField } from './forms.tsx';
 
 export interface RulePlant {
@@ -417,6 +418,9 @@ function AlarmRuleFields(props: {
         type="checkbox"
         defaultChecked={editing ? initial.enabled === 'on' : true}
       />
+      {kind === 'commLoss' ? null : (
+        <BacktestPanel {...(editing && initial.tagId ? { fixed: { kind, tagId: initial.tagId } } : {})} />
+      )}
     </>
   );
 }

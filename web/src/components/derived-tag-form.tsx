@@ -6,6 +6,7 @@
 // and unit, or the API's reason (the unknown reference, the cycle, the parse error).
 import { useFormatter, useTranslations } from 'next-intl';
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import '../app/derived-tags.css';
 import { type FormulaChoice, insertReference } from '../derived-tag-text.ts';
 import type { FormState } from '../form-state.ts';
 import { type FormulaPreview, previewFormula } from '../server/derived-tag-actions.ts';

@@ -29,6 +29,8 @@ export const derivedTags = {
     intro:
       'What the rule as it stands in the form would have raised on the tag’s stored data. Nothing is saved.',
     lastDays: 'Test against the last {days} days',
+    otherDays: 'Other range (days)',
+    run: 'Test',
     running: 'Testing…',
     summary: '{samples, plural, one {# sample} other {# samples}} from {from} to {to}',
     raises: 'Raises',

@@ -31,6 +31,8 @@ export const derivedTags: MessagesOf<'derivedTags' | 'backtest'> = {
     intro:
       'Lo que la regla, tal como está en el formulario, habría activado con los datos guardados del tag. No se guarda nada.',
     lastDays: 'Probar con los últimos {days} días',
+    otherDays: 'Otro intervalo (días)',
+    run: 'Probar',
     running: 'Probando…',
     summary: '{samples, plural, one {# muestra} other {# muestras}} del {from} al {to}',
     raises: 'Activaciones',

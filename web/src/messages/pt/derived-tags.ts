@@ -31,6 +31,8 @@ export const derivedTags: MessagesOf<'derivedTags' | 'backtest'> = {
     intro:
       'O que a regra, como está no formulário, teria disparado com os dados armazenados da tag. Nada é salvo.',
     lastDays: 'Testar nos últimos {days} dias',
+    otherDays: 'Outro intervalo (dias)',
+    run: 'Testar',
     running: 'Testando…',
     summary: '{samples, plural, one {# amostra} other {# amostras}} de {from} a {to}',
     raises: 'Disparos',

@@ -28,6 +28,8 @@ export const derivedTags: MessagesOf<'derivedTags' | 'backtest'> = {
     heading: '用历史数据测试此规则',
     intro: '按表单中当前的规则，在该标签已存储的数据上会触发什么。不会保存任何内容。',
     lastDays: '用最近 {days} 天测试',
+    otherDays: '其他范围（天）',
+    run: '测试',
     running: '测试中…',
     summary: '{from} 至 {to} 的 {samples} 个样本',
     raises: '触发次数',
