@@ -15,7 +15,7 @@ const integration = [
   'web/start.test.ts',
   // the config store on embedded PGlite and on the PostgreSQL server (functions/src/platform/testing)
   'functions/src/**/adapters/postgres/**/*.test.ts',
-  'functions/src/alarms/{check,check-observability,instances,windows-store,write-behind}.test.ts',
+  'functions/src/alarms/{check,check-observability,instances,kpis,windows-store,write-behind}.test.ts',
   'functions/src/compose/config-store.test.ts',
   // a telemetry writer killed with SIGKILL (a real process) and the file opened again
   'functions/src/telemetry/adapters/duckdb/crash.test.ts',

@@ -3,7 +3,9 @@
 // this whole set: each takes a TenantStore of the repositories it names.
 import { accountLookups, accountRepositories } from '../accounts/adapters/postgres/accounts-repos.ts';
 import type { AccountLookups, AccountRepositories } from '../accounts/ports.ts';
+import { alarmKpiRepositories } from '../alarms/adapters/postgres/alarm-kpi-repo.ts';
 import { alarmLookups, alarmRepositories } from '../alarms/adapters/postgres/alarm-repos.ts';
+import type { AlarmKpiRepositories } from '../alarms/kpi-ports.ts';
 import type { AlarmLookups, AlarmRepositories, AssetScopeRepositories } from '../alarms/ports.ts';
 import { areaRepositories } from '../assets/adapters/postgres/area-repos.ts';
 import { assetRepositories } from '../assets/adapters/postgres/asset-repos.ts';
@@ -66,6 +68,7 @@ export type TenantRepositories = AccountRepositories &
   DeadLetterRepositories &
   DerivedTagRepositories &
   AlarmRepositories &
+  AlarmKpiRepositories &
   PeopleRepositories &
   NotifyRepositories &
   EscalationRepositories &
@@ -104,6 +107,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...deadLetterRepositories(tx, tenantId),
     ...derivedTagRepositories(tx, tenantId),
     ...alarmRepositories(tx, tenantId),
+    ...alarmKpiRepositories(tx, tenantId),
     ...peopleRepositories(tx, tenantId),
     ...notifyRepositories(tx, tenantId),
     ...escalationRepositories(tx, tenantId),

@@ -266,6 +266,10 @@ const cases: Record<string, Case> = {
       body: { rule: { ...hiLimit, tagId: a.tag }, from: day.from, to: day.to },
     }),
   },
+  getAlarmKpis: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/alarm-kpis?siteId=${a.site}&from=${day.from}&to=${day.to}` }),
+  },
   ingestHttp: {
     kind: 'public',
     why: "the device key decides the tenant and the device; http-ingest.test.ts tries B's key on A's tenant",

@@ -9,8 +9,10 @@ import { type TenantRouteDeps, tenantRoutes } from '../../accounts/routes-tenant
 import type { UserDeps } from '../../accounts/users.ts';
 import type { AlarmDeps } from '../../alarms/alarms.ts';
 import type { BacktestDeps } from '../../alarms/backtest.ts';
+import type { AlarmKpiDeps } from '../../alarms/kpis.ts';
 import { alarmRoutes } from '../../alarms/routes.ts';
 import { alarmBacktestRoutes } from '../../alarms/routes-backtest.ts';
+import { alarmKpiRoutes } from '../../alarms/routes-kpis.ts';
 import type { AreaPolicyDeps } from '../../assets/area-policies.ts';
 import type { AssetDeps } from '../../assets/assets.ts';
 import { assetRoutes } from '../../assets/routes.ts';
@@ -75,6 +77,7 @@ type RouteDeps =
   | TelemetryDeps
   | DerivedTagDeps
   | BacktestDeps
+  | AlarmKpiDeps
   | SiteLiveDeps
   | AlarmDeps
   | AssetDeps
@@ -183,6 +186,7 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   httpIngestRoute,
   ...liveRoutes,
   ...alarmBacktestRoutes,
+  ...alarmKpiRoutes,
   ...alarmRoutes,
   ...assetRoutes,
   ...areaRoutes,
