@@ -2,6 +2,7 @@
 // a total or a count over a sliding window, bad quality, lost communication), as created, patched and
 // returned by the API.
 import { z } from 'zod';
+import { curvePointsSchema } from './alarm-curve.ts';
 import {
   descriptionSchema,
   EMPTY_PATCH_MESSAGE,
@@ -38,6 +39,10 @@ export const MIN_WINDOW_SECONDS = 60;
 export const MAX_WINDOW_SECONDS = 86_400;
 /** A counter rule keeps the times of its last threshold + 1 transitions, so the threshold is bounded. */
 export const MAX_COUNT_THRESHOLD = 1_000;
+/** An operating-curve rule's band around curve(x): in Y's unit, or a percentage of |curve(x)| (ADR 0048). */
+export const curveToleranceModes = ['absolute', 'percent'] as const;
+/** Which side of the band alarms: a worn pump falls below its curve; either is the default. */
+export const curveSides = ['either', 'above', 'below'] as const;
 export const alarmRuleKinds = [
   'limit',
   'comparison',
@@ -45,6 +50,7 @@ export const alarmRuleKinds = [
   'rateOfChange',
   'totalizer',
   'counter',
+  'curve',
   'badQuality',
   'commLoss',
 ] as const;
@@ -166,7 +172,27 @@ const kindFields = {
     .min(1, 'must be at least 1')
     .max(MAX_COUNT_THRESHOLD, `must be at most ${MAX_COUNT_THRESHOLD}`),
   state: comparisonValueSchema,
+  tolerance: finiteNumber.positive("must be greater than 0 (in Y's unit, or a percentage)"),
+  toleranceMode: z.enum(curveToleranceModes, { error: 'must be "absolute" or "percent"' }),
+  side: z.enum(curveSides, { error: 'must be "either", "above" or "below"' }),
 };
+
+/** A curve rule takes a tenant curve template (curveId) or its own points, one of the two. */
+function checkCurveSource(
+  rule: { curveId?: string | null | undefined; points?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const template = rule.curveId !== undefined && rule.curveId !== null;
+  if (template === (rule.points !== undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [template ? 'points' : 'curveId'],
+      message: template
+        ? 'give either curveId or points, not both'
+        : 'a curve rule needs curveId (a curve template) or points',
+    });
+  }
+}
 
 const repageHoldOffSchema = z
   .number({ error: 'must be a whole number of minutes' })
@@ -267,6 +293,22 @@ export const createAlarmRuleSchema = z
         /** Raised while more than this many transitions fall in the window. */
         threshold: kindFields.countThreshold,
       }),
+      z
+        .strictObject({
+          kind: z.literal('curve'),
+          /** The Y tag: each of its samples is judged against the curve at the latest X. */
+          tagId: idSchema,
+          /** The X tag, of the same site. */
+          xTagId: idSchema,
+          ...commonInput,
+          severity: kindFields.severity,
+          curveId: idSchema.nullable().optional(),
+          points: curvePointsSchema.optional(),
+          tolerance: kindFields.tolerance,
+          toleranceMode: kindFields.toleranceMode.default('absolute'),
+          side: kindFields.side.default('either'),
+        })
+        .superRefine(checkCurveSource),
       z.strictObject({
         kind: z.literal('badQuality'),
         tagId: idSchema,
@@ -323,6 +365,12 @@ export const updateAlarmRuleSchema = z
     /** A totalizer's total or a counter's count; checked against the rule's kind once applied. */
     threshold: finiteNumber.optional(),
     state: kindFields.state.optional(),
+    /** A curve rule's template (its points then follow the template) or its own points. */
+    curveId: idSchema.optional(),
+    points: curvePointsSchema.optional(),
+    tolerance: kindFields.tolerance.optional(),
+    toleranceMode: kindFields.toleranceMode.optional(),
+    side: kindFields.side.optional(),
   })
   .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
   .superRefine(checkComparison)
@@ -393,6 +441,19 @@ export const alarmRuleSchema = z
       state: comparisonValueSchema,
       windowSeconds: z.number().int(),
       threshold: z.number().int(),
+    }),
+    z.object({
+      kind: z.literal('curve'),
+      tagId: idSchema,
+      xTagId: idSchema,
+      ...commonOutput,
+      severity: alarmSeveritySchema,
+      /** The template the points come from (they follow its edits); null for the rule's own points. */
+      curveId: idSchema.nullable(),
+      points: z.array(z.tuple([z.number(), z.number()])),
+      tolerance: z.number(),
+      toleranceMode: kindFields.toleranceMode,
+      side: kindFields.side,
     }),
     z.object({
       kind: z.literal('badQuality'),

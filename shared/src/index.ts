@@ -13,6 +13,7 @@ export * from './tenant.ts';
 
 export * from './alarm.ts';
 export * from './alarm-backtest.ts';
+export * from './alarm-curve.ts';
 export * from './alarm-kpis.ts';
 export * from './alarm-rule.ts';
 export * from './asset.ts';

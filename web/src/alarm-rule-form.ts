@@ -157,6 +157,10 @@ export function alarmRuleChanges(kind: AlarmRuleKind, fields: FormFields, t: Tra
         threshold: numberOf(fields, 'threshold'),
       };
       break;
+    case 'curve':
+      // not offered by the form yet (ADR 0048): made through the API
+      specific = { severity };
+      break;
     case 'badQuality':
       specific = { severity };
       break;
@@ -315,6 +319,10 @@ export function describeAlarmRule(rule: AlarmRule, unit: string | undefined, t: 
         count: rule.threshold,
         state: String(rule.state),
         window: rule.windowSeconds,
+      });
+    case 'curve':
+      return t('alarmRules.curveText', {
+        band: rule.toleranceMode === 'percent' ? `${rule.tolerance} %` : withUnit(rule.tolerance),
       });
     case 'badQuality':
       return t('alarmRules.kinds.badQuality');

@@ -1,9 +1,12 @@
 // Whether one sample puts a rule's alarms in their alarm condition, with the deadband applied.
-import type { AlarmRule, TelemetryPointRecord, TelemetryValue } from '@plantwatch/shared';
+import { type AlarmRule, curveAt, type TelemetryPointRecord, type TelemetryValue } from '@plantwatch/shared';
 import type { AlarmKey, AlarmRuleState } from './state.ts';
 import { windowCondition } from './windows.ts';
 
-export type AlarmSample = Pick<TelemetryPointRecord, 'ts' | 'value' | 'quality'>;
+export type AlarmSample = Pick<TelemetryPointRecord, 'ts' | 'value' | 'quality'> & {
+  /** Set only for an operating-curve rule, whose samples come from two tags (ADR 0048). */
+  tagId?: string;
+};
 
 /**
  * A key missing from the answer means the sample cannot judge that alarm (bad quality, a text where a
@@ -57,6 +60,22 @@ export function conditionsForSample(
     case 'counter':
       // the engine has added the sample to the window already
       return { alarm: windowCondition(rule, state, active('alarm')) };
+    case 'curve': {
+      // the sample is the Y tag's; the engine holds the latest X
+      const x = state.curveX?.value;
+      if (typeof sample.value !== 'number' || x === null || x === undefined) return {};
+      const expected = curveAt(rule.points, x);
+      // Outside the curve's X range (a stopped pump at zero flow) the curve says nothing: not in alarm.
+      if (expected === undefined) return { alarm: false };
+      const band =
+        rule.toleranceMode === 'percent' ? (Math.abs(expected) * rule.tolerance) / 100 : rule.tolerance;
+      // An active alarm clears only once back inside the band by the deadband.
+      const limit = band - (active('alarm') ? deadband : 0);
+      const off = sample.value - expected;
+      const above = off > limit;
+      const below = -off > limit;
+      return { alarm: rule.side === 'above' ? above : rule.side === 'below' ? below : above || below };
+    }
     case 'rateOfChange': {
       const previous = state.previousSample;
       if (typeof sample.value !== 'number' || previous === null || typeof previous.value !== 'number')

@@ -229,8 +229,15 @@ export function evaluateSamples(
 ): AlarmEngineResult {
   const work = begin(rule, state);
   if (!rule.enabled) return done(work);
-  const ordered = [...samples].sort((a, b) => a.ts - b.ts);
+  const xTagId = rule.kind === 'curve' ? rule.xTagId : undefined;
+  // A curve rule's X sample goes before its Y sample of the same instant, which is judged at it.
+  const isX = (sample: AlarmSample) => xTagId !== undefined && sample.tagId === xTagId;
+  const ordered = [...samples].sort((a, b) => a.ts - b.ts || Number(isX(b)) - Number(isX(a)));
   for (const sample of ordered) {
+    if (isX(sample)) {
+      holdX(work.state, sample);
+      continue;
+    }
     const last = work.state.lastSampleTs;
     if (last !== null && sample.ts <= last) continue;
     // What falls due at the sample's own instant waits for it: a condition that is back exactly as its
@@ -259,6 +266,13 @@ export function evaluateSamples(
     advance(work, sample.ts);
   }
   return done(work);
+}
+
+/** An operating-curve rule's X sample: held until the next, if newer than the one held (ADR 0048). */
+function holdX(state: AlarmRuleState, sample: AlarmSample): void {
+  if (state.curveX !== null && sample.ts <= state.curveX.ts) return;
+  const value = sample.quality !== 'bad' && typeof sample.value === 'number' ? sample.value : null;
+  state.curveX = { ts: sample.ts, value };
 }
 
 /**

@@ -121,6 +121,24 @@ export function createAlarmEvaluator(deps: AlarmEvaluatorDeps): AlarmEvaluator {
   };
 }
 
+/**
+ * An operating-curve rule sees both its tags' samples, each marked with its tag (ADR 0048): an X alone
+ * updates the X it holds for the next Y.
+ */
+function curveSamples(
+  byTag: ReadonlyMap<string, AlarmSample[]>,
+  xTagId: string,
+  yTagId: string,
+): AlarmSample[] | undefined {
+  const xs = byTag.get(xTagId);
+  const ys = byTag.get(yTagId);
+  if (xs === undefined && ys === undefined) return undefined;
+  return [
+    ...(xs ?? []).map((sample) => ({ ...sample, tagId: xTagId })),
+    ...(ys ?? []).map((sample) => ({ ...sample, tagId: yTagId })),
+  ];
+}
+
 /** Which samples each rule sees, from one batch of one gateway. */
 function groupSamples(points: readonly AlarmPoint[], gatewayId: string) {
   const byTag = new Map<string, AlarmSample[]>();
@@ -138,6 +156,7 @@ function groupSamples(points: readonly AlarmPoint[], gatewayId: string) {
     all.push(sample);
   }
   return (rule: AlarmRule): AlarmSample[] | undefined => {
+    if (rule.kind === 'curve') return curveSamples(byTag, rule.xTagId, rule.tagId);
     if (rule.kind !== 'commLoss') return rule.tagId === null ? undefined : byTag.get(rule.tagId);
     if (rule.gatewayId !== gatewayId) return undefined;
     if (rule.scope === 'gateway') return all;

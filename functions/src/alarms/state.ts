@@ -76,6 +76,11 @@ export const alarmRuleStateSchema = z.strictObject({
    * state so a restart or a second instance goes on with the same window.
    */
   window: windowStateSchema.nullable().default(null),
+  /**
+   * Operating-curve rules (ADR 0048): the latest sample of the X tag, held until the next (gateways
+   * report by exception); value null after a bad or non-numeric X, which leaves Y unjudged.
+   */
+  curveX: z.strictObject({ ts: epochMs, value: z.number().nullable() }).nullable().default(null),
   alarms: z.partialRecord(alarmKeySchema, alarmInstanceStateSchema),
 });
 export type AlarmRuleState = z.infer<typeof alarmRuleStateSchema>;
@@ -135,6 +140,7 @@ export function initialAlarmRuleState(rule: AlarmRule): AlarmRuleState {
     statusTs: null,
     lastTransitionTs: null,
     window: null,
+    curveX: null,
     alarms: Object.fromEntries(alarmKeys(rule).map((key) => [key, normalAlarmInstance()])),
   };
 }

@@ -191,6 +191,45 @@ describe('the limit in words', () => {
         'm³',
       ),
     ).toBe('> 1,200 m³ in 30 min');
+    expect(
+      describeLimit(
+        {
+          ...window,
+          kind: 'curve',
+          xTagId: window.tagId,
+          curveId: null,
+          points: [
+            [0, 40],
+            [100, 20],
+          ],
+          tolerance: 2,
+          toleranceMode: 'absolute',
+          side: 'either',
+        },
+        null,
+        'm',
+      ),
+    ).toBe('off its operating curve by more than 2 m');
+    expect(
+      describeLimit(
+        {
+          ...window,
+          kind: 'curve',
+          xTagId: window.tagId,
+          curveId: null,
+          points: [
+            [0, 40],
+            [100, 20],
+          ],
+          tolerance: 5,
+          toleranceMode: 'percent',
+          side: 'below',
+        },
+        null,
+        'm',
+        'pt-BR',
+      ),
+    ).toBe('fora da curva de operação por mais de 5 %');
     expect(describeLimit({ ...window, kind: 'counter', state: true, threshold: 6 }, null, null, 'es')).toBe(
       'más de 6 veces en 1 h',
     );
@@ -388,6 +427,7 @@ describe('the page messages', () => {
             seconds: 60,
             total: '500 m³',
             window: '1 h',
+            band: '2 m',
           }),
         ).not.toThrow();
       }

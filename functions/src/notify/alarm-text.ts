@@ -173,6 +173,13 @@ export function describeLimit(
     }
     case 'counter':
       return t('limit.count', { count: rule.threshold, window: windowText(rule.windowSeconds) });
+    case 'curve': {
+      const band =
+        rule.toleranceMode === 'percent'
+          ? `${formatWithUnit(rule.tolerance, null, { locale: language })} %`
+          : withUnit(rule.tolerance);
+      return t('limit.curve', { band });
+    }
     case 'badQuality':
       return t('limit.badQuality');
     case 'commLoss':
