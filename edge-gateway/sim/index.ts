@@ -3,6 +3,7 @@
 // (infra/local/src/seed.ts) configures.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LEAK_REGISTER } from './leak.ts';
 import { ModbusSimulator } from './modbus-sim.ts';
 import { OpcuaSimulator } from './opcua-sim.ts';
 import { PlantModel, type PlantState } from './plant.ts';
@@ -14,6 +15,7 @@ export {
   startEventSimulators,
 } from './event-sims.ts';
 export { Iec104OutstationSimulator } from './iec104-sim.ts';
+export { LEAK_REGISTER, writeLeak } from './leak.ts';
 export { ModbusSimulator } from './modbus-sim.ts';
 export { OPCUA_RESOURCE_PATH, OpcuaSimulator } from './opcua-sim.ts';
 export { PlantModel, type PlantState } from './plant.ts';
@@ -30,6 +32,12 @@ export const plantRegisters = {
   status: 7,
   /** uint32 over 10-11, m³ */
   flowTotal: 10,
+  /** float32 over 12-13, L/s: the discharge main leaving the station */
+  dischargeFlow: 12,
+  /** float32 over 14-15, L/s: the discharge main where it delivers */
+  deliveredFlow: 14,
+  /** uint16, L/s × 10, written by a Modbus client: a leak in the discharge main (0 closes it) */
+  leakControl: LEAK_REGISTER,
 } as const;
 
 export interface SimulatorOptions {
@@ -70,6 +78,8 @@ export function writePlantState(state: PlantState, modbus: ModbusSimulator, opcu
   modbus.setHolding(plantRegisters.status, [(state.pumpRun ? 1 : 0) | (state.pumpFault ? 1 << 3 : 0)]);
   const total = Math.floor(state.flowTotal) >>> 0;
   modbus.setHolding(plantRegisters.flowTotal, [total >>> 16, total & 0xffff]);
+  modbus.setHolding(plantRegisters.dischargeFlow, float32Words(state.dischargeFlow));
+  modbus.setHolding(plantRegisters.deliveredFlow, float32Words(state.deliveredFlow));
   opcua.set('MotorTemperature', Math.round(state.motorTemperature * 100) / 100);
   opcua.set('MotorCurrent', Math.round(state.motorCurrent * 100) / 100);
   opcua.set('PumpRunning', state.pumpRun);
@@ -94,7 +104,11 @@ export async function startSimulators(options: SimulatorOptions = {}): Promise<S
     throw error;
   }
   writePlantState(plant.state, modbus, opcua);
-  const timer = setInterval(() => writePlantState(plant.step(tickMs / 1000), modbus, opcua), tickMs);
+  const timer = setInterval(() => {
+    // the leak register is the plant's one control: a client (an HMI, a test) writes it
+    plant.leakLs = (modbus.holding[plantRegisters.leakControl] ?? 0) / 10;
+    writePlantState(plant.step(tickMs / 1000), modbus, opcua);
+  }, tickMs);
   timer.unref();
   return {
     modbusPort: modbus.port,

@@ -1,6 +1,8 @@
 // A small lift station that behaves plausibly: inflow wanders through the day, the wet well fills,
 // the pump starts at the high level and stops at the low one, the motor warms while it runs, and
-// now and then the pump trips on a fault that resets itself a minute later.
+// now and then the pump trips on a fault that resets itself a minute later. The discharge main has a
+// flow meter at the station and another where it delivers; a leak between them (`leakLs`, opened by
+// writing the PLC's leak register) makes the delivered flow fall short of the pumped flow.
 
 export interface PlantState {
   /** Wet well level, m (0-4). */
@@ -15,6 +17,10 @@ export interface PlantState {
   motorTemperature: number;
   /** Pump motor current, A. */
   motorCurrent: number;
+  /** The discharge main's flow leaving the station (the pump's flow), L/s. */
+  dischargeFlow: number;
+  /** The discharge main's flow where it delivers, L/s: the pumped flow less any leak. */
+  deliveredFlow: number;
 }
 
 export interface PlantOptions {
@@ -38,7 +44,11 @@ export class PlantModel {
     flowTotal: 125_000,
     motorTemperature: ambient + 6,
     motorCurrent: 0,
+    dischargeFlow: 0,
+    deliveredFlow: 0,
   };
+  /** A leak in the discharge main, L/s (0: none); what it loses while the pump runs. */
+  leakLs = 0;
   readonly #random: () => number;
   readonly #meanSecondsBetweenFaults: number;
   #faultClearsAt = 0;
@@ -68,6 +78,8 @@ export class PlantModel {
     const outflow = s.pumpRun ? pumpCapacityLs * (0.97 + 0.06 * this.#random()) : 0;
     s.level = Math.min(4, Math.max(0, s.level + ((s.inflow - outflow) / 1000 / wellAreaM2) * seconds));
     s.flowTotal += (s.inflow / 1000) * seconds;
+    s.dischargeFlow = outflow;
+    s.deliveredFlow = Math.max(0, outflow - Math.max(0, this.leakLs));
 
     const targetTemperature = s.pumpRun ? 68 : ambient;
     s.motorTemperature +=

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type GatewayProcess, provision, spawnGateway } from '@plantwatch/edge-gateway';
 import {
   type EventSimulators,
+  type PlantModel,
   type Simulators,
   startEventSimulators,
   startSimulators,
@@ -27,6 +28,8 @@ export interface DemoPlant {
   sparkplugBrokerUrl: string;
   iec104Url: string;
   gatewayPid: number | undefined;
+  /** The simulated lift station behind the PLCs (tests steer it: the wet well's level). */
+  plant: PlantModel;
   notes: string[];
   close(): Promise<void>;
 }
@@ -132,6 +135,7 @@ export async function startDemoPlant(options: {
     sparkplugBrokerUrl: events.brokerUrl,
     iec104Url: `iec104://${options.host}:${events.iec104Port}`,
     gatewayPid: running.child.pid,
+    plant: simulators.plant,
     notes,
     async close() {
       await running.stop(5_000);

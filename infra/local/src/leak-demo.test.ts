@@ -1,0 +1,126 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: formulas write their references as ${device:tag}
+// Issue 17's end-to-end leak test, on the demo plant: the real local runtime (API, broker, ingest,
+// derived-tag calculator, alarm engine), the simulated lift station and a real gateway process that
+// polls it over Modbus TCP. The discharge main's two flow meters are read by the gateway, a derived
+// tag balances them (pumped − delivered), and a Hi rule on that KPI raises when a leak is opened in
+// the main (a Modbus write of the PLC's leak register, as an HMI would), and clears when it is closed.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeLeak } from '@plantwatch/edge-gateway/sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoPlant, startDemoPlant } from './demo-plant.ts';
+import { startTestApi, type TestApi, until } from './testing/harness.ts';
+
+/** The pump's start level: setting the wet well there makes the simulated pump run for minutes. */
+const PUMP_START_LEVEL_M = 2.7;
+
+describe('a flow-balance KPI on the demo plant raises when the simulator opens a leak', () => {
+  let api: TestApi;
+  let plant: DemoPlant;
+  let dataDir: string;
+  let token: string;
+  let siteId: string;
+  let modbus: { host: string; port: number };
+
+  beforeAll(async () => {
+    api = await startTestApi({ seedDemo: true });
+    const demo = api.runtime.demo;
+    if (!demo?.password) throw new Error('the demo tenant was not seeded');
+    dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-leak-'));
+    const started = await startDemoPlant({
+      deps: api.runtime.deps,
+      tenantId: demo.tenantId,
+      host: '127.0.0.1',
+      dataDir,
+    });
+    if (!started) throw new Error('the demo plant did not start');
+    plant = started;
+    const url = new URL(plant.modbusUrl);
+    modbus = { host: url.hostname, port: Number(url.port) };
+    token = (
+      await api.call('POST', '/v1/auth/login', { body: { email: demo.email, password: demo.password } })
+    ).body.token;
+  }, 120_000);
+  afterAll(async () => {
+    await plant?.close();
+    await api?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('raises the KPI alarm on a 20 L/s leak and clears it when the leak is closed', async () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      api.call(method, path, { token, ...(body === undefined ? {} : { body }) });
+    const device = (await call('GET', '/v1/devices')).body.devices.find(
+      (d: { key: string }) => d.key === 'plc-1',
+    );
+    const gateway = (await call('GET', `/v1/gateways/${device.gatewayId}`)).body;
+    siteId = gateway.siteId;
+    for (const [key, address] of [
+      ['discharge_flow', 12],
+      ['delivered_flow', 14],
+    ] as const) {
+      const tag = await call('POST', '/v1/tags', {
+        deviceId: device.id,
+        key,
+        name: key === 'discharge_flow' ? 'Discharge main, leaving' : 'Discharge main, delivered',
+        address: { kind: 'modbus', area: 'holding', address, type: 'float32' },
+        unit: 'L/s',
+      });
+      expect(tag.status, JSON.stringify(tag.body)).toBe(201);
+    }
+    const formula = '${plc-1:discharge_flow} - ${plc-1:delivered_flow}';
+    const kpi = await call('POST', '/v1/derived-tags', {
+      siteId,
+      key: 'main-balance',
+      name: 'Discharge main balance',
+      unit: 'L/s',
+      formula,
+    });
+    expect(kpi.status, JSON.stringify(kpi.body)).toBe(201);
+    const rule = await call('POST', '/v1/alarm-rules', {
+      kind: 'limit',
+      tagId: kpi.body.id,
+      name: 'Discharge main leak',
+      levels: [{ level: 'hi', threshold: 10, severity: 'high' }],
+    });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+
+    // the pump runs; the gateway (told of the new tags) reads both meters, and the balance is 0
+    plant.plant.state.level = PUMP_START_LEVEL_M;
+    const balanced = await until(
+      'the pump running and the balance computed',
+      async () => {
+        const preview = (await call('POST', '/v1/derived-tags/preview', { siteId, formula })).body;
+        const pumped = preview.inputs?.[0]?.value;
+        return preview.quality === 'good' && typeof pumped === 'number' && pumped > 50 ? preview : undefined;
+      },
+      90_000,
+      500,
+    );
+    expect(Math.abs(balanced.value)).toBeLessThan(10);
+    const events = async () =>
+      (await call('GET', `/v1/alarms/${rule.body.id}/events?limit=100`)).body.events as { kind: string }[];
+    expect(await events()).toEqual([]);
+
+    await writeLeak(modbus, 20);
+    await until(
+      'the leak alarm raised',
+      async () => ((await events()).some((event) => event.kind === 'raised') ? true : undefined),
+      60_000,
+      500,
+    );
+    const alarms = (await call('GET', `/v1/alarms?ruleId=${rule.body.id}&status=all`)).body.alarms;
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0].value).toBeGreaterThan(15);
+    expect(alarms[0].value).toBeLessThan(25);
+
+    await writeLeak(modbus, 0);
+    await until(
+      'the leak alarm cleared',
+      async () => ((await events()).some((event) => event.kind === 'cleared') ? true : undefined),
+      60_000,
+      500,
+    );
+  }, 300_000);
+});
