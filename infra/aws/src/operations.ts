@@ -225,11 +225,20 @@ export class Operations extends Construct {
       widgets.push(new cloudwatch.GraphWidget({ title: 'Aurora', left: [capacity], right: [connections] }));
     }
     if (props.timestream) {
+      // An alarm cannot use SEARCH: the ingest path's writes to the points table, by their exact
+      // dimensions (Timestream publishes WriteRecords per database, table and operation).
       const errors = (metricName: string) =>
-        new cloudwatch.MathExpression({
-          expression: `SUM(SEARCH('{AWS/Timestream,DatabaseName,Operation,TableName} MetricName="${metricName}" DatabaseName="${props.timestream?.database}"', 'Sum', 300))`,
-          label: metricName,
+        new cloudwatch.Metric({
+          namespace: 'AWS/Timestream',
+          metricName,
+          dimensionsMap: {
+            DatabaseName: props.timestream?.database ?? '',
+            TableName: props.timestream?.table ?? '',
+            Operation: 'WriteRecords',
+          },
+          statistic: 'Sum',
           period: minutes(5),
+          label: metricName,
         });
       alarm(
         'TimestreamSystemErrors',

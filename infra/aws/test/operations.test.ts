@@ -159,4 +159,24 @@ describe('the Operations construct', () => {
     const deadLetterQueues = stack.data.rollups ? 3 : 2; // + the rollup failures queue with Timestream
     expect(stack.operations.alarms).toHaveLength(deadLetterQueues + 2 * functions + 2 + 3 + 2 + 2 + 3 + 4);
   });
+
+  it('alarms only on metrics an alarm can read: no SEARCH expression, with either telemetry store', () => {
+    for (const { template: synthesized } of [
+      plantwatchStack(),
+      plantwatchStack({ telemetryStore: 'timestream' }),
+    ]) {
+      const alarms = Object.values(synthesized.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarms.length).toBeGreaterThan(10);
+      for (const alarm of alarms) expect(JSON.stringify(alarm)).not.toContain('SEARCH(');
+    }
+    // Timestream's errors by the exact dimensions of the ingest path's writes (a labelled metric stat)
+    const timestream = Object.values(
+      plantwatchStack({ telemetryStore: 'timestream' }).template.findResources('AWS::CloudWatch::Alarm'),
+    ).filter((alarm) => JSON.stringify(alarm).includes('"AWS/Timestream"'));
+    expect(timestream.map((alarm) => JSON.stringify(alarm).match(/"Label":"(\w+)"/)?.[1]).sort()).toEqual([
+      'SystemErrors',
+      'UserErrors',
+    ]);
+    for (const alarm of timestream) expect(JSON.stringify(alarm)).toContain('"Value":"WriteRecords"');
+  });
 });
