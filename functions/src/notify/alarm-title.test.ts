@@ -45,6 +45,8 @@ describe('alarm messages name the asset path', () => {
     expect(email.body.split('\n')[0]).toContain(`${PATH} — Motor current high`);
     expect(digestLine(paged)).toContain(`${PATH} — Motor current high`);
     // without an asset the page is as before
-    expect(alarmPageText(page('Motor current high', null), step, 'email').subject).not.toContain('Inlet works');
+    expect(alarmPageText(page('Motor current high', null), step, 'email').subject).not.toContain(
+      'Inlet works',
+    );
   });
 });
