@@ -1,5 +1,6 @@
 // `npm start`: the whole product on this machine. Ctrl-C stops it cleanly; data stays in DATA_DIR.
 import { startWeb, type WebServer } from '@plantwatch/web/start';
+import { DEMO_OPERATOR_AREA, DEMO_OPERATOR_EMAIL } from './demo-areas.ts';
 import { type DemoPlant, startDemoPlant } from './demo-plant.ts';
 import { explicitPorts, type LocalEnv, parseLocalEnv, webDistDir } from './env.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
@@ -69,6 +70,7 @@ function demoLines(apiUrl: string, demo: LocalRuntime['demo']): string[] {
   return [
     `  demo login     ${demo.email} / ${demo.password}${demo.created ? '   (demo tenant created)' : ''}`,
     `  try it         curl -s -X POST ${apiUrl}/v1/auth/login -H 'content-type: application/json' -d '{"email":"${demo.email}","password":"${demo.password}"}'`,
+    `  area operator  ${DEMO_OPERATOR_EMAIL} / the same password   (sees and is paged for ${DEMO_OPERATOR_AREA} only)`,
   ];
 }
 
