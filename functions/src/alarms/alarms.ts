@@ -29,6 +29,7 @@ import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
 import { hasClearedAlarm, severityOrder, toAlarms } from './alarm-view.ts';
 import { areaRuleFilter } from './area-filter.ts';
+import type { AlarmCurveRepositories } from './curve-ports.ts';
 import type { EscalationDispatcher } from './dispatcher.ts';
 import {
   type AlarmActor,
@@ -47,7 +48,8 @@ import {
   unshelve,
 } from './engine.ts';
 import { alarmIdOf, loadStates } from './journal.ts';
-import type { AlarmRepositories, AlarmRuleRecord, AssetScopeRepositories } from './ports.ts';
+import type { AlarmRepositories, AssetScopeRepositories } from './ports.ts';
+import { resolveTarget, toRecord, withCurve } from './rule-targets.ts';
 import type { AlarmStateCache } from './state-cache.ts';
 import { runAlarmWork } from './unit-of-work.ts';
 
@@ -56,6 +58,7 @@ export type AlarmStoreRepositories = AlarmRepositories &
   Partial<AssetScopeRepositories> &
   Pick<PlantRepositories, 'tags' | 'devices' | 'gateways'> &
   Partial<Pick<DerivedTagRepositories, 'derivedTags'>> &
+  Partial<AlarmCurveRepositories> &
   Pick<PeopleRepositories, 'escalationPolicies'>;
 
 /** The ports the alarm use-cases run on. */
@@ -99,36 +102,6 @@ async function ruleOr404(
   return rule;
 }
 
-/** Where a rule sits and what it watches, checked against what the caller may see. */
-async function resolveTarget(
-  repos: AlarmStoreRepositories,
-  principal: Principal,
-  input: CreateAlarmRule,
-): Promise<{ siteId: string; tagId: string | null; deviceId?: string | null; gatewayId?: string }> {
-  if (input.kind !== 'commLoss') {
-    // A rule watches a tag or a derived tag (ADR 0039), named alike by tagId.
-    const tag = (await repos.tags.get(input.tagId)) ?? (await repos.derivedTags?.get(input.tagId));
-    if (!tag || !canSeeSite(principal, tag.siteId)) throw new NotFoundError('tag not found');
-    return { siteId: tag.siteId, tagId: tag.id };
-  }
-  if (input.scope === 'device') {
-    const device = input.deviceId ? await repos.devices.get(input.deviceId) : null;
-    if (!device || !canSeeSite(principal, device.siteId)) throw new NotFoundError('device not found');
-    return { siteId: device.siteId, tagId: null, deviceId: device.id, gatewayId: device.gatewayId };
-  }
-  const gateway = input.gatewayId ? await repos.gateways.get(input.gatewayId) : null;
-  if (!gateway || !canSeeSite(principal, gateway.siteId)) throw new NotFoundError('gateway not found');
-  return { siteId: gateway.siteId, tagId: null, deviceId: null, gatewayId: gateway.id };
-}
-
-function toRecord(id: string, input: CreateAlarmRule, target: Awaited<ReturnType<typeof resolveTarget>>) {
-  return {
-    ...input,
-    ...target,
-    id,
-  } as AlarmRuleRecord;
-}
-
 export const listAlarmRules = (
   deps: AlarmDeps,
   principal: Principal,
@@ -150,7 +123,7 @@ export const createAlarmRule = (deps: AlarmDeps, principal: Principal, input: Cr
   inTenant(deps, principal, async (repos) => {
     const target = await resolveTarget(repos, principal, input);
     await checkEscalationPolicyReference(repos, input.escalationPolicyId);
-    return repos.alarmRules.create(toRecord(deps.ids.newId(), input, target));
+    return repos.alarmRules.create(toRecord(deps.ids.newId(), await withCurve(repos, input), target));
   });
 
 /** Applies the patch, then checks the whole rule again: a patch may not add fields of another kind. */
@@ -176,6 +149,11 @@ export const updateAlarmRule = (
       if (rule.scope === 'device') delete asInput.gatewayId;
       else delete asInput.deviceId;
     }
+    if (rule.kind === 'curve') {
+      // New points make the rule's own curve; otherwise a template's points are read again from it.
+      if (patch.points !== undefined) asInput.curveId = null;
+      else if (asInput.curveId !== null) delete asInput.points;
+    }
     const checked = createAlarmRuleSchema.safeParse(asInput);
     if (!checked.success) {
       const issue = checked.error.issues[0];
@@ -188,7 +166,9 @@ export const updateAlarmRule = (
         ? { siteId: rule.siteId, tagId: null, deviceId: rule.deviceId, gatewayId: rule.gatewayId }
         : { siteId: rule.siteId, tagId: rule.tagId };
     await checkEscalationPolicyReference(repos, checked.data.escalationPolicyId);
-    const replaced = await repos.alarmRules.replace(toRecord(rule.id, checked.data, target));
+    const replaced = await repos.alarmRules.replace(
+      toRecord(rule.id, await withCurve(repos, checked.data), target),
+    );
     if (!replaced) throw new NotFoundError('alarm rule not found');
     return replaced;
   });

@@ -19,6 +19,7 @@ import type { PlantRepositories } from '../plant/ports.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
 import type { TagRef, TelemetrySample, TelemetryStore } from '../telemetry/ports.ts';
+import type { AlarmCurveRepositories } from './curve-ports.ts';
 import {
   type AlarmKey,
   type AlarmTransition,
@@ -28,7 +29,7 @@ import {
 } from './engine.ts';
 
 export interface BacktestDeps {
-  store: TenantStore<Pick<PlantRepositories, 'tags'> & DerivedTagRepositories>;
+  store: TenantStore<Pick<PlantRepositories, 'tags'> & DerivedTagRepositories & AlarmCurveRepositories>;
   telemetry: Pick<TelemetryStore, 'range'>;
 }
 
@@ -184,20 +185,22 @@ export async function backtestAlarmRule(
   if (input.kind === 'commLoss')
     throw new InvalidInputError('rule.kind: commLoss rules cannot be backtested');
   const target = await deps.store.inTenant(principal.tenantId, async (repos) => {
-    const [tag] = await repos.tags.telemetryRefs({ tagIds: [input.tagId], scope: principal.siteIds });
-    if (tag) {
-      const ref: TagRef = { gatewayId: tag.gatewayId, deviceKey: tag.deviceKey, tagKey: tag.tagKey };
-      return { siteId: tag.siteId, ref };
-    }
-    const derived = await repos.derivedTags.get(input.tagId);
-    if (!derived || !canSeeSite(principal, derived.siteId)) return null;
-    const ref: TagRef = { gatewayId: derived.siteId, deviceKey: DERIVED_DEVICE_KEY, tagKey: derived.key };
-    return { siteId: derived.siteId, ref };
+    const y = await tagRef(repos, principal, input.tagId);
+    if (!y || input.kind !== 'curve') return y ? { ...y, x: null, points: undefined } : null;
+    // A curve rule (ADR 0048): its X tag of the same site, its template's points.
+    const x = await tagRef(repos, principal, input.xTagId);
+    if (!x || x.siteId !== y.siteId) throw new NotFoundError("rule.xTagId: tag not found on the rule's site");
+    if (input.curveId === undefined || input.curveId === null) return { ...y, x: x.ref, points: undefined };
+    const curve = await repos.alarmCurves.get(input.curveId);
+    if (!curve) throw new NotFoundError('rule.curveId: curve not found');
+    return { ...y, x: x.ref, points: curve.points };
   });
   if (!target) throw new NotFoundError('tag not found');
   const at = new Date(0).toISOString();
   const rule = alarmRuleSchema.parse({
     ...input,
+    ...(input.kind === 'curve' ? { curveId: input.curveId ?? null } : {}),
+    ...(target.points ? { points: target.points } : {}),
     id: '00000000-0000-4000-8000-000000000000',
     tenantId: principal.tenantId,
     siteId: target.siteId,
@@ -207,7 +210,49 @@ export async function backtestAlarmRule(
     updatedAt: at,
   });
   const range = { from: Date.parse(body.from), to: Date.parse(body.to) };
-  return runBacktest(rule, range, (from, to, limit) =>
-    deps.telemetry.range(principal.tenantId, target.ref, from, to, limit),
-  );
+  const read = (ref: TagRef) => (from: number, to: number, limit: number) =>
+    deps.telemetry.range(principal.tenantId, ref, from, to, limit);
+  const x = target.x;
+  if (rule.kind !== 'curve' || x === null) return runBacktest(rule, range, read(target.ref));
+  return runBacktest(rule, range, curveReader(rule, read(x), read(target.ref)));
+}
+
+async function tagRef(
+  repos: Pick<PlantRepositories, 'tags'> & DerivedTagRepositories,
+  principal: Principal,
+  tagId: string,
+): Promise<{ siteId: string; ref: TagRef } | null> {
+  const [tag] = await repos.tags.telemetryRefs({ tagIds: [tagId], scope: principal.siteIds });
+  if (tag) {
+    return {
+      siteId: tag.siteId,
+      ref: { gatewayId: tag.gatewayId, deviceKey: tag.deviceKey, tagKey: tag.tagKey },
+    };
+  }
+  const derived = await repos.derivedTags.get(tagId);
+  if (!derived || !canSeeSite(principal, derived.siteId)) return null;
+  return {
+    siteId: derived.siteId,
+    ref: { gatewayId: derived.siteId, deviceKey: DERIVED_DEVICE_KEY, tagKey: derived.key },
+  };
+}
+
+type Reader = (from: number, to: number, limit: number) => Promise<readonly TelemetrySample[]>;
+
+/**
+ * A curve rule's samples: both tags' in [from, to), each marked with its tag, as ingest hands them. A
+ * page ends where the shorter full read ends, so no X is missing before a Y the engine judges.
+ */
+function curveReader(rule: Extract<AlarmRule, { kind: 'curve' }>, readX: Reader, readY: Reader): Reader {
+  return async (from, to, limit) => {
+    const [xs, ys] = [await readX(from, to, limit), await readY(from, to, limit)];
+    const full = (page: readonly TelemetrySample[]) =>
+      page.length >= limit ? (page[page.length - 1] as TelemetrySample).ts : Number.POSITIVE_INFINITY;
+    const until = Math.min(full(xs), full(ys));
+    const marked = [
+      ...xs.filter((s) => s.ts <= until).map((s) => ({ ...s, tagId: rule.xTagId })),
+      ...ys.filter((s) => s.ts <= until).map((s) => ({ ...s, tagId: rule.tagId })),
+    ];
+    return marked.sort((p, q) => p.ts - q.ts);
+  };
 }

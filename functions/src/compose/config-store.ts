@@ -5,6 +5,8 @@ import { accountLookups, accountRepositories } from '../accounts/adapters/postgr
 import type { AccountLookups, AccountRepositories } from '../accounts/ports.ts';
 import { alarmKpiRepositories } from '../alarms/adapters/postgres/alarm-kpi-repo.ts';
 import { alarmLookups, alarmRepositories } from '../alarms/adapters/postgres/alarm-repos.ts';
+import { alarmCurveRepositories } from '../alarms/adapters/postgres/curve-repos.ts';
+import type { AlarmCurveRepositories } from '../alarms/curve-ports.ts';
 import type { AlarmKpiRepositories } from '../alarms/kpi-ports.ts';
 import type { AlarmLookups, AlarmRepositories, AssetScopeRepositories } from '../alarms/ports.ts';
 import { areaRepositories } from '../assets/adapters/postgres/area-repos.ts';
@@ -69,6 +71,7 @@ export type TenantRepositories = AccountRepositories &
   DerivedTagRepositories &
   AlarmRepositories &
   AlarmKpiRepositories &
+  AlarmCurveRepositories &
   PeopleRepositories &
   NotifyRepositories &
   EscalationRepositories &
@@ -108,6 +111,7 @@ function tenantRepositories(tx: ConfigDb, tenantId: string): TenantRepositories 
     ...derivedTagRepositories(tx, tenantId),
     ...alarmRepositories(tx, tenantId),
     ...alarmKpiRepositories(tx, tenantId),
+    ...alarmCurveRepositories(tx, tenantId),
     ...peopleRepositories(tx, tenantId),
     ...notifyRepositories(tx, tenantId),
     ...escalationRepositories(tx, tenantId),

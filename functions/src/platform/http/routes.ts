@@ -9,9 +9,11 @@ import { type TenantRouteDeps, tenantRoutes } from '../../accounts/routes-tenant
 import type { UserDeps } from '../../accounts/users.ts';
 import type { AlarmDeps } from '../../alarms/alarms.ts';
 import type { BacktestDeps } from '../../alarms/backtest.ts';
+import type { AlarmCurveDeps } from '../../alarms/curves.ts';
 import type { AlarmKpiDeps } from '../../alarms/kpis.ts';
 import { alarmRoutes } from '../../alarms/routes.ts';
 import { alarmBacktestRoutes } from '../../alarms/routes-backtest.ts';
+import { alarmCurveRoutes } from '../../alarms/routes-curves.ts';
 import { alarmKpiRoutes } from '../../alarms/routes-kpis.ts';
 import type { AreaPolicyDeps } from '../../assets/area-policies.ts';
 import type { AssetDeps } from '../../assets/assets.ts';
@@ -77,6 +79,7 @@ type RouteDeps =
   | TelemetryDeps
   | DerivedTagDeps
   | BacktestDeps
+  | AlarmCurveDeps
   | AlarmKpiDeps
   | SiteLiveDeps
   | AlarmDeps
@@ -186,6 +189,7 @@ export const apiRoutes: readonly Route<ApiDeps>[] = [
   httpIngestRoute,
   ...liveRoutes,
   ...alarmBacktestRoutes,
+  ...alarmCurveRoutes,
   ...alarmKpiRoutes,
   ...alarmRoutes,
   ...assetRoutes,
