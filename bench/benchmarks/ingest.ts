@@ -152,6 +152,8 @@ async function sweep(): Promise<Sweep> {
     explicitPorts: new Set(['API_PORT', 'MQTT_PORT']),
     seedDemo: false,
     passwordCost: { N: 2 ** 12, r: 8, p: 1 },
+    // INGEST_WRITE_BEHIND=off measures alarm states written in every batch (before ADR 0047)
+    ...(process.env.INGEST_WRITE_BEHIND === 'off' ? { alarmWriteBehind: false } : {}),
   });
   try {
     const api = apiClient(runtime.apiUrl, dataDirMailbox(dir));

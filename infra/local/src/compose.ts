@@ -121,6 +121,8 @@ export interface LocalCompositionOptions {
    * the first transaction that recorded escalation intents commits, before any is delivered.
    */
   faults?: { killAfterAlarmCommit?: boolean };
+  /** Benchmarks: false writes every alarm state in its batch's transaction, as before ADR 0047. */
+  alarmWriteBehind?: boolean;
 }
 
 /** How often alarm-state bookkeeping is written behind (ADR 0047). */
@@ -290,7 +292,7 @@ export async function composeCore(
   // The alarm states stay in memory between batches (ADR 0034): checked by version, never trusted
   // blindly; bookkeeping-only changes are written behind every second (ADR 0047), and the periodic
   // check and operators' actions read them from the same memory.
-  const alarmStates = createAlarmStateCache({ writeBehind: true });
+  const alarmStates = createAlarmStateCache({ writeBehind: options.alarmWriteBehind ?? true });
   const alarms = createAlarmEvaluator({
     store,
     ids: uuidV7Ids,
