@@ -44,6 +44,15 @@ export const monitor = {
   },
   site: {
     title: '{name}',
+    curves: {
+      heading: 'Operating curves (last hour)',
+      axes: '{x} against {y}',
+      inside: 'inside the band',
+      outside: 'outside: alarms',
+      beyond: 'beyond the curve: not judged',
+      band: 'curve ± tolerance',
+      noData: 'No data from both tags in the last hour.',
+    },
     gateways: 'Gateways',
     devices: 'Devices',
     tags: 'Tags',

@@ -50,6 +50,15 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
   },
   site: {
     title: '{name}',
+    curves: {
+      heading: 'Curvas de operación (última hora)',
+      axes: '{x} contra {y}',
+      inside: 'dentro de la banda',
+      outside: 'fuera: alarma',
+      beyond: 'fuera de la curva: sin juicio',
+      band: 'curva ± tolerancia',
+      noData: 'Sin datos de ambos tags en la última hora.',
+    },
     gateways: 'Pasarelas',
     devices: 'Dispositivos',
     tags: 'Etiquetas',

@@ -49,6 +49,15 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
   },
   site: {
     title: '{name}',
+    curves: {
+      heading: 'Curvas de operação (última hora)',
+      axes: '{x} contra {y}',
+      inside: 'dentro da faixa',
+      outside: 'fora: alarme',
+      beyond: 'além da curva: não avaliado',
+      band: 'curva ± tolerância',
+      noData: 'Sem dados das duas tags na última hora.',
+    },
     gateways: 'Gateways',
     devices: 'Dispositivos',
     tags: 'Tags',

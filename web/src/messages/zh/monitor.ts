@@ -45,6 +45,15 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
   },
   site: {
     title: '{name}',
+    curves: {
+      heading: '运行曲线（最近一小时）',
+      axes: '{x} 对 {y}',
+      inside: '在带内',
+      outside: '带外：报警',
+      beyond: '超出曲线范围：不判断',
+      band: '曲线 ± 容差',
+      noData: '最近一小时两个标签没有同时的数据。',
+    },
     gateways: '网关',
     devices: '设备',
     tags: '测点',

@@ -3,12 +3,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { AssetTreePanel } from '../../../../components/asset-tree.tsx';
+import { CurveScatter } from '../../../../components/curve-scatter.tsx';
 import { LocalTime } from '../../../../components/local-time.tsx';
 import { type DashboardGateway, SiteLive } from '../../../../components/site-live.tsx';
 import { TrendPanel } from '../../../../components/trend-panel.tsx';
 import { webEnv } from '../../../../env.ts';
 import { describeTagAddress, isTrendable } from '../../../../plant-text.ts';
 import { getAssetTree } from '../../../../server/asset-data.ts';
+import { siteCurveScatters } from '../../../../server/curve-data.ts';
 import { getSite, getSiteTree } from '../../../../server/data.ts';
 import { getHomeLayout } from '../../../../server/layout-data.ts';
 import { latestValues, listAlarms } from '../../../../server/monitoring.ts';
@@ -30,13 +32,14 @@ export default async function SitePage(props: Props) {
   const { siteId } = await props.params;
   // The tree first: another tenant's site is a 404 before anything else is asked.
   const { site, gateways } = await getSiteTree(siteId);
-  const [values, alarms, engineer, operator, layout, assetTree] = await Promise.all([
+  const [values, alarms, engineer, operator, layout, assetTree, curves] = await Promise.all([
     latestValues(site.id),
     listAlarms({ siteId: site.id, status: 'active' }),
     can('engineer'),
     can('operator'),
     getHomeLayout(),
     getAssetTree(site.id),
+    siteCurveScatters(site.id),
   ]);
   const pinnedTagIds = layout.pins.flatMap((pin) => (pin.kind === 'tag' ? [pin.tagId] : []));
   const pinnedCharts = layout.pins.flatMap((pin) => (pin.kind === 'chart' ? [pin] : []));
@@ -61,6 +64,11 @@ export default async function SitePage(props: Props) {
     .flatMap(({ devices }) => devices.flatMap(({ tags }) => tags))
     .filter(trendable)
     .map((tag) => ({ id: tag.id, name: tag.name, unit: tag.unit }));
+  const allTags = gateways.flatMap(({ devices }) => devices.flatMap(({ tags }) => tags));
+  const tagLabel = (tagId: string) => {
+    const tag = allTags.find((candidate) => candidate.id === tagId);
+    return tag ? `${tag.name}${tag.unit ? ` (${tag.unit})` : ''}` : tagId.slice(0, 8);
+  };
   const page = (
     <>
       <h1>{site.name}</h1>
@@ -104,6 +112,28 @@ export default async function SitePage(props: Props) {
             fallbackPollMs={webEnv().LIVE_FALLBACK_POLL_MS}
           />
           <TrendPanel tags={trendTags} pinnedCharts={pinnedCharts} />
+          {curves.length > 0 ? (
+            <section aria-labelledby="curve-scatters">
+              <h2 id="curve-scatters">{t('site.curves.heading')}</h2>
+              <div className="curve-scatters">
+                {curves.map(({ rule, scatter }) => (
+                  <CurveScatter
+                    key={rule.id}
+                    scatter={scatter}
+                    labels={{
+                      title: rule.name,
+                      axes: t('site.curves.axes', { x: tagLabel(rule.xTagId), y: tagLabel(rule.tagId) }),
+                      inside: t('site.curves.inside'),
+                      outside: t('site.curves.outside'),
+                      beyond: t('site.curves.beyond'),
+                      band: t('site.curves.band'),
+                      noData: t('site.curves.noData'),
+                    }}
+                  />
+                ))}
+              </div>
+            </section>
+          ) : null}
         </>
       )}
     </>
