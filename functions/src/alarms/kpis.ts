@@ -89,23 +89,36 @@ export async function getAlarmKpis(
   query: AlarmKpisQuery,
 ): Promise<AlarmKpis> {
   const siteIds = scopeOf(principal, query.siteId);
-  const from = Date.parse(query.from);
-  const to = Date.parse(query.to);
-  const figures = await deps.store.inTenant(principal.tenantId, (repos) =>
-    repos.alarmKpis.compute({
-      from: new Date(from),
-      to: new Date(to),
-      siteIds,
-      intervalMs: KPI_INTERVAL_MS,
-      floodRaises: FLOOD_RAISES,
-      chatterRaises: CHATTER_RAISES,
-      chatterWindowMs: CHATTER_WINDOW_MS,
-      staleAfterMs: STALE_AFTER_MS,
-      top: TOP_ALARMS,
-      listLimit: KPI_LIST_LIMIT,
-    }),
+  const range = { from: Date.parse(query.from), to: Date.parse(query.to) };
+  const kpis = await deps.store.inTenant(principal.tenantId, (repos) =>
+    computeAlarmKpis(repos, siteIds, range, query.siteId ?? null),
   );
-  if (query.siteId !== undefined && figures.sites.length === 0) throw new NotFoundError('site not found');
+  if (query.siteId !== undefined && kpis.sites.length === 0) throw new NotFoundError('site not found');
+  return kpis;
+}
+
+/**
+ * The KPIs of these sites (null: every site of the tenant) over [from, to), inside the caller's tenant
+ * transaction: the API's and a scheduled report's figures are the same computation.
+ */
+export async function computeAlarmKpis(
+  repos: AlarmKpiRepositories,
+  siteIds: readonly string[] | null,
+  { from, to }: { from: number; to: number },
+  siteId: string | null,
+): Promise<AlarmKpis> {
+  const figures = await repos.alarmKpis.compute({
+    from: new Date(from),
+    to: new Date(to),
+    siteIds,
+    intervalMs: KPI_INTERVAL_MS,
+    floodRaises: FLOOD_RAISES,
+    chatterRaises: CHATTER_RAISES,
+    chatterWindowMs: CHATTER_WINDOW_MS,
+    staleAfterMs: STALE_AFTER_MS,
+    top: TOP_ALARMS,
+    listLimit: KPI_LIST_LIMIT,
+  });
   const intervals = Math.ceil((to - from) / KPI_INTERVAL_MS);
   const bySite = new Map(figures.rates.map((row) => [row.siteId, row]));
   const total = rateOf(bySite.get(null), intervals, from);
@@ -113,7 +126,7 @@ export async function getAlarmKpis(
   return {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
-    siteId: query.siteId ?? null,
+    siteId,
     intervals,
     total,
     sites: figures.sites.map((site) => ({

@@ -11,6 +11,7 @@ import './globals.css';
 import './shell.css';
 import './monitoring.css';
 import './delivery.css';
+import './alarm-kpis.css';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();

@@ -1,5 +1,6 @@
 // Every message of the web app in Simplified Chinese, by namespace (keys as in English).
 import { accounts } from './accounts.ts';
+import { alarmKpis } from './alarm-kpis.ts';
 import { assets } from './assets.ts';
 import { common } from './common.ts';
 import { configure } from './configure.ts';
@@ -27,4 +28,5 @@ export const zh = {
   ...assets,
   ...propagation,
   ...retention,
+  ...alarmKpis,
 };

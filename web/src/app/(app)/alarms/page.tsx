@@ -117,6 +117,9 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
   return (
     <>
       <h1>{t('alarms.heading')}</h1>
+      <p>
+        <Link href="/alarms/kpis">{t('alarmKpis.link')}</Link>
+      </p>
       <search>
         <form className="filter" action="/alarms" aria-label={t('alarms.filters')}>
           <FilterSelect
