@@ -1,6 +1,7 @@
 // Operating curves (issue 17 item 2, ADR 0048): a named X-vs-Y curve a tenant's curve rules share (a
 // pump's head against its flow, a chiller's power against its load), points joined by straight lines.
 import { z } from 'zod';
+import { InvalidInputError } from './errors.ts';
 import {
   descriptionSchema,
   EMPTY_PATCH_MESSAGE,
@@ -20,27 +21,14 @@ const curvePointSchema = z.tuple(
   },
 );
 
-/** Points [x, y], X strictly increasing: an unsorted or repeated X is refused naming the point. */
+/**
+ * Points [x, y]: their shape is checked here (a malformed body, 400); that X strictly increases is a
+ * rule of curves, checked by the use-cases with assertCurvePoints (422 naming the point).
+ */
 export const curvePointsSchema = z
   .array(curvePointSchema, { error: 'must be a list of points [x, y]' })
   .min(MIN_CURVE_POINTS, `must have at least ${MIN_CURVE_POINTS} points`)
-  .max(MAX_CURVE_POINTS, `must have at most ${MAX_CURVE_POINTS} points`)
-  .superRefine((points, ctx) => {
-    for (let i = 1; i < points.length; i++) {
-      const before = points[i - 1];
-      const point = points[i];
-      if (before !== undefined && point !== undefined && !(point[0] > before[0])) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [i, 0],
-          message:
-            point[0] === before[0]
-              ? `x ${point[0]} repeats the previous point's x; each x must appear once`
-              : `x ${point[0]} must be greater than the previous point's x (${before[0]}); list points by increasing x`,
-        });
-      }
-    }
-  });
+  .max(MAX_CURVE_POINTS, `must have at most ${MAX_CURVE_POINTS} points`);
 export type CurvePoints = z.infer<typeof curvePointsSchema>;
 
 const unitSchema = z.string().trim().max(32, 'must be at most 32 characters').default('');
@@ -104,4 +92,22 @@ export function curveAt(points: readonly (readonly [number, number])[], x: numbe
   const [x1, y1] = points[hi] as readonly [number, number];
   if (x1 === x0) return y0;
   return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+}
+
+/**
+ * Refuses points whose X does not strictly increase (ADR 0048): an InvalidInputError (422) naming the
+ * first point out of order, e.g. `points.2.0`, under `field`.
+ */
+export function assertCurvePoints(points: readonly (readonly [number, number])[], field = 'points'): void {
+  for (let i = 1; i < points.length; i++) {
+    const before = points[i - 1] as readonly [number, number];
+    const point = points[i] as readonly [number, number];
+    if (point[0] > before[0]) continue;
+    const path = `${field}.${i}.0`;
+    const message =
+      point[0] === before[0]
+        ? `x ${point[0]} repeats the previous point's x; each x must appear once`
+        : `x ${point[0]} must be greater than the previous point's x (${before[0]}); list points by increasing x`;
+    throw new InvalidInputError(`${path}: ${message}`, { details: { field: path } });
+  }
 }

@@ -5,6 +5,7 @@ import {
   type AlarmBacktest,
   type AlarmRule,
   alarmRuleSchema,
+  assertCurvePoints,
   type BacktestAlarmRule,
   CHATTER_RAISES,
   CHATTER_WINDOW_MS,
@@ -184,6 +185,7 @@ export async function backtestAlarmRule(
   const input = body.rule;
   if (input.kind === 'commLoss')
     throw new InvalidInputError('rule.kind: commLoss rules cannot be backtested');
+  if (input.kind === 'curve' && input.points !== undefined) assertCurvePoints(input.points, 'rule.points');
   const target = await deps.store.inTenant(principal.tenantId, async (repos) => {
     const y = await tagRef(repos, principal, input.tagId);
     if (!y || input.kind !== 'curve') return y ? { ...y, x: null, points: undefined } : null;

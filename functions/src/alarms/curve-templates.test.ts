@@ -6,6 +6,7 @@ import {
   type AlarmRule,
   ConflictError,
   createAlarmRuleSchema,
+  InvalidInputError,
   modbusTcpConnectionSchema,
   NotFoundError,
 } from '@plantwatch/shared';
@@ -177,6 +178,22 @@ describe('operating-curve templates and rules', () => {
   });
 
   it('refuses an X tag of another site or tenant as not found', async () => {
+    const unsorted: [number, number][] = [
+      [0, 40],
+      [50, 35],
+      [40, 20],
+    ];
+    await expect(curveRule(a, { points: unsorted })).rejects.toThrow('points.2.0: x 40 must be greater');
+    await expect(
+      createAlarmCurve(deps(), a.principal, {
+        name: 'Bad',
+        description: '',
+        xUnit: '',
+        yUnit: '',
+        points: unsorted,
+      }),
+    ).rejects.toThrow(InvalidInputError);
+    expect(await listAlarmCurves(deps(), a.principal)).toEqual([]);
     await expect(curveRule(a, { points: PUMP, xTagId: a.other })).rejects.toThrow('xTagId: tag not found');
     await expect(curveRule(a, { points: PUMP, xTagId: b.flow })).rejects.toThrow('xTagId: tag not found');
     await expect(curveRule(a, { points: PUMP, tagId: b.head })).rejects.toThrow(NotFoundError);

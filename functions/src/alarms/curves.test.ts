@@ -4,9 +4,11 @@
 import {
   type AlarmRule,
   alarmRuleSchema,
+  assertCurvePoints,
   createAlarmCurveSchema,
   createAlarmRuleSchema,
   curveAt,
+  InvalidInputError,
   type Quality,
   type TelemetryValue,
 } from '@plantwatch/shared';
@@ -170,28 +172,6 @@ describe('curve schemas', () => {
     tolerance: 5,
   };
   it.each([
-    [
-      'unsorted X',
-      {
-        points: [
-          [0, 1],
-          [2, 1],
-          [1, 1],
-        ],
-      },
-      'points.2.0',
-    ],
-    [
-      'duplicate X',
-      {
-        points: [
-          [0, 1],
-          [1, 1],
-          [1, 2],
-        ],
-      },
-      'points.2.0',
-    ],
     ['one point', { points: [[0, 1]] }, 'points'],
     ['neither curveId nor points', {}, 'curveId'],
     ['both curveId and points', { points: PUMP, curveId: '00000000-0000-4000-8000-000000000077' }, 'points'],
@@ -209,23 +189,6 @@ describe('curve schemas', () => {
   });
 
   it.each([
-    [
-      'unsorted X',
-      [
-        [0, 1],
-        [3, 1],
-        [2, 1],
-      ],
-      'points.2.0',
-    ],
-    [
-      'duplicate X',
-      [
-        [0, 1],
-        [0, 2],
-      ],
-      'points.1.0',
-    ],
     ['101 points', Array.from({ length: 101 }, (_, i) => [i, i]), 'points'],
     [
       'a non-finite y',
@@ -239,5 +202,42 @@ describe('curve schemas', () => {
     const parsed = createAlarmCurveSchema.safeParse({ name: 'Pump curve', points });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toContain(field);
+  });
+
+  it.each([
+    [
+      'unsorted X',
+      [
+        [0, 1],
+        [3, 1],
+        [2, 1],
+      ],
+      'points.2.0',
+      'x 2 must be greater than the previous point',
+    ],
+    [
+      'duplicate X',
+      [
+        [0, 1],
+        [0, 2],
+      ],
+      'points.1.0',
+      "x 0 repeats the previous point's x",
+    ],
+  ] as const)('points with %s break a rule of curves (422) naming $2', (_what, points, field, message) => {
+    const thrown = (() => {
+      try {
+        assertCurvePoints(points);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(InvalidInputError);
+    expect((thrown as InvalidInputError).details).toEqual({ field });
+    expect((thrown as Error).message).toContain(`${field}: ${message}`);
+  });
+
+  it('accepts points by increasing x', () => {
+    expect(() => assertCurvePoints(PUMP)).not.toThrow();
   });
 });

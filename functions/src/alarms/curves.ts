@@ -4,6 +4,7 @@
 import {
   type AlarmCurve,
   type AlarmRule,
+  assertCurvePoints,
   ConflictError,
   type CreateAlarmCurve,
   NotFoundError,
@@ -49,9 +50,10 @@ export const getAlarmCurve = (deps: AlarmCurveDeps, principal: Principal, curveI
   deps.store.inTenant(principal.tenantId, (repos) => curveOr404(repos, curveId));
 
 export const createAlarmCurve = (deps: AlarmCurveDeps, principal: Principal, input: CreateAlarmCurve) =>
-  deps.store.inTenant(principal.tenantId, (repos) =>
-    repos.alarmCurves.create({ ...input, id: deps.ids.newId() }),
-  );
+  deps.store.inTenant(principal.tenantId, (repos) => {
+    assertCurvePoints(input.points);
+    return repos.alarmCurves.create({ ...input, id: deps.ids.newId() });
+  });
 
 export const updateAlarmCurve = (
   deps: AlarmCurveDeps,
@@ -60,6 +62,7 @@ export const updateAlarmCurve = (
   patch: UpdateAlarmCurve,
 ) =>
   deps.store.inTenant(principal.tenantId, async (repos) => {
+    if (patch.points !== undefined) assertCurvePoints(patch.points);
     const current = await curveOr404(repos, curveId);
     const next: AlarmCurveRecord = {
       ...toRecord(current),

@@ -1,6 +1,6 @@
 // What a rule being saved watches, checked against what the caller may see, and the record it is
 // stored as (a curve rule with its template's points copied, ADR 0048).
-import { type CreateAlarmRule, NotFoundError } from '@plantwatch/shared';
+import { assertCurvePoints, type CreateAlarmRule, NotFoundError } from '@plantwatch/shared';
 import type { DerivedTagRepositories } from '../derived-tags/ports.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
@@ -57,6 +57,7 @@ export function toRecord(
  */
 export async function withCurve(repos: TargetRepositories, input: CreateAlarmRule): Promise<CreateAlarmRule> {
   if (input.kind !== 'curve') return input;
+  if (input.points !== undefined) assertCurvePoints(input.points);
   if (input.curveId === undefined || input.curveId === null) return { ...input, curveId: null };
   const curve = await repos.alarmCurves?.get(input.curveId);
   if (!curve) throw new NotFoundError('curveId: curve not found');
