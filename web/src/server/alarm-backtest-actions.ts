@@ -42,7 +42,10 @@ export async function backtestRule(
       const details = error.issues.map(
         (issue) => `${issue.path.replace(/^body\.(rule\.)?/, '')}: ${issue.message}`,
       );
-      return { status: 'error', message: error.message, ...(details.length ? { details } : {}) };
+      // the envelope's message repeats its first issue: the issues alone say it once, by field
+      return details.length > 1
+        ? { status: 'error', message: t('errors.fixFields'), details }
+        : { status: 'error', message: details[0] ?? error.message };
     }
     console.error('web: a backtest failed', error);
     return { status: 'error', message: t('backtest.failed') };
