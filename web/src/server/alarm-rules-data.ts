@@ -1,6 +1,6 @@
 import 'server-only';
 // Reads for the alarm rules pages: the rules the viewer may see, and one rule.
-import { type AlarmRule, alarmRuleSchema } from '@plantwatch/shared';
+import { type AlarmRule, alarmRuleSchema, derivedTagListSchema } from '@plantwatch/shared';
 import { z } from 'zod';
 import type { RulePlant } from '../components/alarm-rule-form.tsx';
 import { listDevices, listGateways, listSites, listTags, read } from './data.ts';
@@ -11,13 +11,17 @@ export const listAlarmRules = async (): Promise<AlarmRule[]> =>
 export const getAlarmRule = (ruleId: string): Promise<AlarmRule> =>
   read(`/v1/alarm-rules/${encodeURIComponent(ruleId)}`, alarmRuleSchema);
 
+/** A rule plant with the derived tags a rule may watch too (their rules name them as `tagId`). */
+export type RuleWatchables = RulePlant & { derivedTags: readonly { id: string; name: string }[] };
+
 /** Everything a rule can watch, for the form's site → device → tag choice and the list's names. */
-export async function rulePlant(): Promise<RulePlant> {
-  const [sites, gateways, devices, tags] = await Promise.all([
+export async function rulePlant(): Promise<RuleWatchables> {
+  const [sites, gateways, devices, tags, derived] = await Promise.all([
     listSites(),
     listGateways(),
     listDevices(),
     listTags(),
+    read('/v1/derived-tags', derivedTagListSchema),
   ]);
   const siteOfGateway = new Map(gateways.map((g) => [g.id, g.siteId]));
   return {
@@ -28,11 +32,15 @@ export async function rulePlant(): Promise<RulePlant> {
       return siteId === undefined ? [] : [{ id: d.id, name: d.name, siteId }];
     }),
     tags: tags.map((t) => ({ id: t.id, name: t.name, key: t.key, unit: t.unit, deviceId: t.deviceId })),
+    derivedTags: derived.items.map((t) => ({ id: t.id, name: t.name })),
   };
 }
 
-/** What a rule watches, in words: "Site › Device › Tag", or the device or gateway for comm loss. */
-export function watchedBy(rule: AlarmRule, plant: RulePlant): string {
+/**
+ * What a rule watches, in words: "Site › Device › Tag", "Site › Derived tag" (a site KPI has no
+ * device), or the device or gateway for comm loss.
+ */
+export function watchedBy(rule: AlarmRule, plant: RulePlant & Partial<RuleWatchables>): string {
   const site = plant.sites.find((s) => s.id === rule.siteId)?.name ?? '';
   if (rule.kind === 'commLoss') {
     const what =
@@ -42,6 +50,8 @@ export function watchedBy(rule: AlarmRule, plant: RulePlant): string {
     return `${site} › ${what ?? ''}`;
   }
   const tag = plant.tags.find((t) => t.id === rule.tagId);
+  const derived = tag ? undefined : plant.derivedTags?.find((t) => t.id === rule.tagId);
+  if (derived) return `${site} › ${derived.name}`;
   const device = plant.devices.find((d) => d.id === tag?.deviceId);
   return `${site} › ${device?.name ?? ''} › ${tag?.name ?? ''}`;
 }
