@@ -13,7 +13,7 @@ import { emailSchema } from './tenant.ts';
 
 export const reportMetrics = ['avg', 'min', 'max', 'last', 'difference'] as const;
 export type ReportMetric = (typeof reportMetrics)[number];
-export const reportSections = ['summary', 'trends', 'table', 'alarms'] as const;
+export const reportSections = ['summary', 'trends', 'table', 'alarms', 'alarmKpis'] as const;
 export const reportFormats = ['pdf', 'xlsx', 'csv'] as const;
 export const reportBuckets = ['hour', 'day'] as const;
 export const relativePeriods = ['last-day', 'last-week', 'last-month'] as const;

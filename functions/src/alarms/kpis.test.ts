@@ -14,6 +14,9 @@ import { type ConfigStore, createPostgresConfigStore } from '../compose/config-s
 import { newTestPlant } from '../plant/testing/plant.ts';
 import type { Principal } from '../platform/principal.ts';
 import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
+import { collectReportData } from '../reports/data.ts';
+import type { StoredReport } from '../reports/ports.ts';
+import type { TelemetryStore } from '../telemetry/ports.ts';
 import type { AlarmKey } from './engine.ts';
 import { alarmIdOf } from './journal.ts';
 import { getAlarmKpis } from './kpis.ts';
@@ -319,6 +322,42 @@ describe.each(configDatabaseTargets)('alarm KPIs on $name', (target) => {
     expect(empty.topAlarms).toEqual([]);
     expect(empty.stale).toEqual([]);
     await expect(kpis({ siteId: ids.north }, { tenantId: other })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("gives a scheduled report's alarmKpis section the same figures for the sites it names", async () => {
+    const report: StoredReport = {
+      id: randomUUID(),
+      tenantId,
+      name: 'South weekly',
+      scope: { siteIds: [ids.south], deviceIds: [], tagIds: [], assetIds: [] },
+      period: 'last-week',
+      bucket: 'hour',
+      metrics: ['avg'],
+      sections: ['alarmKpis'],
+      formats: ['pdf'],
+      recipients: ['ops@example.com'],
+      schedule: { kind: 'daily', at: '06:00' },
+      timeZone: 'UTC',
+      enabled: true,
+      ownerUserId: null,
+      createdBy: { type: 'system' },
+      ownerSiteIds: null,
+      scopeSiteIds: [ids.south],
+      lastSlotAt: new Date(T0),
+      createdAt: new Date(T0),
+      updatedAt: new Date(T0),
+    };
+    // the South site has no tags: the report reads no telemetry
+    const telemetry = {} as TelemetryStore;
+    const data = await collectReportData(
+      { store, telemetry },
+      tenantId,
+      report,
+      { from: T0, to: t(2, 0) },
+      t(3, 0),
+    );
+    // the report names its sites rather than one site: everything but siteId as the API answers
+    expect(data.alarmKpis).toEqual({ ...(await kpis({ siteId: ids.south })), siteId: null });
   });
 
   it('refuses a site the caller may not see (404) or sees only areas of (403)', async () => {

@@ -1,7 +1,15 @@
 // What a report shows, gathered once and handed to every format: tags in scope, bucketed values read
 // from the telemetry store's hourly rollups, per-tag summaries and the alarm summary.
-import type { AlarmEvent, AlarmRule, AlarmSeverity, ReportMetric, TelemetryValue } from '@plantwatch/shared';
+import type {
+  AlarmEvent,
+  AlarmKpis,
+  AlarmRule,
+  AlarmSeverity,
+  ReportMetric,
+  TelemetryValue,
+} from '@plantwatch/shared';
 import { alarmSeverities, unitSymbol } from '@plantwatch/shared';
+import { computeAlarmKpis } from '../alarms/kpis.ts';
 import type { TagTelemetryRef } from '../plant/ports.ts';
 import type { SiteScope, TenantStore } from '../platform/database/tenant-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
@@ -78,6 +86,8 @@ export interface ReportData {
   generatedAt: number;
   devices: ReportDevice[];
   alarms: AlarmSummary | null;
+  /** The section `alarmKpis` (ADR 0049): the alarm system's ISA-18.2 figures over the period. */
+  alarmKpis: AlarmKpis | null;
 }
 
 export interface ReportDataPorts {
@@ -317,23 +327,27 @@ export async function collectReportData(
       repos.devices.list({ scope }),
       repos.tags.list({ scope }),
     ]);
+    // the sites the report names (directly, by its tags or its assets) that its owner may see
+    const siteIds = [
+      ...new Set(
+        refs
+          .map((ref) => ref.siteId)
+          .concat(report.scope.siteIds)
+          .concat(assetGroups.map((group) => group.siteId)),
+      ),
+    ].filter((siteId) => scope === null || scope.includes(siteId));
     let alarms: { events: (AlarmEvent & { alarmKey: string })[]; rules: AlarmRule[] } | null = null;
     if (report.sections.includes('alarms')) {
-      const siteIds = [
-        ...new Set(
-          refs
-            .map((ref) => ref.siteId)
-            .concat(report.scope.siteIds)
-            .concat(assetGroups.map((group) => group.siteId)),
-        ),
-      ].filter((siteId) => scope === null || scope.includes(siteId));
       const events = await repos.reportAlarmEvents.list(
         { siteIds, from: new Date(period.from), to: new Date(period.to) },
         MAX_ALARM_EVENTS + 1,
       );
       alarms = { events, rules: await repos.alarmRules.list({ scope }) };
     }
-    return { tenant, refs, assetGroups, sites, devices, tags, alarms };
+    const alarmKpis = report.sections.includes('alarmKpis')
+      ? await computeAlarmKpis(repos, siteIds, period, null)
+      : null;
+    return { tenant, refs, assetGroups, sites, devices, tags, alarms, alarmKpis };
   });
   // every tag read once, whether a device's or an asset's (or both)
   const allRefs = new Map(gathered.refs.map((ref) => [ref.tagId, ref]));
@@ -441,6 +455,7 @@ export async function collectReportData(
       ...assetDevices,
     ],
     alarms,
+    alarmKpis: gathered.alarmKpis,
   };
 }
 

@@ -2,6 +2,7 @@
 // zone, summary tables, trend charts drawn as vector paths, a data table whose header repeats on
 // every page it runs over, the alarm summary, and "page n of m" on every page.
 import PDFDocument from 'pdfkit';
+import { alarmKpiPdfSection } from './alarm-kpis-render.ts';
 import { formatDuration, type ReportData } from './data.ts';
 import { COLORS, CONTENT_WIDTH, type Doc, drawTable, formatNumber, heading, PAGE } from './pdf-layout.ts';
 import { tableSection } from './pdf-table.ts';
@@ -173,6 +174,10 @@ export function renderPdf(data: ReportData, branding: PdfBranding = {}): Promise
   if (sections.has('alarms')) {
     doc.addPage();
     alarmSection(doc, data);
+  }
+  if (data.alarmKpis) {
+    doc.addPage();
+    alarmKpiPdfSection(doc, data.alarmKpis);
   }
 
   const range = doc.bufferedPageRange();

@@ -9,6 +9,7 @@ import type {
   ReportScheduleTiming,
 } from '@plantwatch/shared';
 import type { AccountRepositories } from '../accounts/ports.ts';
+import type { AlarmKpiRepositories } from '../alarms/kpi-ports.ts';
 import type { AlarmRepositories } from '../alarms/ports.ts';
 import type { NotifyRepositories } from '../notify/repositories.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
@@ -170,5 +171,6 @@ export type ReportStoreRepositories = ReportRepositories &
   Pick<AccountRepositories, 'tenant' | 'users'> &
   Pick<PlantRepositories, 'sites' | 'devices' | 'tags'> &
   Pick<AlarmRepositories, 'alarmRules'> &
+  AlarmKpiRepositories &
   Pick<NotifyRepositories, 'notifications'> &
   AssetSubtreeRepositories;

@@ -2,6 +2,7 @@
 // alarm summary. Real numbers with number formats, units in the headers, frozen header rows.
 // exceljs cannot write charts (it has no chart model), so the workbook has none; the PDF has them.
 import ExcelJS from 'exceljs';
+import { addAlarmKpiSheet } from './alarm-kpis-render.ts';
 import type { ReportBucket, ReportData } from './data.ts';
 import { formatLocal, zoneOffsetMs } from './zone.ts';
 
@@ -148,6 +149,8 @@ export async function renderXlsx(data: ReportData): Promise<Buffer> {
       mtta: data.alarms.meanTimeToAckMs === null ? null : data.alarms.meanTimeToAckMs / 60_000,
     });
   }
+
+  if (data.alarmKpis) addAlarmKpiSheet(workbook, sheetName('Alarm KPIs', taken), data.alarmKpis);
 
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -157,5 +157,6 @@ export function reportFixture(options: FixtureOptions): ReportData {
       meanTimeToAckMs: 240_000,
       truncated: false,
     },
+    alarmKpis: null,
   };
 }

@@ -181,6 +181,7 @@ export const settings = {
       trends: 'Trend charts',
       table: 'Table',
       alarms: 'Alarm summary',
+      alarmKpis: 'Alarm-system KPIs (ISA-18.2)',
     },
     formats: 'Formats',
     formatNames: {

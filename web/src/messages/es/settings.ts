@@ -188,6 +188,7 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
         trends: 'Gráficos de tendencia',
         table: 'Tabla',
         alarms: 'Resumen de alarmas',
+        alarmKpis: 'KPI del sistema de alarmas (ISA-18.2)',
       },
       formats: 'Formatos',
       formatNames: {

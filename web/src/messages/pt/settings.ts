@@ -187,6 +187,7 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
         trends: 'Gráficos de tendência',
         table: 'Tabela',
         alarms: 'Resumo de alarmes',
+        alarmKpis: 'KPIs do sistema de alarmes (ISA-18.2)',
       },
       formats: 'Formatos',
       formatNames: {

@@ -183,6 +183,7 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
         trends: '趋势图',
         table: '表格',
         alarms: '报警摘要',
+        alarmKpis: '报警系统 KPI（ISA-18.2）',
       },
       formats: '格式',
       formatNames: {
