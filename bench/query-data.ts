@@ -149,8 +149,13 @@ async function fillStore(
        FROM (SELECT s.range::INTEGER + 1 AS series_id, t.range AS step FROM range(${steps}) t, range(${tags}) s)
        ORDER BY step, series_id`,
     );
-    await connection.run(`INSERT INTO rollup_1m ${aggregateRaw('points', ROLLUPS[0].widthMs)}`);
-    await connection.run(`INSERT INTO rollup_1h ${aggregateRaw('points', ROLLUPS[1].widthMs)}`);
+    // In time order, as compaction appends them: a hash aggregate's own order would leave every row
+    // group spanning the whole time range, and the bucket min/max would skip nothing.
+    for (const { table, widthMs } of ROLLUPS) {
+      await connection.run(
+        `INSERT INTO ${table} SELECT * FROM (${aggregateRaw('points', widthMs)}) ORDER BY bucket, series_id`,
+      );
+    }
     await connection.run(`INSERT INTO latest ${newestPerSeries('points')}`);
     await connection.run('CHECKPOINT');
   } finally {
