@@ -1807,7 +1807,7 @@ describe('createReportScheduleSchema', () => {
   it('fills the defaults: hourly buckets, avg/min/max, PDF, 06:00, enabled', () => {
     expect(createReportScheduleSchema.parse(report)).toEqual({
       name: 'Daily flows',
-      scope: { siteIds: [ids.site], deviceIds: [], tagIds: [] },
+      scope: { siteIds: [ids.site], deviceIds: [], tagIds: [], assetIds: [] },
       period: 'last-day',
       bucket: 'hour',
       metrics: ['avg', 'min', 'max'],
@@ -2145,7 +2145,7 @@ describe('output schemas', () => {
         id: id(20),
         tenantId: ids.tenant,
         name: 'Weekly energy',
-        scope: { siteIds: [], deviceIds: [ids.device], tagIds: [] },
+        scope: { siteIds: [], deviceIds: [ids.device], tagIds: [], assetIds: [] },
         period: 'last-week',
         bucket: 'day',
         metrics: ['difference'],
