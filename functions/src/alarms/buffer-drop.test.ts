@@ -5,13 +5,13 @@ import { type AlarmRule, alarmRuleSchema } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
 import {
   type AlarmRuleState,
-  applyGatewayStatus,
   DROP_HOLD_MS,
   evaluateSamples,
   initialAlarmRuleState,
   setGatewayStatus,
   tick,
 } from './engine.ts';
+import { applyGatewayStatus } from './gateway-status.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 const at = (seconds: number) => T0 + seconds * 1000;

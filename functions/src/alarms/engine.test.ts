@@ -14,7 +14,6 @@ import {
   acknowledge,
   addComment,
   alarmRuleStateSchema,
-  applyGatewayStatus,
   evaluateSamples,
   initialAlarmRuleState,
   mostSevereActiveLevel,
@@ -28,6 +27,7 @@ import {
   toAlarmEvent,
   unshelve,
 } from './engine.ts';
+import { applyGatewayStatus } from './gateway-status.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 const at = (seconds: number) => T0 + seconds * 1000;

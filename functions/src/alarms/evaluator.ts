@@ -2,7 +2,8 @@
 // status messages) through the alarm unit of work, so new states and journal entries are written in
 // one transaction and escalation chains start after it commits.
 import type { AlarmRule } from '@plantwatch/shared';
-import { type AlarmSample, applyGatewayStatus, evaluateSamples } from './engine.ts';
+import { type AlarmSample, evaluateSamples } from './engine.ts';
+import { applyGatewayStatus } from './gateway-status.ts';
 import type { LoadedState } from './journal.ts';
 import type { AlarmEvaluator, AlarmPoint, AlarmRepositories } from './ports.ts';
 import { type AlarmDecision, type AlarmWorkDeps, runAlarmWork } from './unit-of-work.ts';
