@@ -5,6 +5,7 @@ import {
   DERIVED_DEVICE_KEY,
   type DeadLetterList,
   type DeadLetterQuery,
+  type DerivedTag,
   NotFoundError,
   type TelemetryValue,
 } from '@plantwatch/shared';
@@ -69,16 +70,7 @@ async function resolveTags(
         if (refs.some((ref) => ref.tagId === id)) continue;
         const derived = await repos.derivedTags?.get(id);
         if (!derived || !canSeeSite(principal, derived.siteId)) continue;
-        refs.push({
-          tagId: derived.id,
-          tagKey: derived.key,
-          name: derived.name,
-          unit: derived.unit,
-          deviceId: derived.id,
-          deviceKey: DERIVED_DEVICE_KEY,
-          gatewayId: derived.siteId,
-          siteId: derived.siteId,
-        });
+        refs.push(derivedRef(derived));
       }
       const found = new Set(refs.map((ref) => ref.tagId));
       const missing = selection.tagIds.find((id) => !found.has(id));
@@ -87,8 +79,27 @@ async function resolveTags(
       const byId = new Map(refs.map((ref) => [ref.tagId, ref]));
       return [...new Set(selection.tagIds)].map((id) => byId.get(id) as TagTelemetryRef);
     }
+    // A whole site's tags include its derived tags (issue 21: a measurement bound to one shows live).
+    if (selection.siteId && !selection.gatewayId && !selection.deviceId && repos.derivedTags) {
+      const derived = await repos.derivedTags.list({ siteId: selection.siteId, scope: principal.siteIds });
+      refs.push(...derived.map(derivedRef));
+    }
     return refs.slice(0, MAX_TAGS_PER_REQUEST);
   });
+}
+
+/** A derived tag as telemetry names it: its samples sit under its site (ADR 0039). */
+function derivedRef(derived: Pick<DerivedTag, 'id' | 'key' | 'name' | 'unit' | 'siteId'>): TagTelemetryRef {
+  return {
+    tagId: derived.id,
+    tagKey: derived.key,
+    name: derived.name,
+    unit: derived.unit,
+    deviceId: derived.id,
+    deviceKey: DERIVED_DEVICE_KEY,
+    gatewayId: derived.siteId,
+    siteId: derived.siteId,
+  };
 }
 
 const tagRefOf = (ref: TagTelemetryRef) => ({

@@ -160,5 +160,41 @@ describe('derived tags and backtesting over HTTP', () => {
       100,
     );
     expect(preview).toMatchObject({ value: 42, quality: 'good' });
+
+    // the site's latest values list its derived tags with the site's tags (issue 21: an asset's
+    // measurement bound to a derived tag shows live); a gateway's or a device's do not
+    const latest = await api.call('GET', `/v1/telemetry/latest?siteId=${siteId}`, { token });
+    expect(latest.status).toBe(200);
+    const byKey = new Map(latest.body.values.map((v: { tagKey: string }) => [v.tagKey, v]));
+    expect(byKey.get('in')).toMatchObject({ value: 21 });
+    expect(byKey.get('balance')).toMatchObject({ tagId: balance.id, siteId, name: 'Balance', unit: 'm³/h' });
+    expect(byKey.get('double')).toMatchObject({ tagId: double.body.id, value: 42, name: 'Double' });
+    const ofGateway = await api.call('GET', `/v1/telemetry/latest?gatewayId=${gatewayId}`, { token });
+    expect(ofGateway.body.values.map((v: { tagKey: string }) => v.tagKey).sort()).toEqual(['in', 'out']);
+    // and so does the site's live stream, which the asset page reads
+    const controller = new AbortController();
+    const stream = await fetch(`${api.runtime.apiUrl}/v1/telemetry/stream?siteId=${siteId}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    expect(stream.status).toBe(200);
+    const reader = stream.body?.getReader();
+    if (!reader) throw new Error('no body');
+    let text = '';
+    const block = () => text.split('\n\n').find((b) => b.includes('event: values') && b.includes('data:'));
+    while (block() === undefined) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const data = JSON.parse(
+      (block() ?? '')
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5))
+        .join(''),
+    );
+    expect(data.values).toContainEqual(expect.objectContaining({ tagId: double.body.id, value: 42 }));
   });
 });
