@@ -119,20 +119,32 @@ export const listAlarmRules = (
 export const getAlarmRule = (deps: AlarmDeps, principal: Principal, ruleId: string) =>
   inTenant(deps, principal, (repos) => ruleOr404(repos, principal, ruleId));
 
-export const createAlarmRule = (deps: AlarmDeps, principal: Principal, input: CreateAlarmRule) =>
-  inTenant(deps, principal, async (repos) => {
-    const target = await resolveTarget(repos, principal, input);
-    await checkEscalationPolicyReference(repos, input.escalationPolicyId);
-    return repos.alarmRules.create(toRecord(deps.ids.newId(), await withCurve(repos, input), target));
-  });
+/** After a rule's change commits: ingest's in-memory decisions read the site's rules again (ADR 0047). */
+function rulesChanged<T extends { siteId: string }>(deps: AlarmDeps, principal: Principal, rule: T): T {
+  deps.states?.forgetSiteRules(principal.tenantId, rule.siteId);
+  return rule;
+}
+
+export const createAlarmRule = async (deps: AlarmDeps, principal: Principal, input: CreateAlarmRule) =>
+  rulesChanged(
+    deps,
+    principal,
+    await inTenant(deps, principal, async (repos) => {
+      const target = await resolveTarget(repos, principal, input);
+      await checkEscalationPolicyReference(repos, input.escalationPolicyId);
+      return repos.alarmRules.create(toRecord(deps.ids.newId(), await withCurve(repos, input), target));
+    }),
+  );
 
 /** Applies the patch, then checks the whole rule again: a patch may not add fields of another kind. */
-export const updateAlarmRule = (
+export const updateAlarmRule = async (
   deps: AlarmDeps,
   principal: Principal,
   ruleId: string,
   patch: UpdateAlarmRule,
-) =>
+) => rulesChanged(deps, principal, await replaceAlarmRule(deps, principal, ruleId, patch));
+
+const replaceAlarmRule = (deps: AlarmDeps, principal: Principal, ruleId: string, patch: UpdateAlarmRule) =>
   inTenant(deps, principal, async (repos) => {
     const rule = await ruleOr404(repos, principal, ruleId);
     const {
@@ -173,11 +185,17 @@ export const updateAlarmRule = (
     return replaced;
   });
 
-export const deleteAlarmRule = (deps: AlarmDeps, principal: Principal, ruleId: string) =>
-  inTenant(deps, principal, async (repos) => {
-    await ruleOr404(repos, principal, ruleId);
-    await repos.alarmRules.remove(ruleId);
-  });
+export const deleteAlarmRule = async (deps: AlarmDeps, principal: Principal, ruleId: string) => {
+  rulesChanged(
+    deps,
+    principal,
+    await inTenant(deps, principal, async (repos) => {
+      const rule = await ruleOr404(repos, principal, ruleId);
+      await repos.alarmRules.remove(ruleId);
+      return rule;
+    }),
+  );
+};
 
 // --- alarms ---
 

@@ -41,6 +41,8 @@ export interface AlarmStateCache {
   /** A site's rules as kept, if kept under this fingerprint (AlarmRepositories' alarmRules.fingerprint). */
   siteRules(tenantId: string, siteId: string, fingerprint: string): readonly AlarmRule[] | undefined;
   keepSiteRules(tenantId: string, siteId: string, fingerprint: string, rules: readonly AlarmRule[]): void;
+  /** A rule of the site changed here: the next batch checks the site's rules against the store. */
+  forgetSiteRules(tenantId: string, siteId: string): void;
   /**
    * A site's rules as kept, without asking the store, while they were checked against its fingerprint
    * less than `withinMs` ago; undefined otherwise.
@@ -107,6 +109,9 @@ export function createAlarmStateCache(
     },
     keepSiteRules(tenantId, siteId, fingerprint, rules) {
       sites.set(`${tenantId}/${siteId}`, { fingerprint, rules, checkedAt: now() });
+    },
+    forgetSiteRules(tenantId, siteId) {
+      sites.delete(`${tenantId}/${siteId}`);
     },
     recentSiteRules(tenantId, siteId, withinMs) {
       const kept = sites.get(`${tenantId}/${siteId}`);

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
 import { newTestPlant, type TestPlant } from '../plant/testing/plant.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
+import type { Principal } from '../platform/principal.ts';
 import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
-import { acknowledgeAlarmAs } from './alarms.ts';
+import { acknowledgeAlarmAs, createAlarmRule } from './alarms.ts';
 import { runAlarmCheck } from './check.ts';
 import { createAlarmEvaluator } from './evaluator.ts';
 import { alarmIdOf } from './journal.ts';
@@ -214,6 +215,39 @@ describe.each(configDatabaseTargets)('alarm states written behind on $name', (ta
       'raised@12',
       'cleared@14',
     ]);
+  });
+
+  it('evaluates a rule made through the same memory from the next batch on, not a second later', async () => {
+    const plant = await newTestPlant(store, { label: 'new-rule', deviceKeys: ['plc-1'] });
+    const first = await addRule(store, plant, { ...hiRule(plant), name: 'Level high' });
+    const clock = { now: () => new Date(T0) };
+    const states = createAlarmStateCache({ writeBehind: true });
+    const alarms = createAlarmEvaluator({ store, ids: uuidV7Ids, clock, states });
+    await alarms.evaluate(batch(plant, 0, 1));
+    await alarms.evaluate(batch(plant, 1, 2)); // from memory: the site's rules were checked just now
+    const principal: Principal = {
+      tenantId: plant.tenantId,
+      role: 'owner',
+      siteIds: null,
+      userId: null,
+      apiKeyId: null,
+      sessionId: null,
+    };
+    const second = await createAlarmRule({ store, ids: uuidV7Ids, clock, states }, principal, {
+      kind: 'limit',
+      tagId: levelTag(plant).tagId,
+      name: 'Level high high',
+      description: '',
+      deadband: 0,
+      onDelayMs: 0,
+      offDelayMs: 0,
+      enabled: true,
+      escalationPolicyId: null,
+      levels: [{ level: 'hihi', threshold: 2.5, severity: 'critical' }],
+    } as Parameters<typeof createAlarmRule>[2]);
+    await alarms.evaluate(batch(plant, 2, 3)); // crosses the new rule only
+    expect(await crossings(store, plant, second.id)).toEqual(['raised@2']);
+    expect(await crossings(store, plant, first.id)).toEqual([]);
   });
 
   it("gives the periodic check ingest's newer last data time, not the stored row's", async () => {
