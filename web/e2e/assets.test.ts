@@ -141,6 +141,12 @@ describe('editing the asset hierarchy', () => {
       await page.getByText('NP3153-0043').waitFor();
       await page.getByRole('link', { name: 'Manual' }).waitFor();
       await page.locator('tr[data-measurement="Well balance"]').waitFor();
+      // its live value: the derived tag's, from the site's live values (a number, not "—")
+      await expect
+        .poll(() => page.locator('tr[data-measurement="Well balance"] .live-value').textContent(), {
+          timeout: 30_000,
+        })
+        .toMatch(/^-?[\d.,]+$/);
       // the trend of its measurements, named as the asset names them
       await page.getByRole('heading', { name: 'Trend of its measurements' }).waitFor();
       expect(await page.getByRole('checkbox', { name: /Well balance/ }).count()).toBe(1);
