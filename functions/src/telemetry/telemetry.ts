@@ -14,6 +14,7 @@ import type { DeadLetterRepositories } from '../ingest/ports.ts';
 import type { PlantRepositories, TagTelemetryRef } from '../plant/ports.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import { canSeeSite, type Principal } from '../platform/principal.ts';
+import { telemetryAreaScope } from './area-scope.ts';
 import type {
   AssetSubtreeRepositories,
   SeriesAggregate,
@@ -63,14 +64,17 @@ async function resolveTags(
       const device = await repos.devices.get(selection.deviceId);
       if (!device || !canSeeSite(principal, device.siteId)) throw new NotFoundError('device not found');
     }
-    const refs = await repos.tags.telemetryRefs({ ...selection, scope: principal.siteIds });
+    // a user limited to areas reads only the tags bound under them (on sites not seen whole)
+    const visible = (await telemetryAreaScope(repos, principal)).tag;
+    const refs = (await repos.tags.telemetryRefs({ ...selection, scope: principal.siteIds })).filter(visible);
     if (selection.tagIds) {
       // A derived tag (ADR 0039) is named by id like a tag: its samples sit under its site.
       for (const id of selection.tagIds) {
         if (refs.some((ref) => ref.tagId === id)) continue;
         const derived = await repos.derivedTags?.get(id);
         if (!derived || !canSeeSite(principal, derived.siteId)) continue;
-        refs.push(derivedRef(derived));
+        const ref = derivedRef(derived);
+        if (visible(ref)) refs.push(ref);
       }
       const found = new Set(refs.map((ref) => ref.tagId));
       const missing = selection.tagIds.find((id) => !found.has(id));
@@ -82,7 +86,7 @@ async function resolveTags(
     // A whole site's tags include its derived tags (issue 21: a measurement bound to one shows live).
     if (selection.siteId && !selection.gatewayId && !selection.deviceId && repos.derivedTags) {
       const derived = await repos.derivedTags.list({ siteId: selection.siteId, scope: principal.siteIds });
-      refs.push(...derived.map(derivedRef));
+      refs.push(...derived.map(derivedRef).filter(visible));
     }
     return refs.slice(0, MAX_TAGS_PER_REQUEST);
   });
@@ -207,6 +211,8 @@ export async function exportCsv(
       if (!repos.assetSubtrees) throw new Error('exportCsv: composition gave no asset subtrees for assetId');
       const found = await repos.assetSubtrees.of(assetId);
       if (!found || !canSeeSite(principal, found.siteId)) throw new NotFoundError('asset not found');
+      if (!(await telemetryAreaScope(repos, principal)).asset(assetId, found.siteId))
+        throw new NotFoundError('asset not found');
       return found;
     });
     const tagIds = [

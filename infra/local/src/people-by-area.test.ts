@@ -35,6 +35,7 @@ describe('people and paging by area', () => {
     policy: '',
     motorRule: '',
     screenRule: '',
+    screenTag: '',
   };
   let olgaToken = '';
 
@@ -75,6 +76,7 @@ describe('people and paging by area', () => {
         },
       })
     ).body;
+    ids.screenTag = screenTag.id;
     ids.screening = (
       await api.call('POST', '/v1/assets', {
         token: owner,
@@ -367,5 +369,83 @@ describe('people and paging by area', () => {
       body: {},
     });
     expect(ownAck.status).toBe(200);
+  });
+
+  it("reads her area's live values, trends and export, and none of another area's (404)", async () => {
+    const motorTag = (await api.call('GET', '/v1/tags', { token: owner })).body.tags.find(
+      (t: { key: string }) => t.key === 'motor_current',
+    ).id as string;
+    const ts = Date.now() - 2000;
+    const at = (deviceKey: string, tagKey: string, value: number): TelemetryPointRecord => ({
+      tenantId,
+      siteId,
+      gatewayId,
+      deviceKey,
+      tagKey,
+      ts,
+      value,
+      quality: 'good',
+    });
+    await api.runtime.telemetry.write([at('plc-9', 'screen_dp', 12), at('plc-2', 'motor_current', 31)]);
+    const tagIdsOf = async (token: string) =>
+      (await api.call('GET', `/v1/telemetry/latest?siteId=${siteId}`, { token })).body.values.map(
+        (v: { tagId: string }) => v.tagId,
+      ) as string[];
+    const hers = await tagIdsOf(olgaToken);
+    const all = await tagIdsOf(owner);
+    expect(hers).toContain(motorTag);
+    expect(hers).not.toContain(ids.screenTag);
+    expect(all).toContain(ids.screenTag);
+    expect(all.length).toBeGreaterThan(hers.length);
+    const range = `from=${ts - 60_000}&to=${ts + 60_000}`;
+    const ok = [
+      `/v1/telemetry/latest?tagIds=${motorTag}`,
+      `/v1/telemetry/series?tagIds=${motorTag}&${range}`,
+      `/v1/telemetry/export?tagIds=${motorTag}&${range}`,
+      `/v1/telemetry/export?assetId=${ids.pump}&${range}`,
+    ];
+    for (const path of ok) expect((await api.call('GET', path, { token: olgaToken })).status, path).toBe(200);
+    const refused = [
+      `/v1/telemetry/latest?tagIds=${ids.screenTag}`,
+      `/v1/telemetry/latest?tagIds=${motorTag},${ids.screenTag}`,
+      `/v1/telemetry/series?tagIds=${ids.screenTag}&${range}`,
+      `/v1/telemetry/export?tagIds=${ids.screenTag}&${range}`,
+      `/v1/telemetry/export?assetId=${ids.screening}&${range}`,
+    ];
+    for (const path of refused) {
+      expect((await api.call('GET', path, { token: olgaToken })).status, path).toBe(404);
+      expect((await api.call('GET', path, { token: owner })).status, path).toBe(200);
+    }
+    // the export of her pump holds its rows; the site's live stream opens with her tags only
+    const csv = await fetch(`${api.runtime.apiUrl}/v1/telemetry/export?assetId=${ids.pump}&${range}`, {
+      headers: { authorization: `Bearer ${olgaToken}` },
+    });
+    expect(await csv.text()).toContain(
+      `,${motorTag},plc-2,motor_current,31,good,Inlet works / Pumping / Pump 1,`,
+    );
+    const controller = new AbortController();
+    const stream = await fetch(`${api.runtime.apiUrl}/v1/telemetry/stream?siteId=${siteId}`, {
+      headers: { authorization: `Bearer ${olgaToken}` },
+      signal: controller.signal,
+    });
+    const reader = stream.body?.getReader();
+    if (!reader) throw new Error('no body');
+    let text = '';
+    const values = () => text.split('\n\n').find((b) => b.includes('event: values') && b.includes('data:'));
+    while (values() === undefined) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const opened = JSON.parse(
+      (values() ?? '')
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5))
+        .join(''),
+    ).values.map((v: { tagId: string }) => v.tagId);
+    expect(opened).toContain(motorTag);
+    expect(opened).not.toContain(ids.screenTag);
   });
 });
