@@ -35,6 +35,7 @@ import { guardDataDir, secureDataDir, tightenModes } from './data-dir.ts';
 import { seedDemoAlarmRules } from './demo-alarms.ts';
 import { seedDemoAreas } from './demo-areas.ts';
 import { seedDemoAssets } from './demo-assets.ts';
+import { seedDemoCurveRule } from './demo-curves.ts';
 import { seedDemoEscalation } from './demo-escalation.ts';
 import { seedDemoKpis } from './demo-kpis.ts';
 import { seedDemoWindowRules } from './demo-windows.ts';
@@ -125,6 +126,7 @@ async function seedDemo(deps: LocalDeps, env: LocalEnv): Promise<NonNullable<Loc
   await seedDemoAlarmRules(deps, seeded.tenantId);
   await seedDemoKpis(deps, seeded.tenantId);
   await seedDemoWindowRules(deps, seeded.tenantId);
+  await seedDemoCurveRule(deps, seeded.tenantId);
   await seedDemoEscalation(deps, seeded.tenantId);
   await seedDemoAssets(deps, seeded.tenantId);
   await seedDemoAreas(deps, seeded.tenantId, env.DEMO_PASSWORD);

@@ -94,6 +94,21 @@ export async function seedDemoTenant(
       address: { area: 'holding', address: 10, type: 'uint32' },
       unit: 'm3',
     },
+    // The discharge main's two flow meters: at the station (the pump's flow) and where it delivers.
+    {
+      key: 'discharge_flow',
+      name: 'Discharge main, leaving',
+      address: { area: 'holding', address: 12, type: 'float32' },
+      unit: 'L/s',
+      deadband: 0.5,
+    },
+    {
+      key: 'delivered_flow',
+      name: 'Discharge main, delivered',
+      address: { area: 'holding', address: 14, type: 'float32' },
+      unit: 'L/s',
+      deadband: 0.5,
+    },
   ];
   for (const tag of modbusTags) {
     await plant.createTag(
