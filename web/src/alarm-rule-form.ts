@@ -23,6 +23,7 @@ export const tagKinds: readonly AlarmRuleKind[] = [
   'rateOfChange',
   'totalizer',
   'counter',
+  'curve',
   'badQuality',
 ];
 /** Kinds with an analogue value (or a total, a count), where a deadband means something. */
@@ -32,6 +33,7 @@ export const analogueKinds: readonly AlarmRuleKind[] = [
   'rateOfChange',
   'totalizer',
   'counter',
+  'curve',
 ];
 
 /** The text of every named input of a form; checkboxes are "on" when ticked and absent otherwise. */
@@ -82,6 +84,55 @@ function counterState(text: string | undefined): unknown {
   if (lower === 'true' || lower === 'false') return lower === 'true';
   const number = Number(text);
   return Number.isFinite(number) ? number : text;
+}
+
+/** Where a curve rule's points come from: a tenant curve template, or points typed into the form. */
+export const curveSources = ['template', 'points'] as const;
+export type CurveSource = (typeof curveSources)[number];
+
+/**
+ * Points typed one per line, x then y, apart by a comma, semicolon, tab or spaces ("85, 41"); blank
+ * lines are skipped. Order and duplicates are the API's to check (it names the point). A line that is
+ * not two numbers is refused here, naming its line.
+ */
+export function parseCurvePoints(
+  text: string,
+  t: Translator,
+): { points?: [number, number][]; error?: string } {
+  const points: [number, number][] = [];
+  const lines = text.split(/\r?\n/);
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    const parts = line.trim().split(/\s*[,;\t]\s*|\s+/);
+    const numbers = parts.map((part) => (part === '' ? Number.NaN : Number(part)));
+    if (numbers.length !== 2 || !numbers.every(Number.isFinite))
+      return { error: t('alarmRules.curvePointsLine', { line: index + 1 }) };
+    points.push([numbers[0] as number, numbers[1] as number]);
+  }
+  return { points };
+}
+
+/** A curve's points as the form shows them: one "x, y" per line. */
+export const curvePointsText = (points: readonly (readonly [number, number])[]): string =>
+  points.map(([x, y]) => `${x}, ${y}`).join('\n');
+
+function curveSpecific(fields: FormFields, t: Translator, fieldErrors: Record<string, string>) {
+  const source: CurveSource = fields.curveSource === 'points' ? 'points' : 'template';
+  let points: [number, number][] | undefined;
+  if (source === 'points') {
+    const parsed = parseCurvePoints(fields.points ?? '', t);
+    if (parsed.error) fieldErrors.points = parsed.error;
+    // nothing typed: left out, so the API says a curve needs points
+    points = parsed.points?.length ? parsed.points : undefined;
+  }
+  return {
+    severity: textOf(fields, 'severity'),
+    curveId: source === 'template' ? textOf(fields, 'curveId') : undefined,
+    points,
+    tolerance: numberOf(fields, 'tolerance'),
+    toleranceMode: textOf(fields, 'toleranceMode'),
+    side: textOf(fields, 'side'),
+  };
 }
 
 export interface FormBody {
@@ -158,8 +209,7 @@ export function alarmRuleChanges(kind: AlarmRuleKind, fields: FormFields, t: Tra
       };
       break;
     case 'curve':
-      // not offered by the form yet (ADR 0048): made through the API
-      specific = { severity };
+      specific = curveSpecific(fields, t, fieldErrors);
       break;
     case 'badQuality':
       specific = { severity };
@@ -184,7 +234,10 @@ export function newAlarmRule(fields: FormFields, t: Translator): FormBody {
           deviceId: scope === 'device' ? textOf(fields, 'deviceId') : undefined,
           gatewayId: scope === 'gateway' ? textOf(fields, 'gatewayId') : undefined,
         }
-      : { tagId: textOf(fields, 'tagId') };
+      : {
+          tagId: textOf(fields, 'tagId'),
+          xTagId: kind === 'curve' ? textOf(fields, 'xTagId') : undefined,
+        };
   return { body: withoutUndefined({ kind, ...watched, ...changes.body }), fieldErrors: changes.fieldErrors };
 }
 
@@ -243,6 +296,16 @@ export function alarmRuleFields(rule: AlarmRule): Record<string, string> {
       fields.windowSeconds = String(rule.windowSeconds);
       fields.threshold = String(rule.threshold);
       break;
+    case 'curve':
+      fields.severity = rule.severity;
+      fields.xTagId = rule.xTagId;
+      fields.curveSource = rule.curveId === null ? 'points' : 'template';
+      if (rule.curveId !== null) fields.curveId = rule.curveId;
+      fields.points = curvePointsText(rule.points);
+      fields.tolerance = String(rule.tolerance);
+      fields.toleranceMode = rule.toleranceMode;
+      fields.side = rule.side;
+      break;
     case 'badQuality':
       fields.severity = rule.severity;
       break;
@@ -269,6 +332,8 @@ export function fieldOfIssue(path: string, levelsSent: readonly LimitLevel[]): s
   if (field === '') return 'form';
   // a problem with the stack as a whole (no level ticked) shows beside its first checkbox
   if (field === 'levels') return FIRST_LEVEL_FIELD;
+  // a curve's point (`points.2.0`) shows beside the points box
+  if (field.startsWith('points.')) return 'points';
   const level = /^levels\.(\d+)(\..*)?$/.exec(field);
   if (level) {
     const name = levelsSent[Number(level[1])];

@@ -19,6 +19,7 @@ import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { analogueKinds, comparisonValueTypes, type FormFields, tagKinds } from '../alarm-rule-form.ts';
 import type { FormState } from '../form-state.ts';
+import { CurveFields, type CurveTemplate } from './alarm-rule-curve-fields.tsx';
 import { BacktestPanel } from './backtest-panel.tsx';
 import { ActionForm, Field, SelectField } from './forms.tsx';
 
@@ -27,6 +28,10 @@ export interface RulePlant {
   gateways: readonly { id: string; name: string; siteId: string }[];
   devices: readonly { id: string; name: string; siteId: string }[];
   tags: readonly { id: string; name: string; key: string; unit: string; deviceId: string }[];
+  /** The sites' derived tags (KPIs): a rule watches one like any tag (absent where none is offered). */
+  derivedTags?: readonly { id: string; name: string; siteId: string; key: string; unit: string }[];
+  /** The tenant's curve templates, for curve rules (absent where no curve rule is made). */
+  curves?: readonly CurveTemplate[];
 }
 /** The severities as select options, in the viewer's language. */
 function useSeverityOptions() {
@@ -34,25 +39,47 @@ function useSeverityOptions() {
   return alarmSeverities.map((s) => ({ value: s, label: a(`severities.${s}`) }));
 }
 
+/** The device choice that lists the site's derived tags (never a device id: those are UUIDs). */
+const DERIVED = 'derived';
+
 /** Site, then device (or gateway), then tag: each list narrowed by the choice before it. */
 function WatchedFields(props: { kind: AlarmRuleKind; plant: RulePlant; initial: FormFields }) {
   const a = useTranslations('alarmRules');
   const { plant, initial } = props;
+  // A site's derived tags (KPIs) are offered as one more "device" of the site, after its real ones.
+  const derivedTags = plant.derivedTags ?? [];
+  const initialDerived = derivedTags.find((t) => t.id === initial.tagId);
   const initialTag = plant.tags.find((t) => t.id === initial.tagId);
   const initialDevice = plant.devices.find((d) => d.id === (initial.deviceId ?? initialTag?.deviceId));
   const initialGateway = plant.gateways.find((g) => g.id === initial.gatewayId);
   const [siteId, setSiteId] = useState(
-    initialDevice?.siteId ?? initialGateway?.siteId ?? plant.sites[0]?.id ?? '',
+    initialDerived?.siteId ?? initialDevice?.siteId ?? initialGateway?.siteId ?? plant.sites[0]?.id ?? '',
   );
-  const devices = plant.devices.filter((d) => d.siteId === siteId);
-  const [deviceId, setDeviceId] = useState(initialDevice?.id ?? devices[0]?.id ?? '');
+  const commLoss = props.kind === 'commLoss';
+  const siteDerived = commLoss ? [] : derivedTags.filter((t) => t.siteId === siteId);
+  const devices = [
+    ...plant.devices.filter((d) => d.siteId === siteId),
+    ...(siteDerived.length > 0 ? [{ id: DERIVED, name: a('derivedDevice'), siteId }] : []),
+  ];
+  const [deviceId, setDeviceId] = useState(
+    initialDerived ? DERIVED : (initialDevice?.id ?? devices[0]?.id ?? ''),
+  );
   const [scope, setScope] = useState(initial.scope ?? 'device');
   const gateways = plant.gateways.filter((g) => g.siteId === siteId);
-  const tags = plant.tags.filter((t) => t.deviceId === deviceId);
-  const commLoss = props.kind === 'commLoss';
+  const siteDerivedTags = siteDerived.map((t) => ({ ...t, deviceId: DERIVED }));
+  const tags = deviceId === DERIVED ? siteDerivedTags : plant.tags.filter((t) => t.deviceId === deviceId);
+  // a curve's X may be any tag of the site (a flow meter on one PLC, the motor current on another)
+  const deviceName = new Map(devices.map((d) => [d.id, d.name]));
+  const siteTags = [...plant.tags, ...siteDerivedTags]
+    .filter((t) => deviceName.has(t.deviceId))
+    .map((t) => ({
+      value: t.id,
+      label: `${deviceName.get(t.deviceId)} › ${t.name} (${t.key}${t.unit ? `, ${t.unit}` : ''})`,
+    }));
   const chooseSite = (id: string) => {
     setSiteId(id);
-    setDeviceId(plant.devices.find((d) => d.siteId === id)?.id ?? '');
+    const hasDerived = !commLoss && derivedTags.some((t) => t.siteId === id);
+    setDeviceId(plant.devices.find((d) => d.siteId === id)?.id ?? (hasDerived ? DERIVED : ''));
   };
   return (
     <fieldset className="row">
@@ -95,7 +122,7 @@ function WatchedFields(props: { kind: AlarmRuleKind; plant: RulePlant; initial: 
         <SelectField
           key={`tag-${deviceId}`}
           name="tagId"
-          label={a('tag')}
+          label={a(props.kind === 'curve' ? 'yTag' : 'tag')}
           hint={tags.length === 0 ? a('noTagsHere') : undefined}
           defaultValue={initialTag?.deviceId === deviceId ? initialTag.id : tags[0]?.id}
           options={tags.map((t) => ({
@@ -104,6 +131,15 @@ function WatchedFields(props: { kind: AlarmRuleKind; plant: RulePlant; initial: 
           }))}
         />
       )}
+      {props.kind === 'curve' ? (
+        <SelectField
+          key={`x-${siteId}`}
+          name="xTagId"
+          label={a('xTag')}
+          defaultValue={initial.xTagId ?? siteTags[0]?.value}
+          options={siteTags}
+        />
+      ) : null}
     </fieldset>
   );
 }
@@ -181,7 +217,8 @@ function LimitFields({ initial }: { initial: FormFields }) {
 }
 
 /** The fields of one kind beside the severity (a limit stack has a severity per level instead). */
-function KindFields({ kind, initial }: { kind: AlarmRuleKind; initial: FormFields }) {
+function KindFields(props: { kind: AlarmRuleKind; initial: FormFields; curves: readonly CurveTemplate[] }) {
+  const { kind, initial } = props;
   const severityOptions = useSeverityOptions();
   const a = useTranslations('alarmRules');
   if (kind === 'limit') return <LimitFields initial={initial} />;
@@ -280,6 +317,7 @@ function KindFields({ kind, initial }: { kind: AlarmRuleKind; initial: FormField
           />
         </>
       ) : null}
+      {kind === 'curve' ? <CurveFields initial={initial} curves={props.curves} /> : null}
       {kind === 'commLoss' ? (
         <Field
           name="afterSeconds"
@@ -361,7 +399,7 @@ function AlarmRuleFields(props: {
       )}
       <Field name="name" label={t('config.name')} required defaultValue={initial.name} />
       <Field name="description" label={t('config.description')} defaultValue={initial.description} />
-      <KindFields kind={kind} initial={initial} />
+      <KindFields kind={kind} initial={initial} curves={props.plant.curves ?? []} />
       <fieldset className="row">
         <legend>{a('timing')}</legend>
         {analogueKinds.includes(kind) ? (

@@ -189,7 +189,13 @@ export function SelectField(props: {
   );
 }
 
-export function TextAreaField(props: { name: string; label: string; hint?: string; rows?: number }) {
+export function TextAreaField(props: {
+  name: string;
+  label: string;
+  hint?: string;
+  rows?: number;
+  defaultValue?: string;
+}) {
   const id = useId();
   const error = useFieldError(props.name);
   return (
@@ -199,6 +205,7 @@ export function TextAreaField(props: { name: string; label: string; hint?: strin
         id={id}
         name={props.name}
         rows={props.rows ?? 4}
+        defaultValue={props.defaultValue}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, props.hint, error)}
       />

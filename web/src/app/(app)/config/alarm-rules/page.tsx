@@ -29,7 +29,7 @@ export default async function AlarmRulesConfigPage() {
   const t = await getTranslations();
   const a = await getTranslations('alarmRules');
   const c = await getTranslations('config');
-  const unitOf = new Map(plant.tags.map((t) => [t.id, t.unit]));
+  const unitOf = new Map([...plant.tags, ...plant.derivedTags].map((t) => [t.id, t.unit]));
   const policyName = new Map(policies.map((p) => [p.id, p.name]));
   return (
     <ConfigPage title={a('title')} intro={a('intro')} engineer={engineer}>
