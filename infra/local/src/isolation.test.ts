@@ -28,6 +28,7 @@ interface TenantA {
     pushDevice: string;
     deviceKey: string;
     derivedTag: string;
+    curve: string;
     asset: string;
     assetModel: string;
   };
@@ -63,6 +64,12 @@ const weeklyReport = {
 const logoA =
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGM4IScHRAAIdwIJkXAbPAAAAABJRU5ErkJggg==';
 const logoB = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGOQz38NAAIqAXp4ksuCAAAAAElFTkSuQmCC';
+
+const curvePoints = [
+  [0, 40],
+  [50, 32],
+  [100, 20],
+];
 
 const hiLimit = {
   kind: 'limit',
@@ -270,6 +277,20 @@ const cases: Record<string, Case> = {
     kind: 'foreign-id',
     request: (a) => ({ path: `/v1/alarm-kpis?siteId=${a.site}&from=${day.from}&to=${day.to}` }),
   },
+  listAlarmCurves: { kind: 'own-data', request: { path: '/v1/alarm-curves' } },
+  createAlarmCurve: {
+    kind: 'own-data',
+    request: {
+      path: '/v1/alarm-curves',
+      body: { name: 'B pump', xUnit: 'L/s', yUnit: 'm', points: curvePoints },
+    },
+  },
+  getAlarmCurve: { kind: 'foreign-id', request: (a) => ({ path: `/v1/alarm-curves/${a.curve}` }) },
+  updateAlarmCurve: {
+    kind: 'foreign-id',
+    request: (a) => ({ path: `/v1/alarm-curves/${a.curve}`, body: { name: 'stolen' } }),
+  },
+  deleteAlarmCurve: { kind: 'foreign-id', request: (a) => ({ path: `/v1/alarm-curves/${a.curve}` }) },
   ingestHttp: {
     kind: 'public',
     why: "the device key decides the tenant and the device; http-ingest.test.ts tries B's key on A's tenant",
@@ -676,6 +697,7 @@ describe('tenant isolation on every route', () => {
       devices: await get('/v1/devices'),
       tags: await get('/v1/tags'),
       derivedTags: await get('/v1/derived-tags'),
+      alarmCurves: await get('/v1/alarm-curves'),
       alarmRules: await get('/v1/alarm-rules'),
       alarms: await get('/v1/alarms?status=all'),
       reports: await get('/v1/reports'),
@@ -769,6 +791,13 @@ describe('tenant isolation on every route', () => {
         body: { siteId: site.id, key: 'temp-f', name: 'A temp °F', formula: '${plc-a:temp} * 1.8 + 32' },
       })
     ).body;
+    const curve = (
+      await api.call('POST', '/v1/alarm-curves', {
+        token: t,
+        body: { name: 'A pump', xUnit: 'L/s', yUnit: 'm', points: curvePoints },
+      })
+    ).body;
+    expect(curve.id).toBeTypeOf('string');
     const contact = (
       await api.call('POST', '/v1/contacts', {
         token: t,
@@ -850,6 +879,7 @@ describe('tenant isolation on every route', () => {
         pushDevice: pushDevice.id,
         deviceKey: deviceKey.id,
         derivedTag: derivedTag.id,
+        curve: curve.id,
         asset: asset.id,
         assetModel: assetModel.id,
       },
