@@ -438,7 +438,7 @@ describe('a control-room operator', () => {
         await logIn(other.page, e2e.web, DEMO.email, DEMO.password);
         expect((await api.put('/v1/me/preferences', { language: variant.language })).status).toBe(200);
         await other.page.goto(`${e2e.web.url}/assets/${pump.id}`);
-        await other.page.getByRole('heading', { level: 2, name: variant.heading }).waitFor();
+        await other.page.getByRole('heading', { level: 2, name: variant.heading, exact: true }).waitFor();
         if (variant.phone) {
           const sideways = await other.page.evaluate(
             () => document.documentElement.scrollWidth - window.innerWidth,
