@@ -1,17 +1,19 @@
 // The one test that bundles with esbuild for real; every other test file skips bundling.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PlantwatchFunction } from '../src/house-function.ts';
 
+const outdir = mkdtempSync(join(tmpdir(), 'plantwatch-cdk-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 const app = new App({
-  outdir: mkdtempSync(join(tmpdir(), 'plantwatch-cdk-')),
+  outdir,
   context: { 'aws:cdk:enable-asset-metadata': true },
 });
 const stack = new Stack(app, 'HouseFunction');

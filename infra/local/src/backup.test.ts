@@ -43,9 +43,13 @@ describe('backup and restore of the local runtime', () => {
     timeout: 240_000,
   }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-backup-data-'));
-    const restoredDir = join(await mkdtemp(join(tmpdir(), 'plantwatch-restore-')), 'data');
-    const backupFile = join(await mkdtemp(join(tmpdir(), 'plantwatch-backup-file-')), 'night.pwbackup');
+    const restoredParent = await mkdtemp(join(tmpdir(), 'plantwatch-restore-'));
+    const restoredDir = join(restoredParent, 'data');
+    const backupParent = await mkdtemp(join(tmpdir(), 'plantwatch-backup-file-'));
+    const backupFile = join(backupParent, 'night.pwbackup');
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    cleanups.push(() => rm(restoredParent, { recursive: true, force: true }));
+    cleanups.push(() => rm(backupParent, { recursive: true, force: true }));
     const api = await runtimeIn(dataDir);
     const owner = await api.signUp('backup');
     const { token } = owner;
