@@ -8,15 +8,17 @@ import {
   type HomePin,
   InvalidInputError,
 } from '@plantwatch/shared';
+import type { DerivedTagRepositories } from '../derived-tags/ports.ts';
 import type { PlantRepositories, TagTelemetryRef } from '../plant/ports.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
-import type { Principal } from '../platform/principal.ts';
+import { canSeeSite, type Principal } from '../platform/principal.ts';
+import { derivedRef } from '../telemetry/telemetry.ts';
 import type { LayoutRepositories } from './ports.ts';
 
 /** The ports the home layout runs on. */
 export interface LayoutDeps {
-  store: TenantStore<LayoutRepositories & Pick<PlantRepositories, 'tags'>>;
+  store: TenantStore<LayoutRepositories & Pick<PlantRepositories, 'tags'> & DerivedTagRepositories>;
   clock: Clock;
 }
 
@@ -28,6 +30,22 @@ function userOf(principal: Principal): string {
 }
 
 const tagIdsOf = (pin: HomePin) => (pin.kind === 'tag' ? [pin.tagId] : pin.tagIds);
+
+/** The pinned tags the user may see; a derived tag (ADR 0053) is pinned by id like a tag. */
+async function pinnedRefs(
+  repos: Pick<PlantRepositories, 'tags'> & DerivedTagRepositories,
+  principal: Principal,
+  tagIds: readonly string[],
+): Promise<TagTelemetryRef[]> {
+  if (tagIds.length === 0) return [];
+  const refs = await repos.tags.telemetryRefs({ tagIds, scope: principal.siteIds });
+  for (const id of tagIds) {
+    if (refs.some((ref) => ref.tagId === id)) continue;
+    const derived = await repos.derivedTags.get(id);
+    if (derived && canSeeSite(principal, derived.siteId)) refs.push(derivedRef(derived));
+  }
+  return refs;
+}
 
 /** The pins as far as `visible` allows: a tag pin goes, a chart keeps its visible tags (or goes). */
 function visiblePins(pins: readonly HomePin[], visible: ReadonlySet<string>): HomePin[] {
@@ -61,9 +79,7 @@ export async function getHomeLayout(deps: LayoutDeps, principal: Principal): Pro
   return deps.store.inTenant(principal.tenantId, async (repos) => {
     const stored = await repos.homeLayouts.get(userId);
     if (!stored) return { pins: [], tags: [], updatedAt: null };
-    const tagIds = [...new Set(stored.pins.flatMap(tagIdsOf))];
-    const refs =
-      tagIds.length === 0 ? [] : await repos.tags.telemetryRefs({ tagIds, scope: principal.siteIds });
+    const refs = await pinnedRefs(repos, principal, [...new Set(stored.pins.flatMap(tagIdsOf))]);
     const pins = visiblePins(stored.pins, new Set(refs.map((ref) => ref.tagId)));
     return describe(pins, refs, stored.updatedAt);
   });
@@ -86,9 +102,7 @@ export async function putHomeLayout(
     seenTagPins.add(pin.tagId);
   });
   return deps.store.inTenant(principal.tenantId, async (repos) => {
-    const tagIds = [...new Set(input.pins.flatMap(tagIdsOf))];
-    const refs =
-      tagIds.length === 0 ? [] : await repos.tags.telemetryRefs({ tagIds, scope: principal.siteIds });
+    const refs = await pinnedRefs(repos, principal, [...new Set(input.pins.flatMap(tagIdsOf))]);
     const visible = new Set(refs.map((ref) => ref.tagId));
     // Another tenant's tag, a tag outside the user's sites and a deleted tag look the same: unknown.
     input.pins.forEach((pin, index) => {

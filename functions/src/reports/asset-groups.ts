@@ -5,6 +5,7 @@
 import type { TagTelemetryRef } from '../plant/ports.ts';
 import type { SiteScope } from '../platform/database/tenant-store.ts';
 import type { ReportStoreRepositories, StoredReport } from './ports.ts';
+import { refsOfIds } from './tags-in-scope.ts';
 
 export interface ReportAssetGroup {
   id: string;
@@ -26,7 +27,8 @@ export async function assetGroupsInScope(
     const tagIds = [
       ...new Set(subtree.assets.flatMap((a) => a.measurements.flatMap((m) => (m.tagId ? [m.tagId] : [])))),
     ];
-    const refs = tagIds.length === 0 ? [] : await repos.tags.telemetryRefs({ tagIds, scope: scope ?? null });
+    // a measurement bound to a derived tag (ADR 0044) reads it as a tag
+    const refs = await refsOfIds(repos, tagIds, scope ?? null);
     const refOf = new Map(refs.map((ref) => [ref.tagId, ref]));
     for (const asset of subtree.assets) {
       // two named assets, one under the other: each asset once

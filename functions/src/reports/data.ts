@@ -16,6 +16,7 @@ import type { TelemetryStore } from '../telemetry/ports.ts';
 import { assetGroupsInScope } from './asset-groups.ts';
 import type { CoveredPeriod } from './period.ts';
 import type { ReportStoreRepositories, StoredReport } from './ports.ts';
+import { DERIVED_GROUP_NAME, isDerivedRef, tagsInScope } from './tags-in-scope.ts';
 import { localParts, startOfLocalDay } from './zone.ts';
 
 const HOUR_MS = 3_600_000;
@@ -96,23 +97,6 @@ export interface ReportDataPorts {
 }
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-
-/** The owner's sites narrowed further by what the report itself names. */
-async function tagsInScope(
-  repos: ReportStoreRepositories,
-  report: StoredReport,
-  scope: SiteScope,
-): Promise<TagTelemetryRef[]> {
-  const found = new Map<string, TagTelemetryRef>();
-  const add = (refs: TagTelemetryRef[]) => {
-    for (const ref of refs) found.set(ref.tagId, ref);
-  };
-  for (const siteId of report.scope.siteIds) add(await repos.tags.telemetryRefs({ siteId, scope }));
-  for (const deviceId of report.scope.deviceIds) add(await repos.tags.telemetryRefs({ deviceId, scope }));
-  if (report.scope.tagIds.length > 0)
-    add(await repos.tags.telemetryRefs({ tagIds: report.scope.tagIds, scope }));
-  return [...found.values()];
-}
 
 function severityOf(rule: AlarmRule | undefined, alarmKey: string | null): AlarmSeverity {
   if (!rule) return 'medium';
@@ -410,15 +394,17 @@ export async function collectReportData(
   };
   const devices = new Map<string, ReportDevice>();
   for (const ref of gathered.refs) {
-    let device = devices.get(ref.deviceId);
+    // a site's derived tags share one group, under the site (their telemetry "device" is the site)
+    const groupId = isDerivedRef(ref) ? `${ref.siteId}/derived` : ref.deviceId;
+    let device = devices.get(groupId);
     if (!device) {
       device = {
-        id: ref.deviceId,
-        name: deviceInfo.get(ref.deviceId)?.name ?? ref.deviceKey,
+        id: groupId,
+        name: isDerivedRef(ref) ? DERIVED_GROUP_NAME : (deviceInfo.get(ref.deviceId)?.name ?? ref.deviceKey),
         siteName: siteName.get(ref.siteId) ?? '',
         tags: [],
       };
-      devices.set(ref.deviceId, device);
+      devices.set(groupId, device);
     }
     device.tags.push(reportTag(ref, tagInfo.get(ref.tagId)?.name ?? ref.name, ref.unit));
   }

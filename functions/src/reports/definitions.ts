@@ -113,7 +113,8 @@ async function scopeSites(
     sites.add(device.siteId);
   }
   for (const tagId of scope.tagIds) {
-    const tag = await repos.tags.get(tagId);
+    // a derived tag is named by id like a tag (ADR 0053)
+    const tag = (await repos.tags.get(tagId)) ?? (await repos.derivedTags.get(tagId));
     if (!tag || !canSeeSite(principal, tag.siteId)) throw new NotFoundError(`tag ${tagId} not found`);
     sites.add(tag.siteId);
   }

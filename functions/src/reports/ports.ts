@@ -11,6 +11,7 @@ import type {
 import type { AccountRepositories } from '../accounts/ports.ts';
 import type { AlarmKpiRepositories } from '../alarms/kpi-ports.ts';
 import type { AlarmRepositories } from '../alarms/ports.ts';
+import type { DerivedTagRepositories } from '../derived-tags/ports.ts';
 import type { NotifyRepositories } from '../notify/repositories.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
 import type { AssetSubtreeRepositories } from '../telemetry/ports.ts';
@@ -170,6 +171,7 @@ export type ReportStoreRepositories = ReportRepositories &
   LogoRepositories &
   Pick<AccountRepositories, 'tenant' | 'users'> &
   Pick<PlantRepositories, 'sites' | 'devices' | 'tags'> &
+  DerivedTagRepositories &
   Pick<AlarmRepositories, 'alarmRules'> &
   AlarmKpiRepositories &
   Pick<NotifyRepositories, 'notifications'> &

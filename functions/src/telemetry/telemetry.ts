@@ -93,7 +93,9 @@ async function resolveTags(
 }
 
 /** A derived tag as telemetry names it: its samples sit under its site (ADR 0039). */
-function derivedRef(derived: Pick<DerivedTag, 'id' | 'key' | 'name' | 'unit' | 'siteId'>): TagTelemetryRef {
+export function derivedRef(
+  derived: Pick<DerivedTag, 'id' | 'key' | 'name' | 'unit' | 'siteId'>,
+): TagTelemetryRef {
   return {
     tagId: derived.id,
     tagKey: derived.key,

@@ -1,6 +1,7 @@
 // Home layouts through the HTTP API on the local runtime (issue #6, ADR 0019): a user saves pins and
 // reads them back in order, bad pins are refused naming the entry, pins outside the user's sites or of
-// deleted tags drop out, a deleted user's layout goes with them, and each user sees only their own.
+// deleted tags drop out, a derived tag is pinned like a tag, a deleted user's layout goes with them,
+// and each user sees only their own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './testing/harness.ts';
 
@@ -166,6 +167,37 @@ describe('home layout API', () => {
       (repos) => repos.homeLayouts.get(user.userId),
     );
     expect(rows).toBeNull();
+  });
+
+  it('pins a chart with a derived tag of a site like a tag, and refuses it to a user of another site', async () => {
+    const derived = await api.call('POST', '/v1/derived-tags', {
+      token: owner.token,
+      body: {
+        siteId: siteIds.north,
+        key: 'level_cm',
+        name: 'Level in cm',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a formula's reference, not a template
+        formula: '${plc:level} * 100',
+        unit: 'cm',
+      },
+    });
+    expect(derived.status).toBe(201);
+    const viewer = await invite('viewer', null);
+    const pins = [{ kind: 'chart', tagIds: [tagIds.north, derived.body.id], range: '24h' }];
+    const saved = await save(viewer.token, pins);
+    expect(saved.status).toBe(200);
+    const read = await layout(viewer.token);
+    expect(read.body.pins).toEqual(pins);
+    expect(read.body.tags.find((t: { id: string }) => t.id === derived.body.id)).toMatchObject({
+      name: 'Level in cm',
+      unit: 'cm',
+      siteId: siteIds.north,
+    });
+
+    const south = await invite('operator', [siteIds.south]);
+    const refused = await save(south.token, [{ kind: 'chart', tagIds: [derived.body.id], range: '1h' }]);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toContain(`pins.0.tagIds.0: tag ${derived.body.id} not found`);
   });
 
   it('gives an API key no layout of its own', async () => {
