@@ -12,6 +12,7 @@ import {
   reportFieldErrors,
   reportFormDefaults,
   reportFormValues,
+  reportScopeTree,
   scheduleInWords,
 } from './report-form.ts';
 
@@ -260,5 +261,50 @@ describe('scheduleInWords', () => {
     [{ kind: 'cron', expression: '0 6 * * 1' }, 'cron 0 6 * * 1'],
   ] as const)('says %o as "%s"', (schedule, words) => {
     expect(scheduleInWords(schedule, t)).toBe(words);
+  });
+});
+
+describe('the scope picker', () => {
+  const id = (n: number) => `0193a3b0-0000-7000-8000-${String(n).padStart(12, '0')}`;
+  const plant = {
+    sites: [
+      { id: id(1), name: 'North' },
+      { id: id(2), name: 'South' },
+    ],
+    gateways: [],
+    devices: [{ id: id(3), name: 'PLC 1', siteId: id(1) }],
+    tags: [{ id: id(4), name: 'Outflow', key: 'flow_out', unit: 'L/s', deviceId: id(3) }],
+    derivedTags: [
+      { id: id(5), name: 'Main flow balance', key: 'main_balance', unit: 'L/s', siteId: id(1) },
+      { id: id(6), name: 'Specific energy', key: 'kwh_per_m3', unit: 'kWh/m3', siteId: id(2) },
+    ],
+  };
+
+  it('lists each site’s devices with their tags, then its derived tags', () => {
+    expect(
+      reportScopeTree(plant).map(({ site, devices, derivedTags }) => [
+        site.name,
+        devices.map(({ device, tags }) => [device.name, tags.map((tag) => tag.key)]),
+        derivedTags.map((tag) => tag.key),
+      ]),
+    ).toEqual([
+      ['North', [['PLC 1', ['flow_out']]], ['main_balance']],
+      ['South', [], ['kwh_per_m3']],
+    ]);
+  });
+
+  it('sends a ticked derived tag among the scope’s tags, as the API takes it', () => {
+    const values = reportFormValues(
+      form([
+        ...base.filter(([name]) => !name.startsWith('scope.')),
+        ['scope.tagIds', id(5)],
+        ['schedule.kind', 'daily'],
+        ['schedule.at', '06:00'],
+      ]),
+    );
+    const { body, fieldErrors } = reportBody(values, 'Europe/Berlin', t);
+    expect(fieldErrors).toEqual({});
+    expect(body.scope).toEqual({ siteIds: [], deviceIds: [], tagIds: [id(5)], assetIds: [] });
+    expect(createReportScheduleSchema.safeParse(body).success).toBe(true);
   });
 });

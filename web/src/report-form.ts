@@ -9,6 +9,7 @@ import {
   type ReportScheduleTiming,
   relativePeriods,
 } from '@plantwatch/shared';
+import type { RulePlant } from './components/alarm-rule-form.tsx';
 import type { Translator } from './i18n/translator.ts';
 
 export const reportListFields = [
@@ -204,3 +205,23 @@ export const periodInWords = (period: ReportSchedule['period'], t: Translator): 
   typeof period === 'string' ? t(`reports.periodWords.${period}`) : t('reports.customPeriod');
 
 export const periodChoices = [...relativePeriods, 'custom'] as const;
+
+/** One site of the scope picker: its devices with their tags, then its derived tags (ADR 0053). */
+export interface ScopeSite {
+  site: RulePlant['sites'][number];
+  devices: { device: RulePlant['devices'][number]; tags: RulePlant['tags'][number][] }[];
+  derivedTags: NonNullable<RulePlant['derivedTags']>[number][];
+}
+
+/**
+ * What a report may cover, site by site. A derived tag is ticked as one of `scope.tagIds`: the API
+ * takes its id there like a tag's.
+ */
+export const reportScopeTree = (plant: RulePlant): ScopeSite[] =>
+  plant.sites.map((site) => ({
+    site,
+    devices: plant.devices
+      .filter((device) => device.siteId === site.id)
+      .map((device) => ({ device, tags: plant.tags.filter((tag) => tag.deviceId === device.id) })),
+    derivedTags: (plant.derivedTags ?? []).filter((tag) => tag.siteId === site.id),
+  }));

@@ -13,7 +13,7 @@ import { useLocale, useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
 import type { FormState } from '../form-state.ts';
 import { weekdayNames } from '../i18n/weekdays.ts';
-import { periodChoices, type ReportFormValues } from '../report-form.ts';
+import { periodChoices, type ReportFormValues, reportScopeTree } from '../report-form.ts';
 import type { RulePlant } from './alarm-rule-form.tsx';
 import { ActionForm, Field, SelectField } from './forms.tsx';
 
@@ -82,24 +82,30 @@ function ScopeFields(props: { plant: RulePlant; values: ReportFormValues; error?
         <input key={assetId} type="hidden" name="scope.assetIds" value={assetId} />
       ))}
       <ul className="scope-tree">
-        {plant.sites.map((site) => (
+        {reportScopeTree(plant).map(({ site, devices, derivedTags }) => (
           <li key={site.id}>
             {box('scope.siteIds', site.id, r('wholeSite', { site: site.name }))}
             <ul>
-              {plant.devices
-                .filter((device) => device.siteId === site.id)
-                .map((device) => (
-                  <li key={device.id}>
-                    {box('scope.deviceIds', device.id, device.name)}
-                    <ul>
-                      {plant.tags
-                        .filter((tag) => tag.deviceId === device.id)
-                        .map((tag) => (
-                          <li key={tag.id}>{box('scope.tagIds', tag.id, `${tag.name} (${tag.key})`)}</li>
-                        ))}
-                    </ul>
-                  </li>
-                ))}
+              {devices.map(({ device, tags }) => (
+                <li key={device.id}>
+                  {box('scope.deviceIds', device.id, device.name)}
+                  <ul>
+                    {tags.map((tag) => (
+                      <li key={tag.id}>{box('scope.tagIds', tag.id, `${tag.name} (${tag.key})`)}</li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+              {derivedTags.length > 0 ? (
+                <li className="scope-derived">
+                  <span>{r('derivedTagsOf', { site: site.name })}</span>
+                  <ul>
+                    {derivedTags.map((tag) => (
+                      <li key={tag.id}>{box('scope.tagIds', tag.id, `${tag.name} (${tag.key})`)}</li>
+                    ))}
+                  </ul>
+                </li>
+              ) : null}
             </ul>
           </li>
         ))}

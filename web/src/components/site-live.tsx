@@ -167,6 +167,72 @@ export function LiveValueCells(props: { value: LatestValue | undefined; unit: st
   );
 }
 
+/** A table of tags with their live values, each pinnable to the home page where pins are offered. */
+function TagTable(props: {
+  tags: DashboardTag[];
+  addressHeading: string;
+  values: ReadonlyMap<string, LatestValue>;
+  now: number;
+  pinned: ReadonlySet<string> | undefined;
+  setPinned: (change: (current: Set<string>) => Set<string>) => void;
+}) {
+  const t = useTranslations();
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('site.columns.tag')}</th>
+            <th scope="col" className="wide-only">
+              {props.addressHeading}
+            </th>
+            <th scope="col" className="num">
+              {t('site.columns.value')}
+            </th>
+            <th scope="col">{t('site.columns.quality')}</th>
+            <th scope="col">{t('site.columns.updated')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.tags.map((tag) => (
+            <tr key={tag.id} data-tag={tag.key}>
+              <th scope="row">
+                {tag.name}
+                {props.pinned ? (
+                  <>
+                    {' '}
+                    <PinButton
+                      pin={{ kind: 'tag', tagId: tag.id }}
+                      pinned={props.pinned.has(tag.id)}
+                      label={{
+                        pin: t('pin.pinTagLabel', { name: tag.name }),
+                        unpin: t('pin.unpinTagLabel', { name: tag.name }),
+                      }}
+                      text={{ pin: t('pin.pinTag'), unpin: t('pin.unpinTag') }}
+                      onChange={(on) =>
+                        props.setPinned((current) => {
+                          const next = new Set(current);
+                          if (on) next.add(tag.id);
+                          else next.delete(tag.id);
+                          return next;
+                        })
+                      }
+                    />
+                  </>
+                ) : null}
+              </th>
+              <td className="wide-only">
+                <code>{tag.address}</code>
+              </td>
+              <LiveValueCells value={props.values.get(tag.id)} unit={tag.unit} now={props.now} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function SiteLive(props: {
   siteId: string;
   gateways: DashboardGateway[];
@@ -174,6 +240,8 @@ export function SiteLive(props: {
   canAcknowledge: boolean;
   /** The viewer's pinned tags; with it, each tag row has a pin button for the home page. */
   pinnedTagIds?: readonly string[];
+  /** The site's derived tags (ADR 0053), their formulas in the address column. */
+  derivedTags?: DashboardTag[];
   /** How often values are asked for where push does not get through. */
   fallbackPollMs: number;
 }) {
@@ -193,6 +261,7 @@ export function SiteLive(props: {
   const suppressed = all.length - alarms.length;
   const worstUnacked = worstOf(alarms.filter(isAnnunciated).map((alarm) => alarm.severity));
   const [pinned, setPinned] = useState(() => new Set(props.pinnedTagIds ?? []));
+  const tableProps = { values, now, pinned: props.pinnedTagIds ? pinned : undefined, setPinned };
   return (
     <div className="dashboard">
       <section className="dashboard-values" aria-labelledby="live-heading">
@@ -228,63 +297,19 @@ export function SiteLive(props: {
                 {device.tags.length === 0 ? (
                   <p>{t('site.noTags')}</p>
                 ) : (
-                  <div className="table-wrap">
-                    <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t('site.columns.tag')}</th>
-                          <th scope="col" className="wide-only">
-                            {t('site.columns.address')}
-                          </th>
-                          <th scope="col" className="num">
-                            {t('site.columns.value')}
-                          </th>
-                          <th scope="col">{t('site.columns.quality')}</th>
-                          <th scope="col">{t('site.columns.updated')}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {device.tags.map((tag) => (
-                          <tr key={tag.id} data-tag={tag.key}>
-                            <th scope="row">
-                              {tag.name}
-                              {props.pinnedTagIds ? (
-                                <>
-                                  {' '}
-                                  <PinButton
-                                    pin={{ kind: 'tag', tagId: tag.id }}
-                                    pinned={pinned.has(tag.id)}
-                                    label={{
-                                      pin: t('pin.pinTagLabel', { name: tag.name }),
-                                      unpin: t('pin.unpinTagLabel', { name: tag.name }),
-                                    }}
-                                    text={{ pin: t('pin.pinTag'), unpin: t('pin.unpinTag') }}
-                                    onChange={(on) =>
-                                      setPinned((current) => {
-                                        const next = new Set(current);
-                                        if (on) next.add(tag.id);
-                                        else next.delete(tag.id);
-                                        return next;
-                                      })
-                                    }
-                                  />
-                                </>
-                              ) : null}
-                            </th>
-                            <td className="wide-only">
-                              <code>{tag.address}</code>
-                            </td>
-                            <LiveValueCells value={values.get(tag.id)} unit={tag.unit} now={now} />
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <TagTable {...tableProps} tags={device.tags} addressHeading={t('site.columns.address')} />
                 )}
               </section>
             ))}
           </section>
         ))}
+        {props.derivedTags && props.derivedTags.length > 0 ? (
+          <section className="card" aria-labelledby="derived-tags-heading">
+            <h3 id="derived-tags-heading">{t('site.derivedTags')}</h3>
+            <p className="muted">{t('site.derivedTagsHint')}</p>
+            <TagTable {...tableProps} tags={props.derivedTags} addressHeading={t('site.columns.formula')} />
+          </section>
+        ) : null}
       </section>
       <section className="dashboard-alarms" aria-labelledby="site-alarms-heading">
         <h2 id="site-alarms-heading">{t('site.alarmsHeading')}</h2>

@@ -29,6 +29,8 @@ export interface TrendTag {
   id: string;
   name: string;
   unit: string;
+  /** A derived tag's key (ADR 0053): offered in a group of its own, after the tags. */
+  derivedKey?: string;
 }
 
 const MAX_TAGS = 8;
@@ -211,52 +213,66 @@ export function TrendPanel({
   }
 
   const hasData = load.status === 'ok' && load.series.series.some((s) => s.buckets.length > 0);
+  // One tag's checkbox, and how it is read per interval once it is on the chart.
+  const tagChoice = (tag: TrendTag) => {
+    const on = selected.includes(tag.id);
+    const unit = readings.get(tag.id)?.unit ?? tag.unit;
+    return (
+      <span key={tag.id} className="trend-tag">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={on}
+            disabled={!on && selected.length >= MAX_TAGS}
+            onChange={(event) =>
+              setSelected((current) =>
+                event.target.checked ? [...current, tag.id] : current.filter((id) => id !== tag.id),
+              )
+            }
+          />{' '}
+          {tag.name}
+          {unit ? <span className="muted"> ({unit})</span> : null}
+          {tag.derivedKey !== undefined ? (
+            <>
+              {' '}
+              <code className="muted">{tag.derivedKey}</code>
+            </>
+          ) : null}
+        </label>
+        {on ? (
+          <select
+            aria-label={t('trend.aggregateOf', { name: tag.name })}
+            value={aggregateOf[tag.id] ?? 'avg'}
+            onChange={(event) =>
+              setAggregateOf((current) => ({
+                ...current,
+                [tag.id]: event.target.value as TrendAggregate,
+              }))
+            }
+          >
+            {trendAggregates.map((aggregate) => (
+              <option key={aggregate} value={aggregate}>
+                {t(`trend.aggregates.${aggregate}`)}
+              </option>
+            ))}
+          </select>
+        ) : null}
+      </span>
+    );
+  };
   return (
     <section className="trend" aria-labelledby={headingId}>
       <h2 id={headingId}>{title}</h2>
       <div className="trend-controls">
         <fieldset className="trend-tags">
           <legend>{t('trend.tags')}</legend>
-          {tags.map((tag) => {
-            const on = selected.includes(tag.id);
-            const unit = readings.get(tag.id)?.unit ?? tag.unit;
-            return (
-              <span key={tag.id} className="trend-tag">
-                <label className="check">
-                  <input
-                    type="checkbox"
-                    checked={on}
-                    disabled={!on && selected.length >= MAX_TAGS}
-                    onChange={(event) =>
-                      setSelected((current) =>
-                        event.target.checked ? [...current, tag.id] : current.filter((id) => id !== tag.id),
-                      )
-                    }
-                  />{' '}
-                  {tag.name}
-                  {unit ? <span className="muted"> ({unit})</span> : null}
-                </label>
-                {on ? (
-                  <select
-                    aria-label={t('trend.aggregateOf', { name: tag.name })}
-                    value={aggregateOf[tag.id] ?? 'avg'}
-                    onChange={(event) =>
-                      setAggregateOf((current) => ({
-                        ...current,
-                        [tag.id]: event.target.value as TrendAggregate,
-                      }))
-                    }
-                  >
-                    {trendAggregates.map((aggregate) => (
-                      <option key={aggregate} value={aggregate}>
-                        {t(`trend.aggregates.${aggregate}`)}
-                      </option>
-                    ))}
-                  </select>
-                ) : null}
-              </span>
-            );
-          })}
+          {tags.filter((tag) => tag.derivedKey === undefined).map(tagChoice)}
+          {tags.some((tag) => tag.derivedKey !== undefined) ? (
+            <fieldset className="trend-tags trend-derived">
+              <legend>{t('trend.derivedTags')}</legend>
+              {tags.filter((tag) => tag.derivedKey !== undefined).map(tagChoice)}
+            </fieldset>
+          ) : null}
         </fieldset>
         <div className="trend-buttons">
           <label htmlFor={`${headingId}-range`}>{t('trend.range')}</label>

@@ -49,23 +49,3 @@ export async function rulePlant(): Promise<RuleWatchables> {
     })),
   };
 }
-
-/**
- * What a rule watches, in words: "Site › Device › Tag", "Site › Derived tag" (a site KPI has no
- * device), or the device or gateway for comm loss.
- */
-export function watchedBy(rule: AlarmRule, plant: RulePlant & Partial<RuleWatchables>): string {
-  const site = plant.sites.find((s) => s.id === rule.siteId)?.name ?? '';
-  if (rule.kind === 'commLoss') {
-    const what =
-      rule.deviceId !== null
-        ? plant.devices.find((d) => d.id === rule.deviceId)?.name
-        : plant.gateways.find((g) => g.id === rule.gatewayId)?.name;
-    return `${site} › ${what ?? ''}`;
-  }
-  const tag = plant.tags.find((t) => t.id === rule.tagId);
-  const derived = tag ? undefined : plant.derivedTags?.find((t) => t.id === rule.tagId);
-  if (derived) return `${site} › ${derived.name}`;
-  const device = plant.devices.find((d) => d.id === tag?.deviceId);
-  return `${site} › ${device?.name ?? ''} › ${tag?.name ?? ''}`;
-}

@@ -116,6 +116,7 @@ export const configure = {
     },
     kindFixed: 'The kind and what the rule watches are fixed; make a new rule to change them.',
     watches: 'Watches',
+    watchesCurve: '{y} (Y) against {x} (X)',
     condition: 'Condition',
     status: 'Status',
     on: 'On',

@@ -60,10 +60,13 @@ export const monitor = {
     addGateway: 'Add a gateway',
     noDevices: 'No devices on this gateway yet.',
     noTags: 'No tags on this device yet.',
+    derivedTags: 'Derived tags',
+    derivedTagsHint: 'Computed by the site from a formula over its tags.',
     columns: {
       tag: 'Tag',
       key: 'Key',
       address: 'Address',
+      formula: 'Formula',
       value: 'Value',
       unit: 'Unit',
       quality: 'Quality',
@@ -238,6 +241,7 @@ export const monitor = {
   },
   trend: {
     heading: 'Trend',
+    derivedTags: 'Derived tags',
     tags: 'Tags on the chart',
     range: 'Range',
     ranges: {

@@ -146,6 +146,7 @@ export const settings = {
     scope: 'Covers (only what you can see is listed)',
     scopeHint: 'Tick whole sites, or single devices or tags.',
     wholeSite: 'All of {site}',
+    derivedTagsOf: 'Derived tags of {site}',
     period: 'Period',
     periods: {
       'last-day': 'The day before the run',

@@ -120,6 +120,7 @@ export const configure: MessagesOf<'config' | 'alarmRules' | 'wizard'> = {
     },
     kindFixed: 'El tipo y lo que vigila la regla son fijos; cree una regla nueva para cambiarlos.',
     watches: 'Vigila',
+    watchesCurve: '{y} (Y) frente a {x} (X)',
     condition: 'Condición',
     status: 'Estado',
     on: 'Activa',

@@ -66,10 +66,13 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
     addGateway: 'Añadir una pasarela',
     noDevices: 'Todavía no hay dispositivos en esta pasarela.',
     noTags: 'Todavía no hay etiquetas en este dispositivo.',
+    derivedTags: 'Tags derivados',
+    derivedTagsHint: 'Calculados por la instalación con una fórmula sobre sus etiquetas.',
     columns: {
       tag: 'Etiqueta',
       key: 'Clave',
       address: 'Dirección',
+      formula: 'Fórmula',
       value: 'Valor',
       unit: 'Unidad',
       quality: 'Calidad',
@@ -245,6 +248,7 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
   },
   trend: {
     heading: 'Tendencia',
+    derivedTags: 'Tags derivados',
     tags: 'Etiquetas en el gráfico',
     range: 'Intervalo',
     ranges: {

@@ -153,6 +153,7 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       scope: 'Cubre (solo aparece lo que usted puede ver)',
       scopeHint: 'Marque instalaciones completas, o dispositivos o etiquetas sueltos.',
       wholeSite: 'Todo {site}',
+      derivedTagsOf: 'Tags derivados de {site}',
       period: 'Periodo',
       periods: {
         'last-day': 'El día anterior a la ejecución',

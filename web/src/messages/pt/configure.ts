@@ -120,6 +120,7 @@ export const configure: MessagesOf<'config' | 'alarmRules' | 'wizard'> = {
     },
     kindFixed: 'O tipo e o que a regra observa são fixos; crie uma nova regra para mudá-los.',
     watches: 'Observa',
+    watchesCurve: '{y} (Y) contra {x} (X)',
     condition: 'Condição',
     status: 'Situação',
     on: 'Ligada',

@@ -65,10 +65,13 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
     addGateway: 'Adicionar um gateway',
     noDevices: 'Nenhum dispositivo neste gateway ainda.',
     noTags: 'Nenhuma tag neste dispositivo ainda.',
+    derivedTags: 'Tags derivadas',
+    derivedTagsHint: 'Calculadas pelo local por uma fórmula sobre suas tags.',
     columns: {
       tag: 'Tag',
       key: 'Chave',
       address: 'Endereço',
+      formula: 'Fórmula',
       value: 'Valor',
       unit: 'Unidade',
       quality: 'Qualidade',
@@ -245,6 +248,7 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
   },
   trend: {
     heading: 'Tendência',
+    derivedTags: 'Tags derivadas',
     tags: 'Tags no gráfico',
     range: 'Período',
     ranges: {

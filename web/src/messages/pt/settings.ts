@@ -152,6 +152,7 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       scope: 'Cobre (só o que você pode ver está listado)',
       scopeHint: 'Marque locais inteiros, ou dispositivos ou tags avulsos.',
       wholeSite: 'Todo o {site}',
+      derivedTagsOf: 'Tags derivadas de {site}',
       period: 'Período',
       periods: {
         'last-day': 'O dia anterior à execução',

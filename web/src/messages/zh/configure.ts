@@ -117,6 +117,7 @@ export const configure: MessagesOf<'config' | 'alarmRules' | 'wizard'> = {
     },
     kindFixed: '类型和监视对象不能更改；如需更改，请新建规则。',
     watches: '监视对象',
+    watchesCurve: '{y}（Y）对 {x}（X）',
     condition: '条件',
     status: '状态',
     on: '开',

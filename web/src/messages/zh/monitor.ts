@@ -61,10 +61,13 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
     addGateway: '添加网关',
     noDevices: '此网关还没有设备。',
     noTags: '此设备还没有测点。',
+    derivedTags: '派生标签',
+    derivedTagsHint: '由站点根据其测点的公式计算。',
     columns: {
       tag: '测点',
       key: '键',
       address: '地址',
+      formula: '公式',
       value: '数值',
       unit: '单位',
       quality: '质量',
@@ -237,6 +240,7 @@ export const monitor: MessagesOf<'fleet' | 'site' | 'alarms' | 'trend'> = {
   },
   trend: {
     heading: '趋势',
+    derivedTags: '派生标签',
     tags: '图表中的测点',
     range: '时间范围',
     ranges: {

@@ -148,6 +148,7 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       scope: '范围（只列出你能看到的内容）',
       scopeHint: '勾选整个站点，或单个设备、测点。',
       wholeSite: '{site} 全部',
+      derivedTagsOf: '{site} 的派生标签',
       period: '时段',
       periods: {
         'last-day': '运行前一天',

@@ -5,12 +5,13 @@ import { describeAlarmRule } from '../../../../alarm-rule-form.ts';
 import { AlarmRuleForm } from '../../../../components/alarm-rule-form.tsx';
 import { ConfigActionButton } from '../../../../components/config-action-button.tsx';
 import { AddSection, ConfigPage, ConfigTable, RemoveRow } from '../../../../components/config-list.tsx';
+import { watchedBy } from '../../../../rule-watches.ts';
 import {
   createAlarmRule,
   deleteAlarmRule,
   setAlarmRuleEnabled,
 } from '../../../../server/alarm-rule-actions.ts';
-import { listAlarmRules, rulePlant, watchedBy } from '../../../../server/alarm-rules-data.ts';
+import { listAlarmRules, rulePlant } from '../../../../server/alarm-rules-data.ts';
 import { listEscalationPolicies } from '../../../../server/people-data.ts';
 import { can } from '../../../../server/viewer.ts';
 
@@ -50,7 +51,7 @@ export default async function AlarmRulesConfigPage() {
               ),
           },
           { header: a('kind'), cell: (rule) => a(`kinds.${rule.kind}`) },
-          { header: a('watches'), cell: (rule) => watchedBy(rule, plant) },
+          { header: a('watches'), cell: (rule) => watchedBy(rule, plant, t) },
           {
             header: a('condition'),
             cell: (rule) => describeAlarmRule(rule, rule.tagId === null ? '' : unitOf.get(rule.tagId), t),

@@ -6,12 +6,13 @@ import { AssetTreePanel } from '../../../../components/asset-tree.tsx';
 import { CurveScatter } from '../../../../components/curve-scatter.tsx';
 import { LocalTime } from '../../../../components/local-time.tsx';
 import { type DashboardGateway, SiteLive } from '../../../../components/site-live.tsx';
-import { TrendPanel } from '../../../../components/trend-panel.tsx';
+import { TrendPanel, type TrendTag } from '../../../../components/trend-panel.tsx';
 import { webEnv } from '../../../../env.ts';
 import { describeTagAddress, isTrendable } from '../../../../plant-text.ts';
 import { getAssetTree } from '../../../../server/asset-data.ts';
 import { siteCurveScatters } from '../../../../server/curve-data.ts';
 import { getSite, getSiteTree } from '../../../../server/data.ts';
+import { listDerivedTags } from '../../../../server/derived-tags-data.ts';
 import { getHomeLayout } from '../../../../server/layout-data.ts';
 import { latestValues, listAlarms } from '../../../../server/monitoring.ts';
 import { can } from '../../../../server/viewer.ts';
@@ -32,7 +33,7 @@ export default async function SitePage(props: Props) {
   const { siteId } = await props.params;
   // The tree first: another tenant's site is a 404 before anything else is asked.
   const { site, gateways } = await getSiteTree(siteId);
-  const [values, alarms, engineer, operator, layout, assetTree, curves] = await Promise.all([
+  const [values, alarms, engineer, operator, layout, assetTree, curves, derivedTags] = await Promise.all([
     latestValues(site.id),
     listAlarms({ siteId: site.id, status: 'active' }),
     can('engineer'),
@@ -40,6 +41,7 @@ export default async function SitePage(props: Props) {
     getHomeLayout(),
     getAssetTree(site.id),
     siteCurveScatters(site.id),
+    listDerivedTags(site.id),
   ]);
   const pinnedTagIds = layout.pins.flatMap((pin) => (pin.kind === 'tag' ? [pin.tagId] : []));
   const pinnedCharts = layout.pins.flatMap((pin) => (pin.kind === 'chart' ? [pin] : []));
@@ -60,11 +62,20 @@ export default async function SitePage(props: Props) {
       })),
     })),
   }));
-  const trendTags = gateways
+  const trendTags: TrendTag[] = gateways
     .flatMap(({ devices }) => devices.flatMap(({ tags }) => tags))
     .filter(trendable)
-    .map((tag) => ({ id: tag.id, name: tag.name, unit: tag.unit }));
-  const allTags = gateways.flatMap(({ devices }) => devices.flatMap(({ tags }) => tags));
+    .map((tag) => ({ id: tag.id, name: tag.name, unit: tag.unit }))
+    // the site's derived tags beside its tags, in a group of their own (ADR 0053)
+    .concat(derivedTags.map((tag) => ({ id: tag.id, name: tag.name, unit: tag.unit, derivedKey: tag.key })));
+  const dashboardDerived = derivedTags.map((tag) => ({
+    id: tag.id,
+    name: tag.name,
+    key: tag.key,
+    unit: tag.unit,
+    address: tag.formula,
+  }));
+  const allTags = [...gateways.flatMap(({ devices }) => devices.flatMap(({ tags }) => tags)), ...derivedTags];
   const tagLabel = (tagId: string) => {
     const tag = allTags.find((candidate) => candidate.id === tagId);
     return tag ? `${tag.name}${tag.unit ? ` (${tag.unit})` : ''}` : tagId.slice(0, 8);
@@ -109,6 +120,7 @@ export default async function SitePage(props: Props) {
             initial={{ now: Date.now(), values, alarms }}
             canAcknowledge={operator}
             pinnedTagIds={pinnedTagIds}
+            derivedTags={dashboardDerived}
             fallbackPollMs={webEnv().LIVE_FALLBACK_POLL_MS}
           />
           <TrendPanel tags={trendTags} pinnedCharts={pinnedCharts} />

@@ -3,8 +3,9 @@ import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { alarmRuleFields } from '../../../../../alarm-rule-form.ts';
 import { AlarmRuleForm } from '../../../../../components/alarm-rule-form.tsx';
+import { watchedBy } from '../../../../../rule-watches.ts';
 import { updateAlarmRule } from '../../../../../server/alarm-rule-actions.ts';
-import { getAlarmRule, rulePlant, watchedBy } from '../../../../../server/alarm-rules-data.ts';
+import { getAlarmRule, rulePlant } from '../../../../../server/alarm-rules-data.ts';
 import { listEscalationPolicies } from '../../../../../server/people-data.ts';
 import { can } from '../../../../../server/viewer.ts';
 
@@ -39,7 +40,7 @@ export default async function EditAlarmRulePage(props: { params: Promise<{ ruleI
           plant={plant}
           policies={policies.map((p) => ({ id: p.id, name: p.name }))}
           initial={alarmRuleFields(rule)}
-          watched={watchedBy(rule, plant)}
+          watched={watchedBy(rule, plant, t)}
         />
       ) : (
         <p className="notice">{t('config.readOnly')}</p>
