@@ -26,6 +26,24 @@ const formulaSchema = z
 
 const unitSchema = z.string().max(32, 'must be at most 32 characters');
 
+/** ADR 0051: the bounds of a derived tag's evaluation period and of an input's staleness, in seconds. */
+export const DERIVED_PERIOD_SECONDS = { min: 1, max: 3600 } as const;
+export const DERIVED_STALE_AFTER_SECONDS = { min: 1, max: 7 * 86_400 } as const;
+
+const periodSecondsSchema = z
+  .number({ error: 'must be a whole number of seconds from 1 to 3600, or null' })
+  .int('must be a whole number of seconds')
+  .min(DERIVED_PERIOD_SECONDS.min, 'must be at least 1 second')
+  .max(DERIVED_PERIOD_SECONDS.max, 'must be at most 3600 seconds (1 hour)')
+  .nullable();
+
+const staleAfterSecondsSchema = z
+  .number({ error: 'must be a whole number of seconds from 1 to 604800, or null' })
+  .int('must be a whole number of seconds')
+  .min(DERIVED_STALE_AFTER_SECONDS.min, 'must be at least 1 second')
+  .max(DERIVED_STALE_AFTER_SECONDS.max, 'must be at most 604800 seconds (7 days)')
+  .nullable();
+
 export const derivedTagInputSchema = z
   .object({
     /** As written in the formula: ${device:tag} or ${key}. */
@@ -49,6 +67,13 @@ export const derivedTagSchema = z
     unit: z.string(),
     /** What the formula's references resolved to when it was saved. */
     inputs: z.array(derivedTagInputSchema),
+    /**
+     * ADR 0051: also computed at every multiple of this many seconds (UTC, since the epoch) from the
+     * inputs' latest values; null: only when an input changes.
+     */
+    periodSeconds: z.number().int().nullable(),
+    /** ADR 0051: an input not heard from for longer than this makes the result uncertain; null: never. */
+    staleAfterSeconds: z.number().int().nullable(),
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,
   })
@@ -63,6 +88,8 @@ export const createDerivedTagSchema = z
     description: descriptionSchema.default(''),
     formula: formulaSchema,
     unit: unitSchema.default(''),
+    periodSeconds: periodSecondsSchema.default(null),
+    staleAfterSeconds: staleAfterSecondsSchema.default(null),
   })
   .meta({ id: 'CreateDerivedTag' });
 export type CreateDerivedTag = z.infer<typeof createDerivedTagSchema>;
@@ -73,6 +100,10 @@ export const updateDerivedTagSchema = z
     description: descriptionSchema.optional(),
     formula: formulaSchema.optional(),
     unit: unitSchema.optional(),
+    /** null turns the timer off. */
+    periodSeconds: periodSecondsSchema.optional(),
+    /** null turns the staleness check off. */
+    staleAfterSeconds: staleAfterSecondsSchema.optional(),
   })
   .refine(hasAnyField, EMPTY_PATCH_MESSAGE)
   .meta({ id: 'UpdateDerivedTag' });

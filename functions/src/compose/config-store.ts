@@ -20,8 +20,11 @@ import type {
 } from '../assets/ports.ts';
 import { canaryLookups, canaryRepositories } from '../canary/adapters/postgres/canary-repos.ts';
 import type { CanaryLookups, CanaryRepositories } from '../canary/ports.ts';
-import { derivedTagRepositories } from '../derived-tags/adapters/postgres/derived-tag-repos.ts';
-import type { DerivedTagRepositories } from '../derived-tags/ports.ts';
+import {
+  derivedTagRepositories,
+  periodicDerivedTagLookups,
+} from '../derived-tags/adapters/postgres/derived-tag-repos.ts';
+import type { DerivedTagRepositories, PeriodicDerivedTagLookups } from '../derived-tags/ports.ts';
 import { escalationRepositories } from '../escalation/adapters/postgres/escalation-repos.ts';
 import type { EscalationRepositories } from '../escalation/ports.ts';
 import { gatewayCommandRepositories } from '../gateway-commands/adapters/postgres/commands-repos.ts';
@@ -95,6 +98,7 @@ export interface ConfigStore
     PlantLookups,
     ConfigPublishLookups,
     AlarmLookups,
+    PeriodicDerivedTagLookups,
     CanaryLookups,
     UsageLookups {
   close(): Promise<void>;
@@ -135,6 +139,7 @@ export function createPostgresConfigStore(db: ConfigDb, close: () => Promise<voi
     ...plantLookups(db),
     ...configPublishLookups(db),
     ...alarmLookups(db),
+    ...periodicDerivedTagLookups(db),
     ...canaryLookups(db),
     ...usageLookups(db),
     inTenant: tenantTransactions(db, tenantRepositories),

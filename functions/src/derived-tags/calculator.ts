@@ -24,6 +24,10 @@ export interface RunnableDerivedTag {
   compiled: CompiledFormula;
   /** Aligned with `compiled.references`; a ref is undefined when its tag was deleted since. */
   inputs: { id: string; ref: TagRef | undefined }[];
+  /** ADR 0051: also computed at every multiple of this (epoch ms); null: on input changes only. */
+  periodMs: number | null;
+  /** ADR 0051: an input older than this at the evaluation time counts as uncertain; null: never. */
+  staleAfterMs: number | null;
 }
 
 /** A site's derived tags, inputs before the tags computed from them. */
@@ -33,7 +37,7 @@ export interface SiteDerivedTags {
   readers: Map<string, RunnableDerivedTag[]>;
 }
 
-type Sample = Pick<TelemetrySample, 'ts' | 'value' | 'quality'>;
+export type Sample = Pick<TelemetrySample, 'ts' | 'value' | 'quality'>;
 
 /** Builds the runnable model of a site's derived tags (as saved: parsed, resolved, acyclic). */
 export function siteDerivedTags(
@@ -70,7 +74,14 @@ export function siteDerivedTags(
         : tagRefs.get(input.id);
       return { id: input.id, ref };
     });
-    const runnable: RunnableDerivedTag = { id: tag.id, key: tag.key, compiled, inputs };
+    const runnable: RunnableDerivedTag = {
+      id: tag.id,
+      key: tag.key,
+      compiled,
+      inputs,
+      periodMs: tag.periodSeconds === null ? null : tag.periodSeconds * 1000,
+      staleAfterMs: tag.staleAfterSeconds === null ? null : tag.staleAfterSeconds * 1000,
+    };
     ordered.push(runnable);
     for (const input of inputs) {
       const list = readers.get(input.id);
@@ -94,6 +105,35 @@ export function affectedDerivedTags(site: SiteDerivedTags, tagIds: Iterable<stri
     }
   }
   return site.ordered.filter((tag) => hit.has(tag.id));
+}
+
+/**
+ * ADR 0051: an input heard from last more than `staleAfterMs` before `at` is held at its last value but
+ * counts as uncertain (OPC UA's "last usable value"); a bad input stays bad. Null: inputs never go stale.
+ */
+export function withStaleness(
+  inputs: readonly (Sample | undefined)[],
+  at: number,
+  staleAfterMs: number | null,
+): (Sample | undefined)[] {
+  if (staleAfterMs === null) return [...inputs];
+  return inputs.map((input) =>
+    input && input.quality === 'good' && at - input.ts > staleAfterMs
+      ? { ...input, quality: 'uncertain' }
+      : input,
+  );
+}
+
+/** The tag's sample at `at` from its inputs' values then: bad with the reason as its value, or a number. */
+export function evaluateAt(
+  tag: RunnableDerivedTag,
+  inputs: readonly (Sample | undefined)[],
+  at: number,
+): Sample {
+  const result = tag.compiled.evaluate(withStaleness(inputs, at, tag.staleAfterMs));
+  return result.quality === 'bad'
+    ? { ts: at, value: result.reason.slice(0, MAX_STRING_VALUE_LENGTH), quality: 'bad' }
+    : { ts: at, value: result.value, quality: result.quality };
 }
 
 /**
@@ -130,12 +170,7 @@ export function computeDerivedSamples(
         }
       }
       if (!applied) continue;
-      const result = tag.compiled.evaluate(current);
-      out.push(
-        result.quality === 'bad'
-          ? { ts, value: result.reason.slice(0, MAX_STRING_VALUE_LENGTH), quality: 'bad' }
-          : { ts, value: result.value, quality: result.quality },
-      );
+      out.push(evaluateAt(tag, current, ts));
     }
     if (out.length > 0) {
       results.set(tag.id, out);
@@ -167,6 +202,50 @@ export interface DerivedTagCalculator {
 
 const DEFAULT_CACHE_MS = 10_000;
 
+/** A site's derived tags read from the store and made runnable (their tag inputs' telemetry names resolved). */
+export async function readSiteDerivedTags(
+  repos: DerivedTagRepositories & Pick<PlantRepositories, 'tags'>,
+  siteId: string,
+): Promise<SiteDerivedTags> {
+  const tags = await repos.derivedTags.list({ siteId, scope: null });
+  if (tags.length === 0) return siteDerivedTags(siteId, [], new Map());
+  const tagIds = [
+    ...new Set(tags.flatMap((tag) => tag.inputs.flatMap((i) => (i.kind === 'tag' ? [i.id] : [])))),
+  ];
+  const refs = tagIds.length === 0 ? [] : await repos.tags.telemetryRefs({ tagIds, scope: null });
+  const byId = new Map(
+    refs.map((ref) => [
+      ref.tagId,
+      { gatewayId: ref.gatewayId, deviceKey: ref.deviceKey, tagKey: ref.tagKey },
+    ]),
+  );
+  return siteDerivedTags(siteId, tags, byId);
+}
+
+/** Derived samples as telemetry stores them and as the alarms see them, in the tags' order. */
+export function toDerivedPoints(
+  site: { tenantId: string; siteId: string },
+  tags: readonly RunnableDerivedTag[],
+  derived: ReadonlyMap<string, readonly Sample[]>,
+): DerivedPoints {
+  const result: DerivedPoints = { records: [], alarmPoints: [] };
+  for (const tag of tags) {
+    for (const sample of derived.get(tag.id) ?? []) {
+      result.records.push({
+        tenantId: site.tenantId,
+        siteId: site.siteId,
+        gatewayId: site.siteId,
+        deviceKey: DERIVED_DEVICE_KEY,
+        tagKey: tag.key,
+        ...sample,
+      });
+      // A derived tag belongs to no device: its own id stands in, so no device rule matches it.
+      result.alarmPoints.push({ tagId: tag.id, deviceId: tag.id, ...sample });
+    }
+  }
+  return result;
+}
+
 export function createDerivedTagCalculator(deps: DerivedTagCalculatorDeps): DerivedTagCalculator {
   const sites = new Map<string, { model: SiteDerivedTags; loadedAt: number }>();
   const cacheMs = deps.cacheMs ?? DEFAULT_CACHE_MS;
@@ -175,21 +254,7 @@ export function createDerivedTagCalculator(deps: DerivedTagCalculatorDeps): Deri
     const key = `${tenantId}/${siteId}`;
     const kept = sites.get(key);
     if (kept && Date.now() - kept.loadedAt < cacheMs) return kept.model;
-    const model = await deps.store.inTenant(tenantId, async (repos) => {
-      const tags = await repos.derivedTags.list({ siteId, scope: null });
-      if (tags.length === 0) return siteDerivedTags(siteId, [], new Map());
-      const tagIds = [
-        ...new Set(tags.flatMap((tag) => tag.inputs.flatMap((i) => (i.kind === 'tag' ? [i.id] : [])))),
-      ];
-      const refs = tagIds.length === 0 ? [] : await repos.tags.telemetryRefs({ tagIds, scope: null });
-      const byId = new Map(
-        refs.map((ref) => [
-          ref.tagId,
-          { gatewayId: ref.gatewayId, deviceKey: ref.deviceKey, tagKey: ref.tagKey },
-        ]),
-      );
-      return siteDerivedTags(siteId, tags, byId);
-    });
+    const model = await deps.store.inTenant(tenantId, (repos) => readSiteDerivedTags(repos, siteId));
     sites.set(key, { model, loadedAt: Date.now() });
     return model;
   }
@@ -221,23 +286,7 @@ export function createDerivedTagCalculator(deps: DerivedTagCalculatorDeps): Deri
         const id = idOfRef.get(refKey(sample.tagRef));
         if (id) stored.set(id, sample);
       }
-      const derived = computeDerivedSamples(affected, batch, stored);
-      const result: DerivedPoints = { records: [], alarmPoints: [] };
-      for (const tag of affected) {
-        for (const sample of derived.get(tag.id) ?? []) {
-          result.records.push({
-            tenantId,
-            siteId,
-            gatewayId: siteId,
-            deviceKey: DERIVED_DEVICE_KEY,
-            tagKey: tag.key,
-            ...sample,
-          });
-          // A derived tag belongs to no device: its own id stands in, so no device rule matches it.
-          result.alarmPoints.push({ tagId: tag.id, deviceId: tag.id, ...sample });
-        }
-      }
-      return result;
+      return toDerivedPoints({ tenantId, siteId }, affected, computeDerivedSamples(affected, batch, stored));
     },
     forgetSite({ tenantId, siteId }) {
       sites.delete(`${tenantId}/${siteId}`);

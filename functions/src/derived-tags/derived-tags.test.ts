@@ -1,12 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: formulas write their references as ${device:tag}
 // Derived tags end to end inside the functions package: saving checks references and cycles, ingest
 // computes and stores them, and an alarm rule on one raises like a rule on any tag (PGlite, DuckDB).
-import { randomUUID } from 'node:crypto';
 import {
   ConflictError,
   DERIVED_DEVICE_KEY,
   InvalidInputError,
-  modbusTcpConnectionSchema,
   NotFoundError,
   telemetryTopic,
 } from '@plantwatch/shared';
@@ -17,7 +15,6 @@ import { type ConfigStore, createPostgresConfigStore } from '../compose/config-s
 import { createTelemetryIngestor } from '../ingest/ingest.ts';
 import { openConfigDatabase } from '../platform/database/database.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
-import type { Principal } from '../platform/principal.ts';
 import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import { exportCsv, latestValues, tagSeries } from '../telemetry/telemetry.ts';
@@ -30,71 +27,10 @@ import {
   previewDerivedTag,
   updateDerivedTag,
 } from './derived-tags.ts';
+import { createPlant, type Plant } from './testing.ts';
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
 const clock = { now: () => new Date(NOW) };
-
-interface Plant {
-  tenantId: string;
-  siteId: string;
-  gatewayId: string;
-  principal: Principal;
-}
-
-async function createPlant(store: ConfigStore, deviceKeys = ['inlet', 'outlet']): Promise<Plant> {
-  const tenantId = randomUUID();
-  await store.createTenant({
-    tenant: { id: tenantId, name: `Derived ${tenantId}`, timeZone: 'UTC' },
-    owner: { id: randomUUID(), email: `${tenantId}@example.com`, name: 'Owner', passwordHash: 'x' },
-  });
-  return store.inTenant(tenantId, async (repos) => {
-    const site = await repos.sites.create({
-      id: randomUUID(),
-      name: 'Works',
-      description: '',
-      timeZone: 'UTC',
-      location: null,
-    });
-    const gateway = await repos.gateways.create({
-      id: randomUUID(),
-      siteId: site.id,
-      name: 'gw',
-      description: '',
-    });
-    for (const key of deviceKeys) {
-      const device = await repos.devices.create({
-        id: randomUUID(),
-        gatewayId: gateway.id,
-        key,
-        name: key,
-        description: '',
-        enabled: true,
-        connection: modbusTcpConnectionSchema.parse({ protocol: 'modbus-tcp', host: '127.0.0.1' }),
-      });
-      await repos.tags.create({
-        id: randomUUID(),
-        deviceId: device.id,
-        key: 'flow',
-        name: `${key} flow`,
-        description: '',
-        address: { kind: 'modbus', area: 'holding', address: 1, type: 'uint16' },
-        scale: 1,
-        offset: 0,
-        unit: 'm³/h',
-        deadband: 0,
-      });
-    }
-    const principal: Principal = {
-      tenantId,
-      role: 'owner',
-      siteIds: null,
-      userId: null,
-      apiKeyId: null,
-      sessionId: null,
-    };
-    return { tenantId, siteId: site.id, gatewayId: gateway.id, principal };
-  });
-}
 
 describe('derived tags', () => {
   let store: ConfigStore;

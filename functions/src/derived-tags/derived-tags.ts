@@ -150,7 +150,8 @@ export const getDerivedTag = (deps: Pick<DerivedTagDeps, 'store'>, principal: Pr
 export async function createDerivedTag(
   deps: DerivedTagDeps,
   principal: Principal,
-  input: CreateDerivedTag,
+  input: Omit<CreateDerivedTag, 'periodSeconds' | 'staleAfterSeconds'> &
+    Partial<Pick<CreateDerivedTag, 'periodSeconds' | 'staleAfterSeconds'>>,
 ): Promise<DerivedTag> {
   requireRole(principal, 'engineer');
   const created = await deps.store.inTenant(principal.tenantId, async (repos) => {
@@ -159,7 +160,13 @@ export async function createDerivedTag(
     if (siteDerived.some((tag) => tag.key === input.key)) {
       throw new ConflictError(`the site already has a derived tag with the key "${input.key}"`);
     }
-    const record: DerivedTagRecord = { id: deps.ids.newId(), ...input, inputs };
+    const record: DerivedTagRecord = {
+      id: deps.ids.newId(),
+      ...input,
+      inputs,
+      periodSeconds: input.periodSeconds ?? null,
+      staleAfterSeconds: input.staleAfterSeconds ?? null,
+    };
     return repos.derivedTags.create(record);
   });
   changed(deps, principal.tenantId, created.siteId);
@@ -189,6 +196,9 @@ export async function updateDerivedTag(
       formula,
       unit: patch.unit ?? existing.unit,
       inputs,
+      periodSeconds: patch.periodSeconds === undefined ? existing.periodSeconds : patch.periodSeconds,
+      staleAfterSeconds:
+        patch.staleAfterSeconds === undefined ? existing.staleAfterSeconds : patch.staleAfterSeconds,
     });
     if (!replaced) throw new NotFoundError('derived tag not found');
     return replaced;

@@ -12,6 +12,8 @@ export interface DerivedTagRecord {
   formula: string;
   unit: string;
   inputs: DerivedTagInput[];
+  periodSeconds: number | null;
+  staleAfterSeconds: number | null;
 }
 
 export interface DerivedTagRepositories {
@@ -23,7 +25,14 @@ export interface DerivedTagRepositories {
     create(tag: DerivedTagRecord): Promise<DerivedTag>;
     replace(tag: DerivedTagRecord): Promise<DerivedTag | null>;
     remove(id: string): Promise<boolean>;
+    /** ADR 0051: the tenant's derived tags that have an evaluation period, of every site. */
+    listPeriodic(): Promise<DerivedTag[]>;
     /** Changes whenever a derived tag of the site is added, changed or removed (see the alarm rules'). */
     fingerprint(siteId: string): Promise<string>;
   };
+}
+
+/** The timer's cross-tenant lookup (ADR 0051): which tenants have derived tags with a period. */
+export interface PeriodicDerivedTagLookups {
+  findTenantsWithPeriodicDerivedTags(): Promise<string[]>;
 }

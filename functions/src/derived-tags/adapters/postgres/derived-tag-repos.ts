@@ -1,10 +1,10 @@
 // Derived tags: the PostgreSQL implementation of DerivedTagRepositories.
 import { type DerivedTag, derivedTagSchema } from '@plantwatch/shared';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { ConfigDb } from '../../../platform/database/database.ts';
 import { conflictsAsErrors } from '../../../platform/database/pg-errors.ts';
 import { getTenantRow, iso, type Row, required, siteFilter } from '../../../platform/database/tenant-rows.ts';
-import type { DerivedTagRecord, DerivedTagRepositories } from '../../ports.ts';
+import type { DerivedTagRecord, DerivedTagRepositories, PeriodicDerivedTagLookups } from '../../ports.ts';
 import { derivedTags } from './schema.ts';
 
 const toDerivedTag = (r: Row<typeof derivedTags>): DerivedTag =>
@@ -18,6 +18,8 @@ const toDerivedTag = (r: Row<typeof derivedTags>): DerivedTag =>
     formula: r.formula,
     unit: r.unit,
     inputs: r.inputs,
+    periodSeconds: r.periodSeconds,
+    staleAfterSeconds: r.staleAfterSeconds,
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   });
@@ -42,6 +44,14 @@ export function derivedTagRepositories(tx: ConfigDb, tenantId: string): DerivedT
           .orderBy(asc(derivedTags.siteId), asc(derivedTags.key));
         return rows.map(toDerivedTag);
       },
+      async listPeriodic() {
+        const rows = await tx
+          .select()
+          .from(derivedTags)
+          .where(and(eq(derivedTags.tenantId, tenantId), isNotNull(derivedTags.periodSeconds)))
+          .orderBy(asc(derivedTags.siteId), asc(derivedTags.key));
+        return rows.map(toDerivedTag);
+      },
       get: (id) => getTenantRow(tx, tenantId, derivedTags, id, toDerivedTag),
       create: (tag: DerivedTagRecord) =>
         conflictsAsErrors(conflicts, async () => {
@@ -60,6 +70,8 @@ export function derivedTagRepositories(tx: ConfigDb, tenantId: string): DerivedT
             formula: tag.formula,
             unit: tag.unit,
             inputs: tag.inputs,
+            periodSeconds: tag.periodSeconds,
+            staleAfterSeconds: tag.staleAfterSeconds,
             updatedAt: new Date(),
           })
           .where(and(mine(tag.id), eq(derivedTags.siteId, tag.siteId)))
@@ -80,6 +92,18 @@ export function derivedTagRepositories(tx: ConfigDb, tenantId: string): DerivedT
         const [row] = result.rows;
         return `${row?.n ?? 0}|${row?.latest ?? ''}|${row?.total ?? ''}`;
       },
+    },
+  };
+}
+
+/** The timer's one cross-tenant lookup, through periodic_derived_tag_tenants() (tenant ids only). */
+export function periodicDerivedTagLookups(db: ConfigDb): PeriodicDerivedTagLookups {
+  return {
+    async findTenantsWithPeriodicDerivedTags() {
+      const result = (await db.execute(sql`select tenant_id from periodic_derived_tag_tenants()`)) as {
+        rows: { tenant_id: string }[];
+      };
+      return result.rows.map((row) => row.tenant_id);
     },
   };
 }
