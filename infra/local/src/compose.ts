@@ -28,6 +28,10 @@ import {
   createDerivedTagCalculator,
   type DerivedTagCalculator,
 } from '@plantwatch/functions/derived-tags/calculator';
+import {
+  createPeriodicDerivedTagRunner,
+  type PeriodicDerivedTagRunner,
+} from '@plantwatch/functions/derived-tags/timer';
 import { createRunningEscalationsLookup } from '@plantwatch/functions/escalation/adapters/postgres/escalation-repos';
 import { recordCommandResponse } from '@plantwatch/functions/gateway-commands/commands';
 import { gatewayHealthRecorder } from '@plantwatch/functions/gateway-health/health';
@@ -203,6 +207,8 @@ export interface LocalCore {
   pointsMeter: PointsMeter;
   /** Ingest's derived tags (ADR 0039): told when people change them. */
   derivedTags: DerivedTagCalculator;
+  /** Derived tags with a period, computed at each boundary (ADR 0051); the runtime runs it every second. */
+  periodicDerivedTags: PeriodicDerivedTagRunner;
   close(): Promise<void>;
 }
 
@@ -332,6 +338,15 @@ export async function composeCore(
   };
   const pointsMeter = localPointsMeter(store);
   const derivedTags = createDerivedTagCalculator({ store, telemetry });
+  // Stored and alarmed like ingest's points, and announced to the live streams the same way.
+  const periodicDerivedTags = createPeriodicDerivedTagRunner({
+    store,
+    telemetry,
+    alarms: withLiveChanges(alarms, changes),
+    clock: systemClock,
+    points: pointsMeter,
+    metrics,
+  });
   const ingestor = createTelemetryIngestor({
     store,
     telemetry,
@@ -381,6 +396,7 @@ export async function composeCore(
     changes,
     ingestor,
     derivedTags,
+    periodicDerivedTags,
     reports,
     accounts: composeLocalAccountParts({
       env,
@@ -460,7 +476,12 @@ export function composeApiDeps(
     },
     configPush,
     // A formula saved here is what ingest runs from the next batch on.
-    derivedTagChanges: { derivedTagsChanged: (site) => core.derivedTags.forgetSite(site) },
+    derivedTagChanges: {
+      derivedTagsChanged: (site) => {
+        core.derivedTags.forgetSite(site);
+        core.periodicDerivedTags.forgetTenant(site.tenantId);
+      },
+    },
     commandPublisher: broker,
     // HTTP push: the same ingest use-case the broker's messages go through, answered at once.
     telemetrySubmitter: { submit: (message) => core.ingestor.ingest(message) },

@@ -6,6 +6,10 @@ import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { startAlarmCheckTimer } from '@plantwatch/functions/alarms/check';
 import type { ConfigStore } from '@plantwatch/functions/compose/config-store';
+import {
+  type PeriodicDerivedTagSummary,
+  startPeriodicDerivedTagTimer,
+} from '@plantwatch/functions/derived-tags/timer';
 import { createPostgresHousekeepingStore } from '@plantwatch/functions/housekeeping/adapters/postgres/housekeeping';
 import {
   type HousekeepingSummary,
@@ -55,6 +59,8 @@ export interface LocalRuntimeOptions extends LocalCompositionOptions {
   seedDemo?: boolean;
   /** Overrides ALARM_CHECK_SECONDS (tests run the check often, or call alarmCheck.runNow). */
   alarmCheckIntervalMs?: number;
+  /** How often derived tags with a period look for boundaries that passed (ADR 0051); a second by default. */
+  derivedTagTimerIntervalMs?: number;
 }
 
 export interface LocalRuntime {
@@ -80,6 +86,8 @@ export interface LocalRuntime {
   escalation: LocalEscalationStarter;
   /** The periodic alarm check (comm loss, delays, shelving expiry); runNow for tests. */
   alarmCheck: { runNow(): Promise<unknown> };
+  /** Derived tags with a period (ADR 0051), computed at each boundary that passed; runNow for tests. */
+  derivedTagTimer: { runNow(): Promise<PeriodicDerivedTagSummary> };
   /** Hourly housekeeping (expired sessions and links, lost report runs); runNow for tests. */
   housekeeping: { runNow(): Promise<HousekeepingSummary> };
   /** Hourly usage records of every tenant; runNow for tests. */
@@ -280,6 +288,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       options.alarmCheckIntervalMs ?? env.ALARM_CHECK_SECONDS * 1000,
     );
     front.push(() => alarmCheck.stop());
+    const derivedTagTimer = startPeriodicDerivedTagTimer(
+      core.periodicDerivedTags,
+      options.derivedTagTimerIntervalMs ?? 1_000,
+    );
+    front.push(() => derivedTagTimer.stop());
     if (core.serviceCanary) {
       const canary = core.serviceCanary;
       // The canary decides when a trip is due; looking often keeps the verdict close to its deadline.
@@ -346,6 +359,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       notifier: core.notifier,
       escalation: core.escalation,
       alarmCheck,
+      derivedTagTimer,
       housekeeping,
       usageSnapshot,
       webProxySecret,
