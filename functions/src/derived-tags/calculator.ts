@@ -28,6 +28,8 @@ export interface RunnableDerivedTag {
   periodMs: number | null;
   /** ADR 0051: an input older than this at the evaluation time counts as uncertain; null: never. */
   staleAfterMs: number | null;
+  /** When the tag was created (epoch ms): the timer computes no boundary before it. */
+  createdAt: number;
 }
 
 /** A site's derived tags, inputs before the tags computed from them. */
@@ -81,6 +83,7 @@ export function siteDerivedTags(
       inputs,
       periodMs: tag.periodSeconds === null ? null : tag.periodSeconds * 1000,
       staleAfterMs: tag.staleAfterSeconds === null ? null : tag.staleAfterSeconds * 1000,
+      createdAt: Date.parse(tag.createdAt),
     };
     ordered.push(runnable);
     for (const input of inputs) {

@@ -160,7 +160,7 @@ function derivedTag(
     unit: '',
     periodSeconds: null,
     staleAfterSeconds: null,
-    createdAt: new Date(T0).toISOString(),
+    createdAt: new Date(T0 - 86_400_000).toISOString(),
     updatedAt: new Date(T0).toISOString(),
     ...fields,
   };
@@ -266,6 +266,14 @@ describe('periodic samples', () => {
       ]),
     );
     expect(samples.get(totalId)?.map((sample) => sample.value)).toEqual([12, 12, 32]);
+  });
+
+  it('computes no boundary before the tag was created', () => {
+    const site = siteDerivedTags(SITE, [balance({ createdAt: new Date(T0 + 30_000).toISOString() })], refs);
+    expect(dueBoundaries(site.ordered, T0 - 10 * MIN, T0 + 2 * MIN).get(BALANCE)).toEqual([
+      T0 + MIN,
+      T0 + 2 * MIN,
+    ]);
   });
 
   it('leaves out derived tags without a period', () => {

@@ -41,7 +41,10 @@ export function valueAt(timeline: Timeline, at: number): Sample | undefined {
   return low === 0 ? undefined : timeline[low - 1];
 }
 
-/** The periodic tags of a site and their boundaries in (from, to]; tags with none are left out. */
+/**
+ * The periodic tags of a site and their boundaries in (from, to], none before a tag was created (a
+ * process's first run looks back, and would otherwise fill a new tag's past); tags with none are left out.
+ */
 export function dueBoundaries(
   ordered: readonly RunnableDerivedTag[],
   from: number,
@@ -50,7 +53,7 @@ export function dueBoundaries(
   const due = new Map<string, number[]>();
   for (const tag of ordered) {
     if (tag.periodMs === null) continue;
-    const boundaries = periodBoundaries(tag.periodMs, from, to);
+    const boundaries = periodBoundaries(tag.periodMs, Math.max(from, tag.createdAt - 1), to);
     if (boundaries.length > 0) due.set(tag.id, boundaries);
   }
   return due;

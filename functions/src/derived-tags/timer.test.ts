@@ -18,7 +18,8 @@ import { createPlant, type Plant } from './testing.ts';
 import { createPeriodicDerivedTagRunner } from './timer.ts';
 
 const MIN = 60_000;
-const T0 = Date.UTC(2026, 11, 7, 10, 0, 0);
+// A whole hour after the tags are created (the timer computes no boundary before a tag existed).
+const T0 = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3_600_000;
 
 describe('periodic derived tags', () => {
   let store: ConfigStore;
