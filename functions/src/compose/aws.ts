@@ -16,6 +16,7 @@ import { createAlarmStateCache } from '../alarms/state-cache.ts';
 import { createServiceCanary, serviceCanaryHealth } from '../canary/service-canary.ts';
 import { createTenantCanaryScheduler } from '../canary/tenant-canary.ts';
 import { createDerivedTagCalculator } from '../derived-tags/calculator.ts';
+import { createPeriodicDerivedTagRunner, type PeriodicDerivedTagSummary } from '../derived-tags/timer.ts';
 import {
   createSfnClient,
   createStepFunctionsEscalationStarter,
@@ -366,6 +367,34 @@ export async function createAwsAlarmCheckHandler(
     const summary = await check();
     if (canary) await canary.run();
     return summary;
+  };
+}
+
+/**
+ * Derived tags with a period (ADR 0051), a scheduled function every minute: each run computes the
+ * boundaries that passed since the last one (a warm container carries its inputs' values; a cold one
+ * looks back two minutes), with ingest's stores, alarm evaluator and points meter.
+ */
+export async function createAwsDerivedTagTimerHandler(
+  env: AwsStoresEnv = parseAwsStoresEnv(),
+): Promise<() => Promise<PeriodicDerivedTagSummary>> {
+  const deps = await createAwsIngestDeps(env);
+  const points = createAwsPointsMeter(deps.store);
+  const runner = createPeriodicDerivedTagRunner({
+    store: deps.store,
+    telemetry: deps.telemetry,
+    alarms: deps.alarms,
+    clock: deps.clock,
+    points,
+    metrics,
+  });
+  return async () => {
+    try {
+      return await runner.run();
+    } finally {
+      // The container may be frozen until the next minute: what was counted goes to the usage records now.
+      await points.flush();
+    }
   };
 }
 

@@ -10,6 +10,7 @@ import { AlarmCheck } from './alarm-check.ts';
 import { Api } from './api.ts';
 import { ConfigPush } from './config-push.ts';
 import { Data } from './data.ts';
+import { DerivedTagTimer } from './derived-tag-timer.ts';
 import { Escalation } from './escalation.ts';
 import { PlantwatchFunction, repoRoot } from './house-function.ts';
 import { Housekeeping } from './housekeeping.ts';
@@ -46,6 +47,7 @@ export class PlantwatchStack extends Stack {
   readonly iot: Iot;
   readonly api: Api;
   readonly alarmCheck: AlarmCheck;
+  readonly derivedTagTimer: DerivedTagTimer;
   readonly housekeeping: Housekeeping;
   readonly configPush: ConfigPush;
   readonly escalation: Escalation;
@@ -132,6 +134,11 @@ export class PlantwatchStack extends Stack {
     // The tenant canaries page through the notifier; the service canary and the intents' re-drive
     // start and stop chains.
     grantPaging(this.alarmCheck.checkFunction, paging(this.api.url));
+    this.derivedTagTimer = new DerivedTagTimer(this, 'DerivedTagTimer', {
+      vpc: this.network.vpc,
+      functionSecurityGroup: this.network.functionSecurityGroup,
+      environment: storesEnvironment,
+    });
     this.configPush = new ConfigPush(this, 'ConfigPush', {
       vpc: this.network.vpc,
       functionSecurityGroup: this.network.functionSecurityGroup,
@@ -152,11 +159,18 @@ export class PlantwatchStack extends Stack {
     });
 
     // Ingest and the periodic check raise alarms (start chains), the API acknowledges them (stops chains).
-    for (const fn of [this.api.apiFunction, this.iot.ingestFunction, this.alarmCheck.checkFunction]) {
+    for (const fn of [
+      this.api.apiFunction,
+      this.iot.ingestFunction,
+      this.alarmCheck.checkFunction,
+      this.derivedTagTimer.timerFunction,
+    ]) {
       fn.addEnvironment('ESCALATION_STATE_MACHINE_ARN', this.escalation.stateMachine.stateMachineArn);
       this.escalation.grantStartStop(fn);
     }
-    for (const fn of [this.api.apiFunction, this.iot.ingestFunction]) this.data.grantTelemetry(fn);
+    for (const fn of [this.api.apiFunction, this.iot.ingestFunction, this.derivedTagTimer.timerFunction]) {
+      this.data.grantTelemetry(fn);
+    }
     this.data.reportsBucket.grantRead(this.api.apiFunction);
     Validations.of(this.api.apiFunction).acknowledge(
       ...['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*'].map((finding) => ({
@@ -211,6 +225,7 @@ export class PlantwatchStack extends Stack {
       { fn: this.api.apiFunction, connectionsPerInstance: both },
       { fn: this.iot.ingestFunction, connectionsPerInstance: both },
       { fn: this.alarmCheck.checkFunction, connectionsPerInstance: perPool },
+      { fn: this.derivedTagTimer.timerFunction, connectionsPerInstance: both },
       { fn: this.housekeeping.housekeepingFunction, connectionsPerInstance: perPool + (pools - 1) },
       ...Object.values(this.escalation.taskFunctions).map((fn) => ({ fn, connectionsPerInstance: perPool })),
       { fn: this.notifyFlush.flushFunction, connectionsPerInstance: perPool },
