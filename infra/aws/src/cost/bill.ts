@@ -340,7 +340,7 @@ export function monthlyBill(options: BillOptions): Bill {
   });
 
   // What the stack costs with nothing connected.
-  const scheduledRuns = 4 * HOURS_PER_MONTH * 60; // alarm check, report tick, notify flush, each minute (+ hourly housekeeping)
+  const scheduledRuns = 5 * HOURS_PER_MONTH * 60; // alarm check, report tick, notify flush, derived-tag timer, each minute (+ hourly housekeeping)
   const fixed: [string, string, number][] = [
     [
       'NAT gateway and its IPv4 address',
