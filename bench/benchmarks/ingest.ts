@@ -148,7 +148,14 @@ async function rawAppendPointsPerSecond(dir: string, points: number): Promise<nu
 async function sweep(): Promise<Sweep> {
   const dir = await mkdtemp(join(tmpdir(), 'plantwatch-bench-ingest-'));
   const runtime = await startLocalRuntime({
-    env: parseLocalEnv({ API_PORT: '0', MQTT_PORT: '0', DATA_DIR: dir, SERVICE_CANARY_MINUTES: '0' }),
+    env: parseLocalEnv({
+      API_PORT: '0',
+      MQTT_PORT: '0',
+      DATA_DIR: dir,
+      SERVICE_CANARY_MINUTES: '0',
+      // TELEMETRY_THREAD=worker measures the store on a thread of its own (ADR 0055)
+      TELEMETRY_THREAD: process.env.TELEMETRY_THREAD ?? 'main',
+    }),
     explicitPorts: new Set(['API_PORT', 'MQTT_PORT']),
     seedDemo: false,
     passwordCost: { N: 2 ** 12, r: 8, p: 1 },

@@ -44,11 +44,12 @@ import {
 } from '../encoding.ts';
 import { type BucketRow, toSeriesBucket } from '../series.ts';
 import { type DuckDbTelemetryOptions, duckDbSettings, sqlString } from './files.ts';
+import { createSeriesIndex } from './series-index.ts';
 import {
   aggregateRaw,
-  appendColumns,
   appendGroup,
   compactionSql,
+  createAppenders,
   newestOf,
   newestPerSeries,
   ROLLUPS,
@@ -95,9 +96,6 @@ const AGGREGATE_COLUMNS: Record<SeriesAggregate, readonly string[]> = {
   difference: ['first_kind', 'first_num', 'last_kind', 'last_num'],
 };
 
-const tagKey = (tenantId: string, ref: TagRef) =>
-  `${tenantId}\u0000${ref.gatewayId}\u0000${ref.deviceKey}\u0000${ref.tagKey}`;
-
 /** A row of points-shaped columns as the store keeps it in memory. */
 function storedPointOf(row: Record<string, unknown>): StoredPoint {
   return {
@@ -115,8 +113,9 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
   const instance = await DuckDBInstance.create(options.path, duckDbSettings(options));
   const connection: DuckDBConnection = await instance.connect();
   for (const statement of schema) await connection.run(statement);
+  const appenders = createAppenders(connection);
 
-  const seriesIds = new Map<string, number>();
+  const seriesIds = createSeriesIndex();
   const known = await connection.runAndReadAll(
     'SELECT id, tenant_id, gateway_id, device_key, tag_key FROM tag_series',
   );
@@ -124,11 +123,8 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
   for (const row of known.getRowObjectsJS()) {
     const id = Number(row.id);
     seriesIds.set(
-      tagKey(String(row.tenant_id), {
-        gatewayId: String(row.gateway_id),
-        deviceKey: String(row.device_key),
-        tagKey: String(row.tag_key),
-      }),
+      String(row.tenant_id),
+      { gatewayId: String(row.gateway_id), deviceKey: String(row.device_key), tagKey: String(row.tag_key) },
       id,
     );
     nextSeriesId = Math.max(nextSeriesId, id + 1);
@@ -169,8 +165,7 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
   compaction.unref();
 
   async function seriesIdFor(point: TelemetryPointRecord): Promise<number> {
-    const key = tagKey(point.tenantId, point);
-    const existing = seriesIds.get(key);
+    const existing = seriesIds.get(point.tenantId, point);
     if (existing !== undefined) return existing;
     const id = nextSeriesId++;
     await connection.run('INSERT INTO tag_series VALUES ($1, $2, $3, $4, $5, $6)', [
@@ -181,12 +176,12 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
       point.deviceKey,
       point.tagKey,
     ]);
-    seriesIds.set(key, id);
+    seriesIds.set(point.tenantId, point, id);
     return id;
   }
 
   const idsOf = (tenantId: string, refs: readonly TagRef[]) =>
-    refs.map((ref) => seriesIds.get(tagKey(tenantId, ref)));
+    refs.map((ref) => seriesIds.get(tenantId, ref));
 
   interface WriteRequest {
     points: readonly TelemetryPointRecord[];
@@ -247,7 +242,7 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
     for (let req = 0; req < group.length; req += 1) {
       for (const point of (group[req] as WriteRequest).points) {
         // Known tags are looked up without awaiting: this loop runs for every point.
-        const seriesId = seriesIds.get(tagKey(point.tenantId, point)) ?? (await seriesIdFor(point));
+        const seriesId = seriesIds.get(point.tenantId, point) ?? (await seriesIdFor(point));
         const newestSoFar = newestInGroup.get(seriesId) ?? newestStored.get(seriesId)?.ts;
         const check = newestSoFar !== undefined && point.ts <= newestSoFar;
         if (check) {
@@ -280,9 +275,10 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
   async function writeNew(group: readonly WriteRequest[], rows: readonly StoredPoint[]) {
     await connection.run('BEGIN TRANSACTION');
     try {
-      await appendGroup(connection, rows);
+      await appendGroup(appenders, rows);
       await connection.run('COMMIT');
     } catch (error) {
+      appenders.reset();
       await connection.run('ROLLBACK');
       throw error;
     }
@@ -300,8 +296,7 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
     rows: readonly (StoredPoint & { req: number; check: boolean })[],
     range: { minTs: number; maxTs: number },
   ): Promise<Map<number, number>> {
-    await appendColumns(
-      connection,
+    await appenders.append(
       'staging',
       STAGING_TYPES,
       [
@@ -490,6 +485,7 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
       clearInterval(compaction);
       await serial(async () => {
         await compact();
+        appenders.close();
         connection.closeSync();
         instance.closeSync();
       });

@@ -8,6 +8,7 @@
 import {
   BIGINT,
   DOUBLE,
+  type DuckDBAppender,
   type DuckDBConnection,
   DuckDBDataChunk,
   type DuckDBType,
@@ -119,34 +120,64 @@ export function compactionSql(): string {
   ].join(';\n');
 }
 
-/** Rows handed to an appender a data chunk (2,048 rows, DuckDB's vector size) at a time. */
-export async function appendColumns(
-  connection: DuckDBConnection,
-  table: string,
-  types: readonly DuckDBType[],
-  columns: readonly (readonly unknown[])[],
-  catalog?: 'temp',
-): Promise<void> {
-  const rows = columns[0]?.length ?? 0;
-  if (rows === 0) return;
-  const appender = await (catalog
-    ? connection.createAppender(table, 'main', catalog)
-    : connection.createAppender(table));
-  try {
-    for (let offset = 0; offset < rows; offset += 2048) {
-      const chunk = DuckDBDataChunk.create([...types]);
-      chunk.setColumns(
-        columns.map((column) => column.slice(offset, offset + 2048)) as Parameters<
-          DuckDBDataChunk['setColumns']
-        >[0],
-      );
-      appender.appendDataChunk(chunk);
+/**
+ * The connection's appenders, one per table, kept open across transactions (ADR 0055): making one
+ * reads the catalog, and a group commit used three. After a failure they are made again.
+ */
+export function createAppenders(connection: DuckDBConnection) {
+  const open = new Map<string, DuckDBAppender>();
+  const closeAll = () => {
+    for (const appender of open.values()) {
+      try {
+        appender.closeSync();
+      } catch {
+        // Closing flushes: after a failed statement there may be nothing valid left to flush.
+      }
     }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+    open.clear();
+  };
+  return {
+    /** Rows handed to the table's appender a data chunk (2,048 rows, DuckDB's vector size) at a time. */
+    async append(
+      table: string,
+      types: readonly DuckDBType[],
+      columns: readonly (readonly unknown[])[],
+      catalog?: 'temp',
+    ): Promise<void> {
+      const rows = columns[0]?.length ?? 0;
+      if (rows === 0) return;
+      const key = `${catalog ?? 'main'}.${table}`;
+      let appender = open.get(key);
+      if (!appender) {
+        appender = await (catalog
+          ? connection.createAppender(table, 'main', catalog)
+          : connection.createAppender(table));
+        open.set(key, appender);
+      }
+      try {
+        for (let offset = 0; offset < rows; offset += 2048) {
+          const chunk = DuckDBDataChunk.create([...types]);
+          chunk.setColumns(
+            (offset === 0 && rows <= 2048
+              ? columns
+              : columns.map((column) => column.slice(offset, offset + 2048))) as Parameters<
+              DuckDBDataChunk['setColumns']
+            >[0],
+          );
+          appender.appendDataChunk(chunk);
+        }
+        appender.flushSync();
+      } catch (error) {
+        closeAll();
+        throw error;
+      }
+    },
+    /** After a rolled-back transaction: whatever an appender holds is not to be trusted. */
+    reset: closeAll,
+    close: closeAll,
+  };
 }
+export type Appenders = ReturnType<typeof createAppenders>;
 
 export const POINT_TYPES = [INTEGER, BIGINT, UTINYINT, DOUBLE, VARCHAR, UTINYINT] as const;
 const ROLLUP_TYPES = [
@@ -181,12 +212,22 @@ interface Bucket {
 
 /** What `aggregateRaw` computes, for points in hand: the good samples of each series' buckets. */
 export function rollupRows(points: readonly StoredPoint[], widthMs: number): Bucket[] {
-  const buckets = new Map<string, Bucket>();
+  // By series, then bucket: numbers as keys, and a series' points mostly come one after another.
+  const bySeries = new Map<number, Map<number, Bucket>>();
+  const rows: Bucket[] = [];
+  let lastSeries: number | undefined;
+  let lastBuckets: Map<number, Bucket> | undefined;
   for (const point of points) {
     if (point.quality !== qualityCodes.good) continue;
     const bucket = Math.floor(point.ts / widthMs) * widthMs;
-    const key = `${point.seriesId}:${bucket}`;
-    let row = buckets.get(key);
+    let buckets = point.seriesId === lastSeries ? lastBuckets : bySeries.get(point.seriesId);
+    if (!buckets) {
+      buckets = new Map();
+      bySeries.set(point.seriesId, buckets);
+    }
+    lastSeries = point.seriesId;
+    lastBuckets = buckets;
+    let row = buckets.get(bucket);
     if (!row) {
       row = {
         seriesId: point.seriesId,
@@ -199,7 +240,8 @@ export function rollupRows(points: readonly StoredPoint[], widthMs: number): Buc
         first: point,
         last: point,
       };
-      buckets.set(key, row);
+      buckets.set(bucket, row);
+      rows.push(row);
     }
     row.cnt += 1;
     if (point.kind === 0 && point.num !== null) {
@@ -211,7 +253,7 @@ export function rollupRows(points: readonly StoredPoint[], widthMs: number): Buc
     if (point.ts < row.first.ts) row.first = point;
     if (point.ts > row.last.ts) row.last = point;
   }
-  return [...buckets.values()];
+  return rows;
 }
 
 /** The newest point of each series among `points` (the first of equal times, as arg_max keeps one). */
@@ -225,10 +267,7 @@ export function newestOf(points: readonly StoredPoint[]): Map<number, StoredPoin
 }
 
 /** Appends new points and their delta rows inside the caller's open transaction. */
-export async function appendGroup(
-  connection: DuckDBConnection,
-  points: readonly StoredPoint[],
-): Promise<void> {
+export async function appendGroup(appenders: Appenders, points: readonly StoredPoint[]): Promise<void> {
   const column = <T>(pick: (point: StoredPoint) => T, from: readonly StoredPoint[] = points) =>
     from.map(pick);
   const pointColumns = (from: readonly StoredPoint[]) => [
@@ -239,10 +278,10 @@ export async function appendGroup(
     column((p) => p.txt, from),
     column((p) => p.quality, from),
   ];
-  await appendColumns(connection, 'points', POINT_TYPES, pointColumns(points));
+  await appenders.append('points', POINT_TYPES, pointColumns(points));
   {
     const rows = rollupRows(points, ROLLUPS[0].widthMs);
-    await appendColumns(connection, 'rollup_delta', ROLLUP_TYPES, [
+    await appenders.append('rollup_delta', ROLLUP_TYPES, [
       rows.map((r) => r.seriesId),
       rows.map((r) => BigInt(r.bucket)),
       rows.map((r) => BigInt(r.cnt)),
@@ -260,5 +299,5 @@ export async function appendGroup(
       rows.map((r) => r.last.txt),
     ]);
   }
-  await appendColumns(connection, 'latest_delta', POINT_TYPES, pointColumns([...newestOf(points).values()]));
+  await appenders.append('latest_delta', POINT_TYPES, pointColumns([...newestOf(points).values()]));
 }
