@@ -12,6 +12,7 @@ import {
   type AlarmRuleState,
   type AlarmTransition,
   alarmKeys,
+  cloneAlarmRuleState,
   normalAlarmInstance,
 } from './state.ts';
 import {
@@ -62,7 +63,7 @@ function begin(rule: AlarmRule, state: AlarmRuleState): Work {
   // transition before the rule's last one: the journal stays in time order.
   const clock = state.lastTransitionTs ?? Number.NEGATIVE_INFINITY;
   const delays = new Map(alarmKeys(rule).map((key) => [key, delaysOf(rule, key)]));
-  return { rule, state: structuredClone(state), transitions: [], clock, delays };
+  return { rule, state: cloneAlarmRuleState(state), transitions: [], clock, delays };
 }
 
 function done(work: Work): AlarmEngineResult {

@@ -144,3 +144,30 @@ export function initialAlarmRuleState(rule: AlarmRule): AlarmRuleState {
     alarms: Object.fromEntries(alarmKeys(rule).map((key) => [key, normalAlarmInstance()])),
   };
 }
+
+/**
+ * A copy of a rule's state the engine may change freely: what `structuredClone` makes, at a
+ * fraction of its cost (the engine copies one state per rule per batch; structuredClone was 6% of
+ * the main thread at 20-point messages with a rule per tag, ADR 0055). A field holding an object
+ * must be copied here: state.test.ts lists the fields and fails when one is added.
+ */
+export function cloneAlarmRuleState(state: AlarmRuleState): AlarmRuleState {
+  const alarms: AlarmRuleState['alarms'] = {};
+  for (const key of Object.keys(state.alarms) as AlarmKey[]) {
+    const alarm = state.alarms[key];
+    alarms[key] = alarm && { ...alarm };
+  }
+  const { window, previousSample, curveX } = state;
+  return {
+    ...state,
+    previousSample: previousSample && { ...previousSample },
+    window: window && {
+      ...window,
+      buckets: window.buckets.map(([index, amount]) => [index, amount]),
+      events: [...window.events],
+      anchor: window.anchor && { ...window.anchor },
+    },
+    curveX: curveX && { ...curveX },
+    alarms,
+  };
+}
