@@ -230,14 +230,11 @@ export function TrendPanel({
               )
             }
           />{' '}
-          {tag.name}
-          {unit ? <span className="muted"> ({unit})</span> : null}
-          {tag.derivedKey !== undefined ? (
-            <>
-              {' '}
-              <code className="muted">{tag.derivedKey}</code>
-            </>
-          ) : null}
+          <span>
+            {tag.name}
+            {unit ? <span className="muted"> ({unit})</span> : null}
+            {tag.derivedKey !== undefined ? <code className="trend-key">{tag.derivedKey}</code> : null}
+          </span>
         </label>
         {on ? (
           <select

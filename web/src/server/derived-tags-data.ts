@@ -9,6 +9,10 @@ import { getSiteTree, query, read } from './data.ts';
 export const listDerivedTags = async (siteId: string): Promise<DerivedTag[]> =>
   (await read(`/v1/derived-tags${query({ siteId })}`, derivedTagListSchema)).items;
 
+/** Every derived tag the viewer may see, of all sites: for their units beside tags' (ADR 0053). */
+export const listAllDerivedTags = async (): Promise<DerivedTag[]> =>
+  (await read('/v1/derived-tags', derivedTagListSchema)).items;
+
 export const getDerivedTag = (derivedTagId: string): Promise<DerivedTag> =>
   read(`/v1/derived-tags/${encodeURIComponent(derivedTagId)}`, derivedTagSchema);
 

@@ -17,6 +17,7 @@ import { AutoRefresh } from '../../../components/alarm-controls.tsx';
 import { getPreferences } from '../../../i18n/preferences.ts';
 import { getAsset } from '../../../server/asset-data.ts';
 import { listSites, listTags } from '../../../server/data.ts';
+import { listAllDerivedTags } from '../../../server/derived-tags-data.ts';
 import { type ConsoleAlarm, type ConsoleShow, consoleAlarms } from '../../../server/monitoring.ts';
 import { can } from '../../../server/viewer.ts';
 import { displayUnit } from '../../../units/display.ts';
@@ -81,9 +82,10 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
   const show = SHOWS.find((s) => s === search.show) ?? 'active';
   const severity = alarmSeverities.find((s) => s === search.severity);
   const state = alarmStates.find((s) => s === search.state);
-  const [sites, tags, locale, { units }] = await Promise.all([
+  const [sites, tags, derivedTags, locale, { units }] = await Promise.all([
     listSites(),
     listTags(),
+    listAllDerivedTags(),
     getLocale(),
     getPreferences(),
   ]);
@@ -97,7 +99,8 @@ export default async function AlarmsPage(props: { searchParams: Promise<Search> 
     can('engineer'),
   ]);
   const siteName = new Map(sites.map((s) => [s.id, s.name]));
-  const unitOf = new Map(tags.map((tag) => [tag.id, tag.unit]));
+  // an alarm on a derived tag reads its value in the derived tag's unit (ADR 0053)
+  const unitOf = new Map([...tags, ...derivedTags].map((tag) => [tag.id, tag.unit]));
   const needle = (search.q ?? '').trim().toLowerCase();
   const toRow = (alarm: ConsoleAlarm): ConsoleRow => {
     // The value at the last transition, in the unit the viewer reads this quantity in.

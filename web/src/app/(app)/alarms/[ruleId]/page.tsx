@@ -9,6 +9,7 @@ import { LocalTime } from '../../../../components/local-time.tsx';
 import { getPreferences } from '../../../../i18n/preferences.ts';
 import type { Translator } from '../../../../i18n/translator.ts';
 import { getSite, listTags, listUsers } from '../../../../server/data.ts';
+import { listAllDerivedTags } from '../../../../server/derived-tags-data.ts';
 import {
   getAlarmRule,
   listAlarmEvents,
@@ -67,6 +68,7 @@ export default async function AlarmHistoryPage(props: Props) {
     tags,
     locale,
     { units },
+    derivedTags,
   ] = await Promise.all([
     getSite(rule.siteId),
     listAlarms({ ruleId: rule.id, status: 'all' }),
@@ -80,10 +82,11 @@ export default async function AlarmHistoryPage(props: Props) {
     listTags(),
     getLocale(),
     getPreferences(),
+    listAllDerivedTags(),
   ]);
   const alarmName = new Map(ruleAlarms.map((alarm) => [alarm.id, alarm.name]));
   // The value at a transition with its unit, in the unit the viewer reads this quantity in (as the console).
-  const unitOfTag = new Map(tags.map((tag) => [tag.id, tag.unit]));
+  const unitOfTag = new Map([...tags, ...derivedTags].map((tag) => [tag.id, tag.unit]));
   const tagOfAlarm = new Map(ruleAlarms.map((alarm) => [alarm.id, alarm.tagId]));
   const shownValue = (event: AlarmEvent): string => {
     if (event.value === undefined) return '';
