@@ -209,8 +209,28 @@ function nextDue(work: Work): Due | undefined {
   );
 }
 
+/**
+ * Whether `nextDue` can find anything, asked without building its candidates: advance runs twice per
+ * sample, and most of the time (every alarm settled, nothing shelved) nothing is pending (ADR 0052).
+ */
+function mayFallDue(work: Work): boolean {
+  const { rule } = work;
+  if (isWindowRule(rule) || rule.kind === 'commLoss') return true;
+  for (const key of work.delays.keys()) {
+    const alarm = instance(work, key);
+    if (alarm.shelvedUntil !== null) return true;
+    if (isHeld(alarm) || alarm.conditionSince === null) continue;
+    if (alarm.condition !== isActive(alarm.state)) return true;
+  }
+  return false;
+}
+
 /** Applies, in time order, every time-based change due at or before `until`. */
 function advance(work: Work, until: number): void {
+  if (!mayFallDue(work)) {
+    work.clock = Math.max(work.clock, until);
+    return;
+  }
   for (let due = nextDue(work); due !== undefined && due.at <= until; due = nextDue(work)) {
     const at = Math.max(due.at, work.clock);
     due.apply(at);
@@ -254,7 +274,7 @@ export function evaluateSamples(
     );
     // A totalizer's or counter's alarm carries its total or count, not the tag's latest value.
     const value = windowed ? windowValue(rule, work.state) : sample.value;
-    for (const key of alarmKeys(rule)) {
+    for (const key of work.delays.keys()) {
       instance(work, key).value = value;
       const condition = conditions[key];
       if (condition !== undefined) setCondition(work, key, condition, sample.ts);

@@ -90,6 +90,20 @@ export interface Series {
   buckets: SeriesBucket[];
 }
 
+/**
+ * One tag's minutes as an alarm backtest needs them (ADR 0052), column by column: for each minute
+ * holding raw samples, its start, how many raw samples it holds (any quality), and from the 1-minute
+ * rollup how many good samples it holds and the min and max of its good numbers (null: none).
+ * `samples[i] === good[i]` says the rollup saw every sample of the minute.
+ */
+export interface MinuteExtremes {
+  ts: number[];
+  samples: number[];
+  good: number[];
+  min: (number | null)[];
+  max: (number | null)[];
+}
+
 export interface TelemetryStore {
   /** Which adapter this is, for logs and the start-up banner. */
   readonly kind: 'duckdb' | 'postgres' | 'timestream';
@@ -115,6 +129,12 @@ export interface TelemetryStore {
     to: number,
     limit: number,
   ): Promise<TelemetrySample[]>;
+  /**
+   * The minutes of [from, to) (whole minutes: both multiples of 60 000) that hold raw samples, oldest
+   * first, with their rollups' extremes; for a backtest to skip minutes that cannot change an alarm.
+   * Absent where the store cannot say cheaply (Timestream): the backtest then reads raw samples.
+   */
+  minuteExtremes?(tenantId: string, tagRef: TagRef, from: number, to: number): Promise<MinuteExtremes>;
   /** Aggregated buckets for charts and reports, one series per requested tag, in the order asked. */
   series(tenantId: string, query: SeriesQuery): Promise<Series[]>;
   /**

@@ -260,6 +260,42 @@ export function describeTelemetryStoreContract(
       ]);
     });
 
+    it("tells a backtest each minute's raw sample count beside its rollup's good count and extremes", async () => {
+      if (store.kind === 'timestream') {
+        // a raw count per minute is a scan Timestream bills: backtests there read raw samples
+        expect(store.minuteExtremes).toBeUndefined();
+        return;
+      }
+      const { tenantId, at, ref } = fresh();
+      await store.write([
+        at('plc-1', 'level', T0, 1),
+        at('plc-1', 'level', T0 + 20_000, 5),
+        at('plc-1', 'level', T0 + 59_999, 3),
+        // an uncertain and a bad sample: counted raw, left out of the rollup
+        at('plc-1', 'level', T0 + MINUTE, 2),
+        at('plc-1', 'level', T0 + MINUTE + 1000, 9, 'uncertain'),
+        at('plc-1', 'level', T0 + MINUTE + 2000, 'sensor fault', 'bad'),
+        // no sample in the third minute; a boolean has no extremes
+        at('plc-1', 'level', T0 + 3 * MINUTE, true),
+        at('plc-1', 'level', T0 + 3 * MINUTE + 1000, 4),
+        // outside [from, to)
+        at('plc-1', 'level', T0 + 4 * MINUTE, 100),
+        at('plc-1', 'level', T0 - 1, -100),
+      ]);
+
+      const extremes = await store.minuteExtremes?.(tenantId, ref('plc-1', 'level'), T0, T0 + 4 * MINUTE);
+      const none = await store.minuteExtremes?.(tenantId, ref('plc-1', 'never'), T0, T0 + 4 * MINUTE);
+
+      expect(extremes).toEqual({
+        ts: [T0, T0 + MINUTE, T0 + 3 * MINUTE],
+        samples: [3, 3, 2],
+        good: [3, 1, 2],
+        min: [1, 2, 4],
+        max: [5, 2, 4],
+      });
+      expect(none).toEqual({ ts: [], samples: [], good: [], min: [], max: [] });
+    });
+
     it('states how old a point may be', () => {
       expect(store.maxPointAgeMs).toBeGreaterThan(HOUR);
     });

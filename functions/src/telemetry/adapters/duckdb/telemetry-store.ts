@@ -28,22 +28,15 @@ import {
   type LatestSample,
   rollupFor,
   type Series,
-  type SeriesAggregate,
   type SeriesQuery,
   type TagRef,
   type TelemetrySample,
   type TelemetryStore,
 } from '../../ports.ts';
-import {
-  createSerialQueue,
-  decodeQuality,
-  decodeValue,
-  encodeValue,
-  qualityCodes,
-  toNumber,
-} from '../encoding.ts';
+import { createSerialQueue, decodeQuality, decodeValue, encodeValue, qualityCodes } from '../encoding.ts';
 import { type BucketRow, toSeriesBucket } from '../series.ts';
 import { type DuckDbTelemetryOptions, duckDbSettings, sqlString } from './files.ts';
+import { AGGREGATE_COLUMNS, aggregateRollup, readMinuteExtremes, readRange } from './reads.ts';
 import { createSeriesIndex } from './series-index.ts';
 import {
   aggregateRaw,
@@ -74,27 +67,6 @@ const STAGING_TYPES = [INTEGER, INTEGER, INTEGER, BIGINT, UTINYINT, DOUBLE, VARC
 /** Compaction of the delta rows: this often, and at once past this many rows. */
 const COMPACT_EVERY_MS = 2_000;
 const COMPACT_AT_ROWS = 100_000;
-
-/** Rollup rows of `source` re-aggregated into wider buckets of `widthMs`. */
-function aggregateRollup(source: string, widthMs: number, where: string): string {
-  return `SELECT series_id, (bucket // ${widthMs}) * ${widthMs} AS bucket, sum(cnt) AS cnt, sum(num_cnt) AS num_cnt,
-      sum(sum) AS sum, min(min) AS min, max(max) AS max,
-      arg_min(first_kind, first_ts) AS first_kind, arg_min(first_num, first_ts) AS first_num,
-      arg_min(first_txt, first_ts) AS first_txt, arg_max(last_kind, last_ts) AS last_kind,
-      arg_max(last_num, last_ts) AS last_num, arg_max(last_txt, last_ts) AS last_txt
-    FROM ${source} WHERE ${where} GROUP BY ALL`;
-}
-
-/** The bucket columns each aggregate reads (see toSeriesBucket); `num_cnt` is always read. */
-const AGGREGATE_COLUMNS: Record<SeriesAggregate, readonly string[]> = {
-  avg: ['sum'],
-  min: ['min'],
-  max: ['max'],
-  first: ['first_kind', 'first_num', 'first_txt'],
-  last: ['last_kind', 'last_num', 'last_txt'],
-  count: ['cnt'],
-  difference: ['first_kind', 'first_num', 'last_kind', 'last_num'],
-};
 
 /** A row of points-shaped columns as the store keeps it in memory. */
 function storedPointOf(row: Record<string, unknown>): StoredPoint {
@@ -367,21 +339,7 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
   ): Promise<TelemetrySample[]> {
     const [id] = idsOf(tenantId, [tagRef]);
     if (id === undefined || limit <= 0) return [];
-    const result = await connection.runAndReadAll(
-      `SELECT ts, kind, num, txt, quality FROM points WHERE series_id = ${id} AND ts >= $1 AND ts < $2
-       ORDER BY ts LIMIT ${Math.floor(limit)}`,
-      [BigInt(Math.floor(from)), BigInt(Math.ceil(to))],
-    );
-    // Read by column: a backtest reads millions of samples this way, and one object per row from the
-    // driver cost twice the time (ADR 0039).
-    const [ts = [], kind = [], num = [], txt = [], quality = []] = result.getColumnsJS();
-    const samples: TelemetrySample[] = [];
-    for (let row = 0; row < ts.length; row += 1) {
-      const value = decodeValue(kind[row], num[row], txt[row]);
-      if (value !== null)
-        samples.push({ ts: toNumber(ts[row]) ?? 0, value, quality: decodeQuality(quality[row]) });
-    }
-    return samples;
+    return readRange(connection, id, from, to, limit);
   }
 
   async function series(tenantId: string, query: SeriesQuery): Promise<Series[]> {
@@ -430,6 +388,11 @@ export async function openDuckDbTelemetryStore(options: DuckDbTelemetryOptions):
     write,
     latest,
     range,
+    async minuteExtremes(tenantId, tagRef, from, to) {
+      const [id] = idsOf(tenantId, [tagRef]);
+      if (id === undefined) return { ts: [], samples: [], good: [], min: [], max: [] };
+      return readMinuteExtremes(connection, id, from, to);
+    },
     series,
     async exportSnapshot(dir) {
       // Its own connection (without the writer's temp staging table) and one transaction: the copy is

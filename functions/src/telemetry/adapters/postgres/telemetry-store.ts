@@ -9,6 +9,7 @@ import { logger } from '../../../platform/observability.ts';
 import {
   chooseBucketMs,
   type LatestSample,
+  type MinuteExtremes,
   rollupFor,
   type Series,
   type SeriesQuery,
@@ -341,6 +342,28 @@ export async function openPostgresTelemetryStore(
           ? []
           : [{ ts: toNumber(row.ts) ?? 0, value, quality: decodeQuality(row.quality) }];
       });
+    },
+
+    async minuteExtremes(tenantId, tagRef, from, to): Promise<MinuteExtremes> {
+      const [id] = await idsForRead(tenantId, [tagRef]);
+      const extremes: MinuteExtremes = { ts: [], samples: [], good: [], min: [], max: [] };
+      if (id === undefined) return extremes;
+      // Raw counts from the primary key's index beside the rollup's good count and extremes (ADR 0052).
+      const result = await pool.query(
+        `SELECT c.bucket, c.n, coalesce(r.cnt, 0) AS cnt, r.min, r.max
+         FROM (SELECT (ts / 60000) * 60000 AS bucket, count(*) AS n FROM telemetry.points
+               WHERE series_id = $1 AND ts >= $2 AND ts < $3 GROUP BY 1) c
+         LEFT JOIN telemetry.rollup_1m r ON r.series_id = $1 AND r.bucket = c.bucket ORDER BY c.bucket`,
+        [id, Math.floor(from), Math.ceil(to)],
+      );
+      for (const row of result.rows) {
+        extremes.ts.push(toNumber(row.bucket) ?? 0);
+        extremes.samples.push(toNumber(row.n) ?? 0);
+        extremes.good.push(toNumber(row.cnt) ?? 0);
+        extremes.min.push(toNumber(row.min));
+        extremes.max.push(toNumber(row.max));
+      }
+      return extremes;
     },
 
     async series(tenantId, query: SeriesQuery): Promise<Series[]> {
