@@ -2,6 +2,7 @@
 // through ingest raises in the live engine exactly what the backtest said (PGlite, DuckDB).
 import { randomUUID } from 'node:crypto';
 import {
+  type AlarmBacktest,
   type AlarmRule,
   alarmRuleSchema,
   backtestAlarmRuleSchema,
@@ -193,7 +194,7 @@ describe('backtest against the live engine', () => {
   let store: ConfigStore;
   let telemetry: TelemetryStore;
   let principal: Principal;
-  let plant: { tenantId: string; siteId: string; gatewayId: string; tagId: string };
+  let plant: { tenantId: string; siteId: string; gatewayId: string; deviceId: string; tagId: string };
 
   beforeAll(async () => {
     const database = await openConfigDatabase({ kind: 'pglite' });
@@ -240,13 +241,65 @@ describe('backtest against the live engine', () => {
         unit: 'm',
         deadband: 0,
       });
-      return { tenantId, siteId: site.id, gatewayId: gateway.id, tagId: tag.id };
+      return { tenantId, siteId: site.id, gatewayId: gateway.id, deviceId: device.id, tagId: tag.id };
     });
   });
   afterAll(async () => {
     await telemetry?.close();
     await store?.close();
   });
+
+  /**
+   * Saves `body` as a rule, replays the tag's stored samples in [from, to) through ingest 50 at a
+   * time, and returns the journal's raises and clears beside the backtest's timeline, both sorted.
+   */
+  async function replayThroughIngest(
+    body: CreateAlarmRule,
+    tagKey: string,
+    range: { from: number; to: number },
+    backtest: AlarmBacktest,
+  ) {
+    const alarmDeps = { store, ids: uuidV7Ids, clock };
+    const rule = await createAlarmRule(alarmDeps, principal, body);
+    const ingestor = createTelemetryIngestor({
+      store,
+      telemetry,
+      alarms: createAlarmEvaluator(alarmDeps),
+      clock,
+      ids: uuidV7Ids,
+    });
+    const stored = await telemetry.range(
+      plant.tenantId,
+      { gatewayId: plant.gatewayId, deviceKey: 'plc-1', tagKey },
+      range.from,
+      range.to,
+      100_000,
+    );
+    for (let start = 0; start < stored.length; start += 50) {
+      const points = stored
+        .slice(start, start + 50)
+        .map((s) => ({ d: 'plc-1', t: tagKey, ts: s.ts, v: s.value, q: s.quality }));
+      const outcome = await ingestor.ingest({
+        topic: telemetryTopic(plant),
+        payload: Buffer.from(JSON.stringify({ v: 1, gw: plant.gatewayId, seq: start, points })),
+        receivedAt: NOW,
+      });
+      expect(outcome.status).toBe('stored');
+    }
+    const journal = await store.inTenant(plant.tenantId, (repos) =>
+      repos.alarmEvents.list({ ruleId: rule.id }, 10_000),
+    );
+    const keys = ['hihi', 'hi', 'lo', 'lolo', 'alarm'] as const;
+    const keyOf = new Map(keys.map((key) => [alarmIdOf(rule.id, key), key]));
+    const byTime = (a: { at: string; key?: string }, b: { at: string; key?: string }) =>
+      a.at.localeCompare(b.at) || String(a.key).localeCompare(String(b.key));
+    const live = journal
+      .filter((event) => event.kind === 'raised' || event.kind === 'cleared')
+      .map((event) => ({ at: event.at, key: keyOf.get(event.alarmId), kind: event.kind }))
+      .sort(byTime);
+    const predicted = backtest.timeline.map(({ at, key, kind }) => ({ at, key, kind })).sort(byTime);
+    return { live, predicted };
+  }
 
   it('raises and clears what ingest raises when the stored data is replayed through it', async () => {
     // Two hours at 1 s: a slow wave crossing both limits, with noise that chatters near them.
@@ -289,44 +342,91 @@ describe('backtest against the live engine', () => {
     expect(backtest.samples).toBe(7200);
     expect(backtest.raises).toBeGreaterThan(3);
 
-    const alarmDeps = { store, ids: uuidV7Ids, clock };
-    const rule = await createAlarmRule(alarmDeps, principal, body);
-    const ingestor = createTelemetryIngestor({
-      store,
-      telemetry,
-      alarms: createAlarmEvaluator(alarmDeps),
-      clock,
-      ids: uuidV7Ids,
+    const { live, predicted } = await replayThroughIngest(
+      body,
+      'level',
+      { from: T0, to: T0 + 7200 * 1000 },
+      backtest,
+    );
+    expect(live).toEqual(predicted);
+    expect(live.filter((event) => event.kind === 'raised')).toHaveLength(backtest.raises);
+  });
+
+  it('on rollups, skipping quiet minutes, still raises and clears exactly what ingest raises (ADR 0052)', async () => {
+    // Three hours of a motor temperature at 1 s: a slow rise over 85 °C and back, noise, a sensor
+    // fault and a stretch of uncertain values; a hot alarm with a deadband and both delays.
+    const tag = await store.inTenant(plant.tenantId, (repos) =>
+      repos.tags.create({
+        id: randomUUID(),
+        deviceId: plant.deviceId,
+        key: 'motor_temp',
+        name: 'Motor temperature',
+        description: '',
+        address: { kind: 'modbus', area: 'holding', address: 2, type: 'uint16' },
+        scale: 1,
+        offset: 0,
+        unit: '°C',
+        deadband: 0,
+      }),
+    );
+    let seed = 29;
+    const noise = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648 - 0.5;
+    };
+    const SECONDS = 3 * 3600;
+    const records: TelemetryPointRecord[] = Array.from({ length: SECONDS }, (_, index) => {
+      const phase = index % 3600;
+      return {
+        tenantId: plant.tenantId,
+        siteId: plant.siteId,
+        gatewayId: plant.gatewayId,
+        deviceKey: 'plc-1',
+        tagKey: 'motor_temp',
+        ts: T0 + index * 1000,
+        value:
+          phase >= 2000 && phase < 2040
+            ? 'open thermocouple'
+            : Math.round((70 + 18 * Math.sin(index / 1200) + noise() * 2) * 100) / 100,
+        quality: phase >= 2000 && phase < 2040 ? 'bad' : phase >= 2500 && phase < 2520 ? 'uncertain' : 'good',
+      };
     });
-    const stored = await telemetry.range(
-      plant.tenantId,
-      { gatewayId: plant.gatewayId, deviceKey: 'plc-1', tagKey: 'level' },
-      T0,
-      T0 + 7200 * 1000,
-      10_000,
-    );
-    for (let start = 0; start < stored.length; start += 50) {
-      const points = stored
-        .slice(start, start + 50)
-        .map((s) => ({ d: 'plc-1', t: 'level', ts: s.ts, v: s.value, q: s.quality }));
-      const outcome = await ingestor.ingest({
-        topic: telemetryTopic(plant),
-        payload: Buffer.from(JSON.stringify({ v: 1, gw: plant.gatewayId, seq: start, points })),
-        receivedAt: NOW,
-      });
-      expect(outcome.status).toBe('stored');
-    }
-    const journal = await store.inTenant(plant.tenantId, (repos) =>
-      repos.alarmEvents.list({ ruleId: rule.id }, 10_000),
-    );
-    const keyOf = new Map(['hihi', 'hi', 'lo'].map((key) => [alarmIdOf(rule.id, key as 'hi'), key]));
-    const live = journal
-      .filter((event) => event.kind === 'raised' || event.kind === 'cleared')
-      .map((event) => ({ at: event.at, key: keyOf.get(event.alarmId), kind: event.kind }))
-      .sort((a, b) => a.at.localeCompare(b.at) || String(a.key).localeCompare(String(b.key)));
-    const predicted = backtest.timeline
-      .map(({ at, key, kind }) => ({ at, key, kind }))
-      .sort((a, b) => a.at.localeCompare(b.at) || String(a.key).localeCompare(String(b.key)));
+    await telemetry.write(records);
+    const body: CreateAlarmRule = {
+      kind: 'comparison',
+      tagId: tag.id,
+      name: 'Motor hot',
+      description: '',
+      severity: 'high',
+      op: '>',
+      value: 85,
+      deadband: 0.5,
+      onDelayMs: 10_000,
+      offDelayMs: 5000,
+      enabled: true,
+      escalationPolicyId: null,
+      repageHoldOffMinutes: 15,
+    };
+    const range = { from: T0, to: T0 + SECONDS * 1000 };
+    let rawRead = 0;
+    const counting = {
+      range: async (...args: Parameters<TelemetryStore['range']>) => {
+        const samples = await telemetry.range(...args);
+        rawRead += samples.length;
+        return samples;
+      },
+      minuteExtremes: telemetry.minuteExtremes?.bind(telemetry),
+    };
+    const backtest = await backtestAlarmRule({ store, telemetry: counting }, principal, {
+      rule: body,
+      from: new Date(range.from).toISOString(),
+      to: new Date(range.to).toISOString(),
+    });
+    expect(backtest.samples).toBe(SECONDS);
+    expect(backtest.raises).toBeGreaterThan(1);
+    expect(rawRead).toBeLessThan(SECONDS / 2);
+
+    const { live, predicted } = await replayThroughIngest(body, 'motor_temp', range, backtest);
     expect(live).toEqual(predicted);
     expect(live.filter((event) => event.kind === 'raised')).toHaveLength(backtest.raises);
   });
