@@ -4,6 +4,7 @@
 // unknown reference is named by the API's words, and the tag is added; in the new-rule form, a limit
 // stack on the wet well level is tested against the last 7 days (one raise: the level has stood over
 // the threshold since the plant started) and against 45 days (the API's 400 naming the 31-day limit).
+// The tag is added with an evaluation period (ADR 0051), shown in the list and on the edit page.
 // Photographed on a desktop, and on a phone in Spanish.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALE_COOKIE } from '../src/i18n/locales.ts';
@@ -90,15 +91,21 @@ describe('derived tags and backtests in the web app', () => {
 
       await formula.fill('${plc-1:inflow} - 10');
       await form.getByTestId('preview-value').getByText('good').waitFor();
+      // ADR 0051: also computed every minute, uncertain after 10 minutes without a reading
+      await form.getByLabel('Evaluation period (s)').fill('60');
+      await form.getByLabel('Uncertain after (s)').fill('600');
       await form.getByRole('button', { name: 'Add derived tag' }).click();
       await page.getByText('Added Net inflow').waitFor();
       await page.getByRole('link', { name: 'Net inflow' }).waitFor();
+      await page.getByRole('cell', { name: 'every 60 s' }).waitFor();
       await checkBasics(page, 'derived-tags-desktop');
 
       // the edit page previews the saved formula; on a phone, in Spanish
       await page.getByRole('link', { name: 'Net inflow' }).click();
       await page.getByRole('heading', { level: 1, name: 'Edit “Net inflow”' }).waitFor();
       await page.getByTestId('preview-value').getByText('good').waitFor();
+      expect(await page.getByLabel('Evaluation period (s)').inputValue()).toBe('60');
+      expect(await page.getByLabel('Uncertain after (s)').inputValue()).toBe('600');
       const url = page.url();
       const es = await e2e.newPage({ viewport: PHONE, locale: 'es' });
       await es.context.addCookies(

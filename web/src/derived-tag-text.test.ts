@@ -40,4 +40,15 @@ describe('derivedTagBody', () => {
       unit: 'L/s',
     });
   });
+  it.each([
+    ['an empty period as null (computed on input changes only)', '', null],
+    ['a period in seconds as a number', ' 60 ', 60],
+    ['a fraction as it is (the API refuses it, naming the field)', '1.5', 1.5],
+    ['text as typed (the API refuses it, naming the field)', 'often', 'often'],
+  ])('sends %s', (_case, typed, sent) => {
+    expect(derivedTagBody({ ...fields, periodSeconds: typed, staleAfterSeconds: '' }, null)).toMatchObject({
+      periodSeconds: sent,
+      staleAfterSeconds: null,
+    });
+  });
 });

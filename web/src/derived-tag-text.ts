@@ -27,6 +27,18 @@ export function insertReference(
   };
 }
 
+/**
+ * A whole-seconds field (the evaluation period, the staleness): empty is null (off); a number is sent
+ * as one, anything else as typed so the API's schema names the field; absent from the form: not sent.
+ */
+function secondsField(value: string | undefined): number | string | null | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (text === '') return null;
+  const number = Number(text);
+  return Number.isFinite(number) ? number : text;
+}
+
 /** The derived-tag form's fields as the API's create body (key and site only when creating). */
 export function derivedTagBody(
   fields: Readonly<Record<string, string | undefined>>,
@@ -39,5 +51,10 @@ export function derivedTagBody(
     formula: text('formula'),
     unit: text('unit'),
   };
+  // ADR 0051: the timer's period and when a quiet input makes the result uncertain.
+  for (const name of ['periodSeconds', 'staleAfterSeconds']) {
+    const seconds = secondsField(fields[name]);
+    if (seconds !== undefined) body[name] = seconds;
+  }
   return creating ? { siteId: creating.siteId, key: text('key'), ...body } : body;
 }

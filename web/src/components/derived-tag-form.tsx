@@ -3,7 +3,8 @@
 // The derived-tag editor (issue 17, ADR 0039): key (when adding), name, unit, description and the
 // formula, with the site's references to insert at the cursor and a live preview: the formula is
 // tried on the site's newest values a moment after typing stops, showing the value with its quality
-// and unit, or the API's reason (the unknown reference, the cycle, the parse error).
+// and unit, or the API's reason (the unknown reference, the cycle, the parse error). ADR 0051: an
+// optional period (computed at each boundary too) and when a quiet input makes the result uncertain.
 import { useFormatter, useTranslations } from 'next-intl';
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import '../app/derived-tags.css';
@@ -160,7 +161,15 @@ export function DerivedTagForm(props: {
   siteId: string;
   choices: readonly FormulaChoice[];
   /** The saved derived tag when editing; its key is then fixed. */
-  initial?: { key: string; name: string; description: string; formula: string; unit: string };
+  initial?: {
+    key: string;
+    name: string;
+    description: string;
+    formula: string;
+    unit: string;
+    periodSeconds: number | null;
+    staleAfterSeconds: number | null;
+  };
   version?: string;
 }) {
   const d = useTranslations('derivedTags');
@@ -214,6 +223,30 @@ export function DerivedTagForm(props: {
           version={props.version}
           {...(initial ? { derivedKey: initial.key } : {})}
         />
+        <div className="row">
+          <Field
+            name="periodSeconds"
+            label={d('period')}
+            hint={d('periodHint')}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={3600}
+            step={1}
+            defaultValue={initial?.periodSeconds ?? ''}
+          />
+          <Field
+            name="staleAfterSeconds"
+            label={d('staleAfter')}
+            hint={d('staleAfterHint')}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={604800}
+            step={1}
+            defaultValue={initial?.staleAfterSeconds ?? ''}
+          />
+        </div>
       </div>
     </ActionForm>
   );

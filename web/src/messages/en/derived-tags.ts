@@ -22,6 +22,14 @@ export const derivedTags = {
     preview: 'Now',
     previewEmpty: 'Type a formula to see its value on the newest data.',
     previewFailed: 'The preview could not be made; try again.',
+    period: 'Evaluation period (s)',
+    periodHint:
+      'Empty: computed when an input changes. 1–3600: also every so many seconds from the inputs’ last values (60: at each whole minute).',
+    staleAfter: 'Uncertain after (s)',
+    staleAfterHint:
+      'An input not heard from for longer makes the result uncertain; set it above the gateway’s heartbeat. Empty: never.',
+    onChange: 'on change',
+    everySeconds: 'every {seconds} s',
     quality: { good: 'good', uncertain: 'uncertain', bad: 'bad' },
   },
   backtest: {

@@ -24,6 +24,14 @@ export const derivedTags: MessagesOf<'derivedTags' | 'backtest'> = {
     preview: 'Ahora',
     previewEmpty: 'Escriba una fórmula para ver su valor con los datos más recientes.',
     previewFailed: 'No se pudo calcular la vista previa; inténtelo de nuevo.',
+    period: 'Periodo de cálculo (s)',
+    periodHint:
+      'Vacío: se calcula cuando cambia una entrada. 1–3600: también cada tantos segundos con los últimos valores de las entradas (60: en cada minuto exacto).',
+    staleAfter: 'Incierta tras (s)',
+    staleAfterHint:
+      'Una entrada sin noticias durante más tiempo vuelve incierto el resultado; póngalo por encima del latido del gateway. Vacío: nunca.',
+    onChange: 'al cambiar',
+    everySeconds: 'cada {seconds} s',
     quality: { good: 'buena', uncertain: 'incierta', bad: 'mala' },
   },
   backtest: {

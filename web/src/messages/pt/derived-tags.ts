@@ -24,6 +24,14 @@ export const derivedTags: MessagesOf<'derivedTags' | 'backtest'> = {
     preview: 'Agora',
     previewEmpty: 'Digite uma fórmula para ver seu valor com os dados mais recentes.',
     previewFailed: 'Não foi possível calcular a prévia; tente novamente.',
+    period: 'Período de cálculo (s)',
+    periodHint:
+      'Vazio: calculado quando uma entrada muda. 1–3600: também a cada tantos segundos com os últimos valores das entradas (60: a cada minuto exato).',
+    staleAfter: 'Incerta após (s)',
+    staleAfterHint:
+      'Uma entrada sem notícias por mais tempo torna o resultado incerto; defina acima do heartbeat do gateway. Vazio: nunca.',
+    onChange: 'ao mudar',
+    everySeconds: 'a cada {seconds} s',
     quality: { good: 'boa', uncertain: 'incerta', bad: 'ruim' },
   },
   backtest: {

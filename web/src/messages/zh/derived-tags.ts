@@ -22,6 +22,12 @@ export const derivedTags: MessagesOf<'derivedTags' | 'backtest'> = {
     preview: '当前',
     previewEmpty: '输入公式即可查看其在最新数据上的值。',
     previewFailed: '无法生成预览，请重试。',
+    period: '计算周期（秒）',
+    periodHint: '留空：输入变化时计算。1–3600：另外每隔该秒数用输入的最新值计算（60：每个整分钟）。',
+    staleAfter: '多久后不确定（秒）',
+    staleAfterHint: '输入超过该时间未上报时结果为不确定；应大于网关心跳。留空：从不。',
+    onChange: '变化时',
+    everySeconds: '每 {seconds} 秒',
     quality: { good: '良好', uncertain: '不确定', bad: '不良' },
   },
   backtest: {

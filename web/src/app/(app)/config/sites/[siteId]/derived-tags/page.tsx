@@ -34,6 +34,11 @@ export default async function DerivedTagsPage(props: { params: Promise<{ siteId:
           { header: d('key'), cell: (tag) => <code>{tag.key}</code> },
           { header: d('formula'), cell: (tag) => <code className="formula">{tag.formula}</code> },
           { header: c('unit'), cell: (tag) => tag.unit },
+          {
+            header: d('period'),
+            cell: (tag) =>
+              tag.periodSeconds === null ? d('onChange') : d('everySeconds', { seconds: tag.periodSeconds }),
+          },
         ]}
         actions={
           engineer
