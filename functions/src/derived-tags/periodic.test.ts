@@ -3,7 +3,7 @@
 // quality of a result whose inputs have gone quiet.
 import type { DerivedTag } from '@plantwatch/shared';
 import { describe, expect, it } from 'vitest';
-import { type Sample, siteDerivedTags, withStaleness } from './calculator.ts';
+import { computeDerivedSamples, type Sample, siteDerivedTags, withStaleness } from './calculator.ts';
 import { computePeriodicSamples, dueBoundaries, periodBoundaries, valueAt } from './periodic.ts';
 
 const MIN = 60_000;
@@ -279,5 +279,30 @@ describe('periodic samples', () => {
   it('leaves out derived tags without a period', () => {
     const site = siteDerivedTags(SITE, [balance({ periodSeconds: null })], refs);
     expect(dueBoundaries(site.ordered, T0 - 1, T0 + 10 * MIN).size).toBe(0);
+  });
+});
+
+describe('staleness on ingest', () => {
+  it('makes a change uncertain when the other input was last heard from longer ago than staleAfter', () => {
+    const site = siteDerivedTags(SITE, [balance({ periodSeconds: null, staleAfterSeconds: 600 })], refs);
+    const samples = computeDerivedSamples(
+      site.ordered,
+      new Map([[INLET, [good(T0, 50), good(T0 + 20 * MIN, 60)]]]),
+      new Map([[OUTLET, good(T0 - 5 * MIN, 40)]]),
+    );
+    expect(samples.get(BALANCE)).toEqual([
+      good(T0, 10),
+      { ts: T0 + 20 * MIN, value: 20, quality: 'uncertain' },
+    ]);
+  });
+
+  it('leaves it good without staleAfter, as before', () => {
+    const site = siteDerivedTags(SITE, [balance({ periodSeconds: null })], refs);
+    const samples = computeDerivedSamples(
+      site.ordered,
+      new Map([[INLET, [good(T0 + 20 * MIN, 60)]]]),
+      new Map([[OUTLET, good(T0 - 5 * MIN, 40)]]),
+    );
+    expect(samples.get(BALANCE)).toEqual([good(T0 + 20 * MIN, 20)]);
   });
 });
