@@ -118,3 +118,24 @@ function asDigital(value: TelemetryValue): boolean | undefined {
   if (typeof value === 'number') return value !== 0;
   return undefined;
 }
+
+/**
+ * An operating-curve rule's X sample: held until the next, if newer than the one held (ADR 0048).
+ * Says whether it was taken.
+ */
+export function holdX(state: AlarmRuleState, sample: AlarmSample): boolean {
+  if (state.curveX !== null && sample.ts <= state.curveX.ts) return false;
+  const value = sample.quality !== 'bad' && typeof sample.value === 'number' ? sample.value : null;
+  state.curveX = { ts: sample.ts, value };
+  return true;
+}
+
+/**
+ * The Y an operating-curve rule holds, as a sample at `ts` (a newer X's time): the last Y sample,
+ * when it was usable (not bad) and older than `ts`; otherwise null (nothing to judge again).
+ */
+export function heldY(state: AlarmRuleState, ts: number): AlarmSample | null {
+  const { previousSample, lastSampleTs } = state;
+  if (previousSample === null || previousSample.ts !== lastSampleTs || ts <= previousSample.ts) return null;
+  return { ts, value: previousSample.value, quality: previousSample.quality };
+}

@@ -127,7 +127,24 @@ describe('curve rule conditions', () => {
     ['side below: under the band alarms', { side: 'below' }, [x(s(0), 75), y(s(1), 20)], true],
     ['side above: under the band is no alarm', { side: 'above' }, [x(s(0), 75), y(s(1), 20)], false],
     ['the latest X at the Y sample counts', {}, [x(s(0), 0), x(s(5), 100), y(s(6), 20)], false],
-    ['an X after the Y sample does not count', {}, [x(s(0), 0), y(s(3), 20), x(s(5), 100)], true],
+    [
+      'a Y off the curve at its X stays so at a later X off it too',
+      {},
+      [x(s(0), 0), y(s(3), 20), x(s(5), 100)],
+      true,
+    ],
+    [
+      'a later X judges the held Y again: off the curve there',
+      {},
+      [x(s(0), 75), y(s(1), 27.5), x(s(5), 25)],
+      true,
+    ],
+    [
+      'a held bad Y is not judged again by a later X',
+      {},
+      [x(s(0), 75), y(s(1), 0, 'bad'), x(s(5), 25)],
+      undefined,
+    ],
     ['X and Y of the same instant: the X is used', {}, [y(s(5), 20), x(s(5), 100)], false],
     ['no X yet: not judged', {}, [y(s(1), 20)], undefined],
     ['a bad X: Y not judged', {}, [x(s(0), 100, 'bad'), y(s(1), 0)], undefined],
@@ -159,6 +176,43 @@ describe('curve rule conditions', () => {
     expect(y1.transitions).toEqual([]);
     const y2 = evaluateSamples(r, y1.state, [y(s(12), 30)]);
     expect(y2.transitions.map((t) => [t.kind, t.at])).toEqual([['raised', s(11)]]);
+  });
+});
+
+describe('a new X judges the held Y again (gateways report by exception)', () => {
+  it("raises at the X sample's time, in a later batch, carrying the held Y", () => {
+    const r = rule();
+    const onCurve = evaluateSamples(r, initialAlarmRuleState(r), [x(s(0), 75), y(s(1), 27.5)]);
+    expect(onCurve.transitions).toEqual([]);
+    const moved = evaluateSamples(r, onCurve.state, [x(s(9), 25)]);
+    expect(moved.transitions.map((t) => [t.kind, t.at, t.value])).toEqual([['raised', s(9), 27.5]]);
+    expect(moved.state.lastSampleTs).toBe(s(9));
+    // A Y older than the X's time came late: like any late sample of the tag, it is not judged.
+    expect(evaluateSamples(r, moved.state, [y(s(5), 27.5)]).state).toStrictEqual(moved.state);
+  });
+
+  it('clears when a later X puts the held Y back on the curve', () => {
+    const r = rule();
+    const off = evaluateSamples(r, initialAlarmRuleState(r), [x(s(0), 25), y(s(1), 27.5)]);
+    expect(off.transitions.map((t) => t.kind)).toEqual(['raised']);
+    const back = evaluateSamples(r, off.state, [x(s(7), 75)]);
+    expect(back.transitions.map((t) => [t.kind, t.at])).toEqual([['cleared', s(7)]]);
+  });
+
+  it('judges a Y of the same instant as the X once, at that X', () => {
+    const r = rule();
+    const first = evaluateSamples(r, initialAlarmRuleState(r), [x(s(0), 75), y(s(1), 27.5)]);
+    const both = evaluateSamples(r, first.state, [x(s(5), 25), y(s(5), 38)]);
+    expect(both.transitions).toEqual([]);
+    expect(both.state.previousSample).toEqual({ ts: s(5), value: 38, quality: 'good' });
+  });
+
+  it('does not judge again for an X at or before the held Y, or a redelivered X', () => {
+    const r = rule();
+    const first = evaluateSamples(r, initialAlarmRuleState(r), [x(s(0), 75), y(s(4), 27.5)]);
+    expect(evaluateSamples(r, first.state, [x(s(3), 25)]).transitions).toEqual([]);
+    expect(evaluateSamples(r, first.state, [x(s(4), 25)]).transitions).toEqual([]);
+    expect(evaluateSamples(r, first.state, [x(s(0), 25)]).transitions).toEqual([]);
   });
 });
 

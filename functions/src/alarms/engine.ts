@@ -1,7 +1,7 @@
 // The alarm engine: pure ISA-18.2 state machines driven by samples, time and operators. No I/O and no
 // clock: every time comes in as an argument, and every result is a new state plus its transitions.
 import type { AlarmRule, AlarmState, LimitLevel } from '@plantwatch/shared';
-import { type AlarmSample, conditionsForSample } from './conditions.ts';
+import { type AlarmSample, conditionsForSample, heldY, holdX } from './conditions.ts';
 import { delaysOf, isActive } from './engine-views.ts';
 import {
   type AlarmActor,
@@ -254,46 +254,51 @@ export function evaluateSamples(
   // A curve rule's X sample goes before its Y sample of the same instant, which is judged at it.
   const isX = (sample: AlarmSample) => xTagId !== undefined && sample.tagId === xTagId;
   const ordered = [...samples].sort((a, b) => a.ts - b.ts || Number(isX(b)) - Number(isX(a)));
-  for (const sample of ordered) {
+  ordered.forEach((sample, index) => {
     if (isX(sample)) {
-      holdX(work.state, sample);
-      continue;
+      // A new X changes the judgment of the Y held (gateways report by exception: an unchanged Y
+      // still has its last value), so the held Y is judged again at the X's time (ADR 0048), unless
+      // a Y of that same instant follows and is judged at the new X itself.
+      const next = ordered[index + 1];
+      const yFollows = next !== undefined && next.ts === sample.ts && !isX(next);
+      const held = holdX(work.state, sample) && !yFollows ? heldY(work.state, sample.ts) : null;
+      if (held) judge(work, held);
+      return;
     }
     const last = work.state.lastSampleTs;
-    if (last !== null && sample.ts <= last) continue;
-    // What falls due at the sample's own instant waits for it: a condition that is back exactly as its
-    // off-delay ends has not been gone for the whole delay, so it must not clear and re-raise.
-    advance(work, sample.ts - 1);
-    const windowed = isWindowRule(rule);
-    if (windowed) {
-      addToWindow(rule, work.state, sample);
-      pruneWindow(rule, work.state, sample.ts);
-    }
-    const conditions = conditionsForSample(rule, work.state, sample, (key) =>
-      isActive(instance(work, key).state),
-    );
-    // A totalizer's or counter's alarm carries its total or count, not the tag's latest value.
-    const value = windowed ? windowValue(rule, work.state) : sample.value;
-    for (const key of work.delays.keys()) {
-      instance(work, key).value = value;
-      const condition = conditions[key];
-      if (condition !== undefined) setCondition(work, key, condition, sample.ts);
-    }
-    if (sample.quality !== 'bad')
-      work.state.previousSample = { ts: sample.ts, value: sample.value, quality: sample.quality };
-    if (rule.kind === 'commLoss')
-      work.state.lastDataTs = Math.max(work.state.lastDataTs ?? sample.ts, sample.ts);
-    work.state.lastSampleTs = sample.ts;
-    advance(work, sample.ts);
-  }
+    if (last !== null && sample.ts <= last) return;
+    judge(work, sample);
+  });
   return done(work);
 }
 
-/** An operating-curve rule's X sample: held until the next, if newer than the one held (ADR 0048). */
-function holdX(state: AlarmRuleState, sample: AlarmSample): void {
-  if (state.curveX !== null && sample.ts <= state.curveX.ts) return;
-  const value = sample.quality !== 'bad' && typeof sample.value === 'number' ? sample.value : null;
-  state.curveX = { ts: sample.ts, value };
+/** One sample of the rule's tag (or device) judged at its time, with what falls due before it. */
+function judge(work: Work, sample: AlarmSample): void {
+  const { rule } = work;
+  // What falls due at the sample's own instant waits for it: a condition that is back exactly as its
+  // off-delay ends has not been gone for the whole delay, so it must not clear and re-raise.
+  advance(work, sample.ts - 1);
+  const windowed = isWindowRule(rule);
+  if (windowed) {
+    addToWindow(rule, work.state, sample);
+    pruneWindow(rule, work.state, sample.ts);
+  }
+  const conditions = conditionsForSample(rule, work.state, sample, (key) =>
+    isActive(instance(work, key).state),
+  );
+  // A totalizer's or counter's alarm carries its total or count, not the tag's latest value.
+  const value = windowed ? windowValue(rule, work.state) : sample.value;
+  for (const key of work.delays.keys()) {
+    instance(work, key).value = value;
+    const condition = conditions[key];
+    if (condition !== undefined) setCondition(work, key, condition, sample.ts);
+  }
+  if (sample.quality !== 'bad')
+    work.state.previousSample = { ts: sample.ts, value: sample.value, quality: sample.quality };
+  if (rule.kind === 'commLoss')
+    work.state.lastDataTs = Math.max(work.state.lastDataTs ?? sample.ts, sample.ts);
+  work.state.lastSampleTs = sample.ts;
+  advance(work, sample.ts);
 }
 
 /**
