@@ -3,6 +3,7 @@
 import type { Benchmark } from '../harness.ts';
 import { alarmBacktest } from './alarm-backtest.ts';
 import { apiReads } from './api-reads.ts';
+import { derivedTimer, derivedTimerOneSecond } from './derived-timer.ts';
 import { detectToNotify, detectToNotifyP50 } from './detect-to-notify.ts';
 import { detectToNotifyPlant, detectToNotifyPlantP50 } from './detect-to-notify-plant.ts';
 import { footprintIdle, footprintRuntime10M } from './footprint.ts';
@@ -45,6 +46,8 @@ export const benchmarks: readonly Benchmark[] = [
   detectToNotifyPlant,
   detectToNotifyPlantP50,
   alarmBacktest,
+  derivedTimer,
+  derivedTimerOneSecond,
   footprintIdle,
   footprintRuntime10M,
   ...webPagesBenchmarks,
