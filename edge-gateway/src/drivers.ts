@@ -5,8 +5,7 @@ import type { ConfigDevice } from '@plantwatch/shared';
 import type { BackoffOptions } from './backoff.ts';
 import type { DeviceDriver } from './driver.ts';
 import type { Logger } from './log.ts';
-import { ModbusDriver } from './modbus/driver.ts';
-import { ModbusLine } from './modbus/line.ts';
+import type { ModbusLine } from './modbus/line.ts';
 
 export interface DriverOptions {
   /** OPC UA client certificate store used when a device names none. */
@@ -49,6 +48,12 @@ export async function createDrivers(
       drivers.push(new OpcuaDriver(device, log, { pkiDir: device.pkiDir ?? options.pkiDir, ...reconnect }));
       continue;
     }
+    // Loaded here too, like the others: the gateway's main thread imports this file (connection units,
+    // read --once) and otherwise carried modbus-serial and serialport it never uses (ADR 0054).
+    const [{ ModbusDriver }, { ModbusLine }] = await Promise.all([
+      import('./modbus/driver.ts'),
+      import('./modbus/line.ts'),
+    ]);
     let line: ModbusLine;
     if (device.protocol === 'modbus-rtu') {
       line = serialLines.get(device.path) ?? new ModbusLine(device);

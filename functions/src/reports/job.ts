@@ -8,7 +8,7 @@ import type { TelemetryStore } from '../telemetry/ports.ts';
 import { renderCsv } from './csv.ts';
 import { collectReportData, type ReportData } from './data.ts';
 import type { ReportLinkSigner } from './links.ts';
-import { type PdfBranding, renderPdf } from './pdf.ts';
+import type { PdfBranding } from './pdf.ts';
 import type {
   ReportFileStorage,
   ReportJobQueue,
@@ -17,7 +17,6 @@ import type {
   ReportStoreRepositories,
   StoredReport,
 } from './ports.ts';
-import { renderXlsx } from './xlsx.ts';
 import { formatLocal } from './zone.ts';
 
 /** Over this many bytes of files together, the e-mail carries download links instead. */
@@ -82,7 +81,11 @@ export function fileNameFor(
   return `${slug(report.name)}_${from}_${to}.${format}`;
 }
 
-/** Renders the formats the report asks for. */
+/**
+ * Renders the formats the report asks for. pdfkit and exceljs (with its zip and archive libraries) are
+ * loaded at the first PDF or workbook, not with the process: together ~70 MB resident that an idle
+ * runtime does not need (ADR 0054).
+ */
 export async function renderReportFiles(
   data: ReportData,
   formats: StoredReport['formats'],
@@ -90,9 +93,13 @@ export async function renderReportFiles(
 ): Promise<Map<StoredReport['formats'][number], Buffer>> {
   const files = new Map<StoredReport['formats'][number], Buffer>();
   for (const format of formats) {
-    if (format === 'pdf') files.set(format, await renderPdf(data, branding));
-    else if (format === 'xlsx') files.set(format, await renderXlsx(data));
-    else files.set(format, renderCsv(data));
+    if (format === 'pdf') {
+      const { renderPdf } = await import('./pdf.ts');
+      files.set(format, await renderPdf(data, branding));
+    } else if (format === 'xlsx') {
+      const { renderXlsx } = await import('./xlsx.ts');
+      files.set(format, await renderXlsx(data));
+    } else files.set(format, renderCsv(data));
   }
   return files;
 }

@@ -6,7 +6,6 @@ import type { Clock } from '../platform/clock.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import { type Principal, requireRole } from '../platform/principal.ts';
 import type { LogoMediaType, LogoRepositories, StoredTenantLogo } from './logo-store.ts';
-import { checkLogoImage } from './pdf-logo.ts';
 
 /** The ports the tenant's logo runs on. */
 export interface LogoDeps {
@@ -34,7 +33,9 @@ export class LogoRejectedError extends InvalidInputError {
 }
 
 /** Decodes and checks an upload; throws LogoRejectedError saying what is wrong. */
-export function decodeLogo(upload: UploadTenantLogo): { mediaType: LogoMediaType; data: Buffer } {
+export async function decodeLogo(
+  upload: UploadTenantLogo,
+): Promise<{ mediaType: LogoMediaType; data: Buffer }> {
   const data = Buffer.from(upload.data, 'base64');
   if (data.length > MAX_LOGO_BYTES) {
     throw new LogoRejectedError(
@@ -47,6 +48,8 @@ export function decodeLogo(upload: UploadTenantLogo): { mediaType: LogoMediaType
   if (sniffed !== upload.mediaType) {
     throw new LogoRejectedError(400, `the data is ${sniffed}, not the ${upload.mediaType} the request names`);
   }
+  // pdfkit is loaded at the first upload or PDF, not with the process (ADR 0054).
+  const { checkLogoImage } = await import('./pdf-logo.ts');
   try {
     checkLogoImage(data);
   } catch (error) {
@@ -61,7 +64,7 @@ export async function putTenantLogo(
   upload: UploadTenantLogo,
 ): Promise<void> {
   requireRole(principal, 'admin');
-  const logo = decodeLogo(upload);
+  const logo = await decodeLogo(upload);
   await deps.store.inTenant(principal.tenantId, (repos) =>
     repos.tenantLogo.put({ ...logo, updatedAt: deps.clock.now() }),
   );

@@ -3,9 +3,7 @@
 // to guess by a well-kept estimator (zxcvbn-ts with its common and English dictionaries, score 3 of 4:
 // about 10^10 guesses, out of reach of an offline attack on our scrypt hashes). A refusal says why.
 import { InvalidInputError } from '@plantwatch/shared';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnEnglish from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { BREACHED_PASSWORDS_TEXT } from './breached-passwords.ts';
 
 /** zxcvbn's score (0-4) a password needs. */
@@ -29,6 +27,23 @@ export interface PasswordContext {
   tenantName?: string | undefined;
 }
 
+/**
+ * The estimator with its dictionaries, loaded at the first password set rather than with the process:
+ * ~25 MB resident that a runtime nobody signs up to does not need (ADR 0054).
+ */
+async function loadEstimator(): Promise<ZxcvbnFactory> {
+  const [{ ZxcvbnFactory }, zxcvbnCommon, zxcvbnEnglish] = await Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en'),
+  ]);
+  return new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEnglish.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+    translations: zxcvbnEnglish.translations,
+  });
+}
+
 export type PasswordVerdict = { ok: true; score: number } | { ok: false; score: number; reason: string };
 
 export async function judgePassword(
@@ -43,11 +58,7 @@ export async function judgePassword(
         'it is one of the most common passwords in published breaches, the first an attacker tries: choose another',
     };
   }
-  estimator ??= new ZxcvbnFactory({
-    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEnglish.dictionary },
-    graphs: zxcvbnCommon.adjacencyGraphs,
-    translations: zxcvbnEnglish.translations,
-  });
+  estimator ??= await loadEstimator();
   const userInputs = [
     context.email,
     context.email?.split('@')[0],
