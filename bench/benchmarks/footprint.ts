@@ -36,12 +36,23 @@ async function processTree(root: number): Promise<number[]> {
   return pids;
 }
 
-async function processRss(pid: number): Promise<{ pid: number; mb: number; command: string } | null> {
+interface ProcessMemory {
+  pid: number;
+  /** Resident set: what the aim is stated in. Pages several processes share count in each. */
+  mb: number;
+  /** Proportional set: a shared page counts 1/n in each of its n processes (the node binary's text). */
+  pssMb: number;
+  command: string;
+}
+
+async function processRss(pid: number): Promise<ProcessMemory | null> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+    const pssKb = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? kb);
     const command = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim();
-    return { pid, mb: kb / 1024, command };
+    return { pid, mb: kb / 1024, pssMb: pssKb / 1024, command };
   } catch {
     return null; // gone meanwhile
   }
@@ -94,7 +105,7 @@ async function measureIdle(): Promise<number> {
     progress(`footprint: running; idle for ${IDLE_MS / 1000} s`);
     await new Promise((done) => setTimeout(done, IDLE_MS));
     const totals: number[] = [];
-    let shares: { pid: number; mb: number; command: string }[] = [];
+    let shares: ProcessMemory[] = [];
     for (let i = 0; i < 5; i += 1) {
       const pids = await processTree(child.pid as number);
       shares = (await Promise.all(pids.map(processRss))).filter((p) => p !== null);
@@ -102,7 +113,11 @@ async function measureIdle(): Promise<number> {
       await new Promise((done) => setTimeout(done, 2_000));
     }
     for (const share of shares)
-      progress(`  ${shortName(share.command).padEnd(28)} ${Math.round(share.mb)} MB`);
+      progress(
+        `  ${shortName(share.command).padEnd(28)} ${Math.round(share.mb)} MB   (PSS ${Math.round(share.pssMb)} MB)`,
+      );
+    const pss = shares.reduce((sum, p) => sum + p.pssMb, 0);
+    progress(`  PSS in total (shared pages counted once): ${Math.round(pss)} MB`);
     return Math.round(median(totals));
   } finally {
     if (child?.pid !== undefined) {

@@ -15,6 +15,7 @@ import { createDrivers } from './drivers.ts';
 import { Gateway } from './gateway.ts';
 import { createLogger, errorMessage, type Logger, type LogLevel } from './log.ts';
 import { provision } from './provision.ts';
+import { collectStartupGarbageSoon } from './startup-garbage.ts';
 
 const usage = `usage: edge-gateway <command> [options]
   run --config <file|url>              poll the PLCs and publish until stopped (SIGINT/SIGTERM)
@@ -37,6 +38,7 @@ async function runCommand(location: string, log: Logger, logLevel: LogLevel): Pr
   if (!config.mqtt)
     throw new ConfigError(`config ${location}: mqtt: required for run (only read --once works without it)`);
   const gateway = await Gateway.start({ config, baseDir, log, logLevel });
+  collectStartupGarbageSoon();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

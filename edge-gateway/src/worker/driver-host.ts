@@ -6,6 +6,7 @@ import type { ConfigDevice, TelemetryPoint } from '@plantwatch/shared';
 import type { DeviceDriver } from '../driver.ts';
 import { connectionUnits, createDrivers } from '../drivers.ts';
 import { createLogger } from '../log.ts';
+import { collectStartupGarbageSoon } from '../startup-garbage.ts';
 import {
   type DriverWorkerData,
   HEALTH_INTERVAL_MS,
@@ -74,6 +75,7 @@ export async function runDriverHost(
   // Changes are applied one after the other, in the order they came.
   let applying = setDevices(data.devices);
   await applying;
+  collectStartupGarbageSoon();
   const timer = setInterval(reportHealth, HEALTH_INTERVAL_MS);
 
   port.on('message', (message: SupervisorMessage) => {

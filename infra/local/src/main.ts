@@ -4,6 +4,7 @@ import { DEMO_OPERATOR_AREA, DEMO_OPERATOR_EMAIL } from './demo-areas.ts';
 import { type DemoPlant, startDemoPlant } from './demo-plant.ts';
 import { explicitPorts, type LocalEnv, parseLocalEnv, webDistDir } from './env.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
+import { collectStartupGarbage } from './startup-garbage.ts';
 
 const started = Date.now();
 
@@ -95,6 +96,7 @@ const lines = [
   '',
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
+collectStartupGarbage();
 
 let stopping = false;
 async function stop(signal: string) {
