@@ -1,19 +1,37 @@
 // The web server process: Next.js behind node:http on HOST:WEB_PORT, talking to API_URL.
 // Started by start.ts as a child process (one Next per process, its own env and lockfile);
 // reports { ready, url } or { failed, message } to its parent over IPC.
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NextConfig } from 'next';
 import next from 'next';
-import { nextConfig } from './next.config.ts';
+import { z } from 'zod';
 import { PEER_ADDRESS_HEADER } from './src/client-address.ts';
-import { localAuthSecret, parseWebEnv, publishAuthEnv } from './src/env.ts';
+import { localAuthSecret, parseWebEnv, publishAuthEnv, publishBuiltNextConfig } from './src/env.ts';
 
 export type ServeMessage = { ready: true; url: string; note?: string } | { failed: true; message: string };
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const tell = (message: ServeMessage) => process.send?.(message);
+
+const builtConfigSchema = z.object({ config: z.record(z.string(), z.unknown()) });
+
+/**
+ * Production serves the configuration the build resolved (required-server-files.json), handed to Next
+ * the way its own standalone server.js does: Next then does not run next.config.ts, whose next-intl
+ * plugin loads SWC's native compilers and a file watcher (~65 MB resident, ADR 0054); headers and
+ * rewrites are in the build's manifests already. Dev reads next.config.ts, as `next dev` does.
+ */
+async function configFor(mode: 'dev' | 'production', distDir: string): Promise<NextConfig> {
+  if (mode === 'dev') return (await import('./next.config.ts')).nextConfig(distDir);
+  const file = join(webDir, distDir, 'required-server-files.json');
+  const built = builtConfigSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  publishBuiltNextConfig(built.config);
+  return built.config as NextConfig;
+}
 
 async function serve(fallbackWhenTaken: boolean): Promise<void> {
   const env = parseWebEnv(process.env);
@@ -58,7 +76,7 @@ async function serve(fallbackWhenTaken: boolean): Promise<void> {
     dir: webDir,
     hostname: env.HOST,
     port,
-    conf: nextConfig(env.WEB_DIST_DIR),
+    conf: await configFor(env.WEB_MODE, env.WEB_DIST_DIR),
   });
   await app.prepare();
   const requestHandler = app.getRequestHandler();

@@ -130,6 +130,14 @@ export function publishAuthEnv(values: { url: string; secret: string }): void {
   parsed = undefined;
 }
 
+/**
+ * Next's production server reads its configuration from here instead of running next.config.ts, as
+ * the standalone server.js `next build` writes does (serve.ts: the build's resolved configuration).
+ */
+export function publishBuiltNextConfig(config: Record<string, unknown>): void {
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
+}
+
 /** For local use only: a random secret, generated on first start and kept (mode 0600) under DATA_DIR. */
 export async function localAuthSecret(dataDir: string): Promise<string> {
   const dir = join(resolve(dataDir), 'web');
