@@ -17,20 +17,29 @@ export type ServeMessage = { ready: true; url: string; note?: string } | { faile
 const webDir = dirname(fileURLToPath(import.meta.url));
 const tell = (message: ServeMessage) => process.send?.(message);
 
-const builtConfigSchema = z.object({ config: z.record(z.string(), z.unknown()) });
+const builtConfigSchema = z.object({
+  config: z.looseObject({ experimental: z.record(z.string(), z.unknown()).default({}) }),
+});
 
 /**
  * Production serves the configuration the build resolved (required-server-files.json), handed to Next
  * the way its own standalone server.js does: Next then does not run next.config.ts, whose next-intl
  * plugin loads SWC's native compilers and a file watcher (~65 MB resident, ADR 0054); headers and
  * rewrites are in the build's manifests already. Dev reads next.config.ts, as `next dev` does.
+ * Pages are loaded at their first request rather than all at start (preloadEntriesOnStart: ~25 MB
+ * less for a server nobody has visited yet); the AWS deployment's standalone server keeps Next's
+ * default, loading them during the Lambda's init.
  */
 async function configFor(mode: 'dev' | 'production', distDir: string): Promise<NextConfig> {
   if (mode === 'dev') return (await import('./next.config.ts')).nextConfig(distDir);
   const file = join(webDir, distDir, 'required-server-files.json');
   const built = builtConfigSchema.parse(JSON.parse(await readFile(file, 'utf8')));
-  publishBuiltNextConfig(built.config);
-  return built.config as NextConfig;
+  const config = {
+    ...built.config,
+    experimental: { ...built.config.experimental, preloadEntriesOnStart: false },
+  };
+  publishBuiltNextConfig(config);
+  return config as NextConfig;
 }
 
 async function serve(fallbackWhenTaken: boolean): Promise<void> {
