@@ -104,10 +104,13 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
       ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     });
     const page = await context.newPage();
+    // A typed URL that is not there answers 404, which Chromium logs for the page itself, and so may
+    // Next's router fetching that same page's data (its path with an _rsc query): that is the test.
+    const pathOf = (url: string) => url.split(/[?#]/)[0];
+    const ownPage404 = (url: string, status: number) => status === 404 && pathOf(url) === pathOf(page.url());
     page.on('console', (message) => {
       if (message.type() !== 'error') return;
-      // A typed URL that is not there answers 404, which Chromium logs for the page itself: that is the test.
-      if (message.location().url === page.url() && /status of 404/.test(message.text())) return;
+      if (/status of 404/.test(message.text()) && ownPage404(message.location().url, 404)) return;
       consoleErrors.push(`${page.url()}: ${message.text()}`);
     });
     page.on('pageerror', (error) =>
@@ -117,7 +120,11 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
     );
     // Chromium logs a failed fetch without its address; this names it (a typed URL's 404 page is a document, not counted).
     page.on('response', (response) => {
-      if (response.status() >= 400 && response.request().resourceType() !== 'document') {
+      if (
+        response.status() >= 400 &&
+        response.request().resourceType() !== 'document' &&
+        !ownPage404(response.url(), response.status())
+      ) {
         consoleErrors.push(`${page.url()}: ${response.status()} from ${response.url()}`);
       }
     });
