@@ -107,7 +107,9 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
     // A typed URL that is not there answers 404, which Chromium logs for the page itself, and so may
     // Next's router fetching that same page's data (its path with an _rsc query): that is the test.
     const pathOf = (url: string) => url.split(/[?#]/)[0];
-    const ownPage404 = (url: string, status: number) => status === 404 && pathOf(url) === pathOf(page.url());
+    // (Chromium may log it with no location: then it counts as the page's own.)
+    const ownPage404 = (url: string, status: number) =>
+      status === 404 && (url === '' || pathOf(url) === pathOf(page.url()));
     page.on('console', (message) => {
       if (message.type() !== 'error') return;
       if (/status of 404/.test(message.text()) && ownPage404(message.location().url, 404)) return;
