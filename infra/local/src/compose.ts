@@ -89,6 +89,7 @@ import {
 import type { LocalEnv } from './env.ts';
 import { createLocalEscalationStarter, type LocalEscalationStarter } from './escalation-runner.ts';
 import { localHealthChecks } from './health-checks.ts';
+import { withLiveChanges } from './live-changes.ts';
 import { createLocalReports, type LocalReportOptions, type LocalReports } from './report-scheduler.ts';
 import { openTelemetryStore, type TelemetryStoreOverride } from './telemetry-store.ts';
 
@@ -485,29 +486,6 @@ export function composeApiDeps(
     commandPublisher: broker,
     // HTTP push: the same ingest use-case the broker's messages go through, answered at once.
     telemetrySubmitter: { submit: (message) => core.ingestor.ingest(message) },
-  };
-}
-
-/**
- * Ingest hands every stored batch and gateway status to the alarms; after each, the live streams hear
- * of the site's new values or the gateway's status (the alarms announce their own changes).
- */
-function withLiveChanges(alarms: AlarmEvaluator, changes: ChangeFeed): AlarmEvaluator {
-  return {
-    async evaluate(batch) {
-      try {
-        await alarms.evaluate(batch);
-      } finally {
-        changes.publish({ tenantId: batch.tenantId, topic: 'values', siteId: batch.siteId });
-      }
-    },
-    async gatewayStatus(change) {
-      try {
-        await alarms.gatewayStatus(change);
-      } finally {
-        changes.publish({ tenantId: change.tenantId, topic: 'gateways', siteId: change.siteId });
-      }
-    },
   };
 }
 
