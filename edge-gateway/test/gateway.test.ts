@@ -152,7 +152,12 @@ describe('gateway', () => {
 
   it('takes a gzip-compressed config, keeps it on disk, and after a restart runs it even when the retained one is bad', async () => {
     const dir = await tempDir();
-    const sims = await startSimulators({ modbusPort: 0, opcuaPort: 0, pkiDir: `${dir}/sim-pki`, tickMs: 200 });
+    const sims = await startSimulators({
+      modbusPort: 0,
+      opcuaPort: 0,
+      pkiDir: `${dir}/sim-pki`,
+      tickMs: 200,
+    });
     onTestFinished(() => sims.close());
     const config = gatewayConfigSchema.parse(
       plantConfig({ modbusPort: sims.modbusPort, mqttUrl: publicBrokerUrl, bufferDir: `${dir}/buffer` }),
