@@ -2,7 +2,7 @@
 // to open a socket throws where it is made and, because the code under test may catch that error,
 // also fails the test once it ends (or the file, when made outside a test).
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
@@ -37,3 +37,12 @@ function failOnAttempts(): void {
 
 afterEach(failOnAttempts);
 afterAll(failOnAttempts);
+
+// A CDK app made without an outdir synthesizes into a fresh cdk.outXXXX in the temp folder, never
+// removed (39 folders, 21 MB, a CI run): this test file's apps share one folder, removed after it.
+const cdkOut = mkdtempSync(join(tmpdir(), 'plantwatch-cdk-test-'));
+process.env.CDK_OUTDIR = cdkOut;
+afterAll(() => {
+  delete process.env.CDK_OUTDIR;
+  rmSync(cdkOut, { recursive: true, force: true });
+});
