@@ -2,17 +2,12 @@
 // Timer-based derived tags (ADR 0051) in the local runtime: a derived tag with a period gets a point
 // at every boundary from inputs that reported once over MQTT and then fell silent, an alarm rule on it
 // raises from those points, bad periods are refused naming the field, and removing the period stops it.
-import {
-  DERIVED_DEVICE_KEY,
-  type ProvisioningBundle,
-  provisioningBundleSchema,
-  telemetryTopic,
-} from '@plantwatch/shared';
+import { DERIVED_DEVICE_KEY, telemetryTopic } from '@plantwatch/shared';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
-import { connectGateway } from './testing/mqtt.ts';
-import { createPlantOverApi } from './testing/plant.ts';
+import { connectProvisionedGateway } from './testing/mqtt.ts';
+import { createPlantOverApi, flowMeters } from './testing/plant.ts';
 
 describe('derived tags with a period in the local runtime', () => {
   let api: TestApi;
@@ -20,23 +15,13 @@ describe('derived tags with a period in the local runtime', () => {
   let siteId: string;
   let gatewayId: string;
   let tenantId: string;
-  let bundle: ProvisioningBundle;
   let client: MqttClient;
 
   beforeAll(async () => {
     api = await startTestApi({ derivedTagTimerIntervalMs: 250 });
-    const plant = await createPlantOverApi(api, 'derived-periodic', {
-      device: { key: 'meter', name: 'Meters', connection: { protocol: 'modbus-tcp', host: '127.0.0.1' } },
-      tags: [
-        { key: 'in', unit: 'm³/h' },
-        { key: 'out', unit: 'm³/h' },
-      ],
-    });
+    const plant = await createPlantOverApi(api, 'derived-periodic', flowMeters);
     ({ token, siteId, gatewayId, tenantId } = plant);
-    bundle = provisioningBundleSchema.parse(
-      (await api.call('POST', `/v1/gateways/${gatewayId}/provisioning-bundle`, { token })).body,
-    );
-    client = await connectGateway(bundle);
+    ({ client } = await connectProvisionedGateway(api, token, gatewayId));
   });
   afterAll(async () => {
     await client?.endAsync(true);

@@ -2,12 +2,12 @@
 // Derived tags and backtesting through the HTTP API of the local runtime: the answers people get
 // (201, 422 naming the reference or the cycle, 400 naming the range's limit), a KPI computed from
 // telemetry published over MQTT, and a backtest of that history.
-import { type ProvisioningBundle, provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
+import { telemetryTopic } from '@plantwatch/shared';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
-import { connectGateway } from './testing/mqtt.ts';
-import { createPlantOverApi } from './testing/plant.ts';
+import { connectProvisionedGateway } from './testing/mqtt.ts';
+import { createPlantOverApi, flowMeters } from './testing/plant.ts';
 
 describe('derived tags and backtesting over HTTP', () => {
   let api: TestApi;
@@ -15,23 +15,13 @@ describe('derived tags and backtesting over HTTP', () => {
   let siteId: string;
   let gatewayId: string;
   let tenantId: string;
-  let bundle: ProvisioningBundle;
   let client: MqttClient;
 
   beforeAll(async () => {
     api = await startTestApi();
-    const plant = await createPlantOverApi(api, 'derived-http', {
-      device: { key: 'meter', name: 'Meters', connection: { protocol: 'modbus-tcp', host: '127.0.0.1' } },
-      tags: [
-        { key: 'in', unit: 'm³/h' },
-        { key: 'out', unit: 'm³/h' },
-      ],
-    });
+    const plant = await createPlantOverApi(api, 'derived-http', flowMeters);
     ({ token, siteId, gatewayId, tenantId } = plant);
-    bundle = provisioningBundleSchema.parse(
-      (await api.call('POST', `/v1/gateways/${gatewayId}/provisioning-bundle`, { token })).body,
-    );
-    client = await connectGateway(bundle);
+    ({ client } = await connectProvisionedGateway(api, token, gatewayId));
   });
   afterAll(async () => {
     await client?.endAsync(true);

@@ -3,8 +3,9 @@
 // as its client id, which the broker requires. No reconnects: a test that loses the connection
 // should fail, not retry behind its back.
 import { X509Certificate } from 'node:crypto';
-import type { ProvisioningBundle } from '@plantwatch/shared';
+import { type ProvisioningBundle, provisioningBundleSchema } from '@plantwatch/shared';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { TestApi } from './harness.ts';
 
 /** The gateway id a certificate was issued to (its CN), the client id the broker expects with it. */
 export function gatewayIdOfCertificate(certificatePem: string): string | undefined {
@@ -34,4 +35,12 @@ export function connectGateway(
     client.once('error', reject);
     client.once('close', () => reject(new Error('connection closed before CONNACK')));
   });
+}
+
+/** Fetches a gateway's provisioning bundle over the API and connects with it, as the gateway would. */
+export async function connectProvisionedGateway(api: TestApi, token: string, gatewayId: string) {
+  const bundle = provisioningBundleSchema.parse(
+    (await api.call('POST', `/v1/gateways/${gatewayId}/provisioning-bundle`, { token })).body,
+  );
+  return { bundle, client: await connectGateway(bundle) };
 }

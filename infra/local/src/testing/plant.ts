@@ -70,6 +70,15 @@ export function tagIdOf(plant: Pick<ApiPlant, 'tagIds'>, key: string): string {
   return id;
 }
 
+/** Two flow meters on one device, `in` and `out` (m³/h): what derived-tag tests compute a balance of. */
+export const flowMeters: PlantSpec = {
+  device: { key: 'meter', name: 'Meters', connection: { protocol: 'modbus-tcp', host: '127.0.0.1' } },
+  tags: [
+    { key: 'in', unit: 'm³/h' },
+    { key: 'out', unit: 'm³/h' },
+  ],
+};
+
 /** The level tag most alarm tests watch, on one PLC. */
 export const liftStation: PlantSpec = {
   siteName: 'Lift station',
