@@ -1,7 +1,7 @@
 // The local runtime's composition of accounts, plans and inbound limits: throttles in memory (one
 // process), account mail over SMTP_URL or into DATA_DIR/outbox/accounts, the key ring that seals
 // secrets, the plan of sign-ups (SIGNUP_PLAN), the plan quota, the points meter, the messaging allowance.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AccountDeps } from '@plantwatch/functions/accounts/accounts';
 import { createMemoryRateLimiter } from '@plantwatch/functions/accounts/adapters/local/rate-limiter';
 import { buildLimits, type LimitSettings } from '@plantwatch/functions/accounts/limits';
@@ -71,7 +71,6 @@ export function localAccountMailer(
     const smtp = createSmtpReportMailer(env.SMTP_URL, env.SMTP_FROM);
     return { mailer: systemMailerOver(smtp), close: () => smtp.close() };
   }
-  const dir = join(resolve(env.DATA_DIR), 'outbox', 'accounts');
   const outbox = systemMailerOver(createOutboxReportMailer(env.DATA_DIR, ACCOUNT_MAIL_FROM, 'accounts'));
   return {
     mailer: {
@@ -80,9 +79,9 @@ export function localAccountMailer(
         logger.info('account e-mail kept in the outbox (no SMTP_URL): open the file to follow its link', {
           to: mail.to,
           subject: mail.subject,
-          file: join(dir, `${sent.messageId.replace(/[^\w.@-]/g, '')}.eml`),
+          file: sent.file,
         });
-        return sent;
+        return { messageId: sent.messageId };
       },
     },
     close: () => {},

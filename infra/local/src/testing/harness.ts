@@ -39,22 +39,21 @@ export function dataDirMailbox(dataDir: string): Mailbox {
     } catch {
       return [];
     }
+    // The outbox names its files so that they sort in the order they were sent (outboxFileName): two
+    // mails of one second have the same Date header.
+    files.sort();
     const mails = await Promise.all(
       files.map(async (file) => {
         const parsed = await simpleParser(await readFile(join(dir, file)));
         const recipients = [parsed.to ?? []].flat().flatMap((address) => address.value.map((v) => v.address));
         return {
           to: recipients,
-          date: parsed.date?.getTime() ?? 0,
           subject: parsed.subject ?? '',
           text: parsed.text ?? '',
         };
       }),
     );
-    return mails
-      .filter((mail) => mail.to.includes(to))
-      .sort((a, b) => a.date - b.date)
-      .map(({ subject, text }) => ({ subject, text }));
+    return mails.filter((mail) => mail.to.includes(to)).map(({ subject, text }) => ({ subject, text }));
   };
 }
 

@@ -39,12 +39,31 @@ export function createSmtpReportMailer(
   };
 }
 
+/** A report mailer that says which file it kept each message in. */
+export interface OutboxMailer extends ReportMailer {
+  send(mail: ReportMail): Promise<{ messageId: string; file: string }>;
+}
+
+/** The outbox's kept messages: file names that sort in the order they were sent. */
+let outboxSequence = 0;
+
+/**
+ * `<sent at, UTC to the millisecond>-<sequence>-<message id>.eml`: a directory listing (and a sort of
+ * the names) is the order the messages were sent in, even for two sent within one second, which their
+ * Date headers cannot tell apart.
+ */
+export function outboxFileName(messageId: string, sentAt: Date): string {
+  outboxSequence = (outboxSequence + 1) % 1_000_000;
+  const at = sentAt.toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `${at}-${String(outboxSequence).padStart(6, '0')}-${messageId.replace(/[^\w.@-]/g, '')}.eml`;
+}
+
 /** `folder`: reports' mail under outbox/reports; the accounts' (verification, reset links) under outbox/accounts. */
 export function createOutboxReportMailer(
   dataDir: string,
   from = DEFAULT_REPORT_SENDER,
   folder: 'reports' | 'accounts' = 'reports',
-): ReportMailer {
+): OutboxMailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const dir = join(resolve(dataDir), 'outbox', folder);
   return {
@@ -52,9 +71,9 @@ export function createOutboxReportMailer(
     async send(mail) {
       const info = await transport.sendMail(toNodemailer(from, mail));
       await mkdir(dir, { recursive: true });
-      const file = join(dir, `${info.messageId.replace(/[^\w.@-]/g, '')}.eml`);
+      const file = join(dir, outboxFileName(info.messageId, new Date()));
       await writeFile(file, info.message as Buffer);
-      return { messageId: info.messageId };
+      return { messageId: info.messageId, file };
     },
   };
 }
