@@ -153,8 +153,6 @@ async function sweep(): Promise<Sweep> {
       MQTT_PORT: '0',
       DATA_DIR: dir,
       SERVICE_CANARY_MINUTES: '0',
-      // TELEMETRY_THREAD=worker measures the store on a thread of its own (ADR 0055)
-      TELEMETRY_THREAD: process.env.TELEMETRY_THREAD ?? 'main',
     }),
     explicitPorts: new Set(['API_PORT', 'MQTT_PORT']),
     seedDemo: false,

@@ -43,11 +43,6 @@ export const localEnvSchema = z.object({
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 512MB or 2GB')
     .default('512MB'),
-  /**
-   * Where the embedded DuckDB store runs: on a worker thread of its own (its appender flushes are
-   * synchronous, ADR 0055) or on the main thread with the broker, ingest and the alarms.
-   */
-  TELEMETRY_THREAD: z.enum(['worker', 'main'], { message: 'must be worker or main' }).default('main'),
   /** Signs report download links; unset means a random secret generated once into DATA_DIR. */
   REPORT_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMTP_URL: z

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { duckDbSettings } from '@plantwatch/functions/telemetry/adapters/duckdb/files';
 import { describe, expect, it } from 'vitest';
 import { parseLocalEnv } from './env.ts';
@@ -37,29 +34,5 @@ describe('choosing the telemetry store from TELEMETRY_STORE', () => {
     expect(() => parseLocalEnv({ TELEMETRY_MEMORY_LIMIT: 'lots' })).toThrow(
       /must be a size such as 512MB or 2GB\n.*TELEMETRY_MEMORY_LIMIT/,
     );
-  });
-
-  it('runs DuckDB on a thread of its own with TELEMETRY_THREAD=worker, and refuses another value', async () => {
-    expect(parseLocalEnv({}).TELEMETRY_THREAD).toBe('main');
-    expect(() => parseLocalEnv({ TELEMETRY_THREAD: 'process' })).toThrow(
-      /must be worker or main\n.*TELEMETRY_THREAD/,
-    );
-    const dir = await mkdtemp(join(tmpdir(), 'pw-thread-'));
-    try {
-      const store = await openTelemetryStore(parseLocalEnv({ DATA_DIR: dir, TELEMETRY_THREAD: 'worker' }));
-      const ts = Date.now() - 1000;
-      const point = { tenantId: 't', siteId: 's', gatewayId: 'g', deviceKey: 'd', tagKey: 'x', ts, value: 2 };
-      expect(await store.write([{ ...point, quality: 'good' }])).toEqual({ written: 1, duplicates: 0 });
-      const [latest] = await store.latest('t', [{ gatewayId: 'g', deviceKey: 'd', tagKey: 'x' }]);
-      expect(latest).toEqual({
-        tagRef: { gatewayId: 'g', deviceKey: 'd', tagKey: 'x' },
-        ts,
-        value: 2,
-        quality: 'good',
-      });
-      await store.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });

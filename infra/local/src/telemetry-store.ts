@@ -1,9 +1,6 @@
 // Chooses and opens the telemetry store from TELEMETRY_STORE (composition root, local runtime).
 import { join, resolve } from 'node:path';
-import {
-  openDuckDbTelemetryStore,
-  openDuckDbTelemetryStoreInWorker,
-} from '@plantwatch/functions/telemetry/adapters/duckdb/index';
+import { openDuckDbTelemetryStore } from '@plantwatch/functions/telemetry/adapters/duckdb/index';
 import { openPostgresTelemetryStore } from '@plantwatch/functions/telemetry/adapters/postgres/telemetry-store';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import type { LocalEnv } from './env.ts';
@@ -21,12 +18,8 @@ export async function openTelemetryStore(
 ): Promise<TelemetryStore> {
   if (override) return openDuckDbTelemetryStore({ path: override.path });
   switch (env.TELEMETRY_STORE) {
-    case 'duckdb': {
-      const options = { path: duckDbPath(env), memoryLimit: env.TELEMETRY_MEMORY_LIMIT };
-      return env.TELEMETRY_THREAD === 'worker'
-        ? openDuckDbTelemetryStoreInWorker(options)
-        : openDuckDbTelemetryStore(options);
-    }
+    case 'duckdb':
+      return openDuckDbTelemetryStore({ path: duckDbPath(env), memoryLimit: env.TELEMETRY_MEMORY_LIMIT });
     case 'postgres':
       // The same server as the config store, in its own schema (telemetry.*).
       if (!env.DATABASE_URL)
