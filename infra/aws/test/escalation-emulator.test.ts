@@ -2,6 +2,9 @@
 // substituted), created on the local AWS emulator (moto on 127.0.0.1, a port chosen at run time), and
 // the real Step Functions starter starting and stopping chains on it. The emulator keeps executions but
 // does not run their states; the chain's steps run in the local runtime's tests (aws-local-stepfunctions).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -18,6 +21,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logicalId, plantwatchStack } from './support/stack.ts';
 
 const ACCOUNT = '123456789012';
+
+// The app synthesizes into a folder of this file's, removed after it (as testing/unit-setup.ts does for
+// unit tests): without an outdir CDK makes a cdk.outXXXX in the temp folder that nothing removes.
+const cdkOut = mkdtempSync(joinPath(tmpdir(), 'plantwatch-cdk-test-'));
+process.env.CDK_OUTDIR = cdkOut;
+afterAll(() => {
+  delete process.env.CDK_OUTDIR;
+  rmSync(cdkOut, { recursive: true, force: true });
+});
 
 /** The synthesized DefinitionString with its references resolved as CloudFormation would. */
 function resolve(value: unknown): string {
