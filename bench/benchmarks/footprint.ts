@@ -3,8 +3,8 @@
 //
 // footprint-idle: `npm start` on an empty DATA_DIR (demo tenant, simulators, the demo gateway, the
 // production web build) left idle for 30 s, then the RSS of every process under it summed, five
-// samples 2 s apart, the median; each process's share goes to stderr. The simulator ports are fixed
-// (5020, 4840, 1884, 2404): another `npm start` on this machine makes it fail, and it says so.
+// samples 2 s apart, the median; each process's share goes to stderr. The simulators prefer the demo's
+// ports (5020, 4840, 1884, 2404) and move to free ones when another `npm start` holds them.
 //
 // footprint-runtime-10m: the local runtime in a process of its own (bench/footprint-runtime.ts) on a
 // DATA_DIR holding 10 million points of 2,500 tags, with the store's default DuckDB memory_limit:
