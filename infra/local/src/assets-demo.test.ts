@@ -3,7 +3,7 @@
 // counts and the alarm list filtered by subtree, and the seed run again creating nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoAssets } from './demo-assets.ts';
-import { startTestApi, type TestApi } from './testing/harness.ts';
+import { logInAsDemoOwner, startTestApi, type TestApi } from './testing/harness.ts';
 
 describe('the demo asset hierarchy', () => {
   let api: TestApi;
@@ -12,11 +12,7 @@ describe('the demo asset hierarchy', () => {
 
   beforeAll(async () => {
     api = await startTestApi({ seedDemo: true });
-    const demo = api.runtime.demo;
-    if (!demo?.password) throw new Error('the demo tenant was not seeded');
-    token = (
-      await api.call('POST', '/v1/auth/login', { body: { email: demo.email, password: demo.password } })
-    ).body.token;
+    ({ token } = await logInAsDemoOwner(api));
     siteId = (await api.call('GET', '/v1/sites', { token })).body.sites[0].id;
   }, 60_000);
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { systemClock } from '@plantwatch/functions/platform/clock';
 import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CURVE_NAME, DEMO_CURVE_POINTS, DEMO_CURVE_RULE, seedDemoCurveRule } from './demo-curves.ts';
-import { startTestApi, type TestApi } from './testing/harness.ts';
+import { logInAsDemoOwner, startTestApi, type TestApi } from './testing/harness.ts';
 
 describe('the demo curve rule', () => {
   let api: TestApi;
@@ -17,12 +17,7 @@ describe('the demo curve rule', () => {
 
   beforeAll(async () => {
     api = await startTestApi({ seedDemo: true });
-    const demo = api.runtime.demo;
-    if (!demo?.password) throw new Error('the demo tenant was not seeded');
-    tenantId = demo.tenantId;
-    token = (
-      await api.call('POST', '/v1/auth/login', { body: { email: demo.email, password: demo.password } })
-    ).body.token;
+    ({ tenantId, token } = await logInAsDemoOwner(api));
   }, 60_000);
   afterAll(async () => {
     await api?.close();

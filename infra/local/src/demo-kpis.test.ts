@@ -10,7 +10,7 @@ import { systemClock } from '@plantwatch/functions/platform/clock';
 import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_KPI_KEY, DEMO_KPI_RULE, seedDemoKpis } from './demo-kpis.ts';
-import { startTestApi, type TestApi } from './testing/harness.ts';
+import { logInAsDemoOwner, startTestApi, type TestApi } from './testing/harness.ts';
 
 describe('the demo flow-balance KPI', () => {
   let api: TestApi;
@@ -19,12 +19,7 @@ describe('the demo flow-balance KPI', () => {
 
   beforeAll(async () => {
     api = await startTestApi({ seedDemo: true });
-    const demo = api.runtime.demo;
-    if (!demo?.password) throw new Error('the demo tenant was not seeded');
-    tenantId = demo.tenantId;
-    token = (
-      await api.call('POST', '/v1/auth/login', { body: { email: demo.email, password: demo.password } })
-    ).body.token;
+    ({ tenantId, token } = await logInAsDemoOwner(api));
   }, 60_000);
   afterAll(async () => {
     await api?.close();

@@ -186,3 +186,13 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** The seeded demo tenant (`startTestApi({ seedDemo: true })`): its id and its owner's bearer token. */
+export async function logInAsDemoOwner(api: TestApi): Promise<{ tenantId: string; token: string }> {
+  const demo = api.runtime.demo;
+  if (!demo?.password) throw new Error('the demo tenant was not seeded');
+  const login = await api.call('POST', '/v1/auth/login', {
+    body: { email: demo.email, password: demo.password },
+  });
+  return { tenantId: demo.tenantId, token: login.body.token };
+}
