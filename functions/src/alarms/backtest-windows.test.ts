@@ -1,25 +1,15 @@
-// Backtesting window rules (ADR 0045): a counter of pump starts and a totalizer of inflow, run by
-// the backtest over stored data, raise and clear exactly what the live engine does when the same data
-// is replayed through ingest (PGlite, DuckDB), as backtest.test.ts shows for limit rules.
-import { randomUUID } from 'node:crypto';
-import {
-  type CreateAlarmRule,
-  modbusTcpConnectionSchema,
-  type TelemetryPointRecord,
-  telemetryTopic,
-} from '@plantwatch/shared';
+import { type CreateAlarmRule, type TelemetryPointRecord, telemetryTopic } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import { createTelemetryIngestor } from '../ingest/ingest.ts';
-import { openConfigDatabase } from '../platform/database/database.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
-import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import { createAlarmRule } from './alarms.ts';
 import { backtestAlarmRule } from './backtest.ts';
 import { createAlarmEvaluator } from './evaluator.ts';
 import { alarmIdOf } from './journal.ts';
+import { type BacktestPlant, openBacktestPlant } from './testing.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 0, 0, 0);
 const SECONDS = 6 * 3600;
@@ -36,61 +26,23 @@ function random(seed: number) {
 }
 
 describe('backtest of window rules against the live engine', () => {
+  let fixture: BacktestPlant;
   let store: ConfigStore;
   let telemetry: TelemetryStore;
   let principal: Principal;
   let plant: { tenantId: string; siteId: string; gatewayId: string; runTagId: string; flowTagId: string };
 
   beforeAll(async () => {
-    const database = await openConfigDatabase({ kind: 'pglite' });
-    store = createPostgresConfigStore(database.db, () => database.close());
-    telemetry = await openDuckDbTelemetryStore({ path: ':memory:', maxPointAgeMs: 30 * 86_400_000 });
-    const tenantId = randomUUID();
-    await store.createTenant({
-      tenant: { id: tenantId, name: `Windows ${tenantId}`, timeZone: 'UTC' },
-      owner: { id: randomUUID(), email: `${tenantId}@example.com`, name: 'Owner', passwordHash: 'x' },
-    });
-    principal = { tenantId, role: 'owner', siteIds: null, userId: null, apiKeyId: null, sessionId: null };
-    plant = await store.inTenant(tenantId, async (repos) => {
-      const site = await repos.sites.create({
-        id: randomUUID(),
-        name: 'Lift station',
-        description: '',
-        timeZone: 'UTC',
-        location: null,
-      });
-      const gateway = await repos.gateways.create({
-        id: randomUUID(),
-        siteId: site.id,
-        name: 'gw',
-        description: '',
-      });
-      const device = await repos.devices.create({
-        id: randomUUID(),
-        gatewayId: gateway.id,
-        key: 'plc-1',
-        name: 'PLC',
-        description: '',
-        enabled: true,
-        connection: modbusTcpConnectionSchema.parse({ protocol: 'modbus-tcp', host: '127.0.0.1' }),
-      });
-      const tag = (key: string, address: number, unit: string) =>
-        repos.tags.create({
-          id: randomUUID(),
-          deviceId: device.id,
-          key,
-          name: key,
-          description: '',
-          address: { kind: 'modbus', area: 'holding', address, type: 'uint16' },
-          scale: 1,
-          offset: 0,
-          unit,
-          deadband: 0,
-        });
-      const run = await tag('pump1_run', 1, '');
-      const flow = await tag('inflow', 2, 'm³/h');
-      return { tenantId, siteId: site.id, gatewayId: gateway.id, runTagId: run.id, flowTagId: flow.id };
-    });
+    fixture = await openBacktestPlant([
+      { key: 'pump1_run', name: 'pump1_run', unit: '' },
+      { key: 'inflow', name: 'inflow', unit: 'm³/h' },
+    ]);
+    ({ store, telemetry, principal } = fixture);
+    plant = {
+      ...fixture,
+      runTagId: fixture.tagIds.pump1_run as string,
+      flowTagId: fixture.tagIds.inflow as string,
+    };
 
     // Six hours at 10 s: a pump that starts in bursts (so some hours pass 6 starts and some do
     // not), and an inflow that swells and ebbs around 500 m³/h with a bad reading now and then.
@@ -115,8 +67,7 @@ describe('backtest of window rules against the live engine', () => {
     await telemetry.write(records);
   }, 60_000);
   afterAll(async () => {
-    await telemetry?.close();
-    await store?.close();
+    await fixture?.close();
   });
 
   const common = {

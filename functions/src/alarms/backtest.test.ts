@@ -7,23 +7,21 @@ import {
   alarmRuleSchema,
   backtestAlarmRuleSchema,
   type CreateAlarmRule,
-  modbusTcpConnectionSchema,
   NotFoundError,
   type TelemetryPointRecord,
   telemetryTopic,
 } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import { createTelemetryIngestor } from '../ingest/ingest.ts';
-import { openConfigDatabase } from '../platform/database/database.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
-import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
 import type { TelemetrySample, TelemetryStore } from '../telemetry/ports.ts';
 import { createAlarmRule } from './alarms.ts';
 import { backtestAlarmRule, runBacktest } from './backtest.ts';
 import { createAlarmEvaluator } from './evaluator.ts';
 import { alarmIdOf } from './journal.ts';
+import { type BacktestPlant, openBacktestPlant } from './testing.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 0, 0, 0);
 const NOW = T0 + 3 * 3_600_000;
@@ -191,62 +189,19 @@ describe('runBacktest', () => {
 });
 
 describe('backtest against the live engine', () => {
+  let fixture: BacktestPlant;
   let store: ConfigStore;
   let telemetry: TelemetryStore;
   let principal: Principal;
   let plant: { tenantId: string; siteId: string; gatewayId: string; deviceId: string; tagId: string };
 
   beforeAll(async () => {
-    const database = await openConfigDatabase({ kind: 'pglite' });
-    store = createPostgresConfigStore(database.db, () => database.close());
-    telemetry = await openDuckDbTelemetryStore({ path: ':memory:', maxPointAgeMs: 30 * 86_400_000 });
-    const tenantId = randomUUID();
-    await store.createTenant({
-      tenant: { id: tenantId, name: `Backtest ${tenantId}`, timeZone: 'UTC' },
-      owner: { id: randomUUID(), email: `${tenantId}@example.com`, name: 'Owner', passwordHash: 'x' },
-    });
-    principal = { tenantId, role: 'owner', siteIds: null, userId: null, apiKeyId: null, sessionId: null };
-    plant = await store.inTenant(tenantId, async (repos) => {
-      const site = await repos.sites.create({
-        id: randomUUID(),
-        name: 'Works',
-        description: '',
-        timeZone: 'UTC',
-        location: null,
-      });
-      const gateway = await repos.gateways.create({
-        id: randomUUID(),
-        siteId: site.id,
-        name: 'gw',
-        description: '',
-      });
-      const device = await repos.devices.create({
-        id: randomUUID(),
-        gatewayId: gateway.id,
-        key: 'plc-1',
-        name: 'PLC',
-        description: '',
-        enabled: true,
-        connection: modbusTcpConnectionSchema.parse({ protocol: 'modbus-tcp', host: '127.0.0.1' }),
-      });
-      const tag = await repos.tags.create({
-        id: randomUUID(),
-        deviceId: device.id,
-        key: 'level',
-        name: 'Level',
-        description: '',
-        address: { kind: 'modbus', area: 'holding', address: 1, type: 'uint16' },
-        scale: 1,
-        offset: 0,
-        unit: 'm',
-        deadband: 0,
-      });
-      return { tenantId, siteId: site.id, gatewayId: gateway.id, deviceId: device.id, tagId: tag.id };
-    });
+    fixture = await openBacktestPlant([{ key: 'level', name: 'Level', unit: 'm' }]);
+    ({ store, telemetry, principal } = fixture);
+    plant = { ...fixture, tagId: fixture.tagIds.level as string };
   });
   afterAll(async () => {
-    await telemetry?.close();
-    await store?.close();
+    await fixture?.close();
   });
 
   /**
