@@ -20,6 +20,7 @@ import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import { canSeeSite, type Principal, requireRole } from '../platform/principal.ts';
 import type { TagRef, TelemetryStore } from '../telemetry/ports.ts';
+import type { PlanQuota } from '../usage/ports.ts';
 import type { DerivedTagRecord, DerivedTagRepositories } from './ports.ts';
 
 export type DerivedTagStoreRepositories = DerivedTagRepositories & Pick<PlantRepositories, 'tags' | 'sites'>;
@@ -31,6 +32,8 @@ export interface DerivedTagDeps {
   telemetry: Pick<TelemetryStore, 'latest'>;
   /** Told after a site's derived tags changed (ingest's copy of them); none: ingest reads them again within 10 s. */
   derivedTagChanges?: DerivedTagChangeListener | undefined;
+  /** The plan's tag limit, which derived tags count toward (none: no limit, as self-hosted). */
+  planQuota?: PlanQuota;
 }
 
 export interface DerivedTagChangeListener {
@@ -154,6 +157,7 @@ export async function createDerivedTag(
     Partial<Pick<CreateDerivedTag, 'periodSeconds' | 'staleAfterSeconds'>>,
 ): Promise<DerivedTag> {
   requireRole(principal, 'engineer');
+  await deps.planQuota?.ensureRoom(principal.tenantId, 'tags');
   const created = await deps.store.inTenant(principal.tenantId, async (repos) => {
     await siteOr404(repos, principal, input.siteId);
     const { inputs, siteDerived } = await resolveInputs(repos, input.siteId, input.key, input.formula);

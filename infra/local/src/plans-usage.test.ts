@@ -124,6 +124,40 @@ describe('plans, quotas and usage', () => {
     const usage = (await api.call('GET', '/v1/usage', { token: plant.token })).body;
     expect(usage.current).toMatchObject({ tags: 3, gateways: 1, users: 2, reportDefinitions: 1 });
     expect(usage.plan.overrides).toEqual({ tags: 3 });
+
+    // a derived tag is a tag of its site: it counts toward the same limit, and nothing is stored
+    const derived = (key: string) =>
+      post('/v1/derived-tags', {
+        siteId: plant.siteId,
+        key,
+        name: 'Level and flow',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a formula writes its references as ${device:tag}
+        formula: '${plc-1:level} + ${plc-1:flow}',
+        unit: '',
+      });
+    expect((await derived('sum')).body.error).toMatchObject({
+      code: 'plan_limit',
+      message:
+        'the Starter plan allows 3 tags and 3 are configured: remove one or move to a larger plan (limit: tags)',
+      details: { limit: 'tags', allowed: 3, used: 3 },
+    });
+    const listed = await api.call('GET', `/v1/derived-tags?siteId=${plant.siteId}`, { token: plant.token });
+    expect(listed.body.items).toEqual([]);
+    await setPlan(plant.tenantId, { tags: 4 });
+    expect((await derived('sum')).status).toBe(201);
+    expect((await api.call('GET', '/v1/usage', { token: plant.token })).body.current).toMatchObject({
+      tags: 4,
+    });
+    expect(
+      (
+        await post('/v1/tags', {
+          deviceId: plant.deviceId,
+          key: 'speed',
+          name: 'Speed',
+          address: { kind: 'modbus', area: 'holding', address: 10, type: 'uint16' },
+        })
+      ).body.error,
+    ).toMatchObject({ code: 'plan_limit', details: { limit: 'tags', allowed: 4, used: 4 } });
   });
 
   it("dead-letters points over the day's allowance with reason quota, and counts them", async () => {

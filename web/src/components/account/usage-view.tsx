@@ -59,6 +59,7 @@ export async function UsageMeters({ usage }: { usage: Usage }) {
               />
             )}
             {full ? <small className="over">{over ? t('overLimit') : t('atLimit')}</small> : null}
+            {limit === 'tags' ? <small className="hint">{t('tagsIncludeDerived')}</small> : null}
           </li>
         );
       })}

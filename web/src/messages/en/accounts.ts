@@ -205,6 +205,7 @@ export const accounts = {
     used: '{used} of {allowed}',
     usedUnlimited: '{used} (no limit)',
     atLimit: 'at the limit',
+    tagsIncludeDerived: 'derived tags included',
     overLimit: 'over the limit',
     storage: 'Telemetry storage (estimate)',
     daysHeading: 'Day by day',

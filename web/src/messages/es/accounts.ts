@@ -215,6 +215,7 @@ export const accounts: MessagesOf<
     used: '{used} de {allowed}',
     usedUnlimited: '{used} (sin límite)',
     atLimit: 'en el límite',
+    tagsIncludeDerived: 'incluidas las etiquetas derivadas',
     overLimit: 'por encima del límite',
     storage: 'Almacenamiento de telemetría (estimado)',
     daysHeading: 'Día a día',

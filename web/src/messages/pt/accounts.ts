@@ -211,6 +211,7 @@ export const accounts: MessagesOf<
     used: '{used} de {allowed}',
     usedUnlimited: '{used} (sem limite)',
     atLimit: 'no limite',
+    tagsIncludeDerived: 'incluindo tags derivadas',
     overLimit: 'acima do limite',
     storage: 'Armazenamento de telemetria (estimativa)',
     daysHeading: 'Dia a dia',

@@ -193,6 +193,7 @@ export const accounts: MessagesOf<
     used: '{used} / {allowed}',
     usedUnlimited: '{used}（无限制）',
     atLimit: '已达限额',
+    tagsIncludeDerived: '含派生测点',
     overLimit: '已超出限额',
     storage: '遥测存储（估算）',
     daysHeading: '每日用量',

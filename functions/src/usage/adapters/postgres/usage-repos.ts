@@ -31,7 +31,10 @@ const toDay = (row: typeof usageDaily.$inferSelect): UsageDay => ({
 
 /** Each counted resource's table (owned by its capability; only counted here). */
 const countQueries: Record<CountedResource, (tenantId: string) => ReturnType<typeof sql>> = {
-  tags: (t) => sql`select count(*)::int as n from tags where tenant_id = ${t}`,
+  // A derived tag is a tag of its site like any other (stored, charted, alarmed): it counts (ADR 0056).
+  tags: (t) =>
+    sql`select (select count(*) from tags where tenant_id = ${t})::int
+      + (select count(*) from derived_tags where tenant_id = ${t})::int as n`,
   gateways: (t) => sql`select count(*)::int as n from gateways where tenant_id = ${t}`,
   users: (t) => sql`select count(*)::int as n from users where tenant_id = ${t}`,
   reportDefinitions: (t) => sql`select count(*)::int as n from report_definitions where tenant_id = ${t}`,
