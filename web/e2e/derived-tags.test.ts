@@ -4,8 +4,10 @@
 // unknown reference is named by the API's words, and the tag is added; in the new-rule form, a limit
 // stack on the wet well level is tested against the last 7 days (one raise: the level has stood over
 // the threshold since the plant started) and against 45 days (the API's 400 naming the 31-day limit).
-// The tag is added with an evaluation period (ADR 0051), shown in the list and on the edit page.
+// The tag is added with an evaluation period (ADR 0051), shown in the list and on the edit page. With
+// the plan's tags all in use, a derived tag is refused as a tag would be (ADR 0056).
 // Photographed on a desktop, and on a phone in Spanish.
+import { changeTenantPlan } from '@plantwatch/functions/usage/usage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALE_COOKIE } from '../src/i18n/locales.ts';
 import {
@@ -150,6 +152,52 @@ describe('derived tags and backtests in the web app', () => {
       await checkBasics(page, 'backtest-too-long');
       await context.close();
       expect(e2e.consoleErrors.filter((line) => !/400 from/.test(line))).toEqual([]);
+    },
+    E2E_TEST_MS,
+  );
+
+  it(
+    "refuses a derived tag when the plan's tags are all in use, as it would a tag",
+    async () => {
+      const demo = e2e.runtime.demo;
+      if (!demo) throw new Error('no demo tenant');
+      const api = await apiSession(e2e.runtime.apiUrl);
+      const inUse = (await api.get<{ current: { tags: number } }>('/v1/usage')).current.tags;
+      await changeTenantPlan(e2e.runtime.deps, demo.tenantId, {
+        planId: 'professional',
+        overrides: { tags: inUse },
+        changedBy: 'e2e',
+      });
+      try {
+        const { context, page } = await e2e.newPage();
+        await logIn(page, e2e.web, DEMO.email, DEMO.password);
+        await page.goto(`${e2e.web.url}/config/sites/${siteId}/derived-tags`);
+        const form = page.getByRole('form', { name: 'Add a derived tag' });
+        await form.getByLabel('Key').fill('level-twice');
+        await form.getByLabel('Name').fill('Level twice');
+        await form.getByLabel('Formula').fill('${plc-1:level} * 2');
+        await form.getByTestId('preview-value').getByText('good').waitFor();
+        await form.getByRole('button', { name: 'Add derived tag' }).click();
+        await form
+          .getByText(
+            new RegExp(
+              `^The Professional plan allows ${inUse} tags, and ${inUse} are in use\\. Remove one, or move to a larger plan\\.`,
+            ),
+          )
+          .waitFor();
+        await form.getByRole('link', { name: 'See plan and usage' }).waitFor();
+        await checkBasics(page, 'derived-tags-plan-limit');
+        const listed = await api.get<{ items: { key: string }[] }>(`/v1/derived-tags?siteId=${siteId}`);
+        expect(listed.items.map((tag) => tag.key)).not.toContain('level-twice');
+        await context.close();
+        expect(e2e.consoleErrors.filter((line) => !/40[02] from/.test(line))).toEqual([]);
+      } finally {
+        await changeTenantPlan(e2e.runtime.deps, demo.tenantId, {
+          planId: 'professional',
+          overrides: {},
+          changedBy: 'e2e',
+        });
+      }
     },
     E2E_TEST_MS,
   );
