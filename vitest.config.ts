@@ -61,7 +61,17 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: 'integration', include: integration, exclude: ignored } },
-      { extends: true, test: { name: 'e2e', include: e2e, exclude: ignored } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: e2e,
+          exclude: ignored,
+          // `expect.poll` waits on the page (a server action's answer, a push): as long as a locator
+          // would, not Vitest's 1 s, which a loaded machine running two files at once can exceed.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
+        },
+      },
     ],
   },
 });
