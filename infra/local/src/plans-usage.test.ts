@@ -1,7 +1,7 @@
-// Plans on the local runtime: a sign-up starts on the configured plan, its limits refuse one tag,
-// gateway, user or report definition too many with a 402 naming the limit, points over the day's
-// allowance are dead-lettered with reason quota, SMS over the month's allowance go by e-mail (the
-// admins are told once), and the usage API shows it all day by day.
+// Plans on the local runtime: a sign-up starts on the configured plan, its limits refuse one tag
+// (derived tags count as tags), gateway, user or report definition too many with a 402 naming the
+// limit, points over the day's allowance are dead-lettered with reason quota, SMS over the month's
+// allowance go by e-mail (the admins are told once), and the usage API shows it all day by day.
 
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import { MessagingQuotaError } from '@plantwatch/functions/usage/messaging-quota';
