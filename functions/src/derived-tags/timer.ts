@@ -44,6 +44,15 @@ export interface PeriodicDerivedTagOptions {
   catchUpMs?: number;
   /** How long a tenant's derived tags are kept in memory before they are read again. */
   cacheMs?: number;
+  /**
+   * How long the tenants with periodic tags are kept in memory before they are looked up again; a
+   * `forgetTenant` makes the next run look at once. 0 (the default; AWS, whose runs are a minute apart
+   * and whose API runs elsewhere): every run looks. The local runtime keeps them a minute, so an install
+   * without periodic tags reads nothing a second (ADR 0051 addendum). Never more than `catchUpMs` less
+   * `settleMs`: a tenant whose first periodic tag was saved in a way that told no one (SQL, another
+   * process) is found soon enough for its first run to reach back to the tag's creation.
+   */
+  tenantsRefreshMs?: number;
 }
 
 export interface PeriodicDerivedTagSummary {
@@ -56,7 +65,10 @@ export interface PeriodicDerivedTagSummary {
 
 export interface PeriodicDerivedTagRunner {
   run(): Promise<PeriodicDerivedTagSummary>;
-  /** A derived tag of the tenant was saved or removed: read them again on the next run. */
+  /**
+   * A derived tag of the tenant was saved or removed: the next run looks up the tenants with periodic
+   * tags and reads this tenant's derived tags again.
+   */
   forgetTenant(tenantId: string): void;
 }
 
@@ -85,13 +97,21 @@ export function createPeriodicDerivedTagRunner(
   const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
   const catchUpMs = options.catchUpMs ?? DEFAULT_CATCH_UP_MS;
   const cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
-  const models = new Map<string, { sites: PeriodicSite[]; loadedAt: number }>();
+  const tenantsRefreshMs = Math.min(options.tenantsRefreshMs ?? 0, catchUpMs - settleMs);
+  // Every forgetTenant counts one change. What was read is kept with the count when its read began:
+  // a change that lands while a read is in flight (the read may not see it) makes it stale at once.
+  let changes = 0;
+  const changedAt = new Map<string, number>();
+  let tenantsKept: { tenants: string[]; loadedAt: number; changes: number } | undefined;
+  const models = new Map<string, { sites: PeriodicSite[]; loadedAt: number; changes: number }>();
   const doneUntil = new Map<string, number>();
   const heldOf = new Map<string, Map<string, Held>>();
 
   async function sitesOf(tenantId: string, now: number): Promise<PeriodicSite[]> {
     const kept = models.get(tenantId);
-    if (kept && now - kept.loadedAt < cacheMs) return kept.sites;
+    if (kept && (changedAt.get(tenantId) ?? 0) <= kept.changes && now - kept.loadedAt < cacheMs)
+      return kept.sites;
+    const readFrom = changes;
     const sites = await deps.store.inTenant(tenantId, async (repos) => {
       const periodic = await repos.derivedTags.listPeriodic();
       const siteIds = [...new Set(periodic.map((tag) => tag.siteId))];
@@ -99,8 +119,18 @@ export function createPeriodicDerivedTagRunner(
       for (const siteId of siteIds) read.push({ ...(await readSiteDerivedTags(repos, siteId)), siteId });
       return read;
     });
-    models.set(tenantId, { sites, loadedAt: now });
+    models.set(tenantId, { sites, loadedAt: now, changes: readFrom });
     return sites;
+  }
+
+  /** The tenants with periodic tags: kept `tenantsRefreshMs`, or until a derived tag is saved or removed. */
+  async function periodicTenants(now: number): Promise<string[]> {
+    if (tenantsKept && tenantsKept.changes === changes && now - tenantsKept.loadedAt < tenantsRefreshMs)
+      return tenantsKept.tenants;
+    const readFrom = changes;
+    const tenants = await deps.store.findTenantsWithPeriodicDerivedTags();
+    tenantsKept = { tenants, loadedAt: now, changes: readFrom };
+    return tenants;
   }
 
   /**
@@ -244,21 +274,23 @@ export function createPeriodicDerivedTagRunner(
   return {
     async run() {
       const now = deps.clock.now().getTime();
-      const tenants = await deps.store.findTenantsWithPeriodicDerivedTags();
+      const tenants = await periodicTenants(now);
       const summary: PeriodicDerivedTagSummary = {
         tenants: tenants.length,
         points: 0,
         written: 0,
         failedTenants: 0,
       };
-      // Tenants without periodic tags any more are forgotten.
-      for (const tenantId of [...doneUntil.keys()]) {
+      // Tenants without periodic tags (any more) are forgotten.
+      for (const tenantId of new Set([...doneUntil.keys(), ...changedAt.keys()])) {
         if (!tenants.includes(tenantId)) {
           doneUntil.delete(tenantId);
           heldOf.delete(tenantId);
           models.delete(tenantId);
+          changedAt.delete(tenantId);
         }
       }
+      if (tenants.length === 0) return summary;
       const correlationId = `derived-timer:${new Date(now).toISOString()}`;
       for (const tenantId of tenants) {
         try {
@@ -274,6 +306,8 @@ export function createPeriodicDerivedTagRunner(
       return summary;
     },
     forgetTenant(tenantId) {
+      changes += 1;
+      changedAt.set(tenantId, changes);
       models.delete(tenantId);
     },
   };

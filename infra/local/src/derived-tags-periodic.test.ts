@@ -2,9 +2,11 @@
 // Timer-based derived tags (ADR 0051) in the local runtime: a derived tag with a period gets a point
 // at every boundary from inputs that reported once over MQTT and then fell silent, an alarm rule on it
 // raises from those points, bad periods are refused naming the field, and removing the period stops it.
+// The timer keeps the tenants with periodic tags in memory (ADR 0051 addendum): while there are none it
+// looks nothing up, and a tag saved over the API is computed within seconds, not at the minute's look-up.
 import { DERIVED_DEVICE_KEY, telemetryTopic } from '@plantwatch/shared';
 import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApi, type TestApi, until } from './testing/harness.ts';
 import { connectProvisionedGateway } from './testing/mqtt.ts';
 import { createPlantOverApi, flowMeters } from './testing/plant.ts';
@@ -84,6 +86,12 @@ describe('derived tags with a period in the local runtime', () => {
       10_000,
       100,
     );
+    // no tenant has a periodic tag: the timer, every 250 ms, has not looked the tenants up once in 2 s
+    expect(await api.runtime.derivedTagTimer.runNow()).toMatchObject({ tenants: 0 });
+    const lookups = vi.spyOn(api.runtime.store, 'findTenantsWithPeriodicDerivedTags');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(lookups).not.toHaveBeenCalled();
+
     // saved after the readings: ingest never computes it, only the timer does
     const balance = await post('/v1/derived-tags', {
       siteId,
@@ -104,6 +112,7 @@ describe('derived tags with a period in the local runtime', () => {
     });
     expect(rule.status, JSON.stringify(rule.body)).toBe(201);
 
+    // the save told the timer: its next tick looked again (the safety look-up is a minute away)
     const samples = await until(
       'three periodic points',
       async () => {
@@ -113,6 +122,7 @@ describe('derived tags with a period in the local runtime', () => {
       20_000,
       250,
     );
+    expect(lookups).toHaveBeenCalled();
     // one a second, on whole seconds, each the held readings' balance
     for (const sample of samples) expect(sample).toMatchObject({ value: 20, quality: 'good' });
     expect(samples.every((sample) => sample.ts % 1000 === 0)).toBe(true);
@@ -147,9 +157,13 @@ describe('derived tags with a period in the local runtime', () => {
     expect(JSON.stringify(bad.body.error)).toContain('periodSeconds');
     // a run in progress may still add one: wait for the timer to pass twice, then nothing more comes
     await api.runtime.derivedTagTimer.runNow();
-    await api.runtime.derivedTagTimer.runNow();
+    expect(await api.runtime.derivedTagTimer.runNow()).toMatchObject({ tenants: 0 });
     const stopped = (await balanceSamples()).length;
+    lookups.mockClear();
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect((await balanceSamples()).length).toBe(stopped);
+    // and no tenant has one any more: no look-ups again
+    expect(lookups).not.toHaveBeenCalled();
+    lookups.mockRestore();
   }, 60_000);
 });
