@@ -1,29 +1,19 @@
 // The demo site's curve rule: seeded once from a curve template, and fed simulated pump cycles (the
 // discharge meter's flow and the motor current, through the runtime's alarm evaluator with simulated
 // timestamps) it stays normal through starts, runs and stops; a ragged impeller's extra current raises it.
-import { PlantModel } from '@plantwatch/edge-gateway/sim';
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import { resolveForAlarms } from '@plantwatch/functions/alarms/testing';
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import type { TelemetryPointRecord } from '@plantwatch/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CURVE_NAME, DEMO_CURVE_POINTS, DEMO_CURVE_RULE, seedDemoCurveRule } from './demo-curves.ts';
-import { logInAsDemoOwner, startTestApi, type TestApi } from './testing/harness.ts';
+import { demoSession, seededPlantModel } from './testing/demo-session.ts';
 
 describe('the demo curve rule', () => {
-  let api: TestApi;
-  let tenantId: string;
-  let token: string;
-
-  beforeAll(async () => {
-    api = await startTestApi({ seedDemo: true });
-    ({ tenantId, token } = await logInAsDemoOwner(api));
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-  });
+  const demo = demoSession();
 
   it('is seeded once, stays normal over normal pump cycles and raises on extra current', async () => {
+    const { api, tenantId, token } = demo;
     const curves = (await api.call('GET', '/v1/alarm-curves', { token })).body.items;
     const curve = curves.find((candidate: { name: string }) => candidate.name === DEMO_CURVE_NAME);
     expect(curve).toMatchObject({ xUnit: 'L/s', yUnit: 'A', points: DEMO_CURVE_POINTS });
@@ -44,14 +34,7 @@ describe('the demo curve rule', () => {
     const gateway = (await api.call('GET', '/v1/gateways', { token })).body.gateways[0];
     const { store } = api.runtime;
     const evaluator = createAlarmEvaluator({ store, ids: api.runtime.deps.ids, clock: systemClock });
-    let seed = 48;
-    const plant = new PlantModel({
-      random: () => {
-        seed = (seed * 1_664_525 + 1_013_904_223) % 2 ** 32;
-        return seed / 2 ** 32;
-      },
-      meanSecondsBetweenFaults: 1e9,
-    });
+    const plant = seededPlantModel(48);
     const start = Date.now() - 60 * 60_000;
     const at = { tenantId, siteId: gateway.siteId, gatewayId: gateway.id };
     let starts = 0;

@@ -1,31 +1,21 @@
 // The demo site's flow-balance KPI: seeded once, computed from the simulated plant's own inflow and
 // pump state through the runtime's derived-tag calculator and alarm evaluator (simulated timestamps,
 // so the test does not wait for a storm in real time), and its rule raises when the well fills fast.
-import { PlantModel } from '@plantwatch/edge-gateway/sim';
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import { resolveForAlarms } from '@plantwatch/functions/alarms/testing';
 import { createDerivedTagCalculator } from '@plantwatch/functions/derived-tags/calculator';
 import { derivedTagRef } from '@plantwatch/functions/derived-tags/derived-tags';
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import type { TelemetryPointRecord } from '@plantwatch/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_KPI_KEY, DEMO_KPI_RULE, seedDemoKpis } from './demo-kpis.ts';
-import { logInAsDemoOwner, startTestApi, type TestApi } from './testing/harness.ts';
+import { demoSession, seededPlantModel } from './testing/demo-session.ts';
 
 describe('the demo flow-balance KPI', () => {
-  let api: TestApi;
-  let tenantId: string;
-  let token: string;
-
-  beforeAll(async () => {
-    api = await startTestApi({ seedDemo: true });
-    ({ tenantId, token } = await logInAsDemoOwner(api));
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-  });
+  const demo = demoSession();
 
   it('is seeded once with its rule, computed from inflow and the pump, and raises when the well fills fast', async () => {
+    const { api, tenantId, token } = demo;
     const derived = (await api.call('GET', '/v1/derived-tags', { token })).body.items;
     expect(derived.map((tag: { key: string; unit: string }) => [tag.key, tag.unit])).toEqual([
       [DEMO_KPI_KEY, 'L/s'],
@@ -40,14 +30,7 @@ describe('the demo flow-balance KPI', () => {
     const { store, telemetry } = api.runtime;
     const evaluator = createAlarmEvaluator({ store, ids: api.runtime.deps.ids, clock: systemClock });
     const calculator = createDerivedTagCalculator({ store, telemetry });
-    let seed = 11;
-    const plant = new PlantModel({
-      random: () => {
-        seed = (seed * 1_664_525 + 1_013_904_223) % 2 ** 32;
-        return seed / 2 ** 32;
-      },
-      meanSecondsBetweenFaults: 1e9,
-    });
+    const plant = seededPlantModel(11);
     const start = Date.now() - 20 * 60_000;
     let last: { inflow: number; pumpRun: boolean } | undefined;
     for (let second = 0; second < 20 * 60; second += 10) {

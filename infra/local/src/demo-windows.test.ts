@@ -1,29 +1,19 @@
 // The demo site's window rules: seeded once, and fed an hour of the simulated lift station (its own
 // flow totaliser register and pump run signal, through the runtime's alarm evaluator with simulated
 // timestamps), they hold the hour's inflow volume and pump starts without alarming in dry weather.
-import { PlantModel } from '@plantwatch/edge-gateway/sim';
 import { createAlarmEvaluator } from '@plantwatch/functions/alarms/evaluator';
 import { resolveForAlarms } from '@plantwatch/functions/alarms/testing';
 import { systemClock } from '@plantwatch/functions/platform/clock';
 import type { TelemetryPointRecord } from '@plantwatch/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_STARTS_RULE, DEMO_VOLUME_RULE, seedDemoWindowRules } from './demo-windows.ts';
-import { logInAsDemoOwner, startTestApi, type TestApi } from './testing/harness.ts';
+import { demoSession, seededPlantModel } from './testing/demo-session.ts';
 
 describe('the demo window rules', () => {
-  let api: TestApi;
-  let tenantId: string;
-  let token: string;
-
-  beforeAll(async () => {
-    api = await startTestApi({ seedDemo: true });
-    ({ tenantId, token } = await logInAsDemoOwner(api));
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-  });
+  const demo = demoSession();
 
   it('are seeded once and count the simulated hour’s inflow volume and pump starts', async () => {
+    const { api, tenantId, token } = demo;
     const rules = (await api.call('GET', '/v1/alarm-rules', { token })).body.alarmRules;
     const volume = rules.find((rule: { name: string }) => rule.name === DEMO_VOLUME_RULE);
     const starts = rules.find((rule: { name: string }) => rule.name === DEMO_STARTS_RULE);
@@ -39,14 +29,7 @@ describe('the demo window rules', () => {
     const gateway = (await api.call('GET', '/v1/gateways', { token })).body.gateways[0];
     const { store } = api.runtime;
     const evaluator = createAlarmEvaluator({ store, ids: api.runtime.deps.ids, clock: systemClock });
-    let seed = 17;
-    const plant = new PlantModel({
-      random: () => {
-        seed = (seed * 1_664_525 + 1_013_904_223) % 2 ** 32;
-        return seed / 2 ** 32;
-      },
-      meanSecondsBetweenFaults: 1e9,
-    });
+    const plant = seededPlantModel(17);
     const start = Date.now() - 65 * 60_000;
     let pumpStarts = 0;
     let wasRunning = plant.step(1).pumpRun;

@@ -10,26 +10,24 @@ import { join } from 'node:path';
 import { writeLeak } from '@plantwatch/edge-gateway/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoPlant, startDemoPlant } from './demo-plant.ts';
-import { startTestApi, type TestApi, until } from './testing/harness.ts';
+import { demoSession } from './testing/demo-session.ts';
+import { until } from './testing/harness.ts';
 
 /** The pump's start level: setting the wet well there makes the simulated pump run for minutes. */
 const PUMP_START_LEVEL_M = 2.7;
 
 describe('a flow-balance KPI on the demo plant raises when the simulator opens a leak', () => {
-  let api: TestApi;
+  const demo = demoSession();
   let plant: DemoPlant;
   let dataDir: string;
-  let token: string;
   let siteId: string;
   let modbus: { host: string; port: number };
 
+  // After the session's own hook, and closed before it closes the runtime.
   beforeAll(async () => {
-    api = await startTestApi({ seedDemo: true });
-    const demo = api.runtime.demo;
-    if (!demo?.password) throw new Error('the demo tenant was not seeded');
     dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-leak-'));
     const started = await startDemoPlant({
-      deps: api.runtime.deps,
+      deps: demo.api.runtime.deps,
       tenantId: demo.tenantId,
       host: '127.0.0.1',
       dataDir,
@@ -38,19 +36,15 @@ describe('a flow-balance KPI on the demo plant raises when the simulator opens a
     plant = started;
     const url = new URL(plant.modbusUrl);
     modbus = { host: url.hostname, port: Number(url.port) };
-    token = (
-      await api.call('POST', '/v1/auth/login', { body: { email: demo.email, password: demo.password } })
-    ).body.token;
   }, 120_000);
   afterAll(async () => {
     await plant?.close();
-    await api?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('raises the KPI alarm on a 20 L/s leak and clears it when the leak is closed', async () => {
     const call = (method: string, path: string, body?: unknown) =>
-      api.call(method, path, { token, ...(body === undefined ? {} : { body }) });
+      demo.api.call(method, path, { token: demo.token, ...(body === undefined ? {} : { body }) });
     const device = (await call('GET', '/v1/devices')).body.devices.find(
       (d: { key: string }) => d.key === 'plc-1',
     );
