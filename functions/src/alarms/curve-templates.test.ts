@@ -1,17 +1,16 @@
 // Operating-curve templates and curve rules on PGlite (ADR 0048): CRUD, another tenant's curve and
 // another site's or tenant's tag not found, a template's new points carried to its rules, a template in
 // use not deleted, and a curve rule raised by ingest's evaluator from both tags' samples.
-import { randomUUID } from 'node:crypto';
 import {
   type AlarmRule,
   ConflictError,
   createAlarmRuleSchema,
   InvalidInputError,
-  modbusTcpConnectionSchema,
   NotFoundError,
 } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import { createTestSite, newTestPlant, type TestDevice, testTagId } from '../plant/testing/plant.ts';
 import { openConfigDatabase } from '../platform/database/database.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
@@ -46,75 +45,37 @@ interface Plant {
   principal: Principal;
 }
 
+/** A tenant (UTC) with two sites, Works and Other works, each with a device `pump1` reading flow and head. */
 async function createPlant(store: ConfigStore): Promise<Plant> {
-  const tenantId = randomUUID();
-  await store.createTenant({
-    tenant: { id: tenantId, name: `Curves ${tenantId}`, timeZone: 'UTC' },
-    owner: { id: randomUUID(), email: `${tenantId}@example.com`, name: 'Owner', passwordHash: 'x' },
+  const pump: TestDevice = {
+    key: 'pump1',
+    name: 'Pump 1',
+    tags: [
+      { key: 'flow', unit: 'm³/h' },
+      { key: 'head', unit: 'm' },
+    ],
+  };
+  const works = await newTestPlant(store, {
+    label: 'curves',
+    siteName: 'Works',
+    timeZone: 'UTC',
+    devices: [pump],
   });
-  return store.inTenant(tenantId, async (repos) => {
-    const made: { siteId: string; gatewayId: string; deviceId: string; tags: string[] }[] = [];
-    for (const name of ['Works', 'Other works']) {
-      const site = await repos.sites.create({
-        id: randomUUID(),
-        name,
-        description: '',
-        timeZone: 'UTC',
-        location: null,
-      });
-      const gateway = await repos.gateways.create({
-        id: randomUUID(),
-        siteId: site.id,
-        name: 'gw',
-        description: '',
-      });
-      const device = await repos.devices.create({
-        id: randomUUID(),
-        gatewayId: gateway.id,
-        key: 'pump1',
-        name: 'Pump 1',
-        description: '',
-        enabled: true,
-        connection: modbusTcpConnectionSchema.parse({ protocol: 'modbus-tcp', host: '127.0.0.1' }),
-      });
-      const tags: string[] = [];
-      for (const [index, key] of ['flow', 'head'].entries()) {
-        const tag = await repos.tags.create({
-          id: randomUUID(),
-          deviceId: device.id,
-          key,
-          name: key,
-          description: '',
-          address: { kind: 'modbus', area: 'holding', address: index + 1, type: 'uint16' },
-          scale: 1,
-          offset: 0,
-          unit: key === 'flow' ? 'm³/h' : 'm',
-          deadband: 0,
-        });
-        tags.push(tag.id);
-      }
-      made.push({ siteId: site.id, gatewayId: gateway.id, deviceId: device.id, tags });
-    }
-    const [works, other] = made as [(typeof made)[0], (typeof made)[0]];
-    const principal: Principal = {
-      tenantId,
-      role: 'owner',
-      siteIds: null,
-      userId: null,
-      apiKeyId: null,
-      sessionId: null,
-    };
-    return {
-      tenantId,
-      siteId: works.siteId,
-      gatewayId: works.gatewayId,
-      deviceId: works.deviceId,
-      flow: works.tags[0] as string,
-      head: works.tags[1] as string,
-      other: other.tags[0] as string,
-      principal,
-    };
-  });
+  const other = await store.inTenant(works.tenantId, (repos) =>
+    createTestSite(repos, { siteName: 'Other works', timeZone: 'UTC', devices: [pump] }),
+  );
+  const device = works.devices[0];
+  if (!device) throw new Error('no pump in the curves plant');
+  return {
+    tenantId: works.tenantId,
+    siteId: works.siteId,
+    gatewayId: works.gatewayId,
+    deviceId: device.id,
+    flow: testTagId(works, 'flow'),
+    head: testTagId(works, 'head'),
+    other: testTagId(other, 'flow'),
+    principal: works.principal,
+  };
 }
 
 describe('operating-curve templates and rules', () => {

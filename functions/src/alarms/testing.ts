@@ -1,9 +1,9 @@
 // Test helpers: telemetry records resolved to their tags and devices, as ingest hands them to the
 // alarms; the stores and plant a backtest-against-ingest test starts from.
-import { randomUUID } from 'node:crypto';
-import { modbusTcpConnectionSchema, type TelemetryPointRecord } from '@plantwatch/shared';
+import type { TelemetryPointRecord } from '@plantwatch/shared';
 import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
+import { newTestPlant, testTagId } from '../plant/testing/plant.ts';
 import { openConfigDatabase } from '../platform/database/database.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
 import type { Principal } from '../platform/principal.ts';
@@ -63,66 +63,23 @@ export async function openBacktestPlant(
   const database = await openConfigDatabase({ kind: 'pglite' });
   const store = createPostgresConfigStore(database.db, () => database.close());
   const telemetry = await openDuckDbTelemetryStore({ path: ':memory:', maxPointAgeMs: 30 * 86_400_000 });
-  const tenantId = randomUUID();
-  await store.createTenant({
-    tenant: { id: tenantId, name: `Backtest ${tenantId}`, timeZone: 'UTC' },
-    owner: { id: randomUUID(), email: `${tenantId}@example.com`, name: 'Owner', passwordHash: 'x' },
+  const plant = await newTestPlant(store, {
+    label: 'backtest',
+    siteName: 'Works',
+    timeZone: 'UTC',
+    devices: [{ key: 'plc-1', name: 'PLC', tags }],
   });
-  const principal: Principal = {
-    tenantId,
-    role: 'owner',
-    siteIds: null,
-    userId: null,
-    apiKeyId: null,
-    sessionId: null,
-  };
-  const plant = await store.inTenant(tenantId, async (repos) => {
-    const site = await repos.sites.create({
-      id: randomUUID(),
-      name: 'Works',
-      description: '',
-      timeZone: 'UTC',
-      location: null,
-    });
-    const gateway = await repos.gateways.create({
-      id: randomUUID(),
-      siteId: site.id,
-      name: 'gw',
-      description: '',
-    });
-    const device = await repos.devices.create({
-      id: randomUUID(),
-      gatewayId: gateway.id,
-      key: 'plc-1',
-      name: 'PLC',
-      description: '',
-      enabled: true,
-      connection: modbusTcpConnectionSchema.parse({ protocol: 'modbus-tcp', host: '127.0.0.1' }),
-    });
-    const tagIds: Record<string, string> = {};
-    for (const [index, tag] of tags.entries()) {
-      const created = await repos.tags.create({
-        id: randomUUID(),
-        deviceId: device.id,
-        key: tag.key,
-        name: tag.name,
-        description: '',
-        address: { kind: 'modbus', area: 'holding', address: index + 1, type: 'uint16' },
-        scale: 1,
-        offset: 0,
-        unit: tag.unit,
-        deadband: 0,
-      });
-      tagIds[tag.key] = created.id;
-    }
-    return { siteId: site.id, gatewayId: gateway.id, deviceId: device.id, tagIds };
-  });
+  const device = plant.devices[0];
+  if (!device) throw new Error('no device in the backtest plant');
   return {
     store,
     telemetry,
-    principal,
-    tenantId,
-    ...plant,
+    principal: plant.principal,
+    tenantId: plant.tenantId,
+    siteId: plant.siteId,
+    gatewayId: plant.gatewayId,
+    deviceId: device.id,
+    tagIds: Object.fromEntries(tags.map((tag) => [tag.key, testTagId(plant, tag.key)])),
     async close() {
       await telemetry.close();
       await store.close();

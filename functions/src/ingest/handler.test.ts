@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   MAX_TELEMETRY_BYTES,
-  modbusTcpConnectionSchema,
   statusTopic,
   type TelemetryPointRecord,
   telemetryTopic,
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlarmEvaluator, noAlarmEvaluation } from '../alarms/ports.ts';
 import type { ConfigStore } from '../compose/config-store.ts';
 import { createPostgresConfigStore } from '../compose/config-store.ts';
+import { newTestPlant } from '../plant/testing/plant.ts';
 import { openConfigDatabase } from '../platform/database/database.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
@@ -28,51 +28,16 @@ interface Plant {
   deviceId: string;
 }
 
+/** A tenant (UTC) whose gateway has one device `plc-1` with the tags `level` and `pump_run`. */
 async function createPlant(store: ConfigStore): Promise<Plant> {
-  const tenantId = randomUUID();
-  await store.createTenant({
-    tenant: { id: tenantId, name: `Ingest ${tenantId}`, timeZone: 'UTC' },
-    owner: { id: randomUUID(), email: `${tenantId}@example.com`, name: 'Owner', passwordHash: 'x' },
+  const plant = await newTestPlant(store, {
+    label: 'ingest',
+    timeZone: 'UTC',
+    devices: [{ key: 'plc-1', name: 'PLC', tags: [{ key: 'level' }, { key: 'pump_run' }] }],
   });
-  return store.inTenant(tenantId, async (repos) => {
-    const site = await repos.sites.create({
-      id: randomUUID(),
-      name: 'North',
-      description: '',
-      timeZone: 'UTC',
-      location: null,
-    });
-    const gateway = await repos.gateways.create({
-      id: randomUUID(),
-      siteId: site.id,
-      name: 'gw',
-      description: '',
-    });
-    const device = await repos.devices.create({
-      id: randomUUID(),
-      gatewayId: gateway.id,
-      key: 'plc-1',
-      name: 'PLC',
-      description: '',
-      enabled: true,
-      connection: modbusTcpConnectionSchema.parse({ protocol: 'modbus-tcp', host: '127.0.0.1' }),
-    });
-    for (const key of ['level', 'pump_run']) {
-      await repos.tags.create({
-        id: randomUUID(),
-        deviceId: device.id,
-        key,
-        name: key,
-        description: '',
-        address: { kind: 'modbus', area: 'holding', address: 1, type: 'uint16' },
-        scale: 1,
-        offset: 0,
-        unit: '',
-        deadband: 0,
-      });
-    }
-    return { tenantId, siteId: site.id, gatewayId: gateway.id, deviceId: device.id };
-  });
+  const device = plant.devices[0];
+  if (!device) throw new Error('no device in the ingest plant');
+  return { tenantId: plant.tenantId, siteId: plant.siteId, gatewayId: plant.gatewayId, deviceId: device.id };
 }
 
 const message = (plant: Plant, seq: number, points: unknown[]) => ({

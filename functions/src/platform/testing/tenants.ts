@@ -6,11 +6,12 @@ import type { AccountLookups } from '../../accounts/ports.ts';
 export async function newTestTenant(
   store: Pick<AccountLookups, 'createTenant'>,
   label = 'waterworks',
+  timeZone = 'Europe/London',
 ): Promise<{ tenantId: string; ownerId: string }> {
   const tenantId = randomUUID();
   const ownerId = randomUUID();
   await store.createTenant({
-    tenant: { id: tenantId, name: `Waterworks ${label}`, timeZone: 'Europe/London' },
+    tenant: { id: tenantId, name: `Waterworks ${label}`, timeZone },
     owner: {
       id: ownerId,
       email: `${label}-${tenantId}@example.com`,

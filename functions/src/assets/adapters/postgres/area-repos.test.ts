@@ -2,13 +2,13 @@
 // their sites, gone with the asset; the assets an alarm sits in, with their ancestors and attached
 // policies; a policy an area names cannot be deleted; one user per contact; row-level security.
 import { randomUUID } from 'node:crypto';
-import { createAlarmRuleSchema, deviceConnectionSchema } from '@plantwatch/shared';
+import { createAlarmRuleSchema } from '@plantwatch/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigStore, createPostgresConfigStore } from '../../../compose/config-store.ts';
+import { newTestPlant, testOpcuaConnection, testOpcuaTag, testTagId } from '../../../plant/testing/plant.ts';
 import type { ConfigDatabase } from '../../../platform/database/database.ts';
 import { configDatabaseTargets } from '../../../platform/testing/config-databases.ts';
-import { newTestTenant } from '../../../platform/testing/tenants.ts';
 import { alarmAssetIds, alarmAssetPath, areaPolicyOf } from '../../area-rules.ts';
 import type { NewAssetRecord } from '../../ports.ts';
 
@@ -49,64 +49,37 @@ describe.each(configDatabaseTargets)('area repositories on $name', (target) => {
 
   /** Inlet works / Pumping / Pump 1 (reading the current tag, with a rule made for it) and Screening. */
   async function plantOf(label: string) {
-    const { tenantId } = await newTestTenant(store, label);
+    const plant = await newTestPlant(store, {
+      label,
+      timeZone: 'UTC',
+      devices: [
+        { key: 'plc-1', name: 'PLC', connection: testOpcuaConnection, tags: [testOpcuaTag('current', 'A')] },
+      ],
+    });
+    const { tenantId, siteId } = plant;
+    const current = testTagId(plant, 'current');
     return store.inTenant(tenantId, async (repos) => {
-      const site = await repos.sites.create({
-        id: randomUUID(),
-        name: 'North',
-        description: '',
-        timeZone: 'UTC',
-        location: null,
-      });
-      const gateway = await repos.gateways.create({
-        id: randomUUID(),
-        siteId: site.id,
-        name: 'gw',
-        description: '',
-      });
-      const device = await repos.devices.create({
-        id: randomUUID(),
-        gatewayId: gateway.id,
-        key: 'plc-1',
-        name: 'PLC',
-        description: '',
-        enabled: true,
-        connection: deviceConnectionSchema.parse({ protocol: 'opcua', endpoint: 'opc.tcp://10.0.0.1:4840' }),
-        heartbeatMs: 60_000,
-      });
-      const current = await repos.tags.create({
-        id: randomUUID(),
-        deviceId: device.id,
-        key: 'current',
-        name: 'current',
-        description: '',
-        address: { kind: 'opcua', nodeId: 'ns=1;s=current' },
-        scale: 1,
-        offset: 0,
-        unit: 'A',
-        deadband: 0,
-      });
-      const works = await repos.assets.insert(asset(site.id, 'Inlet works', null), at);
-      const pumping = await repos.assets.insert(asset(site.id, 'Pumping', works.id), at);
+      const works = await repos.assets.insert(asset(siteId, 'Inlet works', null), at);
+      const pumping = await repos.assets.insert(asset(siteId, 'Pumping', works.id), at);
       const pump = await repos.assets.insert(
-        asset(site.id, 'Pump 1', pumping.id, {
-          measurements: [{ name: 'Current', unit: 'A', tagId: current.id }],
+        asset(siteId, 'Pump 1', pumping.id, {
+          measurements: [{ name: 'Current', unit: 'A', tagId: current }],
         }),
         at,
       );
-      const screening = await repos.assets.insert(asset(site.id, 'Screening', null), at);
+      const screening = await repos.assets.insert(asset(siteId, 'Screening', null), at);
       const rule = await repos.alarmRules.create({
         ...createAlarmRuleSchema.parse({
           kind: 'comparison',
-          tagId: current.id,
+          tagId: current,
           name: 'Motor current high',
           severity: 'medium',
           op: '>',
           value: 45,
         }),
         id: randomUUID(),
-        siteId: site.id,
-        tagId: current.id,
+        siteId,
+        tagId: current,
       });
       const contact = await repos.contacts.create({
         id: randomUUID(),
@@ -131,7 +104,7 @@ describe.each(configDatabaseTargets)('area repositories on $name', (target) => {
       });
       return {
         tenantId,
-        siteId: site.id,
+        siteId,
         current,
         works,
         pumping,

@@ -3,13 +3,13 @@
 // measurement that can only name its own tenant's tag and is unbound (kept) when the tag goes, an
 // asset with alarm rules that cannot be deleted, and row-level security on every new table.
 import { randomUUID } from 'node:crypto';
-import { createAlarmRuleSchema, deviceConnectionSchema } from '@plantwatch/shared';
+import { createAlarmRuleSchema } from '@plantwatch/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigStore, createPostgresConfigStore } from '../../../compose/config-store.ts';
+import { newTestPlant, testOpcuaConnection, testOpcuaTag, testTagId } from '../../../plant/testing/plant.ts';
 import type { ConfigDatabase } from '../../../platform/database/database.ts';
 import { configDatabaseTargets } from '../../../platform/testing/config-databases.ts';
-import { newTestTenant } from '../../../platform/testing/tenants.ts';
 import type { NewAssetRecord } from '../../ports.ts';
 
 const at = new Date('2026-12-01T08:00:00Z');
@@ -28,46 +28,24 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
 
   /** A tenant with a site, a gateway, a device and two tags, made straight in the repositories. */
   async function plantOf(label: string) {
-    const { tenantId } = await newTestTenant(store, label);
-    return store.inTenant(tenantId, async (repos) => {
-      const site = await repos.sites.create({
-        id: randomUUID(),
-        name: 'North',
-        description: '',
-        timeZone: 'UTC',
-        location: null,
-      });
-      const gateway = await repos.gateways.create({
-        id: randomUUID(),
-        siteId: site.id,
-        name: 'gw',
-        description: '',
-      });
-      const device = await repos.devices.create({
-        id: randomUUID(),
-        gatewayId: gateway.id,
-        key: 'plc-1',
-        name: 'PLC',
-        description: '',
-        enabled: true,
-        connection: deviceConnectionSchema.parse({ protocol: 'opcua', endpoint: 'opc.tcp://10.0.0.1:4840' }),
-        heartbeatMs: 60_000,
-      });
-      const tag = (key: string) =>
-        repos.tags.create({
-          id: randomUUID(),
-          deviceId: device.id,
-          key,
-          name: key,
-          description: '',
-          address: { kind: 'opcua', nodeId: `ns=1;s=${key}` },
-          scale: 1,
-          offset: 0,
-          unit: '',
-          deadband: 0,
-        });
-      return { tenantId, siteId: site.id, run: await tag('run'), current: await tag('current') };
+    const plant = await newTestPlant(store, {
+      label,
+      timeZone: 'UTC',
+      devices: [
+        {
+          key: 'plc-1',
+          name: 'PLC',
+          connection: testOpcuaConnection,
+          tags: [testOpcuaTag('run'), testOpcuaTag('current')],
+        },
+      ],
     });
+    return {
+      tenantId: plant.tenantId,
+      siteId: plant.siteId,
+      run: testTagId(plant, 'run'),
+      current: testTagId(plant, 'current'),
+    };
   }
 
   const asset = (
@@ -100,8 +78,8 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
         asset(a.siteId, 'Pump 1', pumping.id, {
           installDate: '2019-04-01',
           measurements: [
-            { name: 'Running', unit: '', tagId: a.run.id },
-            { name: 'Current', unit: 'A', tagId: a.current.id },
+            { name: 'Running', unit: '', tagId: a.run },
+            { name: 'Current', unit: 'A', tagId: a.current },
           ],
         }),
         at,
@@ -142,19 +120,19 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
     await expect(
       store.inTenant(b.tenantId, (repos) =>
         repos.assets.insert(
-          asset(b.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.run.id }] }),
+          asset(b.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.run }] }),
           at,
         ),
       ),
     ).rejects.toThrow('tag not found');
     const pump = await store.inTenant(a.tenantId, (repos) =>
       repos.assets.insert(
-        asset(a.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.run.id }] }),
+        asset(a.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.run }] }),
         at,
       ),
     );
     const after = await store.inTenant(a.tenantId, async (repos) => {
-      await repos.tags.remove(a.run.id);
+      await repos.tags.remove(a.run);
       return repos.assets.get(pump.id);
     });
     expect(after?.measurements).toEqual([{ name: 'Run', unit: '', tagId: null }]);
@@ -165,14 +143,14 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
     const { pump, ruleId } = await store.inTenant(a.tenantId, async (repos) => {
       const pump = await repos.assets.insert(
         asset(a.siteId, 'Pump', null, {
-          measurements: [{ name: 'Current', unit: 'A', tagId: a.current.id }],
+          measurements: [{ name: 'Current', unit: 'A', tagId: a.current }],
         }),
         at,
       );
       const rule = await repos.alarmRules.create({
         ...createAlarmRuleSchema.parse({
           kind: 'comparison',
-          tagId: a.current.id,
+          tagId: a.current,
           name: 'Pump: current high',
           severity: 'medium',
           op: '>',
@@ -180,7 +158,7 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
         }),
         id: randomUUID(),
         siteId: a.siteId,
-        tagId: a.current.id,
+        tagId: a.current,
       });
       await repos.assets.linkRule({ ruleId: rule.id, assetId: pump.id, measurement: 'Current' });
       return { pump, ruleId: rule.id };
@@ -211,7 +189,7 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
         at,
       );
       return repos.assets.insert(
-        asset(a.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.current.id }] }),
+        asset(a.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.current }] }),
         at,
       );
     });
