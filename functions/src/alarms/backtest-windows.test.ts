@@ -1,15 +1,11 @@
-import { type CreateAlarmRule, type TelemetryPointRecord, telemetryTopic } from '@plantwatch/shared';
+import type { CreateAlarmRule, TelemetryPointRecord } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigStore } from '../compose/config-store.ts';
-import { createTelemetryIngestor } from '../ingest/ingest.ts';
-import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
-import { createAlarmRule } from './alarms.ts';
 import { backtestAlarmRule } from './backtest.ts';
-import { createAlarmEvaluator } from './evaluator.ts';
 import { alarmIdOf } from './journal.ts';
-import { type BacktestPlant, openBacktestPlant } from './testing.ts';
+import { type BacktestPlant, openBacktestPlant, replayThroughIngest } from './testing.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 0, 0, 0);
 const SECONDS = 6 * 3600;
@@ -120,36 +116,14 @@ describe('backtest of window rules against the live engine', () => {
     expect(backtest.raises).toBeGreaterThan(1);
     expect(backtest.clears).toBeGreaterThan(0);
 
-    const alarmDeps = { store, ids: uuidV7Ids, clock };
-    const saved = await createAlarmRule(alarmDeps, principal, rule);
-    const ingestor = createTelemetryIngestor({
-      store,
-      telemetry,
-      alarms: createAlarmEvaluator(alarmDeps),
+    const { rule: saved, journal } = await replayThroughIngest(fixture, {
+      rule,
+      tagKey,
+      from: T0,
+      to: NOW,
+      batch: 60,
       clock,
-      ids: uuidV7Ids,
     });
-    const stored = await telemetry.range(
-      plant.tenantId,
-      { gatewayId: plant.gatewayId, deviceKey: 'plc-1', tagKey },
-      T0,
-      NOW,
-      10_000,
-    );
-    for (let start = 0; start < stored.length; start += 60) {
-      const points = stored
-        .slice(start, start + 60)
-        .map((s) => ({ d: 'plc-1', t: tagKey, ts: s.ts, v: s.value, q: s.quality }));
-      const outcome = await ingestor.ingest({
-        topic: telemetryTopic(plant),
-        payload: Buffer.from(JSON.stringify({ v: 1, gw: plant.gatewayId, seq: start, points })),
-        receivedAt: NOW,
-      });
-      expect(outcome.status).toBe('stored');
-    }
-    const journal = await store.inTenant(plant.tenantId, (repos) =>
-      repos.alarmEvents.list({ ruleId: saved.id }, 10_000),
-    );
     expect(journal.every((event) => event.alarmId === alarmIdOf(saved.id, 'alarm'))).toBe(true);
     const live = journal
       .filter((event) => event.kind === 'raised' || event.kind === 'cleared')

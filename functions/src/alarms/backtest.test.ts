@@ -9,19 +9,14 @@ import {
   type CreateAlarmRule,
   NotFoundError,
   type TelemetryPointRecord,
-  telemetryTopic,
 } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigStore } from '../compose/config-store.ts';
-import { createTelemetryIngestor } from '../ingest/ingest.ts';
-import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import type { TelemetrySample, TelemetryStore } from '../telemetry/ports.ts';
-import { createAlarmRule } from './alarms.ts';
 import { backtestAlarmRule, runBacktest } from './backtest.ts';
-import { createAlarmEvaluator } from './evaluator.ts';
 import { alarmIdOf } from './journal.ts';
-import { type BacktestPlant, openBacktestPlant } from './testing.ts';
+import { type BacktestPlant, openBacktestPlant, replayThroughIngest } from './testing.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 0, 0, 0);
 const NOW = T0 + 3 * 3_600_000;
@@ -205,45 +200,22 @@ describe('backtest against the live engine', () => {
   });
 
   /**
-   * Saves `body` as a rule, replays the tag's stored samples in [from, to) through ingest 50 at a
-   * time, and returns the journal's raises and clears beside the backtest's timeline, both sorted.
+   * Replays the tag's stored samples in [from, to) through ingest 50 at a time, and returns the
+   * journal's raises and clears beside the backtest's timeline, both sorted.
    */
-  async function replayThroughIngest(
+  async function replayBesideBacktest(
     body: CreateAlarmRule,
     tagKey: string,
     range: { from: number; to: number },
     backtest: AlarmBacktest,
   ) {
-    const alarmDeps = { store, ids: uuidV7Ids, clock };
-    const rule = await createAlarmRule(alarmDeps, principal, body);
-    const ingestor = createTelemetryIngestor({
-      store,
-      telemetry,
-      alarms: createAlarmEvaluator(alarmDeps),
+    const { rule, journal } = await replayThroughIngest(fixture, {
+      rule: body,
+      tagKey,
+      ...range,
+      batch: 50,
       clock,
-      ids: uuidV7Ids,
     });
-    const stored = await telemetry.range(
-      plant.tenantId,
-      { gatewayId: plant.gatewayId, deviceKey: 'plc-1', tagKey },
-      range.from,
-      range.to,
-      100_000,
-    );
-    for (let start = 0; start < stored.length; start += 50) {
-      const points = stored
-        .slice(start, start + 50)
-        .map((s) => ({ d: 'plc-1', t: tagKey, ts: s.ts, v: s.value, q: s.quality }));
-      const outcome = await ingestor.ingest({
-        topic: telemetryTopic(plant),
-        payload: Buffer.from(JSON.stringify({ v: 1, gw: plant.gatewayId, seq: start, points })),
-        receivedAt: NOW,
-      });
-      expect(outcome.status).toBe('stored');
-    }
-    const journal = await store.inTenant(plant.tenantId, (repos) =>
-      repos.alarmEvents.list({ ruleId: rule.id }, 10_000),
-    );
     const keys = ['hihi', 'hi', 'lo', 'lolo', 'alarm'] as const;
     const keyOf = new Map(keys.map((key) => [alarmIdOf(rule.id, key), key]));
     const byTime = (a: { at: string; key?: string }, b: { at: string; key?: string }) =>
@@ -297,7 +269,7 @@ describe('backtest against the live engine', () => {
     expect(backtest.samples).toBe(7200);
     expect(backtest.raises).toBeGreaterThan(3);
 
-    const { live, predicted } = await replayThroughIngest(
+    const { live, predicted } = await replayBesideBacktest(
       body,
       'level',
       { from: T0, to: T0 + 7200 * 1000 },
@@ -381,7 +353,7 @@ describe('backtest against the live engine', () => {
     expect(backtest.raises).toBeGreaterThan(1);
     expect(rawRead).toBeLessThan(SECONDS / 2);
 
-    const { live, predicted } = await replayThroughIngest(body, 'motor_temp', range, backtest);
+    const { live, predicted } = await replayBesideBacktest(body, 'motor_temp', range, backtest);
     expect(live).toEqual(predicted);
     expect(live.filter((event) => event.kind === 'raised')).toHaveLength(backtest.raises);
   });

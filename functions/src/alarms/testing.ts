@@ -1,14 +1,21 @@
 // Test helpers: telemetry records resolved to their tags and devices, as ingest hands them to the
-// alarms; the stores and plant a backtest-against-ingest test starts from.
-import type { TelemetryPointRecord } from '@plantwatch/shared';
+// alarms; the stores and plant a backtest-against-ingest test starts from, and the replay through
+// ingest it ends with.
+import { type CreateAlarmRule, type TelemetryPointRecord, telemetryTopic } from '@plantwatch/shared';
+import { expect } from 'vitest';
 import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import { createTelemetryIngestor } from '../ingest/ingest.ts';
 import type { PlantRepositories } from '../plant/ports.ts';
 import { newTestPlant, testTagId } from '../plant/testing/plant.ts';
+import type { Clock } from '../platform/clock.ts';
 import { openConfigDatabase } from '../platform/database/database.ts';
 import type { TenantStore } from '../platform/database/tenant-store.ts';
+import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
+import { createAlarmRule } from './alarms.ts';
+import { createAlarmEvaluator } from './evaluator.ts';
 import type { AlarmPoint } from './ports.ts';
 
 export async function resolveForAlarms(
@@ -85,4 +92,48 @@ export async function openBacktestPlant(
       await store.close();
     },
   };
+}
+
+/**
+ * The check that a backtest is the live engine: saves `rule`, replays the stored samples of `plc-1`'s
+ * tag `tagKey` in [from, to) through ingest (with the real alarm evaluator) `batch` at a time, each
+ * batch stored, and returns the saved rule with its whole journal, to set beside the backtest.
+ */
+export async function replayThroughIngest(
+  plant: BacktestPlant,
+  options: { rule: CreateAlarmRule; tagKey: string; from: number; to: number; batch: number; clock: Clock },
+) {
+  const { store, telemetry } = plant;
+  const { tagKey, from, to, batch, clock } = options;
+  const alarmDeps = { store, ids: uuidV7Ids, clock };
+  const rule = await createAlarmRule(alarmDeps, plant.principal, options.rule);
+  const ingestor = createTelemetryIngestor({
+    store,
+    telemetry,
+    alarms: createAlarmEvaluator(alarmDeps),
+    clock,
+    ids: uuidV7Ids,
+  });
+  const stored = await telemetry.range(
+    plant.tenantId,
+    { gatewayId: plant.gatewayId, deviceKey: 'plc-1', tagKey },
+    from,
+    to,
+    100_000,
+  );
+  for (let start = 0; start < stored.length; start += batch) {
+    const points = stored
+      .slice(start, start + batch)
+      .map((s) => ({ d: 'plc-1', t: tagKey, ts: s.ts, v: s.value, q: s.quality }));
+    const outcome = await ingestor.ingest({
+      topic: telemetryTopic(plant),
+      payload: Buffer.from(JSON.stringify({ v: 1, gw: plant.gatewayId, seq: start, points })),
+      receivedAt: clock.now().getTime(),
+    });
+    expect(outcome.status).toBe('stored');
+  }
+  const journal = await store.inTenant(plant.tenantId, (repos) =>
+    repos.alarmEvents.list({ ruleId: rule.id }, 10_000),
+  );
+  return { rule, journal };
 }
