@@ -1,10 +1,11 @@
-// Isolation: one worker per protocol runs every device; one whose driver hangs or throws is split out
-// until it runs alone, while the others keep delivering points. Config changes leave unchanged
+// Isolation: one worker per protocol (or one for all) runs every device; one whose driver hangs or throws
+// is split out until it runs alone, while the others keep delivering points. Config changes leave unchanged
 // devices' drivers (and their PLC connections) alone.
 import type { ConfigDevice, TelemetryPoint } from '@plantwatch/shared';
 import { gatewayConfigSchema } from '@plantwatch/shared';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ModbusSimulator } from '../sim/modbus-sim.ts';
+import { OpcuaSimulator } from '../sim/opcua-sim.ts';
 import { silentLogger } from '../src/log.ts';
 import { Supervisor, type SupervisorOptions } from '../src/supervisor.ts';
 import { tempDir } from './support/temp.ts';
@@ -98,6 +99,48 @@ describe('Supervisor', () => {
     expect(supervisor.health().find((h) => h.d === 'plc-good')).toMatchObject({ connected: true });
     expect(supervisor.workers().length).toBeLessThanOrEqual(4);
   });
+
+  it('with isolation "shared", runs Modbus and OPC UA devices in one worker, and splits a crashing driver out while both protocols keep delivering', async () => {
+    const sim = await moving();
+    const opcua = new OpcuaSimulator({ pkiDir: await tempDir() });
+    await opcua.start();
+    onTestFinished(() => opcua.stop());
+    const { supervisor, deliveries } = await supervise({ isolation: 'shared' });
+    const devices = gatewayConfigSchema.parse({
+      gateway: { id: 'gw', tenantId: 't', siteId: 's' },
+      devices: [
+        device('plc-good', sim.port),
+        {
+          id: 'drive-1',
+          protocol: 'opcua',
+          endpoint: opcua.endpoint,
+          mode: 'poll',
+          pollMs: 100,
+          tags: [{ id: 'motor_temp', nodeId: 'ns=1;s=MotorTemperature' }],
+        },
+        device('plc-throw', sim.port),
+      ],
+    }).devices;
+
+    await supervisor.setDevices(devices);
+    expect(supervisor.workers()).toEqual([['plc-good', 'drive-1', 'plc-throw']]);
+    await waitFor(
+      'the crashing device to run alone',
+      () => supervisor.workers().some((g) => g.length === 1 && g[0] === 'plc-throw'),
+      15_000,
+    );
+    // A first connection makes the client's certificate: seconds on a busy machine.
+    await waitFor('the OPC UA device polled', () => deliveries('drive-1', 0).count > 0, 30_000);
+    const settled = Date.now();
+    await delay(3000);
+
+    // One split finds it: the others were restarted at most once, then left alone.
+    for (const id of ['plc-good', 'drive-1']) {
+      expect(supervisor.restarts().get(id)).toBeLessThanOrEqual(1);
+      expect(deliveries(id, settled).count).toBeGreaterThan(10); // polled every 100 ms
+    }
+    expect(supervisor.restarts().get('plc-throw')).toBeGreaterThanOrEqual(2);
+  }, 60_000);
 
   it('with isolation "device", restarts a hung and a crashing worker alone; the healthy one is never restarted', async () => {
     const sim = await moving();

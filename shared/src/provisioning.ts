@@ -284,13 +284,15 @@ export const bufferSettingsSchema = z.strictObject({
 export type BufferSettings = z.infer<typeof bufferSettingsSchema>;
 
 /**
- * Driver threads. `protocol`: one worker thread per protocol (Modbus, OPC UA) runs every device of it,
- * each device in its own polling loop; a worker that crashes or hangs is split in two, and again, until
- * the device at fault runs alone. `device`: one worker per device (or serial line) from the start.
- * Either way at most `maxWorkers` threads (a worker thread costs ~30 MB and ~150 ms to start).
+ * Driver threads. `protocol`: one worker thread per protocol family (Modbus and its kin, OPC UA) runs
+ * every device of it, each device in its own polling loop; a worker that crashes or hangs is split in
+ * two, and again, until the device at fault runs alone. `shared`: the same, starting from one worker
+ * for every device whatever its protocol (~30 MB less with OPC UA beside Modbus, but OPC UA's start-up
+ * work holds up the Modbus polls: ADR 0057). `device`: one worker per device (or serial line) from the
+ * start. Either way at most `maxWorkers` threads (a worker thread costs ~30 MB and ~150 ms to start).
  */
 export const workerSettingsSchema = z.strictObject({
-  isolation: z.enum(['protocol', 'device']).default('protocol'),
+  isolation: z.enum(['protocol', 'shared', 'device']).default('protocol'),
   maxWorkers: z.number().int().min(1).max(256).default(16),
   /** A worker that reports nothing for this long is hung, and is replaced. */
   hangTimeoutMs: z.number().int().min(2000).max(600_000).default(15_000),
