@@ -6,73 +6,25 @@ import { ConflictError, InvalidInputError, NotFoundError } from '@plantwatch/sha
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as alarms from '../alarms/alarms.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
+import { modbusTag, type plantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import * as assets from './assets.ts';
 import * as models from './models.ts';
+import { assetDefaults, fromModelDefaults, openAssetTestbed, pumpModel } from './testing.ts';
 import { exportAssets, importAssets } from './transfer.ts';
 
-const pumpModel = {
-  name: 'Centrifugal pump',
-  description: 'Duty pump with a drive',
-  level: 'equipment',
-  measurements: [
-    { name: 'Running', unit: '', tagPattern: '*/{key}_run' },
-    { name: 'Fault', unit: '', tagPattern: '*/{key}_fault' },
-    { name: 'Motor current', unit: 'A', tagPattern: 'drive/{key}_current' },
-  ],
-  alarmRules: [
-    { measurement: 'Fault', rule: { kind: 'digital', name: 'Tripped', severity: 'high', trigger: 'true' } },
-    {
-      measurement: 'Motor current',
-      rule: { kind: 'comparison', name: 'Current high', severity: 'medium', op: '>', value: 40 },
-    },
-  ],
-};
-
-const fromModelDefaults = {
-  parentId: null,
-  key: '',
-  make: '',
-  model: '',
-  serial: '',
-  installDate: null,
-  documents: [],
-  bindings: {},
-  alarmRules: true,
-};
-
-const assetDefaults = {
-  parentId: null,
-  level: '',
-  make: '',
-  model: '',
-  serial: '',
-  installDate: null,
-  documents: [],
-  measurements: [],
-};
-
 describe('the asset hierarchy', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
   let harness: ReturnType<typeof plantUseCases>;
   let deps: assets.AssetDeps;
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
-    deps = { store, ids: uuidV7Ids, clock: { now: () => new Date() } };
+    ({ store, harness, deps } = await openAssetTestbed());
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
   });
 
   /** A site with two PLCs: plc-1 (run and fault bits of two pumps), drive (their motor currents). */

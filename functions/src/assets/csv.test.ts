@@ -3,14 +3,12 @@
 // refused with each row and column named and nothing changed; another tenant's site not found.
 import { InvalidInputError, NotFoundError } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
-import { uuidV7Ids } from '../platform/ids.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
+import { modbusTag, type plantUseCases } from '../plant/testing/use-cases.ts';
 import * as assets from './assets.ts';
 import * as models from './models.ts';
+import { openAssetTestbed } from './testing.ts';
 import { exportAssetsCsv, importAssetsCsv } from './transfer-csv.ts';
 
 const attributes = { make: '', model: '', serial: '', installDate: null, documents: [] };
@@ -22,21 +20,15 @@ async function text(chunks: AsyncIterable<string>) {
 }
 
 describe('a site hierarchy as CSV', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
   let harness: ReturnType<typeof plantUseCases>;
   let deps: assets.AssetDeps;
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
-    deps = { store, ids: uuidV7Ids, clock: { now: () => new Date() } };
+    ({ store, harness, deps } = await openAssetTestbed());
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
   });
 
   async function plantWithAssets(label: string) {

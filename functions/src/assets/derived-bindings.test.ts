@@ -5,45 +5,27 @@
 // changing nothing; deleting the derived tag unbinds the measurement and keeps it.
 import { NotFoundError } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import { createDerivedTag, deleteDerivedTag } from '../derived-tags/derived-tags.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
+import { modbusTag, type plantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import * as assets from './assets.ts';
+import { assetDefaults, openAssetTestbed } from './testing.ts';
 import { exportAssets, importAssets } from './transfer.ts';
 
-const assetDefaults = {
-  parentId: null,
-  level: '',
-  make: '',
-  model: '',
-  serial: '',
-  installDate: null,
-  documents: [],
-  measurements: [],
-};
-
 describe('measurements bound to derived tags', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
   let harness: ReturnType<typeof plantUseCases>;
   let deps: assets.AssetDeps;
   const derivedDeps = () => ({ store, ids: uuidV7Ids, telemetry: { latest: async () => [] } });
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
-    deps = { store, ids: uuidV7Ids, clock: { now: () => new Date() } };
+    ({ store, harness, deps } = await openAssetTestbed());
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
   });
 
   /** A site with a PLC reading inflow and outflow, and a derived tag of their balance. */

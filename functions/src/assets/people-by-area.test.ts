@@ -17,17 +17,7 @@ import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import * as assets from './assets.ts';
-
-const assetDefaults = {
-  parentId: null,
-  level: '',
-  make: '',
-  model: '',
-  serial: '',
-  installDate: null,
-  documents: [],
-  measurements: [],
-};
+import { assetDefaults } from './testing.ts';
 
 describe('people and paging by area', () => {
   let database: ConfigDatabase;

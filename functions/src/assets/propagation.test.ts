@@ -6,61 +6,24 @@
 import { ConflictError, NotFoundError } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as alarms from '../alarms/alarms.ts';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
-import { uuidV7Ids } from '../platform/ids.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
+import { modbusTag, type plantUseCases } from '../plant/testing/use-cases.ts';
 import * as assets from './assets.ts';
 import * as models from './models.ts';
 import { applyModelPropagation, previewModelPropagation } from './propagation.ts';
-
-const pumpModel = {
-  name: 'Centrifugal pump',
-  description: '',
-  level: 'equipment',
-  measurements: [
-    { name: 'Running', unit: '', tagPattern: '*/{key}_run' },
-    { name: 'Fault', unit: '', tagPattern: '*/{key}_fault' },
-    { name: 'Motor current', unit: 'A', tagPattern: 'drive/{key}_current' },
-  ],
-  alarmRules: [
-    { measurement: 'Fault', rule: { kind: 'digital', name: 'Tripped', severity: 'high', trigger: 'true' } },
-    {
-      measurement: 'Motor current',
-      rule: { kind: 'comparison', name: 'Current high', severity: 'medium', op: '>', value: 40 },
-    },
-  ],
-};
-
-const fromModel = {
-  key: '',
-  make: '',
-  model: '',
-  serial: '',
-  installDate: null,
-  documents: [],
-  bindings: {},
-  alarmRules: true,
-};
+import { fromModelDefaults, openAssetTestbed, pumpModel } from './testing.ts';
 
 describe('carrying a model change to its assets', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
   let harness: ReturnType<typeof plantUseCases>;
   let deps: assets.AssetDeps;
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
-    deps = { store, ids: uuidV7Ids, clock: { now: () => new Date() } };
+    ({ store, harness, deps } = await openAssetTestbed());
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
   });
 
   /** Two pumps made from the model under Inlet works / Pumping. */
@@ -92,7 +55,7 @@ describe('carrying a model change to its assets', () => {
     for (const n of [1, 2])
       pumps.push(
         await models.createAssetFromModel(deps, engineer, model.id, {
-          ...fromModel,
+          ...fromModelDefaults,
           siteId: site.id,
           parentId: line.id,
           name: `Pump ${n}`,

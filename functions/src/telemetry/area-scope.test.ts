@@ -6,6 +6,7 @@
 import { NotFoundError } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as assets from '../assets/assets.ts';
+import { assetDefaults } from '../assets/testing.ts';
 import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
 import { createDerivedTag } from '../derived-tags/derived-tags.ts';
 import * as plant from '../plant/plant.ts';
@@ -16,17 +17,6 @@ import type { Principal } from '../platform/principal.ts';
 import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import type { TagRef, TelemetryStore } from './ports.ts';
 import * as telemetry from './telemetry.ts';
-
-const assetDefaults = {
-  parentId: null,
-  level: '',
-  make: '',
-  model: '',
-  serial: '',
-  installDate: null,
-  documents: [],
-  measurements: [],
-};
 
 /** Every tag asked for has one good sample, 7, at ts 1000. */
 const oneSampleEach = {

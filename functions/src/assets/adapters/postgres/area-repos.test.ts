@@ -10,7 +10,7 @@ import { newTestPlant, testOpcuaConnection, testOpcuaTag, testTagId } from '../.
 import type { ConfigDatabase } from '../../../platform/database/database.ts';
 import { configDatabaseTargets } from '../../../platform/testing/config-databases.ts';
 import { alarmAssetIds, alarmAssetPath, areaPolicyOf } from '../../area-rules.ts';
-import type { NewAssetRecord } from '../../ports.ts';
+import { newAssetRecord } from '../../testing.ts';
 
 const at = new Date('2026-12-01T08:00:00Z');
 
@@ -26,27 +26,6 @@ describe.each(configDatabaseTargets)('area repositories on $name', (target) => {
     await store.close();
   });
 
-  const asset = (
-    siteId: string,
-    name: string,
-    parentId: string | null,
-    extra: Partial<NewAssetRecord> = {},
-  ) => ({
-    id: randomUUID(),
-    siteId,
-    parentId,
-    assetModelId: null,
-    name,
-    level: '',
-    make: '',
-    model: '',
-    serial: '',
-    installDate: null,
-    documents: [],
-    measurements: [],
-    ...extra,
-  });
-
   /** Inlet works / Pumping / Pump 1 (reading the current tag, with a rule made for it) and Screening. */
   async function plantOf(label: string) {
     const plant = await newTestPlant(store, {
@@ -59,15 +38,15 @@ describe.each(configDatabaseTargets)('area repositories on $name', (target) => {
     const { tenantId, siteId } = plant;
     const current = testTagId(plant, 'current');
     return store.inTenant(tenantId, async (repos) => {
-      const works = await repos.assets.insert(asset(siteId, 'Inlet works', null), at);
-      const pumping = await repos.assets.insert(asset(siteId, 'Pumping', works.id), at);
+      const works = await repos.assets.insert(newAssetRecord(siteId, 'Inlet works', null), at);
+      const pumping = await repos.assets.insert(newAssetRecord(siteId, 'Pumping', works.id), at);
       const pump = await repos.assets.insert(
-        asset(siteId, 'Pump 1', pumping.id, {
+        newAssetRecord(siteId, 'Pump 1', pumping.id, {
           measurements: [{ name: 'Current', unit: 'A', tagId: current }],
         }),
         at,
       );
-      const screening = await repos.assets.insert(asset(siteId, 'Screening', null), at);
+      const screening = await repos.assets.insert(newAssetRecord(siteId, 'Screening', null), at);
       const rule = await repos.alarmRules.create({
         ...createAlarmRuleSchema.parse({
           kind: 'comparison',

@@ -10,7 +10,7 @@ import { type ConfigStore, createPostgresConfigStore } from '../../../compose/co
 import { newTestPlant, testOpcuaConnection, testOpcuaTag, testTagId } from '../../../plant/testing/plant.ts';
 import type { ConfigDatabase } from '../../../platform/database/database.ts';
 import { configDatabaseTargets } from '../../../platform/testing/config-databases.ts';
-import type { NewAssetRecord } from '../../ports.ts';
+import { newAssetRecord } from '../../testing.ts';
 
 const at = new Date('2026-12-01T08:00:00Z');
 
@@ -48,34 +48,13 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
     };
   }
 
-  const asset = (
-    siteId: string,
-    name: string,
-    parentId: string | null,
-    extra: Partial<NewAssetRecord> = {},
-  ) => ({
-    id: randomUUID(),
-    siteId,
-    parentId,
-    assetModelId: null,
-    name,
-    level: '',
-    make: '',
-    model: '',
-    serial: '',
-    installDate: null,
-    documents: [],
-    measurements: [],
-    ...extra,
-  });
-
   it('walks and deletes a subtree with its measurements, keeping names unique among siblings', async () => {
     const a = await plantOf('repo-tree');
     const counts = await store.inTenant(a.tenantId, async (repos) => {
-      const works = await repos.assets.insert(asset(a.siteId, 'Inlet works', null), at);
-      const pumping = await repos.assets.insert(asset(a.siteId, 'Pumping', works.id), at);
+      const works = await repos.assets.insert(newAssetRecord(a.siteId, 'Inlet works', null), at);
+      const pumping = await repos.assets.insert(newAssetRecord(a.siteId, 'Pumping', works.id), at);
       const pump = await repos.assets.insert(
-        asset(a.siteId, 'Pump 1', pumping.id, {
+        newAssetRecord(a.siteId, 'Pump 1', pumping.id, {
           installDate: '2019-04-01',
           measurements: [
             { name: 'Running', unit: '', tagId: a.run },
@@ -84,7 +63,7 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
         }),
         at,
       );
-      await repos.assets.insert(asset(a.siteId, 'Screening', null), at);
+      await repos.assets.insert(newAssetRecord(a.siteId, 'Screening', null), at);
       expect(pump.measurements.map((m) => m.name)).toEqual(['Running', 'Current']);
       expect(pump.installDate).toBe('2019-04-01');
       const subtree = await repos.assets.subtreeIds(works.id);
@@ -110,7 +89,9 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
     expect(measurements).toBe(0);
     // top-level names clash too (NULLS NOT DISTINCT), and siblings' names
     await expect(
-      store.inTenant(a.tenantId, (repos) => repos.assets.insert(asset(a.siteId, 'Screening', null), at)),
+      store.inTenant(a.tenantId, (repos) =>
+        repos.assets.insert(newAssetRecord(a.siteId, 'Screening', null), at),
+      ),
     ).rejects.toThrow('an asset with this name already exists under the same parent');
   });
 
@@ -120,14 +101,14 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
     await expect(
       store.inTenant(b.tenantId, (repos) =>
         repos.assets.insert(
-          asset(b.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.run }] }),
+          newAssetRecord(b.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.run }] }),
           at,
         ),
       ),
     ).rejects.toThrow('tag not found');
     const pump = await store.inTenant(a.tenantId, (repos) =>
       repos.assets.insert(
-        asset(a.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.run }] }),
+        newAssetRecord(a.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.run }] }),
         at,
       ),
     );
@@ -142,7 +123,7 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
     const a = await plantOf('repo-rules');
     const { pump, ruleId } = await store.inTenant(a.tenantId, async (repos) => {
       const pump = await repos.assets.insert(
-        asset(a.siteId, 'Pump', null, {
+        newAssetRecord(a.siteId, 'Pump', null, {
           measurements: [{ name: 'Current', unit: 'A', tagId: a.current }],
         }),
         at,
@@ -189,7 +170,9 @@ describe.each(configDatabaseTargets)('asset repositories on $name', (target) => 
         at,
       );
       return repos.assets.insert(
-        asset(a.siteId, 'Pump', null, { measurements: [{ name: 'Run', unit: '', tagId: a.current }] }),
+        newAssetRecord(a.siteId, 'Pump', null, {
+          measurements: [{ name: 'Run', unit: '', tagId: a.current }],
+        }),
         at,
       );
     });
