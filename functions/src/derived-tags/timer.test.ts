@@ -1,7 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: formulas write their references as ${device:tag}
 // Timer-based derived tags (ADR 0051) over real stores (PGlite, DuckDB) and a stepped clock: points at
 // each period boundary from values held since the last report, raised on by the alarms, carried across
-// runs, and nothing at all for a derived tag without a period.
+// runs, and nothing at all for a derived tag without a period. With the tenants with periodic tags
+// kept in memory (the local runtime), a save that lands while they are being looked up is not lost for
+// the minute they are kept (adapters/postgres/periodic-lookups.test.ts counts the look-ups).
 import { type DerivedTag, telemetryTopic } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlarmRule, listAlarms } from '../alarms/alarms.ts';
@@ -13,7 +15,12 @@ import { uuidV7Ids } from '../platform/ids.ts';
 import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import { createDerivedTagCalculator } from './calculator.ts';
-import { createDerivedTag, derivedTagRef, updateDerivedTag } from './derived-tags.ts';
+import {
+  createDerivedTag,
+  type DerivedTagChangeListener,
+  derivedTagRef,
+  updateDerivedTag,
+} from './derived-tags.ts';
 import { createPlant, type Plant } from './testing.ts';
 import { createPeriodicDerivedTagRunner } from './timer.ts';
 
@@ -175,6 +182,48 @@ describe('periodic derived tags', () => {
     expect(await rangeOf(plant, 'balance', T0 + 50_000, T0 + 50_001)).toEqual([
       { ts: T0 + 50_000, value: 30, quality: 'good' },
     ]);
+  });
+
+  it('looks the tenants up again at the next run when a save lands while they are being looked up', async () => {
+    const plant = await createPlant(store);
+    let saveDuringLookUp: (() => Promise<unknown>) | undefined;
+    // the real store; the save lands after its answer was read, before the runner has it
+    const racing: typeof store = Object.create(store);
+    racing.findTenantsWithPeriodicDerivedTags = async () => {
+      const tenants = await store.findTenantsWithPeriodicDerivedTags();
+      const save = saveDuringLookUp;
+      saveDuringLookUp = undefined;
+      await save?.();
+      return tenants;
+    };
+    const runner = createPeriodicDerivedTagRunner(
+      { store: racing, telemetry, alarms: createAlarmEvaluator(alarmDeps()), clock },
+      { settleMs: 0, catchUpMs: 2 * MIN, tenantsRefreshMs: MIN },
+    );
+    const told: DerivedTagChangeListener = {
+      derivedTagsChanged: (site) => runner.forgetTenant(site.tenantId),
+    };
+    saveDuringLookUp = () =>
+      createDerivedTag({ store, ids: uuidV7Ids, telemetry, derivedTagChanges: told }, plant.principal, {
+        siteId: plant.siteId,
+        key: 'balance',
+        name: 'balance',
+        description: '',
+        formula: '${inlet:flow} - ${outlet:flow}',
+        unit: 'm³/h',
+        periodSeconds: 60,
+      });
+    now = T0 + 30 * MIN;
+    const during = await runner.run();
+    expect(saveDuringLookUp).toBeUndefined();
+    // the answer predates the save: without the tenant, and not kept for the minute
+    expect(during.tenants).toBe(
+      (await store.findTenantsWithPeriodicDerivedTags()).filter((id) => id !== plant.tenantId).length,
+    );
+    now += 1_000;
+    const next = await runner.run();
+    expect(next.tenants).toBe(during.tenants + 1);
+    expect(await rangeOf(plant, 'balance', T0 + 28 * MIN, T0 + 31 * MIN)).toHaveLength(2);
   });
 
   it('leaves a derived tag without a period to ingest, and stops when the period is removed', async () => {
