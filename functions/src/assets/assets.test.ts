@@ -8,7 +8,7 @@ import * as alarms from '../alarms/alarms.ts';
 import { createAlarmEvaluator } from '../alarms/evaluator.ts';
 import type { ConfigStore } from '../compose/config-store.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, type plantUseCases } from '../plant/testing/use-cases.ts';
+import { modbusTag, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import * as assets from './assets.ts';
 import * as models from './models.ts';
@@ -17,7 +17,7 @@ import { exportAssets, importAssets } from './transfer.ts';
 
 describe('the asset hierarchy', () => {
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
   let deps: assets.AssetDeps;
 
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { InvalidInputError, NotFoundError } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigStore } from '../compose/config-store.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, type plantUseCases } from '../plant/testing/use-cases.ts';
+import { modbusTag, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import * as assets from './assets.ts';
 import * as models from './models.ts';
 import { openAssetTestbed } from './testing.ts';
@@ -21,7 +21,7 @@ async function text(chunks: AsyncIterable<string>) {
 
 describe('a site hierarchy as CSV', () => {
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
   let deps: assets.AssetDeps;
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigStore } from '../compose/config-store.ts';
 import { createDerivedTag, deleteDerivedTag } from '../derived-tags/derived-tags.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, type plantUseCases } from '../plant/testing/use-cases.ts';
+import { modbusTag, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
 import * as assets from './assets.ts';
@@ -17,7 +17,7 @@ import { exportAssets, importAssets } from './transfer.ts';
 
 describe('measurements bound to derived tags', () => {
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
   let deps: assets.AssetDeps;
   const derivedDeps = () => ({ store, ids: uuidV7Ids, telemetry: { latest: async () => [] } });
 

@@ -7,33 +7,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateUser } from '../accounts/users.ts';
 import * as alarms from '../alarms/alarms.ts';
 import { escalationIntentsFor } from '../alarms/intents.ts';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import { createConfigStoreEscalationWorld } from '../escalation/world.ts';
 import * as people from '../people/people.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
+import { modbusTag, openPlantTestbed, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import * as assets from './assets.ts';
 import { assetDefaults } from './testing.ts';
 
 describe('people and paging by area', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
   const clock = { now: () => new Date() };
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
+    ({ store, harness } = await openPlantTestbed());
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
   });
 
   /** Inlet works / Pump 1 (its current) and Screening (the screen's dP), a rule on each, Olga and Mo. */

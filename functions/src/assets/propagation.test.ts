@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as alarms from '../alarms/alarms.ts';
 import type { ConfigStore } from '../compose/config-store.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, type plantUseCases } from '../plant/testing/use-cases.ts';
+import { modbusTag, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import * as assets from './assets.ts';
 import * as models from './models.ts';
 import { applyModelPropagation, previewModelPropagation } from './propagation.ts';
@@ -16,7 +16,7 @@ import { fromModelDefaults, openAssetTestbed, pumpModel } from './testing.ts';
 
 describe('carrying a model change to its assets', () => {
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
   let deps: assets.AssetDeps;
 
   beforeAll(async () => {

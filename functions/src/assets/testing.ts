@@ -1,28 +1,20 @@
 // Test helpers of the asset hierarchy: the asset use-cases over a new config store on PGlite (with the
 // plant use-cases to build their sites from), a pump model, and assets with their fields left empty.
 import { randomUUID } from 'node:crypto';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
-import { plantUseCases } from '../plant/testing/use-cases.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
+import { openPlantTestbed, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import type { AssetDeps } from './assets.ts';
 import type { NewAssetRecord } from './ports.ts';
 
 /** Closing the store closes its database. */
 export async function openAssetTestbed(): Promise<{
   store: ConfigStore;
-  harness: ReturnType<typeof plantUseCases>;
+  harness: PlantUseCases;
   deps: AssetDeps;
 }> {
-  const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-  if (!target) throw new Error('no pglite target');
-  const database = await target.open();
-  const store = createPostgresConfigStore(database.db, () => database.close());
-  return {
-    store,
-    harness: plantUseCases(store),
-    deps: { store, ids: uuidV7Ids, clock: { now: () => new Date() } },
-  };
+  const { store, harness } = await openPlantTestbed();
+  return { store, harness, deps: { store, ids: uuidV7Ids, clock: { now: () => new Date() } } };
 }
 
 /** A pump model binding run and fault bits on any device and the motor current on `drive`. */

@@ -9,13 +9,11 @@ import {
   UnavailableError,
 } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
+import { modbusTag, openPlantTestbed, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import {
   browseDevice,
   type GatewayCommandDeps,
@@ -28,9 +26,8 @@ import {
 type Answer = (request: GatewayCommandRequest) => { chunks: string[]; order?: number[] } | null;
 
 describe('commands through a gateway', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
   let now = Date.parse('2026-12-01T08:00:00Z');
   const clock = { now: () => new Date(now) };
   const sent: { topic: string; request: GatewayCommandRequest }[] = [];
@@ -71,11 +68,7 @@ describe('commands through a gateway', () => {
   });
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
+    ({ store, harness } = await openPlantTestbed());
     const made = await harness.newSite('commands');
     site = {
       tenantId: made.engineer.tenantId,
@@ -85,7 +78,7 @@ describe('commands through a gateway', () => {
     };
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
   });
 
   async function deviceWithTags(key: string) {

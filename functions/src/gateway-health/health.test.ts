@@ -2,31 +2,24 @@
 // telemetry, and what the API serves from it with the config push's side.
 import type { GatewayStatus } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
+import { modbusTag, openPlantTestbed, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import { droppedAt, gatewayHealthRecorder, getGatewayHealth, listGatewayHealth } from './health.ts';
 
 const T0 = Date.parse('2026-12-01T08:00:00Z');
 
 describe('gateway health', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
   let recorder: ReturnType<typeof gatewayHealthRecorder>;
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
+    ({ store, harness } = await openPlantTestbed());
     recorder = gatewayHealthRecorder({ store });
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
   });
 
   async function gatewayWithDevice(label: string) {

@@ -6,14 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { responseTopic, statusTopic, telemetryTopic } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmEvaluator } from '../alarms/ports.ts';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import { recordCommandResponse } from '../gateway-commands/commands.ts';
 import { gatewayHealthRecorder, getGatewayHealth } from '../gateway-health/health.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
+import { modbusTag, openPlantTestbed, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import { openDuckDbTelemetryStore } from '../telemetry/adapters/duckdb/telemetry-store.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import { createTelemetryIngestor } from './ingest.ts';
@@ -21,19 +19,16 @@ import { createTelemetryIngestor } from './ingest.ts';
 const NOW = Date.UTC(2026, 11, 1, 8, 0, 0);
 
 describe("ingest of a gateway's status and answers", () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
   let telemetry: TelemetryStore;
   const statuses: Parameters<AlarmEvaluator['gatewayStatus']>[0][] = [];
   let ingestor: ReturnType<typeof createTelemetryIngestor>;
-  let site: Awaited<ReturnType<ReturnType<typeof plantUseCases>['newSite']>>;
+  let site: Awaited<ReturnType<PlantUseCases['newSite']>>;
   let ids: { tenantId: string; siteId: string; gatewayId: string };
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
+    const testbed = await openPlantTestbed();
+    store = testbed.store;
     telemetry = await openDuckDbTelemetryStore({ path: ':memory:' });
     ingestor = createTelemetryIngestor({
       store,
@@ -52,7 +47,7 @@ describe("ingest of a gateway's status and answers", () => {
           recordCommandResponse({ store }, gateway, part, receivedAt),
       },
     });
-    const harness = plantUseCases(store);
+    const { harness } = testbed;
     site = await harness.newSite('ingest-reports');
     const device = await harness.newModbusDevice(site.engineer, site.gateway.id, 'plc-1');
     await plant.createTag(harness.deps, site.engineer, { deviceId: device.id, ...modbusTag('level', 0) });
@@ -60,7 +55,7 @@ describe("ingest of a gateway's status and answers", () => {
   });
   afterAll(async () => {
     await telemetry?.close();
-    await database?.close();
+    await store?.close();
   });
 
   const message = (topic: string, payload: unknown) => ({

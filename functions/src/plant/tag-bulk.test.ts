@@ -2,29 +2,22 @@
 // (merge, replace, dry run) and export, device templates applied to devices on two gateways.
 import { InvalidInputError, PlanLimitError } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import { listConfigVersions } from './config-versions.ts';
 import * as plant from './plant.ts';
 import { bulkChangeTags, exportTagsCsv, importTagsCsv } from './tag-bulk.ts';
 import * as templates from './templates.ts';
-import { modbusTag, plantUseCases } from './testing/use-cases.ts';
+import { modbusTag, openPlantTestbed, type PlantUseCases } from './testing/use-cases.ts';
 
 describe('many tags at once', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
+    ({ store, harness } = await openPlantTestbed());
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
   });
 
   const keysOf = async (engineer: Parameters<typeof plant.listTags>[1], deviceId: string) =>

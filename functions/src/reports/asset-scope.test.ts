@@ -11,12 +11,10 @@ import { promisify } from 'node:util';
 import { ConflictError, NotFoundError } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as assets from '../assets/assets.ts';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
+import { modbusTag, openPlantTestbed, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import type { TelemetryStore } from '../telemetry/ports.ts';
 import { exportCsv } from '../telemetry/telemetry.ts';
 import { renderCsv } from './csv.ts';
@@ -58,21 +56,16 @@ const telemetry = {
 const attributes = { make: '', model: '', serial: '', installDate: null, documents: [] };
 
 describe('reports and exports by asset subtree', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
   let dir: string;
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
+    ({ store, harness } = await openPlantTestbed());
     dir = await mkdtemp(join(tmpdir(), 'plantwatch-asset-report-'));
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -18,14 +18,12 @@ import {
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as assets from '../assets/assets.ts';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import { createDerivedTag } from '../derived-tags/derived-tags.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
+import { modbusTag, openPlantTestbed, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import type { TagRef, TelemetryStore } from '../telemetry/ports.ts';
 import { renderCsv } from './csv.ts';
 import { collectReportData } from './data.ts';
@@ -78,9 +76,8 @@ const reportBody = (scope: Partial<CreateReportSchedule['scope']>): CreateReport
 });
 
 describe('reports over derived tags', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
   let dir: string;
   const reportDeps = (): ReportUseCaseDeps => ({
     store,
@@ -90,15 +87,11 @@ describe('reports over derived tags', () => {
   });
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
+    ({ store, harness } = await openPlantTestbed());
     dir = await mkdtemp(join(tmpdir(), 'plantwatch-derived-report-'));
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -7,14 +7,12 @@ import { NotFoundError } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as assets from '../assets/assets.ts';
 import { assetDefaults } from '../assets/testing.ts';
-import { type ConfigStore, createPostgresConfigStore } from '../compose/config-store.ts';
+import type { ConfigStore } from '../compose/config-store.ts';
 import { createDerivedTag } from '../derived-tags/derived-tags.ts';
 import * as plant from '../plant/plant.ts';
-import { modbusTag, plantUseCases } from '../plant/testing/use-cases.ts';
-import type { ConfigDatabase } from '../platform/database/database.ts';
+import { modbusTag, openPlantTestbed, type PlantUseCases } from '../plant/testing/use-cases.ts';
 import { uuidV7Ids } from '../platform/ids.ts';
 import type { Principal } from '../platform/principal.ts';
-import { configDatabaseTargets } from '../platform/testing/config-databases.ts';
 import type { TagRef, TelemetryStore } from './ports.ts';
 import * as telemetry from './telemetry.ts';
 
@@ -33,19 +31,14 @@ const oneSampleEach = {
 } satisfies TelemetryStore;
 
 describe('telemetry of a user limited to areas', () => {
-  let database: ConfigDatabase;
   let store: ConfigStore;
-  let harness: ReturnType<typeof plantUseCases>;
+  let harness: PlantUseCases;
 
   beforeAll(async () => {
-    const target = configDatabaseTargets.find((t) => t.name === 'pglite');
-    if (!target) throw new Error('no pglite target');
-    database = await target.open();
-    store = createPostgresConfigStore(database.db, async () => {});
-    harness = plantUseCases(store);
+    ({ store, harness } = await openPlantTestbed());
   });
   afterAll(async () => {
-    await database.close();
+    await store.close();
   });
 
   it("lists and reads only the tags bound under the areas; another area's is not found", async () => {

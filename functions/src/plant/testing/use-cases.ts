@@ -1,9 +1,10 @@
 // Test helper: the plant use-cases over a real config store (PGlite), with a broker double that
 // records what the config push publishes (or refuses it), and a new tenant with a site and gateway
 // made through the use-cases, as an engineer.
-import type { ConfigStore } from '../../compose/config-store.ts';
+import { type ConfigStore, createPostgresConfigStore } from '../../compose/config-store.ts';
 import { uuidV7Ids } from '../../platform/ids.ts';
 import type { Principal } from '../../platform/principal.ts';
+import { configDatabaseTargets } from '../../platform/testing/config-databases.ts';
 import { newTestTenant } from '../../platform/testing/tenants.ts';
 import { createConfigPush } from '../config-push.ts';
 import * as plant from '../plant.ts';
@@ -77,6 +78,16 @@ export function plantUseCases(store: ConfigStore, clock = { now: () => new Date(
   }
 
   return { deps, broker, newSite, newModbusDevice };
+}
+export type PlantUseCases = ReturnType<typeof plantUseCases>;
+
+/** The plant use-cases over a new config store on PGlite; closing the store closes its database. */
+export async function openPlantTestbed(): Promise<{ store: ConfigStore; harness: PlantUseCases }> {
+  const target = configDatabaseTargets.find((t) => t.name === 'pglite');
+  if (!target) throw new Error('no pglite target');
+  const database = await target.open();
+  const store = createPostgresConfigStore(database.db, () => database.close());
+  return { store, harness: plantUseCases(store) };
 }
 
 export const modbusTag = (key: string, address: number, extra: { unit?: string; bit?: number } = {}) => ({
