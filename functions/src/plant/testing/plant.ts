@@ -1,6 +1,6 @@
-// Test helper: a tenant with a plant (one site, one gateway, devices with their tags), made straight in
-// the repositories; by default a level tag on each of its Modbus devices, the plant most store-level
-// tests need, and what each test needs otherwise.
+// Test helper: a tenant with a plant (one site, one gateway, its devices and their tags), made straight
+// in the repositories; by default one Modbus device with a level tag, the plant most store-level tests
+// need.
 import { randomUUID } from 'node:crypto';
 import { type DeviceConnection, deviceConnectionSchema, type TagAddress } from '@plantwatch/shared';
 import type { AccountLookups, AccountRepositories } from '../../accounts/ports.ts';
@@ -116,7 +116,10 @@ export async function createTestSite(
   return { siteId: site.id, gatewayId: gateway.id, devices, tags };
 }
 
-/** A new tenant, its owner, and a site made by `createTestSite`; `deviceKeys` is a level tag on each. */
+/**
+ * A new tenant, its owner, and a site made by `createTestSite`; `deviceKeys`, where given, are its
+ * Modbus devices, with the level tag each.
+ */
 export async function newTestPlant(
   store: TenantStore<AccountRepositories & PlantRepositories> & Pick<AccountLookups, 'createTenant'>,
   options: { label?: string; deviceKeys?: readonly string[] } & TestSiteOptions = {},
@@ -140,9 +143,9 @@ export async function newTestPlant(
 }
 export type TestPlant = Awaited<ReturnType<typeof newTestPlant>>;
 
-/** The id of the plant's tag `tagKey` (on `deviceKey`, where two devices have one). */
-export function testTagId(plant: { tags: readonly TagTelemetryRef[] }, tagKey: string, deviceKey?: string) {
-  const tag = plant.tags.find((ref) => ref.tagKey === tagKey && (!deviceKey || ref.deviceKey === deviceKey));
-  if (!tag) throw new Error(`no tag ${deviceKey ?? '*'}/${tagKey} in the test plant`);
+/** The id of the plant's (first) tag `tagKey`. */
+export function testTagId(plant: { tags: readonly TagTelemetryRef[] }, tagKey: string) {
+  const tag = plant.tags.find((ref) => ref.tagKey === tagKey);
+  if (!tag) throw new Error(`no tag ${tagKey} in the test plant`);
   return tag.tagId;
 }
