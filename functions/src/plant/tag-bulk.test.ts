@@ -7,6 +7,7 @@ import { listConfigVersions } from './config-versions.ts';
 import * as plant from './plant.ts';
 import { bulkChangeTags, exportTagsCsv, importTagsCsv } from './tag-bulk.ts';
 import * as templates from './templates.ts';
+import { testModbusConnection } from './testing/plant.ts';
 import { modbusTag, openPlantTestbed, type PlantUseCases } from './testing/use-cases.ts';
 
 describe('many tags at once', () => {
@@ -265,18 +266,7 @@ describe('many tags at once', () => {
         name: 'plc-2',
         description: '',
         enabled: true,
-        connection: {
-          protocol: 'modbus-tcp',
-          host: '127.0.0.1',
-          port: 502,
-          unitId: 1,
-          pollMs: 1000,
-          timeoutMs: 2000,
-          byteOrder: 'BE',
-          wordOrder: 'BE',
-          interRequestDelayMs: 0,
-          maxGap: 8,
-        },
+        connection: testModbusConnection,
         heartbeatMs: 60_000,
         templateId: template.id,
       }),
