@@ -1,4 +1,5 @@
 import {
+  type AssetTreeNode,
   createReportScheduleSchema,
   type ReportSchedule,
   updateReportScheduleSchema,
@@ -6,6 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { englishTranslator } from './i18n/translator.ts';
 import {
+  assetsIncluded,
   fieldOfReportIssue,
   recipientsOf,
   reportBody,
@@ -14,6 +16,9 @@ import {
   reportFormValues,
   reportScopeTree,
   scheduleInWords,
+  scopeAssetIds,
+  scopeAssetsOf,
+  scopeFieldOfNotFound,
 } from './report-form.ts';
 
 const t = englishTranslator();
@@ -168,6 +173,8 @@ describe('fieldOfReportIssue', () => {
     ['body', 'form'],
     ['body.scope', 'scope'],
     ['body.scope.tagIds.3', 'scope'],
+    ['body.scope.assetIds', 'scope.assetIds'],
+    ['body.scope.assetIds.2', 'scope.assetIds'],
     ['body.recipients.2', 'recipients'],
     ['body.formats.1', 'formats'],
     ['body.schedule', 'schedule.kind'],
@@ -177,6 +184,19 @@ describe('fieldOfReportIssue', () => {
     ['timeZone', 'timeZone'],
   ])('maps %s to %s', (path, field) => {
     expect(fieldOfReportIssue(path)).toBe(field);
+  });
+});
+
+describe('scopeFieldOfNotFound', () => {
+  it.each([
+    [404, 'asset 0193a3b0-0000-7000-8000-000000000001 not found', 'scope.assetIds'],
+    [404, 'tag 0193a3b0-0000-7000-8000-000000000002 not found', 'scope'],
+    [404, 'device 0193a3b0-0000-7000-8000-000000000003 not found', 'scope'],
+    [404, 'site 0193a3b0-0000-7000-8000-000000000004 not found', 'scope'],
+    [404, 'report not found', null],
+    [400, 'asset 0193a3b0-0000-7000-8000-000000000001 not found', null],
+  ] as const)('puts a %i "%s" beside %s', (status, message, field) => {
+    expect(scopeFieldOfNotFound(status, message)).toBe(field);
   });
 });
 
@@ -305,6 +325,76 @@ describe('the scope picker', () => {
     const { body, fieldErrors } = reportBody(values, 'Europe/Berlin', t);
     expect(fieldErrors).toEqual({});
     expect(body.scope).toEqual({ siteIds: [], deviceIds: [], tagIds: [id(5)], assetIds: [] });
+    expect(createReportScheduleSchema.safeParse(body).success).toBe(true);
+  });
+});
+
+describe('the asset picker', () => {
+  const id = (n: number) => `0193a3b0-0000-7000-8000-${String(n).padStart(12, '0')}`;
+  const none = { critical: 0, high: 0, medium: 0, low: 0 };
+  const node = (n: number, name: string, level: string, children: AssetTreeNode[] = []): AssetTreeNode => ({
+    id: id(n),
+    name,
+    level,
+    assetModelId: null,
+    measurementCount: 0,
+    alarms: none,
+    alarmsRolledUp: none,
+    children,
+  });
+  // the demo plant's tree, and a second area
+  const tree = scopeAssetsOf([
+    node(1, 'Inlet works', 'area', [
+      node(2, 'Pumping', 'process', [node(3, 'Wet well', 'equipment'), node(4, 'Pump 1', 'equipment')]),
+    ]),
+    node(5, 'Outfall', 'area'),
+  ]);
+
+  it('offers each asset by name and level, parents before children, without alarm counts', () => {
+    expect(tree[0]).toEqual({
+      id: id(1),
+      name: 'Inlet works',
+      level: 'area',
+      children: [
+        {
+          id: id(2),
+          name: 'Pumping',
+          level: 'process',
+          children: [
+            { id: id(3), name: 'Wet well', level: 'equipment', children: [] },
+            { id: id(4), name: 'Pump 1', level: 'equipment', children: [] },
+          ],
+        },
+      ],
+    });
+    expect(scopeAssetIds(tree)).toEqual([id(1), id(2), id(3), id(4), id(5)]);
+  });
+
+  it('shows everything under a ticked area as included with it, named by the topmost ticked asset', () => {
+    expect(Object.fromEntries(assetsIncluded(tree, new Set([id(1), id(3)])))).toEqual({
+      [id(2)]: 'Inlet works',
+      [id(3)]: 'Inlet works',
+      [id(4)]: 'Inlet works',
+    });
+    expect(Object.fromEntries(assetsIncluded(tree, new Set([id(2), id(5)])))).toEqual({
+      [id(3)]: 'Pumping',
+      [id(4)]: 'Pumping',
+    });
+    expect(assetsIncluded(tree, new Set()).size).toBe(0);
+  });
+
+  it('sends ticked assets as the scope’s assetIds, which the API takes alone', () => {
+    const values = reportFormValues(
+      form([
+        ...base.filter(([name]) => !name.startsWith('scope.')),
+        ['scope.assetIds', id(1)],
+        ['schedule.kind', 'daily'],
+        ['schedule.at', '06:00'],
+      ]),
+    );
+    const { body, fieldErrors } = reportBody(values, 'UTC', t);
+    expect(fieldErrors).toEqual({});
+    expect(body.scope).toEqual({ siteIds: [], deviceIds: [], tagIds: [], assetIds: [id(1)] });
     expect(createReportScheduleSchema.safeParse(body).success).toBe(true);
   });
 });

@@ -1,8 +1,10 @@
 // Between the report form and the API: the form's fields (checkbox lists for scope, metrics,
 // sections and formats; a fixed period typed in the report's zone) to a create or update body, a
 // saved report back to what prefills the edit form, the API's issue paths to the field that shows
-// the message, and a schedule in words. Pure, so it is tested without a browser.
+// the message, and a schedule in words; the sites' asset trees the scope picker offers. Pure, so it is
+// tested without a browser.
 import {
+  type AssetTreeNode,
   instantOfLocalDateTime,
   localDateTimeOf,
   type ReportSchedule,
@@ -164,14 +166,14 @@ export function reportFormDefaults(report: ReportSchedule): ReportFormValues {
 
 /**
  * The form field an issue belongs to: lists show their message once beside the list
- * (`recipients.2` → `recipients`, anything in the scope → `scope`), the schedule's and the fixed
- * period's fields beside themselves.
+ * (`recipients.2` → `recipients`, the scope's assets → `scope.assetIds`, the rest of the scope →
+ * `scope`), the schedule's and the fixed period's fields beside themselves.
  */
 export function fieldOfReportIssue(path: string): string {
   const field = path.replace(/^body\.?/, '');
   if (field === '') return 'form';
   const [head = '', next] = field.split('.');
-  if (head === 'scope') return 'scope';
+  if (head === 'scope') return next === 'assetIds' ? 'scope.assetIds' : 'scope';
   if (head === 'recipients' || head === 'metrics' || head === 'sections' || head === 'formats') return head;
   if (head === 'schedule') return next === undefined ? 'schedule.kind' : `schedule.${next}`;
   if (head === 'period') return next === 'from' || next === 'to' ? `period.${next}` : 'period';
@@ -184,6 +186,18 @@ export function reportFieldErrors(
   const errors: Record<string, string> = {};
   for (const issue of issues) errors[fieldOfReportIssue(issue.path)] ??= issue.message;
   return errors;
+}
+
+/**
+ * The scope field a 404 from saving a report is about: the API answers "asset <id> not found" (or
+ * site, device, tag) for an id that was removed, or left the owner's sites, after the form was
+ * loaded. Null for any other refusal (a report that is gone is not the form's fault).
+ */
+export function scopeFieldOfNotFound(status: number, message: string): 'scope' | 'scope.assetIds' | null {
+  if (status !== 404) return null;
+  const what = /^(site|device|tag|asset) \S+ not found$/.exec(message)?.[1];
+  if (what === undefined) return null;
+  return what === 'asset' ? 'scope.assetIds' : 'scope';
 }
 
 export function scheduleInWords(schedule: ReportScheduleTiming, t: Translator): string {
@@ -225,3 +239,42 @@ export const reportScopeTree = (plant: RulePlant): ScopeSite[] =>
       .map((device) => ({ device, tags: plant.tags.filter((tag) => tag.deviceId === device.id) })),
     derivedTags: (plant.derivedTags ?? []).filter((tag) => tag.siteId === site.id),
   }));
+
+/** One asset the scope picker offers: the site's tree as the API gives it, without alarm counts. */
+export interface ScopeAsset {
+  id: string;
+  name: string;
+  level: string;
+  children: ScopeAsset[];
+}
+
+/** A site's areas, units and equipment, for the picker (ADR 0043: an asset covers its subtree). */
+export interface ScopeAssetSite {
+  siteId: string;
+  assets: ScopeAsset[];
+}
+
+export const scopeAssetsOf = (nodes: readonly AssetTreeNode[]): ScopeAsset[] =>
+  nodes.map(({ id, name, level, children }) => ({ id, name, level, children: scopeAssetsOf(children) }));
+
+/** Every asset id of the trees, parents before children. */
+export const scopeAssetIds = (nodes: readonly ScopeAsset[]): string[] =>
+  nodes.flatMap((node) => [node.id, ...scopeAssetIds(node.children)]);
+
+/**
+ * The chosen assets each asset is covered by: an asset under a chosen one is already in the report,
+ * so the picker shows it ticked and greyed with the name of its topmost chosen ancestor, and does
+ * not send it (the report's tables are the same either way: each asset is reported once).
+ */
+export function assetsIncluded(
+  nodes: readonly ScopeAsset[],
+  chosen: ReadonlySet<string>,
+  by: string | null = null,
+  into: Map<string, string> = new Map(),
+): Map<string, string> {
+  for (const node of nodes) {
+    if (by !== null) into.set(node.id, by);
+    assetsIncluded(node.children, chosen, by ?? (chosen.has(node.id) ? node.name : null), into);
+  }
+  return into;
+}

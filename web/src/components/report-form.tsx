@@ -1,6 +1,6 @@
 'use client';
-// The report definition form, for adding and editing: name, what it covers (sites, devices, tags
-// the viewer can see), period, bucket, values per tag, sections, formats, recipients, schedule,
+// The report definition form, for adding and editing: name, what it covers (sites, their areas and
+// equipment, devices, tags the viewer can see), period, bucket, values per tag, sections, formats, recipients, schedule,
 // time zone and whether it runs. Field names are those report-form.ts reads.
 import {
   type ReportScheduleTiming,
@@ -13,9 +13,16 @@ import { useLocale, useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
 import type { FormState } from '../form-state.ts';
 import { weekdayNames } from '../i18n/weekdays.ts';
-import { periodChoices, type ReportFormValues, reportScopeTree } from '../report-form.ts';
+import {
+  periodChoices,
+  type ReportFormValues,
+  reportScopeTree,
+  type ScopeAssetSite,
+  scopeAssetIds,
+} from '../report-form.ts';
 import type { RulePlant } from './alarm-rule-form.tsx';
 import { ActionForm, Field, SelectField } from './forms.tsx';
+import { ReportAssetPicker } from './report-asset-picker.tsx';
 
 /** Checkboxes sharing one name, with the list's error beside its legend. */
 function CheckboxGroup(props: {
@@ -50,10 +57,15 @@ function CheckboxGroup(props: {
   );
 }
 
-function ScopeFields(props: { plant: RulePlant; values: ReportFormValues; error?: string | undefined }) {
+function ScopeFields(props: {
+  plant: RulePlant;
+  assets: readonly ScopeAssetSite[];
+  values: ReportFormValues;
+  errors: Record<string, string>;
+}) {
   const r = useTranslations('reports');
   const id = useId();
-  const { plant, values } = props;
+  const { plant, values, errors } = props;
   const box = (name: string, value: string, label: string) => (
     <label htmlFor={`${id}-${value}`} className="check">
       <input
@@ -66,38 +78,77 @@ function ScopeFields(props: { plant: RulePlant; values: ReportFormValues; error?
       {label}
     </label>
   );
+  const chosenAssets = values.lists['scope.assetIds'];
+  const assetIdsOf = new Map(props.assets.map((site) => [site.siteId, new Set(scopeAssetIds(site.assets))]));
+  const offered = new Set(props.assets.flatMap((site) => [...(assetIdsOf.get(site.siteId) ?? [])]));
+  // the site's areas and equipment first: how people in the plant name what a report is about
+  const assetPicker = (site: { id: string; name: string }) => {
+    const tree = props.assets.find((one) => one.siteId === site.id)?.assets ?? [];
+    const ids = assetIdsOf.get(site.id);
+    return tree.length > 0 ? (
+      <li>
+        <ReportAssetPicker
+          siteName={site.name}
+          assets={tree}
+          initial={chosenAssets.filter((assetId) => ids?.has(assetId))}
+        />
+      </li>
+    ) : null;
+  };
+  const described = [
+    `${id}-hint`,
+    errors.scope ? `${id}-error` : '',
+    errors['scope.assetIds'] ? `${id}-assets-error` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
-    <fieldset className="checks" aria-describedby={props.error ? `${id}-error` : `${id}-hint`}>
+    <fieldset className="checks" aria-describedby={described}>
       <legend>{r('scope')}</legend>
       <small id={`${id}-hint`} className="hint">
         {r('scopeHint')}
       </small>
-      {props.error ? (
+      {errors.scope ? (
         <small id={`${id}-error`} className="field-error">
-          {props.error}
+          {errors.scope}
         </small>
       ) : null}
-      {/* an asset scope (issue 21, set through the API) is kept as it is when the form is saved */}
-      {values.lists['scope.assetIds'].map((assetId) => (
-        <input key={assetId} type="hidden" name="scope.assetIds" value={assetId} />
-      ))}
+      {errors['scope.assetIds'] ? (
+        <small id={`${id}-assets-error`} className="field-error">
+          {errors['scope.assetIds']}
+        </small>
+      ) : null}
+      {/* an asset the picker does not offer (not in a tree this viewer reads) is kept as it is */}
+      {chosenAssets
+        .filter((assetId) => !offered.has(assetId))
+        .map((assetId) => (
+          <input key={assetId} type="hidden" name="scope.assetIds" value={assetId} />
+        ))}
       <ul className="scope-tree">
         {reportScopeTree(plant).map(({ site, devices, derivedTags }) => (
           <li key={site.id}>
             {box('scope.siteIds', site.id, r('wholeSite', { site: site.name }))}
             <ul>
-              {devices.map(({ device, tags }) => (
-                <li key={device.id}>
-                  {box('scope.deviceIds', device.id, device.name)}
+              {assetPicker(site)}
+              {devices.length > 0 ? (
+                <li className="scope-group">
+                  <span>{r('devicesOf', { site: site.name })}</span>
                   <ul>
-                    {tags.map((tag) => (
-                      <li key={tag.id}>{box('scope.tagIds', tag.id, `${tag.name} (${tag.key})`)}</li>
+                    {devices.map(({ device, tags }) => (
+                      <li key={device.id}>
+                        {box('scope.deviceIds', device.id, device.name)}
+                        <ul>
+                          {tags.map((tag) => (
+                            <li key={tag.id}>{box('scope.tagIds', tag.id, `${tag.name} (${tag.key})`)}</li>
+                          ))}
+                        </ul>
+                      </li>
                     ))}
                   </ul>
                 </li>
-              ))}
+              ) : null}
               {derivedTags.length > 0 ? (
-                <li className="scope-derived">
+                <li className="scope-group">
                   <span>{r('derivedTagsOf', { site: site.name })}</span>
                   <ul>
                     {derivedTags.map((tag) => (
@@ -216,6 +267,8 @@ export function ReportForm(props: {
   submitLabel: string;
   pendingLabel: string;
   plant: RulePlant;
+  /** Each site's asset tree, for choosing areas and equipment. */
+  assets: readonly ScopeAssetSite[];
   /** The organisation's time zone, used when the report's is left empty. */
   defaultZone: string;
   initial?: ReportFormValues;
@@ -234,6 +287,7 @@ export function ReportForm(props: {
       <div key={props.version} className="form">
         <ReportFields
           plant={props.plant}
+          assets={props.assets}
           defaultZone={props.defaultZone}
           values={props.initial ?? emptyValues}
           errors={errors}
@@ -245,6 +299,7 @@ export function ReportForm(props: {
 
 function ReportFields(props: {
   plant: RulePlant;
+  assets: readonly ScopeAssetSite[];
   defaultZone: string;
   values: ReportFormValues;
   errors: Record<string, string>;
@@ -256,7 +311,7 @@ function ReportFields(props: {
   return (
     <>
       <Field name="name" label={r('name')} required defaultValue={fields.name} />
-      <ScopeFields plant={props.plant} values={values} error={errors.scope} />
+      <ScopeFields plant={props.plant} assets={props.assets} values={values} errors={errors} />
       <div className="row">
         <SelectField
           name="period"

@@ -12,13 +12,28 @@ import {
 import { revalidatePath } from 'next/cache';
 import { getTranslations } from 'next-intl/server';
 import type { FormState } from '../form-state.ts';
-import { reportBody, reportFieldErrors, reportFormValues } from '../report-form.ts';
-import { callApi } from './api.ts';
+import { reportBody, reportFieldErrors, reportFormValues, scopeFieldOfNotFound } from '../report-form.ts';
+import { ApiError, callApi } from './api.ts';
 import { failedChange, refusedByForm } from './form-results.ts';
 import { viewerWithRole } from './viewer.ts';
 
 const WHAT = 'a report change';
 const invalidId = (id: string) => !idSchema.safeParse(id).success;
+
+/**
+ * A saved report's failure as the form shows it: an id of the scope the API no longer finds (removed,
+ * or out of the viewer's sites since the form was loaded) beside the scope's assets or the scope.
+ */
+async function failedSave(error: unknown): Promise<FormState> {
+  const field = error instanceof ApiError ? scopeFieldOfNotFound(error.status, error.message) : null;
+  if (field === null) return failedChange(error, reportFieldErrors, WHAT);
+  const t = await getTranslations();
+  return {
+    status: 'error',
+    message: t('errors.fixFields'),
+    fieldErrors: { [field]: t(field === 'scope.assetIds' ? 'reports.assetGone' : 'reports.scopeGone') },
+  };
+}
 
 export async function createReport(_previous: FormState, form: FormData): Promise<FormState> {
   const t = await getTranslations();
@@ -33,7 +48,7 @@ export async function createReport(_previous: FormState, form: FormData): Promis
     revalidatePath('/reports', 'layout');
     return { status: 'ok', message: t('config.added', { what: created.name }) };
   } catch (error) {
-    return failedChange(error, reportFieldErrors, WHAT);
+    return failedSave(error);
   }
 }
 
@@ -53,7 +68,7 @@ export async function updateReport(
     revalidatePath('/reports', 'layout');
     return { status: 'ok', message: t('config.saved') };
   } catch (error) {
-    return failedChange(error, reportFieldErrors, WHAT);
+    return failedSave(error);
   }
 }
 

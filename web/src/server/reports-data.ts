@@ -1,5 +1,6 @@
 import 'server-only';
-// Reads for the reports page (issue #7): the definitions the viewer may see and their latest runs.
+// Reads for the reports page (issue #7): the definitions the viewer may see and their latest runs, and
+// the sites' asset trees the form offers.
 import {
   type ReportRun,
   type ReportSchedule,
@@ -9,7 +10,9 @@ import {
 } from '@plantwatch/shared';
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
+import { type ScopeAssetSite, scopeAssetsOf } from '../report-form.ts';
 import { ApiError, ApiUnavailableError, callApi, forwardedHeaders } from './api.ts';
+import { getAssetTree } from './asset-data.ts';
 import { readAuthToken } from './auth.ts';
 import { serverConfig } from './config.ts';
 import { read } from './data.ts';
@@ -19,6 +22,15 @@ export const listReports = async (): Promise<ReportSchedule[]> =>
 
 export const getReport = (reportId: string): Promise<ReportSchedule> =>
   read(`/v1/reports/${encodeURIComponent(reportId)}`, reportScheduleSchema);
+
+/** Each site's asset tree, for the report form's asset picker (ADR 0043): names and levels only. */
+export const reportScopeAssets = (sites: readonly { id: string }[]): Promise<ScopeAssetSite[]> =>
+  Promise.all(
+    sites.map(async (site) => ({
+      siteId: site.id,
+      assets: scopeAssetsOf((await getAssetTree(site.id)).assets),
+    })),
+  );
 
 export const listReportRuns = async (reportId: string): Promise<ReportRun[]> =>
   (

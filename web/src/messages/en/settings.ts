@@ -144,9 +144,17 @@ export const settings = {
     scheduleOff: 'schedule off',
     name: 'Name',
     scope: 'Covers (only what you can see is listed)',
-    scopeHint: 'Tick whole sites, or single devices or tags.',
+    scopeHint:
+      'Tick whole sites, areas or equipment (each with everything under it: its tables grouped by asset), or single devices or tags.',
     wholeSite: 'All of {site}',
     derivedTagsOf: 'Derived tags of {site}',
+    assetsOf: 'Areas and equipment of {site}',
+    devicesOf: 'Devices and tags of {site}',
+    assetIncluded: 'included with {asset}',
+    assetGone:
+      'A chosen asset has been removed, or is no longer in your sites. Reload the page to see the tree as it is now.',
+    scopeGone:
+      'A chosen site, device or tag has been removed, or is no longer yours to see. Reload the page to see what is there now.',
     period: 'Period',
     periods: {
       'last-day': 'The day before the run',

@@ -151,9 +151,17 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       scheduleOff: 'programación desactivada',
       name: 'Nombre',
       scope: 'Cubre (solo aparece lo que usted puede ver)',
-      scopeHint: 'Marque instalaciones completas, o dispositivos o etiquetas sueltos.',
+      scopeHint:
+        'Marque instalaciones completas, áreas o equipos (cada uno con todo lo que tiene debajo: sus tablas agrupadas por activo), o dispositivos o etiquetas sueltos.',
       wholeSite: 'Todo {site}',
       derivedTagsOf: 'Tags derivados de {site}',
+      assetsOf: 'Áreas y equipos de {site}',
+      devicesOf: 'Dispositivos y etiquetas de {site}',
+      assetIncluded: 'incluido con {asset}',
+      assetGone:
+        'Un activo elegido se ha eliminado o ya no está en sus instalaciones. Recargue la página para ver el árbol como está ahora.',
+      scopeGone:
+        'Una instalación, un dispositivo o una etiqueta elegidos se han eliminado o ya no puede verlos. Recargue la página para ver lo que hay ahora.',
       period: 'Periodo',
       periods: {
         'last-day': 'El día anterior a la ejecución',

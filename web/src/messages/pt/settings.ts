@@ -150,9 +150,17 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       scheduleOff: 'agenda desligada',
       name: 'Nome',
       scope: 'Cobre (só o que você pode ver está listado)',
-      scopeHint: 'Marque locais inteiros, ou dispositivos ou tags avulsos.',
+      scopeHint:
+        'Marque locais inteiros, áreas ou equipamentos (cada um com tudo o que está abaixo dele: suas tabelas agrupadas por ativo), ou dispositivos ou tags avulsos.',
       wholeSite: 'Todo o {site}',
       derivedTagsOf: 'Tags derivadas de {site}',
+      assetsOf: 'Áreas e equipamentos de {site}',
+      devicesOf: 'Dispositivos e tags de {site}',
+      assetIncluded: 'incluído com {asset}',
+      assetGone:
+        'Um ativo escolhido foi removido ou não está mais nos seus locais. Recarregue a página para ver a árvore como está agora.',
+      scopeGone:
+        'Um local, dispositivo ou tag escolhido foi removido ou você não pode mais vê-lo. Recarregue a página para ver o que existe agora.',
       period: 'Período',
       periods: {
         'last-day': 'O dia anterior à execução',

@@ -14,7 +14,7 @@ import { periodInWords, scheduleInWords } from '../../../report-form.ts';
 import { rulePlant } from '../../../server/alarm-rules-data.ts';
 import { runReportNow } from '../../../server/report-actions.ts';
 import { createReport, deleteReport, setReportEnabled } from '../../../server/report-definition-actions.ts';
-import { listReportRuns, listReports } from '../../../server/reports-data.ts';
+import { listReportRuns, listReports, reportScopeAssets } from '../../../server/reports-data.ts';
 import { can, getViewer } from '../../../server/viewer.ts';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -75,6 +75,7 @@ export default async function ReportsPage() {
     Promise.all(reports.map((report) => listReportRuns(report.id))),
     engineer ? rulePlant() : null,
   ]);
+  const scopeAssets = plant ? await reportScopeAssets(plant.sites) : [];
   const r = await getTranslations('reports');
   return (
     <>
@@ -148,6 +149,7 @@ export default async function ReportsPage() {
             submitLabel={r('addReport')}
             pendingLabel={t('config.adding')}
             plant={plant}
+            assets={scopeAssets}
             defaultZone={viewer.tenant.timeZone}
           />
         </AddSection>

@@ -5,7 +5,7 @@ import { ReportForm } from '../../../../components/report-form.tsx';
 import { reportFormDefaults, scheduleInWords } from '../../../../report-form.ts';
 import { rulePlant } from '../../../../server/alarm-rules-data.ts';
 import { updateReport } from '../../../../server/report-definition-actions.ts';
-import { getReport } from '../../../../server/reports-data.ts';
+import { getReport, reportScopeAssets } from '../../../../server/reports-data.ts';
 import { can, getViewer } from '../../../../server/viewer.ts';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -18,6 +18,7 @@ export default async function EditReportPage(props: { params: Promise<{ reportId
   const { reportId } = await props.params;
   const [report, engineer, viewer] = await Promise.all([getReport(reportId), can('engineer'), getViewer()]);
   const plant = engineer ? await rulePlant() : null;
+  const scopeAssets = plant ? await reportScopeAssets(plant.sites) : [];
   const r = await getTranslations('reports');
   return (
     <>
@@ -40,6 +41,7 @@ export default async function EditReportPage(props: { params: Promise<{ reportId
           submitLabel={t('common.save')}
           pendingLabel={t('config.saving')}
           plant={plant}
+          assets={scopeAssets}
           defaultZone={viewer.tenant.timeZone}
           initial={reportFormDefaults(report)}
         />
