@@ -152,8 +152,8 @@ export const settings: MessagesOf<'units' | 'organisation' | 'notificationSettin
       assetsOf: '{site} 的区域与资产',
       devicesOf: '{site} 的设备和测点',
       assetIncluded: '已随 {asset} 包含',
-      assetGone: '所选的某个资产已被删除，或已不在您的站点中。请重新加载页面查看当前的资产树。',
-      scopeGone: '所选的某个站点、设备或测点已被删除，或您已无权查看。请重新加载页面查看当前内容。',
+      assetGone: '所选的某个资产已被删除，或已不在你的站点中。请重新加载页面查看当前的资产树。',
+      scopeGone: '所选的某个站点、设备或测点已被删除，或你已无权查看。请重新加载页面查看当前内容。',
       period: '时段',
       periods: {
         'last-day': '运行前一天',
