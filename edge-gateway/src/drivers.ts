@@ -67,10 +67,11 @@ export async function createDrivers(
 }
 
 /**
- * Which worker a device runs in. Sparkplug, IEC 104 and CSV folder devices share the Modbus worker:
- * like Modbus they are small, pure JavaScript and wait on I/O, while a thread of their own would cost
- * ~40 MB of resident memory (measured on the demo gateway); a device that crashes the worker is split
- * off by the supervisor like any other (ADR 0032). OPC UA keeps its own (node-opcua is large).
+ * Which worker a device starts in with `workers.isolation: "protocol"`. Sparkplug, IEC 104 and CSV
+ * folder devices share the Modbus worker: like Modbus they are small, pure JavaScript and wait on I/O,
+ * while a thread of their own would cost ~40 MB of resident memory (measured on the demo gateway); a
+ * device that crashes the worker is split off by the supervisor like any other (ADR 0032). OPC UA
+ * has its own there. The default, `shared`, starts every family in one worker (ADR 0057).
  */
 export type ProtocolFamily = 'modbus' | 'opcua';
 

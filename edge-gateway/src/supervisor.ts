@@ -1,9 +1,9 @@
-// Runs the drivers in worker threads and keeps them running. By default one worker per protocol family
-// (Modbus and its kin, OPC UA) runs every device of it (a worker thread costs ~30 MB; each device polls
-// in its own loop, so a slow or dead PLC delays nobody). A worker that crashes or hangs is restarted
-// after a backoff; if it ran several devices, it is first split in two, and so on, until the device at
-// fault runs alone and the others run undisturbed. With isolation "shared" one worker starts with every
-// device, whatever its protocol (ADR 0057); with "device", every device starts in a worker of its own.
+// Runs the drivers in worker threads and keeps them running. By default one worker runs every device,
+// whatever its protocol (a worker thread costs ~30 MB; each device polls in its own loop, so a slow or
+// dead PLC delays nobody). A worker that crashes or hangs is restarted after a backoff; if it ran
+// several devices, it is first split in two, and so on, until the device at fault runs alone and the
+// others run undisturbed. With isolation "protocol" each protocol family (Modbus and its kin, OPC UA)
+// starts in a worker of its own (ADR 0057); with "device", every device does.
 import { Worker } from 'node:worker_threads';
 import type { ConfigDevice, DeviceHealth, TelemetryPoint } from '@plantwatch/shared';
 import { Backoff, type BackoffOptions } from './backoff.ts';
@@ -21,8 +21,8 @@ export interface SupervisorOptions {
   /** A worker that sends nothing for this long is hung and is replaced (default 15 s). */
   hangTimeoutMs?: number;
   /**
-   * "protocol" (default): one worker per protocol family, split on failure; "shared": one worker for
-   * every device, split on failure; "device": one per device.
+   * "shared" (default): one worker for every device, split on failure; "protocol": one per protocol
+   * family, split on failure; "device": one per device.
    */
   isolation?: 'shared' | 'protocol' | 'device';
   /** At most this many workers (default 16). */
@@ -256,7 +256,7 @@ export class Supervisor {
 
   /** Where a new device goes: the shared worker, its protocol's, or its own; the least busy one at the limit. */
   #slotFor(unit: ConnectionUnit): WorkerSlot {
-    const isolation = this.#options.isolation ?? 'protocol';
+    const isolation = this.#options.isolation ?? 'shared';
     const id = isolation === 'device' ? unit.key : isolation === 'protocol' ? unit.family : 'shared';
     const existing = this.#slots.get(id);
     if (existing) return existing;

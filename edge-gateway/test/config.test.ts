@@ -67,7 +67,7 @@ describe('loadConfig', () => {
     expect(mqtt.keepaliveSeconds * 1.5).toBeLessThanOrEqual(15); // while idle: mqtt.js gives up after 1.5 keep-alives
     expect(config.reconnect.maxMs).toBeLessThanOrEqual(10_000);
     expect(config.reconnect.probeMs).toBeLessThanOrEqual(2000);
-    expect(config.workers.isolation).toBe('protocol');
+    expect(config.workers.isolation).toBe('shared'); // one driver thread, split on failure (ADR 0057)
   });
 
   it('refuses a reconnect cap below its first delay', async () => {

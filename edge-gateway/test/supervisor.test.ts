@@ -1,5 +1,5 @@
-// Isolation: one worker per protocol (or one for all) runs every device; one whose driver hangs or throws
-// is split out until it runs alone, while the others keep delivering points. Config changes leave unchanged
+// Isolation: one worker for all (the default) or one per protocol runs every device; one whose driver
+// hangs or throws is split out until it runs alone, while the others keep delivering points. Config changes leave unchanged
 // devices' drivers (and their PLC connections) alone.
 import type { ConfigDevice, TelemetryPoint } from '@plantwatch/shared';
 import { gatewayConfigSchema } from '@plantwatch/shared';
@@ -100,12 +100,12 @@ describe('Supervisor', () => {
     expect(supervisor.workers().length).toBeLessThanOrEqual(4);
   });
 
-  it('with isolation "shared", runs Modbus and OPC UA devices in one worker, and splits a crashing driver out while both protocols keep delivering', async () => {
+  it('by default runs Modbus and OPC UA devices in one worker, and splits a crashing driver out while both protocols keep delivering', async () => {
     const sim = await moving();
     const opcua = new OpcuaSimulator({ pkiDir: await tempDir() });
     await opcua.start();
     onTestFinished(() => opcua.stop());
-    const { supervisor, deliveries } = await supervise({ isolation: 'shared' });
+    const { supervisor, deliveries } = await supervise({});
     const devices = gatewayConfigSchema.parse({
       gateway: { id: 'gw', tenantId: 't', siteId: 's' },
       devices: [

@@ -284,15 +284,16 @@ export const bufferSettingsSchema = z.strictObject({
 export type BufferSettings = z.infer<typeof bufferSettingsSchema>;
 
 /**
- * Driver threads. `protocol`: one worker thread per protocol family (Modbus and its kin, OPC UA) runs
- * every device of it, each device in its own polling loop; a worker that crashes or hangs is split in
- * two, and again, until the device at fault runs alone. `shared`: the same, starting from one worker
- * for every device whatever its protocol (~30 MB less with OPC UA beside Modbus, but OPC UA's start-up
- * work holds up the Modbus polls: ADR 0057). `device`: one worker per device (or serial line) from the
- * start. Either way at most `maxWorkers` threads (a worker thread costs ~30 MB and ~150 ms to start).
+ * Driver threads. `shared` (the default): one worker thread runs every device whatever its protocol,
+ * each device in its own polling loop; a worker that crashes or hangs is split in two, and again, until
+ * the device at fault runs alone. `protocol`: the same, starting from one worker per protocol family
+ * (Modbus and its kin, OPC UA): ~30 MB more where both are used, and loading the OPC UA library at a
+ * worker's start no longer holds up the Modbus polls (ADR 0057). `device`: one worker per device (or
+ * serial line) from the start. Either way at most `maxWorkers` threads (a worker thread costs ~30 MB
+ * and ~150 ms to start).
  */
 export const workerSettingsSchema = z.strictObject({
-  isolation: z.enum(['protocol', 'shared', 'device']).default('protocol'),
+  isolation: z.enum(['shared', 'protocol', 'device']).default('shared'),
   maxWorkers: z.number().int().min(1).max(256).default(16),
   /** A worker that reports nothing for this long is hung, and is replaced. */
   hangTimeoutMs: z.number().int().min(2000).max(600_000).default(15_000),
@@ -319,7 +320,7 @@ export const gatewayConfigSchema = z
     version: z.number().int().min(0).optional(),
     gateway: gatewayIdentitySchema,
     mqtt: mqttSettingsSchema.optional(),
-    workers: workerSettingsSchema.default({ isolation: 'protocol', maxWorkers: 16, hangTimeoutMs: 15_000 }),
+    workers: workerSettingsSchema.default({ isolation: 'shared', maxWorkers: 16, hangTimeoutMs: 15_000 }),
     reconnect: reconnectSettingsSchema.default({ initialMs: 1000, maxMs: 10_000, probeMs: 1000 }),
     buffer: bufferSettingsSchema.default({
       dir: './buffer',
