@@ -116,12 +116,25 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
     // (Chromium may log it with no location: then it counts as the page's own.)
     const ownPage404 = (url: string, status: number) =>
       status === 404 && (url === '' || pathOf(url) === pathOf(page.url()));
-    // Chromium's console line for a failed load ("Failed to load resource: ... 404") repeats what the
-    // response listener below sees with the address and type: a 404 is judged there, once.
+    // The response listener below judges every 404 with its address and type; Chromium's console line
+    // for the same load ("Failed to load resource ... 404") only repeats it. Paths whose 404 it
+    // judged expected (a navigation's document, the page's own data), and console lines waiting for
+    // its judgement, so either order of the two events ends the same. Any other console 404 counts,
+    // with its location (the app serves /favicon.ico, which Chromium asks for where a page names no icon).
+    const expected404 = new Set<string>();
+    const logged404 = new Map<string, string[]>();
     page.on('console', (message) => {
       if (message.type() !== 'error') return;
-      if (/Failed to load resource: the server responded with a status of 404/.test(message.text())) return;
-      consoleErrors.push(`${page.url()}: ${message.text()}`);
+      const entry = `${page.url()}: ${message.text()}`;
+      if (/status of 404/.test(message.text())) {
+        const location = message.location().url;
+        if (ownPage404(location, 404) || expected404.has(pathOf(location))) return;
+        const path = pathOf(location);
+        logged404.set(path, [...(logged404.get(path) ?? []), `${entry} (${location})`]);
+        consoleErrors.push(`${entry} (${location})`);
+        return;
+      }
+      consoleErrors.push(entry);
     });
     page.on('pageerror', (error) =>
       consoleErrors.push(
@@ -130,11 +143,17 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
     );
     // Chromium logs a failed fetch without its address; this names it (a typed URL's 404 page is a document, not counted).
     page.on('response', (response) => {
-      if (
-        response.status() >= 400 &&
-        response.request().resourceType() !== 'document' &&
-        !ownPage404(response.url(), response.status())
-      ) {
+      const document = response.request().resourceType() === 'document';
+      if (response.status() === 404 && (document || ownPage404(response.url(), 404))) {
+        const path = pathOf(response.url());
+        expected404.add(path);
+        for (const entry of logged404.get(path) ?? []) {
+          const index = consoleErrors.indexOf(entry);
+          if (index >= 0) consoleErrors.splice(index, 1);
+        }
+        logged404.delete(path);
+      }
+      if (response.status() >= 400 && !document && !ownPage404(response.url(), response.status())) {
         consoleErrors.push(`${page.url()}: ${response.status()} from ${response.url()}`);
       }
     });

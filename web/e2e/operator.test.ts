@@ -339,7 +339,7 @@ describe('a control-room operator', () => {
   );
 
   it(
-    'serves every page with security headers, and unknown pages with 404',
+    'serves every page with security headers and the tab icon, and unknown pages with 404',
     async () => {
       const login = await fetch(`${e2e.web.url}/login`);
       expect(login.status).toBe(200);
@@ -367,6 +367,19 @@ describe('a control-room operator', () => {
       const summary = await fetch(`${e2e.web.url}/api/alarms/summary`);
       expect(summary.status).toBe(401);
       expect(summary.headers.get('x-content-type-options')).toBe('nosniff');
+      // The tab's icon: the one the page names, and /favicon.ico, which a browser asks for by itself
+      // where a page names none (a 404 there would be a console error on that page).
+      const linked = /<link rel="icon" href="([^"]+)"[^>]*type="image\/svg\+xml"/.exec(html)?.[1];
+      expect(linked).toMatch(/^\/icon\.svg\b/);
+      for (const path of ['/favicon.ico', linked]) {
+        const icon = await fetch(`${e2e.web.url}${path}`);
+        expect(icon.status, path).toBe(200);
+        expect(icon.headers.get('content-type'), path).toMatch(
+          /^image\/(x-icon|vnd\.microsoft\.icon|svg\+xml)$/,
+        );
+        expect((await icon.arrayBuffer()).byteLength, path).toBeGreaterThan(0);
+        expect(icon.headers.get('x-content-type-options'), path).toBe('nosniff');
+      }
 
       const missing = await fetch(`${e2e.web.url}/no-such-page`);
       expect(missing.status).toBe(404);
