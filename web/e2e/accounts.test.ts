@@ -14,7 +14,6 @@ import {
   E2E_SETUP_MS,
   E2E_TEST_MS,
   type E2e,
-  logIn,
   PHONE,
   startE2e,
 } from './harness.ts';
@@ -148,8 +147,7 @@ describe('accounts in Chromium', () => {
   it(
     'changes the password: a wrong current one refused beside its field, the other sessions signed out',
     async () => {
-      const second = await e2e.newPage();
-      await logIn(second.page, web, owner.email, owner.password);
+      const second = await e2e.signedIn({}, owner);
 
       const page = ownerPage;
       await page.goto(`${web.url}/settings/account`);
@@ -180,8 +178,7 @@ describe('accounts in Chromium', () => {
   it(
     'lists the sessions with the browser each came from, and signs one out',
     async () => {
-      const firefox = await e2e.newPage({ userAgent: FIREFOX_ON_WINDOWS });
-      await logIn(firefox.page, web, owner.email, owner.password);
+      const firefox = await e2e.signedIn({ userAgent: FIREFOX_ON_WINDOWS }, owner);
 
       const page = ownerPage;
       await page.goto(`${web.url}/settings/account`);
@@ -402,8 +399,7 @@ describe('accounts in Chromium', () => {
       // The demo's flow-balance KPI, a derived tag, counts toward the limit as a tag (ADR 0056).
       const tags = (await api.get<{ current: { tags: number } }>('/v1/usage')).current.tags;
       expect(tags).toBeGreaterThan(plain);
-      const { context, page } = await e2e.newPage();
-      await logIn(page, web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${web.url}/config/tags`);
       // The demo tenant is on Professional; a deal that allows exactly the tags it has.
       await changeTenantPlan(e2e.runtime.deps, demo.tenantId, {

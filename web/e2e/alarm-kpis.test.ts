@@ -7,17 +7,7 @@ import { alarmIdOf } from '@plantwatch/functions/alarms/journal';
 import type { AlarmEvent, AlarmKpis } from '@plantwatch/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALE_COOKIE } from '../src/i18n/locales.ts';
-import {
-  apiSession,
-  checkBasics,
-  DEMO,
-  E2E_SETUP_MS,
-  E2E_TEST_MS,
-  type E2e,
-  logIn,
-  PHONE,
-  startE2e,
-} from './harness.ts';
+import { apiSession, checkBasics, E2E_SETUP_MS, E2E_TEST_MS, type E2e, PHONE, startE2e } from './harness.ts';
 
 let e2e: E2e;
 let api: Awaited<ReturnType<typeof apiSession>>;
@@ -78,17 +68,11 @@ afterAll(async () => {
   await e2e?.close();
 }, 60_000);
 
-async function signedIn(options: Parameters<E2e['newPage']>[0] = {}) {
-  const opened = await e2e.newPage(options);
-  await logIn(opened.page, e2e.web, DEMO.email, DEMO.password);
-  return opened;
-}
-
 describe('the alarm-system KPI page', () => {
   it(
     'judges the last 24 hours against ISA-18.2 and lists the chattering and the stale alarm',
     async () => {
-      const { context, page } = await signedIn();
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/alarms`);
       await page.getByRole('link', { name: 'Alarm-system KPIs' }).click();
       await page.getByRole('heading', { level: 1, name: 'Alarm-system KPIs' }).waitFor();
@@ -147,7 +131,7 @@ describe('the alarm-system KPI page', () => {
   it(
     'fits a phone’s width without sideways scrolling, in English and in Chinese',
     async () => {
-      const { context, page } = await signedIn({ viewport: PHONE });
+      const { context, page } = await e2e.signedIn({ viewport: PHONE });
       await page.goto(`${e2e.web.url}/alarms/kpis?range=24h`);
       await page.getByRole('heading', { level: 1, name: 'Alarm-system KPIs' }).waitFor();
       await checkBasics(page, 'alarm-kpis-phone');

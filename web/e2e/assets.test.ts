@@ -8,11 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiSession,
   checkBasics,
-  DEMO,
+  demoSiteId,
   E2E_SETUP_MS,
   E2E_TEST_MS,
   type E2e,
-  logIn,
   PHONE,
   startE2e,
 } from './harness.ts';
@@ -23,8 +22,7 @@ let siteId = '';
 beforeAll(async () => {
   e2e = await startE2e();
   const api = await apiSession(e2e.runtime.apiUrl);
-  const { sites } = await api.get<{ sites: { id: string; name: string }[] }>('/v1/sites');
-  siteId = sites.find((site) => site.name === 'North Pumping Station')?.id ?? '';
+  siteId = await demoSiteId(api);
   // Pump 2's starter: the tags the model's patterns find with the key "pump2"
   const { gateways } = await api.get<{ gateways: { id: string }[] }>(`/v1/gateways?siteId=${siteId}`);
   const device = (await (
@@ -56,8 +54,7 @@ describe('editing the asset hierarchy', () => {
   it(
     'searches the tree, makes a second pump from the model with its rules, and edits an attribute',
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/sites/${siteId}`);
       const search = tree(page).getByLabel('Search assets');
       await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
@@ -163,8 +160,7 @@ describe('editing the asset hierarchy', () => {
       await context.close();
 
       // the same pages on a phone
-      const phone = await e2e.newPage({ viewport: PHONE });
-      await logIn(phone.page, e2e.web, DEMO.email, DEMO.password);
+      const phone = await e2e.signedIn({ viewport: PHONE });
       for (const [path, shot] of [
         [`/sites/${siteId}`, 'assets-search-phone'],
         [pumpUrl.replace(e2e.web.url, ''), 'assets-asset-phone'],

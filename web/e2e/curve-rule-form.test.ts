@@ -3,16 +3,7 @@
 // the discharge flow), a line of points the form refuses naming its line, and a rule on the demo
 // site's flow-balance KPI chosen among the site's derived tags.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiSession,
-  checkBasics,
-  DEMO,
-  E2E_SETUP_MS,
-  E2E_TEST_MS,
-  type E2e,
-  logIn,
-  startE2e,
-} from './harness.ts';
+import { apiSession, checkBasics, E2E_SETUP_MS, E2E_TEST_MS, type E2e, startE2e } from './harness.ts';
 
 let e2e: E2e;
 
@@ -28,8 +19,7 @@ describe('the alarm rule form', () => {
   it(
     'makes a curve rule from a template, refuses a bad line of points, and watches a derived tag',
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/config/alarm-rules`);
       await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
       const form = page.getByRole('form', { name: 'New alarm rule' });

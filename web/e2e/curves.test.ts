@@ -8,11 +8,9 @@ import { LOCALE_COOKIE } from '../src/i18n/locales.ts';
 import {
   apiSession,
   checkBasics,
-  DEMO,
   E2E_SETUP_MS,
   E2E_TEST_MS,
   type E2e,
-  logIn,
   outputDir,
   PHONE,
   startE2e,
@@ -68,8 +66,7 @@ describe('the operating-curve scatter', () => {
   it(
     "draws the rule's curve, band and the last hour's points on the site dashboard",
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       const figure = page.getByRole('figure').filter({ hasText: RULE });
       // the demo plant reports every few seconds: reload until a 30 s bucket of both tags has closed
       await expect

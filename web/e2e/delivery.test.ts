@@ -3,16 +3,7 @@
 // preview on a policy, the notification settings' new fields, the outbox's filters and badges, and the
 // tenant canary: set, sent now, acknowledged here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiSession,
-  checkBasics,
-  DEMO,
-  E2E_SETUP_MS,
-  E2E_TEST_MS,
-  type E2e,
-  logIn,
-  startE2e,
-} from './harness.ts';
+import { apiSession, checkBasics, E2E_SETUP_MS, E2E_TEST_MS, type E2e, startE2e } from './harness.ts';
 
 let e2e: E2e;
 let api: Awaited<ReturnType<typeof apiSession>>;
@@ -38,12 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await e2e?.close();
 }, 60_000);
-
-async function signedIn() {
-  const opened = await e2e.newPage();
-  await logIn(opened.page, e2e.web, DEMO.email, DEMO.password);
-  return opened;
-}
 
 describe('alarm delivery pages', () => {
   it(
@@ -71,7 +56,7 @@ describe('alarm delivery pages', () => {
           { timeout: 60_000, interval: 500 },
         )
         .toBeGreaterThan(0);
-      const { context, page } = await signedIn();
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/alarms/${ruleId}`);
       const chains = page.getByRole('region', { name: 'Escalation chains' });
       await chains.getByText('Sam Ortiz (shift operator)').first().waitFor();
@@ -86,7 +71,7 @@ describe('alarm delivery pages', () => {
   it(
     "tries a contact's channels: the result beside a test send, a refused number's reason beside it, Telegram linked first; in the contact's language",
     async () => {
-      const { context, page } = await signedIn();
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/config/contacts/${contactId}`);
       await page.getByText('Pages go out in Português.').waitFor();
       const sms = page.locator('[data-channel="0"]');
@@ -132,7 +117,7 @@ describe('alarm delivery pages', () => {
         '/v1/escalation-policies',
       );
       const policyId = escalationPolicies[0]?.id ?? '';
-      const { context, page } = await signedIn();
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/config/policies/${policyId}`);
       await page.getByLabel('Repeat', { exact: true }).fill('2');
       await page.getByLabel(/^Factor/).fill('2');
@@ -155,7 +140,7 @@ describe('alarm delivery pages', () => {
   it(
     'keeps the WhatsApp sender and flood window in the notification settings, with the Telegram bot state',
     async () => {
-      const { context, page } = await signedIn();
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/settings/notifications`);
       await page.getByLabel('Flood window, seconds').fill('45');
       await page.getByLabel('WhatsApp sender number').fill('+14155238886');
@@ -175,7 +160,7 @@ describe('alarm delivery pages', () => {
   it(
     'sets the canary, sends one now, and acknowledges it here',
     async () => {
-      const { context, page } = await signedIn();
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/settings/canary`);
       await page.getByLabel('Send the canary').check();
       await page.getByLabel('Who gets it').selectOption({ label: 'Ana Souza' });

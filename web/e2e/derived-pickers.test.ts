@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiSession,
   checkBasics,
-  DEMO,
+  demoSiteId,
   E2E_SETUP_MS,
   E2E_TEST_MS,
   type E2e,
-  logIn,
   PHONE,
   startE2e,
+  waitForDemo,
 } from './harness.ts';
 
 const DERIVED = 'Wet well flow balance';
@@ -25,23 +25,19 @@ let derivedId = '';
 beforeAll(async () => {
   e2e = await startE2e();
   const api = await apiSession(e2e.runtime.apiUrl);
-  const { sites } = await api.get<{ sites: { id: string; name: string }[] }>('/v1/sites');
-  siteId = sites.find((site) => site.name === 'North Pumping Station')?.id ?? '';
+  siteId = await demoSiteId(api);
   const { items } = await api.get<{ items: { id: string; name: string }[] }>(
     `/v1/derived-tags?siteId=${siteId}`,
   );
   derivedId = items.find((tag) => tag.name === DERIVED)?.id ?? '';
   expect(derivedId).not.toBe('');
   // the demo plant has published the balance's inputs, so the derived tag has samples
-  const deadline = Date.now() + 120_000;
-  for (;;) {
+  await waitForDemo('the demo plant computing the flow balance', async () => {
     const latest = await api.get<{ values?: { tagId: string; quality: string }[] }>(
       `/v1/telemetry/latest?tagIds=${derivedId}`,
     );
-    if (latest.values?.some((value) => value.tagId === derivedId && value.quality === 'good')) break;
-    if (Date.now() > deadline) throw new Error('the demo plant computed no flow balance in 2 minutes');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
+    return latest.values?.some((value) => value.tagId === derivedId && value.quality === 'good') ?? false;
+  });
 }, E2E_SETUP_MS);
 
 afterAll(async () => {
@@ -52,8 +48,7 @@ describe('derived tags beside tags', () => {
   it(
     "draws the derived tag's series on the site's trend, and lists it on the dashboard",
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/sites/${siteId}`);
       await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
       // the dashboard's card of derived tags: the formula and a live value
@@ -95,8 +90,7 @@ describe('derived tags beside tags', () => {
   it(
     'makes a report covering the derived tag, whose CSV names it by name and unit',
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/reports`);
       const form = page.getByRole('form', { name: 'New report' });
       await form.getByText('Derived tags of North Pumping Station').waitFor();
@@ -146,8 +140,7 @@ describe('derived tags beside tags', () => {
   it(
     "names both the Y and the X tag of the demo's curve rule in the rule list",
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/config/alarm-rules`);
       const row = page.getByRole('row', { name: /Pump 1 drawing too much current/ });
       await row.getByText(/Pump 1 motor current \(Y\) against .*Discharge main, leaving \(X\)/).waitFor();

@@ -13,13 +13,13 @@ import { LOCALE_COOKIE } from '../src/i18n/locales.ts';
 import {
   apiSession,
   checkBasics,
-  DEMO,
+  demoSiteId,
   E2E_SETUP_MS,
   E2E_TEST_MS,
   type E2e,
-  logIn,
   PHONE,
   startE2e,
+  waitForDemo,
 } from './harness.ts';
 
 let e2e: E2e;
@@ -38,20 +38,13 @@ const previewQuality = async (formula: string) => {
 beforeAll(async () => {
   e2e = await startE2e();
   const api = await apiSession(e2e.runtime.apiUrl);
-  const { sites } = await api.get<{ sites: { id: string; name: string }[] }>('/v1/sites');
-  siteId = sites.find((site) => site.name === 'North Pumping Station')?.id ?? '';
-  const login = await fetch(`${e2e.runtime.apiUrl}/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(DEMO),
-  });
-  token = ((await login.json()) as { token: string }).token;
+  siteId = await demoSiteId(api);
+  token = api.token;
   // the demo plant's gateway has published the level and the inflow
-  const deadline = Date.now() + 120_000;
-  while ((await previewQuality('${plc-1:inflow} + ${plc-1:level}')) !== 'good') {
-    if (Date.now() > deadline) throw new Error('the demo plant published no level and inflow in 2 minutes');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
+  await waitForDemo(
+    'the demo plant publishing the level and the inflow',
+    async () => (await previewQuality('${plc-1:inflow} + ${plc-1:level}')) === 'good',
+  );
 }, E2E_SETUP_MS);
 
 afterAll(async () => {
@@ -62,8 +55,7 @@ describe('derived tags and backtests in the web app', () => {
   it(
     'previews a formula as it is typed, names an unknown reference, and adds the tag',
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/config/sites/${siteId}`);
       await page.getByRole('link', { name: 'Derived tags (KPIs by formula)' }).click();
       await page.getByRole('heading', { level: 1, name: 'Derived tags of North Pumping Station' }).waitFor();
@@ -127,8 +119,7 @@ describe('derived tags and backtests in the web app', () => {
   it(
     "tests the new rule against the last 7 days, and shows the API's refusal of 45",
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/config/alarm-rules`);
       const form = page.getByRole('form', { name: 'New alarm rule' });
       await form.getByLabel('Site').selectOption({ label: 'North Pumping Station' });
@@ -169,8 +160,7 @@ describe('derived tags and backtests in the web app', () => {
         changedBy: 'e2e',
       });
       try {
-        const { context, page } = await e2e.newPage();
-        await logIn(page, e2e.web, DEMO.email, DEMO.password);
+        const { context, page } = await e2e.signedIn();
         await page.goto(`${e2e.web.url}/config/sites/${siteId}/derived-tags`);
         const form = page.getByRole('form', { name: 'Add a derived tag' });
         await form.getByLabel('Key').fill('level-twice');

@@ -10,7 +10,12 @@ import { expect } from 'vitest';
 import { type DemoPlant, startDemoPlant } from '../../infra/local/src/demo-plant.ts';
 import { parseLocalEnv } from '../../infra/local/src/env.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/src/runtime.ts';
-import { dataDirMailbox, type Mailbox, TEST_PASSWORD_COST } from '../../infra/local/src/testing/harness.ts';
+import {
+  dataDirMailbox,
+  type Mailbox,
+  TEST_PASSWORD_COST,
+  until,
+} from '../../infra/local/src/testing/harness.ts';
 import { startWeb, type WebServer } from '../start.ts';
 
 const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,8 +34,15 @@ export const E2E_TEST_MS = 180_000;
 /** Setting up: a first production build on a busy 2-core machine takes a few minutes. */
 export const E2E_SETUP_MS = 600_000;
 export const DEMO = { email: 'demo@plantwatch.local', password: 'plantwatch-demo' };
+/** The demo tenant's site with the lift station (the demo plant's PLCs and gateway). */
+export const DEMO_SITE = 'North Pumping Station';
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
+
+export interface Login {
+  email: string;
+  password: string;
+}
 
 export interface PageOptions {
   viewport?: { width: number; height: number };
@@ -55,6 +67,8 @@ export interface E2e {
    */
   mailedLink(to: string, subject: RegExp): Promise<string>;
   newPage(options?: PageOptions): Promise<{ context: BrowserContext; page: Page }>;
+  /** A new page logged in (as the demo owner unless `login` says who), on the fleet page. */
+  signedIn(options?: PageOptions, login?: Login): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
 }
 
@@ -162,6 +176,12 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
     return { context, page };
   }
 
+  async function signedIn(options: PageOptions = {}, login: Login = DEMO) {
+    const opened = await newPage(options);
+    await logIn(opened.page, web, login.email, login.password);
+    return opened;
+  }
+
   const mailbox = dataDirMailbox(dataDir);
   async function mailedLink(to: string, subject: RegExp): Promise<string> {
     let link: string | undefined;
@@ -188,6 +208,7 @@ export async function startE2e(options: { webEnv?: Record<string, string> } = {}
     mailbox,
     mailedLink,
     newPage,
+    signedIn,
     async close() {
       await browser.close();
       await plant.close();
@@ -258,7 +279,7 @@ export async function logOut(page: Page) {
 }
 
 /** An API session for the demo tenant, for arranging what a test needs (rules, shelving). */
-export async function apiSession(apiUrl: string, login = DEMO) {
+export async function apiSession(apiUrl: string, login: Login = DEMO) {
   const response = await fetch(`${apiUrl}/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -267,6 +288,8 @@ export async function apiSession(apiUrl: string, login = DEMO) {
   const { token } = (await response.json()) as { token: string };
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   return {
+    /** The bearer token, for a call the methods below do not make. */
+    token,
     async get<T>(path: string): Promise<T> {
       return (await (await fetch(`${apiUrl}${path}`, { headers })).json()) as T;
     },
@@ -277,4 +300,24 @@ export async function apiSession(apiUrl: string, login = DEMO) {
       return fetch(`${apiUrl}${path}`, { method: 'PUT', headers, body: JSON.stringify(body) });
     },
   };
+}
+
+/** The id of the demo tenant's site named `name` (default the lift station's), through an API session. */
+export async function demoSiteId(
+  api: Awaited<ReturnType<typeof apiSession>>,
+  name = DEMO_SITE,
+): Promise<string> {
+  const { sites } = await api.get<{ sites: { id: string; name: string }[] }>('/v1/sites');
+  const site = sites.find((candidate) => candidate.name === name);
+  if (!site) throw new Error(`the demo tenant has no site ${name}`);
+  return site.id;
+}
+
+/**
+ * Waits, checking every second, until the demo plant has done what a suite needs (`ready`: its gateway
+ * has published, the runtime has computed): its PLCs and gateway start with the suite, and on a busy
+ * machine their first values take a while.
+ */
+export async function waitForDemo(what: string, ready: () => Promise<boolean>): Promise<void> {
+  await until(what, async () => ((await ready()) ? true : undefined), 120_000, 1_000);
 }

@@ -7,11 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiSession,
   checkBasics as checkPage,
-  DEMO,
   E2E_SETUP_MS,
   E2E_TEST_MS,
   type E2e,
-  logIn as logInAs,
   logOut,
   navigate,
   navigateOnPhone,
@@ -26,7 +24,6 @@ let browser: E2e['browser'];
 let consoleErrors: string[];
 const newPage = (viewport?: { width: number; height: number }) => e2e.newPage(viewport ? { viewport } : {});
 const checkBasics = (page: Page, screenshot: string) => checkPage(page, screenshot);
-const logIn = (page: Page, email: string, password: string) => logInAs(page, web, email, password);
 
 beforeAll(async () => {
   e2e = await startE2e();
@@ -132,8 +129,7 @@ describe('the web app in Chromium', () => {
   it(
     'logs in as the demo tenant and shows its site, devices and tags with units',
     async () => {
-      const { context, page } = await newPage();
-      await logIn(page, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.getByRole('link', { name: 'North Pumping Station', exact: true }).waitFor();
       await checkBasics(page, 'fleet');
 
@@ -244,8 +240,7 @@ describe('the web app in Chromium', () => {
       inflowTagId = inflowTag?.id ?? '';
       alarmRuleId = ((await created.json()) as { id: string }).id;
 
-      const { context, page } = await newPage();
-      await logIn(page, 'demo@plantwatch.local', 'plantwatch-demo');
+      const { context, page } = await e2e.signedIn();
       await page.goto(demoSiteUrl);
       const sitePanel = page.getByRole('region', { name: 'Active alarms' });
       await sitePanel.getByText('Inflow flowing').waitFor({ timeout: 60_000 });
@@ -337,8 +332,7 @@ describe('the web app in Chromium', () => {
   it(
     'adds a Modbus device, imports tags from CSV with row-level errors, and manages API keys',
     async () => {
-      const { context, page } = await newPage();
-      await logIn(page, owner.email, owner.password);
+      const { context, page } = await e2e.signedIn({}, owner);
       await page.goto(`${web.url}/config/devices`);
       await checkBasics(page, 'config-devices-new');
       await page.getByLabel('Key').fill('plc-river');
@@ -409,8 +403,7 @@ describe('the web app in Chromium', () => {
   it(
     'invites a viewer who accepts, sees the sites, and gets no controls to change them',
     async () => {
-      const { context, page } = await newPage();
-      await logIn(page, owner.email, owner.password);
+      const { context, page } = await e2e.signedIn({}, owner);
       await navigate(page, 'People', 'Users');
       await page.getByRole('heading', { name: 'Invite a colleague' }).waitFor();
       await checkBasics(page, 'users');
@@ -584,8 +577,7 @@ describe('the web app in Chromium', () => {
         ).status,
       ).toBe(201);
 
-      const { context, page } = await newPage();
-      await logIn(page, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${web.url}/config/devices/${deviceId}`);
       await page.getByRole('heading', { name: 'Device keys' }).waitFor();
       await page.getByText('No keys yet').waitFor();

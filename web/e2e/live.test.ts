@@ -64,8 +64,7 @@ describe('live data', () => {
   it(
     'polls where push is refused, then says reconnecting and stale since the last update while nothing arrives, and comes back',
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       const errorsBefore = e2e.consoleErrors.length;
       // A proxy that does not pass event streams: the stream route answers 503.
       await context.route('**/api/alarms/summary/stream', (route) =>
@@ -120,8 +119,7 @@ describe('live data', () => {
     it(
       'imports tags from CSV after a preview (a refused row named first), sees the running gateway apply the version, its changes, and rolls it back',
       async () => {
-        const { context, page } = await e2e.newPage();
-        await logIn(page, e2e.web, DEMO.email, DEMO.password);
+        const { context, page } = await e2e.signedIn();
         const plc = device('plc-1');
         await page.goto(`${e2e.web.url}/config/tags?deviceId=${plc.id}`);
         const form = page.getByRole('form', { name: 'Import and export tags (CSV)' });
@@ -211,8 +209,7 @@ describe('live data', () => {
           ['tags-templates-dark', { colorScheme: 'dark' as const }, 'tags', 'Lift station map'],
           ['tags-templates-phone', { viewport: PHONE }, 'tags', 'Lift station map'],
         ] as const) {
-          const other = await e2e.newPage(options);
-          await logIn(other.page, e2e.web, DEMO.email, DEMO.password);
+          const other = await e2e.signedIn(options);
           if (name.endsWith('-zh')) {
             await other.context.addCookies([{ name: LOCALE_COOKIE, value: 'zh-CN', url: e2e.web.url }]);
           }
@@ -238,8 +235,7 @@ describe('live data', () => {
           ['device-browse-dark', { colorScheme: 'dark' as const }],
           ['device-browse-phone', { viewport: PHONE }],
         ] as const) {
-          const { context, page } = await e2e.newPage(options);
-          await logIn(page, e2e.web, DEMO.email, DEMO.password);
+          const { context, page } = await e2e.signedIn(options);
           await page.goto(`${e2e.web.url}/config/devices/${drive.id}`);
           await page.getByRole('button', { name: 'Browse', exact: true }).click();
           await page.getByText(/^\d+ nodes\.$/).waitFor({ timeout: 30_000 });
@@ -264,8 +260,7 @@ describe('live data', () => {
           await context.close();
         }
 
-        const { context, page } = await e2e.newPage();
-        await logIn(page, e2e.web, DEMO.email, DEMO.password);
+        const { context, page } = await e2e.signedIn();
         await page.goto(`${e2e.web.url}/config/devices/${device('plc-1').id}`);
         await page.getByText(/has no address space to browse/).waitFor();
         await page.getByRole('button', { name: 'Read once' }).click();

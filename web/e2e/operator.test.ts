@@ -169,8 +169,7 @@ describe('a control-room operator', () => {
     'shelves an alarm, which stays in place until the list is refreshed, then is listed as shelved only',
     async () => {
       await tripAlarm('Wet well level shelving test', 'medium', levelTagId);
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/alarms`);
       const row = page.getByRole('row', { name: /Wet well level shelving test/ });
       await row.waitFor({ timeout: 60_000 });
@@ -202,8 +201,7 @@ describe('a control-room operator', () => {
   it(
     'reads values in the units people write, converted to the units they choose',
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/sites/${siteId}`);
       const motor = page.locator('tr[data-tag="motor_temp"] .unit');
       await expect.poll(() => motor.textContent(), { timeout: 60_000 }).toBe(' °C');
@@ -225,8 +223,7 @@ describe('a control-room operator', () => {
       expect(Math.abs(fahrenheit - (celsius * 9) / 5 - 32)).toBeLessThan(10);
       await context.close();
       // The choice is the user's: another browser shows °F too.
-      const other = await e2e.newPage();
-      await logIn(other.page, e2e.web, DEMO.email, DEMO.password);
+      const other = await e2e.signedIn();
       await other.page.goto(`${e2e.web.url}/sites/${siteId}`);
       await expect
         .poll(() => other.page.locator('tr[data-tag="motor_temp"] .unit').textContent(), { timeout: 30_000 })
@@ -240,8 +237,7 @@ describe('a control-room operator', () => {
   it(
     'switches to the dark theme, which stays across pages, and follows a dark system by default',
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(await background()).toBe('rgb(236, 238, 240)');
       await page.getByRole('button', { name: /^Account of / }).click();
@@ -258,15 +254,13 @@ describe('a control-room operator', () => {
       await context.close();
 
       // The choice follows the user to another browser (a light one): dark there too.
-      const elsewhere = await e2e.newPage();
-      await logIn(elsewhere.page, e2e.web, DEMO.email, DEMO.password);
+      const elsewhere = await e2e.signedIn();
       expect(await elsewhere.page.locator('html').getAttribute('data-theme')).toBe('dark');
       await elsewhere.context.close();
 
       // Back to following the system: a dark system's browser is dark.
       await api.put('/v1/me/preferences', {});
-      const night = await e2e.newPage({ colorScheme: 'dark' });
-      await logIn(night.page, e2e.web, DEMO.email, DEMO.password);
+      const night = await e2e.signedIn({ colorScheme: 'dark' });
       expect(await night.page.locator('html').getAttribute('data-theme')).toBe('system');
       expect(await night.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
         'rgb(18, 21, 24)',
@@ -296,8 +290,7 @@ describe('a control-room operator', () => {
       expect(await page.locator('html').getAttribute('lang')).toBe(locale);
       await context.close();
       // ... and chosen in the user menu by an English speaker.
-      const english = await e2e.newPage();
-      await logIn(english.page, e2e.web, DEMO.email, DEMO.password);
+      const english = await e2e.signedIn();
       await english.page.getByRole('button', { name: /^Account of / }).click();
       await english.page.getByRole('menuitemradio', { name: menu }).click();
       await expect.poll(() => english.page.locator('html').getAttribute('lang')).toBe(locale);
@@ -319,8 +312,7 @@ describe('a control-room operator', () => {
   it(
     'opens every group of pages from the phone menu',
     async () => {
-      const { context, page } = await e2e.newPage({ viewport: PHONE });
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn({ viewport: PHONE });
       expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
       await page.getByRole('button', { name: 'Menu' }).click();
       const sheet = page.getByRole('dialog', { name: 'Menu' });
@@ -386,8 +378,7 @@ describe('a control-room operator', () => {
       expect(missing.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
 
       // A signed-in page for something that is not there (or another tenant's) answers 404 as well.
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       const response = await page.goto(`${e2e.web.url}/sites/01960000-0000-7000-8000-00000000dead`);
       expect(response?.status()).toBe(404);
       await page.getByRole('heading', { name: 'Page not found' }).waitFor();
@@ -407,8 +398,7 @@ describe('a control-room operator', () => {
       if (!pump || !motorCurrent) throw new Error('the demo has no Pump 1 with a motor current');
       await raisedAt(await tripAlarm('Pump 1 current check', 'low', motorCurrent));
 
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/sites/${siteId}`);
       const tree = page.getByRole('navigation', { name: 'Assets of North Pumping Station' });
       const lowOn = (name: string) =>
@@ -447,8 +437,7 @@ describe('a control-room operator', () => {
         { language: 'es', phone: false, heading: 'Mediciones', shot: 'asset-es' },
         { language: 'zh-CN', phone: false, heading: '测量值', shot: 'asset-zh-CN' },
       ]) {
-        const other = await e2e.newPage(variant.phone ? { viewport: PHONE, colorScheme: 'dark' } : {});
-        await logIn(other.page, e2e.web, DEMO.email, DEMO.password);
+        const other = await e2e.signedIn(variant.phone ? { viewport: PHONE, colorScheme: 'dark' } : {});
         expect((await api.put('/v1/me/preferences', { language: variant.language })).status).toBe(200);
         await other.page.goto(`${e2e.web.url}/assets/${pump.id}`);
         await other.page.getByRole('heading', { level: 2, name: variant.heading, exact: true }).waitFor();

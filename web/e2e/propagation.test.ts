@@ -8,11 +8,10 @@ import { LOCALE_COOKIE } from '../src/i18n/locales.ts';
 import {
   apiSession,
   checkBasics,
-  DEMO,
+  demoSiteId,
   E2E_SETUP_MS,
   E2E_TEST_MS,
   type E2e,
-  logIn,
   PHONE,
   startE2e,
 } from './harness.ts';
@@ -34,14 +33,8 @@ async function call(method: string, path: string, body?: unknown) {
 beforeAll(async () => {
   e2e = await startE2e();
   const api = await apiSession(e2e.runtime.apiUrl);
-  const login = await fetch(`${e2e.runtime.apiUrl}/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(DEMO),
-  });
-  token = ((await login.json()) as { token: string }).token;
-  const { sites } = await api.get<{ sites: { id: string; name: string }[] }>('/v1/sites');
-  const siteId = sites.find((site) => site.name === 'North Pumping Station')?.id ?? '';
+  token = api.token;
+  const siteId = await demoSiteId(api);
   const { gateways } = await api.get<{ gateways: { id: string }[] }>(`/v1/gateways?siteId=${siteId}`);
   const device = (
     await call('POST', '/v1/devices', {
@@ -104,8 +97,7 @@ describe('carrying a model change to its assets', () => {
   it(
     'previews both pumps, refuses while a conflict is open, and applies the choices',
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/assets/models/${modelId}`);
       await page.getByRole('link', { name: 'Carry the model’s changes to its assets' }).click();
       await page.getByRole('heading', { level: 1, name: 'Carry “Dosing pump” to its assets' }).waitFor();

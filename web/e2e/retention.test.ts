@@ -10,11 +10,9 @@ import { LOCALE_COOKIE } from '../src/i18n/locales.ts';
 import {
   apiSession,
   checkBasics,
-  DEMO,
   E2E_SETUP_MS,
   E2E_TEST_MS,
   type E2e,
-  logIn,
   navigate,
   PHONE,
   startE2e,
@@ -48,17 +46,11 @@ afterAll(async () => {
   await e2e?.close();
 }, 60_000);
 
-async function signedIn(options: Parameters<E2e['newPage']>[0] = {}, login = DEMO) {
-  const opened = await e2e.newPage(options);
-  await logIn(opened.page, e2e.web, login.email, login.password);
-  return opened;
-}
-
 describe('the data retention page', () => {
   it(
     'keeps a changed number of days after a reload, and lists what the last nightly run deleted',
     async () => {
-      const { context, page } = await signedIn();
+      const { context, page } = await e2e.signedIn();
       await navigate(page, 'Settings', 'Data retention');
       await page.getByRole('heading', { level: 1, name: 'Data retention' }).waitFor();
       const runs = page.getByRole('table', { name: 'What the last nightly runs deleted' });
@@ -88,7 +80,7 @@ describe('the data retention page', () => {
     'refuses a number over the plan’s maximum beside its field, and keeps the stored one',
     async () => {
       const before = await api.get<Retention>('/v1/retention');
-      const { context, page } = await signedIn();
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/settings/retention`);
       await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
       const field = page.getByLabel('Alarm journal, days');
@@ -114,7 +106,7 @@ describe('the data retention page', () => {
   it(
     'fits a phone’s width without sideways scrolling, in English and in Chinese',
     async () => {
-      const { context, page } = await signedIn({ viewport: PHONE });
+      const { context, page } = await e2e.signedIn({ viewport: PHONE });
       await page.goto(`${e2e.web.url}/settings/retention`);
       await page.getByRole('heading', { level: 1, name: 'Data retention' }).waitFor();
       await checkBasics(page, 'retention-phone');
@@ -156,7 +148,7 @@ describe('the data retention page', () => {
       });
       expect(accepted.status).toBe(200);
 
-      const { context, page } = await signedIn({}, operator);
+      const { context, page } = await e2e.signedIn({}, operator);
       await navigate(page, 'Settings', 'Data retention');
       await page.getByText('Only an admin or the owner can change how long data is kept').waitFor();
       const settings = page.getByRole('table', { name: 'How long each kind of data is kept' });

@@ -3,16 +3,7 @@
 // in, sees only his area in the site's asset tree; photographed in English, Spanish, Portuguese and Chinese.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALE_COOKIE } from '../src/i18n/locales.ts';
-import {
-  apiSession,
-  checkBasics,
-  DEMO,
-  E2E_SETUP_MS,
-  E2E_TEST_MS,
-  type E2e,
-  logIn,
-  startE2e,
-} from './harness.ts';
+import { apiSession, checkBasics, DEMO, E2E_SETUP_MS, E2E_TEST_MS, type E2e, startE2e } from './harness.ts';
 
 const OPERATOR = { email: 'operator@plantwatch.local', password: DEMO.password };
 let e2e: E2e;
@@ -35,8 +26,7 @@ describe('areas on the users page', () => {
   it(
     "shows and changes the operator's areas and paging contact, in every language",
     async () => {
-      const { context, page } = await e2e.newPage();
-      await logIn(page, e2e.web, DEMO.email, DEMO.password);
+      const { context, page } = await e2e.signedIn();
       await page.goto(`${e2e.web.url}/users`);
       await page.getByRole('link', { name: /Sam Ortiz/ }).click();
       const areas = page.getByRole('region', { name: 'Areas and paging' });
@@ -73,8 +63,7 @@ describe('areas on the users page', () => {
       await context.close();
 
       // the operator sees his area only: Pumping at the top of the tree, not Inlet works
-      const operator = await e2e.newPage();
-      await logIn(operator.page, e2e.web, OPERATOR.email, OPERATOR.password);
+      const operator = await e2e.signedIn({}, OPERATOR);
       const api = await apiSession(e2e.runtime.apiUrl, OPERATOR);
       const { sites } = await api.get<{ sites: { id: string; name: string }[] }>('/v1/sites');
       expect(sites.map((site) => site.name)).toEqual(['North Pumping Station']);
