@@ -42,7 +42,7 @@ const reportScopeSchema = z
   .refine(
     (scope) =>
       scope.siteIds.length + scope.deviceIds.length + scope.tagIds.length + scope.assetIds.length > 0,
-    { message: 'must name at least one site, device or tag' },
+    { message: 'must name at least one site, asset, device or tag' },
   );
 export type ReportScope = z.infer<typeof reportScopeSchema>;
 

@@ -1847,7 +1847,7 @@ describe('createReportScheduleSchema', () => {
       name: 'an empty scope',
       input: { ...report, scope: {} },
       path: ['scope'],
-      message: 'at least one site, device or tag',
+      message: 'at least one site, asset, device or tag',
     },
     {
       name: 'an unknown period',
@@ -2012,7 +2012,7 @@ describe('updateReportScheduleSchema', () => {
       name: 'a scope emptied of everything',
       input: { scope: { siteIds: [], deviceIds: [], tagIds: [] } },
       path: ['scope'],
-      message: 'at least one site, device or tag',
+      message: 'at least one site, asset, device or tag',
     },
     { name: 'no formats', input: { formats: [] }, path: ['formats'], message: 'at least one format' },
     {

@@ -485,7 +485,7 @@ describe('the web app in Chromium', () => {
       await page.goto(`${web.url}/reports`);
       await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
       await page.getByRole('button', { name: 'Add report' }).click();
-      await page.getByText('must name at least one site, device or tag').waitFor();
+      await page.getByText('must name at least one site, asset, device or tag').waitFor();
       await checkBasics(page, 'phone-reports-refused');
       await context.close();
     },

@@ -25,7 +25,7 @@ export const config = {
   // Pages only: static files and the JSON routes get the fixed headers from next.config.ts.
   matcher: [
     {
-      source: '/((?!api/|_next/static|_next/image|icon.svg).*)',
+      source: '/((?!api/|_next/static|_next/image|icon.svg|favicon.ico).*)',
       missing: [
         { type: 'header', key: 'next-router-prefetch' },
         { type: 'header', key: 'purpose', value: 'prefetch' },

@@ -158,7 +158,7 @@ describe('reportBody', () => {
       ? []
       : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     expect(reportFieldErrors(issues)).toEqual({
-      scope: 'must name at least one site, device or tag',
+      scope: 'must name at least one site, asset, device or tag',
       metrics: 'must list at least one metric',
       sections: 'must list at least one section',
       formats: 'must list at least one format',
