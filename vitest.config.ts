@@ -70,10 +70,9 @@ export default defineConfig({
           // `expect.poll` waits on the page (a server action's answer, a push): as long as a locator
           // would, not Vitest's 1 s, which a loaded machine can exceed.
           expect: { poll: { timeout: 15_000, interval: 100 } },
-          // One at a time, after the other two projects: each file runs a runtime, a web server and
-          // Chromium, and two side by side load both cores (ADR 0024's addendum: their checks of
-          // timing and console lines then failed now and then).
-          maxWorkers: 1,
+          // After the other two projects, two files at a time like them: the failures once blamed on
+          // two side by side (a 1 s poll, a console 404) came back one at a time too and are fixed
+          // (the polls above, the app's favicon); one at a time made CI's test step 27 minutes (ADR 0024).
           sequence: { groupOrder: 1 },
         },
       },
