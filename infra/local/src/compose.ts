@@ -28,10 +28,7 @@ import {
   createDerivedTagCalculator,
   type DerivedTagCalculator,
 } from '@plantwatch/functions/derived-tags/calculator';
-import {
-  createPeriodicDerivedTagRunner,
-  type PeriodicDerivedTagRunner,
-} from '@plantwatch/functions/derived-tags/timer';
+import type { PeriodicDerivedTagRunner } from '@plantwatch/functions/derived-tags/timer';
 import { createRunningEscalationsLookup } from '@plantwatch/functions/escalation/adapters/postgres/escalation-repos';
 import { recordCommandResponse } from '@plantwatch/functions/gateway-commands/commands';
 import { gatewayHealthRecorder } from '@plantwatch/functions/gateway-health/health';
@@ -90,6 +87,7 @@ import type { LocalEnv } from './env.ts';
 import { createLocalEscalationStarter, type LocalEscalationStarter } from './escalation-runner.ts';
 import { localHealthChecks } from './health-checks.ts';
 import { withLiveChanges } from './live-changes.ts';
+import { localPeriodicDerivedTags } from './periodic-derived-tags.ts';
 import { createLocalReports, type LocalReportOptions, type LocalReports } from './report-scheduler.ts';
 import { openTelemetryStore, type TelemetryStoreOverride } from './telemetry-store.ts';
 
@@ -132,11 +130,6 @@ export interface LocalCompositionOptions {
 
 /** How often alarm-state bookkeeping is written behind (ADR 0047). */
 const ALARM_WRITE_BEHIND_MS = 1_000;
-/**
- * How long the derived-tag timer keeps the tenants with periodic tags before looking them up again, for
- * changes the API did not make (ADR 0051 addendum); within the timer's two-minute catch-up.
- */
-const PERIODIC_TENANTS_REFRESH_MS = 60_000;
 
 /** Where the data lives: the config store, the telemetry store and the local CA. */
 export interface LocalStores {
@@ -344,20 +337,15 @@ export async function composeCore(
   };
   const pointsMeter = localPointsMeter(store);
   const derivedTags = createDerivedTagCalculator({ store, telemetry });
-  // Stored and alarmed like ingest's points, and announced to the live streams the same way. The
-  // tenants with periodic tags are kept in memory: the API's saves tell it at once (derivedTagChanges
-  // below), anything else is found within a minute, so an install without any reads nothing a second.
-  const periodicDerivedTags = createPeriodicDerivedTagRunner(
-    {
-      store,
-      telemetry,
-      alarms: withLiveChanges(alarms, changes),
-      clock: systemClock,
-      points: pointsMeter,
-      metrics,
-    },
-    { tenantsRefreshMs: PERIODIC_TENANTS_REFRESH_MS },
-  );
+  // Stored and alarmed like ingest's points, and announced to the live streams the same way.
+  const periodicDerivedTags = localPeriodicDerivedTags({
+    store,
+    telemetry,
+    alarms: withLiveChanges(alarms, changes),
+    clock: systemClock,
+    points: pointsMeter,
+    metrics,
+  });
   const ingestor = createTelemetryIngestor({
     store,
     telemetry,
