@@ -35,12 +35,7 @@ const names = (nodes: TreeNode[], path = ''): { id: string; path: string }[] =>
 
 beforeAll(async () => {
   e2e = await startE2e();
-  const response = await fetch(`${e2e.runtime.apiUrl}/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(DEMO),
-  });
-  token = ((await response.json()) as { token: string }).token;
+  token = (await apiSession(e2e.runtime.apiUrl)).token;
 }, E2E_SETUP_MS);
 
 afterAll(async () => {
