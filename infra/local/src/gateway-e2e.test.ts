@@ -100,8 +100,16 @@ describe('a real gateway process publishing to the local runtime', { timeout: 12
     plc.setHolding(0, [456]);
 
     // Its own certificate, the victim's identity (so the victim's topics): refused by the broker.
+    // Its own buffer too: two gateway processes cannot share one (the second cannot open it).
     const spoofFile = join(dir, 'gw-intruder', `spoof-${randomUUID()}.json`);
-    await writeFile(spoofFile, JSON.stringify({ ...intruderConfig, gateway: victimConfig.gateway }));
+    await writeFile(
+      spoofFile,
+      JSON.stringify({
+        ...intruderConfig,
+        gateway: victimConfig.gateway,
+        buffer: { ...intruderConfig.buffer, dir: './spoof-buffer' },
+      }),
+    );
     gateways.start('gw-spoof', spoofFile);
     // The control: the same binary and PLC with its own identity does get through.
     gateways.start('gw-intruder', intruderConfigFile);
