@@ -427,33 +427,41 @@ export function createTelemetryIngestor(deps: IngestDeps) {
           deps.points?.record(topic.tenantId, { refused: message.points.length });
           throw new DeadLetterError('quota', refusal);
         }
-        // Stored and evaluated side by side (ADR 0034): the engine reads nothing of the telemetry
-        // store, and either failing fails the message, which comes again; the evaluation of a batch
-        // seen before changes nothing (samples at or before a rule's last are skipped).
-        // Derived tags (ADR 0039) are computed first, from the inputs' stored values, and their
-        // points stored and evaluated with the batch's; their site stands where a gateway would.
-        const derived = deps.derived ? await deps.derived.derive(topic, resolved) : null;
-        const records = toTelemetryPointRecords(topic, message);
-        const [{ written, duplicates }] = await Promise.all([
-          timed(deps.metrics, () =>
-            deps.telemetry.write(derived?.records.length ? [...records, ...derived.records] : records),
-          ),
-          traced('alarm evaluation', {}, () => alarms.evaluate({ ...topic, points: resolved })),
-          derived?.alarmPoints.length
-            ? alarms.evaluate({ ...topic, gatewayId: topic.siteId, points: derived.alarmPoints })
-            : undefined,
-        ]);
-        deps.points?.record(topic.tenantId, { stored: written });
-        await markData(topic, incoming.receivedAt);
-        remember(batchKey);
-        lastStoredAt = deps.clock.now();
-        logger.debug('telemetry batch stored', { ...topic, seq: message.seq, written, duplicates });
-        deps.metrics?.increment('telemetry_points_stored', {}, written);
-        deps.metrics?.observe(
-          'ingest_latency_seconds',
-          (deps.clock.now().getTime() - incoming.receivedAt) / 1000,
-        );
-        return { status: 'stored', written, duplicates };
+        // Admitted points count against the plan until stored or failed (PointsQuota.release).
+        let admitted = true;
+        try {
+          // Stored and evaluated side by side (ADR 0034): the engine reads nothing of the telemetry
+          // store, and either failing fails the message, which comes again; the evaluation of a batch
+          // seen before changes nothing (samples at or before a rule's last are skipped).
+          // Derived tags (ADR 0039) are computed first, from the inputs' stored values, and their
+          // points stored and evaluated with the batch's; their site stands where a gateway would.
+          const derived = deps.derived ? await deps.derived.derive(topic, resolved) : null;
+          const records = toTelemetryPointRecords(topic, message);
+          const [{ written, duplicates }] = await Promise.all([
+            timed(deps.metrics, () =>
+              deps.telemetry.write(derived?.records.length ? [...records, ...derived.records] : records),
+            ),
+            traced('alarm evaluation', {}, () => alarms.evaluate({ ...topic, points: resolved })),
+            derived?.alarmPoints.length
+              ? alarms.evaluate({ ...topic, gatewayId: topic.siteId, points: derived.alarmPoints })
+              : undefined,
+          ]);
+          deps.points?.record(topic.tenantId, { stored: written });
+          deps.points?.release(topic.tenantId, message.points.length);
+          admitted = false;
+          await markData(topic, incoming.receivedAt);
+          remember(batchKey);
+          lastStoredAt = deps.clock.now();
+          logger.debug('telemetry batch stored', { ...topic, seq: message.seq, written, duplicates });
+          deps.metrics?.increment('telemetry_points_stored', {}, written);
+          deps.metrics?.observe(
+            'ingest_latency_seconds',
+            (deps.clock.now().getTime() - incoming.receivedAt) / 1000,
+          );
+          return { status: 'stored', written, duplicates };
+        } finally {
+          if (admitted) deps.points?.release(topic.tenantId, message.points.length);
+        }
       })();
       inFlight.set(batchKey, work);
       try {

@@ -31,6 +31,10 @@ export const counters = {
     help: 'Telemetry messages dead-lettered, by reason (schema, unknown_tag, too_old, quota, …)',
     labels: ['reason'],
   },
+  ingest_log_apply_failures: {
+    help: 'Attempts to apply an acknowledged message from the local ingest log that failed (it is tried again)',
+    labels: [],
+  },
   alarms_raised: { help: 'Alarms that became active (a transition into active-unacked)', labels: [] },
   alarm_state_write_behind_failures: {
     help: 'Rounds of alarm-state bookkeeping that could not be written behind for a tenant (kept in memory, tried again)',
@@ -88,6 +92,12 @@ export const gauges = {
   escalation_intents_pending: { help: 'Escalation intents not delivered yet' },
   escalation_intents_failed: { help: 'Escalation intents given up on: someone may not have been paged' },
   escalation_intent_oldest_pending_seconds: { help: 'Age of the oldest escalation intent not delivered yet' },
+  ingest_log_pending_messages: {
+    help: 'Telemetry messages acknowledged into the local ingest log and not applied to the stores yet',
+  },
+  ingest_log_oldest_pending_seconds: {
+    help: 'Age of the oldest acknowledged message the local ingest log has not applied yet (0: none)',
+  },
   broker_clients: { help: 'MQTT clients connected to the local broker' },
   gateway_connections: { help: 'Gateways connected to the local broker with their certificate' },
 } as const;

@@ -13,6 +13,12 @@ import type { UsageRepositories } from './ports.ts';
 export interface PointsQuota {
   /** null: the points may be stored; otherwise why not (the dead letter's detail). */
   refusal(tenantId: string, points: number): Promise<string | null>;
+  /**
+   * The points a refusal() of null let through are stored or failed: they stop counting as admitted.
+   * Admitted points count against the limit until then, so messages handled side by side cannot
+   * together pass a limit each would pass alone.
+   */
+  release(tenantId: string, points: number): void;
   /** The points were stored (`stored`) or refused for the quota (`refused`). */
   record(tenantId: string, counts: { stored?: number; refused?: number }): void;
 }
@@ -113,13 +119,26 @@ export function createPointsMeter(options: PointsMeterOptions): PointsMeter {
   const timer = setInterval(() => void flush(), options.flushEveryMs ?? 5_000);
   timer.unref?.();
 
+  /** Points let through and not stored (or failed) yet, by tenant. */
+  const admitted = new Map<string, number>();
+
   return {
     async refusal(tenantId, points) {
       const count = await current(tenantId);
       if (count.limit === null) return null;
       const used = count.recorded + count.pending;
-      if (used + points <= count.limit) return null;
+      const inFlight = admitted.get(tenantId) ?? 0;
+      if (used + inFlight + points <= count.limit) {
+        admitted.set(tenantId, inFlight + points);
+        return null;
+      }
       return `the ${count.planName} plan allows ${count.limit} points a day (UTC) and ${used} were stored today; these ${points} are kept here, not stored (limit: pointsPerDay)`;
+    },
+    release(tenantId, points) {
+      const inFlight = admitted.get(tenantId);
+      if (inFlight === undefined) return; // no limit: nothing was admitted
+      if (inFlight > points) admitted.set(tenantId, inFlight - points);
+      else admitted.delete(tenantId);
     },
     record(tenantId, { stored = 0, refused = 0 }) {
       const count = tenants.get(tenantId);

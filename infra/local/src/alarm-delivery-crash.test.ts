@@ -1,68 +1,21 @@
 // No alarm without a page, across a crash: the local runtime runs as a real process and is killed
 // with SIGKILL right after the transaction that recorded a raised alarm and its escalation intent
 // commits, before the chain is started. Started again on the same data directory, it pages.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient, dataDirMailbox, until } from './testing/harness.ts';
 import { connectGateway } from './testing/mqtt.ts';
 import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';
+import { killRuntimes, startRuntimeProcess } from './testing/runtime-child.ts';
 
-const entry = fileURLToPath(new URL('./testing/runtime-process.ts', import.meta.url));
 const ALICE = '+447700900201';
-
-interface Started {
-  child: ChildProcess;
-  apiUrl: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
-/** Starts the runtime process on `dataDir` and waits for its addresses. */
-async function startRuntime(dataDir: string, fault?: 'kill-after-alarm-commit'): Promise<Started> {
-  const child = spawn(process.execPath, [entry], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      API_PORT: '0',
-      MQTT_PORT: '0',
-      ALARM_CHECK_SECONDS: '1',
-      DEMO: 'off',
-      PLANTWATCH_TEST_FAULT: fault ?? '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    errors = `${errors}${chunk.toString()}`.slice(-4000);
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once('exit', (code, signal) => done({ code, signal })),
-  );
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const ready = new Promise<{ apiUrl: string }>((resolve, reject) => {
-    lines.on('line', (line) => {
-      if (line.startsWith('{"apiUrl"')) resolve(JSON.parse(line));
-    });
-    void exited.then(({ code, signal }) =>
-      reject(new Error(`the runtime exited (${code ?? signal}) before it served:\n${errors}`)),
-    );
-  });
-  const { apiUrl } = await ready;
-  return { child, apiUrl, exited };
-}
-
 afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killRuntimes();
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
@@ -70,7 +23,7 @@ describe('a raised alarm pages even when the runtime is killed right after recor
   it('pages after the restart, once', { timeout: 180_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-crash-'));
     dirs.push(dataDir);
-    const first = await startRuntime(dataDir, 'kill-after-alarm-commit');
+    const first = await startRuntimeProcess(dataDir, 'kill-after-alarm-commit');
     const api = apiClient(first.apiUrl, dataDirMailbox(dataDir));
     const owner = await api.signUp('crash');
     const { token } = owner;
@@ -123,7 +76,7 @@ describe('a raised alarm pages even when the runtime is killed right after recor
     expect(died).toEqual({ code: null, signal: 'SIGKILL' });
 
     const restartedAt = Date.now();
-    const second = await startRuntime(dataDir);
+    const second = await startRuntimeProcess(dataDir);
     const again = apiClient(second.apiUrl, dataDirMailbox(dataDir));
     const alarms = (await again.call('GET', `/v1/alarms?ruleId=${rule.id}&status=all`, { token })).body
       .alarms;

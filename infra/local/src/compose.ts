@@ -121,9 +121,10 @@ export interface LocalCompositionOptions {
   serviceCanary?: { everyMs: number; pageWithinMs: number };
   /**
    * Fault injection, for crash tests only: `killAfterAlarmCommit` SIGKILLs the process right after
-   * the first transaction that recorded escalation intents commits, before any is delivered.
+   * the first transaction that recorded escalation intents commits, before any is delivered;
+   * `holdIngestLog` acknowledges telemetry into the ingest log and never applies it (ADR 0058).
    */
-  faults?: { killAfterAlarmCommit?: boolean };
+  faults?: { killAfterAlarmCommit?: boolean; holdIngestLog?: boolean };
   /** Benchmarks: false writes every alarm state in its batch's transaction, as before ADR 0047. */
   alarmWriteBehind?: boolean;
 }

@@ -83,10 +83,12 @@ describe('the correlation id of a telemetry batch', () => {
 
     const correlationId = `${plant.gatewayId}:7`;
     const path = await until(
-      'the page sent',
+      'the page sent and the batch stored',
       async () => {
         const mine = lines.filter((line) => line.correlationId === correlationId);
-        return mine.some((line) => line.message === 'message sent') ? mine : undefined;
+        // The page may go out before ingest logs its batch as stored (both follow the evaluation).
+        const messages = new Set(mine.map((line) => line.message));
+        return messages.has('message sent') && messages.has('telemetry batch stored') ? mine : undefined;
       },
       15_000,
       50,

@@ -1,8 +1,9 @@
 // The local runtime's life: bind the listeners, compose the capabilities (compose.ts), serve, run the
 // timers, and stop it all in order. One Node process with embedded stores, as `npm start` runs it.
 import { randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startAlarmCheckTimer } from '@plantwatch/functions/alarms/check';
 import type { ConfigStore } from '@plantwatch/functions/compose/config-store';
@@ -27,6 +28,7 @@ import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 import { snapshotAllUsage } from '@plantwatch/functions/usage/usage';
 import type { GatewayTopicIds } from '@plantwatch/shared';
 import { startNightlyBackups, writeBackup } from './backup/backup.ts';
+import type { SnapshotSources } from './backup/snapshot.ts';
 import {
   composeApiDeps,
   composeCore,
@@ -46,6 +48,7 @@ import { seedDemoWindowRules } from './demo-windows.ts';
 import type { LocalEnv } from './env.ts';
 import type { LocalEscalationStarter } from './escalation-runner.ts';
 import { serveApi } from './http-server.ts';
+import { type IngestLog, openIngestLog } from './ingest-log.ts';
 import { createIngestPump } from './ingest-pump.ts';
 import { listen } from './listen.ts';
 import { startMqttBroker } from './mqtt-broker.ts';
@@ -72,6 +75,11 @@ export interface LocalRuntime {
   /** The whole config store (seeding, tests); the API's use-cases each see only their part. */
   store: ConfigStore;
   telemetry: TelemetryStore;
+  /**
+   * Telemetry from the broker, acknowledged once logged and applied behind (ADR 0058): `applied()`
+   * waits until what was acknowledged so far is stored and evaluated.
+   */
+  ingestLog: Pick<IngestLog, 'applied' | 'status'>;
   notes: string[];
   /** password is null when DEMO_PASSWORD is not the existing demo user's password. */
   demo: { email: string; password: string | null; created: boolean; tenantId: string } | null;
@@ -173,7 +181,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Backups: only of what lives in DATA_DIR (embedded stores); a PostgreSQL server has its own tools.
     const embedded = options.database === undefined && !env.DATABASE_URL;
     const dataDir = resolve(env.DATA_DIR);
-    const snapshotSources = { dataDir, database: stores.database, telemetry: stores.telemetry };
+    const snapshotSources: SnapshotSources = {
+      dataDir,
+      database: stores.database,
+      telemetry: stores.telemetry,
+    };
     const nightly =
       embedded && env.BACKUP_DIR && env.BACKUP_PASSPHRASE
         ? startNightlyBackups(snapshotSources, {
@@ -199,8 +211,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const core = await composeCore(stores, env, options, env.PUBLIC_API_URL ?? apiUrl);
     back.push(() => core.close());
+    // Status and command answers straight to ingest; telemetry through the ingest log (ADR 0058),
+    // in DATA_DIR, or a folder of its own for a runtime whose stores are not kept there (tests).
     const pump = createIngestPump(core.ingestor.ingestBatch);
     front.push(() => pump.close());
+    const ingestLogDir =
+      options.database === undefined
+        ? join(dataDir, 'ingest-log')
+        : await mkdtemp(join(tmpdir(), 'plantwatch-ingest-log-'));
+    if (options.database !== undefined) back.push(() => rm(ingestLogDir, { recursive: true, force: true }));
+    const ingestLog = await openIngestLog({
+      dir: ingestLogDir,
+      apply: options.faults?.holdIngestLog ? () => new Promise(() => {}) : core.ingestor.ingestBatch,
+      metrics: core.metrics,
+    });
+    front.push(() => ingestLog.close());
+    snapshotSources.ingestLog = ingestLog;
     const broker = await startMqttBroker({
       host: env.HOST,
       port: env.MQTT_PORT,
@@ -218,11 +244,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       },
       // Telemetry, the status topic (online, or the Last Will) and command answers go to ingest.
       onPublish: (message) =>
-        message.topic.endsWith('/telemetry') ||
-        message.topic.endsWith('/status') ||
-        message.topic.endsWith('/response')
-          ? pump.submit(message)
-          : Promise.resolve(),
+        message.topic.endsWith('/telemetry')
+          ? ingestLog.submit(message)
+          : message.topic.endsWith('/status') || message.topic.endsWith('/response')
+            ? pump.submit(message)
+            : Promise.resolve(),
     });
     front.push(() => broker.close());
     if (broker.note) notes.push(`MQTT: ${broker.note}`);
@@ -232,7 +258,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       core,
       options,
       broker,
-      nightly ? [nightly.health] : [],
+      [...(nightly ? [nightly.health] : []), () => ingestLog.health()],
       env.GATEWAY_PUBLISH_INTERVAL_MS,
     );
     // The web app (a child of `npm start`) proves itself with this when it forwards its browser's address.
@@ -245,6 +271,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const status = broker.status();
       core.metrics.gauge('broker_clients', status.clients);
       core.metrics.gauge('gateway_connections', status.gateways);
+      const log = ingestLog.status();
+      core.metrics.gauge('ingest_log_pending_messages', log.pending);
+      core.metrics.gauge('ingest_log_oldest_pending_seconds', (log.oldestPendingMs ?? 0) / 1000);
     });
     serveApi(server, api, {
       metrics: core.metrics,
@@ -351,6 +380,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       caPem: stores.authority.caPem,
       store: stores.store,
       telemetry: stores.telemetry,
+      ingestLog,
       notes,
       demo,
       deps,

@@ -1,7 +1,8 @@
 // A local runtime in a process of its own, for crash tests (kill -9): configured from the
 // environment like `npm start` (DATA_DIR, ports, ALARM_CHECK_SECONDS), without the web app, demo or
 // PLC simulators; prints one JSON line with its addresses once it serves.
-// PLANTWATCH_TEST_FAULT=kill-after-alarm-commit injects the crash (see LocalCompositionOptions.faults).
+// PLANTWATCH_TEST_FAULT=kill-after-alarm-commit or hold-ingest-log injects a fault (see
+// LocalCompositionOptions.faults).
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { explicitPorts, parseLocalEnv } from '../env.ts';
@@ -9,7 +10,7 @@ import { startLocalRuntime } from '../runtime.ts';
 import { TEST_PASSWORD_COST } from './harness.ts';
 
 const fault = z
-  .enum(['kill-after-alarm-commit'])
+  .enum(['kill-after-alarm-commit', 'hold-ingest-log'])
   .optional()
   .parse(process.env.PLANTWATCH_TEST_FAULT || undefined);
 const env = parseLocalEnv(process.env);
@@ -20,7 +21,8 @@ const runtime = await startLocalRuntime({
   passwordCost: TEST_PASSWORD_COST,
   certificateDir: join(resolve(env.DATA_DIR), 'ca'),
   reports: { schedule: false },
-  ...(fault ? { faults: { killAfterAlarmCommit: true } } : {}),
+  ...(fault === 'kill-after-alarm-commit' ? { faults: { killAfterAlarmCommit: true } } : {}),
+  ...(fault === 'hold-ingest-log' ? { faults: { holdIngestLog: true } } : {}),
 });
 process.stdout.write(
   `${JSON.stringify({ apiUrl: runtime.apiUrl, mqttUrl: runtime.mqttUrl, notes: runtime.notes })}\n`,
