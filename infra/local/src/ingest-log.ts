@@ -35,11 +35,11 @@ export type ApplyBatch = (
 export interface IngestLogOptions {
   dir: string;
   apply: ApplyBatch;
-  /** Messages handed to the ingest use-case at once (default 1,000). */
+  /** Messages handed to the ingest use-case at once (default 200). */
   maxBatch?: number;
   /**
-   * Batches being applied at once (default 1: in order, so the stores always hold a prefix of the log,
-   * which a backup taken meanwhile relies on; a batch's messages are still stored as groups).
+   * Batches being applied at once (default 2: one is parsed and evaluated while the other waits for
+   * the store's commit). Two at once may store a later message before an earlier one.
    */
   concurrency?: number;
   /** Past this many bytes written and not applied, new messages wait (default 16 MiB). */
@@ -152,8 +152,8 @@ async function readCheckpoint(dir: string): Promise<number> {
 /** Opens (or creates) the log in `dir`; what it holds that was not applied is applied again first. */
 export async function openIngestLog(options: IngestLogOptions): Promise<IngestLog> {
   const { dir, apply, metrics } = options;
-  const maxBatch = options.maxBatch ?? 1000;
-  const concurrency = options.concurrency ?? 1;
+  const maxBatch = options.maxBatch ?? 200;
+  const concurrency = options.concurrency ?? 2;
   const maxPendingBytes = options.maxPendingBytes ?? 16 * 1024 * 1024;
   const segmentBytes = options.segmentBytes ?? 32 * 1024 * 1024;
   const retryDelayMs = options.retryDelayMs ?? 200;
