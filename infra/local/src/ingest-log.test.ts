@@ -80,6 +80,20 @@ describe('the ingest log', () => {
     expect(await log.health()).toMatchObject({ name: 'ingest-log', status: 'ok' });
   });
 
+  it('gathers what arrives within gatherMs into one batch, and applies 256 kB at once without waiting', async () => {
+    const dir = await newDir();
+    const { seen, batches, apply } = recorder();
+    const log = await open(dir, apply, { gatherMs: 2_000 });
+    for (let i = 0; i < 3; i++) await log.submit(message(i));
+    await log.applied();
+    expect(batches).toEqual([3]);
+
+    const patient = await open(await newDir(), apply, { gatherMs: 600_000 });
+    await patient.submit(message(9, 300_000));
+    await patient.applied(); // not ten minutes: the test would time out
+    expect(seen.map(seqOf)).toEqual([0, 1, 2, 9]);
+  });
+
   it('tries a message that cannot be applied again until it is, degraded meanwhile, without holding the others', async () => {
     const dir = await newDir();
     let refuse = true;

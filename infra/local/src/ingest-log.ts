@@ -50,6 +50,11 @@ export interface IngestLogOptions {
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
   metrics?: Metrics;
+  /**
+   * A batch smaller than maxBatch (and under 256 kB) waits until its oldest message has waited this
+   * long (default 20 ms): the store's fixed cost per commit is then paid for more messages.
+   */
+  gatherMs?: number;
   /** How often DIR/applied is written (default 1 s). */
   checkpointMs?: number;
 }
@@ -84,6 +89,8 @@ const HEADER_BYTES = 8;
 const SEGMENT_NAME = /^(\d{20})\.log$/;
 /** A message waiting longer than this makes the health check degraded. */
 const HEALTH_LAG_MS = 30_000;
+/** Messages of at least this many bytes together are applied without waiting for more. */
+const GATHER_BYTES = 256 * 1024;
 
 interface Entry {
   n: number;
@@ -92,6 +99,8 @@ interface Entry {
   attempts: number;
   /** Set while its last attempt failed. */
   failing: boolean;
+  /** performance.now() when it joined the queue to be applied. */
+  queuedAt: number;
 }
 
 interface Segment {
@@ -159,6 +168,7 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
   const retryDelayMs = options.retryDelayMs ?? 200;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
   const checkpointMs = options.checkpointMs ?? 1000;
+  const gatherMs = options.gatherMs ?? 20;
   await mkdir(dir, { recursive: true, mode: 0o700 });
 
   // Recovery: every segment, in order; records below the checkpoint were applied.
@@ -190,7 +200,14 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
     for (const [offset, message] of messages.entries()) {
       const n = first + offset;
       if (n >= appliedBelowAtStart) {
-        recoveredEntries.push({ n, message, bytes: message.payload.length, attempts: 0, failing: false });
+        recoveredEntries.push({
+          n,
+          message,
+          bytes: message.payload.length,
+          attempts: 0,
+          failing: false,
+          queuedAt: 0,
+        });
       }
     }
     segments.push({ first, end: first + messages.length, path });
@@ -267,6 +284,7 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
           bytes: item.message.payload.length,
           attempts: 0,
           failing: false,
+          queuedAt: performance.now(),
         };
         unapplied.set(entry.n, entry);
         queue.push(entry);
@@ -363,6 +381,7 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
     }
     const timer = setTimeout(() => {
       retries.delete(timer);
+      entry.queuedAt = performance.now();
       queue.push(entry);
       kick();
     }, delay);
@@ -384,8 +403,21 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
     }
   }
 
+  let gathering: NodeJS.Timeout | null = null;
   function kick(): void {
-    if (stopped || scheduled || queue.length === 0 || running >= concurrency) return;
+    if (stopped || scheduled || gathering || queue.length === 0 || running >= concurrency) return;
+    // Fewer than a batch: wait until the oldest has waited gatherMs, so that what arrives meanwhile
+    // is applied with it (each store commit has a fixed cost; small batches made many).
+    const small =
+      queue.length < maxBatch && queue.reduce((bytes, entry) => bytes + entry.bytes, 0) < GATHER_BYTES;
+    const wait = small ? gatherMs - (performance.now() - (queue[0]?.queuedAt ?? 0)) : 0;
+    if (wait > 0) {
+      gathering = setTimeout(() => {
+        gathering = null;
+        kick();
+      }, wait);
+      return;
+    }
     // On the next turn of the event loop, so what arrives together is applied together.
     scheduled = true;
     setImmediate(() => {
@@ -466,6 +498,7 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
         new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs).unref()),
       ]);
       stopped = true;
+      if (gathering) clearTimeout(gathering);
       for (const timer of retries) clearTimeout(timer);
       retries.clear();
       queue.length = 0;
