@@ -86,6 +86,7 @@ describe('alarms raised by ingested telemetry', () => {
     // the same batch again, as a redelivery and under a new sequence number, and a second ack change nothing
     await client.publishAsync(topic, crossing(1), { qos: 1 });
     await client.publishAsync(topic, crossing(2), { qos: 1 });
+    await api.runtime.ingestLog.applied(); // acknowledged is logged; applied is evaluated (ADR 0058)
     await api.call('POST', `/v1/alarms/${rule.id}/acknowledge`, { token, body: {} });
     await new Promise((r) => setTimeout(r, 300));
 

@@ -405,11 +405,16 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
 
   let gathering: NodeJS.Timeout | null = null;
   function kick(): void {
-    if (stopped || scheduled || gathering || queue.length === 0 || running >= concurrency) return;
+    if (stopped || scheduled || queue.length === 0 || running >= concurrency) return;
     // Fewer than a batch: wait until the oldest has waited gatherMs, so that what arrives meanwhile
     // is applied with it (each store commit has a fixed cost; small batches made many).
     const small =
       queue.length < maxBatch && queue.reduce((bytes, entry) => bytes + entry.bytes, 0) < GATHER_BYTES;
+    if (gathering) {
+      if (small) return; // the timer comes back
+      clearTimeout(gathering); // a whole batch is there: no reason to wait
+      gathering = null;
+    }
     const wait = small ? gatherMs - (performance.now() - (queue[0]?.queuedAt ?? 0)) : 0;
     if (wait > 0) {
       gathering = setTimeout(() => {

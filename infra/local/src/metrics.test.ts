@@ -87,6 +87,7 @@ describe('/metrics', () => {
     await client.publishAsync(topic, JSON.stringify({ v: 1, gw: plant.gatewayId, seq: 2, points: unknown }), {
       qos: 1,
     });
+    await api.runtime.ingestLog.applied(); // both stored or dead-lettered (ADR 0058)
     await api.call('GET', `/v1/sites/${plant.siteId}`, { token: owner.token });
 
     const after = await until(
@@ -108,6 +109,9 @@ describe('/metrics', () => {
     );
     expect(deadLetters).toEqual([[expect.stringMatching(/reason="\w+"/), 1]]);
     expect(after.get('plantwatch_broker_clients')).toBeGreaterThanOrEqual(1);
+    // everything acknowledged is applied: the ingest log waits for nothing (ADR 0058)
+    expect(after.get('plantwatch_ingest_log_pending_messages')).toBe(0);
+    expect(after.get('plantwatch_ingest_log_oldest_pending_seconds')).toBe(0);
     expect(after.get('plantwatch_gateway_connections')).toBe(1);
     expect(
       after.get('plantwatch_http_requests_total{method="GET",route="/v1/sites/{siteId}",status="200"}'),

@@ -132,8 +132,9 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<MqttB
     },
     // The message is handed over here, before the broker's PUBACK: aedes acknowledges QoS 1 before
     // its `published` hook runs, and a gateway deletes a batch from its disk buffer on PUBACK, so the
-    // acknowledgement must mean "stored or dead-lettered". A failure closes the connection instead;
-    // the gateway reconnects and resends.
+    // acknowledgement must mean "nothing can lose it now" (telemetry: in the ingest log on disk, ADR
+    // 0058; status and command answers: handled). A failure closes the connection instead; the
+    // gateway reconnects and resends.
     authorizePublish(client, packet, done) {
       const gateway = client ? gatewayOf.get(client) : undefined;
       const kind = parseTopic(packet.topic)?.kind;

@@ -154,6 +154,8 @@ describe('telemetry from an MQTT gateway to the API', () => {
       batch(a.gatewayId, 3, [{ t: 'no-such-tag', ts: base, v: 1 }]),
       { qos: 1 },
     );
+    // Acknowledged means in the ingest log; stored and dead-lettered follow (ADR 0058).
+    await api.runtime.ingestLog.applied();
 
     const series = await api.call(
       'GET',
