@@ -2,13 +2,14 @@
 // retried until applied, bounded, and nothing acknowledged lost across a close, a torn write or a
 // kill -9 of the process holding it.
 import { spawn } from 'node:child_process';
-import { appendFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingTelemetry, IngestOutcome } from '@plantwatch/functions/ingest/ingest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ApplyBatch, decodeRecords, encodeRecord, type IngestLog, openIngestLog } from './ingest-log.ts';
+import { type ApplyBatch, type IngestLog, openIngestLog } from './ingest-log.ts';
+import { decodeRecords, encodeRecord } from './ingest-log-segments.ts';
 import { until } from './testing/harness.ts';
 
 const dirs: string[] = [];
@@ -201,6 +202,28 @@ describe('the ingest log', () => {
     await second.applied();
     expect(seen.map(seqOf)).toEqual([0, 1, 2]);
     expect((await stat(path)).size).toBe(whole);
+  });
+
+  it("says in its health check when a record before a segment's end was damaged on disk", async () => {
+    const dir = await newDir();
+    const first = await open(dir, () => new Promise(() => {}), { segmentBytes: 200 });
+    for (let i = 0; i < 4; i++) await first.submit(message(i, 100));
+    await first.close(50);
+    const segments = (await readdir(dir)).filter((name) => name.endsWith('.log')).sort();
+    expect(segments.length).toBeGreaterThan(1);
+    const damaged = join(dir, segments[0] ?? '');
+    const bytes = await readFile(damaged);
+    bytes.writeUInt8(bytes.readUInt8(20) ^ 0xff, 20); // inside the first record's body
+    await writeFile(damaged, bytes);
+
+    const { seen, apply } = recorder();
+    const second = await open(dir, apply);
+    await second.applied();
+    expect(seen.map(seqOf)).not.toContain(0);
+    expect(second.status().damagedBytes).toBeGreaterThan(0);
+    const health = await second.health();
+    expect(health).toMatchObject({ status: 'degraded' });
+    expect(health.detail).toContain('damaged on disk');
   });
 
   it('rotates segments and deletes the applied ones', async () => {

@@ -14,18 +14,20 @@
 // Bounded: past maxPendingBytes of messages written but not applied, new ones wait before they are
 // written (no PUBACK, so the gateway's own buffer holds them); applied segments are deleted.
 //
-// Files: DIR/<first record number, 20 digits>.log, each record [u32 body length][u32 crc32][body],
-// body [f64 receivedAt][u16 topic length][topic][payload]; DIR/applied holds the number below which
-// every record has been applied (written now and then, not synced: a stale one only means more
-// records applied twice). A record cut short by a crash, at the end of the last segment, was never
-// acknowledged: it is cut off.
-import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+// The files (segments of records, the checkpoint of how far they are applied) are
+// ingest-log-segments.ts's.
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import type { IncomingTelemetry, IngestOutcome } from '@plantwatch/functions/ingest/ingest';
 import type { HealthCheckResult } from '@plantwatch/functions/platform/health';
 import type { Metrics } from '@plantwatch/functions/platform/metrics';
 import { logger } from '@plantwatch/functions/platform/observability';
+import {
+  encodeRecord,
+  readSegments,
+  type Segment,
+  segmentPath,
+  writeCheckpoint,
+} from './ingest-log-segments.ts';
 
 /** The ingest use-case's batch entry: one settled result per message, in order. */
 export type ApplyBatch = (
@@ -70,6 +72,8 @@ export interface IngestLogStatus {
   lastError: string | null;
   /** Messages replayed from the log at start (acknowledged before, not known to be applied). */
   recovered: number;
+  /** Bytes of damaged records found at start before a segment's end (a disk fault): lost. */
+  damagedBytes: number;
   applied: number;
 }
 
@@ -85,8 +89,6 @@ export interface IngestLog {
   close(graceMs?: number): Promise<void>;
 }
 
-const HEADER_BYTES = 8;
-const SEGMENT_NAME = /^(\d{20})\.log$/;
 /** A message waiting longer than this makes the health check degraded. */
 const HEALTH_LAG_MS = 30_000;
 /** Messages of at least this many bytes together are applied without waiting for more. */
@@ -103,61 +105,6 @@ interface Entry {
   queuedAt: number;
 }
 
-interface Segment {
-  first: number;
-  /** The number after its last record (so far). */
-  end: number;
-  path: string;
-}
-
-const segmentName = (first: number) => `${String(first).padStart(20, '0')}.log`;
-
-/** One record's bytes. */
-export function encodeRecord(message: IncomingTelemetry): Buffer {
-  const topic = Buffer.from(message.topic, 'utf8');
-  const body = Buffer.allocUnsafe(10 + topic.length + message.payload.length);
-  body.writeDoubleLE(message.receivedAt, 0);
-  body.writeUInt16LE(topic.length, 8);
-  topic.copy(body, 10);
-  message.payload.copy(body, 10 + topic.length);
-  const header = Buffer.allocUnsafe(HEADER_BYTES);
-  header.writeUInt32LE(body.length, 0);
-  header.writeUInt32LE(crc32(body), 4);
-  return Buffer.concat([header, body]);
-}
-
-/** The records of one segment's bytes, and where the last whole one ends. */
-export function decodeRecords(bytes: Buffer): { messages: IncomingTelemetry[]; validBytes: number } {
-  const messages: IncomingTelemetry[] = [];
-  let offset = 0;
-  while (offset + HEADER_BYTES <= bytes.length) {
-    const length = bytes.readUInt32LE(offset);
-    const end = offset + HEADER_BYTES + length;
-    if (length < 10 || end > bytes.length) break;
-    const body = bytes.subarray(offset + HEADER_BYTES, end);
-    if (crc32(body) !== bytes.readUInt32LE(offset + 4)) break;
-    const topicLength = body.readUInt16LE(8);
-    if (10 + topicLength > body.length) break;
-    messages.push({
-      receivedAt: body.readDoubleLE(0),
-      topic: body.toString('utf8', 10, 10 + topicLength),
-      // a copy: the segment's buffer is let go once read
-      payload: Buffer.from(body.subarray(10 + topicLength)),
-    });
-    offset = end;
-  }
-  return { messages, validBytes: offset };
-}
-
-async function readCheckpoint(dir: string): Promise<number> {
-  try {
-    const value = Number((await readFile(join(dir, 'applied'), 'utf8')).trim());
-    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** Opens (or creates) the log in `dir`; what it holds that was not applied is applied again first. */
 export async function openIngestLog(options: IngestLogOptions): Promise<IngestLog> {
   const { dir, apply, metrics } = options;
@@ -172,50 +119,20 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
   await mkdir(dir, { recursive: true, mode: 0o700 });
 
   // Recovery: every segment, in order; records below the checkpoint were applied.
-  const appliedBelowAtStart = await readCheckpoint(dir);
-  const names = (await readdir(dir)).filter((name) => SEGMENT_NAME.test(name)).sort();
-  const segments: Segment[] = [];
-  const recoveredEntries: Entry[] = [];
-  let next = appliedBelowAtStart;
-  for (const [index, name] of names.entries()) {
-    const first = Number(SEGMENT_NAME.exec(name)?.[1]);
-    const path = join(dir, name);
-    const bytes = await readFile(path);
-    const { messages, validBytes } = decodeRecords(bytes);
-    if (validBytes < bytes.length) {
-      if (index === names.length - 1) {
-        // Cut short by a crash while it was written: never acknowledged.
-        await truncate(path, validBytes);
-      } else {
-        logger.error('the ingest log has a damaged record before its end; the rest of that segment is lost', {
-          segment: name,
-          lostBytes: bytes.length - validBytes,
-        });
-      }
-    }
-    if (messages.length === 0) {
-      await rm(path, { force: true });
-      continue;
-    }
-    for (const [offset, message] of messages.entries()) {
-      const n = first + offset;
-      if (n >= appliedBelowAtStart) {
-        recoveredEntries.push({
-          n,
-          message,
-          bytes: message.payload.length,
-          attempts: 0,
-          failing: false,
-          queuedAt: 0,
-        });
-      }
-    }
-    segments.push({ first, end: first + messages.length, path });
-    next = Math.max(next, first + messages.length);
-  }
+  const found = await readSegments(dir);
+  const { segments, damagedBytes } = found;
+  let next = found.next;
+  const recoveredEntries: Entry[] = found.records.map(({ n, message }) => ({
+    n,
+    message,
+    bytes: message.payload.length,
+    attempts: 0,
+    failing: false,
+    queuedAt: 0,
+  }));
 
   // Written from here on into a segment of its own.
-  let current: Segment = { first: next, end: next, path: join(dir, segmentName(next)) };
+  let current: Segment = { first: next, end: next, path: segmentPath(dir, next) };
   let handle = await open(current.path, 'a', 0o600);
   let currentSize = 0;
   segments.push(current);
@@ -249,7 +166,7 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
   let idleWaiters: { target: number; resolve: () => void }[] = [];
   /** Records in the group being written (numbered when it is on disk). */
   let inWriting = 0;
-  let checkpointed = appliedBelowAtStart;
+  let checkpointed = found.checkpoint;
 
   const lowestUnapplied = () => {
     for (const n of unapplied.keys()) return n;
@@ -323,7 +240,7 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
 
   async function rotate(): Promise<void> {
     await handle.close();
-    current = { first: next, end: next, path: join(dir, segmentName(next)) };
+    current = { first: next, end: next, path: segmentPath(dir, next) };
     handle = await open(current.path, 'a', 0o600);
     currentSize = 0;
     segments.push(current);
@@ -332,9 +249,7 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
   async function checkpoint(): Promise<void> {
     const below = lowestUnapplied();
     if (below !== checkpointed) {
-      const temporary = join(dir, 'applied.tmp');
-      await writeFile(temporary, `${below}\n`, { mode: 0o600 });
-      await rename(temporary, join(dir, 'applied'));
+      await writeCheckpoint(dir, below);
       checkpointed = below;
     }
     // Segments wholly below it (never the one being written) are done with.
@@ -455,6 +370,7 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
       failing,
       lastError,
       recovered,
+      damagedBytes,
       applied: appliedCount,
     };
   }
@@ -481,13 +397,15 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
       const late = now.oldestPendingMs !== null && now.oldestPendingMs > HEALTH_LAG_MS;
       return {
         name: 'ingest-log',
-        status: now.failing > 0 || late ? 'degraded' : 'ok',
+        status: now.failing > 0 || late || now.damagedBytes > 0 ? 'degraded' : 'ok',
         detail:
-          now.failing > 0
-            ? `${now.failing} acknowledged message(s) could not be stored yet and are being retried: ${now.lastError}`
-            : now.pending > 0
-              ? `${now.pending} acknowledged message(s) being stored, the oldest ${Math.round((now.oldestPendingMs ?? 0) / 1000)} s old`
-              : `everything acknowledged is stored (${now.applied} message(s) since start, ${now.recovered} from before it)`,
+          now.damagedBytes > 0
+            ? `${now.damagedBytes} bytes of the ingest log were damaged on disk at start and could not be read (check the disk); what follows them in their segment is lost`
+            : now.failing > 0
+              ? `${now.failing} acknowledged message(s) could not be stored yet and are being retried: ${now.lastError}`
+              : now.pending > 0
+                ? `${now.pending} acknowledged message(s) being stored, the oldest ${Math.round((now.oldestPendingMs ?? 0) / 1000)} s old`
+                : `everything acknowledged is stored (${now.applied} message(s) since start, ${now.recovered} from before it)`,
       };
     },
     async close(graceMs = 10_000) {
