@@ -92,7 +92,11 @@ export interface FoundSegments {
  */
 export async function readSegments(dir: string): Promise<FoundSegments> {
   const checkpoint = await readCheckpoint(dir);
-  const names = (await readdir(dir)).filter((name) => SEGMENT_NAME.test(name)).sort();
+  // Only regular files: anything else under a segment's name is not one of ours.
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((entry) => entry.isFile() && SEGMENT_NAME.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
   const found: FoundSegments = { segments: [], records: [], next: checkpoint, checkpoint, damagedBytes: 0 };
   for (const [index, name] of names.entries()) {
     const first = Number(SEGMENT_NAME.exec(name)?.[1]);

@@ -2,7 +2,7 @@
 // retried until applied, bounded, and nothing acknowledged lost across a close, a torn write or a
 // kill -9 of the process holding it.
 import { spawn } from 'node:child_process';
-import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -224,6 +224,21 @@ describe('the ingest log', () => {
     const health = await second.health();
     expect(health).toMatchObject({ status: 'degraded' });
     expect(health.detail).toContain('damaged on disk');
+  });
+
+  it('acknowledges nothing it could not write, and says so in its health check', async () => {
+    const dir = await newDir();
+    // The first segment's name leads to /dev/full: every write fails with ENOSPC.
+    await symlink('/dev/full', join(dir, `${'0'.repeat(20)}.log`));
+    const { seen, apply } = recorder();
+    const log = await open(dir, apply);
+    await expect(log.submit(message(1))).rejects.toThrow(/the ingest log could not be written: .*ENOSPC/);
+    const health = await log.health();
+    expect(health.status).toBe('degraded');
+    expect(health.detail).toContain('telemetry is not being acknowledged');
+    expect(log.status()).toMatchObject({ pending: 0, pendingBytes: 0 });
+    await log.applied();
+    expect(seen).toEqual([]);
   });
 
   it('rotates segments and deletes the applied ones', async () => {

@@ -143,6 +143,8 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
   let pendingBytes = 0;
   let failing = 0;
   let lastError: string | null = null;
+  /** Set while writing the log fails (nothing is acknowledged then), cleared by the next write. */
+  let writeError: string | null = null;
   let appliedCount = 0;
   const recovered = recoveredEntries.length;
   for (const entry of recoveredEntries) {
@@ -208,6 +210,7 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
       }
       next += group.length;
       inWriting = 0;
+      writeError = null;
       current.end = next;
       currentSize += records.reduce((sum, record) => sum + record.length, 0);
       for (const item of group) item.settle();
@@ -226,6 +229,16 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
       lastError = `writing the ingest log: ${(error as Error).message}`;
       logger.error('the ingest log could not be written; messages were not acknowledged', { error });
       releaseRoom();
+      // Part of the group may be in the file: cut it off, so the records acknowledged after it are
+      // not behind a torn one; failing that, the next group goes into a segment of its own.
+      writeError = lastError;
+      await handle
+        .truncate(currentSize)
+        .catch(() =>
+          rotate().catch((rotateError) =>
+            logger.error('the ingest log cannot open a new segment', { error: rotateError }),
+          ),
+        );
     }
   }
 
@@ -397,9 +410,10 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
       const late = now.oldestPendingMs !== null && now.oldestPendingMs > HEALTH_LAG_MS;
       return {
         name: 'ingest-log',
-        status: now.failing > 0 || late || now.damagedBytes > 0 ? 'degraded' : 'ok',
-        detail:
-          now.damagedBytes > 0
+        status: writeError || now.failing > 0 || late || now.damagedBytes > 0 ? 'degraded' : 'ok',
+        detail: writeError
+          ? `telemetry is not being acknowledged: ${writeError} (gateways keep it in their buffers)`
+          : now.damagedBytes > 0
             ? `${now.damagedBytes} bytes of the ingest log were damaged on disk at start and could not be read (check the disk); what follows them in their segment is lost`
             : now.failing > 0
               ? `${now.failing} acknowledged message(s) could not be stored yet and are being retried: ${now.lastError}`
