@@ -1,5 +1,6 @@
 // Backup and restore of the local runtime: a backup taken through the running runtime while a gateway
-// keeps publishing is consistent (whole batches, none half-stored, no gap), and restored by the
+// keeps publishing is consistent (whole batches, none half-stored, every one acknowledged before it
+// began), and restored by the
 // `npm run restore` command (a real process) into an empty DATA_DIR it brings back every tenant,
 // tag, point, alarm and report.
 import { execFile } from 'node:child_process';

@@ -2,10 +2,14 @@
 // whose ingest log acknowledges telemetry and holds it unapplied (the hold-ingest-log fault), a
 // gateway publishes batches with QoS 1 until each is acknowledged, and the process is killed with
 // SIGKILL. Started again on the same data directory, every acknowledged point is stored, once, and
-// the limit rule on them raised.
+// the limit rule on them raised. A backup of the stopped runtime (`npm run backup`, a real process)
+// carries the log along: restored into an empty directory, that runtime stores them all too.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { provisioningBundleSchema, telemetryTopic } from '@plantwatch/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient, dataDirMailbox, until } from './testing/harness.ts';
@@ -14,6 +18,8 @@ import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';
 import { killRuntimes, startRuntimeProcess } from './testing/runtime-child.ts';
 
 const dirs: string[] = [];
+const cli = fileURLToPath(new URL('./backup/cli.ts', import.meta.url));
+const run = promisify(execFile);
 const BATCHES = 40;
 const POINTS_PER_BATCH = 20;
 
@@ -23,7 +29,9 @@ afterAll(async () => {
 });
 
 describe('telemetry acknowledged by the local runtime', () => {
-  it('is stored after a kill -9 before it was applied', { timeout: 180_000 }, async () => {
+  it('is stored after a kill -9 before it was applied, and restored from a backup of the stopped runtime', {
+    timeout: 240_000,
+  }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-ingest-crash-'));
     dirs.push(dataDir);
     const first = await startRuntimeProcess(dataDir, 'hold-ingest-log');
@@ -72,33 +80,49 @@ describe('telemetry acknowledged by the local runtime', () => {
     first.child.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
-    const second = await startRuntimeProcess(dataDir);
-    const again = apiClient(second.apiUrl, dataDirMailbox(dataDir));
-    const series = await until(
-      'every acknowledged point stored',
-      async () => {
-        const res = await again.call(
-          'GET',
-          `/v1/telemetry/series?tagIds=${tagId}&from=${start}&to=${start + 60_000}&maxPoints=1&aggregates=count`,
-          { token },
-        );
-        const count = res.body.series?.[0]?.buckets?.[0]?.count ?? 0;
-        return count === BATCHES * POINTS_PER_BATCH ? res.body : undefined;
-      },
-      60_000,
-      250,
-    );
-    expect(series.series[0].buckets).toHaveLength(1);
-    const alarms = (await again.call('GET', `/v1/alarms?ruleId=${rule.body.id}&status=all`, { token })).body
-      .alarms;
-    expect(alarms).toEqual([expect.objectContaining({ ruleId: rule.body.id, state: 'active-unacked' })]);
-    const health = (await again.call('GET', '/v1/health', {})).body;
-    expect(health.checks).toContainEqual(
-      expect.objectContaining({
-        name: 'ingest-log',
-        status: 'ok',
-        detail: expect.stringContaining(`${BATCHES} from before it`),
-      }),
-    );
+    // The stopped runtime's backup, restored into an empty directory.
+    const parent = await mkdtemp(join(tmpdir(), 'plantwatch-ingest-crash-restore-'));
+    dirs.push(parent);
+    const backupFile = join(parent, 'crash.pwbackup');
+    const restoredDir = join(parent, 'data');
+    const env = { ...process.env, BACKUP_PASSPHRASE: 'correct horse battery staple' };
+    const backup = await run(process.execPath, [cli, 'backup', '--to', backupFile], {
+      env: { ...env, DATA_DIR: dataDir },
+    });
+    expect(backup.stdout).not.toContain('by the running runtime');
+    await run(process.execPath, [cli, 'restore', backupFile], { env: { ...env, DATA_DIR: restoredDir } });
+
+    for (const dir of [dataDir, restoredDir]) {
+      const second = await startRuntimeProcess(dir);
+      const again = apiClient(second.apiUrl, dataDirMailbox(dir));
+      const series = await until(
+        `every acknowledged point stored (${dir === dataDir ? 'restarted' : 'restored'})`,
+        async () => {
+          const res = await again.call(
+            'GET',
+            `/v1/telemetry/series?tagIds=${tagId}&from=${start}&to=${start + 60_000}&maxPoints=1&aggregates=count`,
+            { token },
+          );
+          const count = res.body.series?.[0]?.buckets?.[0]?.count ?? 0;
+          return count === BATCHES * POINTS_PER_BATCH ? res.body : undefined;
+        },
+        60_000,
+        250,
+      );
+      expect(series.series[0].buckets).toHaveLength(1);
+      const alarms = (await again.call('GET', `/v1/alarms?ruleId=${rule.body.id}&status=all`, { token })).body
+        .alarms;
+      expect(alarms).toEqual([expect.objectContaining({ ruleId: rule.body.id, state: 'active-unacked' })]);
+      const health = (await again.call('GET', '/v1/health', {})).body;
+      expect(health.checks).toContainEqual(
+        expect.objectContaining({
+          name: 'ingest-log',
+          status: 'ok',
+          detail: expect.stringContaining(`${BATCHES} from before it`),
+        }),
+      );
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
   });
 });
