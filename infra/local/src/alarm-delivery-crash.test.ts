@@ -23,7 +23,7 @@ describe('a raised alarm pages even when the runtime is killed right after recor
   it('pages after the restart, once', { timeout: 180_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-crash-'));
     dirs.push(dataDir);
-    const first = await startRuntimeProcess(dataDir, 'kill-after-alarm-commit');
+    const first = await startRuntimeProcess(dataDir, { fault: 'kill-after-alarm-commit' });
     const api = apiClient(first.apiUrl, dataDirMailbox(dataDir));
     const owner = await api.signUp('crash');
     const { token } = owner;

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient, dataDirMailbox, until } from './testing/harness.ts';
 import { connectGateway } from './testing/mqtt.ts';
 import { addPlantOverApi, liftStation, tagIdOf } from './testing/plant.ts';
-import { killRuntimes, startRuntimeProcess } from './testing/runtime-child.ts';
+import { killRuntimes, startRuntimeProcess, stopRuntimeProcess } from './testing/runtime-child.ts';
 
 const dirs: string[] = [];
 const cli = fileURLToPath(new URL('./backup/cli.ts', import.meta.url));
@@ -34,7 +34,7 @@ describe('telemetry acknowledged by the local runtime', () => {
   }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'plantwatch-ingest-crash-'));
     dirs.push(dataDir);
-    const first = await startRuntimeProcess(dataDir, 'hold-ingest-log');
+    const first = await startRuntimeProcess(dataDir, { fault: 'hold-ingest-log' });
     const api = apiClient(first.apiUrl, dataDirMailbox(dataDir));
     const owner = await api.signUp('ingest-crash');
     const { token } = owner;
@@ -121,8 +121,7 @@ describe('telemetry acknowledged by the local runtime', () => {
           detail: expect.stringContaining(`${BATCHES} from before it`),
         }),
       );
-      second.child.kill('SIGTERM');
-      await second.exited;
+      await stopRuntimeProcess(second);
     }
   });
 });

@@ -2,59 +2,24 @@
 // it): every folder 0700 and every file 0600 after sign-up, provider settings and two-step login;
 // neither the tenant's Twilio auth token nor a user's TOTP secret anywhere under it in plain text;
 // `npm run rotate-keys` re-seals them with a new key, and after a restart both still work.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { totpCode } from '@plantwatch/functions/accounts/mfa-codes';
 import { twilioSignature } from '@plantwatch/functions/notify/adapters/twilio';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient, dataDirMailbox } from './testing/harness.ts';
+import { killRuntimes, startRuntimeProcess, stopRuntimeProcess } from './testing/runtime-child.ts';
 
-const entry = fileURLToPath(new URL('./testing/runtime-process.ts', import.meta.url));
 const rotateEntry = fileURLToPath(new URL('./rotate-keys.ts', import.meta.url));
 const TWILIO_TOKEN = 'tw1l10-auth-t0ken-9f8e7d6c5b4a3210';
 
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
-
-async function startRuntime(dataDir: string): Promise<{ child: ChildProcess; apiUrl: string }> {
-  const child = spawn(process.execPath, [entry], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      API_PORT: '0',
-      MQTT_PORT: '0',
-      DEMO: 'off',
-      SERVICE_CANARY_MINUTES: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    errors = `${errors}${chunk.toString()}`.slice(-4000);
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const apiUrl = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => {
-      if (line.startsWith('{"apiUrl"')) resolve(JSON.parse(line).apiUrl);
-    });
-    child.once('exit', (code, signal) =>
-      reject(new Error(`the runtime exited (${code ?? signal}):\n${errors}`)),
-    );
-  });
-  return { child, apiUrl };
-}
-
-async function stopRuntime(child: ChildProcess): Promise<void> {
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  await exited;
-}
+const startRuntime = (dataDir: string) =>
+  startRuntimeProcess(dataDir, { env: { SERVICE_CANARY_MINUTES: '0' } });
 
 /** Every file and folder under `dir`, with its permission bits. */
 async function walk(dir: string): Promise<{ path: string; mode: number; directory: boolean }[]> {
@@ -77,8 +42,7 @@ async function filesContaining(dir: string, needle: string): Promise<string[]> {
 }
 
 afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killRuntimes();
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
@@ -107,7 +71,7 @@ describe('secrets at rest in DATA_DIR', () => {
       body: { code: totpCode(totp, new Date(Date.now() - 30_000)) },
     });
     expect(confirmed.status).toBe(200);
-    await stopRuntime(first.child);
+    await stopRuntimeProcess(first);
 
     const entries = await walk(dataDir);
     expect(entries.length).toBeGreaterThan(100);
@@ -163,7 +127,7 @@ describe('secrets at rest in DATA_DIR', () => {
       },
     });
     expect(session.status).toBe(200);
-    await stopRuntime(second.child);
+    await stopRuntimeProcess(second);
     expect(await filesContaining(dataDir, TWILIO_TOKEN)).toEqual([]);
   });
 });

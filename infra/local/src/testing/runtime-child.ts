@@ -19,13 +19,22 @@ export interface StartedRuntime {
 /** Every child started, for the caller's afterAll to kill (killRuntimes). */
 const children: ChildProcess[] = [];
 
+/** SIGTERM, and waits until it has stopped. */
+export async function stopRuntimeProcess(runtime: StartedRuntime): Promise<void> {
+  runtime.child.kill('SIGTERM');
+  await runtime.exited;
+}
+
 export function killRuntimes(): void {
   for (const child of children.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-/** Starts the runtime process on `dataDir` and waits for its addresses. */
-export async function startRuntimeProcess(dataDir: string, fault?: RuntimeFault): Promise<StartedRuntime> {
+/** Starts the runtime process on `dataDir` and waits for its addresses; `env` adds to its environment. */
+export async function startRuntimeProcess(
+  dataDir: string,
+  options: { fault?: RuntimeFault; env?: Record<string, string> } = {},
+): Promise<StartedRuntime> {
   const child = spawn(process.execPath, [entry], {
     env: {
       ...process.env,
@@ -34,7 +43,8 @@ export async function startRuntimeProcess(dataDir: string, fault?: RuntimeFault)
       MQTT_PORT: '0',
       ALARM_CHECK_SECONDS: '1',
       DEMO: 'off',
-      PLANTWATCH_TEST_FAULT: fault ?? '',
+      PLANTWATCH_TEST_FAULT: options.fault ?? '',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
