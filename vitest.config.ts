@@ -30,8 +30,9 @@ const integration = [
   'functions/src/plant/adapters/aws/iot-provisioning.test.ts',
   // the gateway against Modbus and OPC UA simulators and MQTT brokers
   'edge-gateway/test/{broker-outage,cli,commands,gateway,kill9,modbus,opcua,opcua-security,plc-outage,publisher,sim,supervisor,tls}.test.ts',
-  // the Sparkplug B, IEC 104 and CSV folder drivers against a real broker, outstation and files
-  'edge-gateway/test/{sparkplug,iec104,csv-folder}.test.ts',
+  // the Sparkplug B, IEC 104 and CSV folder drivers against a real broker, outstation and files, and
+  // the demo's event simulators closing with clients connected
+  'edge-gateway/test/{sparkplug,iec104,csv-folder,event-sims}.test.ts',
 ];
 const e2e = ['web/e2e/**/*.test.ts'];
 

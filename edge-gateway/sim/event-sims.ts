@@ -2,7 +2,7 @@
 // on a small MQTT broker of its own, as a customer's unified namespace would be) and an IEC 104
 // outstation (the site's incomer RTU, sending local time), both driven by the same plant model as the
 // PLCs. Values go out when they move, so an idle demo sends little.
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import { Iec104OutstationSimulator } from './iec104-sim.ts';
 import type { PlantModel } from './plant.ts';
@@ -49,6 +49,11 @@ async function startBroker(
 ): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const aedes = await Aedes.createBroker();
   const server = createServer(aedes.handle);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -57,9 +62,12 @@ async function startBroker(
   return {
     server,
     port: typeof address === 'object' && address !== null ? address.port : port,
+    // A server closes once its connections have: any client still connected (a gateway not stopped
+    // yet, a stray one) is cut, or the close would wait for it for ever.
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => aedes.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
