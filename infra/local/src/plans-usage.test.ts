@@ -196,6 +196,9 @@ describe('plans, quotas and usage', () => {
       });
     await gateway.publishAsync(topic, batch(1), { qos: 1 });
     await gateway.publishAsync(topic, batch(2), { qos: 1 });
+    // Acknowledged is logged; both are applied side by side, the second refused by the quota the
+    // first took (ADR 0058), possibly before the first is stored: wait for both.
+    await api.runtime.ingestLog.applied();
 
     const deadLetters = await until(
       'the second batch dead-lettered',
