@@ -2,7 +2,17 @@
 // retried until applied, bounded, and nothing acknowledged lost across a close, a torn write or a
 // kill -9 of the process holding it.
 import { spawn } from 'node:child_process';
-import { appendFile, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -239,6 +249,38 @@ describe('the ingest log', () => {
     expect(log.status()).toMatchObject({ pending: 0, pendingBytes: 0 });
     await log.applied();
     expect(seen).toEqual([]);
+  });
+
+  it('says in its health check when it cannot record how far it has applied', async () => {
+    const dir = await newDir();
+    // A folder where the checkpoint's temporary file goes: writing it fails (EISDIR).
+    await mkdir(join(dir, 'applied.tmp'));
+    const { apply } = recorder();
+    const log = await open(dir, apply);
+    await log.submit(message(1));
+    await log.applied();
+    const degraded = await until(
+      'the checkpoint failing',
+      async () => {
+        const health = await log.health();
+        return health.status === 'degraded' ? health : undefined;
+      },
+      5_000,
+      20,
+    );
+    expect(degraded.detail).toContain('applied segments cannot be recorded or deleted');
+    await rm(join(dir, 'applied.tmp'), { recursive: true });
+    const healthy = await until(
+      'the checkpoint written again',
+      async () => {
+        const health = await log.health();
+        return health.status === 'ok' ? health : undefined;
+      },
+      5_000,
+      20,
+    );
+    expect(healthy.detail).toContain('everything acknowledged is stored');
+    expect(Number((await readFile(join(dir, 'applied'), 'utf8')).trim())).toBe(1);
   });
 
   it('rotates segments and deletes the applied ones', async () => {

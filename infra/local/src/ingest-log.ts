@@ -273,10 +273,19 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
   }
 
   let checkpointing: Promise<void> | null = null;
+  /** Set while recording the checkpoint (and deleting applied segments) fails. */
+  let checkpointError: string | null = null;
   const checkpointTimer = setInterval(() => {
     if (checkpointing) return;
     checkpointing = checkpoint()
-      .catch((error) => logger.warn('could not record how far the ingest log is applied', { error }))
+      .then(() => {
+        checkpointError = null;
+      })
+      .catch((error) => {
+        // Not lost (a stale checkpoint means records applied twice), but applied segments stay on disk.
+        checkpointError = (error as Error).message;
+        logger.warn('could not record how far the ingest log is applied', { error });
+      })
       .finally(() => {
         checkpointing = null;
       });
@@ -407,19 +416,26 @@ export async function openIngestLog(options: IngestLogOptions): Promise<IngestLo
     status,
     async health() {
       const now = status();
+      // The first problem found, most serious first.
+      const problem = writeError
+        ? `telemetry is not being acknowledged: ${writeError} (gateways keep it in their buffers)`
+        : now.damagedBytes > 0
+          ? `${now.damagedBytes} bytes of the ingest log were damaged on disk at start and could not be read (check the disk); what follows them in their segment is lost`
+          : now.failing > 0
+            ? `${now.failing} acknowledged message(s) could not be stored yet and are being retried: ${now.lastError}`
+            : checkpointError
+              ? `applied segments cannot be recorded or deleted, so they stay on disk: ${checkpointError}`
+              : null;
       const late = now.oldestPendingMs !== null && now.oldestPendingMs > HEALTH_LAG_MS;
+      const waiting = `${now.pending} acknowledged message(s) being stored, the oldest ${Math.round((now.oldestPendingMs ?? 0) / 1000)} s old`;
       return {
         name: 'ingest-log',
-        status: writeError || now.failing > 0 || late || now.damagedBytes > 0 ? 'degraded' : 'ok',
-        detail: writeError
-          ? `telemetry is not being acknowledged: ${writeError} (gateways keep it in their buffers)`
-          : now.damagedBytes > 0
-            ? `${now.damagedBytes} bytes of the ingest log were damaged on disk at start and could not be read (check the disk); what follows them in their segment is lost`
-            : now.failing > 0
-              ? `${now.failing} acknowledged message(s) could not be stored yet and are being retried: ${now.lastError}`
-              : now.pending > 0
-                ? `${now.pending} acknowledged message(s) being stored, the oldest ${Math.round((now.oldestPendingMs ?? 0) / 1000)} s old`
-                : `everything acknowledged is stored (${now.applied} message(s) since start, ${now.recovered} from before it)`,
+        status: problem || late ? 'degraded' : 'ok',
+        detail:
+          problem ??
+          (now.pending > 0
+            ? waiting
+            : `everything acknowledged is stored (${now.applied} message(s) since start, ${now.recovered} from before it)`),
       };
     },
     async close(graceMs = 10_000) {

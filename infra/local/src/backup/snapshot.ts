@@ -11,6 +11,7 @@
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { ConfigDatabase } from '@plantwatch/functions/platform/database/database';
+import { logger } from '@plantwatch/functions/platform/observability';
 import type { TelemetryStore } from '@plantwatch/functions/telemetry/ports';
 
 /** Under DATA_DIR: taken by their stores' own dumps, or not worth keeping. */
@@ -63,6 +64,11 @@ export async function takeSnapshot(sources: SnapshotSources, into: string, taken
         new Promise<false>((resolve) => setTimeout(() => resolve(false), SETTLE_MS).unref()),
       ])
     : false;
+  if (sources.ingestLog && !settled) {
+    logger.warn('the ingest log did not apply in time for the backup; the backup carries the log instead', {
+      waitedMs: SETTLE_MS,
+    });
+  }
   const dump = await sources.database.dump();
   await writeFile(join(into, SNAPSHOT_CONFIG_DB), Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
   await sources.telemetry.exportSnapshot(join(into, SNAPSHOT_TELEMETRY));
