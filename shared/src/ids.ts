@@ -8,14 +8,15 @@ export type Id = z.infer<typeof idSchema>;
  * A key is the short, human-chosen name a device or tag carries in the gateway config and in
  * telemetry (`d`, `t`): `plc-1`, `level`. Stable, unique in its parent, safe in MQTT and URLs.
  */
+/** What a key may hold (the length, 1–64, is checked apart so its message says so). */
+export const keyPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+export const MAX_KEY_LENGTH = 64;
+
 export const keySchema = z
   .string()
   .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters')
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-    'may use letters, digits, "_", "." and "-", starting with a letter or digit',
-  );
+  .max(MAX_KEY_LENGTH, `must be at most ${MAX_KEY_LENGTH} characters`)
+  .regex(keyPattern, 'may use letters, digits, "_", "." and "-", starting with a letter or digit');
 
 export const nameSchema = z
   .string()

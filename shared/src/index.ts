@@ -44,5 +44,6 @@ export * from './retention.ts';
 export * from './status.ts';
 export * from './tag-bulk.ts';
 export * from './telemetry.ts';
+export * from './telemetry-check.ts';
 export * from './topics.ts';
 export * from './units.ts';

@@ -8,8 +8,9 @@ export const MAX_TELEMETRY_BYTES = 128 * 1024;
 export const MAX_POINTS_PER_MESSAGE = 10_000;
 export const MAX_STRING_VALUE_LENGTH = 1000;
 
-const year2000Ms = 946_684_800_000;
-const year2100Ms = 4_102_444_800_000;
+/** The bounds of a sample time (`epochMsSchema`). */
+export const year2000Ms = 946_684_800_000;
+export const year2100Ms = 4_102_444_800_000;
 
 /**
  * Milliseconds since 1970-01-01 UTC. The bounds catch the two mistakes seen in the field: a

@@ -19,7 +19,7 @@ export interface ParsedTopic extends GatewayTopicIds {
  * what a topic or filter means, and an allow-list also keeps out NUL (forbidden by MQTT), spaces and
  * look-alike Unicode. 64 characters keep the longest topic under AWS IoT Core's 256-byte limit.
  */
-const topicIdPattern = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const topicIdPattern = /^[A-Za-z0-9_.:-]{1,64}$/;
 const topicIdRule = 'letters, digits, "_", ".", ":" and "-" only (1-64 characters)';
 
 export const topicIdSchema = z

@@ -4,6 +4,7 @@
 // is thrown, so the caller redelivers the message later.
 import { createHash } from 'node:crypto';
 import {
+  checkTelemetryMessage,
   DEAD_LETTER_PAYLOAD_CHARS,
   type DeadLetterReason,
   gatewayCommandResponsePartSchema,
@@ -100,6 +101,23 @@ interface GatewayPlant {
   siteId: string;
   model: GatewayTelemetryModel;
   loadedAt: number;
+}
+
+/**
+ * zod at the boundary (ADR 0059): every message the plain check did not accept as it is, so each
+ * refusal carries the schema's reasons.
+ */
+function checkedBySchema(parsed: unknown): TelemetryMessage {
+  const nonFinite = firstNonFinite(parsed);
+  if (nonFinite) throw new DeadLetterError('non_finite_value', `${nonFinite}; values must be finite numbers`);
+  const result = telemetryMessageSchema.safeParse(parsed);
+  if (!result.success) {
+    const issues = result.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`);
+    throw new DeadLetterError('schema', issues.join('; '));
+  }
+  return result.data;
 }
 
 function firstNonFinite(parsed: unknown): string | null {
@@ -228,21 +246,11 @@ export function createTelemetryIngestor(deps: IngestDeps) {
     } catch (error) {
       throw new DeadLetterError('bad_json', `the payload is not JSON: ${(error as Error).message}`);
     }
-    const nonFinite = firstNonFinite(parsed);
-    if (nonFinite)
-      throw new DeadLetterError('non_finite_value', `${nonFinite}; values must be finite numbers`);
-    // zod checks every message (a boundary); a faster hand-written check was tried and left out (ADR 0021).
-    const result = telemetryMessageSchema.safeParse(parsed);
-    if (!result.success) {
-      const issues = result.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`);
-      throw new DeadLetterError('schema', issues.join('; '));
+    const message = checkTelemetryMessage(parsed) ?? checkedBySchema(parsed);
+    if (message.gw !== topic.gatewayId) {
+      throw new DeadLetterError('gateway_mismatch', `gw "${message.gw}" is not the gateway in the topic`);
     }
-    if (result.data.gw !== topic.gatewayId) {
-      throw new DeadLetterError('gateway_mismatch', `gw "${result.data.gw}" is not the gateway in the topic`);
-    }
-    return { topic, message: result.data };
+    return { topic, message };
   }
 
   async function deadLetter(incoming: IncomingTelemetry, error: DeadLetterError): Promise<IngestOutcome> {
