@@ -10,7 +10,15 @@ import { footprintIdle, footprintRuntime10M } from './footprint.ts';
 import { gatewayCpu, gatewayThroughput } from './gateway.ts';
 import { gatewayFirstPoll, gatewayRss, gatewayRssPerDevice } from './gateway-footprint.ts';
 import { gatewayTraffic, gatewayTrafficBytes, gatewayTrafficOneSecond } from './gateway-traffic.ts';
-import { ingest, ingest10, ingest20Cpu, ingest20Points, ingest100, ingest1000 } from './ingest.ts';
+import {
+  ingest,
+  ingest10,
+  ingest20Cpu,
+  ingest20Points,
+  ingest100,
+  ingest1000,
+  ingestDurable,
+} from './ingest.ts';
 import { queryBenchmarks } from './queries.ts';
 import { reportsPdf, reportsXlsx } from './reports.ts';
 import { telemetryCompression, telemetryCompression1M } from './telemetry-compression.ts';
@@ -32,6 +40,7 @@ export const benchmarks: readonly Benchmark[] = [
   ingest100,
   ingest1000,
   ingest20Points,
+  ingestDurable,
   ingest20Cpu,
   ...queryBenchmarks,
   telemetryWriteCost,
