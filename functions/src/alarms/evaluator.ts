@@ -140,23 +140,34 @@ function curveSamples(
   ];
 }
 
-/** Which samples each rule sees, from one batch of one gateway. */
+/**
+ * Which samples each rule sees, from one batch of one gateway. Grouped at the first rule that asks: a
+ * batch whose site has no rules (or none enabled) costs nothing here.
+ */
 function groupSamples(points: readonly AlarmPoint[], gatewayId: string) {
-  const byTag = new Map<string, AlarmSample[]>();
-  const byDevice = new Map<string, AlarmSample[]>();
-  const all: AlarmSample[] = [];
-  const add = (map: Map<string, AlarmSample[]>, key: string, sample: AlarmSample) => {
-    const list = map.get(key);
-    if (list) list.push(sample);
-    else map.set(key, [sample]);
+  let grouped:
+    | { byTag: Map<string, AlarmSample[]>; byDevice: Map<string, AlarmSample[]>; all: AlarmSample[] }
+    | undefined;
+  const group = () => {
+    const byTag = new Map<string, AlarmSample[]>();
+    const byDevice = new Map<string, AlarmSample[]>();
+    const all: AlarmSample[] = [];
+    const add = (map: Map<string, AlarmSample[]>, key: string, sample: AlarmSample) => {
+      const list = map.get(key);
+      if (list) list.push(sample);
+      else map.set(key, [sample]);
+    };
+    for (const point of points) {
+      const sample: AlarmSample = { ts: point.ts, value: point.value, quality: point.quality };
+      add(byTag, point.tagId, sample);
+      if (sample.quality !== 'bad') add(byDevice, point.deviceId, sample);
+      all.push(sample);
+    }
+    return { byTag, byDevice, all };
   };
-  for (const point of points) {
-    const sample: AlarmSample = { ts: point.ts, value: point.value, quality: point.quality };
-    add(byTag, point.tagId, sample);
-    if (sample.quality !== 'bad') add(byDevice, point.deviceId, sample);
-    all.push(sample);
-  }
   return (rule: AlarmRule): AlarmSample[] | undefined => {
+    grouped ??= group();
+    const { byTag, byDevice, all } = grouped;
     if (rule.kind === 'curve') return curveSamples(byTag, rule.xTagId, rule.tagId);
     if (rule.kind !== 'commLoss') return rule.tagId === null ? undefined : byTag.get(rule.tagId);
     if (rule.gatewayId !== gatewayId) return undefined;
