@@ -1,5 +1,5 @@
 // The edge gateway's footprint as a site runs it: `edge-gateway run` as its own process, with the
-// V8 flags of the container's entrypoint (gatewayNodeFlags), with 20
+// V8 flags and malloc settings of the container (gatewayNodeFlags, gatewayMallocEnv), with 20
 // Modbus TCP PLCs (simulated in this process) × 100 registers at 1 s, publishing to a private
 // Mosquitto. Two figures from one run: start-to-first-poll (process spawned → every PLC has had a
 // request), against `edge-gateway read --once` on the same PLCs as the baseline (Node starting and
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModbusSimulator } from '../../edge-gateway/sim/modbus-sim.ts';
 import { freePort } from '../../edge-gateway/sim/ports.ts';
-import { cliPath, gatewayNodeFlags } from '../../edge-gateway/src/spawn.ts';
+import { cliPath, gatewayMallocEnv, gatewayNodeFlags } from '../../edge-gateway/src/spawn.ts';
 import { stopChild, waitForPort } from '../child-processes.ts';
 import { type Benchmark, type BenchResult, progress, round, withBaseline } from '../harness.ts';
 
@@ -39,6 +39,7 @@ async function timeToFirstPolls(
   const started = performance.now();
   const child = spawn(process.execPath, [...gatewayNodeFlags, cliPath, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...gatewayMallocEnv },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

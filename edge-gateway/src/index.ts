@@ -7,4 +7,4 @@ export { Gateway, type GatewayOptions } from './gateway.ts';
 export { createLogger, type Logger, silentLogger } from './log.ts';
 export { provision } from './provision.ts';
 export { ReportByException } from './rbe.ts';
-export { cliPath, type GatewayProcess, gatewayNodeFlags, spawnGateway } from './spawn.ts';
+export { cliPath, type GatewayProcess, gatewayMallocEnv, gatewayNodeFlags, spawnGateway } from './spawn.ts';

@@ -13,6 +13,18 @@ export const cliPath = fileURLToPath(new URL('./cli.ts', import.meta.url));
  */
 export const gatewayNodeFlags: readonly string[] = ['--max-semi-space-size=2'];
 
+/**
+ * The glibc malloc settings the gateway runs with (the Dockerfile's ENV says the same): two arenas
+ * instead of one per thread, and fixed mmap and trim thresholds so that freed large blocks go back to
+ * the kernel. At 20 Modbus PLCs: 138 MB resident against 145–147 with the arenas alone and 156 with
+ * neither (ADR 0059).
+ */
+export const gatewayMallocEnv: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '65536',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+};
+
 export interface GatewayProcess {
   child: ChildProcess;
   /** SIGTERM (the gateway flushes its buffer and publishes "offline"), SIGKILL after `graceMs`. */
@@ -26,7 +38,10 @@ export function spawnGateway(
   const child = spawn(
     process.execPath,
     [...gatewayNodeFlags, cliPath, 'run', '--config', configFile, '--log-level', options.logLevel ?? 'info'],
-    { stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'] },
+    {
+      stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'],
+      env: { ...process.env, ...gatewayMallocEnv },
+    },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
