@@ -4,7 +4,6 @@
 // is thrown, so the caller redelivers the message later.
 import { createHash } from 'node:crypto';
 import {
-  checkTelemetryMessage,
   DEAD_LETTER_PAYLOAD_CHARS,
   type DeadLetterReason,
   gatewayCommandResponsePartSchema,
@@ -13,7 +12,6 @@ import {
   MAX_TELEMETRY_BYTES,
   parseTopic,
   type TelemetryMessage,
-  telemetryMessageSchema,
   toTelemetryPointRecords,
 } from '@plantwatch/shared';
 import type { z } from 'zod';
@@ -32,6 +30,7 @@ import type { TelemetryStore } from '../telemetry/ports.ts';
 import type { PointsQuota } from '../usage/points-meter.ts';
 import { coalesceAlarmEvaluations } from './coalesce-evaluations.ts';
 import type { DeadLetterRepositories, GatewayReports } from './ports.ts';
+import { checkTimes, DeadLetterError, readTelemetryMessage } from './telemetry-message.ts';
 
 export interface IngestDeps {
   store: TenantStore<Pick<PlantRepositories, 'gateways'> & DeadLetterRepositories>;
@@ -80,21 +79,10 @@ export type IngestOutcome =
   | { status: 'command-response'; part: number; parts: number }
   | { status: 'dead-lettered'; reason: DeadLetterReason; detail: string; kept: boolean };
 
-/** Gateway clocks drift; beyond this a timestamp is wrong, not early. */
-export const MAX_FUTURE_SKEW_MS = 15 * 60_000;
 const PLANT_CACHE_MS = 10_000;
 /** A gateway's "last data" time is written at most this often. */
 const SAW_DATA_EVERY_MS = 5_000;
 const RECENT_BATCHES = 50_000;
-
-class DeadLetterError extends Error {
-  readonly reason: DeadLetterReason;
-  constructor(reason: DeadLetterReason, detail: string) {
-    super(detail);
-    this.name = 'DeadLetterError';
-    this.reason = reason;
-  }
-}
 
 /** What ingest knows of one gateway: its site and what its telemetry may name, read once and cached. */
 interface GatewayPlant {
@@ -103,34 +91,6 @@ interface GatewayPlant {
   loadedAt: number;
 }
 
-/**
- * zod at the boundary (ADR 0059): every message the plain check did not accept as it is, so each
- * refusal carries the schema's reasons.
- */
-function checkedBySchema(parsed: unknown): TelemetryMessage {
-  const nonFinite = firstNonFinite(parsed);
-  if (nonFinite) throw new DeadLetterError('non_finite_value', `${nonFinite}; values must be finite numbers`);
-  const result = telemetryMessageSchema.safeParse(parsed);
-  if (!result.success) {
-    const issues = result.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`);
-    throw new DeadLetterError('schema', issues.join('; '));
-  }
-  return result.data;
-}
-
-function firstNonFinite(parsed: unknown): string | null {
-  const points = (parsed as { points?: unknown })?.points;
-  if (!Array.isArray(points)) return null;
-  for (const [index, point] of points.entries()) {
-    const value = (point as { v?: unknown })?.v;
-    if (typeof value === 'number' && !Number.isFinite(value)) return `points.${index}.v is ${value}`;
-  }
-  return null;
-}
-
-/** A stateful ingestor: it caches each gateway's devices and tags briefly and remembers recent batches. */
 /** The telemetry store's write, timed into telemetry_write_seconds and traced as a span. */
 async function timed<T>(metrics: Metrics | undefined, write: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -141,6 +101,7 @@ async function timed<T>(metrics: Metrics | undefined, write: () => Promise<T>): 
   }
 }
 
+/** A stateful ingestor: it caches each gateway's devices and tags briefly and remembers recent batches. */
 export function createTelemetryIngestor(deps: IngestDeps) {
   const plants = new Map<string, GatewayPlant>();
   const recentBatches = new Set<string>();
@@ -206,51 +167,6 @@ export function createTelemetryIngestor(deps: IngestDeps) {
       if (!device || tagId === undefined) throw new Error(`unresolved point ${point.d}/${point.t}`);
       return { tagId, deviceId: device.deviceId, ts: point.ts, value: point.v, quality: point.q };
     });
-  }
-
-  function checkTimes(message: TelemetryMessage, receivedAt: number): void {
-    const oldest = deps.clock.now().getTime() - deps.telemetry.maxPointAgeMs;
-    for (const [index, point] of message.points.entries()) {
-      if (point.ts > receivedAt + MAX_FUTURE_SKEW_MS) {
-        throw new DeadLetterError(
-          'future_timestamp',
-          `points.${index}.ts ${new Date(point.ts).toISOString()} is more than 15 min after the message arrived; check the gateway's clock`,
-        );
-      }
-      if (point.ts < oldest) {
-        throw new DeadLetterError(
-          'too_old',
-          `points.${index}.ts ${new Date(point.ts).toISOString()} is older than the telemetry store accepts (${Math.round(deps.telemetry.maxPointAgeMs / 86_400_000)} days)`,
-        );
-      }
-    }
-  }
-
-  function parse(incoming: IncomingTelemetry) {
-    if (incoming.payload.length > MAX_TELEMETRY_BYTES) {
-      throw new DeadLetterError(
-        'too_large',
-        `the payload is ${incoming.payload.length} bytes; at most ${MAX_TELEMETRY_BYTES} are accepted`,
-      );
-    }
-    const topic = parseTopic(incoming.topic);
-    if (topic?.kind !== 'telemetry') {
-      throw new DeadLetterError(
-        'bad_topic',
-        'not a telemetry topic dt/{tenantId}/{siteId}/{gatewayId}/telemetry',
-      );
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(incoming.payload.toString('utf8'));
-    } catch (error) {
-      throw new DeadLetterError('bad_json', `the payload is not JSON: ${(error as Error).message}`);
-    }
-    const message = checkTelemetryMessage(parsed) ?? checkedBySchema(parsed);
-    if (message.gw !== topic.gatewayId) {
-      throw new DeadLetterError('gateway_mismatch', `gw "${message.gw}" is not the gateway in the topic`);
-    }
-    return { topic, message };
   }
 
   async function deadLetter(incoming: IncomingTelemetry, error: DeadLetterError): Promise<IngestOutcome> {
@@ -410,13 +326,17 @@ export function createTelemetryIngestor(deps: IngestDeps) {
   }
 
   async function ingestMessage(incoming: IncomingTelemetry): Promise<IngestOutcome> {
-    let checked: ReturnType<typeof parse>;
+    let checked: ReturnType<typeof readTelemetryMessage>;
     try {
       const gatewayTopic = parseTopic(incoming.topic);
       if (gatewayTopic?.kind === 'status') return await gatewayStatus(incoming, gatewayTopic);
       if (gatewayTopic?.kind === 'response') return await commandResponse(incoming, gatewayTopic);
-      checked = parse(incoming);
-      checkTimes(checked.message, incoming.receivedAt);
+      checked = readTelemetryMessage(incoming.topic, incoming.payload);
+      checkTimes(checked.message, {
+        receivedAt: incoming.receivedAt,
+        now: deps.clock.now().getTime(),
+        maxPointAgeMs: deps.telemetry.maxPointAgeMs,
+      });
       // A gateway replays a whole batch with the same seq and payload; a restarted one may reuse a seq.
       const batchKey = `${incoming.topic}\u0000${checked.message.seq}\u0000${createHash('sha1').update(incoming.payload).digest('base64')}`;
       if (recentBatches.has(batchKey)) return { status: 'replay' };
