@@ -71,7 +71,7 @@ function generate(seed: number): Json {
   const next = random(seed);
   const pick = <T>(from: readonly T[]): T => from[Math.floor(next() * from.length)] as T;
   const point = (): unknown => {
-    const p: Json = { d: pick(keys), t: pick(keys), ts: pick(times), v: pick(values), q: pick(qualities) };
+    const p = cleanPoint(pick);
     // At most one field of a point broken, as a faulty gateway would break it.
     switch (Math.floor(next() * 14)) {
       case 0:
