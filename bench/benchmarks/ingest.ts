@@ -5,8 +5,10 @@
 // first publish to that is the ingest time; the acknowledgement rate is printed beside it. Swept over 1,000, 100, 20 and 10 points per message, without alarm rules
 // and with one rule per tag. CPU µs per point is the runtime's own (this process's) CPU time.
 // Same-run baselines: the broker alone (the same publisher and TLS broker acknowledging without
-// ingest: this path's message-rate limit) for the message rate, and DuckDB's data-chunk appender
-// writing the same rows into a bare table (the store's limit) for 1,000-point messages.
+// ingest: this path's message-rate limit) and the broker with the ingest log alone (acknowledging
+// once on disk, nothing applied: the limit of a durable PUBACK, ADR 0059) for the message rate, and
+// DuckDB's data-chunk appender writing the same rows into a bare table (the store's limit) for
+// 1,000-point messages.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
